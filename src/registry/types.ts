@@ -1,0 +1,103 @@
+// A resource is described once; discovery, OpenAPI, routing, CRUD, watch, patch and tables are generic over it.
+import type { FieldError } from '../api/errors.js';
+
+/** Any Kubernetes object as stored and served (JSON). */
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export interface OwnerReference { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }
+export interface ManagedFieldsEntry { manager?: string; operation?: string; apiVersion?: string; time?: string; fieldsType?: string; fieldsV1?: unknown; subresource?: string }
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string | null;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: ManagedFieldsEntry[];
+  [field: string]: unknown;
+}
+
+/** A column of a server-side Table (meta.k8s.io/v1 TableColumnDefinition). */
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description?: string;
+  /** 0 shows by default; 1 only with -o wide. */
+  priority?: number;
+}
+
+export interface TableDef {
+  columns: TableColumn[];
+  /** Cells in column order; `now` makes AGE columns testable. */
+  cells(obj: KObject, now: Date): unknown[];
+}
+
+/** Everything that differs between kinds on the write path (the apiserver's "strategy"). */
+export interface Strategy {
+  /** Set Kubernetes' defaults (mutates). Runs on create and update, before validation. */
+  defaults?(obj: KObject): void;
+  /** Reset fields a create may not set (e.g. status) before defaulting. */
+  prepareForCreate?(obj: KObject): void;
+  /** Carry over what an update of the main resource may not change. */
+  prepareForUpdate?(obj: KObject, old: KObject): void;
+  validate?(obj: KObject): FieldError[];
+  /** Immutable fields and transitions; runs after validate on updates. */
+  validateUpdate?(obj: KObject, old: KObject): FieldError[];
+  /** Warnings returned as `Warning` headers. */
+  warnings?(obj: KObject): string[];
+  /** metadata.generation moves when these top-level fields change (default: spec). Empty = no generation. */
+  generationFields?: string[];
+}
+
+export interface ScaleSubresource {
+  /** Path (dot-separated) of the desired replica count, e.g. spec.replicas. */
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export interface ResourceDef {
+  group: string;            // '' for core
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs?: Verb[];           // default: all eight
+  /** The object has a status that only the /status subresource changes. */
+  statusSubresource?: boolean;
+  scale?: ScaleSubresource;
+  /** Extra subresources served by dedicated handlers (log, exec, binding...), for discovery. */
+  extraSubresources?: { name: string; kind: string; group?: string; version?: string; verbs: string[] }[];
+  strategy: Strategy;
+  table?: TableDef;
+  /** Field selectors beyond metadata.name / metadata.namespace: path → value getter. */
+  fieldSelectors?: Record<string, (obj: KObject) => string | undefined>;
+  /** Name of the message in our protobuf wire schema when this kind may arrive as protobuf. */
+  protobufType?: string;
+  /** Create-only resources such as SelfSubjectAccessReview: not stored, answered by this hook. */
+  virtualCreate?: (obj: KObject, user: UserInfo) => KObject | Promise<KObject>;
+}
+
+export interface UserInfo { name: string; groups: string[]; uid?: string }
+
+export const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const apiVersionOf = (d: { group: string; version: string }) => (d.group ? `${d.group}/${d.version}` : d.version);
