@@ -1,0 +1,7 @@
+// Public surface of the protobuf request-body decoder.
+export { decodeKubernetesProtobuf, decodeEnvelope, PROTOBUF_MAGIC, type DecodedObject } from './decode.js';
+export { protobufMessageFor, protobufKinds } from './schema.js';
+
+/** True for `application/vnd.kubernetes.protobuf` (with or without parameters). */
+export const isKubernetesProtobuf = (contentType: string | undefined) =>
+  (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/vnd.kubernetes.protobuf';
