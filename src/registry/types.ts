@@ -59,7 +59,7 @@ export interface Strategy {
   validateUpdate?(obj: KObject, old: KObject): FieldError[];
   /** Warnings returned as `Warning` headers. */
   warnings?(obj: KObject): string[];
-  /** metadata.generation moves when these top-level fields change (default: spec). Empty = no generation. */
+  /** metadata.generation is set on create and moves when these top-level fields change. Unset = no generation. */
   generationFields?: string[];
 }
 
@@ -93,8 +93,20 @@ export interface ResourceDef {
   fieldSelectors?: Record<string, (obj: KObject) => string | undefined>;
   /** Name of the message in our protobuf wire schema when this kind may arrive as protobuf. */
   protobufType?: string;
+  /** Delete answers with the deleted object (pods, namespaces) rather than a Success Status. */
+  returnDeletedObject?: boolean;
+  /** Writes that need the store (ClusterIP allocation, ...): run after validation, before the write. */
+  admit?: (obj: KObject, old: KObject | undefined, ctx: AdmitContext) => Promise<void> | void;
+  /** Deletion waits for a controller (namespaces' spec.finalizers): mark the object instead of removing it. */
+  beginDeletion?: (obj: KObject, now: string) => boolean;
   /** Create-only resources such as SelfSubjectAccessReview: not stored, answered by this hook. */
   virtualCreate?: (obj: KObject, user: UserInfo) => KObject | Promise<KObject>;
+}
+
+export interface AdmitContext {
+  /** Objects of another resource, for allocators that must see what is taken. */
+  list(group: string, plural: string): Promise<KObject[]>;
+  dryRun: boolean;
 }
 
 export interface UserInfo { name: string; groups: string[]; uid?: string }

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Shared helpers for conformance scenarios: a real dockube server, the real kubectl, and pass/fail counting.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PASSED=${PASSED:-0}
+FAILED=${FAILED:-0}
+FAILURES=()
+
+# kubectl binaries to test: $KUBECTL first, else the versioned ones beside the kubectl on PATH.
+kubectl_versions() {
+  if [ -n "${KUBECTL:-}" ]; then echo "$KUBECTL"; return; fi
+  local real dir
+  real="$(readlink -f "$(command -v kubectl)")"; dir="$(dirname "$real")"
+  for v in 1.33 1.29; do [ -x "$dir/kubectl.$v" ] && echo "$dir/kubectl.$v"; done
+  [ -x "$dir/kubectl.1.33" ] || echo "$real"
+}
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# start_server [data-dir]: starts dockube in the background and waits for its kubeconfig.
+start_server() {
+  DATA_DIR="${1:-$(mktemp -d /tmp/dockube-conf.XXXXXX)}"
+  PORT="${PORT:-$(free_port)}"
+  KC="$DATA_DIR/kubeconfig.yaml"
+  rm -f "$KC"
+  node "$ROOT/dist/src/cli/main.js" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn >>"$DATA_DIR/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do [ -f "$KC" ] && return 0; sleep 0.1; done
+  echo "server did not start; log:" >&2; tail -30 "$DATA_DIR/server.log" >&2
+  return 1
+}
+
+stop_server() {
+  [ -n "${SERVER_PID:-}" ] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=
+}
+
+kill9_server() { kill -9 "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=; }
+
+# k ARGS...: the kubectl under test, with a fresh discovery cache per run.
+k() { "$KCTL" --kubeconfig "$KC" --cache-dir "$CACHE_DIR" "$@"; }
+
+pass() { PASSED=$((PASSED + 1)); echo "  ok   $1"; }
+fail() { FAILED=$((FAILED + 1)); FAILURES+=("$SCENARIO [$KVER]: $1"); echo "  FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       | /' | head -20; }
+
+# expect NAME EXPECTED_RC PATTERN -- CMD...: runs CMD, checks its exit code and that output matches PATTERN (grep -E).
+expect() {
+  local name="$1" rc_want="$2" pattern="$3"; shift 4
+  local out rc
+  out="$("$@" 2>&1)"; rc=$?
+  if [ "$rc" != "$rc_want" ]; then fail "$name (exit $rc, wanted $rc_want)" "$out"; return 1; fi
+  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then fail "$name (output does not match /$pattern/)" "$out"; return 1; fi
+  pass "$name"
+}
+
+# eventually NAME TIMEOUT PATTERN -- CMD...: retries CMD until its output matches.
+eventually() {
+  local name="$1" timeout="$2" pattern="$3"; shift 4
+  local out end=$((SECONDS + timeout))
+  while :; do
+    out="$("$@" 2>&1)"
+    if grep -Eq -- "$pattern" <<<"$out"; then pass "$name"; return 0; fi
+    [ $SECONDS -ge "$end" ] && { fail "$name (timed out waiting for /$pattern/)" "$out"; return 1; }
+    sleep 0.3
+  done
+}

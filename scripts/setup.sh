@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Idempotent set-up on a Debian machine with Node 20: npm packages, the TypeScript build, and a running
+# Docker engine. Fast when everything is already in place (it runs before every `bin/dockube`).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+  echo "dockube setup: installing npm packages" >&2
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
+
+if [ ! -f dist/.built ] || [ -n "$(find src openapi package.json tsconfig.json -newer dist/.built -print -quit 2>/dev/null)" ]; then
+  echo "dockube setup: building" >&2
+  npx tsc -p tsconfig.json
+  touch dist/.built
+fi
+
+if [ "${DOCKUBE_SKIP_DOCKER:-}" != "1" ]; then
+  "$root/scripts/ensure-docker.sh"
+fi

@@ -1,0 +1,74 @@
+// The express application: authentication, health and version, discovery, OpenAPI, metrics, resources.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { UserInfo } from '../registry/types.js';
+import type { ApiDeps } from './context.js';
+import { Discovery } from './discovery.js';
+import { resourceHandler } from './resource-handler.js';
+import { openapiRouter } from '../openapi/routes.js';
+import { metricsRegistry } from './metrics.js';
+import { genericNotFound, tooLarge, unauthorized, badRequest } from './errors.js';
+import { sendError, sendObject } from './respond.js';
+import { versionInfo } from './version.js';
+
+export interface AppOptions extends ApiDeps {
+  authenticate: (req: IncomingMessage) => UserInfo | undefined;
+  isReady: () => boolean;
+  serverAddress: () => string;
+}
+
+const MAX_BODY = 3 * 1024 * 1024;
+const ANONYMOUS = /^\/(healthz|livez|readyz|version)(\/.*)?$/;
+
+export function createApp(opts: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const user = opts.authenticate(req);
+    if (!user && !ANONYMOUS.test(req.path)) { sendError(res, unauthorized()); return; }
+    res.locals.user = user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+    next();
+  });
+
+  const health = (ready: () => boolean) => (_req: Request, res: Response) => {
+    if (ready()) res.status(200).type('text/plain').send('ok');
+    else res.status(500).type('text/plain').send('[-]dockube-bootstrap failed: not finished\nreadyz check failed');
+  };
+  app.get(['/healthz', '/livez'], health(() => true));
+  app.get('/readyz', health(opts.isReady));
+  app.get('/version', (_req, res) => sendObject(res, 200, versionInfo()));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+
+  const discovery = new Discovery(opts.registry, opts.serverAddress);
+  app.get('/api', discovery.root(true));
+  app.get('/apis', discovery.root(false));
+  app.get('/api/:version', (req, res, next) => {
+    const body = discovery.resources('', req.params.version);
+    if (body) sendObject(res, 200, body); else next();
+  });
+  app.get('/apis/:group', (req, res, next) => {
+    const body = discovery.group(req.params.group);
+    if (body) sendObject(res, 200, body); else next();
+  });
+  app.get('/apis/:group/:version', (req, res, next) => {
+    const body = discovery.resources(req.params.group, req.params.version);
+    if (body) sendObject(res, 200, body); else next();
+  });
+  app.use(openapiRouter(opts.registry.defs));
+
+  app.use(express.raw({ type: () => true, limit: MAX_BODY }));
+  app.use(resourceHandler(opts));
+
+  app.use((_req: Request, res: Response) => sendError(res, genericNotFound()));
+  app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.too.large') sendError(res, tooLarge());
+    else if (err.status && err.status >= 400 && err.status < 500) sendError(res, badRequest(err.message));
+    else sendError(res, err);
+  });
+  return app;
+}

@@ -1,0 +1,53 @@
+// Content negotiation on Accept: plain JSON/YAML objects, server-side Tables, or PartialObjectMetadata.
+import { notAcceptable } from './errors.js';
+
+export type ResponseShape =
+  | { kind: 'object'; format: 'json' | 'yaml' }
+  | { kind: 'table' }
+  | { kind: 'partial' };
+
+export interface MediaRange { type: string; params: Record<string, string> }
+
+export function parseAccept(header: string | undefined): MediaRange[] {
+  if (!header) return [{ type: '*/*', params: {} }];
+  return header.split(',').map((part) => {
+    const [type, ...ps] = part.split(';').map((s) => s.trim());
+    const params: Record<string, string> = {};
+    for (const p of ps) {
+      const i = p.indexOf('=');
+      if (i > 0) params[p.slice(0, i).trim()] = p.slice(i + 1).trim();
+    }
+    return { type: type.toLowerCase(), params };
+  }).filter((m) => m.type && m.params.q !== '0');
+}
+
+const isJsonish = (t: string) => t === 'application/json' || t === '*/*' || t === 'application/*';
+
+/** Picks the first acceptable representation, in the client's order. */
+export function negotiateObject(header: string | undefined): ResponseShape {
+  for (const m of parseAccept(header)) {
+    const as = m.params.as;
+    if (as) {
+      if (m.params.g !== 'meta.k8s.io' || !['v1', 'v1beta1'].includes(m.params.v ?? '')) continue;
+      if (as === 'Table') return { kind: 'table' };
+      if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { kind: 'partial' };
+      continue;
+    }
+    if (isJsonish(m.type)) return { kind: 'object', format: 'json' };
+    if (m.type === 'application/yaml') return { kind: 'object', format: 'yaml' };
+  }
+  // Protobuf-only clients are told no; everyone else (json in the list) got JSON above.
+  throw notAcceptable();
+}
+
+/** For aggregated discovery: the apidiscovery version asked for, if any (v2 or v2beta1). */
+export function aggregatedDiscoveryVersion(header: string | undefined): 'v2' | 'v2beta1' | undefined {
+  for (const m of parseAccept(header)) {
+    if (m.params.as === 'APIGroupDiscoveryList' && m.params.g === 'apidiscovery.k8s.io') {
+      if (m.params.v === 'v2' || m.params.v === 'v2beta1') return m.params.v;
+      continue;
+    }
+    if (isJsonish(m.type) && !m.params.as) return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,100 @@
+// One handler for every served resource: it maps HTTP onto the generic ResourceService and never names a kind.
+import type { NextFunction, Request, Response } from 'express';
+import type { UserInfo } from '../registry/types.js';
+import { groupResource } from '../registry/service.js';
+import { parseResourcePath, type ResourceRequest } from './resource-path.js';
+import { negotiateObject } from './negotiation.js';
+import { renderList, renderObject } from './representation.js';
+import { sendError, sendObject, setWarnings } from './respond.js';
+import { serveWatch } from './watch-stream.js';
+import { queryBool, queryInt, queryString, writeContext, type ApiDeps } from './context.js';
+import { genericNotFound, methodNotAllowed, notFound, StatusError } from './errors.js';
+import { observeRequest, type RequestInfo } from './metrics.js';
+import { authorizeRequest } from './authorization.js';
+import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './write-handlers.js';
+import { getScale } from './scale.js';
+
+export function resourceHandler(deps: ApiDeps) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const rr = parseResourcePath(req.path, deps.registry);
+    if (!rr) { next(); return; }
+    const started = process.hrtime.bigint();
+    const verb = verbOf(req, rr);
+    const info: RequestInfo = {
+      verb: verb === 'watch' ? 'WATCH' : verb.toUpperCase(), group: rr.group, version: rr.version, resource: rr.def.plural,
+      subresource: rr.subresource ?? '', scope: rr.name ? 'resource' : rr.namespace ? 'namespace' : 'cluster',
+    };
+    res.on('finish', () => observeRequest(info, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    try {
+      const user = res.locals.user as UserInfo;
+      authorizeRequest(user, verb, rr);
+      await dispatch(req, res, deps, rr, verb, user);
+    } catch (e) {
+      sendError(res, e);
+    }
+  };
+}
+
+type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+function verbOf(req: Request, rr: ResourceRequest): Verb {
+  switch (req.method) {
+    case 'GET': case 'HEAD':
+      if (queryBool(req, 'watch')) return 'watch';
+      return rr.name ? 'get' : 'list';
+    case 'POST': return 'create';
+    case 'PUT': return 'update';
+    case 'PATCH': return 'patch';
+    case 'DELETE': return rr.name ? 'delete' : 'deletecollection';
+    default: throw methodNotAllowed();
+  }
+}
+
+async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, verb: Verb, user: UserInfo): Promise<void> {
+  const { def, namespace, name, subresource } = rr;
+  const allowed = def.verbs;
+  if (allowed && !allowed.includes(verb) && !subresource) throw methodNotAllowed();
+  if (subresource && !isServedSubresource(rr)) throw notFoundFor(rr);
+
+  switch (verb) {
+    case 'get': {
+      const shape = negotiateObject(req.headers.accept);
+      const obj = await deps.service.get(def, namespace, name!);
+      if (subresource === 'scale') { sendObject(res, 200, getScale(def, obj)); return; }
+      sendObject(res, 200, renderObject(req, def, obj, shape), shape.kind === 'object' ? shape.format : 'json');
+      return;
+    }
+    case 'list': {
+      const shape = negotiateObject(req.headers.accept);
+      const page = await deps.service.list(def, namespace, {
+        labelSelector: queryString(req, 'labelSelector'), fieldSelector: queryString(req, 'fieldSelector'),
+        limit: queryInt(req, 'limit'), continue: queryString(req, 'continue'),
+      });
+      sendObject(res, 200, renderList(req, def, page, shape), shape.kind === 'object' ? shape.format : 'json');
+      return;
+    }
+    case 'watch': {
+      if (name) throw notFoundFor(rr);
+      await serveWatch(req, res, deps, def, namespace, negotiateObject(req.headers.accept));
+      return;
+    }
+    case 'create': return handleCreate(req, res, deps, rr, user);
+    case 'update': return handleUpdate(req, res, deps, rr, user);
+    case 'patch': return handlePatch(req, res, deps, rr, user);
+    case 'delete': return handleDelete(req, res, deps, rr, user);
+    case 'deletecollection': return handleDeleteCollection(req, res, deps, rr, user);
+  }
+}
+
+function isServedSubresource(rr: ResourceRequest): boolean {
+  const { def, subresource } = rr;
+  if (!rr.name) return false;
+  if (subresource === 'status') return !!def.statusSubresource;
+  if (subresource === 'scale') return !!def.scale;
+  return !!def.extraSubresources?.some((s) => s.name === subresource);
+}
+
+function notFoundFor(rr: ResourceRequest): StatusError {
+  return rr.name ? notFound(groupResource(rr.def), rr.name) : genericNotFound();
+}
+

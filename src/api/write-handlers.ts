@@ -1,0 +1,112 @@
+// create, update, patch, delete and deletecollection over HTTP, for every kind.
+import type { Request, Response } from 'express';
+import type { KObject, UserInfo } from '../registry/types.js';
+import { apiVersionOf } from '../registry/types.js';
+import { definitionName } from '../registry/registry.js';
+import type { DeleteOptions } from '../registry/service.js';
+import { applyPatch } from '../machinery/patch/index.js';
+import { checkFields } from '../openapi/field-validation.js';
+import type { ResourceRequest } from './resource-path.js';
+import { decodeBody, mediaType, rawBody, type DecodedBody } from './request-body.js';
+import { sendObject, setWarnings } from './respond.js';
+import { fieldValidationOf, queryInt, queryString, writeContext, type ApiDeps } from './context.js';
+import { badRequest, unsupportedMediaType } from './errors.js';
+import { applyScale, getScale } from './scale.js';
+
+/** Decodes an object body and applies fieldValidation (unknown and duplicate fields). */
+function decodeObject(req: Request, res: Response, rr: ResourceRequest, warnings: string[], kindOverride?: { group: string; version: string; kind: string }): KObject {
+  const body: DecodedBody = decodeBody(req);
+  const obj = body.value as KObject;
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request was not a JSON object');
+  if (body.format !== 'protobuf') {
+    const gvk = kindOverride ?? { group: rr.group, version: rr.version, kind: rr.def.kind };
+    const { error, warnings: w } = checkFields(gvk, obj, body.raw, body.format, fieldValidationOf(req));
+    if (error) throw error;
+    warnings.push(...w);
+  }
+  obj.metadata = obj.metadata ?? {};
+  return obj;
+}
+
+export async function handleCreate(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
+  if (rr.name) throw badRequest(`the server does not allow this method on the requested resource`);
+  const ctx = writeContext(req, user);
+  const obj = decodeObject(req, res, rr, ctx.warnings);
+  const created = await deps.service.create(rr.def, rr.namespace, obj, ctx);
+  setWarnings(res, ctx.warnings);
+  sendObject(res, 201, created);
+}
+
+export async function handleUpdate(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
+  const ctx = writeContext(req, user);
+  const { def, namespace, name, subresource } = rr;
+  let updated: KObject;
+  if (subresource === 'scale') {
+    const scale = decodeObject(req, res, rr, ctx.warnings, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+    updated = getScale(def, await deps.service.update(def, namespace, name!, (cur) => applyScale(def, cur, scale), ctx));
+  } else if (subresource === 'finalize') {
+    // namespaces/finalize changes spec.finalizers only.
+    const obj = decodeObject(req, res, rr, ctx.warnings);
+    updated = await deps.service.update(def, namespace, name!, (cur) => ({ ...cur, spec: { ...(cur.spec as object), finalizers: (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] }, metadata: { ...cur.metadata, resourceVersion: obj.metadata.resourceVersion ?? cur.metadata.resourceVersion } }), ctx);
+  } else {
+    const obj = decodeObject(req, res, rr, ctx.warnings);
+    updated = await deps.service.update(def, namespace, name!, obj, ctx, subresource === 'status' ? 'status' : undefined);
+  }
+  setWarnings(res, ctx.warnings);
+  sendObject(res, 200, updated);
+}
+
+export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
+  const ctx = writeContext(req, user);
+  const { def, namespace, name, subresource } = rr;
+  const type = mediaType(req);
+  if (type === 'application/apply-patch+yaml') throw unsupportedMediaType(`${type} (server-side apply is not served yet)`);
+  const body = rawBody(req);
+  let updated: KObject;
+  if (subresource === 'scale') {
+    const schemaCtx = { schema: deps.schema, definition: 'io.k8s.api.autoscaling.v1.Scale' };
+    updated = getScale(def, await deps.service.update(def, namespace, name!, (cur) =>
+      applyScale(def, cur, applyPatch(type, getScale(def, cur), body, schemaCtx) as KObject), ctx));
+  } else {
+    const schemaCtx = { schema: deps.schema, definition: definitionName(def.group, def.version, def.kind) };
+    updated = await deps.service.update(def, namespace, name!, (cur) => {
+      const patched = applyPatch(type, cur, body, schemaCtx) as KObject;
+      if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patch produced something that is not an object');
+      return patched;
+    }, ctx, subresource === 'status' ? 'status' : undefined);
+  }
+  setWarnings(res, ctx.warnings);
+  sendObject(res, 200, updated);
+}
+
+function deleteOptionsOf(req: Request): DeleteOptions {
+  let opts: DeleteOptions & { orphanDependents?: boolean } = {};
+  if (rawBody(req).length) opts = decodeBody(req).value as DeleteOptions;
+  const grace = queryInt(req, 'gracePeriodSeconds');
+  if (grace !== undefined) opts.gracePeriodSeconds = grace;
+  const policy = queryString(req, 'propagationPolicy');
+  if (policy) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+  if (queryString(req, 'orphanDependents') === 'true' || opts.orphanDependents === true) opts.propagationPolicy ??= 'Orphan';
+  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
+    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+  }
+  return opts;
+}
+
+export async function handleDelete(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
+  const opts = deleteOptionsOf(req);
+  const ctx = writeContext(req, user, opts.dryRun);
+  const { object, finished } = await deps.service.delete(rr.def, rr.namespace, rr.name!, opts, ctx);
+  if (!finished || rr.def.returnDeletedObject) { sendObject(res, 200, object); return; }
+  const details: Record<string, unknown> = { name: rr.name, kind: rr.def.plural, uid: object.metadata.uid };
+  if (rr.group) details.group = rr.group;
+  sendObject(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+}
+
+export async function handleDeleteCollection(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
+  const opts = deleteOptionsOf(req);
+  const ctx = writeContext(req, user, opts.dryRun);
+  const items = await deps.service.deleteCollection(rr.def, rr.namespace,
+    { labelSelector: queryString(req, 'labelSelector'), fieldSelector: queryString(req, 'fieldSelector') }, opts, ctx);
+  sendObject(res, 200, { kind: `${rr.def.kind}List`, apiVersion: apiVersionOf(rr.def), metadata: { resourceVersion: String(deps.service.revision()) }, items });
+}

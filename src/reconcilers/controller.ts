@@ -1,0 +1,78 @@
+// A level-triggered controller, after controller-runtime: events only enqueue keys; one worker
+// reconciles a key at a time; failures and "not yet" requeue with back-off.
+import type { ResourceService } from '../registry/service.js';
+import { ObjectFilter } from '../registry/object-filter.js';
+import type { KObject, ResourceDef } from '../registry/types.js';
+import type { Watcher } from '../storage/store.js';
+import type { Logger } from '../server/log.js';
+
+export type ReconcileResult = void | { requeueAfterMs: number };
+
+export class Controller {
+  private queue = new Set<string>();
+  private processing = new Set<string>();
+  private dirty = new Set<string>();
+  private failures = new Map<string, number>();
+  private timers = new Set<NodeJS.Timeout>();
+  private watchers: Watcher[] = [];
+  private stopped = false;
+  private running = false;
+
+  constructor(readonly name: string, private reconcile: (key: string) => Promise<ReconcileResult>, private log: Logger) {}
+
+  enqueue(key: string): void {
+    if (this.stopped) return;
+    if (this.processing.has(key)) { this.dirty.add(key); return; }
+    this.queue.add(key);
+    void this.drain();
+  }
+
+  enqueueAfter(key: string, ms: number): void {
+    const t = setTimeout(() => { this.timers.delete(t); this.enqueue(key); }, ms);
+    this.timers.add(t);
+  }
+
+  /** List+watch a resource (in process, so it never falls behind the window), mapping changes to keys. */
+  async watch(service: ResourceService, def: ResourceDef, keysOf: (obj: KObject) => string[]): Promise<void> {
+    const filter = new ObjectFilter(def);
+    const start = async () => {
+      const w = await service.watch(def, undefined, undefined, filter, (_type, obj) => keysOf(obj).forEach((k) => this.enqueue(k)));
+      this.watchers.push(w);
+    };
+    await start();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.size && !this.stopped) {
+        const key = this.queue.values().next().value as string;
+        this.queue.delete(key);
+        this.processing.add(key);
+        try {
+          const r = await this.reconcile(key);
+          this.failures.delete(key);
+          if (r && r.requeueAfterMs) this.enqueueAfter(key, r.requeueAfterMs);
+        } catch (e) {
+          const n = (this.failures.get(key) ?? 0) + 1;
+          this.failures.set(key, n);
+          const delay = Math.min(5 * 2 ** n, 60_000);
+          this.log.warn({ controller: this.name, key, err: (e as Error).message, retryMs: delay }, 'reconcile failed');
+          this.enqueueAfter(key, delay);
+        } finally {
+          this.processing.delete(key);
+          if (this.dirty.delete(key)) this.queue.add(key);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watchers.forEach((w) => w.stop());
+    this.timers.forEach(clearTimeout);
+  }
+}

@@ -1,0 +1,13 @@
+// Every served resource. Adding a kind is adding a file and a line here.
+import type { ResourceDef } from '../types.js';
+import { namespaces } from './namespaces.js';
+import { pods } from './pods.js';
+import { services } from './services.js';
+import { configmaps, endpoints, events, nodes, persistentvolumeclaims, secrets, serviceaccounts } from './simple-core.js';
+import { deployments, replicasets } from './apps.js';
+import { endpointslices, eventsV1, leases, selfsubjectaccessreviews } from './other-groups.js';
+
+export const RESOURCES: ResourceDef[] = [
+  namespaces, pods, services, endpoints, configmaps, secrets, serviceaccounts, events, nodes, persistentvolumeclaims,
+  deployments, replicasets, endpointslices, eventsV1, leases, selfsubjectaccessreviews,
+];

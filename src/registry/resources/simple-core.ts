@@ -1,0 +1,54 @@
+// Core kinds with no hooks beyond their strategy, table and field selectors.
+import {
+  configMapStrategy, endpointsStrategy, eventStrategy, nodeStrategy, pvcStrategy, secretStrategy, serviceAccountStrategy,
+} from '../strategies/index.js';
+import { TABLES } from '../tables/index.js';
+import type { KObject, ResourceDef } from '../types.js';
+
+const at = (o: KObject, path: string): string => {
+  let v: unknown = o;
+  for (const p of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+  return v === undefined || v === null ? '' : String(v);
+};
+const fields = (...paths: string[]) => Object.fromEntries(paths.map((p) => [p, (o: KObject) => at(o, p)]));
+
+export const configmaps: ResourceDef = {
+  group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap',
+  namespaced: true, shortNames: ['cm'], strategy: configMapStrategy, table: TABLES['configmaps'],
+};
+
+export const secrets: ResourceDef = {
+  group: '', version: 'v1', kind: 'Secret', plural: 'secrets', singular: 'secret',
+  namespaced: true, strategy: secretStrategy, table: TABLES['secrets'], fieldSelectors: fields('type'),
+};
+
+export const serviceaccounts: ResourceDef = {
+  group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount',
+  namespaced: true, shortNames: ['sa'], strategy: serviceAccountStrategy, table: TABLES['serviceaccounts'],
+};
+
+export const endpoints: ResourceDef = {
+  group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints',
+  namespaced: true, shortNames: ['ep'], strategy: endpointsStrategy, table: TABLES['endpoints'],
+};
+
+export const events: ResourceDef = {
+  group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
+  namespaced: true, shortNames: ['ev'], strategy: eventStrategy, table: TABLES['events'],
+  fieldSelectors: fields(
+    'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid',
+    'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath',
+    'reason', 'reportingComponent', 'source', 'type',
+  ),
+};
+
+export const nodes: ResourceDef = {
+  group: '', version: 'v1', kind: 'Node', plural: 'nodes', singular: 'node',
+  namespaced: false, shortNames: ['no'], statusSubresource: true, strategy: nodeStrategy, table: TABLES['nodes'],
+  fieldSelectors: { 'spec.unschedulable': (o) => String(Boolean((o as KObject & { spec?: { unschedulable?: boolean } }).spec?.unschedulable)) },
+};
+
+export const persistentvolumeclaims: ResourceDef = {
+  group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim',
+  namespaced: true, shortNames: ['pvc'], statusSubresource: true, strategy: pvcStrategy, table: TABLES['persistentvolumeclaims'],
+};

@@ -1,0 +1,356 @@
+// The generic REST logic, shared by every kind: the apiserver's generic registry. It never names a kind;
+// everything kind-specific comes from the ResourceDef's strategy and hooks.
+import {
+  StatusError, alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, type GroupResource,
+} from '../api/errors.js';
+import type { Store } from '../storage/store.js';
+import { KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher } from '../storage/store.js';
+import { clone, deepEqual, fieldsChanged, generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
+import { Registry, listPrefix, storageKey } from './registry.js';
+import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type UserInfo } from './types.js';
+import { ObjectFilter } from './object-filter.js';
+
+export interface WriteContext {
+  user: UserInfo;
+  dryRun: boolean;
+  fieldManager?: string;
+  /** Warnings to send back as `Warning` headers. */
+  warnings: string[];
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListPage { items: KObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number }
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
+}
+
+export type DeleteResult = { object: KObject; finished: boolean };
+
+const MAX_RETRIES = 10;
+
+export const groupResource = (def: ResourceDef): GroupResource => ({ group: def.group, resource: def.plural });
+
+export class ResourceService {
+  constructor(private store: Store, readonly registry: Registry) {}
+
+  // ---- reads ----
+
+  revision(): number { return this.store.revision(); }
+
+  async get(def: ResourceDef, namespace: string | undefined, name: string): Promise<KObject> {
+    const obj = await this.store.get(storageKey(def, namespace, name));
+    if (!obj) throw notFound(groupResource(def), name);
+    return withTypeMeta(def, obj);
+  }
+
+  async list(def: ResourceDef, namespace: string | undefined, opts: ListOptions = {}): Promise<ListPage> {
+    const filter = new ObjectFilter(def, opts.labelSelector, opts.fieldSelector);
+    const prefix = listPrefix(def, namespace);
+    const token = opts.continue ? decodeContinue(opts.continue) : undefined;
+    let startAfter = token?.start;
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const items: KObject[] = [];
+    const revision = token?.rv ?? this.store.revision();
+    // Read in batches until the page is full: selectors filter after the read, as Kubernetes does.
+    for (;;) {
+      const batch = await this.store.list(prefix, { startAfter, limit: limit ? Math.max(limit - items.length, 100) : 0 });
+      for (let i = 0; i < batch.items.length; i++) {
+        const o = batch.items[i];
+        if (!filter.matches(o)) continue;
+        items.push(withTypeMeta(def, o));
+        if (limit && items.length === limit) {
+          const lastKey = storageKey(def, o.metadata.namespace, o.metadata.name!);
+          const more = i < batch.items.length - 1 || batch.remaining > 0;
+          if (!more) return { items, resourceVersion: String(revision) };
+          const page: ListPage = { items, resourceVersion: String(revision), continue: encodeContinue(revision, lastKey) };
+          if (filter.isEmpty()) page.remainingItemCount = await this.countAfter(prefix, lastKey);
+          return page;
+        }
+      }
+      if (!limit || batch.remaining === 0 || batch.items.length === 0) return { items, resourceVersion: String(revision) };
+      const last = batch.items[batch.items.length - 1];
+      startAfter = storageKey(def, last.metadata.namespace, last.metadata.name!);
+    }
+  }
+
+  private async countAfter(prefix: string, key: string): Promise<number> {
+    const next = await this.store.list(prefix, { startAfter: key, limit: 1 });
+    return next.items.length + next.remaining;
+  }
+
+  /**
+   * Watch from a resourceVersion: undefined/0 first replays the current state as ADDED. Objects that
+   * enter or leave the selectors are seen as ADDED / DELETED, as in Kubernetes' watch cache.
+   */
+  async watch(def: ResourceDef, namespace: string | undefined, resourceVersion: string | undefined, filter: ObjectFilter,
+    onEvent: (type: EventType, obj: KObject) => void): Promise<Watcher> {
+    const prefix = listPrefix(def, namespace);
+    const emit = (e: StoreEvent) => {
+      const now = filter.matches(e.object);
+      const before = e.prevObject ? filter.matches(e.prevObject) : false;
+      if (e.type === 'ADDED') { if (now) onEvent('ADDED', withTypeMeta(def, e.object)); return; }
+      if (e.type === 'DELETED') { if (before) onEvent('DELETED', withTypeMeta(def, e.object)); return; }
+      if (now && before) onEvent('MODIFIED', withTypeMeta(def, e.object));
+      else if (now) onEvent('ADDED', withTypeMeta(def, e.object));
+      else if (before) onEvent('DELETED', withTypeMeta(def, e.object));
+    };
+    let from: number;
+    if (!resourceVersion || resourceVersion === '0') {
+      // The window replays whatever changed between this snapshot and the subscription.
+      const snapshot = await this.store.list(prefix);
+      from = snapshot.revision;
+      for (const o of snapshot.items) if (filter.matches(o)) onEvent('ADDED', withTypeMeta(def, o));
+    } else {
+      from = Number(resourceVersion);
+      if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: ${resourceVersion}`);
+    }
+    try {
+      return this.store.watch(prefix, from, emit);
+    } catch (e) {
+      if (e instanceof RevisionTooOldError) throw gone(`too old resource version: ${e.requested} (${e.oldest})`);
+      throw e;
+    }
+  }
+
+  // ---- writes ----
+
+  async create(def: ResourceDef, namespace: string | undefined, input: KObject, ctx: WriteContext): Promise<KObject> {
+    checkTypeMeta(def, input);
+    const obj = clone(input);
+    obj.metadata = obj.metadata ?? {};
+    const meta = obj.metadata;
+    if (def.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace ?? meta.namespace;
+    } else {
+      delete meta.namespace;
+    }
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
+    for (const f of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'] as const) delete meta[f];
+    meta.creationTimestamp = nowTimestamp();
+    meta.uid = newUid();
+    def.strategy.prepareForCreate?.(obj);
+    def.strategy.defaults?.(obj);
+    if (def.strategy.generationFields) meta.generation = 1; else delete meta.generation;
+    const errs = def.strategy.validate?.(obj) ?? [];
+    if (errs.length) throw invalid(def.kind, def.group, meta.name ?? meta.generateName ?? '', errs);
+    ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
+    if (def.namespaced) await this.checkNamespaceAcceptsCreates(def, meta.namespace!, meta.name!);
+    if (def.virtualCreate) return withTypeMeta(def, await def.virtualCreate(obj, ctx.user));
+    await def.admit?.(obj, undefined, this.admitContext(ctx));
+    setTypeMeta(def, obj);
+    if (ctx.dryRun) {
+      if (await this.store.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
+      return obj;
+    }
+    try {
+      return withTypeMeta(def, await this.store.create(storageKey(def, meta.namespace, meta.name!), obj));
+    } catch (e) {
+      if (e instanceof KeyExistsError) throw alreadyExists(groupResource(def), meta.name!);
+      throw e;
+    }
+  }
+
+  /** Namespace lifecycle admission: no creates in a missing or terminating namespace. */
+  private async checkNamespaceAcceptsCreates(def: ResourceDef, namespace: string, name: string): Promise<void> {
+    const nsDef = this.registry.find('', 'v1', 'namespaces')!;
+    const ns = await this.store.get(storageKey(nsDef, undefined, namespace));
+    if (!ns) throw notFound(groupResource(nsDef), namespace);
+    if (ns.metadata.deletionTimestamp) {
+      throw forbiddenFor(def, name, `unable to create new content in namespace ${namespace} because it is being terminated`, 'NamespaceTerminating');
+    }
+  }
+
+  private admitContext(ctx: WriteContext): AdmitContext {
+    return {
+      dryRun: ctx.dryRun,
+      list: async (group, plural) => {
+        const d = this.registry.defs.find((x) => x.group === group && x.plural === plural);
+        return d ? (await this.store.list(listPrefix(d))).items : [];
+      },
+    };
+  }
+
+  /**
+   * PUT: replace the object (main resource or /status). `mutate` lets PATCH derive the new object
+   * from the current one inside the optimistic-concurrency retry loop.
+   */
+  async update(def: ResourceDef, namespace: string | undefined, name: string, input: KObject | ((current: KObject) => KObject),
+    ctx: WriteContext, subresource?: 'status'): Promise<KObject> {
+    const key = storageKey(def, namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.store.get(key);
+      if (!current) throw notFound(groupResource(def), name);
+      const proposed = typeof input === 'function' ? input(withTypeMeta(def, clone(current))) : clone(input);
+      checkTypeMeta(def, proposed);
+      const requestedRv = proposed.metadata?.resourceVersion;
+      if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw conflict(groupResource(def), name);
+      const next = subresource === 'status' ? statusUpdate(current, proposed) : this.mainUpdate(def, current, proposed, name, namespace);
+      const errs = subresource === 'status' ? (def.strategy.validate?.(next) ?? []) : [
+        ...(def.strategy.validate?.(next) ?? []), ...(def.strategy.validateUpdate?.(next, current) ?? []),
+      ];
+      if (errs.length) throw invalid(def.kind, def.group, name, errs);
+      if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
+      await def.admit?.(next, current, this.admitContext(ctx));
+      setTypeMeta(def, next);
+      next.metadata.resourceVersion = current.metadata.resourceVersion;
+      if (deepEqual(next, withTypeMeta(def, current))) return withTypeMeta(def, current); // no-op: no new revision
+      const finishing = !!next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !def.beginDeletion;
+      if (ctx.dryRun) return next;
+      try {
+        // The last finalizer removed from an object being deleted completes its deletion.
+        if (finishing) return withTypeMeta(def, await this.store.delete(key, Number(current.metadata.resourceVersion)));
+        return withTypeMeta(def, await this.store.update(key, next, Number(current.metadata.resourceVersion)));
+      } catch (e) {
+        if (e instanceof RevisionConflictError) {
+          // A PATCH (a function of the current object) is re-evaluated; a PUT with a resourceVersion is not.
+          if ((requestedRv && typeof input !== 'function') || attempt >= MAX_RETRIES) throw conflict(groupResource(def), name);
+          continue;
+        }
+        if (e instanceof KeyNotFoundError) throw notFound(groupResource(def), name);
+        throw e;
+      }
+    }
+  }
+
+  private mainUpdate(def: ResourceDef, current: KObject, proposed: KObject, name: string, namespace: string | undefined): KObject {
+    const next = proposed;
+    next.metadata = next.metadata ?? {};
+    const meta = next.metadata;
+    if (meta.name && meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    if (def.namespaced && meta.namespace && meta.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.name = name;
+    if (def.namespaced) meta.namespace = namespace; else delete meta.namespace;
+    // Fields the server owns are carried over from the stored object.
+    const cm = current.metadata;
+    meta.uid = cm.uid;
+    meta.creationTimestamp = cm.creationTimestamp;
+    for (const f of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generateName'] as const) {
+      if (cm[f] !== undefined) meta[f] = cm[f] as never; else if (f !== 'generateName') delete meta[f];
+    }
+    if (def.statusSubresource) {
+      if (current.status !== undefined) next.status = clone(current.status); else delete next.status;
+    }
+    def.strategy.prepareForUpdate?.(next, current);
+    def.strategy.defaults?.(next);
+    const gen = def.strategy.generationFields;
+    if (gen) meta.generation = (cm.generation ?? 1) + (fieldsChanged(next, current, gen) ? 1 : 0);
+    else delete meta.generation;
+    return next;
+  }
+
+  async delete(def: ResourceDef, namespace: string | undefined, name: string, opts: DeleteOptions, ctx: WriteContext): Promise<DeleteResult> {
+    const key = storageKey(def, namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.store.get(key);
+      if (!current) throw notFound(groupResource(def), name);
+      const pre = opts.preconditions;
+      if (pre?.uid && pre.uid !== current.metadata.uid) {
+        throw conflict(groupResource(def), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+        throw conflict(groupResource(def), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${current.metadata.resourceVersion}`);
+      }
+      const rv = Number(current.metadata.resourceVersion);
+      try {
+        // Something must finish first (finalizers, a namespace's content): mark it, keep it.
+        const marked = clone(current);
+        const pending = (marked.metadata.finalizers?.length ?? 0) > 0;
+        const controlled = def.beginDeletion?.(marked, nowTimestamp()) ?? false;
+        if (pending || controlled) {
+          if (!marked.metadata.deletionTimestamp) {
+            marked.metadata.deletionTimestamp = nowTimestamp();
+            marked.metadata.deletionGracePeriodSeconds = 0;
+          }
+          if (deepEqual(marked, current) || ctx.dryRun) return { object: withTypeMeta(def, marked), finished: false };
+          return { object: withTypeMeta(def, await this.store.update(key, marked, rv)), finished: false };
+        }
+        if (ctx.dryRun) return { object: withTypeMeta(def, current), finished: true };
+        return { object: withTypeMeta(def, await this.store.delete(key, rv)), finished: true };
+      } catch (e) {
+        if (e instanceof RevisionConflictError && attempt < MAX_RETRIES) continue;
+        if (e instanceof KeyNotFoundError) throw notFound(groupResource(def), name);
+        throw e;
+      }
+    }
+  }
+
+  async deleteCollection(def: ResourceDef, namespace: string | undefined, listOpts: ListOptions, opts: DeleteOptions, ctx: WriteContext): Promise<KObject[]> {
+    const { items } = await this.list(def, namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
+    const deleted: KObject[] = [];
+    for (const o of items) {
+      try {
+        deleted.push((await this.delete(def, o.metadata.namespace, o.metadata.name!, opts, ctx)).object);
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 404)) throw e;
+      }
+    }
+    return deleted;
+  }
+}
+
+/** /status: everything but status (and the server-owned metadata) comes from the stored object. */
+function statusUpdate(current: KObject, proposed: KObject): KObject {
+  const next = clone(current);
+  if (proposed.status !== undefined) next.status = clone(proposed.status); else delete next.status;
+  return next;
+}
+
+export function setTypeMeta(def: ResourceDef, obj: KObject): void {
+  obj.apiVersion = apiVersionOf(def);
+  obj.kind = def.kind;
+}
+
+/** Objects are served with apiVersion and kind first, as the apiserver encodes them. */
+export function withTypeMeta(def: ResourceDef, obj: KObject): KObject {
+  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  return { kind: def.kind, apiVersion: apiVersionOf(def), ...rest } as KObject;
+}
+
+/** A body whose kind does not match the URL is a 400, as in Kubernetes. */
+function checkTypeMeta(def: ResourceDef, obj: KObject): void {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request is not a JSON object');
+  if (obj.kind && obj.kind !== def.kind) {
+    throw badRequest(`the kind "${obj.kind}" of the request body does not match the kind "${def.kind}" of the URL`);
+  }
+  if (obj.apiVersion && obj.apiVersion !== apiVersionOf(def)) {
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`);
+  }
+}
+
+function forbiddenFor(def: ResourceDef, name: string, why: string, causeType: string): StatusError {
+  const gr = def.group ? `${def.plural}.${def.group}` : def.plural;
+  const details = { name, kind: def.plural, ...(def.group ? { group: def.group } : {}), causes: [{ reason: causeType, message: why }] };
+  return forbidden(`${gr} "${name}" is forbidden: ${why}`, details);
+}
+
+// Continue tokens carry the list revision and the last key, like the apiserver's (base64 JSON).
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+}
+
+function decodeContinue(token: string): { rv: number; start: string } {
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string') throw new Error('bad');
+    return t;
+  } catch {
+    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}

@@ -1,0 +1,36 @@
+// What a fresh cluster holds: the system namespaces and the `kubernetes` Service pointing at us.
+import { StatusError } from '../api/errors.js';
+import type { ResourceService } from '../registry/service.js';
+import { KUBERNETES_SERVICE_IP } from '../registry/resources/service-allocation.js';
+import { systemContext } from '../reconcilers/context.js';
+import type { KObject } from '../registry/types.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export async function bootstrap(service: ResourceService, endpoint: { address: string; port: number }): Promise<void> {
+  const sys = systemContext('dockube-bootstrap');
+  const def = (group: string, plural: string) => service.registry.defs.find((d) => d.group === group && d.plural === plural)!;
+  const ensure = async (group: string, plural: string, ns: string | undefined, obj: KObject) => {
+    try {
+      await service.create(def(group, plural), ns, obj, sys);
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 409)) throw e;
+    }
+  };
+  for (const ns of SYSTEM_NAMESPACES) await ensure('', 'namespaces', undefined, { metadata: { name: ns } });
+  const labels = { component: 'apiserver', provider: 'kubernetes' };
+  await ensure('', 'services', 'default', {
+    metadata: { name: 'kubernetes', labels },
+    spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: endpoint.port }], sessionAffinity: 'None' },
+  });
+  await ensure('', 'endpoints', 'default', {
+    metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: endpoint.address }], ports: [{ name: 'https', port: endpoint.port, protocol: 'TCP' }] }],
+  });
+  await ensure('discovery.k8s.io', 'endpointslices', 'default', {
+    metadata: { name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [endpoint.address], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: endpoint.port, protocol: 'TCP' }],
+  });
+}

@@ -1,0 +1,86 @@
+// Starts dockube: PKI, store, API, reconcilers; writes the kubeconfig once /readyz answers; stops cleanly.
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServerOptions } from '../cli/flags.js';
+import { ensurePki } from '../pki/certs.js';
+import { defaultSanHosts } from '../pki/hosts.js';
+import { writeKubeconfig, serverUrlFor } from '../pki/kubeconfig.js';
+import { createAuthenticator } from '../api/auth.js';
+import { createApp } from '../api/app.js';
+import { SqliteStore } from '../storage/sqlite-store.js';
+import { Registry } from '../registry/registry.js';
+import { RESOURCES } from '../registry/resources/index.js';
+import { ResourceService } from '../registry/service.js';
+import { lazySchemaLookup } from './schema.js';
+import { bootstrap } from './bootstrap.js';
+import { createLogger, type Logger } from './log.js';
+import { makeContext } from '../reconcilers/context.js';
+import { startNamespaceLifecycle } from '../reconcilers/namespace-lifecycle.js';
+import { startNamespaceDefaults } from '../reconcilers/namespace-defaults.js';
+import { startNodeStatus } from '../reconcilers/node-status.js';
+import { connectDocker } from '../runtime/docker.js';
+import { storageObjects } from '../api/metrics.js';
+
+export interface RunningServer { url: string; port: number; stop(): Promise<void>; log: Logger }
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const t0 = Date.now();
+  const log = createLogger(opts.logLevel);
+  const pki = await ensurePki(opts.dataDir, { hosts: defaultSanHosts(opts.bindAddress) });
+  const store = new SqliteStore(join(opts.dataDir, 'state.db'));
+  const registry = new Registry(RESOURCES);
+  const service = new ResourceService(store, registry);
+  let ready = false;
+  let port = opts.port;
+  const advertised = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
+
+  const app = createApp({
+    service, registry, schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
+    authenticate: createAuthenticator(pki), isReady: () => ready, serverAddress: () => `${advertised}:${port}`,
+  });
+  const server = https.createServer({
+    key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false,
+  }, app);
+  server.keepAliveTimeout = 60_000;
+  const sockets = new Set<Socket>();
+  server.on('secureConnection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.bindAddress, () => resolve());
+  });
+  port = (server.address() as { port: number }).port;
+  const url = serverUrlFor(advertised, port);
+
+  await bootstrap(service, { address: advertised, port });
+  const ctx = makeContext(service, log);
+  const docker = connectDocker(opts.dockerHost);
+  const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert)];
+  const stopNode = await startNodeStatus(ctx, docker, advertised);
+  const countTimer = setInterval(() => void countObjects(), 30_000);
+  const countObjects = async () => {
+    for (const d of registry.defs) if (!d.virtualCreate) storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
+  };
+  void countObjects();
+  ready = true;
+  await writeKubeconfig(opts.kubeconfigPath, { server: url, pki });
+  log.info({ url, kubeconfig: opts.kubeconfigPath, startupMs: Date.now() - t0 }, 'dockube is ready');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    ready = false;
+    clearInterval(countTimer);
+    stopNode();
+    controllers.forEach((c) => c.stop());
+    // Watches and other long requests end now; in-flight writes have already committed.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of sockets) s.destroy();
+    await closed;
+    await store.close();
+    log.info('dockube stopped');
+  })());
+  return { url, port, stop, log };
+}

@@ -1,0 +1,140 @@
+// Embedded default store: one SQLite file (WAL). A write is acknowledged only after its transaction commits.
+import Database from 'better-sqlite3';
+import type { KObject } from '../registry/types.js';
+import { EventWindow } from './event-window.js';
+import {
+  KeyExistsError, KeyNotFoundError, RevisionConflictError,
+  type ListResult, type Store, type StoreEvent, type Watcher,
+} from './store.js';
+
+const WINDOW = 20000;
+
+export class SqliteStore implements Store {
+  private db: Database.Database;
+  private rev: number;
+  private window: EventWindow;
+  private stmts: ReturnType<SqliteStore['prepare']>;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before we answer, so not even a power cut loses an acknowledged write.
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS objects (key TEXT PRIMARY KEY, rv INTEGER NOT NULL, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 1);
+    `);
+    this.stmts = this.prepare();
+    this.rev = (this.stmts.getRev.get() as { value: number }).value;
+    this.window = new EventWindow(WINDOW, this.rev);
+  }
+
+  private prepare() {
+    const d = this.db;
+    return {
+      getRev: d.prepare(`SELECT value FROM meta WHERE name = 'revision'`),
+      setRev: d.prepare(`UPDATE meta SET value = ? WHERE name = 'revision'`),
+      get: d.prepare(`SELECT rv, value FROM objects WHERE key = ?`),
+      insert: d.prepare(`INSERT INTO objects (key, rv, value) VALUES (?, ?, ?)`),
+      update: d.prepare(`UPDATE objects SET rv = ?, value = ? WHERE key = ?`),
+      del: d.prepare(`DELETE FROM objects WHERE key = ?`),
+      // Prefix ranges use [prefix, prefix + U+FFFF) so the primary-key index serves them.
+      list: d.prepare(`SELECT value FROM objects WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?`),
+      count: d.prepare(`SELECT count(*) AS n FROM objects WHERE key >= ? AND key < ? AND key > ?`),
+    };
+  }
+
+  revision(): number { return this.rev; }
+  oldestWatchableRevision(): number { return this.window.oldest(); }
+
+  async get(key: string): Promise<KObject | undefined> {
+    const row = this.stmts.get.get(key) as { value: string } | undefined;
+    return row ? JSON.parse(row.value) : undefined;
+  }
+
+  async list(prefix: string, opts: { startAfter?: string; limit?: number } = {}): Promise<ListResult> {
+    const end = prefix + '\uffff';
+    const after = opts.startAfter ?? '';
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
+    const rows = this.stmts.list.all(prefix, end, after, limit) as { value: string }[];
+    const items = rows.map((r) => JSON.parse(r.value) as KObject);
+    let remaining = 0;
+    if (limit > 0 && items.length === limit) {
+      const lastKey = this.keyOfLast(prefix, after, limit);
+      remaining = (this.stmts.count.get(prefix, end, lastKey) as { n: number }).n;
+    }
+    return { items, revision: this.rev, remaining };
+  }
+
+  private keyOfLast(prefix: string, after: string, limit: number): string {
+    const row = this.db.prepare(`SELECT key FROM objects WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT 1 OFFSET ?`)
+      .get(prefix, prefix + '\uffff', after, limit - 1) as { key: string };
+    return row.key;
+  }
+
+  async count(prefix: string): Promise<number> {
+    return (this.stmts.count.get(prefix, prefix + '\uffff', '') as { n: number }).n;
+  }
+
+  /** Runs one write in a transaction that also advances the global revision. */
+  private write(fn: (rv: number) => StoreEvent): KObject {
+    const next = this.rev + 1;
+    const event = this.db.transaction(() => {
+      const e = fn(next);
+      this.stmts.setRev.run(next);
+      return e;
+    })();
+    this.rev = next;
+    this.window.publish(event);
+    return event.object;
+  }
+
+  async create(key: string, obj: KObject): Promise<KObject> {
+    return this.write((rv) => {
+      if (this.stmts.get.get(key)) throw new KeyExistsError(key);
+      const stored = withRv(obj, rv);
+      this.stmts.insert.run(key, rv, JSON.stringify(stored));
+      return { type: 'ADDED', key, rv, object: stored };
+    });
+  }
+
+  async update(key: string, obj: KObject, expectedRv: number): Promise<KObject> {
+    return this.write((rv) => {
+      const row = this.stmts.get.get(key) as { rv: number; value: string } | undefined;
+      if (!row) throw new KeyNotFoundError(key);
+      if (row.rv !== expectedRv) throw new RevisionConflictError(key, row.rv);
+      const stored = withRv(obj, rv);
+      this.stmts.update.run(rv, JSON.stringify(stored), key);
+      return { type: 'MODIFIED', key, rv, object: stored, prevObject: JSON.parse(row.value) };
+    });
+  }
+
+  async delete(key: string, expectedRv?: number): Promise<KObject> {
+    return this.write((rv) => {
+      const row = this.stmts.get.get(key) as { rv: number; value: string } | undefined;
+      if (!row) throw new KeyNotFoundError(key);
+      if (expectedRv !== undefined && row.rv !== expectedRv) throw new RevisionConflictError(key, row.rv);
+      this.stmts.del.run(key);
+      const prev = JSON.parse(row.value) as KObject;
+      return { type: 'DELETED', key, rv, object: withRv(prev, rv), prevObject: prev };
+    });
+  }
+
+  watch(prefix: string, fromRv: number, onEvent: (e: StoreEvent) => void): Watcher {
+    return this.window.subscribe(prefix, fromRv, this.rev, onEvent);
+  }
+
+  watcherCount(): number { return this.window.watcherCount(); }
+
+  async close(): Promise<void> {
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+}
+
+function withRv(obj: KObject, rv: number): KObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+}
