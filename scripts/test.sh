@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: set-up (npm packages, build, Docker engine, test tools), jest, then the
+# conformance scenarios with the real kubectl against a real dockube server.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+"$root/scripts/setup.sh" || exit 1
+"$root/scripts/ensure-test-tools.sh" || exit 1
+
+status=0
+echo "== unit and API tests (jest)"
+node --experimental-vm-modules node_modules/jest/bin/jest.js --ci || status=1
+echo "== conformance (real kubectl against a real server)"
+bash conformance/run.sh || status=1
+exit $status
