@@ -1,0 +1,432 @@
+// Kubernetes' strategic merge patch, as the apiserver applies it (apimachinery strategicpatch
+// StrategicMergeMapPatch with MergeParallelList and IgnoreUnmatchedNulls). Field types and list
+// strategies come from the OpenAPI definitions plus the MERGE_KEYS table; fields of unknown type
+// behave as in a JSON merge patch (maps merge, lists replace).
+import { badRequest } from '../../api/errors.js';
+import { jsonKindNoun } from './go-format.js';
+import { contextFor, fieldPatchMeta, type FieldPatchMeta, type SchemaLookup, type TypeContext } from './schema.js';
+import {
+  errBadArgType, errBadPatchFormatForPrimitiveList, errBadPatchFormatForRetainKeys,
+  errBadPatchFormatForSetElementOrderList, errBadPatchType, errNoListOfLists, errNoMergeKey, unknownError,
+} from './strategic-errors.js';
+
+type JMap = Record<string, unknown>;
+type Kind = 'map' | 'slice' | 'string' | 'number' | 'bool' | 'nil';
+
+const DIRECTIVE = '$patch';
+const RETAIN_KEYS = '$retainKeys';
+const DELETE_PREFIX = '$deleteFromPrimitiveList';
+const ORDER_PREFIX = '$setElementOrder';
+
+const isMap = (v: unknown): v is JMap => typeof v === 'object' && v !== null && !Array.isArray(v);
+const has = (m: JMap, k: string) => Object.prototype.hasOwnProperty.call(m, k);
+const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
+
+function kindOf(v: unknown): Kind {
+  if (v === null || v === undefined) return 'nil';
+  if (Array.isArray(v)) return 'slice';
+  if (typeof v === 'object') return 'map';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'number' ? 'number' : 'string';
+}
+
+/**
+ * Applies `patch` to `original` with strategic merge semantics. Neither argument is modified.
+ * Throws StatusError for malformed patches, with the code the apiserver uses.
+ */
+export function strategicMergePatch(original: unknown, patch: unknown, schema: SchemaLookup, rootDefinition: string): unknown {
+  if (patch === null || patch === undefined) return clone(original);
+  if (!isMap(patch)) throw badRequest(`json: cannot unmarshal ${jsonKindNoun(patch)} into Go value of type map[string]interface {}`);
+  const base = isMap(original) ? clone(original) : {};
+  return new Merger(schema).mergeMap(base, clone(patch), contextFor(rootDefinition, schema));
+}
+
+/** Removes patch directives from a value taken over from the patch, as Go's typed decoding drops them. */
+function stripDirectives(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    return v
+      .filter((e) => !(isMap(e) && has(e, DIRECTIVE) && (e[DIRECTIVE] === 'delete' || Object.keys(e).length === 1)))
+      .map(stripDirectives);
+  }
+  if (!isMap(v)) return v;
+  if (v[DIRECTIVE] === 'delete') return {};
+  const out: JMap = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(DELETE_PREFIX) || k.startsWith(ORDER_PREFIX)) continue;
+    if (x === null) continue; // a null for an absent field means "absent"
+    out[k] = stripDirectives(x);
+  }
+  return out;
+}
+
+function extractKey(s: string, prefix: string): string {
+  const slash = s.indexOf('/');
+  if (slash < 0 || s.slice(0, slash) !== prefix) {
+    throw prefix === DELETE_PREFIX ? errBadPatchFormatForPrimitiveList() : errBadPatchFormatForSetElementOrderList();
+  }
+  return s.slice(slash + 1);
+}
+
+/** The common element kind of the given lists (sliceElementType in Go). */
+function sliceElementKind(...lists: unknown[][]): Kind {
+  let prev: Kind | undefined;
+  for (const list of lists) {
+    for (const v of list) {
+      const k = kindOf(v);
+      if (prev === undefined) {
+        if (k === 'slice') throw errNoListOfLists();
+        prev = k;
+      } else if (prev !== k) {
+        throw unknownError(`list element types are not identical: ${goLists(lists)}`);
+      }
+    }
+  }
+  if (prev === undefined) throw unknownError('no elements in any of the given slices');
+  return prev;
+}
+const goLists = (lists: unknown[][]) => `[${lists.map((l) => `[${l.map((x) => JSON.stringify(x)).join(' ')}]`).join(' ')}]`;
+
+/** Go's in-place dedup, which moves the last element into each duplicate's slot. */
+function deduplicateScalars(s: unknown[]): unknown[] {
+  s = [...s];
+  let length = s.length - 1;
+  for (let i = 0; i < length; i++) {
+    for (let j = i + 1; j <= length; j++) {
+      if (s[i] === s[j]) {
+        s[j] = s[length];
+        s = s.slice(0, length);
+        length--;
+        j--;
+      }
+    }
+  }
+  return s;
+}
+
+function findByKey(list: unknown[], key: string, value: unknown): number {
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (!isMap(e)) throw unknownError(`value for key ${i} is not a map.`);
+    if (has(e, key) && e[key] === value) return i;
+  }
+  return -1;
+}
+
+/** Position of `item` in `list`, by merge key for maps and by value otherwise. */
+function indexIn(list: unknown[], item: unknown, mergeKey: string, kind: Kind): number {
+  const val = (x: unknown) => (kind === 'map' ? (isMap(x) ? x[mergeKey] : undefined) : x);
+  const want = val(item);
+  return list.findIndex((x) => val(x) === want);
+}
+
+function validateMergeKeyInLists(mergeKey: string, ...lists: unknown[][]): void {
+  for (const list of lists) {
+    for (const item of list) {
+      if (!isMap(item)) throw errBadArgType('map[string]interface {}', item);
+      if (!has(item, mergeKey)) throw errNoMergeKey(item, mergeKey);
+    }
+  }
+}
+
+/** Go's stable insertion sort; kept because the ordering predicate is not a strict weak order. */
+function insertionSort<T>(a: T[], less: (x: T, y: T) => boolean): T[] {
+  for (let i = 1; i < a.length; i++) {
+    for (let j = i; j > 0 && less(a[j], a[j - 1]); j--) [a[j], a[j - 1]] = [a[j - 1], a[j]];
+  }
+  return a;
+}
+
+function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: string, kind: Kind): unknown[] {
+  let keep = [...toSort];
+  let toDelete: unknown[] = [];
+  if (kind === 'map') {
+    validateMergeKeyInLists(mergeKey, keep, order);
+    toDelete = keep.filter((v) => isMap(v) && v[DIRECTIVE] === 'delete');
+    keep = keep.filter((v) => !(isMap(v) && v[DIRECTIVE] === 'delete'));
+  }
+  insertionSort(keep, (x, y) => {
+    const ix = indexIn(order, x, mergeKey, kind);
+    const iy = indexIn(order, y, mergeKey, kind);
+    return ix >= 0 && iy >= 0 ? ix < iy : true;
+  });
+  return [...keep, ...toDelete];
+}
+
+/** Interleaves server-only items (left) into patch items (right), using the live order as reference. */
+function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknown[], mergeKey: string, kind: Kind): unknown[] {
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    if (i >= left.length) out.push(right[j++]);
+    else if (j >= right.length) out.push(left[i++]);
+    else {
+      const li = indexIn(serverOrder, left[i], mergeKey, kind);
+      const ri = indexIn(serverOrder, right[j], mergeKey, kind);
+      if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
+      else out.push(right[j++]);
+    }
+  }
+  return out;
+}
+
+function normalizeElementOrder(patch: unknown[], serverOnly: unknown[], patchOrder: unknown[], serverOrder: unknown[], mergeKey: string, kind: Kind): unknown[] {
+  const p = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
+  const s = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
+  return mergeSortedSlice(s, p, serverOrder, mergeKey, kind);
+}
+
+function partition(merged: unknown[], by: unknown[], mergeKey: string): [unknown[], unknown[]] {
+  const inPatch: unknown[] = [];
+  const serverOnly: unknown[] = [];
+  if (!mergeKey) {
+    const set = new Set(by);
+    for (const v of merged) (set.has(v) ? inPatch : serverOnly).push(v);
+    return [inPatch, serverOnly];
+  }
+  for (const v of merged) {
+    if (!isMap(v)) throw errBadArgType('map[string]interface {}', v);
+    if (!has(v, mergeKey)) throw errNoMergeKey(v, mergeKey);
+    (findByKey(by, mergeKey, v[mergeKey]) >= 0 ? inPatch : serverOnly).push(v);
+  }
+  return [inPatch, serverOnly];
+}
+
+function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): boolean {
+  if (!mergeKey) return left === right;
+  if (!isMap(left)) throw errBadArgType('map[string]interface {}', left);
+  if (!isMap(right)) throw errBadArgType('map[string]interface {}', right);
+  if (!has(left, mergeKey)) throw errNoMergeKey(left, mergeKey);
+  if (!has(right, mergeKey)) throw errNoMergeKey(right, mergeKey);
+  return left[mergeKey] === right[mergeKey];
+}
+
+/** The patch list must list its (non-deleted) items in the $setElementOrder order. */
+function validatePatchWithSetOrderList(patchList: unknown[], setOrder: unknown[], mergeKey: string): void {
+  if (setOrder.length === 0 || patchList.length === 0) return;
+  const nonDelete = mergeKey ? patchList.filter((v) => {
+    if (!isMap(v)) throw errBadArgType('map[string]interface {}', v);
+    return v[DIRECTIVE] !== 'delete';
+  }) : patchList;
+  let p = 0;
+  let s = 0;
+  while (p < nonDelete.length && s < setOrder.length) {
+    if (isMap(nonDelete[p]) && has(nonDelete[p] as JMap, DIRECTIVE)) { p++; continue; }
+    if (mergeKeyValueEqual(nonDelete[p], setOrder[s], mergeKey)) p++;
+    s++;
+  }
+  if (p < nonDelete.length && s >= setOrder.length) {
+    throw unknownError(`The order in patch list:\n${JSON.stringify(patchList)}\n doesn't match ${ORDER_PREFIX} list:\n${JSON.stringify(setOrder)}\n`);
+  }
+}
+
+/**
+ * The live list as upstream's mergePatchIntoOriginal sees it after merging. In Go the merge deletes
+ * `$patch: delete` items by shifting the live slice in place and appends new items into the freed
+ * capacity, so the "live order" used to place server-only items is that mutated backing array
+ * (apiserver lists have cap == len). Reproduced here so results match a real apiserver.
+ */
+function goAliasedLiveOrder(live: unknown[], patch: unknown[], mergeKey: string): unknown[] {
+  const backing = [...live];
+  let len = backing.length;
+  let replace = false;
+  const plain: JMap[] = [];
+  for (const v of patch) {
+    if (!isMap(v)) return live;
+    if (v[DIRECTIVE] === 'delete') {
+      for (let at = findByKey(backing.slice(0, len), mergeKey, v[mergeKey]); at >= 0; at = findByKey(backing.slice(0, len), mergeKey, v[mergeKey])) {
+        backing.copyWithin(at, at + 1, len);
+        len--;
+      }
+    } else if (v[DIRECTIVE] === 'replace') replace = true;
+    else if (!has(v, DIRECTIVE)) plain.push(v);
+  }
+  if (replace) return backing;
+  const grown = backing.slice(0, len);
+  for (const v of plain) {
+    if (findByKey(grown, mergeKey, v[mergeKey]) >= 0) continue;
+    if (grown.length < backing.length && grown.length === len) { backing[len] = v; len++; }
+    grown.push(v);
+  }
+  return backing;
+}
+
+function deleteFromSlice(current: unknown[], toDelete: unknown[]): unknown[] {
+  const del = new Set(toDelete);
+  return current.filter((v) => !del.has(v));
+}
+
+class Merger {
+  constructor(private schema: SchemaLookup) {}
+
+  mergeMap(original: JMap, patch: JMap, t: TypeContext): JMap {
+    if (has(patch, DIRECTIVE)) return this.directiveInMap(patch[DIRECTIVE], patch);
+    this.applyRetainKeys(original, patch);
+    this.mergeOrderedLists(original, patch, t);
+
+    for (const [rawKey, patchV] of Object.entries(patch)) {
+      let k = rawKey;
+      let isDeleteList = false;
+      if (rawKey.startsWith(DELETE_PREFIX)) {
+        k = extractKey(rawKey, DELETE_PREFIX);
+        isDeleteList = true;
+      }
+      if (patchV === null) {
+        delete original[k];
+        continue;
+      }
+      if (isDeleteList) {
+        // Deletion only ever removes: nothing to do on a missing list (kubernetes#105421), and it
+        // applies whatever the field's strategy (kubernetes#110472).
+        if (!Array.isArray(patchV)) throw errBadPatchFormatForPrimitiveList();
+        if (Array.isArray(original[k])) original[k] = this.deleteFromList(original[k] as unknown[], patchV);
+        continue;
+      }
+      if (!has(original, k)) {
+        original[k] = stripDirectives(patchV);
+        continue;
+      }
+      const ov = original[k];
+      const kind = kindOf(ov);
+      if (kind !== kindOf(patchV)) {
+        original[k] = stripDirectives(patchV);
+        continue;
+      }
+      if (kind === 'map') {
+        const meta = fieldPatchMeta(t, k, this.schema);
+        original[k] = meta.strategy === 'replace' ? stripDirectives(patchV) : this.mergeMap(ov as JMap, patchV as JMap, meta.type);
+      } else if (kind === 'slice') {
+        original[k] = this.mergeSliceHandler(ov as unknown[], patchV as unknown[], fieldPatchMeta(t, k, this.schema));
+      } else {
+        original[k] = patchV;
+      }
+    }
+    return original;
+  }
+
+  private deleteFromList(current: unknown[], toDelete: unknown[]): unknown[] {
+    if (current.length === 0 && toDelete.length === 0) return current;
+    const kind = sliceElementKind(current, toDelete);
+    return kind === 'map' ? current : deleteFromSlice(current, toDelete);
+  }
+
+  private directiveInMap(directive: unknown, patch: JMap): JMap {
+    if (directive === 'replace') {
+      delete patch[DIRECTIVE];
+      return stripDirectives(patch) as JMap;
+    }
+    if (directive === 'delete') return {};
+    throw errBadPatchType(directive, patch);
+  }
+
+  /** $retainKeys: drop every field of the original that the list does not name. */
+  private applyRetainKeys(original: JMap, patch: JMap): void {
+    if (!has(patch, RETAIN_KEYS)) return;
+    const list = patch[RETAIN_KEYS];
+    delete patch[RETAIN_KEYS];
+    if (!Array.isArray(list)) throw errBadPatchFormatForRetainKeys();
+    const keep = new Set(list);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || k.startsWith(DELETE_PREFIX) || k.startsWith(ORDER_PREFIX)) continue;
+      if (!keep.has(k)) throw errBadPatchFormatForRetainKeys();
+    }
+    for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
+  }
+
+  /** $setElementOrder/<field>: merge that list now and order it (setElementOrder > patch > live order). */
+  private mergeOrderedLists(original: JMap, patch: JMap, t: TypeContext): void {
+    for (const key of Object.keys(patch)) {
+      if (!key.startsWith(ORDER_PREFIX)) continue;
+      const setOrder = patch[key];
+      delete patch[key];
+      if (!Array.isArray(setOrder)) throw errBadArgType('[]interface {}', setOrder);
+      const field = extractKey(key, ORDER_PREFIX);
+      const foundOriginal = has(original, field);
+      const foundPatch = has(patch, field);
+      const ov = original[field];
+      const pv = patch[field];
+      if (foundOriginal && !Array.isArray(ov)) throw errBadArgType('[]interface {}', ov);
+      if (foundPatch && !Array.isArray(pv)) throw errBadArgType('[]interface {}', pv);
+      const originalList = (ov as unknown[] | undefined) ?? [];
+      const patchList = (pv as unknown[] | undefined) ?? [];
+      const meta = fieldPatchMeta(t, field, this.schema);
+      validatePatchWithSetOrderList(patchList, setOrder, meta.mergeKey);
+
+      let merged: unknown[];
+      if (foundOriginal && foundPatch) merged = this.mergeSliceHandler(originalList, patchList, meta);
+      else if (foundOriginal) merged = originalList;
+      else if (foundPatch) merged = stripDirectives(patchList) as unknown[];
+      else continue;
+
+      const [patchItems, serverOnly] = partition(merged, setOrder, meta.mergeKey);
+      const kind = sliceElementKind(originalList, patchList);
+      const serverOrder = foundOriginal && foundPatch && meta.strategy === 'merge' && kind === 'map'
+        ? goAliasedLiveOrder(originalList, patchList, meta.mergeKey) : originalList;
+      original[field] = normalizeElementOrder(patchItems, serverOnly, setOrder, serverOrder, meta.mergeKey, kind);
+      delete patch[field];
+    }
+  }
+
+  private mergeSliceHandler(original: unknown[], patch: unknown[], meta: FieldPatchMeta): unknown[] {
+    if (meta.strategy !== 'merge') return stripDirectives(patch) as unknown[];
+    return this.mergeSlice(original, patch, meta.type, meta.mergeKey);
+  }
+
+  private mergeSlice(original: unknown[], patch: unknown[], elemType: TypeContext, mergeKey: string): unknown[] {
+    if (original.length === 0 && patch.length === 0) return original;
+    const kind = sliceElementKind(original, patch);
+    let merged: unknown[];
+    if (kind !== 'map') {
+      merged = deduplicateScalars([...original, ...patch]);
+    } else {
+      if (!mergeKey) throw unknownError('cannot merge lists without merge key for type struct');
+      [original, patch] = this.withSpecialElements(original, patch, mergeKey);
+      merged = this.withoutSpecialElements(original, patch, mergeKey, elemType);
+    }
+    const [patchItems, serverOnly] = partition(merged, patch, mergeKey);
+    return normalizeElementOrder(patchItems, serverOnly, patch, original, mergeKey, kind);
+  }
+
+  /** Applies `$patch: delete` / `$patch: replace` list elements; returns the new original and the plain items. */
+  private withSpecialElements(original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[]] {
+    const plain: unknown[] = [];
+    let replace = false;
+    for (const v of patch) {
+      const m = v as JMap;
+      if (!has(m, DIRECTIVE)) {
+        plain.push(v);
+        continue;
+      }
+      switch (m[DIRECTIVE]) {
+        case 'delete':
+          if (!has(m, mergeKey)) throw errNoMergeKey(m, mergeKey);
+          for (let at = findByKey(original, mergeKey, m[mergeKey]); at >= 0; at = findByKey(original, mergeKey, m[mergeKey])) {
+            original = [...original.slice(0, at), ...original.slice(at + 1)];
+          }
+          break;
+        case 'replace':
+          replace = true;
+          break;
+        case 'merge':
+          throw unknownError('merging lists cannot yet be specified in the patch');
+        default:
+          throw errBadPatchType(m[DIRECTIVE], m);
+      }
+    }
+    if (replace) return [stripDirectives(plain) as unknown[], []];
+    return [original, plain];
+  }
+
+  /** Items matching an original element by merge key merge into it; others are appended. */
+  private withoutSpecialElements(original: unknown[], patch: unknown[], mergeKey: string, elemType: TypeContext): unknown[] {
+    const out = [...original];
+    for (const v of patch) {
+      const m = v as JMap;
+      if (!has(m, mergeKey)) throw errNoMergeKey(m, mergeKey);
+      const at = findByKey(out, mergeKey, m[mergeKey]);
+      if (at >= 0) out[at] = this.mergeMap(out[at] as JMap, m, elemType);
+      else out.push(stripDirectives(m));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,78 @@
+// The generated OpenAPI definitions (openapi/definitions.json), loaded once on first use so that
+// importing this module costs nothing at server start.
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** An OpenAPI (Swagger 2.0 style) schema as the generator writes it. */
+export interface Schema {
+  type?: string;
+  format?: string;
+  description?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  additionalProperties?: Schema | boolean;
+  enum?: unknown[];
+  $ref?: string;
+  allOf?: Schema[];
+  'x-kubernetes-group-version-kind'?: GVK[];
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  [ext: string]: unknown;
+}
+export interface GVK { group: string; version: string; kind: string }
+export type Definitions = Record<string, Schema>;
+
+const REF_PREFIX = '#/definitions/';
+export const refName = (ref: string) => (ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : ref.slice(ref.lastIndexOf('/') + 1));
+
+/** openapi/definitions.json, found by walking up from this module (src/openapi or dist/src/openapi). */
+function definitionsFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const f = join(dir, 'openapi', 'definitions.json');
+    if (existsSync(f)) return f;
+    dir = dirname(dir);
+  }
+  throw new Error('openapi/definitions.json not found; run `npm run gen:openapi`');
+}
+
+let defs: Definitions | undefined;
+let byGvk: Map<string, string> | undefined;
+const gvkKey = (g: GVK) => `${g.group}/${g.version}/${g.kind}`;
+
+/** All known definitions (generated plus any added with addDefinitions). */
+export function getDefinitions(): Definitions {
+  if (!defs) defs = JSON.parse(readFileSync(definitionsFile(), 'utf8')) as Definitions;
+  return defs;
+}
+
+/** Schemas for kinds kubernetes-models lacks (e.g. metrics.k8s.io); later calls override earlier names. */
+export function addDefinitions(extra: Definitions): void {
+  Object.assign(getDefinitions(), extra);
+  byGvk = undefined;
+}
+
+/** The definition name whose x-kubernetes-group-version-kind lists this GVK. */
+export function definitionNameFor(gvk: GVK): string | undefined {
+  if (!byGvk) {
+    byGvk = new Map();
+    for (const [name, s] of Object.entries(getDefinitions())) {
+      const list = s['x-kubernetes-group-version-kind'] ?? [];
+      // Shared meta kinds (DeleteOptions in every GV) must not shadow a GV's own kind of the same name.
+      for (const g of list) if (list.length === 1 || !byGvk.has(gvkKey(g))) byGvk.set(gvkKey(g), name);
+    }
+  }
+  return byGvk.get(gvkKey(gvk));
+}
+
+/** Follows $ref / single-element allOf to the schema that carries the structure. */
+export function resolveSchema(s: Schema | undefined, all: Definitions = getDefinitions()): Schema | undefined {
+  let cur = s;
+  for (let i = 0; cur && i < 32; i++) {
+    if (cur.$ref) cur = all[refName(cur.$ref)];
+    else if (cur.allOf?.length === 1 && !cur.properties && !cur.type) cur = cur.allOf[0];
+    else return cur;
+  }
+  return cur;
+}

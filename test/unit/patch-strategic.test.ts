@@ -1,0 +1,249 @@
+import { join } from 'node:path';
+import { strategicMergePatch } from '../../src/machinery/patch/strategic.js';
+import { loadSchemaLookup, type SchemaLookup } from '../../src/machinery/patch/schema.js';
+import { StatusError } from '../../src/api/errors.js';
+
+const schema = loadSchemaLookup(join(process.cwd(), 'test/unit/fixtures/patch-definitions.json'));
+const noSchema: SchemaLookup = () => undefined;
+const DEPLOY = 'io.k8s.api.apps.v1.Deployment';
+
+function deployment() {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'web', labels: { app: 'web', tier: 'fe' }, finalizers: ['a.io/x', 'b.io/y'] },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            { name: 'web', image: 'nginx:1.25', args: ['-a', '-b'],
+              env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }],
+              ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 53, protocol: 'UDP' }] },
+            { name: 'sidecar', image: 'busybox', args: ['sleep', '1d'] },
+          ],
+          volumes: [{ name: 'data', emptyDir: {} }],
+          tolerations: [{ key: 'k1', operator: 'Exists' }],
+        },
+      },
+    },
+  };
+}
+type Dep = ReturnType<typeof deployment>;
+const smp = (patch: unknown, s: SchemaLookup = schema, original: unknown = deployment()) =>
+  strategicMergePatch(original, patch, s, DEPLOY) as Dep;
+const containers = (d: Dep) => d.spec.template.spec.containers as Record<string, unknown>[];
+
+function statusOf(fn: () => unknown): StatusError {
+  try { fn(); } catch (e) { if (e instanceof StatusError) return e; throw e; }
+  throw new Error('expected a StatusError');
+}
+
+describe.each([['with OpenAPI definitions', schema], ['with only the built-in tables', noSchema]])('strategic merge patch %s', (_n, s) => {
+  test('kubectl set image keeps the other container fields and containers', () => {
+    const out = smp({ spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ image: 'nginx:1.27', name: 'web' }] } } } }, s);
+    const [web, sidecar] = containers(out);
+    expect(web.image).toBe('nginx:1.27');
+    expect(web.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    expect(web.ports).toHaveLength(2);
+    expect(sidecar).toEqual({ name: 'sidecar', image: 'busybox', args: ['sleep', '1d'] });
+    expect(out.spec.replicas).toBe(2);
+  });
+
+  test('env merges by name: existing entries update, new ones append', () => {
+    const out = smp({ spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'B', value: 'two' }, { name: 'C', value: '3' }] }] } } } }, s);
+    expect(containers(out)[0].env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: 'two' }, { name: 'C', value: '3' }]);
+  });
+
+  test('ports merge by containerPort', () => {
+    const out = smp({ spec: { template: { spec: { containers: [{ name: 'web', ports: [{ containerPort: 80, name: 'http' }, { containerPort: 443 }] }] } } } }, s);
+    // Upstream order: a server-only item goes after patch items that follow it in neither list (mergeSortedSlice).
+    expect(containers(out)[0].ports).toEqual([
+      { containerPort: 80, protocol: 'TCP', name: 'http' }, { containerPort: 443 }, { containerPort: 53, protocol: 'UDP' }]);
+  });
+
+  test('$patch: delete removes a container by name', () => {
+    const out = smp({ spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } }, s);
+    expect(containers(out).map((c) => c.name)).toEqual(['web']);
+  });
+
+  test('$retainKeys on the deployment strategy drops rollingUpdate when switching to Recreate', () => {
+    const out = smp({ spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } }, s);
+    expect(out.spec.strategy).toEqual({ type: 'Recreate' });
+  });
+
+  test('lists without a merge strategy are replaced (args, tolerations)', () => {
+    const out = smp({ spec: { template: { spec: { containers: [{ name: 'web', args: ['-c'] }], tolerations: [{ key: 'k2' }] } } } }, s);
+    expect(containers(out)[0].args).toEqual(['-c']);
+    expect(out.spec.template.spec.tolerations).toEqual([{ key: 'k2' }]);
+  });
+});
+
+describe('strategic merge patch directives', () => {
+  test('a null deletes a label and leaves the others', () => {
+    const out = smp({ metadata: { labels: { tier: null, new: 'x' } } });
+    expect(out.metadata.labels).toEqual({ app: 'web', new: 'x' });
+  });
+
+  test('a null for a missing field is ignored', () => {
+    const out = smp({ metadata: { annotations: { gone: null } }, spec: { paused: null } });
+    expect(out.metadata).not.toHaveProperty('annotations.gone');
+    expect(out.spec).not.toHaveProperty('paused');
+  });
+
+  test('kubectl scale / label bodies merge like JSON merge patch on maps and scalars', () => {
+    const out = smp({ spec: { replicas: 5 }, metadata: { labels: { env: 'prod' } } });
+    expect(out.spec.replicas).toBe(5);
+    expect(out.metadata.labels).toEqual({ app: 'web', tier: 'fe', env: 'prod' });
+  });
+
+  test('$deleteFromPrimitiveList/finalizers removes only the listed values', () => {
+    const out = smp({ metadata: { '$deleteFromPrimitiveList/finalizers': ['a.io/x'] } });
+    expect(out.metadata.finalizers).toEqual(['b.io/y']);
+  });
+
+  test('$deleteFromPrimitiveList on a missing list adds nothing', () => {
+    const original = { metadata: { name: 'x' } };
+    const out = smp({ metadata: { '$deleteFromPrimitiveList/finalizers': ['a.io/x'] } }, schema, original) as unknown as { metadata: object };
+    expect(out.metadata).toEqual({ name: 'x' });
+  });
+
+  test('finalizers merge as a set, patch order first', () => {
+    const out = smp({ metadata: { finalizers: ['c.io/z', 'a.io/x'] } });
+    // Patch items in patch order; server-only items after them (upstream mergeSortedSlice).
+    expect(out.metadata.finalizers).toEqual(['c.io/z', 'a.io/x', 'b.io/y']);
+  });
+
+  test('$setElementOrder on a primitive list with a deletion list (kubectl apply of finalizers)', () => {
+    const out = smp({ metadata: { '$setElementOrder/finalizers': ['c.io/z', 'a.io/x'], finalizers: ['c.io/z'], '$deleteFromPrimitiveList/finalizers': ['b.io/y'] } });
+    expect(out.metadata.finalizers).toEqual(['c.io/z', 'a.io/x']);
+  });
+
+  test('$patch: replace on a map replaces it wholesale', () => {
+    const out = smp({ spec: { template: { metadata: { labels: { $patch: 'replace', only: 'this' } } } } });
+    expect(out.spec.template.metadata.labels).toEqual({ only: 'this' });
+  });
+
+  test('$patch: delete on a map empties it', () => {
+    const out = smp({ spec: { selector: { $patch: 'delete' } } });
+    expect(out.spec.selector).toEqual({});
+  });
+
+  test('$patch: replace inside a merging list replaces the whole list', () => {
+    const out = smp({ spec: { template: { spec: { containers: [{ name: 'solo', image: 'x' }, { $patch: 'replace' }] } } } });
+    expect(containers(out)).toEqual([{ name: 'solo', image: 'x' }]);
+  });
+
+  test('$setElementOrder alone reorders the live list', () => {
+    const out = smp({ spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'web' }] } } } });
+    expect(containers(out).map((c) => c.name)).toEqual(['sidecar', 'web']);
+    expect(containers(out)[1].image).toBe('nginx:1.25');
+  });
+
+  test('a new list item is placed where $setElementOrder puts it', () => {
+    const out = smp({ spec: { template: { spec: {
+      '$setElementOrder/containers': [{ name: 'web' }, { name: 'mid' }, { name: 'sidecar' }],
+      containers: [{ name: 'mid', image: 'm' }] } } } });
+    expect(containers(out).map((c) => c.name)).toEqual(['web', 'mid', 'sidecar']);
+  });
+
+  test('three-way apply patch from kubectl (last-applied annotation, nested $setElementOrder, deletions)', () => {
+    const lastApplied = '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"}}';
+    const patch = {
+      metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied }, labels: { tier: null } },
+      spec: { template: { spec: {
+        '$setElementOrder/containers': [{ name: 'web' }],
+        containers: [{
+          '$setElementOrder/env': [{ name: 'A' }, { name: 'D' }],
+          env: [{ name: 'D', value: '4' }, { name: 'B', $patch: 'delete' }],
+          name: 'web',
+        }],
+        '$setElementOrder/volumes': [{ name: 'data' }],
+        volumes: [{ $retainKeys: ['configMap', 'name'], configMap: { name: 'cm' }, name: 'data' }],
+      } } },
+    };
+    const out = smp(patch);
+    expect(out.metadata.labels).toEqual({ app: 'web' });
+    expect((out.metadata as Record<string, unknown>).annotations).toEqual({ 'kubectl.kubernetes.io/last-applied-configuration': lastApplied });
+    const [web, sidecar] = containers(out);
+    expect(web.env).toEqual([{ name: 'A', value: '1' }, { name: 'D', value: '4' }]);
+    expect(sidecar.name).toBe('sidecar'); // server-only items survive
+    expect(out.spec.template.spec.volumes).toEqual([{ name: 'data', configMap: { name: 'cm' } }]);
+  });
+
+  test('a field absent from the original is taken from the patch without directives', () => {
+    const out = smp({ spec: { template: { spec: { nodeSelector: { disk: 'ssd' }, initContainers: [{ name: 'init', image: 'i' }] } } } });
+    expect(out.spec.template.spec).toMatchObject({ nodeSelector: { disk: 'ssd' }, initContainers: [{ name: 'init', image: 'i' }] });
+  });
+
+  test('ownerReferences merge by uid', () => {
+    const original = { metadata: { ownerReferences: [{ uid: '1', name: 'a' }, { uid: '2', name: 'b' }] } };
+    const out = strategicMergePatch(original, { metadata: { ownerReferences: [{ uid: '2', name: 'bb' }] } }, schema, DEPLOY) as typeof original;
+    expect(out.metadata.ownerReferences).toEqual([{ uid: '1', name: 'a' }, { uid: '2', name: 'bb' }]);
+  });
+
+  test('OpenAPI x-kubernetes-patch-* extensions are honoured for kinds outside the table', () => {
+    const original = { parts: [{ id: 'p1', n: 1 }, { id: 'p2', n: 2 }], tags: ['a'] };
+    const out = strategicMergePatch(original, { parts: [{ id: 'p2', n: 20 }], tags: ['b'] }, schema, 'example.com.v1.Widget');
+    expect(out).toEqual({ parts: [{ id: 'p1', n: 1 }, { id: 'p2', n: 20 }], tags: ['b'] });
+  });
+
+  test('unknown types fall back to JSON merge semantics', () => {
+    const original = { spec: { a: { x: 1, y: 2 }, list: [{ name: 'a', v: 1 }] } };
+    const out = strategicMergePatch(original, { spec: { a: { y: null, z: 3 }, list: [{ name: 'a' }] } }, noSchema, 'example.com.v1.Unknown');
+    expect(out).toEqual({ spec: { a: { x: 1, z: 3 }, list: [{ name: 'a' }] } });
+  });
+
+  test('neither the original nor the patch is modified', () => {
+    const original = deployment();
+    const patch = { metadata: { labels: { tier: null } }, spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' },
+      template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ name: 'web', image: 'n' }] } } } };
+    const before = JSON.stringify(original);
+    const patchBefore = JSON.stringify(patch);
+    smp(patch, schema, original);
+    expect(JSON.stringify(original)).toBe(before);
+    expect(JSON.stringify(patch)).toBe(patchBefore);
+  });
+});
+
+describe('strategic merge patch errors', () => {
+  test('$patch: merge inside a list is refused as upstream does', () => {
+    const e = statusOf(() => smp({ spec: { template: { spec: { containers: [{ name: 'web', $patch: 'merge' }] } } } }));
+    expect(e.code).toBe(500);
+    expect(e.message).toBe('merging lists cannot yet be specified in the patch');
+  });
+
+  test('an unknown $patch value on a map', () => {
+    const e = statusOf(() => smp({ spec: { selector: { $patch: 'bogus' } } }));
+    expect(e.message).toBe('unknown patch type: bogus in map: map[$patch:bogus]');
+  });
+
+  test('a list element without its merge key', () => {
+    const e = statusOf(() => smp({ spec: { template: { spec: { containers: [{ image: 'x' }] } } } }));
+    expect(e.message).toBe('map: map[image:x] does not contain declared merge key: name');
+  });
+
+  test('$retainKeys that does not name a patched field is a 400', () => {
+    const e = statusOf(() => smp({ spec: { strategy: { $retainKeys: ['type'], type: 'Recreate', rollingUpdate: {} } } }));
+    expect([e.code, e.reason, e.message]).toEqual([400, 'BadRequest', 'invalid patch format of retainKeys']);
+  });
+
+  test('a malformed $setElementOrder key is a 400', () => {
+    const e = statusOf(() => smp({ spec: { '$setElementOrderX': [] } }));
+    expect(e.code).toBe(400);
+  });
+
+  test('$setElementOrder that contradicts the patch list order', () => {
+    const e = statusOf(() => smp({ spec: { template: { spec: {
+      '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }],
+      containers: [{ name: 'sidecar', image: 's' }, { name: 'web', image: 'w' }] } } } }));
+    expect(e.message).toMatch(/^The order in patch list:/);
+  });
+
+  test('a patch that is not an object', () => {
+    const e = statusOf(() => strategicMergePatch({}, [1], schema, DEPLOY));
+    expect([e.code, e.message]).toEqual([400, 'json: cannot unmarshal array into Go value of type map[string]interface {}']);
+  });
+});
