@@ -1,0 +1,21 @@
+// Semantic deep equality for JSON values (apiequality.Semantic.DeepEqual for what we store).
+import type { J } from './field.js';
+
+/** Deep equality of JSON values; undefined members equal missing ones, as after a JSON round trip. */
+export function deepEqual(a: J, b: J): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === b.length && a.every((x: J, i: number) => deepEqual(x, b[i]));
+  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+}
+
+/** True when any of the named top-level fields differs (what moves metadata.generation). */
+export function specChanged(obj: J, old: J, fields: string[] = ['spec']): boolean {
+  return fields.some((f) => !deepEqual(obj?.[f], old?.[f]));
+}
+
+/** structuredClone restricted to JSON. */
+export const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
