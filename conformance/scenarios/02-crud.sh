@@ -6,7 +6,9 @@ expect "get -o yaml" 0 'a: "1"' -- k -n "$NS" get cm demo -o yaml
 expect "get -o json" 0 '"kind": "ConfigMap"' -- k -n "$NS" get cm demo -o json
 expect "get -o name" 0 '^configmap/demo$' -- k -n "$NS" get cm demo -o name
 expect "jsonpath" 0 '^1$' -- k -n "$NS" get cm demo -o 'jsonpath={.data.a}'
-expect "already exists" 1 'Error from server \(AlreadyExists\): configmaps "demo" already exists' -- k -n "$NS" create configmap demo
+expect "already exists" 1 'configmaps "demo" already exists' -- k -n "$NS" create configmap demo
+k -n "$NS" get cm demo -o yaml > "$DATA_DIR/demo-copy.yaml"
+expect "already exists from a file" 1 'Error from server \(AlreadyExists\): error when creating ".*demo-copy.yaml": configmaps "demo" already exists' -- k create -f "$DATA_DIR/demo-copy.yaml"
 expect "not found" 1 'Error from server \(NotFound\): configmaps "nope" not found' -- k -n "$NS" get cm nope
 
 cat > "$DATA_DIR/web.yaml" <<YAML
@@ -45,14 +47,15 @@ expect "annotate" 0 'deployment.apps/web annotated' -- k -n "$NS" annotate deplo
 expect "patch merge" 0 'patched' -- k -n "$NS" patch deploy web --type=merge -p '{"metadata":{"labels":{"m":"1"}}}'
 expect "patch json" 0 'patched' -- k -n "$NS" patch deploy web --type=json -p '[{"op":"replace","path":"/spec/replicas","value":2}]'
 expect "patch strategic" 0 'patched' -- k -n "$NS" patch deploy web -p '{"spec":{"template":{"spec":{"containers":[{"name":"side","image":"busybox"}]}}}}'
-expect "strategic patch appended a container" 0 '^web side$' -- k -n "$NS" get deploy web -o 'jsonpath={.spec.template.spec.containers[*].name}'
-expect "json patch test failure" 1 'Error from server' -- k -n "$NS" patch deploy web --type=json -p '[{"op":"test","path":"/spec/replicas","value":99}]'
+expect "strategic patch added a container by name" 0 '^side web$' -- k -n "$NS" get deploy web -o 'jsonpath={.spec.template.spec.containers[*].name}'
+expect "json patch test failure is 422" 1 'The request is invalid: the server rejected our request' -- k -n "$NS" patch deploy web --type=json -p '[{"op":"test","path":"/spec/replicas","value":99}]'
 expect "field selector" 0 '^demo$' -- k -n "$NS" get cm --field-selector metadata.name=demo -o 'jsonpath={.items[*].metadata.name}'
-expect "bad field selector" 1 'field label not supported' -- k -n "$NS" get cm --field-selector spec.foo=bar
+expect "bad field selector" 1 '"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"' -- k -n "$NS" get cm --field-selector spec.foo=bar
 for i in 1 2 3 4 5; do k -n "$NS" create configmap "c$i" --from-literal=x=$i >/dev/null; done
 expect "chunked list" 0 'c5' -- k -n "$NS" get cm --chunk-size=2
 k -n "$NS" get cm demo -o yaml > "$DATA_DIR/demo.yaml"
 expect "replace with current resourceVersion" 0 'configmap/demo replaced' -- k replace -f "$DATA_DIR/demo.yaml"
+k -n "$NS" label cm demo touched=yes >/dev/null
 expect "replace with stale resourceVersion conflicts" 1 'Error from server \(Conflict\)' -- k replace -f "$DATA_DIR/demo.yaml"
 expect "wide output" 0 'CONTAINERS +IMAGES +SELECTOR' -- k -n "$NS" get deploy -o wide
 expect "all namespaces" 0 "$NS +web" -- k get deploy -A

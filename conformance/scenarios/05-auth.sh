@@ -3,7 +3,7 @@ expect "anonymous requests are refused" 0 '401' -- curl -sk -o /dev/null -w '%{h
 expect "anonymous /readyz is allowed" 0 '^ok$' -- curl -sk "https://127.0.0.1:$PORT/readyz"
 expect "auth can-i for admin (protobuf SSAR from 1.32+)" 0 '^yes$' -- k auth can-i create pods
 expect "viewer reads" 0 'default' -- k --context dockube-view get ns
-expect "viewer cannot write" 1 'Error from server \(Forbidden\).*User "dockube-viewer" cannot create resource "configmaps"' -- k --context dockube-view -n default create configmap x
+expect "viewer cannot write" 1 'configmaps is forbidden: User "dockube-viewer" cannot create resource "configmaps"' -- k --context dockube-view -n default create configmap x
 expect "auth can-i for the viewer" 1 '^no$' -- k --context dockube-view auth can-i create pods
 expect "metrics" 0 'apiserver_request_total\{' -- k get --raw /metrics
 k create ns "$NS" >/dev/null
@@ -19,3 +19,4 @@ if [ "$rv_after" -gt "$rv_before" ]; then pass "resourceVersion counter restored
 stop_server
 start_server "$DATA_DIR"
 expect "SIGTERM and restart keeps objects" 0 'after' -- k -n "$NS" get cm after -o name
+expect "viewer cannot delete, worded as Kubernetes" 1 'Error from server \(Forbidden\): configmaps "after" is forbidden: User "dockube-viewer" cannot delete resource "configmaps" in API group "" in the namespace' -- k --context dockube-view -n "$NS" delete cm after

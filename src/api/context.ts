@@ -21,8 +21,9 @@ export function queryString(req: Request, name: string): string | undefined {
 }
 
 export function queryBool(req: Request, name: string): boolean {
+  // strconv.ParseBool's spellings: the Python client sends "True".
   const v = queryString(req, name);
-  return v === 'true' || v === '1';
+  return v !== undefined && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v);
 }
 
 export function queryInt(req: Request, name: string): number | undefined {

@@ -44,13 +44,9 @@ export async function handleUpdate(req: Request, res: Response, deps: ApiDeps, r
   if (subresource === 'scale') {
     const scale = decodeObject(req, res, rr, ctx.warnings, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
     updated = getScale(def, await deps.service.update(def, namespace, name!, (cur) => applyScale(def, cur, scale), ctx));
-  } else if (subresource === 'finalize') {
-    // namespaces/finalize changes spec.finalizers only.
-    const obj = decodeObject(req, res, rr, ctx.warnings);
-    updated = await deps.service.update(def, namespace, name!, (cur) => ({ ...cur, spec: { ...(cur.spec as object), finalizers: (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] }, metadata: { ...cur.metadata, resourceVersion: obj.metadata.resourceVersion ?? cur.metadata.resourceVersion } }), ctx);
   } else {
     const obj = decodeObject(req, res, rr, ctx.warnings);
-    updated = await deps.service.update(def, namespace, name!, obj, ctx, subresource === 'status' ? 'status' : undefined);
+    updated = await deps.service.update(def, namespace, name!, obj, ctx, subresource);
   }
   setWarnings(res, ctx.warnings);
   sendObject(res, 200, updated);
@@ -73,7 +69,7 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
       const patched = applyPatch(type, cur, body, schemaCtx) as KObject;
       if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patch produced something that is not an object');
       return patched;
-    }, ctx, subresource === 'status' ? 'status' : undefined);
+    }, ctx, subresource);
   }
   setWarnings(res, ctx.warnings);
   sendObject(res, 200, updated);

@@ -23,7 +23,7 @@ export async function startNamespaceLifecycle(ctx: ReconcilerContext): Promise<C
     if (spec.finalizers?.includes('kubernetes')) {
       await ctx.service.update(nsDef, undefined, name, (cur) => ({
         ...cur, spec: { ...(cur.spec as object), finalizers: ((cur.spec as { finalizers?: string[] }).finalizers ?? []).filter((f) => f !== 'kubernetes') },
-      }), sys);
+      }), sys, 'finalize');
     }
     try { await ctx.service.delete(nsDef, undefined, name, {}, sys); } catch (e) { if (!(e instanceof StatusError && e.code === 404)) throw e; }
   }, ctx.log);

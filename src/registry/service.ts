@@ -7,7 +7,7 @@ import type { Store } from '../storage/store.js';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher } from '../storage/store.js';
 import { clone, deepEqual, fieldsChanged, generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
 import { Registry, listPrefix, storageKey } from './registry.js';
-import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type UserInfo } from './types.js';
+import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type Strategy, type UserInfo } from './types.js';
 import { ObjectFilter } from './object-filter.js';
 
 export interface WriteContext {
@@ -143,7 +143,7 @@ export class ResourceService {
     meta.uid = newUid();
     def.strategy.prepareForCreate?.(obj);
     def.strategy.defaults?.(obj);
-    if (def.strategy.generationFields) meta.generation = 1; else delete meta.generation;
+    if (def.strategy.generationFields?.length) meta.generation = 1; else delete meta.generation;
     const errs = def.strategy.validate?.(obj) ?? [];
     if (errs.length) throw invalid(def.kind, def.group, meta.name ?? meta.generateName ?? '', errs);
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
@@ -188,7 +188,7 @@ export class ResourceService {
    * from the current one inside the optimistic-concurrency retry loop.
    */
   async update(def: ResourceDef, namespace: string | undefined, name: string, input: KObject | ((current: KObject) => KObject),
-    ctx: WriteContext, subresource?: 'status'): Promise<KObject> {
+    ctx: WriteContext, subresource?: string): Promise<KObject> {
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; ; attempt++) {
       const current = await this.store.get(key);
@@ -197,9 +197,12 @@ export class ResourceService {
       checkTypeMeta(def, proposed);
       const requestedRv = proposed.metadata?.resourceVersion;
       if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw conflict(groupResource(def), name);
-      const next = subresource === 'status' ? statusUpdate(current, proposed) : this.mainUpdate(def, current, proposed, name, namespace);
-      const errs = subresource === 'status' ? (def.strategy.validate?.(next) ?? []) : [
-        ...(def.strategy.validate?.(next) ?? []), ...(def.strategy.validateUpdate?.(next, current) ?? []),
+      const subStrategy = subresource ? def.subresourceStrategies?.[subresource] : undefined;
+      const next = subStrategy ? subresourceUpdate(subStrategy, current, proposed)
+        : subresource === 'status' ? statusUpdate(current, proposed) : this.mainUpdate(def, current, proposed, name, namespace);
+      const strategy = subStrategy ?? def.strategy;
+      const errs = subresource === 'status' && !subStrategy ? (def.strategy.validate?.(next) ?? []) : [
+        ...(strategy.validate?.(next) ?? []), ...(strategy.validateUpdate?.(next, current) ?? []),
       ];
       if (errs.length) throw invalid(def.kind, def.group, name, errs);
       if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
@@ -250,7 +253,7 @@ export class ResourceService {
     def.strategy.prepareForUpdate?.(next, current);
     def.strategy.defaults?.(next);
     const gen = def.strategy.generationFields;
-    if (gen) meta.generation = (cm.generation ?? 1) + (fieldsChanged(next, current, gen) ? 1 : 0);
+    if (gen?.length) meta.generation = (cm.generation ?? 1) + (fieldsChanged(next, current, gen) ? 1 : 0);
     else delete meta.generation;
     return next;
   }
@@ -303,6 +306,14 @@ export class ResourceService {
     }
     return deleted;
   }
+}
+
+/** A subresource with its own strategy (namespaces/finalize): the strategy decides what the write may change. */
+function subresourceUpdate(strategy: Strategy, current: KObject, proposed: KObject): KObject {
+  const next = clone(proposed);
+  next.metadata = clone(current.metadata);
+  strategy.prepareForUpdate?.(next, current);
+  return next;
 }
 
 /** /status: everything but status (and the server-owned metadata) comes from the stored object. */

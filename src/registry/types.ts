@@ -85,6 +85,8 @@ export interface ResourceDef {
   /** The object has a status that only the /status subresource changes. */
   statusSubresource?: boolean;
   scale?: ScaleSubresource;
+  /** Subresources written through their own strategy (namespaces/finalize), served by the generic update path. */
+  subresourceStrategies?: Record<string, Strategy>;
   /** Extra subresources served by dedicated handlers (log, exec, binding...), for discovery. */
   extraSubresources?: { name: string; kind: string; group?: string; version?: string; verbs: string[] }[];
   strategy: Strategy;

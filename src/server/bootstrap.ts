@@ -12,6 +12,12 @@ export async function bootstrap(service: ResourceService, endpoint: { address: s
   const def = (group: string, plural: string) => service.registry.defs.find((d) => d.group === group && d.plural === plural)!;
   const ensure = async (group: string, plural: string, ns: string | undefined, obj: KObject) => {
     try {
+      await service.get(def(group, plural), ns, obj.metadata.name!);
+      return;
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 404)) throw e;
+    }
+    try {
       await service.create(def(group, plural), ns, obj, sys);
     } catch (e) {
       if (!(e instanceof StatusError && e.code === 409)) throw e;

@@ -1,4 +1,4 @@
-import { namespaceStrategy } from '../strategies/index.js';
+import { namespaceFinalizeStrategy, namespaceStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
 
@@ -7,6 +7,7 @@ export const namespaces: ResourceDef = {
   namespaced: false, shortNames: ['ns'], statusSubresource: true, returnDeletedObject: true,
   extraSubresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
   strategy: namespaceStrategy,
+  subresourceStrategies: { finalize: namespaceFinalizeStrategy },
   table: TABLES['namespaces'],
   fieldSelectors: { 'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase ?? '' },
   // A namespace with spec.finalizers is emptied by the namespace controller before it goes away.

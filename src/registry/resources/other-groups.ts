@@ -1,5 +1,5 @@
 // Small groups: discovery, events, coordination, authorization.
-import { endpointSliceStrategy, eventsV1Strategy, leaseStrategy } from '../strategies/index.js';
+import { endpointSliceStrategy, eventsV1EventStrategy, leaseStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { KObject, ResourceDef, UserInfo } from '../types.js';
 import { authorize } from '../../api/auth.js';
@@ -11,7 +11,7 @@ export const endpointslices: ResourceDef = {
 
 export const eventsV1: ResourceDef = {
   group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
-  namespaced: true, strategy: eventsV1Strategy, table: TABLES['events.k8s.io/events'],
+  namespaced: true, strategy: eventsV1EventStrategy, table: TABLES['events.k8s.io/events'],
 };
 
 export const leases: ResourceDef = {

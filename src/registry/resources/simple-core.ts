@@ -1,6 +1,6 @@
 // Core kinds with no hooks beyond their strategy, table and field selectors.
 import {
-  configMapStrategy, endpointsStrategy, eventStrategy, nodeStrategy, pvcStrategy, secretStrategy, serviceAccountStrategy,
+  configMapStrategy, endpointsStrategy, eventStrategy, nodeStrategy, persistentVolumeClaimStrategy, secretStrategy, serviceAccountStrategy,
 } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -50,5 +50,5 @@ export const nodes: ResourceDef = {
 
 export const persistentvolumeclaims: ResourceDef = {
   group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim',
-  namespaced: true, shortNames: ['pvc'], statusSubresource: true, strategy: pvcStrategy, table: TABLES['persistentvolumeclaims'],
+  namespaced: true, shortNames: ['pvc'], statusSubresource: true, strategy: persistentVolumeClaimStrategy, table: TABLES['persistentvolumeclaims'],
 };

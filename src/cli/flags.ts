@@ -1,0 +1,154 @@
+// Command-line flags of `dockube server`, worded like the Kubernetes binaries (pflag) in messages.
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ServerOptions {
+  /** Absolute path of the data directory (state, PKI, kubeconfig). */
+  dataDir: string;
+  bindAddress: string;
+  port: number;
+  /** Where the kubeconfig is written (absolute). */
+  kubeconfigPath: string;
+  /** Docker endpoint: unix:///path, tcp://host:port or npipe://... */
+  dockerHost: string;
+  /** How long events are kept, in milliseconds. */
+  eventTtlMs: number;
+  logLevel: LogLevel;
+}
+
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
+/** A bad command line: print `message` on stderr and exit with `exitCode` (2, as Go's flag packages do). */
+export class FlagError extends Error {
+  readonly exitCode = 2;
+}
+
+export const SERVER_USAGE = `Usage: dockube server [flags]
+
+Runs the Kubernetes API server and the controllers that run its workloads on Docker.
+
+Flags:
+      --data-dir string           Directory for the database, certificates and kubeconfig (default "./.dockube")
+      --bind-address string       IP address to serve HTTPS on; 0.0.0.0 or :: for all interfaces (default "127.0.0.1")
+      --port int                  Port to serve HTTPS on (default 6443)
+      --write-kubeconfig string   Where to write the kubeconfig for this server (default "<data-dir>/kubeconfig.yaml")
+      --docker-host string        Docker endpoint, e.g. unix:///var/run/docker.sock or tcp://host:2376
+                                  (default $DOCKER_HOST, else "unix:///var/run/docker.sock")
+      --event-ttl duration        Amount of time to retain events, e.g. 30m, 1h, 2h45m (default 1h0m0s)
+      --log-level string          Log level: ${LOG_LEVELS.join(', ')} (default "info")
+  -h, --help                      Print this help and exit
+
+Both "--flag value" and "--flag=value" are accepted.
+`;
+
+const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a Go duration (`1h`, `1h30m`, `90s`, `1.5h`, `0`) into milliseconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  if (text === '0') return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
+  let total = 0, end = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += parseFloat(m[1]!) * UNITS_MS[m[2]!]!;
+    end = re.lastIndex;
+  }
+  return text.length > 0 && end === text.length ? total : undefined;
+}
+
+const invalidArg = (value: string, flag: string, why: string) => new FlagError(`invalid argument "${value}" for "--${flag}" flag: ${why}`);
+
+/** Rewords node's parseArgs errors the way pflag reports them. */
+function flagErrorFrom(err: unknown): FlagError {
+  const e = err as { code?: string; message?: string };
+  const msg = e.message ?? String(err);
+  const opt = /--[\w-]+/.exec(msg)?.[0] ?? /'(-[^' ,]+)/.exec(msg)?.[1];
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new FlagError(opt?.startsWith('--') || !opt ? `unknown flag: ${opt ?? msg}` : `unknown shorthand flag: '${opt.slice(1)}' in ${opt}`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return new FlagError(/does not take an argument/.test(msg) ? `flag does not take an argument: ${opt ?? msg}` : `flag needs an argument: ${opt ?? msg}`);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new FlagError(`unexpected argument: ${/'([^']*)'/.exec(msg)?.[1] ?? msg}`);
+    default:
+      return new FlagError(msg);
+  }
+}
+
+/**
+ * Parses the arguments after `dockube server`. Returns the options, or `{ help }` when help was asked for;
+ * throws FlagError for anything malformed.
+ */
+export function parseServerFlags(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerOptions | { help: string } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'data-dir': { type: 'string' },
+        'bind-address': { type: 'string' },
+        port: { type: 'string' },
+        'write-kubeconfig': { type: 'string' },
+        'docker-host': { type: 'string' },
+        'event-ttl': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw flagErrorFrom(err);
+  }
+  if (values.help) return { help: SERVER_USAGE };
+  const str = (k: string) => values[k] as string | undefined;
+
+  if (str('data-dir') === '') throw invalidArg('', 'data-dir', 'must not be empty');
+  const dataDir = resolve(cwd, str('data-dir') ?? './.dockube');
+  const bindAddress = str('bind-address') ?? '127.0.0.1';
+  if (!isIP(bindAddress)) throw invalidArg(bindAddress, 'bind-address', 'not a valid IP address');
+
+  const portText = str('port') ?? '6443';
+  const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw invalidArg(portText, 'port', 'must be an integer between 0 and 65535');
+
+  const ttlText = str('event-ttl') ?? '1h';
+  const eventTtlMs = parseDuration(ttlText);
+  if (eventTtlMs === undefined) throw invalidArg(ttlText, 'event-ttl', `time: invalid duration "${ttlText}"`);
+
+  const logLevel = (str('log-level') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw invalidArg(logLevel, 'log-level', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const dockerHost = str('docker-host') || env.DOCKER_HOST || DEFAULT_DOCKER_HOST;
+  const kubeconfigPath = resolve(cwd, str('write-kubeconfig') ?? join(dataDir, 'kubeconfig.yaml'));
+  return { dataDir, bindAddress, port, kubeconfigPath, dockerHost, eventTtlMs, logLevel: logLevel as LogLevel };
+}
+
+export interface CliIo { stdout(s: string): void; stderr(s: string): void; exit(code: number): never }
+
+const processIo: CliIo = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  exit: (code) => process.exit(code),
+};
+
+/** For the entry point: the options, or prints help (exit 0) / the error and a hint (exit 2). */
+export function serverOptionsOrExit(argv: string[], io: CliIo = processIo): ServerOptions {
+  try {
+    const parsed = parseServerFlags(argv);
+    if ('help' in parsed) {
+      io.stdout(parsed.help);
+      return io.exit(0);
+    }
+    return parsed;
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    io.stderr(`Error: ${err.message}\nRun 'dockube server --help' for usage.\n`);
+    return io.exit(err.exitCode);
+  }
+}

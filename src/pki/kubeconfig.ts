@@ -1,0 +1,50 @@
+// The kubeconfig handed to users: one cluster, an admin (client certificate) and a read-only viewer (token).
+import { isIP } from 'node:net';
+import { dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import yaml from 'js-yaml';
+import type { Pki } from './certs.js';
+import { writeFileAtomic } from './files.js';
+
+export const CLUSTER_NAME = 'dockube';
+export const ADMIN_CONTEXT = 'dockube';
+export const VIEW_CONTEXT = 'dockube-view';
+
+const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+
+/** The kubeconfig document (a clientcmd v1 Config) for `server`. */
+export function kubeconfigFor(opts: { server: string; pki: Pki }): Record<string, unknown> {
+  const { pki } = opts;
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters: [{ name: CLUSTER_NAME, cluster: { server: opts.server, 'certificate-authority-data': b64(pki.caCert) } }],
+    users: [
+      { name: 'dockube-admin', user: { 'client-certificate-data': b64(pki.adminCert), 'client-key-data': b64(pki.adminKey) } },
+      // The same admin rights as a token, for clients that cannot present certificates.
+      { name: 'dockube-admin-token', user: { token: pki.tokens.admin } },
+      { name: 'dockube-view', user: { token: pki.tokens.viewer } },
+    ],
+    contexts: [
+      { name: ADMIN_CONTEXT, context: { cluster: CLUSTER_NAME, user: 'dockube-admin' } },
+      { name: 'dockube-admin-token', context: { cluster: CLUSTER_NAME, user: 'dockube-admin-token' } },
+      { name: VIEW_CONTEXT, context: { cluster: CLUSTER_NAME, user: 'dockube-view' } },
+    ],
+    'current-context': ADMIN_CONTEXT,
+  };
+}
+
+/** Writes the kubeconfig at `path` (mode 0600, atomically: kubectl running meanwhile sees the old or the new file). */
+export async function writeKubeconfig(path: string, opts: { server: string; pki: Pki }): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, yaml.dump(kubeconfigFor(opts), { lineWidth: -1, noRefs: true }));
+}
+
+/** The URL clients should use for a bind address: loopback when bound to every interface, IPv6 in brackets. */
+export function serverUrlFor(bindAddress: string, port: number): string {
+  let host = bindAddress;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  else if (isIP(host) === 6 && /^[0:]+$/.test(host)) host = '::1';
+  return `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { FlagError, parseDuration, parseServerFlags, serverOptionsOrExit, SERVER_USAGE, type CliIo } from '../../src/cli/flags.js';
+
+const cwd = '/srv/app';
+
+test('defaults', () => {
+  expect(parseServerFlags([], {}, cwd)).toEqual({
+    dataDir: '/srv/app/.dockube',
+    bindAddress: '127.0.0.1',
+    port: 6443,
+    kubeconfigPath: '/srv/app/.dockube/kubeconfig.yaml',
+    dockerHost: 'unix:///var/run/docker.sock',
+    eventTtlMs: 3_600_000,
+    logLevel: 'info',
+  });
+  expect(parseServerFlags([], { DOCKER_HOST: 'tcp://10.0.0.2:2375' }, cwd)).toMatchObject({ dockerHost: 'tcp://10.0.0.2:2375' });
+});
+
+test('both --flag value and --flag=value', () => {
+  const a = parseServerFlags(['--data-dir', 'state', '--port=7443', '--bind-address', '0.0.0.0', '--event-ttl=2h30m',
+    '--log-level', 'debug', '--docker-host=unix:///run/user/1000/docker.sock'], { DOCKER_HOST: 'tcp://ignored:1' }, cwd);
+  expect(a).toEqual({
+    dataDir: '/srv/app/state', bindAddress: '0.0.0.0', port: 7443, kubeconfigPath: '/srv/app/state/kubeconfig.yaml',
+    dockerHost: 'unix:///run/user/1000/docker.sock', eventTtlMs: 9_000_000, logLevel: 'debug',
+  });
+  expect(parseServerFlags(['--write-kubeconfig', '/tmp/kc.yaml', '--data-dir=/var/lib/dk'], {}, cwd))
+    .toMatchObject({ dataDir: '/var/lib/dk', kubeconfigPath: '/tmp/kc.yaml' });
+  expect(parseServerFlags(['--write-kubeconfig=rel/kc'], {}, cwd)).toMatchObject({ kubeconfigPath: join(cwd, 'rel/kc') });
+});
+
+test('help', () => {
+  for (const argv of [['--help'], ['-h'], ['--port', '1', '-h']]) expect(parseServerFlags(argv, {}, cwd)).toEqual({ help: SERVER_USAGE });
+  for (const flag of ['--data-dir', '--bind-address', '--port', '--write-kubeconfig', '--docker-host', '--event-ttl', '--log-level', '--help']) {
+    expect(SERVER_USAGE).toContain(flag);
+  }
+});
+
+test.each([
+  [['--nope'], 'unknown flag: --nope'],
+  [['--nope=1'], 'unknown flag: --nope'],
+  [['-x'], "unknown shorthand flag: 'x' in -x"],
+  [['--port'], 'flag needs an argument: --port'],
+  [['--port', '--data-dir', 'x'], 'flag needs an argument: --port'],
+  [['--help=yes'], 'flag does not take an argument: --help'],
+  [['serve'], 'unexpected argument: serve'],
+  [['--port', 'abc'], 'invalid argument "abc" for "--port" flag: must be an integer between 0 and 65535'],
+  [['--port=70000'], 'invalid argument "70000" for "--port" flag: must be an integer between 0 and 65535'],
+  [['--bind-address', 'localhost'], 'invalid argument "localhost" for "--bind-address" flag: not a valid IP address'],
+  [['--event-ttl', '1d'], 'invalid argument "1d" for "--event-ttl" flag: time: invalid duration "1d"'],
+  [['--log-level', 'loud'], 'invalid argument "loud" for "--log-level" flag: must be one of trace, debug, info, warn, error, fatal, silent'],
+])('%j is rejected: %s', (argv, message) => {
+  expect(() => parseServerFlags(argv, {}, cwd)).toThrow(new FlagError(message));
+});
+
+test('durations as Go writes them', () => {
+  expect(parseDuration('1h')).toBe(3_600_000);
+  expect(parseDuration('1h0m0s')).toBe(3_600_000);
+  expect(parseDuration('1.5m')).toBe(90_000);
+  expect(parseDuration('250ms')).toBe(250);
+  expect(parseDuration('0')).toBe(0);
+  for (const bad of ['', '1', 'h', '1h ', '-1h', '1hh']) expect(parseDuration(bad)).toBeUndefined();
+});
+
+test('the entry-point helper prints help or the error and exits 0 or 2', () => {
+  const out: string[] = [], err: string[] = [];
+  const io: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), exit: (code) => { throw new Error(`exit ${code}`); } };
+  expect(() => serverOptionsOrExit(['--bogus'], io)).toThrow('exit 2');
+  expect(err.join('')).toBe("Error: unknown flag: --bogus\nRun 'dockube server --help' for usage.\n");
+  expect(() => serverOptionsOrExit(['-h'], io)).toThrow('exit 0');
+  expect(out.join('')).toBe(SERVER_USAGE);
+  expect(serverOptionsOrExit(['--port', '8443'], io).port).toBe(8443);
+});
