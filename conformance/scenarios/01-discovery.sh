@@ -6,7 +6,7 @@ expect "api-versions" 0 'coordination.k8s.io/v1' -- k api-versions
 expect "explain a nested field" 0 'FIELD: +image <string>' -- k explain pod.spec.containers.image
 expect "explain a deployment field" 0 'rollingUpdate' -- k explain deployment.spec.strategy
 expect "get --raw /readyz" 0 '^ok$' -- k get --raw /readyz
-expect "cluster-info" 0 'is running at https://127.0.0.1' -- k cluster-info
+expect "cluster-info" 0 'is running at .*https://127.0.0.1' -- k cluster-info
 expect "unknown resource type" 1 'the server doesn.t have a resource type "foos"' -- k get foos
 expect "system namespaces exist" 0 'kube-node-lease +Active' -- k get ns
 expect "kubernetes service" 0 'kubernetes +ClusterIP +10\.96\.0\.1 +<none> +443/TCP' -- k get svc kubernetes

@@ -64,3 +64,17 @@ expect "delete" 0 'configmap "demo" deleted' -- k -n "$NS" delete cm demo
 expect "delete missing" 1 'Error from server \(NotFound\): configmaps "demo" not found' -- k -n "$NS" delete cm demo
 expect "dry-run create stores nothing" 0 'created \(server dry run\)' -- k -n "$NS" create configmap dry --from-literal=a=1 --dry-run=server
 expect "dry-run left nothing" 1 'not found' -- k -n "$NS" get cm dry
+expect "create deployment (protobuf from 1.32+)" 0 'deployment.apps/d2 created' -- k -n "$NS" create deployment d2 --image=busybox --replicas=2 --port=80 -- sleep 100
+expect "protobuf deployment decoded whole" 0 '^2 busybox 80 sleep 100$' -- k -n "$NS" get deploy d2 -o 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.template.spec.containers[0].command[*]}'
+expect "create secret (protobuf from 1.32+)" 0 'secret/s1 created' -- k -n "$NS" create secret generic s1 --from-literal=pw=hunter2
+expect "secret data is base64" 0 '^aHVudGVyMg==$' -- k -n "$NS" get secret s1 -o 'jsonpath={.data.pw}'
+expect "secrets by type field selector" 0 '^s1$' -- k -n "$NS" get secrets --field-selector type=Opaque -o 'jsonpath={.items[*].metadata.name}'
+cat > "$DATA_DIR/warn.yaml" <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: warned, namespace: $NS}
+data: {a: "1"}
+extra: true
+YAML
+expect "unknown field with --validate=warn is a warning" 0 'Warning: unknown field "extra"' -- k apply --validate=warn -f "$DATA_DIR/warn.yaml"
+expect "get all lists the category" 0 'deployment.apps/web' -- k -n "$NS" get all
