@@ -5,7 +5,8 @@ import {
 } from '../api/errors.js';
 import type { Store } from '../storage/store.js';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher } from '../storage/store.js';
-import { clone, deepEqual, fieldsChanged, generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
+import { generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
+import { clone, deepEqual, specChanged } from './strategies/common/equality.js';
 import { Registry, listPrefix, storageKey } from './registry.js';
 import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type Strategy, type UserInfo } from './types.js';
 import { ObjectFilter } from './object-filter.js';
@@ -253,7 +254,7 @@ export class ResourceService {
     def.strategy.prepareForUpdate?.(next, current);
     def.strategy.defaults?.(next);
     const gen = def.strategy.generationFields;
-    if (gen?.length) meta.generation = (cm.generation ?? 1) + (fieldsChanged(next, current, gen) ? 1 : 0);
+    if (gen?.length) meta.generation = (cm.generation ?? 1) + (specChanged(next, current, gen) ? 1 : 0);
     else delete meta.generation;
     return next;
   }
