@@ -2,7 +2,6 @@
 import yaml from 'js-yaml';
 import type { Request } from 'express';
 import { badRequest, unsupportedMediaType } from './errors.js';
-import { decodeKubernetesProtobuf } from '../protobuf/decode.js';
 
 export type BodyFormat = 'json' | 'yaml' | 'protobuf';
 export interface DecodedBody { value: unknown; raw: string; format: BodyFormat }
@@ -13,10 +12,12 @@ export function rawBody(req: Request): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 }
 
-export function decodeBody(req: Request): DecodedBody {
+export async function decodeBody(req: Request): Promise<DecodedBody> {
   const buf = rawBody(req);
   const type = mediaType(req);
   if (type === 'application/vnd.kubernetes.protobuf') {
+    // protobufjs and the wire schema load on the first protobuf body, not at start-up.
+    const { decodeKubernetesProtobuf } = await import('../protobuf/decode.js');
     const { object } = decodeKubernetesProtobuf(buf);
     return { value: object, raw: '', format: 'protobuf' };
   }

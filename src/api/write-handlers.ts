@@ -14,8 +14,8 @@ import { badRequest, unsupportedMediaType } from './errors.js';
 import { applyScale, getScale } from './scale.js';
 
 /** Decodes an object body and applies fieldValidation (unknown and duplicate fields). */
-function decodeObject(req: Request, res: Response, rr: ResourceRequest, warnings: string[], kindOverride?: { group: string; version: string; kind: string }): KObject {
-  const body: DecodedBody = decodeBody(req);
+async function decodeObject(req: Request, rr: ResourceRequest, warnings: string[], kindOverride?: { group: string; version: string; kind: string }): Promise<KObject> {
+  const body: DecodedBody = await decodeBody(req);
   const obj = body.value as KObject;
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request was not a JSON object');
   if (body.format !== 'protobuf') {
@@ -31,7 +31,7 @@ function decodeObject(req: Request, res: Response, rr: ResourceRequest, warnings
 export async function handleCreate(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
   if (rr.name) throw badRequest(`the server does not allow this method on the requested resource`);
   const ctx = writeContext(req, user);
-  const obj = decodeObject(req, res, rr, ctx.warnings);
+  const obj = await decodeObject(req, rr, ctx.warnings);
   const created = await deps.service.create(rr.def, rr.namespace, obj, ctx);
   setWarnings(res, ctx.warnings);
   sendObject(res, 201, created);
@@ -42,10 +42,10 @@ export async function handleUpdate(req: Request, res: Response, deps: ApiDeps, r
   const { def, namespace, name, subresource } = rr;
   let updated: KObject;
   if (subresource === 'scale') {
-    const scale = decodeObject(req, res, rr, ctx.warnings, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+    const scale = await decodeObject(req, rr, ctx.warnings, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
     updated = getScale(def, await deps.service.update(def, namespace, name!, (cur) => applyScale(def, cur, scale), ctx));
   } else {
-    const obj = decodeObject(req, res, rr, ctx.warnings);
+    const obj = await decodeObject(req, rr, ctx.warnings);
     updated = await deps.service.update(def, namespace, name!, obj, ctx, subresource);
   }
   setWarnings(res, ctx.warnings);
@@ -75,9 +75,9 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
   sendObject(res, 200, updated);
 }
 
-function deleteOptionsOf(req: Request): DeleteOptions {
+async function deleteOptionsOf(req: Request): Promise<DeleteOptions> {
   let opts: DeleteOptions & { orphanDependents?: boolean } = {};
-  if (rawBody(req).length) opts = decodeBody(req).value as DeleteOptions;
+  if (rawBody(req).length) opts = (await decodeBody(req)).value as DeleteOptions;
   const grace = queryInt(req, 'gracePeriodSeconds');
   if (grace !== undefined) opts.gracePeriodSeconds = grace;
   const policy = queryString(req, 'propagationPolicy');
@@ -90,7 +90,7 @@ function deleteOptionsOf(req: Request): DeleteOptions {
 }
 
 export async function handleDelete(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
-  const opts = deleteOptionsOf(req);
+  const opts = await deleteOptionsOf(req);
   const ctx = writeContext(req, user, opts.dryRun);
   const { object, finished } = await deps.service.delete(rr.def, rr.namespace, rr.name!, opts, ctx);
   if (!finished || rr.def.returnDeletedObject) { sendObject(res, 200, object); return; }
@@ -100,7 +100,7 @@ export async function handleDelete(req: Request, res: Response, deps: ApiDeps, r
 }
 
 export async function handleDeleteCollection(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
-  const opts = deleteOptionsOf(req);
+  const opts = await deleteOptionsOf(req);
   const ctx = writeContext(req, user, opts.dryRun);
   const items = await deps.service.deleteCollection(rr.def, rr.namespace,
     { labelSelector: queryString(req, 'labelSelector'), fieldSelector: queryString(req, 'fieldSelector') }, opts, ctx);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from './files.js';
 import { generateKeyPairPem, type KeyPairPem } from './keys.js';
 import { sanSetOf, type SanSet } from './hosts.js';
-import { issueCertificate, issueSelfSigned, type CertSpec } from './x509.js';
+import type { CertSpec } from './x509.js';
 import { loadOrCreateTokens, type Tokens } from './tokens.js';
 import { ADMIN_USER, CA_COMMON_NAME, SERVER_COMMON_NAME, VIEWER_USER } from './identities.js';
 
@@ -105,6 +105,8 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions): Promis
   const missing = (['ca', ...leaves] as const).filter((n) => !pairs.has(n));
   const keys = new Map<string, KeyPairPem>();
   (await Promise.all(missing.map(() => generateKeyPairPem()))).forEach((k, i) => keys.set(missing[i]!, k));
+  // node-forge is only needed to issue certificates: a restart with a valid PKI never loads it.
+  const { issueCertificate, issueSelfSigned } = missing.length ? await import('./x509.js') : ({} as typeof import('./x509.js'));
 
   if (!pairs.has('ca')) {
     const k = keys.get('ca')!;

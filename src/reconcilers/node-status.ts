@@ -1,6 +1,6 @@
 // The Node object for the local Docker engine: capacity from the engine, refreshed periodically.
 import os from 'node:os';
-import type Docker from 'dockerode';
+import type { DockerEndpoint } from '../runtime/docker.js';
 import { StatusError } from '../api/errors.js';
 import { engineInfo, type EngineInfo } from '../runtime/docker.js';
 import { nowTimestamp } from '../registry/object-meta.js';
@@ -36,7 +36,7 @@ function nodeStatus(info: EngineInfo | undefined, address: string, previous?: Re
 }
 
 /** Registers the node and keeps its status fresh; returns a stop function. */
-export async function startNodeStatus(ctx: ReconcilerContext, docker: Docker, address: string): Promise<() => void> {
+export async function startNodeStatus(ctx: ReconcilerContext, docker: DockerEndpoint, address: string): Promise<() => void> {
   const def = ctx.def('', 'nodes');
   const sys = systemContext('dockube-node');
   const name = nodeName();

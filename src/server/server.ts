@@ -20,7 +20,7 @@ import { makeContext } from '../reconcilers/context.js';
 import { startNamespaceLifecycle } from '../reconcilers/namespace-lifecycle.js';
 import { startNamespaceDefaults } from '../reconcilers/namespace-defaults.js';
 import { startNodeStatus } from '../reconcilers/node-status.js';
-import { connectDocker } from '../runtime/docker.js';
+import { parseDockerHost } from '../runtime/docker.js';
 import { storageObjects } from '../api/metrics.js';
 
 export interface RunningServer { url: string; port: number; stop(): Promise<void>; log: Logger }
@@ -29,7 +29,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const t0 = Date.now();
-  const log = createLogger(opts.logLevel);
+  const log = await createLogger(opts.logLevel);
   const pki = await ensurePki(opts.dataDir, { hosts: defaultSanHosts(opts.bindAddress) });
   const store = new SqliteStore(join(opts.dataDir, 'state.db'));
   const registry = new Registry(RESOURCES);
@@ -57,7 +57,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   await bootstrap(service, { address: advertised, port });
   const ctx = makeContext(service, log);
-  const docker = connectDocker(opts.dockerHost);
+  const docker = parseDockerHost(opts.dockerHost);
   const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert)];
   const stopNode = await startNodeStatus(ctx, docker, advertised);
   const countTimer = setInterval(() => void countObjects(), 30_000);
