@@ -1,5 +1,6 @@
 // The cluster's PKI: a CA, the serving certificate and two client identities, created on first start and reused after.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from './files.js';
 import { generateKeyPairPem, type KeyPairPem } from './keys.js';
@@ -84,7 +85,7 @@ function leafStillValid(x: X509Certificate, ca: X509Certificate, spec: CertSpec)
  */
 export async function ensurePki(dataDir: string, opts: EnsurePkiOptions): Promise<Pki> {
   const dir = join(dataDir, 'pki');
-  await ensurePrivateDir(dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 }); // an existing data dir keeps its mode: it may be shared
   await ensurePrivateDir(dir);
   const san = sanSetOf(opts.hosts);
   const leaves: Leaf[] = ['server', 'admin', 'viewer'];

@@ -1,0 +1,170 @@
+// dockube benchmarks with a same-run baseline: each operation is timed against a real `dockube server` and against a
+// bare express HTTPS server answering the same bytes, on the same TLS material and keep-alive settings.
+// Usage: npm run build && npm run bench   (BENCH_CPU_PROF=<dir> writes a CPU profile of the dockube process there)
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import https from 'node:https';
+import { startDockube, type Dockube } from './dockube-server.js';
+import { startBaseline, type Baseline } from './baseline.js';
+import { expectStatus, keepAliveAgent } from './https-client.js';
+import { openWatch, type WatchEvent } from './watch-client.js';
+import { timeSequential, summarize, type Stats } from './stats.js';
+
+const N = { get: 2000, list: 50, create: 500, watch: 300 };
+const WARMUP = { get: 200, list: 5, create: 20, watch: 20 };
+const LIST_SIZE = 1000;
+const OVERALL_TIMEOUT_MS = 10 * 60_000;
+const EVENT_TIMEOUT_MS = 10_000;
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'latest.json');
+
+interface Row { op: string; dockube: Stats; baseline: Stats; baselineIs: string; ratio: number }
+
+/** A ConfigMap of typical size (~700 bytes stored): a few labels and small config files. */
+function configMap(name: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: { name, labels: { app: 'bench', tier: 'backend', release: 'r1' }, annotations: { 'bench.dockube.io/owner': 'bench' } },
+    data: {
+      'app.properties': 'server.port=8080\nserver.threads=16\nlog.level=info\ncache.ttl=300\nfeature.flags=a,b,c\n',
+      'config.yaml': 'database:\n  host: db.bench.svc\n  port: 5432\n  pool: 10\nqueue:\n  url: amqp://mq.bench.svc\n  prefetch: 50\n',
+      'motd.txt': 'x'.repeat(200),
+    },
+  });
+}
+
+const ns = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const cmPath = (namespace: string, name = '') => `/api/v1/namespaces/${namespace}/configmaps${name ? `/${name}` : ''}`;
+
+async function parallel(n: number, width: number, op: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => { while (next < n) await op(next++); }));
+}
+
+async function warmThenTime(warm: number, n: number, op: (i: number, warm: boolean) => Promise<void>): Promise<Stats> {
+  for (let i = 0; i < warm; i++) await op(i, true);
+  return timeSequential(n, (i) => op(i, false));
+}
+
+/** Write-to-watch-event latency: PATCH an object, wait for its MODIFIED event on an open watch. */
+async function watchLatency(dk: Dockube, agent: https.Agent, namespace: string): Promise<{ event: Stats; patch: Stats }> {
+  const created = await expectStatus(201, agent, dk.origin, 'POST', cmPath(namespace), configMap('watched'));
+  const rv = (JSON.parse(created.body.toString()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  let waiting: { seq: string; resolve(atMs: number): void } | undefined;
+  const onEvent = (e: WatchEvent, at: number) => {
+    if (waiting && e.type === 'MODIFIED' && e.object.metadata?.name === 'watched' && e.object.data?.seq === waiting.seq) waiting.resolve(at);
+  };
+  const watchAgent = keepAliveAgent(dk.tls); // its own connection: the stream holds it for the whole run
+  const watch = await openWatch(watchAgent, dk.origin, `${cmPath(namespace)}?watch=1&resourceVersion=${rv}`, onEvent);
+  const eventMs: number[] = [], patchMs: number[] = [];
+  try {
+    const once = async (seq: string) => {
+      let timer: NodeJS.Timeout | undefined;
+      const event = new Promise<number>((resolve, reject) => {
+        waiting = { seq, resolve };
+        timer = setTimeout(() => reject(new Error(`no watch event for seq ${seq} in ${EVENT_TIMEOUT_MS} ms`)), EVENT_TIMEOUT_MS);
+      });
+      const t0 = performance.now();
+      await expectStatus(200, agent, dk.origin, 'PATCH', cmPath(namespace, 'watched'), JSON.stringify({ data: { seq } }), 'application/merge-patch+json');
+      const patched = performance.now();
+      const at = await event.finally(() => clearTimeout(timer));
+      return { event: at - t0, patch: patched - t0 };
+    };
+    for (let i = 0; i < WARMUP.watch; i++) await once(`w${i}`);
+    const start = performance.now();
+    for (let i = 0; i < N.watch; i++) {
+      const r = await once(String(i));
+      eventMs.push(r.event); patchMs.push(r.patch);
+    }
+    const wall = performance.now() - start;
+    return { event: summarize(eventMs, wall), patch: summarize(patchMs, wall) };
+  } finally {
+    watch.close();
+    watchAgent.destroy();
+  }
+}
+
+async function bench(dk: Dockube, onBaseline: (b: Baseline) => void): Promise<Row[]> {
+  const agent = keepAliveAgent(dk.tls);
+  const pool = new https.Agent({ ...dk.tls, keepAlive: true, maxSockets: 4 });
+  for (const name of ['bench-list', 'bench-create', 'bench-watch']) await expectStatus(201, agent, dk.origin, 'POST', '/api/v1/namespaces', ns(name));
+
+  process.stderr.write(`populating ${LIST_SIZE} configmaps...\n`);
+  const pad = (i: number) => String(i % LIST_SIZE).padStart(4, '0');
+  await parallel(LIST_SIZE, 4, async (i) => { await expectStatus(201, pool, dk.origin, 'POST', cmPath('bench-list'), configMap(`cm-${pad(i)}`)); });
+  pool.destroy();
+
+  // The baseline answers with the very bytes dockube answers, so both sides move the same payload.
+  const getBody = (await expectStatus(200, agent, dk.origin, 'GET', cmPath('bench-list', 'cm-0000'))).body;
+  const listBody = (await expectStatus(200, agent, dk.origin, 'GET', cmPath('bench-list'))).body;
+  const listed = (JSON.parse(listBody.toString()) as { items: unknown[] }).items.length;
+  const base = await startBaseline(join(dk.dataDir, 'pki'), dk.dataDir, getBody, listBody);
+  onBaseline(base);
+  const bAgent = keepAliveAgent(dk.tls);
+
+  const rows: Row[] = [];
+  const row = (op: string, dockube: Stats, baseline: Stats, baselineIs: string) => {
+    rows.push({ op, dockube, baseline, baselineIs, ratio: dockube.p50 / baseline.p50 });
+    process.stderr.write(`done: ${op}\n`);
+  };
+  const get = (a: https.Agent, origin: string) => async (i: number) => { await expectStatus(200, a, origin, 'GET', cmPath('bench-list', `cm-${pad(i)}`)); };
+  row(`GET one configmap`, await warmThenTime(WARMUP.get, N.get, get(agent, dk.origin)),
+    await warmThenTime(WARMUP.get, N.get, get(bAgent, base.origin)), `GET answers dockube's own ${getBody.length} B ConfigMap JSON, fixed bytes`);
+
+  const list = (a: https.Agent, origin: string) => async () => { await expectStatus(200, a, origin, 'GET', cmPath('bench-list')); };
+  row(`LIST ${listed} configmaps`, await warmThenTime(WARMUP.list, N.list, list(agent, dk.origin)),
+    await warmThenTime(WARMUP.list, N.list, list(bAgent, base.origin)), `GET answers dockube's own ${(listBody.length / 1024).toFixed(0)} KiB list response, pre-serialized`);
+
+  const create = (a: https.Agent, origin: string, prefix: string) => async (i: number, warm: boolean) => {
+    await expectStatus(201, a, origin, 'POST', cmPath('bench-create'), configMap(`${prefix}${warm ? 'w' : 'c'}-${i}`));
+  };
+  const baseCreate = await warmThenTime(WARMUP.create, N.create, create(bAgent, base.origin, 'b'));
+  row(`CREATE configmap`, await warmThenTime(WARMUP.create, N.create, create(agent, dk.origin, 'd')), baseCreate, 'POST: express.json() parses the body, answers 201 echoing it');
+
+  const w = await watchLatency(dk, agent, 'bench-watch');
+  const baseWatch = await warmThenTime(WARMUP.watch, N.watch, create(bAgent, base.origin, 'x'));
+  row(`PATCH → watch event`, w.event, baseWatch, 'no watch in the baseline: the bare create round-trip (POST, parse, 201 echo)');
+  row(`PATCH response (same loop)`, w.patch, baseWatch, 'the same bare create round-trip');
+
+  agent.destroy(); bAgent.destroy();
+  return rows;
+}
+
+function table(rows: Row[]): string {
+  const f = (x: number) => x.toFixed(x < 10 ? 3 : 1);
+  const head = ['operation', 'N', 'server', 'p50 ms', 'p99 ms', 'mean ms', 'ops/s', 'p50 ratio'];
+  const cells = (s: Stats) => [f(s.p50), f(s.p99), f(s.mean), s.opsPerSec.toFixed(0)];
+  const lines = rows.flatMap((r, i) => [
+    [r.op, String(r.dockube.n), 'dockube', ...cells(r.dockube), `${r.ratio.toFixed(1)}x`],
+    ['', String(r.baseline.n), `baseline [${i + 1}]`, ...cells(r.baseline), ''],
+  ]);
+  const widths = head.map((_, c) => Math.max(head[c]!.length, ...lines.map((l) => l[c]!.length)));
+  const fmt = (l: string[]) => l.map((cell, c) => (c === 0 || c === 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const notes = rows.map((r, i) => `[${i + 1}] ${r.baselineIs}`);
+  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt), '', 'baseline (bare express over the same TLS):', ...notes].join('\n');
+}
+
+async function main(): Promise<void> {
+  const prof = process.env.BENCH_CPU_PROF;
+  const dk = await startDockube(prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve(prof)}`] : []);
+  let base: Baseline | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => (cleaning ??= Promise.all([base?.stop(), dk.stop()]).then(() => undefined));
+  const abort = (why: string) => { process.stderr.write(`bench: ${why}\n`); void cleanup().finally(() => process.exit(1)); };
+  const watchdog = setTimeout(() => abort(`gave up after ${OVERALL_TIMEOUT_MS / 1000} s`), OVERALL_TIMEOUT_MS);
+  process.once('SIGINT', () => abort('interrupted'));
+  try {
+    process.stderr.write(`dockube at ${dk.origin} (pid ${dk.pid}, data dir ${dk.dataDir})\n`);
+    const rows = await bench(dk, (b) => { base = b; });
+    const result = { timestamp: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, n: N, warmup: WARMUP, rows };
+    await mkdir(dirname(RESULTS), { recursive: true });
+    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(`\n${table(rows)}\n\nratio = dockube p50 / baseline p50. Results: ${RESULTS}\n`);
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+}
+
+main().then(() => process.exit(0), (e) => { process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`); process.exit(1); });
