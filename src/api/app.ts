@@ -10,6 +10,7 @@ import { metricsRegistry } from './metrics.js';
 import { genericNotFound, tooLarge, unauthorized, badRequest } from './errors.js';
 import { sendError, sendObject } from './respond.js';
 import { versionInfo } from './version.js';
+import { hasCredentials, isAnonymousAllowedPath } from './auth.js';
 
 export interface AppOptions extends ApiDeps {
   authenticate: (req: IncomingMessage) => UserInfo | undefined;
@@ -18,7 +19,6 @@ export interface AppOptions extends ApiDeps {
 }
 
 const MAX_BODY = 3 * 1024 * 1024;
-const ANONYMOUS = /^\/(healthz|livez|readyz|version)(\/.*)?$/;
 
 export function createApp(opts: AppOptions): express.Express {
   const app = express();
@@ -28,7 +28,8 @@ export function createApp(opts: AppOptions): express.Express {
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const user = opts.authenticate(req);
-    if (!user && !ANONYMOUS.test(req.path)) { sendError(res, unauthorized()); return; }
+    // Credentials that do not check out are refused everywhere, even on public paths, as Kubernetes does.
+    if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(req.path))) { sendError(res, unauthorized()); return; }
     res.locals.user = user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
     next();
   });
