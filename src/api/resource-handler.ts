@@ -54,7 +54,8 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
   const { def, namespace, name, subresource } = rr;
   const allowed = def.verbs;
   if (allowed && !allowed.includes(verb) && !subresource) throw methodNotAllowed();
-  if (subresource && !isServedSubresource(rr)) throw notFoundFor(rr);
+  // An unserved subresource has no route at all: the generic 404, not `configmaps "x" not found` for an object that exists.
+  if (subresource && !isServedSubresource(rr)) throw genericNotFound();
 
   switch (verb) {
     case 'get': {

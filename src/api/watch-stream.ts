@@ -10,7 +10,8 @@ import { StatusError } from './errors.js';
 import { apiVersionOf } from '../registry/types.js';
 import { watchGauge } from './metrics.js';
 
-const BOOKMARK_INTERVAL_MS = 10_000;
+/** Mutable so API tests can see bookmarks without waiting 10 s; nothing else should change it. */
+export const watchSettings = { bookmarkIntervalMs: 10_000 };
 
 export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def: ResourceDef, namespace: string | undefined,
   shape: ResponseShape): Promise<void> {
@@ -58,8 +59,8 @@ export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def
       if (closed) return;
       const rv = String(deps.service.revision());
       write('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: rv } });
-      timers.push(setTimeout(tick, BOOKMARK_INTERVAL_MS));
+      timers.push(setTimeout(tick, watchSettings.bookmarkIntervalMs));
     };
-    timers.push(setTimeout(tick, BOOKMARK_INTERVAL_MS));
+    timers.push(setTimeout(tick, watchSettings.bookmarkIntervalMs));
   }
 }

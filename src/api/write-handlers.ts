@@ -5,12 +5,12 @@ import { apiVersionOf } from '../registry/types.js';
 import { definitionName } from '../registry/registry.js';
 import type { DeleteOptions } from '../registry/service.js';
 import { applyPatch } from '../machinery/patch/index.js';
-import { checkFields } from '../openapi/field-validation.js';
+import { checkFields, pruneUnknownFields } from '../openapi/field-validation.js';
 import type { ResourceRequest } from './resource-path.js';
 import { decodeBody, mediaType, rawBody, type DecodedBody } from './request-body.js';
 import { sendObject, setWarnings } from './respond.js';
 import { fieldValidationOf, queryInt, queryString, writeContext, type ApiDeps } from './context.js';
-import { badRequest, unsupportedMediaType } from './errors.js';
+import { badRequest, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { applyScale, getScale } from './scale.js';
 
 /** Decodes an object body and applies fieldValidation (unknown and duplicate fields). */
@@ -23,13 +23,15 @@ async function decodeObject(req: Request, rr: ResourceRequest, warnings: string[
     const { error, warnings: w } = checkFields(gvk, obj, body.raw, body.format, fieldValidationOf(req));
     if (error) throw error;
     warnings.push(...w);
+    pruneUnknownFields(gvk, obj);
   }
   obj.metadata = obj.metadata ?? {};
   return obj;
 }
 
 export async function handleCreate(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
-  if (rr.name) throw badRequest(`the server does not allow this method on the requested resource`);
+  // POST to an object's URL: no such route in Kubernetes, so 405 rather than 400.
+  if (rr.name) throw methodNotAllowed();
   const ctx = writeContext(req, user);
   const obj = await decodeObject(req, rr, ctx.warnings);
   const created = await deps.service.create(rr.def, rr.namespace, obj, ctx);
@@ -68,6 +70,8 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
     updated = await deps.service.update(def, namespace, name!, (cur) => {
       const patched = applyPatch(type, cur, body, schemaCtx) as KObject;
       if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patch produced something that is not an object');
+      // Kubernetes decodes the patched JSON into the kind's struct, so fields it does not know are dropped.
+      pruneUnknownFields({ group: def.group, version: def.version, kind: def.kind }, patched);
       return patched;
     }, ctx, subresource);
   }

@@ -148,6 +148,33 @@ export function findUnknownFields(gvk: GVK, obj: unknown, sorted = false): strin
 }
 
 /**
+ * Drops the fields the kind's schema does not know, in place: the apiserver decodes bodies into typed
+ * structs, so under Warn/Ignore an unknown field is reported (or not) but never stored or echoed back.
+ */
+export function pruneUnknownFields(gvk: GVK, obj: unknown): void {
+  const def = schemaFor(gvk);
+  if (def) prune(obj, def.schema);
+}
+
+function prune(value: unknown, schemaIn: Schema | undefined): void {
+  const refd = schemaIn?.$ref ? refName(schemaIn.$ref) : schemaIn?.allOf?.[0]?.$ref ? refName(schemaIn.allOf[0].$ref) : undefined;
+  if ((refd && OPAQUE.has(refd)) || value === null || typeof value !== 'object') return;
+  const s = resolveSchema(schemaIn);
+  if (!s) return;
+  if (Array.isArray(value)) { for (const item of value) prune(item, s.items); return; }
+  const o = value as Record<string, unknown>;
+  if (s.additionalProperties && typeof s.additionalProperties === 'object') {
+    for (const k of Object.keys(o)) prune(o[k], s.additionalProperties);
+    return;
+  }
+  if (isFreeForm(s) || !s.properties) return;
+  for (const k of Object.keys(o)) {
+    if (s.properties[k]) prune(o[k], s.properties[k]);
+    else delete o[k];
+  }
+}
+
+/**
  * Duplicate keys in a raw body. JSON: `duplicate field "metadata.name"` for every repeated member
  * (schema-less). YAML: go-yaml's `line 5: key "name" already set in map`.
  */

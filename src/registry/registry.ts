@@ -42,7 +42,10 @@ export function listPrefix(def: ResourceDef, namespace?: string): string {
   return def.namespaced && namespace ? `${prefixOf(def)}${namespace}/` : prefixOf(def);
 }
 
-const prefixOf = (def: ResourceDef) => `/registry/${def.group || 'core'}/${def.plural}/`;
+const prefixOf = (def: ResourceDef) => {
+  const at = def.storage ?? def;
+  return `/registry/${at.group || 'core'}/${at.plural}/`;
+};
 
 /** The OpenAPI definition name of a kind, as upstream names it (io.k8s.api.apps.v1.Deployment). */
 export function definitionName(group: string, version: string, kind: string): string {

@@ -51,7 +51,7 @@ export class ResourceService {
   async get(def: ResourceDef, namespace: string | undefined, name: string): Promise<KObject> {
     const obj = await this.store.get(storageKey(def, namespace, name));
     if (!obj) throw notFound(groupResource(def), name);
-    return withTypeMeta(def, obj);
+    return present(def, obj);
   }
 
   async list(def: ResourceDef, namespace: string | undefined, opts: ListOptions = {}): Promise<ListPage> {
@@ -66,9 +66,9 @@ export class ResourceService {
     for (;;) {
       const batch = await this.store.list(prefix, { startAfter, limit: limit ? Math.max(limit - items.length, 100) : 0 });
       for (let i = 0; i < batch.items.length; i++) {
-        const o = batch.items[i];
+        const o = present(def, batch.items[i]);
         if (!filter.matches(o)) continue;
-        items.push(withTypeMeta(def, o));
+        items.push(o);
         if (limit && items.length === limit) {
           const lastKey = storageKey(def, o.metadata.namespace, o.metadata.name!);
           const more = i < batch.items.length - 1 || batch.remaining > 0;
@@ -97,20 +97,24 @@ export class ResourceService {
     onEvent: (type: EventType, obj: KObject) => void): Promise<Watcher> {
     const prefix = listPrefix(def, namespace);
     const emit = (e: StoreEvent) => {
-      const now = filter.matches(e.object);
-      const before = e.prevObject ? filter.matches(e.prevObject) : false;
-      if (e.type === 'ADDED') { if (now) onEvent('ADDED', withTypeMeta(def, e.object)); return; }
-      if (e.type === 'DELETED') { if (before) onEvent('DELETED', withTypeMeta(def, e.object)); return; }
-      if (now && before) onEvent('MODIFIED', withTypeMeta(def, e.object));
-      else if (now) onEvent('ADDED', withTypeMeta(def, e.object));
-      else if (before) onEvent('DELETED', withTypeMeta(def, e.object));
+      const obj = present(def, e.object);
+      const now = filter.matches(obj);
+      const before = e.prevObject ? filter.matches(present(def, e.prevObject)) : false;
+      if (e.type === 'ADDED') { if (now) onEvent('ADDED', obj); return; }
+      if (e.type === 'DELETED') { if (before) onEvent('DELETED', obj); return; }
+      if (now && before) onEvent('MODIFIED', obj);
+      else if (now) onEvent('ADDED', obj);
+      else if (before) onEvent('DELETED', obj);
     };
     let from: number;
     if (!resourceVersion || resourceVersion === '0') {
       // The window replays whatever changed between this snapshot and the subscription.
       const snapshot = await this.store.list(prefix);
       from = snapshot.revision;
-      for (const o of snapshot.items) if (filter.matches(o)) onEvent('ADDED', withTypeMeta(def, o));
+      for (const stored of snapshot.items) {
+        const o = present(def, stored);
+        if (filter.matches(o)) onEvent('ADDED', o);
+      }
     } else {
       from = Number(resourceVersion);
       if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: ${resourceVersion}`);
@@ -157,7 +161,7 @@ export class ResourceService {
       return obj;
     }
     try {
-      return withTypeMeta(def, await this.store.create(storageKey(def, meta.namespace, meta.name!), obj));
+      return present(def, await this.store.create(storageKey(def, meta.namespace, meta.name!), toStorage(def, obj)));
     } catch (e) {
       if (e instanceof KeyExistsError) throw alreadyExists(groupResource(def), meta.name!);
       throw e;
@@ -192,9 +196,10 @@ export class ResourceService {
     ctx: WriteContext, subresource?: string): Promise<KObject> {
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const current = await this.store.get(key);
-      if (!current) throw notFound(groupResource(def), name);
-      const proposed = typeof input === 'function' ? input(withTypeMeta(def, clone(current))) : clone(input);
+      const stored = await this.store.get(key);
+      if (!stored) throw notFound(groupResource(def), name);
+      const current = present(def, stored);
+      const proposed = typeof input === 'function' ? input(clone(current)) : clone(input);
       checkTypeMeta(def, proposed);
       const requestedRv = proposed.metadata?.resourceVersion;
       if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw conflict(groupResource(def), name);
@@ -210,13 +215,13 @@ export class ResourceService {
       await def.admit?.(next, current, this.admitContext(ctx));
       setTypeMeta(def, next);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
-      if (deepEqual(next, withTypeMeta(def, current))) return withTypeMeta(def, current); // no-op: no new revision
+      if (deepEqual(next, current)) return current; // no-op: no new revision
       const finishing = !!next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !def.beginDeletion;
       if (ctx.dryRun) return next;
       try {
         // The last finalizer removed from an object being deleted completes its deletion.
-        if (finishing) return withTypeMeta(def, await this.store.delete(key, Number(current.metadata.resourceVersion)));
-        return withTypeMeta(def, await this.store.update(key, next, Number(current.metadata.resourceVersion)));
+        if (finishing) return present(def, await this.store.delete(key, Number(current.metadata.resourceVersion)));
+        return present(def, await this.store.update(key, toStorage(def, next), Number(current.metadata.resourceVersion)));
       } catch (e) {
         if (e instanceof RevisionConflictError) {
           // A PATCH (a function of the current object) is re-evaluated; a PUT with a resourceVersion is not.
@@ -262,8 +267,9 @@ export class ResourceService {
   async delete(def: ResourceDef, namespace: string | undefined, name: string, opts: DeleteOptions, ctx: WriteContext): Promise<DeleteResult> {
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const current = await this.store.get(key);
-      if (!current) throw notFound(groupResource(def), name);
+      const stored = await this.store.get(key);
+      if (!stored) throw notFound(groupResource(def), name);
+      const current = present(def, stored);
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== current.metadata.uid) {
         throw conflict(groupResource(def), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
@@ -282,11 +288,11 @@ export class ResourceService {
             marked.metadata.deletionTimestamp = nowTimestamp();
             marked.metadata.deletionGracePeriodSeconds = 0;
           }
-          if (deepEqual(marked, current) || ctx.dryRun) return { object: withTypeMeta(def, marked), finished: false };
-          return { object: withTypeMeta(def, await this.store.update(key, marked, rv)), finished: false };
+          if (deepEqual(marked, current) || ctx.dryRun) return { object: marked, finished: false };
+          return { object: present(def, await this.store.update(key, toStorage(def, marked), rv)), finished: false };
         }
-        if (ctx.dryRun) return { object: withTypeMeta(def, current), finished: true };
-        return { object: withTypeMeta(def, await this.store.delete(key, rv)), finished: true };
+        if (ctx.dryRun) return { object: current, finished: true };
+        return { object: present(def, await this.store.delete(key, rv)), finished: true };
       } catch (e) {
         if (e instanceof RevisionConflictError && attempt < MAX_RETRIES) continue;
         if (e instanceof KeyNotFoundError) throw notFound(groupResource(def), name);
@@ -327,6 +333,16 @@ function statusUpdate(current: KObject, proposed: KObject): KObject {
 export function setTypeMeta(def: ResourceDef, obj: KObject): void {
   obj.apiVersion = apiVersionOf(def);
   obj.kind = def.kind;
+}
+
+/** A stored object as this resource serves it: converted from the storage form, type meta first. */
+export function present(def: ResourceDef, stored: KObject): KObject {
+  return withTypeMeta(def, def.storage ? def.storage.fromStorage(stored) : stored);
+}
+
+/** The form an object of this resource is stored in (another version's, for resources that share storage). */
+function toStorage(def: ResourceDef, obj: KObject): KObject {
+  return def.storage ? def.storage.toStorage(obj) : obj;
 }
 
 /** Objects are served with apiVersion and kind first, as the apiserver encodes them. */

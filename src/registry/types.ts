@@ -85,6 +85,11 @@ export interface ResourceDef {
   /** The object has a status that only the /status subresource changes. */
   statusSubresource?: boolean;
   scale?: ScaleSubresource;
+  /**
+   * Objects kept in another resource's storage (events.k8s.io/v1 Events are core/v1 Events, as in Kubernetes),
+   * converted on every read and write.
+   */
+  storage?: { group: string; plural: string; toStorage(obj: KObject): KObject; fromStorage(obj: KObject): KObject };
   /** Subresources written through their own strategy (namespaces/finalize), served by the generic update path. */
   subresourceStrategies?: Record<string, Strategy>;
   /** Extra subresources served by dedicated handlers (log, exec, binding...), for discovery. */
