@@ -6,7 +6,7 @@ import { queryBool, queryInt, queryString } from './context.js';
 import { ObjectFilter } from '../registry/object-filter.js';
 import { renderObject } from './representation.js';
 import type { ResponseShape } from './negotiation.js';
-import { StatusError } from './errors.js';
+import { StatusError, badRequest } from './errors.js';
 import { apiVersionOf } from '../registry/types.js';
 import { watchGauge } from './metrics.js';
 
@@ -17,6 +17,9 @@ export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def
   shape: ResponseShape): Promise<void> {
   const filter = new ObjectFilter(def, queryString(req, 'labelSelector'), queryString(req, 'fieldSelector'));
   const timeoutSeconds = queryInt(req, 'timeoutSeconds');
+  // A malformed resourceVersion is a 400 before the stream starts, not an ERROR event inside it.
+  const rv = queryString(req, 'resourceVersion');
+  if (rv && !/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`);
   const bookmarks = queryBool(req, 'allowWatchBookmarks');
 
   res.status(200);

@@ -4,7 +4,7 @@ import type { KObject, UserInfo } from '../registry/types.js';
 import { apiVersionOf } from '../registry/types.js';
 import { definitionName } from '../registry/registry.js';
 import type { DeleteOptions } from '../registry/service.js';
-import { applyPatch } from '../machinery/patch/index.js';
+import { acceptedPatchTypes, applyPatch, unsupportedPatchType } from '../machinery/patch/index.js';
 import { checkFields, pruneUnknownFields } from '../openapi/field-validation.js';
 import type { ResourceRequest } from './resource-path.js';
 import { decodeBody, mediaType, rawBody, type DecodedBody } from './request-body.js';
@@ -58,6 +58,8 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
   const ctx = writeContext(req, user);
   const { def, namespace, name, subresource } = rr;
   const type = mediaType(req);
+  // The patch type is checked before the object is read: a bad type is 415 even for a missing object.
+  if (!acceptedPatchTypes().includes(type)) throw unsupportedPatchType();
   if (type === 'application/apply-patch+yaml') throw unsupportedMediaType(`${type} (server-side apply is not served yet)`);
   const body = rawBody(req);
   let updated: KObject;
