@@ -10,6 +10,7 @@ import { writeKubeconfig, serverUrlFor } from '../pki/kubeconfig.js';
 import { createAuthenticator } from '../api/auth.js';
 import { createApp } from '../api/app.js';
 import { SqliteStore } from '../storage/sqlite-store.js';
+import { AesGcmTransformer, ENCRYPTED_PREFIXES, loadOrCreateEncryptionKey } from '../storage/encryption.js';
 import { Registry } from '../registry/registry.js';
 import { RESOURCES } from '../registry/resources/index.js';
 import { ResourceService } from '../registry/service.js';
@@ -31,7 +32,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const t0 = Date.now();
   const log = await createLogger(opts.logLevel);
   const pki = await ensurePki(opts.dataDir, { hosts: defaultSanHosts(opts.bindAddress) });
-  const store = new SqliteStore(join(opts.dataDir, 'state.db'));
+  const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
+  const store = new SqliteStore(join(opts.dataDir, 'state.db'), ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })));
   const registry = new Registry(RESOURCES);
   const service = new ResourceService(store, registry);
   let ready = false;

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import type { KObject } from '../registry/types.js';
 import { EventWindow } from './event-window.js';
+import type { ValueTransformer } from './encryption.js';
 import {
   KeyExistsError, KeyNotFoundError, RevisionConflictError,
   type ListResult, type Store, type StoreEvent, type Watcher,
@@ -15,7 +16,8 @@ export class SqliteStore implements Store {
   private window: EventWindow;
   private stmts: ReturnType<SqliteStore['prepare']>;
 
-  constructor(file: string) {
+  /** @param transformers values under these key prefixes are transformed (encrypted) on the way to disk */
+  constructor(file: string, private transformers: { prefix: string; transformer: ValueTransformer }[] = []) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before we answer, so not even a power cut loses an acknowledged write.
@@ -40,9 +42,23 @@ export class SqliteStore implements Store {
       update: d.prepare(`UPDATE objects SET rv = ?, value = ? WHERE key = ?`),
       del: d.prepare(`DELETE FROM objects WHERE key = ?`),
       // Prefix ranges use [prefix, prefix + U+FFFF) so the primary-key index serves them.
-      list: d.prepare(`SELECT value FROM objects WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?`),
+      list: d.prepare(`SELECT key, value FROM objects WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?`),
       count: d.prepare(`SELECT count(*) AS n FROM objects WHERE key >= ? AND key < ? AND key > ?`),
     };
+  }
+
+  private transformerFor(key: string): ValueTransformer | undefined {
+    return this.transformers.find((t) => key.startsWith(t.prefix))?.transformer;
+  }
+
+  private encode(key: string, obj: KObject): string {
+    const json = JSON.stringify(obj);
+    return this.transformerFor(key)?.toStorage(json) ?? json;
+  }
+
+  private decode(key: string, value: string): KObject {
+    const t = this.transformerFor(key);
+    return JSON.parse(t ? t.fromStorage(value) : value);
   }
 
   revision(): number { return this.rev; }
@@ -50,15 +66,15 @@ export class SqliteStore implements Store {
 
   async get(key: string): Promise<KObject | undefined> {
     const row = this.stmts.get.get(key) as { value: string } | undefined;
-    return row ? JSON.parse(row.value) : undefined;
+    return row ? this.decode(key, row.value) : undefined;
   }
 
   async list(prefix: string, opts: { startAfter?: string; limit?: number } = {}): Promise<ListResult> {
     const end = prefix + '\uffff';
     const after = opts.startAfter ?? '';
     const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
-    const rows = this.stmts.list.all(prefix, end, after, limit) as { value: string }[];
-    const items = rows.map((r) => JSON.parse(r.value) as KObject);
+    const rows = this.stmts.list.all(prefix, end, after, limit) as { key: string; value: string }[];
+    const items = rows.map((r) => this.decode(r.key, r.value));
     let remaining = 0;
     if (limit > 0 && items.length === limit) {
       const lastKey = this.keyOfLast(prefix, after, limit);
@@ -94,7 +110,7 @@ export class SqliteStore implements Store {
     return this.write((rv) => {
       if (this.stmts.get.get(key)) throw new KeyExistsError(key);
       const stored = withRv(obj, rv);
-      this.stmts.insert.run(key, rv, JSON.stringify(stored));
+      this.stmts.insert.run(key, rv, this.encode(key, stored));
       return { type: 'ADDED', key, rv, object: stored };
     });
   }
@@ -105,8 +121,8 @@ export class SqliteStore implements Store {
       if (!row) throw new KeyNotFoundError(key);
       if (row.rv !== expectedRv) throw new RevisionConflictError(key, row.rv);
       const stored = withRv(obj, rv);
-      this.stmts.update.run(rv, JSON.stringify(stored), key);
-      return { type: 'MODIFIED', key, rv, object: stored, prevObject: JSON.parse(row.value) };
+      this.stmts.update.run(rv, this.encode(key, stored), key);
+      return { type: 'MODIFIED', key, rv, object: stored, prevObject: this.decode(key, row.value) };
     });
   }
 
@@ -116,7 +132,7 @@ export class SqliteStore implements Store {
       if (!row) throw new KeyNotFoundError(key);
       if (expectedRv !== undefined && row.rv !== expectedRv) throw new RevisionConflictError(key, row.rv);
       this.stmts.del.run(key);
-      const prev = JSON.parse(row.value) as KObject;
+      const prev = this.decode(key, row.value);
       return { type: 'DELETED', key, rv, object: withRv(prev, rv), prevObject: prev };
     });
   }
