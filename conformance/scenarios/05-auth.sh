@@ -5,6 +5,8 @@ expect "auth can-i for admin (protobuf SSAR from 1.32+)" 0 '^yes$' -- k auth can
 expect "viewer reads" 0 'default' -- k --context dockube-view get ns
 expect "viewer cannot write" 1 'configmaps is forbidden: User "dockube-viewer" cannot create resource "configmaps"' -- k --context dockube-view -n default create configmap x
 expect "auth can-i for the viewer" 1 '^no$' -- k --context dockube-view auth can-i create pods
+expect "auth can-i --list for the viewer (SelfSubjectRulesReview)" 0 'configmaps +\[\] +\[\] +\[get list watch\]' -- k --context dockube-view auth can-i --list
+expect "viewer may not read secrets" 1 '^no$' -- k --context dockube-view auth can-i get secrets
 expect "metrics" 0 'apiserver_request_total\{' -- k get --raw /metrics
 k create ns "$NS" >/dev/null
 k -n "$NS" create configmap keep --from-literal=a=1 >/dev/null

@@ -174,3 +174,29 @@ export function forbiddenError(user: UserInfo | undefined, attrs: RequestAttribu
   if (resource) details.kind = resource;
   return forbidden(message, details);
 }
+
+export interface ResourceRule { verbs: string[]; apiGroups: string[]; resources: string[]; resourceNames?: string[] }
+export interface NonResourceRule { verbs: string[]; nonResourceURLs: string[] }
+
+/**
+ * The same policy as `authorize`, listed as rules for SelfSubjectRulesReview (`kubectl auth can-i --list`).
+ * `served` names every resource as [group, plural], since the viewer rule has to spell out "all but secrets".
+ */
+export function rulesFor(user: UserInfo, served: [string, string][]): { resourceRules: ResourceRule[]; nonResourceRules: NonResourceRule[] } {
+  const selfReviews: ResourceRule[] = [
+    { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+    { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
+  ];
+  const discovery: NonResourceRule = { verbs: ['get'], nonResourceURLs: [...DISCOVERY_PATHS.flatMap((p) => [p, `${p}/*`])] };
+  if (user.groups.includes('system:masters')) {
+    return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, ...selfReviews], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }, discovery] };
+  }
+  if (!user.groups.includes(AUTHENTICATED)) return { resourceRules: [], nonResourceRules: [] };
+  const rules = [...selfReviews];
+  if (user.groups.includes(VIEWER_USER.groups[0]!)) {
+    const byGroup = new Map<string, string[]>();
+    for (const [g, r] of served) if (r !== 'secrets') byGroup.set(g, [...(byGroup.get(g) ?? []), r]);
+    for (const [g, rs] of byGroup) rules.push({ verbs: [...READ_VERBS], apiGroups: [g], resources: rs });
+  }
+  return { resourceRules: rules, nonResourceRules: [discovery] };
+}

@@ -5,9 +5,11 @@ import { pods } from './pods.js';
 import { services } from './services.js';
 import { configmaps, endpoints, events, nodes, persistentvolumeclaims, secrets, serviceaccounts } from './simple-core.js';
 import { deployments, replicasets } from './apps.js';
-import { endpointslices, eventsV1, leases, selfsubjectaccessreviews } from './other-groups.js';
+import { endpointslices, eventsV1, leases } from './other-groups.js';
+import { selfSubjectRulesReviews, selfsubjectaccessreviews } from './authorization.js';
 
 export const RESOURCES: ResourceDef[] = [
   namespaces, pods, services, endpoints, configmaps, secrets, serviceaccounts, events, nodes, persistentvolumeclaims,
   deployments, replicasets, endpointslices, eventsV1, leases, selfsubjectaccessreviews,
+  selfSubjectRulesReviews(() => RESOURCES.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural])),
 ];

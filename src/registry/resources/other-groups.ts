@@ -1,8 +1,7 @@
-// Small groups: discovery, events, coordination, authorization.
+// Small groups: discovery, events, coordination.
 import { endpointSliceStrategy, eventsV1EventStrategy, leaseStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
-import type { KObject, ResourceDef, UserInfo } from '../types.js';
-import { authorize } from '../../api/auth.js';
+import type { ResourceDef } from '../types.js';
 
 export const endpointslices: ResourceDef = {
   group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice',
@@ -17,23 +16,4 @@ export const eventsV1: ResourceDef = {
 export const leases: ResourceDef = {
   group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease',
   namespaced: true, strategy: leaseStrategy, table: TABLES['coordination.k8s.io/leases'],
-};
-
-interface ResourceAttributes { namespace?: string; verb?: string; group?: string; resource?: string; subresource?: string; name?: string }
-
-/** SelfSubjectAccessReview: answered from the authorizer, never stored. */
-export const selfsubjectaccessreviews: ResourceDef = {
-  group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews',
-  singular: 'selfsubjectaccessreview', namespaced: false, verbs: ['create'], strategy: {},
-  virtualCreate: (obj: KObject, user: UserInfo) => {
-    const spec = (obj.spec ?? {}) as { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: { path?: string; verb?: string } };
-    const ra = spec.resourceAttributes;
-    const verb = ra?.verb ?? spec.nonResourceAttributes?.verb ?? '';
-    const decision = ra
-      ? authorize(user, { verb, resourceRequest: true, apiGroup: ra.group ?? '', resource: ra.resource ?? '', namespace: ra.namespace, name: ra.name, subresource: ra.subresource })
-      : authorize(user, { verb, resourceRequest: false, path: spec.nonResourceAttributes?.path });
-    const status: Record<string, unknown> = { allowed: decision.allowed };
-    if (decision.reason) status.reason = decision.reason;
-    return { ...obj, metadata: { creationTimestamp: null }, status };
-  },
 };
