@@ -12,11 +12,13 @@ export interface Status {
 }
 
 export class StatusError extends Error {
+  /** ListMeta carried by the Status (an expired continue token's replacement). */
+  listMeta?: Record<string, unknown>;
   constructor(public code: number, public reason: string, message: string, public details?: StatusDetails) {
     super(message);
   }
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: this.listMeta ?? {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
     if (this.details) s.details = this.details;
     return s;
   }

@@ -4,7 +4,7 @@ import { notAcceptable } from './errors.js';
 export type ResponseShape =
   | { kind: 'object'; format: 'json' | 'yaml' }
   | { kind: 'table' }
-  | { kind: 'partial' };
+  | { kind: 'partial'; list: boolean };
 
 export interface MediaRange { type: string; params: Record<string, string> }
 
@@ -30,7 +30,7 @@ export function negotiateObject(header: string | undefined): ResponseShape {
     if (as) {
       if (m.params.g !== 'meta.k8s.io' || !['v1', 'v1beta1'].includes(m.params.v ?? '')) continue;
       if (as === 'Table') return { kind: 'table' };
-      if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { kind: 'partial' };
+      if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { kind: 'partial', list: as === 'PartialObjectMetadataList' };
       continue;
     }
     if (isJsonish(m.type)) return { kind: 'object', format: 'json' };
@@ -38,6 +38,14 @@ export function negotiateObject(header: string | undefined): ResponseShape {
   }
   // Protobuf-only clients are told no; everyone else (json in the list) got JSON above.
   throw notAcceptable();
+}
+
+/** PartialObjectMetadata for a list, or a PartialObjectMetadataList for one object, is 406 as upstream. */
+export function checkPartialFits(shape: ResponseShape, isList: boolean): void {
+  if (shape.kind !== 'partial' || shape.list === isList) return;
+  throw notAcceptable(isList
+    ? 'you requested PartialObjectMetadata, but the requested object is a list'
+    : 'you requested PartialObjectMetadataList, but the requested object is not a list');
 }
 
 /** For aggregated discovery: the apidiscovery version asked for, if any (v2 or v2beta1). */

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { UserInfo } from '../registry/types.js';
 import { groupResource } from '../registry/service.js';
 import { parseResourcePath, type ResourceRequest } from './resource-path.js';
-import { negotiateObject } from './negotiation.js';
+import { checkPartialFits, negotiateObject } from './negotiation.js';
 import { renderList, renderObject } from './representation.js';
 import { sendError, sendObject, setWarnings } from './respond.js';
 import { serveWatch } from './watch-stream.js';
@@ -60,23 +60,28 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
   switch (verb) {
     case 'get': {
       const shape = negotiateObject(req.headers.accept);
-      const obj = await deps.service.get(def, namespace, name!);
+      checkPartialFits(shape, false);
+      const obj = await deps.service.get(def, namespace, name!, queryString(req, 'resourceVersion'));
       if (subresource === 'scale') { sendObject(res, 200, getScale(def, obj)); return; }
       sendObject(res, 200, renderObject(req, def, obj, shape), shape.kind === 'object' ? shape.format : 'json');
       return;
     }
     case 'list': {
       const shape = negotiateObject(req.headers.accept);
+      checkPartialFits(shape, true);
       const page = await deps.service.list(def, namespace, {
         labelSelector: queryString(req, 'labelSelector'), fieldSelector: queryString(req, 'fieldSelector'),
         limit: queryInt(req, 'limit'), continue: queryString(req, 'continue'),
+        resourceVersion: queryString(req, 'resourceVersion'), resourceVersionMatch: queryString(req, 'resourceVersionMatch'),
       });
       sendObject(res, 200, renderList(req, def, page, shape), shape.kind === 'object' ? shape.format : 'json');
       return;
     }
     case 'watch': {
       if (name) throw notFoundFor(rr);
-      await serveWatch(req, res, deps, def, namespace, negotiateObject(req.headers.accept));
+      const shape = negotiateObject(req.headers.accept);
+      checkPartialFits(shape, false); // watch events carry single objects
+      await serveWatch(req, res, deps, def, namespace, shape);
       return;
     }
     case 'create': return handleCreate(req, res, deps, rr, user);

@@ -10,6 +10,7 @@ import { clone, deepEqual, specChanged } from './strategies/common/equality.js';
 import { Registry, listPrefix, storageKey } from './registry.js';
 import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type Strategy, type UserInfo } from './types.js';
 import { ObjectFilter } from './object-filter.js';
+import { checkReadRevision, expiredContinue, validateListOptions } from './list-consistency.js';
 
 export interface WriteContext {
   user: UserInfo;
@@ -24,6 +25,8 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
 }
 
 export interface ListPage { items: KObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number }
@@ -48,7 +51,8 @@ export class ResourceService {
 
   revision(): number { return this.store.revision(); }
 
-  async get(def: ResourceDef, namespace: string | undefined, name: string): Promise<KObject> {
+  async get(def: ResourceDef, namespace: string | undefined, name: string, resourceVersion?: string): Promise<KObject> {
+    checkReadRevision({ resourceVersion }, this.store.revision());
     const obj = await this.store.get(storageKey(def, namespace, name));
     if (!obj) throw notFound(groupResource(def), name);
     return present(def, obj);
@@ -57,7 +61,12 @@ export class ResourceService {
   async list(def: ResourceDef, namespace: string | undefined, opts: ListOptions = {}): Promise<ListPage> {
     const filter = new ObjectFilter(def, opts.labelSelector, opts.fieldSelector);
     const prefix = listPrefix(def, namespace);
+    validateListOptions(opts);
+    checkReadRevision(opts, this.store.revision());
     const token = opts.continue ? decodeContinue(opts.continue) : undefined;
+    if (token && token.rv < this.store.oldestWatchableRevision()) {
+      throw expiredContinue(encodeContinue(this.store.revision(), token.start));
+    }
     let startAfter = token?.start;
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: KObject[] = [];
