@@ -7,7 +7,8 @@ cd "$root"
 
 if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "dockube setup: installing npm packages" >&2
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  # `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages out of the lock, which `ci` rejects.
+  npm install --no-audit --no-fund
 fi
 
 if [ ! -f dist/.built ] || [ -n "$(find src openapi package.json tsconfig.json -newer dist/.built -print -quit 2>/dev/null)" ]; then
