@@ -48,7 +48,7 @@ export function fieldValidationOf(req: Request): FieldValidationMode {
 }
 
 export function writeContext(req: Request, user: UserInfo, bodyDryRun?: string[]): WriteContext {
-  return { user, dryRun: dryRunOf(req, bodyDryRun), fieldManager: queryString(req, 'fieldManager'), warnings: [] };
+  return { user, dryRun: dryRunOf(req, bodyDryRun), fieldManager: queryString(req, 'fieldManager'), warnings: [], userAgent: req.headers['user-agent'] };
 }
 
 const asArray = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);

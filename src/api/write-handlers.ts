@@ -9,9 +9,10 @@ import { checkFields, pruneUnknownFields } from '../openapi/field-validation.js'
 import type { ResourceRequest } from './resource-path.js';
 import { decodeBody, mediaType, rawBody, type DecodedBody } from './request-body.js';
 import { sendObject, setWarnings } from './respond.js';
-import { fieldValidationOf, queryInt, queryString, writeContext, type ApiDeps } from './context.js';
-import { badRequest, methodNotAllowed, unsupportedMediaType } from './errors.js';
+import { fieldValidationOf, queryBool, queryInt, queryString, writeContext, type ApiDeps } from './context.js';
+import { badRequest, invalid, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { applyScale, getScale } from './scale.js';
+import { serveApply } from '../machinery/apply/apply-request.js';
 
 /** Decodes an object body and applies fieldValidation (unknown and duplicate fields). */
 async function decodeObject(req: Request, rr: ResourceRequest, warnings: string[], kindOverride?: { group: string; version: string; kind: string }): Promise<KObject> {
@@ -60,7 +61,18 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
   const type = mediaType(req);
   // The patch type is checked before the object is read: a bad type is 415 even for a missing object.
   if (!acceptedPatchTypes().includes(type)) throw unsupportedPatchType();
-  if (type === 'application/apply-patch+yaml') throw unsupportedMediaType(`${type} (server-side apply is not served yet)`);
+  if (type === 'application/apply-patch+yaml') {
+    if (subresource === 'scale') throw unsupportedMediaType(`${type} (server-side apply to /scale is not served)`);
+    const { object, created } = await serveApply({ service: deps.service, schema: deps.schema, def, namespace, name: name!, subresource,
+      body: rawBody(req).toString('utf8'), force: queryBool(req, 'force'), fieldValidation: fieldValidationOf(req), ctx });
+    setWarnings(res, ctx.warnings);
+    sendObject(res, created ? 201 : 200, object);
+    return;
+  }
+  // PatchOptions validation: force only means something to apply.
+  if (queryString(req, 'force') !== undefined) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' }]);
+  }
   const body = rawBody(req);
   let updated: KObject;
   if (subresource === 'scale') {
@@ -88,10 +100,9 @@ async function deleteOptionsOf(req: Request): Promise<DeleteOptions> {
   if (grace !== undefined) opts.gracePeriodSeconds = grace;
   const policy = queryString(req, 'propagationPolicy');
   if (policy) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
-  if (queryString(req, 'orphanDependents') === 'true' || opts.orphanDependents === true) opts.propagationPolicy ??= 'Orphan';
-  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
-    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
-  }
+  // orphanDependents stays its own option: combined with a policy it is a 422 (registry/deletion.ts validates both).
+  const orphan = queryString(req, 'orphanDependents');
+  if (orphan === 'true' || orphan === 'false') opts.orphanDependents = orphan === 'true';
   return opts;
 }
 
@@ -99,7 +110,8 @@ export async function handleDelete(req: Request, res: Response, deps: ApiDeps, r
   const opts = await deleteOptionsOf(req);
   const ctx = writeContext(req, user, opts.dryRun);
   const { object, finished } = await deps.service.delete(rr.def, rr.namespace, rr.name!, opts, ctx);
-  if (!finished || rr.def.returnDeletedObject) { sendObject(res, 200, object); return; }
+  // 202 only when the client explicitly asked for dependents to be deleted (orphanDependents=false), as the apiserver does.
+  if (!finished || rr.def.returnDeletedObject) { sendObject(res, !finished && opts.orphanDependents === false ? 202 : 200, object); return; }
   const details: Record<string, unknown> = { name: rr.name, kind: rr.def.plural, uid: object.metadata.uid };
   if (rr.group) details.group = rr.group;
   sendObject(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });

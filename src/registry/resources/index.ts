@@ -3,9 +3,10 @@ import type { ResourceDef } from '../types.js';
 import { namespaces } from './namespaces.js';
 import { pods } from './pods.js';
 import { services } from './services.js';
-import { configmaps, endpoints, events, nodes, persistentvolumeclaims, secrets, serviceaccounts } from './simple-core.js';
+import { configmaps, endpoints, nodes, persistentvolumeclaims, secrets, serviceaccounts } from './simple-core.js';
 import { deployments, replicasets } from './apps.js';
-import { endpointslices, eventsV1, leases } from './other-groups.js';
+import { endpointslices, leases } from './other-groups.js';
+import { events, eventsV1 } from './events.js';
 import { selfSubjectRulesReviews, selfsubjectaccessreviews } from './authorization.js';
 
 export const RESOURCES: ResourceDef[] = [

@@ -1,16 +1,11 @@
-// Small groups: discovery, events, coordination.
-import { endpointSliceStrategy, eventsV1EventStrategy, leaseStrategy } from '../strategies/index.js';
+// Small groups: discovery, coordination.
+import { endpointSliceStrategy, leaseStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
 
 export const endpointslices: ResourceDef = {
   group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice',
   namespaced: true, strategy: endpointSliceStrategy, table: TABLES['discovery.k8s.io/endpointslices'],
-};
-
-export const eventsV1: ResourceDef = {
-  group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
-  namespaced: true, strategy: eventsV1EventStrategy, table: TABLES['events.k8s.io/events'],
 };
 
 export const leases: ResourceDef = {

@@ -1,6 +1,6 @@
 // Core kinds with no hooks beyond their strategy, table and field selectors.
 import {
-  configMapStrategy, endpointsStrategy, eventStrategy, nodeStrategy, persistentVolumeClaimStrategy, secretStrategy, serviceAccountStrategy,
+  configMapStrategy, endpointsStrategy, nodeStrategy, persistentVolumeClaimStrategy, secretStrategy, serviceAccountStrategy,
 } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -30,16 +30,6 @@ export const serviceaccounts: ResourceDef = {
 export const endpoints: ResourceDef = {
   group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints',
   namespaced: true, shortNames: ['ep'], strategy: endpointsStrategy, table: TABLES['endpoints'],
-};
-
-export const events: ResourceDef = {
-  group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
-  namespaced: true, shortNames: ['ev'], strategy: eventStrategy, table: TABLES['events'],
-  fieldSelectors: fields(
-    'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid',
-    'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath',
-    'reason', 'reportingComponent', 'source', 'type',
-  ),
 };
 
 export const nodes: ResourceDef = {

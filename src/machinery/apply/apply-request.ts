@@ -1,0 +1,72 @@
+// An `application/apply-patch+yaml` PATCH: decode the configuration, apply it to the stored object inside
+// the service's retry loop, or create the object when there is none (apply is an upsert).
+import { StatusError, badRequest, invalid } from '../../api/errors.js';
+import { parseYaml } from '../../api/request-body.js';
+import type { FieldValidationMode } from '../../api/context.js';
+import { checkFields, pruneUnknownFields } from '../../openapi/field-validation.js';
+import { definitionName } from '../../registry/registry.js';
+import type { ResourceService, WriteContext } from '../../registry/service.js';
+import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
+import type { SchemaLookup } from '../patch/schema.js';
+import { applyServerSide } from './apply.js';
+
+export interface ApplyRequest {
+  service: ResourceService;
+  schema: SchemaLookup;
+  def: ResourceDef;
+  namespace?: string;
+  name: string;
+  subresource?: string;
+  body: string;
+  force: boolean;
+  fieldValidation: FieldValidationMode;
+  ctx: WriteContext;
+}
+
+/** PatchOptions validation: apply needs a field manager (ValidatePatchOptions). */
+export function requireFieldManager(fieldManager: string | undefined): string {
+  if (!fieldManager) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' }]);
+  }
+  return fieldManager;
+}
+
+export async function serveApply(r: ApplyRequest): Promise<{ object: KObject; created: boolean }> {
+  const manager = requireFieldManager(r.ctx.fieldManager);
+  const { def } = r;
+  const applied = parseYaml(r.body) as KObject;
+  if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw badRequest('the body of the request was not a JSON object');
+  const gvk = { group: def.group, version: def.version, kind: def.kind };
+  const format = /^\s*\{/.test(r.body) ? 'json' : 'yaml';
+  const { error, warnings } = checkFields(gvk, applied, r.body, format, r.fieldValidation);
+  if (error) throw error;
+  r.ctx.warnings.push(...warnings);
+  pruneUnknownFields(gvk, applied);
+  applied.metadata = applied.metadata ?? {};
+
+  const base = {
+    applied, manager, force: r.force, schema: r.schema, definition: definitionName(def.group, def.version, def.kind),
+    apiVersion: apiVersionOf(def), subresource: r.subresource,
+  };
+  const ctx: WriteContext = { ...r.ctx, managedFieldsComputed: true };
+  const update = () => r.service.update(def, r.namespace, r.name,
+    (live) => applyServerSide({ ...base, live, now: new Date() }), ctx, r.subresource);
+  try {
+    return { object: await update(), created: false };
+  } catch (e) {
+    if (!(e instanceof StatusError && e.code === 404 && e.reason === 'NotFound') || r.subresource) throw e;
+  }
+  // Nothing stored: the configuration is the new object (upsert), named by the URL.
+  if (applied.metadata.name && applied.metadata.name !== r.name) {
+    throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${r.name})`);
+  }
+  const obj = applyServerSide({ ...base, now: new Date() });
+  obj.metadata.name = r.name;
+  try {
+    return { object: await r.service.create(def, r.namespace, obj, ctx), created: true };
+  } catch (e) {
+    // Created by someone else meanwhile: apply to it.
+    if (e instanceof StatusError && e.code === 409 && e.reason === 'AlreadyExists') return { object: await update(), created: false };
+    throw e;
+  }
+}

@@ -1,0 +1,136 @@
+// Sets of field paths, as structured-merge-diff's fieldpath.Set, kept flat: a path is the list of its
+// path elements in their fieldsV1 spelling (`f:name`, `k:{"name":"web"}`, `v:"x"`, `i:0`).
+// Flat sets make union/difference trivial; the tree form only exists in fieldsV1 JSON.
+
+export type Path = string[];
+
+/** A set of paths keyed by their joined spelling. */
+export class FieldSet {
+  private readonly paths = new Map<string, Path>();
+
+  static of(paths: Iterable<Path>): FieldSet {
+    const s = new FieldSet();
+    for (const p of paths) s.insert(p);
+    return s;
+  }
+
+  insert(p: Path): void { this.paths.set(keyOf(p), p); }
+  has(p: Path): boolean { return this.paths.has(keyOf(p)); }
+  get size(): number { return this.paths.size; }
+  empty(): boolean { return this.paths.size === 0; }
+  list(): Path[] { return [...this.paths.values()]; }
+
+  union(o: FieldSet): FieldSet { const s = FieldSet.of(this.list()); for (const p of o.list()) s.insert(p); return s; }
+  difference(o: FieldSet): FieldSet { return FieldSet.of(this.list().filter((p) => !o.has(p))); }
+  intersection(o: FieldSet): FieldSet { return FieldSet.of(this.list().filter((p) => o.has(p))); }
+  equals(o: FieldSet): boolean { return this.size === o.size && this.list().every((p) => o.has(p)); }
+
+  /** Paths with `prefix` as a proper prefix (descendants). */
+  hasDescendantOf(prefix: Path): boolean {
+    const k = keyOf(prefix) + SEP;
+    for (const key of this.paths.keys()) if (key.startsWith(k)) return true;
+    return false;
+  }
+
+  /** Paths not under any of the given top-level fields (`f:status`...). */
+  withoutTopLevel(fields: string[]): FieldSet {
+    const skip = new Set(fields.map((f) => `f:${f}`));
+    return FieldSet.of(this.list().filter((p) => !skip.has(p[0])));
+  }
+}
+
+const SEP = '\u0000';
+const keyOf = (p: Path) => p.join(SEP);
+
+// ---- path elements
+
+export const fieldPE = (name: string) => `f:${name}`;
+export const valuePE = (v: unknown) => `v:${JSON.stringify(v)}`;
+/** Key fields sorted by name, as fieldpath.KeyByFields sorts them. */
+export const keyPE = (fields: Record<string, unknown>) => {
+  const sorted: Record<string, unknown> = {};
+  for (const k of Object.keys(fields).sort()) sorted[k] = fields[k];
+  return `k:${JSON.stringify(sorted)}`;
+};
+
+/** value.ToString: JSON-like, strings quoted. */
+const render = (v: unknown) => JSON.stringify(v);
+
+/** One element as fieldpath.PathElement.String prints it: `.name`, `[name="web"]`, `[="x"]`, `[0]`. */
+export function peString(pe: string): string {
+  const body = pe.slice(2);
+  switch (pe[0]) {
+    case 'f': return `.${body}`;
+    case 'k': {
+      const fields = JSON.parse(body) as Record<string, unknown>;
+      return `[${Object.entries(fields).map(([k, v]) => `${k}=${render(v)}`).join(',')}]`;
+    }
+    case 'v': return `[=${body}]`;
+    case 'i': return `[${body}]`;
+    default: return '{{invalid path element}}';
+  }
+}
+
+/** A path as fieldpath.Path.String prints it, e.g. `.spec.containers[name="web"].image`. */
+export const pathString = (p: Path) => p.map(peString).join('');
+
+// ---- ordering (PathElement.Compare: field names, then keys, then values, then indexes)
+
+const RANK: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
+
+export function comparePE(a: string, b: string): number {
+  const ra = RANK[a[0]] ?? 4, rb = RANK[b[0]] ?? 4;
+  if (ra !== rb) return ra - rb;
+  if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function comparePaths(a: Path, b: Path): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = comparePE(a[i], b[i]);
+    if (c) return c;
+  }
+  return a.length - b.length;
+}
+
+// ---- fieldsV1
+
+interface Tree { [pe: string]: Tree }
+
+/** Encodes a set as fieldsV1: members are `{}` leaves, or `".": {}` when they also have children. */
+export function toFieldsV1(set: FieldSet): Tree {
+  interface Node { self: boolean; children: Map<string, Node> }
+  const root: Node = { self: false, children: new Map() };
+  for (const p of set.list()) {
+    let n = root;
+    for (const pe of p) {
+      let c = n.children.get(pe);
+      if (!c) { c = { self: false, children: new Map() }; n.children.set(pe, c); }
+      n = c;
+    }
+    n.self = true;
+  }
+  const emit = (n: Node): Tree => {
+    const out: Tree = {};
+    if (n.self && n.children.size) out['.'] = {};
+    for (const k of [...n.children.keys()].sort(comparePE)) out[k] = emit(n.children.get(k)!);
+    return out;
+  };
+  return emit(root);
+}
+
+/** Decodes fieldsV1; malformed input yields what could be read. */
+export function fromFieldsV1(tree: unknown): FieldSet {
+  const set = new FieldSet();
+  const walk = (node: unknown, prefix: Path) => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (k === '.') { if (prefix.length) set.insert(prefix); continue; }
+      const p = [...prefix, k];
+      const isLeaf = !v || typeof v !== 'object' || Object.keys(v as object).length === 0;
+      if (isLeaf) set.insert(p); else walk(v, p);
+    }
+  };
+  walk(tree, []);
+  return set;
+}

@@ -1,0 +1,58 @@
+// Events: core/v1 and events.k8s.io/v1 are one stored object (core/v1) served under two sets of field names.
+import type { KObject, ResourceDef, Strategy } from '../types.js';
+import { TABLES } from '../tables/index.js';
+import { coreToEventsV1, eventsV1ToCore } from '../events/convert.js';
+import { validateEventCreate, validateEventUpdate } from '../events/validation.js';
+
+const at = (o: KObject, path: string): string => {
+  let v: unknown = o;
+  for (const p of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+  return v === undefined || v === null ? '' : String(v);
+};
+
+const REF_FIELDS = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
+
+/** `source` selects on source.component, falling back to the reporting controller (ToSelectableFields). */
+const sourceOf = (core: KObject) => at(core, 'source.component') || at(core, 'reportingComponent');
+
+/** pkg/registry/core/event ToSelectableFields, over the core/v1 form. */
+const coreFieldSelectors: Record<string, (o: KObject) => string> = {
+  ...Object.fromEntries(REF_FIELDS.map((f) => [`involvedObject.${f}`, (o: KObject) => at(o, `involvedObject.${f}`)])),
+  reason: (o) => at(o, 'reason'),
+  reportingComponent: (o) => at(o, 'reportingComponent'),
+  source: sourceOf,
+  type: (o) => at(o, 'type'),
+};
+
+/** events.k8s.io/v1's field label conversion maps these onto the core fields above; here they read the v1 form. */
+const eventsV1FieldSelectors: Record<string, (o: KObject) => string> = {
+  ...Object.fromEntries(REF_FIELDS.map((f) => [`regarding.${f}`, (o: KObject) => at(o, `regarding.${f}`)])),
+  reason: (o) => at(o, 'reason'),
+  reportingController: (o) => at(o, 'reportingController'),
+  source: (o) => at(o, 'deprecatedSource.component') || at(o, 'reportingController'),
+  type: (o) => at(o, 'type'),
+};
+
+const coreEventStrategy: Strategy = {
+  validate: (obj) => validateEventCreate(obj, 'core'),
+  validateUpdate: (obj, old) => validateEventUpdate(obj, old, 'core'),
+};
+
+// Validation runs on the core form, as Kubernetes validates the internal type.
+const eventsV1Strategy: Strategy = {
+  validate: (obj) => validateEventCreate(eventsV1ToCore(obj), 'events.k8s.io'),
+  validateUpdate: (obj, old) => validateEventUpdate(eventsV1ToCore(obj), eventsV1ToCore(old), 'events.k8s.io'),
+};
+
+export const events: ResourceDef = {
+  group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
+  namespaced: true, shortNames: ['ev'], strategy: coreEventStrategy, table: TABLES['events'],
+  fieldSelectors: coreFieldSelectors,
+};
+
+export const eventsV1: ResourceDef = {
+  group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
+  namespaced: true, shortNames: ['ev'], strategy: eventsV1Strategy, table: TABLES['events.k8s.io/events'],
+  fieldSelectors: eventsV1FieldSelectors,
+  storage: { group: '', plural: 'events', toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 },
+};
