@@ -1,7 +1,7 @@
 import { fieldErrorMessage } from '../../src/api/errors.js';
 import type { KObject, Strategy } from '../../src/registry/types.js';
 import {
-  endpointSliceStrategy, endpointsStrategy, eventStrategy, eventsV1EventStrategy, leaseStrategy, nodeStrategy, persistentVolumeClaimStrategy,
+  endpointSliceStrategy, endpointsStrategy, leaseStrategy, nodeStrategy, persistentVolumeClaimStrategy,
   serviceAccountStrategy,
 } from '../../src/registry/strategies/index.js';
 
@@ -51,13 +51,6 @@ test('Endpoints: IPs and port protocol default', () => {
   const { obj, errs } = create(endpointsStrategy, { metadata: meta, subsets: [{ addresses: [{ ip: '10.1.2.3' }, { ip: 'nope' }], ports: [{ port: 80 }] }] });
   expect((obj.subsets as any)[0].ports[0].protocol).toBe('TCP');
   expect(msgs(errs)).toEqual(['subsets[0].addresses[1].ip: Invalid value: "nope": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']);
-});
-
-test('Events: namespace of the object must match; events.k8s.io needs reporting fields', () => {
-  const core = create(eventStrategy, { metadata: { name: 'e.1', namespace: 'ns1' }, involvedObject: { kind: 'Pod', name: 'p', namespace: 'ns2' }, reason: 'X' });
-  expect(msgs(core.errs)).toEqual(['involvedObject.namespace: Invalid value: "ns2": does not match event.namespace']);
-  const v1 = create(eventsV1EventStrategy, { metadata: { name: 'e.1', namespace: 'ns1' }, regarding: { kind: 'Pod', name: 'p', namespace: 'ns1' }, type: 'Normal', eventTime: '2024-01-01T00:00:00.000000Z' });
-  expect(msgs(v1.errs)).toEqual(['reportingController: Required value', 'reportingInstance: Required value', 'action: Required value', 'reason: Required value']);
 });
 
 test('Node: cluster-scoped, status kept on update, taint effects', () => {

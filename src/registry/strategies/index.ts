@@ -6,7 +6,6 @@ export { endpointsStrategy, validateEndpoints } from './endpoints.js';
 export { configMapStrategy, validateConfigMap } from './configmap.js';
 export { secretStrategy, validateSecret, mergeStringData } from './secret.js';
 export { serviceAccountStrategy } from './serviceaccount.js';
-export { eventStrategy, eventsV1EventStrategy } from './event.js';
 export { nodeStrategy, validateNode } from './node.js';
 export { persistentVolumeClaimStrategy, validatePVC, validatePVCUpdate } from './pvc.js';
 export { leaseStrategy } from './lease.js';
