@@ -106,14 +106,30 @@ export interface ResourceDef {
   admit?: (obj: KObject, old: KObject | undefined, ctx: AdmitContext) => Promise<void> | void;
   /** Deletion waits for a controller (namespaces' spec.finalizers): mark the object instead of removing it. */
   beginDeletion?: (obj: KObject, now: string) => boolean;
+  /**
+   * Graceful deletion (the apiserver's CheckGracefulDelete): the grace period in seconds this object gets, given the
+   * one the request asked for; undefined = the kind does not delete gracefully. 0 deletes at once.
+   */
+  gracefulDeletion?: (obj: KObject, requestedSeconds: number | undefined) => number | undefined;
+  /** What DELETE does with dependents when the request names no policy (default DeleteDependents = Background). */
+  garbageCollectionPolicy?: GarbageCollectionPolicy;
   /** Create-only resources such as SelfSubjectAccessReview: not stored, answered by this hook. */
   virtualCreate?: (obj: KObject, user: UserInfo) => KObject | Promise<KObject>;
 }
+
+/** rest.GarbageCollectionPolicy: Unsupported kinds never get the orphan/foregroundDeletion finalizers. */
+export type GarbageCollectionPolicy = 'DeleteDependents' | 'OrphanDependents' | 'Unsupported';
 
 export interface AdmitContext {
   /** Objects of another resource, for allocators that must see what is taken. */
   list(group: string, plural: string): Promise<KObject[]>;
   dryRun: boolean;
+  /** One namespace, for admission that depends on its labels (PodSecurity). */
+  getNamespace?(name: string): Promise<KObject | undefined>;
+  /** The request's warnings (sent back as `Warning` headers); admission may add to them. */
+  warnings?: string[];
+  /** The subresource being written ('status', 'scale'...), undefined for the main resource. */
+  subresource?: string;
 }
 
 export interface UserInfo { name: string; groups: string[]; uid?: string }

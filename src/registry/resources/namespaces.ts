@@ -1,6 +1,7 @@
 import { namespaceFinalizeStrategy, namespaceStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
+import { admitNamespacePodSecurity } from '../../admission/pod-security/index.js';
 
 export const namespaces: ResourceDef = {
   group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace',
@@ -9,6 +10,7 @@ export const namespaces: ResourceDef = {
   strategy: namespaceStrategy,
   subresourceStrategies: { finalize: namespaceFinalizeStrategy },
   table: TABLES['namespaces'],
+  admit: admitNamespacePodSecurity,
   fieldSelectors: { 'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase ?? '' },
   // A namespace with spec.finalizers is emptied by the namespace controller before it goes away.
   beginDeletion: (obj) => {

@@ -1,4 +1,6 @@
 import { podStrategy } from '../strategies/index.js';
+import { admitPodSecurity } from '../../admission/pod-security/index.js';
+import { podBindingStrategy } from '../strategies/pod/binding.js';
 import { TABLES } from '../tables/index.js';
 import type { KObject, ResourceDef } from '../types.js';
 
@@ -6,11 +8,28 @@ type PodLike = KObject & { spec?: Record<string, string | undefined>; status?: R
 const spec = (o: KObject, f: string) => (o as PodLike).spec?.[f] ?? '';
 const status = (o: KObject, f: string) => (o as PodLike).status?.[f] ?? '';
 
+/**
+ * The pod strategy's CheckGracefulDelete: the requested period, else spec.terminationGracePeriodSeconds (else 0);
+ * a pod never scheduled, or already Succeeded/Failed, goes at once; negative periods become 1.
+ */
+function podGracePeriod(pod: KObject, requested: number | undefined): number {
+  const p = pod as KObject & { spec?: { nodeName?: string; terminationGracePeriodSeconds?: number }; status?: { phase?: string } };
+  let period = requested ?? p.spec?.terminationGracePeriodSeconds ?? 0;
+  if (!p.spec?.nodeName) period = 0;
+  if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') period = 0;
+  return period < 0 ? 1 : period;
+}
+
 export const pods: ResourceDef = {
   group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod',
   namespaced: true, shortNames: ['po'], categories: ['all'], statusSubresource: true, returnDeletedObject: true,
   strategy: podStrategy,
   table: TABLES['pods'],
+  gracefulDeletion: podGracePeriod,
+  admit: admitPodSecurity,
+  // pods/binding sets spec.nodeName (src/api/binding.ts, the scheduler); the pod strategy itself forbids that.
+  subresourceStrategies: { binding: podBindingStrategy },
+  extraSubresources: [{ name: 'binding', kind: 'Binding', verbs: ['create'] }],
   // The pod field selectors Kubernetes supports (pkg/registry/core/pod/strategy.go).
   fieldSelectors: {
     'spec.nodeName': (o) => spec(o, 'nodeName'),

@@ -1,0 +1,172 @@
+// What the runtime must prepare on the host before a pod's containers can mount their volumes:
+// Docker volumes to create, and directories to fill with files for configMap/secret/downwardAPI/projected.
+// Pure: the caller passes the objects it looked up and writes the files itself.
+import { Buffer } from 'node:buffer';
+import { posix } from 'node:path';
+import { VolumeSetupError } from './errors.js';
+import { podFieldValue, resourceFieldValue, type NodeFacts } from './field-ref.js';
+import type { ConfigMapData, DownwardAPIFile, KeyToPath, Pod, SecretData, Volume } from './k8s-types.js';
+import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './labels.js';
+import { integerValue } from './resources.js';
+
+/** Kubernetes' default file mode for configMap/secret/downwardAPI/projected volumes (0644). */
+export const DEFAULT_FILE_MODE = 0o644;
+export const LABEL_VOLUME_NAME = 'dockube.io/volume';
+export const LABEL_PVC = 'dockube.io/pvc';
+
+export interface PlannedFile { content: Buffer; mode: number }
+export interface DockerVolumeSpec {
+  Name: string; Driver: string; DriverOpts: Record<string, string>; Labels: Record<string, string>;
+  /** PVC volumes outlive the pod; emptyDirs go with it. */
+  persistent: boolean;
+}
+export interface HostDirSpec { volume: string; path: string; files: Record<string, PlannedFile> }
+
+export type VolumeSource =
+  | { kind: 'volume'; name: string; readOnly: boolean }
+  | { kind: 'bind'; path: string; readOnly: boolean; /** Docker may create a missing source (Binds), else it must exist (Mounts) */ createIfMissing: boolean };
+
+export interface VolumePlan {
+  dockerVolumes: DockerVolumeSpec[];
+  hostDirs: HostDirSpec[];
+  /** pod volume name → how containers mount it */
+  sources: Record<string, VolumeSource>;
+}
+
+export interface VolumeInputs extends NodeFacts {
+  /** host directory of this pod; projected volumes go to <podDir>/volumes/<volume> */
+  podDir: string;
+  configMap?(name: string): ConfigMapData | undefined;
+  secret?(name: string): SecretData | undefined;
+  /** a bound service account token for a projected serviceAccountToken source */
+  serviceAccountToken?(req: { audience?: string; expirationSeconds: number }): string | undefined;
+  /** Docker volume backing a claim; defaults to pvc-<namespace>-<claim> */
+  claimVolumeName?(claim: string): string;
+}
+
+export const emptyDirVolumeName = (podUid: string, volume: string) => `dockube-${podUid}-${volume}`;
+export const claimVolumeName = (namespace: string, claim: string) => `pvc-${namespace}-${claim}`;
+export const hostDirFor = (podDir: string, volume: string) => posix.join(podDir, 'volumes', volume);
+
+type Files = Record<string, PlannedFile>;
+
+function addFile(files: Files, path: string, content: Buffer, mode: number, volume: string) {
+  const clean = posix.normalize(path);
+  if (clean.startsWith('..') || posix.isAbsolute(clean)) throw new VolumeSetupError(volume, `invalid path ${path}`);
+  files[clean] = { content, mode };
+}
+
+/** Keys (all, or the listed items) of a configMap/secret as files; missing listed keys fail unless optional. */
+function keyFiles(files: Files, volume: string, data: Record<string, Buffer>, items: KeyToPath[] | undefined, mode: number, optional: boolean, what: 'configmap' | 'secret') {
+  if (!items?.length) {
+    for (const [k, v] of Object.entries(data)) addFile(files, k, v, mode, volume);
+    return;
+  }
+  for (const item of items) {
+    const v = data[item.key];
+    if (v === undefined) {
+      if (optional) continue;
+      throw new VolumeSetupError(volume, what === 'configmap' ? `configmap references non-existent config key: ${item.key}` : `references non-existent secret key: ${item.key}`);
+    }
+    addFile(files, item.path, v, item.mode ?? mode, volume);
+  }
+}
+
+const configMapBytes = (cm: ConfigMapData): Record<string, Buffer> => ({
+  ...Object.fromEntries(Object.entries(cm.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'utf8')])),
+  ...Object.fromEntries(Object.entries(cm.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+});
+const secretBytes = (s: SecretData): Record<string, Buffer> => Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+
+function downwardFiles(files: Files, volume: string, pod: Pod, items: DownwardAPIFile[] | undefined, mode: number, inputs: VolumeInputs) {
+  for (const item of items ?? []) {
+    let value: string;
+    if (item.fieldRef) value = podFieldValue(pod, item.fieldRef.fieldPath, inputs);
+    else if (item.resourceFieldRef) value = resourceFieldValue(item.resourceFieldRef, pod, undefined, inputs);
+    else continue;
+    addFile(files, item.path, Buffer.from(value, 'utf8'), item.mode ?? mode, volume);
+  }
+}
+
+function configMapSource(files: Files, volume: string, ns: string, src: { name?: string; items?: KeyToPath[]; optional?: boolean }, mode: number, inputs: VolumeInputs) {
+  const name = src.name ?? '';
+  const cm = inputs.configMap?.(name);
+  if (!cm) {
+    if (src.optional) return;
+    throw new VolumeSetupError(volume, `configmap "${name}" not found`);
+  }
+  keyFiles(files, volume, configMapBytes(cm), src.items, mode, src.optional === true, 'configmap');
+}
+
+function secretSource(files: Files, volume: string, name: string, src: { items?: KeyToPath[]; optional?: boolean }, mode: number, inputs: VolumeInputs) {
+  const s = inputs.secret?.(name);
+  if (!s) {
+    if (src.optional) return;
+    throw new VolumeSetupError(volume, `secret "${name}" not found`);
+  }
+  keyFiles(files, volume, secretBytes(s), src.items, mode, src.optional === true, 'secret');
+}
+
+function projectedFiles(pod: Pod, v: Volume, inputs: VolumeInputs): Files {
+  const files: Files = {};
+  const ns = pod.metadata.namespace ?? '';
+  const mode = v.projected?.defaultMode ?? DEFAULT_FILE_MODE;
+  for (const src of v.projected?.sources ?? []) {
+    if (src.configMap) configMapSource(files, v.name, ns, src.configMap, mode, inputs);
+    else if (src.secret) secretSource(files, v.name, src.secret.name ?? '', src.secret, mode, inputs);
+    else if (src.downwardAPI) downwardFiles(files, v.name, pod, src.downwardAPI.items, mode, inputs);
+    else if (src.serviceAccountToken) {
+      const t = src.serviceAccountToken;
+      const token = inputs.serviceAccountToken?.({ audience: t.audience, expirationSeconds: t.expirationSeconds ?? 3600 });
+      if (token === undefined) throw new VolumeSetupError(v.name, 'failed to fetch token: no service account token available');
+      // Tokens are private to the pod: kubelet writes them 0600 unless a mode is given.
+      addFile(files, t.path, Buffer.from(token, 'utf8'), v.projected?.defaultMode ?? 0o600, v.name);
+    }
+  }
+  return files;
+}
+
+export function volumePlan(pod: Pod, inputs: VolumeInputs): VolumePlan {
+  const { name = '', namespace = '', uid = '' } = pod.metadata;
+  const plan: VolumePlan = { dockerVolumes: [], hostDirs: [], sources: {} };
+  const baseLabels = { [LABEL_MANAGED]: 'true', [LABEL_POD_UID]: uid, [LABEL_POD_NAMESPACE]: namespace, [LABEL_POD_NAME]: name };
+  for (const v of pod.spec.volumes ?? []) {
+    const dir = hostDirFor(inputs.podDir, v.name);
+    const hostDir = (files: Files) => { plan.hostDirs.push({ volume: v.name, path: dir, files }); plan.sources[v.name] = { kind: 'bind', path: dir, readOnly: true, createIfMissing: false }; };
+    if (v.emptyDir) {
+      const volName = emptyDirVolumeName(uid, v.name);
+      const opts: Record<string, string> = {};
+      if (v.emptyDir.medium === 'Memory') {
+        const size = integerValue(v.emptyDir.sizeLimit);
+        Object.assign(opts, { type: 'tmpfs', device: 'tmpfs', o: [size ? `size=${size}` : '', 'mode=1777'].filter(Boolean).join(',') });
+      }
+      plan.dockerVolumes.push({ Name: volName, Driver: 'local', DriverOpts: opts, Labels: { ...baseLabels, [LABEL_VOLUME_NAME]: v.name }, persistent: false });
+      plan.sources[v.name] = { kind: 'volume', name: volName, readOnly: false };
+    } else if (v.hostPath) {
+      const type = v.hostPath.type ?? '';
+      // An unset type or DirectoryOrCreate may create the directory (Docker's Binds do); other types must already exist.
+      plan.sources[v.name] = { kind: 'bind', path: v.hostPath.path, readOnly: false, createIfMissing: type === '' || type === 'DirectoryOrCreate' };
+    } else if (v.persistentVolumeClaim) {
+      const claim = v.persistentVolumeClaim.claimName;
+      const volName = inputs.claimVolumeName?.(claim) ?? claimVolumeName(namespace, claim);
+      plan.dockerVolumes.push({ Name: volName, Driver: 'local', DriverOpts: {}, Labels: { [LABEL_MANAGED]: 'true', [LABEL_PVC]: `${namespace}/${claim}` }, persistent: true });
+      plan.sources[v.name] = { kind: 'volume', name: volName, readOnly: v.persistentVolumeClaim.readOnly === true };
+    } else if (v.configMap) {
+      const files: Files = {};
+      configMapSource(files, v.name, namespace, v.configMap, v.configMap.defaultMode ?? DEFAULT_FILE_MODE, inputs);
+      hostDir(files);
+    } else if (v.secret) {
+      const files: Files = {};
+      secretSource(files, v.name, v.secret.secretName ?? '', v.secret, v.secret.defaultMode ?? DEFAULT_FILE_MODE, inputs);
+      hostDir(files);
+    } else if (v.downwardAPI) {
+      const files: Files = {};
+      downwardFiles(files, v.name, pod, v.downwardAPI.items, v.downwardAPI.defaultMode ?? DEFAULT_FILE_MODE, inputs);
+      hostDir(files);
+    } else if (v.projected) {
+      hostDir(projectedFiles(pod, v, inputs));
+    }
+    // Other sources (csi, nfs, ...) are not supported: no source, and mounting them fails in containerMounts.
+  }
+  return plan;
+}
