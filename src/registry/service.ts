@@ -7,9 +7,12 @@ import type { Store } from '../storage/store.js';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher } from '../storage/store.js';
 import { generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
 import { clone, deepEqual, specChanged } from './strategies/common/equality.js';
-import { Registry, listPrefix, storageKey } from './registry.js';
+import { Registry, definitionName, listPrefix, storageKey } from './registry.js';
 import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type Strategy, type UserInfo } from './types.js';
 import { ObjectFilter } from './object-filter.js';
+import { managerFromUserAgent, recordUpdate } from '../machinery/apply/index.js';
+import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
+import { completesDeletion, planDeletion, validateDeleteOptions, validateFinalizerUpdate } from './deletion.js';
 import { checkReadRevision, expiredContinue, validateListOptions } from './list-consistency.js';
 
 export interface WriteContext {
@@ -18,6 +21,10 @@ export interface WriteContext {
   fieldManager?: string;
   /** Warnings to send back as `Warning` headers. */
   warnings: string[];
+  /** The request's User-Agent: names the manager of a write without fieldManager. */
+  userAgent?: string;
+  /** Server-side apply computed metadata.managedFields itself: store them as given. */
+  managedFieldsComputed?: boolean;
 }
 
 export interface ListOptions {
@@ -34,6 +41,8 @@ export interface ListPage { items: KObject[]; resourceVersion: string; continue?
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** Legacy: true = Orphan, false = delete dependents; may not be combined with propagationPolicy. */
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: string[];
 }
@@ -158,7 +167,8 @@ export class ResourceService {
     def.strategy.prepareForCreate?.(obj);
     def.strategy.defaults?.(obj);
     if (def.strategy.generationFields?.length) meta.generation = 1; else delete meta.generation;
-    const errs = def.strategy.validate?.(obj) ?? [];
+    if (!ctx.managedFieldsComputed) setManagedFields(def, undefined, obj, ctx);
+    const errs = [...(def.strategy.validate?.(obj) ?? []), ...validateFinalizerUpdate(obj, undefined)];
     if (errs.length) throw invalid(def.kind, def.group, meta.name ?? meta.generateName ?? '', errs);
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
     if (def.namespaced) await this.checkNamespaceAcceptsCreates(def, meta.namespace!, meta.name!);
@@ -187,9 +197,15 @@ export class ResourceService {
     }
   }
 
-  private admitContext(ctx: WriteContext): AdmitContext {
+  private admitContext(ctx: WriteContext, subresource?: string): AdmitContext {
     return {
       dryRun: ctx.dryRun,
+      warnings: ctx.warnings,
+      subresource,
+      getNamespace: async (name) => {
+        const nsDef = this.registry.find('', 'v1', 'namespaces')!;
+        return this.store.get(storageKey(nsDef, undefined, name));
+      },
       list: async (group, plural) => {
         const d = this.registry.defs.find((x) => x.group === group && x.plural === plural);
         return d ? (await this.store.list(listPrefix(d))).items : [];
@@ -215,17 +231,19 @@ export class ResourceService {
       const subStrategy = subresource ? def.subresourceStrategies?.[subresource] : undefined;
       const next = subStrategy ? subresourceUpdate(subStrategy, current, proposed)
         : subresource === 'status' ? statusUpdate(current, proposed) : this.mainUpdate(def, current, proposed, name, namespace);
+      if (ctx.managedFieldsComputed) next.metadata.managedFields = proposed.metadata?.managedFields;
+      else setManagedFields(def, current, next, ctx, subresource);
       const strategy = subStrategy ?? def.strategy;
       const errs = subresource === 'status' && !subStrategy ? (def.strategy.validate?.(next) ?? []) : [
-        ...(strategy.validate?.(next) ?? []), ...(strategy.validateUpdate?.(next, current) ?? []),
+        ...(strategy.validate?.(next) ?? []), ...(strategy.validateUpdate?.(next, current) ?? []), ...validateFinalizerUpdate(next, current),
       ];
       if (errs.length) throw invalid(def.kind, def.group, name, errs);
       if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
-      await def.admit?.(next, current, this.admitContext(ctx));
+      await def.admit?.(next, current, this.admitContext(ctx, subresource));
       setTypeMeta(def, next);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       if (deepEqual(next, current)) return current; // no-op: no new revision
-      const finishing = !!next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !def.beginDeletion;
+      const finishing = completesDeletion(next, current) && !def.beginDeletion;
       if (ctx.dryRun) return next;
       try {
         // The last finalizer removed from an object being deleted completes its deletion.
@@ -279,29 +297,20 @@ export class ResourceService {
       const stored = await this.store.get(key);
       if (!stored) throw notFound(groupResource(def), name);
       const current = present(def, stored);
-      const pre = opts.preconditions;
-      if (pre?.uid && pre.uid !== current.metadata.uid) {
-        throw conflict(groupResource(def), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
-      }
-      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-        throw conflict(groupResource(def), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${current.metadata.resourceVersion}`);
-      }
       const rv = Number(current.metadata.resourceVersion);
+      // What happens (remove now, mark and keep, or nothing) is decided in deletion.ts; here it is only written.
+      const plan = planDeletion(def, current, opts);
       try {
-        // Something must finish first (finalizers, a namespace's content): mark it, keep it.
-        const marked = clone(current);
-        const pending = (marked.metadata.finalizers?.length ?? 0) > 0;
-        const controlled = def.beginDeletion?.(marked, nowTimestamp()) ?? false;
-        if (pending || controlled) {
-          if (!marked.metadata.deletionTimestamp) {
-            marked.metadata.deletionTimestamp = nowTimestamp();
-            marked.metadata.deletionGracePeriodSeconds = 0;
-          }
-          if (deepEqual(marked, current) || ctx.dryRun) return { object: marked, finished: false };
-          return { object: present(def, await this.store.update(key, toStorage(def, marked), rv)), finished: false };
+        if (plan.action === 'pending') return { object: current, finished: false };
+        if (plan.action === 'mark') {
+          if (deepEqual(plan.object, current) || ctx.dryRun) return { object: plan.object, finished: false };
+          return { object: present(def, await this.store.update(key, toStorage(def, plan.object), rv)), finished: false };
         }
-        if (ctx.dryRun) return { object: current, finished: true };
-        return { object: present(def, await this.store.delete(key, rv)), finished: true };
+        if (ctx.dryRun) return { object: plan.object, finished: true };
+        const removed = present(def, await this.store.delete(key, rv));
+        // A graceful deletion that ran out at once answers with its marked state, as the apiserver's update-then-delete does.
+        if (plan.object !== current) return { object: { ...plan.object, metadata: { ...plan.object.metadata, resourceVersion: removed.metadata.resourceVersion } }, finished: true };
+        return { object: removed, finished: true };
       } catch (e) {
         if (e instanceof RevisionConflictError && attempt < MAX_RETRIES) continue;
         if (e instanceof KeyNotFoundError) throw notFound(groupResource(def), name);
@@ -311,6 +320,7 @@ export class ResourceService {
   }
 
   async deleteCollection(def: ResourceDef, namespace: string | undefined, listOpts: ListOptions, opts: DeleteOptions, ctx: WriteContext): Promise<KObject[]> {
+    validateDeleteOptions(opts); // even when nothing matches
     const { items } = await this.list(def, namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
     const deleted: KObject[] = [];
     for (const o of items) {
@@ -322,6 +332,18 @@ export class ResourceService {
     }
     return deleted;
   }
+}
+
+/**
+ * metadata.managedFields of a create/update/patch (the fieldmanager's Update): what the write changed
+ * becomes the writer's. Deep equality then still sees a write that changes nothing as a no-op.
+ */
+function setManagedFields(def: ResourceDef, old: KObject | undefined, next: KObject, ctx: WriteContext, subresource?: string): void {
+  const entries = recordUpdate({
+    old, updated: next, manager: managerFromUserAgent(ctx.fieldManager, ctx.userAgent), schema: defaultSchemaLookup,
+    definition: definitionName(def.group, def.version, def.kind), apiVersion: apiVersionOf(def), now: nowTimestamp(), subresource,
+  });
+  if (entries) next.metadata.managedFields = entries; else delete next.metadata.managedFields;
 }
 
 /** A subresource with its own strategy (namespaces/finalize): the strategy decides what the write may change. */

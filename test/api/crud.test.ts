@@ -366,10 +366,11 @@ describe('delete', () => {
     const byUid = await h.api.delete(`${CM}/pre`).send({ kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: 'not-it' } }).expect(409);
     expect(byUid.body).toMatchObject({
       reason: 'Conflict',
-      message: `Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: not-it, UID in object meta: ${c.metadata.uid}`,
+      // rest.BeforeDelete checks preconditions before storage does, naming the kind (not the resource).
+      message: `Operation cannot be fulfilled on ConfigMap "pre": the UID in the precondition (not-it) does not match the UID in record (${c.metadata.uid}). The object might have been deleted and then recreated`,
     });
     const byRv = await h.api.delete(`${CM}/pre`).send({ kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: '1' } }).expect(409);
-    expect(byRv.body.message).toContain('Precondition failed: ResourceVersion in precondition: 1');
+    expect(byRv.body.message).toContain('the ResourceVersion in the precondition (1) does not match the ResourceVersion in record');
     await h.api.get(`${CM}/pre`).expect(200);
     await h.api.delete(`${CM}/pre`).send({ preconditions: { uid: c.metadata.uid, resourceVersion: c.metadata.resourceVersion } }).expect(200);
     await h.api.get(`${CM}/pre`).expect(404);
