@@ -47,12 +47,14 @@ const eventsV1Strategy: Strategy = {
 export const events: ResourceDef = {
   group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
   namespaced: true, shortNames: ['ev'], strategy: coreEventStrategy, table: TABLES['events'],
+  garbageCollectionPolicy: 'Unsupported', // events are never owners, as upstream
   fieldSelectors: coreFieldSelectors,
 };
 
 export const eventsV1: ResourceDef = {
   group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
   namespaced: true, shortNames: ['ev'], strategy: eventsV1Strategy, table: TABLES['events.k8s.io/events'],
+  garbageCollectionPolicy: 'Unsupported',
   fieldSelectors: eventsV1FieldSelectors,
   storage: { group: '', plural: 'events', toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 },
 };
