@@ -13,6 +13,7 @@ import { observeRequest, type RequestInfo } from './metrics.js';
 import { authorizeRequest } from './authorization.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './write-handlers.js';
 import { getScale } from './scale.js';
+import { handleBinding } from './binding.js';
 
 export function resourceHandler(deps: ApiDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -56,6 +57,11 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
   if (allowed && !allowed.includes(verb) && !subresource) throw methodNotAllowed();
   // An unserved subresource has no route at all: the generic 404, not `configmaps "x" not found` for an object that exists.
   if (subresource && !isServedSubresource(rr)) throw genericNotFound();
+  // pods/binding is create-only (BindingREST is a Creater).
+  if (subresource === 'binding') {
+    if (verb !== 'create') throw methodNotAllowed();
+    return handleBinding(req, res, deps, rr, user);
+  }
 
   switch (verb) {
     case 'get': {

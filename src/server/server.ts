@@ -20,7 +20,10 @@ import { createLogger, type Logger } from './log.js';
 import { makeContext } from '../reconcilers/context.js';
 import { startNamespaceLifecycle } from '../reconcilers/namespace-lifecycle.js';
 import { startNamespaceDefaults } from '../reconcilers/namespace-defaults.js';
+import { startGarbageCollector } from '../reconcilers/garbage-collector.js';
 import { startNodeStatus } from '../reconcilers/node-status.js';
+import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
+import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { storageObjects } from '../api/metrics.js';
 
@@ -60,8 +63,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await bootstrap(service, { address: advertised, port });
   const ctx = makeContext(service, log);
   const docker = parseDockerHost(opts.dockerHost);
-  const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert)];
+  const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert), await startGarbageCollector(ctx)];
   const stopNode = await startNodeStatus(ctx, docker, advertised);
+  const scheduler = await startScheduler(ctx);
+  const eventTtl = await startEventTtl(ctx, { ttlMs: opts.eventTtlMs });
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
     for (const d of registry.defs) if (!d.virtualCreate) storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
@@ -76,6 +81,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ready = false;
     clearInterval(countTimer);
     stopNode();
+    scheduler.stop();
+    eventTtl.stop();
     controllers.forEach((c) => c.stop());
     // Watches and other long requests end now; in-flight writes have already committed.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

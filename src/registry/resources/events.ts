@@ -47,7 +47,7 @@ const eventsV1Strategy: Strategy = {
 export const events: ResourceDef = {
   group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
   namespaced: true, shortNames: ['ev'], strategy: coreEventStrategy, table: TABLES['events'],
-  garbageCollectionPolicy: 'Unsupported', // events are never owners, as upstream
+  garbageCollectionPolicy: 'Unsupported', // deleting an event ignores propagation policies, as upstream
   fieldSelectors: coreFieldSelectors,
 };
 
