@@ -29,8 +29,8 @@ export function request(agent: https.Agent, origin: string, method: string, path
 }
 
 /** Like request, but throws unless the status is `want`. */
-export async function expectStatus(want: number, ...args: Parameters<typeof request>): Promise<Reply> {
+export async function expectStatus(want: number | number[], ...args: Parameters<typeof request>): Promise<Reply> {
   const r = await request(...args);
-  if (r.status !== want) throw new Error(`${args[2]} ${args[3]}: HTTP ${r.status} (want ${want}): ${r.body.toString().slice(0, 300)}`);
+  if (!(Array.isArray(want) ? want : [want]).includes(r.status)) throw new Error(`${args[2]} ${args[3]}: HTTP ${r.status} (want ${want}): ${r.body.toString().slice(0, 300)}`);
   return r;
 }

@@ -11,9 +11,10 @@ import { startBaseline, type Baseline } from './baseline.js';
 import { expectStatus, keepAliveAgent } from './https-client.js';
 import { openWatch, type WatchEvent } from './watch-client.js';
 import { timeSequential, summarize, type Stats } from './stats.js';
+import { DEPENDENTS, applyBigPod, bigPod, gcOwner } from './api-depth.js';
 
-const N = { get: 2000, list: 50, create: 500, watch: 300 };
-const WARMUP = { get: 200, list: 5, create: 20, watch: 20 };
+const N = { get: 2000, list: 50, create: 500, watch: 300, apply: 100, gc: 3 };
+const WARMUP = { get: 200, list: 5, create: 20, watch: 20, apply: 5, gc: 0 };
 const LIST_SIZE = 1000;
 const OVERALL_TIMEOUT_MS = 10 * 60_000;
 const EVENT_TIMEOUT_MS = 10_000;
@@ -88,7 +89,7 @@ async function watchLatency(dk: Dockube, agent: https.Agent, namespace: string):
 async function bench(dk: Dockube, onBaseline: (b: Baseline) => void): Promise<Row[]> {
   const agent = keepAliveAgent(dk.tls);
   const pool = new https.Agent({ ...dk.tls, keepAlive: true, maxSockets: 4 });
-  for (const name of ['bench-list', 'bench-create', 'bench-watch']) await expectStatus(201, agent, dk.origin, 'POST', '/api/v1/namespaces', ns(name));
+  for (const name of ['bench-list', 'bench-create', 'bench-watch', 'bench-apply', 'bench-gc']) await expectStatus(201, agent, dk.origin, 'POST', '/api/v1/namespaces', ns(name));
 
   process.stderr.write(`populating ${LIST_SIZE} configmaps...\n`);
   const pad = (i: number) => String(i % LIST_SIZE).padStart(4, '0');
@@ -126,6 +127,16 @@ async function bench(dk: Dockube, onBaseline: (b: Baseline) => void): Promise<Ro
   const baseWatch = await warmThenTime(WARMUP.watch, N.watch, create(bAgent, base.origin, 'x'));
   row(`PATCH → watch event`, w.event, baseWatch, 'no watch in the baseline: the bare create round-trip (POST, parse, 201 echo)');
   row(`PATCH response (same loop)`, w.patch, baseWatch, 'the same bare create round-trip');
+
+  const applied = await applyBigPod(dk, agent, 'bench-apply', N.apply, WARMUP.apply);
+  const bodyPost = (i: number) => expectStatus(201, bAgent, base.origin, 'POST', cmPath('bench-create'), bigPod(`b${i}`, i)).then(() => undefined);
+  row('server-side apply, 50-container pod', applied, await warmThenTime(WARMUP.apply, N.apply, bodyPost),
+    'the bare create round trip of the same pod JSON (parse, 201 echo)');
+
+  const gcPool = new https.Agent({ ...dk.tls, keepAlive: true, maxSockets: 4 });
+  const gc = await gcOwner(dk, agent, gcPool, 'bench-gc', N.gc);
+  gcPool.destroy();
+  row(`GC: delete owner, ${DEPENDENTS} dependents gone`, gc.gc, gc.direct, `deletecollection of the same ${DEPENDENTS} objects in dockube (no GC)`);
 
   agent.destroy(); bAgent.destroy();
   return rows;

@@ -7,6 +7,8 @@ export type Path = string[];
 /** A set of paths keyed by their joined spelling. */
 export class FieldSet {
   private readonly paths = new Map<string, Path>();
+  /** Every proper prefix of a member, so descendant checks are one lookup (they run per field on apply). */
+  private readonly prefixes = new Set<string>();
 
   static of(paths: Iterable<Path>): FieldSet {
     const s = new FieldSet();
@@ -14,7 +16,16 @@ export class FieldSet {
     return s;
   }
 
-  insert(p: Path): void { this.paths.set(keyOf(p), p); }
+  insert(p: Path): void {
+    const key = keyOf(p);
+    if (this.paths.has(key)) return;
+    this.paths.set(key, p);
+    let prefix = '';
+    for (let i = 0; i < p.length - 1; i++) {
+      prefix = i === 0 ? p[0] : prefix + SEP + p[i];
+      this.prefixes.add(prefix);
+    }
+  }
   has(p: Path): boolean { return this.paths.has(keyOf(p)); }
   get size(): number { return this.paths.size; }
   empty(): boolean { return this.paths.size === 0; }
@@ -27,9 +38,7 @@ export class FieldSet {
 
   /** Paths with `prefix` as a proper prefix (descendants). */
   hasDescendantOf(prefix: Path): boolean {
-    const k = keyOf(prefix) + SEP;
-    for (const key of this.paths.keys()) if (key.startsWith(k)) return true;
-    return false;
+    return this.prefixes.has(keyOf(prefix));
   }
 
   /** Paths not under any of the given top-level fields (`f:status`...). */
