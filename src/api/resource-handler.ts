@@ -8,12 +8,13 @@ import { renderList, renderObject } from './representation.js';
 import { sendError, sendObject, setWarnings } from './respond.js';
 import { serveWatch } from './watch-stream.js';
 import { queryBool, queryInt, queryString, writeContext, type ApiDeps } from './context.js';
-import { genericNotFound, methodNotAllowed, notFound, StatusError } from './errors.js';
+import { badRequest, genericNotFound, methodNotAllowed, notFound, StatusError } from './errors.js';
 import { observeRequest, type RequestInfo } from './metrics.js';
 import { authorizeRequest } from './authorization.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './write-handlers.js';
 import { getScale } from './scale.js';
 import { handleBinding } from './binding.js';
+import { serveLog } from './streams/log.js';
 
 export function resourceHandler(deps: ApiDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -62,6 +63,12 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
     if (verb !== 'create') throw methodNotAllowed();
     return handleBinding(req, res, deps, rr, user);
   }
+  // pods/log streams text; pods/exec and pods/attach are WebSocket upgrades (src/api/streams/upgrade.ts), so a plain request gets 400.
+  if (subresource === 'log') {
+    if (verb !== 'get') throw methodNotAllowed();
+    return serveLog(req, res, deps, rr);
+  }
+  if (subresource === 'exec' || subresource === 'attach') throw badRequest('Upgrade request required');
 
   switch (verb) {
     case 'get': {

@@ -21,11 +21,14 @@ import { makeContext } from '../reconcilers/context.js';
 import { startNamespaceLifecycle } from '../reconcilers/namespace-lifecycle.js';
 import { startNamespaceDefaults } from '../reconcilers/namespace-defaults.js';
 import { startGarbageCollector } from '../reconcilers/garbage-collector.js';
-import { startNodeStatus } from '../reconcilers/node-status.js';
+import { nodeName, startNodeStatus } from '../reconcilers/node-status.js';
 import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
 import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
+import { startKubelet } from '../reconcilers/kubelet/kubelet.js';
 import { storageObjects } from '../api/metrics.js';
+import { createUpgradeHandler } from '../api/streams/upgrade.js';
+import { configureDocker } from '../runtime/container-lookup.js';
 
 export interface RunningServer { url: string; port: number; stop(): Promise<void>; log: Logger }
 
@@ -43,14 +46,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let port = opts.port;
   const advertised = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
 
+  const authenticate = createAuthenticator(pki);
+  configureDocker(parseDockerHost(opts.dockerHost));
   const app = createApp({
     service, registry, schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
-    authenticate: createAuthenticator(pki), isReady: () => ready, serverAddress: () => `${advertised}:${port}`,
+    authenticate, isReady: () => ready, serverAddress: () => `${advertised}:${port}`,
   });
   const server = https.createServer({
     key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false,
   }, app);
   server.keepAliveTimeout = 60_000;
+  // WebSocket exec/attach arrive as upgrades, which express never sees.
+  server.on('upgrade', createUpgradeHandler({ service, registry, authenticate, onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed') }));
   const sockets = new Set<Socket>();
   server.on('secureConnection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {
@@ -73,6 +80,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   void countObjects();
   ready = true;
+  // The kubelet talks to Docker: it starts after the API is ready and retries on its own while the engine is away.
+  const kubelet = startKubelet(ctx, { docker, dataDir: opts.dataDir, nodeName: nodeName(), hostIP: advertised });
   await writeKubeconfig(opts.kubeconfigPath, { server: url, pki });
   log.info({ url, kubeconfig: opts.kubeconfigPath, startupMs: Date.now() - t0 }, 'dockube is ready');
 
@@ -83,6 +92,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     stopNode();
     scheduler.stop();
     eventTtl.stop();
+    await kubelet.stop();
     controllers.forEach((c) => c.stop());
     // Watches and other long requests end now; in-flight writes have already committed.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

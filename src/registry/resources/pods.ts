@@ -29,7 +29,13 @@ export const pods: ResourceDef = {
   admit: admitPodSecurity,
   // pods/binding sets spec.nodeName (src/api/binding.ts, the scheduler); the pod strategy itself forbids that.
   subresourceStrategies: { binding: podBindingStrategy },
-  extraSubresources: [{ name: 'binding', kind: 'Binding', verbs: ['create'] }],
+  // log, exec and attach are served by src/api/streams (exec/attach as WebSocket upgrades); kinds as discovery names them.
+  extraSubresources: [
+    { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    { name: 'log', kind: 'Pod', verbs: ['get'] },
+    { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+    { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+  ],
   // The pod field selectors Kubernetes supports (pkg/registry/core/pod/strategy.go).
   fieldSelectors: {
     'spec.nodeName': (o) => spec(o, 'nodeName'),

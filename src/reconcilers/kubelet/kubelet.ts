@@ -1,0 +1,155 @@
+// The kubelet of the local Docker engine: pods bound to this node become containers. Three things enqueue a
+// pod (ns/name): the pod watch, Docker's event stream (a container of the pod started or died), and a periodic
+// resync that lists pods and containers (events can be missed while the stream reconnects). All state is
+// rebuilt from the store and Docker's labels, so a restarted server adopts what runs instead of duplicating it.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type Docker from 'dockerode';
+import type { DockerEndpoint } from '../../runtime/docker.js';
+import { connectDocker } from '../../runtime/engine.js';
+import { ensurePodNetwork, POD_NETWORK, type PodNetworkConfig } from '../../runtime/pod-network.js';
+import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../../translate/labels.js';
+import { Controller } from '../controller.js';
+import type { ReconcilerContext } from '../context.js';
+import { EventRecorder } from '../event-recorder.js';
+import { instanceFilter, listPodKeys, removeAbandoned } from './observed.js';
+import { PodWorker } from './pod-worker.js';
+
+export interface KubeletOptions {
+  docker: DockerEndpoint;
+  /** the server's data dir: pod volume files go to <dataDir>/pods/<uid> */
+  dataDir: string;
+  nodeName: string;
+  /** status.hostIP of the pods */
+  hostIP: string;
+  /** separates servers sharing an engine; defaults to a hash of the data dir */
+  instance?: string;
+  network?: PodNetworkConfig;
+  pauseImage?: string;
+  resyncMs?: number;
+  /** the engine could not be reached: retry after this long */
+  retryMs?: number;
+}
+
+export interface Kubelet {
+  /** resolves once the kubelet watches pods (or rejects when the engine cannot be reached at first) */
+  started: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const instanceFor = (dataDir: string) => createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+
+const podKeyOf = (attrs: Record<string, string> | undefined) =>
+  attrs?.[LABEL_POD_NAMESPACE] && attrs[LABEL_POD_NAME] ? `${attrs[LABEL_POD_NAMESPACE]}/${attrs[LABEL_POD_NAME]}` : undefined;
+
+export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kubelet {
+  const log = ctx.log.child({ component: 'kubelet' });
+  const instance = opts.instance ?? instanceFor(opts.dataDir);
+  const network = opts.network ?? POD_NETWORK;
+  const podsDef = ctx.def('', 'pods');
+  let stopped = false;
+  let controller: Controller | undefined;
+  let worker: PodWorker | undefined;
+  let resyncTimer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let eventStream: NodeJS.ReadableStream | undefined;
+
+  const resync = async (docker: Docker) => {
+    if (stopped || !controller) return;
+    try {
+      const pods = await ctx.service.list(podsDef, undefined, { fieldSelector: `spec.nodeName=${opts.nodeName}` });
+      for (const p of pods.items) controller.enqueue(`${p.metadata.namespace}/${p.metadata.name}`);
+      for (const k of await listPodKeys(docker, instance)) controller.enqueue(k);
+      const removed = await removeAbandoned(docker, instance, existsSync);
+      if (removed) log.info({ removed }, 'removed containers of dockube servers whose data dir is gone');
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'kubelet resync failed');
+    }
+  };
+
+  const watchEngine = async (docker: Docker) => {
+    if (stopped) return;
+    try {
+      const stream = await docker.getEvents({ filters: { type: ['container'], label: [LABEL_POD_UID, instanceFilter(instance)], event: ['start', 'die', 'oom', 'destroy'] } });
+      eventStream = stream;
+      let buf = '';
+      stream.on('data', (chunk: Buffer) => {
+        buf += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (!line) continue;
+          try {
+            const key = podKeyOf(JSON.parse(line)?.Actor?.Attributes);
+            if (key) controller?.enqueue(key);
+          } catch { /* a partial or foreign line */ }
+        }
+      });
+      const again = () => {
+        if (stopped || eventStream !== stream) return;
+        eventStream = undefined;
+        // Events may have been missed meanwhile: reconnect, then look at everything.
+        setTimeout(() => { void watchEngine(docker).then(() => resync(docker)); }, 1000);
+      };
+      stream.on('end', again);
+      stream.on('error', again);
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'docker event stream failed; retrying');
+      if (!stopped) setTimeout(() => void watchEngine(docker), 2000);
+    }
+  };
+
+  const start = async () => {
+    const docker = await connectDocker(opts.docker);
+    await docker.ping();
+    await ensurePodNetwork(docker, network);
+    if (stopped) return;
+    const recorder = new EventRecorder(ctx.service, log);
+    const c = new Controller('kubelet', (key) => worker!.reconcile(key), log);
+    controller = c;
+    worker = new PodWorker({
+      docker, service: ctx.service, recorder, log,
+      defs: { pods: podsDef, configmaps: ctx.def('', 'configmaps'), secrets: ctx.def('', 'secrets') },
+      dataDir: opts.dataDir, nodeName: opts.nodeName, hostIP: opts.hostIP, instance, network, pauseImage: opts.pauseImage,
+      enqueue: (key, afterMs) => (afterMs ? c.enqueueAfter(key, afterMs) : c.enqueue(key)),
+    });
+    await watchEngine(docker);
+    // Pods of this node (and pods that just left it: their containers go).
+    await c.watch(ctx.service, podsDef, (o) => {
+      const node = (o.spec as { nodeName?: string } | undefined)?.nodeName;
+      return node === opts.nodeName ? [`${o.metadata.namespace}/${o.metadata.name}`] : [];
+    });
+    await resync(docker);
+    resyncTimer = setInterval(() => void resync(docker), opts.resyncMs ?? 10_000);
+    log.info({ node: opts.nodeName, instance, network: network.name }, 'kubelet started');
+  };
+
+  const started = new Promise<void>((resolve, reject) => {
+    let first = true;
+    const attempt = () => {
+      start().then(resolve, (e: Error) => {
+        log.warn({ err: e.message }, 'kubelet cannot reach the Docker engine; pods will not run until it answers');
+        if (first) { first = false; reject(e); }
+        if (!stopped) retryTimer = setTimeout(attempt, opts.retryMs ?? 10_000);
+      });
+    };
+    attempt();
+  });
+  started.catch(() => { /* reported through the log; the kubelet keeps retrying */ });
+
+  return {
+    started,
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearInterval(resyncTimer);
+      controller?.stop();
+      const s = eventStream as unknown as { destroy?: () => void } | undefined;
+      eventStream = undefined;
+      s?.destroy?.();
+      // Terminations in flight finish on their own; do not hold a shutdown for a whole grace period.
+      await Promise.race([worker?.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    },
+  };
+}

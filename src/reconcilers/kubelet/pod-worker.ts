@@ -1,0 +1,491 @@
+// One pod's sync, level-triggered (kubelet's SyncPod over Docker): volumes, the infra container, init
+// containers in order to completion, then the app containers; restarts by restartPolicy with CrashLoopBackOff;
+// the status written back when it changed. Termination (deletionTimestamp) and orphan cleanup live here too.
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import { StatusError } from '../../api/errors.js';
+import type { ResourceService } from '../../registry/service.js';
+import type { KObject, ResourceDef } from '../../registry/types.js';
+import { deepEqual } from '../../registry/strategies/common/equality.js';
+import { nowTimestamp } from '../../registry/object-meta.js';
+import { engineMessage, engineStatus } from '../../runtime/engine.js';
+import { localImage, pullImage } from '../../runtime/images.js';
+import type { PodNetworkConfig } from '../../runtime/pod-network.js';
+import type { Logger } from '../../server/log.js';
+import {
+  ContainerConfigError, VolumeSetupError, appCreateOptions, containerHash, infraCreateOptions, PAUSE_IMAGE,
+  type Container, type DockerImageInspect, type Pod,
+} from '../../translate/index.js';
+import type { NodeFacts } from '../../translate/field-ref.js';
+import { systemContext } from '../context.js';
+import type { EventRecorder } from '../event-recorder.js';
+import { Backoff, goDuration } from './backoff.js';
+import { runHandler } from './hooks.js';
+import { ImagePuller } from './image-puller.js';
+import {
+  LABEL_DATA_DIR, LABEL_INSTANCE, attemptsOf, endedAt, hasEnded, isRunning, listPodContainers, networkOf, type Observed,
+} from './observed.js';
+import { computePodStatus, type ContainerView } from './pod-status.js';
+import { fetchSources, podDir, VolumeManager, type PodSources, type PreparedVolumes } from './volumes.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface PodWorkerOptions {
+  docker: Docker;
+  service: ResourceService;
+  recorder: EventRecorder;
+  log: Logger;
+  defs: { pods: ResourceDef; configmaps: ResourceDef; secrets: ResourceDef };
+  dataDir: string;
+  nodeName: string;
+  hostIP: string;
+  instance: string;
+  network: PodNetworkConfig;
+  pauseImage?: string;
+  /** called to sync a pod again (ns/name) */
+  enqueue(key: string, afterMs?: number): void;
+}
+
+export type SyncResult = void | { requeueAfterMs: number };
+
+const sys = systemContext('kubelet');
+/** Bounds a lifecycle hook that would otherwise hold the worker (kubelet bounds postStart by the pod's lifetime). */
+const POST_START_TIMEOUT_MS = 30_000;
+const HOOK_KILL_GRACE_S = 2;
+
+/** format.Pod: name_namespace(uid), as kubelet's messages print a pod. */
+const podText = (pod: Pod) => `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+const fieldPathOf = (kind: 'init' | 'app', name: string) => `spec.${kind === 'init' ? 'initContainers' : 'containers'}{${name}}`;
+const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
+
+function shouldRestart(policy: string, exitCode: number): boolean {
+  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+}
+
+interface SyncState {
+  /** waiting reasons to report per container name */
+  waiting: Map<string, { reason: string; message?: string }>;
+  requeueMs?: number;
+}
+
+const requeue = (st: SyncState, ms: number | undefined) => {
+  if (ms === undefined) return;
+  st.requeueMs = st.requeueMs === undefined ? ms : Math.min(st.requeueMs, ms);
+};
+
+export class PodWorker {
+  private crashBackoff = new Backoff();
+  private images: ImagePuller;
+  private volumes: VolumeManager;
+  private imageCache = new Map<string, DockerImageInspect>();
+  private terminating = new Map<string, Promise<void>>();
+
+  constructor(private o: PodWorkerOptions) {
+    this.images = new ImagePuller(o.docker, (k) => o.enqueue(k));
+    this.volumes = new VolumeManager(o.docker, o.dataDir, o.instance);
+  }
+
+  /** The reconcile function of ns/name. */
+  async reconcile(key: string): Promise<SyncResult> {
+    const [ns, name] = key.split('/') as [string, string];
+    let pod: Pod | undefined;
+    try { pod = await this.o.service.get(this.o.defs.pods, ns, name) as unknown as Pod; } catch (e) { if (!isNotFound(e)) throw e; }
+    const all = await listPodContainers(this.o.docker, this.o.instance, ns, name);
+    const mine = pod && pod.spec.nodeName === this.o.nodeName ? pod : undefined;
+    const uid = mine?.metadata.uid;
+    // Containers of a pod that no longer exists here (deleted, another incarnation of the name, moved off the node).
+    const orphanUids = new Set(all.filter((c) => c.key.podUid !== uid).map((c) => c.key.podUid));
+    for (const orphan of orphanUids) {
+      if (this.terminating.has(orphan)) continue;
+      await this.removeAll(all.filter((c) => c.key.podUid === orphan), orphan);
+    }
+    if (!mine || !uid) return;
+    if (mine.metadata.deletionTimestamp) { this.beginTermination(key, mine); return; }
+    return this.sync(key, mine, all.filter((c) => c.key.podUid === uid));
+  }
+
+  // ---------------------------------------------------------------- sync
+
+  private async sync(key: string, pod: Pod, observed: Observed[]): Promise<SyncResult> {
+    const uid = pod.metadata.uid!;
+    const st: SyncState = { waiting: new Map() };
+    const phase = (pod.status as J | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      // Nothing runs again in a finished pod; its sandbox is let go.
+      for (const c of observed) if (isRunning(c)) await this.stopContainer(c.id, 0);
+      return;
+    }
+    const policy = pod.spec.restartPolicy ?? 'Always';
+    const initSpecs = pod.spec.initContainers ?? [];
+    const appSpecs = pod.spec.containers;
+
+    // Does anything still have to run? A finished run-to-completion pod gets no new sandbox.
+    const wantsRun = (kind: 'init' | 'app', c: Container) => {
+      const latest = attemptsOf(observed, kind, c.name)[0];
+      return !latest || isRunning(latest) || shouldRestart(policy, latest.inspect.State.ExitCode ?? 0);
+    };
+    const needsSandbox = appSpecs.some((c) => wantsRun('app', c));
+
+    let infra = attemptsOf(observed, 'infra')[0];
+    let sources: PodSources | undefined;
+    let volumes: PreparedVolumes | undefined;
+    const facts: NodeFacts = { nodeName: this.o.nodeName, hostIP: this.o.hostIP, hostIPs: [this.o.hostIP] };
+    if (needsSandbox) {
+      sources = await fetchSources(this.o.service, this.o.defs, pod);
+      try {
+        volumes = await this.volumes.prepare(pod, sources, { ...facts, podIP: (pod.status as J | undefined)?.podIP });
+      } catch (e) {
+        if (!(e instanceof VolumeSetupError)) throw e;
+        this.event(pod, 'Warning', 'FailedMount', e.message);
+        await this.writeStatus(pod, observed, st, infra);
+        return { requeueAfterMs: 10_000 };
+      }
+      if (!isRunning(infra)) {
+        // A dead sandbox takes its containers with it: they are stopped, and started again in the new one.
+        const stale = observed.filter((c) => c.key.kind !== 'infra' && isRunning(c));
+        if (infra) this.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+        await Promise.all(stale.map((c) => this.stopContainer(c.id, 0)));
+        const created = await this.createInfra(pod, infra ? infra.key.attempt + 1 : 0);
+        if (!created) {
+          await this.writeStatus(pod, observed, st, infra);
+          return { requeueAfterMs: 10_000 };
+        }
+        observed = await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!).then((l) => l.filter((c) => c.key.podUid === uid));
+        infra = attemptsOf(observed, 'infra')[0];
+      }
+    }
+    const infraId = isRunning(infra) ? infra!.id : undefined;
+    const podIP = infraId ? this.podIPOf(infra!) : undefined;
+    Object.assign(facts, podIP ? { podIP, podIPs: [podIP] } : {});
+
+    if (infraId && volumes && sources) {
+      const ctx = { pod, key, infraId, volumes, sources, facts, st, policy };
+      // Containers still running in an older sandbox belong to a dead network namespace.
+      for (const c of observed) {
+        if (c.key.kind !== 'infra' && isRunning(c) && networkOf(c) !== `container:${infraId}`) await this.stopContainer(c.id, 0);
+      }
+      const initDone = await this.syncInit(ctx, observed, initSpecs);
+      if (initDone) {
+        for (let i = 0; i < appSpecs.length; i++) await this.syncApp(ctx, observed, appSpecs[i]!, i);
+      } else {
+        for (const c of appSpecs) st.waiting.set(c.name, { reason: 'PodInitializing' });
+      }
+      observed = await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!).then((l) => l.filter((c) => c.key.podUid === uid));
+      infra = attemptsOf(observed, 'infra')[0];
+    }
+    const status = await this.writeStatus(pod, observed, st, infra);
+    if (status && (status.phase === 'Succeeded' || status.phase === 'Failed') && isRunning(infra)) await this.stopContainer(infra!.id, 0);
+    await this.collectGarbage(observed);
+    return st.requeueMs !== undefined ? { requeueAfterMs: Math.max(st.requeueMs, 100) } : undefined;
+  }
+
+  private podIPOf(infra: Observed): string | undefined {
+    if (infra.inspect.HostConfig?.NetworkMode === 'host') return this.o.hostIP;
+    return infra.inspect.NetworkSettings?.Networks?.[this.o.network.name]?.IPAddress || undefined;
+  }
+
+  /** Returns true once every init container has completed in the current sandbox. */
+  private async syncInit(ctx: Ctx, observed: Observed[], specs: Container[]): Promise<boolean> {
+    for (let i = 0; i < specs.length; i++) {
+      const c = specs[i]!;
+      const attempts = attemptsOf(observed, 'init', c.name);
+      const latest = attempts[0];
+      const inSandbox = latest && networkOf(latest) === `container:${ctx.infraId}`;
+      if (latest && inSandbox && hasEnded(latest) && latest.inspect.State.Status !== 'created' && latest.inspect.State.ExitCode === 0) continue;
+      for (const rest of specs.slice(i + 1)) ctx.st.waiting.set(rest.name, { reason: 'PodInitializing' });
+      if (latest && inSandbox && isRunning(latest)) return false;
+      if (latest && inSandbox && hasEnded(latest)) {
+        if (ctx.policy === 'Never') return false; // the pod has failed
+        await this.restart(ctx, c, 'init', i, latest);
+        return false;
+      }
+      await this.startContainer(ctx, c, 'init', i, latest);
+      return false;
+    }
+    return true;
+  }
+
+  private async syncApp(ctx: Ctx, observed: Observed[], c: Container, index: number): Promise<void> {
+    const latest = attemptsOf(observed, 'app', c.name)[0];
+    if (!latest) { await this.startContainer(ctx, c, 'app', index, undefined); return; }
+    if (isRunning(latest)) {
+      if (latest.key.hash && latest.key.hash !== containerHash(c)) {
+        // The spec changed (e.g. a new image): kubelet restarts the container.
+        this.event(ctx.pod, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, fieldPathOf('app', c.name));
+        await this.stopContainer(latest.id, ctx.pod.spec.terminationGracePeriodSeconds ?? 30);
+        await this.startContainer(ctx, c, 'app', index, latest);
+      }
+      return;
+    }
+    if (!hasEnded(latest)) return;
+    if (!shouldRestart(ctx.policy, latest.inspect.State.ExitCode ?? 0) && latest.inspect.State.Status !== 'created') return;
+    await this.restart(ctx, c, 'app', index, latest);
+  }
+
+  /** A restart of an ended container, unless its back-off still runs (CrashLoopBackOff). */
+  private async restart(ctx: Ctx, c: Container, kind: 'init' | 'app', index: number, latest: Observed): Promise<void> {
+    const bkey = `${ctx.pod.metadata.uid}/${c.name}`;
+    const started = Date.parse(latest.inspect.State.StartedAt ?? '');
+    const ended = endedAt(latest);
+    // A container that ran long enough starts its back-off over.
+    if (Number.isFinite(started) && started > 0 && ended - started >= 600_000) this.crashBackoff.reset(bkey);
+    const until = this.crashBackoff.waitUntil(bkey, ended);
+    if (until !== undefined) {
+      const delay = goDuration(this.crashBackoff.delayMs(bkey));
+      this.event(ctx.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podText(ctx.pod)}`, fieldPathOf(kind, c.name));
+      ctx.st.waiting.set(c.name, { reason: 'CrashLoopBackOff', message: `back-off ${delay} restarting failed container=${c.name} pod=${podText(ctx.pod)}` });
+      requeue(ctx.st, until - Date.now());
+      return;
+    }
+    this.crashBackoff.next(bkey);
+    await this.startContainer(ctx, c, kind, index, latest);
+  }
+
+  /** Image, create, start, postStart: kubelet's startContainer. */
+  private async startContainer(ctx: Ctx, c: Container, kind: 'init' | 'app', index: number, previous: Observed | undefined): Promise<void> {
+    const { pod } = ctx;
+    const fieldPath = fieldPathOf(kind, c.name);
+    const events = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(pod, type, reason, message, fieldPath);
+    const img = await this.images.ensure(`${pod.metadata.uid}/${c.name}`, ctx.key, c, events);
+    if (!img.image) {
+      if (img.waiting) ctx.st.waiting.set(c.name, img.waiting);
+      requeue(ctx.st, img.requeueMs);
+      return;
+    }
+    const attempt = previous ? previous.key.attempt + 1 : 0;
+    const restartCount = previous ? previous.key.restartCount + 1 : 0;
+    let options: Docker.ContainerCreateOptions;
+    try {
+      const terminationLogHostPath = await this.terminationLog(pod.metadata.uid!, c.name);
+      options = appCreateOptions(pod, c, {
+        infraId: ctx.infraId, kind, index, attempt, restartCount, sources: { ...ctx.sources, ...ctx.facts },
+        volumes: ctx.volumes.plan, volumeMountpoints: ctx.volumes.mountpoints, terminationLogHostPath,
+      }).options;
+    } catch (e) {
+      if (!(e instanceof ContainerConfigError)) throw e;
+      events('Warning', 'Failed', `Error: ${e.message}`);
+      ctx.st.waiting.set(c.name, { reason: e.reason, message: e.message });
+      requeue(ctx.st, 10_000);
+      return;
+    }
+    options.Labels = { ...options.Labels, [LABEL_INSTANCE]: this.o.instance, [LABEL_DATA_DIR]: this.o.dataDir };
+    let container: Docker.Container;
+    try {
+      container = await this.o.docker.createContainer(options);
+    } catch (e) {
+      const message = engineMessage(e);
+      events('Warning', 'Failed', `Error: ${message}`);
+      ctx.st.waiting.set(c.name, { reason: 'CreateContainerError', message });
+      requeue(ctx.st, 10_000);
+      return;
+    }
+    events('Normal', 'Created', `Created container: ${c.name}`);
+    try {
+      await container.start();
+    } catch (e) {
+      // The container stays behind as "created": it is reported and restarted with back-off like a crash.
+      events('Warning', 'Failed', `Error: ${engineMessage(e)}`);
+      ctx.st.waiting.set(c.name, { reason: 'RunContainerError', message: engineMessage(e) });
+      requeue(ctx.st, 1000);
+      return;
+    }
+    events('Normal', 'Started', `Started container ${c.name}`);
+    const postStart = (c.lifecycle as J | undefined)?.postStart;
+    if (postStart) {
+      try {
+        await runHandler({ docker: this.o.docker, containerId: container.id, podIP: ctx.facts.podIP, container: c }, postStart, POST_START_TIMEOUT_MS);
+      } catch (e) {
+        this.o.log.info({ pod: podText(pod), container: c.name, err: (e as Error).message }, 'postStart hook failed');
+        // The hook's output stays out of the event (it may hold secrets), as in kubelet.
+        events('Warning', 'FailedPostStartHook', 'PostStartHook failed');
+        events('Normal', 'Killing', `FailedPostStartHook`);
+        await this.stopContainer(container.id, HOOK_KILL_GRACE_S);
+      }
+    }
+  }
+
+  /** The host file a container's terminationMessagePath is bound to (kubelet's per-container termination log). */
+  private async terminationLog(uid: string, container: string): Promise<string> {
+    const dir = join(podDir(this.o.dataDir, uid), 'containers', container);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, randomBytes(4).toString('hex'));
+    const fh = await open(file, 'w', 0o666);
+    await fh.chmod(0o666);
+    await fh.close();
+    return file;
+  }
+
+  /** The infra container, created and started; false (with an event) when that failed. */
+  private async createInfra(pod: Pod, attempt: number): Promise<boolean> {
+    const image = this.o.pauseImage ?? PAUSE_IMAGE;
+    try {
+      if (!(await localImage(this.o.docker, image))) await pullImage(this.o.docker, image);
+      const opts = infraCreateOptions(pod, { network: this.o.network.name, attempt, image });
+      opts.Labels = { ...opts.Labels, [LABEL_INSTANCE]: this.o.instance, [LABEL_DATA_DIR]: this.o.dataDir };
+      const infra = await this.o.docker.createContainer(opts);
+      await infra.start();
+      return true;
+    } catch (e) {
+      this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${engineMessage(e)}`);
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private async termMessage(o: Observed | undefined): Promise<string | undefined> {
+    if (!o || !hasEnded(o)) return undefined;
+    const path = o.key.terminationMessagePath ?? '/dev/termination-log';
+    const m = o.inspect.Mounts?.find((x) => x.Destination === path);
+    if (!m?.Source) return undefined;
+    try {
+      const text = (await readFile(m.Source)).subarray(0, 4096).toString('utf8');
+      return text || undefined;
+    } catch { return undefined; }
+  }
+
+  private async imageOf(o: Observed | undefined): Promise<DockerImageInspect | undefined> {
+    const id = o?.inspect.Image;
+    if (!id) return undefined;
+    const hit = this.imageCache.get(id);
+    if (hit) return hit;
+    const img = await localImage(this.o.docker, id);
+    if (img) this.imageCache.set(id, img);
+    return img;
+  }
+
+  private async views(observed: Observed[], kind: 'init' | 'app', specs: Container[], st: SyncState): Promise<ContainerView[]> {
+    return Promise.all(specs.map(async (c) => {
+      const [current, previous] = attemptsOf(observed, kind, c.name);
+      const message = await this.termMessage(current);
+      const currentInspect = current ? (message ? { ...current.inspect, State: { ...current.inspect.State, Error: message } } : current.inspect) : undefined;
+      let waiting = st.waiting.get(c.name);
+      // A container created but never started is reported as waiting, with its start error.
+      if (!waiting && current && current.inspect.State.Status === 'created') waiting = { reason: 'RunContainerError', message: current.inspect.State.Error || undefined };
+      return {
+        name: c.name, image: c.image ?? '', current: currentInspect, previous: previous?.inspect,
+        restartCount: current?.key.restartCount ?? 0, waiting, imageInspect: await this.imageOf(current),
+      };
+    }));
+  }
+
+  /** Computes the status and writes it through pods/status when it differs from the stored one. */
+  private async writeStatus(pod: Pod, observed: Observed[], st: SyncState, infra: Observed | undefined): Promise<J | undefined> {
+    const sandboxReady = isRunning(infra);
+    const view = {
+      pod, sandboxReady, podIP: sandboxReady ? this.podIPOf(infra!) : undefined, hostIP: this.o.hostIP,
+      init: await this.views(observed, 'init', pod.spec.initContainers ?? [], st),
+      app: await this.views(observed, 'app', pod.spec.containers, st),
+      now: nowTimestamp(),
+    };
+    let written: J | undefined;
+    try {
+      await this.o.service.update(this.o.defs.pods, pod.metadata.namespace, pod.metadata.name!, (cur: KObject) => {
+        if (cur.metadata.uid !== pod.metadata.uid) throw new StatusError(409, 'Conflict', 'the pod was replaced');
+        const old = cur.status as J | undefined;
+        const next = computePodStatus({ ...view, pod: cur as unknown as Pod }, old);
+        written = next;
+        if (deepEqual(next, old)) return cur; // nothing changed: no write
+        return { ...cur, status: next };
+      }, sys, 'status');
+    } catch (e) {
+      if (isNotFound(e) || (e instanceof StatusError && e.code === 409)) return undefined;
+      throw e;
+    }
+    return written;
+  }
+
+  // ---------------------------------------------------------------- cleanup
+
+  /** Keeps the latest two attempts of each container (the previous one serves `logs --previous`) and the latest sandbox. */
+  private async collectGarbage(observed: Observed[]): Promise<void> {
+    const doomed: Observed[] = [];
+    const names = new Set(observed.filter((o) => o.key.kind !== 'infra').map((o) => `${o.key.kind}/${o.key.container}`));
+    for (const n of names) {
+      const [kind, name] = n.split('/') as ['init' | 'app', string];
+      doomed.push(...attemptsOf(observed, kind, name).slice(2).filter((o) => !isRunning(o)));
+    }
+    const infras = attemptsOf(observed, 'infra');
+    const keep = new Set(observed.filter((o) => !doomed.includes(o) && o.key.kind !== 'infra').map(networkOf));
+    doomed.push(...infras.slice(1).filter((o) => !isRunning(o) && !keep.has(`container:${o.id}`)));
+    await Promise.all(doomed.map((o) => this.removeContainer(o.id)));
+  }
+
+  private async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    try { await this.o.docker.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceSeconds)) }); }
+    catch (e) { if (![304, 404].includes(engineStatus(e) ?? 0)) throw e; }
+  }
+
+  private async removeContainer(id: string): Promise<void> {
+    try { await this.o.docker.getContainer(id).remove({ force: true, v: false }); }
+    catch (e) { if (![404, 409].includes(engineStatus(e) ?? 0)) this.o.log.warn({ id, err: engineMessage(e) }, 'could not remove container'); }
+  }
+
+  private async removeAll(containers: Observed[], uid: string): Promise<void> {
+    await Promise.all(containers.filter((c) => c.key.kind !== 'infra').map((c) => this.removeContainer(c.id)));
+    await Promise.all(containers.filter((c) => c.key.kind === 'infra').map((c) => this.removeContainer(c.id)));
+    await this.volumes.cleanup(uid);
+    this.crashBackoff.forget(`${uid}/`);
+    this.images.forget(`${uid}/`);
+  }
+
+  // ---------------------------------------------------------------- termination
+
+  /** Graceful termination runs off the worker (it may take the whole grace period); the key syncs again after. */
+  private beginTermination(key: string, pod: Pod): void {
+    const uid = pod.metadata.uid!;
+    if (this.terminating.has(uid)) return;
+    const p = this.terminate(pod)
+      .catch((e) => { this.o.log.warn({ pod: podText(pod), err: (e as Error).message }, 'pod termination failed'); this.o.enqueue(key, 2000); })
+      .finally(() => { this.terminating.delete(uid); this.o.enqueue(key); });
+    this.terminating.set(uid, p);
+  }
+
+  private async terminate(pod: Pod): Promise<void> {
+    const uid = pod.metadata.uid!;
+    const meta = pod.metadata as J;
+    const grace = Number(meta.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
+    const deadline = Date.now() + grace * 1000;
+    const remaining = () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    const observed = (await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!)).filter((c) => c.key.podUid === uid);
+    const infra = attemptsOf(observed, 'infra')[0];
+    const podIP = infra && isRunning(infra) ? this.podIPOf(infra) : undefined;
+    const specs = new Map([...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => [c.name, c]));
+    await Promise.all(observed.filter((c) => c.key.kind !== 'infra' && isRunning(c)).map(async (c) => {
+      const spec = specs.get(c.key.container);
+      const kind = c.key.kind === 'init' ? 'init' : 'app';
+      this.event(pod, 'Normal', 'Killing', `Stopping container ${c.key.container}`, fieldPathOf(kind, c.key.container));
+      const preStop = (spec?.lifecycle as J | undefined)?.preStop;
+      if (preStop && spec && grace > 0) {
+        try { await runHandler({ docker: this.o.docker, containerId: c.id, podIP, container: spec }, preStop, remaining() * 1000); }
+        catch (e) {
+          this.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed`, fieldPathOf(kind, c.key.container));
+          this.o.log.info({ pod: podText(pod), err: (e as Error).message }, 'preStop hook failed');
+        }
+      }
+      await this.stopContainer(c.id, remaining());
+    }));
+    await Promise.all(observed.filter((c) => c.key.kind === 'infra' && isRunning(c)).map((c) => this.stopContainer(c.id, remaining())));
+    await this.removeAll(observed, uid);
+    try {
+      await this.o.service.delete(this.o.defs.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } }, sys);
+    } catch (e) {
+      if (!isNotFound(e) && !(e instanceof StatusError && e.code === 409)) throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
+    this.o.recorder.record(pod as unknown as KObject, type, reason, message, { component: 'kubelet', host: this.o.nodeName, ...(fieldPath ? { fieldPath } : {}) });
+  }
+
+  /** Pending background work (terminations), for a clean stop. */
+  async idle(): Promise<void> { await Promise.all([...this.terminating.values()]); }
+}
+
+interface Ctx {
+  pod: Pod; key: string; infraId: string; volumes: PreparedVolumes; sources: PodSources; facts: NodeFacts; st: SyncState; policy: string;
+}

@@ -1,0 +1,57 @@
+// One scheduling cycle for one pod, without I/O: filter every node, score the feasible ones, pick the best (ties go
+// to the first name), or explain why none fits in the words of kube-scheduler's FitError.
+import type { KObject } from '../../registry/types.js';
+import { filterNode, nodeInfo, type FilterFailure, type NodeInfo } from './filters.js';
+import { isTerminated, podRequests } from './resources.js';
+import { scoreNode } from './score.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type ScheduleResult =
+  | { node: string; scores: Record<string, number> }
+  | { node?: undefined; message: string; failures: Record<string, FilterFailure> };
+
+/** Groups the non-terminated, bound pods by node (the scheduler cache). */
+export function buildNodeInfos(nodes: KObject[], pods: KObject[]): NodeInfo[] {
+  const byNode = new Map<string, KObject[]>();
+  for (const p of pods) {
+    const n = (p as J).spec?.nodeName;
+    if (!n || isTerminated(p)) continue;
+    (byNode.get(n) ?? byNode.set(n, []).get(n)!).push(p);
+  }
+  return nodes.map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? []));
+}
+
+/** "3 reason, 1 other" sorted as strings, as the scheduler's histogram is. */
+const histogram = (counts: Map<string, number>) => [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(', ');
+
+/** FitError.Error() with the DefaultPreemption PostFilter message (no pod here has a lower priority to evict). */
+export function fitErrorMessage(total: number, failures: FilterFailure[]): string {
+  if (total === 0) return 'no nodes available to schedule pods';
+  const reasons = new Map<string, number>();
+  const preemption = new Map<string, number>();
+  for (const f of failures) {
+    for (const r of f.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    const p = f.unresolvable ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod';
+    preemption.set(p, (preemption.get(p) ?? 0) + 1);
+  }
+  return `0/${total} nodes are available: ${histogram(reasons)}. preemption: 0/${total} nodes are available: ${histogram(preemption)}.`;
+}
+
+export function schedulePod(pod: KObject, infos: NodeInfo[]): ScheduleResult {
+  const request = podRequests(pod);
+  const nonZero = podRequests(pod, { nonZero: true });
+  const failures: Record<string, FilterFailure> = {};
+  const scores: Record<string, number> = {};
+  for (const info of infos) {
+    const name = info.node.metadata.name!;
+    const failure = filterNode(pod, info, request);
+    if (failure) failures[name] = failure;
+    else scores[name] = scoreNode(info, request, nonZero);
+  }
+  const feasible = Object.keys(scores).sort();
+  if (!feasible.length) return { message: fitErrorMessage(infos.length, Object.values(failures)), failures };
+  let best = feasible[0];
+  for (const n of feasible) if (scores[n] > scores[best]) best = n;
+  return { node: best, scores };
+}

@@ -1,0 +1,138 @@
+// The default-scheduler: a level-triggered reconciler over pods that have no node. Each attempt reads the nodes and
+// the bound pods, runs schedule.ts and either binds through pods/binding (the HTTP handler's code path) or marks
+// the pod PodScheduled=False/Unschedulable with a FailedScheduling event. Unschedulable pods are retried when a
+// node changes or a bound pod goes away, and otherwise after an exponential back-off.
+import { StatusError } from '../../api/errors.js';
+import { ObjectFilter } from '../../registry/object-filter.js';
+import { assignPod, setPodCondition } from '../../registry/strategies/pod/binding.js';
+import type { KObject } from '../../registry/types.js';
+import type { Watcher } from '../../storage/store.js';
+import { Controller } from '../controller.js';
+import { systemContext, type ReconcilerContext } from '../context.js';
+import { EventRecorder } from '../event-recorder.js';
+import { isTerminated } from './resources.js';
+import { buildNodeInfos, schedulePod } from './schedule.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const SCHEDULER_NAME = 'default-scheduler';
+
+export interface SchedulerOptions {
+  recorder?: EventRecorder;
+  /** First retry of an unschedulable pod without a cluster change (doubles up to maxBackoffMs). */
+  initialBackoffMs?: number;
+  /** kube-scheduler flushes unschedulable pods at least every 5 minutes. */
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+export interface RunningScheduler { controller: Controller; recorder: EventRecorder; stop(): void }
+
+/** Pods this scheduler is responsible for: not yet bound, ours, not being deleted, not finished. */
+export function needsScheduling(pod: KObject): boolean {
+  const spec: J = (pod as J).spec ?? {};
+  if (spec.nodeName || pod.metadata.deletionTimestamp || isTerminated(pod)) return false;
+  return !spec.schedulerName || spec.schedulerName === SCHEDULER_NAME;
+}
+
+interface Unschedulable { resourceVersion: string; epoch: number; attempts: number; retryAt: number }
+
+const keyOf = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+
+export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOptions = {}): Promise<RunningScheduler> {
+  const podsDef = ctx.def('', 'pods');
+  const nodesDef = ctx.def('', 'nodes');
+  const sys = systemContext(SCHEDULER_NAME);
+  const recorder = opts.recorder ?? new EventRecorder(ctx.service, ctx.log);
+  const initialBackoff = opts.initialBackoffMs ?? 1000;
+  const maxBackoff = opts.maxBackoffMs ?? 300_000;
+  const now = opts.now ?? Date.now;
+  // Bumped by every cluster change that can make an unschedulable pod fit: such a pod is retried at once.
+  let epoch = 0;
+  const waiting = new Map<string, Unschedulable>();
+  // Bound pods already seen finished: only the transition frees their resources.
+  const finished = new Set<string>();
+  let attempting: string | undefined;
+
+  const reconcile = async (key: string) => {
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    let pod: KObject;
+    try { pod = await ctx.service.get(podsDef, namespace, name); } catch (e) {
+      if (e instanceof StatusError && e.code === 404) { waiting.delete(key); return; }
+      throw e;
+    }
+    if (!needsScheduling(pod)) { waiting.delete(key); return; }
+    const prev = waiting.get(key);
+    // Nothing changed since the last failed attempt and its back-off has not run out: its timer will come back.
+    if (prev && prev.resourceVersion === pod.metadata.resourceVersion && prev.epoch === epoch && now() < prev.retryAt) return;
+
+    const attemptEpoch = epoch;
+    attempting = key;
+    try { return await attempt(pod, key, namespace, name, prev, attemptEpoch); } finally { attempting = undefined; }
+  };
+
+  const attempt = async (pod: KObject, key: string, namespace: string, name: string, prev: Unschedulable | undefined, attemptEpoch: number) => {
+    const nodes = (await ctx.service.list(nodesDef, undefined)).items;
+    const pods = (await ctx.service.list(podsDef, undefined)).items;
+    const result = schedulePod(pod, buildNodeInfos(nodes, pods));
+    if (result.node !== undefined) {
+      try {
+        await assignPod(ctx.service, podsDef, namespace, { metadata: { name }, target: { kind: 'Node', name: result.node } }, sys);
+      } catch (e) {
+        // Bound or deleted meanwhile by someone else: nothing left to do.
+        if (e instanceof StatusError && (e.code === 409 || e.code === 404)) { waiting.delete(key); return; }
+        throw e;
+      }
+      waiting.delete(key);
+      ctx.log.debug({ pod: key, node: result.node }, 'pod scheduled');
+      recorder.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${result.node}`, { component: SCHEDULER_NAME, action: 'Binding' });
+      return;
+    }
+
+    let updated: KObject = pod;
+    try {
+      updated = await ctx.service.update(podsDef, namespace, name, (cur) => {
+        if (!needsScheduling(cur)) return cur;
+        setPodCondition(cur, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: result.message });
+        return cur;
+      }, sys, 'status');
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 404) { waiting.delete(key); return; }
+      throw e;
+    }
+    recorder.record(pod, 'Warning', 'FailedScheduling', result.message, { component: SCHEDULER_NAME, action: 'Scheduling' });
+    const attempts = (prev?.attempts ?? 0) + 1;
+    const delay = Math.min(initialBackoff * 2 ** (attempts - 1), maxBackoff);
+    waiting.set(key, { resourceVersion: updated.metadata.resourceVersion!, epoch: attemptEpoch, attempts, retryAt: now() + delay });
+    return { requeueAfterMs: delay };
+  };
+
+  const controller = new Controller('scheduler', reconcile, ctx.log);
+  const clusterChanged = () => {
+    epoch++;
+    for (const k of waiting.keys()) controller.enqueue(k);
+    // A change during an attempt re-runs it (the controller marks a key being processed dirty).
+    if (attempting) controller.enqueue(attempting);
+  };
+  const watchers: Watcher[] = [];
+  watchers.push(await ctx.service.watch(podsDef, undefined, undefined, new ObjectFilter(podsDef), (type, pod) => {
+    const key = keyOf(pod);
+    const bound = !!(pod as J).spec?.nodeName;
+    if (type === 'DELETED') {
+      if (bound && !finished.has(key)) clusterChanged();
+      finished.delete(key);
+    } else if (bound && isTerminated(pod)) {
+      if (!finished.has(key)) { finished.add(key); clusterChanged(); }
+    } else if (needsScheduling(pod)) controller.enqueue(key);
+  }));
+  // Any node change (added, cordoned, relabelled, untainted, Ready again, bigger) may make room.
+  watchers.push(await ctx.service.watch(nodesDef, undefined, undefined, new ObjectFilter(nodesDef), (type) => {
+    if (type !== 'DELETED') clusterChanged();
+  }));
+  return {
+    controller, recorder,
+    stop: () => { watchers.forEach((w) => w.stop()); controller.stop(); },
+  };
+}
