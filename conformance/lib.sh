@@ -38,6 +38,17 @@ stop_server() {
   SERVER_PID=
 }
 
+# remove_pod_containers: containers and volumes a scenario's server left on the engine (pods keep running
+# across a server stop by design, so the next start can adopt them).
+remove_pod_containers() {
+  local ids vols
+  ids="$(docker ps -aq --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
+  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+  vols="$(docker volume ls -q --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
+  [ -n "$vols" ] && docker volume rm -f $vols >/dev/null 2>&1
+  return 0
+}
+
 kill9_server() { kill -9 "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=; }
 
 # k ARGS...: the kubectl under test, with a fresh discovery cache per run.

@@ -16,6 +16,7 @@ for KCTL in $(kubectl_versions); do
     # shellcheck disable=SC1090
     source "$f"
     stop_server
+    remove_pod_containers
     rm -rf "$CACHE_DIR" "$DATA_DIR"
   done
 done

@@ -7,6 +7,9 @@ cd "$root"
 "$root/scripts/setup.sh" || exit 1
 "$root/scripts/ensure-test-tools.sh" || exit 1
 
+# Images for pods are built locally (no registry is reachable): busybox-static and our pause container.
+"$root/scripts/build-test-images.sh" || exit 1
+
 status=0
 echo "== unit and API tests (jest)"
 node --experimental-vm-modules node_modules/jest/bin/jest.js --ci || status=1

@@ -55,6 +55,6 @@ expect "remove the finalizer (json patch)" 0 'configmap/held patched' -- k -n "$
 expect "gone once the finalizer is gone" 1 'NotFound' -- k -n "$NS" get cm held
 
 # A forced deletion of a pod with grace 0 removes it at once.
-expect "create a pod" 0 'pod/doomed created' -- k -n "$NS" run doomed --image=busybox:1.36 --restart=Never -- sleep 3600
+expect "create a pod" 0 'pod/doomed created' -- k -n "$NS" run doomed --image=dockube/busybox:test --restart=Never -- sleep 3600
 expect "delete --grace-period=0 --force" 0 'pod "doomed" force deleted' -- k -n "$NS" delete pod doomed --grace-period=0 --force
 expect "forced pod is gone" 1 'NotFound' -- k -n "$NS" get pod doomed

@@ -37,7 +37,7 @@ expect "describe configmap lists its events" 0 'Normal +Checked .*conformance-te
 expect "field selector on events.k8s.io names" 0 '^evcm.17a0$' -- k -n "$NS" get events.v1.events.k8s.io --field-selector regarding.name=evcm --no-headers -o 'custom-columns=N:.metadata.name'
 
 # An events.k8s.io/v1 Event about a pod: core sees it, describe pod lists it.
-k -n "$NS" run evpod --image=nginx:1.27 >/dev/null
+k -n "$NS" run evpod --image=dockube/busybox:test >/dev/null
 POD_UID="$(k -n "$NS" get pod evpod -o jsonpath='{.metadata.uid}')"
 cat > "$DATA_DIR/new-event.yaml" <<YAML
 apiVersion: events.k8s.io/v1

@@ -90,8 +90,9 @@ beforeAll(async () => {
   h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: new Registry(RESOURCES), authenticate }));
   logs = await createPod(`logs-${rand}`, [{ name: 'main' }]);
   // attempt 0 ran and exited; attempt 1 is the current one.
+  // stdout and stderr are separate pipes: the pause keeps their order in the log deterministic.
   await runContainer(logs, 'main', ['sh', '-c', 'echo old-run'], { wait: true });
-  await runContainer(logs, 'main', ['sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2'], { attempt: 1, wait: true });
+  await runContainer(logs, 'main', ['sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; sleep 0.3; echo oops >&2'], { attempt: 1, wait: true });
   web = await createPod(`web-${rand}`, [{ name: 'main' }]);
   await runContainer(web, 'main', ['sleep', '3600']);
 }, 120_000);

@@ -1,0 +1,256 @@
+// The kubelet against the real engine: pods bound to the node become containers, report status, restart,
+// finish, pull (and fail to pull), are adopted after a kubelet restart, and go away on deletion.
+// If no engine can be started this FAILS (it never skips).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import { jest } from '@jest/globals';
+import pino from 'pino';
+import { startHarness, type Harness } from '../api/harness.js';
+import { makeContext, systemContext } from '../../src/reconcilers/context.js';
+import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
+import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
+import { execInContainer } from '../../src/runtime/exec.js';
+import { LABEL_KIND, LABEL_POD_UID } from '../../src/translate/labels.js';
+import type { KObject, ResourceDef } from '../../src/registry/types.js';
+
+jest.setTimeout(60_000);
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const docker = new Docker();
+const rand = randomBytes(3).toString('hex');
+const instance = `test-${rand}`;
+const NODE = 'kubelet-test-node';
+const NS = 'default';
+const IMAGE = 'dockube/busybox:test';
+const networkName = `dockube-test-kubelet-${rand}`;
+const ctxW = systemContext('test');
+let h: Harness;
+let podsDef: ResourceDef;
+let dataDir: string;
+let kubelet: Kubelet;
+
+function run(cmd: string, args: string[]) {
+  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }); }
+  catch (e) { throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`); }
+}
+
+async function createNetwork(): Promise<{ subnet: string; gateway: string }> {
+  for (let i = 0; i < 8; i++) {
+    const third = Math.floor(Math.random() * 250) + 1;
+    const subnet = `10.251.${third}.0/24`; const gateway = `10.251.${third}.1`;
+    try {
+      await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { 'dockube.io/test': 'kubelet' }, IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] } });
+      return { subnet, gateway };
+    } catch (e) { if (!/overlap/i.test(String(e))) throw e; }
+  }
+  throw new Error('no free subnet for the test network');
+}
+
+let net: { subnet: string; gateway: string };
+const log = pino({ level: 'silent' });
+
+function launch(): Kubelet {
+  return startKubelet(makeContext(h.service, log), {
+    docker: { socketPath: '/var/run/docker.sock' }, dataDir, nodeName: NODE, hostIP: '127.0.0.1', instance,
+    network: { name: networkName, ...net }, resyncMs: 2000,
+  });
+}
+
+const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function pod(name: string, spec: J): KObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, ...spec } } as KObject;
+}
+
+const containersOf = async (uid: string) => docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
+
+function httpGet(ip: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: ip, port: 80, path: '/', timeout: 3000 }, (res) => {
+      let body = ''; res.on('data', (c) => { body += c; }); res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')?.status === 'True';
+
+beforeAll(async () => {
+  try { run('bash', ['scripts/ensure-docker.sh']); }
+  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
+  run('bash', ['scripts/build-test-images.sh']);
+  net = await createNetwork();
+  dataDir = mkdtempSync(join(tmpdir(), 'dockube-kubelet-'));
+  h = await startHarness();
+  podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
+  kubelet = launch();
+  await kubelet.started;
+}, 120_000);
+
+afterAll(async () => {
+  await kubelet?.stop();
+  const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
+  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  await docker.getNetwork(networkName).remove().catch(() => undefined);
+  await h?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('kubelet on the real engine', () => {
+  let webUid = '';
+  let webIds: string[] = [];
+
+  test('a two-container pod runs, reports Running with a pod IP the host reaches, and shares localhost', async () => {
+    const t0 = Date.now();
+    const created = await h.service.create(podsDef, NS, pod('web', {
+      containers: [
+        { name: 'httpd', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['httpd', '-f', '-p', '80', '-h', '/var/www'] },
+        { name: 'sidecar', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'sleep 100000'] },
+      ],
+    }), ctxW);
+    webUid = created.metadata.uid!;
+    const p = await waitFor('web Ready', async () => { const x = await getPod('web'); return ready(x) && x; });
+    const startMs = Date.now() - t0;
+    // A bare container on the same network, for comparison.
+    const t1 = Date.now();
+    const bare = await docker.createContainer({ Image: IMAGE, Cmd: ['sleep', '30'], Labels: { [LABEL_INSTANCE]: instance }, HostConfig: { NetworkMode: networkName } });
+    await bare.start();
+    const bareMs = Date.now() - t1;
+    await bare.remove({ force: true });
+    console.log(`pod create → Ready: ${startMs} ms; bare container create+start: ${bareMs} ms`);
+
+    expect(p.status.phase).toBe('Running');
+    expect(p.status.podIP).toMatch(new RegExp(`^${net.subnet.replace(/0\/24$/, '').replace(/\./g, '\\.')}`));
+    expect(p.status.podIPs).toEqual([{ ip: p.status.podIP }]);
+    expect(p.status.hostIP).toBe('127.0.0.1');
+    expect(p.status.startTime).toBeDefined();
+    expect(p.status.qosClass).toBe('BestEffort');
+    const types = p.status.conditions.map((c: J) => `${c.type}=${c.status}`).sort();
+    expect(types).toEqual(['ContainersReady=True', 'Initialized=True', 'PodReadyToStartContainers=True', 'PodScheduled=True', 'Ready=True']);
+    expect(p.status.containerStatuses.map((c: J) => c.name)).toEqual(['httpd', 'sidecar']);
+    for (const cs of p.status.containerStatuses) {
+      expect(cs).toMatchObject({ ready: true, started: true, restartCount: 0, image: IMAGE });
+      expect(cs.containerID).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
+      expect(cs.imageID).toMatch(/^docker:\/\/sha256:/);
+      expect(cs.state.running.startedAt).toBeDefined();
+    }
+    expect(await httpGet(p.status.podIP)).toContain('dockube busybox');
+    const sidecarId = p.status.containerStatuses[1].containerID.slice('docker://'.length);
+    const r = await execInContainer(docker, sidecarId, ['timeout', '5', 'wget', '-qO-', 'http://localhost:80/'], 8000);
+    expect(r.output).toContain('dockube busybox');
+    const list = await containersOf(webUid);
+    expect(list.map((c) => c.Labels[LABEL_KIND]).sort()).toEqual(['app', 'app', 'infra']);
+    webIds = list.map((c) => c.Id).sort();
+    // Events in the kubelet's words.
+    const events = await waitFor('events', async () => {
+      const evDef = h.service.registry.defs.find((d) => d.plural === 'events' && d.group === '')!;
+      const items = (await h.service.list(evDef, NS)).items as J[];
+      const mine = items.filter((e) => e.involvedObject?.uid === webUid).map((e) => `${e.reason}:${e.message}`);
+      return mine.length >= 6 && mine;
+    });
+    expect(events).toEqual(expect.arrayContaining(['Created:Created container: httpd', 'Started:Started container sidecar', `Pulled:Container image "${IMAGE}" already present on machine`]));
+  });
+
+  test('a kubelet restart adopts the running containers (same ids, nothing new)', async () => {
+    const before = await getPod('web');
+    await kubelet.stop();
+    kubelet = launch();
+    await kubelet.started;
+    await new Promise((r) => setTimeout(r, 3000)); // a resync and the watch replay have run
+    const ids = (await containersOf(webUid)).map((c) => c.Id).sort();
+    expect(ids).toEqual(webIds);
+    const after = await getPod('web');
+    expect(after.status.containerStatuses.map((c: J) => c.containerID)).toEqual(before.status.containerStatuses.map((c: J) => c.containerID));
+    expect(after.status.podIP).toBe(before.status.podIP);
+    expect(ready(after)).toBe(true);
+  });
+
+  test('a dead infra container is replaced and the app containers restart in the new sandbox', async () => {
+    const infra = (await containersOf(webUid)).find((c) => c.Labels[LABEL_KIND] === 'infra')!;
+    await docker.getContainer(infra.Id).kill();
+    const p = await waitFor('web restarted after sandbox death', async () => {
+      const x = await getPod('web');
+      return ready(x) && x.status.containerStatuses.every((c: J) => c.restartCount >= 1) && x;
+    });
+    expect(await httpGet(p.status.podIP)).toContain('dockube busybox');
+    const running = await docker.listContainers({ filters: { label: [`${LABEL_POD_UID}=${webUid}`, `${LABEL_KIND}=infra`] } });
+    expect(running).toHaveLength(1);
+    expect(running[0]!.Id).not.toBe(infra.Id);
+  });
+
+  test('deleting the pod stops and removes its containers, then removes the pod', async () => {
+    await h.service.delete(podsDef, NS, 'web', {}, ctxW);
+    const marked = await getPod('web').catch(() => undefined);
+    if (marked) expect(marked.metadata.deletionTimestamp).toBeDefined();
+    await waitFor('web gone', async () => { try { await getPod('web'); return false; } catch (e) { return (e as { code?: number }).code === 404; } });
+    expect(await containersOf(webUid)).toHaveLength(0);
+  });
+
+  test('a crashing container with restartPolicy Always restarts and goes into CrashLoopBackOff', async () => {
+    await h.service.create(podsDef, NS, pod('crash', { containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exit 1'] }] }), ctxW);
+    const p = await waitFor('CrashLoopBackOff', async () => {
+      const x = await getPod('crash');
+      const cs = x.status?.containerStatuses?.[0];
+      return cs?.restartCount >= 1 && cs.state?.waiting?.reason === 'CrashLoopBackOff' && x;
+    });
+    const cs = p.status.containerStatuses[0];
+    expect(cs.state.waiting.message).toMatch(/^back-off 10s restarting failed container=c pod=crash_default\(/);
+    expect(cs.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(p.status.phase).toBe('Running');
+    expect(ready(p)).toBe(false);
+    // A fresh container per attempt; the previous attempt is kept for `logs --previous`.
+    const list = await containersOf(p.metadata.uid);
+    expect(list.filter((c) => c.Labels[LABEL_KIND] === 'app').length).toBe(2);
+  });
+
+  test('restartPolicy Never with exit 0 ends Succeeded', async () => {
+    await h.service.create(podsDef, NS, pod('once', { restartPolicy: 'Never', containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo done'] }] }), ctxW);
+    const p = await waitFor('Succeeded', async () => { const x = await getPod('once'); return x.status?.phase === 'Succeeded' && x; });
+    expect(p.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(p.status.containerStatuses[0].restartCount).toBe(0);
+    const ready = p.status.conditions.find((c: J) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+    // The sandbox is let go once the pod has finished.
+    await waitFor('infra stopped', async () => (await docker.listContainers({ filters: { label: [`${LABEL_POD_UID}=${p.metadata.uid}`] } })).length === 0);
+  });
+
+  test('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', async () => {
+    await h.service.create(podsDef, NS, pod('nopull', { containers: [{ name: 'c', image: '127.0.0.1:1/nope:1', imagePullPolicy: 'IfNotPresent' }] }), ctxW);
+    const seen = new Set<string>();
+    const p = await waitFor('ImagePullBackOff', async () => {
+      const x = await getPod('nopull');
+      const reason = x.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+      if (reason) seen.add(reason);
+      return reason === 'ImagePullBackOff' && x;
+    });
+    expect(seen.has('ErrImagePull')).toBe(true);
+    expect(p.status.phase).toBe('Pending');
+    expect(p.status.containerStatuses[0].state.waiting.message).toBe('Back-off pulling image "127.0.0.1:1/nope:1"');
+    const evDef = h.service.registry.defs.find((d) => d.plural === 'events' && d.group === '')!;
+    const reasons = await waitFor('Failed events', async () => {
+      const items = ((await h.service.list(evDef, NS)).items as J[]).filter((e) => e.involvedObject?.name === 'nopull');
+      return items.some((e) => e.reason === 'Failed' && /Failed to pull image "127\.0\.0\.1:1\/nope:1"/.test(e.message)) && items.map((e) => e.reason);
+    });
+    expect(reasons).toEqual(expect.arrayContaining(['Pulling', 'Failed', 'BackOff']));
+  });
+});
