@@ -16,7 +16,7 @@ spec:
   - name: main
     image: dockube/busybox:test
     imagePullPolicy: IfNotPresent
-    command: [sh, -c, 'echo hello-1; echo hello-2; echo to-stderr >&2; exec sleep 3600']
+    command: [sh, -c, 'echo hello-1; echo hello-2; sleep 0.3; echo to-stderr >&2; exec sleep 3600']
 ---
 apiVersion: v1
 kind: Pod
@@ -41,7 +41,7 @@ for p in shell two attachable; do
 done
 
 # ---- logs ----
-eventually "kubectl logs prints stdout and stderr" 10 'hello-1' -- k -n "$NS" logs shell
+eventually "kubectl logs prints stdout and stderr" 10 'to-stderr' -- k -n "$NS" logs shell
 expect "logs --tail=1" 0 '^to-stderr$' -- k -n "$NS" logs shell --tail=1
 expect "logs --timestamps" 0 '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z hello-1$' -- k -n "$NS" logs shell --timestamps
 expect "logs --limit-bytes=5" 0 '^hello$' -- k -n "$NS" logs shell --limit-bytes=5
