@@ -12,7 +12,7 @@ export interface ImageResult { image?: DockerImageInspect; waiting?: { reason: s
 /** Emits kubelet events about the container: (type, reason, message). */
 export type ContainerEvents = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
-type PullState = { state: 'pulling' } | { state: 'done' } | { state: 'failed'; message: string; retryAt: number; shown: boolean };
+type PullState = { state: 'pulling' } | { state: 'done' } | { state: 'failed'; message: string; retryAt: number; failedAt: number };
 
 /** The API defaults imagePullPolicy; this is the same rule for objects that skipped defaulting. */
 export function pullPolicyOf(c: Container): string {
@@ -21,6 +21,9 @@ export function pullPolicyOf(c: Container): string {
   const tagged = ref.includes('@') || /:[^/]+$/.test(ref);
   return !tagged || ref.endsWith(':latest') ? 'Always' : 'IfNotPresent';
 }
+
+/** How long ErrImagePull stays before the pod reports ImagePullBackOff. */
+const ERR_IMAGE_PULL_SHOWN_MS = 2000;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
 
@@ -54,11 +57,11 @@ export class ImagePuller {
       if (img) return { image: img };
     }
     if (p?.state === 'failed') {
-      if (!p.shown) {
-        p.shown = true;
-        return { waiting: { reason: 'ErrImagePull', message: p.message }, requeueMs: 1000 };
-      }
       const now = Date.now();
+      // Right after a failure the reason is ErrImagePull; the syncs after it (kubelet's next sync) say ImagePullBackOff.
+      if (now < p.failedAt + ERR_IMAGE_PULL_SHOWN_MS) {
+        return { waiting: { reason: 'ErrImagePull', message: p.message }, requeueMs: p.failedAt + ERR_IMAGE_PULL_SHOWN_MS - now };
+      }
       if (now < p.retryAt) {
         const message = `Back-off pulling image "${ref}"`;
         events('Normal', 'BackOff', message);
@@ -81,7 +84,7 @@ export class ImagePuller {
       events('Normal', 'Pulled', `Successfully pulled image "${ref}" in ${took} (${took} including waiting)`);
     }, (e: Error) => {
       this.backoff.next(key);
-      this.pulls.set(key, { state: 'failed', message: e.message, retryAt: Date.now() + this.backoff.delayMs(key), shown: false });
+      this.pulls.set(key, { state: 'failed', message: e.message, retryAt: Date.now() + this.backoff.delayMs(key), failedAt: Date.now() });
       events('Warning', 'Failed', `Failed to pull image "${ref}": ${e.message}`);
       events('Warning', 'Failed', 'Error: ErrImagePull');
     }).finally(() => this.wake(podKey));

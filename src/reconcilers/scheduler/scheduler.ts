@@ -122,6 +122,7 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     const bound = !!(pod as J).spec?.nodeName;
     if (type === 'DELETED') {
       if (bound && !finished.has(key)) clusterChanged();
+      else if (waiting.has(key)) controller.enqueue(key); // forgets it
       finished.delete(key);
     } else if (bound && isTerminated(pod)) {
       if (!finished.has(key)) { finished.add(key); clusterChanged(); }
