@@ -1,24 +1,12 @@
-import { fieldErrorMessage } from '../../src/api/errors.js';
+
 import type { KObject, Strategy } from '../../src/registry/types.js';
+import { create, msgs, update } from '../support/strategy-steps.js';
 import {
   endpointSliceStrategy, endpointsStrategy, leaseStrategy, nodeStrategy, persistentVolumeClaimStrategy,
   serviceAccountStrategy,
 } from '../../src/registry/strategies/index.js';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
-function create(s: Strategy, obj: KObject) {
-  const o = clone(obj);
-  s.prepareForCreate?.(o);
-  s.defaults?.(o);
-  return { obj: o, errs: s.validate?.(o) ?? [] };
-}
-function update(s: Strategy, obj: KObject, old: KObject) {
-  const o = clone(obj);
-  s.prepareForUpdate?.(o, old);
-  s.defaults?.(o);
-  return { obj: o, errs: [...(s.validate?.(o) ?? []), ...(s.validateUpdate?.(o, old) ?? [])] };
-}
-const msgs = (errs: { field: string }[]) => errs.map((e) => `${e.field}: ${fieldErrorMessage(e as never)}`);
 const meta = { name: 'x', namespace: 'default' };
 
 test('PVC: required access modes and storage, volumeMode default, spec immutable except requests', () => {

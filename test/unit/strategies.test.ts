@@ -1,25 +1,12 @@
 import { fieldErrorMessage, invalid as invalidStatus } from '../../src/api/errors.js';
 import type { KObject, Strategy } from '../../src/registry/types.js';
+import { create, msgs, update } from '../support/strategy-steps.js';
 import {
   canonicalQuantity, configMapStrategy, deploymentStrategy, namespaceStrategy, podStrategy, prepareStatusUpdate, replicaSetStrategy,
   secretStrategy, serviceStrategy, validateClusterIPInRange, validateObjectMeta, validateObjectMetaUpdate, specChanged,
 } from '../../src/registry/strategies/index.js';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
-/** The create path as the generic handler runs it. */
-function create(s: Strategy, obj: KObject) {
-  const o = clone(obj);
-  s.prepareForCreate?.(o);
-  s.defaults?.(o);
-  return { obj: o, errs: s.validate?.(o) ?? [] };
-}
-function update(s: Strategy, obj: KObject, old: KObject) {
-  const o = clone(obj);
-  s.prepareForUpdate?.(o, old);
-  s.defaults?.(o);
-  return { obj: o, errs: [...(s.validate?.(o) ?? []), ...(s.validateUpdate?.(o, old) ?? [])] };
-}
-const msgs = (errs: { field: string }[]) => errs.map((e) => `${e.field}: ${fieldErrorMessage(e as never)}`);
 
 const pod = (spec: unknown, name = 'nginx'): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec });
 
