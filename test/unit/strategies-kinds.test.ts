@@ -1,4 +1,3 @@
-
 import type { KObject, Strategy } from '../../src/registry/types.js';
 import { create, msgs, update } from '../support/strategy-steps.js';
 import {
