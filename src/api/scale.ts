@@ -1,21 +1,20 @@
 // The /scale subresource: autoscaling/v1 Scale views of objects with a replica count.
 import type { KObject, ResourceDef } from '../registry/types.js';
+import { valueAt } from '../registry/field-path.js';
 import { selectorToString } from '../machinery/labels.js';
 import { invalid } from './errors.js';
 
-const at = (o: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, p) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined), o);
 
 export function getScale(def: ResourceDef, obj: KObject): KObject {
   const s = def.scale!;
   const m = obj.metadata;
-  const selector = s.labelSelectorPath ? at(obj, s.labelSelectorPath) : undefined;
-  const status: Record<string, unknown> = { replicas: (at(obj, s.statusReplicasPath) as number | undefined) ?? 0 };
+  const selector = s.labelSelectorPath ? valueAt(obj, s.labelSelectorPath) : undefined;
+  const status: Record<string, unknown> = { replicas: (valueAt(obj, s.statusReplicasPath) as number | undefined) ?? 0 };
   if (selector) status.selector = selectorToString(selector as never);
   return {
     kind: 'Scale', apiVersion: 'autoscaling/v1',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: { replicas: (at(obj, s.specReplicasPath) as number | undefined) ?? 0 },
+    spec: { replicas: (valueAt(obj, s.specReplicasPath) as number | undefined) ?? 0 },
     status,
   };
 }

@@ -1,36 +1,32 @@
 // Events: core/v1 and events.k8s.io/v1 are one stored object (core/v1) served under two sets of field names.
+import { stringAt } from '../field-path.js';
 import type { KObject, ResourceDef, Strategy } from '../types.js';
 import { TABLES } from '../tables/index.js';
 import { coreToEventsV1, eventsV1ToCore } from '../events/convert.js';
 import { validateEventCreate, validateEventUpdate } from '../events/validation.js';
 
-const at = (o: KObject, path: string): string => {
-  let v: unknown = o;
-  for (const p of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-  return v === undefined || v === null ? '' : String(v);
-};
 
 const REF_FIELDS = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
 
 /** `source` selects on source.component, falling back to the reporting controller (ToSelectableFields). */
-const sourceOf = (core: KObject) => at(core, 'source.component') || at(core, 'reportingComponent');
+const sourceOf = (core: KObject) => stringAt(core, 'source.component') || stringAt(core, 'reportingComponent');
 
 /** pkg/registry/core/event ToSelectableFields, over the core/v1 form. */
 const coreFieldSelectors: Record<string, (o: KObject) => string> = {
-  ...Object.fromEntries(REF_FIELDS.map((f) => [`involvedObject.${f}`, (o: KObject) => at(o, `involvedObject.${f}`)])),
-  reason: (o) => at(o, 'reason'),
-  reportingComponent: (o) => at(o, 'reportingComponent'),
+  ...Object.fromEntries(REF_FIELDS.map((f) => [`involvedObject.${f}`, (o: KObject) => stringAt(o, `involvedObject.${f}`)])),
+  reason: (o) => stringAt(o, 'reason'),
+  reportingComponent: (o) => stringAt(o, 'reportingComponent'),
   source: sourceOf,
-  type: (o) => at(o, 'type'),
+  type: (o) => stringAt(o, 'type'),
 };
 
 /** events.k8s.io/v1's field label conversion maps these onto the core fields above; here they read the v1 form. */
 const eventsV1FieldSelectors: Record<string, (o: KObject) => string> = {
-  ...Object.fromEntries(REF_FIELDS.map((f) => [`regarding.${f}`, (o: KObject) => at(o, `regarding.${f}`)])),
-  reason: (o) => at(o, 'reason'),
-  reportingController: (o) => at(o, 'reportingController'),
-  source: (o) => at(o, 'deprecatedSource.component') || at(o, 'reportingController'),
-  type: (o) => at(o, 'type'),
+  ...Object.fromEntries(REF_FIELDS.map((f) => [`regarding.${f}`, (o: KObject) => stringAt(o, `regarding.${f}`)])),
+  reason: (o) => stringAt(o, 'reason'),
+  reportingController: (o) => stringAt(o, 'reportingController'),
+  source: (o) => stringAt(o, 'deprecatedSource.component') || stringAt(o, 'reportingController'),
+  type: (o) => stringAt(o, 'type'),
 };
 
 const coreEventStrategy: Strategy = {

@@ -3,14 +3,10 @@ import {
   configMapStrategy, endpointsStrategy, nodeStrategy, persistentVolumeClaimStrategy, secretStrategy, serviceAccountStrategy,
 } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
+import { stringAt } from '../field-path.js';
 import type { KObject, ResourceDef } from '../types.js';
 
-const at = (o: KObject, path: string): string => {
-  let v: unknown = o;
-  for (const p of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-  return v === undefined || v === null ? '' : String(v);
-};
-const fields = (...paths: string[]) => Object.fromEntries(paths.map((p) => [p, (o: KObject) => at(o, p)]));
+const fields = (...paths: string[]) => Object.fromEntries(paths.map((p) => [p, (o: KObject) => stringAt(o, p)]));
 
 export const configmaps: ResourceDef = {
   group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap',
