@@ -6,6 +6,7 @@ import type { ApiDeps } from './context.js';
 import { Discovery } from './discovery.js';
 import { resourceHandler } from './resource-handler.js';
 import { openapiRouter } from '../openapi/routes.js';
+import { EXTRA_OPENAPI_DEFINITIONS } from '../registry/resources/index.js';
 import { metricsRegistry } from './metrics.js';
 import { genericNotFound, tooLarge, unauthorized, badRequest } from './errors.js';
 import { sendError, sendObject } from './respond.js';
@@ -13,7 +14,7 @@ import { versionInfo } from './version.js';
 import { hasCredentials, isAnonymousAllowedPath } from './auth.js';
 
 export interface AppOptions extends ApiDeps {
-  authenticate: (req: IncomingMessage) => UserInfo | undefined;
+  authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
   isReady: () => boolean;
   serverAddress: () => string;
 }
@@ -27,11 +28,15 @@ export function createApp(opts: AppOptions): express.Express {
   app.set('query parser', 'simple');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
+    const proceed = (user: UserInfo | undefined) => {
+      // Credentials that do not check out are refused everywhere, even on public paths, as Kubernetes does.
+      if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(req.path))) { sendError(res, unauthorized()); return; }
+      res.locals.user = user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+      next();
+    };
     const user = opts.authenticate(req);
-    // Credentials that do not check out are refused everywhere, even on public paths, as Kubernetes does.
-    if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(req.path))) { sendError(res, unauthorized()); return; }
-    res.locals.user = user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
-    next();
+    // Service account tokens are checked against the store (asynchronously); everything else answers at once.
+    if (user instanceof Promise) user.then(proceed, () => proceed(undefined)); else proceed(user);
   });
 
   const health = (ready: () => boolean) => (_req: Request, res: Response) => {
@@ -60,7 +65,7 @@ export function createApp(opts: AppOptions): express.Express {
     const body = discovery.resources(req.params.group, req.params.version);
     if (body) sendObject(res, 200, body); else next();
   });
-  app.use(openapiRouter(opts.registry.defs));
+  app.use(openapiRouter(opts.registry.defs, { extraDefinitions: EXTRA_OPENAPI_DEFINITIONS }));
 
   app.use(express.raw({ type: () => true, limit: MAX_BODY }));
   app.use(resourceHandler(opts));

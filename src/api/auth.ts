@@ -9,7 +9,10 @@ import { forbidden, type StatusError, type StatusDetails } from './errors.js';
 
 export { ADMIN_USER, VIEWER_USER, ANONYMOUS_USER } from '../pki/identities.js';
 
-export type Authenticator = (req: IncomingMessage) => UserInfo | undefined;
+/** Synchronous for certificates and static tokens; a promise when a service account token needs store lookups. */
+export type Authenticator = (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
+/** Checks a bearer token that is not one of the static ones (service account JWTs). */
+export type TokenAuthenticator = (token: string) => Promise<UserInfo | undefined>;
 
 const AUTHENTICATED = 'system:authenticated';
 const CLIENT_AUTH_EKU = '1.3.6.1.5.5.7.3.2';
@@ -59,7 +62,7 @@ function certificateUser(req: IncomingMessage): UserInfo | undefined {
  * certificate first, then a bearer token. Undefined when neither identifies a user; the caller then answers 401,
  * or serves the request as system:anonymous on `isAnonymousAllowedPath` paths when no credentials were presented.
  */
-export function createAuthenticator(pki: Pki): Authenticator {
+export function createAuthenticator(pki: Pki, opts: { serviceAccountTokens?: TokenAuthenticator } = {}): Authenticator {
   const table = [
     { hash: digest(pki.tokens.admin), user: ADMIN_USER },
     { hash: digest(pki.tokens.viewer), user: VIEWER_USER },
@@ -81,7 +84,9 @@ export function createAuthenticator(pki: Pki): Authenticator {
     let found: UserInfo | undefined;
     // Compare against every entry without stopping early, so timing reveals nothing about which token is near.
     for (const entry of table) if (timingSafeEqual(entry.hash, presented)) found = entry.user;
-    return found && withAuthenticatedGroup(found);
+    if (found) return withAuthenticatedGroup(found);
+    // Then the service account token authenticator (after static tokens, as kube-apiserver's union orders them).
+    return opts.serviceAccountTokens?.(token).then((u) => u && withAuthenticatedGroup(u), () => undefined);
   };
 }
 
@@ -128,9 +133,10 @@ const SELF_REVIEWS = new Set(['authorization.k8s.io/selfsubjectaccessreviews', '
 const underAny = (path: string, bases: string[]) => bases.some((b) => path === b || path.startsWith(`${b}/`));
 
 /**
- * The built-in policy, standing in for RBAC: system:masters may do anything; dockube:viewers may read every
+ * The built-in policy, standing in for RBAC (the one place it lives): system:masters may do anything; dockube:viewers may read every
  * resource except secrets (as Kubernetes' `view` role); every authenticated user may read discovery and health
- * paths and review its own permissions; anonymous users may read health and version only.
+ * paths and review its own permissions — all a service account (system:serviceaccount:NS:NAME, groups
+ * system:serviceaccounts[:NS]) gets, as under Kubernetes' default RBAC; anonymous users may read health and version only.
  */
 export const authorize: Authorizer = (user, attrs) => {
   if (user.groups.includes('system:masters')) return { allowed: true };

@@ -1,7 +1,7 @@
 // One handler for every served resource: it maps HTTP onto the generic ResourceService and never names a kind.
 import type { NextFunction, Request, Response } from 'express';
 import type { UserInfo } from '../registry/types.js';
-import { groupResource } from '../registry/service.js';
+import { groupResource, methodNotSupported } from '../registry/service.js';
 import { parseResourcePath, type ResourceRequest } from './resource-path.js';
 import { checkPartialFits, negotiateObject } from './negotiation.js';
 import { renderList, renderObject } from './representation.js';
@@ -14,7 +14,9 @@ import { authorizeRequest } from './authorization.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './write-handlers.js';
 import { getScale } from './scale.js';
 import { handleBinding } from './binding.js';
+import { handleEviction } from './eviction.js';
 import { serveLog } from './streams/log.js';
+import { handleTokenRequest } from '../serviceaccount/token-request.js';
 
 export function resourceHandler(deps: ApiDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -55,13 +57,24 @@ function verbOf(req: Request, rr: ResourceRequest): Verb {
 async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, verb: Verb, user: UserInfo): Promise<void> {
   const { def, namespace, name, subresource } = rr;
   const allowed = def.verbs;
-  if (allowed && !allowed.includes(verb) && !subresource) throw methodNotAllowed();
+  // A watch is a GET on the list route: a resource that cannot watch answers NewMethodNotSupported, not a missing route.
+  if (allowed && !allowed.includes(verb) && !subresource) throw verb === 'watch' && allowed.includes('list') ? methodNotSupported(def, 'watch') : methodNotAllowed();
   // An unserved subresource has no route at all: the generic 404, not `configmaps "x" not found` for an object that exists.
   if (subresource && !isServedSubresource(rr)) throw genericNotFound();
   // pods/binding is create-only (BindingREST is a Creater).
   if (subresource === 'binding') {
     if (verb !== 'create') throw methodNotAllowed();
     return handleBinding(req, res, deps, rr, user);
+  }
+  // pods/eviction is create-only too (EvictionREST is a NamedCreater).
+  if (subresource === 'eviction') {
+    if (verb !== 'create') throw methodNotAllowed();
+    return handleEviction(req, res, deps, rr, user);
+  }
+  // serviceaccounts/token is create-only (TokenREST is a NamedCreater).
+  if (subresource === 'token' && def.plural === 'serviceaccounts' && def.group === '') {
+    if (verb !== 'create') throw methodNotAllowed();
+    return handleTokenRequest(req, res, deps, rr);
   }
   // pods/log streams text; pods/exec and pods/attach are WebSocket upgrades (src/api/streams/upgrade.ts), so a plain request gets 400.
   if (subresource === 'log') {

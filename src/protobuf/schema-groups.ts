@@ -108,6 +108,10 @@ message TokenRequest { ${M}.ObjectMeta metadata = 1; TokenRequestSpec spec = 2 $
 message TokenRequestSpec { repeated string audiences = 1; optional int64 expirationSeconds = 4; BoundObjectReference boundObjectRef = 3 ${A}; }
 message BoundObjectReference { string kind = 1; string apiVersion = 2; string name = 3; string uid = 4; }
 message TokenRequestStatus { string token = 1 ${A}; ${M}.Time expirationTimestamp = 2 ${A}; }
+message SelfSubjectReview { ${M}.ObjectMeta metadata = 1; SelfSubjectReviewStatus status = 2; }
+message SelfSubjectReviewStatus { UserInfo userInfo = 1; }
+message UserInfo { string username = 1; string uid = 2; repeated string groups = 3; map<string, ExtraValue> extra = 4; }
+message ExtraValue { repeated string items = 1; }
 `;
 
 export const POLICY_PROTO = `

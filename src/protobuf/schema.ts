@@ -37,7 +37,9 @@ const KINDS: Record<string, Record<string, string>> = {
     SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
     SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
   },
-  'authentication.k8s.io/v1': { TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest' },
+  'authentication.k8s.io/v1': {
+    TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest', SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview',
+  },
   'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction', PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget' },
   'rbac.authorization.k8s.io/v1': {
     Role: 'k8s.io.api.rbac.v1.Role', RoleBinding: 'k8s.io.api.rbac.v1.RoleBinding',

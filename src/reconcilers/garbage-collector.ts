@@ -29,7 +29,7 @@ class GarbageCollectorController extends Controller {
 }
 
 /** Which stored kinds the collector watches: everything stored once (aliases such as events.k8s.io share storage). */
-export const collectedDefs = (defs: ResourceDef[]) => defs.filter((d) => !d.virtualCreate && !d.storage);
+export const collectedDefs = (defs: ResourceDef[]) => defs.filter((d) => !d.virtualCreate && !d.virtualRead && !d.storage);
 
 export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Controller> {
   const { service } = ctx;

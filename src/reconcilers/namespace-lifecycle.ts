@@ -14,7 +14,7 @@ export async function startNamespaceLifecycle(ctx: ReconcilerContext): Promise<C
     if (!ns.metadata.deletionTimestamp) return;
     let remaining = 0;
     for (const def of ctx.service.registry.defs) {
-      if (!def.namespaced || def.virtualCreate) continue;
+      if (!def.namespaced || def.virtualCreate || def.virtualRead) continue;
       await ctx.service.deleteCollection(def, name, {}, {}, sys);
       remaining += (await ctx.service.list(def, name)).items.length;
     }

@@ -8,7 +8,7 @@ import { KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOld
 import { generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
 import { clone, deepEqual, specChanged } from './strategies/common/equality.js';
 import { Registry, definitionName, listPrefix, storageKey } from './registry.js';
-import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type Strategy, type UserInfo } from './types.js';
+import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type Strategy, type UserInfo, type VirtualReadContext } from './types.js';
 import { ObjectFilter } from './object-filter.js';
 import { managerFromUserAgent, recordUpdate } from '../machinery/apply/index.js';
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
@@ -62,6 +62,11 @@ export class ResourceService {
 
   async get(def: ResourceDef, namespace: string | undefined, name: string, resourceVersion?: string): Promise<KObject> {
     checkReadRevision({ resourceVersion }, this.store.revision());
+    if (def.virtualRead) {
+      const computed = await def.virtualRead.get(namespace, name, this.virtualReadContext());
+      if (!computed) throw notFound(groupResource(def), name);
+      return withTypeMeta(def, computed);
+    }
     const obj = await this.store.get(storageKey(def, namespace, name));
     if (!obj) throw notFound(groupResource(def), name);
     return present(def, obj);
@@ -72,6 +77,11 @@ export class ResourceService {
     const prefix = listPrefix(def, namespace);
     validateListOptions(opts);
     checkReadRevision(opts, this.store.revision());
+    if (def.virtualRead) {
+      // Computed objects have no revision and are not paged (limit/continue are ignored, as metrics-server does).
+      const computed = await def.virtualRead.list(namespace, this.virtualReadContext());
+      return { items: computed.map((o) => withTypeMeta(def, o)).filter((o) => filter.matches(o)), resourceVersion: '' };
+    }
     const token = opts.continue ? decodeContinue(opts.continue) : undefined;
     if (token && token.rv < this.store.oldestWatchableRevision()) {
       throw expiredContinue(encodeContinue(this.store.revision(), token.start));
@@ -102,6 +112,26 @@ export class ResourceService {
     }
   }
 
+  /** Stored objects of other resources, for virtual reads (metrics are computed from pods and nodes). */
+  private virtualReadContext(): VirtualReadContext {
+    const defOf = (group: string, plural: string) => {
+      const d = this.registry.defs.find((x) => x.group === group && x.plural === plural && !x.virtualRead && !x.virtualCreate);
+      if (!d) throw new Error(`no stored resource ${group}/${plural}`);
+      return d;
+    };
+    return {
+      list: async (group, plural, namespace) => {
+        const d = defOf(group, plural);
+        return (await this.store.list(listPrefix(d, namespace))).items.map((o) => present(d, o));
+      },
+      get: async (group, plural, namespace, name) => {
+        const d = defOf(group, plural);
+        const o = await this.store.get(storageKey(d, namespace, name));
+        return o && present(d, o);
+      },
+    };
+  }
+
   private async countAfter(prefix: string, key: string): Promise<number> {
     const next = await this.store.list(prefix, { startAfter: key, limit: 1 });
     return next.items.length + next.remaining;
@@ -113,6 +143,7 @@ export class ResourceService {
    */
   async watch(def: ResourceDef, namespace: string | undefined, resourceVersion: string | undefined, filter: ObjectFilter,
     onEvent: (type: EventType, obj: KObject) => void): Promise<Watcher> {
+    if (def.virtualRead) throw methodNotSupported(def, 'watch');
     const prefix = listPrefix(def, namespace);
     const emit = (e: StoreEvent) => {
       const obj = present(def, e.object);
@@ -391,6 +422,12 @@ function checkTypeMeta(def: ResourceDef, obj: KObject): void {
   if (obj.apiVersion && obj.apiVersion !== apiVersionOf(def)) {
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`);
   }
+}
+
+/** errors.NewMethodNotSupported: a verb the resource's storage does not implement. */
+export function methodNotSupported(def: ResourceDef, verb: string): StatusError {
+  const gr = def.group ? `${def.plural}.${def.group}` : def.plural;
+  return new StatusError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${gr}"`, { ...(def.group ? { group: def.group } : {}), kind: def.plural });
 }
 
 function forbiddenFor(def: ResourceDef, name: string, why: string, causeType: string): StatusError {

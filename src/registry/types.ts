@@ -115,6 +115,21 @@ export interface ResourceDef {
   garbageCollectionPolicy?: GarbageCollectionPolicy;
   /** Create-only resources such as SelfSubjectAccessReview: not stored, answered by this hook. */
   virtualCreate?: (obj: KObject, user: UserInfo) => KObject | Promise<KObject>;
+  /** Read-only resources computed on every read and never stored (metrics.k8s.io): get/list answered here, no watch. */
+  virtualRead?: VirtualRead;
+}
+
+/** What a virtual read may look at: stored objects of other resources. */
+export interface VirtualReadContext {
+  list(group: string, plural: string, namespace?: string): Promise<KObject[]>;
+  get(group: string, plural: string, namespace: string | undefined, name: string): Promise<KObject | undefined>;
+}
+
+export interface VirtualRead {
+  /** Every object in the namespace (all namespaces when undefined); the generic path applies the selectors. */
+  list(namespace: string | undefined, ctx: VirtualReadContext): Promise<KObject[]>;
+  /** One object; undefined gives the generic NotFound, and the hook may throw a more specific StatusError. */
+  get(namespace: string | undefined, name: string, ctx: VirtualReadContext): Promise<KObject | undefined>;
 }
 
 /** rest.GarbageCollectionPolicy: Unsupported kinds never get the orphan/foregroundDeletion finalizers. */

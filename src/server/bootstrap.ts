@@ -5,6 +5,10 @@ import { KUBERNETES_SERVICE_IP } from '../registry/resources/service-allocation.
 import { systemContext } from '../reconcilers/context.js';
 import type { KObject } from '../registry/types.js';
 
+export const LOCAL_STORAGE_CLASS = 'local';
+/** The provisioner name of dockube's Docker-volume StorageClass. */
+export const DOCKER_VOLUME_PROVISIONER = 'dockube.io/docker-volume';
+
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export async function bootstrap(service: ResourceService, endpoint: { address: string; port: number }): Promise<void> {
@@ -38,5 +42,10 @@ export async function bootstrap(service: ResourceService, endpoint: { address: s
     addressType: 'IPv4',
     endpoints: [{ addresses: [endpoint.address], conditions: { ready: true } }],
     ports: [{ name: 'https', port: endpoint.port, protocol: 'TCP' }],
+  });
+  // The default StorageClass: claims that name no class get Docker volumes (src/reconcilers/pvc-binder.ts).
+  await ensure('storage.k8s.io', 'storageclasses', undefined, {
+    metadata: { name: LOCAL_STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: DOCKER_VOLUME_PROVISIONER, reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate',
   });
 }

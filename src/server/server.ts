@@ -26,9 +26,19 @@ import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
 import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { startKubelet } from '../reconcilers/kubelet/kubelet.js';
+import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { storageObjects } from '../api/metrics.js';
 import { createUpgradeHandler } from '../api/streams/upgrade.js';
 import { configureDocker } from '../runtime/container-lookup.js';
+import { POD_NETWORK } from '../runtime/pod-network.js';
+import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
+import { configureServiceAccounts, setApiEndpoint } from '../serviceaccount/runtime.js';
+import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listener.js';
+
+/** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
+const IN_CLUSTER_HOSTS = [
+  POD_NETWORK.gateway, 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', '10.96.0.1',
+];
 
 export interface RunningServer { url: string; port: number; stop(): Promise<void>; log: Logger }
 
@@ -37,7 +47,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const t0 = Date.now();
   const log = await createLogger(opts.logLevel);
-  const pki = await ensurePki(opts.dataDir, { hosts: defaultSanHosts(opts.bindAddress) });
+  const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS] });
   const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
   const store = new SqliteStore(join(opts.dataDir, 'state.db'), ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })));
   const registry = new Registry(RESOURCES);
@@ -46,37 +56,49 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let port = opts.port;
   const advertised = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
 
-  const authenticate = createAuthenticator(pki);
+  // The ServiceAccount admission plugin, token issuer and authenticator (src/serviceaccount).
+  const serviceAccounts = configureServiceAccounts(service, await loadOrCreateSigningKey(opts.dataDir));
+  const authenticate = createAuthenticator(pki, { serviceAccountTokens: (t) => serviceAccounts.tokens.authenticate(t) });
   configureDocker(parseDockerHost(opts.dockerHost));
   const app = createApp({
     service, registry, schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
     authenticate, isReady: () => ready, serverAddress: () => `${advertised}:${port}`,
   });
-  const server = https.createServer({
-    key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false,
-  }, app);
-  server.keepAliveTimeout = 60_000;
-  // WebSocket exec/attach arrive as upgrades, which express never sees.
-  server.on('upgrade', createUpgradeHandler({ service, registry, authenticate, onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed') }));
   const sockets = new Set<Socket>();
-  server.on('secureConnection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  const upgrade = createUpgradeHandler({ service, registry, authenticate, onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed') });
+  // One listener on the bind address, and another on the pod network gateway (in-cluster-listener.ts).
+  const createListener = () => {
+    const s = https.createServer({
+      key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false,
+    }, app);
+    s.keepAliveTimeout = 60_000;
+    // WebSocket exec/attach arrive as upgrades, which express never sees.
+    s.on('upgrade', upgrade);
+    s.on('secureConnection', (c) => { sockets.add(c); c.on('close', () => sockets.delete(c)); });
+    return s;
+  };
+  const server = createListener();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.bindAddress, () => resolve());
   });
   port = (server.address() as { port: number }).port;
   const url = serverUrlFor(advertised, port);
+  setApiEndpoint({ host: POD_NETWORK.gateway, port });
+  const podNetworkListener = needsExtraListener(opts.bindAddress, POD_NETWORK.gateway)
+    ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log) : undefined;
 
   await bootstrap(service, { address: advertised, port });
   const ctx = makeContext(service, log);
   const docker = parseDockerHost(opts.dockerHost);
   const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert), await startGarbageCollector(ctx)];
+  controllers.push(await startPvcBinder(ctx, { docker, dataDir: opts.dataDir }));
   const stopNode = await startNodeStatus(ctx, docker, advertised);
   const scheduler = await startScheduler(ctx);
   const eventTtl = await startEventTtl(ctx, { ttlMs: opts.eventTtlMs });
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
-    for (const d of registry.defs) if (!d.virtualCreate) storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
+    for (const d of registry.defs) if (!d.virtualCreate && !d.virtualRead) storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
   };
   void countObjects();
   ready = true;
@@ -96,8 +118,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     controllers.forEach((c) => c.stop());
     // Watches and other long requests end now; in-flight writes have already committed.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closedPodNetwork = podNetworkListener?.stop();
     for (const s of sockets) s.destroy();
     await closed;
+    await closedPodNetwork;
     await store.close();
     log.info('dockube stopped');
   })());

@@ -18,7 +18,7 @@ import { runSession, type SessionOptions } from './exec-session.js';
 export interface UpgradeDeps {
   service: ResourceService;
   registry: Registry;
-  authenticate: (req: IncomingMessage) => UserInfo | undefined;
+  authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
   /** Called with errors of sessions after the 101 (there is no response left to carry them). */
   onSessionError?: (err: unknown) => void;
 }
@@ -54,7 +54,7 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
   const sub = rr?.subresource;
   if (!rr || rr.group !== '' || rr.def.plural !== 'pods' || !rr.namespace || !rr.name || (sub !== 'exec' && sub !== 'attach')) throw genericNotFound();
 
-  const user = deps.authenticate(req);
+  const user = await deps.authenticate(req);
   if (!user) throw unauthorized();
   const attrs: RequestAttributes = {
     verb: 'create', resourceRequest: true, apiGroup: '', apiVersion: rr.version, resource: 'pods', subresource: sub,

@@ -14,6 +14,8 @@ import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { instanceFilter, listPodKeys, removeAbandoned } from './observed.js';
 import { PodWorker } from './pod-worker.js';
+import { startProbeManager } from './probes/start.js';
+import type { ProbeManager } from './probes/manager.js';
 
 export interface KubeletOptions {
   docker: DockerEndpoint;
@@ -50,6 +52,7 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   let stopped = false;
   let controller: Controller | undefined;
   let worker: PodWorker | undefined;
+  let probes: ProbeManager | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let eventStream: NodeJS.ReadableStream | undefined;
@@ -108,11 +111,13 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     const recorder = new EventRecorder(ctx.service, log);
     const c = new Controller('kubelet', (key) => worker!.reconcile(key), log);
     controller = c;
+    probes = startProbeManager(docker, recorder, opts.nodeName, (key) => c.enqueue(key));
     worker = new PodWorker({
       docker, service: ctx.service, recorder, log,
       defs: { pods: podsDef, configmaps: ctx.def('', 'configmaps'), secrets: ctx.def('', 'secrets') },
       dataDir: opts.dataDir, nodeName: opts.nodeName, hostIP: opts.hostIP, instance, network, pauseImage: opts.pauseImage,
       enqueue: (key, afterMs) => (afterMs ? c.enqueueAfter(key, afterMs) : c.enqueue(key)),
+      probes,
     });
     await watchEngine(docker);
     // Pods of this node (and pods that just left it: their containers go).
@@ -145,6 +150,7 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
       clearTimeout(retryTimer);
       clearInterval(resyncTimer);
       controller?.stop();
+      probes?.stop();
       const s = eventStream as unknown as { destroy?: () => void } | undefined;
       eventStream = undefined;
       s?.destroy?.();

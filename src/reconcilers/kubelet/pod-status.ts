@@ -22,6 +22,8 @@ export interface ContainerView {
   imageInspect?: DockerImageInspect;
   /** readiness from probes; undefined = no probe: ready while running */
   ready?: boolean;
+  /** started from the startup probe; undefined = no probe: started while running */
+  started?: boolean;
 }
 
 export interface PodView {
@@ -52,10 +54,12 @@ export function viewStatus(v: ContainerView, kind: 'init' | 'app'): J {
     state = { waiting: { reason: v.waiting.reason, ...(v.waiting.message ? { message: v.waiting.message } : {}) } };
   }
   const running = state.running !== undefined;
+  // Probes decide for a running app container: not ready before it has started (startup probe), then as readiness says.
+  const started = running && (kind === 'init' || (v.started ?? true));
   const ready = kind === 'init'
     ? state.terminated?.exitCode === 0
-    : running && (v.ready ?? true); // probes (another component) will set v.ready; until then running = ready
-  const out: J = { ...base, state, lastState, ready, started: running };
+    : started && (v.ready ?? true);
+  const out: J = { ...base, state, lastState, ready, started };
   if (kind === 'init') out.started = running;
   return out;
 }

@@ -28,6 +28,9 @@ import {
   LABEL_DATA_DIR, LABEL_INSTANCE, attemptsOf, endedAt, hasEnded, isRunning, listPodContainers, networkOf, type Observed,
 } from './observed.js';
 import { computePodStatus, type ContainerView } from './pod-status.js';
+import type { ProbeManager } from './probes/manager.js';
+import { probeSpecOf } from './probes/types.js';
+import type { ContainerSnapshot } from './probes/worker.js';
 import { fetchSources, podDir, VolumeManager, type PodSources, type PreparedVolumes } from './volumes.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -46,6 +49,8 @@ export interface PodWorkerOptions {
   pauseImage?: string;
   /** called to sync a pod again (ns/name) */
   enqueue(key: string, afterMs?: number): void;
+  /** container probes (liveness/readiness/startup); none = every running container is ready */
+  probes?: ProbeManager;
 }
 
 export type SyncResult = void | { requeueAfterMs: number };
@@ -54,6 +59,8 @@ const sys = systemContext('kubelet');
 /** Bounds a lifecycle hook that would otherwise hold the worker (kubelet bounds postStart by the pod's lifetime). */
 const POST_START_TIMEOUT_MS = 30_000;
 const HOOK_KILL_GRACE_S = 2;
+/** kubelet never kills a container with less grace than this (minimumGracePeriodInSeconds). */
+const MIN_KILL_GRACE_S = 2;
 
 /** format.Pod: name_namespace(uid), as kubelet's messages print a pod. */
 const podText = (pod: Pod) => `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
@@ -102,7 +109,7 @@ export class PodWorker {
       await this.removeAll(all.filter((c) => c.key.podUid === orphan), orphan);
     }
     if (!mine || !uid) return;
-    if (mine.metadata.deletionTimestamp) { this.beginTermination(key, mine); return; }
+    if (mine.metadata.deletionTimestamp) { this.o.probes?.updatePod(mine); this.beginTermination(key, mine); return; }
     return this.sync(key, mine, all.filter((c) => c.key.podUid === uid));
   }
 
@@ -114,6 +121,7 @@ export class PodWorker {
     const phase = (pod.status as J | undefined)?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       // Nothing runs again in a finished pod; its sandbox is let go.
+      this.o.probes?.removePod(uid);
       for (const c of observed) if (isRunning(c)) await this.stopContainer(c.id, 0);
       return;
     }
@@ -216,12 +224,41 @@ export class PodWorker {
         this.event(ctx.pod, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, fieldPathOf('app', c.name));
         await this.stopContainer(latest.id, ctx.pod.spec.terminationGracePeriodSeconds ?? 30);
         await this.startContainer(ctx, c, 'app', index, latest);
+        return;
       }
+      const probeKill = this.o.probes?.killReason(ctx.pod.metadata.uid!, latest.id);
+      if (probeKill) await this.killFailedProbe(ctx, c, index, latest, probeKill);
       return;
     }
     if (!hasEnded(latest)) return;
     if (!shouldRestart(ctx.policy, latest.inspect.State.ExitCode ?? 0) && latest.inspect.State.Status !== 'created') return;
     await this.restart(ctx, c, 'app', index, latest);
+  }
+
+  /**
+   * A container whose liveness or startup probe failed is killed (probe terminationGracePeriodSeconds over the
+   * pod's, preStop first) and restarted unless the policy is Never; the restart counts and goes through back-off.
+   */
+  private async killFailedProbe(ctx: Ctx, c: Container, index: number, latest: Observed, reason: 'liveness' | 'startup'): Promise<void> {
+    const restart = ctx.policy !== 'Never';
+    const fieldPath = fieldPathOf('app', c.name);
+    this.event(ctx.pod, 'Normal', 'Killing', `Container ${c.name} failed ${reason} probe${restart ? ', will be restarted' : ''}`, fieldPath);
+    const grace = Math.max(MIN_KILL_GRACE_S, probeSpecOf(c, reason)?.terminationGracePeriodSeconds ?? ctx.pod.spec.terminationGracePeriodSeconds ?? 30);
+    const deadline = Date.now() + grace * 1000;
+    const preStop = (c.lifecycle as J | undefined)?.preStop;
+    if (preStop) {
+      try { await runHandler({ docker: this.o.docker, containerId: latest.id, podIP: ctx.facts.podIP, container: c }, preStop, grace * 1000); }
+      catch (e) {
+        this.event(ctx.pod, 'Warning', 'FailedPreStopHook', 'PreStopHook failed', fieldPath);
+        this.o.log.info({ pod: podText(ctx.pod), err: (e as Error).message }, 'preStop hook failed');
+      }
+    }
+    await this.stopContainer(latest.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
+    if (!restart) return;
+    let ended: Observed = latest;
+    try { ended = { ...latest, inspect: await this.o.docker.getContainer(latest.id).inspect() as unknown as Observed['inspect'] }; }
+    catch (e) { if (engineStatus(e) !== 404) throw e; }
+    await this.restart(ctx, c, 'app', index, ended);
   }
 
   /** A restart of an ended container, unless its back-off still runs (CrashLoopBackOff). */
@@ -356,7 +393,7 @@ export class PodWorker {
     return img;
   }
 
-  private async views(observed: Observed[], kind: 'init' | 'app', specs: Container[], st: SyncState): Promise<ContainerView[]> {
+  private async views(observed: Observed[], kind: 'init' | 'app', specs: Container[], st: SyncState, pod: Pod): Promise<ContainerView[]> {
     return Promise.all(specs.map(async (c) => {
       const [current, previous] = attemptsOf(observed, kind, c.name);
       const message = await this.termMessage(current);
@@ -364,9 +401,11 @@ export class PodWorker {
       let waiting = st.waiting.get(c.name);
       // A container created but never started is reported as waiting, with its start error.
       if (!waiting && current && current.inspect.State.Status === 'created') waiting = { reason: 'RunContainerError', message: current.inspect.State.Error || undefined };
+      const probed = kind === 'app' ? this.o.probes?.status(pod.metadata.uid!, c.name, current?.id) : undefined;
       return {
         name: c.name, image: c.image ?? '', current: currentInspect, previous: previous?.inspect,
         restartCount: current?.key.restartCount ?? 0, waiting, imageInspect: await this.imageOf(current),
+        ...(probed ? { ready: probed.ready, started: probed.started } : {}),
       };
     }));
   }
@@ -374,10 +413,12 @@ export class PodWorker {
   /** Computes the status and writes it through pods/status when it differs from the stored one. */
   private async writeStatus(pod: Pod, observed: Observed[], st: SyncState, infra: Observed | undefined): Promise<J | undefined> {
     const sandboxReady = isRunning(infra);
+    const podIP = sandboxReady ? this.podIPOf(infra!) : undefined;
+    this.observeProbes(pod, podIP, observed);
     const view = {
-      pod, sandboxReady, podIP: sandboxReady ? this.podIPOf(infra!) : undefined, hostIP: this.o.hostIP,
-      init: await this.views(observed, 'init', pod.spec.initContainers ?? [], st),
-      app: await this.views(observed, 'app', pod.spec.containers, st),
+      pod, sandboxReady, podIP, hostIP: this.o.hostIP,
+      init: await this.views(observed, 'init', pod.spec.initContainers ?? [], st, pod),
+      app: await this.views(observed, 'app', pod.spec.containers, st, pod),
       now: nowTimestamp(),
     };
     let written: J | undefined;
@@ -395,6 +436,23 @@ export class PodWorker {
       throw e;
     }
     return written;
+  }
+
+  /** Hands the probe workers what this sync saw of the app containers (their latest attempts). */
+  private observeProbes(pod: Pod, podIP: string | undefined, observed: Observed[]): void {
+    if (!this.o.probes) return;
+    const containers = new Map<string, ContainerSnapshot>();
+    for (const c of pod.spec.containers) {
+      const latest = attemptsOf(observed, 'app', c.name)[0];
+      if (!latest) continue;
+      const started = Date.parse(latest.inspect.State.StartedAt ?? '');
+      containers.set(c.name, {
+        id: latest.id, running: isRunning(latest),
+        ...(Number.isFinite(started) && started > 0 ? { startedAt: started } : {}),
+        terminated: hasEnded(latest) && latest.inspect.State.Status !== 'created',
+      });
+    }
+    this.o.probes.observe(pod, podIP, containers);
   }
 
   // ---------------------------------------------------------------- cleanup
@@ -427,6 +485,7 @@ export class PodWorker {
     await Promise.all(containers.filter((c) => c.key.kind !== 'infra').map((c) => this.removeContainer(c.id)));
     await Promise.all(containers.filter((c) => c.key.kind === 'infra').map((c) => this.removeContainer(c.id)));
     await this.volumes.cleanup(uid);
+    this.o.probes?.removePod(uid);
     this.crashBackoff.forget(`${uid}/`);
     this.images.forget(`${uid}/`);
   }

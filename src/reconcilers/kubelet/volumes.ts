@@ -12,19 +12,34 @@ import { engineStatus } from '../../runtime/engine.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
 import type { ConfigMapData, Pod, SecretData } from '../../translate/k8s-types.js';
 import { LABEL_MANAGED, LABEL_POD_UID } from '../../translate/labels.js';
-import { volumePlan, type VolumePlan } from '../../translate/volume-plan.js';
+import { VolumeSetupError } from '../../translate/errors.js';
+import { claimVolumeName, volumePlan, type VolumePlan } from '../../translate/volume-plan.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './observed.js';
+import { PodTokenManager } from '../../serviceaccount/pod-tokens.js';
+import { serviceAccountRuntime } from '../../serviceaccount/runtime.js';
+import { kubernetesServiceEnv } from '../../serviceaccount/service-env.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** Where pods reach the API server, once the server has configured service accounts. */
+const serviceEndpoint = () => serviceAccountRuntime()?.endpoint;
+
 export const podDir = (dataDir: string, uid: string) => join(dataDir, 'pods', uid);
 
-/** The ConfigMaps and Secrets the pod refers to (volumes and env), looked up once per sync. */
-export interface PodSources { configMap(name: string): ConfigMapData | undefined; secret(name: string): SecretData | undefined }
+/** The ConfigMaps and Secrets the pod refers to (volumes and env), and its claims, looked up once per sync. */
+export interface PodSources {
+  configMap(name: string): ConfigMapData | undefined;
+  secret(name: string): SecretData | undefined;
+  /** the PersistentVolumeClaim (undefined: not found); absent = claims are not checked */
+  claim?(name: string): J | undefined;
+  /** The `kubernetes` service variables every container gets (KUBERNETES_SERVICE_HOST...). */
+  serviceEnv?: Record<string, string>;
+}
 
 export async function fetchSources(service: ResourceService, defs: { configmaps: ResourceDef; secrets: ResourceDef }, pod: Pod): Promise<PodSources> {
-  const cms = new Set<string>(); const secrets = new Set<string>();
+  const cms = new Set<string>(); const secrets = new Set<string>(); const claims = new Set<string>();
   for (const v of pod.spec.volumes ?? []) {
+    if (v.persistentVolumeClaim?.claimName) claims.add(v.persistentVolumeClaim.claimName);
     if (v.configMap?.name) cms.add(v.configMap.name);
     if (v.secret?.secretName) secrets.add(v.secret.secretName);
     for (const s of v.projected?.sources ?? []) {
@@ -47,11 +62,36 @@ export async function fetchSources(service: ResourceService, defs: { configmaps:
     }));
     return m;
   };
-  const [cmMap, secretMap] = await Promise.all([fetch(defs.configmaps, cms), fetch(defs.secrets, secrets)]);
+  const pvcDef = service.registry.find('', 'v1', 'persistentvolumeclaims');
+  const [cmMap, secretMap, claimMap] = await Promise.all([
+    fetch(defs.configmaps, cms), fetch(defs.secrets, secrets), pvcDef ? fetch(pvcDef, claims) : new Map<string, J>(),
+  ]);
   return {
     configMap: (n) => cmMap.get(n) as ConfigMapData | undefined,
     secret: (n) => secretMap.get(n) as SecretData | undefined,
+    ...(pvcDef ? { claim: (n: string) => claimMap.get(n) } : {}),
+    ...(serviceEndpoint() ? { serviceEnv: kubernetesServiceEnv(serviceEndpoint()!) } : {}),
   };
+}
+
+/**
+ * The Docker volume of each claim the pod mounts (the bound claim's spec.volumeName); a claim that is missing,
+ * not bound yet or being deleted keeps the pod from starting, as kubelet's volume manager does (FailedMount).
+ */
+function boundClaimVolumes(pod: Pod, claimOf: (name: string) => J | undefined): (claim: string) => string {
+  const ns = pod.metadata.namespace ?? '';
+  const names = new Map<string, string>();
+  for (const v of pod.spec.volumes ?? []) {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (!claim) continue;
+    const pvc = claimOf(claim);
+    const problem = !pvc ? `failed to fetch PVC from API server: persistentvolumeclaims "${claim}" not found`
+      : pvc.metadata?.deletionTimestamp ? 'PVC is being deleted'
+        : pvc.status?.phase !== 'Bound' || !pvc.spec?.volumeName ? 'PVC is not bound' : undefined;
+    if (problem) throw new VolumeSetupError(v.name, `error processing PVC ${ns}/${claim}: ${problem}`);
+    names.set(claim, String(pvc!.spec.volumeName));
+  }
+  return (claim) => names.get(claim) ?? claimVolumeName(ns, claim);
 }
 
 export interface PreparedVolumes { plan: VolumePlan; mountpoints: Record<string, string> }
@@ -60,14 +100,23 @@ export interface PreparedVolumes { plan: VolumePlan; mountpoints: Record<string,
 export class VolumeManager {
   /** content hash per host dir, so unchanged files are not rewritten on every sync */
   private written = new Map<string, string>();
+  /** bound service account tokens of projected volumes, refreshed at 80% of their lifetime */
+  private tokens = new PodTokenManager();
   constructor(private docker: Docker, private dataDir: string, private instance: string) {}
 
   async prepare(pod: Pod, sources: PodSources, facts: NodeFacts): Promise<PreparedVolumes> {
     const uid = pod.metadata.uid ?? '';
-    const plan = volumePlan(pod, { ...facts, podDir: podDir(this.dataDir, uid), configMap: sources.configMap, secret: sources.secret });
+    const claimVolumeName = sources.claim ? boundClaimVolumes(pod, sources.claim) : undefined;
+    const serviceAccountToken = await this.tokens.prepare(pod);
+    const plan = volumePlan(pod, { ...facts, podDir: podDir(this.dataDir, uid), configMap: sources.configMap, secret: sources.secret, claimVolumeName, serviceAccountToken });
     const mountpoints: Record<string, string> = {};
     for (const v of plan.dockerVolumes) {
-      const labels = v.persistent ? v.Labels : { ...v.Labels, [LABEL_INSTANCE]: this.instance, [LABEL_DATA_DIR]: this.dataDir };
+      // A claim's volume is made by the PVC binder (with its class's options): it is only created here if missing.
+      if (v.persistent) {
+        try { const mp = (await this.docker.getVolume(v.Name).inspect()).Mountpoint; if (mp) mountpoints[v.Name] = mp; continue; }
+        catch (e) { if (engineStatus(e) !== 404) throw e; }
+      }
+      const labels = { ...v.Labels, [LABEL_INSTANCE]: this.instance, [LABEL_DATA_DIR]: this.dataDir };
       const created = await this.docker.createVolume({ Name: v.Name, Driver: v.Driver, DriverOpts: v.DriverOpts, Labels: labels }) as unknown as { Mountpoint?: string };
       const mp = created?.Mountpoint ?? (await this.docker.getVolume(v.Name).inspect()).Mountpoint;
       if (mp) mountpoints[v.Name] = mp;
@@ -90,6 +139,7 @@ export class VolumeManager {
       try { await this.docker.getVolume(v.Name).remove(); } catch (e) { if (engineStatus(e) !== 404) throw e; }
     }));
     const dir = podDir(this.dataDir, uid);
+    this.tokens.forget(uid);
     for (const k of [...this.written.keys()]) if (k.startsWith(dir)) this.written.delete(k);
     await rm(dir, { recursive: true, force: true });
   }

@@ -8,9 +8,17 @@ import { deployments, replicasets } from './apps.js';
 import { endpointslices, leases } from './other-groups.js';
 import { events, eventsV1 } from './events.js';
 import { selfSubjectRulesReviews, selfsubjectaccessreviews } from './authorization.js';
+import { nodeMetrics, podMetrics } from './metrics.js';
+import { METRICS_DEFINITIONS } from '../../metrics/openapi-definitions.js';
+import { selfsubjectreviews } from './authentication.js';
+import { storageclasses } from './storage.js';
 
 export const RESOURCES: ResourceDef[] = [
   namespaces, pods, services, endpoints, configmaps, secrets, serviceaccounts, events, nodes, persistentvolumeclaims,
-  deployments, replicasets, endpointslices, eventsV1, leases, selfsubjectaccessreviews,
+  deployments, replicasets, endpointslices, eventsV1, leases, storageclasses, selfsubjectaccessreviews, selfsubjectreviews,
+  podMetrics, nodeMetrics,
   selfSubjectRulesReviews(() => RESOURCES.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural])),
 ];
+
+/** OpenAPI schemas of served kinds that the generated definitions lack. */
+export const EXTRA_OPENAPI_DEFINITIONS = { ...METRICS_DEFINITIONS };

@@ -1,5 +1,6 @@
 import { podStrategy } from '../strategies/index.js';
 import { admitPodSecurity } from '../../admission/pod-security/index.js';
+import { admitServiceAccount } from '../../serviceaccount/admission.js';
 import { podBindingStrategy } from '../strategies/pod/binding.js';
 import { TABLES } from '../tables/index.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -26,12 +27,15 @@ export const pods: ResourceDef = {
   strategy: podStrategy,
   table: TABLES['pods'],
   gracefulDeletion: podGracePeriod,
-  admit: admitPodSecurity,
+  // Mutating admission (ServiceAccount) before validating admission (PodSecurity), as the apiserver orders them.
+  admit: async (obj, old, ctx) => { await admitServiceAccount(obj, old, ctx); await admitPodSecurity(obj, old, ctx); },
   // pods/binding sets spec.nodeName (src/api/binding.ts, the scheduler); the pod strategy itself forbids that.
   subresourceStrategies: { binding: podBindingStrategy },
   // log, exec and attach are served by src/api/streams (exec/attach as WebSocket upgrades); kinds as discovery names them.
   extraSubresources: [
     { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    // pods/eviction (src/api/eviction.ts) takes a policy/v1 Eviction; kubectl drain finds it by this group/version.
+    { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
     { name: 'log', kind: 'Pod', verbs: ['get'] },
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },

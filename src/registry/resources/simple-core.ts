@@ -3,6 +3,7 @@ import {
   configMapStrategy, endpointsStrategy, nodeStrategy, persistentVolumeClaimStrategy, secretStrategy, serviceAccountStrategy,
 } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
+import { admitPersistentVolumeClaim } from '../../admission/persistent-volume-claims.js';
 import { stringAt } from '../field-path.js';
 import type { KObject, ResourceDef } from '../types.js';
 
@@ -21,6 +22,8 @@ export const secrets: ResourceDef = {
 export const serviceaccounts: ResourceDef = {
   group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount',
   namespaced: true, shortNames: ['sa'], strategy: serviceAccountStrategy, table: TABLES['serviceaccounts'],
+  // serviceaccounts/token (TokenRequest) is served by src/serviceaccount/token-request.ts.
+  extraSubresources: [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }],
 };
 
 export const endpoints: ResourceDef = {
@@ -37,4 +40,5 @@ export const nodes: ResourceDef = {
 export const persistentvolumeclaims: ResourceDef = {
   group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim',
   namespaced: true, shortNames: ['pvc'], statusSubresource: true, strategy: persistentVolumeClaimStrategy, table: TABLES['persistentvolumeclaims'],
+  admit: admitPersistentVolumeClaim,
 };

@@ -1,0 +1,76 @@
+// Pod start benchmark: dockube create → Ready against the same containers started with the Docker CLI, same run.
+// Usage: npm run build && node dist/bench/pods-run.js   (BENCH_CPU_PROF=<dir>: CPU profile of the dockube process)
+// Needs a Docker engine and the test images (scripts/build-test-images.sh).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cpus } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import https from 'node:https';
+import { startDockube } from './dockube-server.js';
+import { keepAliveAgent } from './https-client.js';
+import { PodWatch, baselineRemove, dockubeRemove, dockubeStart, ensureNamespace, podStartRow, type PodRow } from './pods.js';
+
+const ROUNDS = { one: 10, many: 3, two: 10 };
+const MANY = 20;
+const NAMESPACE = 'bench-pods';
+const OVERALL_TIMEOUT_MS = 15 * 60_000;
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'pods-latest.json');
+
+function table(rows: PodRow[]): string {
+  const head = ['operation', 'n', 'dockube p50', 'p99', 'docker p50', 'p99', 'ratio (p50)'];
+  const lines = rows.map((r) => [r.op, String(r.dockube.n), r.dockube.p50.toFixed(0), r.dockube.p99.toFixed(0),
+    r.baseline.p50.toFixed(0), r.baseline.p99.toFixed(0), `${r.ratio.toFixed(2)}x`]);
+  const widths = head.map((_, c) => Math.max(head[c]!.length, ...lines.map((l) => l[c]!.length)));
+  const fmt = (l: string[]) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const prof = process.env.BENCH_CPU_PROF;
+  const dk = await startDockube(prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve(prof)}`] : []);
+  const agent = keepAliveAgent(dk.tls);
+  // Parallel creates need parallel connections (kubectl apply of many objects has one; a controller has a pool).
+  const pool = new https.Agent({ ...dk.tls, keepAlive: true, maxSockets: MANY });
+  const watch = new PodWatch(new https.Agent({ ...dk.tls, keepAlive: false }), dk, NAMESPACE);
+  let cleaning: Promise<void> | undefined;
+  // Pods outlive a server stop by design: delete what the kubelet started, then sweep by the data-dir label.
+  const cleanup = () => (cleaning ??= (async () => {
+    watch.close();
+    await baselineRemove().catch(() => undefined);
+    await dk.stop();
+    const run = promisify(execFile);
+    const ids = (await run('docker', ['ps', '-aq', '--filter', `label=dockube.io/data-dir=${dk.dataDir}`]).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
+    if (ids.length) await run('docker', ['rm', '-f', '-v', ...ids]).catch(() => undefined);
+  })());
+  const abort = (why: string) => { process.stderr.write(`bench: ${why}\n`); void cleanup().finally(() => process.exit(1)); };
+  const watchdog = setTimeout(() => abort(`gave up after ${OVERALL_TIMEOUT_MS / 1000} s`), OVERALL_TIMEOUT_MS);
+  process.once('SIGINT', () => abort('interrupted'));
+  const progress = (s: string) => process.stderr.write(`  ${s}\n`);
+  try {
+    process.stderr.write(`dockube at ${dk.origin} (pid ${dk.pid}, data dir ${dk.dataDir})\n`);
+    await ensureNamespace(dk, agent, NAMESPACE);
+    await watch.open();
+    // Warm-up (not counted): the first pod creates the pod network and loads the kubelet's code paths.
+    for (let i = 0; i < 2; i++) {
+      const d = await dockubeStart(dk, pool, watch, [`warm-${i}`], 'one');
+      progress(`warm-up pod ${i + 1}: ${d.toFixed(0)} ms`);
+      await dockubeRemove(dk, pool, watch, [`warm-${i}`]);
+    }
+    const rows: PodRow[] = [];
+    rows.push(await podStartRow('1 pod, 1 container', dk, pool, watch, ROUNDS.one, 1, 'one', progress));
+    rows.push(await podStartRow(`${MANY} pods at once (all Ready)`, dk, pool, watch, ROUNDS.many, MANY, 'one', progress));
+    rows.push(await podStartRow('1 pod, 2 containers', dk, pool, watch, ROUNDS.two, 1, 'two', progress));
+    const result = { timestamp: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, rounds: ROUNDS, rows };
+    await mkdir(dirname(RESULTS), { recursive: true });
+    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(`\n${table(rows)}\n\nms; dockube = POST → Ready on a pod watch; docker = docker run (pause on ${'dockube-pods'} + app ` +
+      `containers in its netns) until docker inspect says running; ratio = dockube p50 / docker p50. Results: ${RESULTS}\n`);
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+}
+
+main().then(() => process.exit(0), (e) => { process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`); process.exit(1); });

@@ -1,0 +1,73 @@
+// The string forms metrics-server serves: CPU as a decimal Quantity scaled in nanocores, memory as a binary Quantity
+// of bytes, both in Kubernetes' canonical form (the largest suffix that keeps the value exact), and the window as Go's
+// time.Duration string (metav1.Duration).
+
+const DECIMAL_UP = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+const DECIMAL_DOWN: [bigint, string][] = [[1_000_000_000n, ''], [1_000_000n, 'm'], [1_000n, 'u'], [1n, 'n']];
+const BINARY = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+
+/** CPU usage in nanocores as a canonical Quantity: 200000000 → "200m", 12345678 → "12345678n", 2e9 → "2". */
+export function formatCpu(nanocores: number | bigint): string {
+  let n = BigInt(typeof nanocores === 'bigint' ? nanocores : Math.max(0, Math.round(nanocores)));
+  if (n === 0n) return '0';
+  for (const [unit, suffix] of DECIMAL_DOWN) {
+    if (n % unit !== 0n) continue;
+    n /= unit;
+    if (suffix) return `${n}${suffix}`;
+    // Whole cores: larger exact multiples of 1000 take k, M, ...
+    let i = 0;
+    while (n % 1000n === 0n && i < DECIMAL_UP.length - 1) { n /= 1000n; i++; }
+    return `${n}${DECIMAL_UP[i]}`;
+  }
+  return `${n}n`;
+}
+
+/** Bytes as a canonical binary Quantity: 2048 → "2Ki", 1500 → "1500" (not a multiple of 1024: plain bytes). */
+export function formatMemory(bytes: number): string {
+  let n = BigInt(Math.max(0, Math.round(bytes)));
+  if (n < 1024n) return String(n);
+  let i = 0;
+  while (n % 1024n === 0n && i < BINARY.length - 1) { n /= 1024n; i++; }
+  return `${n}${BINARY[i]}`;
+}
+
+const SUFFIX_SCALE: Record<string, number> = {
+  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** The numeric value of a Quantity string in base units (cores, bytes); NaN when it is not one. */
+export function quantityValue(q: string): number {
+  const m = /^([+-]?\d+(?:\.\d+)?)(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(q.trim());
+  if (!m) return NaN;
+  return Number(m[1]) * SUFFIX_SCALE[m[2] ?? ''];
+}
+
+/** Go's time.Duration.String(): "1.004013118s", "10s", "1m30s", "250ms", "0s". */
+export function formatDuration(ns: number): string {
+  let v = Math.round(ns);
+  if (v === 0) return '0s';
+  const sign = v < 0 ? '-' : '';
+  v = Math.abs(v);
+  if (v < 1e9) {
+    // Sub-second durations use the largest unit that keeps an integer part.
+    const [unit, div] = v < 1e3 ? ['ns', 1] : v < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
+    return `${sign}${trimFraction(v, div)}${unit}`;
+  }
+  const h = Math.floor(v / 3.6e12);
+  const m = Math.floor((v % 3.6e12) / 6e10);
+  const s = v % 6e10;
+  let out = trimFraction(s, 1e9) + 's';
+  if (h || m) out = `${m}m${out}`;
+  if (h) out = `${h}h${out}`;
+  return sign + out;
+}
+
+/** value/div with the fraction's trailing zeros removed (exact: digits come from integer arithmetic). */
+function trimFraction(value: number, div: number): string {
+  const whole = Math.floor(value / div);
+  const frac = value - whole * div;
+  if (!frac) return String(whole);
+  const digits = String(div).length - 1;
+  return `${whole}.${String(frac).padStart(digits, '0').replace(/0+$/, '')}`;
+}

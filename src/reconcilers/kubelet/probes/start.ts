@@ -1,0 +1,17 @@
+// The probe manager as the kubelet runs it: handlers against the Docker engine, events through the kubelet's
+// recorder (about the container: fieldPath spec.containers{name}), result changes syncing the pod.
+import type Docker from 'dockerode';
+import type { KObject } from '../../../registry/types.js';
+import type { EventRecorder } from '../../event-recorder.js';
+import { ProbeManager } from './manager.js';
+import { dockerProbeRunner } from './prober.js';
+
+export function startProbeManager(docker: Docker, recorder: EventRecorder, nodeName: string, enqueue: (key: string) => void): ProbeManager {
+  return new ProbeManager({
+    run: dockerProbeRunner(docker),
+    event: (pod, container, reason, message) => recorder.record(pod as unknown as KObject, 'Warning', reason, message, {
+      component: 'kubelet', host: nodeName, fieldPath: `spec.containers{${container.name}}`,
+    }),
+    enqueue,
+  });
+}

@@ -1,0 +1,214 @@
+// The PersistentVolumeClaim controller for dockube's Docker-volume StorageClasses: the work of kube-controller-manager's
+// persistentvolume and pvc-protection controllers plus a dynamic provisioner, without PersistentVolume objects.
+// - A pending claim of a class whose provisioner is dockube.io/docker-volume gets a Docker volume `pvc-<uid>`
+//   (labelled with the claim and this server), then is bound: spec.volumeName, the bind annotations, and
+//   status phase Bound with the capacity and access modes it asked for.
+// - A deleted claim keeps its kubernetes.io/pvc-protection finalizer while a running pod mounts it; once gone, its
+//   Docker volume is removed when the class's reclaimPolicy is Delete (Retain keeps it).
+import type Docker from 'dockerode';
+import { StatusError } from '../api/errors.js';
+import { PVC_PROTECTION_FINALIZER } from '../admission/persistent-volume-claims.js';
+import type { KObject } from '../registry/types.js';
+import type { DockerEndpoint } from '../runtime/docker.js';
+import { connectDocker, engineMessage, engineStatus } from '../runtime/engine.js';
+import { DOCKER_VOLUME_PROVISIONER } from '../server/bootstrap.js';
+import { LABEL_MANAGED } from '../translate/labels.js';
+import { LABEL_PVC } from '../translate/volume-plan.js';
+import { Controller } from './controller.js';
+import { systemContext, type ReconcilerContext } from './context.js';
+import { EventRecorder } from './event-recorder.js';
+import { instanceFor } from './kubelet/kubelet.js';
+import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './kubelet/observed.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const LABEL_PVC_UID = 'dockube.io/pvc-uid';
+export const LABEL_RECLAIM_POLICY = 'dockube.io/reclaim-policy';
+export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
+export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
+export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
+const ANN_BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';
+const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+
+/** The volume (and Docker volume) name of a provisioned claim, as external provisioners name PVs. */
+export const provisionedVolumeName = (uid: string) => `pvc-${uid}`;
+
+export interface PvcBinderOptions {
+  docker: DockerEndpoint;
+  /** the server's data dir, labelled on the volumes so abandoned ones can be found (as the kubelet does) */
+  dataDir: string;
+  /** defaults to the kubelet's instance for the data dir */
+  instance?: string;
+  /** how often a claim that cannot be provisioned yet is looked at again */
+  retryMs?: number;
+}
+
+const sys = systemContext('persistentvolume-binder-controller');
+const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
+const claimsOf = (pod: KObject): string[] =>
+  ((pod.spec as J | undefined)?.volumes ?? []).map((v: J) => v.persistentVolumeClaim?.claimName).filter((n: unknown): n is string => typeof n === 'string' && n !== '');
+const classOf = (pvc: KObject): string => {
+  const beta = pvc.metadata.annotations?.[ANN_BETA_CLASS];
+  return beta !== undefined ? beta : String((pvc.spec as J | undefined)?.storageClassName ?? '');
+};
+/** A pod that has not finished still uses its claims (pvc-protection's view; terminating pods included). */
+const podIsActive = (pod: KObject) => !['Succeeded', 'Failed'].includes(String((pod.status as J | undefined)?.phase ?? ''));
+
+export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOptions): Promise<Controller> {
+  const log = ctx.log.child({ component: 'pvc-binder' });
+  const pvcDef = ctx.def('', 'persistentvolumeclaims');
+  const podsDef = ctx.def('', 'pods');
+  const scDef = ctx.def('storage.k8s.io', 'storageclasses');
+  const instance = opts.instance ?? instanceFor(opts.dataDir);
+  const retryMs = opts.retryMs ?? 15_000;
+  const recorder = new EventRecorder(ctx.service, log);
+  let dockerP: Promise<Docker> | undefined;
+  const engine = () => (dockerP ??= connectDocker(opts.docker));
+
+  const get = async (def: typeof pvcDef, ns: string | undefined, name: string) => {
+    try { return await ctx.service.get(def, ns, name); } catch (e) { if (isNotFound(e)) return undefined; throw e; }
+  };
+  const event = (pvc: KObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'persistentvolume-controller') =>
+    recorder.record(pvc, type, reason, message, { component });
+  const podsUsing = async (ns: string, claim: string) =>
+    (await ctx.service.list(podsDef, ns)).items.filter((p) => claimsOf(p).includes(claim));
+
+  /** Removes the Docker volumes of claim ns/name (reclaim Delete) except the one of the live claim `keepUid`. */
+  const reclaim = async (ns: string, name: string, keepUid: string | undefined): Promise<boolean> => {
+    const docker = await engine();
+    const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_PVC}=${ns}/${name}`, instanceFilter(instance), `${LABEL_RECLAIM_POLICY}=Delete`] } });
+    let pending = false;
+    for (const v of Volumes ?? []) {
+      if (keepUid && v.Labels?.[LABEL_PVC_UID] === keepUid) continue;
+      try {
+        await docker.getVolume(v.Name).remove();
+        log.info({ claim: `${ns}/${name}`, volume: v.Name }, 'deleted the volume of a deleted claim');
+      } catch (e) {
+        if (engineStatus(e) === 404) continue;
+        // Still mounted by a container that has not been removed yet: try again later.
+        log.info({ volume: v.Name, err: engineMessage(e) }, 'volume of a deleted claim not removed yet');
+        pending = true;
+      }
+    }
+    return pending;
+  };
+
+  const ensureVolume = async (pvc: KObject, sc: KObject, name: string) => {
+    const docker = await engine();
+    try { await docker.getVolume(name).inspect(); return; } catch (e) { if (engineStatus(e) !== 404) throw e; }
+    const params = { ...((sc.parameters as Record<string, string> | undefined) ?? {}) };
+    // The class's parameters are the local driver's options (type=tmpfs, o=size=...); `driver` picks another driver.
+    const driver = params.driver ?? 'local';
+    delete params.driver;
+    await docker.createVolume({
+      Name: name, Driver: driver, DriverOpts: params,
+      Labels: {
+        [LABEL_MANAGED]: 'true', [LABEL_PVC]: `${pvc.metadata.namespace}/${pvc.metadata.name}`, [LABEL_PVC_UID]: pvc.metadata.uid ?? '',
+        [LABEL_RECLAIM_POLICY]: String(sc.reclaimPolicy ?? 'Delete'), [LABEL_INSTANCE]: instance, [LABEL_DATA_DIR]: opts.dataDir,
+      },
+    });
+  };
+
+  /** The protection finalizer goes once no unfinished pod mounts the claim. */
+  const release = async (pvc: KObject) => {
+    const ns = pvc.metadata.namespace!; const name = pvc.metadata.name!;
+    if (!(pvc.metadata.finalizers ?? []).includes(PVC_PROTECTION_FINALIZER)) return;
+    if ((await podsUsing(ns, name)).some(podIsActive)) return; // the pod watch brings the claim back
+    await ctx.service.update(pvcDef, ns, name, (cur) => {
+      if (cur.metadata.uid !== pvc.metadata.uid) return cur;
+      return { ...cur, metadata: { ...cur.metadata, finalizers: (cur.metadata.finalizers ?? []).filter((f) => f !== PVC_PROTECTION_FINALIZER) } };
+    }, sys);
+  };
+
+  const provision = async (pvc: KObject): Promise<{ requeueAfterMs: number } | void> => {
+    const ns = pvc.metadata.namespace!; const name = pvc.metadata.name!;
+    const className = classOf(pvc);
+    if (!className) {
+      event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+      return;
+    }
+    const sc = await get(scDef, undefined, className);
+    if (!sc) {
+      event(pvc, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
+      return { requeueAfterMs: retryMs };
+    }
+    const provisioner = String(sc.provisioner ?? '');
+    if (pvc.metadata.annotations?.[ANN_STORAGE_PROVISIONER] !== provisioner) {
+      await ctx.service.update(pvcDef, ns, name, (cur) => (cur.metadata.uid !== pvc.metadata.uid ? cur : {
+        ...cur, metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, [ANN_STORAGE_PROVISIONER]: provisioner, [ANN_BETA_STORAGE_PROVISIONER]: provisioner } },
+      }), sys);
+    }
+    if (provisioner !== DOCKER_VOLUME_PROVISIONER) {
+      event(pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
+      return;
+    }
+    if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata.annotations?.[ANN_SELECTED_NODE]) {
+      const scheduled = (await podsUsing(ns, name)).some((p) => podIsActive(p) && (p.spec as J | undefined)?.nodeName);
+      if (!scheduled) {
+        event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+        return;
+      }
+    }
+    const volumeName = provisionedVolumeName(pvc.metadata.uid!);
+    const component = DOCKER_VOLUME_PROVISIONER;
+    event(pvc, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${name}"`, component);
+    try {
+      await ensureVolume(pvc, sc, volumeName);
+    } catch (e) {
+      event(pvc, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${className}": ${engineMessage(e)}`, component);
+      return { requeueAfterMs: retryMs };
+    }
+    event(pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`, component);
+    const bound = await ctx.service.update(pvcDef, ns, name, (cur) => {
+      if (cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName) return cur;
+      return {
+        ...cur,
+        metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, [ANN_BIND_COMPLETED]: 'yes', [ANN_BOUND_BY_CONTROLLER]: 'yes' } },
+        spec: { ...(cur.spec as J), volumeName },
+      };
+    }, sys);
+    if ((bound.spec as J).volumeName !== volumeName) return;
+    await ctx.service.update(pvcDef, ns, name, (cur) => {
+      if (cur.metadata.uid !== pvc.metadata.uid) return cur;
+      const spec = cur.spec as J;
+      const storage = spec.resources?.requests?.storage;
+      return { ...cur, status: { ...(cur.status as J), phase: 'Bound', accessModes: spec.accessModes ?? [], ...(storage ? { capacity: { storage } } : {}) } };
+    }, sys, 'status');
+  };
+
+  const c = new Controller('pvc-binder', async (key) => {
+    const [ns, name] = key.split('/') as [string, string];
+    const pvc = await get(pvcDef, ns, name);
+    if (!pvc) {
+      if (await reclaim(ns, name, undefined)) return { requeueAfterMs: 2000 };
+      return;
+    }
+    if (await reclaim(ns, name, pvc.metadata.uid)) return { requeueAfterMs: 2000 };
+    if (pvc.metadata.deletionTimestamp) { await release(pvc); return; }
+    const spec = pvc.spec as J;
+    const phase = (pvc.status as J | undefined)?.phase;
+    if (spec.volumeName) {
+      // Bound already (or bound but the status write was lost): make sure the status says so.
+      if (phase !== 'Bound' && spec.volumeName === provisionedVolumeName(pvc.metadata.uid!)) {
+        await ctx.service.update(pvcDef, ns, name, (cur) => ({
+          ...cur, status: { ...(cur.status as J), phase: 'Bound', accessModes: (cur.spec as J).accessModes ?? [], capacity: { storage: (cur.spec as J).resources?.requests?.storage } },
+        }), sys, 'status');
+      }
+      return;
+    }
+    return provision(pvc);
+  }, log);
+
+  await c.watch(ctx.service, pvcDef, (o) => [`${o.metadata.namespace}/${o.metadata.name}`]);
+  // Pods: a finished or deleted pod may release a claim; a scheduled pod is the first consumer of a waiting one.
+  await c.watch(ctx.service, podsDef, (o) => claimsOf(o).map((cl) => `${o.metadata.namespace}/${cl}`));
+  // A class that appears lets its pending claims be provisioned.
+  await c.watch(ctx.service, scDef, (sc) => {
+    void ctx.service.list(pvcDef, undefined).then((l) => {
+      for (const p of l.items) if (classOf(p) === sc.metadata.name && !(p.spec as J).volumeName) c.enqueue(`${p.metadata.namespace}/${p.metadata.name}`);
+    }).catch(() => undefined);
+    return [];
+  });
+  return c;
+}

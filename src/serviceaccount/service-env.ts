@@ -1,0 +1,20 @@
+// The `kubernetes` service's environment variables kubelet gives every container (getServiceEnvVarMap for the
+// master service), pointed at where pods really reach the API server while Service networking does not exist.
+import type { ApiEndpoint } from './runtime.js';
+
+/** KUBERNETES_SERVICE_HOST/PORT/PORT_HTTPS and the Docker-links style KUBERNETES_PORT* set, for one https port. */
+export function kubernetesServiceEnv(ep: ApiEndpoint): Record<string, string> {
+  const port = String(ep.port);
+  const url = `tcp://${ep.host}:${port}`;
+  const prefix = `KUBERNETES_PORT_${port}_TCP`;
+  return {
+    KUBERNETES_SERVICE_HOST: ep.host,
+    KUBERNETES_SERVICE_PORT: port,
+    KUBERNETES_SERVICE_PORT_HTTPS: port,
+    KUBERNETES_PORT: url,
+    [prefix]: url,
+    [`${prefix}_PROTO`]: 'tcp',
+    [`${prefix}_PORT`]: port,
+    [`${prefix}_ADDR`]: ep.host,
+  };
+}

@@ -1,0 +1,193 @@
+// Container probes on the real engine: an httpGet readiness probe against busybox httpd flips Ready as the
+// test creates/removes the file it serves; an exec liveness probe restarts the container once its file is gone
+// (restartCount, Killing and Unhealthy events); a startup probe holds `started` back.
+// If no engine can be started this FAILS (it never skips).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import { jest } from '@jest/globals';
+import pino from 'pino';
+import { startHarness, type Harness } from '../api/harness.js';
+import { makeContext, systemContext } from '../../src/reconcilers/context.js';
+import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
+import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
+import { execInContainer } from '../../src/runtime/exec.js';
+import { LABEL_KIND, LABEL_POD_UID } from '../../src/translate/labels.js';
+import type { KObject, ResourceDef } from '../../src/registry/types.js';
+
+jest.setTimeout(90_000);
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const docker = new Docker();
+const rand = randomBytes(3).toString('hex');
+const instance = `test-probes-${rand}`;
+const NODE = 'probes-test-node';
+const NS = 'default';
+const IMAGE = 'dockube/busybox:test';
+const networkName = `dockube-test-probes-${rand}`;
+const ctxW = systemContext('test');
+const log = pino({ level: 'silent' });
+let h: Harness;
+let podsDef: ResourceDef;
+let eventsDef: ResourceDef;
+let dataDir: string;
+let kubelet: Kubelet;
+
+function run(cmd: string, args: string[]) {
+  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }); }
+  catch (e) { throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`); }
+}
+
+async function createNetwork(): Promise<{ subnet: string; gateway: string }> {
+  for (let i = 0; i < 8; i++) {
+    const third = Math.floor(Math.random() * 250) + 1;
+    const subnet = `10.252.${third}.0/24`; const gateway = `10.252.${third}.1`;
+    try {
+      await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { 'dockube.io/test': 'probes' }, IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] } });
+      return { subnet, gateway };
+    } catch (e) { if (!/overlap/i.test(String(e))) throw e; }
+  }
+  throw new Error('no free subnet for the test network');
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
+const cond = (p: J, type: string) => p.status?.conditions?.find((c: J) => c.type === type);
+const podOf = (name: string, containers: J[]): KObject =>
+  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers } } as KObject);
+
+async function appContainer(uid: string): Promise<string> {
+  const list = await docker.listContainers({ filters: { label: [`${LABEL_POD_UID}=${uid}`, `${LABEL_KIND}=app`] } });
+  if (!list[0]) throw new Error('no running app container');
+  return list[0].Id;
+}
+
+async function sh(uid: string, script: string) {
+  const r = await execInContainer(docker, await appContainer(uid), ['sh', '-c', script], 5000);
+  expect(r.exitCode).toBe(0);
+}
+
+async function eventsOf(name: string): Promise<J[]> {
+  const l = await h.service.list(eventsDef, NS, {});
+  return (l.items as J[]).filter((e) => e.involvedObject?.name === name);
+}
+
+let net: { subnet: string; gateway: string };
+
+beforeAll(async () => {
+  try { run('bash', ['scripts/ensure-docker.sh']); }
+  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
+  run('bash', ['scripts/build-test-images.sh']);
+  net = await createNetwork();
+  dataDir = mkdtempSync(join(tmpdir(), 'dockube-probes-'));
+  h = await startHarness();
+  podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
+  eventsDef = h.service.registry.defs.find((d) => d.plural === 'events' && d.group === '')!;
+  kubelet = startKubelet(makeContext(h.service, log), {
+    docker: { socketPath: '/var/run/docker.sock' }, dataDir, nodeName: NODE, hostIP: '127.0.0.1', instance,
+    network: { name: networkName, ...net }, resyncMs: 2000,
+  });
+  await kubelet.started;
+}, 120_000);
+
+afterAll(async () => {
+  await kubelet?.stop();
+  const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
+  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  await docker.getNetwork(networkName).remove().catch(() => undefined);
+  await h?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('probes on the real engine', () => {
+  test('httpGet readiness: Ready follows the file httpd serves', async () => {
+    const created = await h.service.create(podsDef, NS, podOf('ready-web', [{
+      name: 'web', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['httpd', '-f', '-p', '8080', '-h', '/var/www'],
+      ports: [{ name: 'http', containerPort: 8080 }],
+      readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
+    }]), ctxW);
+    const uid = created.metadata.uid!;
+    const running = await waitFor('running, not ready', async () => {
+      const p = await getPod('ready-web');
+      return p.status?.containerStatuses?.[0]?.state?.running && p;
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const notReady = await getPod('ready-web');
+    expect(running.status.containerStatuses[0].ready).toBe(false);
+    expect(notReady.status.containerStatuses[0]).toMatchObject({ ready: false, started: true });
+    expect(cond(notReady, 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [web]' });
+    expect(cond(notReady, 'ContainersReady')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
+
+    await sh(uid, 'mkdir -p /var/www && echo ok > /var/www/healthz');
+    await waitFor('Ready', async () => cond(await getPod('ready-web'), 'Ready')?.status === 'True');
+    expect((await getPod('ready-web')).status.containerStatuses[0].ready).toBe(true);
+
+    await sh(uid, 'rm /var/www/healthz');
+    await waitFor('not Ready again', async () => cond(await getPod('ready-web'), 'Ready')?.status === 'False');
+    const unhealthy = await waitFor('Unhealthy event', async () => (await eventsOf('ready-web')).find((e) => e.reason === 'Unhealthy'));
+    expect(unhealthy).toMatchObject({ type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 404', source: { component: 'kubelet' } });
+    expect(unhealthy.involvedObject.fieldPath).toBe('spec.containers{web}');
+    expect((await getPod('ready-web')).status.containerStatuses[0].restartCount).toBe(0); // readiness never restarts
+  });
+
+  test('exec liveness: a missing file kills and restarts the container', async () => {
+    const created = await h.service.create(podsDef, NS, podOf('live', [{
+      name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'touch /tmp/healthy; exec sleep 3600'],
+      livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 },
+    }]), ctxW);
+    const uid = created.metadata.uid!;
+    await waitFor('live Ready', async () => cond(await getPod('live'), 'Ready')?.status === 'True');
+    const firstId = await appContainer(uid);
+    await new Promise((r) => setTimeout(r, 2500)); // several successful probes: nothing happens
+    expect((await getPod('live')).status.containerStatuses[0].restartCount).toBe(0);
+
+    await sh(uid, 'rm /tmp/healthy');
+    const restarted = await waitFor('restarted', async () => {
+      const p = await getPod('live');
+      const s = p.status?.containerStatuses?.[0];
+      return s?.restartCount >= 1 && s.state?.running && p;
+    });
+    expect(restarted.status.containerStatuses[0].lastState.terminated).toBeDefined();
+    expect(await appContainer(uid)).not.toBe(firstId);
+    const events = await waitFor('Killing event', async () => { const e = await eventsOf('live'); return e.some((x) => x.reason === 'Killing') && e; });
+    expect(events.find((e) => e.reason === 'Killing')).toMatchObject({ type: 'Normal', message: 'Container main failed liveness probe, will be restarted' });
+    const unhealthy = events.find((e) => e.reason === 'Unhealthy');
+    expect(unhealthy?.message).toMatch(/^Liveness probe failed: cat: (can't open )?'?\/tmp\/healthy'?: No such file or directory/);
+    expect(unhealthy?.count).toBeGreaterThanOrEqual(2); // every failed run is an event, folded by the recorder
+    // The new container recreated its file: it stays up.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await getPod('live')).status.containerStatuses[0].restartCount).toBe(restarted.status.containerStatuses[0].restartCount);
+  });
+
+  test('startup probe: started and ready wait for it', async () => {
+    const created = await h.service.create(podsDef, NS, podOf('slow-start', [{
+      name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'],
+      startupProbe: { exec: { command: ['test', '-f', '/tmp/up'] }, periodSeconds: 1, failureThreshold: 60 },
+    }]), ctxW);
+    const uid = created.metadata.uid!;
+    await waitFor('running', async () => (await getPod('slow-start')).status?.containerStatuses?.[0]?.state?.running);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await getPod('slow-start')).status.containerStatuses[0]).toMatchObject({ started: false, ready: false });
+    await sh(uid, 'touch /tmp/up');
+    await waitFor('started and ready', async () => {
+      const s = (await getPod('slow-start')).status.containerStatuses[0];
+      return s.started === true && s.ready === true;
+    });
+  });
+});

@@ -1,0 +1,111 @@
+// Service account tokens end to end on the real engine: the full server (as `dockube server` runs it) admits a pod
+// with the kube-api-access volume, the kubelet projects token/ca.crt/namespace and the KUBERNETES_* variables, the
+// API server answers on the pod network gateway, and the token read out of the container authenticates as the
+// service account. If no engine can be reached this FAILS (it never skips).
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+
+jest.setTimeout(90_000);
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const NS = 'default';
+let dataDir: string;
+let server: RunningServer;
+let ca: string;
+let admin: string;
+
+function request(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: J }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${server.url}${path}`, {
+      method, ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => { try { resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as J }); } catch { resolve({ status: res.statusCode ?? 0, body: { text } }); } });
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+beforeAll(async () => {
+  docker('version'); // no engine: fail here, loudly
+  dataDir = mkdtempSync(join(tmpdir(), 'dockube-sa-'));
+  server = await startServer({
+    dataDir, bindAddress: '127.0.0.1', port: 0, kubeconfigPath: join(dataDir, 'kubeconfig.yaml'),
+    dockerHost: 'unix:///var/run/docker.sock', eventTtlMs: 3_600_000, logLevel: 'silent' as never,
+  });
+  ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
+  admin = (JSON.parse(readFileSync(join(dataDir, 'pki', 'tokens.json'), 'utf8')) as { admin: string }).admin;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  const ids = docker('ps', '-aq', '--filter', `label=dockube.io/data-dir=${dataDir}`).split('\n').filter(Boolean);
+  if (ids.length) docker('rm', '-f', ...ids);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('gives a pod a working service account token, the CA, its namespace and the KUBERNETES_* variables', async () => {
+  expect((await stat(join(dataDir, 'sa.key'))) & 0o777).toBe(0o600);
+  await waitFor('the default service account', async () => (await request('GET', `/api/v1/namespaces/${NS}/serviceaccounts/default`, admin)).status === 200);
+  const node = (await request('GET', '/api/v1/nodes', admin)).body.items[0].metadata.name as string;
+  const created = await request('POST', `/api/v1/namespaces/${NS}/pods`, admin, {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sa-runtime' },
+    spec: { nodeName: node, containers: [{ name: 'main', image: 'dockube/busybox:test', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] },
+  });
+  expect(created.status).toBe(201);
+  expect(created.body.spec.volumes[0].name).toMatch(/^kube-api-access-/);
+
+  const id = await waitFor('the running container', async () => docker('ps', '-q', '--filter', `label=dockube.io/data-dir=${dataDir}`,
+    '--filter', 'label=io.kubernetes.pod.name=sa-runtime', '--filter', 'label=io.kubernetes.container.name=main').trim() || undefined);
+  const inPod = (...cmd: string[]) => docker('exec', id, ...cmd);
+  const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
+  expect(inPod('cat', `${dir}/namespace`)).toBe(NS);
+  expect(inPod('cat', `${dir}/ca.crt`)).toBe(ca);
+  const env = Object.fromEntries(inPod('env').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  expect(env).toMatchObject({
+    KUBERNETES_SERVICE_HOST: '10.244.0.1', KUBERNETES_SERVICE_PORT: String(server.port), KUBERNETES_SERVICE_PORT_HTTPS: String(server.port),
+    KUBERNETES_PORT: `tcp://10.244.0.1:${server.port}`, [`KUBERNETES_PORT_${server.port}_TCP_ADDR`]: '10.244.0.1',
+  });
+  // The server listens on the gateway: a TCP connection from the pod succeeds (busybox wget cannot do TLS with an
+  // ECDSA server key). Asynchronously: this process is the server and must keep serving meanwhile.
+  const nc = async (port: number) => (await promisify(execFile)('docker', ['exec', id, 'sh', '-c', `timeout 5 nc -w 3 10.244.0.1 ${port} </dev/null && echo open; true`])).stdout.trim();
+  expect(await nc(server.port)).toBe('open');
+  expect(await nc(server.port === 1 ? 2 : 1)).toBe('');
+
+  const token = inPod('cat', `${dir}/token`);
+  const review = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', token, { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+  expect(review.status).toBe(201);
+  expect(review.body.status.userInfo).toMatchObject({
+    username: 'system:serviceaccount:default:default',
+    groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
+    extra: { 'authentication.kubernetes.io/pod-name': ['sa-runtime'], 'authentication.kubernetes.io/pod-uid': [created.body.metadata.uid] },
+  });
+  // Service accounts get discovery and self reviews only.
+  expect((await request('GET', `/api/v1/namespaces/${NS}/pods`, token)).status).toBe(403);
+  expect((await request('GET', '/apis', token)).status).toBe(200);
+});
+
+async function stat(path: string): Promise<number> {
+  const { stat: s } = await import('node:fs/promises');
+  return (await s(path)).mode;
+}
