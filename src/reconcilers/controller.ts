@@ -1,5 +1,5 @@
-// A level-triggered controller, after controller-runtime: events only enqueue keys; one worker
-// reconciles a key at a time; failures and "not yet" requeue with back-off.
+// A level-triggered controller, after controller-runtime: events only enqueue keys; up to `workers` keys
+// reconcile at once, but a key never twice at once; failures and "not yet" requeue with back-off.
 import type { ResourceService } from '../registry/service.js';
 import { ObjectFilter } from '../registry/object-filter.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
@@ -16,15 +16,17 @@ export class Controller {
   private timers = new Set<NodeJS.Timeout>();
   private watchers: Watcher[] = [];
   private stopped = false;
-  private running = false;
+  private active = 0;
 
-  constructor(readonly name: string, private reconcile: (key: string) => Promise<ReconcileResult>, private log: Logger) {}
+  /** @param workers concurrent reconciles (MaxConcurrentReconciles); keys stay exclusive */
+  constructor(readonly name: string, private reconcile: (key: string) => Promise<ReconcileResult>, private log: Logger,
+    private workers = 1) {}
 
   enqueue(key: string): void {
     if (this.stopped) return;
     if (this.processing.has(key)) { this.dirty.add(key); return; }
     this.queue.add(key);
-    void this.drain();
+    this.drain();
   }
 
   enqueueAfter(key: string, ms: number): void {
@@ -42,31 +44,33 @@ export class Controller {
     await start();
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      while (this.queue.size && !this.stopped) {
-        const key = this.queue.values().next().value as string;
-        this.queue.delete(key);
-        this.processing.add(key);
-        try {
-          const r = await this.reconcile(key);
-          this.failures.delete(key);
-          if (r && r.requeueAfterMs) this.enqueueAfter(key, r.requeueAfterMs);
-        } catch (e) {
-          const n = (this.failures.get(key) ?? 0) + 1;
-          this.failures.set(key, n);
-          const delay = Math.min(5 * 2 ** n, 60_000);
-          this.log.warn({ controller: this.name, key, err: (e as Error).message, retryMs: delay }, 'reconcile failed');
-          this.enqueueAfter(key, delay);
-        } finally {
-          this.processing.delete(key);
-          if (this.dirty.delete(key)) this.queue.add(key);
-        }
+  private drain(): void {
+    while (this.active < this.workers && this.queue.size && !this.stopped) {
+      this.active++;
+      void this.work().finally(() => { this.active--; this.drain(); });
+    }
+  }
+
+  /** One worker: takes queued keys until none is left. */
+  private async work(): Promise<void> {
+    while (this.queue.size && !this.stopped) {
+      const key = this.queue.values().next().value as string;
+      this.queue.delete(key);
+      this.processing.add(key);
+      try {
+        const r = await this.reconcile(key);
+        this.failures.delete(key);
+        if (r && r.requeueAfterMs) this.enqueueAfter(key, r.requeueAfterMs);
+      } catch (e) {
+        const n = (this.failures.get(key) ?? 0) + 1;
+        this.failures.set(key, n);
+        const delay = Math.min(5 * 2 ** n, 60_000);
+        this.log.warn({ controller: this.name, key, err: (e as Error).message, retryMs: delay }, 'reconcile failed');
+        this.enqueueAfter(key, delay);
+      } finally {
+        this.processing.delete(key);
+        if (this.dirty.delete(key)) this.queue.add(key);
       }
-    } finally {
-      this.running = false;
     }
   }
 

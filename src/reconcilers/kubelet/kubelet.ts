@@ -44,6 +44,9 @@ export const instanceFor = (dataDir: string) => createHash('sha256').update(data
 const podKeyOf = (attrs: Record<string, string> | undefined) =>
   attrs?.[LABEL_POD_NAMESPACE] && attrs[LABEL_POD_NAME] ? `${attrs[LABEL_POD_NAMESPACE]}/${attrs[LABEL_POD_NAME]}` : undefined;
 
+/** Concurrent pod syncs: the engine starts containers in parallel, so 20 pods should not start one by one. */
+const POD_SYNC_WORKERS = 8;
+
 export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kubelet {
   const log = ctx.log.child({ component: 'kubelet' });
   const instance = opts.instance ?? instanceFor(opts.dataDir);
@@ -109,7 +112,8 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     await ensurePodNetwork(docker, network);
     if (stopped) return;
     const recorder = new EventRecorder(ctx.service, log);
-    const c = new Controller('kubelet', (key) => worker!.reconcile(key), log);
+    // Pods sync in parallel (each waits on the engine, not the CPU); one pod is still synced by one worker at a time.
+    const c = new Controller('kubelet', (key) => worker!.reconcile(key), log, POD_SYNC_WORKERS);
     controller = c;
     probes = startProbeManager(docker, recorder, opts.nodeName, (key) => c.enqueue(key));
     worker = new PodWorker({
