@@ -9,6 +9,8 @@ cd "$root"
 
 # Images for pods are built locally (no registry is reachable): busybox-static and our pause container.
 "$root/scripts/build-test-images.sh" || exit 1
+# Loopback registries (open :5000, basic auth :5001) holding copies of dockube/busybox:test, for real pulls.
+"$root/scripts/ensure-test-registry.sh" || exit 1
 
 status=0
 echo "== unit and API tests (jest)"

@@ -3,11 +3,23 @@ import type Docker from 'dockerode';
 import type { DockerImageInspect } from '../translate/status.js';
 import { engineMessage, engineStatus } from './engine.js';
 
-/** The local image, or undefined when the engine does not have it. */
-export async function localImage(docker: Docker, ref: string): Promise<DockerImageInspect | undefined> {
+/** What the kubelet needs of a local image; Size for the Pulled event. */
+export type LocalImage = DockerImageInspect & { Size?: number };
+
+/** The repository part of a reference (no tag, no digest). */
+const repoOf = (ref: string) => ref.split('@')[0]!.replace(/:[^/]*$/, '');
+
+/**
+ * The local image, or undefined when the engine does not have it. An image pushed to several registries
+ * has several repo digests: those of `preferRef`'s repository come first, so imageID names the one pulled.
+ */
+export async function localImage(docker: Docker, ref: string, preferRef: string = ref): Promise<LocalImage | undefined> {
   try {
     const info = await docker.getImage(ref).inspect();
-    return { Id: info.Id, RepoDigests: info.RepoDigests };
+    const repo = repoOf(preferRef);
+    const digests = info.RepoDigests ? [...info.RepoDigests] : undefined;
+    digests?.sort((a, b) => Number(repoOf(b) === repo) - Number(repoOf(a) === repo));
+    return { Id: info.Id, RepoDigests: digests, Size: info.Size };
   } catch (e) {
     if (engineStatus(e) === 404) return undefined;
     throw e;
@@ -23,12 +35,16 @@ export function splitReference(ref: string): { fromImage: string; tag?: string }
   return { fromImage: ref, tag: 'latest' };
 }
 
+/** Registry credentials for one pull (the engine's X-Registry-Auth: username/password/serveraddress...). */
+export type PullAuth = Record<string, string | undefined>;
+
 /** Pulls through the engine; rejects with the daemon's message (also for errors reported inside the progress stream). */
-export async function pullImage(docker: Docker, ref: string, timeoutMs = 5 * 60_000): Promise<void> {
+export async function pullImage(docker: Docker, ref: string, timeoutMs = 5 * 60_000, auth?: PullAuth): Promise<void> {
   const { fromImage, tag } = splitReference(ref);
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.createImage({ fromImage, ...(tag ? { tag } : {}) });
+    const opts = { fromImage, ...(tag ? { tag } : {}) };
+    stream = await (auth ? docker.createImage(auth, opts) : docker.createImage(opts));
   } catch (e) {
     throw new Error(`Error response from daemon: ${engineMessage(e)}`);
   }

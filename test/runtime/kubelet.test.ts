@@ -243,7 +243,8 @@ describe('kubelet on the real engine', () => {
     });
     // ErrImagePull may last less than one poll; the 'Error: ErrImagePull' event below proves it was reported.
     expect(p.status.phase).toBe('Pending');
-    expect(p.status.containerStatuses[0].state.waiting.message).toBe('Back-off pulling image "127.0.0.1:1/nope:1"');
+    // Since 1.32 kubelet appends the last pull error to the back-off message.
+    expect(p.status.containerStatuses[0].state.waiting.message).toMatch(/^Back-off pulling image "127\.0\.0\.1:1\/nope:1": ErrImagePull: .+/);
     const evDef = h.service.registry.defs.find((d) => d.plural === 'events' && d.group === '')!;
     const reasons = await waitFor('Failed events', async () => {
       const items = ((await h.service.list(evDef, NS)).items as J[]).filter((e) => e.involvedObject?.name === 'nopull');

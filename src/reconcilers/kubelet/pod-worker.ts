@@ -1,7 +1,7 @@
 // One pod's sync, level-triggered (kubelet's SyncPod over Docker): volumes, the infra container, init
 // containers in order to completion, then the app containers; restarts by restartPolicy with CrashLoopBackOff;
 // the status written back when it changed. Termination (deletionTimestamp) and orphan cleanup live here too.
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
@@ -19,11 +19,13 @@ import {
   type Container, type DockerImageInspect, type Pod,
 } from '../../translate/index.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
+import { terminatedReason } from '../../translate/status.js';
 import { systemContext } from '../context.js';
 import type { EventRecorder } from '../event-recorder.js';
 import { Backoff, goDuration } from './backoff.js';
 import { runHandler } from './hooks.js';
 import { ImagePuller } from './image-puller.js';
+import { fetchPullSecrets } from './pull-credentials.js';
 import {
   LABEL_DATA_DIR, LABEL_INSTANCE, attemptsOf, endedAt, hasEnded, isRunning, listPodContainers, networkOf, type Observed,
 } from './observed.js';
@@ -32,6 +34,7 @@ import type { ProbeManager } from './probes/manager.js';
 import { probeSpecOf } from './probes/types.js';
 import type { ContainerSnapshot } from './probes/worker.js';
 import { fetchSources, podDir, VolumeManager, type PodSources, type PreparedVolumes } from './volumes.js';
+import { terminationMessage } from './termination-message.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -285,7 +288,9 @@ export class PodWorker {
     const { pod } = ctx;
     const fieldPath = fieldPathOf(kind, c.name);
     const events = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(pod, type, reason, message, fieldPath);
-    const img = await this.images.ensure(`${pod.metadata.uid}/${c.name}`, ctx.key, c, events);
+    const pullSecrets = () => fetchPullSecrets(this.o.service, this.o.defs.secrets, pod,
+      (m) => this.event(pod, 'Warning', 'FailedToRetrieveImagePullSecret', m));
+    const img = await this.images.ensure(`${pod.metadata.uid}/${c.name}`, ctx.key, c, events, pullSecrets);
     if (!img.image) {
       if (img.waiting) ctx.st.waiting.set(c.name, img.waiting);
       requeue(ctx.st, img.requeueMs);
@@ -374,22 +379,24 @@ export class PodWorker {
 
   private async termMessage(o: Observed | undefined): Promise<string | undefined> {
     if (!o || !hasEnded(o)) return undefined;
-    const path = o.key.terminationMessagePath ?? '/dev/termination-log';
-    const m = o.inspect.Mounts?.find((x) => x.Destination === path);
-    if (!m?.Source) return undefined;
-    try {
-      const text = (await readFile(m.Source)).subarray(0, 4096).toString('utf8');
-      return text || undefined;
-    } catch { return undefined; }
+    const s = o.inspect.State;
+    return terminationMessage(this.o.docker, {
+      id: o.id, terminationMessagePath: o.key.terminationMessagePath, terminationMessagePolicy: o.key.terminationMessagePolicy,
+      exitCode: s.ExitCode ?? 0, cannotRun: s.Status === 'created' || terminatedReason(s) === 'ContainerCannotRun',
+      mounts: o.inspect.Mounts ?? [], tty: (o.inspect.Config as { Tty?: boolean } | undefined)?.Tty === true,
+    });
   }
 
   private async imageOf(o: Observed | undefined): Promise<DockerImageInspect | undefined> {
     const id = o?.inspect.Image;
     if (!id) return undefined;
-    const hit = this.imageCache.get(id);
+    // One image may sit in several registries: imageID names the digest of the repository the container used.
+    const ref = (o.inspect.Config as { Image?: string } | undefined)?.Image ?? id;
+    const cacheKey = `${id} ${ref}`;
+    const hit = this.imageCache.get(cacheKey);
     if (hit) return hit;
-    const img = await localImage(this.o.docker, id);
-    if (img) this.imageCache.set(id, img);
+    const img = await localImage(this.o.docker, id, ref);
+    if (img) this.imageCache.set(cacheKey, img);
     return img;
   }
 
