@@ -25,8 +25,8 @@ async function refusal(p: Promise<void>): Promise<StatusError> {
 }
 
 describe('policyFromLabels', () => {
-  test('dockube defaults to baseline for enforce, audit and warn', () => {
-    expect(policyFromLabels(undefined).policy).toEqual({ enforce: { level: 'baseline' }, audit: { level: 'baseline' }, warn: { level: 'baseline' } });
+  test('dockube enforces baseline by default; warn and audit keep upstream\'s privileged default', () => {
+    expect(policyFromLabels(undefined).policy).toEqual({ enforce: { level: 'baseline' }, audit: { level: 'privileged' }, warn: { level: 'privileged' } });
   });
   test('labels set level and version; bad values fall back (enforce closed, warn open) and are reported', () => {
     const { policy, errors } = policyFromLabels({
@@ -57,9 +57,14 @@ describe('admitPodSecurity', () => {
     await expect(admitPodSecurity(privileged('kube-system'), undefined, system)).resolves.toBeUndefined();
   });
 
-  test('enforce=privileged alone still warns at the default warn level', async () => {
-    const ctx = context([ns('free', { 'pod-security.kubernetes.io/enforce': 'privileged' })]);
+  test('enforce=privileged opts out quietly; an explicit warn level still warns', async () => {
+    const ctx = context([
+      ns('free', { 'pod-security.kubernetes.io/enforce': 'privileged' }),
+      ns('watched', { 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'baseline' }),
+    ]);
     await admitPodSecurity(privileged('free'), undefined, ctx);
+    expect(ctx.warnings).toEqual([]);
+    await admitPodSecurity(privileged('watched'), undefined, ctx);
     expect(ctx.warnings).toEqual(['would violate PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)']);
   });
 
@@ -101,8 +106,8 @@ describe('warnPodTemplateSecurity', () => {
     expect(ctx.warnings).toEqual(['would violate PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)']);
   });
 
-  test('no warning for a compliant template, a privileged warn level, or a subresource write', async () => {
-    const ctx = context([ns('default'), ns('free', { 'pod-security.kubernetes.io/warn': 'privileged' })]);
+  test('no warning for a compliant template, a privileged namespace, or a subresource write', async () => {
+    const ctx = context([ns('default'), ns('free', { 'pod-security.kubernetes.io/enforce': 'privileged' })]);
     await warnPodTemplateSecurity(deployment('default', {}), undefined, ctx);
     await warnPodTemplateSecurity(deployment('free', { privileged: true }), undefined, ctx);
     const scale = context([ns('default')], [], 'scale');

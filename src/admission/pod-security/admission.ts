@@ -51,9 +51,17 @@ export async function warnPodTemplateSecurity(workload: KObject, _old: KObject |
   const template = obj(obj(workload.spec).template);
   if (!('metadata' in template) && !('spec' in template)) return;
   const policy = await policyFor(workload.metadata.namespace, ctx);
-  if (!policy || policy.warn.level === 'privileged') return;
-  const result = evaluate(policy.warn, { metadata: obj(template.metadata), spec: obj(template.spec) });
-  if (!result.allowed) ctx.warnings?.push(warning(policy.warn, result));
+  if (!policy) return;
+  // Pod controllers are never refused: what enforce would refuse, and what warn would flag, come back as warnings.
+  const pod = { metadata: obj(template.metadata), spec: obj(template.spec) };
+  const seen = new Set<string>();
+  for (const level of [policy.enforce, policy.warn]) {
+    if (level.level === 'privileged') continue;
+    const result = evaluate(level, pod);
+    if (result.allowed) continue;
+    const text = warning(level, result);
+    if (!seen.has(text)) { seen.add(text); ctx.warnings?.push(text); }
+  }
 }
 
 /**

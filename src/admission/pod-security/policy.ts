@@ -16,7 +16,9 @@ export interface LabelError { label: string; value: string; message: string }
  * labels enforces (and warns at) baseline. Namespaces opt out with `pod-security.kubernetes.io/enforce=privileged`.
  */
 export const DEFAULT_POLICY: Policy = {
-  enforce: { level: 'baseline' }, audit: { level: 'baseline' }, warn: { level: 'baseline' },
+  // dockube enforces baseline by default (the Docker socket is root on the host); warn and audit keep
+  // upstream's defaults, so a namespace that opts out with enforce=privileged is not warned either.
+  enforce: { level: 'baseline' }, audit: { level: 'privileged' }, warn: { level: 'privileged' },
 };
 
 /** Namespaces PodSecurity never evaluates (as the admission configuration's exemptions.namespaces). */
