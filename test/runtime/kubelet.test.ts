@@ -206,6 +206,33 @@ describe('kubelet on the real engine', () => {
     expect(await containersOf(webUid)).toHaveLength(0);
   });
 
+  test('postStart runs after the container starts; preStop runs before it is stopped', async () => {
+    await h.service.create(podsDef, NS, pod('hooks', {
+      terminationGracePeriodSeconds: 5,
+      containers: [{
+        name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent',
+        command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.2; done'],
+        lifecycle: {
+          postStart: { exec: { command: ['sh', '-c', 'echo started > /tmp/poststart'] } },
+          // Writing to PID 1's stdout puts the hook's trace into the container log.
+          preStop: { exec: { command: ['sh', '-c', 'echo prestop-ran > /proc/1/fd/1'] } },
+        },
+      }],
+    }), ctxW);
+    const p = await waitFor('hooks Ready', async () => { const x = await getPod('hooks'); return ready(x) && x; });
+    const app = (await containersOf(p.metadata.uid)).find((c) => c.Labels[LABEL_KIND] === 'app')!;
+    const r = await execInContainer(docker, app.Id, ['cat', '/tmp/poststart'], 8000);
+    expect(r.output.trim()).toBe('started');
+    // Follow the log before deleting: the container is removed right after it stops.
+    let logs = '';
+    const follow = await docker.getContainer(app.Id).logs({ follow: true, stdout: true, stderr: true });
+    follow.on('data', (c: Buffer) => { logs += c.toString('latin1'); });
+    await h.service.delete(podsDef, NS, 'hooks', {}, ctxW);
+    await waitFor('preStop trace', async () => logs.includes('prestop-ran'), 10_000);
+    follow.destroy();
+    await waitFor('hooks gone', async () => { try { await getPod('hooks'); return false; } catch (e) { return (e as { code?: number }).code === 404; } });
+  });
+
   test('a crashing container with restartPolicy Always restarts and goes into CrashLoopBackOff', async () => {
     await h.service.create(podsDef, NS, pod('crash', { containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exit 1'] }] }), ctxW);
     const p = await waitFor('CrashLoopBackOff', async () => {
