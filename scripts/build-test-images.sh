@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the two local images dockube needs without any registry or internet:
 #   dockube/busybox:test  — Debian's busybox-static with every applet installed as a symlink
-#   dockube/pause:latest  — the infra container (scripts/pause/pause.c, static)
+#   dockube/pause:latest  — the infra container (scripts/ensure-pause-image.sh)
 # Idempotent: an image that already exists is left alone (FORCE=1 rebuilds both).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -46,13 +46,5 @@ if ! have "$BUSYBOX_IMAGE"; then
   echo "build-test-images: built $BUSYBOX_IMAGE" >&2
 fi
 
-if ! have "$PAUSE_IMAGE"; then
-  mkdir -p "$work/pause"
-  gcc -Os -static -s -o "$work/pause/pause" pause/pause.c
-  tar -C "$work/pause" --numeric-owner --owner=0 --group=0 -cf "$work/pause.tar" pause
-  docker import \
-    --change 'ENTRYPOINT ["/pause"]' \
-    --change 'LABEL io.dockube.test-image=pause' \
-    "$work/pause.tar" "$PAUSE_IMAGE" >/dev/null
-  echo "build-test-images: built $PAUSE_IMAGE" >&2
-fi
+# The pause image is the product's own (bin/dockube builds it too).
+PAUSE_IMAGE="$PAUSE_IMAGE" ./ensure-pause-image.sh

@@ -19,4 +19,5 @@ fi
 
 if [ "${DOCKUBE_SKIP_DOCKER:-}" != "1" ]; then
   "$root/scripts/ensure-docker.sh"
+  "$root/scripts/ensure-pause-image.sh"
 fi
