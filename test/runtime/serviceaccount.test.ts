@@ -89,7 +89,13 @@ it('gives a pod a working service account token, the CA, its namespace and the K
   // The server listens on the gateway: a TCP connection from the pod succeeds (busybox wget cannot do TLS with an
   // ECDSA server key). Asynchronously: this process is the server and must keep serving meanwhile.
   const nc = async (port: number) => (await promisify(execFile)('docker', ['exec', id, 'sh', '-c', `timeout 5 nc -w 3 10.244.0.1 ${port} </dev/null && echo open; true`])).stdout.trim();
-  expect(await nc(server.port)).toBe('open');
+  // The gateway listener binds once the address exists on the host (it polls for it): give it a moment.
+  let reached = '';
+  for (let i = 0; i < 20 && reached !== 'open'; i++) {
+    reached = await nc(server.port);
+    if (reached !== 'open') await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(reached).toBe('open');
   expect(await nc(server.port === 1 ? 2 : 1)).toBe('');
 
   const token = inPod('cat', `${dir}/token`);
