@@ -1,13 +1,11 @@
 // The kubelet against the real engine: pods bound to the node become containers, report status, restart,
 // finish, pull (and fail to pull), are adopted after a kubelet restart, and go away on deletion.
 // If no engine can be started this FAILS (it never skips).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { jest } from '@jest/globals';
 import pino from 'pino';
@@ -18,11 +16,11 @@ import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_KIND, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import { createTestNetwork, run, waitFor as waitForShared } from './support.js';
 
 jest.setTimeout(60_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const docker = new Docker();
 const rand = randomBytes(3).toString('hex');
 const instance = `test-${rand}`;
@@ -36,25 +34,11 @@ let podsDef: ResourceDef;
 let dataDir: string;
 let kubelet: Kubelet;
 
-function run(cmd: string, args: string[]) {
-  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }); }
-  catch (e) { throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`); }
-}
 
-async function createNetwork(): Promise<{ subnet: string; gateway: string }> {
-  for (let i = 0; i < 8; i++) {
-    const third = Math.floor(Math.random() * 250) + 1;
-    const subnet = `10.251.${third}.0/24`; const gateway = `10.251.${third}.1`;
-    try {
-      await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { 'dockube.io/test': 'kubelet' }, IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] } });
-      return { subnet, gateway };
-    } catch (e) { if (!/overlap/i.test(String(e))) throw e; }
-  }
-  throw new Error('no free subnet for the test network');
-}
 
 let net: { subnet: string; gateway: string };
 const log = pino({ level: 'silent' });
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30000) => waitForShared(what, fn, timeoutMs, 100);
 
 function launch(): Kubelet {
   return startKubelet(makeContext(h.service, log), {
@@ -65,15 +49,6 @@ function launch(): Kubelet {
 
 const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function pod(name: string, spec: J): KObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, ...spec } } as KObject;
@@ -97,7 +72,7 @@ beforeAll(async () => {
   try { run('bash', ['scripts/ensure-docker.sh']); }
   catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
   run('bash', ['scripts/build-test-images.sh']);
-  net = await createNetwork();
+  net = await createTestNetwork(docker, networkName, 'kubelet', 251);
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-kubelet-'));
   h = await startHarness();
   podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
@@ -229,7 +204,7 @@ describe('kubelet on the real engine', () => {
     follow.on('data', (c: Buffer) => { logs += c.toString('latin1'); });
     await h.service.delete(podsDef, NS, 'hooks', {}, ctxW);
     await waitFor('preStop trace', async () => logs.includes('prestop-ran'), 10_000);
-    follow.destroy();
+    (follow as unknown as { destroy(): void }).destroy();
     await waitFor('hooks gone', async () => { try { await getPod('hooks'); return false; } catch (e) { return (e as { code?: number }).code === 404; } });
   });
 

@@ -2,12 +2,10 @@
 // test creates/removes the file it serves; an exec liveness probe restarts the container once its file is gone
 // (restartCount, Killing and Unhealthy events); a startup probe holds `started` back.
 // If no engine can be started this FAILS (it never skips).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { jest } from '@jest/globals';
 import pino from 'pino';
@@ -18,11 +16,11 @@ import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_KIND, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import { createTestNetwork, run, waitFor as waitForShared } from './support.js';
 
 jest.setTimeout(90_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const docker = new Docker();
 const rand = randomBytes(3).toString('hex');
 const instance = `test-probes-${rand}`;
@@ -32,38 +30,15 @@ const IMAGE = 'dockube/busybox:test';
 const networkName = `dockube-test-probes-${rand}`;
 const ctxW = systemContext('test');
 const log = pino({ level: 'silent' });
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40000) => waitForShared(what, fn, timeoutMs, 150);
 let h: Harness;
 let podsDef: ResourceDef;
 let eventsDef: ResourceDef;
 let dataDir: string;
 let kubelet: Kubelet;
 
-function run(cmd: string, args: string[]) {
-  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }); }
-  catch (e) { throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`); }
-}
 
-async function createNetwork(): Promise<{ subnet: string; gateway: string }> {
-  for (let i = 0; i < 8; i++) {
-    const third = Math.floor(Math.random() * 250) + 1;
-    const subnet = `10.252.${third}.0/24`; const gateway = `10.252.${third}.1`;
-    try {
-      await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { 'dockube.io/test': 'probes' }, IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] } });
-      return { subnet, gateway };
-    } catch (e) { if (!/overlap/i.test(String(e))) throw e; }
-  }
-  throw new Error('no free subnet for the test network');
-}
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
 const cond = (p: J, type: string) => p.status?.conditions?.find((c: J) => c.type === type);
@@ -92,7 +67,7 @@ beforeAll(async () => {
   try { run('bash', ['scripts/ensure-docker.sh']); }
   catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
   run('bash', ['scripts/build-test-images.sh']);
-  net = await createNetwork();
+  net = await createTestNetwork(docker, networkName, 'probes', 252);
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-probes-'));
   h = await startHarness();
   podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;

@@ -2,12 +2,10 @@
 // emptyDir (shared, Memory), configMap/secret (items, modes, live updates), downwardAPI (with updates), projected,
 // hostPath, a claim whose data outlives its pods, a missing configMap (FailedMount until it appears), and the
 // claim's Docker volume going away with the claim. If no engine can be started this FAILS (it never skips).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { jest } from '@jest/globals';
 import pino from 'pino';
@@ -20,11 +18,11 @@ import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_PVC } from '../../src/translate/volume-plan.js';
 import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import { run } from './support.js';
 
 jest.setTimeout(60_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const docker = new Docker();
 const rand = randomBytes(3).toString('hex');
 const instance = `test-vol-${rand}`;
@@ -43,10 +41,6 @@ let binder: Controller;
 const def = (plural: string, group = '') => h.service.registry.defs.find((d) => d.plural === plural && d.group === group)!;
 let pods: ResourceDef; let cms: ResourceDef; let secrets: ResourceDef; let pvcs: ResourceDef; let events: ResourceDef;
 
-function run(cmd: string, args: string[]) {
-  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }); }
-  catch (e) { throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`); }
-}
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
