@@ -4,7 +4,7 @@ import { buildEnv, dockerEnv, type EnvSources, type EnvWarning } from './env.js'
 import { expandCommandAndArgs } from './expansion.js';
 import type { Container, Pod } from './k8s-types.js';
 import { containerLabels, type ContainerLabelOptions } from './labels.js';
-import { containerMounts, type MountOptions } from './mounts.js';
+import { containerMounts, subPathTargets, type MountOptions, type SubPathTarget } from './mounts.js';
 import { containerDockerName } from './names.js';
 import { resourceHostConfig } from './resources.js';
 import { dockerUser, effectiveSecurityContext, securityHostConfig } from './security.js';
@@ -27,12 +27,20 @@ export interface AppContainerParams extends ContainerLabelOptions, MountOptions 
 
 export interface AppContainerSpec { options: Docker.ContainerCreateOptions; env: Map<string, string>; warnings: EnvWarning[] }
 
+const NO_VOLUMES: VolumePlan = { dockerVolumes: [], hostDirs: [], sources: {} };
+
+/** The subPaths the runtime must resolve and pin before appCreateOptions (subPathExpr sees the container's env). */
+export function containerSubPaths(pod: Pod, container: Container, params: AppContainerParams): SubPathTarget[] {
+  if (!(container.volumeMounts ?? []).some((m) => m.subPath || m.subPathExpr)) return [];
+  return subPathTargets(container, params.volumes ?? NO_VOLUMES, buildEnv(pod, container, params.sources).env, params);
+}
+
 export function appCreateOptions(pod: Pod, container: Container, params: AppContainerParams): AppContainerSpec {
   const { env, warnings } = buildEnv(pod, container, params.sources);
   const { command, args } = expandCommandAndArgs(container.command, container.args, env);
   const sc = effectiveSecurityContext(pod, container);
   const user = dockerUser(sc);
-  const mounts = containerMounts(container, params.volumes ?? { dockerVolumes: [], hostDirs: [], sources: {} }, env, params);
+  const mounts = containerMounts(container, params.volumes ?? NO_VOLUMES, env, params);
   const infra = `container:${params.infraId}`;
   const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
   const hostConfig: Docker.HostConfig = {

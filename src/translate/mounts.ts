@@ -1,4 +1,6 @@
-// A container's volumeMounts → Docker Binds/Mounts, given the pod's volume plan.
+// A container's volumeMounts → Docker Binds/Mounts, given the pod's volume plan. A subPath is never joined into a
+// host path here: the runtime resolves it beneath its volume without following links out (subPathTargets says what
+// to resolve) and passes back the host path it pinned (subPathSources), as the kubelet's PrepareSafeSubpath does.
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import { ContainerConfigError } from './errors.js';
@@ -11,6 +13,20 @@ export interface MountOptions {
   volumeMountpoints?: Record<string, string>;
   /** a host file the runtime created to receive the termination message (kubelet's termination-log bind) */
   terminationLogHostPath?: string;
+  /** volumeMount index → the host path the runtime bound the safely resolved subPath to */
+  subPathSources?: Record<number, string>;
+}
+
+/** A subPath the runtime must resolve beneath its volume's host directory before the container can be created. */
+export interface SubPathTarget {
+  /** position in container.volumeMounts */
+  index: number;
+  mountName: string;
+  /** the volume's host directory (a Docker volume's mount point, a hostPath, a pod volume directory) */
+  volumePath: string;
+  subPath: string;
+  /** the volume's directory may be made first (a hostPath Docker would have created: unset type, DirectoryOrCreate) */
+  createVolumePath?: boolean;
 }
 
 export interface ContainerMounts { Binds: string[]; Mounts: Docker.MountSettings[] }
@@ -26,37 +42,49 @@ export function resolveSubPath(mount: { subPath?: string; subPathExpr?: string }
   return sub;
 }
 
+/** The container's subPath mounts (subPathExpr expanded and checked), each with the host directory it lies beneath. */
+export function subPathTargets(container: Container, plan: VolumePlan, env: ReadonlyMap<string, string>, opts: MountOptions = {}): SubPathTarget[] {
+  const out: SubPathTarget[] = [];
+  (container.volumeMounts ?? []).forEach((m, index) => {
+    const sub = resolveSubPath(m, env);
+    const src = plan.sources[m.name];
+    if (!sub || !src) return;
+    // Engine API 1.41 has no volume subpath: the directory inside the volume's mount point is bound.
+    const volumePath = src.kind === 'bind' ? src.path : opts.volumeMountpoints?.[src.name];
+    if (!volumePath) throw new ContainerConfigError(`subPath ${sub} of volume "${m.name}" needs the mount point of its Docker volume`);
+    out.push({ index, mountName: m.name, volumePath, subPath: sub, ...(src.kind === 'bind' && src.createIfMissing ? { createVolumePath: true } : {}) });
+  });
+  return out;
+}
+
+/** kubelet's message for a subPath it could not prepare; the details name host paths and stay in the logs. */
+export const subPathFailure = (mount: string, container: string) => `failed to prepare subPath for volumeMount "${mount}" of container "${container}"`;
+
 export function containerMounts(container: Container, plan: VolumePlan, env: ReadonlyMap<string, string>, opts: MountOptions = {}): ContainerMounts {
   const out: ContainerMounts = { Binds: [], Mounts: [] };
-  for (const m of container.volumeMounts ?? []) {
+  (container.volumeMounts ?? []).forEach((m, index) => {
     const src = plan.sources[m.name];
     if (!src) throw new ContainerConfigError(`cannot find volume "${m.name}" to mount into container "${container.name}"`);
     const readOnly = m.readOnly === true || src.readOnly;
     const propagation = m.mountPropagation ? PROPAGATION[m.mountPropagation] : undefined;
-    const sub = resolveSubPath(m, env);
-    let hostPath: string | undefined;
-    let createIfMissing = false;
+    const bindOptions = propagation ? { BindOptions: { Propagation: propagation } } : {};
+    if (resolveSubPath(m, env)) {
+      const source = opts.subPathSources?.[index];
+      if (!source) throw new ContainerConfigError(subPathFailure(m.name, container.name));
+      out.Mounts.push({ Type: 'bind', Source: source, Target: m.mountPath, ReadOnly: readOnly, ...bindOptions });
+      return;
+    }
     if (src.kind === 'volume') {
-      if (!sub) {
-        out.Mounts.push({ Type: 'volume', Source: src.name, Target: m.mountPath, ReadOnly: readOnly });
-        continue;
-      }
-      // Engine API 1.41 has no volume subpath: bind the directory inside the volume's mount point (kubelet creates it if missing).
-      const mp = opts.volumeMountpoints?.[src.name];
-      if (!mp) throw new ContainerConfigError(`subPath ${sub} of volume "${m.name}" needs the mount point of Docker volume ${src.name}`);
-      hostPath = posix.join(mp, sub);
-      createIfMissing = true;
-    } else {
-      hostPath = sub ? posix.join(src.path, sub) : src.path;
-      createIfMissing = src.createIfMissing || (sub !== '' && src.readOnly === false);
+      out.Mounts.push({ Type: 'volume', Source: src.name, Target: m.mountPath, ReadOnly: readOnly });
+      return;
     }
-    if (createIfMissing) {
+    if (src.createIfMissing) {
       const flags = [readOnly ? 'ro' : 'rw', ...(propagation ? [propagation] : [])];
-      out.Binds.push(`${hostPath}:${m.mountPath}:${flags.join(',')}`);
+      out.Binds.push(`${src.path}:${m.mountPath}:${flags.join(',')}`);
     } else {
-      out.Mounts.push({ Type: 'bind', Source: hostPath, Target: m.mountPath, ReadOnly: readOnly, ...(propagation ? { BindOptions: { Propagation: propagation } } : {}) });
+      out.Mounts.push({ Type: 'bind', Source: src.path, Target: m.mountPath, ReadOnly: readOnly, ...bindOptions });
     }
-  }
+  });
   if (opts.terminationLogHostPath) {
     out.Mounts.push({ Type: 'bind', Source: opts.terminationLogHostPath, Target: container.terminationMessagePath ?? '/dev/termination-log', ReadOnly: false });
   }

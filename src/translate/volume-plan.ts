@@ -50,10 +50,35 @@ export const hostDirFor = (podDir: string, volume: string) => posix.join(podDir,
 
 type Files = Record<string, PlannedFile>;
 
+/** filepath.Clean for a relative path: no '.', no repeated or trailing slashes. */
+const cleanPath = (p: string) => posix.normalize(p).replace(/\/+$/, '');
+
+/** kubelet's AtomicWriter limits (maxPathLength, maxFileNameLength). */
+const MAX_PATH_LENGTH = 4096;
+const MAX_FILE_NAME_LENGTH = 255;
+
+/**
+ * Why a file path of a configMap/secret/downwardAPI/projected volume may not be written (kubelet's validatePath), or
+ * undefined when it may: relative, no '..' element, not starting with '..' (the writer's own ..data entries).
+ */
+export function payloadPathProblem(path: string): string | undefined {
+  if (path === '') return 'invalid path: must not be empty: ""';
+  if (posix.isAbsolute(path)) return `invalid path: must be relative path: ${path}`;
+  if (path.length > MAX_PATH_LENGTH) return `invalid path: must be less than or equal to ${MAX_PATH_LENGTH} characters`;
+  const items = path.split('/');
+  for (const item of items) {
+    if (item === '..') return `invalid path: must not contain '..': ${path}`;
+    if (item.length > MAX_FILE_NAME_LENGTH) return `invalid path: filenames must be less than or equal to ${MAX_FILE_NAME_LENGTH} characters`;
+  }
+  if (items[0]!.startsWith('..') && items[0]!.length > 2) return `invalid path: must not start with '..': ${path}`;
+  if (cleanPath(path) === '.') return "invalid path: must not be '.'";
+  return undefined;
+}
+
 function addFile(files: Files, path: string, content: Buffer, mode: number, volume: string) {
-  const clean = posix.normalize(path);
-  if (clean.startsWith('..') || posix.isAbsolute(clean)) throw new VolumeSetupError(volume, `invalid path ${path}`);
-  files[clean] = { content, mode };
+  const problem = payloadPathProblem(path);
+  if (problem) throw new VolumeSetupError(volume, problem);
+  files[cleanPath(path)] = { content, mode };
 }
 
 /** Keys (all, or the listed items) of a configMap/secret as files; missing listed keys fail unless optional. */

@@ -3,7 +3,7 @@
 // hostPath, a claim whose data outlives its pods, a missing configMap (FailedMount until it appears), and the
 // claim's Docker volume going away with the claim. If no engine can be started this FAILS (it never skips).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -15,6 +15,7 @@ import type { Controller } from '../../src/reconcilers/controller.js';
 import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
+import { unmountBeneath } from '../../src/runtime/bind-mount.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_PVC } from '../../src/translate/volume-plan.js';
 import type { KObject, ResourceDef } from '../../src/registry/types.js';
@@ -102,6 +103,8 @@ afterAll(async () => {
   await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
   await docker.getNetwork(networkName).remove().catch(() => undefined);
   await h?.close();
+  // A subPath bind left mounted (a failed test) must not be removed through.
+  if (dataDir && !(await unmountBeneath(realpathSync(dataDir)))) dataDir = '';
   for (const d of [dataDir, hostDir]) if (d) rmSync(d, { recursive: true, force: true });
 }, 60_000);
 

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { containerMounts, resolveSubPath } from '../../src/translate/mounts.js';
+import { containerMounts, resolveSubPath, subPathTargets } from '../../src/translate/mounts.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
 import { containerStateFromInspect, containerStatus, imageIdFor, k8sTime, terminationMessage, type DockerInspect } from '../../src/translate/status.js';
 import { VolumeSetupError } from '../../src/translate/errors.js';
@@ -90,6 +90,14 @@ describe('volumePlan', () => {
     expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'zz', path: 'z' }] } })).toThrow('configmap references non-existent config key: zz');
     expect(one({ name: 'x', secret: { secretName: 's', items: [{ key: 'zz', path: 'z' }] } })).toThrow('references non-existent secret key: zz');
     expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: '../escape' }] } })).toThrow(VolumeSetupError);
+    // kubelet's validatePath: '..' anywhere (even where it would normalise away), absolute, the writer's own '..x' names.
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: 'a/../b' }] } })).toThrow("invalid path: must not contain '..': a/../b");
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: '/etc/passwd' }] } })).toThrow('invalid path: must be relative path: /etc/passwd');
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: '..data' }] } })).toThrow("invalid path: must not start with '..': ..data");
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: './' }] } })).toThrow("invalid path: must not be '.'");
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: `${'n'.repeat(256)}` }] } })).toThrow('filenames must be less than or equal to 255 characters');
+    expect(one({ name: 'x', downwardAPI: { items: [{ path: '../../etc/x', fieldRef: { fieldPath: 'metadata.name' } }] } })).toThrow("must not contain '..'");
+    expect(one({ name: 'x', projected: { sources: [{ serviceAccountToken: { path: '/abs', expirationSeconds: 600 } }] } })).toThrow('must be relative path');
     expect(one({ name: 'x', configMap: { name: 'cm', optional: true, items: [{ key: 'zz', path: 'z' }] } })).not.toThrow();
   });
 });
@@ -109,23 +117,48 @@ describe('containerMounts', () => {
         { name: 'host', mountPath: '/host', mountPropagation: 'HostToContainer' },
         { name: 'sock', mountPath: '/x.sock' },
       ],
-    }, plan, env, { terminationLogHostPath: '/var/lib/dockube/pods/uid-9/containers/c/0/termination-log' });
+    }, plan, env, {
+      terminationLogHostPath: '/var/lib/dockube/pods/uid-9/containers/c/0/termination-log',
+      subPathSources: { 3: '/var/lib/dockube/pods/uid-9/volume-subpaths/cfg/c/3' },
+    });
     expect(m.Mounts).toEqual([
       { Type: 'volume', Source: 'dockube-uid-9-cache', Target: '/cache', ReadOnly: false },
       { Type: 'volume', Source: 'pvc-ns1-claim1', Target: '/data', ReadOnly: true },
       { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/volumes/cfg', Target: '/etc/cfg', ReadOnly: true },
-      { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/volumes/cfg/a.conf', Target: '/etc/a.conf', ReadOnly: true },
+      { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/volume-subpaths/cfg/c/3', Target: '/etc/a.conf', ReadOnly: true },
       { Type: 'bind', Source: '/run/x.sock', Target: '/x.sock', ReadOnly: false },
       { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/containers/c/0/termination-log', Target: '/dev/termination-log', ReadOnly: false },
     ]);
     expect(m.Binds).toEqual(['/srv/data:/host:rw,rslave']);
   });
 
-  test('subPath into a Docker volume needs its mount point; subPathExpr expands env', () => {
-    const c = { name: 'c', volumeMounts: [{ name: 'cache', mountPath: '/logs', subPathExpr: 'logs/$(POD)' }] };
-    expect(() => containerMounts(c, plan, env)).toThrow(/needs the mount point/);
-    expect(containerMounts(c, plan, env, { volumeMountpoints: { 'dockube-uid-9-cache': '/var/lib/docker/volumes/x/_data' } }).Binds)
-      .toEqual(['/var/lib/docker/volumes/x/_data/logs/web:/logs:rw']);
+  test('subPaths to resolve: beneath a Docker volume\'s mount point, a hostPath or a pod volume directory; subPathExpr expands env', () => {
+    const c = { name: 'c', volumeMounts: [
+      { name: 'cache', mountPath: '/all' },
+      { name: 'cache', mountPath: '/logs', subPathExpr: 'logs/$(POD)' },
+      { name: 'host', mountPath: '/h', subPath: 'x/y' },
+      { name: 'cfg', mountPath: '/a.conf', subPath: 'a.conf', readOnly: true },
+    ] };
+    expect(() => subPathTargets(c, plan, env)).toThrow(/needs the mount point/);
+    const mountpoints = { volumeMountpoints: { 'dockube-uid-9-cache': '/var/lib/docker/volumes/x/_data' } };
+    expect(subPathTargets(c, plan, env, mountpoints)).toEqual([
+      { index: 1, mountName: 'cache', volumePath: '/var/lib/docker/volumes/x/_data', subPath: 'logs/web' },
+      { index: 2, mountName: 'host', volumePath: '/srv/data', subPath: 'x/y', createVolumePath: true },
+      { index: 3, mountName: 'cfg', volumePath: '/var/lib/dockube/pods/uid-9/volumes/cfg', subPath: 'a.conf' },
+    ]);
+  });
+
+  test('a subPath is only ever mounted from the path the runtime pinned, never joined into a host path', () => {
+    const c = { name: 'c', volumeMounts: [{ name: 'cache', mountPath: '/logs', subPath: 'logs' }, { name: 'host', mountPath: '/h', subPath: 'x', mountPropagation: 'HostToContainer' }] };
+    const mountpoints = { volumeMountpoints: { 'dockube-uid-9-cache': '/var/lib/docker/volumes/x/_data' } };
+    expect(() => containerMounts(c, plan, env, mountpoints)).toThrow('failed to prepare subPath for volumeMount "cache" of container "c"');
+    expect(() => containerMounts(c, plan, env, { ...mountpoints, subPathSources: { 0: '/pinned/0' } })).toThrow('failed to prepare subPath for volumeMount "host" of container "c"');
+    const m = containerMounts(c, plan, env, { ...mountpoints, subPathSources: { 0: '/pinned/0', 1: '/pinned/1' } });
+    expect(m.Binds).toEqual([]);
+    expect(m.Mounts).toEqual([
+      { Type: 'bind', Source: '/pinned/0', Target: '/logs', ReadOnly: false },
+      { Type: 'bind', Source: '/pinned/1', Target: '/h', ReadOnly: false, BindOptions: { Propagation: 'rslave' } },
+    ]);
   });
 
   test('subPath checks and unknown volumes', () => {

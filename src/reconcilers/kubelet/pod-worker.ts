@@ -15,8 +15,8 @@ import { localImage, pullImage } from '../../runtime/images.js';
 import type { PodNetworkConfig } from '../../runtime/pod-network.js';
 import type { Logger } from '../../server/log.js';
 import {
-  ContainerConfigError, VolumeSetupError, appCreateOptions, containerHash, infraCreateOptions, PAUSE_IMAGE,
-  type Container, type DockerImageInspect, type Pod,
+  ContainerConfigError, VolumeSetupError, appCreateOptions, containerHash, containerSubPaths, infraCreateOptions, PAUSE_IMAGE,
+  type AppContainerParams, type Container, type DockerImageInspect, type Pod,
 } from '../../translate/index.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
 import { terminatedReason } from '../../translate/status.js';
@@ -33,6 +33,7 @@ import { computePodStatus, type ContainerView } from './pod-status.js';
 import type { ProbeManager } from './probes/manager.js';
 import { probeSpecOf } from './probes/types.js';
 import type { ContainerSnapshot } from './probes/worker.js';
+import { prepareSubPaths } from './subpaths.js';
 import { fetchSources, podDir, VolumeManager, type PodSources, type PreparedVolumes } from './volumes.js';
 import { terminationMessage } from './termination-message.js';
 
@@ -301,10 +302,15 @@ export class PodWorker {
     let options: Docker.ContainerCreateOptions;
     try {
       const terminationLogHostPath = await this.terminationLog(pod.metadata.uid!, c.name);
-      options = appCreateOptions(pod, c, {
+      const params: AppContainerParams = {
         infraId: ctx.infraId, kind, index, attempt, restartCount, sources: { ...ctx.sources, ...ctx.facts },
         volumes: ctx.volumes.plan, volumeMountpoints: ctx.volumes.mountpoints, terminationLogHostPath,
-      }).options;
+      };
+      // Each subPath is resolved beneath its volume and pinned by a bind mount of ours before Docker sees a path.
+      const subPathSources = await prepareSubPaths(podDir(this.o.dataDir, pod.metadata.uid!), c.name, containerSubPaths(pod, c, params), {
+        log: (d) => this.o.log.warn({ pod: podText(pod), ...d }, 'failed to prepare subPath for volumeMount of the container'),
+      });
+      options = appCreateOptions(pod, c, { ...params, subPathSources }).options;
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       events('Warning', 'Failed', `Error: ${e.message}`);
@@ -349,8 +355,12 @@ export class PodWorker {
   }
 
   /** The host file a container's terminationMessagePath is bound to (kubelet's per-container termination log). */
+  private terminationLogDir(uid: string, container: string): string {
+    return join(podDir(this.o.dataDir, uid), 'containers', container);
+  }
+
   private async terminationLog(uid: string, container: string): Promise<string> {
-    const dir = join(podDir(this.o.dataDir, uid), 'containers', container);
+    const dir = this.terminationLogDir(uid, container);
     await mkdir(dir, { recursive: true });
     const file = join(dir, randomBytes(4).toString('hex'));
     const fh = await open(file, 'w', 0o666);
@@ -384,6 +394,7 @@ export class PodWorker {
       id: o.id, terminationMessagePath: o.key.terminationMessagePath, terminationMessagePolicy: o.key.terminationMessagePolicy,
       exitCode: s.ExitCode ?? 0, cannotRun: s.Status === 'created' || terminatedReason(s) === 'ContainerCannotRun',
       mounts: o.inspect.Mounts ?? [], tty: (o.inspect.Config as { Tty?: boolean } | undefined)?.Tty === true,
+      hostDir: this.terminationLogDir(o.key.podUid, o.key.container),
     });
   }
 

@@ -1,7 +1,9 @@
-// A terminated container's status message, as kubelet computes it: the terminationMessagePath file (at most 4 KiB),
+// A terminated container's status message, as kubelet computes it: the terminationMessagePath file (its last 4 KiB,
+// read from the host file the kubelet made, never through a link, so a container cannot point it elsewhere),
 // or — with terminationMessagePolicy FallbackToLogsOnError, a non-zero exit and an empty/missing file — the tail of
 // its log (the last 80 lines, at most the last 2 KiB).
-import { readFile } from 'node:fs/promises';
+import fs from 'node:fs';
+import { dirname } from 'node:path';
 import type Docker from 'dockerode';
 import { DockerFrameDecoder } from '../../api/streams/docker-frames.js';
 
@@ -20,6 +22,21 @@ export interface TerminatedContainer {
   cannotRun: boolean;
   mounts: { Source?: string; Destination?: string }[];
   tty: boolean;
+  /** the directory the kubelet made this container's termination-log file in: a source elsewhere is not read */
+  hostDir?: string;
+}
+
+/** The tail of a regular file (kubelet's tail.ReadAtMost), opened without following a link or blocking on a FIFO. */
+export async function readAtMost(path: string, max: number): Promise<string> {
+  const fh = await fs.promises.open(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Error('not a regular file');
+    const len = Math.min(st.size, max);
+    const buf = Buffer.alloc(len);
+    const { bytesRead } = await fh.read(buf, 0, len, st.size - len);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally { await fh.close(); }
 }
 
 /** Whether the log tail replaces an empty message (kubelet's fallbackToLogs). */
@@ -47,9 +64,9 @@ export async function terminationMessage(docker: Docker, c: TerminatedContainer)
   const path = c.terminationMessagePath ?? '/dev/termination-log';
   const mount = c.mounts.find((m) => m.Destination === path);
   let text = '';
-  if (mount?.Source) {
+  if (mount?.Source && (!c.hostDir || dirname(mount.Source) === c.hostDir)) {
     try {
-      text = (await readFile(mount.Source)).subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
+      text = await readAtMost(mount.Source, MAX_MESSAGE_BYTES);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return `Error on reading termination log ${mount.Source}: ${(e as Error).message}`;
     }

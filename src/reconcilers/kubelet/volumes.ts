@@ -1,13 +1,14 @@
 // A pod's volumes on the host: Docker volumes for emptyDir/PVC, and configMap/secret/downwardAPI/projected
 // files under <data-dir>/pods/<uid>/volumes/<name>, rewritten (atomically) whenever their content changes.
 import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { StatusError } from '../../api/errors.js';
 import type { ResourceService } from '../../registry/service.js';
 import type { ResourceDef } from '../../registry/types.js';
 import { writeAtomically } from '../../runtime/atomic-writer.js';
+import { mountsBeneath } from '../../runtime/bind-mount.js';
 import { engineStatus } from '../../runtime/engine.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
 import type { ConfigMapData, Pod, SecretData } from '../../translate/k8s-types.js';
@@ -16,6 +17,7 @@ import { VolumeSetupError } from '../../translate/errors.js';
 import { claimVolumeName, volumePlan, type VolumePlan } from '../../translate/volume-plan.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './observed.js';
 import { PodTokenManager } from '../../serviceaccount/pod-tokens.js';
+import { cleanSubPaths } from './subpaths.js';
 import { serviceAccountRuntime } from '../../serviceaccount/runtime.js';
 import { kubernetesServiceEnv } from '../../serviceaccount/service-env.js';
 
@@ -141,6 +143,10 @@ export class VolumeManager {
     const dir = podDir(this.dataDir, uid);
     this.tokens.forget(uid);
     for (const k of [...this.written.keys()]) if (k.startsWith(dir)) this.written.delete(k);
+    // subPath binds first: a recursive remove must never walk into a mounted volume (or a host directory).
+    if (!(await cleanSubPaths(dir))) throw new Error(`subPath mounts of pod ${uid} could not be unmounted; its directory stays`);
+    const real = await realpath(dir).catch(() => undefined);
+    if (real && (await mountsBeneath(real)).length) throw new Error(`mounts remain under ${real}; its directory stays`);
     await rm(dir, { recursive: true, force: true });
   }
 }
