@@ -8,6 +8,10 @@ expect "auth can-i for the viewer" 1 '^no$' -- k --context dockube-view auth can
 expect "auth can-i --list for the viewer (SelfSubjectRulesReview)" 0 'configmaps +\[\] +\[\] +\[get list watch\]' -- k --context dockube-view auth can-i --list
 expect "viewer may not read secrets" 1 '^no$' -- k --context dockube-view auth can-i get secrets
 expect "metrics" 0 'apiserver_request_total\{' -- k get --raw /metrics
+expect "the monitoring context reads /metrics" 0 'apiserver_request_total\{' -- k --context dockube-monitoring get --raw /metrics
+expect "the viewer may not read /metrics" 1 'forbidden: User "dockube-viewer" cannot get path "/metrics"' -- k --context dockube-view get --raw /metrics
+expect "the monitoring context reads nothing else" 1 'cannot list resource "pods"' -- k --context dockube-monitoring get pods
+expect "kube-system may not be deleted" 1 'namespaces "kube-system" is forbidden: this namespace may not be deleted' -- k delete namespace kube-system
 k create ns "$NS" >/dev/null
 k -n "$NS" create configmap keep --from-literal=a=1 >/dev/null
 uid_before="$(k -n "$NS" get cm keep -o jsonpath='{.metadata.uid}')"

@@ -11,7 +11,7 @@ import { metricsRegistry } from './metrics.js';
 import { genericNotFound, tooLarge, unauthorized, badRequest } from './errors.js';
 import { sendError, sendObject } from './respond.js';
 import { versionInfo } from './version.js';
-import { hasCredentials, isAnonymousAllowedPath } from './auth.js';
+import { authorize, forbiddenError, hasCredentials, isAnonymousAllowedPath, type RequestAttributes } from './auth.js';
 
 export interface AppOptions extends ApiDeps {
   authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
@@ -46,7 +46,11 @@ export function createApp(opts: AppOptions): express.Express {
   app.get(['/healthz', '/livez'], health(() => true));
   app.get('/readyz', health(opts.isReady));
   app.get('/version', (_req, res) => sendObject(res, 200, versionInfo()));
-  app.get('/metrics', async (_req, res) => {
+  // As in Kubernetes, /metrics needs `get` on that non-resource URL (system:masters, the system:monitoring group).
+  app.get('/metrics', async (req, res) => {
+    const user = res.locals.user as UserInfo;
+    const attrs: RequestAttributes = { verb: 'get', resourceRequest: false, path: req.path };
+    if (!authorize(user, attrs).allowed) { sendError(res, forbiddenError(user, attrs)); return; }
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 

@@ -3,11 +3,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Pki } from '../pki/certs.js';
-import { ADMIN_USER, VIEWER_USER } from '../pki/identities.js';
+import { ADMIN_USER, MONITORING_USER, VIEWER_USER } from '../pki/identities.js';
 import type { UserInfo } from '../registry/types.js';
 import { forbidden, type StatusError, type StatusDetails } from './errors.js';
 
-export { ADMIN_USER, VIEWER_USER, ANONYMOUS_USER } from '../pki/identities.js';
+export { ADMIN_USER, MONITORING_USER, VIEWER_USER, ANONYMOUS_USER } from '../pki/identities.js';
 
 /** Synchronous for certificates and static tokens; a promise when a service account token needs store lookups. */
 export type Authenticator = (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
@@ -63,10 +63,8 @@ function certificateUser(req: IncomingMessage): UserInfo | undefined {
  * or serves the request as system:anonymous on `isAnonymousAllowedPath` paths when no credentials were presented.
  */
 export function createAuthenticator(pki: Pki, opts: { serviceAccountTokens?: TokenAuthenticator } = {}): Authenticator {
-  const table = [
-    { hash: digest(pki.tokens.admin), user: ADMIN_USER },
-    { hash: digest(pki.tokens.viewer), user: VIEWER_USER },
-  ];
+  const table = ([[pki.tokens.admin, ADMIN_USER], [pki.tokens.viewer, VIEWER_USER], [pki.tokens.monitoring, MONITORING_USER]] as const)
+    .filter(([token]) => !!token).map(([token, user]) => ({ hash: digest(token), user }));
   // One verification per connection: the peer certificate cannot change on a kept-alive socket.
   const bySocket = new WeakMap<object, UserInfo | null>();
 
@@ -127,6 +125,12 @@ export type Authorizer = (user: UserInfo, attrs: RequestAttributes) => Decision;
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 /** Non-resource paths any authenticated user may GET (system:discovery, system:public-info-viewer). */
 const DISCOVERY_PATHS = ['/api', '/apis', '/openapi', ...PUBLIC_PATHS];
+/** system:monitoring's non-resource URLs (the ClusterRole of that name, bound to the group of that name). */
+const MONITORING_GROUP = 'system:monitoring';
+const MONITORING_PATHS = ['/metrics', '/metrics/slis', '/livez', '/readyz', '/healthz'];
+const MONITORING_URLS = ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'];
+const isMonitoringPath = (path: string) =>
+  MONITORING_PATHS.includes(path) || ['/livez', '/readyz', '/healthz'].some((b) => path.startsWith(`${b}/`));
 /** Self-inspection every authenticated user may create (system:basic-user): `kubectl auth can-i`, `auth whoami`. */
 const SELF_REVIEWS = new Set(['authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/selfsubjectreviews']);
 
@@ -136,7 +140,8 @@ const underAny = (path: string, bases: string[]) => bases.some((b) => path === b
  * The built-in policy, standing in for RBAC (the one place it lives): system:masters may do anything; dockube:viewers may read every
  * resource except secrets (as Kubernetes' `view` role); every authenticated user may read discovery and health
  * paths and review its own permissions — all a service account (system:serviceaccount:NS:NAME, groups
- * system:serviceaccounts[:NS]) gets, as under Kubernetes' default RBAC; anonymous users may read health and version only.
+ * system:serviceaccounts[:NS]) gets, as under Kubernetes' default RBAC; the system:monitoring group may also GET
+ * /metrics (nobody else but system:masters may); anonymous users may read health and version only.
  */
 export const authorize: Authorizer = (user, attrs) => {
   if (user.groups.includes('system:masters')) return { allowed: true };
@@ -144,6 +149,7 @@ export const authorize: Authorizer = (user, attrs) => {
   if (!attrs.resourceRequest) {
     const path = (attrs.path ?? '').split('?')[0]!;
     if (attrs.verb !== 'get' && attrs.verb !== 'head') return { allowed: false };
+    if (user.groups.includes(MONITORING_GROUP) && isMonitoringPath(path)) return { allowed: true };
     return { allowed: authenticated ? underAny(path, DISCOVERY_PATHS) : isAnonymousAllowedPath(path) };
   }
   if (!authenticated) return { allowed: false };
@@ -199,10 +205,12 @@ export function rulesFor(user: UserInfo, served: [string, string][]): { resource
   }
   if (!user.groups.includes(AUTHENTICATED)) return { resourceRules: [], nonResourceRules: [] };
   const rules = [...selfReviews];
+  const nonResourceRules = [discovery];
+  if (user.groups.includes(MONITORING_GROUP)) nonResourceRules.push({ verbs: ['get'], nonResourceURLs: MONITORING_URLS });
   if (user.groups.includes(VIEWER_USER.groups[0]!)) {
     const byGroup = new Map<string, string[]>();
     for (const [g, r] of served) if (r !== 'secrets') byGroup.set(g, [...(byGroup.get(g) ?? []), r]);
     for (const [g, rs] of byGroup) rules.push({ verbs: [...READ_VERBS], apiGroups: [g], resources: rs });
   }
-  return { resourceRules: rules, nonResourceRules: [discovery] };
+  return { resourceRules: rules, nonResourceRules };
 }

@@ -5,6 +5,7 @@ import type { Registry } from '../registry/registry.js';
 import type { UserInfo } from '../registry/types.js';
 import type { SchemaLookup } from '../machinery/patch/index.js';
 import { badRequest } from './errors.js';
+import { writeOptionsOf, type FieldValidationMode, type WriteOptions } from './write-options.js';
 
 export interface ApiDeps {
   service: ResourceService;
@@ -12,7 +13,7 @@ export interface ApiDeps {
   schema: SchemaLookup;
 }
 
-export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
+export type { FieldValidationMode } from './write-options.js';
 
 export function queryString(req: Request, name: string): string | undefined {
   const v = (req.query as Record<string, unknown>)[name];
@@ -26,29 +27,35 @@ export function queryBool(req: Request, name: string): boolean {
   return v !== undefined && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v);
 }
 
+/** The first value of a parameter, as url.Values.Get and the apiserver's parameter conversions read it. */
+export function queryFirst(req: Request, name: string): string | undefined {
+  const v = (req.query as Record<string, unknown>)[name];
+  if (Array.isArray(v)) return v.length ? String(v[0]) : undefined;
+  return v === undefined ? undefined : String(v);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An int64 query parameter as the apiserver's parameter codec converts it (strconv.ParseInt of the first value):
+ * 400 with Go's message for anything that is not a base-10 int64. Values beyond 2^53 keep their magnitude only.
+ */
 export function queryInt(req: Request, name: string): number | undefined {
-  const v = queryString(req, name);
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw badRequest(`invalid value for ${name}: ${v}`);
-  return n;
+  const v = queryFirst(req, name);
+  if (v === undefined) return undefined;
+  if (!/^[+-]?[0-9]+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  const n = BigInt(v);
+  if (n < INT64_MIN || n > INT64_MAX) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  return Number(n);
 }
 
-export function dryRunOf(req: Request, bodyDryRun?: string[]): boolean {
-  const vals = [...asArray((req.query as Record<string, unknown>).dryRun), ...(bodyDryRun ?? [])];
-  for (const v of vals) if (v !== 'All') throw badRequest(`Invalid dryRun value: ${v}; only "All" is supported`);
-  return vals.length > 0;
-}
-
+/** The fieldValidation directive of a create (validated with the rest of its CreateOptions). */
 export function fieldValidationOf(req: Request): FieldValidationMode {
-  const v = queryString(req, 'fieldValidation');
-  if (!v) return 'Warn';
-  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
-  throw badRequest(`fieldValidation parameter unsupported: ${v}`);
+  return writeOptionsOf(req, 'CreateOptions').fieldValidation;
 }
 
-export function writeContext(req: Request, user: UserInfo, bodyDryRun?: string[]): WriteContext {
-  return { user, dryRun: dryRunOf(req, bodyDryRun), fieldManager: queryString(req, 'fieldManager'), warnings: [], userAgent: req.headers['user-agent'] };
+/** What the generic registry needs to know about a write: who, and the options the handler validated. */
+export function writeContext(req: Request, user: UserInfo, opts: Pick<WriteOptions, 'dryRun' | 'fieldManager'>): WriteContext {
+  return { user, dryRun: opts.dryRun.length > 0, fieldManager: opts.fieldManager, warnings: [], userAgent: req.headers['user-agent'] };
 }
-
-const asArray = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);

@@ -71,7 +71,9 @@ export function fieldErrorMessage(e: FieldError): string {
     case 'FieldValueTooLong': return `Too long: ${e.detail ?? ''}`;
     case 'FieldValueNotSupported': {
       const sup = (e.supported ?? []).map((s) => `"${s}"`).join(', ');
-      return `Unsupported value: ${renderValue(e.value)}${sup ? `: supported values: ${sup}` : ''}`;
+      // A value Go prints with %#v ([]string{"x"}) comes pre-rendered in detail.
+      const shown = e.value === undefined && e.detail !== undefined ? e.detail : renderValue(e.value);
+      return `Unsupported value: ${shown}${sup ? `: supported values: ${sup}` : ''}`;
     }
     case 'FieldValueTypeInvalid': return `Invalid value: ${renderValue(e.value)}: ${e.detail ?? ''}`;
     default: return e.value === undefined ? `Invalid value: ${e.detail ?? ''}` : `Invalid value: ${renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
@@ -82,7 +84,8 @@ export function fieldErrorMessage(e: FieldError): string {
 export function invalid(kind: string, group: string, name: string, errs: FieldError[]): StatusError {
   const parts = errs.map((e) => `${e.field}: ${fieldErrorMessage(e)}`);
   const msg = `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`}`;
-  const details: StatusDetails = { name, kind, causes: errs.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: e.field })) };
+  // An empty name is left out, as Go's omitempty does for options kinds (`DeleteOptions.meta.k8s.io ""`).
+  const details: StatusDetails = { ...(name ? { name } : {}), kind, causes: errs.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: e.field })) };
   if (group) details.group = group;
   return new StatusError(422, 'Invalid', msg, details);
 }

@@ -6,11 +6,12 @@
 import type { Request, Response } from 'express';
 import type { UserInfo } from '../registry/types.js';
 import type { DeleteOptions } from '../registry/service.js';
-import { checkFields, pruneUnknownFields } from '../openapi/field-validation.js';
 import type { ResourceRequest } from './resource-path.js';
 import { decodeBody } from './request-body.js';
 import { sendObject, setWarnings } from './respond.js';
-import { fieldValidationOf, writeContext, type ApiDeps } from './context.js';
+import { writeContext, type ApiDeps } from './context.js';
+import { writeOptionsOf, type FieldValidationMode } from './write-options.js';
+import { decodeTypedBody } from './typed-body.js';
 import { badRequest, forbidden, internal } from './errors.js';
 
 /** EvictionREST accepts policy/v1 and policy/v1beta1 bodies; both carry the same fields. */
@@ -23,20 +24,15 @@ export interface Eviction {
   deleteOptions?: DeleteOptions & { kind?: string; apiVersion?: string };
 }
 
-async function decodeEviction(req: Request, warnings: string[]): Promise<Eviction> {
-  const body = await decodeBody(req);
-  const obj = body.value as Record<string, unknown> | null;
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request was not a JSON object');
-  if (obj.kind !== undefined && obj.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${String(obj.kind)}`);
-  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : 'policy/v1';
+async function decodeEviction(req: Request, mode: FieldValidationMode, warnings: string[]): Promise<Eviction> {
+  // The version is read first: the body is decoded as the version it names.
+  const peek = await decodeBody(req);
+  const raw = peek.value as Record<string, unknown> | null;
+  const named = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw.apiVersion : undefined;
+  const apiVersion = typeof named === 'string' ? named : 'policy/v1';
   if (!ACCEPTED_VERSIONS.includes(apiVersion)) throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (policy/v1)`);
-  if (body.format !== 'protobuf') {
-    const gvk = { group: 'policy', version: apiVersion.split('/')[1], kind: 'Eviction' };
-    const { error, warnings: w } = checkFields(gvk, obj, body.raw, body.format, fieldValidationOf(req));
-    if (error) throw error;
-    warnings.push(...w);
-    pruneUnknownFields(gvk, obj);
-  }
+  const obj = await decodeTypedBody(req, { group: 'policy', version: apiVersion.split('/')[1]!, kind: 'Eviction' }, mode, warnings);
+  if (obj.kind !== undefined && obj.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${String(obj.kind)}`);
   return obj as Eviction;
 }
 
@@ -70,14 +66,14 @@ async function admitNamespace(deps: ApiDeps, rr: ResourceRequest): Promise<void>
 /** Serves POST .../pods/NAME/eviction (rr addresses the pod). */
 export async function handleEviction(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
   const warnings: string[] = [];
-  const eviction = await decodeEviction(req, warnings);
+  const createOpts = writeOptionsOf(req, 'CreateOptions');
+  const eviction = await decodeEviction(req, createOpts.fieldValidation, warnings);
   const bodyNs = eviction.metadata?.namespace;
   if (bodyNs && bodyNs !== rr.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   await admitNamespace(deps, rr);
   if (eviction.metadata?.name !== rr.name) throw badRequest('name in URL does not match name in Eviction object');
   const opts = deleteOptionsOf(req, eviction);
-  // Validates the dryRun values of the query and the body (only "All"); they agree by now.
-  const ctx = writeContext(req, user, eviction.deleteOptions?.dryRun);
+  const ctx = writeContext(req, user, { dryRun: opts.dryRun ?? [] });
   ctx.warnings.push(...warnings);
   // The generic delete answers 404 for a missing pod, retries storage conflicts itself and honours preconditions
   // (409 when they fail); a pod already terminating is left alone unless the eviction shortens its grace period.

@@ -1,6 +1,7 @@
 // Parses /api/v1/... and /apis/<group>/<version>/... into the resource a request addresses.
 import type { Registry } from '../registry/registry.js';
 import type { ResourceDef } from '../registry/types.js';
+import { badRequest } from './errors.js';
 
 export interface ResourceRequest {
   def: ResourceDef;
@@ -13,8 +14,24 @@ export interface ResourceRequest {
 }
 
 /** Returns undefined when the path names no served resource (the caller answers 404). */
+/**
+ * A path segment unescaped as Go's url.PathUnescape does: a `%` not followed by two hex digits is the client's error
+ * (400 with Go's EscapeError text); escapes of bytes that are not UTF-8 decode to replacement characters.
+ */
+function unescapeSegment(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  const bad = /%(?![0-9A-Fa-f]{2})/.exec(segment);
+  if (bad) throw badRequest(`invalid URL escape ${JSON.stringify(segment.slice(bad.index, bad.index + 3))}`);
+  const bytes: number[] = [];
+  const raw = Buffer.from(segment, 'utf8');
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === 0x25) { bytes.push(parseInt(raw.subarray(i + 1, i + 3).toString('latin1'), 16)); i += 2; } else bytes.push(raw[i]!);
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 export function parseResourcePath(path: string, registry: Registry): ResourceRequest | undefined {
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = path.split('/').filter(Boolean).map(unescapeSegment);
   let group: string, version: string, rest: string[];
   if (parts[0] === 'api' && parts.length >= 3) { group = ''; version = parts[1]; rest = parts.slice(2); }
   else if (parts[0] === 'apis' && parts.length >= 4) { group = parts[1]; version = parts[2]; rest = parts.slice(3); }

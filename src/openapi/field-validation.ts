@@ -137,6 +137,17 @@ function scan(gvk: GVK, root: JsonNode): Found {
 }
 
 /**
+ * What decoding `obj` (or the JSON text `raw` it came from) into the kind's Go struct reports: the first type error
+ * (`json: cannot unmarshal string into Go struct field ...`) and the unknown/duplicate field messages of strict decoding.
+ */
+export function decodeProblems(gvk: GVK, obj: unknown, raw?: string): { typeError?: string; fieldErrors: string[] } {
+  let root: JsonNode;
+  try { root = raw !== undefined ? parseJsonAst(raw) : toJsonNode(obj); } catch { root = toJsonNode(obj); }
+  const found = scan(gvk, root);
+  return { typeError: found.typeError, fieldErrors: found.messages };
+}
+
+/**
  * Paths of fields the kind's schema does not know (`spec.containers[0].imagee`, `metadata.foo`).
  * Maps (labels, data), free-form objects and x-kubernetes-preserve-unknown-fields accept any key.
  * `sorted` walks keys in Go's sorted order (what Kubernetes does for YAML bodies).

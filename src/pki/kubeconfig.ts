@@ -1,4 +1,5 @@
-// The kubeconfig handed to users: one cluster, an admin (client certificate) and a read-only viewer (token).
+// The kubeconfig handed to users: one cluster, an admin (client certificate), a read-only viewer (token) and a
+// monitoring identity that may read /metrics and nothing else (token).
 import { isIP } from 'node:net';
 import { dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { writeFileAtomic } from './files.js';
 export const CLUSTER_NAME = 'dockube';
 export const ADMIN_CONTEXT = 'dockube';
 export const VIEW_CONTEXT = 'dockube-view';
+export const MONITORING_CONTEXT = 'dockube-monitoring';
 
 const b64 = (pem: string) => Buffer.from(pem).toString('base64');
 
@@ -25,11 +27,13 @@ export function kubeconfigFor(opts: { server: string; pki: Pki }): Record<string
       // The same admin rights as a token, for clients that cannot present certificates.
       { name: 'dockube-admin-token', user: { token: pki.tokens.admin } },
       { name: 'dockube-view', user: { token: pki.tokens.viewer } },
+      { name: 'dockube-monitoring', user: { token: pki.tokens.monitoring } },
     ],
     contexts: [
       { name: ADMIN_CONTEXT, context: { cluster: CLUSTER_NAME, user: 'dockube-admin' } },
       { name: 'dockube-admin-token', context: { cluster: CLUSTER_NAME, user: 'dockube-admin-token' } },
       { name: VIEW_CONTEXT, context: { cluster: CLUSTER_NAME, user: 'dockube-view' } },
+      { name: MONITORING_CONTEXT, context: { cluster: CLUSTER_NAME, user: 'dockube-monitoring' } },
     ],
     'current-context': ADMIN_CONTEXT,
   };

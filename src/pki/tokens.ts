@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readIfExists, writeFileAtomic } from './files.js';
 
-export interface Tokens { admin: string; viewer: string }
+export interface Tokens { admin: string; viewer: string; monitoring: string }
 
 /** 256 random bits, URL-safe so they travel unescaped in headers and WebSocket subprotocols. */
 export const newToken = () => randomBytes(32).toString('base64url');
@@ -19,8 +19,9 @@ export async function loadOrCreateTokens(path: string): Promise<Tokens> {
   const tokens: Tokens = {
     admin: valid(stored.admin) ? stored.admin : newToken(),
     viewer: valid(stored.viewer) ? stored.viewer : newToken(),
+    monitoring: valid(stored.monitoring) ? stored.monitoring : newToken(),
   };
-  if (tokens.admin !== stored.admin || tokens.viewer !== stored.viewer) {
+  if (tokens.admin !== stored.admin || tokens.viewer !== stored.viewer || tokens.monitoring !== stored.monitoring) {
     await writeFileAtomic(path, JSON.stringify(tokens, null, 2) + '\n');
   }
   return tokens;

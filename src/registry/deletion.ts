@@ -1,7 +1,7 @@
 // What a DELETE does to an object, decided without touching storage (the apiserver's rest.BeforeDelete plus the
 // generic store's finalizer handling): remove it now, mark it (deletionTimestamp, finalizers) and keep it, or
 // leave a deletion already in progress alone. The garbage collector finishes what the finalizers announce.
-import { StatusError, conflict, type FieldError } from '../api/errors.js';
+import { conflict, invalid, type FieldError } from '../api/errors.js';
 import { nowTimestamp } from './object-meta.js';
 import { clone } from './strategies/common/equality.js';
 import type { GarbageCollectionPolicy, KObject, ObjectMeta, ResourceDef } from './types.js';
@@ -29,7 +29,7 @@ export type DeletionPlan =
   | { action: 'pending'; object: KObject };
 
 /** ValidateDeleteOptions: 422 on DeleteOptions.meta.k8s.io, as the apiserver answers. */
-export function validateDeleteOptions(opts: DeletionRequest): void {
+export function validateDeleteOptions(opts: DeletionRequest & { dryRun?: string[] }): void {
   const errs: FieldError[] = [];
   if (opts.orphanDependents !== undefined && opts.propagationPolicy !== undefined) {
     errs.push({ type: 'FieldValueInvalid', field: 'propagationPolicy', value: opts.propagationPolicy, detail: 'orphanDependents and deletionPropagation cannot be both set' });
@@ -37,18 +37,12 @@ export function validateDeleteOptions(opts: DeletionRequest): void {
   if (opts.propagationPolicy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(opts.propagationPolicy)) {
     errs.push({ type: 'FieldValueNotSupported', field: 'propagationPolicy', value: opts.propagationPolicy, supported: ['Foreground', 'Background', 'Orphan', 'nil'] });
   }
-  if (errs.length) throw invalidDeleteOptions(errs);
-}
-
-function invalidDeleteOptions(errs: FieldError[]): StatusError {
-  // Built by hand: the generic invalid() would name the kind without its group in details.
-  const render = (e: FieldError) => e.type === 'FieldValueNotSupported'
-    ? `Unsupported value: "${String(e.value)}": supported values: ${(e.supported ?? []).map((s) => `"${s}"`).join(', ')}`
-    : `Invalid value: "${String(e.value)}": ${e.detail}`;
-  const parts = errs.map((e) => `${e.field}: ${render(e)}`);
-  return new StatusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: ${parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`}`, {
-    group: 'meta.k8s.io', kind: 'DeleteOptions', causes: errs.map((e) => ({ reason: e.type, message: render(e), field: e.field })),
-  });
+  // ValidateDryRun: only "All"; the list is printed with Go's %#v.
+  const dryRun = opts.dryRun ?? [];
+  if (dryRun.some((v) => v !== 'All')) {
+    errs.push({ type: 'FieldValueNotSupported', field: 'dryRun', detail: `[]string{${dryRun.map((v) => JSON.stringify(v)).join(', ')}}`, supported: ['All'] });
+  }
+  if (errs.length) throw invalid('DeleteOptions', 'meta.k8s.io', '', errs);
 }
 
 export const defaultGarbageCollectionPolicy = (def: ResourceDef): GarbageCollectionPolicy => def.garbageCollectionPolicy ?? 'DeleteDependents';

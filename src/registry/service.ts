@@ -1,7 +1,7 @@
 // The generic REST logic, shared by every kind: the apiserver's generic registry. It never names a kind;
 // everything kind-specific comes from the ResourceDef's strategy and hooks.
 import {
-  StatusError, alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, type GroupResource,
+  StatusError, alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, type FieldError, type GroupResource,
 } from '../api/errors.js';
 import type { Store } from '../storage/store.js';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher } from '../storage/store.js';
@@ -50,6 +50,7 @@ export interface DeleteOptions {
 export type DeleteResult = { object: KObject; finished: boolean };
 
 const MAX_RETRIES = 10;
+const MAX_PAGE = 2 ** 31 - 1;
 
 export const groupResource = (def: ResourceDef): GroupResource => ({ group: def.group, resource: def.plural });
 
@@ -87,7 +88,8 @@ export class ResourceService {
       throw expiredContinue(encodeContinue(this.store.revision(), token.start));
     }
     let startAfter = token?.start;
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    // Any limit of an int64 is accepted; beyond what the store can count it means "all of them".
+    const limit = opts.limit && opts.limit > 0 ? Math.min(opts.limit, MAX_PAGE) : 0;
     const items: KObject[] = [];
     const revision = token?.rv ?? this.store.revision();
     // Read in batches until the page is full: selectors filter after the read, as Kubernetes does.
@@ -257,6 +259,8 @@ export class ResourceService {
       const current = present(def, stored);
       const proposed = typeof input === 'function' ? input(clone(current)) : clone(input);
       checkTypeMeta(def, proposed);
+      // Read before the strategy carries the server-owned fields over: a uid the write names must be the stored one.
+      const identityErrs = immutableUid(proposed, current);
       const requestedRv = proposed.metadata?.resourceVersion;
       if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw conflict(groupResource(def), name);
       const subStrategy = subresource ? def.subresourceStrategies?.[subresource] : undefined;
@@ -265,9 +269,9 @@ export class ResourceService {
       if (ctx.managedFieldsComputed) next.metadata.managedFields = proposed.metadata?.managedFields;
       else setManagedFields(def, current, next, ctx, subresource);
       const strategy = subStrategy ?? def.strategy;
-      const errs = subresource === 'status' && !subStrategy ? (def.strategy.validate?.(next) ?? []) : [
+      const errs = [...identityErrs, ...(subresource === 'status' && !subStrategy ? (def.strategy.validate?.(next) ?? []) : [
         ...(strategy.validate?.(next) ?? []), ...(strategy.validateUpdate?.(next, current) ?? []), ...validateFinalizerUpdate(next, current),
-      ];
+      ])];
       if (errs.length) throw invalid(def.kind, def.group, name, errs);
       if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
       await def.admit?.(next, current, this.admitContext(ctx, subresource));
@@ -323,6 +327,8 @@ export class ResourceService {
   }
 
   async delete(def: ResourceDef, namespace: string | undefined, name: string, opts: DeleteOptions, ctx: WriteContext): Promise<DeleteResult> {
+    // Delete admission (namespace lifecycle: default, kube-system and kube-public may not be deleted) comes first.
+    def.admitDelete?.(name);
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; ; attempt++) {
       const stored = await this.store.get(key);
@@ -353,6 +359,8 @@ export class ResourceService {
   async deleteCollection(def: ResourceDef, namespace: string | undefined, listOpts: ListOptions, opts: DeleteOptions, ctx: WriteContext): Promise<KObject[]> {
     validateDeleteOptions(opts); // even when nothing matches
     const { items } = await this.list(def, namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
+    // Admission refuses the whole collection before any of it is deleted.
+    for (const o of items) def.admitDelete?.(o.metadata.name!);
     const deleted: KObject[] = [];
     for (const o of items) {
       try {
@@ -375,6 +383,16 @@ function setManagedFields(def: ResourceDef, old: KObject | undefined, next: KObj
     definition: definitionName(def.group, def.version, def.kind), apiVersion: apiVersionOf(def), now: nowTimestamp(), subresource,
   });
   if (entries) next.metadata.managedFields = entries; else delete next.metadata.managedFields;
+}
+
+/**
+ * ValidateObjectMetaUpdate's metadata.uid rule: rest.BeforeUpdate fills an empty uid from the stored object, any
+ * other value must be the stored one.
+ */
+function immutableUid(proposed: KObject, current: KObject): FieldError[] {
+  const uid = (proposed.metadata as { uid?: unknown } | null | undefined)?.uid;
+  if (uid === undefined || uid === null || uid === '' || uid === current.metadata.uid) return [];
+  return [{ type: 'FieldValueInvalid', field: 'metadata.uid', value: uid, detail: 'field is immutable' }];
 }
 
 /** A subresource with its own strategy (namespaces/finalize): the strategy decides what the write may change. */

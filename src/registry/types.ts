@@ -104,6 +104,8 @@ export interface ResourceDef {
   returnDeletedObject?: boolean;
   /** Writes that need the store (ClusterIP allocation, ...): run after validation, before the write. */
   admit?: (obj: KObject, old: KObject | undefined, ctx: AdmitContext) => Promise<void> | void;
+  /** Delete admission: throws to refuse deleting the object of that name (namespace lifecycle's immortal namespaces). */
+  admitDelete?: (name: string) => void;
   /** Deletion waits for a controller (namespaces' spec.finalizers): mark the object instead of removing it. */
   beginDeletion?: (obj: KObject, now: string) => boolean;
   /**

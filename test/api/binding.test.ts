@@ -62,14 +62,15 @@ describe('POST pods/NAME/binding', () => {
     expect((await getPod('default', 'bind-a') as J).spec.nodeName).toBe('node-x');
   });
 
-  test('name mismatch is 400, a missing pod 404, a bad target 500, other verbs 405, viewers 403', async () => {
+  test('name mismatch is 400, a missing pod 404, a bad target 422, other verbs 405, viewers 403', async () => {
     await createPod('default', 'bind-b');
     const post = (name: string, body: J) => h.api.post(`/api/v1/namespaces/default/pods/${name}/binding`).send(body);
     expect((await post('bind-b', { metadata: { name: 'other' }, target: { name: 'n' } })).body)
       .toMatchObject({ code: 400, message: 'name in URL does not match name in Binding object' });
     expect((await post('nope', { metadata: { name: 'nope' }, target: { name: 'n' } })).body).toMatchObject({ code: 404, message: 'pods "nope" not found' });
     expect((await post('bind-b', { metadata: { name: 'bind-b' }, target: { kind: 'Pod', name: 'n' } })).body)
-      .toMatchObject({ code: 500, message: 'target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"' });
+      .toMatchObject({ code: 422, reason: 'Invalid', message: 'Binding "bind-b" is invalid: target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"',
+        details: { name: 'bind-b', kind: 'Binding', causes: [{ reason: 'FieldValueNotSupported', field: 'target.kind' }] } });
     expect((await h.api.put('/api/v1/namespaces/default/pods/bind-b/binding').send({ metadata: { name: 'bind-b' } })).status).toBe(405);
     expect((await h.as('viewer').post('/api/v1/namespaces/default/pods/bind-b/binding').send({ metadata: { name: 'bind-b' }, target: { name: 'n' } })).status).toBe(403);
     expect((await getPod('default', 'bind-b') as J).spec.nodeName).toBeUndefined();

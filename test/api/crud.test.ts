@@ -183,11 +183,15 @@ describe('update', () => {
     expect(res.body).toMatchObject({ reason: 'BadRequest', message: 'the name of the object (other) does not match the name on the URL (named)' });
   });
 
-  test('uid and creationTimestamp cannot be changed by an update', async () => {
+  test('an update keeps creationTimestamp; another uid is 422 (immutable), an absent one is filled in', async () => {
     const c = (await h.api.post(CM).send(configMap('keepmeta')).expect(201)).body;
-    const res = await h.api.put(`${CM}/keepmeta`).send({ ...c, metadata: { ...c.metadata, uid: 'x', creationTimestamp: '2000-01-01T00:00:00Z' } }).expect(200);
+    const res = await h.api.put(`${CM}/keepmeta`).send({ ...c, metadata: { ...c.metadata, creationTimestamp: '2000-01-01T00:00:00Z' } }).expect(200);
     expect(res.body.metadata.uid).toBe(c.metadata.uid);
     expect(res.body.metadata.creationTimestamp).toBe(c.metadata.creationTimestamp);
+    const uid = await h.api.put(`${CM}/keepmeta`).send({ ...c, metadata: { ...c.metadata, uid: 'x' } }).expect(422);
+    expect(uid.body.message).toBe('ConfigMap "keepmeta" is invalid: metadata.uid: Invalid value: "x": field is immutable');
+    const { uid: _u, ...noUid } = c.metadata;
+    expect((await h.api.put(`${CM}/keepmeta`).send({ ...c, metadata: noUid }).expect(200)).body.metadata.uid).toBe(c.metadata.uid);
   });
 
   test('an identical PUT is a no-op that keeps the resourceVersion', async () => {
@@ -334,8 +338,9 @@ describe('dryRun=All', () => {
     await h.api.get(`${CM}/dry-dc`).expect(200);
   });
 
-  test('an unknown dryRun value is 400', async () => {
-    await h.api.post(`${CM}?dryRun=Some`).send(configMap('dry-bad')).expect(400);
+  test('an unknown dryRun value is 422 on the options (ValidateDryRun)', async () => {
+    const res = await h.api.post(`${CM}?dryRun=Some`).send(configMap('dry-bad')).expect(422);
+    expect(res.body.message).toBe('CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"');
   });
 });
 

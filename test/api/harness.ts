@@ -1,5 +1,5 @@
 // The express app wired as src/server/server.ts wires it (real resources, schema lookup, bootstrap), but on a
-// temp-dir SQLite file, plain HTTP and two fixed bearer tokens, so API tests run without PKI or Docker.
+// temp-dir SQLite file, plain HTTP and fixed bearer tokens, so API tests run without PKI or Docker.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,14 +22,16 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const ADMIN = { name: 'dockube-admin', groups: ['system:masters', 'system:authenticated'] };
 export const VIEWER = { name: 'dockube-viewer', groups: ['dockube:viewers', 'system:authenticated'] };
-export type Token = 'admin' | 'viewer' | undefined;
+export const MONITORING = { name: 'dockube-monitoring', groups: ['system:monitoring', 'system:authenticated'] };
+/** What a pod's default service account in `default` authenticates as. */
+export const SERVICE_ACCOUNT = { name: 'system:serviceaccount:default:default', groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] };
+export type Token = 'admin' | 'viewer' | 'monitoring' | 'sa' | undefined;
+const USERS: Record<string, UserInfo> = { admin: ADMIN, viewer: VIEWER, monitoring: MONITORING, sa: SERVICE_ACCOUNT };
 
-/** `Bearer admin` and `Bearer viewer` are the only credentials; anything else is anonymous. */
-function authenticate(req: IncomingMessage): UserInfo | undefined {
+/** `Bearer admin`, `viewer`, `monitoring` and `sa` are the only credentials; anything else is anonymous. */
+export function authenticate(req: IncomingMessage): UserInfo | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  if (m?.[1] === 'admin') return ADMIN;
-  if (m?.[1] === 'viewer') return VIEWER;
-  return undefined;
+  return m && Object.prototype.hasOwnProperty.call(USERS, m[1]!) ? USERS[m[1]!] : undefined;
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Pki } from '../../src/pki/certs.js';
-import { ADMIN_USER, ANONYMOUS_USER, VIEWER_USER, authorize, bearerToken, createAuthenticator, forbiddenError, forbiddenMessage, type RequestAttributes } from '../../src/api/auth.js';
+import { ADMIN_USER, ANONYMOUS_USER, MONITORING_USER, VIEWER_USER, authorize, bearerToken, createAuthenticator, forbiddenError, forbiddenMessage, type RequestAttributes } from '../../src/api/auth.js';
 import type { UserInfo } from '../../src/registry/types.js';
 
 const authed = (u: UserInfo): UserInfo => ({ ...u, groups: [...u.groups, 'system:authenticated'] });
@@ -41,6 +41,16 @@ test('every authenticated user may discover and review itself; anonymous only he
   expect(authorize(ANONYMOUS_USER, res('create', 'selfsubjectaccessreviews', { apiGroup: 'authorization.k8s.io' })).allowed).toBe(false);
 });
 
+test('only system:masters and the system:monitoring group may GET /metrics; monitoring reads nothing else', () => {
+  const monitoring = authed(MONITORING_USER);
+  for (const p of ['/metrics', '/metrics/slis', '/livez', '/readyz/ping', '/healthz']) expect(authorize(monitoring, path(p)).allowed).toBe(true);
+  expect(authorize(monitoring, path('/metrics', 'post')).allowed).toBe(false);
+  expect(authorize(monitoring, path('/metricsx')).allowed).toBe(false);
+  expect(authorize(monitoring, res('get', 'pods')).allowed).toBe(false);
+  const sa = authed({ name: 'system:serviceaccount:default:default', groups: ['system:serviceaccounts', 'system:serviceaccounts:default'] });
+  for (const u of [sa, viewer, ANONYMOUS_USER]) expect(authorize(u, path('/metrics')).allowed).toBe(false);
+});
+
 test('Forbidden messages as the apiserver words them', () => {
   expect(forbiddenError(viewer, res('create', 'pods')).toStatus()).toEqual({
     kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Forbidden', code: 403,
@@ -65,7 +75,7 @@ test('Forbidden messages as the apiserver words them', () => {
 });
 
 describe('bearer tokens outside TLS details', () => {
-  const pki = { tokens: { admin: 'admin-token-0123456789abcdef', viewer: 'viewer-token-0123456789abcdef' } } as Pki;
+  const pki = { tokens: { admin: 'admin-token-0123456789abcdef', viewer: 'viewer-token-0123456789abcdef', monitoring: 'monitoring-token-0123456789' } } as Pki;
   const authenticate = createAuthenticator(pki);
   const req = (headers: Record<string, string>) => ({ headers, socket: {} }) as unknown as IncomingMessage;
 

@@ -95,6 +95,8 @@ describe('authenticator over real TLS', () => {
     expect(lastUser()).toEqual({ name: 'dockube-admin', groups: ['system:masters', 'system:authenticated'] });
     expect((await get('/api', { token: pki.tokens.viewer })).status).toBe(200);
     expect(lastUser()).toEqual({ name: 'dockube-viewer', groups: ['dockube:viewers', 'system:authenticated'] });
+    expect((await get('/api', { token: pki.tokens.monitoring })).status).toBe(200);
+    expect(lastUser()).toEqual({ name: 'dockube-monitoring', groups: ['system:monitoring', 'system:authenticated'] });
   });
 
   test('anonymous requests: /api refused, /version served', async () => {
@@ -146,6 +148,8 @@ describe('kubeconfig', () => {
     expect(Buffer.from(users['dockube-admin']['client-key-data'], 'base64').toString()).toBe(pki.adminKey);
     expect(users['dockube-view']).toEqual({ token: pki.tokens.viewer });
     expect(users['dockube-admin-token']).toEqual({ token: pki.tokens.admin });
+    expect(users['dockube-monitoring']).toEqual({ token: pki.tokens.monitoring });
+    expect(ctx['dockube-monitoring']).toEqual({ cluster: 'dockube', user: 'dockube-monitoring' });
   });
 
   test('serverUrlFor', () => {

@@ -8,7 +8,7 @@ import type { ResourceService } from '../../registry/service.js';
 import type { Registry } from '../../registry/registry.js';
 import type { UserInfo } from '../../registry/types.js';
 import { authorize, forbiddenError, type RequestAttributes } from '../auth.js';
-import { StatusError, badRequest, genericNotFound, internal, unauthorized } from '../errors.js';
+import { StatusError, badRequest, genericNotFound, internal, methodNotAllowed, unauthorized } from '../errors.js';
 import { parseResourcePath } from '../resource-path.js';
 import { getDocker } from '../../runtime/container-lookup.js';
 import { CHANNEL_PROTOCOLS, selectProtocol } from './channel-protocol.js';
@@ -32,6 +32,11 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
   const wss = new WebSocketServer({
     noServer: true, perMessageDeflate: false,
     handleProtocols: (offered) => selectProtocol(offered) ?? false,
+  });
+  // A handshake ws itself refuses (bad key, version, method...) is answered with a Status too, never ws's text/html.
+  wss.on('wsClientError', (err: Error, socket: Duplex, req: IncomingMessage) => {
+    const code = req.method !== 'GET' ? 405 : 400;
+    reject(socket, code === 405 ? methodNotAllowed() : badRequest(`unable to upgrade connection: ${err.message}`));
   });
   return (req, socket, head) => {
     socket.on('error', () => undefined);

@@ -2,6 +2,7 @@ import { namespaceFinalizeStrategy, namespaceStrategy } from '../strategies/inde
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
 import { admitNamespacePodSecurity } from '../../admission/pod-security/index.js';
+import { admitNamespaceDelete } from '../../admission/namespace-lifecycle.js';
 
 export const namespaces: ResourceDef = {
   group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace',
@@ -11,6 +12,7 @@ export const namespaces: ResourceDef = {
   subresourceStrategies: { finalize: namespaceFinalizeStrategy },
   table: TABLES['namespaces'],
   admit: admitNamespacePodSecurity,
+  admitDelete: admitNamespaceDelete,
   fieldSelectors: { 'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase ?? '' },
   // A namespace with spec.finalizers is emptied by the namespace controller before it goes away.
   beginDeletion: (obj) => {

@@ -1,6 +1,6 @@
 // pods/binding: the one write that may set spec.nodeName (the apiserver's BindingREST). The scheduler and the HTTP
 // handler both go through assignPod, so a pod is bound the same way whoever binds it.
-import { StatusError, conflict, fieldErrorMessage, type FieldError } from '../../../api/errors.js';
+import { conflict, invalid, type FieldError } from '../../../api/errors.js';
 import type { ResourceService, WriteContext } from '../../service.js';
 import type { KObject, ResourceDef, Strategy } from '../../types.js';
 import { nowTimestamp } from '../../object-meta.js';
@@ -53,16 +53,14 @@ const bindingConflict = (pod: string, why: string) => conflict({ group: '', reso
 
 /**
  * Binds the pod named by the binding to its target node: 409 when the pod already has a node or is being deleted,
- * 404 when it does not exist. Field errors in the binding come back as the apiserver's 500 with no reason (it returns
- * an aggregate error, not a StatusError).
+ * 404 when it does not exist. Field errors in the binding are 422 Invalid on the Binding. (The apiserver returns
+ * them as a bare aggregate error, which it answers with 500; a malformed request is the client's error, so dockube
+ * answers what NewInvalid would.)
  */
 export async function assignPod(service: ResourceService, pods: ResourceDef, namespace: string, binding: Binding, ctx: WriteContext): Promise<KObject> {
-  const errs = validateBinding(binding);
-  if (errs.length) {
-    const msg = errs.map((e) => `${e.field}: ${fieldErrorMessage(e)}`).join(', ');
-    throw new StatusError(500, '', errs.length > 1 ? `[${msg}]` : msg);
-  }
   const podName = binding.metadata?.name ?? '';
+  const errs = validateBinding(binding);
+  if (errs.length) throw invalid('Binding', '', podName, errs);
   const node = binding.target!.name!;
   // The binding writes straight to storage in Kubernetes: no managedFields entry for it.
   const writeCtx: WriteContext = { ...ctx, managedFieldsComputed: true };
