@@ -252,6 +252,33 @@ describe('pods/exec over WebSocket', () => {
     expect(plain.status).toBe(400);
     expect(plain.body.message).toBe('Upgrade request required');
   });
+
+  it('a handshake the WebSocket layer refuses is a JSON Status too, never text/html', async () => {
+    /** An upgrade request written by hand, with the headers a broken client might (not) send. */
+    const raw = (headers: Record<string, string>, method = 'GET') => new Promise<{ status: number; type: string; body: any }>((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1', port: h.port, method, path: execPath(name(), ['true'], 'stdout=true'),
+        headers: { Authorization: 'Bearer admin', Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Protocol': V5[0]!, ...headers },
+      });
+      req.on('upgrade', () => reject(new Error('upgraded')));
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => { text += c; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const key = { 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+    const noKey = await raw({ 'Sec-WebSocket-Version': '13' });
+    expect(noKey).toEqual({ status: 400, type: 'application/json', body: expect.objectContaining({
+      kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400, message: 'unable to upgrade connection: Missing or invalid Sec-WebSocket-Key header' }) });
+    const badVersion = await raw({ ...key, 'Sec-WebSocket-Version': '99' });
+    expect(badVersion.body).toMatchObject({ code: 400, message: 'unable to upgrade connection: Missing or invalid Sec-WebSocket-Version header' });
+    expect(badVersion.type).toBe('application/json');
+    const post = await raw({ ...key, 'Sec-WebSocket-Version': '13' }, 'POST');
+    expect(post).toMatchObject({ status: 405, type: 'application/json', body: { kind: 'Status', reason: 'MethodNotAllowed', code: 405 } });
+  });
 });
 
 describe('pods/attach over WebSocket', () => {
