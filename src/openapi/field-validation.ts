@@ -4,6 +4,7 @@ import { StatusError, badRequest } from '../api/errors.js';
 import { definitionNameFor, getDefinitions, refName, resolveSchema, type GVK, type Schema } from './definitions.js';
 import { parseJsonAst, toJsonNode, type JsonNode } from './json-ast.js';
 import { findYamlDuplicates } from './yaml-duplicates.js';
+import { ownValue } from '../machinery/own-keys.js';
 
 export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
 export type BodyFormat = 'json' | 'yaml';
@@ -108,7 +109,8 @@ function walk(node: JsonNode, schemaIn: Schema | undefined, path: string, ctx: C
   const struct = refd ? refd.slice(refd.lastIndexOf('.') + 1) : ctx.struct;
   const seen = new Set<string>();
   for (const { key, value } of node.entries) {
-    const prop = s.properties[key];
+    // Own members only: a field named `constructor` is unknown, not Object's.
+    const prop = ownValue<Schema>(s.properties, key);
     const p = join(path, key);
     if (!prop) {
       // Reported once even when repeated: Kubernetes does not also call it a duplicate.
@@ -180,7 +182,8 @@ function prune(value: unknown, schemaIn: Schema | undefined): void {
   }
   if (isFreeForm(s) || !s.properties) return;
   for (const k of Object.keys(o)) {
-    if (s.properties[k]) prune(o[k], s.properties[k]);
+    const prop = ownValue<Schema>(s.properties, k);
+    if (prop) prune(o[k], prop);
     else delete o[k];
   }
 }

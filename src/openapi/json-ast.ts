@@ -1,5 +1,7 @@
 // A JSON parser that keeps every object member in order, duplicates included, because Kubernetes
-// reports duplicate fields and JSON.parse silently keeps the last one.
+// reports duplicate fields and JSON.parse silently keeps the last one. Both walks here recurse per level, so
+// they refuse nesting past the decoders' bound instead of running out of stack.
+import { MAX_DEPTH, jsonDepthMessage } from '../machinery/decode/limits.js';
 
 export type JsonNode =
   | { t: 'object'; entries: { key: string; value: JsonNode }[] }
@@ -21,14 +23,16 @@ export function parseJsonAst(text: string): JsonNode {
     i++;
     return JSON.parse(text.slice(start, i)) as string;
   };
+  let depth = 0;
   const value = (): JsonNode => {
     ws();
     const c = text[i];
+    if ((c === '{' || c === '[') && ++depth > MAX_DEPTH) throw new SyntaxError(jsonDepthMessage(c));
     if (c === '{') {
       i++;
       const entries: { key: string; value: JsonNode }[] = [];
       ws();
-      if (text[i] === '}') { i++; return { t: 'object', entries }; }
+      if (text[i] === '}') { i++; depth--; return { t: 'object', entries }; }
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected string key');
@@ -39,7 +43,7 @@ export function parseJsonAst(text: string): JsonNode {
         entries.push({ key, value: value() });
         ws();
         if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return { t: 'object', entries }; }
+        if (text[i] === '}') { i++; depth--; return { t: 'object', entries }; }
         fail('expected "," or "}"');
       }
     }
@@ -47,12 +51,12 @@ export function parseJsonAst(text: string): JsonNode {
       i++;
       const items: JsonNode[] = [];
       ws();
-      if (text[i] === ']') { i++; return { t: 'array', items }; }
+      if (text[i] === ']') { i++; depth--; return { t: 'array', items }; }
       for (;;) {
         items.push(value());
         ws();
         if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return { t: 'array', items }; }
+        if (text[i] === ']') { i++; depth--; return { t: 'array', items }; }
         fail('expected "," or "]"');
       }
     }
@@ -72,9 +76,10 @@ export function parseJsonAst(text: string): JsonNode {
 }
 
 /** A parsed JS value as a JsonNode; `sortKeys` mimics Go, which re-encodes YAML maps with sorted keys. */
-export function toJsonNode(v: unknown, sortKeys = false): JsonNode {
+export function toJsonNode(v: unknown, sortKeys = false, depth = 0): JsonNode {
   if (v === null || v === undefined) return { t: 'null' };
-  if (Array.isArray(v)) return { t: 'array', items: v.map((x) => toJsonNode(x, sortKeys)) };
+  if (typeof v === 'object' && depth >= MAX_DEPTH) throw new SyntaxError(jsonDepthMessage(Array.isArray(v) ? '[' : '{'));
+  if (Array.isArray(v)) return { t: 'array', items: v.map((x) => toJsonNode(x, sortKeys, depth + 1)) };
   switch (typeof v) {
     case 'string': return { t: 'string', v };
     case 'number': return { t: 'number', v, raw: String(v) };
@@ -82,7 +87,7 @@ export function toJsonNode(v: unknown, sortKeys = false): JsonNode {
     case 'object': {
       const keys = Object.keys(v as object);
       if (sortKeys) keys.sort();
-      return { t: 'object', entries: keys.map((key) => ({ key, value: toJsonNode((v as Record<string, unknown>)[key], sortKeys) })) };
+      return { t: 'object', entries: keys.map((key) => ({ key, value: toJsonNode((v as Record<string, unknown>)[key], sortKeys, depth + 1) })) };
     }
     default: return { t: 'string', v: String(v) };
   }

@@ -1,6 +1,7 @@
 // Converts a decoded protobufjs message into the Kubernetes JSON form, following the presence rules of
 // schema-notation.ts and the JSON encodings of the apimachinery special types.
 import type protobuf from 'protobufjs';
+import { setOwn } from '../machinery/own-keys.js';
 
 type Json = unknown;
 type Msg = Record<string, unknown>;
@@ -99,7 +100,8 @@ export function messageToJson(type: protobuf.Type, m: Msg): Json {
       const entries = Object.entries((v ?? {}) as Record<string, unknown>);
       if (entries.length === 0) continue;
       const obj: Record<string, Json> = {};
-      for (const [k, ev] of entries) obj[k] = valueToJson(field, ev);
+      // Map keys are data: a label or ConfigMap key named `__proto__` stays an ordinary member.
+      for (const [k, ev] of entries) setOwn(obj, k, valueToJson(field, ev));
       out[name] = obj;
       continue;
     }

@@ -74,7 +74,7 @@ export function buildEnv(pod: Pod, container: Container, src: EnvSources = {}): 
         const { name = '', key, optional = false } = f.configMapKeyRef;
         const cm = lookup('configmaps', src.configMap, name, optional);
         if (!cm) continue;
-        if (!cm.data || !(key in cm.data)) {
+        if (!cm.data || !Object.hasOwn(cm.data, key)) {
           if (optional) continue;
           throw new ContainerConfigError(`couldn't find key ${key} in ConfigMap ${ns}/${name}`);
         }
@@ -83,7 +83,7 @@ export function buildEnv(pod: Pod, container: Container, src: EnvSources = {}): 
         const { name = '', key, optional = false } = f.secretKeyRef;
         const s = lookup('secrets', src.secret, name, optional);
         if (!s) continue;
-        if (!s.data || !(key in s.data)) {
+        if (!s.data || !Object.hasOwn(s.data, key)) {
           if (optional) continue;
           throw new ContainerConfigError(`couldn't find key ${key} in Secret ${ns}/${name}`);
         }

@@ -78,7 +78,8 @@ export function payloadPathProblem(path: string): string | undefined {
 function addFile(files: Files, path: string, content: Buffer, mode: number, volume: string) {
   const problem = payloadPathProblem(path);
   if (problem) throw new VolumeSetupError(volume, problem);
-  files[cleanPath(path)] = { content, mode };
+  // File names are data: a key named `__proto__` or `constructor` is a file like any other (an own member).
+  Object.defineProperty(files, cleanPath(path), { value: { content, mode }, enumerable: true, writable: true, configurable: true });
 }
 
 /** Keys (all, or the listed items) of a configMap/secret as files; missing listed keys fail unless optional. */
@@ -88,7 +89,7 @@ function keyFiles(files: Files, volume: string, data: Record<string, Buffer>, it
     return;
   }
   for (const item of items) {
-    const v = data[item.key];
+    const v = Object.hasOwn(data, item.key) ? data[item.key] : undefined;
     if (v === undefined) {
       if (optional) continue;
       throw new VolumeSetupError(volume, what === 'configmap' ? `configmap references non-existent config key: ${item.key}` : `references non-existent secret key: ${item.key}`);

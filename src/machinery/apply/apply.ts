@@ -10,6 +10,7 @@ import {
   decodeManagedFields, encodeManagedFields, ignoredPath, managerId, timestamp, type ManagerSet,
 } from './managed-fields.js';
 import { conflictError, type Conflict } from './conflict.js';
+import { parseJSONLikeGo } from '../patch/go-json.js';
 
 export interface ApplyInput {
   /** The stored object; absent when the apply creates it. */
@@ -132,8 +133,9 @@ function conflictsAllowedByLastApplied(walker: TypedWalker, root: ReturnType<Typ
   conflicts: Conflict[], apiVersion: string): boolean {
   const raw = (live.metadata as KObject['metadata'] | undefined)?.annotations?.[LAST_APPLIED];
   if (!raw) return false;
+  // The annotation is a string, so it may nest deeper than any body: unreadable beyond the decoders' bound.
   let last: Obj;
-  try { last = JSON.parse(raw) as Obj; } catch { return false; }
+  try { last = parseJSONLikeGo(raw) as Obj; } catch { return false; }
   if (!last || typeof last !== 'object' || last.apiVersion !== apiVersion) return false;
   const cmp = walker.compare(last, live, root);
   const allowed = walker.fieldSet(last, root).difference(cmp.modified).difference(cmp.added).difference(cmp.removed);

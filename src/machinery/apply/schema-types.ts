@@ -2,7 +2,9 @@
 // value atomic, and how a list's elements are identified (structured-merge-diff's schema.TypeRef).
 // List semantics come from MERGE_KEYS (the +listType/+listMapKey markers) and the OpenAPI extensions.
 import { MERGE_KEYS } from '../patch/merge-keys.js';
-import { contextFor, fieldPatchMeta, type SchemaLookup, type TypeContext } from '../patch/schema.js';
+import type { ListSemantics } from '../patch/merge-keys.js';
+import { contextFor, fieldPatchMeta, type OpenAPISchema, type SchemaLookup, type TypeContext } from '../patch/schema.js';
+import { ownValue } from '../own-keys.js';
 
 export type ListType = 'map' | 'set' | 'atomic';
 
@@ -59,13 +61,13 @@ export class TypeResolver {
   }
 
   private listOf(pctx: TypeContext, field: string): { type: ListType; keys: string[] } {
-    const sem = pctx.def ? MERGE_KEYS[pctx.def]?.[field] : undefined;
+    const sem = pctx.def ? ownValue<ListSemantics>(ownValue(MERGE_KEYS, pctx.def), field) : undefined;
     if (sem) {
       if (sem.listType === 'map') return { type: 'map', keys: sem.listMapKeys ?? (sem.key ? [sem.key] : []) };
       if (sem.listType) return { type: sem.listType, keys: [] };
       if (sem.strategy?.includes('merge')) return sem.key ? { type: 'map', keys: [sem.key] } : { type: 'set', keys: [] };
     }
-    const prop = pctx.schema?.properties?.[field];
+    const prop = ownValue<OpenAPISchema>(pctx.schema?.properties, field);
     if (prop) {
       const lt = prop['x-kubernetes-list-type'];
       const mk = prop['x-kubernetes-list-map-keys'];
@@ -85,8 +87,9 @@ export function listKeyFields(item: unknown, keys: string[]): Record<string, unk
   const o = item as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
-    if (o[k] !== undefined && o[k] !== null) out[k] = o[k];
-    else if (k in KEY_DEFAULTS) out[k] = KEY_DEFAULTS[k];
+    const v = ownValue(o, k);
+    if (v !== undefined && v !== null) out[k] = v;
+    else if (Object.hasOwn(KEY_DEFAULTS, k)) out[k] = KEY_DEFAULTS[k];
   }
   return Object.keys(out).length ? out : undefined;
 }

@@ -3,6 +3,7 @@
 // items by path (RemoveItems), after structured-merge-diff's typed package.
 import { FieldSet, fieldPE, keyPE, valuePE, type Path } from './field-set.js';
 import { listKeyFields, type FieldType, type TypeResolver } from './schema-types.js';
+import { setOwn } from '../own-keys.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -94,9 +95,10 @@ export class TypedWalker {
     if (applied === undefined) return live;
     if (live === undefined || live === null) return structuredClone(applied);
     if (isObj(live) && isObj(applied) && !t.atomicMap) {
+      // Members are data: only own keys count (a field named `constructor` is not Object's).
       const out: Obj = {};
-      for (const [k, v] of Object.entries(live)) out[k] = k in applied ? this.merge(v, applied[k], this.types.child(t, k)) : v;
-      for (const [k, v] of Object.entries(applied)) if (!(k in live)) out[k] = structuredClone(v);
+      for (const [k, v] of Object.entries(live)) setOwn(out, k, Object.hasOwn(applied, k) ? this.merge(v, applied[k], this.types.child(t, k)) : v);
+      for (const [k, v] of Object.entries(applied)) if (!Object.hasOwn(live, k)) setOwn(out, k, structuredClone(v));
       // A null in the configuration clears the field, as decoding into the Go struct would.
       for (const [k, v] of Object.entries(applied)) if (v === null) delete out[k];
       return out;
@@ -130,7 +132,7 @@ export class TypedWalker {
         const p = [...path, fieldPE(k)];
         if (remove(p, ct.named)) continue;
         const w = walkValue(v, ct, p);
-        if (w !== undefined) out[k] = w;
+        if (w !== undefined) setOwn(out, k, w);
       }
       return out;
     };

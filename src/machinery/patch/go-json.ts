@@ -1,15 +1,21 @@
 // JSON.parse, but a syntax error carries the message Go's encoding/json gives for the same input
 // ("invalid character 'x' looking for beginning of value", "unexpected end of JSON input"), because
-// the apiserver returns that text in its 400 Status.
+// the apiserver returns that text in its 400 Status. Nesting past MAX_DEPTH is refused as encoding/json refuses
+// nesting past its own bound ("invalid character '{' exceeded max depth").
+import { MAX_DEPTH, jsonDepthMessage, jsonTooDeep } from '../decode/limits.js';
 
 export class GoJSONSyntaxError extends Error {}
 
 export function parseJSONLikeGo(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new GoJSONSyntaxError(goSyntaxError(text));
   }
+  const deep = jsonTooDeep(text);
+  if (deep) throw new GoJSONSyntaxError(jsonDepthMessage(deep));
+  return value;
 }
 
 const EOF = 'unexpected end of JSON input';
@@ -23,7 +29,13 @@ function quoteChar(c: string): string {
 
 class Scanner {
   i = 0;
+  private depth = 0;
   constructor(private s: string) {}
+
+  /** Entering an object or array: one level past MAX_DEPTH is an error at its bracket (and bounds the recursion). */
+  enter(): void {
+    if (++this.depth > MAX_DEPTH) this.fail('exceeded max depth');
+  }
 
   fail(context: string): never {
     if (this.i >= this.s.length) throw new GoJSONSyntaxError(EOF);
@@ -47,9 +59,10 @@ class Scanner {
   }
 
   object(): void {
+    this.enter();
     this.i++;
     this.ws();
-    if (this.peek() === '}') { this.i++; return; }
+    if (this.peek() === '}') { this.i++; this.depth--; return; }
     for (;;) {
       this.ws();
       if (this.peek() !== '"') this.fail('looking for beginning of object key string');
@@ -61,21 +74,22 @@ class Scanner {
       this.ws();
       const c = this.peek();
       if (c === ',') { this.i++; continue; }
-      if (c === '}') { this.i++; return; }
+      if (c === '}') { this.i++; this.depth--; return; }
       this.fail('after object key:value pair');
     }
   }
 
   array(): void {
+    this.enter();
     this.i++;
     this.ws();
-    if (this.peek() === ']') { this.i++; return; }
+    if (this.peek() === ']') { this.i++; this.depth--; return; }
     for (;;) {
       this.value();
       this.ws();
       const c = this.peek();
       if (c === ',') { this.i++; continue; }
-      if (c === ']') { this.i++; return; }
+      if (c === ']') { this.i++; this.depth--; return; }
       this.fail('after array element');
     }
   }

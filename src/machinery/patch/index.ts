@@ -1,13 +1,15 @@
 // PATCH bodies: dispatch on the content type to JSON patch (RFC 6902), JSON merge patch (RFC 7386)
 // or strategic merge patch, with the Status errors the apiserver answers (handlers/patch.go).
-import jsonMergePatch from 'json-merge-patch';
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { StatusError, badRequest } from '../../api/errors.js';
+import { StatusError, badRequest, invalid, tooLarge } from '../../api/errors.js';
+import { DecodeLimitError, MAX_DECODED_BYTES, checkDecodedValue } from '../decode/limits.js';
 import { GoJSONSyntaxError, parseJSONLikeGo } from './go-json.js';
 import { jsonKindNoun } from './go-format.js';
 import { genericInvalid } from './strategic-errors.js';
 import { strategicMergePatch } from './strategic.js';
+import { mergePatch } from './merge-patch.js';
+import { keyGuard } from './json-patch-keys.js';
 import type { SchemaLookup } from './schema.js';
 
 export { strategicMergePatch } from './strategic.js';
@@ -62,11 +64,28 @@ export function applyPatch(contentType: string, original: object, patchBody: Buf
   const type = patchMediaType(contentType);
   const strategic = ctx.strategic ?? true;
   if (!acceptedPatchTypes(strategic).includes(type)) throw unsupportedPatchType(strategic);
+  let result: object;
   switch (type) {
-    case JSON_PATCH: return applyJsonPatch(original, text(patchBody), ctx);
-    case MERGE_PATCH: return applyMergePatch(original, text(patchBody), ctx);
-    case STRATEGIC_MERGE_PATCH: return applyStrategic(original, text(patchBody), ctx);
+    case JSON_PATCH: result = applyJsonPatch(original, text(patchBody), ctx); break;
+    case MERGE_PATCH: result = applyMergePatch(original, text(patchBody), ctx); break;
+    case STRATEGIC_MERGE_PATCH: result = applyStrategic(original, text(patchBody), ctx); break;
     default: throw new StatusError(500, 'InternalError', `Internal error occurred: ${type} patches are applied by server-side apply`);
+  }
+  checkPatched(result);
+  return result;
+}
+
+/**
+ * The patched object is decoded as a body would be: nesting past the decoders' bound is 422 on `patch` (as a
+ * decode error of the patched JSON is in patch.go), growing past the body limit 413.
+ */
+function checkPatched(result: object): void {
+  try {
+    checkDecodedValue(result);
+  } catch (e) {
+    if (!(e instanceof DecodeLimitError)) throw e;
+    if (e.tooLarge) throw tooLarge();
+    throw invalid('', '', '', [{ type: 'FieldValueInvalid', field: 'patch', detail: e.message }]);
   }
 }
 
@@ -90,13 +109,21 @@ function applyJsonPatch(original: object, body: string, ctx: PatchContext): obje
     throw new StatusError(413, 'RequestEntityTooLarge',
       `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   }
-  let result: unknown;
+  const guard = keyGuard();
+  let result: unknown = guard.hide(original);
+  // What `copy` operations add is bounded as the apiserver bounds it (JSONPatchMaxCopyBytes, the body limit):
+  // otherwise each copy of the root could double the object.
+  let copied = 0;
   try {
-    result = fastJsonPatch.applyPatch(structuredClone(original), ops as Operation[], true, true, true).newDocument;
+    for (const [i, op] of guard.hideOps(ops as Operation[]).entries()) {
+      if (op.op === 'copy') copied += checkDecodedValue(fastJsonPatch.getValueByPointer(result, op.from), { bytes: MAX_DECODED_BYTES - copied, depth: Infinity });
+      result = fastJsonPatch.applyOperation(result, op, true, true, true, i).newDocument;
+    }
   } catch {
-    // Test failures, missing paths and malformed operations all give the same generic 422.
+    // Test failures, missing paths, malformed operations and copies past the limit all give the same generic 422.
     throw genericInvalid();
   }
+  result = guard.reveal(result);
   if (result === null || typeof result !== 'object' || Array.isArray(result)) throw genericInvalid();
   return result;
 }
@@ -111,7 +138,7 @@ function applyMergePatch(original: object, body: string, ctx: PatchContext): obj
   }
   // evanphx/json-patch MergePatch refuses a null or scalar patch document.
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw badRequest('Invalid JSON Patch');
-  return jsonMergePatch.apply(structuredClone(original), structuredClone(patch)) as object;
+  return mergePatch(original, patch) as object;
 }
 
 function applyStrategic(original: object, body: string, ctx: PatchContext): object {

@@ -1,8 +1,9 @@
 // Where strategic merge learns the type of each field: OpenAPI v2 definitions (openapi/definitions.json),
 // completed by the hand-kept MERGE_KEYS and BUILTIN_FIELD_TYPES tables.
 import { existsSync, readFileSync } from 'node:fs';
-import { MERGE_KEYS } from './merge-keys.js';
+import { MERGE_KEYS, type ListSemantics } from './merge-keys.js';
 import { BUILTIN_FIELD_TYPES } from './builtin-types.js';
+import { ownValue } from '../own-keys.js';
 
 /** The subset of an OpenAPI (v2 or v3) schema that patching reads. */
 export interface OpenAPISchema {
@@ -67,9 +68,9 @@ export function primaryStrategy(tag: string | undefined): string {
 }
 
 export function fieldPatchMeta(ctx: TypeContext, field: string, lookup: SchemaLookup): FieldPatchMeta {
-  const sem = ctx.def ? MERGE_KEYS[ctx.def]?.[field] : undefined;
-  const props = ctx.schema?.properties;
-  let prop = props && Object.prototype.hasOwnProperty.call(props, field) ? props[field] : undefined;
+  // The field name comes from the request: tables are read through own keys only.
+  const sem = ctx.def ? ownValue<ListSemantics>(ownValue(MERGE_KEYS, ctx.def), field) : undefined;
+  let prop = ownValue<OpenAPISchema>(ctx.schema?.properties, field);
   if (!prop && typeof ctx.schema?.additionalProperties === 'object') prop = ctx.schema.additionalProperties;
 
   let type: TypeContext = {};
@@ -78,7 +79,7 @@ export function fieldPatchMeta(ctx: TypeContext, field: string, lookup: SchemaLo
     type = contextOfSchema(isList ? prop.items : prop, lookup);
   }
   if (!type.def) {
-    const builtin = ctx.def ? BUILTIN_FIELD_TYPES[ctx.def]?.[field] : undefined;
+    const builtin = ctx.def ? ownValue<string>(ownValue(BUILTIN_FIELD_TYPES, ctx.def), field) : undefined;
     if (builtin) type = contextFor(builtin, lookup);
   }
   const tag = sem ? sem.strategy : prop?.['x-kubernetes-patch-strategy'];

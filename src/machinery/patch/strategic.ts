@@ -9,6 +9,7 @@ import {
   errBadArgType, errBadPatchFormatForPrimitiveList, errBadPatchFormatForRetainKeys,
   errBadPatchFormatForSetElementOrderList, errBadPatchType, errNoListOfLists, errNoMergeKey, unknownError,
 } from './strategic-errors.js';
+import { ownValue, setOwn } from '../own-keys.js';
 
 type JMap = Record<string, unknown>;
 type Kind = 'map' | 'slice' | 'string' | 'number' | 'bool' | 'nil';
@@ -54,7 +55,7 @@ function stripDirectives(v: unknown): unknown {
   for (const [k, x] of Object.entries(v)) {
     if (k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(DELETE_PREFIX) || k.startsWith(ORDER_PREFIX)) continue;
     if (x === null) continue; // a null for an absent field means "absent"
-    out[k] = stripDirectives(x);
+    setOwn(out, k, stripDirectives(x));
   }
   return out;
 }
@@ -279,26 +280,27 @@ class Merger {
         // Deletion only ever removes: nothing to do on a missing list (kubernetes#105421), and it
         // applies whatever the field's strategy (kubernetes#110472).
         if (!Array.isArray(patchV)) throw errBadPatchFormatForPrimitiveList();
-        if (Array.isArray(original[k])) original[k] = this.deleteFromList(original[k] as unknown[], patchV);
+        const list = ownValue(original, k);
+        if (Array.isArray(list)) setOwn(original, k, this.deleteFromList(list, patchV));
         continue;
       }
       if (!has(original, k)) {
-        original[k] = stripDirectives(patchV);
+        setOwn(original, k, stripDirectives(patchV));
         continue;
       }
-      const ov = original[k];
+      const ov = ownValue(original, k);
       const kind = kindOf(ov);
       if (kind !== kindOf(patchV)) {
-        original[k] = stripDirectives(patchV);
+        setOwn(original, k, stripDirectives(patchV));
         continue;
       }
       if (kind === 'map') {
         const meta = fieldPatchMeta(t, k, this.schema);
-        original[k] = meta.strategy === 'replace' ? stripDirectives(patchV) : this.mergeMap(ov as JMap, patchV as JMap, meta.type);
+        setOwn(original, k, meta.strategy === 'replace' ? stripDirectives(patchV) : this.mergeMap(ov as JMap, patchV as JMap, meta.type));
       } else if (kind === 'slice') {
-        original[k] = this.mergeSliceHandler(ov as unknown[], patchV as unknown[], fieldPatchMeta(t, k, this.schema));
+        setOwn(original, k, this.mergeSliceHandler(ov as unknown[], patchV as unknown[], fieldPatchMeta(t, k, this.schema)));
       } else {
-        original[k] = patchV;
+        setOwn(original, k, patchV);
       }
     }
     return original;
@@ -343,8 +345,8 @@ class Merger {
       const field = extractKey(key, ORDER_PREFIX);
       const foundOriginal = has(original, field);
       const foundPatch = has(patch, field);
-      const ov = original[field];
-      const pv = patch[field];
+      const ov = ownValue(original, field);
+      const pv = ownValue(patch, field);
       if (foundOriginal && !Array.isArray(ov)) throw errBadArgType('[]interface {}', ov);
       if (foundPatch && !Array.isArray(pv)) throw errBadArgType('[]interface {}', pv);
       const originalList = (ov as unknown[] | undefined) ?? [];
@@ -362,7 +364,7 @@ class Merger {
       const kind = sliceElementKind(originalList, patchList);
       const serverOrder = foundOriginal && foundPatch && meta.strategy === 'merge' && kind === 'map'
         ? goAliasedLiveOrder(originalList, patchList, meta.mergeKey) : originalList;
-      original[field] = normalizeElementOrder(patchItems, serverOnly, setOrder, serverOrder, meta.mergeKey, kind);
+      setOwn(original, field, normalizeElementOrder(patchItems, serverOnly, setOrder, serverOrder, meta.mergeKey, kind));
       delete patch[field];
     }
   }

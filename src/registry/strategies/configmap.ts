@@ -18,7 +18,7 @@ export function validateConfigMap(cm: J): Errs {
   }
   for (const [k, v] of Object.entries(binary)) {
     errs.push(...isConfigMapKey(k).map((m) => invalid(key('binaryData', k), k, m)));
-    if (k in data) errs.push(invalid(key('data', k), k, 'duplicate of key present in binaryData'));
+    if (Object.hasOwn(data, k)) errs.push(invalid(key('data', k), k, 'duplicate of key present in binaryData'));
     size += Buffer.from(String(v ?? ''), 'base64').length;
   }
   if (size > MAX_CONFIGMAP_SIZE) errs.push(tooLong('', MAX_CONFIGMAP_SIZE));

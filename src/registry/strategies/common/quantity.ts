@@ -24,8 +24,9 @@ export function parseQuantity(input: string | number): Quantity | null {
   let e10 = 0;
   let e2 = 0;
   let format: QuantityFormat;
-  if (suffix in DECIMAL_SUFFIX) { e10 = DECIMAL_SUFFIX[suffix]; format = 'DecimalSI'; }
-  else if (suffix in BINARY_SUFFIX) { e2 = BINARY_SUFFIX[suffix]; format = 'BinarySI'; }
+  // Own keys only: a suffix such as `constructor` is not a unit.
+  if (Object.hasOwn(DECIMAL_SUFFIX, suffix)) { e10 = DECIMAL_SUFFIX[suffix]; format = 'DecimalSI'; }
+  else if (Object.hasOwn(BINARY_SUFFIX, suffix)) { e2 = BINARY_SUFFIX[suffix]; format = 'BinarySI'; }
   else {
     const em = /^[eE]([+-]?\d+)$/.exec(suffix);
     if (!em) return null;
