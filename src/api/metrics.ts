@@ -32,6 +32,12 @@ export const watchEventsTotal = new client.Counter({
   labelNames: ['group', 'version', 'kind'], registers: [metricsRegistry],
 });
 
+export const terminatedWatchers = new client.Counter({
+  name: 'apiserver_terminated_watchers_total',
+  help: 'Counter of watchers closed due to unresponsiveness broken by resource type.',
+  labelNames: ['resource'], registers: [metricsRegistry],
+});
+
 export const storageObjects = new client.Gauge({
   name: 'apiserver_storage_objects',
   help: 'Number of stored objects at the time of last check split by kind.',

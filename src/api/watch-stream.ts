@@ -8,7 +8,9 @@ import { renderObject } from './representation.js';
 import type { ResponseShape } from './negotiation.js';
 import { StatusError, badRequest } from './errors.js';
 import { apiVersionOf } from '../registry/types.js';
-import { watchGauge } from './metrics.js';
+import { terminatedWatchers, watchGauge } from './metrics.js';
+import { watchEventLine } from './watch-encoding.js';
+import { WatchBacklog } from './watch-backlog.js';
 
 /** Mutable so API tests can see bookmarks without waiting 10 s; nothing else should change it. */
 export const watchSettings = { bookmarkIntervalMs: 10_000 };
@@ -27,43 +29,53 @@ export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def
   res.setHeader('Cache-Control', 'no-cache, private');
   res.flushHeaders();
 
-  const write = (type: string, object: unknown) => { res.write(JSON.stringify({ type, object }) + '\n'); };
-  const send = (type: string, obj: KObject) => {
-    write(type, shape.kind === 'object' ? obj : renderObject(req, def, obj, shape));
-  };
-
   let closed = false;
-  const timers: NodeJS.Timeout[] = [];
+  // Only the pending timers: a long-lived watch must not collect one per bookmark it sent.
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (fn: () => void, ms: number) => { const t = setTimeout(() => { timers.delete(t); fn(); }, ms); timers.add(t); };
   let watcher: { stop(): void } | undefined;
-  const finish = () => {
+  /** Ends the watch; `abort` drops the connection with whatever is still buffered for it. */
+  const finish = (abort = false) => {
     if (closed) return;
     closed = true;
     watcher?.stop();
     timers.forEach(clearTimeout);
     watchGauge.dec({ resource: def.plural, group: def.group });
-    res.end();
+    if (abort) res.destroy(); else res.end();
+  };
+
+  const backlog = new WatchBacklog(res);
+  const write = (line: string) => {
+    if (backlog.hasRoom()) { res.write(line); return; }
+    // The client stopped reading, or reads too slowly: it resumes from the last resourceVersion it saw.
+    terminatedWatchers.inc({ resource: def.group ? `${def.plural}.${def.group}` : def.plural });
+    finish(true);
+  };
+  const send = (type: string, obj: KObject) => {
+    write(shape.kind === 'object' ? watchEventLine(type, obj) : JSON.stringify({ type, object: renderObject(req, def, obj, shape) }) + '\n');
   };
   watchGauge.inc({ resource: def.plural, group: def.group });
-  res.on('close', finish);
+  res.on('close', () => finish());
 
   try {
     watcher = await deps.service.watch(def, namespace, queryString(req, 'resourceVersion'), filter, (type, obj) => {
       if (!closed) send(type, obj);
     });
   } catch (e) {
-    if (e instanceof StatusError) { write('ERROR', e.toStatus()); finish(); return; }
+    if (e instanceof StatusError) { res.write(JSON.stringify({ type: 'ERROR', object: e.toStatus() }) + '\n'); finish(); return; }
     throw e;
   }
   if (closed) { watcher.stop(); return; }
-  if (timeoutSeconds && timeoutSeconds > 0) timers.push(setTimeout(finish, timeoutSeconds * 1000));
+  backlog.replayed();
+  if (timeoutSeconds && timeoutSeconds > 0) later(() => finish(), timeoutSeconds * 1000);
   if (bookmarks) {
     // Bookmarks carry the latest revision, so clients resume from it and idle streams stay alive.
     const tick = () => {
       if (closed) return;
       const rv = String(deps.service.revision());
-      write('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: rv } });
-      timers.push(setTimeout(tick, watchSettings.bookmarkIntervalMs));
+      write(JSON.stringify({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: rv } } }) + '\n');
+      later(tick, watchSettings.bookmarkIntervalMs);
     };
-    timers.push(setTimeout(tick, watchSettings.bookmarkIntervalMs));
+    later(tick, watchSettings.bookmarkIntervalMs);
   }
 }

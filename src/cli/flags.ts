@@ -2,6 +2,8 @@
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseQuantity } from '../registry/strategies/common/quantity.js';
+import { DEFAULT_WATCH_CACHE_BYTES } from '../storage/event-window.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,6 +20,8 @@ export interface ServerOptions {
   /** How long events are kept, in milliseconds. */
   eventTtlMs: number;
   logLevel: LogLevel;
+  /** Most bytes of events (by their JSON) the watch window keeps for watches to resume from. */
+  watchCacheBytes: number;
 }
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -40,6 +44,9 @@ Flags:
                                   (default $DOCKER_HOST, else "unix:///var/run/docker.sock")
       --event-ttl duration        Amount of time to retain events, e.g. 30m, 1h, 2h45m (default 1h0m0s)
       --log-level string          Log level: ${LOG_LEVELS.join(', ')} (default "info")
+      --watch-cache-bytes quantity
+                                  Most bytes of recent events (as JSON) kept for watches to resume from; the oldest
+                                  go first and watches that needed them get 410 Gone, e.g. 64Mi, 1Gi (default "128Mi")
   -h, --help                      Print this help and exit
 
 Both "--flag value" and "--flag=value" are accepted.
@@ -97,6 +104,7 @@ export function parseServerFlags(argv: string[], env: NodeJS.ProcessEnv = proces
         'docker-host': { type: 'string' },
         'event-ttl': { type: 'string' },
         'log-level': { type: 'string' },
+        'watch-cache-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -124,9 +132,25 @@ export function parseServerFlags(argv: string[], env: NodeJS.ProcessEnv = proces
     throw invalidArg(logLevel, 'log-level', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const cacheText = str('watch-cache-bytes');
+  let watchCacheBytes = DEFAULT_WATCH_CACHE_BYTES;
+  if (cacheText !== undefined) {
+    const n = byteQuantity(cacheText);
+    if (n === undefined || n <= 0) throw invalidArg(cacheText, 'watch-cache-bytes', 'must be a positive whole number of bytes, e.g. 134217728, 128Mi or 1Gi');
+    watchCacheBytes = n;
+  }
+
   const dockerHost = str('docker-host') || env.DOCKER_HOST || DEFAULT_DOCKER_HOST;
   const kubeconfigPath = resolve(cwd, str('write-kubeconfig') ?? join(dataDir, 'kubeconfig.yaml'));
-  return { dataDir, bindAddress, port, kubeconfigPath, dockerHost, eventTtlMs, logLevel: logLevel as LogLevel };
+  return { dataDir, bindAddress, port, kubeconfigPath, dockerHost, eventTtlMs, logLevel: logLevel as LogLevel, watchCacheBytes };
+}
+
+/** A resource.Quantity of bytes ("128Mi", "1G", "65536") as a whole number; undefined when it is not one. */
+function byteQuantity(text: string): number | undefined {
+  const q = parseQuantity(text);
+  if (!q || q.nanos % 1_000_000_000n !== 0n) return undefined;
+  const n = Number(q.nanos / 1_000_000_000n);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 export interface CliIo { stdout(s: string): void; stderr(s: string): void; exit(code: number): never }

@@ -27,7 +27,7 @@ const REF_PREFIX = '#/definitions/';
 export const refName = (ref: string) => (ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : ref.slice(ref.lastIndexOf('/') + 1));
 
 /** openapi/definitions.json, found by walking up from this module (src/openapi or dist/src/openapi). */
-function definitionsFile(): string {
+export function definitionsFile(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const f = join(dir, 'openapi', 'definitions.json');

@@ -1,8 +1,7 @@
 // Starts dockube: PKI, store, API, reconcilers; writes the kubeconfig once /readyz answers; stops cleanly.
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { ServerOptions } from '../cli/flags.js';
 import { ensurePki } from '../pki/certs.js';
 import { defaultSanHosts } from '../pki/hosts.js';
@@ -15,6 +14,7 @@ import { Registry } from '../registry/registry.js';
 import { RESOURCES } from '../registry/resources/index.js';
 import { ResourceService } from '../registry/service.js';
 import { lazySchemaLookup } from './schema.js';
+import { definitionsFile } from '../openapi/definitions.js';
 import { bootstrap } from './bootstrap.js';
 import { createLogger, type Logger } from './log.js';
 import { makeContext } from '../reconcilers/context.js';
@@ -42,14 +42,13 @@ const IN_CLUSTER_HOSTS = [
 
 export interface RunningServer { url: string; port: number; stop(): Promise<void>; log: Logger }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const t0 = Date.now();
   const log = await createLogger(opts.logLevel);
   const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS] });
   const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
-  const store = new SqliteStore(join(opts.dataDir, 'state.db'), ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })));
+  const store = new SqliteStore(join(opts.dataDir, 'state.db'), ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })),
+    { maxBytes: opts.watchCacheBytes });
   const registry = new Registry(RESOURCES);
   const service = new ResourceService(store, registry);
   let ready = false;
@@ -61,7 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const authenticate = createAuthenticator(pki, { serviceAccountTokens: (t) => serviceAccounts.tokens.authenticate(t) });
   configureDocker(parseDockerHost(opts.dockerHost));
   const app = createApp({
-    service, registry, schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
+    service, registry, schema: lazySchemaLookup(definitionsFile()),
     authenticate, isReady: () => ready, serverAddress: () => `${advertised}:${port}`,
   });
   const sockets = new Set<Socket>();

@@ -1,14 +1,17 @@
 // Embedded default store: one SQLite file (WAL). A write is acknowledged only after its transaction commits.
 import Database from 'better-sqlite3';
 import type { KObject } from '../registry/types.js';
-import { EventWindow } from './event-window.js';
+import {
+  DEFAULT_WATCH_CACHE_BYTES, DEFAULT_WATCH_CACHE_EVENTS, EventWindow, type EventSize, type WindowLimits,
+} from './event-window.js';
 import type { ValueTransformer } from './encryption.js';
 import {
   KeyExistsError, KeyNotFoundError, RevisionConflictError,
   type ListResult, type Store, type StoreEvent, type Watcher,
 } from './store.js';
 
-const WINDOW = 20000;
+/** A write's event and the size estimates the window charges it with. */
+interface Written { event: StoreEvent; size: EventSize }
 
 export class SqliteStore implements Store {
   private db: Database.Database;
@@ -16,8 +19,12 @@ export class SqliteStore implements Store {
   private window: EventWindow;
   private stmts: ReturnType<SqliteStore['prepare']>;
 
-  /** @param transformers values under these key prefixes are transformed (encrypted) on the way to disk */
-  constructor(file: string, private transformers: { prefix: string; transformer: ValueTransformer }[] = []) {
+  /**
+   * @param transformers values under these key prefixes are transformed (encrypted) on the way to disk
+   * @param window bounds of the watch window (event-window.ts has the defaults)
+   */
+  constructor(file: string, private transformers: { prefix: string; transformer: ValueTransformer }[] = [],
+    window: Partial<WindowLimits> = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before we answer, so not even a power cut loses an acknowledged write.
@@ -29,7 +36,9 @@ export class SqliteStore implements Store {
     `);
     this.stmts = this.prepare();
     this.rev = (this.stmts.getRev.get() as { value: number }).value;
-    this.window = new EventWindow(WINDOW, this.rev);
+    this.window = new EventWindow({
+      maxEvents: window.maxEvents ?? DEFAULT_WATCH_CACHE_EVENTS, maxBytes: window.maxBytes ?? DEFAULT_WATCH_CACHE_BYTES,
+    }, this.rev);
   }
 
   private prepare() {
@@ -94,24 +103,33 @@ export class SqliteStore implements Store {
   }
 
   /** Runs one write in a transaction that also advances the global revision. */
-  private write(fn: (rv: number) => StoreEvent): KObject {
+  private write(fn: (rv: number) => Written): KObject {
     const next = this.rev + 1;
-    const event = this.db.transaction(() => {
-      const e = fn(next);
+    const { event, size } = this.db.transaction(() => {
+      const w = fn(next);
       this.stmts.setRev.run(next);
-      return e;
+      return w;
     })();
     this.rev = next;
-    this.window.publish(event);
+    this.window.publish(event, size);
     return event.object;
+  }
+
+  /**
+   * The stored state before a change: the window's copy when it holds this very revision (shared with that event,
+   * and no JSON to parse), else decoded from the row.
+   */
+  private previous(key: string, row: { rv: number; value: string }): KObject {
+    return this.window.current(key, row.rv) ?? this.decode(key, row.value);
   }
 
   async create(key: string, obj: KObject): Promise<KObject> {
     return this.write((rv) => {
       if (this.stmts.get.get(key)) throw new KeyExistsError(key);
       const stored = withRv(obj, rv);
-      this.stmts.insert.run(key, rv, this.encode(key, stored));
-      return { type: 'ADDED', key, rv, object: stored };
+      const value = this.encode(key, stored);
+      this.stmts.insert.run(key, rv, value);
+      return { event: { type: 'ADDED', key, rv, object: stored }, size: { object: value.length } };
     });
   }
 
@@ -121,8 +139,12 @@ export class SqliteStore implements Store {
       if (!row) throw new KeyNotFoundError(key);
       if (row.rv !== expectedRv) throw new RevisionConflictError(key, row.rv);
       const stored = withRv(obj, rv);
-      this.stmts.update.run(rv, this.encode(key, stored), key);
-      return { type: 'MODIFIED', key, rv, object: stored, prevObject: this.decode(key, row.value) };
+      const value = this.encode(key, stored);
+      this.stmts.update.run(rv, value, key);
+      return {
+        event: { type: 'MODIFIED', key, rv, object: stored, prevObject: this.previous(key, row) },
+        size: { object: value.length, prevObject: row.value.length },
+      };
     });
   }
 
@@ -132,8 +154,12 @@ export class SqliteStore implements Store {
       if (!row) throw new KeyNotFoundError(key);
       if (expectedRv !== undefined && row.rv !== expectedRv) throw new RevisionConflictError(key, row.rv);
       this.stmts.del.run(key);
-      const prev = this.decode(key, row.value);
-      return { type: 'DELETED', key, rv, object: withRv(prev, rv), prevObject: prev };
+      const prev = this.previous(key, row);
+      // The deleted object shares all but its metadata with prev; both are charged in full, which errs on the safe side.
+      return {
+        event: { type: 'DELETED', key, rv, object: withRv(prev, rv), prevObject: prev },
+        size: { object: row.value.length, prevObject: row.value.length },
+      };
     });
   }
 
@@ -142,6 +168,9 @@ export class SqliteStore implements Store {
   }
 
   watcherCount(): number { return this.window.watcherCount(); }
+
+  /** Events and estimated bytes the watch window holds now. */
+  watchCacheUsage(): { events: number; bytes: number } { return this.window.usage(); }
 
   async close(): Promise<void> {
     if (this.db.open) {
