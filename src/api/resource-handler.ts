@@ -28,7 +28,10 @@ export function resourceHandler(deps: ApiDeps) {
       verb: verb === 'watch' ? 'WATCH' : verb.toUpperCase(), group: rr.group, version: rr.version, resource: rr.def.plural,
       subresource: rr.subresource ?? '', scope: rr.name ? 'resource' : rr.namespace ? 'namespace' : 'cluster',
     };
-    res.on('finish', () => observeRequest(info, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    // Only served routes are counted: labels taken from any path a client makes up would be new series without end.
+    if (!rr.subresource || isServedSubresource(rr)) {
+      res.on('finish', () => observeRequest(info, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    }
     try {
       const user = res.locals.user as UserInfo;
       authorizeRequest(user, verb, rr);
