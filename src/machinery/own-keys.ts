@@ -3,8 +3,8 @@
 // written so that `__proto__` becomes an ordinary member instead of replacing the object's prototype.
 
 /** `obj[key]` when `obj` has it as its own property; undefined otherwise (inherited members are not data). */
-export function ownValue<T = unknown>(obj: object | null | undefined, key: string): T | undefined {
-  return obj !== null && obj !== undefined && Object.hasOwn(obj, key) ? (obj as Record<string, T>)[key] : undefined;
+export function ownValue<T = unknown>(obj: unknown, key: string): T | undefined {
+  return typeof obj === 'object' && obj !== null && Object.hasOwn(obj, key) ? (obj as Record<string, T>)[key] : undefined;
 }
 
 /** Sets `obj[key] = value` as an own, enumerable data member, `__proto__` included. */

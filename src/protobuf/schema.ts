@@ -53,7 +53,9 @@ const DELETE_OPTIONS = 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions';
 /** The wire message for apiVersion+kind, or undefined when the schema does not know it. */
 export function protobufMessageFor(apiVersion: string, kind: string): string | undefined {
   if (kind === 'DeleteOptions') return DELETE_OPTIONS;
-  return KINDS[apiVersion]?.[kind];
+  // The envelope's names come from the request: own keys only.
+  const byKind = Object.hasOwn(KINDS, apiVersion) ? KINDS[apiVersion] : undefined;
+  return byKind && Object.hasOwn(byKind, kind) ? byKind[kind] : undefined;
 }
 
 /** Every apiVersion/kind the decoder accepts, e.g. for tests or discovery hints. */

@@ -40,7 +40,11 @@ export function podFieldValue(pod: Pod, fieldPath: string, node: NodeFacts = {})
     case 'status.podIPs': return (node.podIPs ?? pod.status?.podIPs?.map((i) => i.ip) ?? (node.podIP ? [node.podIP] : [])).join(',');
   }
   const sub = SUBSCRIPT.exec(fieldPath);
-  if (sub) return (sub[1] === 'labels' ? md.labels : md.annotations)?.[sub[2]] ?? '';
+  if (sub) {
+    // Own keys only: metadata.labels['constructor'] is a label or nothing.
+    const map = (sub[1] === 'labels' ? md.labels : md.annotations) ?? {};
+    return Object.hasOwn(map, sub[2]) ? map[sub[2]] : '';
+  }
   throw new ContainerConfigError(`unsupported fieldPath: ${fieldPath}`);
 }
 
@@ -55,8 +59,9 @@ export function resourceFieldValue(sel: ResourceFieldSelector, pod: Pod, contain
   const [kind, ...rest] = sel.resource.split('.');
   const resource = rest.join('.');
   if (kind !== 'limits' && kind !== 'requests') throw new ContainerConfigError(`unsupported container resource : ${sel.resource}`);
-  let raw = target.resources?.[kind]?.[resource];
-  if (raw === undefined && kind === 'limits') raw = node.allocatable?.[resource]; // MergeContainerResourceLimits
+  const own = (list: Record<string, string | number> | undefined) => (list && Object.hasOwn(list, resource) ? list[resource] : undefined);
+  let raw = own(target.resources?.[kind]);
+  if (raw === undefined && kind === 'limits') raw = own(node.allocatable); // MergeContainerResourceLimits
   const q = parseQuantity(raw ?? 0)?.nanos ?? 0n;
   const div = parseQuantity(sel.divisor ?? 1)?.nanos || 10n ** 9n;
   if (resource === 'cpu') {

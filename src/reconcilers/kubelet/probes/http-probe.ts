@@ -28,7 +28,8 @@ export function probeURL(r: HttpProbeRequest): URL {
 
 /** Header names canonicalized as Go's http.Header does, with User-Agent and Accept defaults kubelet adds. */
 function requestHeaders(list: { name: string; value: string }[]): { headers: Record<string, string[]>; hostOverride?: string } {
-  const headers: Record<string, string[]> = {};
+  // Header names are data (`constructor`, `__proto__` are valid tokens): no inherited members.
+  const headers = Object.create(null) as Record<string, string[]>;
   for (const { name, value } of list) {
     const key = name.toLowerCase();
     (headers[key] ??= []).push(value);

@@ -133,7 +133,7 @@ export function validateResources(res: J, field: string): Errs {
   const errs = [...validateResourceList(res.limits, limPath), ...validateResourceList(res.requests, reqPath)];
   if (isObj(res.requests) && isObj(res.limits)) {
     for (const [name, r] of Object.entries(res.requests)) {
-      const l = res.limits[name];
+      const l = Object.hasOwn(res.limits, name) ? res.limits[name] : undefined;
       if (l === undefined || !parseQuantity(r as string) || !parseQuantity(l)) continue;
       const overcommit = STANDARD_CONTAINER_RESOURCES.includes(name);
       const cmp = compareQuantity(r as string, l);
