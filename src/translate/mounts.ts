@@ -47,7 +47,8 @@ export function subPathTargets(container: Container, plan: VolumePlan, env: Read
   const out: SubPathTarget[] = [];
   (container.volumeMounts ?? []).forEach((m, index) => {
     const sub = resolveSubPath(m, env);
-    const src = plan.sources[m.name];
+    // Names are data: a mount named `constructor` finds a volume of that name or none.
+    const src = Object.hasOwn(plan.sources, m.name) ? plan.sources[m.name] : undefined;
     if (!sub || !src) return;
     // Engine API 1.41 has no volume subpath: the directory inside the volume's mount point is bound.
     const volumePath = src.kind === 'bind' ? src.path : opts.volumeMountpoints?.[src.name];
@@ -63,10 +64,10 @@ export const subPathFailure = (mount: string, container: string) => `failed to p
 export function containerMounts(container: Container, plan: VolumePlan, env: ReadonlyMap<string, string>, opts: MountOptions = {}): ContainerMounts {
   const out: ContainerMounts = { Binds: [], Mounts: [] };
   (container.volumeMounts ?? []).forEach((m, index) => {
-    const src = plan.sources[m.name];
+    const src = Object.hasOwn(plan.sources, m.name) ? plan.sources[m.name] : undefined;
     if (!src) throw new ContainerConfigError(`cannot find volume "${m.name}" to mount into container "${container.name}"`);
     const readOnly = m.readOnly === true || src.readOnly;
-    const propagation = m.mountPropagation ? PROPAGATION[m.mountPropagation] : undefined;
+    const propagation = m.mountPropagation && Object.hasOwn(PROPAGATION, m.mountPropagation) ? PROPAGATION[m.mountPropagation] : undefined;
     const bindOptions = propagation ? { BindOptions: { Propagation: propagation } } : {};
     if (resolveSubPath(m, env)) {
       const source = opts.subPathSources?.[index];

@@ -13,6 +13,7 @@ import { parseQuantity } from '../../src/registry/strategies/common/quantity.js'
 import { protobufMessageFor } from '../../src/protobuf/schema.js';
 import { buildEnv } from '../../src/translate/env.js';
 import { volumePlan } from '../../src/translate/volume-plan.js';
+import { containerMounts } from '../../src/translate/mounts.js';
 import { httpProbe } from '../../src/reconcilers/kubelet/probes/http-probe.js';
 import type { Container, Pod } from '../../src/translate/k8s-types.js';
 import type { KObject } from '../../src/registry/types.js';
@@ -142,6 +143,16 @@ describe('pods: env, downward API and volumes', () => {
     expect(Buffer.from(ownValue<{ content: Buffer }>(files, '__proto__')!.content).toString()).toBe('proto value');
     expect(() => volumePlan(pod([{ name: 'c' }], [{ name: 'v', configMap: { name: 'cm', items: [{ key: 'toString', path: 't' }] } }]), { podDir: '/pods/u', ...src }))
       .toThrow('configmap references non-existent config key: toString');
+  });
+
+  test('a volumeMount named like an inherited member needs a volume of that name; a bad propagation is none', () => {
+    const plan = volumePlan(pod([{ name: 'c' }], [{ name: 'constructor', emptyDir: {} }]), { podDir: '/pods/u' });
+    const mounts = containerMounts({ name: 'c', volumeMounts: [{ name: 'constructor', mountPath: '/a', mountPropagation: 'toString' }] }, plan, new Map());
+    expect(mounts.Mounts).toEqual([expect.objectContaining({ Target: '/a', Source: 'dockube-u-constructor' })]);
+    expect(JSON.stringify(mounts)).not.toContain('function');
+    const none = volumePlan(pod([{ name: 'c' }]), { podDir: '/pods/u' });
+    expect(() => containerMounts({ name: 'c', volumeMounts: [{ name: 'toString', mountPath: '/a' }] }, none, new Map()))
+      .toThrow('cannot find volume "toString" to mount into container "c"');
   });
 
   test('httpGet probe headers named like inherited members are sent', async () => {

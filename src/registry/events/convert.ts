@@ -27,8 +27,8 @@ function rename(obj: KObject, map: Readonly<Record<string, string>>, foreign: Re
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (k === 'apiVersion' || k === 'kind') continue;
-    if (k in map) out[map[k]] = v;
-    else if (!(k in foreign)) out[k] = v;
+    if (Object.hasOwn(map, k)) out[map[k]] = v;
+    else if (!Object.hasOwn(foreign, k)) out[k] = v;
   }
   return { apiVersion, kind: 'Event', ...out } as KObject;
 }
