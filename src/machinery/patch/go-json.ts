@@ -2,20 +2,19 @@
 // ("invalid character 'x' looking for beginning of value", "unexpected end of JSON input"), because
 // the apiserver returns that text in its 400 Status. Nesting past MAX_DEPTH is refused as encoding/json refuses
 // nesting past its own bound ("invalid character '{' exceeded max depth").
-import { MAX_DEPTH, jsonDepthMessage, jsonTooDeep } from '../decode/limits.js';
+import { MAX_DEPTH, jsonTooDeep } from '../decode/limits.js';
 
 export class GoJSONSyntaxError extends Error {}
 
 export function parseJSONLikeGo(text: string): unknown {
-  let value: unknown;
+  // Too deep: the scanner reports what Go reports first, a syntax error before the bracket or the depth at it,
+  // without building the nested value.
+  if (jsonTooDeep(text)) throw new GoJSONSyntaxError(goSyntaxError(text));
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new GoJSONSyntaxError(goSyntaxError(text));
   }
-  const deep = jsonTooDeep(text);
-  if (deep) throw new GoJSONSyntaxError(jsonDepthMessage(deep));
-  return value;
 }
 
 const EOF = 'unexpected end of JSON input';
