@@ -226,3 +226,35 @@ describe('inherited names where a value is parsed', () => {
     expect(ownKeys(res.body.binaryData)).toEqual(['__proto__', 'constructor']);
   });
 });
+
+describe('inherited names in URLs and query parameters', () => {
+  test('as a group, version, resource or subresource: a 404 or 400 Status, never a server error', async () => {
+    for (const path of ['/api/constructor', '/apis/constructor', '/apis/constructor/v1', '/apis/apps/constructor', '/api/v1/constructor',
+      '/api/v1/namespaces/default/constructor', '/api/v1/namespaces/default/configmaps/x/constructor', '/api/v1/namespaces/default/pods/x/toString',
+      '/apis/apps/v1/namespaces/default/deployments/x/__proto__', '/openapi/v3/apis/constructor/v1', '/openapi/v3/api/constructor', '/api/v1/__proto__']) {
+      const res = await h.api.get(path);
+      expect({ path, status: res.status < 500, kind: res.body?.kind }).toEqual({ path, status: true, kind: 'Status' });
+    }
+  });
+
+  test('an object and a namespace named constructor are ordinary', async () => {
+    await h.api.post('/api/v1/namespaces').send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'constructor' } }).expect(201);
+    const ns = '/api/v1/namespaces/constructor/configmaps';
+    await h.api.post(ns).send(cm('constructor')).expect(201);
+    expect((await h.api.get(`${ns}/constructor`).expect(200)).body.metadata).toMatchObject({ name: 'constructor', namespace: 'constructor' });
+    expect((await h.api.get(ns).expect(200)).body.items.map((i: any) => i.metadata.name)).toEqual(['constructor']);
+    await h.api.get(`${ns}/toString`).expect(404);
+    await h.api.delete(`${ns}/constructor`).expect(200);
+  });
+
+  test('as query parameter values: refused or ignored as any other value', async () => {
+    for (const q of ['labelSelector=__proto__', 'fieldSelector=constructor%3Dx', 'fieldSelector=metadata.constructor%3Dx', 'watch=constructor',
+      'resourceVersion=constructor', 'limit=constructor', 'continue=constructor', 'fieldValidation=constructor', 'propagationPolicy=constructor']) {
+      const res = await h.api.get(`${CM}?${q}`);
+      expect({ q, ok: res.status < 500 }).toEqual({ q, ok: true });
+    }
+    const res = await h.api.patch(`${CM}/maps-json?fieldManager=constructor`).set('Content-Type', MERGE).send('{"data":{"fm":"1"}}');
+    expect(res.status).toBe(200);
+    expect(res.body.metadata.managedFields.map((m: { manager: string }) => m.manager)).toContain('constructor');
+  });
+});
