@@ -62,6 +62,9 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
   const allowed = def.verbs;
   // A watch is a GET on the list route: a resource that cannot watch answers NewMethodNotSupported, not a missing route.
   if (allowed && !allowed.includes(verb) && !subresource) throw verb === 'watch' && allowed.includes('list') ? methodNotSupported(def, 'watch') : methodNotAllowed();
+  // A namespaced resource across all namespaces (/api/v1/pods) is served for list and watch only, as upstream
+  // installs it: no creates without a namespace, and no deletecollection of every namespace at once.
+  if (def.namespaced && !namespace && verb !== 'list' && verb !== 'watch') throw methodNotAllowed();
   // An unserved subresource has no route at all: the generic 404, not `configmaps "x" not found` for an object that exists.
   if (subresource && !isServedSubresource(rr)) throw genericNotFound();
   // pods/binding is create-only (BindingREST is a Creater).

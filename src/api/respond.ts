@@ -17,8 +17,33 @@ export function sendError(res: Response, err: unknown): void {
   sendObject(res, se.code, se.toStatus());
 }
 
-/** Warnings go back as RFC 7234 `Warning: 299 - "text"` headers, which kubectl prints. */
+// unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+const C_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+
+/**
+ * strconv.Quote: printable characters as they are, everything else escaped. Node refuses header characters past
+ * U+00FF (and writes the others as UTF-8), so printable characters beyond it are escaped too, as \\u or \\U.
+ */
+function goQuote(text: string): string {
+  let out = '"';
+  // Lone surrogates cannot be UTF-8: they become U+FFFD, as Go's decoder makes invalid input.
+  for (const ch of text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')) {
+    const cp = ch.codePointAt(0)!;
+    if (C_ESCAPES[ch]) out += C_ESCAPES[ch];
+    else if (PRINTABLE.test(ch) && cp <= 0xff) out += ch;
+    else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/**
+ * Warnings go back as RFC 7234 `Warning: 299 - "text"` headers, which kubectl prints. The text is quoted as Go's
+ * strconv.Quote does, so a warning about a field with any name is a header, never a 500.
+ */
 export function setWarnings(res: Response, warnings: string[]): void {
   if (!warnings.length) return;
-  res.setHeader('Warning', [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`));
+  res.setHeader('Warning', [...new Set(warnings)].map((w) => `299 - ${goQuote(w)}`));
 }

@@ -60,6 +60,9 @@ interface Ctx { found: Found; seen: Set<string>; struct: string; goPath: string[
 const add = (ctx: Ctx, msg: string) => { if (!ctx.seen.has(msg)) { ctx.seen.add(msg); ctx.found.messages.push(msg); } };
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
+const fitsInteger = (n: bigint, format: string | undefined) =>
+  format === 'int32' ? n >= -(2n ** 31n) && n < 2n ** 31n : n >= -(2n ** 63n) && n < 2n ** 63n;
+
 /** Records the first value whose JSON type cannot decode into the schema's Go type. */
 function typeMismatch(ctx: Ctx, node: JsonNode, s: Schema, refd: string | undefined): boolean {
   if (node.t === 'null' || ctx.found.typeError) return false;
@@ -72,8 +75,8 @@ function typeMismatch(ctx: Ctx, node: JsonNode, s: Schema, refd: string | undefi
     case 'boolean': ok = node.t === 'bool'; break;
     case 'number': ok = node.t === 'number'; break;
     case 'integer': {
-      ok = node.t === 'number' && Number.isInteger(node.v) && !/[.eE]/.test(node.raw) &&
-        (s.format !== 'int32' || (node.v >= -(2 ** 31) && node.v < 2 ** 31));
+      // An integer literal that fits the Go type: 99999999999999999999 is no int64, 1e3 no integer.
+      ok = node.t === 'number' && /^-?[0-9]+$/.test(node.raw) && fitsInteger(BigInt(node.raw), s.format);
       if (node.t === 'number' && !ok) kind = `number ${node.raw}`;
       break;
     }

@@ -4,10 +4,9 @@ import type { Request, Response } from 'express';
 import type { ResourceRequest } from '../api/resource-path.js';
 import type { ApiDeps } from '../api/context.js';
 import { fieldValidationOf } from '../api/context.js';
-import { decodeBody } from '../api/request-body.js';
+import { decodeTypedBody } from '../api/typed-body.js';
 import { sendObject, setWarnings } from '../api/respond.js';
 import { badRequest, conflict, invalid, notFound, StatusError, type FieldError } from '../api/errors.js';
-import { checkFields, pruneUnknownFields } from '../openapi/field-validation.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import type { KObject } from '../registry/types.js';
 import {
@@ -29,16 +28,9 @@ export interface TokenRequestObject {
 }
 
 async function decodeTokenRequest(req: Request, warnings: string[]): Promise<TokenRequestObject> {
-  const body = await decodeBody(req);
-  const obj = body.value as J | null;
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request was not a JSON object');
+  // Decoded into the kind as every create body is (protobuf included): a value of the wrong type is a 400.
+  const obj = await decodeTypedBody(req, GVK, fieldValidationOf(req), warnings);
   if (obj.kind !== undefined && obj.kind !== 'TokenRequest') throw badRequest(`not a TokenRequest object: ${String(obj.kind)}`);
-  if (body.format !== 'protobuf') {
-    const { error, warnings: w } = checkFields(GVK, obj, body.raw, body.format, fieldValidationOf(req));
-    if (error) throw error;
-    warnings.push(...w);
-    pruneUnknownFields(GVK, obj);
-  }
   return obj as TokenRequestObject;
 }
 

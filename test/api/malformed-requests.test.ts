@@ -256,6 +256,12 @@ describe('paths and query parameters', () => {
   });
 });
 
+test('a warning about a field of any name is a UTF-8 Warning header quoted as Go quotes it, never a 500', async () => {
+  const res = await h.api.post(CM).set('Content-Type', 'application/json')
+    .send('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"warn-utf8"},"\u00fc\\u0007\\u202e":1}').expect(201);
+  expect(Buffer.from(res.headers.warning, 'latin1').toString('utf8')).toBe('299 - "unknown field \\"\u00fc\\a\\u202e\\""');
+});
+
 describe('bindings', () => {
   test('a target that is not a Node is 422 Invalid on the Binding and binds nothing', async () => {
     await h.api.post(PODS).send(pod('bind-me')).expect(201);

@@ -211,7 +211,7 @@ describe('strategic merge patch directives', () => {
 describe('strategic merge patch errors', () => {
   test('$patch: merge inside a list is refused as upstream does', () => {
     const e = statusOf(() => smp({ spec: { template: { spec: { containers: [{ name: 'web', $patch: 'merge' }] } } } }));
-    expect(e.code).toBe(500);
+    expect([e.code, e.reason]).toEqual([422, 'Invalid']);
     expect(e.message).toBe('merging lists cannot yet be specified in the patch');
   });
 

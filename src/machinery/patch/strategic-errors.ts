@@ -7,8 +7,12 @@ import { goTypeName, goValue } from './go-format.js';
 export const genericInvalid = () =>
   new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
 
-/** An error that is not a Status becomes a 500 with an empty (Unknown) reason. */
-export const unknownError = (message: string) => new StatusError(500, '', message);
+/**
+ * An error strategicpatch returns as a plain error (no merge key, mixed list types, an unknown $patch...). The
+ * apiserver passes those through as a 500 with an empty reason; but they are all caused by the patch document, and a
+ * malformed request must never look like a server failure, so dockube answers 422 Invalid with the same message.
+ */
+export const unknownError = (message: string) => new StatusError(422, 'Invalid', message, {});
 
 export const errBadPatchFormatForPrimitiveList = () => badRequest('invalid patch format of primitive list');
 export const errBadPatchFormatForRetainKeys = () => badRequest('invalid patch format of retainKeys');

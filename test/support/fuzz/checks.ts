@@ -1,0 +1,52 @@
+// What every fuzzed response must be: never a 5xx or a dropped connection; a refusal of a poison request; every
+// error a metav1.Status in JSON; and nothing that was stored under a prototype-named key at a struct level.
+import type { Outcome } from './client.js';
+import type { FuzzRequest } from './requests.js';
+import { PROTO_KEYS } from './values.js';
+
+const PROTO = new Set<string>(PROTO_KEYS);
+const own = (o: unknown): string[] => (o !== null && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o) : []);
+
+/** Prototype-named members where only schema fields may be: the top level, metadata, spec, status. */
+function protoKeysIn(o: unknown): string[] {
+  const found: string[] = [];
+  const at = (path: string, v: unknown) => { for (const k of own(v)) if (PROTO.has(k)) found.push(`${path}${k}`); };
+  at('', o);
+  for (const part of ['metadata', 'spec', 'status']) at(`${part}.`, (o as Record<string, unknown> | null)?.[part]);
+  return found;
+}
+
+/**
+ * The one 5xx Kubernetes answers on purpose: a read at a resourceVersion the store has not reached yet is
+ * 504 Timeout "Too large resource version" (clients retry it).
+ */
+function tooLargeResourceVersion(req: FuzzRequest, o: Outcome): boolean {
+  if (o.status !== 504 || !/[?&]resourceVersion=/.test(req.path)) return false;
+  if (req.method === 'HEAD') return true;
+  const text = o.body.toString('utf8');
+  return text.includes('"reason":"Timeout"') && text.includes('Too large resource version');
+}
+
+export function checkOutcome(req: FuzzRequest, o: Outcome): string | undefined {
+  if (o.error) return `no HTTP response: ${o.error}`;
+  if (o.status >= 500 && !tooLargeResourceVersion(req, o)) return `answered ${o.status}`;
+  if (req.poison && o.status < 400) return `a request that must be refused was answered ${o.status}`;
+  if (o.status >= 400) {
+    if (req.method === 'HEAD') return undefined;
+    if (!o.contentType.startsWith('application/json')) return `error ${o.status} with a ${o.contentType || 'untyped'} body`;
+    let s: Record<string, unknown>;
+    try { s = JSON.parse(o.body.toString('utf8')) as Record<string, unknown>; } catch { return `error ${o.status} whose body is not JSON`; }
+    if (s.kind !== 'Status' || s.apiVersion !== 'v1' || s.status !== 'Failure' || s.code !== o.status || typeof s.message !== 'string' || typeof s.metadata !== 'object') {
+      return `error ${o.status} whose body is not a metav1.Status`;
+    }
+    return undefined;
+  }
+  if (o.complete && o.contentType.startsWith('application/json') && o.body.length) {
+    let v: unknown;
+    try { v = JSON.parse(o.body.toString('utf8')); } catch { return undefined; } // a watch stream: one document per line
+    const items = Array.isArray((v as { items?: unknown }).items) ? (v as { items: unknown[] }).items : [v];
+    const found = items.flatMap(protoKeysIn);
+    if (found.length) return `answered ${o.status} with prototype-named fields: ${found.join(', ')}`;
+  }
+  return undefined;
+}
