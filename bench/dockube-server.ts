@@ -25,11 +25,12 @@ async function readKubeconfig(path: string): Promise<Kubeconfig | undefined> {
   try { return yaml.load(await readFile(path, 'utf8')) as Kubeconfig; } catch { return undefined; }
 }
 
-export async function startDockube(extraNodeArgs: string[] = []): Promise<Dockube> {
+/** @param main the entry point to run: this checkout's build unless another's (an older commit's, say) is given */
+export async function startDockube(extraNodeArgs: string[] = [], main = MAIN): Promise<Dockube> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dockube-bench-'));
   const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
   // --port 0: the kernel picks a free port; the kubeconfig tells us which.
-  const child = spawn(process.execPath, [...extraNodeArgs, MAIN, 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1',
+  const child = spawn(process.execPath, [...extraNodeArgs, main, 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1',
     '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir });
   const tail = tailOf(child);
   const stop = async () => { await stopChild(child); await rm(dataDir, { recursive: true, force: true }); };

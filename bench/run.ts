@@ -12,6 +12,7 @@ import { expectStatus, keepAliveAgent } from './https-client.js';
 import { openWatch, type WatchEvent } from './watch-client.js';
 import { timeSequential, summarize, type Stats } from './stats.js';
 import { DEPENDENTS, applyBigPod, bigPod, gcOwner } from './api-depth.js';
+import { cmPath, configMap, ns, parallel } from './configmaps.js';
 
 const N = { get: 2000, list: 50, create: 500, watch: 300, apply: 100, gc: 3 };
 const WARMUP = { get: 200, list: 5, create: 20, watch: 20, apply: 5, gc: 0 };
@@ -21,27 +22,6 @@ const EVENT_TIMEOUT_MS = 10_000;
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'latest.json');
 
 interface Row { op: string; dockube: Stats; baseline: Stats; baselineIs: string; ratio: number }
-
-/** A ConfigMap of typical size (~700 bytes stored): a few labels and small config files. */
-function configMap(name: string): string {
-  return JSON.stringify({
-    apiVersion: 'v1', kind: 'ConfigMap',
-    metadata: { name, labels: { app: 'bench', tier: 'backend', release: 'r1' }, annotations: { 'bench.dockube.io/owner': 'bench' } },
-    data: {
-      'app.properties': 'server.port=8080\nserver.threads=16\nlog.level=info\ncache.ttl=300\nfeature.flags=a,b,c\n',
-      'config.yaml': 'database:\n  host: db.bench.svc\n  port: 5432\n  pool: 10\nqueue:\n  url: amqp://mq.bench.svc\n  prefetch: 50\n',
-      'motd.txt': 'x'.repeat(200),
-    },
-  });
-}
-
-const ns = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-const cmPath = (namespace: string, name = '') => `/api/v1/namespaces/${namespace}/configmaps${name ? `/${name}` : ''}`;
-
-async function parallel(n: number, width: number, op: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => { while (next < n) await op(next++); }));
-}
 
 async function warmThenTime(warm: number, n: number, op: (i: number, warm: boolean) => Promise<void>): Promise<Stats> {
   for (let i = 0; i < warm; i++) await op(i, true);

@@ -39,7 +39,7 @@ export function jsonTooDeep(text: string, max = MAX_DEPTH): '{' | '[' | undefine
   return undefined;
 }
 
-/** Roughly the bytes `v` takes as JSON (escapes ignored), stopping as soon as it passes `limit`. */
+/** Roughly the bytes a scalar takes as JSON (escapes ignored). */
 function scalarBytes(v: unknown): number {
   if (typeof v === 'string') return v.length + 2;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v).length;
