@@ -22,6 +22,8 @@ export interface SessionOptions {
 
 /** Docker reports an exec whose executable cannot start as output text plus exit code 126/127. */
 const EXEC_FAILED = /^OCI runtime exec failed: /;
+/** Bytes of output sent to the client but not yet taken by its socket before the container's stream pauses. */
+const HIGH_WATER = 1024 * 1024;
 export function execFailureMessage(text: string): string {
   // The useful part follows the last runtime prefix: `OCI runtime exec failed: exec failed: unable to start container process: <why>: unknown`.
   let why = text.trim();
@@ -48,7 +50,21 @@ export async function runSession(ws: WebSocket, protocol: string, docker: Docker
   let stream: Duplex;
   let exec: Dockerode.Exec | undefined;
   let resizer: Resizer;
-  const send = (channel: number, data: Buffer) => { if (ws.readyState === ws.OPEN) ws.send(frame(channel, data)); };
+  // Output the client has not taken yet: past HIGH_WATER the container's stream is paused until it drains, so a
+  // client that reads slowly (or not at all) cannot make the server buffer without end.
+  let unsent = 0;
+  let paused = false;
+  const send = (channel: number, data: Buffer) => {
+    if (ws.readyState !== ws.OPEN) return;
+    const f = frame(channel, data);
+    unsent += f.length;
+    ws.send(f, () => {
+      unsent -= f.length;
+      if (paused && unsent <= HIGH_WATER / 2) { paused = false; stream.resume(); }
+    });
+    // Only the container's output gets this far (before its stream exists, nothing but a short status is sent).
+    if (!paused && unsent > HIGH_WATER) { paused = true; stream.pause(); }
+  };
   const finish = (status: StreamStatus) => {
     const payload = statusPayload(protocol, status);
     if (payload) send(CHANNEL.error, payload);

@@ -67,7 +67,11 @@ export async function serveLog(req: Request, res: Response, deps: ApiDeps, rr: R
       resolve();
     };
     // The follow stream ends when the container stops; the client going away ends it too (res 'close', not req).
-    stream.on('data', (chunk: Buffer) => { if (!feed(chunk)) finish(); });
+    stream.on('data', (chunk: Buffer) => {
+      if (!feed(chunk)) { finish(); return; }
+      // A client that reads slowly (or not at all) slows the engine's stream down instead of filling our memory.
+      if (res.writableNeedDrain) { stream.pause(); res.once('drain', () => stream.resume()); }
+    });
     stream.on('end', finish);
     stream.on('close', finish);
     stream.on('error', finish);
