@@ -85,8 +85,12 @@ export function checkPreconditions(def: ResourceDef, current: KObject, opts: Del
   }
 }
 
+/** metav1.Time's range: RFC 3339 years 0001 to 9999 (a grace period of any int64 lands inside it). */
+const MIN_TIME_MS = Date.parse('0001-01-01T00:00:00Z');
+const MAX_TIME_MS = Date.parse('9999-12-31T23:59:59Z');
+
 const addSeconds = (ts: string | undefined, seconds: number, base: Date) =>
-  nowTimestamp(new Date((ts ? Date.parse(ts) : base.getTime()) + seconds * 1000));
+  nowTimestamp(new Date(Math.min(MAX_TIME_MS, Math.max(MIN_TIME_MS, (ts ? Date.parse(ts) : base.getTime()) + seconds * 1000))));
 
 /** Decides what DELETE does to `current` (never mutates it). Throws for invalid options and failed preconditions. */
 export function planDeletion(def: ResourceDef, current: KObject, opts: DeletionRequest, now = new Date()): DeletionPlan {

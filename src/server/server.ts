@@ -29,6 +29,7 @@ import { startKubelet } from '../reconcilers/kubelet/kubelet.js';
 import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { storageObjects } from '../api/metrics.js';
 import { createUpgradeHandler } from '../api/streams/upgrade.js';
+import { answerClientErrors } from '../api/client-errors.js';
 import { configureDocker } from '../runtime/container-lookup.js';
 import { POD_NETWORK } from '../runtime/pod-network.js';
 import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
@@ -71,8 +72,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false,
     }, app);
     s.keepAliveTimeout = 60_000;
-    // WebSocket exec/attach arrive as upgrades, which express never sees.
+    // WebSocket exec/attach arrive as upgrades, which express never sees; nor what the HTTP parser refuses.
     s.on('upgrade', upgrade);
+    answerClientErrors(s);
     s.on('secureConnection', (c) => { sockets.add(c); c.on('close', () => sockets.delete(c)); });
     return s;
   };

@@ -69,6 +69,12 @@ beforeAll(async () => {
     if (t.def.kind === 'ConfigMap') o.data = { constructor: 'c', __proto__x: 'p', toString: 't' };
     await create(collectionPath(t.def, t.namespace), o);
   }
+  // Scratch pods already bound to a node: deleting them is graceful (grace periods of every size).
+  for (const [i, ns] of SCRATCH_NAMESPACES.entries()) {
+    const p = baseObject('Pod', 'v1', `fz-${i + 1}`, ns);
+    (p.spec as Record<string, unknown>).nodeName = 'fz-node';
+    await create(collectionPath(def('Pod'), ns), p);
+  }
   world = { defs, canaries, canaryNamespaces: CANARY_NAMESPACES, scratchNamespaces: SCRATCH_NAMESPACES };
   for (const [k, v] of await snapshot()) before.set(k, v);
 }, 60_000);

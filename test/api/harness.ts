@@ -16,6 +16,7 @@ import { RESOURCES } from '../../src/registry/resources/index.js';
 import { ResourceService } from '../../src/registry/service.js';
 import { lazySchemaLookup } from '../../src/server/schema.js';
 import { bootstrap } from '../../src/server/bootstrap.js';
+import { answerClientErrors } from '../../src/api/client-errors.js';
 import type { UserInfo } from '../../src/registry/types.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -67,6 +68,7 @@ export async function startHarness(opts: { file?: string } = {}): Promise<Harnes
     authenticate, isReady: () => true, serverAddress: () => `127.0.0.1:${port}`,
   });
   server.on('request', app);
+  answerClientErrors(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   await bootstrap(service, { address: '127.0.0.1', port });

@@ -2,6 +2,7 @@
 // (body and query), patched objects that do not decode into their kind, bodies that rename or move an object, options
 // (fieldValidation, fieldManager, dryRun), path escapes, int64 query parameters, label selectors, bindings, /scale and
 // /status bodies.
+import net from 'node:net';
 import { CM, DEPLOYS, PODS, configMap, deployment, pod, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -24,6 +25,7 @@ describe('DeleteOptions in a body are decoded into the typed struct before anyth
     ['{"preconditions":"x"}', 'json: cannot unmarshal string into Go struct field DeleteOptions.preconditions of type v1.Preconditions'],
     ['{"gracePeriodSeconds":"abc"}', 'json: cannot unmarshal string into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],
     ['{"gracePeriodSeconds":1.5}', 'json: cannot unmarshal number 1.5 into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],
+    ['{"gracePeriodSeconds":99999999999999999999}', 'json: cannot unmarshal number 99999999999999999999 into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],
     ['{"orphanDependents":"yes"}', 'json: cannot unmarshal string into Go struct field DeleteOptions.orphanDependents of type bool'],
     ['{"dryRun":"All"}', 'json: cannot unmarshal string into Go struct field DeleteOptions.dryRun of type []string'],
     ['{"preconditions":{"uid":7}}', 'json: cannot unmarshal number into Go struct field Preconditions.preconditions.uid of type string'],
@@ -260,6 +262,49 @@ test('a warning about a field of any name is a UTF-8 Warning header quoted as Go
   const res = await h.api.post(CM).set('Content-Type', 'application/json')
     .send('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"warn-utf8"},"\u00fc\\u0007\\u202e":1}').expect(201);
   expect(Buffer.from(res.headers.warning, 'latin1').toString('utf8')).toBe('299 - "unknown field \\"\u00fc\\a\\u202e\\""');
+});
+
+test('a namespaced resource across all namespaces is served for list and watch only (405 otherwise)', async () => {
+  await h.api.post(CM).send(configMap('everywhere')).expect(201);
+  for (const [method, path] of [['post', '/api/v1/configmaps'], ['delete', '/api/v1/configmaps'], ['delete', '/apis/apps/v1/deployments'], ['put', '/api/v1/configmaps'], ['patch', '/api/v1/configmaps']] as const) {
+    const res = await h.api[method](path).set('Content-Type', method === 'patch' ? MERGE : 'application/json').send(configMap('everywhere'));
+    expect([method, path, res.status, res.body.reason]).toEqual([method, path, 405, 'MethodNotAllowed']);
+  }
+  await h.api.get(`${CM}/everywhere`).expect(200);
+  expect((await h.api.get('/api/v1/configmaps').expect(200)).body.items.length).toBeGreaterThan(0);
+});
+
+test('a strategic merge patch the algorithm cannot apply is 422, not a server error', async () => {
+  await h.api.post(PODS).send(pod('smp-bad')).expect(201);
+  const res = await patch(`${PODS}/smp-bad`, SMP, '{"spec":{"containers":[1]}}').expect(422);
+  expect(res.body).toMatchObject({ kind: 'Status', reason: 'Invalid', code: 422 });
+  expect(res.body.message).toMatch(/^list element types are not identical: /);
+  const noKey = await patch(`${PODS}/smp-bad`, SMP, '{"spec":{"containers":[{"image":"x"}]}}').expect(422);
+  expect(noKey.body.message).toBe('map: map[image:x] does not contain declared merge key: name');
+});
+
+test('a grace period of any int64 is a deletionTimestamp within metav1.Time\'s range', async () => {
+  await h.api.post(PODS).send(pod('long-grace', { nodeName: 'node-1' })).expect(201);
+  const res = await h.api.delete(`${PODS}/long-grace?gracePeriodSeconds=9223372036854775807`).expect(200);
+  expect(res.body.metadata.deletionTimestamp).toBe('9999-12-31T23:59:59Z');
+});
+
+test('what the HTTP parser refuses (headers too large, malformed HTTP) is a Status too', async () => {
+  const raw = (text: string) => new Promise<string>((resolve, reject) => {
+    const c = net.connect(h.port, '127.0.0.1', () => c.write(text));
+    let out = '';
+    c.on('data', (d) => { out += d; });
+    c.on('end', () => resolve(out));
+    c.on('error', reject);
+  });
+  const parse = (response: string) => {
+    const [head, body] = response.split('\r\n\r\n');
+    return { statusLine: head!.split('\r\n')[0], type: /content-type: ([^\r]+)/i.exec(head!)?.[1], status: JSON.parse(body!) };
+  };
+  const long = parse(await raw(`GET ${CM}?labelSelector=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+  expect(long).toEqual({ statusLine: 'HTTP/1.1 431 Request Header Fields Too Large', type: 'application/json', status: expect.objectContaining({ kind: 'Status', status: 'Failure', code: 431 }) });
+  const garbage = parse(await raw('NOT HTTP AT ALL\r\n\r\n'));
+  expect(garbage).toMatchObject({ statusLine: 'HTTP/1.1 400 Bad Request', type: 'application/json', status: { kind: 'Status', reason: 'BadRequest', code: 400 } });
 });
 
 describe('bindings', () => {

@@ -1,14 +1,15 @@
 // The https server's `upgrade` event: WebSocket exec/attach on pods. Express never sees upgrades, so this handler
 // authenticates and authorizes (create on pods/exec or pods/attach) itself, resolves the container, and only then
 // answers 101; anything it cannot serve gets a non-101 response with a Status body, which kubectl prints.
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ResourceService } from '../../registry/service.js';
 import type { Registry } from '../../registry/registry.js';
 import type { UserInfo } from '../../registry/types.js';
 import { authorize, forbiddenError, type RequestAttributes } from '../auth.js';
-import { StatusError, badRequest, genericNotFound, internal, methodNotAllowed, unauthorized } from '../errors.js';
+import { badRequest, genericNotFound, methodNotAllowed, unauthorized } from '../errors.js';
+import { endWithStatus } from '../socket-status.js';
 import { parseResourcePath } from '../resource-path.js';
 import { getDocker } from '../../runtime/container-lookup.js';
 import { CHANNEL_PROTOCOLS, selectProtocol } from './channel-protocol.js';
@@ -95,8 +96,5 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
 
 /** A plain HTTP response on the raw socket, carrying a Status. */
 function reject(socket: Duplex, err: unknown): void {
-  const se = err instanceof StatusError ? err : internal((err as Error)?.message ?? String(err));
-  const body = JSON.stringify(se.toStatus());
-  if (!socket.writable) { socket.destroy(); return; }
-  socket.end(`HTTP/1.1 ${se.code} ${STATUS_CODES[se.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  endWithStatus(socket, err);
 }

@@ -396,6 +396,23 @@ export function chaosRequest(r: Prng, w: FuzzWorld): FuzzRequest {
       const path = (r.chance(0.5) ? collectionPath(target.def, r.chance(0.2) ? undefined : target.namespace) : objectPath(target)) + queryString(randomQuery(r, r.range(1, 5)));
       return { method: r.pick(['GET', 'GET', 'HEAD']), path, headers: randomHeaders(r), poison: false, label: 'chaos-read' };
     }],
+    [2, () => {
+      // Deletes with options of every kind, valid ones included: extreme grace periods, policies, preconditions.
+      const opts = obj([
+        ...(r.chance(0.6) ? [['gracePeriodSeconds', r.pick<Value>([0, 1, 30, -5, new Raw('9223372036854775807'), new Raw('-9223372036854775808'), 8_000_000_000_000])] as [string, unknown]] : []),
+        ...(r.chance(0.3) ? [['propagationPolicy', r.pick(['Orphan', 'Background', 'Foreground'])] as [string, unknown]] : []),
+        ...(r.chance(0.2) ? [['dryRun', ['All']] as [string, unknown]] : []),
+        ...(r.chance(0.2) ? [['preconditions', { resourceVersion: r.pick(['1', '999999']) }] as [string, unknown]] : []),
+        ...(r.chance(0.2) ? [[key(r), anyValue(r)] as [string, unknown]] : []),
+      ]);
+      const podTarget = { def: w.defs.find((d) => d.kind === 'Pod')!, namespace: r.pick(w.scratchNamespaces), name: `fz-${r.range(1, 3)}` };
+      const target = r.chance(0.5) ? podTarget : t;
+      if (r.chance(0.5)) {
+        const q: [string, string][] = Object.keys(opts).filter((k) => k !== 'preconditions').map((k) => [k, toJson(opts[k]).replace(/^"|"$/g, '')]);
+        return { method: 'DELETE', path: objectPath(target) + queryString(q), headers: admin(), poison: false, label: 'chaos-delete' };
+      }
+      return { method: 'DELETE', path: objectPath(target), headers: admin(JSON_TYPE), body: Buffer.from(toJson(opts)), poison: false, label: 'chaos-delete' };
+    }],
     [1, () => ({ method: 'GET', path: `${collectionPath(t.def, t.namespace)}?watch=true&timeoutSeconds=1&${queryString(randomQuery(r)).slice(1)}`, headers: randomHeaders(r), poison: false, label: 'chaos-watch' })],
     [1, () => {
       const pod = { def: w.defs.find((d) => d.kind === 'Pod')!, namespace: r.pick(w.scratchNamespaces), name: `fz-${r.range(1, 6)}` };
