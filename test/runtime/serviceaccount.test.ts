@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { startServer, type RunningServer } from '../../src/server/server.js';
+import { DEFAULT_WATCH_CACHE_BYTES } from '../../src/storage/event-window.js';
 
 jest.setTimeout(90_000);
 
@@ -51,7 +52,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-sa-'));
   server = await startServer({
     dataDir, bindAddress: '127.0.0.1', port: 0, kubeconfigPath: join(dataDir, 'kubeconfig.yaml'),
-    dockerHost: 'unix:///var/run/docker.sock', eventTtlMs: 3_600_000, logLevel: 'silent' as never,
+    dockerHost: 'unix:///var/run/docker.sock', eventTtlMs: 3_600_000, logLevel: 'silent' as never, watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
   });
   ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
   admin = (JSON.parse(readFileSync(join(dataDir, 'pki', 'tokens.json'), 'utf8')) as { admin: string }).admin;
