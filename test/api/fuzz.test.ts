@@ -63,8 +63,11 @@ beforeAll(async () => {
     const apiVersion = t.def.group ? `${t.def.group}/${t.def.version}` : t.def.version;
     const o = baseObject(t.def.kind, apiVersion, t.name, t.namespace);
     (o.metadata as Record<string, unknown>).labels = { canary: 'yes' };
-    if (t.def.kind === 'Deployment') (o.spec as { selector: object; template: { metadata: object } }).selector = { matchLabels: { canary: 'yes' } };
-    if (t.def.kind === 'Deployment') (o.spec as { template: { metadata: object } }).template.metadata = { labels: { canary: 'yes' } };
+    if (t.def.kind === 'Deployment') {
+      const spec = o.spec as { selector: object; template: { metadata: object } };
+      spec.selector = { matchLabels: { canary: 'yes' } };
+      spec.template.metadata = { labels: { canary: 'yes' } };
+    }
     // Keys that name prototype members are ordinary data in a map.
     if (t.def.kind === 'ConfigMap') o.data = { constructor: 'c', __proto__x: 'p', toString: 't' };
     await create(collectionPath(t.def, t.namespace), o);
