@@ -1,7 +1,8 @@
 // Admission of new PersistentVolumeClaims, as kube-apiserver's DefaultStorageClass and
 // StorageObjectInUseProtection plugins: a claim that names no class gets the default one, and every claim gets the
 // kubernetes.io/pvc-protection finalizer (the claim outlives its deletion while a pod still uses it).
-import type { AdmitContext, KObject } from '../registry/types.js';
+import type { AdmitContext } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import { isDefaultClass } from '../registry/strategies/storageclass.js';
 
 export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';

@@ -1,17 +1,18 @@
 // The express application: authentication, health and version, discovery, OpenAPI, metrics, resources.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { IncomingMessage } from 'node:http';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import type { ApiDeps } from './context.js';
 import { Discovery } from './discovery.js';
 import { resourceHandler } from './resource-handler.js';
 import { openapiRouter } from '../openapi/routes.js';
 import { EXTRA_OPENAPI_DEFINITIONS } from '../registry/resources/index.js';
 import { metricsRegistry } from './metrics.js';
-import { genericNotFound, tooLarge, unauthorized, badRequest } from './errors.js';
+import { genericNotFound, tooLarge, unauthorized, badRequest } from '../machinery/api/errors.js';
 import { sendError, sendObject } from './respond.js';
-import { versionInfo } from './version.js';
-import { authorize, forbiddenError, hasCredentials, isAnonymousAllowedPath, type RequestAttributes } from './auth.js';
+import { versionInfo } from '../machinery/version.js';
+import { hasCredentials } from './auth.js';
+import { authorize, forbiddenError, isAnonymousAllowedPath, type RequestAttributes } from '../authorization/authorizer.js';
 
 export interface AppOptions extends ApiDeps {
   authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;

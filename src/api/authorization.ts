@@ -1,7 +1,7 @@
 // Applies the authorizer to a resource request, answering 403 as Kubernetes words it.
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import type { ResourceRequest } from './resource-path.js';
-import { authorize, forbiddenError, type RequestAttributes } from './auth.js';
+import { authorize, forbiddenError, type RequestAttributes } from '../authorization/authorizer.js';
 
 export function authorizeRequest(user: UserInfo, verb: string, rr: ResourceRequest): void {
   const attrs: RequestAttributes = {

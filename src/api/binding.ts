@@ -1,12 +1,12 @@
 // POST pods/NAME/binding: assign a pod to a node, as the apiserver's BindingREST does, answering 201 with a
 // Success Status.
 import type { Request, Response } from 'express';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import { assignPod, type Binding } from '../registry/strategies/pod/binding.js';
 import type { ResourceRequest } from './resource-path.js';
 import { sendObject, setWarnings } from './respond.js';
 import { writeContext, type ApiDeps } from './context.js';
-import { badRequest } from './errors.js';
+import { badRequest } from '../machinery/api/errors.js';
 import { writeOptionsOf, type FieldValidationMode } from './write-options.js';
 import { decodeTypedBody } from './typed-body.js';
 

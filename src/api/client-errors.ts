@@ -2,7 +2,7 @@
 // malformed HTTP, a request that never finishes arriving) are answered with a metav1.Status too, not a bare line.
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { StatusError, badRequest } from './errors.js';
+import { StatusError, badRequest } from '../machinery/api/errors.js';
 import { endWithStatus } from './socket-status.js';
 
 function statusFor(err: NodeJS.ErrnoException): StatusError {

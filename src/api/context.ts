@@ -2,9 +2,9 @@
 import type { Request } from 'express';
 import type { ResourceService, WriteContext } from '../registry/service.js';
 import type { Registry } from '../registry/registry.js';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import type { SchemaLookup } from '../machinery/patch/index.js';
-import { badRequest } from './errors.js';
+import { badRequest } from '../machinery/api/errors.js';
 import { writeOptionsOf, type FieldValidationMode, type WriteOptions } from './write-options.js';
 
 export interface ApiDeps {

@@ -9,7 +9,7 @@ import { decodeProblems, pruneUnknownFields } from '../openapi/field-validation.
 import { jsonKindNoun } from '../machinery/patch/go-format.js';
 import { decodeBody, rawBody } from './request-body.js';
 import { queryFirst, queryInt } from './context.js';
-import { badRequest } from './errors.js';
+import { badRequest } from '../machinery/api/errors.js';
 
 const GVK = { group: 'meta.k8s.io', version: 'v1', kind: 'DeleteOptions' };
 /** The OpenAPI definitions list DeleteOptions under each group version; the core one finds the (shared) schema. */

@@ -4,7 +4,7 @@
 // (still Success); a missing pod is a 404, a failed precondition a 409, and a terminating namespace refuses the
 // eviction as namespace lifecycle admission refuses any create there (kubectl drain then falls back to waiting).
 import type { Request, Response } from 'express';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import type { DeleteOptions } from '../registry/service.js';
 import type { ResourceRequest } from './resource-path.js';
 import { decodeBody } from './request-body.js';
@@ -12,7 +12,7 @@ import { sendObject, setWarnings } from './respond.js';
 import { writeContext, type ApiDeps } from './context.js';
 import { writeOptionsOf, type FieldValidationMode } from './write-options.js';
 import { decodeTypedBody } from './typed-body.js';
-import { badRequest, forbidden, internal } from './errors.js';
+import { badRequest, forbidden, internal } from '../machinery/api/errors.js';
 
 /** EvictionREST accepts policy/v1 and policy/v1beta1 bodies; both carry the same fields. */
 const ACCEPTED_VERSIONS = ['policy/v1', 'policy/v1beta1'];

@@ -1,5 +1,5 @@
 // Content negotiation on Accept: plain JSON/YAML objects, server-side Tables, or PartialObjectMetadata.
-import { notAcceptable } from './errors.js';
+import { notAcceptable } from '../machinery/api/errors.js';
 
 export type ResponseShape =
   | { kind: 'object'; format: 'json' | 'yaml' }

@@ -6,8 +6,8 @@ import type { GVK } from '../openapi/definitions.js';
 import { decodeProblems, findDuplicateFields, pruneUnknownFields } from '../openapi/field-validation.js';
 import { goValue } from '../machinery/patch/go-format.js';
 import { JSON_PATCH, STRATEGIC_MERGE_PATCH } from '../machinery/patch/index.js';
-import type { KObject } from '../registry/types.js';
-import { badRequest, invalid } from './errors.js';
+import type { KObject } from '../machinery/api/meta.js';
+import { badRequest, invalid } from '../machinery/api/errors.js';
 import type { FieldValidationMode } from './write-options.js';
 
 export interface PatchedDecode {

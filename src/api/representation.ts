@@ -2,10 +2,11 @@
 import type { Request } from 'express';
 import { buildTable } from '../registry/tables/build.js';
 import { defaultTable } from '../registry/tables/index.js';
-import { apiVersionOf, type KObject, type ResourceDef } from '../registry/types.js';
+import { apiVersionOf, type ResourceDef } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import type { ListPage } from '../registry/service.js';
 import type { ResponseShape } from './negotiation.js';
-import { badRequest } from './errors.js';
+import { badRequest } from '../machinery/api/errors.js';
 import { queryString } from './context.js';
 
 type IncludeObject = 'None' | 'Metadata' | 'Object';

@@ -2,10 +2,11 @@
 // decoders' bounds (machinery/decode/limits.ts): too deep is a 400, a YAML or embedded value that expands past the
 // body limit a 413, like the body itself.
 import type { Request } from 'express';
-import { badRequest, tooLarge, unsupportedMediaType } from './errors.js';
-import { DecodeLimitError, checkDecodedValue } from '../machinery/decode/limits.js';
-import { YamlDecodeError, decodeYaml } from '../machinery/decode/yaml.js';
-import { GoJSONSyntaxError, parseJSONLikeGo } from '../machinery/patch/go-json.js';
+import { unsupportedMediaType } from '../machinery/api/errors.js';
+import { checkDecodedValue } from '../machinery/decode/limits.js';
+import { limitError, parseJson, parseYaml } from '../machinery/decode/text.js';
+
+export { parseJson, parseYaml } from '../machinery/decode/text.js';
 
 export type BodyFormat = 'json' | 'yaml' | 'protobuf';
 export interface DecodedBody { value: unknown; raw: string; format: BodyFormat }
@@ -35,30 +36,4 @@ export async function decodeBody(req: Request): Promise<DecodedBody> {
     return { value: parseJson(text), raw: text, format: 'json' };
   }
   throw unsupportedMediaType(type);
-}
-
-/** A decoder's refusal as a Status: 413 when the decoded value is too large, else 400 with `message(detail)`. */
-function limitError(e: unknown, message: (detail: string) => string): unknown {
-  if (e instanceof DecodeLimitError && e.tooLarge) return tooLarge();
-  if (e instanceof DecodeLimitError || e instanceof YamlDecodeError || e instanceof GoJSONSyntaxError) return badRequest(message(e.message));
-  return e;
-}
-
-/** A JSON body, with encoding/json's messages (nesting past the bound included). */
-export function parseJson(text: string): unknown {
-  if (!text.trim()) throw badRequest("Object 'Kind' is missing in ''");
-  try {
-    return parseJSONLikeGo(text);
-  } catch (e) {
-    throw limitError(e, (m) => `couldn't get version/kind; json parse error: ${m}`);
-  }
-}
-
-/** A YAML body (duplicate keys: last wins; field validation reports them), aliases and nesting bounded. */
-export function parseYaml(text: string): unknown {
-  try {
-    return decodeYaml(text);
-  } catch (e) {
-    throw limitError(e, (m) => `error converting YAML to JSON: ${m}`);
-  }
 }

@@ -1,6 +1,6 @@
 // One handler for every served resource: it maps HTTP onto the generic ResourceService and never names a kind.
 import type { NextFunction, Request, Response } from 'express';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import { groupResource, methodNotSupported } from '../registry/service.js';
 import { parseResourcePath, type ResourceRequest } from './resource-path.js';
 import { checkPartialFits, negotiateObject } from './negotiation.js';
@@ -8,7 +8,7 @@ import { renderList, renderObject } from './representation.js';
 import { sendError, sendObject, setWarnings } from './respond.js';
 import { serveWatch } from './watch-stream.js';
 import { queryBool, queryInt, queryString, writeContext, type ApiDeps } from './context.js';
-import { badRequest, genericNotFound, methodNotAllowed, notFound, StatusError } from './errors.js';
+import { badRequest, genericNotFound, methodNotAllowed, notFound, StatusError } from '../machinery/api/errors.js';
 import { observeRequest, type RequestInfo } from './metrics.js';
 import { authorizeRequest } from './authorization.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './write-handlers.js';
@@ -16,7 +16,7 @@ import { getScale } from './scale.js';
 import { handleBinding } from './binding.js';
 import { handleEviction } from './eviction.js';
 import { serveLog } from './streams/log.js';
-import { handleTokenRequest } from '../serviceaccount/token-request.js';
+import { handleTokenRequest } from './token-request.js';
 
 export function resourceHandler(deps: ApiDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {

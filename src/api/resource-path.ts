@@ -1,7 +1,7 @@
 // Parses /api/v1/... and /apis/<group>/<version>/... into the resource a request addresses.
 import type { Registry } from '../registry/registry.js';
 import type { ResourceDef } from '../registry/types.js';
-import { badRequest } from './errors.js';
+import { badRequest } from '../machinery/api/errors.js';
 
 export interface ResourceRequest {
   def: ResourceDef;

@@ -1,7 +1,7 @@
 // Writing responses: JSON (or YAML when asked), Status errors, and the Warning header.
 import type { Response } from 'express';
 import yaml from 'js-yaml';
-import { StatusError, internal } from './errors.js';
+import { StatusError, internal } from '../machinery/api/errors.js';
 
 export function sendObject(res: Response, code: number, body: unknown, format: 'json' | 'yaml' = 'json'): void {
   if (format === 'yaml') {

@@ -1,8 +1,9 @@
 // The /scale subresource: autoscaling/v1 Scale views of objects with a replica count.
-import type { KObject, ResourceDef } from '../registry/types.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import { valueAt } from '../registry/field-path.js';
 import { selectorToString } from '../machinery/labels.js';
-import { invalid } from './errors.js';
+import { invalid } from '../machinery/api/errors.js';
 
 
 export function getScale(def: ResourceDef, obj: KObject): KObject {

@@ -2,7 +2,7 @@
 // the places express never reaches get the same JSON errors as every other request.
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { StatusError, internal } from './errors.js';
+import { StatusError, internal } from '../machinery/api/errors.js';
 
 export function endWithStatus(socket: Duplex, err: unknown): void {
   const se = err instanceof StatusError ? err : internal((err as Error)?.message ?? String(err));

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import type { GVK } from '../openapi/definitions.js';
 import { checkFields, pruneUnknownFields } from '../openapi/field-validation.js';
 import { decodeBody } from './request-body.js';
-import { badRequest } from './errors.js';
+import { badRequest } from '../machinery/api/errors.js';
 import type { FieldValidationMode } from './write-options.js';
 
 export async function decodeTypedBody(req: Request, gvk: GVK, mode: FieldValidationMode, warnings: string[]): Promise<Record<string, unknown>> {

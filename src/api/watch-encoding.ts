@@ -1,7 +1,7 @@
 // A watch event's line, serialized once for all the watches that receive the same event (as Kubernetes' cacher
 // does with its cachingObject): 200 watches of a 900 kB object then share one string, instead of each building,
 // and for slow readers buffering, a copy of its own.
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 
 /** Only the latest event's line is kept: the store hands one event to every watch before the next one. */
 let latest: { key: string; line: string } | undefined;

@@ -1,12 +1,13 @@
 // Watch responses: chunked newline-delimited events, headers flushed at once (kubectl waits for them).
 import type { Request, Response } from 'express';
-import type { ResourceDef, KObject } from '../registry/types.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import type { ApiDeps } from './context.js';
 import { queryBool, queryInt, queryString } from './context.js';
 import { ObjectFilter } from '../registry/object-filter.js';
 import { renderObject } from './representation.js';
 import type { ResponseShape } from './negotiation.js';
-import { StatusError, badRequest } from './errors.js';
+import { StatusError, badRequest } from '../machinery/api/errors.js';
 import { apiVersionOf } from '../registry/types.js';
 import { terminatedWatchers, watchGauge } from './metrics.js';
 import { watchEventLine } from './watch-encoding.js';

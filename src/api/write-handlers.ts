@@ -2,7 +2,9 @@
 // first, then decodes its body into the kind (a patch: the object the patch produced) through the same typed
 // decode, then checks what the body says about itself (kind, name, namespace), and only then reaches the registry.
 import type { Request, Response } from 'express';
-import type { KObject, ResourceDef, UserInfo } from '../registry/types.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import { apiVersionOf } from '../registry/types.js';
 import { definitionName } from '../registry/registry.js';
 import { APPLY_PATCH, acceptedPatchTypes, applyPatch, unsupportedPatchType } from '../machinery/patch/index.js';
@@ -11,7 +13,7 @@ import type { ResourceRequest } from './resource-path.js';
 import { mediaType, rawBody } from './request-body.js';
 import { sendObject, setWarnings } from './respond.js';
 import { queryString, writeContext, type ApiDeps } from './context.js';
-import { badRequest, methodNotAllowed, unsupportedMediaType } from './errors.js';
+import { badRequest, methodNotAllowed, unsupportedMediaType } from '../machinery/api/errors.js';
 import { applyScale, getScale } from './scale.js';
 import { serveApply } from '../machinery/apply/apply-request.js';
 import { writeOptionsOf, type FieldValidationMode } from './write-options.js';

@@ -2,9 +2,10 @@
 // (DecodeParameters, then ValidateCreateOptions / ValidateUpdateOptions / ValidatePatchOptions): a value the
 // options cannot carry is 422 Invalid on `<Kind>Options.meta.k8s.io ""`, before the body is even decoded.
 import type { Request } from 'express';
-import { invalid, type FieldError } from './errors.js';
+import { invalid, type FieldError } from '../machinery/api/errors.js';
 
-export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
+import type { FieldValidationMode } from '../machinery/api/meta.js';
+export type { FieldValidationMode };
 export type OptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions';
 
 export interface WriteOptions {

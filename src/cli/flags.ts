@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseQuantity } from '../registry/strategies/common/quantity.js';
+import { parseQuantity } from '../machinery/api/quantity.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../storage/event-window.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

@@ -1,6 +1,6 @@
 // Field selectors (`fieldSelector` query parameter), as apimachinery's fields.ParseSelector reads them,
 // and the apiserver's check that each field is one the kind supports.
-import { StatusError } from '../api/errors.js';
+import { StatusError } from './api/errors.js';
 
 export interface FieldRequirement { field: string; op: '=' | '!='; value: string }
 

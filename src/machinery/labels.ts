@@ -1,7 +1,7 @@
 // Label selectors: the string syntax of apimachinery's labels.Parse (query parameter `labelSelector`)
 // and metav1.LabelSelector objects (matchLabels / matchExpressions), with Kubernetes' error texts,
 // because kubectl shows those messages to users verbatim.
-import { StatusError } from '../api/errors.js';
+import { StatusError } from './api/errors.js';
 
 /** selection.Operator values, as Kubernetes spells them. */
 export type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';

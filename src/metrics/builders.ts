@@ -1,7 +1,7 @@
 // PodMetrics and NodeMetrics (metrics.k8s.io/v1beta1) from collected usage, shaped as metrics-server serves them:
 // metadata carries the object's name, namespace and labels (so label selectors work) and a creationTimestamp of now;
 // `timestamp` is the end of the measuring window and `window` its length.
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import type { ContainerUsage } from './collector.js';
 import type { UsageSample } from './container-stats.js';
 import { formatCpu, formatDuration, formatMemory } from './quantity.js';

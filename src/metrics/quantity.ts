@@ -1,6 +1,9 @@
 // The string forms metrics-server serves: CPU as a decimal Quantity scaled in nanocores, memory as a binary Quantity
 // of bytes, both in Kubernetes' canonical form (the largest suffix that keeps the value exact), and the window as Go's
-// time.Duration string (metav1.Duration).
+// time.Duration string (metav1.Duration). Parsing is the machinery's resource.Quantity.
+import { parseQuantity } from '../machinery/api/quantity.js';
+
+const NANOS = 1_000_000_000n;
 
 const DECIMAL_UP = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
 const DECIMAL_DOWN: [bigint, string][] = [[1_000_000_000n, ''], [1_000_000n, 'm'], [1_000n, 'u'], [1n, 'n']];
@@ -31,16 +34,12 @@ export function formatMemory(bytes: number): string {
   return `${n}${BINARY[i]}`;
 }
 
-const SUFFIX_SCALE: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
 /** The numeric value of a Quantity string in base units (cores, bytes); NaN when it is not one. */
 export function quantityValue(q: string): number {
-  const m = /^([+-]?\d+(?:\.\d+)?)(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(q.trim());
-  if (!m) return NaN;
-  return Number(m[1]) * SUFFIX_SCALE[m[2] ?? ''];
+  const parsed = parseQuantity(q);
+  if (!parsed) return NaN;
+  // Whole units and the nano remainder apart, so large values stay exact in a double.
+  return Number(parsed.nanos / NANOS) + Number(parsed.nanos % NANOS) / 1e9;
 }
 
 /** Go's time.Duration.String(): "1.004013118s", "10s", "1m30s", "250ms", "0s". */

@@ -1,6 +1,7 @@
 // Server-side Tables for PodMetrics and NodeMetrics, with metrics-server's columns: the name, the usage of each
 // resource (a pod's containers summed), and the window. kubectl top prints its own columns; these serve `kubectl get`.
-import type { KObject, TableDef } from '../registry/types.js';
+import type { TableDef } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import { formatCpu, formatMemory, quantityValue } from './quantity.js';
 
 type Usage = Record<string, string>;

@@ -1,12 +1,13 @@
 // Server-side field validation (?fieldValidation=Strict|Warn|Ignore): unknown and duplicate fields,
 // reported with Kubernetes' wording and ordering, plus the decode-time type errors that fail any request.
-import { StatusError, badRequest } from '../api/errors.js';
+import { StatusError, badRequest } from '../machinery/api/errors.js';
 import { definitionNameFor, getDefinitions, refName, resolveSchema, type GVK, type Schema } from './definitions.js';
 import { parseJsonAst, toJsonNode, type JsonNode } from './json-ast.js';
 import { findYamlDuplicates } from './yaml-duplicates.js';
 import { ownValue } from '../machinery/own-keys.js';
 
-export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
+import type { FieldValidationMode } from '../machinery/api/meta.js';
+export type { FieldValidationMode };
 export type BodyFormat = 'json' | 'yaml';
 
 /** Definitions with a custom Go decoder: their JSON shape is not checked field by field. */

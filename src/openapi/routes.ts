@@ -2,7 +2,7 @@
 // document, and for v3 GV documents the `hash` query as a cache key (matching → immutable; stale → 301).
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { ResourceDef } from '../registry/types.js';
-import { StatusError, genericNotFound, notAcceptable } from '../api/errors.js';
+import { StatusError, genericNotFound, notAcceptable } from '../machinery/api/errors.js';
 import { OpenAPIDocuments, type CachedDocument, type OpenAPIOptions } from './documents.js';
 
 /** True when the Accept header admits JSON (absent, application/json, application/*, or * / *). */

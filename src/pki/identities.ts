@@ -1,5 +1,5 @@
 // Who the generated credentials stand for. The admin is in system:masters, the group Kubernetes lets do anything.
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../machinery/api/user.js';
 
 export const ADMIN_USER: UserInfo = { name: 'dockube-admin', groups: ['system:masters'] };
 export const VIEWER_USER: UserInfo = { name: 'dockube-viewer', groups: ['dockube:viewers'] };

@@ -4,7 +4,7 @@
 // Body layout: the 4 magic bytes `k8s\0`, then a runtime.Unknown message whose typeMeta names the
 // apiVersion/kind and whose `raw` holds the object in generated.proto encoding.
 import type protobuf from 'protobufjs';
-import { StatusError, badRequest } from '../api/errors.js';
+import { StatusError, badRequest } from '../machinery/api/errors.js';
 import { protobufMessageFor, schemaRoot } from './schema.js';
 import { messageToJson } from './to-json.js';
 

@@ -2,7 +2,8 @@
 // reconcile at once, but a key never twice at once; failures and "not yet" requeue with back-off.
 import type { ResourceService } from '../registry/service.js';
 import { ObjectFilter } from '../registry/object-filter.js';
-import type { KObject, ResourceDef } from '../registry/types.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import type { Watcher } from '../storage/store.js';
 import type { Logger } from '../server/log.js';
 

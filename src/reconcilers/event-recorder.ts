@@ -2,9 +2,10 @@
 // writes them: core/v1 Events named <object>.<hex nanoseconds>, identical repeats folded into one event
 // (count, lastTimestamp), many similar ones combined, each source+object rate-limited, and failures logged,
 // never thrown into the caller. Writes go out one at a time, in order, off the caller's path.
-import { StatusError } from '../api/errors.js';
+import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService } from '../registry/service.js';
-import type { KObject, ResourceDef } from '../registry/types.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import type { Logger } from '../server/log.js';
 import { systemContext } from './context.js';
 

@@ -1,9 +1,9 @@
 // Events expire --event-ttl after their last write, as the apiserver stores each event write with an etcd
 // lease of that TTL. We keep each event's due time from the watch (a map update per write) and sweep
 // the due ones on a timer, deleting each only if it has not been written since (resourceVersion precondition).
-import { StatusError } from '../api/errors.js';
+import { StatusError } from '../machinery/api/errors.js';
 import { ObjectFilter } from '../registry/object-filter.js';
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import type { Watcher } from '../storage/store.js';
 import { systemContext, type ReconcilerContext } from './context.js';
 

@@ -1,10 +1,11 @@
 // The garbage collector (kube-controller-manager's): deletes objects whose owners are all gone, finishes foreground
 // deletion (owner goes after its blocking dependents) and orphaning (dependents lose the ownerReference first).
 // Keys are uids; the ownership graph is rebuilt from the store on start and kept from watch events.
-import { StatusError } from '../api/errors.js';
+import { StatusError } from '../machinery/api/errors.js';
 import { FINALIZER_FOREGROUND, FINALIZER_ORPHAN, type PropagationPolicy } from '../registry/deletion.js';
 import { ObjectFilter } from '../registry/object-filter.js';
-import type { KObject, OwnerReference, ResourceDef } from '../registry/types.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { KObject, OwnerReference } from '../machinery/api/meta.js';
 import type { Watcher } from '../storage/store.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import { systemContext, type ReconcilerContext } from './context.js';

@@ -1,6 +1,6 @@
 // Every namespace gets a `default` ServiceAccount and the `kube-root-ca.crt` ConfigMap, put back when
 // deleted (kube-controller-manager's serviceaccount and root-ca-cert-publisher controllers).
-import { StatusError } from '../api/errors.js';
+import { StatusError } from '../machinery/api/errors.js';
 import { Controller } from './controller.js';
 import { systemContext, type ReconcilerContext } from './context.js';
 

@@ -1,7 +1,7 @@
 // The namespace controller: empties a terminating namespace, then lets it go (as kube-controller-manager's
 // namespace controller does with the `kubernetes` finalizer).
-import { StatusError } from '../api/errors.js';
-import type { KObject } from '../registry/types.js';
+import { StatusError } from '../machinery/api/errors.js';
+import type { KObject } from '../machinery/api/meta.js';
 import { Controller } from './controller.js';
 import { systemContext, type ReconcilerContext } from './context.js';
 

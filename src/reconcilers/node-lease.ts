@@ -1,7 +1,7 @@
 // The node heartbeat Lease (kube-node-lease/<node>), renewed as the kubelet's lease controller renews it: every
 // quarter of its 40 s duration, owned by the Node so it goes with it.
-import { StatusError } from '../api/errors.js';
-import type { KObject } from '../registry/types.js';
+import { StatusError } from '../machinery/api/errors.js';
+import type { KObject } from '../machinery/api/meta.js';
 import { systemContext, type ReconcilerContext } from './context.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';

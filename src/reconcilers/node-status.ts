@@ -4,14 +4,14 @@
 import os from 'node:os';
 import { statfsSync } from 'node:fs';
 import type { DockerEndpoint } from '../runtime/docker.js';
-import { StatusError } from '../api/errors.js';
+import { StatusError } from '../machinery/api/errors.js';
 import { engineInfo, type EngineInfo } from '../runtime/docker.js';
 import { nowTimestamp } from '../registry/object-meta.js';
-import { deepEqual } from '../registry/strategies/common/equality.js';
-import type { KObject } from '../registry/types.js';
+import { deepEqual } from '../machinery/api/equality.js';
+import type { KObject } from '../machinery/api/meta.js';
 import { systemContext, type ReconcilerContext } from './context.js';
 import { startNodeLease } from './node-lease.js';
-import { versionInfo } from '../api/version.js';
+import { versionInfo } from '../machinery/version.js';
 
 /** nodeStatusUpdateFrequency: how often the status is computed. */
 export const STATUS_CHECK_MS = 10_000;

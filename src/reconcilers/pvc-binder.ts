@@ -6,9 +6,9 @@
 // - A deleted claim keeps its kubernetes.io/pvc-protection finalizer while a running pod mounts it; once gone, its
 //   Docker volume is removed when the class's reclaimPolicy is Delete (Retain keeps it).
 import type Docker from 'dockerode';
-import { StatusError } from '../api/errors.js';
+import { StatusError } from '../machinery/api/errors.js';
 import { PVC_PROTECTION_FINALIZER } from '../admission/persistent-volume-claims.js';
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import type { DockerEndpoint } from '../runtime/docker.js';
 import { connectDocker, engineMessage, engineStatus } from '../runtime/engine.js';
 import { DOCKER_VOLUME_PROVISIONER } from '../server/bootstrap.js';

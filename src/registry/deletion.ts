@@ -1,9 +1,9 @@
 // What a DELETE does to an object, decided without touching storage (the apiserver's rest.BeforeDelete plus the
 // generic store's finalizer handling): remove it now, mark it (deletionTimestamp, finalizers) and keep it, or
 // leave a deletion already in progress alone. The garbage collector finishes what the finalizers announce.
-import { conflict, invalid, type FieldError } from '../api/errors.js';
+import { conflict, invalid, type FieldError } from '../machinery/api/errors.js';
 import { nowTimestamp } from './object-meta.js';
-import { clone } from './strategies/common/equality.js';
+import { clone } from '../machinery/api/equality.js';
 import type { GarbageCollectionPolicy, KObject, ObjectMeta, ResourceDef } from './types.js';
 
 /** metav1.FinalizerOrphanDependents / FinalizerDeleteDependents. */

@@ -1,7 +1,7 @@
 // resourceVersion / resourceVersionMatch on lists and gets, and continue tokens, as the apiserver checks them.
 // The store serves the latest state only (no history), so an exact read is possible at the current
 // revision alone, and a continue token stays valid while its revision is inside the watch window.
-import { StatusError, invalid, type FieldError } from '../api/errors.js';
+import { StatusError, invalid, type FieldError } from '../machinery/api/errors.js';
 
 export interface ConsistencyOptions { resourceVersion?: string; resourceVersionMatch?: string; continue?: string }
 

@@ -2,11 +2,11 @@
 // everything kind-specific comes from the ResourceDef's strategy and hooks.
 import {
   StatusError, alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, type FieldError, type GroupResource,
-} from '../api/errors.js';
+} from '../machinery/api/errors.js';
 import type { Store } from '../storage/store.js';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher } from '../storage/store.js';
 import { generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
-import { clone, deepEqual, specChanged } from './strategies/common/equality.js';
+import { clone, deepEqual, specChanged } from '../machinery/api/equality.js';
 import { Registry, definitionName, listPrefix, storageKey } from './registry.js';
 import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type Strategy, type UserInfo, type VirtualReadContext } from './types.js';
 import { ObjectFilter } from './object-filter.js';

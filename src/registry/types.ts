@@ -1,34 +1,11 @@
 // A resource is described once; discovery, OpenAPI, routing, CRUD, watch, patch and tables are generic over it.
-import type { FieldError } from '../api/errors.js';
+import type { FieldError } from '../machinery/api/errors.js';
+import type { KObject } from '../machinery/api/meta.js';
+import type { UserInfo } from '../machinery/api/user.js';
 
-/** Any Kubernetes object as stored and served (JSON). */
-export interface KObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  [field: string]: unknown;
-}
-
-export interface OwnerReference { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }
-export interface ManagedFieldsEntry { manager?: string; operation?: string; apiVersion?: string; time?: string; fieldsType?: string; fieldsV1?: unknown; subresource?: string }
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string | null;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  managedFields?: ManagedFieldsEntry[];
-  [field: string]: unknown;
-}
+// The object vocabulary lives in the machinery layer; re-exported for the registry's users.
+export type { KObject, ObjectMeta, OwnerReference, ManagedFieldsEntry } from '../machinery/api/meta.js';
+export type { UserInfo } from '../machinery/api/user.js';
 
 /** A column of a server-side Table (meta.k8s.io/v1 TableColumnDefinition). */
 export interface TableColumn {
@@ -148,8 +125,6 @@ export interface AdmitContext {
   /** The subresource being written ('status', 'scale'...), undefined for the main resource. */
   subresource?: string;
 }
-
-export interface UserInfo { name: string; groups: string[]; uid?: string }
 
 export const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 export const apiVersionOf = (d: { group: string; version: string }) => (d.group ? `${d.group}/${d.version}` : d.version);

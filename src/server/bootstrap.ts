@@ -1,9 +1,9 @@
 // What a fresh cluster holds: the system namespaces and the `kubernetes` Service pointing at us.
-import { StatusError } from '../api/errors.js';
+import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService } from '../registry/service.js';
 import { KUBERNETES_SERVICE_IP } from '../registry/resources/service-allocation.js';
 import { systemContext } from '../reconcilers/context.js';
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 
 export const LOCAL_STORAGE_CLASS = 'local';
 /** The provisioner name of dockube's Docker-volume StorageClass. */

@@ -2,8 +2,9 @@
 // account does not exist, mount the kube-api-access-xxxxx projected volume (token, ca.crt, namespace) into every
 // init and app container unless automount is off, and copy the account's imagePullSecrets to a pod without any.
 import { randomInt } from 'node:crypto';
-import { forbidden } from '../api/errors.js';
-import type { AdmitContext, KObject } from '../registry/types.js';
+import { forbidden } from '../machinery/api/errors.js';
+import type { AdmitContext } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import {
   DEFAULT_SERVICE_ACCOUNT, ROOT_CA_CONFIGMAP, TOKEN_MOUNT_PATH, TOKEN_VOLUME_PREFIX, WARN_ONLY_EXPIRATION_SECONDS,
 } from './constants.js';

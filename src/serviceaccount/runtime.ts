@@ -1,7 +1,7 @@
 // The service account machinery of one running server, installed by src/server/server.ts the way kube-apiserver
 // enables its ServiceAccount admission plugin and token issuer: until `configureServiceAccounts` is called, pods
 // are admitted untouched, serviceaccounts/token is unavailable and the kubelet mounts no tokens.
-import { StatusError } from '../api/errors.js';
+import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService } from '../registry/service.js';
 
 import type { SigningKey } from './signing-key.js';

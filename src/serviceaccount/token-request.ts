@@ -1,37 +1,24 @@
-// POST /api/v1/namespaces/NS/serviceaccounts/NAME/token: the TokenRequest subresource (TokenREST.Create), answering
-// 201 with the request, its defaults filled in, and status.token / status.expirationTimestamp.
-import type { Request, Response } from 'express';
-import type { ResourceRequest } from '../api/resource-path.js';
-import type { ApiDeps } from '../api/context.js';
-import { fieldValidationOf } from '../api/context.js';
-import { decodeTypedBody } from '../api/typed-body.js';
-import { sendObject, setWarnings } from '../api/respond.js';
-import { badRequest, conflict, invalid, notFound, StatusError, type FieldError } from '../api/errors.js';
+// The TokenRequest subresource (TokenREST.Create): the request with its defaults filled in, and status.token /
+// status.expirationTimestamp. The HTTP side (POST .../serviceaccounts/NAME/token) is src/api/token-request.ts.
+import { badRequest, conflict, invalid, notFound, type FieldError } from '../machinery/api/errors.js';
 import { nowTimestamp } from '../registry/object-meta.js';
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import {
   DEFAULT_EXPIRATION_SECONDS, EXTENDED_EXPIRATION_SECONDS, MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS, WARN_ONLY_EXPIRATION_SECONDS,
 } from './constants.js';
-import { lookupFrom, serviceAccountRuntime } from './runtime.js';
+import type { lookupFrom } from './runtime.js';
 import type { ServiceAccountTokens } from './tokens.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const GROUP = 'authentication.k8s.io';
-const GVK = { group: GROUP, version: 'v1', kind: 'TokenRequest' };
+export const TOKEN_REQUEST_GVK = { group: GROUP, version: 'v1', kind: 'TokenRequest' };
 
 export interface BoundObjectRef { kind?: string; apiVersion?: string; name?: string; uid?: string }
 export interface TokenRequestObject {
   apiVersion?: string; kind?: string; metadata?: J;
   spec?: { audiences?: string[] | null; expirationSeconds?: number; boundObjectRef?: BoundObjectRef | null };
   status?: J;
-}
-
-async function decodeTokenRequest(req: Request, warnings: string[]): Promise<TokenRequestObject> {
-  // Decoded into the kind as every create body is (protobuf included): a value of the wrong type is a 400.
-  const obj = await decodeTypedBody(req, GVK, fieldValidationOf(req), warnings);
-  if (obj.kind !== undefined && obj.kind !== 'TokenRequest') throw badRequest(`not a TokenRequest object: ${String(obj.kind)}`);
-  return obj as TokenRequestObject;
 }
 
 /** authentication/v1 defaulting and ValidateTokenRequest. */
@@ -100,15 +87,4 @@ export async function createTokenRequest(tokens: ServiceAccountTokens, lookup: R
   tr.kind = 'TokenRequest';
   tr.status = { token: issued.token, expirationTimestamp: nowTimestamp(new Date((issued.issuedAt + requested) * 1000)) };
   return tr;
-}
-
-/** Serves POST .../serviceaccounts/NAME/token (rr addresses the service account). */
-export async function handleTokenRequest(req: Request, res: Response, _deps: ApiDeps, rr: ResourceRequest): Promise<void> {
-  const rt = serviceAccountRuntime();
-  if (!rt) throw new StatusError(503, 'ServiceUnavailable', 'service account token issuing is not configured on this server');
-  const warnings: string[] = [];
-  const input = await decodeTokenRequest(req, warnings);
-  const out = await createTokenRequest(rt.tokens, lookupFrom(rt.service), rr.namespace!, rr.name!, input);
-  setWarnings(res, warnings);
-  sendObject(res, 201, out);
 }

@@ -1,7 +1,8 @@
 // Issuing and checking service account tokens (pkg/serviceaccount: Claims, the JWT token generator and the
 // validator): ES256 JWTs whose `kubernetes.io` claim names the service account and the object the token is bound
 // to; a token is good while its signature, issuer, audience and lifetime check out and those objects still exist.
-import type { KObject, UserInfo } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import { signJwt, verifyJwt, type JwtClaims } from './jwt.js';
 import type { SigningKey } from './signing-key.js';
 import {

@@ -1,6 +1,6 @@
 // The in-memory window of recent changes that watches resume from (Kubernetes' watch cache role), bounded both by
 // the number of events and by their estimated size, so that a few big objects written often cannot fill the heap.
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import type { StoreEvent, Watcher } from './store.js';
 import { RevisionTooOldError } from './store.js';
 

@@ -1,6 +1,6 @@
 // Embedded default store: one SQLite file (WAL). A write is acknowledged only after its transaction commits.
 import Database from 'better-sqlite3';
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 import {
   DEFAULT_WATCH_CACHE_BYTES, DEFAULT_WATCH_CACHE_EVENTS, EventWindow, type EventSize, type WindowLimits,
 } from './event-window.js';

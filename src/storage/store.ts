@@ -1,6 +1,6 @@
 // The narrow datastore contract (after k3s's kine): everything above it is store-agnostic,
 // so an etcd-backed store can be dropped in later.
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../machinery/api/meta.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

@@ -1,5 +1,5 @@
 // Downward API values (env fieldRef/resourceFieldRef and downwardAPI volume files), as kubelet computes them.
-import { parseQuantity } from '../registry/strategies/common/quantity.js';
+import { parseQuantity } from '../machinery/api/quantity.js';
 import { ContainerConfigError } from './errors.js';
 import type { Container, Pod, ResourceFieldSelector } from './k8s-types.js';
 

@@ -1,5 +1,5 @@
 // resources → cgroup settings with kubelet's arithmetic (cgroup v1, CFS period 100 ms).
-import { parseQuantity } from '../registry/strategies/common/quantity.js';
+import { parseQuantity } from '../machinery/api/quantity.js';
 import type { ResourceRequirements } from './k8s-types.js';
 
 export const CPU_PERIOD_US = 100_000;

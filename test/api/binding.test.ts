@@ -4,7 +4,8 @@ import pino from 'pino';
 import { startHarness, type Harness } from './harness.js';
 import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { startScheduler, type RunningScheduler } from '../../src/reconcilers/scheduler/scheduler.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const log = pino({ level: 'silent' });

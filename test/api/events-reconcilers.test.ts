@@ -5,7 +5,8 @@ import { startHarness, type Harness } from './harness.js';
 import { EventRecorder } from '../../src/reconcilers/event-recorder.js';
 import { startEventTtl } from '../../src/reconcilers/event-ttl.js';
 import { makeContext } from '../../src/reconcilers/context.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 import { systemContext } from '../../src/reconcilers/context.js';
 
 const log = pino({ level: 'silent' });

@@ -17,7 +17,7 @@ import { ResourceService } from '../../src/registry/service.js';
 import { lazySchemaLookup } from '../../src/server/schema.js';
 import { bootstrap } from '../../src/server/bootstrap.js';
 import { answerClientErrors } from '../../src/api/client-errors.js';
-import type { UserInfo } from '../../src/registry/types.js';
+import type { UserInfo } from '../../src/machinery/api/user.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -14,7 +14,8 @@ import { startHarness, type Harness } from '../api/harness.js';
 import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 jest.setTimeout(90_000);
 

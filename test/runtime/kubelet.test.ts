@@ -15,7 +15,8 @@ import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubele
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_KIND, LABEL_POD_UID } from '../../src/translate/labels.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 import { createTestNetwork, run, waitFor as waitForShared } from './support.js';
 
 jest.setTimeout(60_000);

@@ -17,7 +17,8 @@ import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { nodeName } from '../../src/reconcilers/node-status.js';
 import { DockerStatsCollector } from '../../src/metrics/collector.js';
 import { quantityValue } from '../../src/metrics/quantity.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 jest.setTimeout(90_000);
 

@@ -22,7 +22,8 @@ import { ObjectFilter } from '../../src/registry/object-filter.js';
 import { mountsBeneath, unmountBeneath } from '../../src/runtime/bind-mount.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { ContainerConfigError } from '../../src/translate/errors.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 import { createTestNetwork, run, waitFor } from './support.js';
 
 jest.setTimeout(90_000);

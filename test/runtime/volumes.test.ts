@@ -18,7 +18,8 @@ import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
 import { unmountBeneath } from '../../src/runtime/bind-mount.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_PVC } from '../../src/translate/volume-plan.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 import { run } from './support.js';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,7 @@
 // The create and update paths as the generic registry runs a strategy, for strategy unit tests.
-import { fieldErrorMessage } from '../../src/api/errors.js';
-import type { KObject, Strategy } from '../../src/registry/types.js';
+import { fieldErrorMessage } from '../../src/machinery/api/errors.js';
+import type { Strategy } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 

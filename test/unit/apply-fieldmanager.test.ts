@@ -3,8 +3,8 @@ import { applyServerSide, recordUpdate } from '../../src/machinery/apply/index.j
 import { FieldSet, fromFieldsV1, toFieldsV1, pathString } from '../../src/machinery/apply/field-set.js';
 import { managerFromUserAgent } from '../../src/machinery/apply/managed-fields.js';
 import { loadSchemaLookup } from '../../src/machinery/patch/schema.js';
-import { StatusError } from '../../src/api/errors.js';
-import type { KObject, ManagedFieldsEntry } from '../../src/registry/types.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
+import type { KObject, ManagedFieldsEntry } from '../../src/machinery/api/meta.js';
 
 const schema = loadSchemaLookup(join(process.cwd(), 'openapi/definitions.json'));
 const DEPLOY = 'io.k8s.api.apps.v1.Deployment';

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Pki } from '../../src/pki/certs.js';
-import { ADMIN_USER, ANONYMOUS_USER, MONITORING_USER, VIEWER_USER, authorize, bearerToken, createAuthenticator, forbiddenError, forbiddenMessage, type RequestAttributes } from '../../src/api/auth.js';
-import type { UserInfo } from '../../src/registry/types.js';
+import { ADMIN_USER, ANONYMOUS_USER, MONITORING_USER, VIEWER_USER, bearerToken, createAuthenticator } from '../../src/api/auth.js';
+import { authorize, forbiddenError, forbiddenMessage, type RequestAttributes } from '../../src/authorization/authorizer.js';
+import type { UserInfo } from '../../src/machinery/api/user.js';
 
 const authed = (u: UserInfo): UserInfo => ({ ...u, groups: [...u.groups, 'system:authenticated'] });
 const admin = authed(ADMIN_USER);

@@ -9,9 +9,10 @@ import { ensurePki, type Pki } from '../../src/pki/certs.js';
 import { generateKeyPairPem } from '../../src/pki/keys.js';
 import { issueSelfSigned, issueCertificate } from '../../src/pki/x509.js';
 import { kubeconfigFor, serverUrlFor, writeKubeconfig } from '../../src/pki/kubeconfig.js';
-import { createAuthenticator, hasCredentials, isAnonymousAllowedPath } from '../../src/api/auth.js';
-import { unauthorized } from '../../src/api/errors.js';
-import type { UserInfo } from '../../src/registry/types.js';
+import { createAuthenticator, hasCredentials } from '../../src/api/auth.js';
+import { isAnonymousAllowedPath } from '../../src/authorization/authorizer.js';
+import { unauthorized } from '../../src/machinery/api/errors.js';
+import type { UserInfo } from '../../src/machinery/api/user.js';
 
 /** Runs a command with stdin closed: kubectl prompts for a password on 401 if stdin stays open. */
 function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {

@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { EventWindow } from '../../src/storage/event-window.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { RevisionTooOldError, type StoreEvent } from '../../src/storage/store.js';
-import type { KObject } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 const obj = (name: string, extra: Record<string, unknown> = {}): KObject => ({ metadata: { name }, ...extra }) as KObject;
 const ev = (rv: number, key = '/k/a', type: StoreEvent['type'] = 'ADDED'): StoreEvent => ({ type, key, rv, object: obj(key) });

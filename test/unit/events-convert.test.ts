@@ -3,7 +3,7 @@ import { coreToEventsV1, eventsV1ToCore } from '../../src/registry/events/conver
 import { validateEventCreate, validateEventUpdate } from '../../src/registry/events/validation.js';
 import { events, eventsV1 } from '../../src/registry/resources/events.js';
 import { ObjectFilter } from '../../src/registry/object-filter.js';
-import type { KObject } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 const meta = { name: 'web.17a8', namespace: 'ns1', uid: 'u-1', resourceVersion: '42', creationTimestamp: '2024-01-01T00:00:00Z', labels: { a: 'b' } };
 const ref = { kind: 'Pod', namespace: 'ns1', name: 'web', uid: 'p-1', apiVersion: 'v1', resourceVersion: '7', fieldPath: 'spec.containers{c}' };

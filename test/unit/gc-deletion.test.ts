@@ -4,7 +4,8 @@ import { OwnershipGraph } from '../../src/reconcilers/gc/graph.js';
 import { pods } from '../../src/registry/resources/pods.js';
 import { replicasets } from '../../src/registry/resources/apps.js';
 import { RESOURCES } from '../../src/registry/resources/index.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 const cmDef = RESOURCES.find((d) => d.plural === 'configmaps')!;
 const NOW = new Date('2024-05-01T10:00:00Z');

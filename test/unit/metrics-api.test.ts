@@ -16,7 +16,8 @@ import { lazySchemaLookup } from '../../src/server/schema.js';
 import { bootstrap } from '../../src/server/bootstrap.js';
 import { metricsResources } from '../../src/registry/resources/metrics.js';
 import type { UsageSnapshot } from '../../src/metrics/collector.js';
-import type { KObject, ResourceDef } from '../../src/registry/types.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -9,7 +9,7 @@ import { hostCpuNs, hostMemoryWorkingSet, meminfoUsedBytes, parseKeyValues, proc
 import { buildNodeMetrics, buildPodMetrics } from '../../src/metrics/builders.js';
 import { podMetricsTable, nodeMetricsTable, sumUsage } from '../../src/metrics/tables.js';
 import type { ContainerUsage } from '../../src/metrics/collector.js';
-import type { KObject } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 // A one-shot stats document from a cgroup v1 engine (a busy loop under a 200m CPU limit), trimmed.
 const V1_STATS: DockerStats = {

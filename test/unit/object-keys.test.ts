@@ -9,14 +9,14 @@ import { applyServerSide } from '../../src/machinery/apply/apply.js';
 import { ownValue, setOwn } from '../../src/machinery/own-keys.js';
 import { findUnknownFields, pruneUnknownFields } from '../../src/openapi/field-validation.js';
 import { definitionsFile } from '../../src/openapi/definitions.js';
-import { parseQuantity } from '../../src/registry/strategies/common/quantity.js';
+import { parseQuantity } from '../../src/machinery/api/quantity.js';
 import { protobufMessageFor } from '../../src/protobuf/schema.js';
 import { buildEnv } from '../../src/translate/env.js';
 import { volumePlan } from '../../src/translate/volume-plan.js';
 import { containerMounts } from '../../src/translate/mounts.js';
 import { httpProbe } from '../../src/reconcilers/kubelet/probes/http-probe.js';
 import type { Container, Pod } from '../../src/translate/k8s-types.js';
-import type { KObject } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 const NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'];
 const schema = loadSchemaLookup(definitionsFile());

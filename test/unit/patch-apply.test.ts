@@ -1,7 +1,7 @@
 import { applyPatch, MERGE_KEYS, unsupportedPatchType } from '../../src/machinery/patch/index.js';
 import { parseJSONLikeGo } from '../../src/machinery/patch/go-json.js';
 import type { SchemaLookup } from '../../src/machinery/patch/schema.js';
-import { StatusError } from '../../src/api/errors.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
 
 const ctx = { schema: (() => undefined) as SchemaLookup, definition: 'io.k8s.api.apps.v1.Deployment' };
 const dep = () => ({

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { strategicMergePatch } from '../../src/machinery/patch/strategic.js';
 import { loadSchemaLookup, type SchemaLookup } from '../../src/machinery/patch/schema.js';
-import { StatusError } from '../../src/api/errors.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
 
 const schema = loadSchemaLookup(join(process.cwd(), 'test/unit/fixtures/patch-definitions.json'));
 const noSchema: SchemaLookup = () => undefined;

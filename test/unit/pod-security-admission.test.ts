@@ -2,8 +2,9 @@
 import {
   admitNamespacePodSecurity, admitPodSecurity, isSignificantPodUpdate, policyFromLabels, warnPodTemplateSecurity,
 } from '../../src/admission/pod-security/index.js';
-import { StatusError } from '../../src/api/errors.js';
-import type { AdmitContext, KObject } from '../../src/registry/types.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
+import type { AdmitContext } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 const ns = (name: string, labels?: Record<string, string>): KObject => ({ metadata: { name, ...(labels ? { labels } : {}) } });
 function context(namespaces: KObject[], pods: KObject[] = [], subresource?: string): AdmitContext & { warnings: string[] } {

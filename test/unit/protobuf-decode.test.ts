@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
-import { StatusError } from '../../src/api/errors.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MAGIC } from '../../src/protobuf/decode.js';
 import { protobufKinds, protobufMessageFor, schemaRoot } from '../../src/protobuf/schema.js';
 

@@ -1,6 +1,6 @@
 // Pull-secret parsing and registry matching (kubelet's docker keyring rules).
 import { credentialsFor, dockerConfigOf, registryOf } from '../../src/reconcilers/kubelet/pull-credentials.js';
-import type { KObject } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const secret = (type: string, key: string, body: unknown): KObject =>

@@ -5,7 +5,7 @@ import { filterNode, nodeInfo, effectiveTaints } from '../../src/reconcilers/sch
 import { tolerates, matchesNodeAffinity } from '../../src/reconcilers/scheduler/predicates.js';
 import { buildNodeInfos, fitErrorMessage, schedulePod } from '../../src/reconcilers/scheduler/schedule.js';
 import { balancedAllocationScore, leastAllocatedScore } from '../../src/reconcilers/scheduler/score.js';
-import type { KObject } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,4 +1,4 @@
-import { StatusError } from '../../src/api/errors.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
 import {
   formatLabels, formatLabelSelector, labelSelectorFromObject, parseLabelSelector, selectorToString,
 } from '../../src/machinery/labels.js';

@@ -5,9 +5,10 @@ import { signJwt, verifyJwt } from '../../src/serviceaccount/jwt.js';
 import { requiresRefresh } from '../../src/serviceaccount/pod-tokens.js';
 import { mountServiceAccountToken, shouldAutomount } from '../../src/serviceaccount/admission.js';
 import { kubernetesServiceEnv } from '../../src/serviceaccount/service-env.js';
-import { createAuthenticator, authorize } from '../../src/api/auth.js';
+import { createAuthenticator } from '../../src/api/auth.js';
+import { authorize } from '../../src/authorization/authorizer.js';
 import type { Pki } from '../../src/pki/certs.js';
-import type { KObject } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 
 const obj = (name: string, uid: string, extra: Partial<KObject> = {}): KObject => ({ metadata: { name, namespace: 'ns1', uid }, ...extra });
 

@@ -1,4 +1,4 @@
-import { invalid } from '../../src/api/errors.js';
+import { invalid } from '../../src/machinery/api/errors.js';
 
 test('invalid renders the message kubectl prints', () => {
   const e = invalid('Pod', '', 'x', [{ type: 'FieldValueRequired', field: 'spec.containers[0].image' }]);

@@ -1,6 +1,6 @@
 // Pure parts of the streaming subresources: Docker frame decoding across chunk splits, subprotocol choice,
 // Status payloads per protocol version, the exec-failure text, and Docker's `since` format.
-import { DockerFrameDecoder } from '../../src/api/streams/docker-frames.js';
+import { DockerFrameDecoder } from '../../src/runtime/docker-frames.js';
 import { exitCodeStatus, frame, selectProtocol, statusPayload, successStatus } from '../../src/api/streams/channel-protocol.js';
 import { execFailureMessage } from '../../src/api/streams/exec-session.js';
 import { dockerSince } from '../../src/api/streams/log-options.js';

@@ -1,4 +1,5 @@
-import type { KObject, TableDef } from '../../src/registry/types.js';
+import type { TableDef } from '../../src/registry/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
 import { buildTable, defaultTable, TABLES, tableFor } from '../../src/registry/tables/index.js';
 
 const now = new Date('2025-03-01T12:00:00Z');

@@ -1,6 +1,7 @@
 // The PodSecurity admission plugin: enforce on pods, warn on pods and on workload pod templates.
-import { forbidden, invalid, type FieldError } from '../../api/errors.js';
-import type { AdmitContext, KObject } from '../../registry/types.js';
+import { forbidden, invalid, type FieldError } from '../../machinery/api/errors.js';
+import type { AdmitContext } from '../../registry/types.js';
+import type { KObject } from '../../machinery/api/meta.js';
 import { LATEST_MINOR, evaluatePod, forbiddenDetail, type AggregateResult } from './evaluate.js';
 import { obj, str } from './helpers.js';
 import { EXEMPT_NAMESPACES, levelVersionString, policyFromLabels, type LevelVersion, type Policy } from './policy.js';

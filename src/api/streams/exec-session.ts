@@ -3,7 +3,7 @@
 import type Dockerode from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
-import { DockerFrameDecoder } from './docker-frames.js';
+import { DockerFrameDecoder } from '../../runtime/docker-frames.js';
 import {
   CHANNEL, PROTOCOL_V5, exitCodeStatus, frame, internalErrorStatus, statusPayload, successStatus, type StreamStatus,
 } from './channel-protocol.js';

@@ -1,6 +1,6 @@
 // PodLogOptions from the query string, validated as the apiserver validates them (ValidatePodLogOptions).
 import type { Request } from 'express';
-import { badRequest, invalid, type FieldError } from '../errors.js';
+import { badRequest, invalid, type FieldError } from '../../machinery/api/errors.js';
 import { queryBool, queryInt, queryString } from '../context.js';
 
 export interface LogOptions {

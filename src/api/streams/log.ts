@@ -3,9 +3,9 @@ import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import type { ApiDeps } from '../context.js';
 import type { ResourceRequest } from '../resource-path.js';
-import { badRequest } from '../errors.js';
+import { badRequest } from '../../machinery/api/errors.js';
 import { findPodContainer, getDocker, inspectDetails } from '../../runtime/container-lookup.js';
-import { DockerFrameDecoder } from './docker-frames.js';
+import { DockerFrameDecoder } from '../../runtime/docker-frames.js';
 import { dockerSince, parseLogOptions } from './log-options.js';
 import { resolveTarget, waitingToStart } from './pod-target.js';
 

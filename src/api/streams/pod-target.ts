@@ -1,8 +1,9 @@
 // Resolves the pod and container a log/exec/attach request addresses, with the errors the apiserver and kubelet give.
 import type Dockerode from 'dockerode';
 import type { ResourceService } from '../../registry/service.js';
-import type { ResourceDef, KObject } from '../../registry/types.js';
-import { badRequest } from '../errors.js';
+import type { ResourceDef } from '../../registry/types.js';
+import type { KObject } from '../../machinery/api/meta.js';
+import { badRequest } from '../../machinery/api/errors.js';
 import { findPodContainer, inspectDetails, type ContainerDetails } from '../../runtime/container-lookup.js';
 
 interface ContainerSpec { name: string; stdin?: boolean; tty?: boolean }

@@ -1,7 +1,7 @@
 // Server-side apply (structured-merge-diff's Updater.Apply, wrapped as the apiserver's fieldmanager wraps it):
 // merge the applied configuration into the live object, prune what this manager applied before and nobody
 // owns any more, and move ownership, refusing to silently change fields other managers own.
-import type { KObject } from '../../registry/types.js';
+import type { KObject } from '../api/meta.js';
 import type { SchemaLookup } from '../patch/schema.js';
 import { FieldSet, type Path } from './field-set.js';
 import { TypeResolver } from './schema-types.js';

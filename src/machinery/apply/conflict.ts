@@ -1,6 +1,6 @@
 // The 409 an apply answers when it would change fields other managers own (internal/conflict.go):
 // one cause per conflicting field, and a message kubectl prints as is.
-import { StatusError } from '../../api/errors.js';
+import { StatusError } from '../api/errors.js';
 import { comparePaths, pathString, type Path } from './field-set.js';
 import type { ManagerSet } from './managed-fields.js';
 

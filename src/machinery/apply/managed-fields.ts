@@ -1,6 +1,6 @@
 // metadata.managedFields: decoding the entries into field sets keyed by manager identity, and encoding
 // them back, sorted as the apiserver sorts them (internal/managedfields.go).
-import type { ManagedFieldsEntry } from '../../registry/types.js';
+import type { ManagedFieldsEntry } from '../api/meta.js';
 import { FieldSet, fromFieldsV1, toFieldsV1, type Path } from './field-set.js';
 
 export type Operation = 'Apply' | 'Update';

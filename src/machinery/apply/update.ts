@@ -1,7 +1,7 @@
 // managedFields for writes that are not applies (create, update, patch): the fields the write changed
 // become the writer's (operation Update) and leave every other manager (Updater.Update with force,
 // wrapped by the apiserver's managedFieldsUpdater).
-import type { KObject, ManagedFieldsEntry } from '../../registry/types.js';
+import type { KObject, ManagedFieldsEntry } from '../api/meta.js';
 import type { SchemaLookup } from '../patch/schema.js';
 import { TypeResolver } from './schema-types.js';
 import { TypedWalker } from './typed-value.js';

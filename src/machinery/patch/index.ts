@@ -2,7 +2,7 @@
 // or strategic merge patch, with the Status errors the apiserver answers (handlers/patch.go).
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { StatusError, badRequest, invalid, tooLarge } from '../../api/errors.js';
+import { StatusError, badRequest, invalid, tooLarge } from '../api/errors.js';
 import { DecodeLimitError, MAX_DECODED_BYTES, checkDecodedValue } from '../decode/limits.js';
 import { GoJSONSyntaxError, parseJSONLikeGo } from './go-json.js';
 import { jsonKindNoun } from './go-format.js';

@@ -1,6 +1,6 @@
 // The errors of apimachinery's strategicpatch/mergepatch packages, with the HTTP status the apiserver
 // gives each one (handlers/patch.go interpretStrategicMergePatchError).
-import { StatusError, badRequest } from '../../api/errors.js';
+import { StatusError, badRequest } from '../api/errors.js';
 import { goTypeName, goValue } from './go-format.js';
 
 /** The generic 422 of apierrors.NewGenericServerResponse: the real reason is not sent back. */

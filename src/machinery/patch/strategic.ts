@@ -2,7 +2,7 @@
 // StrategicMergeMapPatch with MergeParallelList and IgnoreUnmatchedNulls). Field types and list
 // strategies come from the OpenAPI definitions plus the MERGE_KEYS table; fields of unknown type
 // behave as in a JSON merge patch (maps merge, lists replace).
-import { badRequest } from '../../api/errors.js';
+import { badRequest } from '../api/errors.js';
 import { jsonKindNoun } from './go-format.js';
 import { contextFor, fieldPatchMeta, type FieldPatchMeta, type SchemaLookup, type TypeContext } from './schema.js';
 import {

@@ -1,6 +1,7 @@
 // The garbage collector's picture of ownership: uid → object and owner uid → dependent uids, kept from watch
 // events only (rebuilt from the store on start), so finding an owner's dependents never scans the store.
-import type { KObject, OwnerReference, ResourceDef } from '../../registry/types.js';
+import type { ResourceDef } from '../../registry/types.js';
+import type { KObject, OwnerReference } from '../../machinery/api/meta.js';
 
 export interface GraphNode {
   uid: string;

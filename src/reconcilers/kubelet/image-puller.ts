@@ -3,7 +3,7 @@
 // when one ends the pod is enqueued again. Failures: ErrImagePull once, then ImagePullBackOff with back-off.
 // Credentials come from the pod's imagePullSecrets (pull-credentials.ts); each matching one is tried in turn.
 import type Docker from 'dockerode';
-import type { KObject } from '../../registry/types.js';
+import type { KObject } from '../../machinery/api/meta.js';
 import { localImage, pullImage } from '../../runtime/images.js';
 import type { Container } from '../../translate/k8s-types.js';
 import type { DockerImageInspect } from '../../translate/status.js';

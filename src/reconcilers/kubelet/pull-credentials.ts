@@ -3,8 +3,9 @@
 // (`.dockercfg`, the map itself); an image is matched against every key by host (globs allowed, port exact)
 // and path prefix, the most specific key first. Each match is tried in turn until a pull succeeds.
 import type { ResourceService } from '../../registry/service.js';
-import type { KObject, ResourceDef } from '../../registry/types.js';
-import { StatusError } from '../../api/errors.js';
+import type { ResourceDef } from '../../registry/types.js';
+import type { KObject } from '../../machinery/api/meta.js';
+import { StatusError } from '../../machinery/api/errors.js';
 
 /** The X-Registry-Auth body the engine takes for one pull. */
 export type RegistryAuth = {

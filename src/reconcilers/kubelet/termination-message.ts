@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { dirname } from 'node:path';
 import type Docker from 'dockerode';
-import { DockerFrameDecoder } from '../../api/streams/docker-frames.js';
+import { DockerFrameDecoder } from '../../runtime/docker-frames.js';
 
 /** kubelet's MaxContainerTerminationMessageLength: the most read from the message file. */
 export const MAX_MESSAGE_BYTES = 4 * 1024;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { StatusError } from '../../api/errors.js';
+import { StatusError } from '../../machinery/api/errors.js';
 import type { ResourceService } from '../../registry/service.js';
 import type { ResourceDef } from '../../registry/types.js';
 import { writeAtomically } from '../../runtime/atomic-writer.js';

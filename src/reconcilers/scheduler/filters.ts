@@ -1,6 +1,6 @@
 // kube-scheduler's default Filter plugins, in their order, for one node: the first that fails decides the node's
 // reasons. Each failure is Unschedulable (preemption might help) or UnschedulableAndUnresolvable (it cannot).
-import type { KObject } from '../../registry/types.js';
+import type { KObject } from '../../machinery/api/meta.js';
 import { hostPortsOf, matchesNodeAffinity, podTolerations, portsConflict, toleratedBy, type HostPort, type Taint } from './predicates.js';
 import { nodeAllocatable, podRequests, type ResourceAmounts } from './resources.js';
 

@@ -1,6 +1,6 @@
 // The matching rules behind kube-scheduler's filters: tolerations against taints (v1helper.TolerationsTolerateTaint),
 // node selectors and required node affinity (nodeaffinity.NodeSelector), and host port conflicts (NodePorts).
-import type { KObject } from '../../registry/types.js';
+import type { KObject } from '../../machinery/api/meta.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

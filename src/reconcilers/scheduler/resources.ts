@@ -1,7 +1,7 @@
 // Resource accounting as kube-scheduler does it: a pod's effective requests (component-helpers' PodRequests) and
 // what a node offers (status.allocatable), in integer units: millicores, bytes, pod count.
-import { parseQuantity } from '../../registry/strategies/common/quantity.js';
-import type { KObject } from '../../registry/types.js';
+import { parseQuantity } from '../../machinery/api/quantity.js';
+import type { KObject } from '../../machinery/api/meta.js';
 
 /** Requests by resource name: cpu in millicores, everything else in whole units (bytes, count). */
 export type ResourceAmounts = Record<string, number>;

@@ -1,6 +1,6 @@
 // One scheduling cycle for one pod, without I/O: filter every node, score the feasible ones, pick the best (ties go
 // to the first name), or explain why none fits in the words of kube-scheduler's FitError.
-import type { KObject } from '../../registry/types.js';
+import type { KObject } from '../../machinery/api/meta.js';
 import { filterNode, nodeInfo, type FilterFailure, type NodeInfo } from './filters.js';
 import { isTerminated, podRequests } from './resources.js';
 import { scoreNode } from './score.js';

@@ -2,10 +2,10 @@
 // the bound pods, runs schedule.ts and either binds through pods/binding (the HTTP handler's code path) or marks
 // the pod PodScheduled=False/Unschedulable with a FailedScheduling event. Unschedulable pods are retried when a
 // node changes or a bound pod goes away, and otherwise after an exponential back-off.
-import { StatusError } from '../../api/errors.js';
+import { StatusError } from '../../machinery/api/errors.js';
 import { ObjectFilter } from '../../registry/object-filter.js';
 import { assignPod, setPodCondition } from '../../registry/strategies/pod/binding.js';
-import type { KObject } from '../../registry/types.js';
+import type { KObject } from '../../machinery/api/meta.js';
 import type { Watcher } from '../../storage/store.js';
 import { Controller } from '../controller.js';
 import { systemContext, type ReconcilerContext } from '../context.js';

@@ -1,11 +1,11 @@
 // Event validation as Kubernetes' pkg/apis/core/validation/events.go does it, on the stored (core/v1) form:
 // every event passes the legacy checks; writes through events.k8s.io/v1 also pass the strict ones.
 // Field paths are the internal type's (reportingController, involvedObject...), as Kubernetes reports them.
-import type { FieldError } from '../../api/errors.js';
+import type { FieldError } from '../../machinery/api/errors.js';
 import { invalid, isObj, required, type J } from '../strategies/common/field.js';
 import { immutable, validateObjectMeta, validateObjectMetaUpdate } from '../strategies/common/meta.js';
 import { isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain, nameIsPathSegment } from '../strategies/common/names.js';
-import { deepEqual } from '../strategies/common/equality.js';
+import { deepEqual } from '../../machinery/api/equality.js';
 
 const REPORTING_INSTANCE_MAX = 128;
 const ACTION_MAX = 128;

@@ -1,6 +1,6 @@
 // authorization.k8s.io: self reviews answered from the authorizer, never stored.
 import type { KObject, ResourceDef, UserInfo } from '../types.js';
-import { authorize, rulesFor } from '../../api/auth.js';
+import { authorize, rulesFor } from '../../authorization/authorizer.js';
 
 interface ResourceAttributes { namespace?: string; verb?: string; group?: string; resource?: string; subresource?: string; name?: string }
 

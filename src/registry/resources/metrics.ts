@@ -1,7 +1,7 @@
 // metrics.k8s.io/v1beta1, the resource metrics API metrics-server serves (what `kubectl top` reads): PodMetrics and
 // NodeMetrics, computed from the Docker engine's container stats on every read and never stored. Resources are named
 // `pods` and `nodes` in this group, as upstream; get and list only.
-import { notFound } from '../../api/errors.js';
+import { notFound } from '../../machinery/api/errors.js';
 import { nodeName } from '../../reconcilers/node-status.js';
 import { DockerStatsCollector, type MetricsSource } from '../../metrics/collector.js';
 import { buildNodeMetrics, buildPodMetrics } from '../../metrics/builders.js';

@@ -1,5 +1,5 @@
 // ClusterIP and NodePort allocation for Services (the apiserver's service IP/port allocators).
-import { invalid, type FieldError } from '../../api/errors.js';
+import { invalid, type FieldError } from '../../machinery/api/errors.js';
 import type { AdmitContext, KObject } from '../types.js';
 
 /** The service CIDR: never on a Docker network, guarded by an unreachable route on the host. */

@@ -1,7 +1,7 @@
 // core/v1 ConfigMap: keys are file names; `immutable: true` freezes data.
 import type { Strategy } from '../types.js';
 import { forbidden, invalid, isObj, key, tooLong, type Errs, type J } from './common/field.js';
-import { deepEqual } from './common/equality.js';
+import { deepEqual } from '../../machinery/api/equality.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './common/meta.js';
 import { isConfigMapKey } from './common/names.js';
 

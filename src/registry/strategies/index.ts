@@ -19,7 +19,7 @@ export {
   isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue, isConfigMapKey, isPathSegmentName,
   nameIsDNSSubdomain, nameIsDNSLabel, nameIsDNS1035Label, nameIsPathSegment, type NameFn,
 } from './common/names.js';
-export { parseQuantity, formatQuantity, canonicalQuantity, compareQuantity, isValidQuantity, canonicalizeResourceList, type Quantity } from './common/quantity.js';
-export { deepEqual, specChanged, clone } from './common/equality.js';
+export { parseQuantity, formatQuantity, canonicalQuantity, compareQuantity, isValidQuantity, canonicalizeResourceList, type Quantity } from '../../machinery/api/quantity.js';
+export { deepEqual, specChanged, clone } from '../../machinery/api/equality.js';
 export { selectorMatches, validateLabelSelector } from './common/selector.js';
 export { cidrContains, parseCIDR, isValidIP } from './common/ip.js';

@@ -1,7 +1,7 @@
 // core/v1 Namespace: DNS-1123 label names, the `kubernetes` finalizer, phase Active, the name label.
 import type { Strategy } from '../types.js';
 import { arr, index, invalid, isObj, type Errs } from './common/field.js';
-import { clone } from './common/equality.js';
+import { clone } from '../../machinery/api/equality.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './common/meta.js';
 import { isQualifiedName, nameIsDNSLabel } from './common/names.js';
 

@@ -1,9 +1,9 @@
 // core/v1 PersistentVolumeClaim: access modes, storage request, volume mode; spec frozen except requests.
 import type { Strategy } from '../types.js';
 import { arr, duplicate, forbidden, index, invalid, isObj, key, notSupported, required, type Errs, type J } from './common/field.js';
-import { clone, deepEqual } from './common/equality.js';
+import { clone, deepEqual } from '../../machinery/api/equality.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './common/meta.js';
-import { canonicalizeResourceList, compareQuantity, formatQuantity, parseQuantity } from './common/quantity.js';
+import { canonicalizeResourceList, compareQuantity, formatQuantity, parseQuantity } from '../../machinery/api/quantity.js';
 import { validateLabelSelector } from './common/selector.js';
 import { isDNS1123Subdomain } from './common/names.js';
 

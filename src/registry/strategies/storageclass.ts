@@ -2,7 +2,7 @@
 // the fields an update may not touch (parameters, provisioner, reclaimPolicy, volumeBindingMode).
 import type { Strategy } from '../types.js';
 import { forbidden, invalid, isObj, key, notSupported, required, tooLong, type Errs, type J } from './common/field.js';
-import { deepEqual } from './common/equality.js';
+import { deepEqual } from '../../machinery/api/equality.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './common/meta.js';
 import { isQualifiedName } from './common/names.js';
 

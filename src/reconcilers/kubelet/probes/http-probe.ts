@@ -3,7 +3,7 @@
 // warning. TLS is not verified. The user-facing failure text carries the status code, never the body.
 import http from 'node:http';
 import https from 'node:https';
-import { KUBE_MAJOR, KUBE_MINOR } from '../../../api/version.js';
+import { KUBE_MAJOR, KUBE_MINOR } from '../../../machinery/version.js';
 import { dialErrorText, joinHostPort } from './net-errors.js';
 import type { ProbeOutcome } from './types.js';
 

@@ -1,7 +1,7 @@
 // The probe manager as the kubelet runs it: handlers against the Docker engine, events through the kubelet's
 // recorder (about the container: fieldPath spec.containers{name}), result changes syncing the pod.
 import type Docker from 'dockerode';
-import type { KObject } from '../../../registry/types.js';
+import type { KObject } from '../../../machinery/api/meta.js';
 import type { EventRecorder } from '../../event-recorder.js';
 import { ProbeManager } from './manager.js';
 import { dockerProbeRunner } from './prober.js';

@@ -1,5 +1,5 @@
 // Builders for field.Error values with Kubernetes' wording, and path helpers shaped like field.Path.
-import type { FieldError } from '../../../api/errors.js';
+import type { FieldError } from '../../../machinery/api/errors.js';
 
 export type Errs = FieldError[];
 

@@ -1,6 +1,6 @@
 // ObjectMeta validation as pkg/api/validation/objectmeta.go (create and update).
 import { child, duplicate, forbidden, invalid, isObj, required, tooLong, type Errs, type J } from './field.js';
-import { deepEqual } from './equality.js';
+import { deepEqual } from '../../../machinery/api/equality.js';
 import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain, type NameFn } from './names.js';
 
 /** Total size of all annotation keys and values. */

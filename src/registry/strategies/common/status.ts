@@ -1,6 +1,6 @@
 // The /status subresource's strategy: take status from the request, everything else from what is stored.
 import type { KObject, Strategy } from '../../types.js';
-import { clone } from './equality.js';
+import { clone } from '../../../machinery/api/equality.js';
 import { validateObjectMetaUpdate } from './meta.js';
 
 /**

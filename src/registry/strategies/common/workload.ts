@@ -3,7 +3,7 @@ import { forbidden, invalidGo, isObj, notSupported, required, type Errs, type J 
 import { goLabelSelector, goStringMap } from './gorender.js';
 import { validateAnnotations, validateLabels } from './meta.js';
 import { selectorIsEmpty, selectorMatches, validateLabelSelector } from './selector.js';
-import { deepEqual } from './equality.js';
+import { deepEqual } from '../../../machinery/api/equality.js';
 import { validatePodSpec } from '../pod/validation.js';
 
 /** spec.selector: required, valid, non-empty ("empty selector is invalid for deployment" for both kinds). */

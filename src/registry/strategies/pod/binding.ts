@@ -1,10 +1,10 @@
 // pods/binding: the one write that may set spec.nodeName (the apiserver's BindingREST). The scheduler and the HTTP
 // handler both go through assignPod, so a pod is bound the same way whoever binds it.
-import { conflict, invalid, type FieldError } from '../../../api/errors.js';
+import { conflict, invalid, type FieldError } from '../../../machinery/api/errors.js';
 import type { ResourceService, WriteContext } from '../../service.js';
 import type { KObject, ResourceDef, Strategy } from '../../types.js';
 import { nowTimestamp } from '../../object-meta.js';
-import { clone } from '../common/equality.js';
+import { clone } from '../../../machinery/api/equality.js';
 import { notSupported, required, type J } from '../common/field.js';
 
 export interface Binding { metadata?: { name?: string; annotations?: Record<string, string> }; target?: { kind?: string; name?: string } }

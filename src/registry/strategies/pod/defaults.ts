@@ -1,6 +1,6 @@
 // Pod and PodSpec defaults (pkg/apis/core/v1/defaults.go), shared by pods and pod templates.
 import { arr, isObj, obj, type J } from '../common/field.js';
-import { canonicalizeResourceList } from '../common/quantity.js';
+import { canonicalizeResourceList } from '../../../machinery/api/quantity.js';
 
 /** Image without a tag or with `:latest` (and no digest) is pulled every time. */
 export function defaultPullPolicy(image: unknown): string {

@@ -1,6 +1,6 @@
 // Pod QoS class (pkg/apis/core/helper/qos): only cpu and memory count.
 import { arr, isObj, type J } from '../common/field.js';
-import { compareQuantity, parseQuantity } from '../common/quantity.js';
+import { compareQuantity, parseQuantity } from '../../../machinery/api/quantity.js';
 
 const QOS_RESOURCES = ['cpu', 'memory'];
 const nonZero = (v: unknown) => (typeof v === 'string' || typeof v === 'number') && (parseQuantity(v)?.nanos ?? 0n) !== 0n;

@@ -1,6 +1,6 @@
 // ValidatePodUpdate: a running pod's spec is immutable except for a few fields.
 import { arr, forbidden, invalid, isObj, type Errs, type J } from '../common/field.js';
-import { clone, deepEqual } from '../common/equality.js';
+import { clone, deepEqual } from '../../../machinery/api/equality.js';
 
 const MAX_INT32 = 2147483647;
 

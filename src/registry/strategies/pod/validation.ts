@@ -7,7 +7,7 @@ import { validateLabelName, validateLabels } from '../common/meta.js';
 import {
   isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isRelaxedEnvVarName, isValidPortName, isValidPortNum,
 } from '../common/names.js';
-import { compareQuantity, formatQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE } from '../common/quantity.js';
+import { compareQuantity, formatQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE } from '../../../machinery/api/quantity.js';
 import { volumeSourcesOf } from './defaults.js';
 
 export const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];

@@ -1,0 +1,63 @@
+// Lower layers never import higher ones (README "Layout"): src/api is the HTTP layer at the top, src/server composes
+// everything, and the machinery's vocabulary (src/machinery/api) stands on nothing of ours but the machinery.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const src = join(root, 'src');
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+}
+
+/** Relative module specifiers of static imports, re-exports and dynamic imports, resolved to paths under src/. */
+function importsOf(file: string, text: string): string[] {
+  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)'(\.{1,2}\/[^']+)'/gm)].map((m) => m[1]!);
+  return specs.map((s) => relative(src, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
+}
+
+/** [layer, what it may not import, the layers that may]. */
+const RULES: { name: string; target: string; allowed: string[] }[] = [
+  { name: 'the HTTP layer', target: 'api/', allowed: ['api/', 'server/', 'cli/'] },
+];
+/** The vocabulary's own dependencies: the machinery only. */
+const VOCABULARY = 'machinery/api/';
+
+function violations(files: { path: string; text: string }[]): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    const from = relative(src, f.path);
+    for (const imp of importsOf(f.path, f.text)) {
+      for (const r of RULES) {
+        if (imp.startsWith(r.target) && !r.allowed.some((a) => from.startsWith(a))) out.push(`${from} imports ${imp} (${r.name})`);
+      }
+      if (from.startsWith(VOCABULARY) && !imp.startsWith('machinery/')) out.push(`${from} imports ${imp} (the vocabulary stands on the machinery only)`);
+    }
+  }
+  return out;
+}
+
+test('no module below the HTTP layer imports src/api', () => {
+  const files = tsFiles(src).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  expect(files.length).toBeGreaterThan(100);
+  expect(violations(files)).toEqual([]);
+});
+
+test('the check sees static, re-exported and dynamic imports', () => {
+  const at = (p: string) => join(src, p);
+  const found = violations([
+    { path: at('registry/x.ts'), text: "import { a } from '../api/errors.js';\n" },
+    { path: at('storage/y.ts'), text: "export { b } from '../api/app.js';\n" },
+    { path: at('reconcilers/kubelet/z.ts'), text: "const m = await import('../../api/streams/log.js');\n" },
+    { path: at('machinery/api/w.ts'), text: "import type { K } from '../../registry/types.js';\n" },
+    { path: at('api/ok.ts'), text: "import { c } from './errors.js';\nimport { d } from '../machinery/api/errors.js';\n" },
+    { path: at('server/ok.ts'), text: "import { e } from '../api/app.js';\n" },
+  ]);
+  expect(found).toEqual([
+    'registry/x.ts imports api/errors.ts (the HTTP layer)',
+    'storage/y.ts imports api/app.ts (the HTTP layer)',
+    'reconcilers/kubelet/z.ts imports api/streams/log.ts (the HTTP layer)',
+    'machinery/api/w.ts imports registry/types.ts (the vocabulary stands on the machinery only)',
+  ]);
+});
