@@ -4,7 +4,12 @@ import {
   StatusError, alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, type FieldError, type GroupResource,
 } from '../machinery/api/errors.js';
 import type { Store } from '../storage/store.js';
-import { KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher } from '../storage/store.js';
+import {
+  CompactedError, KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher,
+} from '../storage/store.js';
+import { WatchCache } from '../storage/cacher/watch-cache.js';
+import { deepFreeze } from '../storage/cacher/frozen.js';
+import type { WindowLimits } from '../storage/event-window.js';
 import { generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
 import { clone, deepEqual, specChanged } from '../machinery/api/equality.js';
 import { Registry, definitionName, listPrefix, storageKey } from './registry.js';
@@ -55,20 +60,27 @@ const MAX_PAGE = 2 ** 31 - 1;
 export const groupResource = (def: ResourceDef): GroupResource => ({ group: def.group, resource: def.plural });
 
 export class ResourceService {
-  constructor(private store: Store, readonly registry: Registry) {}
+  /** What reads are served from: the store's objects in memory, shared frozen (storage/cacher). */
+  readonly cache: WatchCache;
 
-  // ---- reads ----
+  /** @param opts.watchCache bounds of the watch cache's event window (storage/event-window.ts has the defaults) */
+  constructor(private store: Store, readonly registry: Registry, opts: { watchCache?: Partial<WindowLimits> } = {}) {
+    this.cache = new WatchCache(store, opts.watchCache);
+  }
 
-  revision(): number { return this.store.revision(); }
+  // ---- reads (from the watch cache) ----
+
+  revision(): number { return this.cache.revision(); }
 
   async get(def: ResourceDef, namespace: string | undefined, name: string, resourceVersion?: string): Promise<KObject> {
-    checkReadRevision({ resourceVersion }, this.store.revision());
+    await this.cache.ready();
+    checkReadRevision({ resourceVersion }, this.cache.revision());
     if (def.virtualRead) {
       const computed = await def.virtualRead.get(namespace, name, this.virtualReadContext());
       if (!computed) throw notFound(groupResource(def), name);
       return withTypeMeta(def, computed);
     }
-    const obj = await this.store.get(storageKey(def, namespace, name));
+    const obj = await this.cache.get(storageKey(def, namespace, name));
     if (!obj) throw notFound(groupResource(def), name);
     return present(def, obj);
   }
@@ -77,41 +89,40 @@ export class ResourceService {
     const filter = new ObjectFilter(def, opts.labelSelector, opts.fieldSelector);
     const prefix = listPrefix(def, namespace);
     validateListOptions(opts);
-    checkReadRevision(opts, this.store.revision());
+    await this.cache.ready();
+    checkReadRevision(opts, this.cache.revision());
     if (def.virtualRead) {
       // Computed objects have no revision and are not paged (limit/continue are ignored, as metrics-server does).
       const computed = await def.virtualRead.list(namespace, this.virtualReadContext());
       return { items: computed.map((o) => withTypeMeta(def, o)).filter((o) => filter.matches(o)), resourceVersion: '' };
     }
     const token = opts.continue ? decodeContinue(opts.continue) : undefined;
-    if (token && token.rv < this.store.oldestWatchableRevision()) {
-      throw expiredContinue(encodeContinue(this.store.revision(), token.start));
+    // A continue token lists at its own revision, while the window still holds what changed since.
+    let snapshot;
+    try {
+      snapshot = await this.cache.list(prefix, { startAfter: token?.start, revision: token ? Math.min(token.rv, this.cache.revision()) : undefined });
+    } catch (e) {
+      if (e instanceof CompactedError && token) throw expiredContinue(encodeContinue(this.cache.revision(), token.start));
+      throw e;
     }
-    let startAfter = token?.start;
     // Any limit of an int64 is accepted; beyond what the store can count it means "all of them".
     const limit = opts.limit && opts.limit > 0 ? Math.min(opts.limit, MAX_PAGE) : 0;
+    const revision = snapshot.revision;
     const items: KObject[] = [];
-    const revision = token?.rv ?? this.store.revision();
-    // Read in batches until the page is full: selectors filter after the read, as Kubernetes does.
-    for (;;) {
-      const batch = await this.store.list(prefix, { startAfter, limit: limit ? Math.max(limit - items.length, 100) : 0 });
-      for (let i = 0; i < batch.items.length; i++) {
-        const o = present(def, batch.items[i]);
-        if (!filter.matches(o)) continue;
-        items.push(o);
-        if (limit && items.length === limit) {
-          const lastKey = storageKey(def, o.metadata.namespace, o.metadata.name!);
-          const more = i < batch.items.length - 1 || batch.remaining > 0;
-          if (!more) return { items, resourceVersion: String(revision) };
-          const page: ListPage = { items, resourceVersion: String(revision), continue: encodeContinue(revision, lastKey) };
-          if (filter.isEmpty()) page.remainingItemCount = await this.countAfter(prefix, lastKey);
-          return page;
-        }
+    // Selectors filter the cache's objects, as the apiserver's cacher does.
+    const { keys, items: stored } = snapshot;
+    for (let i = 0; i < stored.length; i++) {
+      const o = present(def, stored[i]!);
+      if (!filter.matches(o)) continue;
+      items.push(o);
+      if (limit && items.length === limit) {
+        if (i === stored.length - 1) break;
+        const page: ListPage = { items, resourceVersion: String(revision), continue: encodeContinue(revision, keys[i]!) };
+        if (filter.isEmpty()) page.remainingItemCount = stored.length - i - 1;
+        return page;
       }
-      if (!limit || batch.remaining === 0 || batch.items.length === 0) return { items, resourceVersion: String(revision) };
-      const last = batch.items[batch.items.length - 1];
-      startAfter = storageKey(def, last.metadata.namespace, last.metadata.name!);
     }
+    return { items, resourceVersion: String(revision) };
   }
 
   /** Stored objects of other resources, for virtual reads (metrics are computed from pods and nodes). */
@@ -124,19 +135,14 @@ export class ResourceService {
     return {
       list: async (group, plural, namespace) => {
         const d = defOf(group, plural);
-        return (await this.store.list(listPrefix(d, namespace))).items.map((o) => present(d, o));
+        return (await this.cache.list(listPrefix(d, namespace))).items.map((o) => present(d, o));
       },
       get: async (group, plural, namespace, name) => {
         const d = defOf(group, plural);
-        const o = await this.store.get(storageKey(d, namespace, name));
+        const o = await this.cache.get(storageKey(d, namespace, name));
         return o && present(d, o);
       },
     };
-  }
-
-  private async countAfter(prefix: string, key: string): Promise<number> {
-    const next = await this.store.list(prefix, { startAfter: key, limit: 1 });
-    return next.items.length + next.remaining;
   }
 
   /**
@@ -160,7 +166,7 @@ export class ResourceService {
     let from: number;
     if (!resourceVersion || resourceVersion === '0') {
       // The window replays whatever changed between this snapshot and the subscription.
-      const snapshot = await this.store.list(prefix);
+      const snapshot = await this.cache.list(prefix);
       from = snapshot.revision;
       for (const stored of snapshot.items) {
         const o = present(def, stored);
@@ -171,7 +177,7 @@ export class ResourceService {
       if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: ${resourceVersion}`);
     }
     try {
-      return this.store.watch(prefix, from, emit);
+      return this.cache.watch(prefix, from, emit);
     } catch (e) {
       if (e instanceof RevisionTooOldError) throw gone(`too old resource version: ${e.requested} (${e.oldest})`);
       throw e;
@@ -209,7 +215,7 @@ export class ResourceService {
     await def.admit?.(obj, undefined, this.admitContext(ctx));
     setTypeMeta(def, obj);
     if (ctx.dryRun) {
-      if (await this.store.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
+      if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
       return obj;
     }
     try {
@@ -223,7 +229,7 @@ export class ResourceService {
   /** Namespace lifecycle admission: no creates in a missing or terminating namespace. */
   private async checkNamespaceAcceptsCreates(def: ResourceDef, namespace: string, name: string): Promise<void> {
     const nsDef = this.registry.find('', 'v1', 'namespaces')!;
-    const ns = await this.store.get(storageKey(nsDef, undefined, namespace));
+    const ns = await this.cache.get(storageKey(nsDef, undefined, namespace));
     if (!ns) throw notFound(groupResource(nsDef), namespace);
     if (ns.metadata.deletionTimestamp) {
       throw forbiddenFor(def, name, `unable to create new content in namespace ${namespace} because it is being terminated`, 'NamespaceTerminating');
@@ -237,11 +243,11 @@ export class ResourceService {
       subresource,
       getNamespace: async (name) => {
         const nsDef = this.registry.find('', 'v1', 'namespaces')!;
-        return this.store.get(storageKey(nsDef, undefined, name));
+        return this.cache.get(storageKey(nsDef, undefined, name));
       },
       list: async (group, plural) => {
         const d = this.registry.defs.find((x) => x.group === group && x.plural === plural);
-        return d ? (await this.store.list(listPrefix(d))).items : [];
+        return d ? (await this.cache.list(listPrefix(d))).items : [];
       },
     };
   }
@@ -254,7 +260,7 @@ export class ResourceService {
     ctx: WriteContext, subresource?: string): Promise<KObject> {
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const stored = await this.store.get(key);
+      const stored = await this.cache.get(key);
       if (!stored) throw notFound(groupResource(def), name);
       const current = present(def, stored);
       const proposed = typeof input === 'function' ? input(clone(current)) : clone(input);
@@ -331,7 +337,7 @@ export class ResourceService {
     def.admitDelete?.(name);
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const stored = await this.store.get(key);
+      const stored = await this.cache.get(key);
       if (!stored) throw notFound(groupResource(def), name);
       const current = present(def, stored);
       const rv = Number(current.metadata.resourceVersion);
@@ -415,9 +421,17 @@ export function setTypeMeta(def: ResourceDef, obj: KObject): void {
   obj.kind = def.kind;
 }
 
+/** What each resource served of a cached (frozen, immutable) object: computed once, frozen and shared as well. */
+const presented = new WeakMap<ResourceDef, WeakMap<KObject, KObject>>();
+
 /** A stored object as this resource serves it: converted from the storage form, type meta first. */
 export function present(def: ResourceDef, stored: KObject): KObject {
-  return withTypeMeta(def, def.storage ? def.storage.fromStorage(stored) : stored);
+  if (!Object.isFrozen(stored)) return withTypeMeta(def, def.storage ? def.storage.fromStorage(stored) : stored);
+  let forDef = presented.get(def);
+  if (!forDef) presented.set(def, forDef = new WeakMap());
+  let served = forDef.get(stored);
+  if (!served) forDef.set(stored, served = deepFreeze(withTypeMeta(def, def.storage ? def.storage.fromStorage(stored) : stored)));
+  return served;
 }
 
 /** The form an object of this resource is stored in (another version's, for resources that share storage). */

@@ -48,10 +48,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = await createLogger(opts.logLevel);
   const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS] });
   const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
-  const store = new SqliteStore(join(opts.dataDir, 'state.db'), ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })),
-    { maxBytes: opts.watchCacheBytes });
+  const store = new SqliteStore(join(opts.dataDir, 'state.db'), ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })));
   const registry = new Registry(RESOURCES);
-  const service = new ResourceService(store, registry);
+  // Reads are served by the watch cache above the store; --watch-cache-bytes bounds its event window.
+  const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes } });
   let ready = false;
   let port = opts.port;
   const advertised = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
@@ -123,6 +123,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     for (const s of sockets) s.destroy();
     await closed;
     await closedPodNetwork;
+    service.cache.stop();
     await store.close();
     log.info('dockube stopped');
   })());

@@ -1,8 +1,10 @@
-// The in-memory window of recent changes that watches resume from (Kubernetes' watch cache role), bounded both by
-// the number of events and by their estimated size, so that a few big objects written often cannot fill the heap.
+// The in-memory window of recent changes that watches resume from (the watch cache's event buffer, cacher/), bounded
+// both by the number of events and by their estimated size, so that a few big objects written often cannot fill the heap.
 import type { KObject } from '../machinery/api/meta.js';
-import type { StoreEvent, Watcher } from './store.js';
+import type { EventSize, StoreEvent, Watcher } from './store.js';
 import { RevisionTooOldError } from './store.js';
+
+export type { EventSize } from './store.js';
 
 /** Default bounds (see README "Limits"): 20,000 events, and 128 MiB of their JSON. */
 export const DEFAULT_WATCH_CACHE_EVENTS = 20_000;
@@ -14,9 +16,6 @@ export interface WindowLimits {
   /** At most this many bytes of events are kept (by the estimate callers give to publish). */
   maxBytes: number;
 }
-
-/** Cheap size estimates of an event's objects, e.g. the length of the JSON the store wrote or read. */
-export interface EventSize { object: number; prevObject?: number }
 
 interface Entry {
   event: StoreEvent;
@@ -88,6 +87,16 @@ export class EventWindow {
     }
     this.subs.add(sub);
     return { stop: () => { sub.active = false; this.subs.delete(sub); } };
+  }
+
+  /**
+   * Kept events with a revision above `rv`, newest first: undone one by one from the current state they give the
+   * state at `rv` (a list at an older revision). The caller checks that `rv` is not older than oldest().
+   */
+  newestFirstAfter(rv: number): StoreEvent[] {
+    const out: StoreEvent[] = [];
+    for (let i = this.entries.length - 1; i >= this.head && this.entries[i]!.event.rv > rv; i--) out.push(this.entries[i]!.event);
+    return out;
   }
 
   watcherCount(): number { return this.subs.size; }

@@ -1,30 +1,31 @@
 // Embedded default store: one SQLite file (WAL). A write is acknowledged only after its transaction commits.
 import Database from 'better-sqlite3';
 import type { KObject } from '../machinery/api/meta.js';
-import {
-  DEFAULT_WATCH_CACHE_BYTES, DEFAULT_WATCH_CACHE_EVENTS, EventWindow, type EventSize, type WindowLimits,
-} from './event-window.js';
 import type { ValueTransformer } from './encryption.js';
 import {
-  KeyExistsError, KeyNotFoundError, RevisionConflictError,
-  type ListResult, type Store, type StoreEvent, type Watcher,
+  CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionConflictError,
+  type EventSize, type ListResult, type Store, type StoreEvent, type WatchHandlers, type Watcher,
 } from './store.js';
 
-/** A write's event and the size estimates the window charges it with. */
+/** A write's event and the size estimates a watch window charges it with. */
 interface Written { event: StoreEvent; size: EventSize }
 
+interface Stream { prefix: string; handlers: WatchHandlers }
+
+/**
+ * SQLite keeps only the latest state of each key (no history, unlike kine's SQL log): a list or watch can start only
+ * at the current revision, and older ones are refused as compacted. The watch cache above it keeps recent history.
+ */
 export class SqliteStore implements Store {
   private db: Database.Database;
   private rev: number;
-  private window: EventWindow;
+  private streams = new Set<Stream>();
   private stmts: ReturnType<SqliteStore['prepare']>;
 
   /**
    * @param transformers values under these key prefixes are transformed (encrypted) on the way to disk
-   * @param window bounds of the watch window (event-window.ts has the defaults)
    */
-  constructor(file: string, private transformers: { prefix: string; transformer: ValueTransformer }[] = [],
-    window: Partial<WindowLimits> = {}) {
+  constructor(file: string, private transformers: { prefix: string; transformer: ValueTransformer }[] = []) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before we answer, so not even a power cut loses an acknowledged write.
@@ -36,9 +37,6 @@ export class SqliteStore implements Store {
     `);
     this.stmts = this.prepare();
     this.rev = (this.stmts.getRev.get() as { value: number }).value;
-    this.window = new EventWindow({
-      maxEvents: window.maxEvents ?? DEFAULT_WATCH_CACHE_EVENTS, maxBytes: window.maxBytes ?? DEFAULT_WATCH_CACHE_BYTES,
-    }, this.rev);
   }
 
   private prepare() {
@@ -70,15 +68,17 @@ export class SqliteStore implements Store {
     return JSON.parse(t ? t.fromStorage(value) : value);
   }
 
+  /** The current revision, synchronously (SQLite answers at once). */
   revision(): number { return this.rev; }
-  oldestWatchableRevision(): number { return this.window.oldest(); }
+  async currentRevision(): Promise<number> { return this.rev; }
 
   async get(key: string): Promise<KObject | undefined> {
     const row = this.stmts.get.get(key) as { value: string } | undefined;
     return row ? this.decode(key, row.value) : undefined;
   }
 
-  async list(prefix: string, opts: { startAfter?: string; limit?: number } = {}): Promise<ListResult> {
+  async list(prefix: string, opts: { startAfter?: string; limit?: number; revision?: number } = {}): Promise<ListResult> {
+    this.checkRevision(opts.revision);
     const end = prefix + '\uffff';
     const after = opts.startAfter ?? '';
     const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
@@ -89,7 +89,14 @@ export class SqliteStore implements Store {
       const lastKey = this.keyOfLast(prefix, after, limit);
       remaining = (this.stmts.count.get(prefix, end, lastKey) as { n: number }).n;
     }
-    return { items, revision: this.rev, remaining };
+    return { items, keys: rows.map((r) => r.key), revision: this.rev, remaining };
+  }
+
+  /** Only the current revision is held: an older one is compacted, a newer one in the future. */
+  private checkRevision(revision: number | undefined): void {
+    if (revision === undefined || revision === this.rev) return;
+    if (revision > this.rev) throw new FutureRevisionError(revision, this.rev);
+    throw new CompactedError(revision, this.rev, this.rev);
   }
 
   private keyOfLast(prefix: string, after: string, limit: number): string {
@@ -111,16 +118,8 @@ export class SqliteStore implements Store {
       return w;
     })();
     this.rev = next;
-    this.window.publish(event, size);
+    for (const s of this.streams) if (event.key.startsWith(s.prefix)) s.handlers.onEvent(event, size);
     return event.object;
-  }
-
-  /**
-   * The stored state before a change: the window's copy when it holds this very revision (shared with that event,
-   * and no JSON to parse), else decoded from the row.
-   */
-  private previous(key: string, row: { rv: number; value: string }): KObject {
-    return this.window.current(key, row.rv) ?? this.decode(key, row.value);
   }
 
   async create(key: string, obj: KObject): Promise<KObject> {
@@ -142,7 +141,8 @@ export class SqliteStore implements Store {
       const value = this.encode(key, stored);
       this.stmts.update.run(rv, value, key);
       return {
-        event: { type: 'MODIFIED', key, rv, object: stored, prevObject: this.previous(key, row) },
+        // No prevObject: decoding the old row would cost a parse the watch cache, which holds it, does not need.
+        event: { type: 'MODIFIED', key, rv, object: stored },
         size: { object: value.length, prevObject: row.value.length },
       };
     });
@@ -154,25 +154,35 @@ export class SqliteStore implements Store {
       if (!row) throw new KeyNotFoundError(key);
       if (expectedRv !== undefined && row.rv !== expectedRv) throw new RevisionConflictError(key, row.rv);
       this.stmts.del.run(key);
-      const prev = this.previous(key, row);
-      // The deleted object shares all but its metadata with prev; both are charged in full, which errs on the safe side.
       return {
-        event: { type: 'DELETED', key, rv, object: withRv(prev, rv), prevObject: prev },
+        event: { type: 'DELETED', key, rv, object: withRv(this.decode(key, row.value), rv) },
         size: { object: row.value.length, prevObject: row.value.length },
       };
     });
   }
 
-  watch(prefix: string, fromRv: number, onEvent: (e: StoreEvent) => void): Watcher {
-    return this.window.subscribe(prefix, fromRv, this.rev, onEvent);
+  /** Live changes only: a start older than the current revision is compacted (no history is kept). */
+  watch(prefix: string, fromRv: number, handlers: WatchHandlers): Watcher {
+    if (fromRv < this.rev) {
+      handlers.onCompacted?.(new CompactedError(fromRv, this.rev, this.rev));
+      handlers.onClose?.();
+      return { stop: () => undefined };
+    }
+    const stream: Stream = { prefix, handlers };
+    this.streams.add(stream);
+    return { stop: () => { this.streams.delete(stream); } };
   }
 
-  watcherCount(): number { return this.window.watcherCount(); }
+  /** Open watch streams (the watch cache holds one). */
+  watcherCount(): number { return this.streams.size; }
 
-  /** Events and estimated bytes the watch window holds now. */
-  watchCacheUsage(): { events: number; bytes: number } { return this.window.usage(); }
+  /** Nothing to forget: history is never kept, so it starts at the current revision. */
+  async compact(_revision: number): Promise<number> { return this.rev; }
 
   async close(): Promise<void> {
+    const open = [...this.streams];
+    this.streams.clear();
+    for (const s of open) s.handlers.onClose?.();
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();

@@ -46,13 +46,13 @@ test('a watch that does not read is closed past the backlog limit; a reading one
   const reader = await rawWatch(h, `${CM}?watch=true&resourceVersion=${rv}`, false);
   const stalled = await rawWatch(h, `${CM}?watch=true&resourceVersion=${rv}`, true);
   const before = await terminated();
-  expect(h.store.watcherCount()).toBe(2);
+  expect(h.service.cache.watcherCount()).toBe(2);
   // More than the limit and what the kernel's socket buffers take on loopback.
   const updates = Math.ceil((WATCH_BACKLOG_LIMIT_BYTES + 32 * 1024 * 1024) / BIG);
   let closedAfter = 0;
   for (let i = 1; i <= updates; i++) {
     await h.api.put(`${CM}/big`).send(big('big', i)).expect(200);
-    if (!closedAfter && h.store.watcherCount() === 1) closedAfter = i;
+    if (!closedAfter && h.service.cache.watcherCount() === 1) closedAfter = i;
   }
   expect(closedAfter).toBeGreaterThan(0);
   expect(await terminated()).toBe(before + 1);
@@ -77,6 +77,6 @@ test('the initial events may exceed the limit while the client catches up, and l
   w.res.resume();
   await until('the initial events and the update', () => w.lines === count + 1);
   expect(w.ended).toBe(false);
-  expect(h.store.watcherCount()).toBe(1);
+  expect(h.service.cache.watcherCount()).toBe(1);
   w.close();
 });

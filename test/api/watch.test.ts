@@ -181,8 +181,8 @@ describe('watch', () => {
     const w = await openWatch(h, `${cms(ns)}?watch=true`);
     w.close();
     // The server stops the store subscription; a later write must not throw or reach a dead socket.
-    for (let i = 0; i < 100 && h.store.watcherCount() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(h.store.watcherCount()).toBe(0);
+    for (let i = 0; i < 100 && h.service.cache.watcherCount() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(h.service.cache.watcherCount()).toBe(0);
     await h.api.post(cms(ns)).send(configMap('after-close')).expect(201);
   });
 });

@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { EventWindow } from '../../src/storage/event-window.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { WatchCache } from '../../src/storage/cacher/watch-cache.js';
 import { RevisionTooOldError, type StoreEvent } from '../../src/storage/store.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 
@@ -87,15 +88,17 @@ describe('EventWindow', () => {
   });
 });
 
-describe('SqliteStore and its window', () => {
+describe('the watch cache and its window', () => {
   const tmp = () => join(mkdtempSync(join(tmpdir(), 'dockube-window-')), 'state.db');
 
   test('an update\'s prevObject is the previous event\'s object, and the window charges it once', async () => {
-    const s = new SqliteStore(tmp(), [], { maxBytes: 1e9 });
+    const s = new SqliteStore(tmp());
+    const c = new WatchCache(s, { maxBytes: 1e9 });
+    await c.ready();
     const key = '/registry/core/configmaps/ns/a';
     const start = s.revision();
     const seen: StoreEvent[] = [];
-    const w = s.watch('/registry/', start, (e) => seen.push(e));
+    const w = c.watch('/registry/', start, (e) => seen.push(e));
     const a = await s.create(key, obj('a', { data: { v: '1'.repeat(1000) } }));
     await s.update(key, obj('a', { data: { v: '2'.repeat(1000) } }), Number(a.metadata.resourceVersion));
     await s.delete(key);
@@ -103,28 +106,32 @@ describe('SqliteStore and its window', () => {
     expect(seen[1]!.prevObject).toBe(seen[0]!.object);
     expect(seen[2]!.prevObject).toBe(seen[1]!.object);
     // Each event is charged its ~1.05 kB of JSON once: every prevObject is the event before's object.
-    const { events, bytes } = s.watchCacheUsage();
+    const { events, bytes } = c.usage();
     expect(events).toBe(3);
     expect(bytes).toBeGreaterThan(3 * 1000);
     expect(bytes).toBeLessThan(3 * 1100);
     w.stop();
+    c.stop();
     await s.close();
   });
 
   test('bytes bound the window by the stored JSON: old revisions become too old, recent ones replay', async () => {
-    const s = new SqliteStore(tmp(), [], { maxBytes: 50_000 });
+    const s = new SqliteStore(tmp());
+    const c = new WatchCache(s, { maxBytes: 50_000 });
+    await c.ready();
     const key = '/registry/core/configmaps/ns/big';
     const start = s.revision();
     let rv = Number((await s.create(key, obj('big', { data: { v: 'x'.repeat(10_000) } }))).metadata.resourceVersion);
     for (let i = 0; i < 20; i++) rv = Number((await s.update(key, obj('big', { data: { v: String(i).repeat(10_000 / String(i).length) } }), rv)).metadata.resourceVersion);
     // ~10 kB each: three events, and the oldest one's prevObject (the evicted event's object, still referenced).
-    expect(s.watchCacheUsage().events).toBe(3);
-    expect(s.watchCacheUsage().bytes).toBeGreaterThan(40_000);
-    expect(s.watchCacheUsage().bytes).toBeLessThanOrEqual(50_000);
-    expect(() => s.watch('/registry/', start, () => undefined)).toThrow(RevisionTooOldError);
+    expect(c.usage().events).toBe(3);
+    expect(c.usage().bytes).toBeGreaterThan(40_000);
+    expect(c.usage().bytes).toBeLessThanOrEqual(50_000);
+    expect(() => c.watch('/registry/', start, () => undefined)).toThrow(RevisionTooOldError);
     const replayed: number[] = [];
-    s.watch('/registry/', rv - 3, (e) => replayed.push(e.rv)).stop();
+    c.watch('/registry/', rv - 3, (e) => replayed.push(e.rv)).stop();
     expect(replayed).toEqual([rv - 2, rv - 1, rv]);
+    c.stop();
     await s.close();
   });
 });

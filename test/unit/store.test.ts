@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
-import { KeyExistsError, RevisionConflictError, RevisionTooOldError, type StoreEvent } from '../../src/storage/store.js';
+import { CompactedError, FutureRevisionError, KeyExistsError, RevisionConflictError, type StoreEvent } from '../../src/storage/store.js';
 
 const obj = (name: string, extra: Record<string, unknown> = {}) => ({ metadata: { name }, ...extra });
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'dockube-store-')), 'state.db');
@@ -48,21 +48,39 @@ describe('SqliteStore', () => {
     await s.close();
   });
 
-  test('watch replays from a revision, filters by prefix, and refuses revisions older than the window', async () => {
+  test('watch streams live changes under a prefix; an older start is reported compacted and closed (no history kept)', async () => {
     const s = new SqliteStore(tmp());
     const start = s.revision();
+    const seen: StoreEvent[] = [];
+    let closed = 0;
+    const w = s.watch('/registry/core/pods/', start, { onEvent: (e) => seen.push(e), onClose: () => closed++ });
     await s.create('/registry/core/pods/ns/p', obj('p'));
     await s.create('/registry/core/configmaps/ns/c', obj('c'));
-    const seen: StoreEvent[] = [];
-    const w = s.watch('/registry/core/pods/', start, (e) => seen.push(e));
     await s.update('/registry/core/pods/ns/p', obj('p', { spec: {} }), start + 1);
     await s.delete('/registry/core/pods/ns/p');
-    expect(seen.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
-    expect(seen[2].prevObject?.spec).toEqual({});
-    w.stop();
+    expect(seen.map((e) => [e.type, e.rv])).toEqual([['ADDED', start + 1], ['MODIFIED', start + 3], ['DELETED', start + 4]]);
+    expect(seen[2]!.object.spec).toEqual({});
+    expect(seen[2]!.object.metadata.resourceVersion).toBe(String(start + 4));
+    const compacted: CompactedError[] = [];
+    let oldClosed = 0;
+    s.watch('/registry/', start, { onEvent: () => undefined, onCompacted: (e) => compacted.push(e), onClose: () => oldClosed++ });
+    expect(compacted).toHaveLength(1);
+    expect(compacted[0]).toMatchObject({ requested: start, compactRevision: start + 4, currentRevision: start + 4 });
+    expect(oldClosed).toBe(1);
     await s.close();
-    const reopened = new SqliteStore(s['db'].name);
-    expect(() => reopened.watch('/registry/', start, () => undefined)).toThrow(RevisionTooOldError);
-    await reopened.close();
+    expect(closed).toBe(1); // closing the store ends the stream
+    w.stop();
+  });
+
+  test('list at a revision: the current one only (older is compacted, newer in the future); compact is a no-op', async () => {
+    const s = new SqliteStore(tmp());
+    await s.create('/registry/core/configmaps/ns/a', obj('a'));
+    const rev = s.revision();
+    expect((await s.list('/registry/', { revision: rev })).items).toHaveLength(1);
+    await expect(s.list('/registry/', { revision: rev - 1 })).rejects.toBeInstanceOf(CompactedError);
+    await expect(s.list('/registry/', { revision: rev + 1 })).rejects.toBeInstanceOf(FutureRevisionError);
+    expect(await s.compact(rev - 1)).toBe(rev);
+    expect(await s.currentRevision()).toBe(rev);
+    await s.close();
   });
 });
