@@ -2,13 +2,14 @@
 import type { Response } from 'express';
 import yaml from 'js-yaml';
 import { StatusError, internal } from '../machinery/api/errors.js';
+import { bodyJson } from './json-body.js';
 
 export function sendObject(res: Response, code: number, body: unknown, format: 'json' | 'yaml' = 'json'): void {
   if (format === 'yaml') {
     res.status(code).type('application/yaml').send(yaml.dump(body, { noRefs: true }));
     return;
   }
-  res.status(code).type('application/json').send(JSON.stringify(body));
+  res.status(code).type('application/json').send(bodyJson(body));
 }
 
 export function sendError(res: Response, err: unknown): void {

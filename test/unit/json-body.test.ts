@@ -1,0 +1,27 @@
+// Lists of frozen (cached) objects are written by splicing each object's remembered JSON: the bytes must be exactly
+// JSON.stringify's, whatever the list's members.
+import { bodyJson, objectJson } from '../../src/api/json-body.js';
+import { deepFreeze } from '../../src/storage/cacher/frozen.js';
+
+const item = (n: number) => deepFreeze({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: `c${n}`, labels: { '"q"': 'é\u2028' } }, data: { v: 'x'.repeat(n) } });
+
+test('a list of frozen items is byte for byte JSON.stringify, undefined members left out', () => {
+  const list = { kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: '7', continue: undefined }, items: [item(1), item(2), item(3)], extra: undefined };
+  expect(bodyJson(list)).toBe(JSON.stringify(list));
+  const empty = { kind: 'ConfigMapList', apiVersion: 'v1', metadata: {}, items: [] };
+  expect(bodyJson(empty)).toBe(JSON.stringify(empty));
+});
+
+test('a frozen object\'s JSON is remembered; unfrozen ones and mixed lists are serialized as they are', () => {
+  const o = item(4);
+  expect(objectJson(o)).toBe(JSON.stringify(o));
+  expect(objectJson(o)).toBe(objectJson(o));
+  const loose = { metadata: { name: 'x' }, n: 1 };
+  expect(objectJson(loose)).toBe(JSON.stringify(loose));
+  loose.n = 2;
+  expect(objectJson(loose)).toContain('"n":2'); // not remembered: it may change
+  const mixed = { kind: 'List', items: [item(1), loose] };
+  expect(bodyJson(mixed)).toBe(JSON.stringify(mixed));
+  expect(bodyJson('text')).toBe('"text"');
+  expect(bodyJson(null)).toBe('null');
+});
