@@ -13,10 +13,8 @@ import { observeRequest, type RequestInfo } from './metrics.js';
 import { authorizeRequest } from './authorization.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './write-handlers.js';
 import { getScale } from './scale.js';
-import { handleBinding } from './binding.js';
-import { handleEviction } from './eviction.js';
-import { serveLog } from './streams/log.js';
-import { handleTokenRequest } from './token-request.js';
+import { handleSubresourceCreate } from './subresource-create.js';
+import { serveConnect } from './streams/connect.js';
 
 export function resourceHandler(deps: ApiDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -67,27 +65,19 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
   if (def.namespaced && !namespace && verb !== 'list' && verb !== 'watch') throw methodNotAllowed();
   // An unserved subresource has no route at all: the generic 404, not `configmaps "x" not found` for an object that exists.
   if (subresource && !isServedSubresource(rr)) throw genericNotFound();
-  // pods/binding is create-only (BindingREST is a Creater).
-  if (subresource === 'binding') {
+  // Subresources with a body kind of their own are served as their definition says.
+  const extra = subresource ? def.extraSubresources?.find((s) => s.name === subresource) : undefined;
+  if (extra?.create) {
+    // Creaters (BindingREST, EvictionREST, TokenREST) take POST only.
     if (verb !== 'create') throw methodNotAllowed();
-    return handleBinding(req, res, deps, rr, user);
+    return handleSubresourceCreate(req, res, deps, rr, user, extra);
   }
-  // pods/eviction is create-only too (EvictionREST is a NamedCreater).
-  if (subresource === 'eviction') {
-    if (verb !== 'create') throw methodNotAllowed();
-    return handleEviction(req, res, deps, rr, user);
+  if (extra?.connect) {
+    // WebSocket sessions (exec, attach) arrive as upgrades (src/api/streams/upgrade.ts): a plain request is a 400.
+    if (extra.connect.upgrade) throw badRequest('Upgrade request required');
+    if (!extra.connect.methods.includes(req.method as 'GET' | 'POST')) throw methodNotAllowed();
+    return serveConnect(req, res, deps, rr, extra);
   }
-  // serviceaccounts/token is create-only (TokenREST is a NamedCreater).
-  if (subresource === 'token' && def.plural === 'serviceaccounts' && def.group === '') {
-    if (verb !== 'create') throw methodNotAllowed();
-    return handleTokenRequest(req, res, deps, rr);
-  }
-  // pods/log streams text; pods/exec and pods/attach are WebSocket upgrades (src/api/streams/upgrade.ts), so a plain request gets 400.
-  if (subresource === 'log') {
-    if (verb !== 'get') throw methodNotAllowed();
-    return serveLog(req, res, deps, rr);
-  }
-  if (subresource === 'exec' || subresource === 'attach') throw badRequest('Upgrade request required');
 
   switch (verb) {
     case 'get': {

@@ -2,6 +2,7 @@
 import type { FieldError } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
 import type { UserInfo } from '../machinery/api/user.js';
+import type { ResourceService, WriteContext } from './service.js';
 
 // The object vocabulary lives in the machinery layer; re-exported for the registry's users.
 export type { KObject, ObjectMeta, OwnerReference, ManagedFieldsEntry } from '../machinery/api/meta.js';
@@ -69,8 +70,8 @@ export interface ResourceDef {
   storage?: { group: string; plural: string; toStorage(obj: KObject): KObject; fromStorage(obj: KObject): KObject };
   /** Subresources written through their own strategy (namespaces/finalize), served by the generic update path. */
   subresourceStrategies?: Record<string, Strategy>;
-  /** Extra subresources served by dedicated handlers (log, exec, binding...), for discovery. */
-  extraSubresources?: { name: string; kind: string; group?: string; version?: string; verbs: string[] }[];
+  /** Subresources beyond status and scale (binding, eviction, token, log, exec...): discovery, OpenAPI and how each is served. */
+  extraSubresources?: SubresourceDef[];
   strategy: Strategy;
   table?: TableDef;
   /** Field selectors beyond metadata.name / metadata.namespace: path → value getter. */
@@ -96,6 +97,37 @@ export interface ResourceDef {
   virtualCreate?: (obj: KObject, user: UserInfo) => KObject | Promise<KObject>;
   /** Read-only resources computed on every read and never stored (metrics.k8s.io): get/list answered here, no watch. */
   virtualRead?: VirtualRead;
+}
+
+/**
+ * A subresource with its own body kind (the apiserver's rest.NamedCreater and rest.Connecter storages): the generic
+ * HTTP path serves it from this description, and in-process callers can call `create` directly.
+ */
+export interface SubresourceDef {
+  name: string;
+  /** The body's kind (discovery's and OpenAPI's), in `group`/`version` (default: the resource's). */
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: string[];
+  /** apiVersions a body may name, the first the expected one (policy/v1 and v1beta1 Evictions); unset = not checked. */
+  bodyVersions?: string[];
+  /** rest.NamedCreater: POST .../NAME/SUBRESOURCE with a decoded body; what it returns is answered with 201. */
+  create?: (ctx: SubresourceContext, namespace: string | undefined, name: string, body: KObject) => Promise<KObject>;
+  /** rest.Connecter: a stream (logs) or a WebSocket session (`upgrade`: exec, attach; a plain request is a 400). */
+  connect?: { methods: ('GET' | 'POST')[]; upgrade?: boolean };
+}
+
+/** What a subresource's create works with. */
+export interface SubresourceContext {
+  /** The resource the subresource belongs to. */
+  def: ResourceDef;
+  /** The generic REST logic, for the writes the subresource makes. */
+  service: ResourceService;
+  /** The caller, dry run and the warnings to send back. */
+  write: WriteContext;
+  /** The request's dryRun values as given (an Eviction's deleteOptions must agree with them). */
+  dryRun: string[];
 }
 
 /** What a virtual read may look at: stored objects of other resources. */

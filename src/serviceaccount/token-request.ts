@@ -1,18 +1,18 @@
 // The TokenRequest subresource (TokenREST.Create): the request with its defaults filled in, and status.token /
-// status.expirationTimestamp. The HTTP side (POST .../serviceaccounts/NAME/token) is src/api/token-request.ts.
-import { badRequest, conflict, invalid, notFound, type FieldError } from '../machinery/api/errors.js';
+// status.expirationTimestamp, answered to POST .../serviceaccounts/NAME/token with 201.
+import { badRequest, conflict, invalid, notFound, StatusError, type FieldError } from '../machinery/api/errors.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import type { KObject } from '../machinery/api/meta.js';
+import type { SubresourceDef } from '../registry/types.js';
 import {
   DEFAULT_EXPIRATION_SECONDS, EXTENDED_EXPIRATION_SECONDS, MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS, WARN_ONLY_EXPIRATION_SECONDS,
 } from './constants.js';
-import type { lookupFrom } from './runtime.js';
+import { lookupFrom, serviceAccountRuntime } from './runtime.js';
 import type { ServiceAccountTokens } from './tokens.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const GROUP = 'authentication.k8s.io';
-export const TOKEN_REQUEST_GVK = { group: GROUP, version: 'v1', kind: 'TokenRequest' };
 
 export interface BoundObjectRef { kind?: string; apiVersion?: string; name?: string; uid?: string }
 export interface TokenRequestObject {
@@ -88,3 +88,13 @@ export async function createTokenRequest(tokens: ServiceAccountTokens, lookup: R
   tr.status = { token: issued.token, expirationTimestamp: nowTimestamp(new Date((issued.issuedAt + requested) * 1000)) };
   return tr;
 }
+
+/** serviceaccounts/token on the ServiceAccount resource. */
+export const serviceAccountToken: SubresourceDef = {
+  name: 'token', kind: 'TokenRequest', group: GROUP, version: 'v1', verbs: ['create'],
+  async create(_ctx, namespace, name, body) {
+    const rt = serviceAccountRuntime();
+    if (!rt) throw new StatusError(503, 'ServiceUnavailable', 'service account token issuing is not configured on this server');
+    return await createTokenRequest(rt.tokens, lookupFrom(rt.service), namespace!, name, body as TokenRequestObject) as KObject;
+  },
+};

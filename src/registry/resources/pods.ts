@@ -2,6 +2,8 @@ import { podStrategy } from '../strategies/index.js';
 import { admitPodSecurity } from '../../admission/pod-security/index.js';
 import { admitServiceAccount } from '../../serviceaccount/admission.js';
 import { podBindingStrategy } from '../strategies/pod/binding.js';
+import { podBinding } from '../subresources/binding.js';
+import { podEviction } from '../subresources/eviction.js';
 import { TABLES } from '../tables/index.js';
 import type { KObject, ResourceDef } from '../types.js';
 
@@ -29,16 +31,15 @@ export const pods: ResourceDef = {
   gracefulDeletion: podGracePeriod,
   // Mutating admission (ServiceAccount) before validating admission (PodSecurity), as the apiserver orders them.
   admit: async (obj, old, ctx) => { await admitServiceAccount(obj, old, ctx); await admitPodSecurity(obj, old, ctx); },
-  // pods/binding sets spec.nodeName (src/api/binding.ts, the scheduler); the pod strategy itself forbids that.
+  // pods/binding sets spec.nodeName (the binding subresource, the scheduler); the pod strategy itself forbids that.
   subresourceStrategies: { binding: podBindingStrategy },
-  // log, exec and attach are served by src/api/streams (exec/attach as WebSocket upgrades); kinds as discovery names them.
+  // log streams from src/api/streams; exec and attach are WebSocket sessions there. Kinds as discovery names them.
   extraSubresources: [
-    { name: 'binding', kind: 'Binding', verbs: ['create'] },
-    // pods/eviction (src/api/eviction.ts) takes a policy/v1 Eviction; kubectl drain finds it by this group/version.
-    { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
-    { name: 'log', kind: 'Pod', verbs: ['get'] },
-    { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
-    { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+    podBinding,
+    podEviction,
+    { name: 'log', kind: 'Pod', verbs: ['get'], connect: { methods: ['GET'] } },
+    { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
+    { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
   ],
   // The pod field selectors Kubernetes supports (pkg/registry/core/pod/strategy.go).
   fieldSelectors: {

@@ -5,6 +5,7 @@ import {
 import { TABLES } from '../tables/index.js';
 import { admitPersistentVolumeClaim } from '../../admission/persistent-volume-claims.js';
 import { stringAt } from '../field-path.js';
+import { serviceAccountToken } from '../../serviceaccount/token-request.js';
 import type { KObject, ResourceDef } from '../types.js';
 
 const fields = (...paths: string[]) => Object.fromEntries(paths.map((p) => [p, (o: KObject) => stringAt(o, p)]));
@@ -22,8 +23,7 @@ export const secrets: ResourceDef = {
 export const serviceaccounts: ResourceDef = {
   group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount',
   namespaced: true, shortNames: ['sa'], strategy: serviceAccountStrategy, table: TABLES['serviceaccounts'],
-  // serviceaccounts/token (TokenRequest) is served by src/serviceaccount/token-request.ts.
-  extraSubresources: [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }],
+  extraSubresources: [serviceAccountToken],
 };
 
 export const endpoints: ResourceDef = {
