@@ -1,6 +1,7 @@
 // Command-line flags of `dockube server`, worded like the Kubernetes binaries (pflag) in messages.
 import { isIP } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { dataDirLayout } from '../data-dir.js';
 import { parseArgs } from 'node:util';
 import { parseQuantity } from '../machinery/api/quantity.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../storage/event-window.js';
@@ -141,7 +142,7 @@ export function parseServerFlags(argv: string[], env: NodeJS.ProcessEnv = proces
   }
 
   const dockerHost = str('docker-host') || env.DOCKER_HOST || DEFAULT_DOCKER_HOST;
-  const kubeconfigPath = resolve(cwd, str('write-kubeconfig') ?? join(dataDir, 'kubeconfig.yaml'));
+  const kubeconfigPath = resolve(cwd, str('write-kubeconfig') ?? dataDirLayout(dataDir).kubeconfig);
   return { dataDir, bindAddress, port, kubeconfigPath, dockerHost, eventTtlMs, logLevel: logLevel as LogLevel, watchCacheBytes };
 }
 

@@ -1,7 +1,7 @@
 // The cluster's PKI: a CA, the serving certificate and two client identities, created on first start and reused after.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dataDirLayout, pkiLayout } from '../data-dir.js';
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from './files.js';
 import { generateKeyPairPem, type KeyPairPem } from './keys.js';
 import { sanSetOf, type SanSet } from './hosts.js';
@@ -42,15 +42,17 @@ function leafSpec(leaf: Leaf, san: SanSet): CertSpec {
   }
 }
 
-async function loadPair(dir: string, name: string): Promise<Pair | undefined> {
-  const [cert, key] = await Promise.all([readIfExists(join(dir, `${name}.crt`)), readIfExists(join(dir, `${name}.key`))]);
+type PkiFiles = ReturnType<typeof pkiLayout>;
+
+async function loadPair(files: PkiFiles, name: string): Promise<Pair | undefined> {
+  const [cert, key] = await Promise.all([readIfExists(files.cert(name)), readIfExists(files.key(name))]);
   return cert && key ? { cert, key } : undefined;
 }
 
-async function savePair(dir: string, name: string, pair: Pair): Promise<void> {
+async function savePair(files: PkiFiles, name: string, pair: Pair): Promise<void> {
   // Key first: a crash in between leaves a cert that fails the key check and is simply re-issued.
-  await writeFileAtomic(join(dir, `${name}.key`), pair.key);
-  await writeFileAtomic(join(dir, `${name}.crt`), pair.cert);
+  await writeFileAtomic(files.key(name), pair.key);
+  await writeFileAtomic(files.cert(name), pair.cert);
 }
 
 /** Parses the pair and checks that the key belongs to the certificate; undefined when unusable. */
@@ -84,14 +86,15 @@ function leafStillValid(x: X509Certificate, ca: X509Certificate, spec: CertSpec)
  * a serving certificate lacking a requested host, or any leaf near expiry, is re-issued alone.
  */
 export async function ensurePki(dataDir: string, opts: EnsurePkiOptions): Promise<Pki> {
-  const dir = join(dataDir, 'pki');
+  const files = dataDirLayout(dataDir).pki;
+  const dir = files.dir;
   await mkdir(dataDir, { recursive: true, mode: 0o700 }); // an existing data dir keeps its mode: it may be shared
   await ensurePrivateDir(dir);
   const san = sanSetOf(opts.hosts);
   const leaves: Leaf[] = ['server', 'admin', 'viewer'];
 
-  const [storedCa, ...storedLeaves] = await Promise.all([loadPair(dir, FILE.ca), ...leaves.map((l) => loadPair(dir, FILE[l]))]);
-  const tokensPromise = loadOrCreateTokens(join(dir, 'tokens.json'));
+  const [storedCa, ...storedLeaves] = await Promise.all([loadPair(files, FILE.ca), ...leaves.map((l) => loadPair(files, FILE[l]))]);
+  const tokensPromise = loadOrCreateTokens(files.tokens);
 
   const caX = parse(storedCa);
   const caOk = caX !== undefined && caX.ca && fresh(caX, 0);
@@ -120,7 +123,7 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions): Promis
     const k = keys.get(leaf)!;
     pairs.set(leaf, { cert: issueCertificate(leafSpec(leaf, san), k.publicKey, { keyPem: ca.key, certPem: ca.cert }), key: k.privateKey });
   }
-  await Promise.all(missing.map((n) => savePair(dir, FILE[n], pairs.get(n)!)));
+  await Promise.all(missing.map((n) => savePair(files, FILE[n], pairs.get(n)!)));
 
   const get = (n: 'ca' | Leaf) => pairs.get(n)!;
   return {

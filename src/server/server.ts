@@ -1,7 +1,7 @@
 // Starts dockube: PKI, store, API, reconcilers; writes the kubeconfig once /readyz answers; stops cleanly.
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
+import { dataDirLayout } from '../data-dir.js';
 import type { ServerOptions } from '../cli/flags.js';
 import { ensurePki } from '../pki/certs.js';
 import { defaultSanHosts } from '../pki/hosts.js';
@@ -48,7 +48,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = await createLogger(opts.logLevel);
   const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS] });
   const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
-  const store = new SqliteStore(join(opts.dataDir, 'state.db'), ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })));
+  const store = new SqliteStore(dataDirLayout(opts.dataDir).stateDb, ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })));
   const registry = new Registry(RESOURCES);
   // Reads are served by the watch cache above the store; --watch-cache-bytes bounds its event window.
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes } });

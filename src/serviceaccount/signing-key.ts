@@ -1,13 +1,11 @@
 // The service account signing key: an EC P-256 key in <dataDir>/sa.key (mode 0600), created on first start.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dataDirLayout } from '../data-dir.js';
 import { readIfExists, writeFileAtomic } from '../pki/files.js';
 import { keyIdOf } from './jwt.js';
 
 export interface SigningKey { privateKey: KeyObject; publicKey: KeyObject; keyId: string }
-
-export const SIGNING_KEY_FILE = 'sa.key';
 
 function fromPrivate(privateKey: KeyObject): SigningKey {
   const publicKey = createPublicKey(privateKey);
@@ -22,7 +20,7 @@ export function generateSigningKey(): SigningKey {
 /** Loads `<dataDir>/sa.key`, or creates it; an unreadable or non-P-256 file is replaced (old tokens then fail). */
 export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKey> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const path = join(dataDir, SIGNING_KEY_FILE);
+  const path = dataDirLayout(dataDir).serviceAccountKey;
   const pem = await readIfExists(path);
   if (pem) {
     try {

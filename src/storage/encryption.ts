@@ -2,7 +2,7 @@
 // database file shows no secret value. The key lives in the data dir, mode 0600.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dataDirLayout } from '../data-dir.js';
 
 const PREFIX = 'k8s:enc:aesgcm:v1:key1:';
 const NONCE_BYTES = 12;
@@ -37,7 +37,7 @@ export class AesGcmTransformer implements ValueTransformer {
 
 /** Loads `<dataDir>/encryption-key` (base64, 32 bytes), creating it on first start. */
 export async function loadOrCreateEncryptionKey(dataDir: string): Promise<Buffer> {
-  const path = join(dataDir, 'encryption-key');
+  const path = dataDirLayout(dataDir).encryptionKey;
   try {
     return Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
   } catch (e) {

@@ -3,6 +3,7 @@
 // Pure: the caller passes the objects it looked up and writes the files itself.
 import { Buffer } from 'node:buffer';
 import { posix } from 'node:path';
+import { podLayout } from '../data-dir.js';
 import { VolumeSetupError } from './errors.js';
 import { podFieldValue, resourceFieldValue, type NodeFacts } from './field-ref.js';
 import type { ConfigMapData, DownwardAPIFile, KeyToPath, Pod, SecretData, Volume } from './k8s-types.js';
@@ -46,7 +47,7 @@ export interface VolumeInputs extends NodeFacts {
 
 export const emptyDirVolumeName = (podUid: string, volume: string) => `dockube-${podUid}-${volume}`;
 export const claimVolumeName = (namespace: string, claim: string) => `pvc-${namespace}-${claim}`;
-export const hostDirFor = (podDir: string, volume: string) => posix.join(podDir, 'volumes', volume);
+export const hostDirFor = (podDir: string, volume: string) => podLayout(podDir).volume(volume);
 
 type Files = Record<string, PlannedFile>;
 

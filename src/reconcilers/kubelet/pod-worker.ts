@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { StatusError } from '../../machinery/api/errors.js';
+import { dataDirLayout } from '../../data-dir.js';
 import type { ResourceService } from '../../registry/service.js';
 import type { ResourceDef } from '../../registry/types.js';
 import type { KObject } from '../../machinery/api/meta.js';
@@ -357,7 +358,7 @@ export class PodWorker {
 
   /** The host file a container's terminationMessagePath is bound to (kubelet's per-container termination log). */
   private terminationLogDir(uid: string, container: string): string {
-    return join(podDir(this.o.dataDir, uid), 'containers', container);
+    return dataDirLayout(this.o.dataDir).pod(uid).container(container);
   }
 
   private async terminationLog(uid: string, container: string): Promise<string> {

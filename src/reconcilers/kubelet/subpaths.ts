@@ -4,11 +4,10 @@
 // swaps a directory of its volume for a link to the host is refused (CreateContainerConfigError), never mounted.
 import fs from 'node:fs';
 import { join } from 'node:path';
+import { podLayout } from '../../data-dir.js';
 import { bindPinned, mountsBeneath, unmountBeneath } from '../../runtime/bind-mount.js';
 import { openBeneath, UnsafePathError, type OpenBeneathOptions, type OpenedPath } from '../../runtime/safe-open.js';
 import { ContainerConfigError, subPathFailure, type SubPathTarget } from '../../translate/index.js';
-
-export const SUBPATHS_DIR = 'volume-subpaths';
 
 export interface SubPathOptions {
   /** where the details of a refusal go (they name host paths, so they stay out of events and status) */
@@ -33,7 +32,7 @@ export async function prepareSubPaths(podDir: string, container: string, targets
       const mode = (await fs.promises.stat(t.volumePath)).mode & 0o7777;
       opened = await openBeneath(t.volumePath, t.subPath, { createDirs: mode, afterStep: opts.afterStep });
       await opts.beforeBind?.(t, opened);
-      const parent = join(podDir, SUBPATHS_DIR, t.mountName, container);
+      const parent = podLayout(podDir).subPath(t.mountName, container);
       await fs.promises.mkdir(parent, { recursive: true, mode: 0o750 });
       const target = join(await fs.promises.realpath(parent), String(t.index));
       await bindPinned(opened, target);
@@ -55,7 +54,7 @@ export async function prepareSubPaths(podDir: string, container: string, targets
  */
 export async function cleanSubPaths(podDir: string): Promise<boolean> {
   let dir: string;
-  try { dir = await fs.promises.realpath(join(podDir, SUBPATHS_DIR)); }
+  try { dir = await fs.promises.realpath(podLayout(podDir).subPaths); }
   catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true; throw e; }
   if (!(await unmountBeneath(dir))) return false;
   const entries = async (d: string) => (await fs.promises.readdir(d, { withFileTypes: true })).map((x) => ({ path: join(d, x.name), dir: x.isDirectory() }));

@@ -2,7 +2,7 @@
 // files under <data-dir>/pods/<uid>/volumes/<name>, rewritten (atomically) whenever their content changes.
 import { createHash } from 'node:crypto';
 import { realpath, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dataDirLayout } from '../../data-dir.js';
 import type Docker from 'dockerode';
 import { StatusError } from '../../machinery/api/errors.js';
 import type { ResourceService } from '../../registry/service.js';
@@ -26,7 +26,7 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 /** Where pods reach the API server, once the server has configured service accounts. */
 const serviceEndpoint = () => serviceAccountRuntime()?.endpoint;
 
-export const podDir = (dataDir: string, uid: string) => join(dataDir, 'pods', uid);
+export const podDir = (dataDir: string, uid: string) => dataDirLayout(dataDir).pod(uid).dir;
 
 /** The ConfigMaps and Secrets the pod refers to (volumes and env), and its claims, looked up once per sync. */
 export interface PodSources {
