@@ -9,7 +9,9 @@ export function sendObject(res: Response, code: number, body: unknown, format: '
     res.status(code).type('application/yaml').send(yaml.dump(body, { noRefs: true }));
     return;
   }
-  res.status(code).type('application/json').send(bodyJson(body));
+  const json = bodyJson(body);
+  // As express types a string body: the same header whether the JSON was remembered as bytes or not.
+  res.status(code).type(typeof json === 'string' ? 'application/json' : 'application/json; charset=utf-8').send(json);
 }
 
 export function sendError(res: Response, err: unknown): void {
