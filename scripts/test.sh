@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: set-up (npm packages, build, Docker engine, test tools), jest, then the
-# conformance scenarios with the real kubectl against a real dockube server.
+# The whole test suite: set-up (npm packages, build, Docker engine, test tools), lint and the tests' type-check, jest,
+# then the conformance scenarios with the real kubectl against a real dockube server.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,6 +11,11 @@ cd "$root"
 "$root/scripts/build-test-images.sh" || exit 1
 # Loopback registries (open :5000, basic auth :5001) holding copies of dockube/busybox:test, for real pulls.
 "$root/scripts/ensure-test-registry.sh" || exit 1
+
+# Lint and the type-check of the tests (the build type-checks src/, bench/ and conformance/): errors stop the run.
+echo "== lint (eslint) and type-check of the tests (tsc)"
+npx --no-install eslint . || { echo "lint failed" >&2; exit 1; }
+npx --no-install tsc -p tsconfig.test.json --noEmit || { echo "the tests do not type-check" >&2; exit 1; }
 
 status=0
 echo "== unit and API tests (jest)"

@@ -22,7 +22,10 @@ export function mergeDnsOptions(base: string[], extra: { name: string; value?: s
   const order: string[] = [];
   const values = new Map<string, string | undefined>();
   const put = (name: string, value: string | undefined) => { if (!values.has(name)) order.push(name); values.set(name, value); };
-  for (const o of base) { const i = o.indexOf(':'); i < 0 ? put(o, undefined) : put(o.slice(0, i), o.slice(i + 1)); }
+  for (const o of base) {
+    const i = o.indexOf(':');
+    if (i < 0) put(o, undefined); else put(o.slice(0, i), o.slice(i + 1));
+  }
   for (const o of extra) put(o.name, o.value);
   return order.map((n) => (values.get(n) === undefined ? n : `${n}:${values.get(n)}`));
 }

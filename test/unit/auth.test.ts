@@ -40,6 +40,8 @@ beforeAll(async () => {
   server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const user = authenticate(req);
+    // Certificates and static tokens are answered synchronously; this server has no service account tokens.
+    if (user instanceof Promise) throw new Error('authentication was not synchronous');
     seen.push({ path, user });
     res.setHeader('Content-Type', 'application/json');
     if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(path))) {

@@ -1,4 +1,3 @@
-import type { Strategy } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { create, msgs, update } from '../support/strategy-steps.js';
 import {

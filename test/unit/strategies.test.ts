@@ -1,5 +1,4 @@
 import { fieldErrorMessage, invalid as invalidStatus } from '../../src/machinery/api/errors.js';
-import type { Strategy } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { create, msgs, update } from '../support/strategy-steps.js';
 import {

@@ -2,8 +2,6 @@
 import { child, forbidden, index, invalid, isObj, required, type Errs, type J } from './field.js';
 import { validateLabelName, validateLabels } from './meta.js';
 
-const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-
 export function validateLabelSelector(sel: J, field: string): Errs {
   if (!isObj(sel)) return [];
   const errs: Errs = [];
