@@ -1,36 +1,46 @@
 // Every namespace gets a `default` ServiceAccount and the `kube-root-ca.crt` ConfigMap, put back when
-// deleted (kube-controller-manager's serviceaccount and root-ca-cert-publisher controllers).
+// deleted (kube-controller-manager's serviceaccount and root-ca-cert-publisher controllers). Works through the client
+// seam as system:kube-controller-manager, reading from informers' caches.
 import { StatusError } from '../machinery/api/errors.js';
+import { Informer } from '../client/informer.js';
+import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { GVR } from '../client/types.js';
 import { Controller } from './controller.js';
-import { systemContext, type ReconcilerContext } from './context.js';
+import type { ReconcilerContext } from './context.js';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
+const DESCRIPTION = 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
 
 export async function startNamespaceDefaults(ctx: ReconcilerContext, caCert: string): Promise<Controller> {
-  const nsDef = ctx.def('', 'namespaces'), saDef = ctx.def('', 'serviceaccounts'), cmDef = ctx.def('', 'configmaps');
-  const sys = systemContext('namespace-defaults');
+  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const onError = (err: Error) => ctx.log.warn({ controller: 'namespace-defaults', err: err.message }, 'informer');
+  const namespaces = new Informer(client, GVR.namespaces, { onError });
+  const accounts = new Informer(client, GVR.serviceaccounts, { fieldSelector: 'metadata.name=default', onError });
+  const caMaps = new Informer(client, GVR.configmaps, { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}`, onError });
+  // The cache may lag a write: a create that finds the object there already, or a namespace gone meanwhile, is done.
   const ensure = async (create: () => Promise<unknown>) => {
     try { await create(); } catch (e) { if (!(e instanceof StatusError && (e.code === 409 || e.code === 403 || e.code === 404))) throw e; }
   };
+  const fieldManager = 'namespace-defaults';
   const c = new Controller('namespace-defaults', async (ns) => {
-    let nsObj;
-    try { nsObj = await ctx.service.get(nsDef, undefined, ns); } catch (e) { if (e instanceof StatusError && e.code === 404) return; throw e; }
-    if (nsObj.metadata.deletionTimestamp) return;
-    const sa = await ctx.service.list(saDef, ns, { fieldSelector: 'metadata.name=default' });
-    if (!sa.items.length) await ensure(() => ctx.service.create(saDef, ns, { metadata: { name: 'default' } }, sys));
-    const cm = await ctx.service.list(cmDef, ns, { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}` });
+    const nsObj = namespaces.get(undefined, ns);
+    if (!nsObj || nsObj.metadata.deletionTimestamp) return;
+    if (!accounts.get(ns, 'default')) {
+      await ensure(() => client.create(GVR.serviceaccounts, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, { fieldManager }));
+    }
+    const cm = caMaps.get(ns, ROOT_CA_CONFIGMAP);
     const data = { 'ca.crt': caCert };
-    if (!cm.items.length) {
-      await ensure(() => ctx.service.create(cmDef, ns, {
-        metadata: { name: ROOT_CA_CONFIGMAP, annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
-        data,
-      }, sys));
-    } else if ((cm.items[0].data as Record<string, string> | undefined)?.['ca.crt'] !== caCert) {
-      await ctx.service.update(cmDef, ns, ROOT_CA_CONFIGMAP, (cur) => ({ ...cur, data }), sys);
+    if (!cm) {
+      await ensure(() => client.create(GVR.configmaps, ns, {
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ROOT_CA_CONFIGMAP, annotations: { 'kubernetes.io/description': DESCRIPTION } }, data,
+      }, { fieldManager }));
+    } else if ((cm.data as Record<string, string> | undefined)?.['ca.crt'] !== caCert) {
+      await client.patch(GVR.configmaps, ns, ROOT_CA_CONFIGMAP, 'merge', { data }, { fieldManager });
     }
   }, ctx.log);
-  await c.watch(ctx.service, nsDef, (o) => [o.metadata.name!]);
-  await c.watch(ctx.service, saDef, (o) => (o.metadata.name === 'default' ? [o.metadata.namespace!] : []));
-  await c.watch(ctx.service, cmDef, (o) => (o.metadata.name === ROOT_CA_CONFIGMAP ? [o.metadata.namespace!] : []));
+  c.source(namespaces, (_t, _old, o) => [o.metadata.name!]);
+  c.source(accounts, (_t, _old, o) => [o.metadata.namespace!]);
+  c.source(caMaps, (_t, _old, o) => [o.metadata.namespace!]);
+  await c.start();
   return c;
 }
