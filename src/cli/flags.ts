@@ -5,25 +5,9 @@ import { dataDirLayout } from '../data-dir.js';
 import { parseArgs } from 'node:util';
 import { parseQuantity } from '../machinery/api/quantity.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../storage/event-window.js';
+import { LOG_LEVELS, type LogLevel, type ServerOptions } from '../server/options.js';
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export interface ServerOptions {
-  /** Absolute path of the data directory (state, PKI, kubeconfig). */
-  dataDir: string;
-  bindAddress: string;
-  port: number;
-  /** Where the kubeconfig is written (absolute). */
-  kubeconfigPath: string;
-  /** Docker endpoint: unix:///path, tcp://host:port or npipe://... */
-  dockerHost: string;
-  /** How long events are kept, in milliseconds. */
-  eventTtlMs: number;
-  logLevel: LogLevel;
-  /** Most bytes of events (by their JSON) the watch window keeps for watches to resume from. */
-  watchCacheBytes: number;
-}
+export { LOG_LEVELS, type LogLevel, type ServerOptions } from '../server/options.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 

@@ -6,7 +6,7 @@ import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService } from '../registry/service.js';
 import type { ResourceDef } from '../registry/types.js';
 import type { KObject } from '../machinery/api/meta.js';
-import type { Logger } from '../server/log.js';
+import type { Logger } from '../log.js';
 import { systemContext } from './context.js';
 
 export type EventType = 'Normal' | 'Warning';

@@ -11,7 +11,6 @@ import { PVC_PROTECTION_FINALIZER } from '../admission/persistent-volume-claims.
 import type { KObject } from '../machinery/api/meta.js';
 import type { DockerEndpoint } from '../runtime/docker.js';
 import { connectDocker, engineMessage, engineStatus } from '../runtime/engine.js';
-import { DOCKER_VOLUME_PROVISIONER } from '../server/bootstrap.js';
 import { LABEL_MANAGED } from '../translate/labels.js';
 import { LABEL_PVC } from '../translate/volume-plan.js';
 import { Controller } from './controller.js';
@@ -19,6 +18,9 @@ import { systemContext, type ReconcilerContext } from './context.js';
 import { EventRecorder } from './event-recorder.js';
 import { instanceFor } from './kubelet/kubelet.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './kubelet/observed.js';
+
+/** The provisioner name of dockube's Docker-volume StorageClass (the default `local` class). */
+export const DOCKER_VOLUME_PROVISIONER = 'dockube.io/docker-volume';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

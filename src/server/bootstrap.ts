@@ -3,11 +3,10 @@ import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService } from '../registry/service.js';
 import { KUBERNETES_SERVICE_IP } from '../registry/resources/service-allocation.js';
 import { systemContext } from '../reconcilers/context.js';
+import { DOCKER_VOLUME_PROVISIONER } from '../reconcilers/pvc-binder.js';
 import type { KObject } from '../machinery/api/meta.js';
 
 export const LOCAL_STORAGE_CLASS = 'local';
-/** The provisioner name of dockube's Docker-volume StorageClass. */
-export const DOCKER_VOLUME_PROVISIONER = 'dockube.io/docker-volume';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 

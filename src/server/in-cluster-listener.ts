@@ -3,7 +3,7 @@
 import type { Server } from 'node:https';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { Logger } from './log.js';
+import type { Logger } from '../log.js';
 
 export interface InClusterListener { stop(): Promise<void> }
 

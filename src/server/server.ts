@@ -2,7 +2,7 @@
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { dataDirLayout } from '../data-dir.js';
-import type { ServerOptions } from '../cli/flags.js';
+import type { ServerOptions } from './options.js';
 import { ensurePki } from '../pki/certs.js';
 import { defaultSanHosts } from '../pki/hosts.js';
 import { writeKubeconfig, serverUrlFor } from '../pki/kubeconfig.js';
@@ -16,7 +16,7 @@ import { ResourceService } from '../registry/service.js';
 import { lazySchemaLookup } from './schema.js';
 import { definitionsFile } from '../openapi/definitions.js';
 import { bootstrap } from './bootstrap.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, type Logger } from '../log.js';
 import { makeContext } from '../reconcilers/context.js';
 import { startNamespaceLifecycle } from '../reconcilers/namespace-lifecycle.js';
 import { startNamespaceDefaults } from '../reconcilers/namespace-defaults.js';

@@ -1,6 +1,6 @@
 // Deletion semantics over HTTP with the garbage collector running: finalizers, propagation policies, cycles,
 // cross-namespace references and graceful pod deletion.
-import { createLogger } from '../../src/server/log.js';
+import { createLogger } from '../../src/log.js';
 import { makeContext } from '../../src/reconcilers/context.js';
 import { startGarbageCollector } from '../../src/reconcilers/garbage-collector.js';
 import type { Controller } from '../../src/reconcilers/controller.js';

@@ -20,6 +20,8 @@ function importsOf(file: string, text: string): string[] {
 /** [layer, what it may not import, the layers that may]. */
 const RULES: { name: string; target: string; allowed: string[] }[] = [
   { name: 'the HTTP layer', target: 'api/', allowed: ['api/', 'server/', 'cli/'] },
+  { name: 'the composition root', target: 'server/', allowed: ['server/', 'cli/'] },
+  { name: 'the command line', target: 'cli/', allowed: ['cli/'] },
 ];
 /** The vocabulary's own dependencies: the machinery only. */
 const VOCABULARY = 'machinery/api/';
@@ -38,7 +40,7 @@ function violations(files: { path: string; text: string }[]): string[] {
   return out;
 }
 
-test('no module below the HTTP layer imports src/api', () => {
+test('no module imports a layer above it (src/api, src/server, src/cli)', () => {
   const files = tsFiles(src).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   expect(files.length).toBeGreaterThan(100);
   expect(violations(files)).toEqual([]);
@@ -51,6 +53,8 @@ test('the check sees static, re-exported and dynamic imports', () => {
     { path: at('storage/y.ts'), text: "export { b } from '../api/app.js';\n" },
     { path: at('reconcilers/kubelet/z.ts'), text: "const m = await import('../../api/streams/log.js');\n" },
     { path: at('machinery/api/w.ts'), text: "import type { K } from '../../registry/types.js';\n" },
+    { path: at('reconcilers/w.ts'), text: "import type { Logger } from '../server/log.js';\n" },
+    { path: at('server/v.ts'), text: "import type { ServerOptions } from '../cli/flags.js';\n" },
     { path: at('api/ok.ts'), text: "import { c } from './errors.js';\nimport { d } from '../machinery/api/errors.js';\n" },
     { path: at('server/ok.ts'), text: "import { e } from '../api/app.js';\n" },
   ]);
@@ -59,5 +63,7 @@ test('the check sees static, re-exported and dynamic imports', () => {
     'storage/y.ts imports api/app.ts (the HTTP layer)',
     'reconcilers/kubelet/z.ts imports api/streams/log.ts (the HTTP layer)',
     'machinery/api/w.ts imports registry/types.ts (the vocabulary stands on the machinery only)',
+    'reconcilers/w.ts imports server/log.ts (the composition root)',
+    'server/v.ts imports cli/flags.ts (the command line)',
   ]);
 });

@@ -15,7 +15,7 @@ import { nowTimestamp } from '../../registry/object-meta.js';
 import { engineMessage, engineStatus } from '../../runtime/engine.js';
 import { localImage, pullImage } from '../../runtime/images.js';
 import type { PodNetworkConfig } from '../../runtime/pod-network.js';
-import type { Logger } from '../../server/log.js';
+import type { Logger } from '../../log.js';
 import {
   ContainerConfigError, VolumeSetupError, appCreateOptions, containerHash, containerSubPaths, infraCreateOptions, PAUSE_IMAGE,
   type AppContainerParams, type Container, type DockerImageInspect, type Pod,
