@@ -1,11 +1,13 @@
 // Events expire --event-ttl after their last write, as the apiserver stores each event write with an etcd
 // lease of that TTL. We keep each event's due time from the watch (a map update per write) and sweep
 // the due ones on a timer, deleting each only if it has not been written since (resourceVersion precondition).
+// Works through the client seam as system:kube-controller-manager, with an informer on events.
 import { StatusError } from '../machinery/api/errors.js';
-import { ObjectFilter } from '../registry/object-filter.js';
 import type { KObject } from '../machinery/api/meta.js';
-import type { Watcher } from '../storage/store.js';
-import { systemContext, type ReconcilerContext } from './context.js';
+import { Informer } from '../client/informer.js';
+import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { GVR } from '../client/types.js';
+import type { ReconcilerContext } from './context.js';
 
 export interface EventTtlOptions {
   ttlMs: number;
@@ -31,22 +33,23 @@ function lastWriteOf(ev: KObject, fallback: number): number {
 }
 
 export async function startEventTtl(ctx: ReconcilerContext, opts: EventTtlOptions): Promise<EventTtl> {
-  const def = ctx.def('', 'events');
+  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
   const now = opts.now ?? Date.now;
   const ttl = opts.ttlMs;
-  const sys = systemContext('event-ttl');
   const due = new Map<string, Due>();
   const keyOf = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
   const track = (o: KObject, writtenAt: number) => {
     due.set(keyOf(o), { at: writtenAt + ttl, rv: o.metadata.resourceVersion ?? '', namespace: o.metadata.namespace!, name: o.metadata.name! });
   };
 
-  const initial = await ctx.service.list(def, undefined);
-  for (const ev of initial.items) track(ev, lastWriteOf(ev, now()));
-  const watcher: Watcher = await ctx.service.watch(def, undefined, initial.resourceVersion, new ObjectFilter(def), (type, obj) => {
+  const events = new Informer(client, GVR.events, { onError: (err) => ctx.log.warn({ controller: 'event-ttl', err: err.message }, 'informer') });
+  events.addEventHandler((type, _old, obj) => {
     if (type === 'DELETED') due.delete(keyOf(obj));
-    else track(obj, now());
+    // Events of the first list were written before we looked: their own timestamps tell when.
+    else track(obj, events.hasSynced() ? now() : lastWriteOf(obj, now()));
   });
+  events.start();
+  await events.waitForSync();
 
   let sweeping: Promise<number> | undefined;
   const sweepOnce = async (): Promise<number> => {
@@ -55,7 +58,7 @@ export async function startEventTtl(ctx: ReconcilerContext, opts: EventTtlOption
     for (const [key, d] of [...due]) {
       if (d.at > t) continue;
       try {
-        await ctx.service.delete(def, d.namespace, d.name, { preconditions: { resourceVersion: d.rv } }, sys);
+        await client.delete(GVR.events, d.namespace, d.name, { preconditions: { resourceVersion: d.rv } });
         deleted++;
         if (due.get(key) === d) due.delete(key);
       } catch (e) {
@@ -74,6 +77,6 @@ export async function startEventTtl(ctx: ReconcilerContext, opts: EventTtlOption
   timer.unref();
   return {
     sweep,
-    stop: () => { clearInterval(timer); watcher.stop(); },
+    stop: () => { clearInterval(timer); events.stop(); },
   };
 }

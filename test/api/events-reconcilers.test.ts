@@ -8,6 +8,8 @@ import { makeContext } from '../../src/reconcilers/context.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { systemContext } from '../../src/reconcilers/context.js';
+import { httpClient } from '../client/clients.js';
+import type { HttpClient } from '../../src/client/http-client.js';
 
 const log = pino({ level: 'silent' });
 let h: Harness;
@@ -109,11 +111,15 @@ describe('EventRecorder', () => {
   });
 });
 
-describe('event TTL', () => {
+describe.each(['in-process', 'https'])('event TTL over the %s client', (kind) => {
   // A store of its own, so the recorder's events above do not expire in these counts.
   let outer: Harness;
-  beforeAll(async () => { outer = h; h = await startHarness(); });
-  afterAll(async () => { await h.close(); h = outer; });
+  let http: HttpClient | undefined;
+  beforeAll(async () => { outer = h; h = await startHarness(); if (kind === 'https') http = httpClient(h, 'admin'); });
+  afterAll(async () => { http?.close(); await h.close(); h = outer; });
+  const ctx = () => makeContext(h.service, log, http ? { client: () => http! } : {});
+  // In process the informer sees a write before the write returns; over HTTP(S) the watch brings it a moment later.
+  const settle = () => (http ? new Promise((r) => setTimeout(r, 150)) : Promise.resolve());
   const make = (name: string) => ({
     apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default' },
     involvedObject: { kind: 'Pod', name: 'ttl-pod', namespace: 'default' }, reason: 'R', message: name, type: 'Normal',
@@ -122,14 +128,17 @@ describe('event TTL', () => {
 
   test('events expire ttl after their last write; a write postpones it', async () => {
     let now = 1_000_000;
-    const ttl = await startEventTtl(makeContext(h.service, log), { ttlMs: 1000, sweepMs: 3_600_000, now: () => now });
+    const ttl = await startEventTtl(ctx(), { ttlMs: 1000, sweepMs: 3_600_000, now: () => now });
     try {
       const sys = systemContext('test');
       await h.service.create(eventsDef, 'default', make('ttl-1'), sys);
+      await settle();
       now += 600;
       await h.service.create(eventsDef, 'default', make('ttl-2'), sys);
+      await settle();
       now += 300;
       await h.service.update(eventsDef, 'default', 'ttl-1', (cur) => ({ ...cur, count: 2 }), sys);
+      await settle();
       now += 200; // ttl-1 written 200 ms ago, ttl-2 500 ms ago: nothing is due
       expect(await ttl.sweep()).toBe(0);
       now += 600; // ttl-2 is 1100 ms old
@@ -147,7 +156,7 @@ describe('event TTL', () => {
     const sys = systemContext('test');
     const old = { ...make('ttl-old'), lastTimestamp: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z') };
     await h.service.create(eventsDef, 'default', old, sys);
-    const ttl = await startEventTtl(makeContext(h.service, log), { ttlMs: 300 });
+    const ttl = await startEventTtl(ctx(), { ttlMs: 300 });
     try {
       await h.service.create(eventsDef, 'default', make('ttl-new'), sys);
       await new Promise((r) => setTimeout(r, 100));
