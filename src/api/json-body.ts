@@ -3,21 +3,30 @@
 // strings straight into one buffer instead of serializing its items again. Anything else (Tables,
 // PartialObjectMetadata, objects just written) is serialized as usual. The bytes are exactly JSON.stringify's.
 
-const cachedJson = new WeakMap<object, string>();
+/** An object's JSON and its UTF-8 length (equal to the string's length when it is all ASCII, the common case). */
+interface Json { text: string; bytes: number }
+
+const cachedJson = new WeakMap<object, Json>();
 
 function isFrozenObject(value: unknown): value is object {
   return value !== null && typeof value === 'object' && Object.isFrozen(value);
 }
 
-/** JSON.stringify of a frozen object, computed once. */
-export function frozenJson(value: object): string {
+function remembered(value: object): Json {
   let json = cachedJson.get(value);
   if (json === undefined) {
-    json = JSON.stringify(value);
+    const text = JSON.stringify(value);
+    json = { text, bytes: Buffer.byteLength(text) };
     cachedJson.set(value, json);
   }
   return json;
 }
+
+/** JSON.stringify of a frozen object, computed once. */
+export function frozenJson(value: object): string { return remembered(value).text; }
+
+const asJson = (text: string): Json => ({ text, bytes: Buffer.byteLength(text) });
+const COMMA = asJson(',');
 
 /**
  * A response body as JSON: a frozen object from its remembered string, a list of frozen items member by member with
@@ -29,7 +38,7 @@ export function bodyJson(body: unknown): string | Buffer {
   const items = (body as { items?: unknown }).items;
   if (!Array.isArray(items) || !items.every(isFrozenObject)) return JSON.stringify(body);
   // The pieces in order: the members before items and `"items":[`, each item and its comma, `]` and the rest.
-  const pieces: string[] = [];
+  const pieces: Json[] = [];
   let text = '{';
   let first = true;
   for (const [name, value] of Object.entries(body)) {
@@ -38,18 +47,19 @@ export function bodyJson(body: unknown): string | Buffer {
     text += `${first ? '' : ','}${JSON.stringify(name)}:`;
     first = false;
     if (json !== undefined) { text += json; continue; }
-    pieces.push(`${text}[`);
+    pieces.push(asJson(`${text}[`));
     text = ']';
     for (let i = 0; i < items.length; i++) {
-      if (i) pieces.push(',');
-      pieces.push(frozenJson(items[i]));
+      if (i) pieces.push(COMMA);
+      pieces.push(remembered(items[i]));
     }
   }
-  pieces.push(`${text}}`);
+  pieces.push(asJson(`${text}}`));
   let length = 0;
-  for (const p of pieces) length += Buffer.byteLength(p);
+  for (const p of pieces) length += p.bytes;
   const out = Buffer.allocUnsafe(length);
   let at = 0;
-  for (const p of pieces) at += out.write(p, at);
+  // ASCII (bytes === length) is copied as Latin-1, byte for byte, without UTF-8 encoding work.
+  for (const p of pieces) at += out.write(p.text, at, p.bytes === p.text.length ? 'latin1' : 'utf8');
   return out;
 }

@@ -2,7 +2,9 @@
 // quarter of its 40 s duration, owned by the Node so it goes with it.
 import { StatusError } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
-import { systemContext, type ReconcilerContext } from './context.js';
+import { nodeIdentity } from '../client/identities.js';
+import { GVR } from '../client/types.js';
+import type { ReconcilerContext } from './context.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 export const LEASE_DURATION_SECONDS = 40;
@@ -14,34 +16,37 @@ export const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Creates or renews the lease once; returns it. */
+const isCode = (e: unknown, code: number) => e instanceof StatusError && e.code === code;
+const FIELD_MANAGER = 'dockube-node';
+
+/** Creates or renews the lease once, as the node (system:node:<name>) through the client seam; returns it. */
 export async function renewNodeLease(ctx: ReconcilerContext, node: string, now = new Date()): Promise<KObject> {
-  const leases = ctx.def('coordination.k8s.io', 'leases');
-  const nodes = ctx.def('', 'nodes');
-  const sys = systemContext('dockube-node');
-  const renewTime = microTime(now);
-  try {
-    return await ctx.service.update(leases, NODE_LEASE_NAMESPACE, node, (cur) => {
-      const spec: J = (cur.spec ??= {});
-      spec.holderIdentity = node;
-      spec.leaseDurationSeconds = LEASE_DURATION_SECONDS;
-      spec.renewTime = renewTime;
-      return cur;
-    }, sys);
-  } catch (e) {
-    if (!(e instanceof StatusError && e.code === 404)) throw e;
+  const client = ctx.client(nodeIdentity(node));
+  const spec = { holderIdentity: node, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microTime(now) };
+  for (let attempt = 0; ; attempt++) {
+    // Optimistic concurrency: a write that lost a race (409) reads again and retries, as the lease controller does.
+    const retry = (e: unknown) => { if (!isCode(e, 409) || attempt >= 5) throw e; };
+    let cur: KObject | undefined;
+    try { cur = await client.get(GVR.leases, NODE_LEASE_NAMESPACE, node); } catch (e) { if (!isCode(e, 404)) throw e; }
+    if (cur) {
+      try {
+        return await client.update(GVR.leases, NODE_LEASE_NAMESPACE, { ...cur, spec: { ...(cur.spec as J), ...spec } }, { fieldManager: FIELD_MANAGER });
+      } catch (e) { retry(e); continue; }
+    }
+    // The owner reference lets the garbage collector remove the lease with the Node, as the kubelet sets it.
+    let owner: KObject | undefined;
+    try { owner = await client.get(GVR.nodes, undefined, node); } catch (e) { if (!isCode(e, 404)) throw e; }
+    try {
+      return await client.create(GVR.leases, NODE_LEASE_NAMESPACE, {
+        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+        metadata: {
+          name: node, namespace: NODE_LEASE_NAMESPACE,
+          ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node, uid: owner.metadata.uid! }] } : {}),
+        },
+        spec,
+      }, { fieldManager: FIELD_MANAGER });
+    } catch (e) { retry(e); }
   }
-  // The owner reference lets the garbage collector remove the lease with the Node, as the kubelet sets it.
-  let owner: KObject | undefined;
-  try { owner = await ctx.service.get(nodes, undefined, node); } catch (e) { if (!(e instanceof StatusError && e.code === 404)) throw e; }
-  return ctx.service.create(leases, NODE_LEASE_NAMESPACE, {
-    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-    metadata: {
-      name: node, namespace: NODE_LEASE_NAMESPACE,
-      ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node, uid: owner.metadata.uid! }] } : {}),
-    },
-    spec: { holderIdentity: node, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime },
-  }, sys);
 }
 
 /** Renews the lease now and every LEASE_RENEW_MS; returns a stop function. */
