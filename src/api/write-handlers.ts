@@ -15,7 +15,7 @@ import { sendObject, setWarnings } from './respond.js';
 import { queryString, writeContext, type ApiDeps } from './context.js';
 import { badRequest, methodNotAllowed, unsupportedMediaType } from '../machinery/api/errors.js';
 import { applyScale, getScale } from './scale.js';
-import { serveApply } from '../machinery/apply/apply-request.js';
+import { serveApply } from '../registry/apply-request.js';
 import { writeOptionsOf, type FieldValidationMode } from './write-options.js';
 import { decodeTypedBody } from './typed-body.js';
 import { decodePatchedObject, patchDocumentErrors } from './patch-decode.js';

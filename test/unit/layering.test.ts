@@ -1,5 +1,5 @@
 // Lower layers never import higher ones (README "Layout"): src/api is the HTTP layer at the top, src/server composes
-// everything, and the machinery's vocabulary (src/machinery/api) stands on nothing of ours but the machinery.
+// everything, and the machinery (src/machinery: the vocabulary, patch, apply, decoding) stands on nothing else of ours.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -23,8 +23,8 @@ const RULES: { name: string; target: string; allowed: string[] }[] = [
   { name: 'the composition root', target: 'server/', allowed: ['server/', 'cli/'] },
   { name: 'the command line', target: 'cli/', allowed: ['cli/'] },
 ];
-/** The vocabulary's own dependencies: the machinery only. */
-const VOCABULARY = 'machinery/api/';
+/** The machinery (the vocabulary, patch, apply, decoding) stands on itself alone. */
+const MACHINERY = 'machinery/';
 
 function violations(files: { path: string; text: string }[]): string[] {
   const out: string[] = [];
@@ -34,7 +34,7 @@ function violations(files: { path: string; text: string }[]): string[] {
       for (const r of RULES) {
         if (imp.startsWith(r.target) && !r.allowed.some((a) => from.startsWith(a))) out.push(`${from} imports ${imp} (${r.name})`);
       }
-      if (from.startsWith(VOCABULARY) && !imp.startsWith('machinery/')) out.push(`${from} imports ${imp} (the vocabulary stands on the machinery only)`);
+      if (from.startsWith(MACHINERY) && !imp.startsWith(MACHINERY)) out.push(`${from} imports ${imp} (the machinery stands on itself only)`);
     }
   }
   return out;
@@ -62,7 +62,7 @@ test('the check sees static, re-exported and dynamic imports', () => {
     'registry/x.ts imports api/errors.ts (the HTTP layer)',
     'storage/y.ts imports api/app.ts (the HTTP layer)',
     'reconcilers/kubelet/z.ts imports api/streams/log.ts (the HTTP layer)',
-    'machinery/api/w.ts imports registry/types.ts (the vocabulary stands on the machinery only)',
+    'machinery/api/w.ts imports registry/types.ts (the machinery stands on itself only)',
     'reconcilers/w.ts imports server/log.ts (the composition root)',
     'server/v.ts imports cli/flags.ts (the command line)',
   ]);

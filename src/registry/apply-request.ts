@@ -1,14 +1,14 @@
 // An `application/apply-patch+yaml` PATCH: decode the configuration, apply it to the stored object inside
 // the service's retry loop, or create the object when there is none (apply is an upsert).
-import { StatusError, badRequest, invalid } from '../api/errors.js';
-import { parseYaml } from '../decode/text.js';
-import { checkFields, pruneUnknownFields } from '../../openapi/field-validation.js';
-import { definitionName } from '../../registry/registry.js';
-import type { ResourceService, WriteContext } from '../../registry/service.js';
-import { apiVersionOf, type ResourceDef } from '../../registry/types.js';
-import type { FieldValidationMode, KObject } from '../api/meta.js';
-import type { SchemaLookup } from '../patch/schema.js';
-import { applyServerSide } from './apply.js';
+import { StatusError, badRequest, invalid } from '../machinery/api/errors.js';
+import { parseYaml } from '../machinery/decode/text.js';
+import { checkFields, pruneUnknownFields } from '../openapi/field-validation.js';
+import { definitionName } from './registry.js';
+import type { ResourceService, WriteContext } from './service.js';
+import { apiVersionOf, type ResourceDef } from './types.js';
+import type { FieldValidationMode, KObject } from '../machinery/api/meta.js';
+import type { SchemaLookup } from '../machinery/patch/schema.js';
+import { applyServerSide } from '../machinery/apply/apply.js';
 
 export interface ApplyRequest {
   service: ResourceService;
