@@ -9,7 +9,9 @@ import { engineInfo, type EngineInfo } from '../runtime/docker.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import { deepEqual } from '../machinery/api/equality.js';
 import type { KObject } from '../machinery/api/meta.js';
-import { systemContext, type ReconcilerContext } from './context.js';
+import { nodeIdentity } from '../client/identities.js';
+import { GVR } from '../client/types.js';
+import type { ReconcilerContext } from './context.js';
 import { startNodeLease } from './node-lease.js';
 import { versionInfo } from '../machinery/version.js';
 
@@ -94,30 +96,39 @@ export interface NodeStatusOptions {
   name?: string;
 }
 
-/** One status sync: registers the node if missing, writes its status if it changed or is due; returns the node. */
+/**
+ * One status sync, as the node (system:node:<name>) through the client seam: registers the node if missing, writes
+ * its status if it changed or is due; returns the node.
+ */
 export async function syncNodeStatus(ctx: ReconcilerContext, info: EngineInfo | undefined, address: string, endpoint: string,
   opts: { name: string; now: Date; reportMs: number }): Promise<KObject> {
-  const def = ctx.def('', 'nodes');
-  const sys = systemContext('dockube-node');
   const { name } = opts;
+  const client = ctx.client(nodeIdentity(name));
+  const write = { fieldManager: 'dockube-node' };
   const heartbeat = nowTimestamp(opts.now);
-  let node: KObject | undefined;
-  try { node = await ctx.service.get(def, undefined, name); } catch (e) { if (!(e instanceof StatusError && e.code === 404)) throw e; }
-  if (!node) {
-    const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-    return ctx.service.create(def, undefined, {
-      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': arch, 'node-role.kubernetes.io/control-plane': '' } },
-      spec: {},
-      status: computeNodeStatus(info, address, endpoint, undefined, heartbeat),
-    }, sys);
-  }
-  return ctx.service.update(def, undefined, name, (cur) => {
-    const prev = cur.status as J | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const lostRace = (e: unknown) => e instanceof StatusError && e.code === 409 && attempt < 5;
+    let node: KObject | undefined;
+    try { node = await client.get(GVR.nodes, undefined, name); } catch (e) { if (!(e instanceof StatusError && e.code === 404)) throw e; }
+    if (!node) {
+      const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+      try {
+        return await client.create(GVR.nodes, undefined, {
+          apiVersion: 'v1', kind: 'Node',
+          metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': arch, 'node-role.kubernetes.io/control-plane': '' } },
+          spec: {},
+          status: computeNodeStatus(info, address, endpoint, undefined, heartbeat),
+        }, write);
+      } catch (e) { if (lostRace(e)) continue; throw e; }
+    }
+    const prev = node.status as J | undefined;
     const candidate = computeNodeStatus(info, address, endpoint, prev, heartbeat);
     const due = opts.now.getTime() - lastHeartbeat(prev) >= opts.reportMs;
-    if (!due && !nodeStatusChanged(prev, candidate)) return cur; // a no-op: no write, no new resourceVersion
-    return { ...cur, status: candidate };
-  }, sys, 'status');
+    if (!due && !nodeStatusChanged(prev, candidate)) return node; // no write, no new resourceVersion
+    try {
+      return await client.updateStatus(GVR.nodes, undefined, { ...node, status: candidate }, write);
+    } catch (e) { if (lostRace(e)) continue; throw e; }
+  }
 }
 
 /** Registers the node, keeps its status and its Lease fresh; returns a stop function. */
