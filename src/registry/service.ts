@@ -73,14 +73,16 @@ export class ResourceService {
   revision(): number { return this.cache.revision(); }
 
   async get(def: ResourceDef, namespace: string | undefined, name: string, resourceVersion?: string): Promise<KObject> {
-    await this.cache.ready();
-    checkReadRevision({ resourceVersion }, this.cache.revision());
     if (def.virtualRead) {
+      await this.cache.ready();
+      checkReadRevision({ resourceVersion }, this.cache.revision());
       const computed = await def.virtualRead.get(namespace, name, this.virtualReadContext());
       if (!computed) throw notFound(groupResource(def), name);
       return withTypeMeta(def, computed);
     }
+    // The read waits until the cache is fresh; the revision it is then at is what resourceVersion is checked against.
     const obj = await this.cache.get(storageKey(def, namespace, name));
+    checkReadRevision({ resourceVersion }, this.cache.revision());
     if (!obj) throw notFound(groupResource(def), name);
     return present(def, obj);
   }

@@ -28,13 +28,14 @@ export class WatchCache {
   private stream?: Watcher;
   private closed = false;
   private readonly started: Promise<void>;
+  private isStarted = false;
   private waiters: { rev: number; resolve: () => void }[] = [];
   private limits: WindowLimits;
 
   constructor(private store: Store, limits: Partial<WindowLimits> = {}) {
     this.limits = { maxEvents: limits.maxEvents ?? DEFAULT_WATCH_CACHE_EVENTS, maxBytes: limits.maxBytes ?? DEFAULT_WATCH_CACHE_BYTES };
     this.window = new EventWindow(this.limits, 0);
-    this.started = this.relist();
+    this.started = this.relist().then(() => { this.isStarted = true; });
   }
 
   /** Lists everything, then watches from that revision; a watch that finds its start compacted lists again. */
@@ -101,7 +102,7 @@ export class WatchCache {
 
   /** Waits until the cache has seen the store's current revision (the consistent read of the apiserver's cacher). */
   private async fresh(): Promise<void> {
-    await this.started;
+    if (!this.isStarted) await this.started;
     const current = await this.store.currentRevision();
     if (this.rev >= current) return;
     await new Promise<void>((resolve, reject) => {
