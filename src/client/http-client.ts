@@ -7,7 +7,7 @@ import { StatusError, type Status } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
 import type { ClientCredentials } from './kubeconfig.js';
 import type {
-  Client, ClientDeleteOptions, ClientList, ClientListOptions, ClientWatch, ClientWatchEvent, ClientWatchOptions, ClientWriteOptions,
+  ApiResource, Client, ClientDeleteOptions, ClientList, ClientListOptions, ClientWatch, ClientWatchEvent, ClientWatchOptions, ClientWriteOptions,
   Gvr, PatchType, WatchHandlers,
 } from './types.js';
 
@@ -158,8 +158,8 @@ export class HttpClient implements Client {
     return this.request('POST', this.path(gvr, namespace, undefined, undefined, this.writeQuery(opts)), obj);
   }
 
-  update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
-    return this.request('PUT', this.path(gvr, namespace, obj.metadata.name, undefined, this.writeQuery(opts)), obj);
+  update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts: ClientWriteOptions & { subresource?: string } = {}): Promise<KObject> {
+    return this.request('PUT', this.path(gvr, namespace, obj.metadata.name, opts.subresource, this.writeQuery(opts)), obj);
   }
 
   updateStatus(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
@@ -173,6 +173,26 @@ export class HttpClient implements Client {
 
   async delete(gvr: Gvr, namespace: string | undefined, name: string, opts: ClientDeleteOptions = {}): Promise<void> {
     await this.request('DELETE', this.path(gvr, namespace, name), { kind: 'DeleteOptions', apiVersion: 'v1', ...opts });
+  }
+
+  async deleteCollection(gvr: Gvr, namespace: string | undefined, opts: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions = {}): Promise<void> {
+    const { labelSelector, fieldSelector, ...del } = opts;
+    await this.request('DELETE', this.path(gvr, namespace, undefined, undefined, { labelSelector, fieldSelector }), { kind: 'DeleteOptions', apiVersion: 'v1', ...del });
+  }
+
+  /** /api/v1, then each group's preferred version under /apis. */
+  async resources(): Promise<ApiResource[]> {
+    type List = { groupVersion: string; resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] };
+    const groups = await this.request<{ groups: { name: string; preferredVersion: { version: string } }[] }>('GET', '/apis');
+    const lists = await Promise.all([
+      this.request<List>('GET', '/api/v1'),
+      ...groups.groups.map((g) => this.request<List>('GET', `/apis/${g.name}/${g.preferredVersion.version}`)),
+    ]);
+    return lists.flatMap((l) => {
+      const [group, version] = l.groupVersion.includes('/') ? l.groupVersion.split('/') : ['', l.groupVersion];
+      return l.resources.filter((r) => !r.name.includes('/'))
+        .map((r) => ({ gvr: { group: group!, version: version!, resource: r.name }, kind: r.kind, namespaced: r.namespaced, verbs: r.verbs }));
+    });
   }
 
   createSubresource(gvr: Gvr, namespace: string | undefined, name: string, subresource: string, body: KObject,

@@ -12,7 +12,7 @@ import { applyPatch, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH } from '../m
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { assignPod, type Binding } from '../registry/strategies/pod/binding.js';
 import type {
-  AuthorizeFn, Client, ClientDeleteOptions, ClientList, ClientListOptions, ClientWatch, ClientWatchOptions, ClientWriteOptions, Gvr,
+  ApiResource, AuthorizeFn, Client, ClientDeleteOptions, ClientList, ClientListOptions, ClientWatch, ClientWatchOptions, ClientWriteOptions, Gvr,
   PatchType, ResourceAttributes, WatchHandlers,
 } from './types.js';
 
@@ -29,6 +29,7 @@ export interface InProcessClientOptions {
   subresources?: Record<string, SubresourceHandler>;
 }
 
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const PATCH_MEDIA: Record<PatchType, string> = { merge: MERGE_PATCH, strategic: STRATEGIC_MERGE_PATCH, json: JSON_PATCH };
 
 export class InProcessClient implements Client {
@@ -97,9 +98,9 @@ export class InProcessClient implements Client {
     return this.service.create(this.check(gvr, 'create', namespace), namespace, obj, this.ctx(opts));
   }
 
-  async update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
+  async update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts: ClientWriteOptions & { subresource?: string } = {}): Promise<KObject> {
     const name = obj.metadata.name!;
-    return this.service.update(this.check(gvr, 'update', namespace, name), namespace, name, obj, this.ctx(opts));
+    return this.service.update(this.check(gvr, 'update', namespace, name, opts.subresource), namespace, name, obj, this.ctx(opts), opts.subresource);
   }
 
   async updateStatus(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
@@ -118,6 +119,19 @@ export class InProcessClient implements Client {
 
   async delete(gvr: Gvr, namespace: string | undefined, name: string, opts: ClientDeleteOptions = {}): Promise<void> {
     await this.service.delete(this.check(gvr, 'delete', namespace, name), namespace, name, opts, this.ctx());
+  }
+
+  async deleteCollection(gvr: Gvr, namespace: string | undefined, opts: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions = {}): Promise<void> {
+    const { labelSelector, fieldSelector, ...del } = opts;
+    await this.service.deleteCollection(this.check(gvr, 'deletecollection', namespace), namespace, { labelSelector, fieldSelector }, del, this.ctx());
+  }
+
+  /** Discovery needs no authorization beyond being authenticated, as /api and /apis. */
+  async resources(): Promise<ApiResource[]> {
+    return this.service.registry.defs.map((d) => ({
+      gvr: { group: d.group, version: d.version, resource: d.plural }, kind: d.kind, namespaced: d.namespaced,
+      verbs: [...(d.verbs ?? ALL_VERBS)],
+    }));
   }
 
   async createSubresource(gvr: Gvr, namespace: string | undefined, name: string, subresource: string, body: KObject,

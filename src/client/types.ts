@@ -55,16 +55,24 @@ export interface Client {
   /** Rejects (as get would) when the watch cannot start, e.g. 410 for a resourceVersion out of the window. */
   watch(gvr: Gvr, namespace: string | undefined, opts: ClientWatchOptions, handlers: WatchHandlers): Promise<ClientWatch>;
   create(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject>;
-  update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject>;
+  /** PUT of the object, or of one of its subresources that takes the whole object (namespaces/finalize). */
+  update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions & { subresource?: string }): Promise<KObject>;
   updateStatus(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject>;
   patch(gvr: Gvr, namespace: string | undefined, name: string, type: PatchType, patch: unknown,
     opts?: ClientWriteOptions & { subresource?: string }): Promise<KObject>;
   /** Resolves once the server accepted the deletion (the object may live on while finalizers or a grace period run). */
   delete(gvr: Gvr, namespace: string | undefined, name: string, opts?: ClientDeleteOptions): Promise<void>;
+  /** DELETE of the collection: every object the selectors match. */
+  deleteCollection(gvr: Gvr, namespace: string | undefined, opts?: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions): Promise<void>;
+  /** Discovery: every served resource (subresources left out) in its preferred version. */
+  resources(): Promise<ApiResource[]>;
   /** POST to a subresource (pods/binding, pods/eviction, serviceaccounts/token): resolves to the response body. */
   createSubresource(gvr: Gvr, namespace: string | undefined, name: string, subresource: string, body: KObject,
     opts?: ClientWriteOptions): Promise<KObject>;
 }
+
+/** One served resource, as discovery's APIResource describes it. */
+export interface ApiResource { gvr: Gvr; kind: string; namespaced: boolean; verbs: string[] }
 
 /** What an authorization decision is about: the apiserver's authorizer.Attributes for a resource request. */
 export interface ResourceAttributes {

@@ -1,32 +1,41 @@
 // The namespace controller: empties a terminating namespace, then lets it go (as kube-controller-manager's
-// namespace controller does with the `kubernetes` finalizer).
+// namespace controller does with the `kubernetes` finalizer). Works through the client seam as
+// system:kube-controller-manager: an informer on namespaces, discovery for what a namespace may hold.
 import { StatusError } from '../machinery/api/errors.js';
-import type { KObject } from '../machinery/api/meta.js';
+import { Informer } from '../client/informer.js';
+import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { GVR, type ApiResource } from '../client/types.js';
 import { Controller } from './controller.js';
-import { systemContext, type ReconcilerContext } from './context.js';
+import type { ReconcilerContext } from './context.js';
+
+const FIELD_MANAGER = 'namespace-controller';
 
 export async function startNamespaceLifecycle(ctx: ReconcilerContext): Promise<Controller> {
-  const nsDef = ctx.def('', 'namespaces');
-  const sys = systemContext('namespace-controller');
+  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const namespaces = new Informer(client, GVR.namespaces, { onError: (err) => ctx.log.warn({ controller: 'namespace', err: err.message }, 'informer') });
+  // What a namespace can hold: namespaced resources that can be listed and deleted as a collection.
+  let contents: ApiResource[] | undefined;
+  const namespacedContents = async () => (contents ??= (await client.resources())
+    .filter((r) => r.namespaced && r.verbs.includes('deletecollection') && r.verbs.includes('list')));
   const c = new Controller('namespace', async (name) => {
-    let ns: KObject;
-    try { ns = await ctx.service.get(nsDef, undefined, name); } catch (e) { if (e instanceof StatusError && e.code === 404) return; throw e; }
-    if (!ns.metadata.deletionTimestamp) return;
+    const cached = namespaces.get(undefined, name);
+    if (!cached?.metadata.deletionTimestamp) return;
     let remaining = 0;
-    for (const def of ctx.service.registry.defs) {
-      if (!def.namespaced || def.virtualCreate || def.virtualRead) continue;
-      await ctx.service.deleteCollection(def, name, {}, {}, sys);
-      remaining += (await ctx.service.list(def, name)).items.length;
+    for (const r of await namespacedContents()) {
+      await client.deleteCollection(r.gvr, name);
+      remaining += (await client.list(r.gvr, name)).items.length;
     }
     if (remaining > 0) return { requeueAfterMs: 1000 };
-    const spec = (ns.spec ?? {}) as { finalizers?: string[] };
-    if (spec.finalizers?.includes('kubernetes')) {
-      await ctx.service.update(nsDef, undefined, name, (cur) => ({
-        ...cur, spec: { ...(cur.spec as object), finalizers: ((cur.spec as { finalizers?: string[] }).finalizers ?? []).filter((f) => f !== 'kubernetes') },
-      }), sys, 'finalize');
+    let ns;
+    try { ns = await client.get(GVR.namespaces, undefined, name); } catch (e) { if (e instanceof StatusError && e.code === 404) return; throw e; }
+    const finalizers = ((ns.spec ?? {}) as { finalizers?: string[] }).finalizers;
+    if (finalizers?.includes('kubernetes')) {
+      await client.update(GVR.namespaces, undefined, { ...ns, spec: { ...(ns.spec as object), finalizers: finalizers.filter((f) => f !== 'kubernetes') } },
+        { subresource: 'finalize', fieldManager: FIELD_MANAGER });
     }
-    try { await ctx.service.delete(nsDef, undefined, name, {}, sys); } catch (e) { if (!(e instanceof StatusError && e.code === 404)) throw e; }
+    try { await client.delete(GVR.namespaces, undefined, name); } catch (e) { if (!(e instanceof StatusError && e.code === 404)) throw e; }
   }, ctx.log);
-  await c.watch(ctx.service, nsDef, (o) => [o.metadata.name!]);
+  c.source(namespaces, (_t, _old, o) => [o.metadata.name!]);
+  await c.start();
   return c;
 }
