@@ -1,28 +1,16 @@
 // The string forms metrics-server serves: CPU as a decimal Quantity scaled in nanocores, memory as a binary Quantity
 // of bytes, both in Kubernetes' canonical form (the largest suffix that keeps the value exact), and the window as Go's
-// time.Duration string (metav1.Duration). Parsing is the machinery's resource.Quantity.
-import { parseQuantity } from '../machinery/api/quantity.js';
+// time.Duration string (metav1.Duration). Parsing and CPU's form are the machinery's resource.Quantity.
+import { formatQuantity, parseQuantity } from '../machinery/api/quantity.js';
 
 const NANOS = 1_000_000_000n;
 
-const DECIMAL_UP = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
-const DECIMAL_DOWN: [bigint, string][] = [[1_000_000_000n, ''], [1_000_000n, 'm'], [1_000n, 'u'], [1n, 'n']];
 const BINARY = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
 /** CPU usage in nanocores as a canonical Quantity: 200000000 → "200m", 12345678 → "12345678n", 2e9 → "2". */
 export function formatCpu(nanocores: number | bigint): string {
-  let n = BigInt(typeof nanocores === 'bigint' ? nanocores : Math.max(0, Math.round(nanocores)));
-  if (n === 0n) return '0';
-  for (const [unit, suffix] of DECIMAL_DOWN) {
-    if (n % unit !== 0n) continue;
-    n /= unit;
-    if (suffix) return `${n}${suffix}`;
-    // Whole cores: larger exact multiples of 1000 take k, M, ...
-    let i = 0;
-    while (n % 1000n === 0n && i < DECIMAL_UP.length - 1) { n /= 1000n; i++; }
-    return `${n}${DECIMAL_UP[i]}`;
-  }
-  return `${n}n`;
+  const nanos = typeof nanocores === 'bigint' ? nanocores : BigInt(Math.max(0, Math.round(nanocores)));
+  return formatQuantity({ nanos, format: 'DecimalSI' });
 }
 
 /** Bytes as a canonical binary Quantity: 2048 → "2Ki", 1500 → "1500" (not a multiple of 1024: plain bytes). */

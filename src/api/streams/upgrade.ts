@@ -58,7 +58,9 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
   const url = new URL(req.url ?? '/', 'http://localhost');
   const rr = parseResourcePath(url.pathname, deps.registry);
   const sub = rr?.subresource;
-  if (!rr || rr.group !== '' || rr.def.plural !== 'pods' || !rr.namespace || !rr.name || (sub !== 'exec' && sub !== 'attach')) throw genericNotFound();
+  // Only subresources their definition serves as WebSocket sessions (pods/exec, pods/attach) upgrade.
+  const session = rr?.def.extraSubresources?.find((s) => s.name === sub)?.connect?.upgrade;
+  if (!rr || !session || rr.group !== '' || rr.def.plural !== 'pods' || !rr.namespace || !rr.name) throw genericNotFound();
 
   const user = await deps.authenticate(req);
   if (!user) throw unauthorized();
