@@ -3,7 +3,7 @@
 // argv: <pki dir> <GET body file> <LIST body file>; reports { port } over IPC once listening.
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { pkiLayout } from '../src/data-dir.js';
 import express from 'express';
 
 const [pkiDir, getFile, listFile] = process.argv.slice(2) as [string, string, string];
@@ -17,9 +17,10 @@ app.get('/api/v1/namespaces/:ns/configmaps/:name', (_req, res) => { res.type('ap
 app.get('/api/v1/namespaces/:ns/configmaps', (_req, res) => { res.type('application/json').send(listBody); });
 app.post('/api/v1/namespaces/:ns/configmaps', express.json(), (req, res) => { res.status(201).json(req.body); });
 
-const read = (name: string) => readFileSync(join(pkiDir, name), 'utf8');
+const pki = pkiLayout(pkiDir);
+const read = (path: string) => readFileSync(path, 'utf8');
 const server = https.createServer({
-  key: read('apiserver.key'), cert: read('apiserver.crt'), ca: read('ca.crt'), requestCert: true, rejectUnauthorized: false,
+  key: read(pki.key('apiserver')), cert: read(pki.cert('apiserver')), ca: read(pki.cert('ca')), requestCert: true, rejectUnauthorized: false,
 }, app);
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
+import { dataDirLayout } from '../src/data-dir.js';
 import type { Tls } from './https-client.js';
 import { stopChild, tailOf, waitFor } from './child.js';
 
@@ -28,7 +29,7 @@ async function readKubeconfig(path: string): Promise<Kubeconfig | undefined> {
 /** @param main the entry point to run: this checkout's build unless another's (an older commit's, say) is given */
 export async function startDockube(extraNodeArgs: string[] = [], main = MAIN): Promise<Dockube> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dockube-bench-'));
-  const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
+  const kubeconfigPath = dataDirLayout(dataDir).kubeconfig;
   // --port 0: the kernel picks a free port; the kubeconfig tells us which.
   const child = spawn(process.execPath, [...extraNodeArgs, main, 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1',
     '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir });

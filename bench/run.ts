@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import https from 'node:https';
+import { dataDirLayout } from '../src/data-dir.js';
 import { startDockube, type Dockube } from './dockube-server.js';
 import { startBaseline, type Baseline } from './baseline.js';
 import { expectStatus, keepAliveAgent } from './https-client.js';
@@ -80,7 +81,7 @@ async function bench(dk: Dockube, onBaseline: (b: Baseline) => void): Promise<Ro
   const getBody = (await expectStatus(200, agent, dk.origin, 'GET', cmPath('bench-list', 'cm-0000'))).body;
   const listBody = (await expectStatus(200, agent, dk.origin, 'GET', cmPath('bench-list'))).body;
   const listed = (JSON.parse(listBody.toString()) as { items: unknown[] }).items.length;
-  const base = await startBaseline(join(dk.dataDir, 'pki'), dk.dataDir, getBody, listBody);
+  const base = await startBaseline(dataDirLayout(dk.dataDir).pki.dir, dk.dataDir, getBody, listBody);
   onBaseline(base);
   const bAgent = keepAliveAgent(dk.tls);
 
