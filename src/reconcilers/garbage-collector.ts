@@ -1,18 +1,21 @@
 // The garbage collector (kube-controller-manager's): deletes objects whose owners are all gone, finishes foreground
 // deletion (owner goes after its blocking dependents) and orphaning (dependents lose the ownerReference first).
-// Keys are uids; the ownership graph is rebuilt from the store on start and kept from watch events.
+// Keys are uids; the ownership graph is built from informers on every collectable kind (discovery finds them) and
+// kept from their events. Works through the client seam as system:kube-controller-manager.
 import { StatusError } from '../machinery/api/errors.js';
 import { FINALIZER_FOREGROUND, FINALIZER_ORPHAN, type PropagationPolicy } from '../registry/deletion.js';
-import { ObjectFilter } from '../registry/object-filter.js';
-import type { ResourceDef } from '../registry/types.js';
 import type { KObject, OwnerReference } from '../machinery/api/meta.js';
-import type { Watcher } from '../storage/store.js';
+import { deepEqual } from '../machinery/api/equality.js';
+import { Informer } from '../client/informer.js';
+import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import type { ApiResource } from '../client/types.js';
 import { Controller, type ReconcileResult } from './controller.js';
-import { systemContext, type ReconcilerContext } from './context.js';
+import type { ReconcilerContext } from './context.js';
 import { OwnershipGraph, isDeletingDependents, type GraphNode } from './gc/graph.js';
 import { AbsentOwners } from './gc/absent-owners.js';
 
 const isGone = (e: unknown) => e instanceof StatusError && (e.code === 404 || e.code === 409);
+const FIELD_MANAGER = 'garbage-collector';
 
 /** The object with one metadata list replaced; an emptied list is left out (omitempty). */
 function withMeta(obj: KObject, field: 'finalizers' | 'ownerReferences', list: unknown[]): KObject {
@@ -21,45 +24,56 @@ function withMeta(obj: KObject, field: 'finalizers' | 'ownerReferences', list: u
   return { ...obj, metadata };
 }
 
-class GarbageCollectorController extends Controller {
-  readonly gcWatchers: Watcher[] = [];
-  override stop(): void {
-    this.gcWatchers.forEach((w) => w.stop());
-    super.stop();
-  }
+/**
+ * Which kinds the collector watches: what can be listed, watched and deleted. A kind served by two groups is one
+ * storage (core/v1 and events.k8s.io/v1 events): the first listed (the core group comes first) stands for both.
+ */
+export function collectedResources(resources: ApiResource[]): ApiResource[] {
+  const seen = new Set<string>();
+  return resources.filter((r) => {
+    if (!['list', 'watch', 'delete'].every((v) => r.verbs.includes(v)) || seen.has(r.kind)) return false;
+    seen.add(r.kind);
+    return true;
+  });
 }
 
-/** Which stored kinds the collector watches: everything stored once (aliases such as events.k8s.io share storage). */
-export const collectedDefs = (defs: ResourceDef[]) => defs.filter((d) => !d.virtualCreate && !d.virtualRead && !d.storage);
-
 export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Controller> {
-  const { service } = ctx;
-  const sys = systemContext('garbage-collector');
+  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
   const graph = new OwnershipGraph();
   const absent = new AbsentOwners();
-  let ready = false;
-  const early = new Set<string>();
-  const enqueue = (uid: string) => (ready ? c.enqueue(uid) : early.add(uid));
+  const enqueue = (uid: string) => c.enqueue(uid);
+  const resources = await client.resources();
+  const byKind = new Map<string, ApiResource>();
+  for (const r of resources) if (!byKind.has(`${r.gvr.group}/${r.kind}`)) byKind.set(`${r.gvr.group}/${r.kind}`, r);
+  const gvrOf = (node: GraphNode) => (node.def as ApiResource).gvr;
 
-  const ownerDefOf = (ref: OwnerReference): ResourceDef | undefined => {
+  const ownerDefOf = (ref: OwnerReference): ApiResource | undefined => {
     const slash = ref.apiVersion?.indexOf('/') ?? -1;
     const group = slash >= 0 ? ref.apiVersion.slice(0, slash) : '';
-    return service.registry.byKind(group, ref.kind);
+    return byKind.get(`${group}/${ref.kind}`);
   };
 
-  /** Updates the live object if it is still the one the graph knows (same uid). */
+  /** Updates the live object if it is still the one the graph knows (same uid), retrying a lost race. */
   const patch = async (node: GraphNode, change: (cur: KObject) => KObject) => {
-    try {
-      await service.update(node.def, node.namespace, node.name, (cur) => {
-        if (cur.metadata.uid !== node.uid) throw new StatusError(409, 'Conflict', 'uid changed');
-        return change(cur);
-      }, sys);
-    } catch (e) { if (!isGone(e)) throw e; }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const cur = await client.get(gvrOf(node), node.namespace, node.name);
+        if (cur.metadata.uid !== node.uid) return;
+        const next = change(cur);
+        if (deepEqual(next, cur)) return;
+        await client.update(gvrOf(node), node.namespace, next, { fieldManager: FIELD_MANAGER });
+        return;
+      } catch (e) {
+        if (e instanceof StatusError && e.reason === 'Conflict' && attempt < 10) continue;
+        if (!isGone(e)) throw e;
+        return;
+      }
+    }
   };
 
   const remove = async (node: GraphNode, policy: PropagationPolicy) => {
     try {
-      await service.delete(node.def, node.namespace, node.name, { propagationPolicy: policy, preconditions: { uid: node.uid } }, sys);
+      await client.delete(gvrOf(node), node.namespace, node.name, { propagationPolicy: policy, preconditions: { uid: node.uid } });
     } catch (e) { if (!isGone(e)) throw e; }
   };
 
@@ -95,7 +109,7 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
     if (absent.has(ns, ref.uid)) return 'dangling';
     let owner: KObject;
     try {
-      owner = await service.get(ownerDef, ns, ref.name);
+      owner = await client.get(ownerDef.gvr, ns, ref.name);
     } catch (e) {
       if (e instanceof StatusError && e.code === 404) { absent.add(ns, ref.uid); return 'dangling'; }
       throw e;
@@ -137,7 +151,7 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
     const node = graph.nodes.get(uid);
     if (!node) return;
     let live: KObject;
-    try { live = await service.get(node.def, node.namespace, node.name); } catch (e) { if (e instanceof StatusError && e.code === 404) return; throw e; }
+    try { live = await client.get(gvrOf(node), node.namespace, node.name); } catch (e) { if (e instanceof StatusError && e.code === 404) return; throw e; }
     if (live.metadata.uid !== uid) return;
     if (live.metadata.deletionTimestamp) {
       // Being deleted is a one-way trip: only the GC's own finalizers are work for us.
@@ -149,9 +163,9 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
     await attemptToDelete(node, live);
   };
 
-  const c = new GarbageCollectorController('garbage-collector', reconcile, ctx.log);
+  const c = new Controller('garbage-collector', reconcile, ctx.log);
 
-  const onEvent = (def: ResourceDef, type: string, obj: KObject) => {
+  const onEvent = (def: ApiResource, type: string, obj: KObject) => {
     const uid = obj.metadata.uid;
     if (!uid) return;
     if (type === 'DELETED') {
@@ -172,13 +186,11 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
     for (const o of touchedOwners) if (graph.nodes.get(o)?.deletionTimestamp) enqueue(o);
   };
 
-  for (const def of collectedDefs(service.registry.defs)) {
-    const w = await service.watch(def, undefined, undefined, new ObjectFilter(def), (type, obj) => onEvent(def, type, obj));
-    c.gcWatchers.push(w);
+  const onError = (err: Error) => ctx.log.warn({ controller: 'garbage-collector', err: err.message }, 'informer');
+  for (const r of collectedResources(resources)) {
+    c.source(new Informer(client, r.gvr, { onError }), (type, _old, obj) => { onEvent(r, type, obj); return []; });
   }
-  // Only now is the graph complete: an owner must not be judged on a half-built picture of its dependents.
-  ready = true;
-  for (const uid of early) c.enqueue(uid);
-  early.clear();
+  // Workers start once every informer has listed: an owner must not be judged on a half-built picture of its dependents.
+  await c.start();
   return c;
 }

@@ -1,11 +1,14 @@
 // The garbage collector's picture of ownership: uid → object and owner uid → dependent uids, kept from watch
 // events only (rebuilt from the store on start), so finding an owner's dependents never scans the store.
-import type { ResourceDef } from '../../registry/types.js';
 import type { KObject, OwnerReference } from '../../machinery/api/meta.js';
+import type { ApiResource } from '../../client/types.js';
+
+/** The resource a node is of, as discovery describes it (how to address it; whether it is namespaced). */
+export type GraphResource = Pick<ApiResource, 'namespaced'> & Partial<ApiResource>;
 
 export interface GraphNode {
   uid: string;
-  def: ResourceDef;
+  def: GraphResource;
   namespace?: string;
   name: string;
   owners: OwnerReference[];
@@ -27,7 +30,7 @@ export class OwnershipGraph {
   /** Owner uid → uids of objects that name it, whether or not the owner is (still) known. */
   private dependents = new Map<string, Set<string>>();
 
-  upsert(def: ResourceDef, obj: KObject): UpsertResult {
+  upsert(def: GraphResource, obj: KObject): UpsertResult {
     const m = obj.metadata;
     const node: GraphNode = {
       uid: m.uid!, def, namespace: def.namespaced ? m.namespace : undefined, name: m.name!,
