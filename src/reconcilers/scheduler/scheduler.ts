@@ -1,14 +1,16 @@
 // The default-scheduler: a level-triggered reconciler over pods that have no node. Each attempt reads the nodes and
 // the bound pods, runs schedule.ts and either binds through pods/binding (the HTTP handler's code path) or marks
 // the pod PodScheduled=False/Unschedulable with a FailedScheduling event. Unschedulable pods are retried when a
-// node changes or a bound pod goes away, and otherwise after an exponential back-off.
+// node changes or a bound pod goes away, and otherwise after an exponential back-off. Works through the client seam
+// as system:kube-scheduler: informers on pods and nodes bring the changes, binding is the pods/binding subresource.
 import { StatusError } from '../../machinery/api/errors.js';
-import { ObjectFilter } from '../../registry/object-filter.js';
-import { assignPod, setPodCondition } from '../../registry/strategies/pod/binding.js';
+import { setPodCondition } from '../../registry/strategies/pod/binding.js';
 import type { KObject } from '../../machinery/api/meta.js';
-import type { Watcher } from '../../storage/store.js';
+import { Informer } from '../../client/informer.js';
+import { KUBE_SCHEDULER } from '../../client/identities.js';
+import { GVR } from '../../client/types.js';
 import { Controller } from '../controller.js';
-import { systemContext, type ReconcilerContext } from '../context.js';
+import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { isTerminated } from './resources.js';
 import { buildNodeInfos, schedulePod } from './schedule.js';
@@ -40,9 +42,8 @@ interface Unschedulable { resourceVersion: string; epoch: number; attempts: numb
 const keyOf = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOptions = {}): Promise<RunningScheduler> {
-  const podsDef = ctx.def('', 'pods');
-  const nodesDef = ctx.def('', 'nodes');
-  const sys = systemContext(SCHEDULER_NAME);
+  const client = ctx.client(KUBE_SCHEDULER);
+  const write = { fieldManager: SCHEDULER_NAME };
   const recorder = opts.recorder ?? new EventRecorder(ctx.service, ctx.log);
   const initialBackoff = opts.initialBackoffMs ?? 1000;
   const maxBackoff = opts.maxBackoffMs ?? 300_000;
@@ -59,7 +60,7 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     const namespace = key.slice(0, slash);
     const name = key.slice(slash + 1);
     let pod: KObject;
-    try { pod = await ctx.service.get(podsDef, namespace, name); } catch (e) {
+    try { pod = await client.get(GVR.pods, namespace, name); } catch (e) {
       if (e instanceof StatusError && e.code === 404) { waiting.delete(key); return; }
       throw e;
     }
@@ -74,12 +75,15 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
   };
 
   const attempt = async (pod: KObject, key: string, namespace: string, name: string, prev: Unschedulable | undefined, attemptEpoch: number) => {
-    const nodes = (await ctx.service.list(nodesDef, undefined)).items;
-    const pods = (await ctx.service.list(podsDef, undefined)).items;
+    // Read fresh, not from the informers' caches: without kube-scheduler's assumed-pod cache, a pod bound a moment ago
+    // must already count against its node.
+    const nodes = (await client.list(GVR.nodes, undefined)).items;
+    const pods = (await client.list(GVR.pods, undefined)).items;
     const result = schedulePod(pod, buildNodeInfos(nodes, pods));
     if (result.node !== undefined) {
       try {
-        await assignPod(ctx.service, podsDef, namespace, { metadata: { name }, target: { kind: 'Node', name: result.node } }, sys);
+        await client.createSubresource(GVR.pods, namespace, name, 'binding',
+          { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: result.node } }, write);
       } catch (e) {
         // Bound or deleted meanwhile by someone else: nothing left to do.
         if (e instanceof StatusError && (e.code === 409 || e.code === 404)) { waiting.delete(key); return; }
@@ -92,15 +96,20 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     }
 
     let updated: KObject = pod;
-    try {
-      updated = await ctx.service.update(podsDef, namespace, name, (cur) => {
-        if (!needsScheduling(cur)) return cur;
+    for (let tries = 0; ; tries++) {
+      try {
+        const cur = tries === 0 ? structuredClone(pod) : await client.get(GVR.pods, namespace, name);
+        if (!needsScheduling(cur)) { updated = cur; break; }
+        const before = JSON.stringify(cur.status ?? null);
         setPodCondition(cur, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: result.message });
-        return cur;
-      }, sys, 'status');
-    } catch (e) {
-      if (e instanceof StatusError && e.code === 404) { waiting.delete(key); return; }
-      throw e;
+        updated = JSON.stringify(cur.status ?? null) === before ? cur : await client.updateStatus(GVR.pods, namespace, cur, write);
+        break;
+      } catch (e) {
+        if (e instanceof StatusError && e.code === 404) { waiting.delete(key); return; }
+        // Written meanwhile (a lost race on resourceVersion): read again.
+        if (e instanceof StatusError && e.code === 409 && tries < 5) continue;
+        throw e;
+      }
     }
     recorder.record(pod, 'Warning', 'FailedScheduling', result.message, { component: SCHEDULER_NAME, action: 'Scheduling' });
     const attempts = (prev?.attempts ?? 0) + 1;
@@ -116,8 +125,8 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     // A change during an attempt re-runs it (the controller marks a key being processed dirty).
     if (attempting) controller.enqueue(attempting);
   };
-  const watchers: Watcher[] = [];
-  watchers.push(await ctx.service.watch(podsDef, undefined, undefined, new ObjectFilter(podsDef), (type, pod) => {
+  const onError = (err: Error) => ctx.log.warn({ controller: 'scheduler', err: err.message }, 'informer');
+  controller.source(new Informer(client, GVR.pods, { onError }), (type, _old, pod) => {
     const key = keyOf(pod);
     const bound = !!(pod as J).spec?.nodeName;
     if (type === 'DELETED') {
@@ -127,13 +136,16 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     } else if (bound && isTerminated(pod)) {
       if (!finished.has(key)) { finished.add(key); clusterChanged(); }
     } else if (needsScheduling(pod)) controller.enqueue(key);
-  }));
+    return [];
+  });
   // Any node change (added, cordoned, relabelled, untainted, Ready again, bigger) may make room.
-  watchers.push(await ctx.service.watch(nodesDef, undefined, undefined, new ObjectFilter(nodesDef), (type) => {
+  controller.source(new Informer(client, GVR.nodes, { onError }), (type) => {
     if (type !== 'DELETED') clusterChanged();
-  }));
+    return [];
+  });
+  await controller.start();
   return {
     controller, recorder,
-    stop: () => { watchers.forEach((w) => w.stop()); controller.stop(); },
+    stop: () => controller.stop(),
   };
 }
