@@ -59,9 +59,10 @@ export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def
   res.on('close', () => finish());
 
   try {
+    // The cache may end a watch (it listed its store again): the client watches again, as after any close.
     watcher = await deps.service.watch(def, namespace, queryString(req, 'resourceVersion'), filter, (type, obj) => {
       if (!closed) send(type, obj);
-    });
+    }, () => finish());
   } catch (e) {
     if (e instanceof StatusError) { res.write(JSON.stringify({ type: 'ERROR', object: e.toStatus() }) + '\n'); finish(); return; }
     throw e;

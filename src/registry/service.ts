@@ -152,7 +152,7 @@ export class ResourceService {
    * enter or leave the selectors are seen as ADDED / DELETED, as in Kubernetes' watch cache.
    */
   async watch(def: ResourceDef, namespace: string | undefined, resourceVersion: string | undefined, filter: ObjectFilter,
-    onEvent: (type: EventType, obj: KObject) => void): Promise<Watcher> {
+    onEvent: (type: EventType, obj: KObject) => void, onClose?: () => void): Promise<Watcher> {
     if (def.virtualRead) throw methodNotSupported(def, 'watch');
     const prefix = listPrefix(def, namespace);
     const emit = (e: StoreEvent) => {
@@ -179,7 +179,7 @@ export class ResourceService {
       if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: ${resourceVersion}`);
     }
     try {
-      return this.cache.watch(prefix, from, emit);
+      return this.cache.watch(prefix, from, emit, onClose);
     } catch (e) {
       if (e instanceof RevisionTooOldError) throw gone(`too old resource version: ${e.requested} (${e.oldest})`);
       throw e;

@@ -26,7 +26,7 @@ interface Entry {
   prevOf?: Entry;
 }
 
-interface Subscription { prefix: string; onEvent: (e: StoreEvent) => void; active: boolean }
+interface Subscription { prefix: string; onEvent: (e: StoreEvent) => void; onClose?: () => void; active: boolean }
 
 export class EventWindow {
   private entries: (Entry | undefined)[] = [];
@@ -78,9 +78,10 @@ export class EventWindow {
     if (this.head > 1024 && this.head * 2 > this.entries.length) { this.entries = this.entries.slice(this.head); this.head = 0; }
   }
 
-  subscribe(prefix: string, fromRv: number, currentRv: number, onEvent: (e: StoreEvent) => void): Watcher {
+  /** @param onClose called if the window ends the subscription itself (closeAll), not after stop() */
+  subscribe(prefix: string, fromRv: number, currentRv: number, onEvent: (e: StoreEvent) => void, onClose?: () => void): Watcher {
     if (fromRv < this.oldest() && fromRv < currentRv) throw new RevisionTooOldError(fromRv, this.oldest());
-    const sub: Subscription = { prefix, onEvent, active: true };
+    const sub: Subscription = { prefix, onEvent, onClose, active: true };
     for (let i = this.head; i < this.entries.length; i++) {
       const e = this.entries[i]!.event;
       if (e.rv > fromRv && e.key.startsWith(prefix)) onEvent(e);
@@ -97,6 +98,13 @@ export class EventWindow {
     const out: StoreEvent[] = [];
     for (let i = this.entries.length - 1; i >= this.head && this.entries[i]!.event.rv > rv; i--) out.push(this.entries[i]!.event);
     return out;
+  }
+
+  /** Ends every subscription: what they follow is gone (the watch cache listed its store again). */
+  closeAll(): void {
+    const subs = [...this.subs];
+    this.subs.clear();
+    for (const s of subs) { s.active = false; s.onClose?.(); }
   }
 
   watcherCount(): number { return this.subs.size; }

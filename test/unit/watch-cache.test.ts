@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { WatchCache } from '../../src/storage/cacher/watch-cache.js';
-import { CompactedError, FutureRevisionError, RevisionTooOldError } from '../../src/storage/store.js';
+import { CompactedError, FutureRevisionError, RevisionTooOldError, type Store, type WatchHandlers } from '../../src/storage/store.js';
 import { Registry } from '../../src/registry/registry.js';
 import { RESOURCES } from '../../src/registry/resources/index.js';
 import { ResourceService, type WriteContext } from '../../src/registry/service.js';
@@ -118,6 +118,36 @@ describe('WatchCache', () => {
     w.stop();
     expect(cache.watcherCount()).toBe(0);
     await done();
+  });
+});
+
+describe('WatchCache when its store reports compaction', () => {
+  test('it lists again, ends the watches that followed the old state, and serves the new one', async () => {
+    const sqlite = new SqliteStore(tmp());
+    // The store as a backend that can lose history under a running watch (etcd compacting): the test reports it.
+    let handlers: WatchHandlers | undefined;
+    const store: Store = Object.assign(Object.create(sqlite) as SqliteStore, {
+      watch: (prefix: string, fromRv: number, h: WatchHandlers) => { handlers = h; return sqlite.watch(prefix, fromRv, h); },
+    });
+    const cache = new WatchCache(store);
+    await cache.ready();
+    await sqlite.create(key('a'), obj('a'));
+    const seen: string[] = [];
+    let ended = 0;
+    cache.watch('/registry/', sqlite.revision(), (e) => seen.push(e.type), () => ended++);
+    const first = handlers!;
+    first.onCompacted!(new CompactedError(1, sqlite.revision(), sqlite.revision()));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(ended).toBe(1);
+    expect(handlers).not.toBe(first); // a new store watch, from the new list's revision
+    expect(cache.watcherCount()).toBe(0);
+    await sqlite.create(key('b'), obj('b'));
+    expect(seen).toEqual([]); // the ended watch saw nothing more
+    expect(names((await cache.list('/registry/')).items)).toEqual(['a', 'b']);
+    expect(sqlite.watcherCount()).toBe(1); // the old stream is gone: each change is applied once
+    expect(cache.usage().events).toBe(1);
+    cache.stop();
+    await sqlite.close();
   });
 });
 

@@ -48,8 +48,9 @@ export class WatchCache {
       }
       this.keys.reset(keys);
       this.rev = revision;
-      // Watches of the old state cannot go on across a re-list (the apiserver terminates them too): they see the new
-      // window, which starts here, and resume or get 410 like any other client.
+      // Watches of the old state cannot go on across a re-list: they are ended (the apiserver terminates them too) and
+      // their clients watch again from the new window, which starts here, or get 410 and list again.
+      this.window.closeAll();
       this.window = new EventWindow(this.limits, revision);
       let establishing = true;
       let compacted = false;
@@ -65,6 +66,7 @@ export class WatchCache {
   }
 
   private async restart(): Promise<void> {
+    this.stream?.stop(); // closed by the store after a compaction already; stopped here in case it is not
     this.stream = undefined;
     try { await this.relist(); } catch { /* the store is closing: nothing to follow */ }
   }
@@ -162,9 +164,12 @@ export class WatchCache {
     return { keys, items };
   }
 
-  /** Events under prefix after fromRv from the window, then live ones. Throws RevisionTooOldError (410). */
-  watch(prefix: string, fromRv: number, onEvent: (e: StoreEvent) => void): Watcher {
-    return this.window.subscribe(prefix, fromRv, this.rev, onEvent);
+  /**
+   * Events under prefix after fromRv from the window, then live ones, until stopped or ended by a re-list (onClose).
+   * Throws RevisionTooOldError (410).
+   */
+  watch(prefix: string, fromRv: number, onEvent: (e: StoreEvent) => void, onClose?: () => void): Watcher {
+    return this.window.subscribe(prefix, fromRv, this.rev, onEvent, onClose);
   }
 
   watcherCount(): number { return this.window.watcherCount(); }
