@@ -1,13 +1,12 @@
 // Events from our own components (kubelet, scheduler, controllers), written the way client-go's recorder
 // writes them: core/v1 Events named <object>.<hex nanoseconds>, identical repeats folded into one event
 // (count, lastTimestamp), many similar ones combined, each source+object rate-limited, and failures logged,
-// never thrown into the caller. Writes go out one at a time, in order, off the caller's path.
+// never thrown into the caller. Writes go out one at a time, in order, off the caller's path, through the client
+// seam as the component's own identity (a repeat is a merge patch, as client-go's recorder patches).
 import { StatusError } from '../machinery/api/errors.js';
-import type { ResourceService } from '../registry/service.js';
-import type { ResourceDef } from '../registry/types.js';
 import type { KObject } from '../machinery/api/meta.js';
 import type { Logger } from '../log.js';
-import { systemContext } from './context.js';
+import { GVR, type Client } from '../client/types.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -84,9 +83,7 @@ export class EventRecorder {
   private pending = 0;
   private tail: Promise<void> = Promise.resolve();
   private lastNanos = 0n;
-  private def: ResourceDef | undefined;
-
-  constructor(private service: ResourceService, private log: Logger, opts: EventRecorderOptions = {}) {
+  constructor(private client: Client, private log: Logger, opts: EventRecorderOptions = {}) {
     this.now = opts.now ?? (() => new Date());
     this.burst = opts.burst ?? 25;
     this.refillMs = opts.refillMs ?? 300_000;
@@ -180,23 +177,19 @@ export class EventRecorder {
   }
 
   private async write(event: KObject, isRepeat: boolean): Promise<void> {
-    this.def ??= this.service.registry.find('', 'v1', 'events');
-    const def = this.def!;
     const { name, namespace } = event.metadata as { name: string; namespace: string };
-    const ctx = systemContext(String((event.source as { component: string }).component));
+    const write = { fieldManager: String((event.source as { component: string }).component) };
     try {
       if (isRepeat) {
         try {
-          await this.service.update(def, namespace, name, (cur) => ({
-            ...cur, count: event.count, lastTimestamp: event.lastTimestamp, message: event.message,
-          }), ctx);
+          await this.client.patch(GVR.events, namespace, name, 'merge', { count: event.count, lastTimestamp: event.lastTimestamp, message: event.message }, write);
           return;
         } catch (e) {
           // The event expired or was deleted: write it again under its name, as client-go does.
           if (!(e instanceof StatusError && e.code === 404)) throw e;
         }
       }
-      await this.service.create(def, namespace, event, ctx);
+      await this.client.create(GVR.events, namespace, event, write);
     } catch (e) {
       this.log.warn({ err: (e as Error).message, event: `${namespace}/${name}`, reason: event.reason }, 'could not write event');
     }

@@ -16,6 +16,7 @@ import { LABEL_PVC } from '../translate/volume-plan.js';
 import { Controller } from './controller.js';
 import { systemContext, type ReconcilerContext } from './context.js';
 import { EventRecorder } from './event-recorder.js';
+import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
 import { instanceFor } from './kubelet/kubelet.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './kubelet/observed.js';
 
@@ -64,7 +65,7 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
   const scDef = ctx.def('storage.k8s.io', 'storageclasses');
   const instance = opts.instance ?? instanceFor(opts.dataDir);
   const retryMs = opts.retryMs ?? 15_000;
-  const recorder = new EventRecorder(ctx.service, log);
+  const recorder = new EventRecorder(ctx.client(KUBE_CONTROLLER_MANAGER), log);
   let dockerP: Promise<Docker> | undefined;
   const engine = () => (dockerP ??= connectDocker(opts.docker));
 

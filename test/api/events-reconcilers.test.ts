@@ -8,7 +8,8 @@ import { makeContext } from '../../src/reconcilers/context.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { systemContext } from '../../src/reconcilers/context.js';
-import { httpClient } from '../client/clients.js';
+import { httpClient, inProcessClient } from '../client/clients.js';
+import { KUBE_SCHEDULER } from '../../src/client/identities.js';
 import type { HttpClient } from '../../src/client/http-client.js';
 
 const log = pino({ level: 'silent' });
@@ -26,10 +27,16 @@ const pod = (name: string, namespace = 'default'): KObject => ({
 const eventsAbout = async (name: string) =>
   (await h.service.list(eventsDef, undefined, { fieldSelector: `involvedObject.name=${name}` })).items;
 
-describe('EventRecorder', () => {
+describe.each(['in-process', 'https'])('EventRecorder over the %s client', (kind) => {
+  // A store of its own per client, so each run starts without events.
+  let outer: Harness;
+  let http: HttpClient | undefined;
+  beforeAll(async () => { outer = h; h = await startHarness(); if (kind === 'https') http = httpClient(h, 'admin'); });
+  afterAll(async () => { http?.close(); await h.close(); h = outer; });
+  const client = () => http ?? inProcessClient(h, KUBE_SCHEDULER);
   test('writes a core/v1 event as client-go does', async () => {
     const t = new Date('2024-03-01T10:00:00.250Z');
-    const r = new EventRecorder(h.service, log, { now: () => t });
+    const r = new EventRecorder(client(), log, { now: () => t });
     r.record(pod('rec-a'), 'Normal', 'Scheduled', 'Successfully assigned default/rec-a to node1', { component: 'default-scheduler' });
     await r.flush();
     const [ev] = await eventsAbout('rec-a');
@@ -45,7 +52,7 @@ describe('EventRecorder', () => {
 
   test('identical events are one event with a count; a different message is another event', async () => {
     let now = new Date('2024-03-01T10:00:00Z');
-    const r = new EventRecorder(h.service, log, { now: () => now });
+    const r = new EventRecorder(client(), log, { now: () => now });
     const opts = { component: 'kubelet', host: 'node1', fieldPath: 'spec.containers{web}' };
     r.record(pod('rec-b'), 'Warning', 'BackOff', 'Back-off restarting failed container', opts);
     now = new Date('2024-03-01T10:00:10Z');
@@ -66,7 +73,7 @@ describe('EventRecorder', () => {
   });
 
   test('an aggregated event deleted meanwhile is written again with its count', async () => {
-    const r = new EventRecorder(h.service, log);
+    const r = new EventRecorder(client(), log);
     r.record(pod('rec-c'), 'Normal', 'Started', 'Started container web', { component: 'kubelet' });
     await r.flush();
     const [first] = await eventsAbout('rec-c');
@@ -79,7 +86,7 @@ describe('EventRecorder', () => {
   });
 
   test('ten different messages with one reason are combined into one event', async () => {
-    const r = new EventRecorder(h.service, log);
+    const r = new EventRecorder(client(), log);
     for (let i = 0; i < 12; i++) r.record(pod('rec-d'), 'Warning', 'FailedMount', `volume v${i} not ready`, { component: 'kubelet' });
     await r.flush();
     const evs = await eventsAbout('rec-d');
@@ -90,7 +97,7 @@ describe('EventRecorder', () => {
   });
 
   test('a source may burst 25 events about one object, then is rate limited', async () => {
-    const r = new EventRecorder(h.service, log);
+    const r = new EventRecorder(client(), log);
     for (let i = 0; i < 30; i++) r.record(pod('rec-e'), 'Normal', `Reason${i}`, 'same', { component: 'kubelet' });
     r.record(pod('rec-e2'), 'Normal', 'Other', 'another object has its own budget', { component: 'kubelet' });
     await r.flush();
@@ -99,7 +106,7 @@ describe('EventRecorder', () => {
   });
 
   test('cluster-scoped objects get their events in default; failures are logged, never thrown', async () => {
-    const r = new EventRecorder(h.service, log);
+    const r = new EventRecorder(client(), log);
     r.record({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'rec-node', uid: 'n-uid' } }, 'Normal', 'NodeReady', 'Node rec-node status is now: NodeReady', { component: 'kubelet', host: 'rec-node' });
     // A namespace that does not exist: the write fails, record() still returns normally.
     expect(() => r.record(pod('rec-f', 'no-such-ns'), 'Normal', 'X', 'y', { component: 'kubelet' })).not.toThrow();

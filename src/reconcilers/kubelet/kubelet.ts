@@ -16,6 +16,7 @@ import { instanceFilter, listPodKeys, removeAbandoned } from './observed.js';
 import { PodWorker } from './pod-worker.js';
 import { startProbeManager } from './probes/start.js';
 import type { ProbeManager } from './probes/manager.js';
+import { nodeIdentity } from '../../client/identities.js';
 
 export interface KubeletOptions {
   docker: DockerEndpoint;
@@ -111,7 +112,7 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     await docker.ping();
     await ensurePodNetwork(docker, network);
     if (stopped) return;
-    const recorder = new EventRecorder(ctx.service, log);
+    const recorder = new EventRecorder(ctx.client(nodeIdentity(opts.nodeName)), log);
     // Pods sync in parallel (each waits on the engine, not the CPU); one pod is still synced by one worker at a time.
     const c = new Controller('kubelet', (key) => worker!.reconcile(key), log, POD_SYNC_WORKERS);
     controller = c;

@@ -44,7 +44,7 @@ const keyOf = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOptions = {}): Promise<RunningScheduler> {
   const client = ctx.client(KUBE_SCHEDULER);
   const write = { fieldManager: SCHEDULER_NAME };
-  const recorder = opts.recorder ?? new EventRecorder(ctx.service, ctx.log);
+  const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
   const initialBackoff = opts.initialBackoffMs ?? 1000;
   const maxBackoff = opts.maxBackoffMs ?? 300_000;
   const now = opts.now ?? Date.now;
