@@ -14,9 +14,12 @@ import { connectDocker, engineMessage, engineStatus } from '../runtime/engine.js
 import { LABEL_MANAGED } from '../translate/labels.js';
 import { LABEL_PVC } from '../translate/volume-plan.js';
 import { Controller } from './controller.js';
-import { systemContext, type ReconcilerContext } from './context.js';
+import type { ReconcilerContext } from './context.js';
 import { EventRecorder } from './event-recorder.js';
 import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { Informer } from '../client/informer.js';
+import { GVR, type Gvr } from '../client/types.js';
+import { updateWith } from '../client/update-with.js';
 import { instanceFor } from './kubelet/kubelet.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './kubelet/observed.js';
 
@@ -47,7 +50,8 @@ export interface PvcBinderOptions {
   retryMs?: number;
 }
 
-const sys = systemContext('persistentvolume-binder-controller');
+const write = { fieldManager: 'persistentvolume-binder-controller' };
+const STORAGE_CLASSES = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' };
 const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
 const claimsOf = (pod: KObject): string[] =>
   ((pod.spec as J | undefined)?.volumes ?? []).map((v: J) => v.persistentVolumeClaim?.claimName).filter((n: unknown): n is string => typeof n === 'string' && n !== '');
@@ -60,22 +64,22 @@ const podIsActive = (pod: KObject) => !['Succeeded', 'Failed'].includes(String((
 
 export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOptions): Promise<Controller> {
   const log = ctx.log.child({ component: 'pvc-binder' });
-  const pvcDef = ctx.def('', 'persistentvolumeclaims');
-  const podsDef = ctx.def('', 'pods');
-  const scDef = ctx.def('storage.k8s.io', 'storageclasses');
+  // Through the client seam as system:kube-controller-manager, with informers on claims, pods and classes.
+  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const PVCS = GVR.persistentvolumeclaims;
   const instance = opts.instance ?? instanceFor(opts.dataDir);
   const retryMs = opts.retryMs ?? 15_000;
-  const recorder = new EventRecorder(ctx.client(KUBE_CONTROLLER_MANAGER), log);
+  const recorder = new EventRecorder(client, log);
   let dockerP: Promise<Docker> | undefined;
   const engine = () => (dockerP ??= connectDocker(opts.docker));
 
-  const get = async (def: typeof pvcDef, ns: string | undefined, name: string) => {
-    try { return await ctx.service.get(def, ns, name); } catch (e) { if (isNotFound(e)) return undefined; throw e; }
+  const get = async (gvr: Gvr, ns: string | undefined, name: string) => {
+    try { return await client.get(gvr, ns, name); } catch (e) { if (isNotFound(e)) return undefined; throw e; }
   };
   const event = (pvc: KObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'persistentvolume-controller') =>
     recorder.record(pvc, type, reason, message, { component });
   const podsUsing = async (ns: string, claim: string) =>
-    (await ctx.service.list(podsDef, ns)).items.filter((p) => claimsOf(p).includes(claim));
+    (await client.list(GVR.pods, ns)).items.filter((p) => claimsOf(p).includes(claim));
 
   /** Removes the Docker volumes of claim ns/name (reclaim Delete) except the one of the live claim `keepUid`. */
   const reclaim = async (ns: string, name: string, keepUid: string | undefined): Promise<boolean> => {
@@ -118,10 +122,10 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     const ns = pvc.metadata.namespace!; const name = pvc.metadata.name!;
     if (!(pvc.metadata.finalizers ?? []).includes(PVC_PROTECTION_FINALIZER)) return;
     if ((await podsUsing(ns, name)).some(podIsActive)) return; // the pod watch brings the claim back
-    await ctx.service.update(pvcDef, ns, name, (cur) => {
+    await updateWith(client, PVCS, ns, name, (cur) => {
       if (cur.metadata.uid !== pvc.metadata.uid) return cur;
       return { ...cur, metadata: { ...cur.metadata, finalizers: (cur.metadata.finalizers ?? []).filter((f) => f !== PVC_PROTECTION_FINALIZER) } };
-    }, sys);
+    }, write);
   };
 
   const provision = async (pvc: KObject): Promise<{ requeueAfterMs: number } | void> => {
@@ -131,16 +135,16 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
       event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
       return;
     }
-    const sc = await get(scDef, undefined, className);
+    const sc = await get(STORAGE_CLASSES, undefined, className);
     if (!sc) {
       event(pvc, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
       return { requeueAfterMs: retryMs };
     }
     const provisioner = String(sc.provisioner ?? '');
     if (pvc.metadata.annotations?.[ANN_STORAGE_PROVISIONER] !== provisioner) {
-      await ctx.service.update(pvcDef, ns, name, (cur) => (cur.metadata.uid !== pvc.metadata.uid ? cur : {
+      await updateWith(client, PVCS, ns, name, (cur) => (cur.metadata.uid !== pvc.metadata.uid ? cur : {
         ...cur, metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, [ANN_STORAGE_PROVISIONER]: provisioner, [ANN_BETA_STORAGE_PROVISIONER]: provisioner } },
-      }), sys);
+      }), write);
     }
     if (provisioner !== DOCKER_VOLUME_PROVISIONER) {
       event(pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
@@ -163,26 +167,26 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
       return { requeueAfterMs: retryMs };
     }
     event(pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`, component);
-    const bound = await ctx.service.update(pvcDef, ns, name, (cur) => {
+    const bound = await updateWith(client, PVCS, ns, name, (cur) => {
       if (cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName) return cur;
       return {
         ...cur,
         metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, [ANN_BIND_COMPLETED]: 'yes', [ANN_BOUND_BY_CONTROLLER]: 'yes' } },
         spec: { ...(cur.spec as J), volumeName },
       };
-    }, sys);
+    }, write);
     if ((bound.spec as J).volumeName !== volumeName) return;
-    await ctx.service.update(pvcDef, ns, name, (cur) => {
+    await updateWith(client, PVCS, ns, name, (cur) => {
       if (cur.metadata.uid !== pvc.metadata.uid) return cur;
       const spec = cur.spec as J;
       const storage = spec.resources?.requests?.storage;
       return { ...cur, status: { ...(cur.status as J), phase: 'Bound', accessModes: spec.accessModes ?? [], ...(storage ? { capacity: { storage } } : {}) } };
-    }, sys, 'status');
+    }, { ...write, status: true });
   };
 
   const c = new Controller('pvc-binder', async (key) => {
     const [ns, name] = key.split('/') as [string, string];
-    const pvc = await get(pvcDef, ns, name);
+    const pvc = await get(PVCS, ns, name);
     if (!pvc) {
       if (await reclaim(ns, name, undefined)) return { requeueAfterMs: 2000 };
       return;
@@ -194,24 +198,24 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     if (spec.volumeName) {
       // Bound already (or bound but the status write was lost): make sure the status says so.
       if (phase !== 'Bound' && spec.volumeName === provisionedVolumeName(pvc.metadata.uid!)) {
-        await ctx.service.update(pvcDef, ns, name, (cur) => ({
+        await updateWith(client, PVCS, ns, name, (cur) => ({
           ...cur, status: { ...(cur.status as J), phase: 'Bound', accessModes: (cur.spec as J).accessModes ?? [], capacity: { storage: (cur.spec as J).resources?.requests?.storage } },
-        }), sys, 'status');
+        }), { ...write, status: true });
       }
       return;
     }
     return provision(pvc);
   }, log);
 
-  await c.watch(ctx.service, pvcDef, (o) => [`${o.metadata.namespace}/${o.metadata.name}`]);
+  const onError = (err: Error) => log.warn({ err: err.message }, 'informer');
+  const claims = new Informer(client, PVCS, { onError });
+  c.source(claims, (_t, _old, o) => [`${o.metadata.namespace}/${o.metadata.name}`]);
   // Pods: a finished or deleted pod may release a claim; a scheduled pod is the first consumer of a waiting one.
-  await c.watch(ctx.service, podsDef, (o) => claimsOf(o).map((cl) => `${o.metadata.namespace}/${cl}`));
+  c.source(new Informer(client, GVR.pods, { onError }), (_t, _old, o) => claimsOf(o).map((cl) => `${o.metadata.namespace}/${cl}`));
   // A class that appears lets its pending claims be provisioned.
-  await c.watch(ctx.service, scDef, (sc) => {
-    void ctx.service.list(pvcDef, undefined).then((l) => {
-      for (const p of l.items) if (classOf(p) === sc.metadata.name && !(p.spec as J).volumeName) c.enqueue(`${p.metadata.namespace}/${p.metadata.name}`);
-    }).catch(() => undefined);
-    return [];
-  });
+  c.source(new Informer(client, STORAGE_CLASSES, { onError }), (_t, _old, sc) => claims.list()
+    .filter((p) => classOf(p) === sc.metadata.name && !(p.spec as J).volumeName)
+    .map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
+  await c.start();
   return c;
 }
