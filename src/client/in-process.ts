@@ -10,23 +10,16 @@ import type { UserInfo } from '../machinery/api/user.js';
 import type { ResourceDef } from '../registry/types.js';
 import { applyPatch, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH } from '../machinery/patch/index.js';
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
-import { assignPod, type Binding } from '../registry/strategies/pod/binding.js';
+import { createSubresource } from '../registry/subresources/index.js';
 import type {
   ApiResource, AuthorizeFn, Client, ClientDeleteOptions, ClientList, ClientListOptions, ClientWatch, ClientWatchOptions, ClientWriteOptions, Gvr,
   PatchType, ResourceAttributes, WatchHandlers,
 } from './types.js';
 
-/** A POST to a subresource the registry does not serve by itself (eviction, token): wired by the server. */
-export type SubresourceHandler = (args: {
-  def: ResourceDef; namespace: string | undefined; name: string; body: KObject; ctx: WriteContext;
-}) => Promise<KObject>;
-
 export interface InProcessClientOptions {
   service: ResourceService;
   user: UserInfo;
   authorize: AuthorizeFn;
-  /** Keyed `resource/subresource` (e.g. `pods/eviction`); pods/binding is built in. */
-  subresources?: Record<string, SubresourceHandler>;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -36,24 +29,16 @@ export class InProcessClient implements Client {
   readonly identity: UserInfo;
   private service: ResourceService;
   private authorizeFn: AuthorizeFn;
-  private subresources: Record<string, SubresourceHandler>;
 
   constructor(o: InProcessClientOptions) {
     this.service = o.service;
     this.identity = o.user;
     this.authorizeFn = o.authorize;
-    this.subresources = {
-      'pods/binding': async ({ def, namespace, body, ctx }) => {
-        await assignPod(this.service, def, namespace!, body as unknown as Binding, ctx);
-        return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KObject;
-      },
-      ...o.subresources,
-    };
   }
 
   /** The same client as another component (e.g. one client per node for `system:node:<name>`). */
   as(user: UserInfo): InProcessClient {
-    return new InProcessClient({ service: this.service, user, authorize: this.authorizeFn, subresources: this.subresources });
+    return new InProcessClient({ service: this.service, user, authorize: this.authorizeFn });
   }
 
   private def(gvr: Gvr): ResourceDef {
@@ -137,9 +122,9 @@ export class InProcessClient implements Client {
   async createSubresource(gvr: Gvr, namespace: string | undefined, name: string, subresource: string, body: KObject,
     opts?: ClientWriteOptions): Promise<KObject> {
     const def = this.check(gvr, 'create', namespace, name, subresource);
-    const handler = this.subresources[`${gvr.resource}/${subresource}`];
-    if (!handler) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-    return handler({ def, namespace, name, body, ctx: this.ctx(opts) });
+    // As the resource's definition serves it (binding, eviction, token), the HTTP handler's path after decoding.
+    const write = this.ctx(opts);
+    return createSubresource({ def, service: this.service, write, dryRun: write.dryRun ? ['All'] : [] }, namespace, name, subresource, body);
   }
 }
 

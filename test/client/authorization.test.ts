@@ -68,3 +68,16 @@ test('writes through either client: create, update, status, patch kinds, delete'
     expect((await statusOf(c.get(GVR.configmaps, 'default', name))).code).toBe(404);
   }
 });
+
+test('subresources answer alike: binding and eviction (201 Success Status), a missing subresource 404', async () => {
+  for (const [i, c] of [inProcessClient(h, ADMIN), adminHttp].entries()) {
+    const name = `sub-${i}`;
+    await c.create(GVR.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const bound = await c.createSubresource(GVR.pods, 'default', name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'n1' } });
+    expect(bound).toMatchObject({ kind: 'Status', status: 'Success', code: 201 });
+    expect(((await c.get(GVR.pods, 'default', name)).spec as { nodeName?: string }).nodeName).toBe('n1');
+    const evicted = await c.createSubresource(GVR.pods, 'default', name, 'eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' } });
+    expect(evicted).toMatchObject({ kind: 'Status', status: 'Success' });
+    expect((await statusOf(c.createSubresource(GVR.pods, 'default', name, 'nonsense', { apiVersion: 'v1', kind: 'X', metadata: {} }))).code).toBe(404);
+  }
+});
