@@ -51,9 +51,18 @@ export class Controller {
   }
 
   /** Starts the sources, waits until each has synced, then lets the workers run (waitForCacheSync, then workers). */
-  async start(): Promise<void> {
+  async start(syncTimeoutMs = 120_000): Promise<void> {
     this.informers.forEach((i) => i.start());
-    await Promise.all(this.informers.map((i) => i.waitForSync()));
+    // controller-runtime's CacheSyncTimeout: a cache that never fills (a refused list) fails the start, not hangs it.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`controller ${this.name}: caches did not sync within ${syncTimeoutMs} ms`)), syncTimeoutMs);
+    });
+    try {
+      await Promise.race([Promise.all(this.informers.map((i) => i.waitForSync())), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     if (this.stopped) return;
     this.started = true;
     this.drain();
