@@ -5,7 +5,7 @@ import type { UserInfo } from '../machinery/api/user.js';
 import type { ApiDeps } from './context.js';
 import { Discovery } from './discovery.js';
 import { resourceHandler } from './resource-handler.js';
-import { openapiRouter } from '../openapi/routes.js';
+import { openapiRouter } from './openapi-routes.js';
 import { EXTRA_OPENAPI_DEFINITIONS } from '../registry/resources/index.js';
 import { metricsRegistry } from './metrics.js';
 import { genericNotFound, tooLarge, unauthorized, badRequest } from '../machinery/api/errors.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
 import request from 'supertest';
-import { openapiRouter } from '../../src/openapi/routes.js';
+import { openapiRouter } from '../../src/api/openapi-routes.js';
 import { ALL_VERBS, type ResourceDef } from '../../src/registry/types.js';
 import { TEST_DEFS } from './openapi-fixtures.js';
 

@@ -3,7 +3,7 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { ResourceDef } from '../registry/types.js';
 import { StatusError, genericNotFound, notAcceptable } from '../machinery/api/errors.js';
-import { OpenAPIDocuments, type CachedDocument, type OpenAPIOptions } from './documents.js';
+import { OpenAPIDocuments, type CachedDocument, type OpenAPIOptions } from '../openapi/documents.js';
 
 /** True when the Accept header admits JSON (absent, application/json, application/*, or * / *). */
 export function acceptsJson(accept: string | undefined): boolean {
