@@ -23,6 +23,10 @@ const RULES: { name: string; target: string; allowed: string[] }[] = [
   { name: 'the composition root', target: 'server/', allowed: ['server/', 'cli/'] },
   { name: 'the command line', target: 'cli/', allowed: ['cli/'] },
 ];
+/** Serving HTTP (express, WebSocket servers) is the HTTP layer's job alone. */
+const HTTP_SERVING = ['express', 'ws'];
+const packagesOf = (text: string) => [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)'([^.'][^']*)'/g)].map((m) => m[1]!);
+
 /** The machinery (the vocabulary, patch, apply, decoding) stands on itself alone. */
 const MACHINERY = 'machinery/';
 
@@ -36,11 +40,14 @@ function violations(files: { path: string; text: string }[]): string[] {
       }
       if (from.startsWith(MACHINERY) && !imp.startsWith(MACHINERY)) out.push(`${from} imports ${imp} (the machinery stands on itself only)`);
     }
+    for (const pkg of packagesOf(f.text)) {
+      if (HTTP_SERVING.includes(pkg) && !from.startsWith('api/') && !from.startsWith('server/')) out.push(`${from} imports ${pkg} (serving HTTP is src/api's)`);
+    }
   }
   return out;
 }
 
-test('no module imports a layer above it (src/api, src/server, src/cli)', () => {
+test('no module imports a layer above it (src/api, src/server, src/cli), and only src/api serves HTTP', () => {
   const files = tsFiles(src).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   expect(files.length).toBeGreaterThan(100);
   expect(violations(files)).toEqual([]);
@@ -55,6 +62,7 @@ test('the check sees static, re-exported and dynamic imports', () => {
     { path: at('machinery/api/w.ts'), text: "import type { K } from '../../registry/types.js';\n" },
     { path: at('reconcilers/w.ts'), text: "import type { Logger } from '../server/log.js';\n" },
     { path: at('server/v.ts'), text: "import type { ServerOptions } from '../cli/flags.js';\n" },
+    { path: at('openapi/r.ts'), text: "import express, { type Request } from 'express';\n" },
     { path: at('api/ok.ts'), text: "import { c } from './errors.js';\nimport { d } from '../machinery/api/errors.js';\n" },
     { path: at('server/ok.ts'), text: "import { e } from '../api/app.js';\n" },
   ]);
@@ -65,5 +73,6 @@ test('the check sees static, re-exported and dynamic imports', () => {
     'machinery/api/w.ts imports registry/types.ts (the machinery stands on itself only)',
     'reconcilers/w.ts imports server/log.ts (the composition root)',
     'server/v.ts imports cli/flags.ts (the command line)',
+    'openapi/r.ts imports express (serving HTTP is src/api\'s)',
   ]);
 });
