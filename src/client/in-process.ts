@@ -74,9 +74,12 @@ export class InProcessClient implements Client {
   async watch(gvr: Gvr, namespace: string | undefined, opts: ClientWatchOptions, h: WatchHandlers): Promise<ClientWatch> {
     const def = this.check(gvr, 'watch', namespace);
     const filter = new ObjectFilter(def, opts.labelSelector, opts.fieldSelector);
-    // In process the watch reads the store's window directly: it never falls behind, so it never closes by itself.
-    const w = await this.service.watch(def, namespace, opts.resourceVersion, filter, (type, object) => h.onEvent({ type, object }));
-    return { stop: () => w.stop() };
+    // In process the watch never falls behind; the watch cache still ends it when its state is replaced (a compaction
+    // it had to list again after): then the caller watches again, from where it was or, 410, by listing.
+    let stopped = false;
+    const w = await this.service.watch(def, namespace, opts.resourceVersion, filter, (type, object) => { if (!stopped) h.onEvent({ type, object }); },
+      () => { if (!stopped) { stopped = true; h.onClose(); } });
+    return { stop: () => { stopped = true; w.stop(); } };
   }
 
   async create(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
