@@ -15,7 +15,10 @@ export function bigPod(name: string, variant: number): string {
     name: `c${i}`,
     image: `dockube/busybox:${i === variant % CONTAINERS ? `v${variant}` : 'test'}`,
     command: ['sh', '-c', 'sleep 100000'],
-    env: [{ name: 'INDEX', value: String(i) }, { name: 'ROLE', value: 'bench' }],
+    env: [
+      { name: 'INDEX', value: String(i) },
+      { name: 'ROLE', value: 'bench' },
+    ],
     ports: [{ containerPort: 8000 + i, protocol: 'TCP' }],
     resources: { requests: { cpu: '1m', memory: '1Mi' } },
   }));
@@ -31,33 +34,54 @@ export async function applyBigPod(dk: Dockube, agent: https.Agent, namespace: st
   return timeSequential(n, (i) => apply(warm + i));
 }
 
-const cm = (name: string, owner?: { name: string; uid: string }) => JSON.stringify({
-  apiVersion: 'v1', kind: 'ConfigMap',
-  metadata: { name, labels: { set: 'gc' }, ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: owner.name, uid: owner.uid }] } : {}) },
-  data: { a: '1' },
-});
+const cm = (name: string, owner?: { name: string; uid: string }) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name,
+      labels: { set: 'gc' },
+      ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: owner.name, uid: owner.uid }] } : {}),
+    },
+    data: { a: '1' },
+  });
 
 async function populate(dk: Dockube, pool: https.Agent, namespace: string, owner?: { name: string; uid: string }): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < DEPENDENTS) {
-      const i = next++;
-      await expectStatus(201, pool, dk.origin, 'POST', `/api/v1/namespaces/${namespace}/configmaps`, cm(`dep-${i}`, owner));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < DEPENDENTS) {
+        const i = next++;
+        await expectStatus(201, pool, dk.origin, 'POST', `/api/v1/namespaces/${namespace}/configmaps`, cm(`dep-${i}`, owner));
+      }
+    }),
+  );
 }
 
 async function untilEmpty(dk: Dockube, agent: https.Agent, namespace: string): Promise<void> {
   for (;;) {
-    const res = await expectStatus(200, agent, dk.origin, 'GET', `/api/v1/namespaces/${namespace}/configmaps?labelSelector=set%3Dgc&limit=1`);
+    const res = await expectStatus(
+      200,
+      agent,
+      dk.origin,
+      'GET',
+      `/api/v1/namespaces/${namespace}/configmaps?labelSelector=set%3Dgc&limit=1`,
+    );
     if ((JSON.parse(res.body.toString()) as { items: unknown[] }).items.length === 0) return;
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
 /** Time from deleting the owner (background propagation) until its last dependent is gone. */
-export async function gcOwner(dk: Dockube, agent: https.Agent, pool: https.Agent, namespace: string, rounds: number): Promise<{ gc: Stats; direct: Stats }> {
-  const gcMs: number[] = [], directMs: number[] = [];
+export async function gcOwner(
+  dk: Dockube,
+  agent: https.Agent,
+  pool: https.Agent,
+  namespace: string,
+  rounds: number,
+): Promise<{ gc: Stats; direct: Stats }> {
+  const gcMs: number[] = [],
+    directMs: number[] = [];
   const base = `/api/v1/namespaces/${namespace}/configmaps`;
   for (let r = 0; r < rounds; r++) {
     const created = await expectStatus(201, agent, dk.origin, 'POST', base, cm(`owner-${r}`));

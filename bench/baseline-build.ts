@@ -19,13 +19,18 @@ async function sh(cmd: string, args: string[], cwd: string, why: string): Promis
     await run(cmd, args, { cwd, maxBuffer: MAX_OUTPUT });
   } catch (e) {
     const out = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${out.message}\n${(out.stdout ?? '') + (out.stderr ?? '')}`.slice(0, 8000));
+    throw new Error(
+      `${cmd} ${args.join(' ')} (in ${cwd}) failed: ${out.message}\n${(out.stdout ?? '') + (out.stderr ?? '')}`.slice(0, 8000),
+    );
   }
 }
 
 /** Names in package.json that `node_modules` lacks. */
 function missingPackages(pkgJson: string, nodeModules: string): string[] {
-  const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
   const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
   return names.filter((n) => !existsSync(join(nodeModules, n, 'package.json')));
 }
@@ -42,7 +47,13 @@ export async function buildBaseline(commit: string): Promise<{ dir: string; main
   if (!existsSync(modules)) {
     const missing = missingPackages(join(dir, 'package.json'), join(ROOT, 'node_modules'));
     if (missing.length === 0) symlinkSync(join(ROOT, 'node_modules'), modules, 'dir');
-    else await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], dir, `npm install (this checkout lacks ${missing.join(', ')})`);
+    else
+      await sh(
+        'npm',
+        ['install', '--prefer-offline', '--no-audit', '--no-fund'],
+        dir,
+        `npm install (this checkout lacks ${missing.join(', ')})`,
+      );
   }
   const built = join(dir, 'dist', '.built');
   if (!existsSync(built)) {

@@ -37,7 +37,12 @@ await service.list(cm, 'bench');
 const before = used();
 let storedJson = 0;
 for (let i = 0; i < COUNT; i++) {
-  const o = await service.create(cm, 'bench', { metadata: { name: `cm-${String(i).padStart(5, '0')}` }, data: { v: String(i % 10).repeat(DATA_BYTES) } }, ctx());
+  const o = await service.create(
+    cm,
+    'bench',
+    { metadata: { name: `cm-${String(i).padStart(5, '0')}` }, data: { v: String(i % 10).repeat(DATA_BYTES) } },
+    ctx(),
+  );
   storedJson += JSON.stringify(o).length;
 }
 const cacheOnly = used() - before;
@@ -48,15 +53,27 @@ for (const item of (await service.list(cm, 'bench')).items) listBytes += frozenJ
 const withJson = used() - before;
 const data = COUNT * DATA_BYTES;
 const result = {
-  timestamp: new Date().toISOString(), objects: COUNT, dataBytes: data, storedJsonBytes: storedJson, listResponseBytes: listBytes,
+  timestamp: new Date().toISOString(),
+  objects: COUNT,
+  dataBytes: data,
+  storedJsonBytes: storedJson,
+  listResponseBytes: listBytes,
   window: service.cache.usage(),
-  cacheBytes: cacheOnly, cacheOverData: cacheOnly / data, cacheOverStoredJson: cacheOnly / storedJson,
-  withServedJsonBytes: withJson, withServedJsonOverData: withJson / data, withServedJsonOverStoredJson: withJson / storedJson,
+  cacheBytes: cacheOnly,
+  cacheOverData: cacheOnly / data,
+  cacheOverStoredJson: cacheOnly / storedJson,
+  withServedJsonBytes: withJson,
+  withServedJsonOverData: withJson / data,
+  withServedJsonOverStoredJson: withJson / storedJson,
 };
 const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 console.log(`${COUNT} ConfigMaps: ${mib(data)} of data, ${mib(storedJson)} of stored JSON`);
-console.log(`watch cache (objects + event window): ${mib(cacheOnly)} = ${result.cacheOverData.toFixed(2)}x the data, ${result.cacheOverStoredJson.toFixed(2)}x the stored JSON`);
-console.log(`after one LIST (served JSON remembered): ${mib(withJson)} = ${result.withServedJsonOverData.toFixed(2)}x the data, ${result.withServedJsonOverStoredJson.toFixed(2)}x the stored JSON`);
+console.log(
+  `watch cache (objects + event window): ${mib(cacheOnly)} = ${result.cacheOverData.toFixed(2)}x the data, ${result.cacheOverStoredJson.toFixed(2)}x the stored JSON`,
+);
+console.log(
+  `after one LIST (served JSON remembered): ${mib(withJson)} = ${result.withServedJsonOverData.toFixed(2)}x the data, ${result.withServedJsonOverStoredJson.toFixed(2)}x the stored JSON`,
+);
 await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
 service.cache.stop();
 await store.close();

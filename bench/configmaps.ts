@@ -3,7 +3,8 @@
 /** A ConfigMap of typical size (~700 bytes stored): a few labels and small config files. */
 export function configMap(name: string): string {
   return JSON.stringify({
-    apiVersion: 'v1', kind: 'ConfigMap',
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name, labels: { app: 'bench', tier: 'backend', release: 'r1' }, annotations: { 'bench.dockube.io/owner': 'bench' } },
     data: {
       'app.properties': 'server.port=8080\nserver.threads=16\nlog.level=info\ncache.ttl=300\nfeature.flags=a,b,c\n',
@@ -19,5 +20,9 @@ export const cmPath = (namespace: string, name = '') => `/api/v1/namespaces/${na
 /** Runs op(0..n-1) with at most `width` in flight. */
 export async function parallel(n: number, width: number, op: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => { while (next < n) await op(next++); }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await op(next++);
+    }),
+  );
 }

@@ -13,7 +13,13 @@ import { stopChild, tailOf, waitFor } from './child.js';
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 const STARTUP_TIMEOUT_MS = 60_000;
 
-export interface Dockube { origin: string; tls: Tls; dataDir: string; pid: number; stop(): Promise<void> }
+export interface Dockube {
+  origin: string;
+  tls: Tls;
+  dataDir: string;
+  pid: number;
+  stop(): Promise<void>;
+}
 
 interface Kubeconfig {
   clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
@@ -23,7 +29,11 @@ interface Kubeconfig {
 const unb64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString();
 
 async function readKubeconfig(path: string): Promise<Kubeconfig | undefined> {
-  try { return yaml.load(await readFile(path, 'utf8')) as Kubeconfig; } catch { return undefined; }
+  try {
+    return yaml.load(await readFile(path, 'utf8')) as Kubeconfig;
+  } catch {
+    return undefined;
+  }
 }
 
 /** @param main the entry point to run: this checkout's build unless another's (an older commit's, say) is given */
@@ -31,15 +41,25 @@ export async function startDockube(extraNodeArgs: string[] = [], main = MAIN): P
   const dataDir = await mkdtemp(join(tmpdir(), 'dockube-bench-'));
   const kubeconfigPath = dataDirLayout(dataDir).kubeconfig;
   // --port 0: the kernel picks a free port; the kubeconfig tells us which.
-  const child = spawn(process.execPath, [...extraNodeArgs, main, 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1',
-    '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir });
+  const child = spawn(
+    process.execPath,
+    [...extraNodeArgs, main, 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--log-level', 'warn'],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir },
+  );
   const tail = tailOf(child);
-  const stop = async () => { await stopChild(child); await rm(dataDir, { recursive: true, force: true }); };
+  const stop = async () => {
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+  };
   try {
     const kc = await waitFor(child, 'dockube server', () => readKubeconfig(kubeconfigPath), STARTUP_TIMEOUT_MS, tail);
     const admin = kc.users.find((u) => u.name === 'dockube-admin')!.user;
     const cluster = kc.clusters[0]!.cluster;
-    const tls = { ca: unb64(cluster['certificate-authority-data']), cert: unb64(admin['client-certificate-data']), key: unb64(admin['client-key-data']) };
+    const tls = {
+      ca: unb64(cluster['certificate-authority-data']),
+      cert: unb64(admin['client-certificate-data']),
+      key: unb64(admin['client-key-data']),
+    };
     return { origin: cluster.server, tls, dataDir, pid: child.pid!, stop };
   } catch (e) {
     await stop();

@@ -22,8 +22,17 @@ const BIG_BYTES = 512 * 1024;
 const OVERALL_TIMEOUT_MS = 20 * 60_000;
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'hardening-latest.json');
 
-interface Side { name: string; dk: Dockube; agent: https.Agent }
-interface Row { op: string; current: Stats; baseline: Stats; ratio: number }
+interface Side {
+  name: string;
+  dk: Dockube;
+  agent: https.Agent;
+}
+interface Row {
+  op: string;
+  current: Stats;
+  baseline: Stats;
+  ratio: number;
+}
 
 /** A ConfigMap of about BIG_BYTES (8 files of 64 KiB): every byte goes through the body decoders. */
 function bigConfigMap(name: string): string {
@@ -97,8 +106,17 @@ async function bench(current: Side, baseline: Side): Promise<Row[]> {
 function table(rows: Row[], baselineCommit: string): string {
   const f = (x: number) => x.toFixed(x < 10 ? 3 : 1);
   const head = ['operation', 'N', 'current p50', 'p99', 'ops/s', `${baselineCommit} p50`, 'p99', 'ops/s', 'current/baseline p50'];
-  const lines = rows.map((r) => [r.op, String(r.current.n), f(r.current.p50), f(r.current.p99), r.current.opsPerSec.toFixed(0),
-    f(r.baseline.p50), f(r.baseline.p99), r.baseline.opsPerSec.toFixed(0), `${r.ratio.toFixed(2)}x`]);
+  const lines = rows.map((r) => [
+    r.op,
+    String(r.current.n),
+    f(r.current.p50),
+    f(r.current.p99),
+    r.current.opsPerSec.toFixed(0),
+    f(r.baseline.p50),
+    f(r.baseline.p99),
+    r.baseline.opsPerSec.toFixed(0),
+    `${r.ratio.toFixed(2)}x`,
+  ]);
   const widths = head.map((_, c) => Math.max(head[c]!.length, ...lines.map((l) => l[c]!.length)));
   const fmt = (l: string[]) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
@@ -109,7 +127,10 @@ async function main(): Promise<void> {
   const servers: Dockube[] = [];
   let cleaning: Promise<void> | undefined;
   const cleanup = () => (cleaning ??= Promise.all(servers.map((s) => s.stop())).then(() => undefined));
-  const abort = (why: string) => { process.stderr.write(`bench: ${why}\n`); void cleanup().finally(() => process.exit(1)); };
+  const abort = (why: string) => {
+    process.stderr.write(`bench: ${why}\n`);
+    void cleanup().finally(() => process.exit(1));
+  };
   const watchdog = setTimeout(() => abort(`gave up after ${OVERALL_TIMEOUT_MS / 1000} s`), OVERALL_TIMEOUT_MS);
   process.once('SIGINT', () => abort('interrupted'));
   try {
@@ -121,18 +142,34 @@ async function main(): Promise<void> {
     const current: Side = { name: 'current', dk: cur, agent: keepAliveAgent(cur.tls) };
     const baseline: Side = { name: base.commit, dk: old, agent: keepAliveAgent(old.tls) };
     const rows = await bench(current, baseline);
-    current.agent.destroy(); baseline.agent.destroy();
+    current.agent.destroy();
+    baseline.agent.destroy();
     const result = {
-      timestamp: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-      baseline: base.commit, n: N, warmup: WARMUP, rounds: ROUNDS, rows,
+      timestamp: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      baseline: base.commit,
+      n: N,
+      warmup: WARMUP,
+      rounds: ROUNDS,
+      rows,
     };
     await mkdir(dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
-    process.stdout.write(`\n${table(rows, base.commit)}\n\nlatencies in ms; ratio = current p50 / ${base.commit} p50. Results: ${RESULTS}\n`);
+    process.stdout.write(
+      `\n${table(rows, base.commit)}\n\nlatencies in ms; ratio = current p50 / ${base.commit} p50. Results: ${RESULTS}\n`,
+    );
   } finally {
     clearTimeout(watchdog);
     await cleanup();
   }
 }
 
-main().then(() => process.exit(0), (e) => { process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

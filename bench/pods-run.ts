@@ -20,8 +20,15 @@ const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench
 
 function table(rows: PodRow[]): string {
   const head = ['operation', 'n', 'dockube p50', 'p99', 'docker p50', 'p99', 'ratio (p50)'];
-  const lines = rows.map((r) => [r.op, String(r.dockube.n), r.dockube.p50.toFixed(0), r.dockube.p99.toFixed(0),
-    r.baseline.p50.toFixed(0), r.baseline.p99.toFixed(0), `${r.ratio.toFixed(2)}x`]);
+  const lines = rows.map((r) => [
+    r.op,
+    String(r.dockube.n),
+    r.dockube.p50.toFixed(0),
+    r.dockube.p99.toFixed(0),
+    r.baseline.p50.toFixed(0),
+    r.baseline.p99.toFixed(0),
+    `${r.ratio.toFixed(2)}x`,
+  ]);
   const widths = head.map((_, c) => Math.max(head[c]!.length, ...lines.map((l) => l[c]!.length)));
   const fmt = (l: string[]) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
@@ -36,15 +43,23 @@ async function main(): Promise<void> {
   const watch = new PodWatch(new https.Agent({ ...dk.tls, keepAlive: false }), dk, NAMESPACE);
   let cleaning: Promise<void> | undefined;
   // Pods outlive a server stop by design: delete what the kubelet started, then sweep by the data-dir label.
-  const cleanup = () => (cleaning ??= (async () => {
-    watch.close();
-    await baselineRemove().catch(() => undefined);
-    await dk.stop();
-    const run = promisify(execFile);
-    const ids = (await run('docker', ['ps', '-aq', '--filter', `label=dockube.io/data-dir=${dk.dataDir}`]).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
-    if (ids.length) await run('docker', ['rm', '-f', '-v', ...ids]).catch(() => undefined);
-  })());
-  const abort = (why: string) => { process.stderr.write(`bench: ${why}\n`); void cleanup().finally(() => process.exit(1)); };
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      watch.close();
+      await baselineRemove().catch(() => undefined);
+      await dk.stop();
+      const run = promisify(execFile);
+      const ids = (
+        await run('docker', ['ps', '-aq', '--filter', `label=dockube.io/data-dir=${dk.dataDir}`]).catch(() => ({ stdout: '' }))
+      ).stdout
+        .split('\n')
+        .filter(Boolean);
+      if (ids.length) await run('docker', ['rm', '-f', '-v', ...ids]).catch(() => undefined);
+    })());
+  const abort = (why: string) => {
+    process.stderr.write(`bench: ${why}\n`);
+    void cleanup().finally(() => process.exit(1));
+  };
   const watchdog = setTimeout(() => abort(`gave up after ${OVERALL_TIMEOUT_MS / 1000} s`), OVERALL_TIMEOUT_MS);
   process.once('SIGINT', () => abort('interrupted'));
   const progress = (s: string) => process.stderr.write(`  ${s}\n`);
@@ -62,15 +77,30 @@ async function main(): Promise<void> {
     rows.push(await podStartRow('1 pod, 1 container', dk, pool, watch, ROUNDS.one, 1, 'one', progress));
     rows.push(await podStartRow(`${MANY} pods at once (all Ready)`, dk, pool, watch, ROUNDS.many, MANY, 'one', progress));
     rows.push(await podStartRow('1 pod, 2 containers', dk, pool, watch, ROUNDS.two, 1, 'two', progress));
-    const result = { timestamp: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, rounds: ROUNDS, rows };
+    const result = {
+      timestamp: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      rounds: ROUNDS,
+      rows,
+    };
     await mkdir(dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
-    process.stdout.write(`\n${table(rows)}\n\nms; dockube = POST → Ready on a pod watch; docker = docker run (pause on ${'dockube-pods'} + app ` +
-      `containers in its netns) until docker inspect says running; ratio = dockube p50 / docker p50. Results: ${RESULTS}\n`);
+    process.stdout.write(
+      `\n${table(rows)}\n\nms; dockube = POST → Ready on a pod watch; docker = docker run (pause on ${'dockube-pods'} + app ` +
+        `containers in its netns) until docker inspect says running; ratio = dockube p50 / docker p50. Results: ${RESULTS}\n`,
+    );
   } finally {
     clearTimeout(watchdog);
     await cleanup();
   }
 }
 
-main().then(() => process.exit(0), (e) => { process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

@@ -18,20 +18,31 @@ const POD_NETWORK = 'dockube-pods';
 /** Baseline containers carry this label so every exit path can remove them. */
 export const BASELINE_LABEL = 'dockube.bench/pods';
 
-export interface PodRow { op: string; dockube: Stats; baseline: Stats; ratio: number }
+export interface PodRow {
+  op: string;
+  dockube: Stats;
+  baseline: Stats;
+  ratio: number;
+}
 export type Shape = 'one' | 'two';
 
-interface PodEvent { type: string; object: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } } }
+interface PodEvent {
+  type: string;
+  object: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } };
+}
 const isReady = (e: PodEvent) => !!e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 const containersOf = (shape: Shape) => [
   { name: 'web', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['httpd', '-f', '-p', '80'] },
   ...(shape === 'two' ? [{ name: 'sidecar', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] : []),
 ];
-const podBody = (name: string, shape: Shape) => JSON.stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } },
-  spec: { terminationGracePeriodSeconds: 2, containers: containersOf(shape) },
-});
+const podBody = (name: string, shape: Shape) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'bench' } },
+    spec: { terminationGracePeriodSeconds: 2, containers: containersOf(shape) },
+  });
 
 /** Watches a namespace's pods: when each became Ready and when each was deleted. */
 export class PodWatch {
@@ -40,7 +51,11 @@ export class PodWatch {
   private waiters: (() => void)[] = [];
   private watch?: Watch;
 
-  constructor(private agent: https.Agent, private dk: Dockube, readonly namespace: string) {}
+  constructor(
+    private agent: https.Agent,
+    private dk: Dockube,
+    readonly namespace: string,
+  ) {}
 
   async open(): Promise<void> {
     this.watch = await openWatch(this.agent, this.dk.origin, `/api/v1/namespaces/${this.namespace}/pods?watch=1`, (e: WatchEvent, at) => {
@@ -52,7 +67,9 @@ export class PodWatch {
     });
   }
 
-  close(): void { this.watch?.close(); }
+  close(): void {
+    this.watch?.close();
+  }
 
   /** Resolves with the moments each named pod was first seen Ready, once all are. */
   async readyAt(names: string[]): Promise<number[]> {
@@ -62,14 +79,20 @@ export class PodWatch {
 
   async gone(names: string[]): Promise<void> {
     await this.until(() => names.every((n) => this.deleted.has(n)), `pods ${names.join(',')} deleted`);
-    for (const n of names) { this.ready.delete(n); this.deleted.delete(n); }
+    for (const n of names) {
+      this.ready.delete(n);
+      this.deleted.delete(n);
+    }
   }
 
   private async until(done: () => boolean, what: string): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!done()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 1000); });
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 1000);
+      });
     }
   }
 }
@@ -85,7 +108,7 @@ export async function dockubeStartEach(dk: Dockube, pool: https.Agent, watch: Po
 
 /** The ms until all of `names` are Ready. */
 export async function dockubeStart(dk: Dockube, pool: https.Agent, watch: PodWatch, names: string[], shape: Shape): Promise<number> {
-  return Math.max(...await dockubeStartEach(dk, pool, watch, names, shape));
+  return Math.max(...(await dockubeStartEach(dk, pool, watch, names, shape)));
 }
 
 /** Deletes the pods gracefully and waits for the kubelet to finish them (their DELETED events). */
@@ -128,22 +151,33 @@ export async function baselineRemove(tag?: string): Promise<void> {
  * `rounds` alternating samples (dockube, then baseline) of starting `count` pods of `shape` at once; the pods and
  * containers of a sample are removed before the next one starts.
  */
-export async function podStartRow(op: string, dk: Dockube, pool: https.Agent, watch: PodWatch, rounds: number, count: number, shape: Shape,
-  progress: (s: string) => void): Promise<PodRow> {
+export async function podStartRow(
+  op: string,
+  dk: Dockube,
+  pool: https.Agent,
+  watch: PodWatch,
+  rounds: number,
+  count: number,
+  shape: Shape,
+  progress: (s: string) => void,
+): Promise<PodRow> {
   const dkSamples: number[] = [];
   const baseSamples: number[] = [];
-  let dkWall = 0, baseWall = 0;
+  let dkWall = 0,
+    baseWall = 0;
   for (let r = 0; r < rounds; r++) {
     const names = Array.from({ length: count }, (_, i) => `${shape}-${count}-${r}-${i}`);
     const each = await dockubeStartEach(dk, pool, watch, names, shape);
     const d = each[each.length - 1]!;
-    dkSamples.push(d); dkWall += d;
+    dkSamples.push(d);
+    dkWall += d;
     // With several pods, when each became Ready shows whether they start side by side or one after another.
     if (count > 1) progress(`${op} ${r + 1}/${rounds}: pods Ready at ${each.map((t) => (t / 1000).toFixed(1)).join(' ')} s`);
     await dockubeRemove(dk, pool, watch, names);
     const tag = `${shape}-${count}-${r}`;
     const b = await baselineStart(tag, count, shape);
-    baseSamples.push(b); baseWall += b;
+    baseSamples.push(b);
+    baseWall += b;
     await baselineRemove(tag);
     progress(`${op} ${r + 1}/${rounds}: dockube ${d.toFixed(0)} ms, docker ${b.toFixed(0)} ms`);
   }
@@ -153,5 +187,12 @@ export async function podStartRow(op: string, dk: Dockube, pool: https.Agent, wa
 }
 
 export async function ensureNamespace(dk: Dockube, agent: https.Agent, name: string): Promise<void> {
-  await expectStatus([201, 409], agent, dk.origin, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  await expectStatus(
+    [201, 409],
+    agent,
+    dk.origin,
+    'POST',
+    '/api/v1/namespaces',
+    JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+  );
 }

@@ -22,7 +22,13 @@ const OVERALL_TIMEOUT_MS = 10 * 60_000;
 const EVENT_TIMEOUT_MS = 10_000;
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'latest.json');
 
-interface Row { op: string; dockube: Stats; baseline: Stats; baselineIs: string; ratio: number }
+interface Row {
+  op: string;
+  dockube: Stats;
+  baseline: Stats;
+  baselineIs: string;
+  ratio: number;
+}
 
 async function warmThenTime(warm: number, n: number, op: (i: number, warm: boolean) => Promise<void>): Promise<Stats> {
   for (let i = 0; i < warm; i++) await op(i, true);
@@ -35,11 +41,13 @@ async function watchLatency(dk: Dockube, agent: https.Agent, namespace: string):
   const rv = (JSON.parse(created.body.toString()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
   let waiting: { seq: string; resolve(atMs: number): void } | undefined;
   const onEvent = (e: WatchEvent, at: number) => {
-    if (waiting && e.type === 'MODIFIED' && e.object.metadata?.name === 'watched' && e.object.data?.seq === waiting.seq) waiting.resolve(at);
+    if (waiting && e.type === 'MODIFIED' && e.object.metadata?.name === 'watched' && e.object.data?.seq === waiting.seq)
+      waiting.resolve(at);
   };
   const watchAgent = keepAliveAgent(dk.tls); // its own connection: the stream holds it for the whole run
   const watch = await openWatch(watchAgent, dk.origin, `${cmPath(namespace)}?watch=1&resourceVersion=${rv}`, onEvent);
-  const eventMs: number[] = [], patchMs: number[] = [];
+  const eventMs: number[] = [],
+    patchMs: number[] = [];
   try {
     const once = async (seq: string) => {
       let timer: NodeJS.Timeout | undefined;
@@ -48,7 +56,15 @@ async function watchLatency(dk: Dockube, agent: https.Agent, namespace: string):
         timer = setTimeout(() => reject(new Error(`no watch event for seq ${seq} in ${EVENT_TIMEOUT_MS} ms`)), EVENT_TIMEOUT_MS);
       });
       const t0 = performance.now();
-      await expectStatus(200, agent, dk.origin, 'PATCH', cmPath(namespace, 'watched'), JSON.stringify({ data: { seq } }), 'application/merge-patch+json');
+      await expectStatus(
+        200,
+        agent,
+        dk.origin,
+        'PATCH',
+        cmPath(namespace, 'watched'),
+        JSON.stringify({ data: { seq } }),
+        'application/merge-patch+json',
+      );
       const patched = performance.now();
       const at = await event.finally(() => clearTimeout(timer));
       return { event: at - t0, patch: patched - t0 };
@@ -57,7 +73,8 @@ async function watchLatency(dk: Dockube, agent: https.Agent, namespace: string):
     const start = performance.now();
     for (let i = 0; i < N.watch; i++) {
       const r = await once(String(i));
-      eventMs.push(r.event); patchMs.push(r.patch);
+      eventMs.push(r.event);
+      patchMs.push(r.patch);
     }
     const wall = performance.now() - start;
     return { event: summarize(eventMs, wall), patch: summarize(patchMs, wall) };
@@ -70,11 +87,14 @@ async function watchLatency(dk: Dockube, agent: https.Agent, namespace: string):
 async function bench(dk: Dockube, onBaseline: (b: Baseline) => void): Promise<Row[]> {
   const agent = keepAliveAgent(dk.tls);
   const pool = new https.Agent({ ...dk.tls, keepAlive: true, maxSockets: 4 });
-  for (const name of ['bench-list', 'bench-create', 'bench-watch', 'bench-apply', 'bench-gc']) await expectStatus(201, agent, dk.origin, 'POST', '/api/v1/namespaces', ns(name));
+  for (const name of ['bench-list', 'bench-create', 'bench-watch', 'bench-apply', 'bench-gc'])
+    await expectStatus(201, agent, dk.origin, 'POST', '/api/v1/namespaces', ns(name));
 
   process.stderr.write(`populating ${LIST_SIZE} configmaps...\n`);
   const pad = (i: number) => String(i % LIST_SIZE).padStart(4, '0');
-  await parallel(LIST_SIZE, 4, async (i) => { await expectStatus(201, pool, dk.origin, 'POST', cmPath('bench-list'), configMap(`cm-${pad(i)}`)); });
+  await parallel(LIST_SIZE, 4, async (i) => {
+    await expectStatus(201, pool, dk.origin, 'POST', cmPath('bench-list'), configMap(`cm-${pad(i)}`));
+  });
   pool.destroy();
 
   // The baseline answers with the very bytes dockube answers, so both sides move the same payload.
@@ -90,19 +110,36 @@ async function bench(dk: Dockube, onBaseline: (b: Baseline) => void): Promise<Ro
     rows.push({ op, dockube, baseline, baselineIs, ratio: dockube.p50 / baseline.p50 });
     process.stderr.write(`done: ${op}\n`);
   };
-  const get = (a: https.Agent, origin: string) => async (i: number) => { await expectStatus(200, a, origin, 'GET', cmPath('bench-list', `cm-${pad(i)}`)); };
-  row(`GET one configmap`, await warmThenTime(WARMUP.get, N.get, get(agent, dk.origin)),
-    await warmThenTime(WARMUP.get, N.get, get(bAgent, base.origin)), `GET answers dockube's own ${getBody.length} B ConfigMap JSON, fixed bytes`);
+  const get = (a: https.Agent, origin: string) => async (i: number) => {
+    await expectStatus(200, a, origin, 'GET', cmPath('bench-list', `cm-${pad(i)}`));
+  };
+  row(
+    `GET one configmap`,
+    await warmThenTime(WARMUP.get, N.get, get(agent, dk.origin)),
+    await warmThenTime(WARMUP.get, N.get, get(bAgent, base.origin)),
+    `GET answers dockube's own ${getBody.length} B ConfigMap JSON, fixed bytes`,
+  );
 
-  const list = (a: https.Agent, origin: string) => async () => { await expectStatus(200, a, origin, 'GET', cmPath('bench-list')); };
-  row(`LIST ${listed} configmaps`, await warmThenTime(WARMUP.list, N.list, list(agent, dk.origin)),
-    await warmThenTime(WARMUP.list, N.list, list(bAgent, base.origin)), `GET answers dockube's own ${(listBody.length / 1024).toFixed(0)} KiB list response, pre-serialized`);
+  const list = (a: https.Agent, origin: string) => async () => {
+    await expectStatus(200, a, origin, 'GET', cmPath('bench-list'));
+  };
+  row(
+    `LIST ${listed} configmaps`,
+    await warmThenTime(WARMUP.list, N.list, list(agent, dk.origin)),
+    await warmThenTime(WARMUP.list, N.list, list(bAgent, base.origin)),
+    `GET answers dockube's own ${(listBody.length / 1024).toFixed(0)} KiB list response, pre-serialized`,
+  );
 
   const create = (a: https.Agent, origin: string, prefix: string) => async (i: number, warm: boolean) => {
     await expectStatus(201, a, origin, 'POST', cmPath('bench-create'), configMap(`${prefix}${warm ? 'w' : 'c'}-${i}`));
   };
   const baseCreate = await warmThenTime(WARMUP.create, N.create, create(bAgent, base.origin, 'b'));
-  row(`CREATE configmap`, await warmThenTime(WARMUP.create, N.create, create(agent, dk.origin, 'd')), baseCreate, 'POST: express.json() parses the body, answers 201 echoing it');
+  row(
+    `CREATE configmap`,
+    await warmThenTime(WARMUP.create, N.create, create(agent, dk.origin, 'd')),
+    baseCreate,
+    'POST: express.json() parses the body, answers 201 echoing it',
+  );
 
   const w = await watchLatency(dk, agent, 'bench-watch');
   const baseWatch = await warmThenTime(WARMUP.watch, N.watch, create(bAgent, base.origin, 'x'));
@@ -110,16 +147,27 @@ async function bench(dk: Dockube, onBaseline: (b: Baseline) => void): Promise<Ro
   row(`PATCH response (same loop)`, w.patch, baseWatch, 'the same bare create round-trip');
 
   const applied = await applyBigPod(dk, agent, 'bench-apply', N.apply, WARMUP.apply);
-  const bodyPost = (i: number) => expectStatus(201, bAgent, base.origin, 'POST', cmPath('bench-create'), bigPod(`b${i}`, i)).then(() => undefined);
-  row('server-side apply, 50-container pod', applied, await warmThenTime(WARMUP.apply, N.apply, bodyPost),
-    'the bare create round trip of the same pod JSON (parse, 201 echo)');
+  const bodyPost = (i: number) =>
+    expectStatus(201, bAgent, base.origin, 'POST', cmPath('bench-create'), bigPod(`b${i}`, i)).then(() => undefined);
+  row(
+    'server-side apply, 50-container pod',
+    applied,
+    await warmThenTime(WARMUP.apply, N.apply, bodyPost),
+    'the bare create round trip of the same pod JSON (parse, 201 echo)',
+  );
 
   const gcPool = new https.Agent({ ...dk.tls, keepAlive: true, maxSockets: 4 });
   const gc = await gcOwner(dk, agent, gcPool, 'bench-gc', N.gc);
   gcPool.destroy();
-  row(`GC: delete owner, ${DEPENDENTS} dependents gone`, gc.gc, gc.direct, `deletecollection of the same ${DEPENDENTS} objects in dockube (no GC)`);
+  row(
+    `GC: delete owner, ${DEPENDENTS} dependents gone`,
+    gc.gc,
+    gc.direct,
+    `deletecollection of the same ${DEPENDENTS} objects in dockube (no GC)`,
+  );
 
-  agent.destroy(); bAgent.destroy();
+  agent.destroy();
+  bAgent.destroy();
   return rows;
 }
 
@@ -134,7 +182,14 @@ function table(rows: Row[]): string {
   const widths = head.map((_, c) => Math.max(head[c]!.length, ...lines.map((l) => l[c]!.length)));
   const fmt = (l: string[]) => l.map((cell, c) => (c === 0 || c === 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   const notes = rows.map((r, i) => `[${i + 1}] ${r.baselineIs}`);
-  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt), '', 'baseline (bare express over the same TLS):', ...notes].join('\n');
+  return [
+    fmt(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...lines.map(fmt),
+    '',
+    'baseline (bare express over the same TLS):',
+    ...notes,
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -143,13 +198,26 @@ async function main(): Promise<void> {
   let base: Baseline | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () => (cleaning ??= Promise.all([base?.stop(), dk.stop()]).then(() => undefined));
-  const abort = (why: string) => { process.stderr.write(`bench: ${why}\n`); void cleanup().finally(() => process.exit(1)); };
+  const abort = (why: string) => {
+    process.stderr.write(`bench: ${why}\n`);
+    void cleanup().finally(() => process.exit(1));
+  };
   const watchdog = setTimeout(() => abort(`gave up after ${OVERALL_TIMEOUT_MS / 1000} s`), OVERALL_TIMEOUT_MS);
   process.once('SIGINT', () => abort('interrupted'));
   try {
     process.stderr.write(`dockube at ${dk.origin} (pid ${dk.pid}, data dir ${dk.dataDir})\n`);
-    const rows = await bench(dk, (b) => { base = b; });
-    const result = { timestamp: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, n: N, warmup: WARMUP, rows };
+    const rows = await bench(dk, (b) => {
+      base = b;
+    });
+    const result = {
+      timestamp: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      n: N,
+      warmup: WARMUP,
+      rows,
+    };
     await mkdir(dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
     process.stdout.write(`\n${table(rows)}\n\nratio = dockube p50 / baseline p50. Results: ${RESULTS}\n`);
@@ -159,4 +227,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e) => { process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

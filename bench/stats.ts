@@ -1,6 +1,12 @@
 // Latency samples → the figures the report prints (p50, p99, mean in ms; ops/s over the whole timed loop).
 
-export interface Stats { n: number; p50: number; p99: number; mean: number; opsPerSec: number }
+export interface Stats {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  opsPerSec: number;
+}
 
 /** Nearest-rank percentile of sorted samples. */
 function percentile(sorted: number[], p: number): number {

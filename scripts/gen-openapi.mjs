@@ -79,7 +79,8 @@ function importsOf(sf, file) {
     const spec = st.moduleSpecifier.text;
     let target;
     if (spec.startsWith('.')) target = path.resolve(path.dirname(file), spec.replace(/\.js$/, '') + '.d.ts');
-    else if (spec.startsWith('@kubernetes-models/apimachinery/')) target = path.join(machineryDir, spec.slice('@kubernetes-models/apimachinery/'.length) + '.d.ts');
+    else if (spec.startsWith('@kubernetes-models/apimachinery/'))
+      target = path.join(machineryDir, spec.slice('@kubernetes-models/apimachinery/'.length) + '.d.ts');
     else continue;
     const name = defNameOf(target);
     for (const el of st.importClause.namedBindings.elements) if (name) map.set(el.name.text, name);
@@ -113,18 +114,28 @@ function stringSchema(validate, segs) {
 
 function typeToSchema(node, ctx, segs) {
   switch (node.kind) {
-    case ts.SyntaxKind.StringKeyword: return stringSchema(ctx.validate, segs);
-    case ts.SyntaxKind.NumberKeyword: return numberSchema(ctx.validate, segs);
-    case ts.SyntaxKind.BooleanKeyword: return { type: 'boolean' };
-    case ts.SyntaxKind.AnyKeyword: case ts.SyntaxKind.UnknownKeyword: case ts.SyntaxKind.ObjectKeyword: return { type: 'object' };
-    case ts.SyntaxKind.ParenthesizedType: return typeToSchema(node.type, ctx, segs);
+    case ts.SyntaxKind.StringKeyword:
+      return stringSchema(ctx.validate, segs);
+    case ts.SyntaxKind.NumberKeyword:
+      return numberSchema(ctx.validate, segs);
+    case ts.SyntaxKind.BooleanKeyword:
+      return { type: 'boolean' };
+    case ts.SyntaxKind.AnyKeyword:
+    case ts.SyntaxKind.UnknownKeyword:
+    case ts.SyntaxKind.ObjectKeyword:
+      return { type: 'object' };
+    case ts.SyntaxKind.ParenthesizedType:
+      return typeToSchema(node.type, ctx, segs);
     case ts.SyntaxKind.LiteralType:
       if (ts.isStringLiteral(node.literal)) return { type: 'string', enum: [node.literal.text] };
       if (node.literal.kind === ts.SyntaxKind.TrueKeyword || node.literal.kind === ts.SyntaxKind.FalseKeyword) return { type: 'boolean' };
       return { type: 'number' };
-    case ts.SyntaxKind.ArrayType: return { type: 'array', items: typeToSchema(node.elementType, ctx, [...segs, 0]) };
+    case ts.SyntaxKind.ArrayType:
+      return { type: 'array', items: typeToSchema(node.elementType, ctx, [...segs, 0]) };
     case ts.SyntaxKind.UnionType: {
-      const parts = node.types.filter((t) => !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword) && t.kind !== ts.SyntaxKind.UndefinedKeyword);
+      const parts = node.types.filter(
+        (t) => !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword) && t.kind !== ts.SyntaxKind.UndefinedKeyword,
+      );
       if (parts.length && parts.every((t) => ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal))) {
         return { type: 'string', enum: parts.map((t) => t.literal.text) };
       }
@@ -146,7 +157,10 @@ function typeToSchema(node, ctx, segs) {
         return { type: 'object', additionalProperties: typeToSchema(node.typeArguments[1], ctx, [...segs, 'k']) };
       }
       const ref = ctx.imports.get(name) ?? ctx.locals.get(name);
-      if (ref) { ctx.refs.add(ref); return { $ref: `#/definitions/${ref}` }; }
+      if (ref) {
+        ctx.refs.add(ref);
+        return { $ref: `#/definitions/${ref}` };
+      }
       ctx.warn(`unresolved reference ${name}`);
       return { type: 'object' };
     }
@@ -168,7 +182,13 @@ async function readDefinition(file, name) {
     const vfile = path.join(pkgDir, '_schemas', `${alias}.js`);
     if (fs.existsSync(vfile)) validate = (await import(pathToFileURL(vfile).href)).validate;
   }
-  const ctx = { imports: importsOf(sf, file), locals: new Map([[`I${base}`, name]]), refs: new Set(), validate, warn: (m) => warnings.push(`${name}: ${m}`) };
+  const ctx = {
+    imports: importsOf(sf, file),
+    locals: new Map([[`I${base}`, name]]),
+    refs: new Set(),
+    validate,
+    warn: (m) => warnings.push(`${name}: ${m}`),
+  };
   for (const st of sf.statements) {
     if (ts.isInterfaceDeclaration(st) && st.name.text === `I${base}`) {
       const typeMeta = (st.heritageClauses ?? []).some((h) => h.types.some((t) => t.expression.getText() === 'TypeMeta'));
@@ -184,7 +204,8 @@ async function readDefinition(file, name) {
         if (typeMeta && (p === 'apiVersion' || p === 'kind')) {
           // Literal types carry the GVK; upstream documents these as plain optional strings.
           const lit = ts.isLiteralTypeNode(m.type) && ts.isStringLiteral(m.type.literal) ? m.type.literal.text : undefined;
-          if (p === 'apiVersion') gv = lit; else kind = lit;
+          if (p === 'apiVersion') gv = lit;
+          else kind = lit;
           properties[p] = { description: p === 'apiVersion' ? TYPE_META.apiVersion : TYPE_META.kind, type: 'string' };
           continue;
         }
@@ -218,18 +239,22 @@ function readTypeMetaDocs() {
   const file = path.join(machineryDir, 'apis/meta/v1/Status.d.ts');
   const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const iface = sf.statements.find((s) => ts.isInterfaceDeclaration(s) && s.name.text === 'IStatus');
-  for (const m of iface.members) if (ts.isPropertySignature(m) && (propName(m) === 'apiVersion' || propName(m) === 'kind')) TYPE_META[propName(m)] = docOf(m, sf);
+  for (const m of iface.members)
+    if (ts.isPropertySignature(m) && (propName(m) === 'apiVersion' || propName(m) === 'kind')) TYPE_META[propName(m)] = docOf(m, sf);
 }
 
 /** Types the sources render as plain aliases but upstream documents with a wire format. */
 function applyOverrides(defs) {
   const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1';
-  const set = (name, schema) => { defs[name] = { ...(defs[name]?.description ? { description: defs[name].description } : {}), ...schema }; };
+  const set = (name, schema) => {
+    defs[name] = { ...(defs[name]?.description ? { description: defs[name].description } : {}), ...schema };
+  };
   set(`${meta}.Time`, { type: 'string', format: 'date-time' });
   set(`${meta}.MicroTime`, { type: 'string', format: 'date-time' });
   set('io.k8s.apimachinery.pkg.util.intstr.IntOrString', { type: 'string', format: 'int-or-string' });
   defs['io.k8s.apimachinery.pkg.api.resource.Quantity'] = {
-    description: 'Quantity is a fixed-point representation of a number, written as a string such as "100m", "1.5Gi" or "2" (a decimal or binary SI suffix, or an exponent). It is used for resource amounts such as CPU and memory.',
+    description:
+      'Quantity is a fixed-point representation of a number, written as a string such as "100m", "1.5Gi" or "2" (a decimal or binary SI suffix, or an exponent). It is used for resource amounts such as CPU and memory.',
     type: 'string',
   };
 }
@@ -238,7 +263,10 @@ function applyOverrides(defs) {
 function addMetaExtras(defs) {
   const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1';
   const ref = (n) => ({ $ref: `#/definitions/${n}` });
-  const tm = () => ({ apiVersion: { description: TYPE_META.apiVersion, type: 'string' }, kind: { description: TYPE_META.kind, type: 'string' } });
+  const tm = () => ({
+    apiVersion: { description: TYPE_META.apiVersion, type: 'string' },
+    kind: { description: TYPE_META.kind, type: 'string' },
+  });
   const gvk = (kind) => [{ group: 'meta.k8s.io', kind, version: 'v1' }];
   defs[`${meta}.TableColumnDefinition`] = {
     description: 'TableColumnDefinition describes one column of a server-side Table.',
@@ -247,7 +275,11 @@ function addMetaExtras(defs) {
       description: { description: 'description is a human readable explanation of the column.', type: 'string' },
       format: { description: 'format is an optional OpenAPI format modifier for the column (e.g. "name").', type: 'string' },
       name: { description: 'name is a human readable name for the column.', type: 'string' },
-      priority: { description: 'priority is 0 for columns shown by default; higher numbers are shown only in wider output.', type: 'integer', format: 'int32' },
+      priority: {
+        description: 'priority is 0 for columns shown by default; higher numbers are shown only in wider output.',
+        type: 'integer',
+        format: 'int32',
+      },
       type: { description: 'type is an OpenAPI type of the column values (string, integer, number, boolean, date).', type: 'string' },
     },
     required: ['description', 'format', 'name', 'priority', 'type'],
@@ -257,8 +289,15 @@ function addMetaExtras(defs) {
     type: 'object',
     properties: {
       cells: { description: 'cells holds one value per column, in column order.', type: 'array', items: { type: 'object' } },
-      conditions: { description: 'conditions describe additional status of the row, such as Completed.', type: 'array', items: ref(`${meta}.TableRowCondition`) },
-      object: { description: 'object is the full object or its PartialObjectMetadata, depending on the includeObject option.', ...ref('io.k8s.apimachinery.pkg.runtime.RawExtension') },
+      conditions: {
+        description: 'conditions describe additional status of the row, such as Completed.',
+        type: 'array',
+        items: ref(`${meta}.TableRowCondition`),
+      },
+      object: {
+        description: 'object is the full object or its PartialObjectMetadata, depending on the includeObject option.',
+        ...ref('io.k8s.apimachinery.pkg.runtime.RawExtension'),
+      },
     },
     required: ['cells'],
   };
@@ -278,7 +317,11 @@ function addMetaExtras(defs) {
     type: 'object',
     properties: {
       ...tm(),
-      columnDefinitions: { description: 'columnDefinitions describes each column of the rows.', type: 'array', items: ref(`${meta}.TableColumnDefinition`) },
+      columnDefinitions: {
+        description: 'columnDefinitions describes each column of the rows.',
+        type: 'array',
+        items: ref(`${meta}.TableColumnDefinition`),
+      },
       metadata: { description: 'Standard list metadata.', ...ref(`${meta}.ListMeta`) },
       rows: { description: 'rows is the list of items in the table.', type: 'array', items: ref(`${meta}.TableRow`) },
     },
@@ -307,8 +350,13 @@ function addMetaExtras(defs) {
 /** Kinds shared by every group-version (DeleteOptions, WatchEvent) carry one GVK per served GV, as upstream. */
 function addSharedGvks(defs) {
   const gvs = new Set();
-  for (const d of Object.values(defs)) for (const g of d['x-kubernetes-group-version-kind'] ?? []) if (g.group !== 'meta.k8s.io') gvs.add(`${g.group}/${g.version}`);
-  const list = (kind) => [...gvs].sort().map((gv) => { const [group, version] = gv.split('/'); return { group, kind, version }; });
+  for (const d of Object.values(defs))
+    for (const g of d['x-kubernetes-group-version-kind'] ?? []) if (g.group !== 'meta.k8s.io') gvs.add(`${g.group}/${g.version}`);
+  const list = (kind) =>
+    [...gvs].sort().map((gv) => {
+      const [group, version] = gv.split('/');
+      return { group, kind, version };
+    });
   const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1';
   defs[`${meta}.DeleteOptions`]['x-kubernetes-group-version-kind'] = list('DeleteOptions');
   defs[`${meta}.WatchEvent`]['x-kubernetes-group-version-kind'] = list('WatchEvent');
@@ -318,7 +366,12 @@ function addSharedGvks(defs) {
 
 function sortKeys(v) {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys(v[k])]),
+    );
   return v;
 }
 
@@ -336,7 +389,10 @@ async function main() {
   addMetaExtras(defs);
   addSharedGvks(defs);
   const missing = new Set();
-  JSON.stringify(defs, (k, v) => { if (k === '$ref' && typeof v === 'string' && !defs[v.slice('#/definitions/'.length)]) missing.add(v); return v; });
+  JSON.stringify(defs, (k, v) => {
+    if (k === '$ref' && typeof v === 'string' && !defs[v.slice('#/definitions/'.length)]) missing.add(v);
+    return v;
+  });
   if (missing.size) warnings.push(`dangling refs: ${[...missing].join(', ')}`);
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const text = JSON.stringify(sortKeys(defs)) + '\n';

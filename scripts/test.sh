@@ -13,7 +13,8 @@ cd "$root"
 "$root/scripts/ensure-test-registry.sh" || exit 1
 
 # Lint and the type-check of the tests (the build type-checks src/, bench/ and conformance/): errors stop the run.
-echo "== lint (eslint) and type-check of the tests (tsc)"
+echo "== format (prettier), lint (eslint) and type-check of the tests (tsc)"
+npx --no-install prettier --check --log-level warn . || { echo "format check failed: run npm run format" >&2; exit 1; }
 npx --no-install eslint . || { echo "lint failed" >&2; exit 1; }
 npx --no-install tsc -p tsconfig.test.json --noEmit || { echo "the tests do not type-check" >&2; exit 1; }
 

@@ -11,14 +11,24 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 await core.createNamespace({ body: { metadata: { name: ns } } });
 const events = [];
 let ended = null;
-const req = await new k8s.Watch(kc).watch(`/api/v1/namespaces/${ns}/configmaps`, { allowWatchBookmarks: true },
-  (type, obj) => events.push(`${type} ${obj.metadata?.name ?? ''}`), (err) => { ended = err ?? 'closed'; });
+const req = await new k8s.Watch(kc).watch(
+  `/api/v1/namespaces/${ns}/configmaps`,
+  { allowWatchBookmarks: true },
+  (type, obj) => events.push(`${type} ${obj.metadata?.name ?? ''}`),
+  (err) => {
+    ended = err ?? 'closed';
+  },
+);
 await sleep(35_000);
 await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'late' } } });
 await sleep(500);
 const endedEarly = ended;
 req.abort();
 const ok = endedEarly === null && events.includes('ADDED late') && events.some((e) => e.startsWith('BOOKMARK'));
-console.log(ok ? 'ok idle watch survives 35 s on bookmarks' : `FAIL idle watch survives 35 s on bookmarks: ended=${endedEarly} events=${events.join(',')}`);
+console.log(
+  ok
+    ? 'ok idle watch survives 35 s on bookmarks'
+    : `FAIL idle watch survives 35 s on bookmarks: ended=${endedEarly} events=${events.join(',')}`,
+);
 await core.deleteNamespace({ name: ns });
 process.exit(ok ? 0 : 1);

@@ -31,27 +31,37 @@ export function createApp(opts: AppOptions): express.Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const proceed = (user: UserInfo | undefined) => {
       // Credentials that do not check out are refused everywhere, even on public paths, as Kubernetes does.
-      if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(req.path))) { sendError(res, unauthorized()); return; }
+      if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(req.path))) {
+        sendError(res, unauthorized());
+        return;
+      }
       res.locals.user = user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
       next();
     };
     const user = opts.authenticate(req);
     // Service account tokens are checked against the store (asynchronously); everything else answers at once.
-    if (user instanceof Promise) user.then(proceed, () => proceed(undefined)); else proceed(user);
+    if (user instanceof Promise) user.then(proceed, () => proceed(undefined));
+    else proceed(user);
   });
 
   const health = (ready: () => boolean) => (_req: Request, res: Response) => {
     if (ready()) res.status(200).type('text/plain').send('ok');
     else res.status(500).type('text/plain').send('[-]dockube-bootstrap failed: not finished\nreadyz check failed');
   };
-  app.get(['/healthz', '/livez'], health(() => true));
+  app.get(
+    ['/healthz', '/livez'],
+    health(() => true),
+  );
   app.get('/readyz', health(opts.isReady));
   app.get('/version', (_req, res) => sendObject(res, 200, versionInfo()));
   // As in Kubernetes, /metrics needs `get` on that non-resource URL (system:masters, the system:monitoring group).
   app.get('/metrics', async (req, res) => {
     const user = res.locals.user as UserInfo;
     const attrs: RequestAttributes = { verb: 'get', resourceRequest: false, path: req.path };
-    if (!authorize(user, attrs).allowed) { sendError(res, forbiddenError(user, attrs)); return; }
+    if (!authorize(user, attrs).allowed) {
+      sendError(res, forbiddenError(user, attrs));
+      return;
+    }
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
@@ -60,15 +70,18 @@ export function createApp(opts: AppOptions): express.Express {
   app.get('/apis', discovery.root(false));
   app.get('/api/:version', (req, res, next) => {
     const body = discovery.resources('', req.params.version);
-    if (body) sendObject(res, 200, body); else next();
+    if (body) sendObject(res, 200, body);
+    else next();
   });
   app.get('/apis/:group', (req, res, next) => {
     const body = discovery.group(req.params.group);
-    if (body) sendObject(res, 200, body); else next();
+    if (body) sendObject(res, 200, body);
+    else next();
   });
   app.get('/apis/:group/:version', (req, res, next) => {
     const body = discovery.resources(req.params.group, req.params.version);
-    if (body) sendObject(res, 200, body); else next();
+    if (body) sendObject(res, 200, body);
+    else next();
   });
   app.use(openapiRouter(opts.registry.defs, { extraDefinitions: EXTRA_OPENAPI_DEFINITIONS }));
 

@@ -64,8 +64,15 @@ function certificateUser(req: IncomingMessage): UserInfo | undefined {
  * or serves the request as system:anonymous on `isAnonymousAllowedPath` paths when no credentials were presented.
  */
 export function createAuthenticator(pki: Pki, opts: { serviceAccountTokens?: TokenAuthenticator } = {}): Authenticator {
-  const table = ([[pki.tokens.admin, ADMIN_USER], [pki.tokens.viewer, VIEWER_USER], [pki.tokens.monitoring, MONITORING_USER]] as const)
-    .filter(([token]) => !!token).map(([token, user]) => ({ hash: digest(token), user }));
+  const table = (
+    [
+      [pki.tokens.admin, ADMIN_USER],
+      [pki.tokens.viewer, VIEWER_USER],
+      [pki.tokens.monitoring, MONITORING_USER],
+    ] as const
+  )
+    .filter(([token]) => !!token)
+    .map(([token, user]) => ({ hash: digest(token), user }));
   // One verification per connection: the peer certificate cannot change on a kept-alive socket.
   const bySocket = new WeakMap<object, UserInfo | null>();
 
@@ -85,7 +92,10 @@ export function createAuthenticator(pki: Pki, opts: { serviceAccountTokens?: Tok
     for (const entry of table) if (timingSafeEqual(entry.hash, presented)) found = entry.user;
     if (found) return withAuthenticatedGroup(found);
     // Then the service account token authenticator (after static tokens, as kube-apiserver's union orders them).
-    return opts.serviceAccountTokens?.(token).then((u) => u && withAuthenticatedGroup(u), () => undefined);
+    return opts.serviceAccountTokens?.(token).then(
+      (u) => u && withAuthenticatedGroup(u),
+      () => undefined,
+    );
   };
 }
 

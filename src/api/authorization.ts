@@ -5,8 +5,14 @@ import { authorize, forbiddenError, type RequestAttributes } from '../authorizat
 
 export function authorizeRequest(user: UserInfo, verb: string, rr: ResourceRequest): void {
   const attrs: RequestAttributes = {
-    verb, resourceRequest: true, apiGroup: rr.group, apiVersion: rr.version, resource: rr.def.plural,
-    subresource: rr.subresource, namespace: rr.namespace, name: rr.name,
+    verb,
+    resourceRequest: true,
+    apiGroup: rr.group,
+    apiVersion: rr.version,
+    resource: rr.def.plural,
+    subresource: rr.subresource,
+    namespace: rr.namespace,
+    name: rr.name,
   };
   if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
 }

@@ -34,7 +34,9 @@ function checkTypeMeta(body: Record<string, unknown>): void {
   const kind = (body.kind as string | undefined) || GVK.kind;
   // DeleteOptions is registered unversioned: any group/version names it.
   if (kind !== GVK.kind) {
-    throw badRequest(`no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion || `${GVK.group}/${GVK.version}`)} in scheme ${JSON.stringify(META_SCHEME)}`);
+    throw badRequest(
+      `no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion || `${GVK.group}/${GVK.version}`)} in scheme ${JSON.stringify(META_SCHEME)}`,
+    );
   }
 }
 

@@ -6,13 +6,21 @@ import { ALL_VERBS, apiVersionOf, type ResourceDef } from '../registry/types.js'
 import { aggregatedDiscoveryVersion } from './negotiation.js';
 import { sendObject } from './respond.js';
 
-interface Sub { name: string; kind: string; group: string; version: string; verbs: string[] }
+interface Sub {
+  name: string;
+  kind: string;
+  group: string;
+  version: string;
+  verbs: string[];
+}
 
 function subresourcesOf(d: ResourceDef): Sub[] {
   const subs: Sub[] = [];
-  if (d.statusSubresource) subs.push({ name: 'status', kind: d.kind, group: d.group, version: d.version, verbs: ['get', 'patch', 'update'] });
+  if (d.statusSubresource)
+    subs.push({ name: 'status', kind: d.kind, group: d.group, version: d.version, verbs: ['get', 'patch', 'update'] });
   if (d.scale) subs.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
-  for (const s of d.extraSubresources ?? []) subs.push({ name: s.name, kind: s.kind, group: s.group ?? d.group, version: s.version ?? d.version, verbs: s.verbs });
+  for (const s of d.extraSubresources ?? [])
+    subs.push({ name: s.name, kind: s.kind, group: s.group ?? d.group, version: s.version ?? d.version, verbs: s.verbs });
   return subs;
 }
 
@@ -21,13 +29,28 @@ const verbsOf = (d: ResourceDef) => [...(d.verbs ?? ALL_VERBS)].sort();
 function resourceList(registry: Registry, gv: GroupVersion) {
   const resources: Record<string, unknown>[] = [];
   for (const d of registry.inGroupVersion(gv.group, gv.version)) {
-    const r: Record<string, unknown> = { name: d.plural, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: verbsOf(d) };
+    const r: Record<string, unknown> = {
+      name: d.plural,
+      singularName: d.singular,
+      namespaced: d.namespaced,
+      kind: d.kind,
+      verbs: verbsOf(d),
+    };
     if (d.shortNames) r.shortNames = d.shortNames;
     if (d.categories) r.categories = d.categories;
     resources.push(r);
     for (const s of subresourcesOf(d)) {
-      const sr: Record<string, unknown> = { name: `${d.plural}/${s.name}`, singularName: '', namespaced: d.namespaced, kind: s.kind, verbs: s.verbs };
-      if (s.group !== d.group || s.version !== d.version) { sr.group = s.group; sr.version = s.version; }
+      const sr: Record<string, unknown> = {
+        name: `${d.plural}/${s.name}`,
+        singularName: '',
+        namespaced: d.namespaced,
+        kind: s.kind,
+        verbs: s.verbs,
+      };
+      if (s.group !== d.group || s.version !== d.version) {
+        sr.group = s.group;
+        sr.version = s.version;
+      }
       resources.push(sr);
     }
   }
@@ -42,14 +65,21 @@ function aggregatedGroup(registry: Registry, group: string, versions: string[]) 
       freshness: 'Current',
       resources: registry.inGroupVersion(group, version).map((d) => {
         const r: Record<string, unknown> = {
-          resource: d.plural, responseKind: { group: d.group, version: d.version, kind: d.kind },
-          scope: d.namespaced ? 'Namespaced' : 'Cluster', singularResource: d.singular, verbs: verbsOf(d),
+          resource: d.plural,
+          responseKind: { group: d.group, version: d.version, kind: d.kind },
+          scope: d.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: d.singular,
+          verbs: verbsOf(d),
         };
         if (d.shortNames) r.shortNames = d.shortNames;
         if (d.categories) r.categories = d.categories;
         const subs = subresourcesOf(d);
         if (subs.length) {
-          r.subresources = subs.map((s) => ({ subresource: s.name, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: s.verbs }));
+          r.subresources = subs.map((s) => ({
+            subresource: s.name,
+            responseKind: { group: s.group, version: s.version, kind: s.kind },
+            verbs: s.verbs,
+          }));
         }
         return r;
       }),
@@ -59,7 +89,10 @@ function aggregatedGroup(registry: Registry, group: string, versions: string[]) 
 
 export class Discovery {
   private cache = new Map<string, unknown>();
-  constructor(private registry: Registry, private serverAddress: () => string) {}
+  constructor(
+    private registry: Registry,
+    private serverAddress: () => string,
+  ) {}
 
   private memo<T>(key: string, build: () => T): T {
     if (!this.cache.has(key)) this.cache.set(key, build());
@@ -81,8 +114,12 @@ export class Discovery {
       const agg = aggregatedDiscoveryVersion(req.headers.accept);
       if (agg) {
         const body = this.memo(`agg:${core}:${agg}`, () => ({
-          kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${agg}`, metadata: {},
-          items: core ? [aggregatedGroup(this.registry, '', ['v1'])] : [...this.groups()].map(([g, vs]) => aggregatedGroup(this.registry, g, vs)),
+          kind: 'APIGroupDiscoveryList',
+          apiVersion: `apidiscovery.k8s.io/${agg}`,
+          metadata: {},
+          items: core
+            ? [aggregatedGroup(this.registry, '', ['v1'])]
+            : [...this.groups()].map(([g, vs]) => aggregatedGroup(this.registry, g, vs)),
         }));
         // kubectl only accepts the aggregated body under this exact content type.
         res.status(200).setHeader('Content-Type', `application/json;g=apidiscovery.k8s.io;v=${agg};as=APIGroupDiscoveryList`);
@@ -90,10 +127,22 @@ export class Discovery {
         return;
       }
       if (core) {
-        sendObject(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.serverAddress() }] });
+        sendObject(res, 200, {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.serverAddress() }],
+        });
         return;
       }
-      sendObject(res, 200, this.memo('apis', () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [...this.groups()].map(([g, vs]) => this.apiGroup(g, vs)) })));
+      sendObject(
+        res,
+        200,
+        this.memo('apis', () => ({
+          kind: 'APIGroupList',
+          apiVersion: 'v1',
+          groups: [...this.groups()].map(([g, vs]) => this.apiGroup(g, vs)),
+        })),
+      );
     };
   }
 

@@ -4,7 +4,10 @@
 // PartialObjectMetadata, objects just written) is serialized as usual. The bytes are exactly JSON.stringify's.
 
 /** An object's JSON and its UTF-8 length (equal to the string's length when it is all ASCII, the common case). */
-interface Json { text: string; bytes: number }
+interface Json {
+  text: string;
+  bytes: number;
+}
 
 const cachedJson = new WeakMap<object, Json>();
 
@@ -23,7 +26,9 @@ function remembered(value: object): Json {
 }
 
 /** JSON.stringify of a frozen object, computed once. */
-export function frozenJson(value: object): string { return remembered(value).text; }
+export function frozenJson(value: object): string {
+  return remembered(value).text;
+}
 
 const asJson = (text: string): Json => ({ text, bytes: Buffer.byteLength(text) });
 const COMMA = asJson(',');
@@ -46,7 +51,10 @@ export function bodyJson(body: unknown): string | Buffer {
     if (name !== 'items' && json === undefined) continue; // undefined members are left out, as JSON.stringify does
     text += `${first ? '' : ','}${JSON.stringify(name)}:`;
     first = false;
-    if (json !== undefined) { text += json; continue; }
+    if (json !== undefined) {
+      text += json;
+      continue;
+    }
     pieces.push(asJson(`${text}[`));
     text = ']';
     for (let i = 0; i < items.length; i++) {

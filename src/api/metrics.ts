@@ -9,7 +9,8 @@ const labelNames = ['verb', 'group', 'version', 'resource', 'subresource', 'scop
 export const requestTotal = new client.Counter({
   name: 'apiserver_request_total',
   help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
-  labelNames, registers: [metricsRegistry],
+  labelNames,
+  registers: [metricsRegistry],
 });
 
 export const requestDuration = new client.Histogram({
@@ -23,28 +24,39 @@ export const requestDuration = new client.Histogram({
 export const watchGauge = new client.Gauge({
   name: 'apiserver_longrunning_requests',
   help: 'Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component.',
-  labelNames: ['group', 'resource'], registers: [metricsRegistry],
+  labelNames: ['group', 'resource'],
+  registers: [metricsRegistry],
 });
 
 export const watchEventsTotal = new client.Counter({
   name: 'apiserver_watch_events_total',
   help: 'Number of events sent in watch clients',
-  labelNames: ['group', 'version', 'kind'], registers: [metricsRegistry],
+  labelNames: ['group', 'version', 'kind'],
+  registers: [metricsRegistry],
 });
 
 export const terminatedWatchers = new client.Counter({
   name: 'apiserver_terminated_watchers_total',
   help: 'Counter of watchers closed due to unresponsiveness broken by resource type.',
-  labelNames: ['resource'], registers: [metricsRegistry],
+  labelNames: ['resource'],
+  registers: [metricsRegistry],
 });
 
 export const storageObjects = new client.Gauge({
   name: 'apiserver_storage_objects',
   help: 'Number of stored objects at the time of last check split by kind.',
-  labelNames: ['resource'], registers: [metricsRegistry],
+  labelNames: ['resource'],
+  registers: [metricsRegistry],
 });
 
-export interface RequestInfo { verb: string; group: string; version: string; resource: string; subresource: string; scope: string }
+export interface RequestInfo {
+  verb: string;
+  group: string;
+  version: string;
+  resource: string;
+  subresource: string;
+  scope: string;
+}
 
 /** Records one finished request; watches count when they end, not their duration. */
 export function observeRequest(info: RequestInfo, code: number, seconds: number): void {

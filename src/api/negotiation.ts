@@ -1,24 +1,27 @@
 // Content negotiation on Accept: plain JSON/YAML objects, server-side Tables, or PartialObjectMetadata.
 import { notAcceptable } from '../machinery/api/errors.js';
 
-export type ResponseShape =
-  | { kind: 'object'; format: 'json' | 'yaml' }
-  | { kind: 'table' }
-  | { kind: 'partial'; list: boolean };
+export type ResponseShape = { kind: 'object'; format: 'json' | 'yaml' } | { kind: 'table' } | { kind: 'partial'; list: boolean };
 
-export interface MediaRange { type: string; params: Record<string, string> }
+export interface MediaRange {
+  type: string;
+  params: Record<string, string>;
+}
 
 export function parseAccept(header: string | undefined): MediaRange[] {
   if (!header) return [{ type: '*/*', params: {} }];
-  return header.split(',').map((part) => {
-    const [type, ...ps] = part.split(';').map((s) => s.trim());
-    const params: Record<string, string> = {};
-    for (const p of ps) {
-      const i = p.indexOf('=');
-      if (i > 0) params[p.slice(0, i).trim()] = p.slice(i + 1).trim();
-    }
-    return { type: type.toLowerCase(), params };
-  }).filter((m) => m.type && m.params.q !== '0');
+  return header
+    .split(',')
+    .map((part) => {
+      const [type, ...ps] = part.split(';').map((s) => s.trim());
+      const params: Record<string, string> = {};
+      for (const p of ps) {
+        const i = p.indexOf('=');
+        if (i > 0) params[p.slice(0, i).trim()] = p.slice(i + 1).trim();
+      }
+      return { type: type.toLowerCase(), params };
+    })
+    .filter((m) => m.type && m.params.q !== '0');
 }
 
 const isJsonish = (t: string) => t === 'application/json' || t === '*/*' || t === 'application/*';
@@ -30,7 +33,8 @@ export function negotiateObject(header: string | undefined): ResponseShape {
     if (as) {
       if (m.params.g !== 'meta.k8s.io' || !['v1', 'v1beta1'].includes(m.params.v ?? '')) continue;
       if (as === 'Table') return { kind: 'table' };
-      if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { kind: 'partial', list: as === 'PartialObjectMetadataList' };
+      if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList')
+        return { kind: 'partial', list: as === 'PartialObjectMetadataList' };
       continue;
     }
     if (isJsonish(m.type)) return { kind: 'object', format: 'json' };
@@ -43,9 +47,11 @@ export function negotiateObject(header: string | undefined): ResponseShape {
 /** PartialObjectMetadata for a list, or a PartialObjectMetadataList for one object, is 406 as upstream. */
 export function checkPartialFits(shape: ResponseShape, isList: boolean): void {
   if (shape.kind !== 'partial' || shape.list === isList) return;
-  throw notAcceptable(isList
-    ? 'you requested PartialObjectMetadata, but the requested object is a list'
-    : 'you requested PartialObjectMetadataList, but the requested object is not a list');
+  throw notAcceptable(
+    isList
+      ? 'you requested PartialObjectMetadata, but the requested object is a list'
+      : 'you requested PartialObjectMetadataList, but the requested object is not a list',
+  );
 }
 
 /** For aggregated discovery: the apidiscovery version asked for, if any (v2 or v2beta1). */

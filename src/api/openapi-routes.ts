@@ -9,7 +9,10 @@ import { OpenAPIDocuments, type CachedDocument, type OpenAPIOptions } from '../o
 export function acceptsJson(accept: string | undefined): boolean {
   if (!accept || !accept.trim()) return true;
   return accept.split(',').some((part) => {
-    const [type, ...params] = part.trim().split(';').map((s) => s.trim().toLowerCase());
+    const [type, ...params] = part
+      .trim()
+      .split(';')
+      .map((s) => s.trim().toLowerCase());
     const qParam = params.find((p) => p.startsWith('q='));
     if (qParam && Number(qParam.slice(2)) === 0) return false;
     return type === 'application/json' || type === 'application/*' || type === '*/*';
@@ -26,7 +29,10 @@ function sendDocument(req: Request, res: Response, doc: CachedDocument, cacheCon
   res.setHeader('ETag', etag);
   res.setHeader('Vary', 'Accept');
   res.setHeader('Cache-Control', cacheControl);
-  if (req.headers['if-none-match'] === etag) { res.status(304).end(); return; }
+  if (req.headers['if-none-match'] === etag) {
+    res.status(304).end();
+    return;
+  }
   res.status(200).send(doc.body);
 }
 
@@ -37,35 +43,44 @@ export function openapiRouter(defs: ResourceDef[], opts: OpenAPIOptions = {}): e
     fn(req, res).catch(next);
   };
 
-  router.get('/openapi/v2', wrap(async (req, res) => {
-    // We only speak JSON; kubectl 1.27/1.28 ask for protobuf only and get a NotAcceptable Status.
-    if (!acceptsJson(req.headers.accept)) return sendStatus(res, notAcceptable());
-    sendDocument(req, res, await docs.v2(), 'no-cache, private');
-  }));
+  router.get(
+    '/openapi/v2',
+    wrap(async (req, res) => {
+      // We only speak JSON; kubectl 1.27/1.28 ask for protobuf only and get a NotAcceptable Status.
+      if (!acceptsJson(req.headers.accept)) return sendStatus(res, notAcceptable());
+      sendDocument(req, res, await docs.v2(), 'no-cache, private');
+    }),
+  );
 
-  router.get('/openapi/v3', wrap(async (req, res) => {
-    if (!acceptsJson(req.headers.accept)) return sendStatus(res, notAcceptable());
-    sendDocument(req, res, await docs.v3Root(), 'no-cache, private');
-  }));
+  router.get(
+    '/openapi/v3',
+    wrap(async (req, res) => {
+      if (!acceptsJson(req.headers.accept)) return sendStatus(res, notAcceptable());
+      sendDocument(req, res, await docs.v3Root(), 'no-cache, private');
+    }),
+  );
 
-  router.get(/^\/openapi\/v3\/(.+)$/, wrap(async (req, res) => {
-    const gv = req.path.slice('/openapi/v3/'.length).replace(/\/+$/, '');
-    const doc = await docs.v3(gv);
-    if (!doc) return sendStatus(res, genericNotFound());
-    if (!acceptsJson(req.headers.accept)) return sendStatus(res, notAcceptable());
-    const hash = typeof req.query.hash === 'string' ? req.query.hash : undefined;
-    if (hash !== undefined && hash !== doc.hash) {
-      // A stale link: send the client to the current document, as upstream does.
-      res.redirect(301, `/openapi/v3/${gv}?hash=${doc.hash}`);
-      return;
-    }
-    if (hash !== undefined) {
-      res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
-      sendDocument(req, res, doc, 'public, immutable');
-    } else {
-      sendDocument(req, res, doc, 'no-cache, private');
-    }
-  }));
+  router.get(
+    /^\/openapi\/v3\/(.+)$/,
+    wrap(async (req, res) => {
+      const gv = req.path.slice('/openapi/v3/'.length).replace(/\/+$/, '');
+      const doc = await docs.v3(gv);
+      if (!doc) return sendStatus(res, genericNotFound());
+      if (!acceptsJson(req.headers.accept)) return sendStatus(res, notAcceptable());
+      const hash = typeof req.query.hash === 'string' ? req.query.hash : undefined;
+      if (hash !== undefined && hash !== doc.hash) {
+        // A stale link: send the client to the current document, as upstream does.
+        res.redirect(301, `/openapi/v3/${gv}?hash=${doc.hash}`);
+        return;
+      }
+      if (hash !== undefined) {
+        res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
+        sendDocument(req, res, doc, 'public, immutable');
+      } else {
+        sendDocument(req, res, doc, 'no-cache, private');
+      }
+    }),
+  );
 
   return router;
 }

@@ -29,11 +29,19 @@ const JSON_PATCH_OP_FIELDS = new Set(['op', 'path', 'from', 'value']);
  */
 export function patchDocumentErrors(patchType: string, body: string): string[] {
   let dups: string[];
-  try { dups = findDuplicateFields(body, 'json'); } catch { return []; } // a syntax error is reported by the patch itself
+  try {
+    dups = findDuplicateFields(body, 'json');
+  } catch {
+    return [];
+  } // a syntax error is reported by the patch itself
   if (patchType !== JSON_PATCH) return dups;
   const errs = dups.map((d) => `json patch ${d}`);
   let ops: unknown;
-  try { ops = JSON.parse(body); } catch { return errs; }
+  try {
+    ops = JSON.parse(body);
+  } catch {
+    return errs;
+  }
   if (!Array.isArray(ops)) return errs;
   for (const op of ops) {
     if (op === null || typeof op !== 'object' || Array.isArray(op)) continue;
@@ -60,13 +68,18 @@ function goJson(v: unknown): string {
  * object with unknown fields dropped. `documentErrors` are patchDocumentErrors(), computed once per request.
  */
 export function decodePatchedObject(patched: unknown, d: PatchedDecode, documentErrors: string[]): KObject {
-  if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patch produced something that is not an object');
+  if (patched === null || typeof patched !== 'object' || Array.isArray(patched))
+    throw badRequest('the patch produced something that is not an object');
   const { typeError, fieldErrors } = decodeProblems(d.gvk, patched);
   if (typeError) {
     // JSON and merge patches quote the patched document; a strategic merge patch quotes the patch (%+v of its map).
     let shown: string;
     if (d.patchType === STRATEGIC_MERGE_PATCH) {
-      try { shown = goValue(JSON.parse(d.body)); } catch { shown = d.body; }
+      try {
+        shown = goValue(JSON.parse(d.body));
+      } catch {
+        shown = d.body;
+      }
     } else {
       shown = goJson(patched);
     }

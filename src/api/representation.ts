@@ -25,8 +25,11 @@ export function renderList(req: Request, def: ResourceDef, page: ListPage, shape
   if (page.remainingItemCount !== undefined) listMeta.remainingItemCount = page.remainingItemCount;
   if (shape.kind === 'table') {
     return buildTable(def.table ?? defaultTable, page.items, {
-      includeObject: includeObjectOf(req), now: new Date(), resourceVersion: page.resourceVersion,
-      continue: page.continue, remainingItemCount: page.remainingItemCount,
+      includeObject: includeObjectOf(req),
+      now: new Date(),
+      resourceVersion: page.resourceVersion,
+      continue: page.continue,
+      remainingItemCount: page.remainingItemCount,
     });
   }
   if (shape.kind === 'partial') {
@@ -38,7 +41,9 @@ export function renderList(req: Request, def: ResourceDef, page: ListPage, shape
 export function renderObject(req: Request, def: ResourceDef, obj: KObject, shape: ResponseShape): unknown {
   if (shape.kind === 'table') {
     return buildTable(def.table ?? defaultTable, [obj], {
-      includeObject: includeObjectOf(req), now: new Date(), resourceVersion: obj.metadata.resourceVersion ?? '',
+      includeObject: includeObjectOf(req),
+      now: new Date(),
+      resourceVersion: obj.metadata.resourceVersion ?? '',
     });
   }
   if (shape.kind === 'partial') return partial(obj);

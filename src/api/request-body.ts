@@ -9,7 +9,11 @@ import { limitError, parseJson, parseYaml } from '../machinery/decode/text.js';
 export { parseJson, parseYaml } from '../machinery/decode/text.js';
 
 export type BodyFormat = 'json' | 'yaml' | 'protobuf';
-export interface DecodedBody { value: unknown; raw: string; format: BodyFormat }
+export interface DecodedBody {
+  value: unknown;
+  raw: string;
+  format: BodyFormat;
+}
 
 export const mediaType = (req: Request) => (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 
@@ -25,7 +29,11 @@ export async function decodeBody(req: Request): Promise<DecodedBody> {
     const { decodeKubernetesProtobuf } = await import('../protobuf/decode.js');
     const { object } = decodeKubernetesProtobuf(buf);
     // Embedded JSON (RawExtension, FieldsV1, a JSON runtime.Unknown) is free to nest: bound it as a JSON body is.
-    try { checkDecodedValue(object); } catch (e) { throw limitError(e, (m) => `the body of the request could not be decoded: ${m}`); }
+    try {
+      checkDecodedValue(object);
+    } catch (e) {
+      throw limitError(e, (m) => `the body of the request could not be decoded: ${m}`);
+    }
     return { value: object, raw: '', format: 'protobuf' };
   }
   const text = buf.toString('utf8');

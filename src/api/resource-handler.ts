@@ -19,12 +19,19 @@ import { serveConnect } from './streams/connect.js';
 export function resourceHandler(deps: ApiDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const rr = parseResourcePath(req.path, deps.registry);
-    if (!rr) { next(); return; }
+    if (!rr) {
+      next();
+      return;
+    }
     const started = process.hrtime.bigint();
     const verb = verbOf(req, rr);
     const info: RequestInfo = {
-      verb: verb === 'watch' ? 'WATCH' : verb.toUpperCase(), group: rr.group, version: rr.version, resource: rr.def.plural,
-      subresource: rr.subresource ?? '', scope: rr.name ? 'resource' : rr.namespace ? 'namespace' : 'cluster',
+      verb: verb === 'watch' ? 'WATCH' : verb.toUpperCase(),
+      group: rr.group,
+      version: rr.version,
+      resource: rr.def.plural,
+      subresource: rr.subresource ?? '',
+      scope: rr.name ? 'resource' : rr.namespace ? 'namespace' : 'cluster',
     };
     // Only served routes are counted: labels taken from any path a client makes up would be new series without end.
     if (!rr.subresource || isServedSubresource(rr)) {
@@ -44,14 +51,20 @@ type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' 
 
 function verbOf(req: Request, rr: ResourceRequest): Verb {
   switch (req.method) {
-    case 'GET': case 'HEAD':
+    case 'GET':
+    case 'HEAD':
       if (queryBool(req, 'watch')) return 'watch';
       return rr.name ? 'get' : 'list';
-    case 'POST': return 'create';
-    case 'PUT': return 'update';
-    case 'PATCH': return 'patch';
-    case 'DELETE': return rr.name ? 'delete' : 'deletecollection';
-    default: throw methodNotAllowed();
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return rr.name ? 'delete' : 'deletecollection';
+    default:
+      throw methodNotAllowed();
   }
 }
 
@@ -59,7 +72,8 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
   const { def, namespace, name, subresource } = rr;
   const allowed = def.verbs;
   // A watch is a GET on the list route: a resource that cannot watch answers NewMethodNotSupported, not a missing route.
-  if (allowed && !allowed.includes(verb) && !subresource) throw verb === 'watch' && allowed.includes('list') ? methodNotSupported(def, 'watch') : methodNotAllowed();
+  if (allowed && !allowed.includes(verb) && !subresource)
+    throw verb === 'watch' && allowed.includes('list') ? methodNotSupported(def, 'watch') : methodNotAllowed();
   // A namespaced resource across all namespaces (/api/v1/pods) is served for list and watch only, as upstream
   // installs it: no creates without a namespace, and no deletecollection of every namespace at once.
   if (def.namespaced && !namespace && verb !== 'list' && verb !== 'watch') throw methodNotAllowed();
@@ -84,7 +98,10 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
       const shape = negotiateObject(req.headers.accept);
       checkPartialFits(shape, false);
       const obj = await deps.service.get(def, namespace, name!, queryString(req, 'resourceVersion'));
-      if (subresource === 'scale') { sendObject(res, 200, getScale(def, obj)); return; }
+      if (subresource === 'scale') {
+        sendObject(res, 200, getScale(def, obj));
+        return;
+      }
       sendObject(res, 200, renderObject(req, def, obj, shape), shape.kind === 'object' ? shape.format : 'json');
       return;
     }
@@ -92,9 +109,12 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
       const shape = negotiateObject(req.headers.accept);
       checkPartialFits(shape, true);
       const page = await deps.service.list(def, namespace, {
-        labelSelector: queryString(req, 'labelSelector'), fieldSelector: queryString(req, 'fieldSelector'),
-        limit: queryInt(req, 'limit'), continue: queryString(req, 'continue'),
-        resourceVersion: queryString(req, 'resourceVersion'), resourceVersionMatch: queryString(req, 'resourceVersionMatch'),
+        labelSelector: queryString(req, 'labelSelector'),
+        fieldSelector: queryString(req, 'fieldSelector'),
+        limit: queryInt(req, 'limit'),
+        continue: queryString(req, 'continue'),
+        resourceVersion: queryString(req, 'resourceVersion'),
+        resourceVersionMatch: queryString(req, 'resourceVersionMatch'),
       });
       sendObject(res, 200, renderList(req, def, page, shape), shape.kind === 'object' ? shape.format : 'json');
       return;
@@ -106,11 +126,16 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
       await serveWatch(req, res, deps, def, namespace, shape);
       return;
     }
-    case 'create': return handleCreate(req, res, deps, rr, user);
-    case 'update': return handleUpdate(req, res, deps, rr, user);
-    case 'patch': return handlePatch(req, res, deps, rr, user);
-    case 'delete': return handleDelete(req, res, deps, rr, user);
-    case 'deletecollection': return handleDeleteCollection(req, res, deps, rr, user);
+    case 'create':
+      return handleCreate(req, res, deps, rr, user);
+    case 'update':
+      return handleUpdate(req, res, deps, rr, user);
+    case 'patch':
+      return handlePatch(req, res, deps, rr, user);
+    case 'delete':
+      return handleDelete(req, res, deps, rr, user);
+    case 'deletecollection':
+      return handleDeleteCollection(req, res, deps, rr, user);
   }
 }
 
@@ -125,4 +150,3 @@ function isServedSubresource(rr: ResourceRequest): boolean {
 function notFoundFor(rr: ResourceRequest): StatusError {
   return rr.name ? notFound(groupResource(rr.def), rr.name) : genericNotFound();
 }
-

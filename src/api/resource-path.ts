@@ -25,7 +25,10 @@ function unescapeSegment(segment: string): string {
   const bytes: number[] = [];
   const raw = Buffer.from(segment, 'utf8');
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === 0x25) { bytes.push(parseInt(raw.subarray(i + 1, i + 3).toString('latin1'), 16)); i += 2; } else bytes.push(raw[i]!);
+    if (raw[i] === 0x25) {
+      bytes.push(parseInt(raw.subarray(i + 1, i + 3).toString('latin1'), 16));
+      i += 2;
+    } else bytes.push(raw[i]!);
   }
   return Buffer.from(bytes).toString('utf8');
 }
@@ -33,9 +36,15 @@ function unescapeSegment(segment: string): string {
 export function parseResourcePath(path: string, registry: Registry): ResourceRequest | undefined {
   const parts = path.split('/').filter(Boolean).map(unescapeSegment);
   let group: string, version: string, rest: string[];
-  if (parts[0] === 'api' && parts.length >= 3) { group = ''; version = parts[1]; rest = parts.slice(2); }
-  else if (parts[0] === 'apis' && parts.length >= 4) { group = parts[1]; version = parts[2]; rest = parts.slice(3); }
-  else return undefined;
+  if (parts[0] === 'api' && parts.length >= 3) {
+    group = '';
+    version = parts[1];
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis' && parts.length >= 4) {
+    group = parts[1];
+    version = parts[2];
+    rest = parts.slice(3);
+  } else return undefined;
 
   // namespaces/<ns>/<resource>[/<name>[/<sub>]] addresses a namespaced resource...
   if (rest[0] === 'namespaces' && rest.length >= 3) {

@@ -6,23 +6,42 @@ import { bodyJson } from './json-body.js';
 
 export function sendObject(res: Response, code: number, body: unknown, format: 'json' | 'yaml' = 'json'): void {
   if (format === 'yaml') {
-    res.status(code).type('application/yaml').send(yaml.dump(body, { noRefs: true }));
+    res
+      .status(code)
+      .type('application/yaml')
+      .send(yaml.dump(body, { noRefs: true }));
     return;
   }
   const json = bodyJson(body);
   // As express types a string body: the same header whether the JSON was remembered as bytes or not.
-  res.status(code).type(typeof json === 'string' ? 'application/json' : 'application/json; charset=utf-8').send(json);
+  res
+    .status(code)
+    .type(typeof json === 'string' ? 'application/json' : 'application/json; charset=utf-8')
+    .send(json);
 }
 
 export function sendError(res: Response, err: unknown): void {
   const se = err instanceof StatusError ? err : internal((err as Error)?.message ?? String(err));
-  if (res.headersSent) { res.end(); return; }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
   sendObject(res, se.code, se.toStatus());
 }
 
 // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-const C_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+const C_ESCAPES: Record<string, string> = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '"': '\\"',
+  '\\': '\\\\',
+};
 
 /**
  * strconv.Quote: printable characters as they are, everything else escaped. Node refuses header characters past
@@ -48,5 +67,8 @@ function goQuote(text: string): string {
  */
 export function setWarnings(res: Response, warnings: string[]): void {
   if (!warnings.length) return;
-  res.setHeader('Warning', [...new Set(warnings)].map((w) => `299 - ${goQuote(w)}`));
+  res.setHeader(
+    'Warning',
+    [...new Set(warnings)].map((w) => `299 - ${goQuote(w)}`),
+  );
 }

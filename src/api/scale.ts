@@ -5,7 +5,6 @@ import { valueAt } from '../registry/field-path.js';
 import { selectorToString } from '../machinery/labels.js';
 import { invalid } from '../machinery/api/errors.js';
 
-
 export function getScale(def: ResourceDef, obj: KObject): KObject {
   const s = def.scale!;
   const m = obj.metadata;
@@ -13,8 +12,15 @@ export function getScale(def: ResourceDef, obj: KObject): KObject {
   const status: Record<string, unknown> = { replicas: (valueAt(obj, s.statusReplicasPath) as number | undefined) ?? 0 };
   if (selector) status.selector = selectorToString(selector as never);
   return {
-    kind: 'Scale', apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
     spec: { replicas: (valueAt(obj, s.specReplicasPath) as number | undefined) ?? 0 },
     status,
   };

@@ -12,7 +12,13 @@ import { writeOptionsOf, type FieldValidationMode } from './write-options.js';
 import { badRequest } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
 
-async function decodeSubresourceBody(req: Request, rr: ResourceRequest, sub: SubresourceDef, mode: FieldValidationMode, warnings: string[]): Promise<KObject> {
+async function decodeSubresourceBody(
+  req: Request,
+  rr: ResourceRequest,
+  sub: SubresourceDef,
+  mode: FieldValidationMode,
+  warnings: string[],
+): Promise<KObject> {
   const group = sub.group ?? rr.def.group;
   let version = sub.version ?? rr.def.version;
   if (sub.bodyVersions) {
@@ -32,7 +38,14 @@ async function decodeSubresourceBody(req: Request, rr: ResourceRequest, sub: Sub
 }
 
 /** Serves a create on `sub` of the object rr addresses. */
-export async function handleSubresourceCreate(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo, sub: SubresourceDef): Promise<void> {
+export async function handleSubresourceCreate(
+  req: Request,
+  res: Response,
+  deps: ApiDeps,
+  rr: ResourceRequest,
+  user: UserInfo,
+  sub: SubresourceDef,
+): Promise<void> {
   const opts = writeOptionsOf(req, 'CreateOptions');
   const write = writeContext(req, user, opts);
   const body = await decodeSubresourceBody(req, rr, sub, opts.fieldValidation, write.warnings);

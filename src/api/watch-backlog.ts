@@ -13,13 +13,19 @@ export class WatchBacklog {
   /** Unsent bytes of the initial events, allowed on top of the limit until they have gone out. */
   private replayBytes = 0;
 
-  constructor(private res: Response, private limit = WATCH_BACKLOG_LIMIT_BYTES) {}
+  constructor(
+    private res: Response,
+    private limit = WATCH_BACKLOG_LIMIT_BYTES,
+  ) {}
 
   /** The initial events (current state, or the window's replay) are written: they may drain at the client's pace. */
   replayed(): void {
     this.replaying = false;
     this.replayBytes = this.res.writableLength;
-    if (this.replayBytes > 0) this.res.once('drain', () => { this.replayBytes = 0; });
+    if (this.replayBytes > 0)
+      this.res.once('drain', () => {
+        this.replayBytes = 0;
+      });
   }
 
   /** False when the client is too far behind to be sent another event. */

@@ -16,8 +16,14 @@ import { WatchBacklog } from './watch-backlog.js';
 /** Mutable so API tests can see bookmarks without waiting 10 s; nothing else should change it. */
 export const watchSettings = { bookmarkIntervalMs: 10_000 };
 
-export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def: ResourceDef, namespace: string | undefined,
-  shape: ResponseShape): Promise<void> {
+export async function serveWatch(
+  req: Request,
+  res: Response,
+  deps: ApiDeps,
+  def: ResourceDef,
+  namespace: string | undefined,
+  shape: ResponseShape,
+): Promise<void> {
   const filter = new ObjectFilter(def, queryString(req, 'labelSelector'), queryString(req, 'fieldSelector'));
   const timeoutSeconds = queryInt(req, 'timeoutSeconds');
   // A malformed resourceVersion is a 400 before the stream starts, not an ERROR event inside it.
@@ -33,7 +39,13 @@ export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def
   let closed = false;
   // Only the pending timers: a long-lived watch must not collect one per bookmark it sent.
   const timers = new Set<NodeJS.Timeout>();
-  const later = (fn: () => void, ms: number) => { const t = setTimeout(() => { timers.delete(t); fn(); }, ms); timers.add(t); };
+  const later = (fn: () => void, ms: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
   let watcher: { stop(): void } | undefined;
   /** Ends the watch; `abort` drops the connection with whatever is still buffered for it. */
   const finish = (abort = false) => {
@@ -42,32 +54,52 @@ export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def
     watcher?.stop();
     timers.forEach(clearTimeout);
     watchGauge.dec({ resource: def.plural, group: def.group });
-    if (abort) res.destroy(); else res.end();
+    if (abort) res.destroy();
+    else res.end();
   };
 
   const backlog = new WatchBacklog(res);
   const write = (line: string) => {
-    if (backlog.hasRoom()) { res.write(line); return; }
+    if (backlog.hasRoom()) {
+      res.write(line);
+      return;
+    }
     // The client stopped reading, or reads too slowly: it resumes from the last resourceVersion it saw.
     terminatedWatchers.inc({ resource: def.group ? `${def.plural}.${def.group}` : def.plural });
     finish(true);
   };
   const send = (type: string, obj: KObject) => {
-    write(shape.kind === 'object' ? watchEventLine(type, obj) : JSON.stringify({ type, object: renderObject(req, def, obj, shape) }) + '\n');
+    write(
+      shape.kind === 'object' ? watchEventLine(type, obj) : JSON.stringify({ type, object: renderObject(req, def, obj, shape) }) + '\n',
+    );
   };
   watchGauge.inc({ resource: def.plural, group: def.group });
   res.on('close', () => finish());
 
   try {
     // The cache may end a watch (it listed its store again): the client watches again, as after any close.
-    watcher = await deps.service.watch(def, namespace, queryString(req, 'resourceVersion'), filter, (type, obj) => {
-      if (!closed) send(type, obj);
-    }, () => finish());
+    watcher = await deps.service.watch(
+      def,
+      namespace,
+      queryString(req, 'resourceVersion'),
+      filter,
+      (type, obj) => {
+        if (!closed) send(type, obj);
+      },
+      () => finish(),
+    );
   } catch (e) {
-    if (e instanceof StatusError) { res.write(JSON.stringify({ type: 'ERROR', object: e.toStatus() }) + '\n'); finish(); return; }
+    if (e instanceof StatusError) {
+      res.write(JSON.stringify({ type: 'ERROR', object: e.toStatus() }) + '\n');
+      finish();
+      return;
+    }
     throw e;
   }
-  if (closed) { watcher.stop(); return; }
+  if (closed) {
+    watcher.stop();
+    return;
+  }
   backlog.replayed();
   if (timeoutSeconds && timeoutSeconds > 0) later(() => finish(), timeoutSeconds * 1000);
   if (bookmarks) {
@@ -75,7 +107,10 @@ export async function serveWatch(req: Request, res: Response, deps: ApiDeps, def
     const tick = () => {
       if (closed) return;
       const rv = String(deps.service.revision());
-      write(JSON.stringify({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: rv } } }) + '\n');
+      write(
+        JSON.stringify({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: rv } } }) +
+          '\n',
+      );
       later(tick, watchSettings.bookmarkIntervalMs);
     };
     later(tick, watchSettings.bookmarkIntervalMs);

@@ -111,8 +111,18 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
   const body = rawBody(req).toString('utf8');
   if (type === APPLY_PATCH) {
     if (subresource === 'scale') throw unsupportedMediaType(`${type} (server-side apply to /scale is not served)`);
-    const { object, created } = await serveApply({ service: deps.service, schema: deps.schema, def, namespace, name, subresource,
-      body, force: opts.force ?? false, fieldValidation: opts.fieldValidation, ctx });
+    const { object, created } = await serveApply({
+      service: deps.service,
+      schema: deps.schema,
+      def,
+      namespace,
+      name,
+      subresource,
+      body,
+      force: opts.force ?? false,
+      fieldValidation: opts.fieldValidation,
+      ctx,
+    });
     setWarnings(res, ctx.warnings);
     sendObject(res, created ? 201 : 200, object);
     return;
@@ -123,19 +133,39 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
   let updated: KObject;
   if (subresource === 'scale') {
     const schemaCtx = { schema: deps.schema, definition: SCALE_DEFINITION, fieldValidation: opts.fieldValidation };
-    updated = getScale(def, await deps.service.update(def, namespace, name, (cur) => {
-      const scale = decodeAs(SCALE, applyPatch(type, getScale(def, cur), body, schemaCtx));
-      checkKind(scale, SCALE);
-      checkPatchedIdentity(rr, scale);
-      return applyScale(def, cur, scale);
-    }, ctx));
+    updated = getScale(
+      def,
+      await deps.service.update(
+        def,
+        namespace,
+        name,
+        (cur) => {
+          const scale = decodeAs(SCALE, applyPatch(type, getScale(def, cur), body, schemaCtx));
+          checkKind(scale, SCALE);
+          checkPatchedIdentity(rr, scale);
+          return applyScale(def, cur, scale);
+        },
+        ctx,
+      ),
+    );
   } else {
-    const schemaCtx = { schema: deps.schema, definition: definitionName(def.group, def.version, def.kind), fieldValidation: opts.fieldValidation };
-    updated = await deps.service.update(def, namespace, name, (cur) => {
-      const patched = decodeAs(gvkOf(def), applyPatch(type, cur, body, schemaCtx));
-      checkPatchedIdentity(rr, patched);
-      return patched;
-    }, ctx, subresource);
+    const schemaCtx = {
+      schema: deps.schema,
+      definition: definitionName(def.group, def.version, def.kind),
+      fieldValidation: opts.fieldValidation,
+    };
+    updated = await deps.service.update(
+      def,
+      namespace,
+      name,
+      (cur) => {
+        const patched = decodeAs(gvkOf(def), applyPatch(type, cur, body, schemaCtx));
+        checkPatchedIdentity(rr, patched);
+        return patched;
+      },
+      ctx,
+      subresource,
+    );
   }
   setWarnings(res, ctx.warnings);
   sendObject(res, 200, updated);
@@ -146,16 +176,35 @@ export async function handleDelete(req: Request, res: Response, deps: ApiDeps, r
   const ctx = writeContext(req, user, { dryRun: opts.dryRun ?? [] });
   const { object, finished } = await deps.service.delete(rr.def, rr.namespace, rr.name!, opts, ctx);
   // 202 only when the client explicitly asked for dependents to be deleted (orphanDependents=false), as the apiserver does.
-  if (!finished || rr.def.returnDeletedObject) { sendObject(res, !finished && opts.orphanDependents === false ? 202 : 200, object); return; }
+  if (!finished || rr.def.returnDeletedObject) {
+    sendObject(res, !finished && opts.orphanDependents === false ? 202 : 200, object);
+    return;
+  }
   const details: Record<string, unknown> = { name: rr.name, kind: rr.def.plural, uid: object.metadata.uid };
   if (rr.group) details.group = rr.group;
   sendObject(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
 }
 
-export async function handleDeleteCollection(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
+export async function handleDeleteCollection(
+  req: Request,
+  res: Response,
+  deps: ApiDeps,
+  rr: ResourceRequest,
+  user: UserInfo,
+): Promise<void> {
   const opts = await deleteOptionsOf(req);
   const ctx = writeContext(req, user, { dryRun: opts.dryRun ?? [] });
-  const items = await deps.service.deleteCollection(rr.def, rr.namespace,
-    { labelSelector: queryString(req, 'labelSelector'), fieldSelector: queryString(req, 'fieldSelector') }, opts, ctx);
-  sendObject(res, 200, { kind: `${rr.def.kind}List`, apiVersion: apiVersionOf(rr.def), metadata: { resourceVersion: String(deps.service.revision()) }, items });
+  const items = await deps.service.deleteCollection(
+    rr.def,
+    rr.namespace,
+    { labelSelector: queryString(req, 'labelSelector'), fieldSelector: queryString(req, 'fieldSelector') },
+    opts,
+    ctx,
+  );
+  sendObject(res, 200, {
+    kind: `${rr.def.kind}List`,
+    apiVersion: apiVersionOf(rr.def),
+    metadata: { resourceVersion: String(deps.service.revision()) },
+    items,
+  });
 }

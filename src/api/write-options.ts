@@ -51,7 +51,12 @@ export function fieldManagerErrors(fieldManager: string): FieldError[] {
   for (const ch of fieldManager) {
     if (!PRINTABLE.test(ch)) {
       const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-      errs.push({ type: 'FieldValueInvalid', field: 'fieldManager', value: fieldManager, detail: `invalid character ${code} (at position ${offset})` });
+      errs.push({
+        type: 'FieldValueInvalid',
+        field: 'fieldManager',
+        value: fieldManager,
+        detail: `invalid character ${code} (at position ${offset})`,
+      });
     }
     offset += Buffer.byteLength(ch);
   }
@@ -70,7 +75,8 @@ export function writeOptionsOf(req: Request, kind: OptionsKind, patchType?: stri
   const errs: FieldError[] = [];
   if (kind === 'PatchOptions') {
     if (patchType !== 'application/apply-patch+yaml') {
-      if (forceValue !== undefined) errs.push({ type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' });
+      if (forceValue !== undefined)
+        errs.push({ type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' });
     } else if (!fieldManager) {
       errs.push({ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' });
     }
@@ -82,7 +88,9 @@ export function writeOptionsOf(req: Request, kind: OptionsKind, patchType?: stri
   }
   if (errs.length) throw invalid(kind, 'meta.k8s.io', '', errs);
   return {
-    dryRun, fieldManager: fieldManager || undefined, fieldValidation: (fieldValidation || 'Warn') as FieldValidationMode,
+    dryRun,
+    fieldManager: fieldManager || undefined,
+    fieldValidation: (fieldValidation || 'Warn') as FieldValidationMode,
     force: forceValue === undefined ? undefined : parseBoolParam(forceValue),
   };
 }

@@ -32,7 +32,10 @@ export interface RequestAttributes {
   path?: string;
 }
 
-export interface Decision { allowed: boolean; reason?: string }
+export interface Decision {
+  allowed: boolean;
+  reason?: string;
+}
 export type Authorizer = (user: UserInfo, attrs: RequestAttributes) => Decision;
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
@@ -45,7 +48,11 @@ const MONITORING_URLS = ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metri
 const isMonitoringPath = (path: string) =>
   MONITORING_PATHS.includes(path) || ['/livez', '/readyz', '/healthz'].some((b) => path.startsWith(`${b}/`));
 /** Self-inspection every authenticated user may create (system:basic-user): `kubectl auth can-i`, `auth whoami`. */
-const SELF_REVIEWS = new Set(['authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/selfsubjectreviews']);
+const SELF_REVIEWS = new Set([
+  'authorization.k8s.io/selfsubjectaccessreviews',
+  'authorization.k8s.io/selfsubjectrulesreviews',
+  'authentication.k8s.io/selfsubjectreviews',
+]);
 
 const underAny = (path: string, bases: string[]) => bases.some((b) => path === b || path.startsWith(`${b}/`));
 
@@ -66,7 +73,8 @@ export const authorize: Authorizer = (user, attrs) => {
     return { allowed: authenticated ? underAny(path, DISCOVERY_PATHS) : isAnonymousAllowedPath(path) };
   }
   if (!authenticated) return { allowed: false };
-  if (attrs.verb === 'create' && !attrs.subresource && SELF_REVIEWS.has(`${attrs.apiGroup ?? ''}/${attrs.resource ?? ''}`)) return { allowed: true };
+  if (attrs.verb === 'create' && !attrs.subresource && SELF_REVIEWS.has(`${attrs.apiGroup ?? ''}/${attrs.resource ?? ''}`))
+    return { allowed: true };
   if (user.groups.includes(VIEWER_USER.groups[0]!) && READ_VERBS.has(attrs.verb) && attrs.resource !== 'secrets') return { allowed: true };
   return { allowed: false };
 };
@@ -88,11 +96,15 @@ export function forbiddenMessage(user: UserInfo | undefined, attrs: RequestAttri
 export function forbiddenError(user: UserInfo | undefined, attrs: RequestAttributes, reason?: string): StatusError {
   const msg = sanitize(forbiddenMessage(user, attrs));
   const err = reason ? `${msg}: ${reason}` : msg;
-  const group = attrs.resourceRequest ? attrs.apiGroup ?? '' : '';
-  const resource = attrs.resourceRequest ? attrs.resource ?? '' : '';
-  const name = attrs.resourceRequest ? attrs.name ?? '' : '';
+  const group = attrs.resourceRequest ? (attrs.apiGroup ?? '') : '';
+  const resource = attrs.resourceRequest ? (attrs.resource ?? '') : '';
+  const name = attrs.resourceRequest ? (attrs.name ?? '') : '';
   const qualified = group ? `${resource}.${group}` : resource;
-  const message = !qualified ? `forbidden: ${err}` : name ? `${qualified} ${q(name)} is forbidden: ${err}` : `${qualified} is forbidden: ${err}`;
+  const message = !qualified
+    ? `forbidden: ${err}`
+    : name
+      ? `${qualified} ${q(name)} is forbidden: ${err}`
+      : `${qualified} is forbidden: ${err}`;
   const details: StatusDetails = {};
   if (name) details.name = name;
   if (group) details.group = group;
@@ -100,21 +112,35 @@ export function forbiddenError(user: UserInfo | undefined, attrs: RequestAttribu
   return forbidden(message, details);
 }
 
-export interface ResourceRule { verbs: string[]; apiGroups: string[]; resources: string[]; resourceNames?: string[] }
-export interface NonResourceRule { verbs: string[]; nonResourceURLs: string[] }
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups: string[];
+  resources: string[];
+  resourceNames?: string[];
+}
+export interface NonResourceRule {
+  verbs: string[];
+  nonResourceURLs: string[];
+}
 
 /**
  * The same policy as `authorize`, listed as rules for SelfSubjectRulesReview (`kubectl auth can-i --list`).
  * `served` names every resource as [group, plural], since the viewer rule has to spell out "all but secrets".
  */
-export function rulesFor(user: UserInfo, served: [string, string][]): { resourceRules: ResourceRule[]; nonResourceRules: NonResourceRule[] } {
+export function rulesFor(
+  user: UserInfo,
+  served: [string, string][],
+): { resourceRules: ResourceRule[]; nonResourceRules: NonResourceRule[] } {
   const selfReviews: ResourceRule[] = [
     { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
     { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
   ];
   const discovery: NonResourceRule = { verbs: ['get'], nonResourceURLs: [...DISCOVERY_PATHS.flatMap((p) => [p, `${p}/*`])] };
   if (user.groups.includes('system:masters') || hasTemporaryComponentGrant(user)) {
-    return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, ...selfReviews], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }, discovery] };
+    return {
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, ...selfReviews],
+      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }, discovery],
+    };
   }
   if (!user.groups.includes(AUTHENTICATED)) return { resourceRules: [], nonResourceRules: [] };
   const rules = [...selfReviews];

@@ -37,13 +37,14 @@ Flags:
 Both "--flag value" and "--flag=value" are accepted.
 `;
 
-const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Parses a Go duration (`1h`, `1h30m`, `90s`, `1.5h`, `0`) into milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
   if (text === '0') return 0;
   const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
-  let total = 0, end = 0;
+  let total = 0,
+    end = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     total += parseFloat(m[1]!) * UNITS_MS[m[2]!]!;
     end = re.lastIndex;
@@ -60,9 +61,13 @@ function flagErrorFrom(err: unknown): FlagError {
   const opt = /--[\w-]+/.exec(msg)?.[0] ?? /'(-[^' ,]+)/.exec(msg)?.[1];
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new FlagError(opt?.startsWith('--') || !opt ? `unknown flag: ${opt ?? msg}` : `unknown shorthand flag: '${opt.slice(1)}' in ${opt}`);
+      return new FlagError(
+        opt?.startsWith('--') || !opt ? `unknown flag: ${opt ?? msg}` : `unknown shorthand flag: '${opt.slice(1)}' in ${opt}`,
+      );
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new FlagError(/does not take an argument/.test(msg) ? `flag does not take an argument: ${opt ?? msg}` : `flag needs an argument: ${opt ?? msg}`);
+      return new FlagError(
+        /does not take an argument/.test(msg) ? `flag does not take an argument: ${opt ?? msg}` : `flag needs an argument: ${opt ?? msg}`,
+      );
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new FlagError(`unexpected argument: ${/'([^']*)'/.exec(msg)?.[1] ?? msg}`);
     default:
@@ -74,7 +79,11 @@ function flagErrorFrom(err: unknown): FlagError {
  * Parses the arguments after `dockube server`. Returns the options, or `{ help }` when help was asked for;
  * throws FlagError for anything malformed.
  */
-export function parseServerFlags(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerOptions | { help: string } {
+export function parseServerFlags(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): ServerOptions | { help: string } {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -121,7 +130,8 @@ export function parseServerFlags(argv: string[], env: NodeJS.ProcessEnv = proces
   let watchCacheBytes = DEFAULT_WATCH_CACHE_BYTES;
   if (cacheText !== undefined) {
     const n = byteQuantity(cacheText);
-    if (n === undefined || n <= 0) throw invalidArg(cacheText, 'watch-cache-bytes', 'must be a positive whole number of bytes, e.g. 134217728, 128Mi or 1Gi');
+    if (n === undefined || n <= 0)
+      throw invalidArg(cacheText, 'watch-cache-bytes', 'must be a positive whole number of bytes, e.g. 134217728, 128Mi or 1Gi');
     watchCacheBytes = n;
   }
 
@@ -138,7 +148,11 @@ function byteQuantity(text: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-export interface CliIo { stdout(s: string): void; stderr(s: string): void; exit(code: number): never }
+export interface CliIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  exit(code: number): never;
+}
 
 const processIo: CliIo = {
   stdout: (s) => process.stdout.write(s),

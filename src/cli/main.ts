@@ -10,13 +10,25 @@ Usage:
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(USAGE); process.exit(cmd ? 0 : 2); }
-  if (cmd !== 'server') { process.stderr.write(`Error: unknown command "${cmd}" for "dockube"\n${USAGE}`); process.exit(2); }
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    process.exit(cmd ? 0 : 2);
+  }
+  if (cmd !== 'server') {
+    process.stderr.write(`Error: unknown command "${cmd}" for "dockube"\n${USAGE}`);
+    process.exit(2);
+  }
   const opts = serverOptionsOrExit(rest);
   const server = await startServer(opts);
   const shutdown = (signal: string) => {
     server.log.info({ signal }, 'shutting down');
-    server.stop().then(() => process.exit(0), (e) => { server.log.error({ err: (e as Error).message }, 'shutdown failed'); process.exit(1); });
+    server.stop().then(
+      () => process.exit(0),
+      (e) => {
+        server.log.error({ err: (e as Error).message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

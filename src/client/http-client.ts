@@ -7,12 +7,24 @@ import { StatusError, type Status } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
 import type { ClientCredentials } from './kubeconfig.js';
 import type {
-  ApiResource, Client, ClientDeleteOptions, ClientList, ClientListOptions, ClientWatch, ClientWatchEvent, ClientWatchOptions, ClientWriteOptions,
-  Gvr, PatchType, WatchHandlers,
+  ApiResource,
+  Client,
+  ClientDeleteOptions,
+  ClientList,
+  ClientListOptions,
+  ClientWatch,
+  ClientWatchEvent,
+  ClientWatchOptions,
+  ClientWriteOptions,
+  Gvr,
+  PatchType,
+  WatchHandlers,
 } from './types.js';
 
 const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
-  merge: 'application/merge-patch+json', strategic: 'application/strategic-merge-patch+json', json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
 };
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -20,7 +32,11 @@ type Query = Record<string, string | number | boolean | undefined>;
 /** A Status body (or anything else a failed request answered) as a StatusError. */
 function statusErrorOf(code: number, body: string): StatusError {
   let s: Partial<Status> | undefined;
-  try { s = JSON.parse(body) as Partial<Status>; } catch { /* not JSON */ }
+  try {
+    s = JSON.parse(body) as Partial<Status>;
+  } catch {
+    /* not JSON */
+  }
   if (s && s.kind === 'Status') return new StatusError(s.code ?? code, s.reason ?? '', s.message ?? '', s.details);
   return new StatusError(code, code === 404 ? 'NotFound' : 'InternalError', body.trim() || `HTTP ${code}`);
 }
@@ -31,7 +47,10 @@ export class HttpClient implements Client {
   private agent: http.Agent;
   private headers: Record<string, string> = { Accept: 'application/json' };
 
-  constructor(creds: ClientCredentials, private userAgent = 'dockube-client') {
+  constructor(
+    creds: ClientCredentials,
+    private userAgent = 'dockube-client',
+  ) {
     this.base = new URL(creds.server);
     const tls = this.base.protocol === 'https:';
     this.agent = tls
@@ -42,7 +61,9 @@ export class HttpClient implements Client {
   }
 
   /** Ends kept-alive connections (watches are stopped by their owners). */
-  close(): void { this.agent.destroy(); }
+  close(): void {
+    this.agent.destroy();
+  }
 
   private path(gvr: Gvr, namespace: string | undefined, name?: string, subresource?: string, query: Query = {}): string {
     let p = gvr.group ? `/apis/${gvr.group}/${gvr.version}` : `/api/${gvr.version}`;
@@ -60,8 +81,13 @@ export class HttpClient implements Client {
     const mod = this.base.protocol === 'https:' ? https : http;
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = mod.request({
-      protocol: this.base.protocol, hostname: this.base.hostname.replace(/^\[|\]$/g, ''), port: this.base.port, method, path,
-      agent: this.agent, headers: { ...this.headers, ...(data ? { 'Content-Type': contentType, 'Content-Length': data.length } : {}) },
+      protocol: this.base.protocol,
+      hostname: this.base.hostname.replace(/^\[|\]$/g, ''),
+      port: this.base.port,
+      method,
+      path,
+      agent: this.agent,
+      headers: { ...this.headers, ...(data ? { 'Content-Type': contentType, 'Content-Length': data.length } : {}) },
     });
     if (data) req.write(data);
     req.end();
@@ -79,8 +105,15 @@ export class HttpClient implements Client {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const code = res.statusCode ?? 0;
-          if (code < 200 || code > 299) { reject(statusErrorOf(code, text)); return; }
-          try { resolve(JSON.parse(text) as T); } catch (e) { reject(e); }
+          if (code < 200 || code > 299) {
+            reject(statusErrorOf(code, text));
+            return;
+          }
+          try {
+            resolve(JSON.parse(text) as T);
+          } catch (e) {
+            reject(e);
+          }
         });
       });
     });
@@ -95,8 +128,10 @@ export class HttpClient implements Client {
   }
 
   async list(gvr: Gvr, namespace: string | undefined, opts: ClientListOptions = {}): Promise<ClientList> {
-    const l = await this.request<{ items: KObject[]; metadata: { resourceVersion: string; continue?: string } }>('GET',
-      this.path(gvr, namespace, undefined, undefined, { ...opts }));
+    const l = await this.request<{ items: KObject[]; metadata: { resourceVersion: string; continue?: string } }>(
+      'GET',
+      this.path(gvr, namespace, undefined, undefined, { ...opts }),
+    );
     // Items of a list carry no kind; give them theirs, as the in-process client's do.
     const kind = (l as { kind?: string }).kind?.replace(/List$/, '');
     const apiVersion = (l as { apiVersion?: string }).apiVersion;
@@ -106,7 +141,10 @@ export class HttpClient implements Client {
 
   watch(gvr: Gvr, namespace: string | undefined, opts: ClientWatchOptions, h: WatchHandlers): Promise<ClientWatch> {
     const path = this.path(gvr, namespace, undefined, undefined, {
-      watch: 1, resourceVersion: opts.resourceVersion, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector,
+      watch: 1,
+      resourceVersion: opts.resourceVersion,
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
       allowWatchBookmarks: opts.bookmarks ? 'true' : undefined,
     });
     return new Promise((resolve, reject) => {
@@ -119,15 +157,28 @@ export class HttpClient implements Client {
         req.destroy();
         if (!stopped) h.onClose(err);
       };
-      const handle: ClientWatch = { stop: () => { stopped = true; req.destroy(); } };
-      req.on('error', (e) => { if (!ended && !started) { ended = true; reject(e); } else end(e); });
+      const handle: ClientWatch = {
+        stop: () => {
+          stopped = true;
+          req.destroy();
+        },
+      };
+      req.on('error', (e) => {
+        if (!ended && !started) {
+          ended = true;
+          reject(e);
+        } else end(e);
+      });
       let started = false;
       req.on('response', (res) => {
         const code = res.statusCode ?? 0;
         if (code !== 200) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => { ended = true; reject(statusErrorOf(code, Buffer.concat(chunks).toString('utf8'))); });
+          res.on('end', () => {
+            ended = true;
+            reject(statusErrorOf(code, Buffer.concat(chunks).toString('utf8')));
+          });
           return;
         }
         started = true;
@@ -142,7 +193,11 @@ export class HttpClient implements Client {
             if (!line) continue;
             const e = JSON.parse(line) as { type: string; object: KObject };
             // An ERROR event carries a Status (410 Expired when the window moved past us) and ends the watch.
-            if (e.type === 'ERROR') { const s = e.object as unknown as Status; end(new StatusError(s.code, s.reason ?? '', s.message ?? '', s.details)); return; }
+            if (e.type === 'ERROR') {
+              const s = e.object as unknown as Status;
+              end(new StatusError(s.code, s.reason ?? '', s.message ?? '', s.details));
+              return;
+            }
             h.onEvent(e as ClientWatchEvent);
           }
         });
@@ -158,7 +213,12 @@ export class HttpClient implements Client {
     return this.request('POST', this.path(gvr, namespace, undefined, undefined, this.writeQuery(opts)), obj);
   }
 
-  update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts: ClientWriteOptions & { subresource?: string } = {}): Promise<KObject> {
+  update(
+    gvr: Gvr,
+    namespace: string | undefined,
+    obj: KObject,
+    opts: ClientWriteOptions & { subresource?: string } = {},
+  ): Promise<KObject> {
     return this.request('PUT', this.path(gvr, namespace, obj.metadata.name, opts.subresource, this.writeQuery(opts)), obj);
   }
 
@@ -166,8 +226,14 @@ export class HttpClient implements Client {
     return this.request('PUT', this.path(gvr, namespace, obj.metadata.name, 'status', this.writeQuery(opts)), obj);
   }
 
-  patch(gvr: Gvr, namespace: string | undefined, name: string, type: PatchType, patch: unknown,
-    opts: ClientWriteOptions & { subresource?: string } = {}): Promise<KObject> {
+  patch(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts: ClientWriteOptions & { subresource?: string } = {},
+  ): Promise<KObject> {
     return this.request('PATCH', this.path(gvr, namespace, name, opts.subresource, this.writeQuery(opts)), patch, PATCH_CONTENT_TYPE[type]);
   }
 
@@ -175,9 +241,17 @@ export class HttpClient implements Client {
     await this.request('DELETE', this.path(gvr, namespace, name), { kind: 'DeleteOptions', apiVersion: 'v1', ...opts });
   }
 
-  async deleteCollection(gvr: Gvr, namespace: string | undefined, opts: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions = {}): Promise<void> {
+  async deleteCollection(
+    gvr: Gvr,
+    namespace: string | undefined,
+    opts: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions = {},
+  ): Promise<void> {
     const { labelSelector, fieldSelector, ...del } = opts;
-    await this.request('DELETE', this.path(gvr, namespace, undefined, undefined, { labelSelector, fieldSelector }), { kind: 'DeleteOptions', apiVersion: 'v1', ...del });
+    await this.request('DELETE', this.path(gvr, namespace, undefined, undefined, { labelSelector, fieldSelector }), {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      ...del,
+    });
   }
 
   /** /api/v1, then each group's preferred version under /apis. */
@@ -190,13 +264,25 @@ export class HttpClient implements Client {
     ]);
     return lists.flatMap((l) => {
       const [group, version] = l.groupVersion.includes('/') ? l.groupVersion.split('/') : ['', l.groupVersion];
-      return l.resources.filter((r) => !r.name.includes('/'))
-        .map((r) => ({ gvr: { group: group!, version: version!, resource: r.name }, kind: r.kind, namespaced: r.namespaced, verbs: r.verbs }));
+      return l.resources
+        .filter((r) => !r.name.includes('/'))
+        .map((r) => ({
+          gvr: { group: group!, version: version!, resource: r.name },
+          kind: r.kind,
+          namespaced: r.namespaced,
+          verbs: r.verbs,
+        }));
     });
   }
 
-  createSubresource(gvr: Gvr, namespace: string | undefined, name: string, subresource: string, body: KObject,
-    opts?: ClientWriteOptions): Promise<KObject> {
+  createSubresource(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    subresource: string,
+    body: KObject,
+    opts?: ClientWriteOptions,
+  ): Promise<KObject> {
     return this.request('POST', this.path(gvr, namespace, name, subresource, this.writeQuery(opts)), body);
   }
 }

@@ -11,6 +11,9 @@ export const nodeIdentity = (nodeName: string): UserInfo => ({ name: `system:nod
 
 /** Every component identity above (node names vary: matched by prefix). */
 export function isComponentIdentity(user: UserInfo): boolean {
-  return user.name === KUBE_SCHEDULER.name || user.name === KUBE_CONTROLLER_MANAGER.name
-    || (user.name.startsWith('system:node:') && user.groups.includes('system:nodes'));
+  return (
+    user.name === KUBE_SCHEDULER.name ||
+    user.name === KUBE_CONTROLLER_MANAGER.name ||
+    (user.name.startsWith('system:node:') && user.groups.includes('system:nodes'))
+  );
 }

@@ -12,8 +12,19 @@ import { applyPatch, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH } from '../m
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { createSubresource } from '../registry/subresources/index.js';
 import type {
-  ApiResource, AuthorizeFn, Client, ClientDeleteOptions, ClientList, ClientListOptions, ClientWatch, ClientWatchOptions, ClientWriteOptions, Gvr,
-  PatchType, ResourceAttributes, WatchHandlers,
+  ApiResource,
+  AuthorizeFn,
+  Client,
+  ClientDeleteOptions,
+  ClientList,
+  ClientListOptions,
+  ClientWatch,
+  ClientWatchOptions,
+  ClientWriteOptions,
+  Gvr,
+  PatchType,
+  ResourceAttributes,
+  WatchHandlers,
 } from './types.js';
 
 export interface InProcessClientOptions {
@@ -51,8 +62,14 @@ export class InProcessClient implements Client {
   private check(gvr: Gvr, verb: string, namespace: string | undefined, name?: string, subresource?: string): ResourceDef {
     const def = this.def(gvr);
     const attrs: ResourceAttributes = {
-      verb, resourceRequest: true, apiGroup: gvr.group, apiVersion: gvr.version, resource: gvr.resource,
-      ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}),
+      verb,
+      resourceRequest: true,
+      apiGroup: gvr.group,
+      apiVersion: gvr.version,
+      resource: gvr.resource,
+      ...(subresource ? { subresource } : {}),
+      ...(namespace ? { namespace } : {}),
+      ...(name ? { name } : {}),
     };
     this.authorizeFn(this.identity, attrs);
     return def;
@@ -77,18 +94,48 @@ export class InProcessClient implements Client {
     // In process the watch never falls behind; the watch cache still ends it when its state is replaced (a compaction
     // it had to list again after): then the caller watches again, from where it was or, 410, by listing.
     let stopped = false;
-    const w = await this.service.watch(def, namespace, opts.resourceVersion, filter, (type, object) => { if (!stopped) h.onEvent({ type, object }); },
-      () => { if (!stopped) { stopped = true; h.onClose(); } });
-    return { stop: () => { stopped = true; w.stop(); } };
+    const w = await this.service.watch(
+      def,
+      namespace,
+      opts.resourceVersion,
+      filter,
+      (type, object) => {
+        if (!stopped) h.onEvent({ type, object });
+      },
+      () => {
+        if (!stopped) {
+          stopped = true;
+          h.onClose();
+        }
+      },
+    );
+    return {
+      stop: () => {
+        stopped = true;
+        w.stop();
+      },
+    };
   }
 
   async create(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
     return this.service.create(this.check(gvr, 'create', namespace), namespace, obj, this.ctx(opts));
   }
 
-  async update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts: ClientWriteOptions & { subresource?: string } = {}): Promise<KObject> {
+  async update(
+    gvr: Gvr,
+    namespace: string | undefined,
+    obj: KObject,
+    opts: ClientWriteOptions & { subresource?: string } = {},
+  ): Promise<KObject> {
     const name = obj.metadata.name!;
-    return this.service.update(this.check(gvr, 'update', namespace, name, opts.subresource), namespace, name, obj, this.ctx(opts), opts.subresource);
+    return this.service.update(
+      this.check(gvr, 'update', namespace, name, opts.subresource),
+      namespace,
+      name,
+      obj,
+      this.ctx(opts),
+      opts.subresource,
+    );
   }
 
   async updateStatus(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject> {
@@ -96,38 +143,74 @@ export class InProcessClient implements Client {
     return this.service.update(this.check(gvr, 'update', namespace, name, 'status'), namespace, name, obj, this.ctx(opts), 'status');
   }
 
-  async patch(gvr: Gvr, namespace: string | undefined, name: string, type: PatchType, patch: unknown,
-    opts: ClientWriteOptions & { subresource?: string } = {}): Promise<KObject> {
+  async patch(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts: ClientWriteOptions & { subresource?: string } = {},
+  ): Promise<KObject> {
     const def = this.check(gvr, 'patch', namespace, name, opts.subresource);
     const body = JSON.stringify(patch);
     const schemaCtx = { schema: defaultSchemaLookup, definition: definitionName(def.group, def.version, def.kind) };
-    return this.service.update(def, namespace, name, (cur) => applyPatch(PATCH_MEDIA[type], cur, body, schemaCtx) as KObject,
-      this.ctx(opts), opts.subresource);
+    return this.service.update(
+      def,
+      namespace,
+      name,
+      (cur) => applyPatch(PATCH_MEDIA[type], cur, body, schemaCtx) as KObject,
+      this.ctx(opts),
+      opts.subresource,
+    );
   }
 
   async delete(gvr: Gvr, namespace: string | undefined, name: string, opts: ClientDeleteOptions = {}): Promise<void> {
     await this.service.delete(this.check(gvr, 'delete', namespace, name), namespace, name, opts, this.ctx());
   }
 
-  async deleteCollection(gvr: Gvr, namespace: string | undefined, opts: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions = {}): Promise<void> {
+  async deleteCollection(
+    gvr: Gvr,
+    namespace: string | undefined,
+    opts: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions = {},
+  ): Promise<void> {
     const { labelSelector, fieldSelector, ...del } = opts;
-    await this.service.deleteCollection(this.check(gvr, 'deletecollection', namespace), namespace, { labelSelector, fieldSelector }, del, this.ctx());
+    await this.service.deleteCollection(
+      this.check(gvr, 'deletecollection', namespace),
+      namespace,
+      { labelSelector, fieldSelector },
+      del,
+      this.ctx(),
+    );
   }
 
   /** Discovery needs no authorization beyond being authenticated, as /api and /apis. */
   async resources(): Promise<ApiResource[]> {
     return this.service.registry.defs.map((d) => ({
-      gvr: { group: d.group, version: d.version, resource: d.plural }, kind: d.kind, namespaced: d.namespaced,
+      gvr: { group: d.group, version: d.version, resource: d.plural },
+      kind: d.kind,
+      namespaced: d.namespaced,
       verbs: [...(d.verbs ?? ALL_VERBS)],
     }));
   }
 
-  async createSubresource(gvr: Gvr, namespace: string | undefined, name: string, subresource: string, body: KObject,
-    opts?: ClientWriteOptions): Promise<KObject> {
+  async createSubresource(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    subresource: string,
+    body: KObject,
+    opts?: ClientWriteOptions,
+  ): Promise<KObject> {
     const def = this.check(gvr, 'create', namespace, name, subresource);
     // As the resource's definition serves it (binding, eviction, token), the HTTP handler's path after decoding.
     const write = this.ctx(opts);
-    return createSubresource({ def, service: this.service, write, dryRun: write.dryRun ? ['All'] : [] }, namespace, name, subresource, body);
+    return createSubresource(
+      { def, service: this.service, write, dryRun: write.dryRun ? ['All'] : [] },
+      namespace,
+      name,
+      subresource,
+      body,
+    );
   }
 }
 

@@ -18,14 +18,23 @@ export type IndexFunc = (obj: KObject) => string[];
 export const INDEX = {
   namespace: ((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])) as IndexFunc,
   ownerUid: ((o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid)) as IndexFunc,
-  nodeName: ((o) => { const n = (o.spec as { nodeName?: string } | undefined)?.nodeName; return n ? [n] : []; }) as IndexFunc,
-  label: (key: string): IndexFunc => (o) => { const v = o.metadata.labels?.[key]; return v === undefined ? [] : [v]; },
+  nodeName: ((o) => {
+    const n = (o.spec as { nodeName?: string } | undefined)?.nodeName;
+    return n ? [n] : [];
+  }) as IndexFunc,
+  label:
+    (key: string): IndexFunc =>
+    (o) => {
+      const v = o.metadata.labels?.[key];
+      return v === undefined ? [] : [v];
+    },
 };
 
 /** Predicates, after controller-runtime's: only changes that matter pass. */
 export const PREDICATE = {
   /** Resyncs (the same resourceVersion delivered again) do not pass. */
-  resourceVersionChanged: ((t, old, obj) => t !== 'MODIFIED' || old?.metadata.resourceVersion !== obj.metadata.resourceVersion) as Predicate,
+  resourceVersionChanged: ((t, old, obj) =>
+    t !== 'MODIFIED' || old?.metadata.resourceVersion !== obj.metadata.resourceVersion) as Predicate,
   /** Status-only writes do not pass: generation moves only with the spec. */
   generationChanged: ((t, old, obj) => t !== 'MODIFIED' || old?.metadata.generation !== obj.metadata.generation) as Predicate,
 };
@@ -62,7 +71,11 @@ export class Informer {
   /** How many lists this informer made (1 + re-lists), for tests and logs. */
   lists = 0;
 
-  constructor(private client: Client, readonly gvr: Gvr, private opts: InformerOptions = {}) {
+  constructor(
+    private client: Client,
+    readonly gvr: Gvr,
+    private opts: InformerOptions = {},
+  ) {
     this.indexers = { namespace: INDEX.namespace, ...opts.indexers };
     for (const name of Object.keys(this.indexers)) this.indices.set(name, new Map());
   }
@@ -79,12 +92,16 @@ export class Informer {
     this.started = true;
     void this.run();
     if (this.opts.resyncMs) {
-      this.resyncTimer = setInterval(() => { for (const o of this.items.values()) this.dispatch('MODIFIED', o, o); }, this.opts.resyncMs);
+      this.resyncTimer = setInterval(() => {
+        for (const o of this.items.values()) this.dispatch('MODIFIED', o, o);
+      }, this.opts.resyncMs);
       this.resyncTimer.unref();
     }
   }
 
-  hasSynced(): boolean { return this.synced; }
+  hasSynced(): boolean {
+    return this.synced;
+  }
 
   /** Resolves once the first list is in the cache (and its handlers ran). */
   waitForSync(): Promise<void> {
@@ -104,7 +121,9 @@ export class Informer {
     return this.items.get(namespace ? `${namespace}/${name}` : name);
   }
 
-  list(): KObject[] { return [...this.items.values()]; }
+  list(): KObject[] {
+    return [...this.items.values()];
+  }
 
   byIndex(index: string, value: string): KObject[] {
     const keys = this.indices.get(index)?.get(value);
@@ -119,15 +138,27 @@ export class Informer {
     let delay = this.opts.backoffMs ?? 100;
     while (!this.stopped) {
       try {
-        if (relist) { await this.relist(); relist = false; }
+        if (relist) {
+          await this.relist();
+          relist = false;
+        }
         const end = await this.watchOnce();
         if (this.stopped) return;
-        if (end === undefined) { delay = this.opts.backoffMs ?? 100; continue; } // a normal end: watch again at once
-        if (isExpired(end)) { relist = true; continue; }
+        if (end === undefined) {
+          delay = this.opts.backoffMs ?? 100;
+          continue;
+        } // a normal end: watch again at once
+        if (isExpired(end)) {
+          relist = true;
+          continue;
+        }
         this.opts.onError?.(end);
       } catch (e) {
         if (this.stopped) return;
-        if (isExpired(e)) { relist = true; continue; }
+        if (isExpired(e)) {
+          relist = true;
+          continue;
+        }
         this.opts.onError?.(e as Error);
       }
       await this.sleep(delay);
@@ -137,8 +168,15 @@ export class Informer {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
-      this.wake = () => { clearTimeout(t); this.wake = undefined; resolve(); };
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve();
+      };
     });
   }
 
@@ -149,7 +187,10 @@ export class Informer {
     if (this.stopped) return;
     this.lists++;
     const seen = new Set<string>();
-    for (const o of l.items) { seen.add(objectKey(o)); this.upsert(o); }
+    for (const o of l.items) {
+      seen.add(objectKey(o));
+      this.upsert(o);
+    }
     for (const [key, old] of [...this.items]) if (!seen.has(key)) this.remove(key, old);
     this.lastResourceVersion = l.resourceVersion;
     if (!this.synced) {
@@ -163,22 +204,45 @@ export class Informer {
     const { namespace, labelSelector, fieldSelector } = this.opts;
     return new Promise((resolve, reject) => {
       let closed = false;
-      this.client.watch(this.gvr, namespace, { resourceVersion: this.lastResourceVersion, labelSelector, fieldSelector, bookmarks: true }, {
-        onEvent: (e) => { if (!closed && !this.stopped) this.apply(e); },
-        onClose: (err) => { closed = true; this.watch = undefined; resolve(err); },
-      }).then((w) => {
-        if (closed || this.stopped) { w.stop(); if (this.stopped) resolve(undefined); return; }
-        this.watch = w;
-        // stop() ends the wait, since a stopped watch reports nothing.
-        const wake = () => { closed = true; resolve(undefined); };
-        this.wake = wake;
-      }, reject);
+      this.client
+        .watch(
+          this.gvr,
+          namespace,
+          { resourceVersion: this.lastResourceVersion, labelSelector, fieldSelector, bookmarks: true },
+          {
+            onEvent: (e) => {
+              if (!closed && !this.stopped) this.apply(e);
+            },
+            onClose: (err) => {
+              closed = true;
+              this.watch = undefined;
+              resolve(err);
+            },
+          },
+        )
+        .then((w) => {
+          if (closed || this.stopped) {
+            w.stop();
+            if (this.stopped) resolve(undefined);
+            return;
+          }
+          this.watch = w;
+          // stop() ends the wait, since a stopped watch reports nothing.
+          const wake = () => {
+            closed = true;
+            resolve(undefined);
+          };
+          this.wake = wake;
+        }, reject);
     });
   }
 
   private apply(e: ClientWatchEvent): void {
     const rv = e.object.metadata?.resourceVersion;
-    if (e.type === 'BOOKMARK') { if (rv) this.lastResourceVersion = rv; return; }
+    if (e.type === 'BOOKMARK') {
+      if (rv) this.lastResourceVersion = rv;
+      return;
+    }
     if (e.type === 'DELETED') {
       const key = objectKey(e.object);
       const old = this.items.get(key);
@@ -209,14 +273,22 @@ export class Informer {
   private index(key: string, obj: KObject): void {
     for (const [name, fn] of Object.entries(this.indexers)) {
       const idx = this.indices.get(name)!;
-      for (const v of fn(obj)) { let s = idx.get(v); if (!s) idx.set(v, (s = new Set())); s.add(key); }
+      for (const v of fn(obj)) {
+        let s = idx.get(v);
+        if (!s) idx.set(v, (s = new Set()));
+        s.add(key);
+      }
     }
   }
 
   private unindex(key: string, obj: KObject): void {
     for (const [name, fn] of Object.entries(this.indexers)) {
       const idx = this.indices.get(name)!;
-      for (const v of fn(obj)) { const s = idx.get(v); s?.delete(key); if (s && !s.size) idx.delete(v); }
+      for (const v of fn(obj)) {
+        const s = idx.get(v);
+        s?.delete(key);
+        if (s && !s.size) idx.delete(v);
+      }
     }
   }
 
@@ -224,7 +296,12 @@ export class Informer {
     for (const h of this.handlers) this.deliver(h, type, old, obj);
   }
 
-  private deliver(h: { fn: InformerHandler; predicates: Predicate[] }, type: InformerEventType, old: KObject | undefined, obj: KObject): void {
+  private deliver(
+    h: { fn: InformerHandler; predicates: Predicate[] },
+    type: InformerEventType,
+    old: KObject | undefined,
+    obj: KObject,
+  ): void {
     try {
       if (h.predicates.every((p) => p(type, old, obj))) h.fn(type, old, obj);
     } catch (e) {

@@ -11,7 +11,13 @@ export interface ClientCredentials {
   token?: string;
 }
 
-interface Named<T> { name: string; [k: string]: unknown; cluster?: T; user?: T; context?: T }
+interface Named<T> {
+  name: string;
+  [k: string]: unknown;
+  cluster?: T;
+  user?: T;
+  context?: T;
+}
 type Dict = Record<string, string | undefined>;
 
 const pemOf = (data: string | undefined, file: string | undefined) =>

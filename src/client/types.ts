@@ -5,7 +5,11 @@ import type { KObject } from '../machinery/api/meta.js';
 import type { UserInfo } from '../machinery/api/user.js';
 
 /** GroupVersionResource: '' is the core group. */
-export interface Gvr { group: string; version: string; resource: string }
+export interface Gvr {
+  group: string;
+  version: string;
+  resource: string;
+}
 
 export interface ClientListOptions {
   labelSelector?: string;
@@ -15,9 +19,16 @@ export interface ClientListOptions {
   resourceVersion?: string;
 }
 
-export interface ClientList { items: KObject[]; resourceVersion: string; continue?: string }
+export interface ClientList {
+  items: KObject[];
+  resourceVersion: string;
+  continue?: string;
+}
 
-export interface ClientWriteOptions { fieldManager?: string; dryRun?: boolean }
+export interface ClientWriteOptions {
+  fieldManager?: string;
+  dryRun?: boolean;
+}
 
 export interface ClientDeleteOptions {
   gracePeriodSeconds?: number;
@@ -45,7 +56,9 @@ export interface WatchHandlers {
   onClose(err?: Error): void;
 }
 
-export interface ClientWatch { stop(): void }
+export interface ClientWatch {
+  stop(): void;
+}
 
 export interface Client {
   /** Who this client acts as (in-process), or undefined when the credentials decide (HTTPS). */
@@ -58,21 +71,42 @@ export interface Client {
   /** PUT of the object, or of one of its subresources that takes the whole object (namespaces/finalize). */
   update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions & { subresource?: string }): Promise<KObject>;
   updateStatus(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject>;
-  patch(gvr: Gvr, namespace: string | undefined, name: string, type: PatchType, patch: unknown,
-    opts?: ClientWriteOptions & { subresource?: string }): Promise<KObject>;
+  patch(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts?: ClientWriteOptions & { subresource?: string },
+  ): Promise<KObject>;
   /** Resolves once the server accepted the deletion (the object may live on while finalizers or a grace period run). */
   delete(gvr: Gvr, namespace: string | undefined, name: string, opts?: ClientDeleteOptions): Promise<void>;
   /** DELETE of the collection: every object the selectors match. */
-  deleteCollection(gvr: Gvr, namespace: string | undefined, opts?: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions): Promise<void>;
+  deleteCollection(
+    gvr: Gvr,
+    namespace: string | undefined,
+    opts?: Pick<ClientListOptions, 'labelSelector' | 'fieldSelector'> & ClientDeleteOptions,
+  ): Promise<void>;
   /** Discovery: every served resource (subresources left out) in its preferred version. */
   resources(): Promise<ApiResource[]>;
   /** POST to a subresource (pods/binding, pods/eviction, serviceaccounts/token): resolves to the response body. */
-  createSubresource(gvr: Gvr, namespace: string | undefined, name: string, subresource: string, body: KObject,
-    opts?: ClientWriteOptions): Promise<KObject>;
+  createSubresource(
+    gvr: Gvr,
+    namespace: string | undefined,
+    name: string,
+    subresource: string,
+    body: KObject,
+    opts?: ClientWriteOptions,
+  ): Promise<KObject>;
 }
 
 /** One served resource, as discovery's APIResource describes it. */
-export interface ApiResource { gvr: Gvr; kind: string; namespaced: boolean; verbs: string[] }
+export interface ApiResource {
+  gvr: Gvr;
+  kind: string;
+  namespaced: boolean;
+  verbs: string[];
+}
 
 /** What an authorization decision is about: the apiserver's authorizer.Attributes for a resource request. */
 export interface ResourceAttributes {

@@ -11,8 +11,14 @@ const MAX_ATTEMPTS = 10;
  * Applies `change` to the current object (a private copy) and writes it (to /status with `status: true`); a change
  * that returns the object as it was writes nothing. Resolves to the object as stored.
  */
-export async function updateWith(client: Client, gvr: Gvr, namespace: string | undefined, name: string,
-  change: (cur: KObject) => KObject, opts: ClientWriteOptions & { status?: boolean } = {}): Promise<KObject> {
+export async function updateWith(
+  client: Client,
+  gvr: Gvr,
+  namespace: string | undefined,
+  name: string,
+  change: (cur: KObject) => KObject,
+  opts: ClientWriteOptions & { status?: boolean } = {},
+): Promise<KObject> {
   const { status, ...write } = opts;
   for (let attempt = 1; ; attempt++) {
     const cur = await client.get(gvr, namespace, name);

@@ -2,7 +2,11 @@
 // and the apiserver's check that each field is one the kind supports.
 import { StatusError } from './api/errors.js';
 
-export interface FieldRequirement { field: string; op: '=' | '!='; value: string }
+export interface FieldRequirement {
+  field: string;
+  op: '=' | '!=';
+  value: string;
+}
 
 export interface FieldSelector {
   /** Ordered as Kubernetes orders them (by the raw term text). */
@@ -27,7 +31,10 @@ function splitTerms(s: string): string[] {
     const c = s[i];
     if (inSlash) inSlash = false;
     else if (c === '\\') inSlash = true;
-    else if (c === ',') { terms.push(s.slice(start, i)); start = i + 1; }
+    else if (c === ',') {
+      terms.push(s.slice(start, i));
+      start = i + 1;
+    }
   }
   terms.push(s.slice(start));
   return terms;

@@ -33,14 +33,17 @@ export interface LabelSelectorObject {
 
 const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const QUALIFIED_NAME_RE = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
-const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_MSG =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
 const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
-const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
 const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+const DNS1123_SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
 const maxLenError = (n: number) => `must be no more than ${n} characters`;
 function regexError(msg: string, fmt: string, ...examples: string[]): string {
@@ -69,11 +72,14 @@ export function labelKeyErrors(key: string): string[] {
     if (prefix.length === 0) errs.push('prefix part must be non-empty');
     else errs.push(...dns1123SubdomainErrors(prefix).map((m) => `prefix part ${m}`));
   } else {
-    return [`a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+    return [
+      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
   }
   if (name.length === 0) errs.push('name part must be non-empty');
   else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!QUALIFIED_NAME_RE.test(name)) errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
+  if (!QUALIFIED_NAME_RE.test(name))
+    errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
   return errs;
 }
 
@@ -106,17 +112,26 @@ function requirementError(key: string, op: LabelOperator, values: string[], path
   if (keyErrs.length) errs.push(invalidMsg(at('key'), key, keyErrs.join('; ')));
   const goList = (vs: string[]) => `[]string{${vs.map((v) => JSON.stringify(v)).join(', ')}}`;
   switch (op) {
-    case 'in': case 'notin':
-      if (values.length === 0) errs.push(`${at('values')}: Invalid value: ${goList(values)}: for 'in', 'notin' operators, values set can't be empty`);
+    case 'in':
+    case 'notin':
+      if (values.length === 0)
+        errs.push(`${at('values')}: Invalid value: ${goList(values)}: for 'in', 'notin' operators, values set can't be empty`);
       break;
-    case '=': case '==': case '!=':
-      if (values.length !== 1) errs.push(`${at('values')}: Invalid value: ${goList(values)}: exact-match compatibility requires one single value`);
+    case '=':
+    case '==':
+    case '!=':
+      if (values.length !== 1)
+        errs.push(`${at('values')}: Invalid value: ${goList(values)}: exact-match compatibility requires one single value`);
       break;
-    case 'exists': case '!':
-      if (values.length !== 0) errs.push(`${at('values')}: Invalid value: ${goList(values)}: values set must be empty for exists and does not exist`);
+    case 'exists':
+    case '!':
+      if (values.length !== 0)
+        errs.push(`${at('values')}: Invalid value: ${goList(values)}: values set must be empty for exists and does not exist`);
       break;
-    case 'gt': case 'lt':
-      if (values.length !== 1) errs.push(`${at('values')}: Invalid value: ${goList(values)}: for 'Gt', 'Lt' operators, exactly one value is required`);
+    case 'gt':
+    case 'lt':
+      if (values.length !== 1)
+        errs.push(`${at('values')}: Invalid value: ${goList(values)}: for 'Gt', 'Lt' operators, exactly one value is required`);
       values.forEach((v, i) => {
         if (!isInt64(v)) errs.push(invalidMsg(`${at('values')}[${i}]`, v, "for 'Gt', 'Lt' operators, the value must be an integer"));
       });
@@ -135,15 +150,19 @@ function requirementMatches(r: LabelRequirement, labels: Record<string, string>)
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);
   const val = has ? labels[r.key]! : undefined;
   switch (r.operator) {
-    case 'in': case '=': case '==':
+    case 'in':
+    case '=':
+    case '==':
       return has && r.values.includes(val!);
-    case 'notin': case '!=':
+    case 'notin':
+    case '!=':
       return !has || !r.values.includes(val!);
     case 'exists':
       return has;
     case '!':
       return !has;
-    case 'gt': case 'lt': {
+    case 'gt':
+    case 'lt': {
       if (!has || !isInt64(val!) || r.values.length !== 1 || !isInt64(r.values[0]!)) return false;
       const a = BigInt(val!);
       const b = BigInt(r.values[0]!);
@@ -156,19 +175,27 @@ function requirementMatches(r: LabelRequirement, labels: Record<string, string>)
 export function requirementToString(r: LabelRequirement): string {
   const vals = r.values.length === 1 ? r.values[0]! : [...r.values].sort().join(',');
   switch (r.operator) {
-    case 'exists': return r.key;
-    case '!': return `!${r.key}`;
-    case 'in': return `${r.key} in (${vals})`;
-    case 'notin': return `${r.key} notin (${vals})`;
-    case 'gt': return `${r.key}>${vals}`;
-    case 'lt': return `${r.key}<${vals}`;
-    default: return `${r.key}${r.operator}${vals}`;
+    case 'exists':
+      return r.key;
+    case '!':
+      return `!${r.key}`;
+    case 'in':
+      return `${r.key} in (${vals})`;
+    case 'notin':
+      return `${r.key} notin (${vals})`;
+    case 'gt':
+      return `${r.key}>${vals}`;
+    case 'lt':
+      return `${r.key}<${vals}`;
+    default:
+      return `${r.key}${r.operator}${vals}`;
   }
 }
 
 function makeSelector(reqs: LabelRequirement[]): LabelSelector {
   // Stable sort by key, as Kubernetes orders requirements.
-  const requirements = reqs.map((r, i) => ({ r, i }))
+  const requirements = reqs
+    .map((r, i) => ({ r, i }))
     .sort((a, b) => (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : a.i - b.i))
     .map((x) => x.r);
   return {
@@ -184,37 +211,73 @@ export const everything = (): LabelSelector => makeSelector([]);
 
 /** Selects nothing (labels.Nothing()): what a missing metav1.LabelSelector means. */
 export const nothing = (): LabelSelector => ({
-  requirements: [], empty: false, matches: () => false, toString: () => '',
+  requirements: [],
+  empty: false,
+  matches: () => false,
+  toString: () => '',
 });
 
 // ---- the string syntax: lexer and recursive-descent parser, same grammar and messages as labels.Parse ----
 
-enum Tok { Error, End, ClosedPar, Comma, DoesNotExist, DoubleEquals, Equals, GreaterThan, Identifier, In, LessThan, NotEquals, NotIn, OpenPar }
+enum Tok {
+  Error,
+  End,
+  ClosedPar,
+  Comma,
+  DoesNotExist,
+  DoubleEquals,
+  Equals,
+  GreaterThan,
+  Identifier,
+  In,
+  LessThan,
+  NotEquals,
+  NotIn,
+  OpenPar,
+}
 
 const LITERALS: Record<string, Tok> = {
-  ')': Tok.ClosedPar, ',': Tok.Comma, '!': Tok.DoesNotExist, '==': Tok.DoubleEquals, '=': Tok.Equals,
-  '>': Tok.GreaterThan, in: Tok.In, '<': Tok.LessThan, '!=': Tok.NotEquals, notin: Tok.NotIn, '(': Tok.OpenPar,
+  ')': Tok.ClosedPar,
+  ',': Tok.Comma,
+  '!': Tok.DoesNotExist,
+  '==': Tok.DoubleEquals,
+  '=': Tok.Equals,
+  '>': Tok.GreaterThan,
+  in: Tok.In,
+  '<': Tok.LessThan,
+  '!=': Tok.NotEquals,
+  notin: Tok.NotIn,
+  '(': Tok.OpenPar,
 };
 const BINARY_OPERATORS = 'in, notin, =, ==, !=, gt, lt';
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 const isSpecial = (c: string) => '=!(),><'.includes(c);
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
-interface Item { tok: Tok; lit: string }
+interface Item {
+  tok: Tok;
+  lit: string;
+}
 
 function lex(s: string): Item[] {
   const items: Item[] = [];
   let pos = 0;
   for (;;) {
     while (pos < s.length && isSpace(s[pos]!)) pos++;
-    if (pos >= s.length) { items.push({ tok: Tok.End, lit: '' }); return items; }
+    if (pos >= s.length) {
+      items.push({ tok: Tok.End, lit: '' });
+      return items;
+    }
     if (isSpecial(s[pos]!)) {
       // Longest run of symbols that still forms an operator ("!=" rather than "!" then "=").
       let buf = '';
       let last: Item | undefined;
       while (pos < s.length && isSpecial(s[pos]!)) {
         buf += s[pos];
-        if (has(LITERALS, buf)) { last = { tok: LITERALS[buf]!, lit: buf }; pos++; } else if (last) break;
+        if (has(LITERALS, buf)) {
+          last = { tok: LITERALS[buf]!, lit: buf };
+          pos++;
+        } else if (last) break;
         else pos++;
       }
       items.push(last ?? { tok: Tok.Error, lit: `error expected: keyword found '${buf}'` });
@@ -236,8 +299,12 @@ class Parser {
   private adjust(it: Item, values: boolean): Item {
     return values && (it.tok === Tok.In || it.tok === Tok.NotIn) ? { tok: Tok.Identifier, lit: it.lit } : it;
   }
-  private lookahead(values = true): Item { return this.adjust(this.items[this.pos]!, values); }
-  private consume(values = true): Item { return this.adjust(this.items[this.pos++]!, values); }
+  private lookahead(values = true): Item {
+    return this.adjust(this.items[this.pos]!, values);
+  }
+  private consume(values = true): Item {
+    return this.adjust(this.items[this.pos++]!, values);
+  }
 
   parse(): LabelRequirement[] {
     const reqs: LabelRequirement[] = [];
@@ -253,7 +320,8 @@ class Parser {
         if (next.tok === Tok.End) return reqs;
         if (next.tok === Tok.Comma) {
           const after = this.lookahead();
-          if (after.tok !== Tok.Identifier && after.tok !== Tok.DoesNotExist) throw new ParseError(`found '${after.lit}', expected: identifier after ','`);
+          if (after.tok !== Tok.Identifier && after.tok !== Tok.DoesNotExist)
+            throw new ParseError(`found '${after.lit}', expected: identifier after ','`);
         } else {
           throw new ParseError(`found '${next.lit}', expected: ',' or 'end of string'`);
         }
@@ -283,7 +351,10 @@ class Parser {
   private parseKeyAndInferOperator(): { key: string; operator?: LabelOperator } {
     let operator: LabelOperator | undefined;
     let it = this.consume();
-    if (it.tok === Tok.DoesNotExist) { operator = '!'; it = this.consume(); }
+    if (it.tok === Tok.DoesNotExist) {
+      operator = '!';
+      it = this.consume();
+    }
     if (it.tok !== Tok.Identifier) throw new ParseError(`found '${it.lit}', expected: identifier`);
     const keyErrs = labelKeyErrors(it.lit);
     if (keyErrs.length) throw new ParseError(invalidMsg('<nil>', it.lit, keyErrs.join('; ')));
@@ -295,14 +366,22 @@ class Parser {
   private parseOperator(): LabelOperator {
     const { tok, lit } = this.consume(false);
     switch (tok) {
-      case Tok.In: return 'in';
-      case Tok.Equals: return '=';
-      case Tok.DoubleEquals: return '==';
-      case Tok.GreaterThan: return 'gt';
-      case Tok.LessThan: return 'lt';
-      case Tok.NotIn: return 'notin';
-      case Tok.NotEquals: return '!=';
-      default: throw new ParseError(`found '${lit}', expected: ${BINARY_OPERATORS}`);
+      case Tok.In:
+        return 'in';
+      case Tok.Equals:
+        return '=';
+      case Tok.DoubleEquals:
+        return '==';
+      case Tok.GreaterThan:
+        return 'gt';
+      case Tok.LessThan:
+        return 'lt';
+      case Tok.NotIn:
+        return 'notin';
+      case Tok.NotEquals:
+        return '!=';
+      default:
+        throw new ParseError(`found '${lit}', expected: ${BINARY_OPERATORS}`);
     }
   }
 
@@ -316,7 +395,10 @@ class Parser {
       if (this.consume().tok !== Tok.ClosedPar) throw new ParseError(`found '${lit}', expected: ')'`);
       return s;
     }
-    if (tok === Tok.ClosedPar) { this.consume(); return new Set(['']); }
+    if (tok === Tok.ClosedPar) {
+      this.consume();
+      return new Set(['']);
+    }
     throw new ParseError(`found '${lit}', expected: ',', ')' or identifier`);
   }
 
@@ -334,7 +416,10 @@ class Parser {
         // Empty members ("(,a)", "(a,,b)", "(a,)") stand for the empty value.
         if (s.size === 0) s.add('');
         const next = this.lookahead().tok;
-        if (next === Tok.ClosedPar) { s.add(''); return s; }
+        if (next === Tok.ClosedPar) {
+          s.add('');
+          return s;
+        }
         if (next === Tok.Comma) s.add('');
       } else {
         throw new ParseError(`found '${lit}', expected: ',', or identifier`);

@@ -26,7 +26,8 @@ export function buildPodMetrics(pod: KObject, usage: ContainerUsage[], now: Date
   if (!ordered.length) return undefined;
   const latest = ordered.reduce((a, u) => (u.timestampNs > a ? u.timestampNs : a), 0n);
   return {
-    kind: 'PodMetrics', apiVersion: METRICS_API_VERSION,
+    kind: 'PodMetrics',
+    apiVersion: METRICS_API_VERSION,
     metadata: metaOf(pod, now, true),
     timestamp: timeOfNs(latest),
     window: formatDuration(Math.max(...ordered.map((u) => u.windowNs))),
@@ -37,7 +38,8 @@ export function buildPodMetrics(pod: KObject, usage: ContainerUsage[], now: Date
 /** The NodeMetrics of a node: its total CPU and memory working set. */
 export function buildNodeMetrics(node: KObject, usage: UsageSample, now: Date): KObject {
   return {
-    kind: 'NodeMetrics', apiVersion: METRICS_API_VERSION,
+    kind: 'NodeMetrics',
+    apiVersion: METRICS_API_VERSION,
     metadata: metaOf(node, now, false),
     timestamp: timeOfNs(usage.timestampNs),
     window: formatDuration(usage.windowNs),

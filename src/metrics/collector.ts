@@ -9,7 +9,10 @@ import { usageFromStats, type DockerStats, type UsageSample } from './container-
 import { hostCpuNs, hostMemoryWorkingSet, type HostPaths } from './host-usage.js';
 
 /** One pod container's usage. */
-export interface ContainerUsage extends UsageSample { podUid: string; container: string }
+export interface ContainerUsage extends UsageSample {
+  podUid: string;
+  container: string;
+}
 
 export interface UsageSnapshot {
   containers: ContainerUsage[];
@@ -18,7 +21,9 @@ export interface UsageSnapshot {
 }
 
 /** What the metrics resources read from: the Docker collector, or a fixed snapshot in tests. */
-export interface MetricsSource { snapshot(): Promise<UsageSnapshot> }
+export interface MetricsSource {
+  snapshot(): Promise<UsageSnapshot>;
+}
 
 export interface CollectorOptions {
   docker?: () => Promise<Dockerode>;
@@ -41,10 +46,14 @@ export class DockerStatsCollector implements MetricsSource {
   snapshot(): Promise<UsageSnapshot> {
     const ttl = this.opts.ttlMs ?? 5_000;
     if (this.cached && Date.now() - this.cached.at < ttl) return Promise.resolve(this.cached.snapshot);
-    this.inflight ??= this.collect().then((snapshot) => {
-      this.cached = { at: Date.now(), snapshot };
-      return snapshot;
-    }).finally(() => { this.inflight = undefined; });
+    this.inflight ??= this.collect()
+      .then((snapshot) => {
+        this.cached = { at: Date.now(), snapshot };
+        return snapshot;
+      })
+      .finally(() => {
+        this.inflight = undefined;
+      });
     return this.inflight;
   }
 
@@ -69,24 +78,31 @@ export class DockerStatsCollector implements MetricsSource {
       if (!key || key.kind !== 'app') continue;
       const id = `${key.podUid}/${key.container}`;
       const seen = current.get(id);
-      if (!seen || key.attempt > seen.attempt) current.set(id, { id: c.Id, podUid: key.podUid, container: key.container, attempt: key.attempt });
+      if (!seen || key.attempt > seen.attempt)
+        current.set(id, { id: c.Id, podUid: key.podUid, container: key.container, attempt: key.attempt });
     }
-    const read = await Promise.all([...current.values()].map(async (c): Promise<ContainerUsage | undefined> => {
-      try {
-        const stats = await docker.getContainer(c.id).stats({ stream: false }) as unknown as DockerStats;
-        const u = usageFromStats(stats);
-        return u && { ...u, podUid: c.podUid, container: c.container };
-      } catch {
-        return undefined; // it stopped between the list and the read
-      }
-    }));
+    const read = await Promise.all(
+      [...current.values()].map(async (c): Promise<ContainerUsage | undefined> => {
+        try {
+          const stats = (await docker.getContainer(c.id).stats({ stream: false })) as unknown as DockerStats;
+          const u = usageFromStats(stats);
+          return u && { ...u, podUid: c.podUid, container: c.container };
+        } catch {
+          return undefined; // it stopped between the list and the read
+        }
+      }),
+    );
     const containers = read.filter((c): c is ContainerUsage => !!c);
     return { containers, node: await this.nodeUsage(containers, start, cpuBefore, host) };
   }
 
   /** Host totals over [start, now], or the sum of the containers when the host cannot be read. */
-  private async nodeUsage(containers: ContainerUsage[], start: bigint, cpuBefore: number | undefined,
-    host: HostPaths | undefined): Promise<UsageSample | undefined> {
+  private async nodeUsage(
+    containers: ContainerUsage[],
+    start: bigint,
+    cpuBefore: number | undefined,
+    host: HostPaths | undefined,
+  ): Promise<UsageSample | undefined> {
     if (cpuBefore !== undefined) {
       const minNs = (this.opts.minNodeWindowMs ?? 1000) * 1e6;
       const elapsed = Number(process.hrtime.bigint() - start);
@@ -96,8 +112,10 @@ export class DockerStatsCollector implements MetricsSource {
       const memory = await hostMemoryWorkingSet(host);
       if (cpuAfter !== undefined && memory !== undefined && windowNs > 0) {
         return {
-          timestampNs: BigInt(Date.now()) * 1_000_000n, windowNs,
-          cpuNanoCores: Math.max(0, Math.round(((cpuAfter - cpuBefore) / windowNs) * 1e9)), memoryBytes: memory,
+          timestampNs: BigInt(Date.now()) * 1_000_000n,
+          windowNs,
+          cpuNanoCores: Math.max(0, Math.round(((cpuAfter - cpuBefore) / windowNs) * 1e9)),
+          memoryBytes: memory,
         };
       }
     }

@@ -39,7 +39,10 @@ export function meminfoUsedBytes(text: string): number | undefined {
   return total === undefined || available === undefined ? undefined : Math.max(0, total - available);
 }
 
-export interface HostPaths { cgroupRoot: string; procRoot: string }
+export interface HostPaths {
+  cgroupRoot: string;
+  procRoot: string;
+}
 const DEFAULT_PATHS: HostPaths = { cgroupRoot: '/sys/fs/cgroup', procRoot: '/proc' };
 
 const read = (f: string) => readFile(f, 'utf8').catch(() => undefined);

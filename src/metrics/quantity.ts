@@ -18,7 +18,10 @@ export function formatMemory(bytes: number): string {
   let n = BigInt(Math.max(0, Math.round(bytes)));
   if (n < 1024n) return String(n);
   let i = 0;
-  while (n % 1024n === 0n && i < BINARY.length - 1) { n /= 1024n; i++; }
+  while (n % 1024n === 0n && i < BINARY.length - 1) {
+    n /= 1024n;
+    i++;
+  }
   return `${n}${BINARY[i]}`;
 }
 

@@ -15,7 +15,8 @@ const COLUMNS: TableDef['columns'] = [
 
 /** Sum of usage lists in canonical form (nanocore precision for cpu, bytes for memory). */
 export function sumUsage(usages: Usage[]): { cpu: string; memory: string } {
-  let nanocores = 0; let bytes = 0;
+  let nanocores = 0;
+  let bytes = 0;
   for (const u of usages) {
     nanocores += Math.round((quantityValue(u.cpu ?? '0') || 0) * 1e9);
     bytes += Math.round(quantityValue(u.memory ?? '0') || 0);

@@ -12,10 +12,14 @@ import { ADMIN_USER, CA_COMMON_NAME, SERVER_COMMON_NAME, VIEWER_USER } from './i
 export interface Pki {
   /** `<dataDir>/pki`, where the PEM files and tokens.json live. */
   dir: string;
-  caCert: string; caKey: string;
-  serverCert: string; serverKey: string;
-  adminCert: string; adminKey: string;
-  viewerCert: string; viewerKey: string;
+  caCert: string;
+  caKey: string;
+  serverCert: string;
+  serverKey: string;
+  adminCert: string;
+  adminKey: string;
+  viewerCert: string;
+  viewerKey: string;
   tokens: Tokens;
 }
 
@@ -25,7 +29,10 @@ export interface EnsurePkiOptions {
 }
 
 type Leaf = 'server' | 'admin' | 'viewer';
-interface Pair { cert: string; key: string }
+interface Pair {
+  cert: string;
+  key: string;
+}
 
 const CA_DAYS = 3650;
 const LEAF_DAYS = 365;
@@ -36,9 +43,12 @@ const FILE: Record<'ca' | Leaf, string> = { ca: 'ca', server: 'apiserver', admin
 
 function leafSpec(leaf: Leaf, san: SanSet): CertSpec {
   switch (leaf) {
-    case 'server': return { commonName: SERVER_COMMON_NAME, usage: 'server', validDays: LEAF_DAYS, dnsNames: san.dnsNames, ips: san.ips };
-    case 'admin': return { commonName: ADMIN_USER.name, organizations: ADMIN_USER.groups, usage: 'client', validDays: LEAF_DAYS };
-    case 'viewer': return { commonName: VIEWER_USER.name, organizations: VIEWER_USER.groups, usage: 'client', validDays: LEAF_DAYS };
+    case 'server':
+      return { commonName: SERVER_COMMON_NAME, usage: 'server', validDays: LEAF_DAYS, dnsNames: san.dnsNames, ips: san.ips };
+    case 'admin':
+      return { commonName: ADMIN_USER.name, organizations: ADMIN_USER.groups, usage: 'client', validDays: LEAF_DAYS };
+    case 'viewer':
+      return { commonName: VIEWER_USER.name, organizations: VIEWER_USER.groups, usage: 'client', validDays: LEAF_DAYS };
   }
 }
 
@@ -66,7 +76,8 @@ function parse(pair: Pair | undefined): X509Certificate | undefined {
   }
 }
 
-const fresh = (x: X509Certificate, marginMs: number) => Date.parse(x.validTo) - Date.now() > marginMs && Date.parse(x.validFrom) <= Date.now();
+const fresh = (x: X509Certificate, marginMs: number) =>
+  Date.parse(x.validTo) - Date.now() > marginMs && Date.parse(x.validFrom) <= Date.now();
 
 /** Does a stored leaf still fit: signed by this CA, not about to expire, same identity, and (server) every SAN? */
 function leafStillValid(x: X509Certificate, ca: X509Certificate, spec: CertSpec): boolean {
@@ -128,10 +139,14 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions): Promis
   const get = (n: 'ca' | Leaf) => pairs.get(n)!;
   return {
     dir,
-    caCert: get('ca').cert, caKey: get('ca').key,
-    serverCert: get('server').cert, serverKey: get('server').key,
-    adminCert: get('admin').cert, adminKey: get('admin').key,
-    viewerCert: get('viewer').cert, viewerKey: get('viewer').key,
+    caCert: get('ca').cert,
+    caKey: get('ca').key,
+    serverCert: get('server').cert,
+    serverKey: get('server').key,
+    adminCert: get('admin').cert,
+    adminKey: get('admin').key,
+    viewerCert: get('viewer').cert,
+    viewerKey: get('viewer').key,
     tokens: await tokensPromise,
   };
 }

@@ -2,7 +2,10 @@
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 
-export interface SanSet { dnsNames: string[]; ips: string[] }
+export interface SanSet {
+  dnsNames: string[];
+  ips: string[];
+}
 
 const isUnspecified = (ip: string) => ip === '0.0.0.0' || /^[0:]+$/.test(ip);
 
@@ -67,11 +70,15 @@ export function canonicalIp(ip: string): string {
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
   // Compress the longest run of zero groups, as inet_ntop does.
-  let best = -1, bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  let best = -1,
+    bestLen = 1;
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j === i ? i + 1 : j;
   }
   if (best < 0) return groups.join(':');

@@ -6,7 +6,10 @@ import { promisify } from 'node:util';
 
 const generate = promisify(generateKeyPair);
 
-export interface KeyPairPem { privateKey: string; publicKey: string }
+export interface KeyPairPem {
+  privateKey: string;
+  publicKey: string;
+}
 
 /** A fresh P-256 key pair: PKCS#8 private key and SPKI public key, both PEM. */
 export async function generateKeyPairPem(): Promise<KeyPairPem> {

@@ -2,7 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { readIfExists, writeFileAtomic } from './files.js';
 
-export interface Tokens { admin: string; viewer: string; monitoring: string }
+export interface Tokens {
+  admin: string;
+  viewer: string;
+  monitoring: string;
+}
 
 /** 256 random bits, URL-safe so they travel unescaped in headers and WebSocket subprotocols. */
 export const newToken = () => randomBytes(32).toString('base64url');
@@ -14,7 +18,11 @@ export async function loadOrCreateTokens(path: string): Promise<Tokens> {
   const text = await readIfExists(path);
   let stored: Partial<Record<keyof Tokens, unknown>> = {};
   if (text !== undefined) {
-    try { stored = JSON.parse(text) as typeof stored; } catch { stored = {}; } // a corrupt file is replaced
+    try {
+      stored = JSON.parse(text) as typeof stored;
+    } catch {
+      stored = {};
+    } // a corrupt file is replaced
   }
   const tokens: Tokens = {
     admin: valid(stored.admin) ? stored.admin : newToken(),

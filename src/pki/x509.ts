@@ -8,7 +8,9 @@ import { ipToBytes } from './hosts.js';
 const { asn1, pki } = forge;
 type Asn1 = forge.asn1.Asn1;
 /** Present in forge's JavaScript, missing from its type definitions. */
-interface ForgeTbs { getTBSCertificate(cert: forge.pki.Certificate): Asn1 }
+interface ForgeTbs {
+  getTBSCertificate(cert: forge.pki.Certificate): Asn1;
+}
 
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 const DAY_MS = 24 * 3600 * 1000;
@@ -25,7 +27,10 @@ export interface CertSpec {
 }
 
 /** Who signs: the CA's private key and certificate. Absent for the self-signed CA itself. */
-export interface Signer { keyPem: string; certPem: string }
+export interface Signer {
+  keyPem: string;
+  certPem: string;
+}
 
 const derBytes = (pem: string) => forge.pem.decode(pem)[0]!.body; // forge's binary string
 // Bit strings stay opaque: an EC point is not ASN.1 and must round-trip untouched.
@@ -35,13 +40,15 @@ const parseDer = (pem: string): Asn1 => asn1.fromDer(derBytes(pem), { decodeBitS
 export function keyIdentifier(publicKeyPem: string): Buffer {
   const spki = parseDer(publicKeyPem);
   const bits = (spki.value as Asn1[])[1]!.value as string; // first byte is the unused-bit count
-  return createHash('sha1').update(Buffer.from(bits.slice(1), 'binary')).digest();
+  return createHash('sha1')
+    .update(Buffer.from(bits.slice(1), 'binary'))
+    .digest();
 }
 
 /** A positive serial with a non-zero first byte, so its DER integer is minimal (Go rejects anything else). */
 function serialHex(): string {
   const b = randomBytes(16);
-  b[0] = (b[0]! & 0x7f) || 0x01;
+  b[0] = b[0]! & 0x7f || 0x01;
   return b.toString('hex');
 }
 

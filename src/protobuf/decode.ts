@@ -16,7 +16,13 @@ export interface DecodedObject {
   object: Record<string, unknown>;
 }
 
-interface Envelope { apiVersion: string; kind: string; raw: Buffer; contentType: string; contentEncoding: string }
+interface Envelope {
+  apiVersion: string;
+  kind: string;
+  raw: Buffer;
+  contentType: string;
+  contentEncoding: string;
+}
 
 function decodeType(name: string, bytes: Uint8Array, what: string): Record<string, unknown> {
   const type = schemaRoot().lookupType(name);
@@ -57,14 +63,19 @@ export function decodeKubernetesProtobuf(body: Buffer): DecodedObject {
   let object: Record<string, unknown>;
   if (env.contentType && env.contentType.startsWith('application/json')) {
     // runtime.Unknown may carry JSON; accept it as is.
-    try { object = JSON.parse(env.raw.toString('utf8')) as Record<string, unknown>; } catch (e) {
+    try {
+      object = JSON.parse(env.raw.toString('utf8')) as Record<string, unknown>;
+    } catch (e) {
       throw badRequest(`the embedded JSON object could not be parsed: ${(e as Error).message}`);
     }
   } else {
     const message = protobufMessageFor(env.apiVersion, env.kind);
     if (!message) {
-      throw new StatusError(415, 'UnsupportedMediaType',
-        `the server cannot decode ${env.kind} (${env.apiVersion}) sent as application/vnd.kubernetes.protobuf; send it as application/json`);
+      throw new StatusError(
+        415,
+        'UnsupportedMediaType',
+        `the server cannot decode ${env.kind} (${env.apiVersion}) sent as application/vnd.kubernetes.protobuf; send it as application/json`,
+      );
     }
     const decoded = decodeType(message, env.raw, `${env.apiVersion} ${env.kind}`);
     const type: protobuf.Type = schemaRoot().lookupType(message);

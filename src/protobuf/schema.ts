@@ -3,7 +3,13 @@
 import protobuf from 'protobufjs';
 import { CORE_PROTO } from './schema-core.js';
 import {
-  APPS_PROTO, AUTHENTICATION_PROTO, AUTHORIZATION_PROTO, BATCH_PROTO, META_FIELD_SELECTOR_PROTO, POLICY_PROTO, RBAC_PROTO,
+  APPS_PROTO,
+  AUTHENTICATION_PROTO,
+  AUTHORIZATION_PROTO,
+  BATCH_PROTO,
+  META_FIELD_SELECTOR_PROTO,
+  POLICY_PROTO,
+  RBAC_PROTO,
 } from './schema-groups.js';
 import { INTSTR_PROTO, META_PROTO, RESOURCE_PROTO, RUNTIME_PROTO } from './schema-meta.js';
 
@@ -13,8 +19,20 @@ let root: protobuf.Root | undefined;
 export function schemaRoot(): protobuf.Root {
   if (!root) {
     const r = new protobuf.Root();
-    for (const text of [META_PROTO, META_FIELD_SELECTOR_PROTO, RUNTIME_PROTO, INTSTR_PROTO, RESOURCE_PROTO, CORE_PROTO,
-      APPS_PROTO, BATCH_PROTO, AUTHORIZATION_PROTO, AUTHENTICATION_PROTO, POLICY_PROTO, RBAC_PROTO]) {
+    for (const text of [
+      META_PROTO,
+      META_FIELD_SELECTOR_PROTO,
+      RUNTIME_PROTO,
+      INTSTR_PROTO,
+      RESOURCE_PROTO,
+      CORE_PROTO,
+      APPS_PROTO,
+      BATCH_PROTO,
+      AUTHORIZATION_PROTO,
+      AUTHENTICATION_PROTO,
+      POLICY_PROTO,
+      RBAC_PROTO,
+    ]) {
       protobuf.parse(text, r, { keepCase: true });
     }
     r.resolveAll();
@@ -26,10 +44,16 @@ export function schemaRoot(): protobuf.Root {
 /** apiVersion → kind → message name (relative to k8s.io.api / k8s.io.apimachinery). */
 const KINDS: Record<string, Record<string, string>> = {
   v1: {
-    Namespace: 'k8s.io.api.core.v1.Namespace', ConfigMap: 'k8s.io.api.core.v1.ConfigMap', Secret: 'k8s.io.api.core.v1.Secret',
-    ServiceAccount: 'k8s.io.api.core.v1.ServiceAccount', Service: 'k8s.io.api.core.v1.Service', Pod: 'k8s.io.api.core.v1.Pod',
-    PodTemplate: 'k8s.io.api.core.v1.PodTemplate', ResourceQuota: 'k8s.io.api.core.v1.ResourceQuota',
-    LimitRange: 'k8s.io.api.core.v1.LimitRange', Binding: 'k8s.io.api.core.v1.Binding',
+    Namespace: 'k8s.io.api.core.v1.Namespace',
+    ConfigMap: 'k8s.io.api.core.v1.ConfigMap',
+    Secret: 'k8s.io.api.core.v1.Secret',
+    ServiceAccount: 'k8s.io.api.core.v1.ServiceAccount',
+    Service: 'k8s.io.api.core.v1.Service',
+    Pod: 'k8s.io.api.core.v1.Pod',
+    PodTemplate: 'k8s.io.api.core.v1.PodTemplate',
+    ResourceQuota: 'k8s.io.api.core.v1.ResourceQuota',
+    LimitRange: 'k8s.io.api.core.v1.LimitRange',
+    Binding: 'k8s.io.api.core.v1.Binding',
   },
   'apps/v1': { Deployment: 'k8s.io.api.apps.v1.Deployment' },
   'batch/v1': { Job: 'k8s.io.api.batch.v1.Job', CronJob: 'k8s.io.api.batch.v1.CronJob' },
@@ -38,12 +62,15 @@ const KINDS: Record<string, Record<string, string>> = {
     SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
   },
   'authentication.k8s.io/v1': {
-    TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest', SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview',
+    TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest',
+    SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview',
   },
   'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction', PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget' },
   'rbac.authorization.k8s.io/v1': {
-    Role: 'k8s.io.api.rbac.v1.Role', RoleBinding: 'k8s.io.api.rbac.v1.RoleBinding',
-    ClusterRole: 'k8s.io.api.rbac.v1.ClusterRole', ClusterRoleBinding: 'k8s.io.api.rbac.v1.ClusterRoleBinding',
+    Role: 'k8s.io.api.rbac.v1.Role',
+    RoleBinding: 'k8s.io.api.rbac.v1.RoleBinding',
+    ClusterRole: 'k8s.io.api.rbac.v1.ClusterRole',
+    ClusterRoleBinding: 'k8s.io.api.rbac.v1.ClusterRoleBinding',
   },
 };
 
@@ -61,7 +88,8 @@ export function protobufMessageFor(apiVersion: string, kind: string): string | u
 /** Every apiVersion/kind the decoder accepts, e.g. for tests or discovery hints. */
 export function protobufKinds(): { apiVersion: string; kind: string; message: string }[] {
   const out = Object.entries(KINDS).flatMap(([apiVersion, kinds]) =>
-    Object.entries(kinds).map(([kind, message]) => ({ apiVersion, kind, message })));
+    Object.entries(kinds).map(([kind, message]) => ({ apiVersion, kind, message })),
+  );
   out.push({ apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions', message: DELETE_OPTIONS });
   return out;
 }

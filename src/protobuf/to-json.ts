@@ -40,27 +40,45 @@ function timeToJson(m: Msg, micro: boolean): string | null {
 function rawJson(bytes: unknown): Json {
   const buf = Buffer.from(bytes as Uint8Array);
   if (buf.length === 0) return null;
-  try { return JSON.parse(buf.toString('utf8')); } catch { return buf.toString('base64'); }
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return buf.toString('base64');
+  }
 }
 
 /** Special apimachinery messages with their own JSON form; undefined when `type` is an ordinary message. */
 function specialToJson(type: protobuf.Type, m: Msg): { value: Json } | undefined {
   switch (type.fullName) {
-    case TIME: return { value: timeToJson(m, false) };
-    case MICRO_TIME: return { value: timeToJson(m, true) };
-    case INT_OR_STRING: return { value: toNumber(m.type ?? 0) === 1 ? (m.strVal ?? '') : toNumber(m.intVal ?? 0) };
-    case QUANTITY: return { value: (m.string as string | undefined) ?? '' };
-    case RAW_EXTENSION: return { value: rawJson(m.raw ?? []) };
-    case FIELDS_V1: return { value: rawJson(m.Raw ?? []) };
-    default: return undefined;
+    case TIME:
+      return { value: timeToJson(m, false) };
+    case MICRO_TIME:
+      return { value: timeToJson(m, true) };
+    case INT_OR_STRING:
+      return { value: toNumber(m.type ?? 0) === 1 ? (m.strVal ?? '') : toNumber(m.intVal ?? 0) };
+    case QUANTITY:
+      return { value: (m.string as string | undefined) ?? '' };
+    case RAW_EXTENSION:
+      return { value: rawJson(m.raw ?? []) };
+    case FIELDS_V1:
+      return { value: rawJson(m.Raw ?? []) };
+    default:
+      return undefined;
   }
 }
 
 function scalarToJson(field: protobuf.Field, v: unknown): Json {
   switch (field.type) {
-    case 'int64': case 'uint64': case 'sint64': case 'fixed64': case 'sfixed64': return toNumber(v);
-    case 'bytes': return Buffer.from(v as Uint8Array).toString('base64');
-    default: return v;
+    case 'int64':
+    case 'uint64':
+    case 'sint64':
+    case 'fixed64':
+    case 'sfixed64':
+      return toNumber(v);
+    case 'bytes':
+      return Buffer.from(v as Uint8Array).toString('base64');
+    default:
+      return v;
   }
 }
 
@@ -73,10 +91,14 @@ function isZero(v: unknown): boolean {
 
 function zeroOf(field: protobuf.Field): Json {
   switch (field.type) {
-    case 'string': return '';
-    case 'bool': return false;
-    case 'bytes': return '';
-    default: return 0;
+    case 'string':
+      return '';
+    case 'bool':
+      return false;
+    case 'bytes':
+      return '';
+    default:
+      return 0;
   }
 }
 
@@ -114,7 +136,10 @@ export function messageToJson(type: protobuf.Type, m: Msg): Json {
     const isMessage = !!field.resolvedType && 'fieldsArray' in field.resolvedType;
     const present = has(m, name) && v !== null && v !== undefined;
     if (isMessage) {
-      if (!present) { if (always) out[name] = null; continue; }
+      if (!present) {
+        if (always) out[name] = null;
+        continue;
+      }
       const j = valueToJson(field, v);
       if (opts['(inline)'] === true && j && typeof j === 'object') Object.assign(out, j);
       else out[name] = j;

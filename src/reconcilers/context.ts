@@ -22,14 +22,22 @@ export const authorizeOrForbid: AuthorizeFn = (user, attrs) => {
 };
 
 export const systemContext = (manager: string): WriteContext => ({
-  user: { name: `system:${manager}`, groups: ['system:masters'] }, dryRun: false, fieldManager: manager, warnings: [],
+  user: { name: `system:${manager}`, groups: ['system:masters'] },
+  dryRun: false,
+  fieldManager: manager,
+  warnings: [],
 });
 
 /** In process by default; `opts.client` replaces the seam (an HTTPS client in tests that run controllers over the API). */
-export function makeContext(service: ResourceService, log: Logger, opts: { client?: (user: UserInfo) => Client; authorize?: AuthorizeFn } = {}): ReconcilerContext {
+export function makeContext(
+  service: ResourceService,
+  log: Logger,
+  opts: { client?: (user: UserInfo) => Client; authorize?: AuthorizeFn } = {},
+): ReconcilerContext {
   const auth = opts.authorize ?? authorizeOrForbid;
   return {
-    service, log,
+    service,
+    log,
     client: opts.client ?? ((user) => new InProcessClient({ service, user, authorize: auth })),
     def: (group, plural) => {
       const d = service.registry.defs.find((x) => x.group === group && x.plural === plural);

@@ -29,12 +29,22 @@ export class Controller {
   private started = true;
 
   /** @param workers concurrent reconciles (MaxConcurrentReconciles); keys stay exclusive */
-  constructor(readonly name: string, private reconcile: (key: string) => Promise<ReconcileResult>, private log: Logger,
-    private workers = 1) {}
+  constructor(
+    readonly name: string,
+    private reconcile: (key: string) => Promise<ReconcileResult>,
+    private log: Logger,
+    private workers = 1,
+  ) {}
 
   enqueue(key: string): void {
     if (this.stopped) return;
-    if (this.processing.has(key)) { if (!this.dirty.has(key)) { this.dirty.add(key); workqueueAdds.inc({ name: this.name }); } return; }
+    if (this.processing.has(key)) {
+      if (!this.dirty.has(key)) {
+        this.dirty.add(key);
+        workqueueAdds.inc({ name: this.name });
+      }
+      return;
+    }
     if (this.queue.has(key)) return;
     this.queue.add(key);
     workqueueAdds.inc({ name: this.name });
@@ -69,7 +79,10 @@ export class Controller {
   }
 
   enqueueAfter(key: string, ms: number): void {
-    const t = setTimeout(() => { this.timers.delete(t); this.enqueue(key); }, ms);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.enqueue(key);
+    }, ms);
     this.timers.add(t);
   }
 
@@ -86,7 +99,10 @@ export class Controller {
   private drain(): void {
     while (this.started && this.active < this.workers && this.queue.size && !this.stopped) {
       this.active++;
-      void this.work().finally(() => { this.active--; this.drain(); });
+      void this.work().finally(() => {
+        this.active--;
+        this.drain();
+      });
     }
   }
 
@@ -115,7 +131,10 @@ export class Controller {
       } finally {
         endTimer();
         this.processing.delete(key);
-        if (this.dirty.delete(key)) { this.queue.add(key); workqueueDepth.set({ name: this.name }, this.queue.size); }
+        if (this.dirty.delete(key)) {
+          this.queue.add(key);
+          workqueueDepth.set({ name: this.name }, this.queue.size);
+        }
       }
     }
   }

@@ -34,9 +34,20 @@ export interface EventRecorderOptions {
   maxPending?: number;
 }
 
-interface Observed { name: string; namespace: string; count: number; firstTimestamp: string }
-interface Similar { messages: Set<string>; last: number }
-interface Bucket { tokens: number; last: number }
+interface Observed {
+  name: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: string;
+}
+interface Similar {
+  messages: Set<string>;
+  last: number;
+}
+interface Bucket {
+  tokens: number;
+  last: number;
+}
 
 const LRU_MAX = 4096;
 const COMBINED_PREFIX = '(combined from similar events): ';
@@ -50,7 +61,10 @@ class Lru<V> {
   constructor(private max: number) {}
   get(k: string): V | undefined {
     const v = this.m.get(k);
-    if (v !== undefined) { this.m.delete(k); this.m.set(k, v); }
+    if (v !== undefined) {
+      this.m.delete(k);
+      this.m.set(k, v);
+    }
     return v;
   }
   set(k: string, v: V): void {
@@ -64,9 +78,16 @@ class Lru<V> {
 export function objectReference(obj: KObject, fieldPath?: string): Record<string, string> {
   const m = obj.metadata ?? {};
   const ref: Record<string, string> = {};
-  const put = (k: string, v: unknown) => { if (typeof v === 'string' && v) ref[k] = v; };
-  put('kind', obj.kind); put('namespace', m.namespace); put('name', m.name); put('uid', m.uid);
-  put('apiVersion', obj.apiVersion); put('resourceVersion', m.resourceVersion); put('fieldPath', fieldPath);
+  const put = (k: string, v: unknown) => {
+    if (typeof v === 'string' && v) ref[k] = v;
+  };
+  put('kind', obj.kind);
+  put('namespace', m.namespace);
+  put('name', m.name);
+  put('uid', m.uid);
+  put('apiVersion', obj.apiVersion);
+  put('resourceVersion', m.resourceVersion);
+  put('fieldPath', fieldPath);
   return ref;
 }
 
@@ -83,7 +104,11 @@ export class EventRecorder {
   private pending = 0;
   private tail: Promise<void> = Promise.resolve();
   private lastNanos = 0n;
-  constructor(private client: Client, private log: Logger, opts: EventRecorderOptions = {}) {
+  constructor(
+    private client: Client,
+    private log: Logger,
+    opts: EventRecorderOptions = {},
+  ) {
     this.now = opts.now ?? (() => new Date());
     this.burst = opts.burst ?? 25;
     this.refillMs = opts.refillMs ?? 300_000;
@@ -102,12 +127,16 @@ export class EventRecorder {
   }
 
   /** Resolves once every event recorded so far has been written (or has failed and been logged). */
-  flush(): Promise<void> { return this.tail; }
+  flush(): Promise<void> {
+    return this.tail;
+  }
 
   private correlate(regarding: KObject, type: EventType, reason: string, message: string, opts: RecordOptions): void {
     const ref = objectReference(regarding, opts.fieldPath);
     const source = { component: opts.component, host: opts.host ?? '' };
-    const objectKey = [source.component, source.host, ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion].map((s) => s ?? '').join('\u0000');
+    const objectKey = [source.component, source.host, ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion]
+      .map((s) => s ?? '')
+      .join('\u0000');
     const nowDate = this.now();
     const nowMs = nowDate.getTime();
     if (!this.allow(objectKey, nowMs)) {
@@ -137,12 +166,19 @@ export class EventRecorder {
       : { name: `${ref.name ?? ''}.${this.nanos(nowMs).toString(16)}`, namespace, count: 1, firstTimestamp: ts };
     this.observed.set(key, obs);
     const event: KObject = {
-      apiVersion: 'v1', kind: 'Event',
+      apiVersion: 'v1',
+      kind: 'Event',
       metadata: { name: obs.name, namespace: obs.namespace },
-      involvedObject: ref, reason, message: text,
+      involvedObject: ref,
+      reason,
+      message: text,
       source: opts.host ? { component: source.component, host: opts.host } : { component: source.component },
-      firstTimestamp: obs.firstTimestamp, lastTimestamp: ts, count: obs.count, type,
-      reportingComponent: source.component, reportingInstance: source.host,
+      firstTimestamp: obs.firstTimestamp,
+      lastTimestamp: ts,
+      count: obs.count,
+      type,
+      reportingComponent: source.component,
+      reportingInstance: source.host,
       ...(opts.action ? { action: opts.action } : {}),
     };
     this.enqueue(() => this.write(event, !!prev));
@@ -173,7 +209,12 @@ export class EventRecorder {
       return;
     }
     this.pending++;
-    this.tail = this.tail.then(task).catch(() => undefined).finally(() => { this.pending--; });
+    this.tail = this.tail
+      .then(task)
+      .catch(() => undefined)
+      .finally(() => {
+        this.pending--;
+      });
   }
 
   private async write(event: KObject, isRepeat: boolean): Promise<void> {
@@ -182,7 +223,14 @@ export class EventRecorder {
     try {
       if (isRepeat) {
         try {
-          await this.client.patch(GVR.events, namespace, name, 'merge', { count: event.count, lastTimestamp: event.lastTimestamp, message: event.message }, write);
+          await this.client.patch(
+            GVR.events,
+            namespace,
+            name,
+            'merge',
+            { count: event.count, lastTimestamp: event.lastTimestamp, message: event.message },
+            write,
+          );
           return;
         } catch (e) {
           // The event expired or was deleted: write it again under its name, as client-go does.

@@ -22,13 +22,19 @@ export interface EventTtl {
   stop(): void;
 }
 
-interface Due { at: number; rv: string; namespace: string; name: string }
+interface Due {
+  at: number;
+  rv: string;
+  namespace: string;
+  name: string;
+}
 
 /** When an event found at startup was last written, as well as its own fields tell. */
 function lastWriteOf(ev: KObject, fallback: number): number {
   const series = ev.series as { lastObservedTime?: string } | undefined;
   const times = [ev.lastTimestamp, series?.lastObservedTime, ev.eventTime, ev.firstTimestamp, ev.metadata.creationTimestamp]
-    .map((t) => (typeof t === 'string' ? Date.parse(t) : NaN)).filter((t) => !Number.isNaN(t));
+    .map((t) => (typeof t === 'string' ? Date.parse(t) : NaN))
+    .filter((t) => !Number.isNaN(t));
   return times.length ? Math.min(Math.max(...times), fallback) : fallback;
 }
 
@@ -39,10 +45,17 @@ export async function startEventTtl(ctx: ReconcilerContext, opts: EventTtlOption
   const due = new Map<string, Due>();
   const keyOf = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
   const track = (o: KObject, writtenAt: number) => {
-    due.set(keyOf(o), { at: writtenAt + ttl, rv: o.metadata.resourceVersion ?? '', namespace: o.metadata.namespace!, name: o.metadata.name! });
+    due.set(keyOf(o), {
+      at: writtenAt + ttl,
+      rv: o.metadata.resourceVersion ?? '',
+      namespace: o.metadata.namespace!,
+      name: o.metadata.name!,
+    });
   };
 
-  const events = new Informer(client, GVR.events, { onError: (err) => ctx.log.warn({ controller: 'event-ttl', err: err.message }, 'informer') });
+  const events = new Informer(client, GVR.events, {
+    onError: (err) => ctx.log.warn({ controller: 'event-ttl', err: err.message }, 'informer'),
+  });
   events.addEventHandler((type, _old, obj) => {
     if (type === 'DELETED') due.delete(keyOf(obj));
     // Events of the first list were written before we looked: their own timestamps tell when.
@@ -63,20 +76,31 @@ export async function startEventTtl(ctx: ReconcilerContext, opts: EventTtlOption
         if (due.get(key) === d) due.delete(key);
       } catch (e) {
         const code = e instanceof StatusError ? e.code : 0;
-        if (code === 404) { if (due.get(key) === d) due.delete(key); continue; }
+        if (code === 404) {
+          if (due.get(key) === d) due.delete(key);
+          continue;
+        }
         // 409: written again meanwhile; the watch has moved its due time.
         if (code !== 409) ctx.log.warn({ event: key, err: (e as Error).message }, 'could not delete expired event');
       }
     }
     return deleted;
   };
-  const sweep = () => (sweeping ??= sweepOnce().finally(() => { sweeping = undefined; }));
+  const sweep = () =>
+    (sweeping ??= sweepOnce().finally(() => {
+      sweeping = undefined;
+    }));
 
   const every = Math.max(10, opts.sweepMs ?? Math.min(ttl / 10, 60_000));
-  const timer = setInterval(() => { void sweep(); }, every);
+  const timer = setInterval(() => {
+    void sweep();
+  }, every);
   timer.unref();
   return {
     sweep,
-    stop: () => { clearInterval(timer); events.stop(); },
+    stop: () => {
+      clearInterval(timer);
+      events.stop();
+    },
   };
 }

@@ -74,11 +74,19 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
   const remove = async (node: GraphNode, policy: PropagationPolicy) => {
     try {
       await client.delete(gvrOf(node), node.namespace, node.name, { propagationPolicy: policy, preconditions: { uid: node.uid } });
-    } catch (e) { if (!isGone(e)) throw e; }
+    } catch (e) {
+      if (!isGone(e)) throw e;
+    }
   };
 
   const dropFinalizer = (node: GraphNode, finalizer: string) =>
-    patch(node, (cur) => withMeta(cur, 'finalizers', (cur.metadata.finalizers ?? []).filter((f) => f !== finalizer)));
+    patch(node, (cur) =>
+      withMeta(
+        cur,
+        'finalizers',
+        (cur.metadata.finalizers ?? []).filter((f) => f !== finalizer),
+      ),
+    );
 
   /** Owner references kept by `keep` (an empty list is omitted, as the API serves it). */
   const keepOwners = (node: GraphNode, keep: (r: OwnerReference) => boolean) =>
@@ -95,7 +103,10 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
   /** Foreground: the owner keeps `foregroundDeletion` while dependents that block it exist. */
   const processDeletingDependents = async (owner: GraphNode) => {
     const blocking = graph.dependentsOf(owner).filter((d) => d.ref.blockOwnerDeletion === true);
-    if (!blocking.length) { await dropFinalizer(owner, FINALIZER_FOREGROUND); return; }
+    if (!blocking.length) {
+      await dropFinalizer(owner, FINALIZER_FOREGROUND);
+      return;
+    }
     for (const { node } of blocking) if (!isDeletingDependents(node)) enqueue(node.uid);
   };
 
@@ -111,10 +122,16 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
     try {
       owner = await client.get(ownerDef.gvr, ns, ref.name);
     } catch (e) {
-      if (e instanceof StatusError && e.code === 404) { absent.add(ns, ref.uid); return 'dangling'; }
+      if (e instanceof StatusError && e.code === 404) {
+        absent.add(ns, ref.uid);
+        return 'dangling';
+      }
       throw e;
     }
-    if (owner.metadata.uid !== ref.uid) { absent.add(ns, ref.uid); return 'dangling'; }
+    if (owner.metadata.uid !== ref.uid) {
+      absent.add(ns, ref.uid);
+      return 'dangling';
+    }
     return owner.metadata.deletionTimestamp && owner.metadata.finalizers?.includes(FINALIZER_FOREGROUND) ? 'waiting' : 'solid';
   };
 
@@ -125,7 +142,10 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
     const by: Record<OwnerState, OwnerReference[]> = { solid: [], dangling: [], waiting: [], unresolvable: [] };
     for (const r of refs) by[await classify(node, r)].push(r);
     if (by.unresolvable.length) {
-      ctx.log.debug({ object: `${node.namespace ?? ''}/${node.name}`, owners: by.unresolvable.map((r) => `${r.kind}/${r.name}`) }, 'garbage collector cannot resolve owners');
+      ctx.log.debug(
+        { object: `${node.namespace ?? ''}/${node.name}`, owners: by.unresolvable.map((r) => `${r.kind}/${r.name}`) },
+        'garbage collector cannot resolve owners',
+      );
       return;
     }
     if (by.solid.length) {
@@ -138,7 +158,15 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
       // Our owner deletes in the foreground and we have dependents: we go in the foreground too. If one of our
       // dependents also waits on its dependents, there may be a cycle: stop blocking our owners, so it cannot hang.
       if (graph.dependentsOf(node).some((d) => isDeletingDependents(d.node))) {
-        await patch(node, (cur) => ({ ...cur, metadata: { ...cur.metadata, ownerReferences: (cur.metadata.ownerReferences ?? []).map((r) => (r.blockOwnerDeletion ? { ...r, blockOwnerDeletion: false } : r)) } }));
+        await patch(node, (cur) => ({
+          ...cur,
+          metadata: {
+            ...cur.metadata,
+            ownerReferences: (cur.metadata.ownerReferences ?? []).map((r) =>
+              r.blockOwnerDeletion ? { ...r, blockOwnerDeletion: false } : r,
+            ),
+          },
+        }));
       }
       await remove(node, 'Foreground');
       return;
@@ -151,7 +179,12 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
     const node = graph.nodes.get(uid);
     if (!node) return;
     let live: KObject;
-    try { live = await client.get(gvrOf(node), node.namespace, node.name); } catch (e) { if (e instanceof StatusError && e.code === 404) return; throw e; }
+    try {
+      live = await client.get(gvrOf(node), node.namespace, node.name);
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 404) return;
+      throw e;
+    }
     if (live.metadata.uid !== uid) return;
     if (live.metadata.deletionTimestamp) {
       // Being deleted is a one-way trip: only the GC's own finalizers are work for us.
@@ -177,7 +210,8 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
     }
     const { node, previous, touchedOwners } = graph.upsert(def, obj);
     if (node.owners.length && (!previous || touchedOwners.length)) enqueue(uid);
-    if (node.deletionTimestamp && (node.finalizers.includes(FINALIZER_ORPHAN) || node.finalizers.includes(FINALIZER_FOREGROUND))) enqueue(uid);
+    if (node.deletionTimestamp && (node.finalizers.includes(FINALIZER_ORPHAN) || node.finalizers.includes(FINALIZER_FOREGROUND)))
+      enqueue(uid);
     // An owner that starts waiting for its dependents: all of them are candidates now.
     if (isDeletingDependents(node) && !(previous && isDeletingDependents(previous))) {
       for (const d of graph.dependentsOf(node)) enqueue(d.node.uid);
@@ -188,7 +222,10 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
 
   const onError = (err: Error) => ctx.log.warn({ controller: 'garbage-collector', err: err.message }, 'informer');
   for (const r of collectedResources(resources)) {
-    c.source(new Informer(client, r.gvr, { onError }), (type, _old, obj) => { onEvent(r, type, obj); return []; });
+    c.source(new Informer(client, r.gvr, { onError }), (type, _old, obj) => {
+      onEvent(r, type, obj);
+      return [];
+    });
   }
   // Workers start once every informer has listed: an owner must not be judged on a half-built picture of its dependents.
   await c.start();

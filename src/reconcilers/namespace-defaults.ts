@@ -9,7 +9,8 @@ import { Controller } from './controller.js';
 import type { ReconcilerContext } from './context.js';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
-const DESCRIPTION = 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
+const DESCRIPTION =
+  'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
 
 export async function startNamespaceDefaults(ctx: ReconcilerContext, caCert: string): Promise<Controller> {
   const client = ctx.client(KUBE_CONTROLLER_MANAGER);
@@ -19,25 +20,50 @@ export async function startNamespaceDefaults(ctx: ReconcilerContext, caCert: str
   const caMaps = new Informer(client, GVR.configmaps, { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}`, onError });
   // The cache may lag a write: a create that finds the object there already, or a namespace gone meanwhile, is done.
   const ensure = async (create: () => Promise<unknown>) => {
-    try { await create(); } catch (e) { if (!(e instanceof StatusError && (e.code === 409 || e.code === 403 || e.code === 404))) throw e; }
+    try {
+      await create();
+    } catch (e) {
+      if (!(e instanceof StatusError && (e.code === 409 || e.code === 403 || e.code === 404))) throw e;
+    }
   };
   const fieldManager = 'namespace-defaults';
-  const c = new Controller('namespace-defaults', async (ns) => {
-    const nsObj = namespaces.get(undefined, ns);
-    if (!nsObj || nsObj.metadata.deletionTimestamp) return;
-    if (!accounts.get(ns, 'default')) {
-      await ensure(() => client.create(GVR.serviceaccounts, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, { fieldManager }));
-    }
-    const cm = caMaps.get(ns, ROOT_CA_CONFIGMAP);
-    const data = { 'ca.crt': caCert };
-    if (!cm) {
-      await ensure(() => client.create(GVR.configmaps, ns, {
-        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ROOT_CA_CONFIGMAP, annotations: { 'kubernetes.io/description': DESCRIPTION } }, data,
-      }, { fieldManager }));
-    } else if ((cm.data as Record<string, string> | undefined)?.['ca.crt'] !== caCert) {
-      await client.patch(GVR.configmaps, ns, ROOT_CA_CONFIGMAP, 'merge', { data }, { fieldManager });
-    }
-  }, ctx.log);
+  const c = new Controller(
+    'namespace-defaults',
+    async (ns) => {
+      const nsObj = namespaces.get(undefined, ns);
+      if (!nsObj || nsObj.metadata.deletionTimestamp) return;
+      if (!accounts.get(ns, 'default')) {
+        await ensure(() =>
+          client.create(
+            GVR.serviceaccounts,
+            ns,
+            { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } },
+            { fieldManager },
+          ),
+        );
+      }
+      const cm = caMaps.get(ns, ROOT_CA_CONFIGMAP);
+      const data = { 'ca.crt': caCert };
+      if (!cm) {
+        await ensure(() =>
+          client.create(
+            GVR.configmaps,
+            ns,
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: ROOT_CA_CONFIGMAP, annotations: { 'kubernetes.io/description': DESCRIPTION } },
+              data,
+            },
+            { fieldManager },
+          ),
+        );
+      } else if ((cm.data as Record<string, string> | undefined)?.['ca.crt'] !== caCert) {
+        await client.patch(GVR.configmaps, ns, ROOT_CA_CONFIGMAP, 'merge', { data }, { fieldManager });
+      }
+    },
+    ctx.log,
+  );
   c.source(namespaces, (_t, _old, o) => [o.metadata.name!]);
   c.source(accounts, (_t, _old, o) => [o.metadata.namespace!]);
   c.source(caMaps, (_t, _old, o) => [o.metadata.namespace!]);

@@ -25,27 +25,54 @@ export async function renewNodeLease(ctx: ReconcilerContext, node: string, now =
   const spec = { holderIdentity: node, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microTime(now) };
   for (let attempt = 0; ; attempt++) {
     // Optimistic concurrency: a write that lost a race (409) reads again and retries, as the lease controller does.
-    const retry = (e: unknown) => { if (!isCode(e, 409) || attempt >= 5) throw e; };
+    const retry = (e: unknown) => {
+      if (!isCode(e, 409) || attempt >= 5) throw e;
+    };
     let cur: KObject | undefined;
-    try { cur = await client.get(GVR.leases, NODE_LEASE_NAMESPACE, node); } catch (e) { if (!isCode(e, 404)) throw e; }
+    try {
+      cur = await client.get(GVR.leases, NODE_LEASE_NAMESPACE, node);
+    } catch (e) {
+      if (!isCode(e, 404)) throw e;
+    }
     if (cur) {
       try {
-        return await client.update(GVR.leases, NODE_LEASE_NAMESPACE, { ...cur, spec: { ...(cur.spec as J), ...spec } }, { fieldManager: FIELD_MANAGER });
-      } catch (e) { retry(e); continue; }
+        return await client.update(
+          GVR.leases,
+          NODE_LEASE_NAMESPACE,
+          { ...cur, spec: { ...(cur.spec as J), ...spec } },
+          { fieldManager: FIELD_MANAGER },
+        );
+      } catch (e) {
+        retry(e);
+        continue;
+      }
     }
     // The owner reference lets the garbage collector remove the lease with the Node, as the kubelet sets it.
     let owner: KObject | undefined;
-    try { owner = await client.get(GVR.nodes, undefined, node); } catch (e) { if (!isCode(e, 404)) throw e; }
     try {
-      return await client.create(GVR.leases, NODE_LEASE_NAMESPACE, {
-        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-        metadata: {
-          name: node, namespace: NODE_LEASE_NAMESPACE,
-          ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node, uid: owner.metadata.uid! }] } : {}),
+      owner = await client.get(GVR.nodes, undefined, node);
+    } catch (e) {
+      if (!isCode(e, 404)) throw e;
+    }
+    try {
+      return await client.create(
+        GVR.leases,
+        NODE_LEASE_NAMESPACE,
+        {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: {
+            name: node,
+            namespace: NODE_LEASE_NAMESPACE,
+            ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node, uid: owner.metadata.uid! }] } : {}),
+          },
+          spec,
         },
-        spec,
-      }, { fieldManager: FIELD_MANAGER });
-    } catch (e) { retry(e); }
+        { fieldManager: FIELD_MANAGER },
+      );
+    } catch (e) {
+      retry(e);
+    }
   }
 }
 

@@ -20,14 +20,28 @@ export const STATUS_CHECK_MS = 10_000;
 /** nodeStatusReportFrequency: the longest a status goes unwritten when nothing changes. */
 export const STATUS_REPORT_MS = 5 * 60_000;
 
-export function nodeName(): string { return os.hostname().toLowerCase(); }
+export function nodeName(): string {
+  return os.hostname().toLowerCase();
+}
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface Condition { type: string; status: string; reason: string; message: string; lastHeartbeatTime?: string; lastTransitionTime?: string }
+interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  lastHeartbeatTime?: string;
+  lastTransitionTime?: string;
+}
 
 /** Bytes of the filesystem pods write to (the root filesystem of the host dockube runs on). */
 function ephemeralStorageBytes(): number {
-  try { const s = statfsSync('/'); return s.blocks * s.bsize; } catch { return 0; }
+  try {
+    const s = statfsSync('/');
+    return s.blocks * s.bsize;
+  } catch {
+    return 0;
+  }
 }
 
 /** The kubelet's four conditions; Ready follows whether the engine answers. */
@@ -38,7 +52,12 @@ function conditions(info: EngineInfo | undefined, endpoint: string): Condition[]
     { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
     info
       ? { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }
-      : { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: `container runtime is down: the Docker engine at ${endpoint} does not answer` },
+      : {
+          type: 'Ready',
+          status: 'False',
+          reason: 'KubeletNotReady',
+          message: `container runtime is down: the Docker engine at ${endpoint} does not answer`,
+        },
   ];
 }
 
@@ -50,12 +69,18 @@ export function endpointText(ep: DockerEndpoint): string {
  * The node status for what the engine reported (undefined: it did not answer). Heartbeat and transition times are
  * carried over from `previous`; `heartbeat` stamps the conditions when the status is about to be written.
  */
-export function computeNodeStatus(info: EngineInfo | undefined, address: string, endpoint: string, previous: J | undefined, heartbeat: string): J {
+export function computeNodeStatus(
+  info: EngineInfo | undefined,
+  address: string,
+  endpoint: string,
+  previous: J | undefined,
+  heartbeat: string,
+): J {
   const prevConds: Condition[] = previous?.conditions ?? [];
   const prevCapacity = previous?.capacity as Record<string, string> | undefined;
   // Without an engine the capacity last seen stays: the node did not shrink, it stopped answering.
-  const cpu = info ? String(info.ncpu) : prevCapacity?.cpu ?? String(os.cpus().length);
-  const memory = info ? `${Math.floor(info.memTotal / 1024)}Ki` : prevCapacity?.memory ?? `${Math.floor(os.totalmem() / 1024)}Ki`;
+  const cpu = info ? String(info.ncpu) : (prevCapacity?.cpu ?? String(os.cpus().length));
+  const memory = info ? `${Math.floor(info.memTotal / 1024)}Ki` : (prevCapacity?.memory ?? `${Math.floor(os.totalmem() / 1024)}Ki`);
   const resources = { cpu, 'ephemeral-storage': `${Math.floor(ephemeralStorageBytes() / 1024)}Ki`, memory, pods: '110' };
   const prevInfo: J = previous?.nodeInfo ?? {};
   return {
@@ -63,15 +88,33 @@ export function computeNodeStatus(info: EngineInfo | undefined, address: string,
     allocatable: { ...resources },
     conditions: conditions(info, endpoint).map((c) => {
       const old = prevConds.find((p) => p.type === c.type);
-      return { ...c, lastHeartbeatTime: heartbeat, lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : heartbeat };
+      return {
+        ...c,
+        lastHeartbeatTime: heartbeat,
+        lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : heartbeat,
+      };
     }),
-    addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: nodeName() }],
+    addresses: [
+      { type: 'InternalIP', address },
+      { type: 'Hostname', address: nodeName() },
+    ],
     nodeInfo: {
-      machineID: '', systemUUID: '', bootID: '', kernelVersion: info?.kernelVersion ?? prevInfo.kernelVersion ?? os.release(),
+      machineID: '',
+      systemUUID: '',
+      bootID: '',
+      kernelVersion: info?.kernelVersion ?? prevInfo.kernelVersion ?? os.release(),
       osImage: info?.operatingSystem ?? prevInfo.osImage ?? os.type(),
-      containerRuntimeVersion: info ? `docker://${info.serverVersion}` : prevInfo.containerRuntimeVersion ?? 'docker://unknown',
-      kubeletVersion: versionInfo().gitVersion, kubeProxyVersion: '', operatingSystem: 'linux',
-      architecture: info ? (info.architecture === 'x86_64' ? 'amd64' : info.architecture === 'aarch64' ? 'arm64' : info.architecture) : prevInfo.architecture ?? (process.arch === 'x64' ? 'amd64' : process.arch),
+      containerRuntimeVersion: info ? `docker://${info.serverVersion}` : (prevInfo.containerRuntimeVersion ?? 'docker://unknown'),
+      kubeletVersion: versionInfo().gitVersion,
+      kubeProxyVersion: '',
+      operatingSystem: 'linux',
+      architecture: info
+        ? info.architecture === 'x86_64'
+          ? 'amd64'
+          : info.architecture === 'aarch64'
+            ? 'arm64'
+            : info.architecture
+        : (prevInfo.architecture ?? (process.arch === 'x64' ? 'amd64' : process.arch)),
     },
     daemonEndpoints: { kubeletEndpoint: { Port: 0 } },
   };
@@ -79,12 +122,14 @@ export function computeNodeStatus(info: EngineInfo | undefined, address: string,
 
 /** nodeStatusHasChanged: equal but for the conditions' heartbeat times. */
 export function nodeStatusChanged(a: J | undefined, b: J | undefined): boolean {
-  const strip = (s: J | undefined) => s && { ...s, conditions: (s.conditions ?? []).map((c: J) => ({ ...c, lastHeartbeatTime: undefined })) };
+  const strip = (s: J | undefined) =>
+    s && { ...s, conditions: (s.conditions ?? []).map((c: J) => ({ ...c, lastHeartbeatTime: undefined })) };
   return !deepEqual(JSON.parse(JSON.stringify(strip(a) ?? null)), JSON.parse(JSON.stringify(strip(b) ?? null)));
 }
 
 /** The oldest heartbeat among the stored conditions, in ms (0 when there is none). */
-const lastHeartbeat = (status: J | undefined) => Math.min(...((status?.conditions ?? []) as J[]).map((c) => Date.parse(c.lastHeartbeatTime ?? '') || 0), Infinity) || 0;
+const lastHeartbeat = (status: J | undefined) =>
+  Math.min(...((status?.conditions ?? []) as J[]).map((c) => Date.parse(c.lastHeartbeatTime ?? '') || 0), Infinity) || 0;
 
 export interface NodeStatusOptions {
   checkMs?: number;
@@ -100,8 +145,13 @@ export interface NodeStatusOptions {
  * One status sync, as the node (system:node:<name>) through the client seam: registers the node if missing, writes
  * its status if it changed or is due; returns the node.
  */
-export async function syncNodeStatus(ctx: ReconcilerContext, info: EngineInfo | undefined, address: string, endpoint: string,
-  opts: { name: string; now: Date; reportMs: number }): Promise<KObject> {
+export async function syncNodeStatus(
+  ctx: ReconcilerContext,
+  info: EngineInfo | undefined,
+  address: string,
+  endpoint: string,
+  opts: { name: string; now: Date; reportMs: number },
+): Promise<KObject> {
   const { name } = opts;
   const client = ctx.client(nodeIdentity(name));
   const write = { fieldManager: 'dockube-node' };
@@ -109,17 +159,40 @@ export async function syncNodeStatus(ctx: ReconcilerContext, info: EngineInfo | 
   for (let attempt = 0; ; attempt++) {
     const lostRace = (e: unknown) => e instanceof StatusError && e.code === 409 && attempt < 5;
     let node: KObject | undefined;
-    try { node = await client.get(GVR.nodes, undefined, name); } catch (e) { if (!(e instanceof StatusError && e.code === 404)) throw e; }
+    try {
+      node = await client.get(GVR.nodes, undefined, name);
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 404)) throw e;
+    }
     if (!node) {
       const arch = process.arch === 'x64' ? 'amd64' : process.arch;
       try {
-        return await client.create(GVR.nodes, undefined, {
-          apiVersion: 'v1', kind: 'Node',
-          metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': arch, 'node-role.kubernetes.io/control-plane': '' } },
-          spec: {},
-          status: computeNodeStatus(info, address, endpoint, undefined, heartbeat),
-        }, write);
-      } catch (e) { if (lostRace(e)) continue; throw e; }
+        return await client.create(
+          GVR.nodes,
+          undefined,
+          {
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: {
+              name,
+              labels: {
+                'kubernetes.io/hostname': name,
+                'kubernetes.io/os': 'linux',
+                'kubernetes.io/arch': arch,
+                'beta.kubernetes.io/os': 'linux',
+                'beta.kubernetes.io/arch': arch,
+                'node-role.kubernetes.io/control-plane': '',
+              },
+            },
+            spec: {},
+            status: computeNodeStatus(info, address, endpoint, undefined, heartbeat),
+          },
+          write,
+        );
+      } catch (e) {
+        if (lostRace(e)) continue;
+        throw e;
+      }
     }
     const prev = node.status as J | undefined;
     const candidate = computeNodeStatus(info, address, endpoint, prev, heartbeat);
@@ -127,12 +200,20 @@ export async function syncNodeStatus(ctx: ReconcilerContext, info: EngineInfo | 
     if (!due && !nodeStatusChanged(prev, candidate)) return node; // no write, no new resourceVersion
     try {
       return await client.updateStatus(GVR.nodes, undefined, { ...node, status: candidate }, write);
-    } catch (e) { if (lostRace(e)) continue; throw e; }
+    } catch (e) {
+      if (lostRace(e)) continue;
+      throw e;
+    }
   }
 }
 
 /** Registers the node, keeps its status and its Lease fresh; returns a stop function. */
-export async function startNodeStatus(ctx: ReconcilerContext, docker: DockerEndpoint, address: string, opts: NodeStatusOptions = {}): Promise<() => void> {
+export async function startNodeStatus(
+  ctx: ReconcilerContext,
+  docker: DockerEndpoint,
+  address: string,
+  opts: NodeStatusOptions = {},
+): Promise<() => void> {
   const name = opts.name ?? nodeName();
   const endpoint = endpointText(docker);
   const probe = opts.probe ?? (() => engineInfo(docker));
@@ -148,5 +229,8 @@ export async function startNodeStatus(ctx: ReconcilerContext, docker: DockerEndp
   await run();
   const stopLease = startNodeLease(ctx, name, opts.leaseRenewMs);
   const t = setInterval(() => void run(), opts.checkMs ?? STATUS_CHECK_MS);
-  return () => { clearInterval(t); stopLease(); };
+  return () => {
+    clearInterval(t);
+    stopLease();
+  };
 }

@@ -54,7 +54,9 @@ const write = { fieldManager: 'persistentvolume-binder-controller' };
 const STORAGE_CLASSES = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' };
 const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
 const claimsOf = (pod: KObject): string[] =>
-  ((pod.spec as J | undefined)?.volumes ?? []).map((v: J) => v.persistentVolumeClaim?.claimName).filter((n: unknown): n is string => typeof n === 'string' && n !== '');
+  ((pod.spec as J | undefined)?.volumes ?? [])
+    .map((v: J) => v.persistentVolumeClaim?.claimName)
+    .filter((n: unknown): n is string => typeof n === 'string' && n !== '');
 const classOf = (pvc: KObject): string => {
   const beta = pvc.metadata.annotations?.[ANN_BETA_CLASS];
   return beta !== undefined ? beta : String((pvc.spec as J | undefined)?.storageClassName ?? '');
@@ -74,17 +76,23 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
   const engine = () => (dockerP ??= connectDocker(opts.docker));
 
   const get = async (gvr: Gvr, ns: string | undefined, name: string) => {
-    try { return await client.get(gvr, ns, name); } catch (e) { if (isNotFound(e)) return undefined; throw e; }
+    try {
+      return await client.get(gvr, ns, name);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
   };
   const event = (pvc: KObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'persistentvolume-controller') =>
     recorder.record(pvc, type, reason, message, { component });
-  const podsUsing = async (ns: string, claim: string) =>
-    (await client.list(GVR.pods, ns)).items.filter((p) => claimsOf(p).includes(claim));
+  const podsUsing = async (ns: string, claim: string) => (await client.list(GVR.pods, ns)).items.filter((p) => claimsOf(p).includes(claim));
 
   /** Removes the Docker volumes of claim ns/name (reclaim Delete) except the one of the live claim `keepUid`. */
   const reclaim = async (ns: string, name: string, keepUid: string | undefined): Promise<boolean> => {
     const docker = await engine();
-    const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_PVC}=${ns}/${name}`, instanceFilter(instance), `${LABEL_RECLAIM_POLICY}=Delete`] } });
+    const { Volumes } = await docker.listVolumes({
+      filters: { label: [`${LABEL_PVC}=${ns}/${name}`, instanceFilter(instance), `${LABEL_RECLAIM_POLICY}=Delete`] },
+    });
     let pending = false;
     for (const v of Volumes ?? []) {
       if (keepUid && v.Labels?.[LABEL_PVC_UID] === keepUid) continue;
@@ -103,33 +111,56 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
 
   const ensureVolume = async (pvc: KObject, sc: KObject, name: string) => {
     const docker = await engine();
-    try { await docker.getVolume(name).inspect(); return; } catch (e) { if (engineStatus(e) !== 404) throw e; }
+    try {
+      await docker.getVolume(name).inspect();
+      return;
+    } catch (e) {
+      if (engineStatus(e) !== 404) throw e;
+    }
     const params = { ...((sc.parameters as Record<string, string> | undefined) ?? {}) };
     // The class's parameters are the local driver's options (type=tmpfs, o=size=...); `driver` picks another driver.
     const driver = params.driver ?? 'local';
     delete params.driver;
     await docker.createVolume({
-      Name: name, Driver: driver, DriverOpts: params,
+      Name: name,
+      Driver: driver,
+      DriverOpts: params,
       Labels: {
-        [LABEL_MANAGED]: 'true', [LABEL_PVC]: `${pvc.metadata.namespace}/${pvc.metadata.name}`, [LABEL_PVC_UID]: pvc.metadata.uid ?? '',
-        [LABEL_RECLAIM_POLICY]: String(sc.reclaimPolicy ?? 'Delete'), [LABEL_INSTANCE]: instance, [LABEL_DATA_DIR]: opts.dataDir,
+        [LABEL_MANAGED]: 'true',
+        [LABEL_PVC]: `${pvc.metadata.namespace}/${pvc.metadata.name}`,
+        [LABEL_PVC_UID]: pvc.metadata.uid ?? '',
+        [LABEL_RECLAIM_POLICY]: String(sc.reclaimPolicy ?? 'Delete'),
+        [LABEL_INSTANCE]: instance,
+        [LABEL_DATA_DIR]: opts.dataDir,
       },
     });
   };
 
   /** The protection finalizer goes once no unfinished pod mounts the claim. */
   const release = async (pvc: KObject) => {
-    const ns = pvc.metadata.namespace!; const name = pvc.metadata.name!;
+    const ns = pvc.metadata.namespace!;
+    const name = pvc.metadata.name!;
     if (!(pvc.metadata.finalizers ?? []).includes(PVC_PROTECTION_FINALIZER)) return;
     if ((await podsUsing(ns, name)).some(podIsActive)) return; // the pod watch brings the claim back
-    await updateWith(client, PVCS, ns, name, (cur) => {
-      if (cur.metadata.uid !== pvc.metadata.uid) return cur;
-      return { ...cur, metadata: { ...cur.metadata, finalizers: (cur.metadata.finalizers ?? []).filter((f) => f !== PVC_PROTECTION_FINALIZER) } };
-    }, write);
+    await updateWith(
+      client,
+      PVCS,
+      ns,
+      name,
+      (cur) => {
+        if (cur.metadata.uid !== pvc.metadata.uid) return cur;
+        return {
+          ...cur,
+          metadata: { ...cur.metadata, finalizers: (cur.metadata.finalizers ?? []).filter((f) => f !== PVC_PROTECTION_FINALIZER) },
+        };
+      },
+      write,
+    );
   };
 
   const provision = async (pvc: KObject): Promise<{ requeueAfterMs: number } | void> => {
-    const ns = pvc.metadata.namespace!; const name = pvc.metadata.name!;
+    const ns = pvc.metadata.namespace!;
+    const name = pvc.metadata.name!;
     const className = classOf(pvc);
     if (!className) {
       event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
@@ -142,12 +173,35 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     }
     const provisioner = String(sc.provisioner ?? '');
     if (pvc.metadata.annotations?.[ANN_STORAGE_PROVISIONER] !== provisioner) {
-      await updateWith(client, PVCS, ns, name, (cur) => (cur.metadata.uid !== pvc.metadata.uid ? cur : {
-        ...cur, metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, [ANN_STORAGE_PROVISIONER]: provisioner, [ANN_BETA_STORAGE_PROVISIONER]: provisioner } },
-      }), write);
+      await updateWith(
+        client,
+        PVCS,
+        ns,
+        name,
+        (cur) =>
+          cur.metadata.uid !== pvc.metadata.uid
+            ? cur
+            : {
+                ...cur,
+                metadata: {
+                  ...cur.metadata,
+                  annotations: {
+                    ...cur.metadata.annotations,
+                    [ANN_STORAGE_PROVISIONER]: provisioner,
+                    [ANN_BETA_STORAGE_PROVISIONER]: provisioner,
+                  },
+                },
+              },
+        write,
+      );
     }
     if (provisioner !== DOCKER_VOLUME_PROVISIONER) {
-      event(pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
+      event(
+        pvc,
+        'Normal',
+        'ExternalProvisioning',
+        `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+      );
       return;
     }
     if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata.annotations?.[ANN_SELECTED_NODE]) {
@@ -163,49 +217,100 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     try {
       await ensureVolume(pvc, sc, volumeName);
     } catch (e) {
-      event(pvc, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${className}": ${engineMessage(e)}`, component);
+      event(
+        pvc,
+        'Warning',
+        'ProvisioningFailed',
+        `failed to provision volume with StorageClass "${className}": ${engineMessage(e)}`,
+        component,
+      );
       return { requeueAfterMs: retryMs };
     }
     event(pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`, component);
-    const bound = await updateWith(client, PVCS, ns, name, (cur) => {
-      if (cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName) return cur;
-      return {
-        ...cur,
-        metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, [ANN_BIND_COMPLETED]: 'yes', [ANN_BOUND_BY_CONTROLLER]: 'yes' } },
-        spec: { ...(cur.spec as J), volumeName },
-      };
-    }, write);
+    const bound = await updateWith(
+      client,
+      PVCS,
+      ns,
+      name,
+      (cur) => {
+        if (cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName) return cur;
+        return {
+          ...cur,
+          metadata: {
+            ...cur.metadata,
+            annotations: { ...cur.metadata.annotations, [ANN_BIND_COMPLETED]: 'yes', [ANN_BOUND_BY_CONTROLLER]: 'yes' },
+          },
+          spec: { ...(cur.spec as J), volumeName },
+        };
+      },
+      write,
+    );
     if ((bound.spec as J).volumeName !== volumeName) return;
-    await updateWith(client, PVCS, ns, name, (cur) => {
-      if (cur.metadata.uid !== pvc.metadata.uid) return cur;
-      const spec = cur.spec as J;
-      const storage = spec.resources?.requests?.storage;
-      return { ...cur, status: { ...(cur.status as J), phase: 'Bound', accessModes: spec.accessModes ?? [], ...(storage ? { capacity: { storage } } : {}) } };
-    }, { ...write, status: true });
+    await updateWith(
+      client,
+      PVCS,
+      ns,
+      name,
+      (cur) => {
+        if (cur.metadata.uid !== pvc.metadata.uid) return cur;
+        const spec = cur.spec as J;
+        const storage = spec.resources?.requests?.storage;
+        return {
+          ...cur,
+          status: {
+            ...(cur.status as J),
+            phase: 'Bound',
+            accessModes: spec.accessModes ?? [],
+            ...(storage ? { capacity: { storage } } : {}),
+          },
+        };
+      },
+      { ...write, status: true },
+    );
   };
 
-  const c = new Controller('pvc-binder', async (key) => {
-    const [ns, name] = key.split('/') as [string, string];
-    const pvc = await get(PVCS, ns, name);
-    if (!pvc) {
-      if (await reclaim(ns, name, undefined)) return { requeueAfterMs: 2000 };
-      return;
-    }
-    if (await reclaim(ns, name, pvc.metadata.uid)) return { requeueAfterMs: 2000 };
-    if (pvc.metadata.deletionTimestamp) { await release(pvc); return; }
-    const spec = pvc.spec as J;
-    const phase = (pvc.status as J | undefined)?.phase;
-    if (spec.volumeName) {
-      // Bound already (or bound but the status write was lost): make sure the status says so.
-      if (phase !== 'Bound' && spec.volumeName === provisionedVolumeName(pvc.metadata.uid!)) {
-        await updateWith(client, PVCS, ns, name, (cur) => ({
-          ...cur, status: { ...(cur.status as J), phase: 'Bound', accessModes: (cur.spec as J).accessModes ?? [], capacity: { storage: (cur.spec as J).resources?.requests?.storage } },
-        }), { ...write, status: true });
+  const c = new Controller(
+    'pvc-binder',
+    async (key) => {
+      const [ns, name] = key.split('/') as [string, string];
+      const pvc = await get(PVCS, ns, name);
+      if (!pvc) {
+        if (await reclaim(ns, name, undefined)) return { requeueAfterMs: 2000 };
+        return;
       }
-      return;
-    }
-    return provision(pvc);
-  }, log);
+      if (await reclaim(ns, name, pvc.metadata.uid)) return { requeueAfterMs: 2000 };
+      if (pvc.metadata.deletionTimestamp) {
+        await release(pvc);
+        return;
+      }
+      const spec = pvc.spec as J;
+      const phase = (pvc.status as J | undefined)?.phase;
+      if (spec.volumeName) {
+        // Bound already (or bound but the status write was lost): make sure the status says so.
+        if (phase !== 'Bound' && spec.volumeName === provisionedVolumeName(pvc.metadata.uid!)) {
+          await updateWith(
+            client,
+            PVCS,
+            ns,
+            name,
+            (cur) => ({
+              ...cur,
+              status: {
+                ...(cur.status as J),
+                phase: 'Bound',
+                accessModes: (cur.spec as J).accessModes ?? [],
+                capacity: { storage: (cur.spec as J).resources?.requests?.storage },
+              },
+            }),
+            { ...write, status: true },
+          );
+        }
+        return;
+      }
+      return provision(pvc);
+    },
+    log,
+  );
 
   const onError = (err: Error) => log.warn({ err: err.message }, 'informer');
   const claims = new Informer(client, PVCS, { onError });
@@ -213,9 +318,12 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
   // Pods: a finished or deleted pod may release a claim; a scheduled pod is the first consumer of a waiting one.
   c.source(new Informer(client, GVR.pods, { onError }), (_t, _old, o) => claimsOf(o).map((cl) => `${o.metadata.namespace}/${cl}`));
   // A class that appears lets its pending claims be provisioned.
-  c.source(new Informer(client, STORAGE_CLASSES, { onError }), (_t, _old, sc) => claims.list()
-    .filter((p) => classOf(p) === sc.metadata.name && !(p.spec as J).volumeName)
-    .map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
+  c.source(new Informer(client, STORAGE_CLASSES, { onError }), (_t, _old, sc) =>
+    claims
+      .list()
+      .filter((p) => classOf(p) === sc.metadata.name && !(p.spec as J).volumeName)
+      .map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
+  );
   await c.start();
   return c;
 }

@@ -26,7 +26,9 @@ export interface ApplyRequest {
 /** PatchOptions validation: apply needs a field manager (ValidatePatchOptions). */
 export function requireFieldManager(fieldManager: string | undefined): string {
   if (!fieldManager) {
-    throw invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' }]);
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [
+      { type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' },
+    ]);
   }
   return fieldManager;
 }
@@ -45,12 +47,17 @@ export async function serveApply(r: ApplyRequest): Promise<{ object: KObject; cr
   applied.metadata = applied.metadata ?? {};
 
   const base = {
-    applied, manager, force: r.force, schema: r.schema, definition: definitionName(def.group, def.version, def.kind),
-    apiVersion: apiVersionOf(def), subresource: r.subresource,
+    applied,
+    manager,
+    force: r.force,
+    schema: r.schema,
+    definition: definitionName(def.group, def.version, def.kind),
+    apiVersion: apiVersionOf(def),
+    subresource: r.subresource,
   };
   const ctx: WriteContext = { ...r.ctx, managedFieldsComputed: true };
-  const update = () => r.service.update(def, r.namespace, r.name,
-    (live) => applyServerSide({ ...base, live, now: new Date() }), ctx, r.subresource);
+  const update = () =>
+    r.service.update(def, r.namespace, r.name, (live) => applyServerSide({ ...base, live, now: new Date() }), ctx, r.subresource);
   try {
     return { object: await update(), created: false };
   } catch (e) {

@@ -32,20 +32,36 @@ export type DeletionPlan =
 export function validateDeleteOptions(opts: DeletionRequest & { dryRun?: string[] }): void {
   const errs: FieldError[] = [];
   if (opts.orphanDependents !== undefined && opts.propagationPolicy !== undefined) {
-    errs.push({ type: 'FieldValueInvalid', field: 'propagationPolicy', value: opts.propagationPolicy, detail: 'orphanDependents and deletionPropagation cannot be both set' });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'propagationPolicy',
+      value: opts.propagationPolicy,
+      detail: 'orphanDependents and deletionPropagation cannot be both set',
+    });
   }
   if (opts.propagationPolicy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(opts.propagationPolicy)) {
-    errs.push({ type: 'FieldValueNotSupported', field: 'propagationPolicy', value: opts.propagationPolicy, supported: ['Foreground', 'Background', 'Orphan', 'nil'] });
+    errs.push({
+      type: 'FieldValueNotSupported',
+      field: 'propagationPolicy',
+      value: opts.propagationPolicy,
+      supported: ['Foreground', 'Background', 'Orphan', 'nil'],
+    });
   }
   // ValidateDryRun: only "All"; the list is printed with Go's %#v.
   const dryRun = opts.dryRun ?? [];
   if (dryRun.some((v) => v !== 'All')) {
-    errs.push({ type: 'FieldValueNotSupported', field: 'dryRun', detail: `[]string{${dryRun.map((v) => JSON.stringify(v)).join(', ')}}`, supported: ['All'] });
+    errs.push({
+      type: 'FieldValueNotSupported',
+      field: 'dryRun',
+      detail: `[]string{${dryRun.map((v) => JSON.stringify(v)).join(', ')}}`,
+      supported: ['All'],
+    });
   }
   if (errs.length) throw invalid('DeleteOptions', 'meta.k8s.io', '', errs);
 }
 
-export const defaultGarbageCollectionPolicy = (def: ResourceDef): GarbageCollectionPolicy => def.garbageCollectionPolicy ?? 'DeleteDependents';
+export const defaultGarbageCollectionPolicy = (def: ResourceDef): GarbageCollectionPolicy =>
+  def.garbageCollectionPolicy ?? 'DeleteDependents';
 
 /**
  * The finalizer list a DELETE leaves: orphan / foregroundDeletion follow the request's policy, else what the object
@@ -56,9 +72,11 @@ export function finalizersForPolicy(def: ResourceDef, finalizers: string[], opts
   if (policy === 'Unsupported') return finalizers;
   let orphan: boolean, foreground: boolean;
   if (opts.orphanDependents !== undefined) {
-    orphan = opts.orphanDependents; foreground = false;
+    orphan = opts.orphanDependents;
+    foreground = false;
   } else if (opts.propagationPolicy) {
-    orphan = opts.propagationPolicy === 'Orphan'; foreground = opts.propagationPolicy === 'Foreground';
+    orphan = opts.propagationPolicy === 'Orphan';
+    foreground = opts.propagationPolicy === 'Foreground';
   } else {
     const first = finalizers.find((f) => f === FINALIZER_ORPHAN || f === FINALIZER_FOREGROUND);
     orphan = first ? first === FINALIZER_ORPHAN : policy === 'OrphanDependents';
@@ -78,10 +96,18 @@ export function checkPreconditions(def: ResourceDef, current: KObject, opts: Del
   const gr = { group: def.group, resource: def.kind };
   const { name = '', uid, resourceVersion } = current.metadata;
   if (pre?.uid && pre.uid !== uid) {
-    throw conflict(gr, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${uid}). The object might have been deleted and then recreated`);
+    throw conflict(
+      gr,
+      name,
+      `the UID in the precondition (${pre.uid}) does not match the UID in record (${uid}). The object might have been deleted and then recreated`,
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== resourceVersion) {
-    throw conflict(gr, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${resourceVersion}). The object might have been modified`);
+    throw conflict(
+      gr,
+      name,
+      `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${resourceVersion}). The object might have been modified`,
+    );
   }
 }
 
@@ -113,7 +139,8 @@ export function planDeletion(def: ResourceDef, current: KObject, opts: DeletionR
         if (requested === undefined || requested >= current) return { action: 'pending', object: obj };
         meta.deletionTimestamp = addSeconds(meta.deletionTimestamp, requested - current, now);
         meta.deletionGracePeriodSeconds = requested;
-        graceful = true; grace = requested;
+        graceful = true;
+        grace = requested;
       }
     } else {
       const period = def.gracefulDeletion(obj, requested);
@@ -121,7 +148,8 @@ export function planDeletion(def: ResourceDef, current: KObject, opts: DeletionR
         meta.deletionTimestamp = addSeconds(undefined, period, now);
         meta.deletionGracePeriodSeconds = period;
         if ((meta.generation ?? 0) > 0) meta.generation = meta.generation! + 1;
-        graceful = true; grace = period;
+        graceful = true;
+        grace = period;
       }
     }
   }
@@ -152,7 +180,7 @@ function markAsDeleting(meta: ObjectMeta, now: Date): void {
  * (the generic store's shouldDeleteDuringUpdate).
  */
 export function completesDeletion(next: KObject, current: KObject): boolean {
-  return !(next.metadata.finalizers?.length) && current.metadata.deletionGracePeriodSeconds === 0 && !!current.metadata.deletionTimestamp;
+  return !next.metadata.finalizers?.length && current.metadata.deletionGracePeriodSeconds === 0 && !!current.metadata.deletionTimestamp;
 }
 
 /** Finalizer rules of ObjectMeta validation that need the old object or span the list. */
@@ -160,13 +188,22 @@ export function validateFinalizerUpdate(next: KObject, current: KObject | undefi
   const errs: FieldError[] = [];
   const fins = next.metadata.finalizers ?? [];
   if (fins.includes(FINALIZER_ORPHAN) && fins.includes(FINALIZER_FOREGROUND)) {
-    errs.push({ type: 'FieldValueInvalid', field: 'metadata.finalizers', value: fins, detail: `finalizer ${FINALIZER_ORPHAN} and ${FINALIZER_FOREGROUND} cannot be both set` });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.finalizers',
+      value: fins,
+      detail: `finalizer ${FINALIZER_ORPHAN} and ${FINALIZER_FOREGROUND} cannot be both set`,
+    });
   }
   if (current?.metadata.deletionTimestamp) {
     const old = new Set(current.metadata.finalizers ?? []);
     const extra = [...new Set(fins.filter((f) => !old.has(f)))].sort();
     if (extra.length) {
-      errs.push({ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${extra.map((f) => JSON.stringify(f)).join(', ')}}` });
+      errs.push({
+        type: 'FieldValueForbidden',
+        field: 'metadata.finalizers',
+        detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${extra.map((f) => JSON.stringify(f)).join(', ')}}`,
+      });
     }
   }
   return errs;

@@ -3,17 +3,37 @@
 // revision alone, and a continue token stays valid while its revision is inside the watch window.
 import { StatusError, invalid, type FieldError } from '../machinery/api/errors.js';
 
-export interface ConsistencyOptions { resourceVersion?: string; resourceVersionMatch?: string; continue?: string }
+export interface ConsistencyOptions {
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+  continue?: string;
+}
 
 /** ListOptions validation (422 Invalid on ListOptions.meta.k8s.io, as ValidateListOptions upstream). */
 export function validateListOptions(o: ConsistencyOptions): void {
   const errs: FieldError[] = [];
   const match = o.resourceVersionMatch;
   if (match) {
-    if (!o.resourceVersion) errs.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden unless resourceVersion is provided' });
-    if (o.continue) errs.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden when continue is provided' });
-    if (match !== 'Exact' && match !== 'NotOlderThan') errs.push({ type: 'FieldValueNotSupported', field: 'resourceVersionMatch', value: match, supported: ['Exact', 'NotOlderThan', ''] });
-    if (match === 'Exact' && o.resourceVersion === '0') errs.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"' });
+    if (!o.resourceVersion)
+      errs.push({
+        type: 'FieldValueForbidden',
+        field: 'resourceVersionMatch',
+        detail: 'resourceVersionMatch is forbidden unless resourceVersion is provided',
+      });
+    if (o.continue)
+      errs.push({
+        type: 'FieldValueForbidden',
+        field: 'resourceVersionMatch',
+        detail: 'resourceVersionMatch is forbidden when continue is provided',
+      });
+    if (match !== 'Exact' && match !== 'NotOlderThan')
+      errs.push({ type: 'FieldValueNotSupported', field: 'resourceVersionMatch', value: match, supported: ['Exact', 'NotOlderThan', ''] });
+    if (match === 'Exact' && o.resourceVersion === '0')
+      errs.push({
+        type: 'FieldValueForbidden',
+        field: 'resourceVersionMatch',
+        detail: 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+      });
   }
   if (errs.length) throw invalid('ListOptions', 'meta.k8s.io', '', errs);
 }
@@ -29,7 +49,8 @@ export function checkReadRevision(o: ConsistencyOptions, current: number): void 
   if (!/^\d+$/.test(rv)) throw new StatusError(400, 'BadRequest', `invalid resource version: ${rv}`);
   if (n > current) {
     throw new StatusError(504, 'Timeout', `Too large resource version: ${n}, current: ${current}`, {
-      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1,
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
     });
   }
   if (o.resourceVersionMatch === 'Exact' && n < current) {
@@ -39,8 +60,11 @@ export function checkReadRevision(o: ConsistencyOptions, current: number): void 
 
 /** 410 for a continue token older than what the server still remembers, with a token to go on inconsistently. */
 export function expiredContinue(inconsistentToken: string): StatusError {
-  const e = new StatusError(410, 'Expired',
-    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+  const e = new StatusError(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+  );
   e.listMeta = { continue: inconsistentToken };
   return e;
 }

@@ -21,7 +21,9 @@ export class ObjectFilter {
     }
   }
 
-  isEmpty(): boolean { return !this.labels && !this.fields; }
+  isEmpty(): boolean {
+    return !this.labels && !this.fields;
+  }
 
   matches(o: KObject): boolean {
     if (this.labels && !this.labels.matches(o.metadata.labels)) return false;

@@ -1,7 +1,10 @@
 // The set of served resources, and the lookups every generic path needs.
 import { apiVersionOf, type ResourceDef } from './types.js';
 
-export interface GroupVersion { group: string; version: string }
+export interface GroupVersion {
+  group: string;
+  version: string;
+}
 
 export class Registry {
   private byPath = new Map<string, ResourceDef>();
@@ -18,7 +21,9 @@ export class Registry {
     return this.byPath.get(`${group}/${version}/${plural}`);
   }
 
-  byKind(group: string, kind: string): ResourceDef | undefined { return this.byKindMap.get(`${group}/${kind}`); }
+  byKind(group: string, kind: string): ResourceDef | undefined {
+    return this.byKindMap.get(`${group}/${kind}`);
+  }
 
   /** Group-versions in serving order: core first, then groups by name. */
   groupVersions(): GroupVersion[] {

@@ -1,11 +1,27 @@
 // The generic REST logic, shared by every kind: the apiserver's generic registry. It never names a kind;
 // everything kind-specific comes from the ResourceDef's strategy and hooks.
 import {
-  StatusError, alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, type FieldError, type GroupResource,
+  StatusError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  gone,
+  invalid,
+  notFound,
+  type FieldError,
+  type GroupResource,
 } from '../machinery/api/errors.js';
 import type { Store } from '../storage/store.js';
 import {
-  CompactedError, KeyExistsError, KeyNotFoundError, RevisionConflictError, RevisionTooOldError, type EventType, type StoreEvent, type Watcher,
+  CompactedError,
+  KeyExistsError,
+  KeyNotFoundError,
+  RevisionConflictError,
+  RevisionTooOldError,
+  type EventType,
+  type StoreEvent,
+  type Watcher,
 } from '../storage/store.js';
 import { WatchCache } from '../storage/cacher/watch-cache.js';
 import { deepFreeze } from '../storage/cacher/frozen.js';
@@ -13,7 +29,15 @@ import type { WindowLimits } from '../storage/event-window.js';
 import { generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
 import { clone, deepEqual, specChanged } from '../machinery/api/equality.js';
 import { Registry, definitionName, listPrefix, storageKey } from './registry.js';
-import { apiVersionOf, type AdmitContext, type KObject, type ResourceDef, type Strategy, type UserInfo, type VirtualReadContext } from './types.js';
+import {
+  apiVersionOf,
+  type AdmitContext,
+  type KObject,
+  type ResourceDef,
+  type Strategy,
+  type UserInfo,
+  type VirtualReadContext,
+} from './types.js';
 import { ObjectFilter } from './object-filter.js';
 import { managerFromUserAgent, recordUpdate } from '../machinery/apply/index.js';
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
@@ -41,7 +65,12 @@ export interface ListOptions {
   resourceVersionMatch?: string;
 }
 
-export interface ListPage { items: KObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number }
+export interface ListPage {
+  items: KObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -64,13 +93,19 @@ export class ResourceService {
   readonly cache: WatchCache;
 
   /** @param opts.watchCache bounds of the watch cache's event window (storage/event-window.ts has the defaults) */
-  constructor(private store: Store, readonly registry: Registry, opts: { watchCache?: Partial<WindowLimits> } = {}) {
+  constructor(
+    private store: Store,
+    readonly registry: Registry,
+    opts: { watchCache?: Partial<WindowLimits> } = {},
+  ) {
     this.cache = new WatchCache(store, opts.watchCache);
   }
 
   // ---- reads (from the watch cache) ----
 
-  revision(): number { return this.cache.revision(); }
+  revision(): number {
+    return this.cache.revision();
+  }
 
   async get(def: ResourceDef, namespace: string | undefined, name: string, resourceVersion?: string): Promise<KObject> {
     if (def.virtualRead) {
@@ -102,7 +137,10 @@ export class ResourceService {
     // A continue token lists at its own revision, while the window still holds what changed since.
     let snapshot;
     try {
-      snapshot = await this.cache.list(prefix, { startAfter: token?.start, revision: token ? Math.min(token.rv, this.cache.revision()) : undefined });
+      snapshot = await this.cache.list(prefix, {
+        startAfter: token?.start,
+        revision: token ? Math.min(token.rv, this.cache.revision()) : undefined,
+      });
     } catch (e) {
       if (e instanceof CompactedError && token) throw expiredContinue(encodeContinue(this.cache.revision(), token.start));
       throw e;
@@ -151,16 +189,28 @@ export class ResourceService {
    * Watch from a resourceVersion: undefined/0 first replays the current state as ADDED. Objects that
    * enter or leave the selectors are seen as ADDED / DELETED, as in Kubernetes' watch cache.
    */
-  async watch(def: ResourceDef, namespace: string | undefined, resourceVersion: string | undefined, filter: ObjectFilter,
-    onEvent: (type: EventType, obj: KObject) => void, onClose?: () => void): Promise<Watcher> {
+  async watch(
+    def: ResourceDef,
+    namespace: string | undefined,
+    resourceVersion: string | undefined,
+    filter: ObjectFilter,
+    onEvent: (type: EventType, obj: KObject) => void,
+    onClose?: () => void,
+  ): Promise<Watcher> {
     if (def.virtualRead) throw methodNotSupported(def, 'watch');
     const prefix = listPrefix(def, namespace);
     const emit = (e: StoreEvent) => {
       const obj = present(def, e.object);
       const now = filter.matches(obj);
       const before = e.prevObject ? filter.matches(present(def, e.prevObject)) : false;
-      if (e.type === 'ADDED') { if (now) onEvent('ADDED', obj); return; }
-      if (e.type === 'DELETED') { if (before) onEvent('DELETED', obj); return; }
+      if (e.type === 'ADDED') {
+        if (now) onEvent('ADDED', obj);
+        return;
+      }
+      if (e.type === 'DELETED') {
+        if (before) onEvent('DELETED', obj);
+        return;
+      }
       if (now && before) onEvent('MODIFIED', obj);
       else if (now) onEvent('ADDED', obj);
       else if (before) onEvent('DELETED', obj);
@@ -207,7 +257,8 @@ export class ResourceService {
     meta.uid = newUid();
     def.strategy.prepareForCreate?.(obj);
     def.strategy.defaults?.(obj);
-    if (def.strategy.generationFields?.length) meta.generation = 1; else delete meta.generation;
+    if (def.strategy.generationFields?.length) meta.generation = 1;
+    else delete meta.generation;
     if (!ctx.managedFieldsComputed) setManagedFields(def, undefined, obj, ctx);
     const errs = [...(def.strategy.validate?.(obj) ?? []), ...validateFinalizerUpdate(obj, undefined)];
     if (errs.length) throw invalid(def.kind, def.group, meta.name ?? meta.generateName ?? '', errs);
@@ -234,7 +285,12 @@ export class ResourceService {
     const ns = await this.cache.get(storageKey(nsDef, undefined, namespace));
     if (!ns) throw notFound(groupResource(nsDef), namespace);
     if (ns.metadata.deletionTimestamp) {
-      throw forbiddenFor(def, name, `unable to create new content in namespace ${namespace} because it is being terminated`, 'NamespaceTerminating');
+      throw forbiddenFor(
+        def,
+        name,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+        'NamespaceTerminating',
+      );
     }
   }
 
@@ -258,8 +314,14 @@ export class ResourceService {
    * PUT: replace the object (main resource or /status). `mutate` lets PATCH derive the new object
    * from the current one inside the optimistic-concurrency retry loop.
    */
-  async update(def: ResourceDef, namespace: string | undefined, name: string, input: KObject | ((current: KObject) => KObject),
-    ctx: WriteContext, subresource?: string): Promise<KObject> {
+  async update(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    input: KObject | ((current: KObject) => KObject),
+    ctx: WriteContext,
+    subresource?: string,
+  ): Promise<KObject> {
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; ; attempt++) {
       const stored = await this.cache.get(key);
@@ -272,14 +334,24 @@ export class ResourceService {
       const requestedRv = proposed.metadata?.resourceVersion;
       if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw conflict(groupResource(def), name);
       const subStrategy = subresource ? def.subresourceStrategies?.[subresource] : undefined;
-      const next = subStrategy ? subresourceUpdate(subStrategy, current, proposed)
-        : subresource === 'status' ? statusUpdate(current, proposed) : this.mainUpdate(def, current, proposed, name, namespace);
+      const next = subStrategy
+        ? subresourceUpdate(subStrategy, current, proposed)
+        : subresource === 'status'
+          ? statusUpdate(current, proposed)
+          : this.mainUpdate(def, current, proposed, name, namespace);
       if (ctx.managedFieldsComputed) next.metadata.managedFields = proposed.metadata?.managedFields;
       else setManagedFields(def, current, next, ctx, subresource);
       const strategy = subStrategy ?? def.strategy;
-      const errs = [...identityErrs, ...(subresource === 'status' && !subStrategy ? (def.strategy.validate?.(next) ?? []) : [
-        ...(strategy.validate?.(next) ?? []), ...(strategy.validateUpdate?.(next, current) ?? []), ...validateFinalizerUpdate(next, current),
-      ])];
+      const errs = [
+        ...identityErrs,
+        ...(subresource === 'status' && !subStrategy
+          ? (def.strategy.validate?.(next) ?? [])
+          : [
+              ...(strategy.validate?.(next) ?? []),
+              ...(strategy.validateUpdate?.(next, current) ?? []),
+              ...validateFinalizerUpdate(next, current),
+            ]),
+      ];
       if (errs.length) throw invalid(def.kind, def.group, name, errs);
       if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
       await def.admit?.(next, current, this.admitContext(ctx, subresource));
@@ -315,16 +387,19 @@ export class ResourceService {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
     meta.name = name;
-    if (def.namespaced) meta.namespace = namespace; else delete meta.namespace;
+    if (def.namespaced) meta.namespace = namespace;
+    else delete meta.namespace;
     // Fields the server owns are carried over from the stored object.
     const cm = current.metadata;
     meta.uid = cm.uid;
     meta.creationTimestamp = cm.creationTimestamp;
     for (const f of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generateName'] as const) {
-      if (cm[f] !== undefined) meta[f] = cm[f] as never; else if (f !== 'generateName') delete meta[f];
+      if (cm[f] !== undefined) meta[f] = cm[f] as never;
+      else if (f !== 'generateName') delete meta[f];
     }
     if (def.statusSubresource) {
-      if (current.status !== undefined) next.status = clone(current.status); else delete next.status;
+      if (current.status !== undefined) next.status = clone(current.status);
+      else delete next.status;
     }
     def.strategy.prepareForUpdate?.(next, current);
     def.strategy.defaults?.(next);
@@ -334,7 +409,13 @@ export class ResourceService {
     return next;
   }
 
-  async delete(def: ResourceDef, namespace: string | undefined, name: string, opts: DeleteOptions, ctx: WriteContext): Promise<DeleteResult> {
+  async delete(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions,
+    ctx: WriteContext,
+  ): Promise<DeleteResult> {
     // Delete admission (namespace lifecycle: default, kube-system and kube-public may not be deleted) comes first.
     def.admitDelete?.(name);
     const key = storageKey(def, namespace, name);
@@ -354,7 +435,11 @@ export class ResourceService {
         if (ctx.dryRun) return { object: plan.object, finished: true };
         const removed = present(def, await this.store.delete(key, rv));
         // A graceful deletion that ran out at once answers with its marked state, as the apiserver's update-then-delete does.
-        if (plan.object !== current) return { object: { ...plan.object, metadata: { ...plan.object.metadata, resourceVersion: removed.metadata.resourceVersion } }, finished: true };
+        if (plan.object !== current)
+          return {
+            object: { ...plan.object, metadata: { ...plan.object.metadata, resourceVersion: removed.metadata.resourceVersion } },
+            finished: true,
+          };
         return { object: removed, finished: true };
       } catch (e) {
         if (e instanceof RevisionConflictError && attempt < MAX_RETRIES) continue;
@@ -364,7 +449,13 @@ export class ResourceService {
     }
   }
 
-  async deleteCollection(def: ResourceDef, namespace: string | undefined, listOpts: ListOptions, opts: DeleteOptions, ctx: WriteContext): Promise<KObject[]> {
+  async deleteCollection(
+    def: ResourceDef,
+    namespace: string | undefined,
+    listOpts: ListOptions,
+    opts: DeleteOptions,
+    ctx: WriteContext,
+  ): Promise<KObject[]> {
     validateDeleteOptions(opts); // even when nothing matches
     const { items } = await this.list(def, namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
     // Admission refuses the whole collection before any of it is deleted.
@@ -387,10 +478,17 @@ export class ResourceService {
  */
 function setManagedFields(def: ResourceDef, old: KObject | undefined, next: KObject, ctx: WriteContext, subresource?: string): void {
   const entries = recordUpdate({
-    old, updated: next, manager: managerFromUserAgent(ctx.fieldManager, ctx.userAgent), schema: defaultSchemaLookup,
-    definition: definitionName(def.group, def.version, def.kind), apiVersion: apiVersionOf(def), now: nowTimestamp(), subresource,
+    old,
+    updated: next,
+    manager: managerFromUserAgent(ctx.fieldManager, ctx.userAgent),
+    schema: defaultSchemaLookup,
+    definition: definitionName(def.group, def.version, def.kind),
+    apiVersion: apiVersionOf(def),
+    now: nowTimestamp(),
+    subresource,
   });
-  if (entries) next.metadata.managedFields = entries; else delete next.metadata.managedFields;
+  if (entries) next.metadata.managedFields = entries;
+  else delete next.metadata.managedFields;
 }
 
 /**
@@ -414,7 +512,8 @@ function subresourceUpdate(strategy: Strategy, current: KObject, proposed: KObje
 /** /status: everything but status (and the server-owned metadata) comes from the stored object. */
 function statusUpdate(current: KObject, proposed: KObject): KObject {
   const next = clone(current);
-  if (proposed.status !== undefined) next.status = clone(proposed.status); else delete next.status;
+  if (proposed.status !== undefined) next.status = clone(proposed.status);
+  else delete next.status;
   return next;
 }
 
@@ -430,9 +529,9 @@ const presented = new WeakMap<ResourceDef, WeakMap<KObject, KObject>>();
 export function present(def: ResourceDef, stored: KObject): KObject {
   if (!Object.isFrozen(stored)) return withTypeMeta(def, def.storage ? def.storage.fromStorage(stored) : stored);
   let forDef = presented.get(def);
-  if (!forDef) presented.set(def, forDef = new WeakMap());
+  if (!forDef) presented.set(def, (forDef = new WeakMap()));
   let served = forDef.get(stored);
-  if (!served) forDef.set(stored, served = deepFreeze(withTypeMeta(def, def.storage ? def.storage.fromStorage(stored) : stored)));
+  if (!served) forDef.set(stored, (served = deepFreeze(withTypeMeta(def, def.storage ? def.storage.fromStorage(stored) : stored))));
   return served;
 }
 
@@ -461,7 +560,10 @@ function checkTypeMeta(def: ResourceDef, obj: KObject): void {
 /** errors.NewMethodNotSupported: a verb the resource's storage does not implement. */
 export function methodNotSupported(def: ResourceDef, verb: string): StatusError {
   const gr = def.group ? `${def.plural}.${def.group}` : def.plural;
-  return new StatusError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${gr}"`, { ...(def.group ? { group: def.group } : {}), kind: def.plural });
+  return new StatusError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${gr}"`, {
+    ...(def.group ? { group: def.group } : {}),
+    kind: def.plural,
+  });
 }
 
 function forbiddenFor(def: ResourceDef, name: string, why: string, causeType: string): StatusError {

@@ -51,7 +51,7 @@ export interface ScaleSubresource {
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export interface ResourceDef {
-  group: string;            // '' for core
+  group: string; // '' for core
   version: string;
   kind: string;
   plural: string;
@@ -59,7 +59,7 @@ export interface ResourceDef {
   namespaced: boolean;
   shortNames?: string[];
   categories?: string[];
-  verbs?: Verb[];           // default: all eight
+  verbs?: Verb[]; // default: all eight
   /** The object has a status that only the /status subresource changes. */
   statusSubresource?: boolean;
   scale?: ScaleSubresource;

@@ -23,8 +23,12 @@ async function writePayloadFile(payload: string, path: string, f: PlannedFile): 
     try {
       await fh.writeFile(f.content);
       await fh.chmod(f.mode);
-    } finally { await fh.close(); }
-  } finally { await dir.close(); }
+    } finally {
+      await fh.close();
+    }
+  } finally {
+    await dir.close();
+  }
 }
 
 /** A payload directory name the writer made (`..<stamp>`), never a path that could lead elsewhere. */
@@ -41,7 +45,11 @@ export async function writeAtomically(dir: string, files: Record<string, Planned
   await mkdir(payload, { mode: 0o755 });
   for (const [path, f] of Object.entries(files)) await writePayloadFile(payload, path, f);
   let old: string | undefined;
-  try { old = await readlink(join(dir, DATA)); } catch { /* first write */ }
+  try {
+    old = await readlink(join(dir, DATA));
+  } catch {
+    /* first write */
+  }
   const tmpLink = join(dir, `${DATA}_tmp`);
   await rm(tmpLink, { force: true });
   await symlink(stamp, tmpLink);
@@ -54,7 +62,9 @@ export async function writeAtomically(dir: string, files: Record<string, Planned
       const st = await lstat(link);
       if (st.isSymbolicLink() && (await readlink(link)) === join(DATA, name)) continue;
       await rm(link, { recursive: true, force: true });
-    } catch { /* missing */ }
+    } catch {
+      /* missing */
+    }
     await symlink(join(DATA, name), link);
   }
   for (const entry of await readdir(dir)) {

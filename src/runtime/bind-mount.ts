@@ -13,7 +13,10 @@ const fstat = promisify(fs.fstat) as (fd: number) => Promise<fs.Stats>;
 /** Mount points as /proc/self/mountinfo lists them (field 5, with its octal escapes undone). */
 export async function mountPoints(): Promise<string[]> {
   const text = await fs.promises.readFile('/proc/self/mountinfo', 'utf8');
-  return text.split('\n').filter(Boolean).map((line) => line.split(' ')[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' ')[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
 }
 
 /** Mount points at or beneath `dir` (a real path), deepest first. */
@@ -29,8 +32,11 @@ async function mountError(what: string, e: unknown): Promise<never> {
 
 /** Unmounts `target` (lazily when busy: the containers that use it keep their own copy). */
 export async function unmount(target: string): Promise<void> {
-  try { await run('umount', [target]); }
-  catch { await run('umount', ['--lazy', target]).catch((e) => mountError(`umount ${target}`, e)); }
+  try {
+    await run('umount', [target]);
+  } catch {
+    await run('umount', ['--lazy', target]).catch((e) => mountError(`umount ${target}`, e));
+  }
 }
 
 /** Unmounts everything at or beneath `dir` (stacked mounts too); true when nothing is left mounted there. */
@@ -55,10 +61,14 @@ export async function bindPinned(opened: OpenedPath, target: string): Promise<vo
     await unmount(target);
   }
   const cur = await fs.promises.lstat(target).catch(() => undefined);
-  if (cur && (cur.isDirectory() ? !opened.isDirectory : (opened.isDirectory || !cur.isFile()))) {
-    if (cur.isDirectory()) await fs.promises.rmdir(target); else await fs.promises.unlink(target);
+  if (cur && (cur.isDirectory() ? !opened.isDirectory : opened.isDirectory || !cur.isFile())) {
+    if (cur.isDirectory()) await fs.promises.rmdir(target);
+    else await fs.promises.unlink(target);
   }
-  if (opened.isDirectory) await fs.promises.mkdir(target, { mode: 0o750 }).catch((e) => { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; });
+  if (opened.isDirectory)
+    await fs.promises.mkdir(target, { mode: 0o750 }).catch((e) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    });
   else await (await fs.promises.open(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o640)).close();
   // --no-canonicalize: mount(8) must not turn the magic link into the path it names (that path is the container's to change).
   await run('mount', ['--bind', '--no-canonicalize', opened.source, target]).catch((e) => mountError(`mount ${target}`, e));

@@ -42,7 +42,8 @@ export function getDocker(): Promise<Dockerode> {
 /** All Docker containers of one pod container, newest attempt first (creation time breaks ties). */
 export async function listPodContainers(docker: Dockerode, podUid: string, container: string): Promise<PodContainer[]> {
   const list = await docker.listContainers({
-    all: true, filters: { label: [...podLabelFilter({ uid: podUid }), `${LABEL_CONTAINER_NAME}=${container}`] },
+    all: true,
+    filters: { label: [...podLabelFilter({ uid: podUid }), `${LABEL_CONTAINER_NAME}=${container}`] },
   });
   const found: PodContainer[] = [];
   for (const c of list) {
@@ -53,7 +54,12 @@ export async function listPodContainers(docker: Dockerode, podUid: string, conta
 }
 
 /** The current container (previous=false) or the one before it (previous=true); undefined when there is none. */
-export async function findPodContainer(docker: Dockerode, podUid: string, container: string, previous = false): Promise<PodContainer | undefined> {
+export async function findPodContainer(
+  docker: Dockerode,
+  podUid: string,
+  container: string,
+  previous = false,
+): Promise<PodContainer | undefined> {
   const all = await listPodContainers(docker, podUid, container);
   return all[previous ? 1 : 0];
 }
@@ -61,7 +67,10 @@ export async function findPodContainer(docker: Dockerode, podUid: string, contai
 export async function inspectDetails(docker: Dockerode, id: string): Promise<ContainerDetails> {
   const info = await docker.getContainer(id).inspect();
   return {
-    id, running: !!info.State?.Running, tty: !!info.Config?.Tty, openStdin: !!info.Config?.OpenStdin,
+    id,
+    running: !!info.State?.Running,
+    tty: !!info.Config?.Tty,
+    openStdin: !!info.Config?.OpenStdin,
     exitCode: info.State?.Running ? undefined : info.State?.ExitCode,
   };
 }

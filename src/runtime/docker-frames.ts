@@ -2,7 +2,10 @@
 // 2 stderr), three zero bytes, a big-endian uint32 payload length — then the payload. Chunks from the socket split
 // frames anywhere, so the decoder buffers until a frame is whole.
 
-export interface DockerFrame { stream: 1 | 2; data: Buffer }
+export interface DockerFrame {
+  stream: 1 | 2;
+  data: Buffer;
+}
 
 export class DockerFrameDecoder {
   private pending: Buffer = Buffer.alloc(0);

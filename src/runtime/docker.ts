@@ -2,7 +2,11 @@
 // /info is read with a plain HTTP request: dockerode costs ~150 ms to load, too much for start-up.
 import http from 'node:http';
 
-export interface DockerEndpoint { socketPath?: string; host?: string; port?: number }
+export interface DockerEndpoint {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+}
 
 export function parseDockerHost(host: string): DockerEndpoint {
   if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
@@ -13,7 +17,14 @@ export function parseDockerHost(host: string): DockerEndpoint {
   return { socketPath: host };
 }
 
-export interface EngineInfo { ncpu: number; memTotal: number; kernelVersion: string; operatingSystem: string; serverVersion: string; architecture: string }
+export interface EngineInfo {
+  ncpu: number;
+  memTotal: number;
+  kernelVersion: string;
+  operatingSystem: string;
+  serverVersion: string;
+  architecture: string;
+}
 
 /** Engine facts for the Node object, or undefined when no engine answers in time. */
 export function engineInfo(ep: DockerEndpoint, timeoutMs = 2000): Promise<EngineInfo | undefined> {
@@ -21,15 +32,27 @@ export function engineInfo(ep: DockerEndpoint, timeoutMs = 2000): Promise<Engine
     const req = http.get({ ...ep, path: '/info', timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
+      res.on('data', (c) => {
+        body += c;
+      });
       res.on('end', () => {
         try {
           const info = JSON.parse(body);
-          resolve(res.statusCode === 200 ? {
-            ncpu: info.NCPU, memTotal: info.MemTotal, kernelVersion: info.KernelVersion, operatingSystem: info.OperatingSystem,
-            serverVersion: info.ServerVersion, architecture: info.Architecture,
-          } : undefined);
-        } catch { resolve(undefined); }
+          resolve(
+            res.statusCode === 200
+              ? {
+                  ncpu: info.NCPU,
+                  memTotal: info.MemTotal,
+                  kernelVersion: info.KernelVersion,
+                  operatingSystem: info.OperatingSystem,
+                  serverVersion: info.ServerVersion,
+                  architecture: info.Architecture,
+                }
+              : undefined,
+          );
+        } catch {
+          resolve(undefined);
+        }
       });
     });
     req.on('timeout', () => req.destroy());

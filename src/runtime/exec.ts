@@ -2,14 +2,20 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 
-export interface ExecResult { exitCode: number; output: string; timedOut: boolean }
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+  timedOut: boolean;
+}
 
 export async function execInContainer(docker: Docker, id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
   const ex = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
   const stream = await ex.start({ hijack: true, stdin: false });
   let output = '';
   const sink = new PassThrough();
-  sink.on('data', (c: Buffer) => { if (output.length < 64 * 1024) output += c.toString('utf8'); });
+  sink.on('data', (c: Buffer) => {
+    if (output.length < 64 * 1024) output += c.toString('utf8');
+  });
   // Listen for the end before anything else is awaited: a short command may finish at once.
   const ended = new Promise<boolean>((resolve) => {
     stream.on('end', () => resolve(false));
@@ -18,9 +24,17 @@ export async function execInContainer(docker: Docker, id: string, cmd: string[],
   });
   docker.modem.demuxStream(stream, sink, sink);
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([ended, new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), timeoutMs); })]);
+  const timedOut = await Promise.race([
+    ended,
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+    }),
+  ]);
   clearTimeout(timer);
-  if (timedOut) { stream.destroy(); return { exitCode: -1, output, timedOut: true }; }
+  if (timedOut) {
+    stream.destroy();
+    return { exitCode: -1, output, timedOut: true };
+  }
   const info = await ex.inspect();
   return { exitCode: info.ExitCode ?? -1, output, timedOut: false };
 }

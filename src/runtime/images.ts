@@ -49,7 +49,10 @@ export async function pullImage(docker: Docker, ref: string, timeoutMs = 5 * 60_
     throw new Error(`Error response from daemon: ${engineMessage(e)}`);
   }
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { (stream as unknown as { destroy?: () => void }).destroy?.(); reject(new Error('pull timed out')); }, timeoutMs);
+    const timer = setTimeout(() => {
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      reject(new Error('pull timed out'));
+    }, timeoutMs);
     docker.modem.followProgress(stream, (err: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
       clearTimeout(timer);
       const failed = output?.find((o) => o.error || o.errorDetail);

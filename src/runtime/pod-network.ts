@@ -4,10 +4,19 @@
 import type Docker from 'dockerode';
 import { engineStatus } from './engine.js';
 
-export interface PodNetworkConfig { name: string; subnet: string; gateway: string; bridge?: string; labels?: Record<string, string> }
+export interface PodNetworkConfig {
+  name: string;
+  subnet: string;
+  gateway: string;
+  bridge?: string;
+  labels?: Record<string, string>;
+}
 
 export const POD_NETWORK: PodNetworkConfig = {
-  name: 'dockube-pods', subnet: '10.244.0.0/16', gateway: '10.244.0.1', bridge: 'dockube0',
+  name: 'dockube-pods',
+  subnet: '10.244.0.0/16',
+  gateway: '10.244.0.1',
+  bridge: 'dockube0',
   labels: { 'dockube.io/network': 'pods' },
 };
 
@@ -21,7 +30,10 @@ export async function ensurePodNetwork(docker: Docker, cfg: PodNetworkConfig = P
   }
   try {
     await docker.createNetwork({
-      Name: cfg.name, Driver: 'bridge', CheckDuplicate: true, Labels: cfg.labels ?? {},
+      Name: cfg.name,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: cfg.labels ?? {},
       IPAM: { Driver: 'default', Config: [{ Subnet: cfg.subnet, Gateway: cfg.gateway }] },
       Options: cfg.bridge ? { 'com.docker.network.bridge.name': cfg.bridge } : {},
     });

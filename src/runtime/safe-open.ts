@@ -22,7 +22,10 @@ export type UnsafePathReason = 'escapes' | 'not-a-directory' | 'not-found' | 'to
 
 /** Why a path could not be opened beneath its base; `detail` names host paths and goes to logs only. */
 export class UnsafePathError extends Error {
-  constructor(readonly reason: UnsafePathReason, readonly detail: string) {
+  constructor(
+    readonly reason: UnsafePathReason,
+    readonly detail: string,
+  ) {
     super(detail);
     this.name = 'UnsafePathError';
   }
@@ -62,7 +65,10 @@ export async function openBeneath(base: string, rel: string, opts: OpenBeneathOp
   let leaf: number | undefined;
   const shown = (...more: string[]) => posix.join(realBase, ...names, ...more);
   const dropTo = async (depth: number) => {
-    while (stack.length > depth) { await closeFd(stack.pop()!); names.length = Math.max(0, stack.length - 1); }
+    while (stack.length > depth) {
+      await closeFd(stack.pop()!);
+      names.length = Math.max(0, stack.length - 1);
+    }
   };
   try {
     realBase = await fs.promises.realpath(base);
@@ -88,11 +94,18 @@ export async function openBeneath(base: string, rel: string, opts: OpenBeneathOp
         if (opts.createDirs === undefined) throw new UnsafePathError('not-found', `${shown(name)} does not exist`);
         fd = await makeDir(parent, name, opts.createDirs, shown(name));
       }
-      const st = await fstat(fd).catch(async (e) => { await closeFd(fd); throw e; });
+      const st = await fstat(fd).catch(async (e) => {
+        await closeFd(fd);
+        throw e;
+      });
       if (st.isSymbolicLink()) {
         // The link's text is read through the pinned parent; whatever it says is resolved by the same rules.
         let target: string;
-        try { target = await fs.promises.readlink(at(parent, name)); } finally { await closeFd(fd); }
+        try {
+          target = await fs.promises.readlink(at(parent, name));
+        } finally {
+          await closeFd(fd);
+        }
         if (++links > MAX_LINKS) throw new UnsafePathError('too-many-links', `too many links resolving ${rel} in ${realBase}`);
         if (posix.isAbsolute(target)) {
           const t = parts(target);
@@ -115,8 +128,16 @@ export async function openBeneath(base: string, rel: string, opts: OpenBeneathOp
     leaf = undefined;
     await dropTo(0);
     return {
-      fd, isDirectory, source: `/proc/${process.pid}/fd/${fd}`,
-      hostPath: () => { try { return fs.readlinkSync(`/proc/self/fd/${fd}`); } catch { return '?'; } },
+      fd,
+      isDirectory,
+      source: `/proc/${process.pid}/fd/${fd}`,
+      hostPath: () => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return '?';
+        }
+      },
       close: () => closeFd(fd),
     };
   } catch (e) {

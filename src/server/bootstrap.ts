@@ -30,7 +30,12 @@ export async function bootstrap(service: ResourceService, endpoint: { address: s
   const labels = { component: 'apiserver', provider: 'kubernetes' };
   await ensure('', 'services', 'default', {
     metadata: { name: 'kubernetes', labels },
-    spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: endpoint.port }], sessionAffinity: 'None' },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: KUBERNETES_SERVICE_IP,
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: endpoint.port }],
+      sessionAffinity: 'None',
+    },
   });
   await ensure('', 'endpoints', 'default', {
     metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
@@ -45,6 +50,8 @@ export async function bootstrap(service: ResourceService, endpoint: { address: s
   // The default StorageClass: claims that name no class get Docker volumes (src/reconcilers/pvc-binder.ts).
   await ensure('storage.k8s.io', 'storageclasses', undefined, {
     metadata: { name: LOCAL_STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-    provisioner: DOCKER_VOLUME_PROVISIONER, reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate',
+    provisioner: DOCKER_VOLUME_PROVISIONER,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
   });
 }

@@ -5,22 +5,34 @@ import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Logger } from '../log.js';
 
-export interface InClusterListener { stop(): Promise<void> }
+export interface InClusterListener {
+  stop(): Promise<void>;
+}
 
 const hasAddress = (host: string) => Object.values(networkInterfaces()).some((addrs) => (addrs ?? []).some((a) => a.address === host));
 const isUnspecified = (ip: string) => ip === '0.0.0.0' || ip === '::';
 
 /** True when listening on `bindAddress` does not already cover `host`. */
-export const needsExtraListener = (bindAddress: string, host: string) => !(isIP(bindAddress) && isUnspecified(bindAddress)) && bindAddress !== host;
+export const needsExtraListener = (bindAddress: string, host: string) =>
+  !(isIP(bindAddress) && isUnspecified(bindAddress)) && bindAddress !== host;
 
 /** Polls until `host` is a local address, then serves on host:port with a server from `create`. */
-export function listenOnceAddressExists(create: () => Server, host: string, port: number, log: Logger, intervalMs = 2000): InClusterListener {
+export function listenOnceAddressExists(
+  create: () => Server,
+  host: string,
+  port: number,
+  log: Logger,
+  intervalMs = 2000,
+): InClusterListener {
   let server: Server | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const attempt = () => {
     if (stopped) return;
-    if (!hasAddress(host)) { timer = setTimeout(attempt, intervalMs); return; }
+    if (!hasAddress(host)) {
+      timer = setTimeout(attempt, intervalMs);
+      return;
+    }
     const s = create();
     s.once('error', (e: NodeJS.ErrnoException) => {
       log.warn({ host, port, err: e.message }, 'cannot listen on the pod network gateway; retrying');

@@ -38,17 +38,30 @@ import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listen
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
 const IN_CLUSTER_HOSTS = [
-  POD_NETWORK.gateway, 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', '10.96.0.1',
+  POD_NETWORK.gateway,
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  'kubernetes.default.svc.cluster.local',
+  '10.96.0.1',
 ];
 
-export interface RunningServer { url: string; port: number; stop(): Promise<void>; log: Logger }
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  log: Logger;
+}
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const t0 = Date.now();
   const log = await createLogger(opts.logLevel);
   const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS] });
   const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
-  const store = new SqliteStore(dataDirLayout(opts.dataDir).stateDb, ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })));
+  const store = new SqliteStore(
+    dataDirLayout(opts.dataDir).stateDb,
+    ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })),
+  );
   const registry = new Registry(RESOURCES);
   // Reads are served by the watch cache above the store; --watch-cache-bytes bounds its event window.
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes } });
@@ -61,21 +74,40 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const authenticate = createAuthenticator(pki, { serviceAccountTokens: (t) => serviceAccounts.tokens.authenticate(t) });
   configureDocker(parseDockerHost(opts.dockerHost));
   const app = createApp({
-    service, registry, schema: lazySchemaLookup(definitionsFile()),
-    authenticate, isReady: () => ready, serverAddress: () => `${advertised}:${port}`,
+    service,
+    registry,
+    schema: lazySchemaLookup(definitionsFile()),
+    authenticate,
+    isReady: () => ready,
+    serverAddress: () => `${advertised}:${port}`,
   });
   const sockets = new Set<Socket>();
-  const upgrade = createUpgradeHandler({ service, registry, authenticate, onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed') });
+  const upgrade = createUpgradeHandler({
+    service,
+    registry,
+    authenticate,
+    onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed'),
+  });
   // One listener on the bind address, and another on the pod network gateway (in-cluster-listener.ts).
   const createListener = () => {
-    const s = https.createServer({
-      key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false,
-    }, app);
+    const s = https.createServer(
+      {
+        key: pki.serverKey,
+        cert: pki.serverCert,
+        ca: pki.caCert,
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      app,
+    );
     s.keepAliveTimeout = 60_000;
     // WebSocket exec/attach arrive as upgrades, which express never sees; nor what the HTTP parser refuses.
     s.on('upgrade', upgrade);
     answerClientErrors(s);
-    s.on('secureConnection', (c) => { sockets.add(c); c.on('close', () => sockets.delete(c)); });
+    s.on('secureConnection', (c) => {
+      sockets.add(c);
+      c.on('close', () => sockets.delete(c));
+    });
     return s;
   };
   const server = createListener();
@@ -87,7 +119,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const url = serverUrlFor(advertised, port);
   setApiEndpoint({ host: POD_NETWORK.gateway, port });
   const podNetworkListener = needsExtraListener(opts.bindAddress, POD_NETWORK.gateway)
-    ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log) : undefined;
+    ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log)
+    : undefined;
 
   await bootstrap(service, { address: advertised, port });
   const ctx = makeContext(service, log);
@@ -99,7 +132,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const eventTtl = await startEventTtl(ctx, { ttlMs: opts.eventTtlMs });
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
-    for (const d of registry.defs) if (!d.virtualCreate && !d.virtualRead) storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
+    for (const d of registry.defs)
+      if (!d.virtualCreate && !d.virtualRead)
+        storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
   };
   void countObjects();
   ready = true;
@@ -109,23 +144,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   log.info({ url, kubeconfig: opts.kubeconfigPath, startupMs: Date.now() - t0 }, 'dockube is ready');
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
-    ready = false;
-    clearInterval(countTimer);
-    stopNode();
-    scheduler.stop();
-    eventTtl.stop();
-    await kubelet.stop();
-    controllers.forEach((c) => c.stop());
-    // Watches and other long requests end now; in-flight writes have already committed.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const closedPodNetwork = podNetworkListener?.stop();
-    for (const s of sockets) s.destroy();
-    await closed;
-    await closedPodNetwork;
-    service.cache.stop();
-    await store.close();
-    log.info('dockube stopped');
-  })());
+  const stop = () =>
+    (stopping ??= (async () => {
+      ready = false;
+      clearInterval(countTimer);
+      stopNode();
+      scheduler.stop();
+      eventTtl.stop();
+      await kubelet.stop();
+      controllers.forEach((c) => c.stop());
+      // Watches and other long requests end now; in-flight writes have already committed.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closedPodNetwork = podNetworkListener?.stop();
+      for (const s of sockets) s.destroy();
+      await closed;
+      await closedPodNetwork;
+      service.cache.stop();
+      await store.close();
+      log.info('dockube stopped');
+    })());
   return { url, port, stop, log };
 }

@@ -6,7 +6,11 @@ import { forbidden } from '../machinery/api/errors.js';
 import type { AdmitContext } from '../registry/types.js';
 import type { KObject } from '../machinery/api/meta.js';
 import {
-  DEFAULT_SERVICE_ACCOUNT, ROOT_CA_CONFIGMAP, TOKEN_MOUNT_PATH, TOKEN_VOLUME_PREFIX, WARN_ONLY_EXPIRATION_SECONDS,
+  DEFAULT_SERVICE_ACCOUNT,
+  ROOT_CA_CONFIGMAP,
+  TOKEN_MOUNT_PATH,
+  TOKEN_VOLUME_PREFIX,
+  WARN_ONLY_EXPIRATION_SECONDS,
 } from './constants.js';
 import { lookupFrom, serviceAccountRuntime } from './runtime.js';
 

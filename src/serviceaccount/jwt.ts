@@ -1,7 +1,11 @@
 // Compact JWS (RFC 7515) signing and verification with ES256 over node:crypto: just what service account tokens need.
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 
-export interface JwtHeader { alg: string; kid?: string; typ?: string }
+export interface JwtHeader {
+  alg: string;
+  kid?: string;
+  typ?: string;
+}
 export type JwtClaims = Record<string, unknown>;
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
@@ -41,5 +45,7 @@ export function verifyJwt(token: string, publicKey: KeyObject): JwtClaims | unde
 
 /** A key id derived from the public key, as Kubernetes names its signing keys (base64url SHA-256 of the DER). */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64url');
 }

@@ -8,7 +8,11 @@ import { createTokenRequest } from './token-request.js';
 
 export type TokenSource = (req: { audience?: string; expirationSeconds: number }) => string | undefined;
 
-interface Cached { token: string; expiresAtMs: number; requestedSeconds: number }
+interface Cached {
+  token: string;
+  expiresAtMs: number;
+  requestedSeconds: number;
+}
 
 const keyOf = (uid: string, audience: string | undefined, seconds: number) => `${uid}\0${audience ?? ''}\0${seconds}`;
 
@@ -29,7 +33,9 @@ export class PodTokenManager {
    * A failed refresh keeps serving a token that has not expired yet, as kubelet does.
    */
   async prepare(pod: Pod): Promise<TokenSource | undefined> {
-    const projections = (pod.spec.volumes ?? []).flatMap((v) => (v.projected?.sources ?? []).flatMap((s) => (s.serviceAccountToken ? [s.serviceAccountToken] : [])));
+    const projections = (pod.spec.volumes ?? []).flatMap((v) =>
+      (v.projected?.sources ?? []).flatMap((s) => (s.serviceAccountToken ? [s.serviceAccountToken] : [])),
+    );
     const rt = serviceAccountRuntime();
     if (!projections.length || !rt) return undefined;
     const { name = '', namespace = '', uid = '' } = pod.metadata;
@@ -40,10 +46,24 @@ export class PodTokenManager {
       const cached = this.cache.get(key);
       if (cached && !requiresRefresh(cached, now)) continue;
       try {
-        const out = await createTokenRequest(rt.tokens, lookupFrom(rt.service), namespace, pod.spec.serviceAccountName || DEFAULT_SERVICE_ACCOUNT, {
-          spec: { audiences: p.audience ? [p.audience] : [], expirationSeconds: seconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name, uid } },
+        const out = await createTokenRequest(
+          rt.tokens,
+          lookupFrom(rt.service),
+          namespace,
+          pod.spec.serviceAccountName || DEFAULT_SERVICE_ACCOUNT,
+          {
+            spec: {
+              audiences: p.audience ? [p.audience] : [],
+              expirationSeconds: seconds,
+              boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name, uid },
+            },
+          },
+        );
+        this.cache.set(key, {
+          token: out.status!.token as string,
+          expiresAtMs: Date.parse(out.status!.expirationTimestamp as string),
+          requestedSeconds: seconds,
         });
-        this.cache.set(key, { token: out.status!.token as string, expiresAtMs: Date.parse(out.status!.expirationTimestamp as string), requestedSeconds: seconds });
       } catch {
         if (cached && cached.expiresAtMs <= now) this.cache.delete(key);
       }

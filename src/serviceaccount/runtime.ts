@@ -8,9 +8,16 @@ import type { SigningKey } from './signing-key.js';
 import { ServiceAccountTokens, type BoundKind, type ObjectLookup, type TokenServiceOptions } from './tokens.js';
 
 /** How pods reach the API server (KUBERNETES_SERVICE_HOST/PORT). */
-export interface ApiEndpoint { host: string; port: number }
+export interface ApiEndpoint {
+  host: string;
+  port: number;
+}
 
-export interface ServiceAccountRuntime { tokens: ServiceAccountTokens; service: ResourceService; endpoint?: ApiEndpoint }
+export interface ServiceAccountRuntime {
+  tokens: ServiceAccountTokens;
+  service: ResourceService;
+  endpoint?: ApiEndpoint;
+}
 
 let current: ServiceAccountRuntime | undefined;
 
@@ -30,7 +37,11 @@ export function lookupFrom(service: ResourceService): ObjectLookup {
   };
 }
 
-export function configureServiceAccounts(service: ResourceService, key: SigningKey, opts: TokenServiceOptions & { endpoint?: ApiEndpoint } = {}): ServiceAccountRuntime {
+export function configureServiceAccounts(
+  service: ResourceService,
+  key: SigningKey,
+  opts: TokenServiceOptions & { endpoint?: ApiEndpoint } = {},
+): ServiceAccountRuntime {
   current = { tokens: new ServiceAccountTokens(key, lookupFrom(service), opts), service, endpoint: opts.endpoint };
   return current;
 }
@@ -48,4 +59,3 @@ export function serviceAccountRuntime(): ServiceAccountRuntime | undefined {
 export function resetServiceAccounts(): void {
   current = undefined;
 }
-

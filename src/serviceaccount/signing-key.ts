@@ -5,7 +5,11 @@ import { dataDirLayout } from '../data-dir.js';
 import { readIfExists, writeFileAtomic } from '../pki/files.js';
 import { keyIdOf } from './jwt.js';
 
-export interface SigningKey { privateKey: KeyObject; publicKey: KeyObject; keyId: string }
+export interface SigningKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  keyId: string;
+}
 
 function fromPrivate(privateKey: KeyObject): SigningKey {
   const publicKey = createPublicKey(privateKey);
@@ -26,7 +30,9 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
     try {
       const key = createPrivateKey(pem);
       if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return fromPrivate(key);
-    } catch { /* replaced below */ }
+    } catch {
+      /* replaced below */
+    }
   }
   const key = generateSigningKey();
   await writeFileAtomic(path, key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 0o600);

@@ -5,7 +5,11 @@ import { nowTimestamp } from '../registry/object-meta.js';
 import type { KObject } from '../machinery/api/meta.js';
 import type { SubresourceDef } from '../registry/types.js';
 import {
-  DEFAULT_EXPIRATION_SECONDS, EXTENDED_EXPIRATION_SECONDS, MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS, WARN_ONLY_EXPIRATION_SECONDS,
+  DEFAULT_EXPIRATION_SECONDS,
+  EXTENDED_EXPIRATION_SECONDS,
+  MAX_EXPIRATION_SECONDS,
+  MIN_EXPIRATION_SECONDS,
+  WARN_ONLY_EXPIRATION_SECONDS,
 } from './constants.js';
 import { lookupFrom, serviceAccountRuntime } from './runtime.js';
 import type { ServiceAccountTokens } from './tokens.js';
@@ -14,9 +18,16 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 
 const GROUP = 'authentication.k8s.io';
 
-export interface BoundObjectRef { kind?: string; apiVersion?: string; name?: string; uid?: string }
+export interface BoundObjectRef {
+  kind?: string;
+  apiVersion?: string;
+  name?: string;
+  uid?: string;
+}
 export interface TokenRequestObject {
-  apiVersion?: string; kind?: string; metadata?: J;
+  apiVersion?: string;
+  kind?: string;
+  metadata?: J;
   spec?: { audiences?: string[] | null; expirationSeconds?: number; boundObjectRef?: BoundObjectRef | null };
   status?: J;
 }
@@ -24,25 +35,60 @@ export interface TokenRequestObject {
 /** authentication/v1 defaulting and ValidateTokenRequest. */
 function defaultAndValidate(tr: TokenRequestObject, name: string): void {
   tr.spec = tr.spec ?? {};
-  const exp = tr.spec.expirationSeconds === undefined || tr.spec.expirationSeconds === null ? DEFAULT_EXPIRATION_SECONDS : Number(tr.spec.expirationSeconds);
+  const exp =
+    tr.spec.expirationSeconds === undefined || tr.spec.expirationSeconds === null
+      ? DEFAULT_EXPIRATION_SECONDS
+      : Number(tr.spec.expirationSeconds);
   tr.spec.expirationSeconds = exp;
   const errs: FieldError[] = [];
-  if (exp < MIN_EXPIRATION_SECONDS) errs.push({ type: 'FieldValueInvalid', field: 'spec.expirationSeconds', value: exp, detail: 'may not specify a duration less than 10 minutes' });
-  if (exp > MAX_EXPIRATION_SECONDS) errs.push({ type: 'FieldValueInvalid', field: 'spec.expirationSeconds', value: exp, detail: 'may not specify a duration larger than 2^32 seconds' });
+  if (exp < MIN_EXPIRATION_SECONDS)
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.expirationSeconds',
+      value: exp,
+      detail: 'may not specify a duration less than 10 minutes',
+    });
+  if (exp > MAX_EXPIRATION_SECONDS)
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.expirationSeconds',
+      value: exp,
+      detail: 'may not specify a duration larger than 2^32 seconds',
+    });
   if (errs.length) throw invalid('TokenRequest', GROUP, name, errs);
 }
 
 const groupOf = (apiVersion: string | undefined) => (apiVersion && apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
 /** Creates the token for serviceaccount ns/name: the pure part of the handler, also used by tests. */
-export async function createTokenRequest(tokens: ServiceAccountTokens, lookup: ReturnType<typeof lookupFrom>, ns: string, name: string, input: TokenRequestObject): Promise<TokenRequestObject> {
+export async function createTokenRequest(
+  tokens: ServiceAccountTokens,
+  lookup: ReturnType<typeof lookupFrom>,
+  ns: string,
+  name: string,
+  input: TokenRequestObject,
+): Promise<TokenRequestObject> {
   const tr: TokenRequestObject = structuredClone(input);
   tr.metadata = tr.metadata ?? {};
   if (tr.metadata.name && tr.metadata.name !== name) {
-    throw invalid('TokenRequest', GROUP, name, [{ type: 'FieldValueInvalid', field: 'metadata.name', value: tr.metadata.name, detail: 'must match the service account name if specified' }]);
+    throw invalid('TokenRequest', GROUP, name, [
+      {
+        type: 'FieldValueInvalid',
+        field: 'metadata.name',
+        value: tr.metadata.name,
+        detail: 'must match the service account name if specified',
+      },
+    ]);
   }
   if (tr.metadata.namespace && tr.metadata.namespace !== ns) {
-    throw invalid('TokenRequest', GROUP, name, [{ type: 'FieldValueInvalid', field: 'metadata.namespace', value: tr.metadata.namespace, detail: 'must match the service account namespace if specified' }]);
+    throw invalid('TokenRequest', GROUP, name, [
+      {
+        type: 'FieldValueInvalid',
+        field: 'metadata.namespace',
+        value: tr.metadata.namespace,
+        detail: 'must match the service account namespace if specified',
+      },
+    ]);
   }
   defaultAndValidate(tr, name);
   const sa = await lookup('ServiceAccount', ns, name);
@@ -54,7 +100,8 @@ export async function createTokenRequest(tokens: ServiceAccountTokens, lookup: R
   const issuedAt = new Date();
   tr.metadata.creationTimestamp = nowTimestamp(issuedAt);
 
-  let pod: KObject | undefined; let secret: KObject | undefined;
+  let pod: KObject | undefined;
+  let secret: KObject | undefined;
   const ref = spec.boundObjectRef;
   if (ref) {
     const group = groupOf(ref.apiVersion);
@@ -63,16 +110,21 @@ export async function createTokenRequest(tokens: ServiceAccountTokens, lookup: R
       obj = pod = await lookup('Pod', ns, ref.name ?? '');
       if (!pod) throw notFound({ group: '', resource: 'pods' }, ref.name ?? '');
       const podSa = (pod.spec as J | undefined)?.serviceAccountName;
-      if (podSa !== name) throw badRequest(`cannot bind token for serviceaccount "${name}" to pod running with serviceaccount "${podSa ?? ''}"`);
+      if (podSa !== name)
+        throw badRequest(`cannot bind token for serviceaccount "${name}" to pod running with serviceaccount "${podSa ?? ''}"`);
     } else if (group === '' && ref.kind === 'Secret') {
       obj = secret = await lookup('Secret', ns, ref.name ?? '');
       if (!secret) throw notFound({ group: '', resource: 'secrets' }, ref.name ?? '');
     } else {
-      const version = ref.apiVersion?.includes('/') ? ref.apiVersion.split('/')[1] : ref.apiVersion ?? '';
+      const version = ref.apiVersion?.includes('/') ? ref.apiVersion.split('/')[1] : (ref.apiVersion ?? '');
       throw badRequest(`cannot bind token to object of type ${group}/${version}, Kind=${ref.kind ?? ''}`); // GroupVersionKind.String()
     }
     if (ref.uid && ref.uid !== obj!.metadata.uid) {
-      throw conflict({ group, resource: ref.kind! }, ref.name ?? '', `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+      throw conflict(
+        { group, resource: ref.kind! },
+        ref.name ?? '',
+        `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
+      );
     }
   }
   // A pod-bound token with the auto-mount marker lifetime really lasts a year and only warns after the hour
@@ -80,8 +132,12 @@ export async function createTokenRequest(tokens: ServiceAccountTokens, lookup: R
   const requested = spec.expirationSeconds!;
   const extend = !!pod && requested === WARN_ONLY_EXPIRATION_SECONDS && spec.audiences.every((a) => tokens.audiences.includes(a));
   const issued = tokens.issue({
-    serviceAccount: sa, audiences: spec.audiences, pod, secret,
-    expirationSeconds: extend ? EXTENDED_EXPIRATION_SECONDS : requested, warnAfterSeconds: extend ? requested : undefined,
+    serviceAccount: sa,
+    audiences: spec.audiences,
+    pod,
+    secret,
+    expirationSeconds: extend ? EXTENDED_EXPIRATION_SECONDS : requested,
+    warnAfterSeconds: extend ? requested : undefined,
   });
   tr.apiVersion = `${GROUP}/v1`;
   tr.kind = 'TokenRequest';
@@ -91,10 +147,14 @@ export async function createTokenRequest(tokens: ServiceAccountTokens, lookup: R
 
 /** serviceaccounts/token on the ServiceAccount resource. */
 export const serviceAccountToken: SubresourceDef = {
-  name: 'token', kind: 'TokenRequest', group: GROUP, version: 'v1', verbs: ['create'],
+  name: 'token',
+  kind: 'TokenRequest',
+  group: GROUP,
+  version: 'v1',
+  verbs: ['create'],
   async create(_ctx, namespace, name, body) {
     const rt = serviceAccountRuntime();
     if (!rt) throw new StatusError(503, 'ServiceUnavailable', 'service account token issuing is not configured on this server');
-    return await createTokenRequest(rt.tokens, lookupFrom(rt.service), namespace!, name, body as TokenRequestObject) as KObject;
+    return (await createTokenRequest(rt.tokens, lookupFrom(rt.service), namespace!, name, body as TokenRequestObject)) as KObject;
   },
 };

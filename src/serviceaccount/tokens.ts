@@ -5,9 +5,7 @@ import type { KObject } from '../machinery/api/meta.js';
 import type { UserInfo } from '../machinery/api/user.js';
 import { signJwt, verifyJwt, type JwtClaims } from './jwt.js';
 import type { SigningKey } from './signing-key.js';
-import {
-  API_AUDIENCES, EXTRA_POD_NAME, EXTRA_POD_UID, ISSUER, serviceAccountGroups, serviceAccountUsername,
-} from './constants.js';
+import { API_AUDIENCES, EXTRA_POD_NAME, EXTRA_POD_UID, ISSUER, serviceAccountGroups, serviceAccountUsername } from './constants.js';
 
 export type BoundKind = 'ServiceAccount' | 'Pod' | 'Secret';
 /** Reads one object of the token's namespace; undefined when it does not exist. */
@@ -24,16 +22,32 @@ export interface IssueRequest {
   warnAfterSeconds?: number;
 }
 
-export interface IssuedToken { token: string; claims: KubernetesClaims; issuedAt: number }
+export interface IssuedToken {
+  token: string;
+  claims: KubernetesClaims;
+  issuedAt: number;
+}
 
-interface Ref { name: string; uid: string }
+interface Ref {
+  name: string;
+  uid: string;
+}
 export interface KubernetesClaims extends JwtClaims {
-  iss: string; sub: string; aud: string[]; exp: number; iat: number; nbf: number; jti?: string;
+  iss: string;
+  sub: string;
+  aud: string[];
+  exp: number;
+  iat: number;
+  nbf: number;
+  jti?: string;
   'kubernetes.io': { namespace: string; serviceaccount: Ref; pod?: Ref; secret?: Ref; warnafter?: number };
 }
 
 /** A service account as the authenticator reports it: uid of the account, pod extras for pod-bound tokens. */
-export interface ServiceAccountUser extends UserInfo { uid: string; extra?: Record<string, string[]> }
+export interface ServiceAccountUser extends UserInfo {
+  uid: string;
+  extra?: Record<string, string[]>;
+}
 
 export type VerifyResult = { ok: true; user: ServiceAccountUser; claims: KubernetesClaims } | { ok: false; reason: string };
 
@@ -41,7 +55,8 @@ export type VerifyResult = { ok: true; user: ServiceAccountUser; claims: Kuberne
 const LEEWAY_S = 60;
 
 const refOf = (o: KObject): Ref => ({ name: o.metadata.name ?? '', uid: o.metadata.uid ?? '' });
-const isRef = (v: unknown): v is Ref => !!v && typeof v === 'object' && typeof (v as Ref).name === 'string' && typeof (v as Ref).uid === 'string';
+const isRef = (v: unknown): v is Ref =>
+  !!v && typeof v === 'object' && typeof (v as Ref).name === 'string' && typeof (v as Ref).uid === 'string';
 
 export interface TokenServiceOptions {
   issuer?: string;
@@ -56,7 +71,11 @@ export class ServiceAccountTokens {
   readonly audiences: readonly string[];
   private now: () => number;
 
-  constructor(private key: SigningKey, private lookup: ObjectLookup, opts: TokenServiceOptions = {}) {
+  constructor(
+    private key: SigningKey,
+    private lookup: ObjectLookup,
+    opts: TokenServiceOptions = {},
+  ) {
     this.issuer = opts.issuer ?? ISSUER;
     this.audiences = opts.audiences ?? API_AUDIENCES;
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
@@ -71,8 +90,13 @@ export class ServiceAccountTokens {
     else if (req.secret) k8s.secret = refOf(req.secret);
     if (req.warnAfterSeconds) k8s.warnafter = now + req.warnAfterSeconds;
     const claims: KubernetesClaims = {
-      aud: [...req.audiences], exp: now + req.expirationSeconds, iat: now, iss: this.issuer, nbf: now,
-      sub: serviceAccountUsername(k8s.namespace, k8s.serviceaccount.name), 'kubernetes.io': k8s,
+      aud: [...req.audiences],
+      exp: now + req.expirationSeconds,
+      iat: now,
+      iss: this.issuer,
+      nbf: now,
+      sub: serviceAccountUsername(k8s.namespace, k8s.serviceaccount.name),
+      'kubernetes.io': k8s,
     };
     return { token: signJwt(claims, this.key.privateKey, this.key.keyId), claims, issuedAt: now };
   }
@@ -82,28 +106,36 @@ export class ServiceAccountTokens {
     const raw = verifyJwt(token, this.key.publicKey);
     if (!raw) return { ok: false, reason: 'invalid signature' };
     if (raw.iss !== this.issuer) return { ok: false, reason: 'issuer does not match' };
-    const aud = typeof raw.aud === 'string' ? [raw.aud] : Array.isArray(raw.aud) ? raw.aud.filter((a): a is string => typeof a === 'string') : [];
+    const aud =
+      typeof raw.aud === 'string' ? [raw.aud] : Array.isArray(raw.aud) ? raw.aud.filter((a): a is string => typeof a === 'string') : [];
     if (!aud.some((a) => audiences.includes(a))) return { ok: false, reason: 'token audiences do not match' };
     const now = this.now();
     if (typeof raw.exp !== 'number' || now > raw.exp + LEEWAY_S) return { ok: false, reason: 'service account token has expired' };
     if (typeof raw.nbf === 'number' && now < raw.nbf - LEEWAY_S) return { ok: false, reason: 'service account token is not valid yet' };
     const k8s = raw['kubernetes.io'] as Partial<KubernetesClaims['kubernetes.io']> | undefined;
-    if (!k8s || typeof k8s.namespace !== 'string' || !isRef(k8s.serviceaccount)) return { ok: false, reason: 'not a service account token' };
+    if (!k8s || typeof k8s.namespace !== 'string' || !isRef(k8s.serviceaccount))
+      return { ok: false, reason: 'not a service account token' };
     const claims = raw as KubernetesClaims;
     const ns = k8s.namespace;
-    const deletedLongAgo = (o: KObject) => !!o.metadata.deletionTimestamp && Date.parse(o.metadata.deletionTimestamp) / 1000 < now - LEEWAY_S;
+    const deletedLongAgo = (o: KObject) =>
+      !!o.metadata.deletionTimestamp && Date.parse(o.metadata.deletionTimestamp) / 1000 < now - LEEWAY_S;
 
     const sa = await this.lookup('ServiceAccount', ns, k8s.serviceaccount.name);
     if (!sa) return { ok: false, reason: `serviceaccounts "${k8s.serviceaccount.name}" not found` };
     if (deletedLongAgo(sa)) return { ok: false, reason: `service account ${ns}/${k8s.serviceaccount.name} has been deleted` };
-    if (sa.metadata.uid !== k8s.serviceaccount.uid) return { ok: false, reason: `service account UID (${sa.metadata.uid}) does not match claim (${k8s.serviceaccount.uid})` };
+    if (sa.metadata.uid !== k8s.serviceaccount.uid)
+      return { ok: false, reason: `service account UID (${sa.metadata.uid}) does not match claim (${k8s.serviceaccount.uid})` };
     for (const kind of ['Secret', 'Pod'] as const) {
       const ref = kind === 'Pod' ? k8s.pod : k8s.secret;
       if (ref === undefined) continue;
       if (!isRef(ref)) return { ok: false, reason: 'service account token has been invalidated' };
       const obj = await this.lookup(kind, ns, ref.name);
       if (!obj || deletedLongAgo(obj)) return { ok: false, reason: 'service account token has been invalidated' };
-      if (obj.metadata.uid !== ref.uid) return { ok: false, reason: `${kind.toLowerCase()} UID (${obj.metadata.uid}) does not match service account ${kind.toLowerCase()} ref claim (${ref.uid})` };
+      if (obj.metadata.uid !== ref.uid)
+        return {
+          ok: false,
+          reason: `${kind.toLowerCase()} UID (${obj.metadata.uid}) does not match service account ${kind.toLowerCase()} ref claim (${ref.uid})`,
+        };
     }
     const user: ServiceAccountUser = {
       name: serviceAccountUsername(ns, k8s.serviceaccount.name),

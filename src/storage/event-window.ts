@@ -26,7 +26,12 @@ interface Entry {
   prevOf?: Entry;
 }
 
-interface Subscription { prefix: string; onEvent: (e: StoreEvent) => void; onClose?: () => void; active: boolean }
+interface Subscription {
+  prefix: string;
+  onEvent: (e: StoreEvent) => void;
+  onClose?: () => void;
+  active: boolean;
+}
 
 export class EventWindow {
   private entries: (Entry | undefined)[] = [];
@@ -37,7 +42,10 @@ export class EventWindow {
   private subs = new Set<Subscription>();
 
   /** @param startRevision revision before the first event this window will see */
-  constructor(private limits: WindowLimits, private startRevision: number) {}
+  constructor(
+    private limits: WindowLimits,
+    private startRevision: number,
+  ) {}
 
   /** Oldest revision a watch may start from (events after it are all kept). */
   oldest(): number {
@@ -56,12 +64,15 @@ export class EventWindow {
   publish(e: StoreEvent, size: EventSize): void {
     const before = this.newest.get(e.key);
     const shared = !!e.prevObject && before?.event.object === e.prevObject;
-    const entry: Entry = { event: e, objectBytes: size.object, bytes: size.object + (shared ? 0 : size.prevObject ?? 0) };
+    const entry: Entry = { event: e, objectBytes: size.object, bytes: size.object + (shared ? 0 : (size.prevObject ?? 0)) };
     if (shared) before!.prevOf = entry;
     this.entries.push(entry);
     this.newest.set(e.key, entry);
     this.bytes += entry.bytes;
-    while (this.head < this.entries.length && (this.entries.length - this.head > this.limits.maxEvents || this.bytes > this.limits.maxBytes)) {
+    while (
+      this.head < this.entries.length &&
+      (this.entries.length - this.head > this.limits.maxEvents || this.bytes > this.limits.maxBytes)
+    ) {
       this.evictOldest();
     }
     for (const s of this.subs) if (s.active && e.key.startsWith(s.prefix)) s.onEvent(e);
@@ -73,9 +84,15 @@ export class EventWindow {
     this.head++;
     this.startRevision = gone.event.rv;
     this.bytes -= gone.bytes;
-    if (gone.prevOf) { gone.prevOf.bytes += gone.objectBytes; this.bytes += gone.objectBytes; }
+    if (gone.prevOf) {
+      gone.prevOf.bytes += gone.objectBytes;
+      this.bytes += gone.objectBytes;
+    }
     if (this.newest.get(gone.event.key) === gone) this.newest.delete(gone.event.key);
-    if (this.head > 1024 && this.head * 2 > this.entries.length) { this.entries = this.entries.slice(this.head); this.head = 0; }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** @param onClose called if the window ends the subscription itself (closeAll), not after stop() */
@@ -87,7 +104,12 @@ export class EventWindow {
       if (e.rv > fromRv && e.key.startsWith(prefix)) onEvent(e);
     }
     this.subs.add(sub);
-    return { stop: () => { sub.active = false; this.subs.delete(sub); } };
+    return {
+      stop: () => {
+        sub.active = false;
+        this.subs.delete(sub);
+      },
+    };
   }
 
   /**
@@ -104,11 +126,18 @@ export class EventWindow {
   closeAll(): void {
     const subs = [...this.subs];
     this.subs.clear();
-    for (const s of subs) { s.active = false; s.onClose?.(); }
+    for (const s of subs) {
+      s.active = false;
+      s.onClose?.();
+    }
   }
 
-  watcherCount(): number { return this.subs.size; }
+  watcherCount(): number {
+    return this.subs.size;
+  }
 
   /** What the window holds now: events and their estimated bytes. */
-  usage(): { events: number; bytes: number } { return { events: this.entries.length - this.head, bytes: this.bytes }; }
+  usage(): { events: number; bytes: number } {
+    return { events: this.entries.length - this.head, bytes: this.bytes };
+  }
 }

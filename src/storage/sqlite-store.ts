@@ -3,14 +3,29 @@ import Database from 'better-sqlite3';
 import type { KObject } from '../machinery/api/meta.js';
 import type { ValueTransformer } from './encryption.js';
 import {
-  CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionConflictError,
-  type EventSize, type ListResult, type Store, type StoreEvent, type WatchHandlers, type Watcher,
+  CompactedError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  RevisionConflictError,
+  type EventSize,
+  type ListResult,
+  type Store,
+  type StoreEvent,
+  type WatchHandlers,
+  type Watcher,
 } from './store.js';
 
 /** A write's event and the size estimates a watch window charges it with. */
-interface Written { event: StoreEvent; size: EventSize }
+interface Written {
+  event: StoreEvent;
+  size: EventSize;
+}
 
-interface Stream { prefix: string; handlers: WatchHandlers }
+interface Stream {
+  prefix: string;
+  handlers: WatchHandlers;
+}
 
 /**
  * SQLite keeps only the latest state of each key (no history, unlike kine's SQL log): a list or watch can start only
@@ -25,7 +40,10 @@ export class SqliteStore implements Store {
   /**
    * @param transformers values under these key prefixes are transformed (encrypted) on the way to disk
    */
-  constructor(file: string, private transformers: { prefix: string; transformer: ValueTransformer }[] = []) {
+  constructor(
+    file: string,
+    private transformers: { prefix: string; transformer: ValueTransformer }[] = [],
+  ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before we answer, so not even a power cut loses an acknowledged write.
@@ -69,8 +87,12 @@ export class SqliteStore implements Store {
   }
 
   /** The current revision, synchronously (SQLite answers at once). */
-  revision(): number { return this.rev; }
-  async currentRevision(): Promise<number> { return this.rev; }
+  revision(): number {
+    return this.rev;
+  }
+  async currentRevision(): Promise<number> {
+    return this.rev;
+  }
 
   async get(key: string): Promise<KObject | undefined> {
     const row = this.stmts.get.get(key) as { value: string } | undefined;
@@ -100,7 +122,8 @@ export class SqliteStore implements Store {
   }
 
   private keyOfLast(prefix: string, after: string, limit: number): string {
-    const row = this.db.prepare(`SELECT key FROM objects WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT 1 OFFSET ?`)
+    const row = this.db
+      .prepare(`SELECT key FROM objects WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT 1 OFFSET ?`)
       .get(prefix, prefix + '\uffff', after, limit - 1) as { key: string };
     return row.key;
   }
@@ -170,14 +193,22 @@ export class SqliteStore implements Store {
     }
     const stream: Stream = { prefix, handlers };
     this.streams.add(stream);
-    return { stop: () => { this.streams.delete(stream); } };
+    return {
+      stop: () => {
+        this.streams.delete(stream);
+      },
+    };
   }
 
   /** Open watch streams (the watch cache holds one). */
-  watcherCount(): number { return this.streams.size; }
+  watcherCount(): number {
+    return this.streams.size;
+  }
 
   /** Nothing to forget: history is never kept, so it starts at the current revision. */
-  async compact(_revision: number): Promise<number> { return this.rev; }
+  async compact(_revision: number): Promise<number> {
+    return this.rev;
+  }
 
   async close(): Promise<void> {
     const open = [...this.streams];

@@ -17,7 +17,10 @@ export interface StoreEvent {
 }
 
 /** Sizes the watch window charges an event with: the JSON the store wrote or read. */
-export interface EventSize { object: number; prevObject?: number }
+export interface EventSize {
+  object: number;
+  prevObject?: number;
+}
 
 export interface ListResult {
   items: KObject[];
@@ -28,7 +31,9 @@ export interface ListResult {
   remaining: number;
 }
 
-export interface Watcher { stop(): void }
+export interface Watcher {
+  stop(): void;
+}
 
 /** What a store watch reports besides its events: compaction (the requested revision is gone) and the end of the stream. */
 export interface WatchHandlers {
@@ -40,20 +45,51 @@ export interface WatchHandlers {
   onClose?(): void;
 }
 
-export class KeyExistsError extends Error { constructor(public key: string) { super(`key exists: ${key}`); } }
-export class KeyNotFoundError extends Error { constructor(public key: string) { super(`key not found: ${key}`); } }
-export class RevisionConflictError extends Error { constructor(public key: string, public actual: number) { super(`revision conflict on ${key}`); } }
+export class KeyExistsError extends Error {
+  constructor(public key: string) {
+    super(`key exists: ${key}`);
+  }
+}
+export class KeyNotFoundError extends Error {
+  constructor(public key: string) {
+    super(`key not found: ${key}`);
+  }
+}
+export class RevisionConflictError extends Error {
+  constructor(
+    public key: string,
+    public actual: number,
+  ) {
+    super(`revision conflict on ${key}`);
+  }
+}
 /** The requested revision is older than the watch window: clients must re-list (410 Gone). */
-export class RevisionTooOldError extends Error { constructor(public requested: number, public oldest: number) { super(`too old resource version: ${requested} (${oldest})`); } }
+export class RevisionTooOldError extends Error {
+  constructor(
+    public requested: number,
+    public oldest: number,
+  ) {
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
 /** kine's CompactedError / etcd's ErrCompacted: the revision asked for is older than what the backend keeps. */
 export class CompactedError extends Error {
-  constructor(public requested: number, public compactRevision: number, public currentRevision: number) {
+  constructor(
+    public requested: number,
+    public compactRevision: number,
+    public currentRevision: number,
+  ) {
     super(`mvcc: required revision ${requested} has been compacted (compact revision ${compactRevision}, current ${currentRevision})`);
   }
 }
 /** etcd's ErrFutureRev: the revision asked for is newer than the store's. */
 export class FutureRevisionError extends Error {
-  constructor(public requested: number, public currentRevision: number) { super(`mvcc: required revision ${requested} is a future revision (current ${currentRevision})`); }
+  constructor(
+    public requested: number,
+    public currentRevision: number,
+  ) {
+    super(`mvcc: required revision ${requested} is a future revision (current ${currentRevision})`);
+  }
 }
 
 export interface Store {

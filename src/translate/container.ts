@@ -25,7 +25,11 @@ export interface AppContainerParams extends ContainerLabelOptions, MountOptions 
   image?: string;
 }
 
-export interface AppContainerSpec { options: Docker.ContainerCreateOptions; env: Map<string, string>; warnings: EnvWarning[] }
+export interface AppContainerSpec {
+  options: Docker.ContainerCreateOptions;
+  env: Map<string, string>;
+  warnings: EnvWarning[];
+}
 
 const NO_VOLUMES: VolumePlan = { dockerVolumes: [], hostDirs: [], sources: {} };
 
@@ -55,7 +59,11 @@ export function appCreateOptions(pod: Pod, container: Container, params: AppCont
     LogConfig: { ...DEFAULT_LOG_CONFIG, Config: { ...DEFAULT_LOG_CONFIG.Config } },
   };
   const options: Docker.ContainerCreateOptions = {
-    name: containerDockerName({ name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', uid: pod.metadata.uid ?? '' }, container.name, params.attempt),
+    name: containerDockerName(
+      { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', uid: pod.metadata.uid ?? '' },
+      container.name,
+      params.attempt,
+    ),
     Image: params.image ?? container.image,
     Env: dockerEnv(env),
     Labels: containerLabels(pod, container, params.kind ?? 'app', params.index, params),

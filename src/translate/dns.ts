@@ -1,7 +1,11 @@
 // A pod's resolver configuration per dnsPolicy and dnsConfig, as kubelet's dns configurer builds it.
 import type { Pod } from './k8s-types.js';
 
-export interface ResolvConfig { servers: string[]; searches: string[]; options: string[] }
+export interface ResolvConfig {
+  servers: string[];
+  searches: string[];
+  options: string[];
+}
 export interface DnsParams {
   /** the cluster DNS server address(es) (kubelet --cluster-dns) */
   clusterDns?: string[];
@@ -21,10 +25,14 @@ const unique = (xs: string[]) => [...new Set(xs)];
 export function mergeDnsOptions(base: string[], extra: { name: string; value?: string }[]): string[] {
   const order: string[] = [];
   const values = new Map<string, string | undefined>();
-  const put = (name: string, value: string | undefined) => { if (!values.has(name)) order.push(name); values.set(name, value); };
+  const put = (name: string, value: string | undefined) => {
+    if (!values.has(name)) order.push(name);
+    values.set(name, value);
+  };
   for (const o of base) {
     const i = o.indexOf(':');
-    if (i < 0) put(o, undefined); else put(o.slice(0, i), o.slice(i + 1));
+    if (i < 0) put(o, undefined);
+    else put(o.slice(0, i), o.slice(i + 1));
   }
   for (const o of extra) put(o.name, o.value);
   return order.map((n) => (values.get(n) === undefined ? n : `${n}:${values.get(n)}`));
@@ -59,7 +67,9 @@ export function podDnsConfig(pod: Pod, params: DnsParams = {}): ResolvConfig | u
       options: ['ndots:5'],
     };
   } else if (policy === 'Default') {
-    base = params.host ? { servers: [...params.host.servers], searches: [...params.host.searches], options: [...params.host.options] } : undefined;
+    base = params.host
+      ? { servers: [...params.host.servers], searches: [...params.host.searches], options: [...params.host.options] }
+      : undefined;
   } else base = { servers: [], searches: [], options: [] };
   const extra = pod.spec.dnsConfig;
   if (extra) {

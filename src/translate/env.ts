@@ -14,8 +14,14 @@ export interface EnvSources extends NodeFacts {
   serviceEnv?: Record<string, string>;
 }
 
-export interface EnvWarning { reason: 'InvalidEnvironmentVariableNames'; message: string }
-export interface BuiltEnv { env: Map<string, string>; warnings: EnvWarning[] }
+export interface EnvWarning {
+  reason: 'InvalidEnvironmentVariableNames';
+  message: string;
+}
+export interface BuiltEnv {
+  env: Map<string, string>;
+  warnings: EnvWarning[];
+}
 
 // utilvalidation.IsEnvVarName
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -23,9 +29,15 @@ export const isEnvVarName = (s: string) => ENV_NAME.test(s);
 
 const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
 
-function lookup<T>(kind: 'configmaps' | 'secrets', fn: ((n: string) => T | undefined) | undefined, name: string, optional: boolean): T | undefined {
+function lookup<T>(
+  kind: 'configmaps' | 'secrets',
+  fn: ((n: string) => T | undefined) | undefined,
+  name: string,
+  optional: boolean,
+): T | undefined {
   const obj = fn?.(name);
-  if (obj === undefined && !optional) throw new ContainerConfigError(`${kind === 'configmaps' ? 'configmap' : 'secret'} "${name}" not found`);
+  if (obj === undefined && !optional)
+    throw new ContainerConfigError(`${kind === 'configmaps' ? 'configmap' : 'secret'} "${name}" not found`);
   return obj;
 }
 
@@ -36,14 +48,17 @@ export function buildEnv(pod: Pod, container: Container, src: EnvSources = {}): 
   for (const from of container.envFrom ?? []) {
     const prefix = from.prefix ?? '';
     let pairs: [string, string][] = [];
-    let what: string; let name: string;
+    let what: string;
+    let name: string;
     if (from.configMapRef) {
-      what = 'configMap'; name = from.configMapRef.name ?? '';
+      what = 'configMap';
+      name = from.configMapRef.name ?? '';
       const cm = lookup('configmaps', src.configMap, name, from.configMapRef.optional === true);
       if (!cm) continue;
       pairs = Object.entries(cm.data ?? {}); // binaryData is never exported as env
     } else if (from.secretRef) {
-      what = 'secret'; name = from.secretRef.name ?? '';
+      what = 'secret';
+      name = from.secretRef.name ?? '';
       const s = lookup('secrets', src.secret, name, from.secretRef.optional === true);
       if (!s) continue;
       pairs = Object.entries(s.data ?? {}).map(([k, v]) => [k, decode(v)]);
@@ -51,7 +66,10 @@ export function buildEnv(pod: Pod, container: Container, src: EnvSources = {}): 
     const invalid: string[] = [];
     for (const [k, v] of pairs) {
       const key = prefix + k;
-      if (!isEnvVarName(key)) { invalid.push(key); continue; }
+      if (!isEnvVarName(key)) {
+        invalid.push(key);
+        continue;
+      }
       env.set(key, v);
     }
     if (invalid.length) {

@@ -7,8 +7,9 @@ export type Mapping = (name: string) => string;
 export function mappingFor(...contexts: (ReadonlyMap<string, string> | Record<string, string>)[]): Mapping {
   return (name) => {
     for (const ctx of contexts) {
-      if (ctx instanceof Map) { if (ctx.has(name)) return ctx.get(name) as string; }
-      else if (Object.prototype.hasOwnProperty.call(ctx, name)) return (ctx as Record<string, string>)[name];
+      if (ctx instanceof Map) {
+        if (ctx.has(name)) return ctx.get(name) as string;
+      } else if (Object.prototype.hasOwnProperty.call(ctx, name)) return (ctx as Record<string, string>)[name];
     }
     return `$(${name})`;
   };
@@ -25,8 +26,10 @@ export function expand(input: string, mapping: Mapping): string {
     if (rest[0] === '$') out += '$';
     else if (rest[0] === '(') {
       const close = rest.indexOf(')', 1);
-      if (close >= 0) { out += mapping(rest.slice(1, close)); advance = close + 1; }
-      else out += '$('; // an unterminated reference is kept as text
+      if (close >= 0) {
+        out += mapping(rest.slice(1, close));
+        advance = close + 1;
+      } else out += '$('; // an unterminated reference is kept as text
     } else out += `$${rest[0]}`;
     cursor += advance;
     checkpoint = cursor + 1;

@@ -19,7 +19,10 @@ const goQuote = (s: string) => JSON.stringify(s);
 
 /** fieldpath.FormatMap: sorted `key="value"` lines. */
 export function formatMap(m: Record<string, string> | undefined): string {
-  return Object.keys(m ?? {}).sort().map((k) => `${k}=${goQuote((m as Record<string, string>)[k])}`).join('\n');
+  return Object.keys(m ?? {})
+    .sort()
+    .map((k) => `${k}=${goQuote((m as Record<string, string>)[k])}`)
+    .join('\n');
 }
 
 const SUBSCRIPT = /^metadata\.(labels|annotations)\['(.*)'\]$/;
@@ -27,17 +30,28 @@ const SUBSCRIPT = /^metadata\.(labels|annotations)\['(.*)'\]$/;
 export function podFieldValue(pod: Pod, fieldPath: string, node: NodeFacts = {}): string {
   const md = pod.metadata;
   switch (fieldPath) {
-    case 'metadata.name': return md.name ?? '';
-    case 'metadata.namespace': return md.namespace ?? '';
-    case 'metadata.uid': return md.uid ?? '';
-    case 'metadata.labels': return formatMap(md.labels);
-    case 'metadata.annotations': return formatMap(md.annotations);
-    case 'spec.nodeName': return pod.spec.nodeName ?? node.nodeName ?? '';
-    case 'spec.serviceAccountName': return pod.spec.serviceAccountName ?? '';
-    case 'status.hostIP': return node.hostIP ?? pod.status?.hostIP ?? '';
-    case 'status.hostIPs': return (node.hostIPs ?? pod.status?.hostIPs?.map((i) => i.ip) ?? (node.hostIP ? [node.hostIP] : [])).join(',');
-    case 'status.podIP': return node.podIP ?? pod.status?.podIP ?? '';
-    case 'status.podIPs': return (node.podIPs ?? pod.status?.podIPs?.map((i) => i.ip) ?? (node.podIP ? [node.podIP] : [])).join(',');
+    case 'metadata.name':
+      return md.name ?? '';
+    case 'metadata.namespace':
+      return md.namespace ?? '';
+    case 'metadata.uid':
+      return md.uid ?? '';
+    case 'metadata.labels':
+      return formatMap(md.labels);
+    case 'metadata.annotations':
+      return formatMap(md.annotations);
+    case 'spec.nodeName':
+      return pod.spec.nodeName ?? node.nodeName ?? '';
+    case 'spec.serviceAccountName':
+      return pod.spec.serviceAccountName ?? '';
+    case 'status.hostIP':
+      return node.hostIP ?? pod.status?.hostIP ?? '';
+    case 'status.hostIPs':
+      return (node.hostIPs ?? pod.status?.hostIPs?.map((i) => i.ip) ?? (node.hostIP ? [node.hostIP] : [])).join(',');
+    case 'status.podIP':
+      return node.podIP ?? pod.status?.podIP ?? '';
+    case 'status.podIPs':
+      return (node.podIPs ?? pod.status?.podIPs?.map((i) => i.ip) ?? (node.podIP ? [node.podIP] : [])).join(',');
   }
   const sub = SUBSCRIPT.exec(fieldPath);
   if (sub) {

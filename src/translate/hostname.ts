@@ -5,7 +5,10 @@ import type { Pod } from './k8s-types.js';
 const MAX_HOSTNAME = 63;
 const MAX_FQDN = 64;
 
-export interface PodHostname { hostname: string; domainname: string }
+export interface PodHostname {
+  hostname: string;
+  domainname: string;
+}
 
 export function podHostname(pod: Pod, clusterDomain = 'cluster.local'): PodHostname {
   let hostname = pod.spec.hostname || pod.metadata.name || '';
@@ -15,7 +18,9 @@ export function podHostname(pod: Pod, clusterDomain = 'cluster.local'): PodHostn
   if (pod.spec.setHostnameAsFQDN && domainname) {
     const fqdn = `${hostname}.${domainname}`;
     if (fqdn.length > MAX_FQDN) {
-      throw new ContainerConfigError(`failed to construct FQDN from pod hostname and cluster domain, FQDN ${fqdn} is too long (${MAX_FQDN} characters is the max, ${fqdn.length} characters requested)`);
+      throw new ContainerConfigError(
+        `failed to construct FQDN from pod hostname and cluster domain, FQDN ${fqdn} is too long (${MAX_FQDN} characters is the max, ${fqdn.length} characters requested)`,
+      );
     }
     return { hostname: fqdn, domainname: '' };
   }

@@ -20,7 +20,10 @@ export interface InfraParams extends DnsParams, ContainerLabelOptions {
 }
 
 /** hostPort mappings: `<containerPort>/<proto>` → host bindings (all app containers' ports land on the infra). */
-export function portBindings(pod: Pod): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+export function portBindings(pod: Pod): {
+  exposed: Record<string, object>;
+  bindings: Record<string, { HostIp: string; HostPort: string }[]>;
+} {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const c of pod.spec.containers) {
@@ -56,7 +59,10 @@ export function infraCreateOptions(pod: Pod, params: InfraParams): Docker.Contai
     CpuShares: 2,
   };
   const opts: Docker.ContainerCreateOptions = {
-    name: infraDockerName({ name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', uid: pod.metadata.uid ?? '' }, params.attempt),
+    name: infraDockerName(
+      { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', uid: pod.metadata.uid ?? '' },
+      params.attempt,
+    ),
     Image: params.image ?? PAUSE_IMAGE,
     Labels: infraLabels(pod, params),
     HostConfig: hostConfig,

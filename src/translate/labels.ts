@@ -32,7 +32,11 @@ function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -56,7 +60,10 @@ export function podLabels(pod: Pod): Record<string, string> {
   };
 }
 
-export interface ContainerLabelOptions { attempt?: number; restartCount?: number }
+export interface ContainerLabelOptions {
+  attempt?: number;
+  restartCount?: number;
+}
 
 /** Labels of the infra container; compose sees it as container number 0 of the pod's service. */
 export function infraLabels(pod: Pod, opts: ContainerLabelOptions = {}): Record<string, string> {
@@ -71,7 +78,13 @@ export function infraLabels(pod: Pod, opts: ContainerLabelOptions = {}): Record<
 }
 
 /** Labels of an app or init container. index is its 0-based position in its list. */
-export function containerLabels(pod: Pod, container: Container, kind: Exclude<ContainerKind, 'infra'>, index: number, opts: ContainerLabelOptions = {}): Record<string, string> {
+export function containerLabels(
+  pod: Pod,
+  container: Container,
+  kind: Exclude<ContainerKind, 'infra'>,
+  index: number,
+  opts: ContainerLabelOptions = {},
+): Record<string, string> {
   return {
     ...podLabels(pod),
     [LABEL_CONTAINER_NAME]: container.name,
@@ -87,9 +100,18 @@ export function containerLabels(pod: Pod, container: Container, kind: Exclude<Co
 }
 
 export interface ContainerKey {
-  podName: string; namespace: string; podUid: string; container: string; kind: ContainerKind;
-  attempt: number; restartCount: number; hash?: string; index?: number;
-  terminationGracePeriodSeconds?: number; terminationMessagePath?: string; terminationMessagePolicy?: string;
+  podName: string;
+  namespace: string;
+  podUid: string;
+  container: string;
+  kind: ContainerKind;
+  attempt: number;
+  restartCount: number;
+  hash?: string;
+  index?: number;
+  terminationGracePeriodSeconds?: number;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
 }
 
 const int = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
@@ -97,14 +119,24 @@ const int = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? Num
 /** Reads back what the labels say; undefined when the container is not one of ours. */
 export function containerKeyFromLabels(labels: Record<string, string> | undefined | null): ContainerKey | undefined {
   if (!labels) return undefined;
-  const podName = labels[LABEL_POD_NAME]; const namespace = labels[LABEL_POD_NAMESPACE];
-  const podUid = labels[LABEL_POD_UID]; const container = labels[LABEL_CONTAINER_NAME];
+  const podName = labels[LABEL_POD_NAME];
+  const namespace = labels[LABEL_POD_NAMESPACE];
+  const podUid = labels[LABEL_POD_UID];
+  const container = labels[LABEL_CONTAINER_NAME];
   if (!podName || !namespace || !podUid || !container) return undefined;
   const kindLabel = labels[LABEL_KIND] as ContainerKind | undefined;
-  const kind: ContainerKind = kindLabel && ['infra', 'init', 'app', 'ephemeral'].includes(kindLabel) ? kindLabel
-    : container === INFRA_CONTAINER_NAME ? 'infra' : 'app';
+  const kind: ContainerKind =
+    kindLabel && ['infra', 'init', 'app', 'ephemeral'].includes(kindLabel)
+      ? kindLabel
+      : container === INFRA_CONTAINER_NAME
+        ? 'infra'
+        : 'app';
   return {
-    podName, namespace, podUid, container, kind,
+    podName,
+    namespace,
+    podUid,
+    container,
+    kind,
     attempt: int(labels[LABEL_ATTEMPT]) ?? 0,
     restartCount: int(labels[LABEL_RESTART_COUNT]) ?? 0,
     hash: labels[LABEL_HASH],

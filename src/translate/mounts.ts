@@ -29,13 +29,16 @@ export interface SubPathTarget {
   createVolumePath?: boolean;
 }
 
-export interface ContainerMounts { Binds: string[]; Mounts: Docker.MountSettings[] }
+export interface ContainerMounts {
+  Binds: string[];
+  Mounts: Docker.MountSettings[];
+}
 
 const PROPAGATION: Record<string, Docker.MountPropagation> = { HostToContainer: 'rslave', Bidirectional: 'rshared' };
 
 /** The subPath to use: subPathExpr expanded with the container's env ($(VAR) rules), then checked as kubelet does. */
 export function resolveSubPath(mount: { subPath?: string; subPathExpr?: string }, env: ReadonlyMap<string, string>): string {
-  const sub = mount.subPathExpr ? expand(mount.subPathExpr, mappingFor(env)) : mount.subPath ?? '';
+  const sub = mount.subPathExpr ? expand(mount.subPathExpr, mappingFor(env)) : (mount.subPath ?? '');
   if (!sub) return '';
   if (posix.isAbsolute(sub)) throw new ContainerConfigError(`error SubPath \`${sub}\` must not be an absolute path`);
   if (sub.split('/').includes('..')) throw new ContainerConfigError(`unable to provision SubPath \`${sub}\`: must not contain '..'`);
@@ -43,7 +46,12 @@ export function resolveSubPath(mount: { subPath?: string; subPathExpr?: string }
 }
 
 /** The container's subPath mounts (subPathExpr expanded and checked), each with the host directory it lies beneath. */
-export function subPathTargets(container: Container, plan: VolumePlan, env: ReadonlyMap<string, string>, opts: MountOptions = {}): SubPathTarget[] {
+export function subPathTargets(
+  container: Container,
+  plan: VolumePlan,
+  env: ReadonlyMap<string, string>,
+  opts: MountOptions = {},
+): SubPathTarget[] {
   const out: SubPathTarget[] = [];
   (container.volumeMounts ?? []).forEach((m, index) => {
     const sub = resolveSubPath(m, env);
@@ -53,15 +61,27 @@ export function subPathTargets(container: Container, plan: VolumePlan, env: Read
     // Engine API 1.41 has no volume subpath: the directory inside the volume's mount point is bound.
     const volumePath = src.kind === 'bind' ? src.path : opts.volumeMountpoints?.[src.name];
     if (!volumePath) throw new ContainerConfigError(`subPath ${sub} of volume "${m.name}" needs the mount point of its Docker volume`);
-    out.push({ index, mountName: m.name, volumePath, subPath: sub, ...(src.kind === 'bind' && src.createIfMissing ? { createVolumePath: true } : {}) });
+    out.push({
+      index,
+      mountName: m.name,
+      volumePath,
+      subPath: sub,
+      ...(src.kind === 'bind' && src.createIfMissing ? { createVolumePath: true } : {}),
+    });
   });
   return out;
 }
 
 /** kubelet's message for a subPath it could not prepare; the details name host paths and stay in the logs. */
-export const subPathFailure = (mount: string, container: string) => `failed to prepare subPath for volumeMount "${mount}" of container "${container}"`;
+export const subPathFailure = (mount: string, container: string) =>
+  `failed to prepare subPath for volumeMount "${mount}" of container "${container}"`;
 
-export function containerMounts(container: Container, plan: VolumePlan, env: ReadonlyMap<string, string>, opts: MountOptions = {}): ContainerMounts {
+export function containerMounts(
+  container: Container,
+  plan: VolumePlan,
+  env: ReadonlyMap<string, string>,
+  opts: MountOptions = {},
+): ContainerMounts {
   const out: ContainerMounts = { Binds: [], Mounts: [] };
   (container.volumeMounts ?? []).forEach((m, index) => {
     const src = Object.hasOwn(plan.sources, m.name) ? plan.sources[m.name] : undefined;
@@ -87,7 +107,12 @@ export function containerMounts(container: Container, plan: VolumePlan, env: Rea
     }
   });
   if (opts.terminationLogHostPath) {
-    out.Mounts.push({ Type: 'bind', Source: opts.terminationLogHostPath, Target: container.terminationMessagePath ?? '/dev/termination-log', ReadOnly: false });
+    out.Mounts.push({
+      Type: 'bind',
+      Source: opts.terminationLogHostPath,
+      Target: container.terminationMessagePath ?? '/dev/termination-log',
+      ReadOnly: false,
+    });
   }
   return out;
 }

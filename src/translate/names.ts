@@ -5,7 +5,11 @@
 export const INFRA_CONTAINER_NAME = 'POD';
 const PREFIX = 'k8s';
 
-export interface PodRef { name: string; namespace: string; uid: string }
+export interface PodRef {
+  name: string;
+  namespace: string;
+  uid: string;
+}
 
 export function containerDockerName(pod: PodRef, container: string, attempt = 0): string {
   return [PREFIX, container, pod.name, pod.namespace, pod.uid, attempt].join('_');
@@ -13,7 +17,10 @@ export function containerDockerName(pod: PodRef, container: string, attempt = 0)
 
 export const infraDockerName = (pod: PodRef, attempt = 0) => containerDockerName(pod, INFRA_CONTAINER_NAME, attempt);
 
-export interface ParsedDockerName extends PodRef { container: string; attempt: number }
+export interface ParsedDockerName extends PodRef {
+  container: string;
+  attempt: number;
+}
 
 /** The inverse of containerDockerName (a leading `/`, as the engine lists names, is accepted); undefined for foreign names. */
 export function parseDockerName(name: string): ParsedDockerName | undefined {

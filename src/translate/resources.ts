@@ -35,7 +35,12 @@ export function milliCpuToQuota(milli: number, period = CPU_PERIOD_US): number {
 }
 
 export interface ResourceHostConfig {
-  CpuShares: number; CpuQuota?: number; CpuPeriod?: number; Memory?: number; MemorySwap?: number; MemoryReservation?: number;
+  CpuShares: number;
+  CpuQuota?: number;
+  CpuPeriod?: number;
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
 }
 
 export function resourceHostConfig(res: ResourceRequirements | undefined): ResourceHostConfig {
@@ -43,9 +48,15 @@ export function resourceHostConfig(res: ResourceRequirements | undefined): Resou
   const cpuRequest = milliValue(res?.requests?.cpu) ?? 0;
   // Like kubelet: without a request but with a limit, shares follow the limit.
   const out: ResourceHostConfig = { CpuShares: milliCpuToShares(cpuRequest === 0 && cpuLimit !== 0 ? cpuLimit : cpuRequest) };
-  if (cpuLimit > 0) { out.CpuQuota = milliCpuToQuota(cpuLimit); out.CpuPeriod = CPU_PERIOD_US; }
+  if (cpuLimit > 0) {
+    out.CpuQuota = milliCpuToQuota(cpuLimit);
+    out.CpuPeriod = CPU_PERIOD_US;
+  }
   const mem = integerValue(res?.limits?.memory);
-  if (mem) { out.Memory = mem; out.MemorySwap = mem; } // MemorySwap = Memory: no swap, as in Kubernetes
+  if (mem) {
+    out.Memory = mem;
+    out.MemorySwap = mem;
+  } // MemorySwap = Memory: no swap, as in Kubernetes
   const memReq = integerValue(res?.requests?.memory);
   if (memReq) out.MemoryReservation = memReq;
   return out;

@@ -39,7 +39,12 @@ export function dockerCapability(cap: string): string {
 }
 
 export interface SecurityHostConfig {
-  Privileged?: boolean; ReadonlyRootfs?: boolean; CapAdd?: string[]; CapDrop?: string[]; SecurityOpt?: string[]; GroupAdd?: string[];
+  Privileged?: boolean;
+  ReadonlyRootfs?: boolean;
+  CapAdd?: string[];
+  CapDrop?: string[];
+  SecurityOpt?: string[];
+  GroupAdd?: string[];
 }
 
 export function securityHostConfig(pod: Pod, sc: SecurityContext): SecurityHostConfig {
@@ -73,6 +78,7 @@ export function runAsNonRootViolation(pod: Pod, container: Container, imageUser:
   }
   const user = (imageUser ?? '').split(':')[0];
   if (user === '' || user === '0') return `container has runAsNonRoot and image will run as root ${who}`;
-  if (!/^\d+$/.test(user)) return `container has runAsNonRoot and image has non-numeric user (${user}), cannot verify user is non-root ${who}`;
+  if (!/^\d+$/.test(user))
+    return `container has runAsNonRoot and image has non-numeric user (${user}), cannot verify user is non-root ${who}`;
   return undefined;
 }

@@ -5,24 +5,52 @@ export interface DockerInspect {
   Id: string;
   Image?: string; // sha256:...
   State: {
-    Status?: string; Running?: boolean; Paused?: boolean; Restarting?: boolean; OOMKilled?: boolean; Dead?: boolean;
-    Pid?: number; ExitCode?: number; Error?: string; StartedAt?: string; FinishedAt?: string;
+    Status?: string;
+    Running?: boolean;
+    Paused?: boolean;
+    Restarting?: boolean;
+    OOMKilled?: boolean;
+    Dead?: boolean;
+    Pid?: number;
+    ExitCode?: number;
+    Error?: string;
+    StartedAt?: string;
+    FinishedAt?: string;
   };
   Config?: { Image?: string; Labels?: Record<string, string> };
 }
-export interface DockerImageInspect { Id: string; RepoDigests?: string[] }
-
-export interface ContainerStateWaiting { reason?: string; message?: string }
-export interface ContainerStateRunning { startedAt?: string }
-export interface ContainerStateTerminated {
-  exitCode: number; signal?: number; reason?: string; message?: string; startedAt?: string; finishedAt?: string; containerID?: string;
+export interface DockerImageInspect {
+  Id: string;
+  RepoDigests?: string[];
 }
-export interface ContainerState { waiting?: ContainerStateWaiting; running?: ContainerStateRunning; terminated?: ContainerStateTerminated }
+
+export interface ContainerStateWaiting {
+  reason?: string;
+  message?: string;
+}
+export interface ContainerStateRunning {
+  startedAt?: string;
+}
+export interface ContainerStateTerminated {
+  exitCode: number;
+  signal?: number;
+  reason?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  containerID?: string;
+}
+export interface ContainerState {
+  waiting?: ContainerStateWaiting;
+  running?: ContainerStateRunning;
+  terminated?: ContainerStateTerminated;
+}
 
 export const DOCKER_ID_PREFIX = 'docker://';
 export const containerIdOf = (id: string) => `${DOCKER_ID_PREFIX}${id}`;
 /** The Docker id inside a status containerID, or undefined for another runtime. */
-export const dockerIdFrom = (containerID: string | undefined) => (containerID?.startsWith(DOCKER_ID_PREFIX) ? containerID.slice(DOCKER_ID_PREFIX.length) : undefined);
+export const dockerIdFrom = (containerID: string | undefined) =>
+  containerID?.startsWith(DOCKER_ID_PREFIX) ? containerID.slice(DOCKER_ID_PREFIX.length) : undefined;
 
 /** Docker's RFC3339Nano time → metav1.Time (second precision); the zero time (never) → undefined. */
 export function k8sTime(t: string | undefined): string | undefined {
@@ -65,7 +93,9 @@ export function containerStateFromInspect(inspect: DockerInspect, opts: StateOpt
     };
     return { terminated };
   }
-  return { waiting: { reason: opts.waitingReason ?? 'ContainerCreating', ...(opts.waitingMessage ? { message: opts.waitingMessage } : {}) } };
+  return {
+    waiting: { reason: opts.waitingReason ?? 'ContainerCreating', ...(opts.waitingMessage ? { message: opts.waitingMessage } : {}) },
+  };
 }
 
 /** status.imageID as kubelet reported for Docker: the repo digest when the image was pulled, else the local image id. */
@@ -75,7 +105,12 @@ export function imageIdFor(image: DockerImageInspect): string {
 }
 
 /** `lastState`/`state` for a termination message policy: FallbackToLogsOnError uses the log tail only for failures with no message. */
-export function terminationMessage(policy: string | undefined, fileContent: string | undefined, exitCode: number, logTail: () => string | undefined): string | undefined {
+export function terminationMessage(
+  policy: string | undefined,
+  fileContent: string | undefined,
+  exitCode: number,
+  logTail: () => string | undefined,
+): string | undefined {
   if (fileContent) return fileContent;
   if (policy === 'FallbackToLogsOnError' && exitCode !== 0) return logTail();
   return undefined;
@@ -95,7 +130,14 @@ export interface ContainerStatusInput {
 
 /** A full v1.ContainerStatus from what the runtime observed. */
 export function containerStatus(input: ContainerStatusInput) {
-  const state = input.inspect ? containerStateFromInspect(input.inspect, input.state) : { waiting: { reason: input.state?.waitingReason ?? 'ContainerCreating', ...(input.state?.waitingMessage ? { message: input.state.waitingMessage } : {}) } };
+  const state = input.inspect
+    ? containerStateFromInspect(input.inspect, input.state)
+    : {
+        waiting: {
+          reason: input.state?.waitingReason ?? 'ContainerCreating',
+          ...(input.state?.waitingMessage ? { message: input.state.waitingMessage } : {}),
+        },
+      };
   return {
     name: input.name,
     state,

@@ -15,17 +15,32 @@ export const DEFAULT_FILE_MODE = 0o644;
 export const LABEL_VOLUME_NAME = 'dockube.io/volume';
 export const LABEL_PVC = 'dockube.io/pvc';
 
-export interface PlannedFile { content: Buffer; mode: number }
+export interface PlannedFile {
+  content: Buffer;
+  mode: number;
+}
 export interface DockerVolumeSpec {
-  Name: string; Driver: string; DriverOpts: Record<string, string>; Labels: Record<string, string>;
+  Name: string;
+  Driver: string;
+  DriverOpts: Record<string, string>;
+  Labels: Record<string, string>;
   /** PVC volumes outlive the pod; emptyDirs go with it. */
   persistent: boolean;
 }
-export interface HostDirSpec { volume: string; path: string; files: Record<string, PlannedFile> }
+export interface HostDirSpec {
+  volume: string;
+  path: string;
+  files: Record<string, PlannedFile>;
+}
 
 export type VolumeSource =
   | { kind: 'volume'; name: string; readOnly: boolean }
-  | { kind: 'bind'; path: string; readOnly: boolean; /** Docker may create a missing source (Binds), else it must exist (Mounts) */ createIfMissing: boolean };
+  | {
+      kind: 'bind';
+      path: string;
+      readOnly: boolean;
+      /** Docker may create a missing source (Binds), else it must exist (Mounts) */ createIfMissing: boolean;
+    };
 
 export interface VolumePlan {
   dockerVolumes: DockerVolumeSpec[];
@@ -69,7 +84,8 @@ export function payloadPathProblem(path: string): string | undefined {
   const items = path.split('/');
   for (const item of items) {
     if (item === '..') return `invalid path: must not contain '..': ${path}`;
-    if (item.length > MAX_FILE_NAME_LENGTH) return `invalid path: filenames must be less than or equal to ${MAX_FILE_NAME_LENGTH} characters`;
+    if (item.length > MAX_FILE_NAME_LENGTH)
+      return `invalid path: filenames must be less than or equal to ${MAX_FILE_NAME_LENGTH} characters`;
   }
   if (items[0]!.startsWith('..') && items[0]!.length > 2) return `invalid path: must not start with '..': ${path}`;
   if (cleanPath(path) === '.') return "invalid path: must not be '.'";
@@ -84,7 +100,15 @@ function addFile(files: Files, path: string, content: Buffer, mode: number, volu
 }
 
 /** Keys (all, or the listed items) of a configMap/secret as files; missing listed keys fail unless optional. */
-function keyFiles(files: Files, volume: string, data: Record<string, Buffer>, items: KeyToPath[] | undefined, mode: number, optional: boolean, what: 'configmap' | 'secret') {
+function keyFiles(
+  files: Files,
+  volume: string,
+  data: Record<string, Buffer>,
+  items: KeyToPath[] | undefined,
+  mode: number,
+  optional: boolean,
+  what: 'configmap' | 'secret',
+) {
   if (!items?.length) {
     for (const [k, v] of Object.entries(data)) addFile(files, k, v, mode, volume);
     return;
@@ -93,7 +117,12 @@ function keyFiles(files: Files, volume: string, data: Record<string, Buffer>, it
     const v = Object.hasOwn(data, item.key) ? data[item.key] : undefined;
     if (v === undefined) {
       if (optional) continue;
-      throw new VolumeSetupError(volume, what === 'configmap' ? `configmap references non-existent config key: ${item.key}` : `references non-existent secret key: ${item.key}`);
+      throw new VolumeSetupError(
+        volume,
+        what === 'configmap'
+          ? `configmap references non-existent config key: ${item.key}`
+          : `references non-existent secret key: ${item.key}`,
+      );
     }
     addFile(files, item.path, v, item.mode ?? mode, volume);
   }
@@ -103,7 +132,8 @@ const configMapBytes = (cm: ConfigMapData): Record<string, Buffer> => ({
   ...Object.fromEntries(Object.entries(cm.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'utf8')])),
   ...Object.fromEntries(Object.entries(cm.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
 });
-const secretBytes = (s: SecretData): Record<string, Buffer> => Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+const secretBytes = (s: SecretData): Record<string, Buffer> =>
+  Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
 
 function downwardFiles(files: Files, volume: string, pod: Pod, items: DownwardAPIFile[] | undefined, mode: number, inputs: VolumeInputs) {
   for (const item of items ?? []) {
@@ -115,7 +145,14 @@ function downwardFiles(files: Files, volume: string, pod: Pod, items: DownwardAP
   }
 }
 
-function configMapSource(files: Files, volume: string, ns: string, src: { name?: string; items?: KeyToPath[]; optional?: boolean }, mode: number, inputs: VolumeInputs) {
+function configMapSource(
+  files: Files,
+  volume: string,
+  ns: string,
+  src: { name?: string; items?: KeyToPath[]; optional?: boolean },
+  mode: number,
+  inputs: VolumeInputs,
+) {
   const name = src.name ?? '';
   const cm = inputs.configMap?.(name);
   if (!cm) {
@@ -125,7 +162,14 @@ function configMapSource(files: Files, volume: string, ns: string, src: { name?:
   keyFiles(files, volume, configMapBytes(cm), src.items, mode, src.optional === true, 'configmap');
 }
 
-function secretSource(files: Files, volume: string, name: string, src: { items?: KeyToPath[]; optional?: boolean }, mode: number, inputs: VolumeInputs) {
+function secretSource(
+  files: Files,
+  volume: string,
+  name: string,
+  src: { items?: KeyToPath[]; optional?: boolean },
+  mode: number,
+  inputs: VolumeInputs,
+) {
   const s = inputs.secret?.(name);
   if (!s) {
     if (src.optional) return;
@@ -159,7 +203,10 @@ export function volumePlan(pod: Pod, inputs: VolumeInputs): VolumePlan {
   const baseLabels = { [LABEL_MANAGED]: 'true', [LABEL_POD_UID]: uid, [LABEL_POD_NAMESPACE]: namespace, [LABEL_POD_NAME]: name };
   for (const v of pod.spec.volumes ?? []) {
     const dir = hostDirFor(inputs.podDir, v.name);
-    const hostDir = (files: Files) => { plan.hostDirs.push({ volume: v.name, path: dir, files }); plan.sources[v.name] = { kind: 'bind', path: dir, readOnly: true, createIfMissing: false }; };
+    const hostDir = (files: Files) => {
+      plan.hostDirs.push({ volume: v.name, path: dir, files });
+      plan.sources[v.name] = { kind: 'bind', path: dir, readOnly: true, createIfMissing: false };
+    };
     if (v.emptyDir) {
       const volName = emptyDirVolumeName(uid, v.name);
       const opts: Record<string, string> = {};
@@ -167,16 +214,33 @@ export function volumePlan(pod: Pod, inputs: VolumeInputs): VolumePlan {
         const size = integerValue(v.emptyDir.sizeLimit);
         Object.assign(opts, { type: 'tmpfs', device: 'tmpfs', o: [size ? `size=${size}` : '', 'mode=1777'].filter(Boolean).join(',') });
       }
-      plan.dockerVolumes.push({ Name: volName, Driver: 'local', DriverOpts: opts, Labels: { ...baseLabels, [LABEL_VOLUME_NAME]: v.name }, persistent: false });
+      plan.dockerVolumes.push({
+        Name: volName,
+        Driver: 'local',
+        DriverOpts: opts,
+        Labels: { ...baseLabels, [LABEL_VOLUME_NAME]: v.name },
+        persistent: false,
+      });
       plan.sources[v.name] = { kind: 'volume', name: volName, readOnly: false };
     } else if (v.hostPath) {
       const type = v.hostPath.type ?? '';
       // An unset type or DirectoryOrCreate may create the directory (Docker's Binds do); other types must already exist.
-      plan.sources[v.name] = { kind: 'bind', path: v.hostPath.path, readOnly: false, createIfMissing: type === '' || type === 'DirectoryOrCreate' };
+      plan.sources[v.name] = {
+        kind: 'bind',
+        path: v.hostPath.path,
+        readOnly: false,
+        createIfMissing: type === '' || type === 'DirectoryOrCreate',
+      };
     } else if (v.persistentVolumeClaim) {
       const claim = v.persistentVolumeClaim.claimName;
       const volName = inputs.claimVolumeName?.(claim) ?? claimVolumeName(namespace, claim);
-      plan.dockerVolumes.push({ Name: volName, Driver: 'local', DriverOpts: {}, Labels: { [LABEL_MANAGED]: 'true', [LABEL_PVC]: `${namespace}/${claim}` }, persistent: true });
+      plan.dockerVolumes.push({
+        Name: volName,
+        Driver: 'local',
+        DriverOpts: {},
+        Labels: { [LABEL_MANAGED]: 'true', [LABEL_PVC]: `${namespace}/${claim}` },
+        persistent: true,
+      });
       plan.sources[v.name] = { kind: 'volume', name: volName, readOnly: v.persistentVolumeClaim.readOnly === true };
     } else if (v.configMap) {
       const files: Files = {};

@@ -17,29 +17,58 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
     h = await startHarness();
     http = httpClient(h, 'admin');
     gc = await startGarbageCollector(makeContext(h.service, await createLogger('silent'), kind === 'https' ? { client: () => http } : {}));
-    for (const ns of ['other']) await h.api.post('/api/v1/namespaces').send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).expect(201);
+    for (const ns of ['other'])
+      await h.api
+        .post('/api/v1/namespaces')
+        .send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
+        .expect(201);
   });
-  afterAll(async () => { gc.stop(); http.close(); await h.close(); });
+  afterAll(async () => {
+    gc.stop();
+    http.close();
+    await h.close();
+  });
 
   const cmPath = (name: string, ns = 'default') => `/api/v1/namespaces/${ns}/configmaps/${name}`;
   const exists = async (path: string) => (await h.api.get(path)).status === 200;
 
   async function until(what: string, cond: () => Promise<boolean>, ms = 5000): Promise<void> {
     const end = Date.now() + ms;
-    while (Date.now() < end) { if (await cond()) return; await new Promise((r) => setTimeout(r, 25)); }
+    while (Date.now() < end) {
+      if (await cond()) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
     throw new Error(`timed out waiting for: ${what}`);
   }
 
-  interface Owner { name: string; uid: string; apiVersion?: string; kind?: string }
-  const ref = (o: Owner, block = true) => ({ apiVersion: o.apiVersion ?? 'v1', kind: o.kind ?? 'ConfigMap', name: o.name, uid: o.uid, blockOwnerDeletion: block });
+  interface Owner {
+    name: string;
+    uid: string;
+    apiVersion?: string;
+    kind?: string;
+  }
+  const ref = (o: Owner, block = true) => ({
+    apiVersion: o.apiVersion ?? 'v1',
+    kind: o.kind ?? 'ConfigMap',
+    name: o.name,
+    uid: o.uid,
+    blockOwnerDeletion: block,
+  });
 
   async function makeCm(name: string, meta: Record<string, unknown> = {}, ns = 'default'): Promise<Owner> {
-    const res = await h.api.post(`/api/v1/namespaces/${ns}/configmaps`).send(configMap(name, { metadata: meta })).expect(201);
+    const res = await h.api
+      .post(`/api/v1/namespaces/${ns}/configmaps`)
+      .send(configMap(name, { metadata: meta }))
+      .expect(201);
     return { name, uid: res.body.metadata.uid };
   }
 
   const removeFinalizers = (path: string) =>
-    h.api.patch(path).set('Content-Type', 'application/merge-patch+json').send({ metadata: { finalizers: null } }).expect(200);
+    h.api
+      .patch(path)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ metadata: { finalizers: null } })
+      .expect(200);
 
   describe('finalizers', () => {
     test('a finalizer keeps a deleted object until the last one is removed', async () => {
@@ -50,26 +79,40 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
       // A second DELETE changes nothing.
       const again = await h.api.delete(cmPath('fin')).expect(200);
       expect(again.body.metadata.resourceVersion).toBe(del.body.metadata.resourceVersion);
-      await h.api.patch(cmPath('fin')).set('Content-Type', 'application/json-patch+json')
-        .send([{ op: 'remove', path: '/metadata/finalizers/0' }]).expect(200);
+      await h.api
+        .patch(cmPath('fin'))
+        .set('Content-Type', 'application/json-patch+json')
+        .send([{ op: 'remove', path: '/metadata/finalizers/0' }])
+        .expect(200);
       expect(await exists(cmPath('fin'))).toBe(true);
-      await h.api.patch(cmPath('fin')).set('Content-Type', 'application/json-patch+json')
-        .send([{ op: 'remove', path: '/metadata/finalizers/0' }]).expect(200);
+      await h.api
+        .patch(cmPath('fin'))
+        .set('Content-Type', 'application/json-patch+json')
+        .send([{ op: 'remove', path: '/metadata/finalizers/0' }])
+        .expect(200);
       await h.api.get(cmPath('fin')).expect(404);
     });
 
     test('no new finalizer may be added once deletion started', async () => {
       await makeCm('fin-add', { finalizers: ['example.com/a'] });
       await h.api.delete(cmPath('fin-add')).expect(200);
-      const res = await h.api.patch(cmPath('fin-add')).set('Content-Type', 'application/merge-patch+json')
-        .send({ metadata: { finalizers: ['example.com/a', 'example.com/z'] } }).expect(422);
-      expect(res.body.message).toBe('ConfigMap "fin-add" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/z"}');
+      const res = await h.api
+        .patch(cmPath('fin-add'))
+        .set('Content-Type', 'application/merge-patch+json')
+        .send({ metadata: { finalizers: ['example.com/a', 'example.com/z'] } })
+        .expect(422);
+      expect(res.body.message).toBe(
+        'ConfigMap "fin-add" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/z"}',
+      );
       await removeFinalizers(cmPath('fin-add'));
       await h.api.get(cmPath('fin-add')).expect(404);
     });
 
     test('orphan and foregroundDeletion together are invalid', async () => {
-      const res = await h.api.post(CM).send(configMap('both', { metadata: { finalizers: ['orphan', 'foregroundDeletion'] } })).expect(422);
+      const res = await h.api
+        .post(CM)
+        .send(configMap('both', { metadata: { finalizers: ['orphan', 'foregroundDeletion'] } }))
+        .expect(422);
       expect(res.body.message).toContain('finalizer orphan and foregroundDeletion cannot be both set');
     });
   });
@@ -78,7 +121,9 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
     test('an unknown propagationPolicy is 422 on DeleteOptions', async () => {
       await makeCm('opt-bad');
       const res = await h.api.delete(`${cmPath('opt-bad')}?propagationPolicy=Sideways`).expect(422);
-      expect(res.body.message).toBe('DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"');
+      expect(res.body.message).toBe(
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
+      );
       expect(await exists(cmPath('opt-bad'))).toBe(true);
     });
 
@@ -90,7 +135,10 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
 
     test('a uid precondition that does not match is 409', async () => {
       await makeCm('opt-pre');
-      const res = await h.api.delete(cmPath('opt-pre')).send({ preconditions: { uid: 'nope' } }).expect(409);
+      const res = await h.api
+        .delete(cmPath('opt-pre'))
+        .send({ preconditions: { uid: 'nope' } })
+        .expect(409);
       expect(res.body.message).toMatch(/the UID in the precondition \(nope\) does not match the UID in record/);
     });
   });
@@ -105,7 +153,10 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
       expect(del.body).toMatchObject({ kind: 'Status', status: 'Success' });
       await until('dependents collected', async () => !(await exists(cmPath('bg-d1'))) && !(await exists(cmPath('bg-d2'))));
       // Still owned by another: kept, the dangling reference dropped.
-      await until('dangling reference dropped', async () => (await h.api.get(cmPath('bg-shared'))).body.metadata.ownerReferences?.length === 1);
+      await until(
+        'dangling reference dropped',
+        async () => (await h.api.get(cmPath('bg-shared'))).body.metadata.ownerReferences?.length === 1,
+      );
       expect((await h.api.get(cmPath('bg-shared'))).body.metadata.ownerReferences[0].uid).toBe(other.uid);
     });
 
@@ -176,7 +227,11 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
     test('a cycle (A owns B, B owns A) deleted in the foreground does not hang', async () => {
       const a = await makeCm('cyc-a');
       const b = await makeCm('cyc-b', { ownerReferences: [ref(a)] });
-      await h.api.patch(cmPath('cyc-a')).set('Content-Type', 'application/merge-patch+json').send({ metadata: { ownerReferences: [ref(b)] } }).expect(200);
+      await h.api
+        .patch(cmPath('cyc-a'))
+        .set('Content-Type', 'application/merge-patch+json')
+        .send({ metadata: { ownerReferences: [ref(b)] } })
+        .expect(200);
       await h.api.delete(`${cmPath('cyc-a')}?propagationPolicy=Foreground`).expect(200);
       await until('both gone', async () => !(await exists(cmPath('cyc-a'))) && !(await exists(cmPath('cyc-b'))));
     });
@@ -184,7 +239,11 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
     test('a cycle deleted in the background goes too', async () => {
       const a = await makeCm('cycb-a');
       const b = await makeCm('cycb-b', { ownerReferences: [ref(a)] });
-      await h.api.patch(cmPath('cycb-a')).set('Content-Type', 'application/merge-patch+json').send({ metadata: { ownerReferences: [ref(b)] } }).expect(200);
+      await h.api
+        .patch(cmPath('cycb-a'))
+        .set('Content-Type', 'application/merge-patch+json')
+        .send({ metadata: { ownerReferences: [ref(b)] } })
+        .expect(200);
       await h.api.delete(cmPath('cycb-a')).expect(200);
       await until('both gone', async () => !(await exists(cmPath('cycb-a'))) && !(await exists(cmPath('cycb-b'))));
     });
@@ -193,14 +252,20 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
       const owner = await makeCm('xns-owner');
       // Same name and uid, other namespace: the reference resolves in `other`, where no such owner exists.
       await makeCm('xns-dep', { ownerReferences: [ref(owner)], finalizers: ['example.com/hold'] }, 'other');
-      await until('cross-namespace dependent treated as dangling', async () => !!(await h.api.get(cmPath('xns-dep', 'other'))).body.metadata.deletionTimestamp);
+      await until(
+        'cross-namespace dependent treated as dangling',
+        async () => !!(await h.api.get(cmPath('xns-dep', 'other'))).body.metadata.deletionTimestamp,
+      );
       await h.api.delete(`${cmPath('xns-owner')}?propagationPolicy=Foreground`).expect(200);
       await until('owner gone without waiting', async () => !(await exists(cmPath('xns-owner'))));
       await removeFinalizers(cmPath('xns-dep', 'other'));
     });
 
     test('a cluster-scoped owner owns namespaced dependents', async () => {
-      const ns = await h.api.post('/api/v1/namespaces').send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'owner-ns' } }).expect(201);
+      const ns = await h.api
+        .post('/api/v1/namespaces')
+        .send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'owner-ns' } })
+        .expect(201);
       const owner = { name: 'owner-ns', uid: ns.body.metadata.uid as string, kind: 'Namespace' };
       await makeCm('cs-dep', { ownerReferences: [ref(owner)] });
       await new Promise((r) => setTimeout(r, 150));
@@ -222,7 +287,10 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
     });
 
     test('a scheduled pod terminates over its grace period, which a later DELETE may only shorten', async () => {
-      await h.api.post(PODS).send(pod('sched', { nodeName: 'node-1' })).expect(201);
+      await h.api
+        .post(PODS)
+        .send(pod('sched', { nodeName: 'node-1' }))
+        .expect(201);
       const t0 = Date.now();
       const del = await h.api.delete(podPath('sched')).expect(200);
       expect(del.body.metadata.deletionGracePeriodSeconds).toBe(30);
@@ -247,7 +315,10 @@ describe.each(['in-process', 'https'])('with the garbage collector on the %s cli
       expect(del.body.metadata.deletionGracePeriodSeconds).toBe(5);
       await h.api.delete(podPath('short')).send({ gracePeriodSeconds: 0 }).expect(200);
       await h.api.get(podPath('short')).expect(404);
-      await h.api.post(PODS).send(pod('forced', { nodeName: 'node-1' })).expect(201);
+      await h.api
+        .post(PODS)
+        .send(pod('forced', { nodeName: 'node-1' }))
+        .expect(201);
       await h.api.delete(`${podPath('forced')}?gracePeriodSeconds=0`).expect(200);
       await h.api.get(podPath('forced')).expect(404);
     });

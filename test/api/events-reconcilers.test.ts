@@ -22,7 +22,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const pod = (name: string, namespace = 'default'): KObject => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid: `uid-${name}`, resourceVersion: '5' },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace, uid: `uid-${name}`, resourceVersion: '5' },
 });
 const eventsAbout = async (name: string) =>
   (await h.service.list(eventsDef, undefined, { fieldSelector: `involvedObject.name=${name}` })).items;
@@ -31,8 +33,16 @@ describe.each(['in-process', 'https'])('EventRecorder over the %s client', (kind
   // A store of its own per client, so each run starts without events.
   let outer: Harness;
   let http: HttpClient | undefined;
-  beforeAll(async () => { outer = h; h = await startHarness(); if (kind === 'https') http = httpClient(h, 'admin'); });
-  afterAll(async () => { http?.close(); await h.close(); h = outer; });
+  beforeAll(async () => {
+    outer = h;
+    h = await startHarness();
+    if (kind === 'https') http = httpClient(h, 'admin');
+  });
+  afterAll(async () => {
+    http?.close();
+    await h.close();
+    h = outer;
+  });
   const client = () => http ?? inProcessClient(h, KUBE_SCHEDULER);
   test('writes a core/v1 event as client-go does', async () => {
     const t = new Date('2024-03-01T10:00:00.250Z');
@@ -44,9 +54,14 @@ describe.each(['in-process', 'https'])('EventRecorder over the %s client', (kind
     expect(ev).toMatchObject({
       metadata: { namespace: 'default' },
       involvedObject: { kind: 'Pod', namespace: 'default', name: 'rec-a', uid: 'uid-rec-a', apiVersion: 'v1', resourceVersion: '5' },
-      reason: 'Scheduled', message: 'Successfully assigned default/rec-a to node1', type: 'Normal',
-      source: { component: 'default-scheduler' }, firstTimestamp: '2024-03-01T10:00:00Z', lastTimestamp: '2024-03-01T10:00:00Z',
-      count: 1, reportingComponent: 'default-scheduler',
+      reason: 'Scheduled',
+      message: 'Successfully assigned default/rec-a to node1',
+      type: 'Normal',
+      source: { component: 'default-scheduler' },
+      firstTimestamp: '2024-03-01T10:00:00Z',
+      lastTimestamp: '2024-03-01T10:00:00Z',
+      count: 1,
+      reportingComponent: 'default-scheduler',
     });
   });
 
@@ -65,8 +80,12 @@ describe.each(['in-process', 'https'])('EventRecorder over the %s client', (kind
     expect(evs).toHaveLength(2);
     const backoff = evs.find((e) => e.reason === 'BackOff')!;
     expect(backoff).toMatchObject({
-      count: 3, firstTimestamp: '2024-03-01T10:00:00Z', lastTimestamp: '2024-03-01T10:00:30Z',
-      source: { component: 'kubelet', host: 'node1' }, reportingComponent: 'kubelet', reportingInstance: 'node1',
+      count: 3,
+      firstTimestamp: '2024-03-01T10:00:00Z',
+      lastTimestamp: '2024-03-01T10:00:30Z',
+      source: { component: 'kubelet', host: 'node1' },
+      reportingComponent: 'kubelet',
+      reportingInstance: 'node1',
       involvedObject: { fieldPath: 'spec.containers{web}' },
     });
     expect(evs.find((e) => e.reason === 'Pulled')).toMatchObject({ count: 1 });
@@ -107,7 +126,13 @@ describe.each(['in-process', 'https'])('EventRecorder over the %s client', (kind
 
   test('cluster-scoped objects get their events in default; failures are logged, never thrown', async () => {
     const r = new EventRecorder(client(), log);
-    r.record({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'rec-node', uid: 'n-uid' } }, 'Normal', 'NodeReady', 'Node rec-node status is now: NodeReady', { component: 'kubelet', host: 'rec-node' });
+    r.record(
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'rec-node', uid: 'n-uid' } },
+      'Normal',
+      'NodeReady',
+      'Node rec-node status is now: NodeReady',
+      { component: 'kubelet', host: 'rec-node' },
+    );
     // A namespace that does not exist: the write fails, record() still returns normally.
     expect(() => r.record(pod('rec-f', 'no-such-ns'), 'Normal', 'X', 'y', { component: 'kubelet' })).not.toThrow();
     await r.flush();
@@ -122,14 +147,27 @@ describe.each(['in-process', 'https'])('event TTL over the %s client', (kind) =>
   // A store of its own, so the recorder's events above do not expire in these counts.
   let outer: Harness;
   let http: HttpClient | undefined;
-  beforeAll(async () => { outer = h; h = await startHarness(); if (kind === 'https') http = httpClient(h, 'admin'); });
-  afterAll(async () => { http?.close(); await h.close(); h = outer; });
+  beforeAll(async () => {
+    outer = h;
+    h = await startHarness();
+    if (kind === 'https') http = httpClient(h, 'admin');
+  });
+  afterAll(async () => {
+    http?.close();
+    await h.close();
+    h = outer;
+  });
   const ctx = () => makeContext(h.service, log, http ? { client: () => http! } : {});
   // In process the informer sees a write before the write returns; over HTTP(S) the watch brings it a moment later.
   const settle = () => (http ? new Promise((r) => setTimeout(r, 150)) : Promise.resolve());
   const make = (name: string) => ({
-    apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default' },
-    involvedObject: { kind: 'Pod', name: 'ttl-pod', namespace: 'default' }, reason: 'R', message: name, type: 'Normal',
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: 'default' },
+    involvedObject: { kind: 'Pod', name: 'ttl-pod', namespace: 'default' },
+    reason: 'R',
+    message: name,
+    type: 'Normal',
   });
   const ttlNames = async () => (await eventsAbout('ttl-pod')).map((e) => e.metadata.name).sort();
 

@@ -6,22 +6,39 @@ const CORE = '/api/v1/namespaces/default/events';
 const V1 = '/apis/events.k8s.io/v1/namespaces/default/events';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
 afterAll(() => h.close());
 
 const coreEvent = (name: string, target = 'web') => ({
-  apiVersion: 'v1', kind: 'Event', metadata: { name },
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name },
   involvedObject: { kind: 'Pod', name: target, namespace: 'default', uid: `uid-${target}`, apiVersion: 'v1' },
-  reason: 'Pulled', message: `image pulled for ${target}`, type: 'Normal', source: { component: 'kubelet', host: 'node1' },
-  firstTimestamp: '2024-01-01T00:00:00Z', lastTimestamp: '2024-01-01T00:01:00Z', count: 2,
-  reportingComponent: 'kubelet', reportingInstance: 'node1',
+  reason: 'Pulled',
+  message: `image pulled for ${target}`,
+  type: 'Normal',
+  source: { component: 'kubelet', host: 'node1' },
+  firstTimestamp: '2024-01-01T00:00:00Z',
+  lastTimestamp: '2024-01-01T00:01:00Z',
+  count: 2,
+  reportingComponent: 'kubelet',
+  reportingInstance: 'node1',
 });
 
 const newEvent = (name: string, target = 'web') => ({
-  apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name },
+  apiVersion: 'events.k8s.io/v1',
+  kind: 'Event',
+  metadata: { name },
   regarding: { kind: 'Pod', name: target, namespace: 'default', uid: `uid-${target}`, apiVersion: 'v1' },
-  reason: 'Scheduled', note: `assigned ${target}`, type: 'Normal', action: 'Binding',
-  eventTime: '2024-01-01T00:00:00.000001Z', reportingController: 'default-scheduler', reportingInstance: 'sched-1',
+  reason: 'Scheduled',
+  note: `assigned ${target}`,
+  type: 'Normal',
+  action: 'Binding',
+  eventTime: '2024-01-01T00:00:00.000001Z',
+  reportingController: 'default-scheduler',
+  reportingInstance: 'sched-1',
 });
 
 const names = (list: { items: { metadata: { name: string } }[] }) => list.items.map((i) => i.metadata.name).sort();
@@ -30,13 +47,20 @@ test('a core/v1 event is served by events.k8s.io/v1 with its fields renamed', as
   const created = await h.api.post(CORE).send(coreEvent('c1')).expect(201);
   const got = await h.api.get(`${V1}/c1`).expect(200);
   expect(got.body).toMatchObject({
-    apiVersion: 'events.k8s.io/v1', kind: 'Event',
-    regarding: { kind: 'Pod', name: 'web' }, note: 'image pulled for web', deprecatedSource: { component: 'kubelet', host: 'node1' },
-    deprecatedFirstTimestamp: '2024-01-01T00:00:00Z', deprecatedLastTimestamp: '2024-01-01T00:01:00Z', deprecatedCount: 2,
-    reportingController: 'kubelet', reportingInstance: 'node1',
+    apiVersion: 'events.k8s.io/v1',
+    kind: 'Event',
+    regarding: { kind: 'Pod', name: 'web' },
+    note: 'image pulled for web',
+    deprecatedSource: { component: 'kubelet', host: 'node1' },
+    deprecatedFirstTimestamp: '2024-01-01T00:00:00Z',
+    deprecatedLastTimestamp: '2024-01-01T00:01:00Z',
+    deprecatedCount: 2,
+    reportingController: 'kubelet',
+    reportingInstance: 'node1',
   });
   expect(got.body.metadata).toEqual(created.body.metadata);
-  for (const f of ['involvedObject', 'message', 'source', 'count', 'firstTimestamp', 'reportingComponent']) expect(got.body).not.toHaveProperty(f);
+  for (const f of ['involvedObject', 'message', 'source', 'count', 'firstTimestamp', 'reportingComponent'])
+    expect(got.body).not.toHaveProperty(f);
 });
 
 test('an events.k8s.io/v1 event is stored as a core/v1 event', async () => {
@@ -44,8 +68,14 @@ test('an events.k8s.io/v1 event is stored as a core/v1 event', async () => {
   expect(created.body).toMatchObject({ apiVersion: 'events.k8s.io/v1', note: 'assigned web', reportingController: 'default-scheduler' });
   const got = await h.api.get(`${CORE}/n1`).expect(200);
   expect(got.body).toMatchObject({
-    apiVersion: 'v1', kind: 'Event', involvedObject: { kind: 'Pod', name: 'web' }, message: 'assigned web',
-    reportingComponent: 'default-scheduler', reportingInstance: 'sched-1', action: 'Binding', eventTime: '2024-01-01T00:00:00.000001Z',
+    apiVersion: 'v1',
+    kind: 'Event',
+    involvedObject: { kind: 'Pod', name: 'web' },
+    message: 'assigned web',
+    reportingComponent: 'default-scheduler',
+    reportingInstance: 'sched-1',
+    action: 'Binding',
+    eventTime: '2024-01-01T00:00:00.000001Z',
   });
   expect(got.body).not.toHaveProperty('note');
   expect(got.body).not.toHaveProperty('regarding');
@@ -54,13 +84,19 @@ test('an events.k8s.io/v1 event is stored as a core/v1 event', async () => {
 });
 
 test('events.k8s.io keeps its strict create validation; core stays lenient', async () => {
-  const bad = await h.api.post(V1).send({ ...newEvent('bad1'), deprecatedCount: 3, eventTime: undefined }).expect(422);
+  const bad = await h.api
+    .post(V1)
+    .send({ ...newEvent('bad1'), deprecatedCount: 3, eventTime: undefined })
+    .expect(422);
   expect(bad.body.message).toContain('eventTime: Required value');
   expect(bad.body.message).toContain('count: Invalid value: "": needs to be unset');
-  await h.api.post(CORE).send({ ...coreEvent('lenient'), reportingInstance: undefined, action: undefined }).expect(201);
+  await h.api
+    .post(CORE)
+    .send({ ...coreEvent('lenient'), reportingInstance: undefined, action: undefined })
+    .expect(201);
 });
 
-test('both lists hold both events; field selectors use each view\'s names', async () => {
+test("both lists hold both events; field selectors use each view's names", async () => {
   await h.api.post(CORE).send(coreEvent('sel-core', 'target-a')).expect(201);
   await h.api.post(V1).send(newEvent('sel-new', 'target-a')).expect(201);
   const core = await h.api.get(`${CORE}?fieldSelector=${encodeURIComponent('involvedObject.name=target-a')}`).expect(200);
@@ -68,9 +104,13 @@ test('both lists hold both events; field selectors use each view\'s names', asyn
   const v1 = await h.api.get(`${V1}?fieldSelector=${encodeURIComponent('regarding.name=target-a')}`).expect(200);
   expect(names(v1.body)).toEqual(['sel-core', 'sel-new']);
   expect(v1.body.items.every((i: { apiVersion: string }) => i.apiVersion === 'events.k8s.io/v1')).toBe(true);
-  const bySource = await h.api.get(`${CORE}?fieldSelector=${encodeURIComponent('involvedObject.name=target-a,source=default-scheduler')}`).expect(200);
+  const bySource = await h.api
+    .get(`${CORE}?fieldSelector=${encodeURIComponent('involvedObject.name=target-a,source=default-scheduler')}`)
+    .expect(200);
   expect(names(bySource.body)).toEqual(['sel-new']);
-  const byCtl = await h.api.get(`${V1}?fieldSelector=${encodeURIComponent('regarding.name=target-a,reportingController=kubelet')}`).expect(200);
+  const byCtl = await h.api
+    .get(`${V1}?fieldSelector=${encodeURIComponent('regarding.name=target-a,reportingController=kubelet')}`)
+    .expect(200);
   expect(names(byCtl.body)).toEqual(['sel-core']);
   const wrong = await h.api.get(`${V1}?fieldSelector=${encodeURIComponent('involvedObject.name=target-a')}`).expect(400);
   expect(wrong.body.message).toContain('involvedObject.name');
@@ -107,12 +147,19 @@ test('delete through one API and the event is gone from the other', async () => 
 
 test('updates through events.k8s.io keep the core-only fields and may bump the series', async () => {
   await h.api.post(V1).send(newEvent('series1')).expect(201);
-  const patched = await h.api.patch(`${V1}/series1`).set('Content-Type', 'application/merge-patch+json')
-    .send({ series: { count: 2, lastObservedTime: '2024-01-01T00:02:00.000000Z' } }).expect(200);
+  const patched = await h.api
+    .patch(`${V1}/series1`)
+    .set('Content-Type', 'application/merge-patch+json')
+    .send({ series: { count: 2, lastObservedTime: '2024-01-01T00:02:00.000000Z' } })
+    .expect(200);
   expect(patched.body.series).toEqual({ count: 2, lastObservedTime: '2024-01-01T00:02:00.000000Z' });
   const core = await h.api.get(`${CORE}/series1`).expect(200);
   expect(core.body).toMatchObject({ series: { count: 2 }, message: 'assigned web', reportingComponent: 'default-scheduler' });
-  const refused = await h.api.patch(`${V1}/series1`).set('Content-Type', 'application/merge-patch+json').send({ note: 'changed' }).expect(422);
+  const refused = await h.api
+    .patch(`${V1}/series1`)
+    .set('Content-Type', 'application/merge-patch+json')
+    .send({ note: 'changed' })
+    .expect(422);
   expect(refused.body.message).toContain('message: Invalid value');
   expect(refused.body.message).toContain('field is immutable');
 });

@@ -21,11 +21,28 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** A pod bound to a node (so deletion is graceful) with a 30 s grace period, unless `unscheduled`. */
-const createPod = (ns: string, name: string, unscheduled = false) => h.service.create(podsDef, ns, {
-  apiVersion: 'v1', kind: 'Pod', metadata: { name },
-  spec: { ...(unscheduled ? {} : { nodeName: 'node-a' }), terminationGracePeriodSeconds: 30, containers: [{ name: 'c', image: 'dockube/busybox:test' }] },
-}, sys);
-const evictionOf = (name: string, deleteOptions?: J) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name }, ...(deleteOptions ? { deleteOptions } : {}) });
+const createPod = (ns: string, name: string, unscheduled = false) =>
+  h.service.create(
+    podsDef,
+    ns,
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: {
+        ...(unscheduled ? {} : { nodeName: 'node-a' }),
+        terminationGracePeriodSeconds: 30,
+        containers: [{ name: 'c', image: 'dockube/busybox:test' }],
+      },
+    },
+    sys,
+  );
+const evictionOf = (name: string, deleteOptions?: J) => ({
+  apiVersion: 'policy/v1',
+  kind: 'Eviction',
+  metadata: { name },
+  ...(deleteOptions ? { deleteOptions } : {}),
+});
 const evict = (ns: string, name: string, body: J = evictionOf(name), query = '') =>
   h.api.post(`/api/v1/namespaces/${ns}/pods/${name}/eviction${query}`).send(body);
 const getPod = async (ns: string, name: string): Promise<J | undefined> => {
@@ -37,7 +54,14 @@ describe('POST pods/NAME/eviction', () => {
   test('discovery names pods/eviction as policy/v1 Eviction, create only (what kubectl drain looks for)', async () => {
     const r = await h.api.get('/api/v1').expect(200);
     const sub = (r.body.resources as J[]).find((x) => x.name === 'pods/eviction');
-    expect(sub).toMatchObject({ name: 'pods/eviction', kind: 'Eviction', group: 'policy', version: 'v1', namespaced: true, verbs: ['create'] });
+    expect(sub).toMatchObject({
+      name: 'pods/eviction',
+      kind: 'Eviction',
+      group: 'policy',
+      version: 'v1',
+      namespaced: true,
+      verbs: ['create'],
+    });
   });
 
   test('a scheduled pod is deleted gracefully with its own grace period; the answer is a 201 Success Status', async () => {
@@ -82,11 +106,18 @@ describe('POST pods/NAME/eviction', () => {
     const pod = await createPod('default', 'ev-pre');
     const wrongUid = await evict('default', 'ev-pre', evictionOf('ev-pre', { preconditions: { uid: 'not-the-uid' } }));
     expect(wrongUid.status).toBe(409);
-    expect(wrongUid.body).toMatchObject({ reason: 'Conflict', message: expect.stringContaining('the UID in the precondition (not-the-uid) does not match the UID in record') });
+    expect(wrongUid.body).toMatchObject({
+      reason: 'Conflict',
+      message: expect.stringContaining('the UID in the precondition (not-the-uid) does not match the UID in record'),
+    });
     const wrongRv = await evict('default', 'ev-pre', evictionOf('ev-pre', { preconditions: { resourceVersion: '1' } }));
     expect(wrongRv.status).toBe(409);
     expect((await getPod('default', 'ev-pre'))?.metadata.deletionTimestamp).toBeUndefined();
-    const ok = await evict('default', 'ev-pre', evictionOf('ev-pre', { preconditions: { uid: pod.metadata.uid, resourceVersion: pod.metadata.resourceVersion } }));
+    const ok = await evict(
+      'default',
+      'ev-pre',
+      evictionOf('ev-pre', { preconditions: { uid: pod.metadata.uid, resourceVersion: pod.metadata.resourceVersion } }),
+    );
     expect(ok.status).toBe(201);
     expect((await getPod('default', 'ev-pre'))?.metadata.deletionTimestamp).toEqual(expect.any(String));
   });
@@ -128,22 +159,39 @@ describe('POST pods/NAME/eviction', () => {
     const r = await evict('ev-dying', 'p');
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({
-      reason: 'Forbidden', message: 'pods "p" is forbidden: unable to create new content in namespace ev-dying because it is being terminated',
-      details: { name: 'p', kind: 'pods', causes: [{ reason: 'NamespaceTerminating', message: 'namespace ev-dying is being terminated', field: 'metadata.namespace' }] },
+      reason: 'Forbidden',
+      message: 'pods "p" is forbidden: unable to create new content in namespace ev-dying because it is being terminated',
+      details: {
+        name: 'p',
+        kind: 'pods',
+        causes: [{ reason: 'NamespaceTerminating', message: 'namespace ev-dying is being terminated', field: 'metadata.namespace' }],
+      },
     });
   });
 
   test('a protobuf Eviction (kubectl 1.32+ drain) is decoded, deleteOptions included', async () => {
     await createPod('default', 'ev-proto');
     const root = schemaRoot();
-    const raw = root.lookupType('k8s.io.api.policy.v1.Eviction').encode({
-      metadata: { name: 'ev-proto', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 7 },
-    }).finish();
-    const unknown = root.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown').encode({
-      typeMeta: { apiVersion: 'policy/v1', kind: 'Eviction' }, raw, contentType: '', contentEncoding: '',
-    }).finish();
-    const r = await h.api.post('/api/v1/namespaces/default/pods/ev-proto/eviction')
-      .set('Content-Type', 'application/vnd.kubernetes.protobuf').set('Accept', 'application/json')
+    const raw = root
+      .lookupType('k8s.io.api.policy.v1.Eviction')
+      .encode({
+        metadata: { name: 'ev-proto', namespace: 'default' },
+        deleteOptions: { gracePeriodSeconds: 7 },
+      })
+      .finish();
+    const unknown = root
+      .lookupType('k8s.io.apimachinery.pkg.runtime.Unknown')
+      .encode({
+        typeMeta: { apiVersion: 'policy/v1', kind: 'Eviction' },
+        raw,
+        contentType: '',
+        contentEncoding: '',
+      })
+      .finish();
+    const r = await h.api
+      .post('/api/v1/namespaces/default/pods/ev-proto/eviction')
+      .set('Content-Type', 'application/vnd.kubernetes.protobuf')
+      .set('Accept', 'application/json')
       .send(Buffer.concat([PROTOBUF_MAGIC, Buffer.from(unknown)]));
     expect(r.status).toBe(201);
     expect((await getPod('default', 'ev-proto'))?.metadata.deletionGracePeriodSeconds).toBe(7);

@@ -11,7 +11,15 @@ import { authenticate, startHarness, type Harness } from './harness.js';
 import { Prng } from '../support/fuzz/prng.js';
 import { fuzzClient } from '../support/fuzz/client.js';
 import { checkOutcome } from '../support/fuzz/checks.js';
-import { chaosRequest, collectionPath, objectPath, poisonRequest, type FuzzRequest, type FuzzWorld, type Target } from '../support/fuzz/requests.js';
+import {
+  chaosRequest,
+  collectionPath,
+  objectPath,
+  poisonRequest,
+  type FuzzRequest,
+  type FuzzWorld,
+  type Target,
+} from '../support/fuzz/requests.js';
 import { baseObject } from '../support/fuzz/values.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
@@ -50,13 +58,19 @@ beforeAll(async () => {
   const defs = h.service.registry.defs.filter((d) => d.group !== 'metrics.k8s.io');
   const def = (kind: string) => defs.find((d) => d.kind === kind && !d.storage)!;
   for (const ns of [...CANARY_NAMESPACES, ...SCRATCH_NAMESPACES.filter((n) => n !== 'default')]) {
-    await create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { canary: ns.startsWith('canary') ? 'yes' : 'no' } } });
+    await create('/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { canary: ns.startsWith('canary') ? 'yes' : 'no' } },
+    });
   }
   // Pods need their namespace's default service account (the ServiceAccount admission plugin is on).
-  for (const ns of [...CANARY_NAMESPACES, ...SCRATCH_NAMESPACES]) await h.api.post(`/api/v1/namespaces/${ns}/serviceaccounts`).send({ metadata: { name: 'default' } });
+  for (const ns of [...CANARY_NAMESPACES, ...SCRATCH_NAMESPACES])
+    await h.api.post(`/api/v1/namespaces/${ns}/serviceaccounts`).send({ metadata: { name: 'default' } });
   const canaries: Target[] = CANARY_NAMESPACES.map((name) => ({ def: def('Namespace'), name }));
   for (const ns of CANARY_NAMESPACES) {
-    for (const kind of ['ConfigMap', 'Secret', 'Pod', 'Deployment', 'ServiceAccount', 'Lease']) canaries.push({ def: def(kind), namespace: ns, name: `canary-${kind.toLowerCase()}` });
+    for (const kind of ['ConfigMap', 'Secret', 'Pod', 'Deployment', 'ServiceAccount', 'Lease'])
+      canaries.push({ def: def(kind), namespace: ns, name: `canary-${kind.toLowerCase()}` });
   }
   for (const t of canaries) {
     if (t.def.kind === 'Namespace') continue;
@@ -82,67 +96,93 @@ beforeAll(async () => {
   for (const [k, v] of await snapshot()) before.set(k, v);
 }, 60_000);
 
-afterAll(async () => { resetServiceAccounts(); await h?.close(); });
+afterAll(async () => {
+  resetServiceAccounts();
+  await h?.close();
+});
 
-test(`${COUNT} fuzzed requests (seed ${SEED}) within ${BUDGET_MS / 1000} s: no 5xx, only Status errors, poison refused, canaries untouched`, async () => {
-  const r = new Prng(SEED);
-  const client = fuzzClient(h.port);
-  const failures = new Map<string, { count: number; example: string }>();
-  const byStatus = new Map<string, number>();
-  const slowest: { ms: number; what: string }[] = [];
-  const crashes: string[] = [];
-  const onCrash = (e: unknown) => { crashes.push(String((e as Error)?.stack ?? e)); };
-  process.on('unhandledRejection', onCrash);
-  process.on('uncaughtException', onCrash);
-  const snap = { get: (t: Target) => before.get(keyOf(t)) };
-  const started = Date.now();
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= COUNT) return;
-      // Generated in index order, so a seed always yields the same requests.
-      const req: FuzzRequest = r.chance(0.45) ? poisonRequest(r, world, snap) : chaosRequest(r, world);
-      const t0 = Date.now();
-      const outcome = await client.send(req);
-      // Streams take their timeoutSeconds; everything else should be quick.
-      if (!/[?&](watch=(true|1)|follow=)/.test(req.path)) slowest.push({ ms: Date.now() - t0, what: `#${i} [${req.label}] ${req.method} ${req.path.slice(0, 100)} -> ${outcome.status}` });
-      if (slowest.length > 20) { slowest.sort((a, b) => b.ms - a.ms); slowest.length = 5; }
-      const cls = outcome.error ? 'none' : `${String(outcome.status).slice(0, 1)}xx`;
-      byStatus.set(cls, (byStatus.get(cls) ?? 0) + 1);
-      const problem = checkOutcome(req, outcome);
-      if (problem) {
-        // One example per generator and kind of problem, with how often it happened.
-        const kind = `[${req.label}] ${problem.replace(/\d+/g, 'N')}`;
-        const seen = failures.get(kind);
-        if (seen) seen.count++;
-        else {
-          const body = req.body ? req.body.subarray(0, 200).toString('utf8').replace(/[^\x20-\x7e]/g, '.') : '';
-          failures.set(kind, { count: 1, example: `#${i} ${req.method} ${req.path.slice(0, 200)} (${req.headers['Content-Type'] ?? '-'}) ${body}\n    => ${problem}: ${outcome.body.subarray(0, 300).toString('utf8')}` });
+test(
+  `${COUNT} fuzzed requests (seed ${SEED}) within ${BUDGET_MS / 1000} s: no 5xx, only Status errors, poison refused, canaries untouched`,
+  async () => {
+    const r = new Prng(SEED);
+    const client = fuzzClient(h.port);
+    const failures = new Map<string, { count: number; example: string }>();
+    const byStatus = new Map<string, number>();
+    const slowest: { ms: number; what: string }[] = [];
+    const crashes: string[] = [];
+    const onCrash = (e: unknown) => {
+      crashes.push(String((e as Error)?.stack ?? e));
+    };
+    process.on('unhandledRejection', onCrash);
+    process.on('uncaughtException', onCrash);
+    const snap = { get: (t: Target) => before.get(keyOf(t)) };
+    const started = Date.now();
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= COUNT) return;
+        // Generated in index order, so a seed always yields the same requests.
+        const req: FuzzRequest = r.chance(0.45) ? poisonRequest(r, world, snap) : chaosRequest(r, world);
+        const t0 = Date.now();
+        const outcome = await client.send(req);
+        // Streams take their timeoutSeconds; everything else should be quick.
+        if (!/[?&](watch=(true|1)|follow=)/.test(req.path))
+          slowest.push({ ms: Date.now() - t0, what: `#${i} [${req.label}] ${req.method} ${req.path.slice(0, 100)} -> ${outcome.status}` });
+        if (slowest.length > 20) {
+          slowest.sort((a, b) => b.ms - a.ms);
+          slowest.length = 5;
+        }
+        const cls = outcome.error ? 'none' : `${String(outcome.status).slice(0, 1)}xx`;
+        byStatus.set(cls, (byStatus.get(cls) ?? 0) + 1);
+        const problem = checkOutcome(req, outcome);
+        if (problem) {
+          // One example per generator and kind of problem, with how often it happened.
+          const kind = `[${req.label}] ${problem.replace(/\d+/g, 'N')}`;
+          const seen = failures.get(kind);
+          if (seen) seen.count++;
+          else {
+            const body = req.body
+              ? req.body
+                  .subarray(0, 200)
+                  .toString('utf8')
+                  .replace(/[^\x20-\x7e]/g, '.')
+              : '';
+            failures.set(kind, {
+              count: 1,
+              example: `#${i} ${req.method} ${req.path.slice(0, 200)} (${req.headers['Content-Type'] ?? '-'}) ${body}\n    => ${problem}: ${outcome.body.subarray(0, 300).toString('utf8')}`,
+            });
+          }
         }
       }
+    };
+    try {
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    } finally {
+      client.close();
+      process.off('unhandledRejection', onCrash);
+      process.off('uncaughtException', onCrash);
     }
-  };
-  try {
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  } finally {
-    client.close();
-    process.off('unhandledRejection', onCrash);
-    process.off('uncaughtException', onCrash);
-  }
-  const elapsed = Date.now() - started;
-  slowest.sort((a, b) => b.ms - a.ms);
-  console.log(`fuzz seed ${SEED}: ${COUNT} requests in ${elapsed} ms (${Math.round(COUNT / (elapsed / 1000))}/s): ${[...byStatus].map(([k, v]) => `${k} ${v}`).join(', ')}\n`
-    + `slowest: ${slowest.slice(0, 5).map((s) => `${s.ms} ms ${s.what}`).join('\n         ')}`);
+    const elapsed = Date.now() - started;
+    slowest.sort((a, b) => b.ms - a.ms);
+    console.log(
+      `fuzz seed ${SEED}: ${COUNT} requests in ${elapsed} ms (${Math.round(COUNT / (elapsed / 1000))}/s): ${[...byStatus].map(([k, v]) => `${k} ${v}`).join(', ')}\n` +
+        `slowest: ${slowest
+          .slice(0, 5)
+          .map((s) => `${s.ms} ms ${s.what}`)
+          .join('\n         ')}`,
+    );
 
-  expect(crashes).toEqual([]);
-  expect([...failures].map(([kind, f]) => `${f.count}x ${kind}\n  ${f.example}`).join('\n')).toBe('');
-  expect(elapsed).toBeLessThan(BUDGET_MS);
-  // Still serving, the canaries exactly as they were, the cluster's own namespaces in place.
-  await h.api.get('/readyz').expect(200);
-  expect(Object.fromEntries(await snapshot())).toEqual(Object.fromEntries(before));
-  for (const ns of IMMORTAL) {
-    const res = await h.api.get(`/api/v1/namespaces/${ns}`).expect(200);
-    expect(res.body.metadata.deletionTimestamp).toBeUndefined();
-  }
-}, BUDGET_MS + 60_000);
+    expect(crashes).toEqual([]);
+    expect([...failures].map(([kind, f]) => `${f.count}x ${kind}\n  ${f.example}`).join('\n')).toBe('');
+    expect(elapsed).toBeLessThan(BUDGET_MS);
+    // Still serving, the canaries exactly as they were, the cluster's own namespaces in place.
+    await h.api.get('/readyz').expect(200);
+    expect(Object.fromEntries(await snapshot())).toEqual(Object.fromEntries(before));
+    for (const ns of IMMORTAL) {
+      const res = await h.api.get(`/api/v1/namespaces/${ns}`).expect(200);
+      expect(res.body.metadata.deletionTimestamp).toBeUndefined();
+    }
+  },
+  BUDGET_MS + 60_000,
+);

@@ -25,7 +25,10 @@ export const ADMIN = { name: 'dockube-admin', groups: ['system:masters', 'system
 export const VIEWER = { name: 'dockube-viewer', groups: ['dockube:viewers', 'system:authenticated'] };
 export const MONITORING = { name: 'dockube-monitoring', groups: ['system:monitoring', 'system:authenticated'] };
 /** What a pod's default service account in `default` authenticates as. */
-export const SERVICE_ACCOUNT = { name: 'system:serviceaccount:default:default', groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] };
+export const SERVICE_ACCOUNT = {
+  name: 'system:serviceaccount:default:default',
+  groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
+};
 export type Token = 'admin' | 'viewer' | 'monitoring' | 'sa' | undefined;
 const USERS: Record<string, UserInfo> = { admin: ADMIN, viewer: VIEWER, monitoring: MONITORING, sa: SERVICE_ACCOUNT };
 
@@ -64,8 +67,12 @@ export async function startHarness(opts: { file?: string } = {}): Promise<Harnes
   const server = http.createServer();
   let port = 0;
   const app = createApp({
-    service, registry, schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
-    authenticate, isReady: () => true, serverAddress: () => `127.0.0.1:${port}`,
+    service,
+    registry,
+    schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
+    authenticate,
+    isReady: () => true,
+    serverAddress: () => `127.0.0.1:${port}`,
   });
   server.on('request', app);
   answerClientErrors(server);
@@ -77,13 +84,24 @@ export async function startHarness(opts: { file?: string } = {}): Promise<Harnes
     const agent = request(server);
     const auth = (t: request.Test) => (token ? t.set('Authorization', `Bearer ${token}`) : t);
     return {
-      get: (p) => auth(agent.get(p)), post: (p) => auth(agent.post(p)), put: (p) => auth(agent.put(p)),
-      patch: (p) => auth(agent.patch(p)), delete: (p) => auth(agent.delete(p)), head: (p) => auth(agent.head(p)),
+      get: (p) => auth(agent.get(p)),
+      post: (p) => auth(agent.post(p)),
+      put: (p) => auth(agent.put(p)),
+      patch: (p) => auth(agent.patch(p)),
+      delete: (p) => auth(agent.delete(p)),
+      head: (p) => auth(agent.head(p)),
     };
   };
   let closed = false;
   return {
-    app, store, service, file, server, port, as, api: as('admin'),
+    app,
+    store,
+    service,
+    file,
+    server,
+    port,
+    as,
+    api: as('admin'),
     async close(o = {}) {
       if (closed) return;
       closed = true;
@@ -97,7 +115,10 @@ export async function startHarness(opts: { file?: string } = {}): Promise<Harnes
 
 // ---- watch streams over a real socket ----
 
-export interface WatchEvent { type: string; object: Record<string, any> }
+export interface WatchEvent {
+  type: string;
+  object: Record<string, any>;
+}
 
 export interface WatchStream {
   status: number;
@@ -129,8 +150,14 @@ export function openWatch(h: Harness, path: string, o: { token?: Token; accept?:
       let buf = '';
       let done = false;
       let endedResolve!: () => void;
-      const ended = new Promise<void>((r) => { endedResolve = r; });
-      const push = (e: WatchEvent) => { const w = waiters.shift(); if (w) w.resolve(e); else queue.push(e); };
+      const ended = new Promise<void>((r) => {
+        endedResolve = r;
+      });
+      const push = (e: WatchEvent) => {
+        const w = waiters.shift();
+        if (w) w.resolve(e);
+        else queue.push(e);
+      };
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buf += chunk;
@@ -149,30 +176,63 @@ export function openWatch(h: Harness, path: string, o: { token?: Token; accept?:
       res.on('end', finish);
       res.on('close', finish);
       res.on('error', finish);
-      const next = (timeoutMs = 3000) => new Promise<WatchEvent>((res2, rej) => {
-        const e = queue.shift();
-        if (e) { res2(e); return; }
-        if (done) { rej(new Error('watch stream ended')); return; }
-        const w = {
-          resolve: (ev: WatchEvent) => { clearTimeout(t); res2(ev); },
-          reject: (err: Error) => { clearTimeout(t); rej(err); },
-        };
-        const t = setTimeout(() => { waiters.splice(waiters.indexOf(w), 1); rej(new Error(`no watch event within ${timeoutMs} ms`)); }, timeoutMs);
-        waiters.push(w);
-      });
+      const next = (timeoutMs = 3000) =>
+        new Promise<WatchEvent>((res2, rej) => {
+          const e = queue.shift();
+          if (e) {
+            res2(e);
+            return;
+          }
+          if (done) {
+            rej(new Error('watch stream ended'));
+            return;
+          }
+          const w = {
+            resolve: (ev: WatchEvent) => {
+              clearTimeout(t);
+              res2(ev);
+            },
+            reject: (err: Error) => {
+              clearTimeout(t);
+              rej(err);
+            },
+          };
+          const t = setTimeout(() => {
+            waiters.splice(waiters.indexOf(w), 1);
+            rej(new Error(`no watch event within ${timeoutMs} ms`));
+          }, timeoutMs);
+          waiters.push(w);
+        });
       resolve({
-        status: res.statusCode ?? 0, headers: res.headers, next, ended,
-        async take(n, timeoutMs) { const out: WatchEvent[] = []; for (let i = 0; i < n; i++) out.push(await next(timeoutMs)); return out; },
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        next,
+        ended,
+        async take(n, timeoutMs) {
+          const out: WatchEvent[] = [];
+          for (let i = 0; i < n; i++) out.push(await next(timeoutMs));
+          return out;
+        },
         async quiet(ms) {
           if (queue.length) return false;
-          try { await next(ms).then((e) => queue.unshift(e)); return false; } catch { return true; }
+          try {
+            await next(ms).then((e) => queue.unshift(e));
+            return false;
+          } catch {
+            return true;
+          }
         },
-        close() { req.destroy(); },
+        close() {
+          req.destroy();
+        },
       });
     });
     req.on('error', reject);
     // Fail fast (not at jest's 30 s timeout) when the server holds the headers back.
-    const headerTimer = setTimeout(() => { reject(new Error('watch response headers not sent within 2 s')); req.destroy(); }, 2000);
+    const headerTimer = setTimeout(() => {
+      reject(new Error('watch response headers not sent within 2 s'));
+      req.destroy();
+    }, 2000);
     req.on('response', () => clearTimeout(headerTimer));
     req.on('close', () => clearTimeout(headerTimer));
   });
@@ -184,25 +244,36 @@ export const asText = (res: request.Response, cb: (err: Error | null, body: unkn
   const stream = res as unknown as NodeJS.ReadableStream;
   let s = '';
   stream.setEncoding('utf8');
-  stream.on('data', (c: string) => { s += c; });
+  stream.on('data', (c: string) => {
+    s += c;
+  });
   stream.on('end', () => cb(null, s));
 };
 
 // ---- small object builders ----
 
-export const configMap = (name: string, extra: Record<string, unknown> = {}) =>
-  ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...((extra.metadata as object) ?? {}) }, data: { k: 'v' }, ...omit(extra, 'metadata') });
+export const configMap = (name: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, ...((extra.metadata as object) ?? {}) },
+  data: { k: 'v' },
+  ...omit(extra, 'metadata'),
+});
 
 export const pod = (name: string, extra: { labels?: Record<string, string>; nodeName?: string; image?: string } = {}) => ({
-  apiVersion: 'v1', kind: 'Pod',
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name, ...(extra.labels ? { labels: extra.labels } : {}) },
   spec: { containers: [{ name: 'c', image: extra.image ?? 'nginx' }], ...(extra.nodeName ? { nodeName: extra.nodeName } : {}) },
 });
 
 export const deployment = (name: string, replicas = 1) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
   spec: {
-    replicas, selector: { matchLabels: { app: name } },
+    replicas,
+    selector: { matchLabels: { app: name } },
     template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
   },
 });

@@ -3,7 +3,9 @@
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
 afterAll(() => h.close());
 
 const NS = '/api/v1/namespaces';
@@ -13,8 +15,14 @@ test.each(IMMORTAL)('deleting %s is 403 "this namespace may not be deleted", dry
   for (const q of ['', '?dryRun=All', '?propagationPolicy=Foreground']) {
     const res = await h.api.delete(`${NS}/${name}${q}`).expect(403);
     expect(res.body).toEqual({
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Forbidden', code: 403,
-      message: `namespaces "${name}" is forbidden: this namespace may not be deleted`, details: { name, kind: 'namespaces' },
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      reason: 'Forbidden',
+      code: 403,
+      message: `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+      details: { name, kind: 'namespaces' },
     });
   }
   const ns = (await h.api.get(`${NS}/${name}`).expect(200)).body;
@@ -23,7 +31,10 @@ test.each(IMMORTAL)('deleting %s is 403 "this namespace may not be deleted", dry
 });
 
 test('deleting every namespace at once deletes none of them; the kubernetes Service stays', async () => {
-  await h.api.post(NS).send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'aaa-first' } }).expect(201);
+  await h.api
+    .post(NS)
+    .send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'aaa-first' } })
+    .expect(201);
   const res = await h.api.delete(NS).expect(403);
   expect(res.body.message).toBe('namespaces "default" is forbidden: this namespace may not be deleted');
   // Refused before anything was deleted, even the namespace sorted before "default".
@@ -33,7 +44,10 @@ test('deleting every namespace at once deletes none of them; the kubernetes Serv
 });
 
 test('any other namespace is deleted as before', async () => {
-  await h.api.post(NS).send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mortal' } }).expect(201);
+  await h.api
+    .post(NS)
+    .send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mortal' } })
+    .expect(201);
   const res = await h.api.delete(`${NS}/mortal`).expect(200);
   expect(res.body.status.phase).toBe('Terminating');
 });

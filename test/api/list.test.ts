@@ -2,7 +2,9 @@
 import { CM, PODS, configMap, pod, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
 afterAll(() => h.close());
 
 const names = (body: { items: { metadata: { name: string } }[] }) => body.items.map((i) => i.metadata.name);
@@ -18,7 +20,11 @@ describe('limit and continue', () => {
 
   beforeAll(async () => {
     await makeNamespace('paging');
-    for (let i = 0; i < TOTAL; i++) await h.api.post(NS).send(configMap(`cm-${String(i).padStart(2, '0')}`, { metadata: { labels: { parity: i % 2 ? 'odd' : 'even' } } })).expect(201);
+    for (let i = 0; i < TOTAL; i++)
+      await h.api
+        .post(NS)
+        .send(configMap(`cm-${String(i).padStart(2, '0')}`, { metadata: { labels: { parity: i % 2 ? 'odd' : 'even' } } }))
+        .expect(201);
   });
 
   test('pages return every object exactly once, with remainingItemCount and a stable list revision', async () => {
@@ -79,10 +85,17 @@ describe('label selectors', () => {
   beforeAll(async () => {
     await makeNamespace('labels');
     const objs: [string, Record<string, string>][] = [
-      ['web-prod', { app: 'web', env: 'prod' }], ['web-dev', { app: 'web', env: 'dev' }],
-      ['db-prod', { app: 'db', env: 'prod' }], ['bare', {}], ['canary', { app: 'web', env: 'prod', canary: 'true' }],
+      ['web-prod', { app: 'web', env: 'prod' }],
+      ['web-dev', { app: 'web', env: 'dev' }],
+      ['db-prod', { app: 'db', env: 'prod' }],
+      ['bare', {}],
+      ['canary', { app: 'web', env: 'prod', canary: 'true' }],
     ];
-    for (const [n, labels] of objs) await h.api.post(NS).send(configMap(n, { metadata: { labels } })).expect(201);
+    for (const [n, labels] of objs)
+      await h.api
+        .post(NS)
+        .send(configMap(n, { metadata: { labels } }))
+        .expect(201);
   });
 
   test.each([
@@ -106,11 +119,20 @@ describe('label selectors', () => {
 
 describe('field selectors', () => {
   beforeAll(async () => {
-    await h.api.post(PODS).send(pod('on-n1', { nodeName: 'n1' })).expect(201);
-    await h.api.post(PODS).send(pod('on-n2', { nodeName: 'n2' })).expect(201);
+    await h.api
+      .post(PODS)
+      .send(pod('on-n1', { nodeName: 'n1' }))
+      .expect(201);
+    await h.api
+      .post(PODS)
+      .send(pod('on-n2', { nodeName: 'n2' }))
+      .expect(201);
     await h.api.post(PODS).send(pod('nowhere')).expect(201);
     const running = (await h.api.get(`${PODS}/on-n1`)).body;
-    await h.api.put(`${PODS}/on-n1/status`).send({ ...running, status: { ...running.status, phase: 'Running' } }).expect(200);
+    await h.api
+      .put(`${PODS}/on-n1/status`)
+      .send({ ...running, status: { ...running.status, phase: 'Running' } })
+      .expect(200);
   });
 
   test('pods by status.phase', async () => {
@@ -135,7 +157,9 @@ describe('field selectors', () => {
     await h.api.post('/api/v1/namespaces/other/configmaps').send(configMap('same-name')).expect(201);
     const all = await h.api.get(`/api/v1/configmaps?fieldSelector=${encodeURIComponent('metadata.name=same-name')}`).expect(200);
     expect(all.body.items.map((i: { metadata: { namespace: string } }) => i.metadata.namespace).sort()).toEqual(['default', 'other']);
-    const res = await h.api.get(`/api/v1/configmaps?fieldSelector=${encodeURIComponent('metadata.namespace=other,metadata.name=same-name')}`).expect(200);
+    const res = await h.api
+      .get(`/api/v1/configmaps?fieldSelector=${encodeURIComponent('metadata.namespace=other,metadata.name=same-name')}`)
+      .expect(200);
     expect(res.body.items.map((i: { metadata: { namespace: string } }) => i.metadata.namespace)).toEqual(['other']);
     const ns = await h.api.get(`/api/v1/namespaces?fieldSelector=${encodeURIComponent('metadata.name=kube-system')}`).expect(200);
     expect(names(ns.body)).toEqual(['kube-system']);
@@ -143,20 +167,42 @@ describe('field selectors', () => {
 
   test('events by involvedObject.name', async () => {
     const ev = (name: string, target: string) => ({
-      apiVersion: 'v1', kind: 'Event', metadata: { name }, involvedObject: { kind: 'Pod', name: target, namespace: 'default' },
-      reason: 'Testing', message: 'hello', type: 'Normal', source: { component: 'test' },
-      firstTimestamp: '2024-01-01T00:00:00Z', lastTimestamp: '2024-01-01T00:00:00Z', count: 1,
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name },
+      involvedObject: { kind: 'Pod', name: target, namespace: 'default' },
+      reason: 'Testing',
+      message: 'hello',
+      type: 'Normal',
+      source: { component: 'test' },
+      firstTimestamp: '2024-01-01T00:00:00Z',
+      lastTimestamp: '2024-01-01T00:00:00Z',
+      count: 1,
     });
     await h.api.post('/api/v1/namespaces/default/events').send(ev('e1', 'on-n1')).expect(201);
     await h.api.post('/api/v1/namespaces/default/events').send(ev('e2', 'on-n2')).expect(201);
-    const res = await h.api.get(`/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent('involvedObject.name=on-n2')}`).expect(200);
+    const res = await h.api
+      .get(`/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent('involvedObject.name=on-n2')}`)
+      .expect(200);
     expect(names(res.body)).toEqual(['e2']);
   });
 
   test('secrets by type', async () => {
     const S = '/api/v1/namespaces/default/secrets';
-    await h.api.post(S).send({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque' }, stringData: { a: 'b' } }).expect(201);
-    await h.api.post(S).send({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls' }, type: 'kubernetes.io/tls', data: { 'tls.crt': '', 'tls.key': '' } }).expect(201);
+    await h.api
+      .post(S)
+      .send({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque' }, stringData: { a: 'b' } })
+      .expect(201);
+    await h.api
+      .post(S)
+      .send({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'tls' },
+        type: 'kubernetes.io/tls',
+        data: { 'tls.crt': '', 'tls.key': '' },
+      })
+      .expect(201);
     const res = await h.api.get(`${S}?fieldSelector=${encodeURIComponent('type=kubernetes.io/tls')}`).expect(200);
     expect(names(res.body)).toEqual(['tls']);
     const opaque = await h.api.get(`${S}?fieldSelector=${encodeURIComponent('type=Opaque')}`).expect(200);

@@ -3,7 +3,9 @@
 import { CM, configMap, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
 afterAll(() => h.close());
 
 test('a watch with a malformed resourceVersion is a 400 before streaming', async () => {
@@ -21,7 +23,9 @@ test('an unsupported patch type is 415 even for a missing object', async () => {
 describe('resourceVersion semantics on reads', () => {
   test('resourceVersionMatch needs a resourceVersion (422 on ListOptions)', async () => {
     const res = await h.api.get(`${CM}?resourceVersionMatch=NotOlderThan`).expect(422);
-    expect(res.body.message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+    expect(res.body.message).toBe(
+      'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+    );
   });
 
   test('NotOlderThan the current revision is served; a future revision is 504 Too large', async () => {
@@ -41,7 +45,11 @@ describe('resourceVersion semantics on reads', () => {
   });
 
   test('a continue token older than the watch window has expired: 410 with a token to go on', async () => {
-    for (let i = 0; i < 3; i++) await h.api.post(CM).send(configMap(`page-${i}`)).expect(201);
+    for (let i = 0; i < 3; i++)
+      await h.api
+        .post(CM)
+        .send(configMap(`page-${i}`))
+        .expect(201);
     const page = (await h.api.get(`${CM}?limit=1`).expect(200)).body;
     // A write after the token, then a restart: the window now starts after the token's revision.
     await h.api.post(CM).send(configMap('page-later')).expect(201);

@@ -14,14 +14,26 @@ describe('scale subresource', () => {
     const d = (await h.api.get(`${DEPLOYS}/web`)).body;
     const res = await h.api.get(`${DEPLOYS}/web/scale`).expect(200);
     expect(res.body).toEqual({
-      kind: 'Scale', apiVersion: 'autoscaling/v1',
-      metadata: { name: 'web', namespace: 'default', uid: d.metadata.uid, resourceVersion: d.metadata.resourceVersion, creationTimestamp: d.metadata.creationTimestamp },
-      spec: { replicas: 2 }, status: { replicas: 0, selector: 'app=web' },
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: {
+        name: 'web',
+        namespace: 'default',
+        uid: d.metadata.uid,
+        resourceVersion: d.metadata.resourceVersion,
+        creationTimestamp: d.metadata.creationTimestamp,
+      },
+      spec: { replicas: 2 },
+      status: { replicas: 0, selector: 'app=web' },
     });
   });
 
   test('a merge PATCH of spec.replicas updates the deployment', async () => {
-    const res = await h.api.patch(`${DEPLOYS}/web/scale`).set('Content-Type', 'application/merge-patch+json').send({ spec: { replicas: 3 } }).expect(200);
+    const res = await h.api
+      .patch(`${DEPLOYS}/web/scale`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ spec: { replicas: 3 } })
+      .expect(200);
     expect(res.body).toMatchObject({ kind: 'Scale', spec: { replicas: 3 } });
     const d = (await h.api.get(`${DEPLOYS}/web`)).body;
     expect(d.spec.replicas).toBe(3);
@@ -31,14 +43,24 @@ describe('scale subresource', () => {
 
   test('a PUT of a Scale updates the deployment; a stale resourceVersion is 409', async () => {
     const scale = (await h.api.get(`${DEPLOYS}/web/scale`)).body;
-    await h.api.put(`${DEPLOYS}/web/scale`).send({ ...scale, spec: { replicas: 5 } }).expect(200);
+    await h.api
+      .put(`${DEPLOYS}/web/scale`)
+      .send({ ...scale, spec: { replicas: 5 } })
+      .expect(200);
     expect((await h.api.get(`${DEPLOYS}/web`)).body.spec.replicas).toBe(5);
-    const stale = await h.api.put(`${DEPLOYS}/web/scale`).send({ ...scale, spec: { replicas: 6 } }).expect(409);
+    const stale = await h.api
+      .put(`${DEPLOYS}/web/scale`)
+      .send({ ...scale, spec: { replicas: 6 } })
+      .expect(409);
     expect(stale.body.reason).toBe('Conflict');
   });
 
   test('negative replicas is 422 Invalid', async () => {
-    const res = await h.api.patch(`${DEPLOYS}/web/scale`).set('Content-Type', 'application/merge-patch+json').send({ spec: { replicas: -1 } }).expect(422);
+    const res = await h.api
+      .patch(`${DEPLOYS}/web/scale`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ spec: { replicas: -1 } })
+      .expect(422);
     expect(res.body).toMatchObject({ reason: 'Invalid', details: { causes: [{ field: 'spec.replicas' }] } });
     expect(res.body.message).toContain('spec.replicas: Invalid value: -1: must be greater than or equal to 0');
     expect((await h.api.get(`${DEPLOYS}/web`)).body.spec.replicas).toBe(5);
@@ -64,8 +86,12 @@ describe('authorization', () => {
   test('the viewer cannot create: 403 in Kubernetes words', async () => {
     const res = await viewer().post(CM).send(configMap('nope')).expect(403);
     expect(res.body).toMatchObject({
-      kind: 'Status', status: 'Failure', reason: 'Forbidden', code: 403,
-      message: 'configmaps is forbidden: User "dockube-viewer" cannot create resource "configmaps" in API group "" in the namespace "default"',
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Forbidden',
+      code: 403,
+      message:
+        'configmaps is forbidden: User "dockube-viewer" cannot create resource "configmaps" in API group "" in the namespace "default"',
       details: { kind: 'configmaps' },
     });
     await h.api.get(`${CM}/nope`).expect(404);
@@ -73,19 +99,26 @@ describe('authorization', () => {
 
   test('a named, grouped denial names the object and the group', async () => {
     const res = await viewer().delete(`${DEPLOYS}/web`).expect(403);
-    expect(res.body.message).toBe('deployments.apps "web" is forbidden: User "dockube-viewer" cannot delete resource "deployments" in API group "apps" in the namespace "default"');
+    expect(res.body.message).toBe(
+      'deployments.apps "web" is forbidden: User "dockube-viewer" cannot delete resource "deployments" in API group "apps" in the namespace "default"',
+    );
     expect(res.body.details).toEqual({ name: 'web', group: 'apps', kind: 'deployments' });
   });
 
   test('the viewer cannot scale or read secrets', async () => {
-    const res = await viewer().patch(`${DEPLOYS}/web/scale`).set('Content-Type', 'application/merge-patch+json').send({ spec: { replicas: 1 } }).expect(403);
+    const res = await viewer()
+      .patch(`${DEPLOYS}/web/scale`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ spec: { replicas: 1 } })
+      .expect(403);
     expect(res.body.message).toContain('cannot patch resource "deployments/scale"');
     await viewer().get('/api/v1/namespaces/default/secrets').expect(403);
   });
 
   const SSAR = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
   const review = (verb: string, resource: string, namespace = 'default') => ({
-    apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
     spec: { resourceAttributes: { namespace, verb, group: '', resource } },
   });
 

@@ -15,13 +15,34 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const ctx = (dryRun: string[] = []): SubresourceContext =>
-  ({ def: pods, service: h.service, write: { user: ADMIN, dryRun: dryRun.length > 0, warnings: [] }, dryRun });
-const pod = (name: string) => h.service.create(pods, 'default', {
-  apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] },
-}, { user: ADMIN, dryRun: false, warnings: [] });
-const statusOf = async (p: Promise<unknown>) => { try { await p; return 0; } catch (e) { return (e as StatusError).code; } };
-const binding = (name: string, node: string) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } }) as KObject;
+const ctx = (dryRun: string[] = []): SubresourceContext => ({
+  def: pods,
+  service: h.service,
+  write: { user: ADMIN, dryRun: dryRun.length > 0, warnings: [] },
+  dryRun,
+});
+const pod = (name: string) =>
+  h.service.create(
+    pods,
+    'default',
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    },
+    { user: ADMIN, dryRun: false, warnings: [] },
+  );
+const statusOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return 0;
+  } catch (e) {
+    return (e as StatusError).code;
+  }
+};
+const binding = (name: string, node: string) =>
+  ({ apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } }) as KObject;
 const eviction = (name: string) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' } }) as KObject;
 
 test('pods/binding sets spec.nodeName and answers a Success Status', async () => {

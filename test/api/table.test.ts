@@ -4,10 +4,19 @@ import { CM, PODS, configMap, pod, startHarness, type Harness } from './harness.
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-  await h.api.post(PODS).send(pod('web', { labels: { app: 'web' }, nodeName: 'node1' })).expect(201);
-  await h.api.post(PODS).send(pod('db', { labels: { app: 'db' } })).expect(201);
+  await h.api
+    .post(PODS)
+    .send(pod('web', { labels: { app: 'web' }, nodeName: 'node1' }))
+    .expect(201);
+  await h.api
+    .post(PODS)
+    .send(pod('db', { labels: { app: 'db' } }))
+    .expect(201);
   const web = (await h.api.get(`${PODS}/web`)).body;
-  await h.api.put(`${PODS}/web/status`).send({ ...web, status: { ...web.status, phase: 'Running', podIP: '10.0.0.5', podIPs: [{ ip: '10.0.0.5' }] } }).expect(200);
+  await h.api
+    .put(`${PODS}/web/status`)
+    .send({ ...web, status: { ...web.status, phase: 'Running', podIP: '10.0.0.5', podIPs: [{ ip: '10.0.0.5' }] } })
+    .expect(200);
   await h.api.post(CM).send(configMap('settings')).expect(201);
 });
 afterAll(() => h.close());
@@ -23,7 +32,15 @@ describe('Table', () => {
     expect(t).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
     expect(t.metadata.resourceVersion).toMatch(/^\d+$/);
     const cols = t.columnDefinitions.map((c: { name: string; priority: number }) => [c.name, c.priority]);
-    expect(cols.slice(0, 7)).toEqual([['Name', 0], ['Ready', 0], ['Status', 0], ['Restarts', 0], ['Age', 0], ['IP', 1], ['Node', 1]]);
+    expect(cols.slice(0, 7)).toEqual([
+      ['Name', 0],
+      ['Ready', 0],
+      ['Status', 0],
+      ['Restarts', 0],
+      ['Age', 0],
+      ['IP', 1],
+      ['Node', 1],
+    ]);
     expect(t.columnDefinitions[0]).toMatchObject({ type: 'string', format: 'name' });
     for (const c of t.columnDefinitions) expect(Object.keys(c).sort()).toEqual(['description', 'format', 'name', 'priority', 'type']);
 
@@ -33,7 +50,11 @@ describe('Table', () => {
     expect(web.cells[5]).toBe('10.0.0.5');
     expect(web.cells[6]).toBe('node1');
     expect(web.cells).toHaveLength(t.columnDefinitions.length);
-    expect(web.object).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } } });
+    expect(web.object).toMatchObject({
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+    });
     expect(web.object.spec).toBeUndefined();
     const db = t.rows.find((r: { cells: unknown[] }) => r.cells[0] === 'db');
     expect(db.cells[2]).toBe('Pending');
@@ -94,10 +115,17 @@ describe('negotiation', () => {
   });
 
   test('as=PartialObjectMetadataList gives metadata only', async () => {
-    const res = await h.api.get(`${PODS}?limit=1`).set('Accept', 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io').expect(200);
+    const res = await h.api
+      .get(`${PODS}?limit=1`)
+      .set('Accept', 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io')
+      .expect(200);
     expect(res.body).toMatchObject({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1' });
     expect(res.body.metadata.continue).toBeTruthy();
-    expect(res.body.items[0]).toEqual({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: expect.objectContaining({ name: 'db', namespace: 'default' }) });
+    expect(res.body.items[0]).toEqual({
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: expect.objectContaining({ name: 'db', namespace: 'default' }),
+    });
   });
 
   test('as=PartialObjectMetadata on a single object', async () => {

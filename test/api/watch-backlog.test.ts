@@ -7,18 +7,31 @@ import { WATCH_BACKLOG_LIMIT_BYTES } from '../../src/api/watch-backlog.js';
 import { metricsRegistry } from '../../src/api/metrics.js';
 
 const BIG = 900 * 1024;
-const big = (name: string, seq: number) =>
-  ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { seq: String(seq), blob: 'x'.repeat(BIG) } });
+const big = (name: string, seq: number) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name },
+  data: { seq: String(seq), blob: 'x'.repeat(BIG) },
+});
 
-interface RawWatch { lines: number; ended: boolean; res: http.IncomingMessage; close(): void }
+interface RawWatch {
+  lines: number;
+  ended: boolean;
+  res: http.IncomingMessage;
+  close(): void;
+}
 
 /** A watch over a raw socket; `paused` reads nothing until res.resume(). */
 function rawWatch(h: Harness, path: string, paused: boolean): Promise<RawWatch> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port: h.port, path, headers: { Authorization: 'Bearer admin' }, agent: false }, (res) => {
       const w: RawWatch = { lines: 0, ended: false, res, close: () => req.destroy() };
-      res.on('data', (c: Buffer) => { for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) w.lines++; });
-      res.on('close', () => { w.ended = true; });
+      res.on('data', (c: Buffer) => {
+        for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) w.lines++;
+      });
+      res.on('close', () => {
+        w.ended = true;
+      });
       if (paused) res.pause();
       resolve(w);
     });
@@ -34,12 +47,18 @@ async function until(what: string, ok: () => boolean, timeoutMs = 20_000): Promi
   }
 }
 
-const terminated = async () => (await metricsRegistry.getSingleMetric('apiserver_terminated_watchers_total')!.get())
-  .values.find((v) => v.labels.resource === 'configmaps')?.value ?? 0;
+const terminated = async () =>
+  (await metricsRegistry.getSingleMetric('apiserver_terminated_watchers_total')!.get()).values.find(
+    (v) => v.labels.resource === 'configmaps',
+  )?.value ?? 0;
 
 let h: Harness;
-beforeEach(async () => { h = await startHarness(); });
-afterEach(async () => { await h.close(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
 
 test('a watch that does not read is closed past the backlog limit; a reading one gets every event', async () => {
   const rv = (await h.api.post(CM).send(big('big', 0)).expect(201)).body.metadata.resourceVersion;
@@ -60,7 +79,9 @@ test('a watch that does not read is closed past the backlog limit; a reading one
   expect(reader.ended).toBe(false);
   // The stalled client finds its connection dropped once it reads again, with only part of the events.
   let stalledLines = 0;
-  stalled.res.on('data', (c: Buffer) => { for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) stalledLines++; });
+  stalled.res.on('data', (c: Buffer) => {
+    for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) stalledLines++;
+  });
   stalled.res.resume();
   await until('the stalled watch to end', () => stalled.ended);
   expect(stalled.lines + stalledLines).toBeLessThan(updates);
@@ -69,7 +90,11 @@ test('a watch that does not read is closed past the backlog limit; a reading one
 
 test('the initial events may exceed the limit while the client catches up, and live events still follow', async () => {
   const count = Math.ceil((WATCH_BACKLOG_LIMIT_BYTES * 3) / BIG);
-  for (let i = 0; i < count; i++) await h.api.post(CM).send(big(`cm-${i}`, 0)).expect(201);
+  for (let i = 0; i < count; i++)
+    await h.api
+      .post(CM)
+      .send(big(`cm-${i}`, 0))
+      .expect(201);
   // No resourceVersion: the current state first, as ADDED events (~3 × the limit), to a client not reading yet.
   const w = await rawWatch(h, `${CM}?watch=true`, true);
   await h.api.put(`${CM}/cm-0`).send(big('cm-0', 1)).expect(200);

@@ -6,7 +6,9 @@ import { CM, configMap, openWatch, startHarness, type Harness, type WatchEvent }
 
 let h: Harness;
 let nsCount = 0;
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
 afterAll(() => h.close());
 
 /** A fresh namespace per test, so the watches of one test never see another's objects. */
@@ -17,7 +19,8 @@ async function freshNamespace(): Promise<string> {
 }
 const cms = (ns: string) => `/api/v1/namespaces/${ns}/configmaps`;
 const summary = (e: WatchEvent) => `${e.type} ${e.object.metadata?.name}`;
-const mergePatch = (path: string, body: object) => h.api.patch(path).set('Content-Type', 'application/merge-patch+json').send(body).expect(200);
+const mergePatch = (path: string, body: object) =>
+  h.api.patch(path).set('Content-Type', 'application/merge-patch+json').send(body).expect(200);
 
 describe('watch', () => {
   test('headers arrive at once, before any event, as a chunked JSON stream', async () => {
@@ -32,8 +35,13 @@ describe('watch', () => {
       expect(await w.quiet(150)).toBe(true);
       await h.api.post(cms(ns)).send(configMap('first')).expect(201);
       const e = await w.next();
-      expect(e).toMatchObject({ type: 'ADDED', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'first', namespace: ns } } });
-    } finally { w.close(); }
+      expect(e).toMatchObject({
+        type: 'ADDED',
+        object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'first', namespace: ns } },
+      });
+    } finally {
+      w.close();
+    }
   });
 
   test('without a resourceVersion (or 0) the current objects come as ADDED, then live events', async () => {
@@ -45,19 +53,26 @@ describe('watch', () => {
       try {
         expect((await w.take(2)).map(summary).sort()).toEqual(['ADDED a', 'ADDED b']);
         expect(await w.quiet(100)).toBe(true);
-      } finally { w.close(); }
+      } finally {
+        w.close();
+      }
     }
     const w = await openWatch(h, `${cms(ns)}?watch=true`);
     try {
       await w.take(2);
       const upd = await mergePatch(`${cms(ns)}/a`, { data: { k: 'changed' } });
       const mod = await w.next();
-      expect(mod).toMatchObject({ type: 'MODIFIED', object: { metadata: { name: 'a', resourceVersion: upd.body.metadata.resourceVersion }, data: { k: 'changed' } } });
+      expect(mod).toMatchObject({
+        type: 'MODIFIED',
+        object: { metadata: { name: 'a', resourceVersion: upd.body.metadata.resourceVersion }, data: { k: 'changed' } },
+      });
       await h.api.delete(`${cms(ns)}/b`).expect(200);
       const del = await w.next();
       expect(summary(del)).toBe('DELETED b');
       expect(Number(del.object.metadata.resourceVersion)).toBeGreaterThan(Number(upd.body.metadata.resourceVersion));
-    } finally { w.close(); }
+    } finally {
+      w.close();
+    }
   });
 
   test('resourceVersion=N continues strictly after N', async () => {
@@ -69,7 +84,9 @@ describe('watch', () => {
     try {
       expect((await w.take(2)).map(summary)).toEqual(['ADDED b', 'MODIFIED a']);
       expect(await w.quiet(100)).toBe(true);
-    } finally { w.close(); }
+    } finally {
+      w.close();
+    }
   });
 
   test('a namespaced watch sees only its namespace; an all-namespaces watch sees all', async () => {
@@ -83,7 +100,10 @@ describe('watch', () => {
       await h.api.post(cms(ns1)).send(configMap('here')).expect(201);
       expect(summary(await one.next())).toBe('ADDED here');
       expect((await all.take(2)).map(summary)).toEqual(['ADDED elsewhere', 'ADDED here']);
-    } finally { one.close(); all.close(); }
+    } finally {
+      one.close();
+      all.close();
+    }
   });
 
   test('with a label selector, gaining the label is ADDED and losing it is DELETED', async () => {
@@ -104,7 +124,9 @@ describe('watch', () => {
       expect(gone.object.metadata.labels).toEqual({ app: 'db' });
       await mergePatch(`${cms(ns)}/x`, { data: { k: 'unlabelled again' } });
       expect(await w.quiet(150)).toBe(true);
-    } finally { w.close(); }
+    } finally {
+      w.close();
+    }
   });
 
   test('fieldSelector metadata.name watches one object (kubectl get NAME -w)', async () => {
@@ -118,7 +140,9 @@ describe('watch', () => {
       await mergePatch(`${cms(ns)}/target`, { data: { k: '1' } });
       expect(summary(await w.next())).toBe('MODIFIED target');
       expect(await w.quiet(100)).toBe(true);
-    } finally { w.close(); }
+    } finally {
+      w.close();
+    }
   });
 
   test('timeoutSeconds ends the stream', async () => {
@@ -134,7 +158,8 @@ describe('watch', () => {
   test('Table watch events are one-row Tables', async () => {
     const ns = await freshNamespace();
     const w = await openWatch(h, `${cms(ns)}?watch=true&resourceVersion=${h.service.revision()}`, {
-      token: 'admin', accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+      token: 'admin',
+      accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
     });
     try {
       await h.api.post(cms(ns)).send(configMap('tab')).expect(201);
@@ -144,7 +169,9 @@ describe('watch', () => {
       expect(e.object.rows).toHaveLength(1);
       expect(e.object.rows[0].cells[0]).toBe('tab');
       expect(e.object.rows[0].object).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 'tab', namespace: ns } });
-    } finally { w.close(); }
+    } finally {
+      w.close();
+    }
   });
 
   test('bookmarks only when allowed, carrying the current revision', async () => {
@@ -157,12 +184,16 @@ describe('watch', () => {
       const c = (await h.api.post(cms(ns)).send(configMap('bm')).expect(201)).body;
       expect(summary(await w.next())).toBe('ADDED bm');
       const bm = await w.next(2000);
-      expect(bm).toEqual({ type: 'BOOKMARK', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: c.metadata.resourceVersion } } });
+      expect(bm).toEqual({
+        type: 'BOOKMARK',
+        object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: c.metadata.resourceVersion } },
+      });
       expect(summary(await plain.next())).toBe('ADDED bm');
       expect(await plain.quiet(300)).toBe(true);
     } finally {
       watchSettings.bookmarkIntervalMs = saved;
-      plain.close(); w.close();
+      plain.close();
+      w.close();
     }
   });
 
@@ -212,7 +243,9 @@ describe('watch after a restart', () => {
       try {
         await second.api.post(CM).send(configMap('after-restart')).expect(201);
         expect(summary(await ok.next())).toBe('ADDED after-restart');
-      } finally { ok.close(); }
+      } finally {
+        ok.close();
+      }
     } finally {
       await second.close();
       rmSync(dirname(first.file), { recursive: true, force: true });

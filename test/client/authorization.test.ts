@@ -14,10 +14,19 @@ beforeAll(async () => {
   viewerHttp = httpClient(h, 'viewer');
   adminHttp = httpClient(h, 'admin');
 });
-afterAll(async () => { viewerHttp.close(); adminHttp.close(); await h.close(); });
+afterAll(async () => {
+  viewerHttp.close();
+  adminHttp.close();
+  await h.close();
+});
 
 const statusOf = async (p: Promise<unknown>) => {
-  try { await p; } catch (e) { expect(e).toBeInstanceOf(StatusError); return (e as StatusError).toStatus(); }
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(StatusError);
+    return (e as StatusError).toStatus();
+  }
   throw new Error('expected a refusal');
 };
 
@@ -29,9 +38,21 @@ test.each<[string, (c: Client) => Promise<unknown>]>([
   ['list secrets', (c) => c.list(GVR.secrets, 'kube-system')],
   ['watch secrets', (c) => c.watch(GVR.secrets, undefined, {}, { onEvent: () => {}, onClose: () => {} })],
   ['patch', (c) => c.patch(GVR.namespaces, undefined, 'default', 'merge', { metadata: { labels: { a: 'b' } } })],
-  ['update status', (c) => c.updateStatus(GVR.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } })],
+  [
+    'update status',
+    (c) => c.updateStatus(GVR.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }),
+  ],
   ['delete', (c) => c.delete(GVR.configmaps, 'default', 'kube-root-ca.crt')],
-  ['bind', (c) => c.createSubresource(GVR.pods, 'default', 'p', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p' }, target: { kind: 'Node', name: 'n' } })],
+  [
+    'bind',
+    (c) =>
+      c.createSubresource(GVR.pods, 'default', 'p', 'binding', {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: 'p' },
+        target: { kind: 'Node', name: 'n' },
+      }),
+  ],
 ])('the viewer may not %s: the same 403 in process and over HTTPS', async (_what, act) => {
   const inProcess = await statusOf(act(inProcessClient(h, VIEWER)));
   const overHttps = await statusOf(act(viewerHttp));
@@ -55,7 +76,12 @@ test('what the viewer may do works both ways; registry errors are the same Statu
 test('writes through either client: create, update, status, patch kinds, delete', async () => {
   for (const [i, c] of [inProcessClient(h, ADMIN), adminHttp].entries()) {
     const name = `rw-${i}`;
-    const created = await c.create(GVR.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: '1' } });
+    const created = await c.create(GVR.configmaps, 'default', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name },
+      data: { a: '1' },
+    });
     const updated = await c.update(GVR.configmaps, 'default', { ...created, data: { a: '2' } });
     expect(updated.data).toEqual({ a: '2' });
     const merged = await c.patch(GVR.configmaps, 'default', name, 'strategic', { data: { b: '3' } });
@@ -72,12 +98,28 @@ test('writes through either client: create, update, status, patch kinds, delete'
 test('subresources answer alike: binding and eviction (201 Success Status), a missing subresource 404', async () => {
   for (const [i, c] of [inProcessClient(h, ADMIN), adminHttp].entries()) {
     const name = `sub-${i}`;
-    await c.create(GVR.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
-    const bound = await c.createSubresource(GVR.pods, 'default', name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'n1' } });
+    await c.create(GVR.pods, 'default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    const bound = await c.createSubresource(GVR.pods, 'default', name, 'binding', {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name },
+      target: { kind: 'Node', name: 'n1' },
+    });
     expect(bound).toMatchObject({ kind: 'Status', status: 'Success', code: 201 });
     expect(((await c.get(GVR.pods, 'default', name)).spec as { nodeName?: string }).nodeName).toBe('n1');
-    const evicted = await c.createSubresource(GVR.pods, 'default', name, 'eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' } });
+    const evicted = await c.createSubresource(GVR.pods, 'default', name, 'eviction', {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name, namespace: 'default' },
+    });
     expect(evicted).toMatchObject({ kind: 'Status', status: 'Success' });
-    expect((await statusOf(c.createSubresource(GVR.pods, 'default', name, 'nonsense', { apiVersion: 'v1', kind: 'X', metadata: {} }))).code).toBe(404);
+    expect(
+      (await statusOf(c.createSubresource(GVR.pods, 'default', name, 'nonsense', { apiVersion: 'v1', kind: 'X', metadata: {} }))).code,
+    ).toBe(404);
   }
 });

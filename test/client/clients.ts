@@ -57,19 +57,42 @@ export class FaultyClient {
     const entry = { w: undefined as unknown as ClientWatch, h };
     entry.w = await inner.watch(gvr, ns, o, {
       onEvent: (e) => h.onEvent(e),
-      onClose: (err) => { this.open.delete(entry); h.onClose(err); },
+      onClose: (err) => {
+        this.open.delete(entry);
+        h.onClose(err);
+      },
     });
     this.open.add(entry);
-    return { stop: () => { this.open.delete(entry); entry.w.stop(); } };
+    return {
+      stop: () => {
+        this.open.delete(entry);
+        entry.w.stop();
+      },
+    };
   }
 
   drop(): void {
-    for (const e of [...this.open]) { this.open.delete(e); e.w.stop(); e.h.onClose(new Error('connection reset')); }
+    for (const e of [...this.open]) {
+      this.open.delete(e);
+      e.w.stop();
+      e.h.onClose(new Error('connection reset'));
+    }
   }
 
-  expireNext(n = 1): void { this.expire += n; }
+  expireNext(n = 1): void {
+    this.expire += n;
+  }
 
-  hold(): void { this.gate = new Promise((r) => { this.openGate = r; }); }
+  hold(): void {
+    this.gate = new Promise((r) => {
+      this.openGate = r;
+    });
+  }
 
-  release(): void { const r = this.openGate; this.gate = undefined; this.openGate = undefined; r?.(); }
+  release(): void {
+    const r = this.openGate;
+    this.gate = undefined;
+    this.openGate = undefined;
+    r?.();
+  }
 }

@@ -9,16 +9,24 @@ import { inProcessClient } from './clients.js';
 
 const log = pino({ level: 'silent' });
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
 afterAll(() => h.close());
 
 /** A client whose lists wait for `open()`. */
 function gatedLists(inner: Client): { client: Client; open(): void } {
   let open!: () => void;
-  const gate = new Promise<void>((r) => { open = r; });
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
   const client = new Proxy(inner, {
     get(target, prop, receiver) {
-      if (prop === 'list') return async (...args: Parameters<Client['list']>) => { await gate; return target.list(...args); };
+      if (prop === 'list')
+        return async (...args: Parameters<Client['list']>) => {
+          await gate;
+          return target.list(...args);
+        };
       const v = Reflect.get(target, prop, receiver);
       return typeof v === 'function' ? v.bind(target) : v;
     },
@@ -31,8 +39,18 @@ test('workers wait for every source to sync; predicates filter', async () => {
   await admin.create(GVR.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cs-a' } });
   const slow = gatedLists(admin);
   const reconciled: string[] = [];
-  const c = new Controller('sources-test', async (key) => { reconciled.push(key); }, log);
-  c.source(new Informer(admin, GVR.configmaps, { namespace: 'default' }), (_t, _o, o) => [o.metadata.name!], (_t, _o, o) => o.metadata.name!.startsWith('cs-'));
+  const c = new Controller(
+    'sources-test',
+    async (key) => {
+      reconciled.push(key);
+    },
+    log,
+  );
+  c.source(
+    new Informer(admin, GVR.configmaps, { namespace: 'default' }),
+    (_t, _o, o) => [o.metadata.name!],
+    (_t, _o, o) => o.metadata.name!.startsWith('cs-'),
+  );
   c.source(new Informer(slow.client, GVR.namespaces), () => [], PREDICATE.resourceVersionChanged);
   const started = c.start();
   await new Promise((r) => setTimeout(r, 100));

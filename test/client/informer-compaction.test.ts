@@ -19,7 +19,10 @@ test('a watch the watch cache ends after a compaction is taken up again', async 
   const sqlite = new SqliteStore(join(dir, 'state.db'));
   let handlers: WatchHandlers | undefined;
   const store: Store = Object.assign(Object.create(sqlite) as SqliteStore, {
-    watch: (prefix: string, fromRv: number, h: WatchHandlers) => { handlers = h; return sqlite.watch(prefix, fromRv, h); },
+    watch: (prefix: string, fromRv: number, h: WatchHandlers) => {
+      handlers = h;
+      return sqlite.watch(prefix, fromRv, h);
+    },
   });
   const service = new ResourceService(store, new Registry(RESOURCES));
   const client = new InProcessClient({ service, user: ADMIN, authorize: authorizeOrForbid });

@@ -9,17 +9,32 @@ import { FaultyClient, httpClient, inProcessClient } from './clients.js';
 
 let h: Harness;
 const http: { close(): void }[] = [];
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { http.forEach((c) => c.close()); await h.close(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  http.forEach((c) => c.close());
+  await h.close();
+});
 
 const until = async (cond: () => boolean, ms = 5000) => {
   const end = Date.now() + ms;
-  while (!cond()) { if (Date.now() > end) throw new Error('timed out'); await new Promise((r) => setTimeout(r, 10)); }
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 };
 
 const kinds: [string, () => Client][] = [
   ['in-process', () => inProcessClient(h, ADMIN)],
-  ['https', () => { const c = httpClient(h, 'admin'); http.push(c); return c; }],
+  [
+    'https',
+    () => {
+      const c = httpClient(h, 'admin');
+      http.push(c);
+      return c;
+    },
+  ],
 ];
 
 describe.each(kinds)('informer over the %s client', (kind, make) => {
@@ -28,8 +43,12 @@ describe.each(kinds)('informer over the %s client', (kind, make) => {
   let faulty: FaultyClient;
   let informer: Informer;
   const seen: string[] = [];
-  const cm = (name: string, data: Record<string, string> = {}, labels?: Record<string, string>): KObject =>
-    ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, ...(labels ? { labels } : {}) }, data });
+  const cm = (name: string, data: Record<string, string> = {}, labels?: Record<string, string>): KObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: ns, ...(labels ? { labels } : {}) },
+    data,
+  });
 
   beforeAll(async () => {
     admin = make();
@@ -88,7 +107,12 @@ describe.each(kinds)('informer over the %s client', (kind, make) => {
     await new Promise((r) => setTimeout(r, 100));
     expect(seen.sort()).toEqual(['ADDED e', 'DELETED c', 'MODIFIED d']);
     expect(informer.lists).toBe(lists + 1);
-    expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'd', 'e']);
+    expect(
+      informer
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'd', 'e']);
     // And the watch after the re-list goes on.
     seen.length = 0;
     await admin.delete(GVR.configmaps, ns, 'e');
@@ -98,8 +122,11 @@ describe.each(kinds)('informer over the %s client', (kind, make) => {
 
   test('the old object is the cached one; a handler added late sees the cache as ADDED; predicates filter', async () => {
     const got: string[] = [];
-    informer.addEventHandler((type, old, obj) => got.push(`${type} ${obj.metadata.name} ${old?.data ? JSON.stringify(old.data) : '-'}`),
-      PREDICATE.resourceVersionChanged, (_t, _o, obj) => obj.metadata.name === 'a');
+    informer.addEventHandler(
+      (type, old, obj) => got.push(`${type} ${obj.metadata.name} ${old?.data ? JSON.stringify(old.data) : '-'}`),
+      PREDICATE.resourceVersionChanged,
+      (_t, _o, obj) => obj.metadata.name === 'a',
+    );
     expect(got).toEqual(['ADDED a -']);
     await admin.patch(GVR.configmaps, ns, 'a', 'merge', { data: { k: '3' } });
     await until(() => got.length === 2);
@@ -109,7 +136,9 @@ describe.each(kinds)('informer over the %s client', (kind, make) => {
   test('resync delivers every cached object again as MODIFIED with old === new', async () => {
     const resync = new Informer(faulty.client, GVR.configmaps, { namespace: ns, resyncMs: 50 });
     const got: string[] = [];
-    resync.addEventHandler((type, old, obj) => { if (type === 'MODIFIED' && old === obj) got.push(obj.metadata.name!); });
+    resync.addEventHandler((type, old, obj) => {
+      if (type === 'MODIFIED' && old === obj) got.push(obj.metadata.name!);
+    });
     resync.start();
     await resync.waitForSync();
     await until(() => got.length >= 4);

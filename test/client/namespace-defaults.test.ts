@@ -17,7 +17,11 @@ const CA = '-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n';
 const eventually = async <T>(f: () => Promise<T>, ms = 5000): Promise<T> => {
   const end = Date.now() + ms;
   for (;;) {
-    try { return await f(); } catch (e) { if (Date.now() > end) throw e; }
+    try {
+      return await f();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 };
@@ -32,7 +36,11 @@ describe.each(['in-process', 'https'])('namespace-defaults over the %s client', 
     const ctx = makeContext(h.service, log, kind === 'https' ? { client: () => admin } : {});
     c = await startNamespaceDefaults(ctx, CA);
   });
-  afterAll(async () => { c.stop(); admin.close(); await h.close(); });
+  afterAll(async () => {
+    c.stop();
+    admin.close();
+    await h.close();
+  });
 
   const api = (): Client => admin;
   const ns = `nd-${kind}`;
@@ -44,7 +52,10 @@ describe.each(['in-process', 'https'])('namespace-defaults over the %s client', 
     expect(cm.data).toEqual({ 'ca.crt': CA });
 
     await api().delete(GVR.serviceaccounts, ns, 'default');
-    await eventually(async () => { const again = await api().get(GVR.serviceaccounts, ns, 'default'); expect(again.metadata.uid).not.toBe(sa.metadata.uid); });
+    await eventually(async () => {
+      const again = await api().get(GVR.serviceaccounts, ns, 'default');
+      expect(again.metadata.uid).not.toBe(sa.metadata.uid);
+    });
     await api().patch(GVR.configmaps, ns, ROOT_CA_CONFIGMAP, 'merge', { data: { 'ca.crt': 'tampered' } });
     await eventually(async () => expect((await api().get(GVR.configmaps, ns, ROOT_CA_CONFIGMAP)).data).toEqual({ 'ca.crt': CA }));
   });

@@ -21,7 +21,11 @@ describe.each(['in-process', 'https'])('namespace lifecycle over the %s client',
     api = httpClient(h, 'admin');
     c = await startNamespaceLifecycle(makeContext(h.service, log, kind === 'https' ? { client: () => api } : {}));
   });
-  afterAll(async () => { c.stop(); api.close(); await h.close(); });
+  afterAll(async () => {
+    c.stop();
+    api.close();
+    await h.close();
+  });
 
   test('a deleted namespace is emptied, finalized and removed', async () => {
     const ns = `nl-${kind}`;
@@ -32,7 +36,12 @@ describe.each(['in-process', 'https'])('namespace lifecycle over the %s client',
     await api.delete(GVR.namespaces, undefined, ns);
     const end = Date.now() + 8000;
     for (;;) {
-      try { await api.get(GVR.namespaces, undefined, ns); } catch (e) { if (e instanceof StatusError && e.code === 404) break; throw e; }
+      try {
+        await api.get(GVR.namespaces, undefined, ns);
+      } catch (e) {
+        if (e instanceof StatusError && e.code === 404) break;
+        throw e;
+      }
       if (Date.now() > end) throw new Error('namespace still there');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -42,8 +51,13 @@ describe.each(['in-process', 'https'])('namespace lifecycle over the %s client',
 
   test('discovery lists the namespaced kinds the same way in process and over HTTP', async () => {
     const names = (rs: { gvr: { group: string; resource: string }; namespaced: boolean; verbs: string[] }[]) =>
-      rs.filter((r) => r.namespaced && r.verbs.includes('deletecollection')).map((r) => `${r.gvr.group}/${r.gvr.resource}`).sort();
-    const inProcess = await makeContext(h.service, log).client({ name: 'system:kube-controller-manager', groups: ['system:authenticated'] }).resources();
+      rs
+        .filter((r) => r.namespaced && r.verbs.includes('deletecollection'))
+        .map((r) => `${r.gvr.group}/${r.gvr.resource}`)
+        .sort();
+    const inProcess = await makeContext(h.service, log)
+      .client({ name: 'system:kube-controller-manager', groups: ['system:authenticated'] })
+      .resources();
     expect(names(await api.resources())).toEqual(names(inProcess));
     expect(names(inProcess)).toEqual(expect.arrayContaining(['/configmaps', '/pods', 'apps/deployments', 'coordination.k8s.io/leases']));
   });

@@ -28,11 +28,21 @@ describe.each(['in-process', 'https'])('scheduler over the %s client', (kind) =>
   let api: HttpClient;
   let sched: RunningScheduler;
   const node = (name: string, cpu: string): KObject => ({
-    apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: {},
-    status: { capacity: { cpu, memory: '8Gi', pods: '110' }, allocatable: { cpu, memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    spec: {},
+    status: {
+      capacity: { cpu, memory: '8Gi', pods: '110' },
+      allocatable: { cpu, memory: '8Gi', pods: '110' },
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+    },
   });
   const pod = (name: string, cpu: string): KObject => ({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu } } }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu } } }] },
   });
   beforeAll(async () => {
     h = await startHarness();
@@ -40,20 +50,30 @@ describe.each(['in-process', 'https'])('scheduler over the %s client', (kind) =>
     await api.create(GVR.nodes, undefined, node('n-small', '2'));
     sched = await startScheduler(makeContext(h.service, log, kind === 'https' ? { client: () => api } : {}), { initialBackoffMs: 60_000 });
   });
-  afterAll(async () => { sched.stop(); api.close(); await h.close(); });
+  afterAll(async () => {
+    sched.stop();
+    api.close();
+    await h.close();
+  });
 
   test('binds a pending pod; an oversized one waits Unschedulable until a node with room appears', async () => {
     await api.create(GVR.pods, 'default', pod('fits', '1'));
-    const bound = await until(async () => { const p = await api.get(GVR.pods, 'default', 'fits') as J; return p.spec.nodeName ? p : undefined; });
+    const bound = await until(async () => {
+      const p = (await api.get(GVR.pods, 'default', 'fits')) as J;
+      return p.spec.nodeName ? p : undefined;
+    });
     expect(bound.spec.nodeName).toBe('n-small');
     await api.create(GVR.pods, 'default', pod('big', '6'));
     const waiting = await until(async () => {
-      const p = await api.get(GVR.pods, 'default', 'big') as J;
+      const p = (await api.get(GVR.pods, 'default', 'big')) as J;
       return (p.status?.conditions ?? []).find((c: J) => c.type === 'PodScheduled' && c.reason === 'Unschedulable');
     });
     expect(waiting).toMatchObject({ status: 'False' });
     await api.create(GVR.nodes, undefined, node('n-big', '8'));
-    const moved = await until(async () => { const p = await api.get(GVR.pods, 'default', 'big') as J; return p.spec.nodeName; });
+    const moved = await until(async () => {
+      const p = (await api.get(GVR.pods, 'default', 'big')) as J;
+      return p.spec.nodeName;
+    });
     expect(moved).toBe('n-big');
   });
 });

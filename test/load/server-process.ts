@@ -11,7 +11,11 @@ import type { HeapReport } from '../support/heap-server.js';
 
 const support = fileURLToPath(new URL('../support/', import.meta.url));
 
-export interface Tls { ca: string; cert: string; key: string }
+export interface Tls {
+  ca: string;
+  cert: string;
+  key: string;
+}
 
 export interface ServerProcess {
   origin: string;
@@ -38,12 +42,30 @@ const unb64 = (s: string) => Buffer.from(s, 'base64').toString();
 /** Starts the server with `--max-old-space-size=heapLimitMb`: past that the child dies of "heap out of memory". */
 export async function startServerProcess(heapLimitMb: number, flags: string[] = []): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dockube-load-'));
-  const child = spawn(process.execPath, [
-    '--expose-gc', `--max-old-space-size=${heapLimitMb}`, '--import', join(support, 'ts-loader.mjs'), join(support, 'heap-server.ts'),
-    '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--log-level', 'warn', ...flags,
-  ], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      `--max-old-space-size=${heapLimitMb}`,
+      '--import',
+      join(support, 'ts-loader.mjs'),
+      join(support, 'heap-server.ts'),
+      '--data-dir',
+      dataDir,
+      '--bind-address',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      ...flags,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+  );
   let out = '';
-  const keep = (c: Buffer) => { out = (out + c.toString()).slice(-8000); };
+  const keep = (c: Buffer) => {
+    out = (out + c.toString()).slice(-8000);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(String(signal ?? code))));
@@ -59,22 +81,50 @@ export async function startServerProcess(heapLimitMb: number, flags: string[] = 
   try {
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`server not ready in 60 s:\n${out}`)), 60_000);
-      child.on('message', (m: { ready?: boolean }) => { if (m.ready) { clearTimeout(t); resolve(); } });
-      void exited.then((how) => { clearTimeout(t); reject(new Error(`server exited (${how}) before it was ready:\n${out}`)); });
+      child.on('message', (m: { ready?: boolean }) => {
+        if (m.ready) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      void exited.then((how) => {
+        clearTimeout(t);
+        reject(new Error(`server exited (${how}) before it was ready:\n${out}`));
+      });
     });
     const kc = yaml.load(readFileSync(join(dataDir, 'kubeconfig.yaml'), 'utf8')) as Kubeconfig;
     const admin = kc.users.find((u) => u.name === 'dockube-admin')!.user;
-    const tls = { ca: unb64(kc.clusters[0]!.cluster['certificate-authority-data']), cert: unb64(admin['client-certificate-data']), key: unb64(admin['client-key-data']) };
-    const heap = (o: { gc?: boolean } = {}) => new Promise<HeapReport>((resolve, reject) => {
-      if (!child.connected) { reject(new Error('the server is gone')); return; }
-      const onMessage = (m: { heap?: HeapReport }) => { if (m.heap) { child.off('message', onMessage); resolve(m.heap); } };
-      child.on('message', onMessage);
-      child.send({ heap: true, gc: o.gc !== false }, (e) => { if (e) reject(e); });
-    });
+    const tls = {
+      ca: unb64(kc.clusters[0]!.cluster['certificate-authority-data']),
+      cert: unb64(admin['client-certificate-data']),
+      key: unb64(admin['client-key-data']),
+    };
+    const heap = (o: { gc?: boolean } = {}) =>
+      new Promise<HeapReport>((resolve, reject) => {
+        if (!child.connected) {
+          reject(new Error('the server is gone'));
+          return;
+        }
+        const onMessage = (m: { heap?: HeapReport }) => {
+          if (m.heap) {
+            child.off('message', onMessage);
+            resolve(m.heap);
+          }
+        };
+        child.on('message', onMessage);
+        child.send({ heap: true, gc: o.gc !== false }, (e) => {
+          if (e) reject(e);
+        });
+      });
     const died = (how: string) => new Error(`the server died (${how}):\n${out}`);
     const alive = async <T>(work: Promise<T>): Promise<T> => {
       try {
-        return await Promise.race([work, exited.then((how) => { throw died(how); })]);
+        return await Promise.race([
+          work,
+          exited.then((how) => {
+            throw died(how);
+          }),
+        ]);
       } catch (e) {
         // A request cut by the crash may fail before the exit is seen.
         const how = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000))]);
@@ -88,13 +138,26 @@ export async function startServerProcess(heapLimitMb: number, flags: string[] = 
   }
 }
 
-export interface Reply { status: number; body: string }
+export interface Reply {
+  status: number;
+  body: string;
+}
 
 /** One request over `agent`; the body is read whole. */
-export function call(agent: https.Agent, origin: string, method: string, path: string, body?: string, contentType = 'application/json'): Promise<Reply> {
+export function call(
+  agent: https.Agent,
+  origin: string,
+  method: string,
+  path: string,
+  body?: string,
+  contentType = 'application/json',
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { Accept: 'application/json' };
-    if (body !== undefined) { headers['Content-Type'] = contentType; headers['Content-Length'] = Buffer.byteLength(body); }
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType;
+      headers['Content-Length'] = Buffer.byteLength(body);
+    }
     const req = https.request(new URL(path, origin), { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

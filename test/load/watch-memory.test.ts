@@ -54,11 +54,20 @@ function openWatch(s: ServerProcess, path: string, read: boolean): Promise<Watch
   return new Promise((resolve, reject) => {
     const req = https.request(new URL(path, s.origin), { ...s.tls, agent: false, headers: { Accept: 'application/json' } }, (res) => {
       const w: Watch = { events: 0, lastRv: 0, types: [], lastHead: '', ended: false, close: () => req.destroy() };
-      const end = () => { if (!w.ended) { w.ended = true; w.endedAt = Date.now(); } };
+      const end = () => {
+        if (!w.ended) {
+          w.ended = true;
+          w.endedAt = Date.now();
+        }
+      };
       res.on('close', end);
       res.on('error', end);
       req.on('error', end);
-      if (!read) { res.pause(); resolve(w); return; }
+      if (!read) {
+        res.pause();
+        resolve(w);
+        return;
+      }
       let head = ''; // the first bytes of the line being received
       res.on('data', (chunk: Buffer) => {
         let from = 0;
@@ -107,7 +116,9 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
 }
 
 let server: ServerProcess;
-afterAll(async () => { await server?.stop(); });
+afterAll(async () => {
+  await server?.stop();
+});
 
 test(`${UPDATES} updates of a 900 kB ConfigMap under 200 watches keep the heap bounded, and it returns near idle`, async () => {
   server = await startServerProcess(HEAP_LIMIT_MB, ['--watch-cache-bytes', `${WINDOW_MIB}Mi`]);
@@ -115,7 +126,10 @@ test(`${UPDATES} updates of a 900 kB ConfigMap under 200 watches keep the heap b
   const api: Api = (method, path, body) => call(agent, server.origin, method, path, body);
 
   const idle = await server.heap();
-  expectStatus(await api('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })), 201);
+  expectStatus(
+    await api('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })),
+    201,
+  );
   const created = expectStatus(await api('POST', CMS, bigConfigMap(0)), 201);
   const startRv = Number(JSON.parse(created.body).metadata.resourceVersion);
 
@@ -143,15 +157,27 @@ test(`${UPDATES} updates of a 900 kB ConfigMap under 200 watches keep the heap b
   const updater = async () => {
     while (next <= UPDATES) {
       const seq = next++;
-      const r = expectStatus(seq % 2
-        ? await api('PUT', `${CMS}/big`, bigConfigMap(seq))
-        : await call(agent, server.origin, 'PATCH', `${CMS}/big`, JSON.stringify({ data: { seq: String(seq) } }), 'application/merge-patch+json'), 200);
+      const r = expectStatus(
+        seq % 2
+          ? await api('PUT', `${CMS}/big`, bigConfigMap(seq))
+          : await call(
+              agent,
+              server.origin,
+              'PATCH',
+              `${CMS}/big`,
+              JSON.stringify({ data: { seq: String(seq) } }),
+              'application/merge-patch+json',
+            ),
+        200,
+      );
       updateRvs.push(Number(/"resourceVersion":"(\d+)"/.exec(r.body)![1]));
     }
   };
   try {
     await server.alive(Promise.all([updater(), updater()]));
-  } finally { sampling = false; }
+  } finally {
+    sampling = false;
+  }
   const updatesMs = Date.now() - t0;
   updateRvs.sort((a, b) => a - b);
   const lastRv = updateRvs[UPDATES - 1]!;
@@ -160,7 +186,10 @@ test(`${UPDATES} updates of a 900 kB ConfigMap under 200 watches keep the heap b
 
   // Readers kept up and got everything in order; the server closed the watches that never read early in the run
   // (a stalled client sees nothing until it reads again); idle ones stay.
-  for (const w of readers) { expect(w.ended).toBe(false); expect(w.lastRv).toBe(lastRv); }
+  for (const w of readers) {
+    expect(w.ended).toBe(false);
+    expect(w.lastRv).toBe(lastRv);
+  }
   expect(await terminatedWatchers(api)).toBe(NOT_READING);
   expect(allStalledClosedAt).toBeLessThan(updatesMs / 4);
   expect(idlers.filter((w) => w.ended)).toHaveLength(0);
@@ -180,9 +209,11 @@ test(`${UPDATES} updates of a 900 kB ConfigMap under 200 watches keep the heap b
   await new Promise((r) => setTimeout(r, 500));
   const after = await server.heap();
   agent.destroy();
-  process.stderr.write(`watch-memory: ${UPDATES} updates in ${(updatesMs / 1000).toFixed(1)} s (stalled watches closed by ${allStalledClosedAt} ms); `
-    + `server heap after GC: idle ${mb(idle.heapUsed)}, peak ${mb(peak)}, after ${mb(after.heapUsed)} (rss ${mb(after.rss)}); `
-    + `old space capped at ${HEAP_LIMIT_MB} MiB, window ${WINDOW_MIB} MiB\n`);
+  process.stderr.write(
+    `watch-memory: ${UPDATES} updates in ${(updatesMs / 1000).toFixed(1)} s (stalled watches closed by ${allStalledClosedAt} ms); ` +
+      `server heap after GC: idle ${mb(idle.heapUsed)}, peak ${mb(peak)}, after ${mb(after.heapUsed)} (rss ${mb(after.rss)}); ` +
+      `old space capped at ${HEAP_LIMIT_MB} MiB, window ${WINDOW_MIB} MiB\n`,
+  );
   expect(server.child.exitCode).toBeNull();
   expect(peak - idle.heapUsed).toBeLessThan(PEAK_ABOVE_IDLE_MB * MiB);
   expect(after.heapUsed - idle.heapUsed).toBeLessThan(AFTER_ABOVE_IDLE_MB * MiB);

@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { jest } from '@jest/globals';
 import {
-  MAX_LOG_BYTES, fallsBackToLogs, logTail, terminationMessage, type TerminatedContainer,
+  MAX_LOG_BYTES,
+  fallsBackToLogs,
+  logTail,
+  terminationMessage,
+  type TerminatedContainer,
 } from '../../src/reconcilers/kubelet/termination-message.js';
 
 jest.setTimeout(60_000);
@@ -37,15 +41,22 @@ async function runToEnd(script: string, opts: { tty?: boolean; file?: string } =
   const file = join(dir, randomBytes(4).toString('hex'));
   writeFileSync(file, opts.file ?? '', { mode: 0o666 });
   const c = await docker.createContainer({
-    Image: IMAGE, Entrypoint: ['sh', '-c', script], Tty: opts.tty === true, Labels: { [label]: 'true' },
+    Image: IMAGE,
+    Entrypoint: ['sh', '-c', script],
+    Tty: opts.tty === true,
+    Labels: { [label]: 'true' },
     HostConfig: { Binds: [`${file}:/dev/termination-log`] },
   });
   await c.start();
-  const { StatusCode } = await c.wait() as { StatusCode: number };
+  const { StatusCode } = (await c.wait()) as { StatusCode: number };
   const inspect = await c.inspect();
   return {
-    id: c.id, terminationMessagePolicy: 'FallbackToLogsOnError', exitCode: StatusCode, cannotRun: false,
-    mounts: inspect.Mounts.map((m) => ({ Source: m.Source, Destination: m.Destination })), tty: opts.tty === true,
+    id: c.id,
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    exitCode: StatusCode,
+    cannotRun: false,
+    mounts: inspect.Mounts.map((m) => ({ Source: m.Source, Destination: m.Destination })),
+    tty: opts.tty === true,
   };
 }
 

@@ -30,8 +30,14 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-client-'));
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   server = await startServer({
-    dataDir, bindAddress: '127.0.0.1', port: 0, kubeconfigPath: kubeconfig,
-    dockerHost: 'unix:///var/run/docker.sock', eventTtlMs: 3_600_000, logLevel: 'silent' as never, watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
+    dataDir,
+    bindAddress: '127.0.0.1',
+    port: 0,
+    kubeconfigPath: kubeconfig,
+    dockerHost: 'unix:///var/run/docker.sock',
+    eventTtlMs: 3_600_000,
+    logLevel: 'silent' as never,
+    watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
   });
   admin = new HttpClient(credentialsFromKubeconfig(kubeconfig));
   viewer = new HttpClient(credentialsFromKubeconfig(kubeconfig, VIEW_CONTEXT));
@@ -50,7 +56,9 @@ test('the admin context (client certificate over TLS) lists, writes and watches 
   expect(readFileSync(join(dataDir, 'kubeconfig.yaml'), 'utf8')).toContain('client-certificate-data');
   const informer = new Informer(admin, GVR.configmaps, { namespace: 'default', backoffMs: 10 });
   const seen: string[] = [];
-  informer.addEventHandler((type, _old, o) => { if (o.metadata.name?.startsWith('https-')) seen.push(`${type} ${o.metadata.name}`); });
+  informer.addEventHandler((type, _old, o) => {
+    if (o.metadata.name?.startsWith('https-')) seen.push(`${type} ${o.metadata.name}`);
+  });
   informer.start();
   await informer.waitForSync();
   // The namespace controller of the server (in process, on the seam) put the root CA there.
@@ -66,10 +74,15 @@ test('the admin context (client certificate over TLS) lists, writes and watches 
 
 test("the viewer context (token) reads, and is refused a write with the apiserver's 403 Status", async () => {
   expect((await viewer.list(GVR.namespaces, undefined)).items.map((n) => n.metadata.name)).toContain('kube-system');
-  const err = await viewer.create(GVR.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope' } }).catch((e) => e);
+  const err = await viewer
+    .create(GVR.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope' } })
+    .catch((e) => e);
   expect(err).toBeInstanceOf(StatusError);
   expect(err.toStatus()).toMatchObject({
-    code: 403, reason: 'Forbidden', message: 'configmaps is forbidden: User "dockube-viewer" cannot create resource "configmaps" in API group "" in the namespace "default"',
+    code: 403,
+    reason: 'Forbidden',
+    message:
+      'configmaps is forbidden: User "dockube-viewer" cannot create resource "configmaps" in API group "" in the namespace "default"',
   });
 });
 

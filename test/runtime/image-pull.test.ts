@@ -41,33 +41,51 @@ let kubelet: Kubelet;
 let creds: { user: string; password: string };
 
 function run(cmd: string, args: string[]) {
-  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 }); }
-  catch (e) { throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`); }
+  try {
+    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+  } catch (e) {
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`);
+  }
 }
 
 /** Removes the local tag so the kubelet must pull (the image itself stays as dockube/busybox:test). */
-const untag = (ref: string) => docker.getImage(ref).remove().catch(() => undefined);
+const untag = (ref: string) =>
+  docker
+    .getImage(ref)
+    .remove()
+    .catch(() => undefined);
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
-const eventsOf = async (name: string) =>
-  ((await h.service.list(evDef, NS)).items as J[]).filter((e) => e.involvedObject?.name === name);
+const eventsOf = async (name: string) => ((await h.service.list(evDef, NS)).items as J[]).filter((e) => e.involvedObject?.name === name);
 const waitingOf = (p: J) => p.status?.containerStatuses?.[0]?.state?.waiting as J | undefined;
 const running = (p: J) => p.status?.containerStatuses?.[0]?.state?.running !== undefined;
 
 function pod(name: string, image: string, policy: string, extra: J = {}): KObject {
   return {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS },
-    spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image, imagePullPolicy: policy, command: ['sleep', '100000'] }], ...extra },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'c', image, imagePullPolicy: policy, command: ['sleep', '100000'] }],
+      ...extra,
+    },
   } as KObject;
 }
 
@@ -75,37 +93,62 @@ function dockerConfigSecret(name: string, server: string, user: string, password
   const entry = { username: user, password, auth: Buffer.from(`${user}:${password}`).toString('base64') };
   const body = legacy ? { [server]: entry } : { auths: { [server]: entry } };
   return {
-    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS },
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: NS },
     type: legacy ? 'kubernetes.io/dockercfg' : 'kubernetes.io/dockerconfigjson',
     data: { [legacy ? '.dockercfg' : '.dockerconfigjson']: Buffer.from(JSON.stringify(body)).toString('base64') },
   } as KObject;
 }
 
 beforeAll(async () => {
-  try { run('bash', ['scripts/ensure-docker.sh']); }
-  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
-  try { run('bash', ['scripts/ensure-test-registry.sh']); }
-  catch (e) { throw new Error(`The loopback registries (scripts/ensure-test-registry.sh) are required and could not be set up: ${(e as Error).message}`); }
+  try {
+    run('bash', ['scripts/ensure-docker.sh']);
+  } catch (e) {
+    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
+  }
+  try {
+    run('bash', ['scripts/ensure-test-registry.sh']);
+  } catch (e) {
+    throw new Error(
+      `The loopback registries (scripts/ensure-test-registry.sh) are required and could not be set up: ${(e as Error).message}`,
+    );
+  }
   const env = readFileSync('/var/lib/dockube-test-registry/auth.env', 'utf8');
   creds = { user: /REGISTRY_USER=(.*)/.exec(env)![1]!, password: /REGISTRY_PASSWORD=(.*)/.exec(env)![1]! };
   for (const r of [OPEN1, OPEN2, PRIVATE]) await untag(r);
   let net: { subnet: string; gateway: string } | undefined;
   for (let i = 0; i < 8 && !net; i++) {
     const third = Math.floor(Math.random() * 250) + 1;
-    const subnet = `10.252.${third}.0/24`; const gateway = `10.252.${third}.1`;
+    const subnet = `10.252.${third}.0/24`;
+    const gateway = `10.252.${third}.1`;
     try {
-      await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { 'dockube.io/test': 'image-pull' }, IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] } });
+      await docker.createNetwork({
+        Name: networkName,
+        Driver: 'bridge',
+        Labels: { 'dockube.io/test': 'image-pull' },
+        IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] },
+      });
       net = { subnet, gateway };
-    } catch (e) { if (!/overlap/i.test(String(e))) throw e; }
+    } catch (e) {
+      if (!/overlap/i.test(String(e))) throw e;
+    }
   }
   if (!net) throw new Error('no free subnet for the test network');
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-pull-'));
   h = await startHarness();
   const def = (plural: string) => h.service.registry.defs.find((d) => d.plural === plural && d.group === '')!;
-  podsDef = def('pods'); secretsDef = def('secrets'); evDef = def('events');
+  podsDef = def('pods');
+  secretsDef = def('secrets');
+  evDef = def('events');
   kubelet = startKubelet(makeContext(h.service, log), {
-    docker: { socketPath: '/var/run/docker.sock' }, dataDir, nodeName: NODE, hostIP: '127.0.0.1', instance,
-    network: { name: networkName, ...net }, resyncMs: 2000,
+    docker: { socketPath: '/var/run/docker.sock' },
+    dataDir,
+    nodeName: NODE,
+    hostIP: '127.0.0.1',
+    instance,
+    network: { name: networkName, ...net },
+    resyncMs: 2000,
   });
   await kubelet.started;
 }, 360_000);
@@ -113,8 +156,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await kubelet?.stop();
   const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  await docker.getNetwork(networkName).remove().catch(() => undefined);
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+  await docker
+    .getNetwork(networkName)
+    .remove()
+    .catch(() => undefined);
   await h?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   for (const r of [OPEN1, OPEN2, PRIVATE]) await untag(r);
@@ -122,27 +175,54 @@ afterAll(async () => {
 
 describe('image pulls from loopback registries', () => {
   test('IfNotPresent pulls a missing image: Pulling, Pulled with time and size, imageID from the registry digest', async () => {
-    expect(await docker.getImage(OPEN1).inspect().catch(() => undefined)).toBeUndefined();
+    expect(
+      await docker
+        .getImage(OPEN1)
+        .inspect()
+        .catch(() => undefined),
+    ).toBeUndefined();
     await h.service.create(podsDef, NS, pod('ifnp', OPEN1, 'IfNotPresent'), ctxW);
-    const p = await waitFor('ifnp running', async () => { const x = await getPod('ifnp'); return running(x) && x; });
+    const p = await waitFor('ifnp running', async () => {
+      const x = await getPod('ifnp');
+      return running(x) && x;
+    });
     expect(p.status.containerStatuses[0].imageID).toMatch(/^docker-pullable:\/\/127\.0\.0\.1:5000\/test\/busybox@sha256:[0-9a-f]{64}$/);
-    const evs = await waitFor('Pulled event', async () => { const e = await eventsOf('ifnp'); return e.some((x) => x.reason === 'Pulled') && e; });
+    const evs = await waitFor('Pulled event', async () => {
+      const e = await eventsOf('ifnp');
+      return e.some((x) => x.reason === 'Pulled') && e;
+    });
     expect(evs.find((e) => e.reason === 'Pulling')?.message).toBe(`Pulling image "${OPEN1}"`);
     // Kubelet reports both pulls and "already present" with reason Pulled; the pull's own event is what counts here.
-    expect(evs.filter((e) => e.reason === 'Pulled').map((e) => e.message))
-      .toContainEqual(expect.stringMatching(/^Successfully pulled image "127\.0\.0\.1:5000\/test\/busybox:1" in (\d+ms|[\d.]+s) \((\d+ms|[\d.]+s) including waiting\)\. Image size: [1-9]\d* bytes\.$/));
+    expect(evs.filter((e) => e.reason === 'Pulled').map((e) => e.message)).toContainEqual(
+      expect.stringMatching(
+        /^Successfully pulled image "127\.0\.0\.1:5000\/test\/busybox:1" in (\d+ms|[\d.]+s) \((\d+ms|[\d.]+s) including waiting\)\. Image size: [1-9]\d* bytes\.$/,
+      ),
+    );
     // Now present: a second pod uses the local copy.
     await h.service.create(podsDef, NS, pod('ifnp2', OPEN1, 'IfNotPresent'), ctxW);
-    const evs2 = await waitFor('Pulled event of ifnp2', async () => { const e = await eventsOf('ifnp2'); return e.some((x) => x.reason === 'Pulled') && e; });
+    const evs2 = await waitFor('Pulled event of ifnp2', async () => {
+      const e = await eventsOf('ifnp2');
+      return e.some((x) => x.reason === 'Pulled') && e;
+    });
     expect(evs2.map((e) => `${e.reason}:${e.message}`)).toContain(`Pulled:Container image "${OPEN1}" already present on machine`);
     expect(evs2.some((e) => e.reason === 'Pulling')).toBe(false);
   });
 
   test('Always pulls on every container start, even with the image present', async () => {
-    await h.service.create(podsDef, NS, {
-      ...pod('always', OPEN2, 'Always'),
-      spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, restartPolicy: 'Always', containers: [{ name: 'c', image: OPEN2, imagePullPolicy: 'Always', command: ['sh', '-c', 'sleep 1'] }] },
-    } as KObject, ctxW);
+    await h.service.create(
+      podsDef,
+      NS,
+      {
+        ...pod('always', OPEN2, 'Always'),
+        spec: {
+          nodeName: NODE,
+          terminationGracePeriodSeconds: 1,
+          restartPolicy: 'Always',
+          containers: [{ name: 'c', image: OPEN2, imagePullPolicy: 'Always', command: ['sh', '-c', 'sleep 1'] }],
+        },
+      } as KObject,
+      ctxW,
+    );
     // One Pulling per start: after a restart there are at least two (events may be aggregated into a count).
     const evs = await waitFor('a restart and two pulls', async () => {
       const restarts = (await getPod('always')).status?.containerStatuses?.[0]?.restartCount ?? 0;
@@ -158,10 +238,16 @@ describe('image pulls from loopback registries', () => {
   test('Never with a missing image: ErrImageNeverPull, no pull', async () => {
     const ref = `127.0.0.1:5000/test/absent-${rand}:1`;
     await h.service.create(podsDef, NS, pod('never', ref, 'Never'), ctxW);
-    const w = await waitFor('ErrImageNeverPull', async () => { const x = waitingOf(await getPod('never')); return x?.reason === 'ErrImageNeverPull' && x; });
+    const w = await waitFor('ErrImageNeverPull', async () => {
+      const x = waitingOf(await getPod('never'));
+      return x?.reason === 'ErrImageNeverPull' && x;
+    });
     expect(w.message).toBe(`Container image "${ref}" is not present with pull policy of Never`);
     const evs = await eventsOf('never');
-    expect(evs.find((e) => e.reason === 'ErrImageNeverPull')).toMatchObject({ type: 'Warning', message: `Container image "${ref}" is not present with pull policy of Never` });
+    expect(evs.find((e) => e.reason === 'ErrImageNeverPull')).toMatchObject({
+      type: 'Warning',
+      message: `Container image "${ref}" is not present with pull policy of Never`,
+    });
     expect(evs.some((e) => e.reason === 'Pulling')).toBe(false);
   });
 
@@ -173,8 +259,13 @@ describe('image pulls from loopback registries', () => {
     });
     const failed = evs.find((x) => x.reason === 'Failed' && x.message.startsWith('Failed to pull'))!;
     expect(failed.message).toMatch(/auth|unauthorized|credentials/i);
-    const w = await waitFor('ImagePullBackOff', async () => { const x = waitingOf(await getPod('noauth')); return x?.reason === 'ImagePullBackOff' && x; });
-    expect(w.message).toMatch(new RegExp(`^Back-off pulling image "${PRIVATE.replace(/[.]/g, '\\.')}": ErrImagePull: .*(auth|unauthorized|credentials)`, 'i'));
+    const w = await waitFor('ImagePullBackOff', async () => {
+      const x = waitingOf(await getPod('noauth'));
+      return x?.reason === 'ImagePullBackOff' && x;
+    });
+    expect(w.message).toMatch(
+      new RegExp(`^Back-off pulling image "${PRIVATE.replace(/[.]/g, '\\.')}": ErrImagePull: .*(auth|unauthorized|credentials)`, 'i'),
+    );
   });
 
   test('a wrong password in the pull secret fails too (the secret is what authenticates)', async () => {
@@ -189,19 +280,31 @@ describe('image pulls from loopback registries', () => {
 
   test('imagePullSecrets (dockerconfigjson) authenticate the pull; a missing secret is reported and skipped', async () => {
     await h.service.create(secretsDef, NS, dockerConfigSecret('regcred', '127.0.0.1:5001', creds.user, creds.password), ctxW);
-    await h.service.create(podsDef, NS, pod('withcred', PRIVATE, 'IfNotPresent', { imagePullSecrets: [{ name: 'missing' }, { name: 'regcred' }] }), ctxW);
-    const p = await waitFor('withcred running', async () => { const x = await getPod('withcred'); return running(x) && x; });
+    await h.service.create(
+      podsDef,
+      NS,
+      pod('withcred', PRIVATE, 'IfNotPresent', { imagePullSecrets: [{ name: 'missing' }, { name: 'regcred' }] }),
+      ctxW,
+    );
+    const p = await waitFor('withcred running', async () => {
+      const x = await getPod('withcred');
+      return running(x) && x;
+    });
     expect(p.status.containerStatuses[0].imageID).toMatch(/^docker-pullable:\/\/127\.0\.0\.1:5001\/private\/busybox@sha256:[0-9a-f]{64}$/);
     const evs = await eventsOf('withcred');
     expect(evs.map((e) => e.reason)).toEqual(expect.arrayContaining(['Pulling', 'Pulled']));
-    expect(evs.find((e) => e.reason === 'FailedToRetrieveImagePullSecret')?.message)
-      .toBe('Unable to retrieve some image pull secrets (missing); attempting to pull the image may not succeed.');
+    expect(evs.find((e) => e.reason === 'FailedToRetrieveImagePullSecret')?.message).toBe(
+      'Unable to retrieve some image pull secrets (missing); attempting to pull the image may not succeed.',
+    );
   });
 
   test('a legacy dockercfg secret works as well (Always: it must authenticate again)', async () => {
     await h.service.create(secretsDef, NS, dockerConfigSecret('legacy', '127.0.0.1:5001', creds.user, creds.password, true), ctxW);
     await h.service.create(podsDef, NS, pod('legacy', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'legacy' }] }), ctxW);
-    await waitFor('legacy running', async () => { const x = await getPod('legacy'); return running(x) && x; });
+    await waitFor('legacy running', async () => {
+      const x = await getPod('legacy');
+      return running(x) && x;
+    });
     const evs = await eventsOf('legacy');
     expect(evs.some((e) => e.reason === 'Pulled' && e.message.startsWith(`Successfully pulled image "${PRIVATE}"`))).toBe(true);
   });

@@ -35,24 +35,31 @@ let podsDef: ResourceDef;
 let dataDir: string;
 let kubelet: Kubelet;
 
-
-
 let net: { subnet: string; gateway: string };
 const log = pino({ level: 'silent' });
 const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30000) => waitForShared(what, fn, timeoutMs, 100);
 
 function launch(): Kubelet {
   return startKubelet(makeContext(h.service, log), {
-    docker: { socketPath: '/var/run/docker.sock' }, dataDir, nodeName: NODE, hostIP: '127.0.0.1', instance,
-    network: { name: networkName, ...net }, resyncMs: 2000,
+    docker: { socketPath: '/var/run/docker.sock' },
+    dataDir,
+    nodeName: NODE,
+    hostIP: '127.0.0.1',
+    instance,
+    network: { name: networkName, ...net },
+    resyncMs: 2000,
   });
 }
 
 const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
 
-
 function pod(name: string, spec: J): KObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, ...spec } } as KObject;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS },
+    spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, ...spec },
+  } as KObject;
 }
 
 const containersOf = async (uid: string) => docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
@@ -60,7 +67,11 @@ const containersOf = async (uid: string) => docker.listContainers({ all: true, f
 function httpGet(ip: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: ip, port: 80, path: '/', timeout: 3000 }, (res) => {
-      let body = ''; res.on('data', (c) => { body += c; }); res.on('end', () => resolve(body));
+      let body = '';
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () => resolve(body));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
@@ -70,8 +81,11 @@ function httpGet(ip: string): Promise<string> {
 const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')?.status === 'True';
 
 beforeAll(async () => {
-  try { run('bash', ['scripts/ensure-docker.sh']); }
-  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
+  try {
+    run('bash', ['scripts/ensure-docker.sh']);
+  } catch (e) {
+    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
+  }
   run('bash', ['scripts/build-test-images.sh']);
   net = await createTestNetwork(docker, networkName, 'kubelet', 251);
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-kubelet-'));
@@ -84,10 +98,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await kubelet?.stop();
   const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
-  await docker.getNetwork(networkName).remove().catch(() => undefined);
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+  await docker
+    .getNetwork(networkName)
+    .remove()
+    .catch(() => undefined);
   await h?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
@@ -98,18 +129,31 @@ describe('kubelet on the real engine', () => {
 
   test('a two-container pod runs, reports Running with a pod IP the host reaches, and shares localhost', async () => {
     const t0 = Date.now();
-    const created = await h.service.create(podsDef, NS, pod('web', {
-      containers: [
-        { name: 'httpd', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['httpd', '-f', '-p', '80', '-h', '/var/www'] },
-        { name: 'sidecar', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'sleep 100000'] },
-      ],
-    }), ctxW);
+    const created = await h.service.create(
+      podsDef,
+      NS,
+      pod('web', {
+        containers: [
+          { name: 'httpd', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['httpd', '-f', '-p', '80', '-h', '/var/www'] },
+          { name: 'sidecar', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'sleep 100000'] },
+        ],
+      }),
+      ctxW,
+    );
     webUid = created.metadata.uid!;
-    const p = await waitFor('web Ready', async () => { const x = await getPod('web'); return ready(x) && x; });
+    const p = await waitFor('web Ready', async () => {
+      const x = await getPod('web');
+      return ready(x) && x;
+    });
     const startMs = Date.now() - t0;
     // A bare container on the same network, for comparison.
     const t1 = Date.now();
-    const bare = await docker.createContainer({ Image: IMAGE, Cmd: ['sleep', '30'], Labels: { [LABEL_INSTANCE]: instance }, HostConfig: { NetworkMode: networkName } });
+    const bare = await docker.createContainer({
+      Image: IMAGE,
+      Cmd: ['sleep', '30'],
+      Labels: { [LABEL_INSTANCE]: instance },
+      HostConfig: { NetworkMode: networkName },
+    });
     await bare.start();
     const bareMs = Date.now() - t1;
     await bare.remove({ force: true });
@@ -122,7 +166,13 @@ describe('kubelet on the real engine', () => {
     expect(p.status.startTime).toBeDefined();
     expect(p.status.qosClass).toBe('BestEffort');
     const types = p.status.conditions.map((c: J) => `${c.type}=${c.status}`).sort();
-    expect(types).toEqual(['ContainersReady=True', 'Initialized=True', 'PodReadyToStartContainers=True', 'PodScheduled=True', 'Ready=True']);
+    expect(types).toEqual([
+      'ContainersReady=True',
+      'Initialized=True',
+      'PodReadyToStartContainers=True',
+      'PodScheduled=True',
+      'Ready=True',
+    ]);
     expect(p.status.containerStatuses.map((c: J) => c.name)).toEqual(['httpd', 'sidecar']);
     for (const cs of p.status.containerStatuses) {
       expect(cs).toMatchObject({ ready: true, started: true, restartCount: 0, image: IMAGE });
@@ -144,7 +194,13 @@ describe('kubelet on the real engine', () => {
       const mine = items.filter((e) => e.involvedObject?.uid === webUid).map((e) => `${e.reason}:${e.message}`);
       return mine.length >= 6 && mine;
     });
-    expect(events).toEqual(expect.arrayContaining(['Created:Created container: httpd', 'Started:Started container sidecar', `Pulled:Container image "${IMAGE}" already present on machine`]));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'Created:Created container: httpd',
+        'Started:Started container sidecar',
+        `Pulled:Container image "${IMAGE}" already present on machine`,
+      ]),
+    );
   });
 
   test('a kubelet restart adopts the running containers (same ids, nothing new)', async () => {
@@ -156,7 +212,9 @@ describe('kubelet on the real engine', () => {
     const ids = (await containersOf(webUid)).map((c) => c.Id).sort();
     expect(ids).toEqual(webIds);
     const after = await getPod('web');
-    expect(after.status.containerStatuses.map((c: J) => c.containerID)).toEqual(before.status.containerStatuses.map((c: J) => c.containerID));
+    expect(after.status.containerStatuses.map((c: J) => c.containerID)).toEqual(
+      before.status.containerStatuses.map((c: J) => c.containerID),
+    );
     expect(after.status.podIP).toBe(before.status.podIP);
     expect(ready(after)).toBe(true);
   });
@@ -178,39 +236,72 @@ describe('kubelet on the real engine', () => {
     await h.service.delete(podsDef, NS, 'web', {}, ctxW);
     const marked = await getPod('web').catch(() => undefined);
     if (marked) expect(marked.metadata.deletionTimestamp).toBeDefined();
-    await waitFor('web gone', async () => { try { await getPod('web'); return false; } catch (e) { return (e as { code?: number }).code === 404; } });
+    await waitFor('web gone', async () => {
+      try {
+        await getPod('web');
+        return false;
+      } catch (e) {
+        return (e as { code?: number }).code === 404;
+      }
+    });
     expect(await containersOf(webUid)).toHaveLength(0);
   });
 
   test('postStart runs after the container starts; preStop runs before it is stopped', async () => {
-    await h.service.create(podsDef, NS, pod('hooks', {
-      terminationGracePeriodSeconds: 5,
-      containers: [{
-        name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent',
-        command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.2; done'],
-        lifecycle: {
-          postStart: { exec: { command: ['sh', '-c', 'echo started > /tmp/poststart'] } },
-          // Writing to PID 1's stdout puts the hook's trace into the container log.
-          preStop: { exec: { command: ['sh', '-c', 'echo prestop-ran > /proc/1/fd/1'] } },
-        },
-      }],
-    }), ctxW);
-    const p = await waitFor('hooks Ready', async () => { const x = await getPod('hooks'); return ready(x) && x; });
+    await h.service.create(
+      podsDef,
+      NS,
+      pod('hooks', {
+        terminationGracePeriodSeconds: 5,
+        containers: [
+          {
+            name: 'c',
+            image: IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.2; done'],
+            lifecycle: {
+              postStart: { exec: { command: ['sh', '-c', 'echo started > /tmp/poststart'] } },
+              // Writing to PID 1's stdout puts the hook's trace into the container log.
+              preStop: { exec: { command: ['sh', '-c', 'echo prestop-ran > /proc/1/fd/1'] } },
+            },
+          },
+        ],
+      }),
+      ctxW,
+    );
+    const p = await waitFor('hooks Ready', async () => {
+      const x = await getPod('hooks');
+      return ready(x) && x;
+    });
     const app = (await containersOf(p.metadata.uid)).find((c) => c.Labels[LABEL_KIND] === 'app')!;
     const r = await execInContainer(docker, app.Id, ['cat', '/tmp/poststart'], 8000);
     expect(r.output.trim()).toBe('started');
     // Follow the log before deleting: the container is removed right after it stops.
     let logs = '';
     const follow = await docker.getContainer(app.Id).logs({ follow: true, stdout: true, stderr: true });
-    follow.on('data', (c: Buffer) => { logs += c.toString('latin1'); });
+    follow.on('data', (c: Buffer) => {
+      logs += c.toString('latin1');
+    });
     await h.service.delete(podsDef, NS, 'hooks', {}, ctxW);
     await waitFor('preStop trace', async () => logs.includes('prestop-ran'), 10_000);
     (follow as unknown as { destroy(): void }).destroy();
-    await waitFor('hooks gone', async () => { try { await getPod('hooks'); return false; } catch (e) { return (e as { code?: number }).code === 404; } });
+    await waitFor('hooks gone', async () => {
+      try {
+        await getPod('hooks');
+        return false;
+      } catch (e) {
+        return (e as { code?: number }).code === 404;
+      }
+    });
   });
 
   test('a crashing container with restartPolicy Always restarts and goes into CrashLoopBackOff', async () => {
-    await h.service.create(podsDef, NS, pod('crash', { containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exit 1'] }] }), ctxW);
+    await h.service.create(
+      podsDef,
+      NS,
+      pod('crash', { containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exit 1'] }] }),
+      ctxW,
+    );
     const p = await waitFor('CrashLoopBackOff', async () => {
       const x = await getPod('crash');
       const cs = x.status?.containerStatuses?.[0];
@@ -227,18 +318,37 @@ describe('kubelet on the real engine', () => {
   });
 
   test('restartPolicy Never with exit 0 ends Succeeded', async () => {
-    await h.service.create(podsDef, NS, pod('once', { restartPolicy: 'Never', containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo done'] }] }), ctxW);
-    const p = await waitFor('Succeeded', async () => { const x = await getPod('once'); return x.status?.phase === 'Succeeded' && x; });
+    await h.service.create(
+      podsDef,
+      NS,
+      pod('once', {
+        restartPolicy: 'Never',
+        containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo done'] }],
+      }),
+      ctxW,
+    );
+    const p = await waitFor('Succeeded', async () => {
+      const x = await getPod('once');
+      return x.status?.phase === 'Succeeded' && x;
+    });
     expect(p.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect(p.status.containerStatuses[0].restartCount).toBe(0);
     const ready = p.status.conditions.find((c: J) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'False', reason: 'PodCompleted' });
     // The sandbox is let go once the pod has finished.
-    await waitFor('infra stopped', async () => (await docker.listContainers({ filters: { label: [`${LABEL_POD_UID}=${p.metadata.uid}`] } })).length === 0);
+    await waitFor(
+      'infra stopped',
+      async () => (await docker.listContainers({ filters: { label: [`${LABEL_POD_UID}=${p.metadata.uid}`] } })).length === 0,
+    );
   });
 
   test('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', async () => {
-    await h.service.create(podsDef, NS, pod('nopull', { containers: [{ name: 'c', image: '127.0.0.1:1/nope:1', imagePullPolicy: 'IfNotPresent' }] }), ctxW);
+    await h.service.create(
+      podsDef,
+      NS,
+      pod('nopull', { containers: [{ name: 'c', image: '127.0.0.1:1/nope:1', imagePullPolicy: 'IfNotPresent' }] }),
+      ctxW,
+    );
     const p = await waitFor('ImagePullBackOff', async () => {
       const x = await getPod('nopull');
       const reason = x.status?.containerStatuses?.[0]?.state?.waiting?.reason;
@@ -247,12 +357,17 @@ describe('kubelet on the real engine', () => {
     // ErrImagePull may last less than one poll; the 'Error: ErrImagePull' event below proves it was reported.
     expect(p.status.phase).toBe('Pending');
     // Since 1.32 kubelet appends the last pull error to the back-off message.
-    expect(p.status.containerStatuses[0].state.waiting.message).toMatch(/^Back-off pulling image "127\.0\.0\.1:1\/nope:1": ErrImagePull: .+/);
+    expect(p.status.containerStatuses[0].state.waiting.message).toMatch(
+      /^Back-off pulling image "127\.0\.0\.1:1\/nope:1": ErrImagePull: .+/,
+    );
     const evDef = h.service.registry.defs.find((d) => d.plural === 'events' && d.group === '')!;
     const reasons = await waitFor('Failed events', async () => {
       const items = ((await h.service.list(evDef, NS)).items as J[]).filter((e) => e.involvedObject?.name === 'nopull');
-      return items.some((e) => e.reason === 'Failed' && /Failed to pull image "127\.0\.0\.1:1\/nope:1"/.test(e.message))
-        && items.some((e) => e.reason === 'Failed' && e.message === 'Error: ErrImagePull') && items.map((e) => e.reason);
+      return (
+        items.some((e) => e.reason === 'Failed' && /Failed to pull image "127\.0\.0\.1:1\/nope:1"/.test(e.message)) &&
+        items.some((e) => e.reason === 'Failed' && e.message === 'Error: ErrImagePull') &&
+        items.map((e) => e.reason)
+      );
     });
     expect(reasons).toEqual(expect.arrayContaining(['Pulling', 'Failed', 'BackOff']));
   });

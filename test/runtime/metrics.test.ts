@@ -37,18 +37,29 @@ let dataDir: string;
 let kubelet: Kubelet;
 
 function run(cmd: string, args: string[]) {
-  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }); }
-  catch (e) { throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`); }
+  try {
+    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  } catch (e) {
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`);
+  }
 }
 
 async function createNetwork(): Promise<{ subnet: string; gateway: string }> {
   for (let i = 0; i < 8; i++) {
     const third = Math.floor(Math.random() * 250) + 1;
-    const subnet = `10.252.${third}.0/24`; const gateway = `10.252.${third}.1`;
+    const subnet = `10.252.${third}.0/24`;
+    const gateway = `10.252.${third}.1`;
     try {
-      await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { 'dockube.io/test': 'metrics' }, IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] } });
+      await docker.createNetwork({
+        Name: networkName,
+        Driver: 'bridge',
+        Labels: { 'dockube.io/test': 'metrics' },
+        IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] },
+      });
       return { subnet, gateway };
-    } catch (e) { if (!/overlap/i.test(String(e))) throw e; }
+    } catch (e) {
+      if (!/overlap/i.test(String(e))) throw e;
+    }
   }
   throw new Error('no free subnet for the test network');
 }
@@ -57,23 +68,36 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
 beforeAll(async () => {
-  try { run('bash', ['scripts/ensure-docker.sh']); }
-  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
+  try {
+    run('bash', ['scripts/ensure-docker.sh']);
+  } catch (e) {
+    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
+  }
   run('bash', ['scripts/build-test-images.sh']);
   const net = await createNetwork();
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-metrics-'));
   h = await startHarness();
   podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
   kubelet = startKubelet(makeContext(h.service, pino({ level: 'silent' })), {
-    docker: { socketPath: '/var/run/docker.sock' }, dataDir, nodeName: NODE, hostIP: '127.0.0.1', instance,
-    network: { name: networkName, ...net }, resyncMs: 2000,
+    docker: { socketPath: '/var/run/docker.sock' },
+    dataDir,
+    nodeName: NODE,
+    hostIP: '127.0.0.1',
+    instance,
+    network: { name: networkName, ...net },
+    resyncMs: 2000,
   });
   await kubelet.started;
 }, 120_000);
@@ -81,26 +105,50 @@ beforeAll(async () => {
 afterAll(async () => {
   await kubelet?.stop();
   const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  await docker.getNetwork(networkName).remove().catch(() => undefined);
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+  await docker
+    .getNetwork(networkName)
+    .remove()
+    .catch(() => undefined);
   await h?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
 test('a running pod has PodMetrics for its app containers with non-zero memory and CPU', async () => {
-  await h.service.create(podsDef, NS, {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'busy', namespace: NS, labels: { app: 'busy' } },
-    spec: {
-      nodeName: NODE, terminationGracePeriodSeconds: 1,
-      containers: [
-        { name: 'spin', image: 'dockube/busybox:test', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'while true; do :; done'], resources: { limits: { cpu: '200m' } } },
-        { name: 'idle', image: 'dockube/busybox:test', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] },
-      ],
-    },
-  } as KObject, systemContext('test'));
+  await h.service.create(
+    podsDef,
+    NS,
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'busy', namespace: NS, labels: { app: 'busy' } },
+      spec: {
+        nodeName: NODE,
+        terminationGracePeriodSeconds: 1,
+        containers: [
+          {
+            name: 'spin',
+            image: 'dockube/busybox:test',
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '-c', 'while true; do :; done'],
+            resources: { limits: { cpu: '200m' } },
+          },
+          { name: 'idle', image: 'dockube/busybox:test', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] },
+        ],
+      },
+    } as KObject,
+    systemContext('test'),
+  );
   const m = await waitFor('PodMetrics of busy', async () => {
     const res = await h.api.get(`${M}/namespaces/${NS}/pods/busy`);
-    return res.status === 200 && res.body.containers?.length === 2 && res.body as J;
+    return res.status === 200 && res.body.containers?.length === 2 && (res.body as J);
   });
   expect(m.metadata).toMatchObject({ name: 'busy', namespace: NS, labels: { app: 'busy' } });
   expect(m.containers.map((c: J) => c.name)).toEqual(['spin', 'idle']);
@@ -117,12 +165,15 @@ test('a running pod has PodMetrics for its app containers with non-zero memory a
 });
 
 test('the local node has NodeMetrics with the host totals', async () => {
-  await h.api.post('/api/v1/nodes').send({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE } }).expect((r) => {
-    if (r.status !== 201 && r.status !== 409) throw new Error(`node create: ${r.status} ${JSON.stringify(r.body)}`);
-  });
+  await h.api
+    .post('/api/v1/nodes')
+    .send({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE } })
+    .expect((r) => {
+      if (r.status !== 201 && r.status !== 409) throw new Error(`node create: ${r.status} ${JSON.stringify(r.body)}`);
+    });
   const res = await waitFor('NodeMetrics', async () => {
     const r = await h.api.get(`${M}/nodes/${NODE}`);
-    return r.status === 200 && r.body as J;
+    return r.status === 200 && (r.body as J);
   });
   expect(quantityValue(res.usage.memory)).toBeGreaterThan(1024 * 1024);
   // At least the busy pod's ~0.2 cores is running on this host.

@@ -38,13 +38,15 @@ let eventsDef: ResourceDef;
 let dataDir: string;
 let kubelet: Kubelet;
 
-
-
-
 const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
 const cond = (p: J, type: string) => p.status?.conditions?.find((c: J) => c.type === type);
 const podOf = (name: string, containers: J[]): KObject =>
-  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers } } as KObject);
+  ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS },
+    spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers },
+  }) as KObject;
 
 async function appContainer(uid: string): Promise<string> {
   const list = await docker.listContainers({ filters: { label: [`${LABEL_POD_UID}=${uid}`, `${LABEL_KIND}=app`] } });
@@ -65,8 +67,11 @@ async function eventsOf(name: string): Promise<J[]> {
 let net: { subnet: string; gateway: string };
 
 beforeAll(async () => {
-  try { run('bash', ['scripts/ensure-docker.sh']); }
-  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
+  try {
+    run('bash', ['scripts/ensure-docker.sh']);
+  } catch (e) {
+    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
+  }
   run('bash', ['scripts/build-test-images.sh']);
   net = await createTestNetwork(docker, networkName, 'probes', 252);
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-probes-'));
@@ -74,8 +79,13 @@ beforeAll(async () => {
   podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
   eventsDef = h.service.registry.defs.find((d) => d.plural === 'events' && d.group === '')!;
   kubelet = startKubelet(makeContext(h.service, log), {
-    docker: { socketPath: '/var/run/docker.sock' }, dataDir, nodeName: NODE, hostIP: '127.0.0.1', instance,
-    network: { name: networkName, ...net }, resyncMs: 2000,
+    docker: { socketPath: '/var/run/docker.sock' },
+    dataDir,
+    nodeName: NODE,
+    hostIP: '127.0.0.1',
+    instance,
+    network: { name: networkName, ...net },
+    resyncMs: 2000,
   });
   await kubelet.started;
 }, 120_000);
@@ -83,21 +93,48 @@ beforeAll(async () => {
 afterAll(async () => {
   await kubelet?.stop();
   const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
-  await docker.getNetwork(networkName).remove().catch(() => undefined);
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+  await docker
+    .getNetwork(networkName)
+    .remove()
+    .catch(() => undefined);
   await h?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
 describe('probes on the real engine', () => {
   test('httpGet readiness: Ready follows the file httpd serves', async () => {
-    const created = await h.service.create(podsDef, NS, podOf('ready-web', [{
-      name: 'web', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['httpd', '-f', '-p', '8080', '-h', '/var/www'],
-      ports: [{ name: 'http', containerPort: 8080 }],
-      readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
-    }]), ctxW);
+    const created = await h.service.create(
+      podsDef,
+      NS,
+      podOf('ready-web', [
+        {
+          name: 'web',
+          image: IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['httpd', '-f', '-p', '8080', '-h', '/var/www'],
+          ports: [{ name: 'http', containerPort: 8080 }],
+          readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
+        },
+      ]),
+      ctxW,
+    );
     const uid = created.metadata.uid!;
     const running = await waitFor('running, not ready', async () => {
       const p = await getPod('ready-web');
@@ -107,7 +144,11 @@ describe('probes on the real engine', () => {
     const notReady = await getPod('ready-web');
     expect(running.status.containerStatuses[0].ready).toBe(false);
     expect(notReady.status.containerStatuses[0]).toMatchObject({ ready: false, started: true });
-    expect(cond(notReady, 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [web]' });
+    expect(cond(notReady, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [web]',
+    });
     expect(cond(notReady, 'ContainersReady')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
 
     await sh(uid, 'mkdir -p /var/www && echo ok > /var/www/healthz');
@@ -117,16 +158,30 @@ describe('probes on the real engine', () => {
     await sh(uid, 'rm /var/www/healthz');
     await waitFor('not Ready again', async () => cond(await getPod('ready-web'), 'Ready')?.status === 'False');
     const unhealthy = await waitFor('Unhealthy event', async () => (await eventsOf('ready-web')).find((e) => e.reason === 'Unhealthy'));
-    expect(unhealthy).toMatchObject({ type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 404', source: { component: 'kubelet' } });
+    expect(unhealthy).toMatchObject({
+      type: 'Warning',
+      message: 'Readiness probe failed: HTTP probe failed with statuscode: 404',
+      source: { component: 'kubelet' },
+    });
     expect(unhealthy.involvedObject.fieldPath).toBe('spec.containers{web}');
     expect((await getPod('ready-web')).status.containerStatuses[0].restartCount).toBe(0); // readiness never restarts
   });
 
   test('exec liveness: a missing file kills and restarts the container', async () => {
-    const created = await h.service.create(podsDef, NS, podOf('live', [{
-      name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'touch /tmp/healthy; exec sleep 3600'],
-      livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 },
-    }]), ctxW);
+    const created = await h.service.create(
+      podsDef,
+      NS,
+      podOf('live', [
+        {
+          name: 'main',
+          image: IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['sh', '-c', 'touch /tmp/healthy; exec sleep 3600'],
+          livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 },
+        },
+      ]),
+      ctxW,
+    );
     const uid = created.metadata.uid!;
     await waitFor('live Ready', async () => cond(await getPod('live'), 'Ready')?.status === 'True');
     const firstId = await appContainer(uid);
@@ -141,8 +196,14 @@ describe('probes on the real engine', () => {
     });
     expect(restarted.status.containerStatuses[0].lastState.terminated).toBeDefined();
     expect(await appContainer(uid)).not.toBe(firstId);
-    const events = await waitFor('Killing event', async () => { const e = await eventsOf('live'); return e.some((x) => x.reason === 'Killing') && e; });
-    expect(events.find((e) => e.reason === 'Killing')).toMatchObject({ type: 'Normal', message: 'Container main failed liveness probe, will be restarted' });
+    const events = await waitFor('Killing event', async () => {
+      const e = await eventsOf('live');
+      return e.some((x) => x.reason === 'Killing') && e;
+    });
+    expect(events.find((e) => e.reason === 'Killing')).toMatchObject({
+      type: 'Normal',
+      message: 'Container main failed liveness probe, will be restarted',
+    });
     const unhealthy = events.find((e) => e.reason === 'Unhealthy');
     expect(unhealthy?.message).toMatch(/^Liveness probe failed: cat: (can't open )?'?\/tmp\/healthy'?: No such file or directory/);
     expect(unhealthy?.count).toBeGreaterThanOrEqual(2); // every failed run is an event, folded by the recorder
@@ -152,10 +213,20 @@ describe('probes on the real engine', () => {
   });
 
   test('startup probe: started and ready wait for it', async () => {
-    const created = await h.service.create(podsDef, NS, podOf('slow-start', [{
-      name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'],
-      startupProbe: { exec: { command: ['test', '-f', '/tmp/up'] }, periodSeconds: 1, failureThreshold: 60 },
-    }]), ctxW);
+    const created = await h.service.create(
+      podsDef,
+      NS,
+      podOf('slow-start', [
+        {
+          name: 'main',
+          image: IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['sleep', '3600'],
+          startupProbe: { exec: { command: ['test', '-f', '/tmp/up'] }, periodSeconds: 1, failureThreshold: 60 },
+        },
+      ]),
+      ctxW,
+    );
     const uid = created.metadata.uid!;
     await waitFor('running', async () => (await getPod('slow-start')).status?.containerStatuses?.[0]?.state?.running);
     await new Promise((r) => setTimeout(r, 1500));

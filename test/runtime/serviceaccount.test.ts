@@ -23,25 +23,45 @@ let admin: string;
 
 function request(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: J }> {
   return new Promise((resolve, reject) => {
-    const req = https.request(`${server.url}${path}`, {
-      method, ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-    }, (res) => {
-      let text = '';
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => { try { resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as J }); } catch { resolve({ status: res.statusCode ?? 0, body: { text } }); } });
-    });
+    const req = https.request(
+      `${server.url}${path}`,
+      {
+        method,
+        ca,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as J });
+          } catch {
+            resolve({ status: res.statusCode ?? 0, body: { text } });
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+const docker = (...args: string[]) =>
+  execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
@@ -51,8 +71,14 @@ beforeAll(async () => {
   docker('version'); // no engine: fail here, loudly
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-sa-'));
   server = await startServer({
-    dataDir, bindAddress: '127.0.0.1', port: 0, kubeconfigPath: join(dataDir, 'kubeconfig.yaml'),
-    dockerHost: 'unix:///var/run/docker.sock', eventTtlMs: 3_600_000, logLevel: 'silent' as never, watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
+    dataDir,
+    bindAddress: '127.0.0.1',
+    port: 0,
+    kubeconfigPath: join(dataDir, 'kubeconfig.yaml'),
+    dockerHost: 'unix:///var/run/docker.sock',
+    eventTtlMs: 3_600_000,
+    logLevel: 'silent' as never,
+    watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
   });
   ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
   admin = (JSON.parse(readFileSync(join(dataDir, 'pki', 'tokens.json'), 'utf8')) as { admin: string }).admin;
@@ -67,29 +93,60 @@ afterAll(async () => {
 
 it('gives a pod a working service account token, the CA, its namespace and the KUBERNETES_* variables', async () => {
   expect((await stat(join(dataDir, 'sa.key'))) & 0o777).toBe(0o600);
-  await waitFor('the default service account', async () => (await request('GET', `/api/v1/namespaces/${NS}/serviceaccounts/default`, admin)).status === 200);
+  await waitFor(
+    'the default service account',
+    async () => (await request('GET', `/api/v1/namespaces/${NS}/serviceaccounts/default`, admin)).status === 200,
+  );
   const node = (await request('GET', '/api/v1/nodes', admin)).body.items[0].metadata.name as string;
   const created = await request('POST', `/api/v1/namespaces/${NS}/pods`, admin, {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sa-runtime' },
-    spec: { nodeName: node, containers: [{ name: 'main', image: 'dockube/busybox:test', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'sa-runtime' },
+    spec: {
+      nodeName: node,
+      containers: [{ name: 'main', image: 'dockube/busybox:test', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }],
+    },
   });
   expect(created.status).toBe(201);
   expect(created.body.spec.volumes[0].name).toMatch(/^kube-api-access-/);
 
-  const id = await waitFor('the running container', async () => docker('ps', '-q', '--filter', `label=dockube.io/data-dir=${dataDir}`,
-    '--filter', 'label=io.kubernetes.pod.name=sa-runtime', '--filter', 'label=io.kubernetes.container.name=main').trim() || undefined);
+  const id = await waitFor(
+    'the running container',
+    async () =>
+      docker(
+        'ps',
+        '-q',
+        '--filter',
+        `label=dockube.io/data-dir=${dataDir}`,
+        '--filter',
+        'label=io.kubernetes.pod.name=sa-runtime',
+        '--filter',
+        'label=io.kubernetes.container.name=main',
+      ).trim() || undefined,
+  );
   const inPod = (...cmd: string[]) => docker('exec', id, ...cmd);
   const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
   expect(inPod('cat', `${dir}/namespace`)).toBe(NS);
   expect(inPod('cat', `${dir}/ca.crt`)).toBe(ca);
-  const env = Object.fromEntries(inPod('env').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const env = Object.fromEntries(
+    inPod('env')
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   expect(env).toMatchObject({
-    KUBERNETES_SERVICE_HOST: '10.244.0.1', KUBERNETES_SERVICE_PORT: String(server.port), KUBERNETES_SERVICE_PORT_HTTPS: String(server.port),
-    KUBERNETES_PORT: `tcp://10.244.0.1:${server.port}`, [`KUBERNETES_PORT_${server.port}_TCP_ADDR`]: '10.244.0.1',
+    KUBERNETES_SERVICE_HOST: '10.244.0.1',
+    KUBERNETES_SERVICE_PORT: String(server.port),
+    KUBERNETES_SERVICE_PORT_HTTPS: String(server.port),
+    KUBERNETES_PORT: `tcp://10.244.0.1:${server.port}`,
+    [`KUBERNETES_PORT_${server.port}_TCP_ADDR`]: '10.244.0.1',
   });
   // The server listens on the gateway: a TCP connection from the pod succeeds (busybox wget cannot do TLS with an
   // ECDSA server key). Asynchronously: this process is the server and must keep serving meanwhile.
-  const nc = async (port: number) => (await promisify(execFile)('docker', ['exec', id, 'sh', '-c', `timeout 5 nc -w 3 10.244.0.1 ${port} </dev/null && echo open; true`])).stdout.trim();
+  const nc = async (port: number) =>
+    (
+      await promisify(execFile)('docker', ['exec', id, 'sh', '-c', `timeout 5 nc -w 3 10.244.0.1 ${port} </dev/null && echo open; true`])
+    ).stdout.trim();
   // The gateway listener binds once the address exists on the host (it polls for it): give it a moment.
   let reached = '';
   for (let i = 0; i < 20 && reached !== 'open'; i++) {
@@ -100,7 +157,10 @@ it('gives a pod a working service account token, the CA, its namespace and the K
   expect(await nc(server.port === 1 ? 2 : 1)).toBe('');
 
   const token = inPod('cat', `${dir}/token`);
-  const review = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', token, { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+  const review = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', token, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'SelfSubjectReview',
+  });
   expect(review.status).toBe(201);
   expect(review.body.status.userInfo).toMatchObject({
     username: 'system:serviceaccount:default:default',

@@ -34,10 +34,15 @@ let h: Harness;
 const authenticate = (req: IncomingMessage) => (/^Bearer admin$/i.test(req.headers.authorization ?? '') ? ADMIN : undefined);
 
 async function floodingPod(name: string): Promise<Pod> {
-  const r = await h.api.post('/api/v1/namespaces/default/pods').send({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name },
-    spec: { nodeName: 'node-1', containers: [{ name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent' }] },
-  }).expect(201);
+  const r = await h.api
+    .post('/api/v1/namespaces/default/pods')
+    .send({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { nodeName: 'node-1', containers: [{ name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent' }] },
+    })
+    .expect(201);
   const pod = r.body as Pod;
   uids.push(pod.metadata.uid!);
   return pod;
@@ -45,13 +50,19 @@ async function floodingPod(name: string): Promise<Pod> {
 
 async function runContainer(pod: Pod, cmd: string[]): Promise<void> {
   const c = await docker.createContainer({
-    Image: IMAGE, Cmd: cmd, Labels: containerLabels(pod, pod.spec.containers[0]!, 'app', 0, { attempt: 0 }), HostConfig: { AutoRemove: false },
+    Image: IMAGE,
+    Cmd: cmd,
+    Labels: containerLabels(pod, pod.spec.containers[0]!, 'app', 0, { attempt: 0 }),
+    HostConfig: { AutoRemove: false },
   });
   await c.start();
 }
 
 /** Buffers outside the JS heap (where socket writes wait) plus the heap, in bytes. */
-const held = () => { const m = process.memoryUsage(); return m.arrayBuffers + m.heapUsed; };
+const held = () => {
+  const m = process.memoryUsage();
+  return m.arrayBuffers + m.heapUsed;
+};
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -64,7 +75,14 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const uid of uids) {
     const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
-    await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      list.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
   }
   await h?.close();
 }, 60_000);
@@ -74,8 +92,18 @@ test('logs -f to a client that does not read: the server holds a bounded amount,
   await runContainer(pod, FLOOD);
   let received = 0;
   const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: h.port, path: `/api/v1/namespaces/default/pods/${pod.metadata.name}/log?follow=true`,
-      headers: { Authorization: 'Bearer admin' }, agent: false }, resolve).on('error', reject);
+    http
+      .get(
+        {
+          host: '127.0.0.1',
+          port: h.port,
+          path: `/api/v1/namespaces/default/pods/${pod.metadata.name}/log?follow=true`,
+          headers: { Authorization: 'Bearer admin' },
+          agent: false,
+        },
+        resolve,
+      )
+      .on('error', reject);
   });
   expect(res.statusCode).toBe(200);
   res.pause();
@@ -83,7 +111,9 @@ test('logs -f to a client that does not read: the server holds a bounded amount,
   const before = held();
   await pause(STALL_MS);
   const growth = held() - before;
-  res.on('data', (c: Buffer) => { received += c.length; });
+  res.on('data', (c: Buffer) => {
+    received += c.length;
+  });
   res.resume();
   await pause(1000);
   res.destroy();
@@ -95,11 +125,19 @@ test('exec output to a client that does not read: the server holds a bounded amo
   const pod = await floodingPod(`flood-exec-${rand}`);
   await runContainer(pod, ['sleep', '3600']);
   const cmd = FLOOD.map((c) => `command=${encodeURIComponent(c)}`).join('&');
-  const ws = new WebSocket(`ws://127.0.0.1:${h.port}/api/v1/namespaces/default/pods/${pod.metadata.name}/exec?${cmd}&stdout=true`,
-    ['v5.channel.k8s.io'], { headers: { Authorization: 'Bearer admin' } });
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${h.port}/api/v1/namespaces/default/pods/${pod.metadata.name}/exec?${cmd}&stdout=true`,
+    ['v5.channel.k8s.io'],
+    { headers: { Authorization: 'Bearer admin' } },
+  );
   let received = 0;
-  ws.on('message', (d: Buffer) => { received += d.length; });
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  ws.on('message', (d: Buffer) => {
+    received += d.length;
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
   await pause(300);
   ws.pause();
   await pause(500);

@@ -29,7 +29,9 @@ function authenticate(req: IncomingMessage) {
 /** Creates the Pod object (scheduled on node-1) and returns it with its uid. */
 async function createPod(name: string, containers: { name: string; stdin?: boolean; tty?: boolean }[]): Promise<Pod> {
   const r = await h.api.post('/api/v1/namespaces/default/pods').send({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
     spec: { nodeName: 'node-1', containers: containers.map((c) => ({ image: IMAGE, imagePullPolicy: 'IfNotPresent', ...c })) },
   });
   expect(r.status).toBe(201);
@@ -38,10 +40,20 @@ async function createPod(name: string, containers: { name: string; stdin?: boole
 }
 
 /** Starts a labelled container as the runtime would; waits for it to exit when wait is set. */
-async function runContainer(pod: Pod, name: string, cmd: string[], o: { attempt?: number; wait?: boolean; tty?: boolean; stdin?: boolean } = {}) {
+async function runContainer(
+  pod: Pod,
+  name: string,
+  cmd: string[],
+  o: { attempt?: number; wait?: boolean; tty?: boolean; stdin?: boolean } = {},
+) {
   const spec = pod.spec.containers.find((c) => c.name === name)!;
   const c = await docker.createContainer({
-    Image: IMAGE, Cmd: cmd, Tty: !!o.tty, OpenStdin: !!o.stdin, StdinOnce: !!o.stdin, AttachStdin: !!o.stdin,
+    Image: IMAGE,
+    Cmd: cmd,
+    Tty: !!o.tty,
+    OpenStdin: !!o.stdin,
+    StdinOnce: !!o.stdin,
+    AttachStdin: !!o.stdin,
     Labels: containerLabels(pod, spec, 'app', 0, { attempt: o.attempt ?? 0 }),
     HostConfig: { AutoRemove: false },
   });
@@ -53,27 +65,53 @@ async function runContainer(pod: Pod, name: string, cmd: string[], o: { attempt?
 const get = (path: string) => h.api.get(path).buffer(true).parse(asText);
 const logPath = (pod: string, q = '') => `/api/v1/namespaces/default/pods/${pod}/log${q ? `?${q}` : ''}`;
 
-interface Session { protocol: string; stdout: string; stderr: string; status?: any; statusText?: string; closeCode?: number }
+interface Session {
+  protocol: string;
+  stdout: string;
+  stderr: string;
+  status?: any;
+  statusText?: string;
+  closeCode?: number;
+}
 
 /** One exec/attach session over the ws client; `send` runs once the socket is open. */
 function session(path: string, protocols: string[], send: (ws: WebSocket) => void = () => undefined, token = 'admin'): Promise<Session> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${h.port}${path}`, protocols, { headers: { Authorization: `Bearer ${token}` } });
     const s: Session = { protocol: '', stdout: '', stderr: '' };
-    ws.on('open', () => { s.protocol = ws.protocol; send(ws); });
+    ws.on('open', () => {
+      s.protocol = ws.protocol;
+      send(ws);
+    });
     ws.on('message', (d: Buffer) => {
       const payload = d.subarray(1).toString('utf8');
       if (d[0] === 1) s.stdout += payload;
       else if (d[0] === 2) s.stderr += payload;
-      else if (d[0] === 3) { s.statusText = payload; try { s.status = JSON.parse(payload); } catch { /* v1-v3 text */ } }
+      else if (d[0] === 3) {
+        s.statusText = payload;
+        try {
+          s.status = JSON.parse(payload);
+        } catch {
+          /* v1-v3 text */
+        }
+      }
     });
-    ws.on('close', (code) => { s.closeCode = code; resolve(s); });
+    ws.on('close', (code) => {
+      s.closeCode = code;
+      resolve(s);
+    });
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c; });
-      res.on('end', () => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode, body: JSON.parse(body) })));
+      res.on('data', (c: Buffer) => {
+        body += c;
+      });
+      res.on('end', () =>
+        reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode, body: JSON.parse(body) })),
+      );
     });
-    ws.on('error', (e) => { if (!(e.message ?? '').startsWith('Unexpected server response')) reject(e); });
+    ws.on('error', (e) => {
+      if (!(e.message ?? '').startsWith('Unexpected server response')) reject(e);
+    });
   });
 }
 const V5 = ['v5.channel.k8s.io'];
@@ -81,7 +119,8 @@ const execPath = (pod: string, cmd: string[], q: string) =>
   `/api/v1/namespaces/default/pods/${pod}/exec?${cmd.map((c) => `command=${encodeURIComponent(c)}`).join('&')}&${q}`;
 const frameOf = (ch: number, s: string | Buffer) => Buffer.concat([Buffer.from([ch]), Buffer.from(s)]);
 
-let logs: Pod; let web: Pod;
+let logs: Pod;
+let web: Pod;
 
 beforeAll(async () => {
   execFileSync('bash', ['scripts/ensure-docker.sh'], { cwd: root, stdio: 'inherit' });
@@ -92,7 +131,10 @@ beforeAll(async () => {
   // attempt 0 ran and exited; attempt 1 is the current one.
   // stdout and stderr are separate pipes: the pause keeps their order in the log deterministic.
   await runContainer(logs, 'main', ['sh', '-c', 'echo old-run'], { wait: true });
-  await runContainer(logs, 'main', ['sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; sleep 0.3; echo oops >&2'], { attempt: 1, wait: true });
+  await runContainer(logs, 'main', ['sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; sleep 0.3; echo oops >&2'], {
+    attempt: 1,
+    wait: true,
+  });
   web = await createPod(`web-${rand}`, [{ name: 'main' }]);
   await runContainer(web, 'main', ['sleep', '3600']);
 }, 120_000);
@@ -100,7 +142,14 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const uid of uids) {
     const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
-    await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      list.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
   }
   await h?.close();
 }, 60_000);
@@ -140,7 +189,10 @@ describe('pods/log', () => {
     expect((await get(logPath(logs.metadata.name!, 'previous=true'))).body).toBe('old-run\n');
     const r = await h.api.get(logPath(web.metadata.name!, 'previous=true'));
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ reason: 'BadRequest', message: `previous terminated container "main" in pod "${web.metadata.name}" not found` });
+    expect(r.body).toMatchObject({
+      reason: 'BadRequest',
+      message: `previous terminated container "main" in pod "${web.metadata.name}" not found`,
+    });
   });
 
   it('rejects invalid options and unknown or unnamed containers as the apiserver does', async () => {
@@ -160,7 +212,11 @@ describe('pods/log', () => {
     const p = await createPod(`pending-${rand}`, [{ name: 'main' }]);
     const r = await h.api.get(logPath(p.metadata.name!));
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: `container "main" in pod "${p.metadata.name}" is waiting to start: ContainerCreating` });
+    expect(r.body).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      message: `container "main" in pod "${p.metadata.name}" is waiting to start: ContainerCreating`,
+    });
   });
 
   it('follow streams lines as they come and ends when the container stops', async () => {
@@ -169,11 +225,16 @@ describe('pods/log', () => {
     const started = Date.now();
     const chunks: { at: number; text: string }[] = [];
     await new Promise<void>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port: h.port, path: logPath(p.metadata.name!, 'follow=true'), headers: { Authorization: 'Bearer admin' } }, (res) => {
-        expect(res.statusCode).toBe(200);
-        res.on('data', (c: Buffer) => chunks.push({ at: Date.now() - started, text: c.toString() }));
-        res.on('end', resolve);
-      }).on('error', reject);
+      http
+        .get(
+          { host: '127.0.0.1', port: h.port, path: logPath(p.metadata.name!, 'follow=true'), headers: { Authorization: 'Bearer admin' } },
+          (res) => {
+            expect(res.statusCode).toBe(200);
+            res.on('data', (c: Buffer) => chunks.push({ at: Date.now() - started, text: c.toString() }));
+            res.on('end', resolve);
+          },
+        )
+        .on('error', reject);
     });
     expect(chunks.map((c) => c.text).join('')).toBe('first\nsecond\n');
     // The first line arrived well before the container ended: it was flushed, not buffered to the end.
@@ -191,7 +252,9 @@ describe('pods/exec over WebSocket', () => {
     expect(s.stdout).toBe('out\n');
     expect(s.stderr).toBe('err\n');
     expect(s.status).toEqual({
-      metadata: {}, status: 'Failure', reason: 'NonZeroExitCode',
+      metadata: {},
+      status: 'Failure',
+      reason: 'NonZeroExitCode',
       message: 'command terminated with non-zero exit code: error executing command [sh -c echo out; echo err >&2; exit 3], exit code 3',
       details: { causes: [{ reason: 'ExitCode', message: '3' }] },
     });
@@ -230,11 +293,22 @@ describe('pods/exec over WebSocket', () => {
   it('a command that does not exist ends with the InternalError Status', async () => {
     const s = await session(execPath(name(), ['nosuchcmd'], 'stdout=true&stderr=true'), V5);
     expect(s.stdout).toBe('');
-    expect(s.status).toMatchObject({ status: 'Failure', reason: 'InternalError', code: 500, message: 'exec: "nosuchcmd": executable file not found in $PATH' });
+    expect(s.status).toMatchObject({
+      status: 'Failure',
+      reason: 'InternalError',
+      code: 500,
+      message: 'exec: "nosuchcmd": executable file not found in $PATH',
+    });
   });
 
   it('rejects what it cannot serve with a non-101 Status', async () => {
-    const reject = (p: string, token = 'admin') => session(p, V5, undefined, token).then(() => { throw new Error('upgraded'); }, (e) => e);
+    const reject = (p: string, token = 'admin') =>
+      session(p, V5, undefined, token).then(
+        () => {
+          throw new Error('upgraded');
+        },
+        (e) => e,
+      );
     const unknown = await reject(execPath(name(), ['true'], 'container=nope&stdout=true'));
     expect(unknown.statusCode).toBe(400);
     expect(unknown.body).toMatchObject({ kind: 'Status', message: `container nope is not valid for pod ${name()}` });
@@ -255,26 +329,50 @@ describe('pods/exec over WebSocket', () => {
 
   it('a handshake the WebSocket layer refuses is a JSON Status too, never text/html', async () => {
     /** An upgrade request written by hand, with the headers a broken client might (not) send. */
-    const raw = (headers: Record<string, string>, method = 'GET') => new Promise<{ status: number; type: string; body: any }>((resolve, reject) => {
-      const req = http.request({
-        host: '127.0.0.1', port: h.port, method, path: execPath(name(), ['true'], 'stdout=true'),
-        headers: { Authorization: 'Bearer admin', Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Protocol': V5[0]!, ...headers },
+    const raw = (headers: Record<string, string>, method = 'GET') =>
+      new Promise<{ status: number; type: string; body: any }>((resolve, reject) => {
+        const req = http.request({
+          host: '127.0.0.1',
+          port: h.port,
+          method,
+          path: execPath(name(), ['true'], 'stdout=true'),
+          headers: {
+            Authorization: 'Bearer admin',
+            Connection: 'Upgrade',
+            Upgrade: 'websocket',
+            'Sec-WebSocket-Protocol': V5[0]!,
+            ...headers,
+          },
+        });
+        req.on('upgrade', () => reject(new Error('upgraded')));
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end();
       });
-      req.on('upgrade', () => reject(new Error('upgraded')));
-      req.on('response', (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => { text += c; });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: JSON.parse(text) }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
     const key = { 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
     const noKey = await raw({ 'Sec-WebSocket-Version': '13' });
-    expect(noKey).toEqual({ status: 400, type: 'application/json', body: expect.objectContaining({
-      kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400, message: 'unable to upgrade connection: Missing or invalid Sec-WebSocket-Key header' }) });
+    expect(noKey).toEqual({
+      status: 400,
+      type: 'application/json',
+      body: expect.objectContaining({
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'BadRequest',
+        code: 400,
+        message: 'unable to upgrade connection: Missing or invalid Sec-WebSocket-Key header',
+      }),
+    });
     const badVersion = await raw({ ...key, 'Sec-WebSocket-Version': '99' });
-    expect(badVersion.body).toMatchObject({ code: 400, message: 'unable to upgrade connection: Missing or invalid Sec-WebSocket-Version header' });
+    expect(badVersion.body).toMatchObject({
+      code: 400,
+      message: 'unable to upgrade connection: Missing or invalid Sec-WebSocket-Version header',
+    });
     expect(badVersion.type).toBe('application/json');
     const post = await raw({ ...key, 'Sec-WebSocket-Version': '13' }, 'POST');
     expect(post).toMatchObject({ status: 405, type: 'application/json', body: { kind: 'Status', reason: 'MethodNotAllowed', code: 405 } });
@@ -285,9 +383,16 @@ describe('pods/attach over WebSocket', () => {
   it('attaches to the main process: stdin in (container has stdin), output back, Success when it exits', async () => {
     const p = await createPod(`attach-${rand}`, [{ name: 'main', stdin: true }]);
     await runContainer(p, 'main', ['cat'], { stdin: true });
-    const s = await session(`/api/v1/namespaces/default/pods/${p.metadata.name}/attach?container=main&stdin=true&stdout=true&stderr=true`, V5, (ws) => {
-      setTimeout(() => { ws.send(frameOf(0, 'ping\n')); ws.send(Buffer.from([255, 0])); }, 200);
-    });
+    const s = await session(
+      `/api/v1/namespaces/default/pods/${p.metadata.name}/attach?container=main&stdin=true&stdout=true&stderr=true`,
+      V5,
+      (ws) => {
+        setTimeout(() => {
+          ws.send(frameOf(0, 'ping\n'));
+          ws.send(Buffer.from([255, 0]));
+        }, 200);
+      },
+    );
     expect(s.stdout).toBe('ping\n');
     expect(s.status).toEqual({ metadata: {}, status: 'Success' });
   });

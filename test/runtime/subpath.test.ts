@@ -37,9 +37,14 @@ const NS = `subpath-${rand}`; // privileged: the hostPath cases need it
 const IMAGE = 'dockube/busybox:test';
 const networkName = `dockube-test-subpath-${rand}`;
 const ctxW = systemContext('test');
-let h: Harness; let kubelet: Kubelet; let binder: Controller;
-let dataDir: string; let victim: string; let hostVol: string;
-let pods: ResourceDef; let events: ResourceDef;
+let h: Harness;
+let kubelet: Kubelet;
+let binder: Controller;
+let dataDir: string;
+let victim: string;
+let hostVol: string;
+let pods: ResourceDef;
+let events: ResourceDef;
 const def = (plural: string) => h.service.registry.defs.find((d) => d.plural === plural && d.group === '')!;
 
 const getPod = (name: string) => h.service.get(pods, NS, name) as Promise<J>;
@@ -47,8 +52,18 @@ const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')
 const statusOf = (p: J, c: string) => (p.status?.containerStatuses ?? []).find((s: J) => s.name === c);
 const idOf = (p: J, c: string) => String(statusOf(p, c).containerID).slice('docker://'.length);
 const eventsOf = async (uid: string) => ((await h.service.list(events, NS)).items as J[]).filter((e) => e.involvedObject?.uid === uid);
-const podObj = (name: string, spec: J): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, ...spec } } as KObject);
-const containersOf = (name: string) => docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`, `io.kubernetes.pod.name=${name}`, 'io.kubernetes.container.name=main'] } });
+const podObj = (name: string, spec: J): KObject =>
+  ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS },
+    spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, ...spec },
+  }) as KObject;
+const containersOf = (name: string) =>
+  docker.listContainers({
+    all: true,
+    filters: { label: [`${LABEL_INSTANCE}=${instance}`, `io.kubernetes.pod.name=${name}`, 'io.kubernetes.container.name=main'] },
+  });
 async function sh(p: J, container: string, script: string): Promise<string> {
   const r = await execInContainer(docker, idOf(p, container), ['sh', '-c', script], 8000);
   if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.output}`);
@@ -56,12 +71,26 @@ async function sh(p: J, container: string, script: string): Promise<string> {
 }
 async function deletePod(name: string) {
   await h.service.delete(pods, NS, name, { gracePeriodSeconds: 0 }, ctxW);
-  await waitFor(`${name} gone`, async () => { try { await getPod(name); return false; } catch { return true; } }, 30_000);
+  await waitFor(
+    `${name} gone`,
+    async () => {
+      try {
+        await getPod(name);
+        return false;
+      } catch {
+        return true;
+      }
+    },
+    30_000,
+  );
 }
 
 beforeAll(async () => {
-  try { run('bash', ['scripts/ensure-docker.sh']); }
-  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
+  try {
+    run('bash', ['scripts/ensure-docker.sh']);
+  } catch (e) {
+    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
+  }
   run('bash', ['scripts/build-test-images.sh']);
   const net = await createTestNetwork(docker, networkName, 'subpath', 249);
   dataDir = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'dockube-subpath-')));
@@ -71,11 +100,28 @@ beforeAll(async () => {
   fs.symlinkSync(victim, join(hostVol, 'out'));
   h = await startHarness();
   [pods, events] = [def('pods'), def('events')];
-  await h.service.create(def('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } } as KObject, ctxW);
+  await h.service.create(
+    def('namespaces'),
+    undefined,
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+    } as KObject,
+    ctxW,
+  );
   const ctx = makeContext(h.service, pino({ level: 'silent' }));
   const endpoint = { socketPath: '/var/run/docker.sock' };
   binder = await startPvcBinder(ctx, { docker: endpoint, dataDir, instance, retryMs: 1000 });
-  kubelet = startKubelet(ctx, { docker: endpoint, dataDir, nodeName: NODE, hostIP: '127.0.0.1', instance, network: { name: networkName, ...net }, resyncMs: 1500 });
+  kubelet = startKubelet(ctx, {
+    docker: endpoint,
+    dataDir,
+    nodeName: NODE,
+    hostIP: '127.0.0.1',
+    instance,
+    network: { name: networkName, ...net },
+    resyncMs: 1500,
+  });
   await kubelet.started;
 }, 120_000);
 
@@ -83,13 +129,30 @@ afterAll(async () => {
   binder?.stop();
   await kubelet?.stop();
   const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
-  await docker.getNetwork(networkName).remove().catch(() => undefined);
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+  await docker
+    .getNetwork(networkName)
+    .remove()
+    .catch(() => undefined);
   await h?.close();
   // Never remove a tree with a bind mount in it: that would delete through the mount.
-  if (dataDir && await unmountBeneath(dataDir)) fs.rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir && (await unmountBeneath(dataDir))) fs.rmSync(dataDir, { recursive: true, force: true });
   for (const d of [victim, hostVol]) if (d) fs.rmSync(d, { recursive: true, force: true });
 }, 60_000);
 
@@ -100,12 +163,27 @@ describe('subPath on the real engine', () => {
       'echo first > /mnt/first',
       `rm -rf /data/escape && ln -s ${victim} /data/escape`,
     ].join('\n');
-    const created = await h.service.create(pods, NS, podObj('escape', {
-      restartPolicy: 'Always',
-      containers: [{ name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script],
-        volumeMounts: [{ name: 'w', mountPath: '/data' }, { name: 'w', mountPath: '/mnt', subPath: 'escape' }] }],
-      volumes: [{ name: 'w', emptyDir: {} }],
-    }), ctxW);
+    const created = await h.service.create(
+      pods,
+      NS,
+      podObj('escape', {
+        restartPolicy: 'Always',
+        containers: [
+          {
+            name: 'main',
+            image: IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '-c', script],
+            volumeMounts: [
+              { name: 'w', mountPath: '/data' },
+              { name: 'w', mountPath: '/mnt', subPath: 'escape' },
+            ],
+          },
+        ],
+        volumes: [{ name: 'w', emptyDir: {} }],
+      }),
+      ctxW,
+    );
     const message = 'failed to prepare subPath for volumeMount "w" of container "main"';
     // Every status written is seen (a refused attempt is followed by CrashLoopBackOff until the next, as in kubelet).
     const statuses: J[] = [];
@@ -113,8 +191,11 @@ describe('subPath on the real engine', () => {
       const s = statusOf(o as J, 'main');
       if (s) statuses.push(s);
     });
-    const refused = await waitFor('CreateContainerConfigError', async () => statuses.find((s) => s.state?.waiting?.reason === 'CreateContainerConfigError'), 40_000)
-      .finally(() => watch.stop());
+    const refused = await waitFor(
+      'CreateContainerConfigError',
+      async () => statuses.find((s) => s.state?.waiting?.reason === 'CreateContainerConfigError'),
+      40_000,
+    ).finally(() => watch.stop());
     expect(refused.state.waiting.message).toBe(message);
     // The first run did happen (and left its link in the volume); the second was never created.
     expect(refused.lastState.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
@@ -130,63 +211,142 @@ describe('subPath on the real engine', () => {
   });
 
   test('a hostPath subPath that links out of the hostPath is refused too', async () => {
-    await h.service.create(pods, NS, podObj('hostout', {
-      containers: [{ name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo pwned > /x/pwned; sleep 3600'],
-        volumeMounts: [{ name: 'h', mountPath: '/x', subPath: 'out' }] }],
-      volumes: [{ name: 'h', hostPath: { path: hostVol, type: 'Directory' } }],
-    }), ctxW);
-    const p = await waitFor('refused', async () => {
-      const x = await getPod('hostout');
-      return statusOf(x, 'main')?.state?.waiting?.reason === 'CreateContainerConfigError' && x;
-    }, 30_000);
+    await h.service.create(
+      pods,
+      NS,
+      podObj('hostout', {
+        containers: [
+          {
+            name: 'main',
+            image: IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '-c', 'echo pwned > /x/pwned; sleep 3600'],
+            volumeMounts: [{ name: 'h', mountPath: '/x', subPath: 'out' }],
+          },
+        ],
+        volumes: [{ name: 'h', hostPath: { path: hostVol, type: 'Directory' } }],
+      }),
+      ctxW,
+    );
+    const p = await waitFor(
+      'refused',
+      async () => {
+        const x = await getPod('hostout');
+        return statusOf(x, 'main')?.state?.waiting?.reason === 'CreateContainerConfigError' && x;
+      },
+      30_000,
+    );
     expect(statusOf(p, 'main').state.waiting.message).toBe('failed to prepare subPath for volumeMount "h" of container "main"');
     expect(await containersOf('hostout')).toHaveLength(0);
     expect(fs.readdirSync(victim)).toEqual(['marker']);
   });
 
   test('links that stay inside the volume, subPathExpr, and subPaths of configMap, secret, PVC, hostPath, projected, downwardAPI work', async () => {
-    const cms = def('configmaps'); const secrets = def('secrets'); const pvcs = def('persistentvolumeclaims');
-    await h.service.create(cms, NS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'app.conf': 'conf-v1' } } as KObject, ctxW);
-    await h.service.create(secrets, NS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, data: { token: Buffer.from('tok').toString('base64') } } as KObject, ctxW);
-    await h.service.create(pvcs, NS, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'claim' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } } } as KObject, ctxW);
+    const cms = def('configmaps');
+    const secrets = def('secrets');
+    const pvcs = def('persistentvolumeclaims');
+    await h.service.create(
+      cms,
+      NS,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'app.conf': 'conf-v1' } } as KObject,
+      ctxW,
+    );
+    await h.service.create(
+      secrets,
+      NS,
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, data: { token: Buffer.from('tok').toString('base64') } } as KObject,
+      ctxW,
+    );
+    await h.service.create(
+      pvcs,
+      NS,
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'claim' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } },
+      } as KObject,
+      ctxW,
+    );
     fs.mkdirSync(join(hostVol, 'shared'));
     fs.writeFileSync(join(hostVol, 'shared', 'h.txt'), 'from hostPath');
     fs.symlinkSync('shared', join(hostVol, 'alias'));
-    await h.service.create(pods, NS, podObj('ordinary', {
-      initContainers: [{ name: 'prep', image: IMAGE, imagePullPolicy: 'IfNotPresent',
-        command: ['sh', '-c', 'mkdir -p /w/real/dir && echo inside > /w/real/dir/f && ln -s real/dir /w/alias && ln -s ../real /w/real/up'],
-        volumeMounts: [{ name: 'w', mountPath: '/w' }] }],
-      containers: [{ name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'sleep 3600'],
-        env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-        volumeMounts: [
-          { name: 'w', mountPath: '/alias', subPath: 'alias' },
-          { name: 'w', mountPath: '/up', subPath: 'real/up/dir' },
-          { name: 'w', mountPath: '/logs', subPathExpr: 'logs/$(POD)' },
-          { name: 'cfg', mountPath: '/etc/app.conf', subPath: 'app.conf' },
-          { name: 'sec', mountPath: '/run/token', subPath: 'token' },
-          { name: 'claim', mountPath: '/claim', subPath: 'nested/dir' },
-          { name: 'h', mountPath: '/h', subPath: 'alias' },
-          { name: 'proj', mountPath: '/proj-name', subPath: 'podname' },
-          { name: 'info', mountPath: '/info-ns', subPath: 'ns' },
-        ] }],
-      volumes: [
-        { name: 'w', emptyDir: {} },
-        { name: 'cfg', configMap: { name: 'cfg' } },
-        { name: 'sec', secret: { secretName: 'sec' } },
-        { name: 'claim', persistentVolumeClaim: { claimName: 'claim' } },
-        { name: 'h', hostPath: { path: hostVol, type: 'Directory' } },
-        { name: 'proj', projected: { sources: [{ downwardAPI: { items: [{ path: 'podname', fieldRef: { fieldPath: 'metadata.name' } }] } }] } },
-        { name: 'info', downwardAPI: { items: [{ path: 'ns', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
-      ],
-    }), ctxW);
-    const p = await waitFor('ordinary Ready', async () => { const x = await getPod('ordinary'); return ready(x) && x; }, 60_000);
+    await h.service.create(
+      pods,
+      NS,
+      podObj('ordinary', {
+        initContainers: [
+          {
+            name: 'prep',
+            image: IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            command: [
+              'sh',
+              '-c',
+              'mkdir -p /w/real/dir && echo inside > /w/real/dir/f && ln -s real/dir /w/alias && ln -s ../real /w/real/up',
+            ],
+            volumeMounts: [{ name: 'w', mountPath: '/w' }],
+          },
+        ],
+        containers: [
+          {
+            name: 'main',
+            image: IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '-c', 'sleep 3600'],
+            env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+            volumeMounts: [
+              { name: 'w', mountPath: '/alias', subPath: 'alias' },
+              { name: 'w', mountPath: '/up', subPath: 'real/up/dir' },
+              { name: 'w', mountPath: '/logs', subPathExpr: 'logs/$(POD)' },
+              { name: 'cfg', mountPath: '/etc/app.conf', subPath: 'app.conf' },
+              { name: 'sec', mountPath: '/run/token', subPath: 'token' },
+              { name: 'claim', mountPath: '/claim', subPath: 'nested/dir' },
+              { name: 'h', mountPath: '/h', subPath: 'alias' },
+              { name: 'proj', mountPath: '/proj-name', subPath: 'podname' },
+              { name: 'info', mountPath: '/info-ns', subPath: 'ns' },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'w', emptyDir: {} },
+          { name: 'cfg', configMap: { name: 'cfg' } },
+          { name: 'sec', secret: { secretName: 'sec' } },
+          { name: 'claim', persistentVolumeClaim: { claimName: 'claim' } },
+          { name: 'h', hostPath: { path: hostVol, type: 'Directory' } },
+          {
+            name: 'proj',
+            projected: { sources: [{ downwardAPI: { items: [{ path: 'podname', fieldRef: { fieldPath: 'metadata.name' } }] } }] },
+          },
+          { name: 'info', downwardAPI: { items: [{ path: 'ns', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+        ],
+      }),
+      ctxW,
+    );
+    const p = await waitFor(
+      'ordinary Ready',
+      async () => {
+        const x = await getPod('ordinary');
+        return ready(x) && x;
+      },
+      60_000,
+    );
     expect(await sh(p, 'main', 'cat /alias/f; cat /up/f')).toBe('inside\ninside');
-    expect(await sh(p, 'main', 'echo log > /logs/l; cat /etc/app.conf; echo; cat /run/token; echo; cat /h/h.txt; echo; cat /proj-name; echo; cat /info-ns'))
-      .toBe(`conf-v1\ntok\nfrom hostPath\nordinary\n${NS}`);
+    expect(
+      await sh(
+        p,
+        'main',
+        'echo log > /logs/l; cat /etc/app.conf; echo; cat /run/token; echo; cat /h/h.txt; echo; cat /proj-name; echo; cat /info-ns',
+      ),
+    ).toBe(`conf-v1\ntok\nfrom hostPath\nordinary\n${NS}`);
     expect(await sh(p, 'main', 'echo kept > /claim/k; cat /claim/k')).toBe('kept');
     // The missing directories were made inside their volumes.
     expect(fs.statSync(join(hostVol, 'shared')).isDirectory()).toBe(true);
-    const w = (await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`, 'dockube.io/volume=w', `io.kubernetes.pod.uid=${p.metadata.uid}`] } })).Volumes!;
+    const w = (
+      await docker.listVolumes({
+        filters: { label: [`${LABEL_INSTANCE}=${instance}`, 'dockube.io/volume=w', `io.kubernetes.pod.uid=${p.metadata.uid}`] },
+      })
+    ).Volumes!;
     expect(w).toHaveLength(1);
     expect(fs.readFileSync(join(w[0]!.Mountpoint, 'logs', 'ordinary', 'l'), 'utf8')).toBe('log\n');
   });
@@ -198,18 +358,26 @@ describe('subPath on the real engine', () => {
       fs.mkdirSync(join(vol, 'sub'));
       const sources = await prepareSubPaths(podDir, 'main', [{ index: 0, mountName: 'v', volumePath: vol, subPath: 'sub' }], {
         log: () => undefined,
-        beforeBind: () => { fs.renameSync(join(vol, 'sub'), join(vol, 'sub-moved')); fs.symlinkSync(victim, join(vol, 'sub')); },
+        beforeBind: () => {
+          fs.renameSync(join(vol, 'sub'), join(vol, 'sub-moved'));
+          fs.symlinkSync(victim, join(vol, 'sub'));
+        },
       });
-      const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sh', '-c', 'echo written > /mnt/f'], Labels: { [LABEL_INSTANCE]: instance },
-        HostConfig: { Mounts: [{ Type: 'bind', Source: sources[0]!, Target: '/mnt' }] } });
+      const c = await docker.createContainer({
+        Image: IMAGE,
+        Cmd: ['sh', '-c', 'echo written > /mnt/f'],
+        Labels: { [LABEL_INSTANCE]: instance },
+        HostConfig: { Mounts: [{ Type: 'bind', Source: sources[0]!, Target: '/mnt' }] },
+      });
       await c.start();
       expect((await c.wait()).StatusCode).toBe(0);
       await c.remove();
       expect(fs.readFileSync(join(vol, 'sub-moved', 'f'), 'utf8')).toBe('written\n');
       expect(fs.readdirSync(victim)).toEqual(['marker']);
       // The same preparation now refuses; its cleanup leaves no mount and no directory.
-      await expect(prepareSubPaths(podDir, 'main', [{ index: 0, mountName: 'v', volumePath: vol, subPath: 'sub' }], { log: () => undefined }))
-        .rejects.toThrow(ContainerConfigError);
+      await expect(
+        prepareSubPaths(podDir, 'main', [{ index: 0, mountName: 'v', volumePath: vol, subPath: 'sub' }], { log: () => undefined }),
+      ).rejects.toThrow(ContainerConfigError);
       expect(await cleanSubPaths(podDir)).toBe(true);
       expect(await mountsBeneath(podDir)).toEqual([]);
       expect(fs.existsSync(join(podDir, 'volume-subpaths'))).toBe(false);
@@ -220,7 +388,7 @@ describe('subPath on the real engine', () => {
     }
   });
 
-  test('once the pods are gone, no subPath mount is left and the volumes\' contents were not removed through one', async () => {
+  test("once the pods are gone, no subPath mount is left and the volumes' contents were not removed through one", async () => {
     const uid = (await getPod('ordinary')).metadata.uid;
     expect((await mountsBeneath(join(dataDir, 'pods', uid))).length).toBeGreaterThan(0);
     for (const name of ['escape', 'hostout', 'ordinary']) await deletePod(name);

@@ -7,19 +7,35 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs a command from the repository root; a failure carries its stderr. */
 export function run(cmd: string, args: string[]): string {
-  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }); }
-  catch (e) { throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`); }
+  try {
+    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  } catch (e) {
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`);
+  }
 }
 
 /** A bridge of the suite's own on a random free 10.<second>.x.0/24, labelled for clean-up. */
-export async function createTestNetwork(docker: Docker, name: string, label: string, second = 252): Promise<{ subnet: string; gateway: string }> {
+export async function createTestNetwork(
+  docker: Docker,
+  name: string,
+  label: string,
+  second = 252,
+): Promise<{ subnet: string; gateway: string }> {
   for (let i = 0; i < 8; i++) {
     const third = Math.floor(Math.random() * 250) + 1;
-    const subnet = `10.${second}.${third}.0/24`; const gateway = `10.${second}.${third}.1`;
+    const subnet = `10.${second}.${third}.0/24`;
+    const gateway = `10.${second}.${third}.1`;
     try {
-      await docker.createNetwork({ Name: name, Driver: 'bridge', Labels: { 'dockube.io/test': label }, IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] } });
+      await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Labels: { 'dockube.io/test': label },
+        IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] },
+      });
       return { subnet, gateway };
-    } catch (e) { if (!/overlap/i.test(String(e))) throw e; }
+    } catch (e) {
+      if (!/overlap/i.test(String(e))) throw e;
+    }
   }
   throw new Error('no free subnet for the test network');
 }
@@ -29,7 +45,12 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -23,10 +23,14 @@ const pod: Pod = {
     containers: [
       { name: 'httpd', image: 'dockube/busybox:test', command: ['httpd', '-f', '-p', '80', '-h', '/var/www'] },
       {
-        name: 'sidecar', image: 'dockube/busybox:test',
-        env: [{ name: 'A', value: 'alpha' }, { name: 'X', value: '$(A)-x' }],
+        name: 'sidecar',
+        image: 'dockube/busybox:test',
+        env: [
+          { name: 'A', value: 'alpha' },
+          { name: 'X', value: '$(A)-x' },
+        ],
         // $$(X) reaches the shell as a literal $(X); single quotes keep the shell from running it.
-        command: ['sh', '-c', "echo \"$(X)\" '$$(X)' > /tmp/cmd; exec sleep 3600"],
+        command: ['sh', '-c', 'echo "$(X)" \'$$(X)\' > /tmp/cmd; exec sleep 3600'],
         resources: { limits: { memory: '64Mi' }, requests: { cpu: '100m' } },
       },
     ],
@@ -35,8 +39,9 @@ const pod: Pod = {
 const ids: Record<string, string> = {};
 
 function run(cmd: string, args: string[]) {
-  try { return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 }); }
-  catch (e) {
+  try {
+    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} failed: ${err.stderr || err.message}`);
   }
@@ -47,8 +52,13 @@ async function execIn(id: string, cmd: string[]): Promise<{ code: number; out: s
   const stream = await ex.start({ hijack: true, stdin: false });
   let out = '';
   const sink = new PassThrough();
-  sink.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-  const ended = new Promise<void>((resolve) => { stream.on('end', resolve); stream.on('close', resolve); });
+  sink.on('data', (c: Buffer) => {
+    out += c.toString('utf8');
+  });
+  const ended = new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+  });
   docker.modem.demuxStream(stream, sink, sink);
   await ended;
   const info = await ex.inspect();
@@ -60,7 +70,12 @@ async function createNetwork() {
   for (let i = 0; i < 8; i++) {
     const subnet = `10.250.${Math.floor(Math.random() * 250) + 1}.0/24`;
     try {
-      await docker.createNetwork({ Name: network, Driver: 'bridge', Labels: { 'dockube.io/test': 'translate-real' }, IPAM: { Config: [{ Subnet: subnet }] } });
+      await docker.createNetwork({
+        Name: network,
+        Driver: 'bridge',
+        Labels: { 'dockube.io/test': 'translate-real' },
+        IPAM: { Config: [{ Subnet: subnet }] },
+      });
       return subnet;
     } catch (e) {
       if (!/overlap/i.test(String(e))) throw e;
@@ -70,8 +85,11 @@ async function createNetwork() {
 }
 
 beforeAll(async () => {
-  try { run('bash', ['scripts/ensure-docker.sh']); }
-  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
+  try {
+    run('bash', ['scripts/ensure-docker.sh']);
+  } catch (e) {
+    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
+  }
   run('bash', ['scripts/build-test-images.sh']);
   const subnet = await createNetwork();
   const podIp = subnet.replace(/0\/24$/, '10');
@@ -88,8 +106,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${pod.metadata.uid}`] } }).catch(() => []);
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  await docker.getNetwork(network).remove().catch(() => undefined);
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+  await docker
+    .getNetwork(network)
+    .remove()
+    .catch(() => undefined);
 }, 30_000);
 
 describe('translated pod on the real engine', () => {
@@ -112,7 +140,9 @@ describe('translated pod on the real engine', () => {
   test('docker ps filters by the pod labels', async () => {
     const out = run('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_POD_NAMESPACE}=${pod.metadata.namespace}`]);
     expect(out.trim().split('\n').sort()).toEqual([ids.infra, ids.httpd, ids.sidecar].sort());
-    const sidecars = await docker.listContainers({ filters: { label: [`${LABEL_POD_NAMESPACE}=${pod.metadata.namespace}`, 'io.kubernetes.container.name=sidecar'] } });
+    const sidecars = await docker.listContainers({
+      filters: { label: [`${LABEL_POD_NAMESPACE}=${pod.metadata.namespace}`, 'io.kubernetes.container.name=sidecar'] },
+    });
     expect(sidecars.map((c) => c.Id)).toEqual([ids.sidecar]);
   });
 

@@ -41,14 +41,22 @@ let hostDir: string;
 let kubelet: Kubelet;
 let binder: Controller;
 const def = (plural: string, group = '') => h.service.registry.defs.find((d) => d.plural === plural && d.group === group)!;
-let pods: ResourceDef; let cms: ResourceDef; let secrets: ResourceDef; let pvcs: ResourceDef; let events: ResourceDef;
-
+let pods: ResourceDef;
+let cms: ResourceDef;
+let secrets: ResourceDef;
+let pvcs: ResourceDef;
+let events: ResourceDef;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -57,9 +65,22 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')?.status === 'True';
 const getPod = (name: string) => h.service.get(pods, NS, name) as Promise<J>;
 const podObj = (name: string, spec: J, labels: Record<string, string> = {}): KObject =>
-  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, ...spec } } as KObject);
-const sleeper = (name: string, mounts: J[], extra: J = {}) => ({ name, image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'sleep 100000'], volumeMounts: mounts, ...extra });
-const idOf = (p: J, container: string) => String(p.status.containerStatuses.find((c: J) => c.name === container).containerID).slice('docker://'.length);
+  ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS, labels },
+    spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, ...spec },
+  }) as KObject;
+const sleeper = (name: string, mounts: J[], extra: J = {}) => ({
+  name,
+  image: IMAGE,
+  imagePullPolicy: 'IfNotPresent',
+  command: ['sh', '-c', 'sleep 100000'],
+  volumeMounts: mounts,
+  ...extra,
+});
+const idOf = (p: J, container: string) =>
+  String(p.status.containerStatuses.find((c: J) => c.name === container).containerID).slice('docker://'.length);
 
 async function sh(p: J, container: string, script: string): Promise<string> {
   const r = await execInContainer(docker, idOf(p, container), ['sh', '-c', script], 8000);
@@ -67,19 +88,30 @@ async function sh(p: J, container: string, script: string): Promise<string> {
   return r.output.trim();
 }
 const eventsOf = async (uid: string) => ((await h.service.list(events, NS)).items as J[]).filter((e) => e.involvedObject?.uid === uid);
-const claimVolumes = (claim: string) => docker.listVolumes({ filters: { label: [`${LABEL_PVC}=${NS}/${claim}`, `${LABEL_INSTANCE}=${instance}`] } }).then((r) => r.Volumes ?? []);
+const claimVolumes = (claim: string) =>
+  docker.listVolumes({ filters: { label: [`${LABEL_PVC}=${NS}/${claim}`, `${LABEL_INSTANCE}=${instance}`] } }).then((r) => r.Volumes ?? []);
 
 beforeAll(async () => {
-  try { run('bash', ['scripts/ensure-docker.sh']); }
-  catch (e) { throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`); }
+  try {
+    run('bash', ['scripts/ensure-docker.sh']);
+  } catch (e) {
+    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
+  }
   run('bash', ['scripts/build-test-images.sh']);
   let net: { subnet: string; gateway: string } | undefined;
   for (let i = 0; i < 8 && !net; i++) {
     const third = Math.floor(Math.random() * 250) + 1;
     try {
-      await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { 'dockube.io/test': 'volumes' }, IPAM: { Config: [{ Subnet: `10.252.${third}.0/24`, Gateway: `10.252.${third}.1` }] } });
+      await docker.createNetwork({
+        Name: networkName,
+        Driver: 'bridge',
+        Labels: { 'dockube.io/test': 'volumes' },
+        IPAM: { Config: [{ Subnet: `10.252.${third}.0/24`, Gateway: `10.252.${third}.1` }] },
+      });
       net = { subnet: `10.252.${third}.0/24`, gateway: `10.252.${third}.1` };
-    } catch (e) { if (!/overlap/i.test(String(e))) throw e; }
+    } catch (e) {
+      if (!/overlap/i.test(String(e))) throw e;
+    }
   }
   if (!net) throw new Error('no free subnet for the test network');
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-volumes-'));
@@ -87,11 +119,28 @@ beforeAll(async () => {
   writeFileSync(join(hostDir, 'hello.txt'), 'from the host\n');
   h = await startHarness();
   [pods, cms, secrets, pvcs, events] = [def('pods'), def('configmaps'), def('secrets'), def('persistentvolumeclaims'), def('events')];
-  await h.service.create(def('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } } as KObject, ctxW);
+  await h.service.create(
+    def('namespaces'),
+    undefined,
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+    } as KObject,
+    ctxW,
+  );
   const ctx = makeContext(h.service, log);
   const endpoint = { socketPath: '/var/run/docker.sock' };
   binder = await startPvcBinder(ctx, { docker: endpoint, dataDir, instance, retryMs: 1000 });
-  kubelet = startKubelet(ctx, { docker: endpoint, dataDir, nodeName: NODE, hostIP: '127.0.0.1', instance, network: { name: networkName, ...net }, resyncMs: 1500 });
+  kubelet = startKubelet(ctx, {
+    docker: endpoint,
+    dataDir,
+    nodeName: NODE,
+    hostIP: '127.0.0.1',
+    instance,
+    network: { name: networkName, ...net },
+    resyncMs: 1500,
+  });
   await kubelet.started;
 }, 120_000);
 
@@ -99,10 +148,27 @@ afterAll(async () => {
   binder?.stop();
   await kubelet?.stop();
   const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
-  await docker.getNetwork(networkName).remove().catch(() => undefined);
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+  await docker
+    .getNetwork(networkName)
+    .remove()
+    .catch(() => undefined);
   await h?.close();
   // A subPath bind left mounted (a failed test) must not be removed through.
   if (dataDir && !(await unmountBeneath(realpathSync(dataDir)))) dataDir = '';
@@ -113,13 +179,28 @@ describe('pod volumes on the real engine', () => {
   let p: J;
 
   test('a claim of the default class is provisioned as a Docker volume and bound', async () => {
-    const created = await h.service.create(pvcs, NS, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } } } as KObject, ctxW);
+    const created = await h.service.create(
+      pvcs,
+      NS,
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } },
+      } as KObject,
+      ctxW,
+    );
     const uid = created.metadata.uid!;
-    const bound = await waitFor('claim Bound', async () => { const c = await h.service.get(pvcs, NS, 'data') as J; return c.status?.phase === 'Bound' && c; });
+    const bound = await waitFor('claim Bound', async () => {
+      const c = (await h.service.get(pvcs, NS, 'data')) as J;
+      return c.status?.phase === 'Bound' && c;
+    });
     expect(bound.spec).toMatchObject({ storageClassName: 'local', volumeName: `pvc-${uid}` });
     expect(bound.status).toEqual({ phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '64Mi' } });
     expect(bound.metadata.annotations).toMatchObject({
-      'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes', 'volume.kubernetes.io/storage-provisioner': 'dockube.io/docker-volume',
+      'pv.kubernetes.io/bind-completed': 'yes',
+      'pv.kubernetes.io/bound-by-controller': 'yes',
+      'volume.kubernetes.io/storage-provisioner': 'dockube.io/docker-volume',
     });
     const vols = await claimVolumes('data');
     expect(vols.map((v) => v.Name)).toEqual([`pvc-${uid}`]);
@@ -127,51 +208,121 @@ describe('pod volumes on the real engine', () => {
   });
 
   test('a claim of an unknown class stays Pending with ProvisioningFailed', async () => {
-    const c = await h.service.create(pvcs, NS, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'lost' }, spec: { storageClassName: 'gold', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } as KObject, ctxW);
-    const ev = await waitFor('ProvisioningFailed', async () => (await eventsOf(c.metadata.uid!)).find((e) => e.reason === 'ProvisioningFailed'));
+    const c = await h.service.create(
+      pvcs,
+      NS,
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'lost' },
+        spec: { storageClassName: 'gold', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      } as KObject,
+      ctxW,
+    );
+    const ev = await waitFor('ProvisioningFailed', async () =>
+      (await eventsOf(c.metadata.uid!)).find((e) => e.reason === 'ProvisioningFailed'),
+    );
     expect(ev).toMatchObject({ type: 'Warning', message: 'storageclass.storage.k8s.io "gold" not found' });
     expect(((await h.service.get(pvcs, NS, 'lost')) as J).status.phase).toBe('Pending');
   });
 
   test('every volume type mounts: emptyDir (shared, tmpfs), configMap/secret with items and modes, downwardAPI, projected, hostPath, PVC', async () => {
-    await h.service.create(cms, NS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'a.conf': 'alpha', b: 'beta' } } as KObject, ctxW);
-    await h.service.create(secrets, NS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, data: { password: Buffer.from('s3cret').toString('base64') } } as KObject, ctxW);
+    await h.service.create(
+      cms,
+      NS,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'a.conf': 'alpha', b: 'beta' } } as KObject,
+      ctxW,
+    );
+    await h.service.create(
+      secrets,
+      NS,
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'sec' },
+        data: { password: Buffer.from('s3cret').toString('base64') },
+      } as KObject,
+      ctxW,
+    );
     const mounts = [
-      { name: 'shared', mountPath: '/shared' }, { name: 'mem', mountPath: '/mem' }, { name: 'cfg', mountPath: '/cfg' },
-      { name: 'cfg-items', mountPath: '/cfg-items' }, { name: 'sec', mountPath: '/sec' }, { name: 'info', mountPath: '/info' },
-      { name: 'all', mountPath: '/all' }, { name: 'host', mountPath: '/host' }, { name: 'data', mountPath: '/data' },
+      { name: 'shared', mountPath: '/shared' },
+      { name: 'mem', mountPath: '/mem' },
+      { name: 'cfg', mountPath: '/cfg' },
+      { name: 'cfg-items', mountPath: '/cfg-items' },
+      { name: 'sec', mountPath: '/sec' },
+      { name: 'info', mountPath: '/info' },
+      { name: 'all', mountPath: '/all' },
+      { name: 'host', mountPath: '/host' },
+      { name: 'data', mountPath: '/data' },
       { name: 'cfg', mountPath: '/sub/a.conf', subPath: 'a.conf' },
     ];
-    await h.service.create(pods, NS, podObj('vol', {
-      containers: [
-        sleeper('main', mounts, { resources: { limits: { memory: '64Mi', cpu: '500m' } } }),
-        { name: 'peer', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo from-peer > /shared/peer.txt; sleep 100000'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] },
-      ],
-      volumes: [
-        { name: 'shared', emptyDir: {} },
-        { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } },
-        { name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o640 } },
-        { name: 'cfg-items', configMap: { name: 'cfg', items: [{ key: 'a.conf', path: 'nested/renamed.conf', mode: 0o600 }] } },
-        { name: 'sec', secret: { secretName: 'sec', defaultMode: 0o400 } },
-        { name: 'info', downwardAPI: { items: [
-          { path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'annotations', fieldRef: { fieldPath: 'metadata.annotations' } },
-          { path: 'name', fieldRef: { fieldPath: 'metadata.name' } }, { path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } },
-          { path: 'mem_limit', resourceFieldRef: { containerName: 'main', resource: 'limits.memory', divisor: '1Mi' } },
-        ] } },
-        { name: 'all', projected: { sources: [
-          { configMap: { name: 'cfg', items: [{ key: 'b', path: 'cm-b' }] } }, { secret: { name: 'sec' } },
-          { downwardAPI: { items: [{ path: 'podname', fieldRef: { fieldPath: 'metadata.name' } }] } },
-        ] } },
-        { name: 'host', hostPath: { path: hostDir, type: 'Directory' } },
-        { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
-      ],
-    }, { app: 'vol', tier: 'one' }), ctxW);
-    p = await waitFor('vol Ready', async () => { const x = await getPod('vol'); return ready(x) && x; }, 40_000);
+    await h.service.create(
+      pods,
+      NS,
+      podObj(
+        'vol',
+        {
+          containers: [
+            sleeper('main', mounts, { resources: { limits: { memory: '64Mi', cpu: '500m' } } }),
+            {
+              name: 'peer',
+              image: IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['sh', '-c', 'echo from-peer > /shared/peer.txt; sleep 100000'],
+              volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+            },
+          ],
+          volumes: [
+            { name: 'shared', emptyDir: {} },
+            { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } },
+            { name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o640 } },
+            { name: 'cfg-items', configMap: { name: 'cfg', items: [{ key: 'a.conf', path: 'nested/renamed.conf', mode: 0o600 }] } },
+            { name: 'sec', secret: { secretName: 'sec', defaultMode: 0o400 } },
+            {
+              name: 'info',
+              downwardAPI: {
+                items: [
+                  { path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } },
+                  { path: 'annotations', fieldRef: { fieldPath: 'metadata.annotations' } },
+                  { path: 'name', fieldRef: { fieldPath: 'metadata.name' } },
+                  { path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } },
+                  { path: 'mem_limit', resourceFieldRef: { containerName: 'main', resource: 'limits.memory', divisor: '1Mi' } },
+                ],
+              },
+            },
+            {
+              name: 'all',
+              projected: {
+                sources: [
+                  { configMap: { name: 'cfg', items: [{ key: 'b', path: 'cm-b' }] } },
+                  { secret: { name: 'sec' } },
+                  { downwardAPI: { items: [{ path: 'podname', fieldRef: { fieldPath: 'metadata.name' } }] } },
+                ],
+              },
+            },
+            { name: 'host', hostPath: { path: hostDir, type: 'Directory' } },
+            { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
+          ],
+        },
+        { app: 'vol', tier: 'one' },
+      ),
+      ctxW,
+    );
+    p = await waitFor(
+      'vol Ready',
+      async () => {
+        const x = await getPod('vol');
+        return ready(x) && x;
+      },
+      40_000,
+    );
 
     expect(await waitFor('peer file', () => sh(p, 'main', 'cat /shared/peer.txt'))).toBe('from-peer');
     expect(await sh(p, 'main', "grep ' /mem ' /proc/mounts | cut -d' ' -f3")).toBe('tmpfs');
     expect(await sh(p, 'main', 'cat /cfg/a.conf; echo; cat /cfg/b; echo; stat -L -c %a /cfg/a.conf')).toBe('alpha\nbeta\n640');
-    expect(await sh(p, 'main', 'ls /cfg-items; cat /cfg-items/nested/renamed.conf; echo; stat -L -c %a /cfg-items/nested/renamed.conf')).toBe('nested\nalpha\n600');
+    expect(
+      await sh(p, 'main', 'ls /cfg-items; cat /cfg-items/nested/renamed.conf; echo; stat -L -c %a /cfg-items/nested/renamed.conf'),
+    ).toBe('nested\nalpha\n600');
     expect(await sh(p, 'main', 'cat /sec/password; echo; stat -L -c %a /sec/password')).toBe('s3cret\n400');
     expect(await sh(p, 'main', 'cat /info/labels')).toBe('app="vol"\ntier="one"');
     expect(await sh(p, 'main', 'cat /info/name; echo; cat /info/namespace; echo; cat /info/mem_limit')).toBe(`vol\n${NS}\n64`);
@@ -183,55 +334,151 @@ describe('pod volumes on the real engine', () => {
 
   test('configMap and downwardAPI files follow changes (subPath mounts do not); the claim cannot go while mounted', async () => {
     await h.service.update(cms, NS, 'cfg', (cur) => ({ ...cur, data: { 'a.conf': 'alpha-2', b: 'beta' } }), ctxW);
-    await h.service.update(pods, NS, 'vol', (cur) => ({ ...cur, metadata: { ...cur.metadata, labels: { app: 'vol', tier: 'two' } } }), ctxW);
-    expect(await waitFor('configMap update', async () => (await sh(p, 'main', 'cat /cfg/a.conf')) === 'alpha-2' && 'ok', 20_000)).toBe('ok');
+    await h.service.update(
+      pods,
+      NS,
+      'vol',
+      (cur) => ({ ...cur, metadata: { ...cur.metadata, labels: { app: 'vol', tier: 'two' } } }),
+      ctxW,
+    );
+    expect(await waitFor('configMap update', async () => (await sh(p, 'main', 'cat /cfg/a.conf')) === 'alpha-2' && 'ok', 20_000)).toBe(
+      'ok',
+    );
     expect(await sh(p, 'main', 'cat /cfg-items/nested/renamed.conf')).toBe('alpha-2');
-    expect(await waitFor('labels update', async () => (await sh(p, 'main', 'cat /info/labels')).includes('tier="two"') && 'ok', 20_000)).toBe('ok');
+    expect(
+      await waitFor('labels update', async () => (await sh(p, 'main', 'cat /info/labels')).includes('tier="two"') && 'ok', 20_000),
+    ).toBe('ok');
     expect(await sh(p, 'main', 'cat /sub/a.conf')).toBe('alpha');
 
     // A mounted claim is only marked for deletion: its finalizer stays while the pod runs.
     await h.service.delete(pvcs, NS, 'data', {}, ctxW);
     await new Promise((r) => setTimeout(r, 1000));
-    const claim = await h.service.get(pvcs, NS, 'data') as J;
+    const claim = (await h.service.get(pvcs, NS, 'data')) as J;
     expect(claim.metadata.deletionTimestamp).toBeDefined();
     expect(claim.metadata.finalizers).toEqual(['kubernetes.io/pvc-protection']);
     expect(await claimVolumes('data')).toHaveLength(1);
   });
 
   test('a pod referencing a missing configMap waits in ContainerCreating with FailedMount, then starts once it exists', async () => {
-    const created = await h.service.create(pods, NS, podObj('needs-cm', {
-      containers: [sleeper('main', [{ name: 'later', mountPath: '/later' }, { name: 'opt', mountPath: '/opt-cfg' }])],
-      volumes: [{ name: 'later', configMap: { name: 'later' } }, { name: 'opt', configMap: { name: 'never', optional: true } }],
-    }), ctxW);
+    const created = await h.service.create(
+      pods,
+      NS,
+      podObj('needs-cm', {
+        containers: [
+          sleeper('main', [
+            { name: 'later', mountPath: '/later' },
+            { name: 'opt', mountPath: '/opt-cfg' },
+          ]),
+        ],
+        volumes: [
+          { name: 'later', configMap: { name: 'later' } },
+          { name: 'opt', configMap: { name: 'never', optional: true } },
+        ],
+      }),
+      ctxW,
+    );
     const ev = await waitFor('FailedMount', async () => (await eventsOf(created.metadata.uid!)).find((e) => e.reason === 'FailedMount'));
     expect(ev.type).toBe('Warning');
     expect(ev.message).toBe('MountVolume.SetUp failed for volume "later" : configmap "later" not found');
     const waiting = await getPod('needs-cm');
     expect(waiting.status.containerStatuses[0].state.waiting.reason).toBe('ContainerCreating');
     expect(ready(waiting)).toBe(false);
-    await h.service.create(cms, NS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { k: 'v' } } as KObject, ctxW);
-    const started = await waitFor('needs-cm Ready', async () => { const x = await getPod('needs-cm'); return ready(x) && x; }, 30_000);
+    await h.service.create(
+      cms,
+      NS,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { k: 'v' } } as KObject,
+      ctxW,
+    );
+    const started = await waitFor(
+      'needs-cm Ready',
+      async () => {
+        const x = await getPod('needs-cm');
+        return ready(x) && x;
+      },
+      30_000,
+    );
     // An optional configMap that does not exist gives an empty directory.
     expect(await sh(started, 'main', 'cat /later/k; echo; ls /opt-cfg | wc -l')).toBe('v\n0');
   });
 
   test('a claim marked for deletion goes, with its Docker volume, once the pod mounting it is gone', async () => {
     await h.service.delete(pods, NS, 'vol', { gracePeriodSeconds: 0 }, ctxW);
-    await waitFor('vol gone', async () => { try { await getPod('vol'); return false; } catch { return true; } }, 30_000);
-    await waitFor('old claim gone', async () => { try { await h.service.get(pvcs, NS, 'data'); return false; } catch { return true; } }, 20_000);
+    await waitFor(
+      'vol gone',
+      async () => {
+        try {
+          await getPod('vol');
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      30_000,
+    );
+    await waitFor(
+      'old claim gone',
+      async () => {
+        try {
+          await h.service.get(pvcs, NS, 'data');
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      20_000,
+    );
     await waitFor('old volume removed', async () => (await claimVolumes('data')).length === 0 && 'gone', 20_000);
   });
 
   test('a second pod reads what the first pod wrote to the same claim', async () => {
-    await h.service.create(pvcs, NS, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'keep' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } } } as KObject, ctxW);
-    const mk = (name: string) => podObj(name, { containers: [sleeper('main', [{ name: 'd', mountPath: '/d' }])], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'keep' } }] });
+    await h.service.create(
+      pvcs,
+      NS,
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'keep' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } },
+      } as KObject,
+      ctxW,
+    );
+    const mk = (name: string) =>
+      podObj(name, {
+        containers: [sleeper('main', [{ name: 'd', mountPath: '/d' }])],
+        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'keep' } }],
+      });
     await h.service.create(pods, NS, mk('writer'), ctxW);
-    const w = await waitFor('writer Ready', async () => { const x = await getPod('writer'); return ready(x) && x; }, 30_000);
+    const w = await waitFor(
+      'writer Ready',
+      async () => {
+        const x = await getPod('writer');
+        return ready(x) && x;
+      },
+      30_000,
+    );
     await sh(w, 'main', 'echo kept-data > /d/f.txt');
     await h.service.delete(pods, NS, 'writer', { gracePeriodSeconds: 0 }, ctxW);
-    await waitFor('writer gone', async () => { try { await getPod('writer'); return false; } catch { return true; } }, 30_000);
+    await waitFor(
+      'writer gone',
+      async () => {
+        try {
+          await getPod('writer');
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      30_000,
+    );
     await h.service.create(pods, NS, mk('reader'), ctxW);
-    const r = await waitFor('reader Ready', async () => { const x = await getPod('reader'); return ready(x) && x; }, 30_000);
+    const r = await waitFor(
+      'reader Ready',
+      async () => {
+        const x = await getPod('reader');
+        return ready(x) && x;
+      },
+      30_000,
+    );
     expect(await sh(r, 'main', 'cat /d/f.txt')).toBe('kept-data');
     await h.service.delete(pods, NS, 'reader', { gracePeriodSeconds: 0 }, ctxW);
     await h.service.delete(pvcs, NS, 'keep', {}, ctxW);

@@ -4,7 +4,12 @@
 import { parseServerFlags, type ServerOptions } from '../../src/cli/flags.js';
 import { startServer } from '../../src/server/server.js';
 
-export interface HeapReport { heapUsed: number; heapTotal: number; rss: number; external: number }
+export interface HeapReport {
+  heapUsed: number;
+  heapTotal: number;
+  rss: number;
+  external: number;
+}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc || !process.send) throw new Error('heap-server needs --expose-gc and an IPC channel');
@@ -18,7 +23,9 @@ process.on('message', (m: { heap?: boolean; gc?: boolean }) => {
   process.send!({ heap: { heapUsed, heapTotal, rss, external } satisfies HeapReport });
 });
 // Stopped, or the test went away: a clean stop, as dockube does on SIGTERM.
-const stop = () => { void server.stop().finally(() => process.exit(0)); };
+const stop = () => {
+  void server.stop().finally(() => process.exit(0));
+};
 process.once('SIGTERM', stop);
 process.once('disconnect', stop);
 process.send({ ready: true });

@@ -16,7 +16,13 @@ export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const out = ts.transpileModule(readFileSync(fileURLToPath(url), 'utf8'), {
     fileName: fileURLToPath(url),
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false, inlineSourceMap: true, esModuleInterop: true },
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      sourceMap: false,
+      inlineSourceMap: true,
+      esModuleInterop: true,
+    },
   });
   return { format: 'module', source: out.outputText, shortCircuit: true };
 }

@@ -9,25 +9,52 @@ import type { KObject, ManagedFieldsEntry } from '../../src/machinery/api/meta.j
 const schema = loadSchemaLookup(join(process.cwd(), 'openapi/definitions.json'));
 const DEPLOY = 'io.k8s.api.apps.v1.Deployment';
 const CM = 'io.k8s.api.core.v1.ConfigMap';
-const T1 = '2024-01-01T00:00:00Z', T2 = '2024-01-02T00:00:00Z', T3 = '2024-01-03T00:00:00Z';
+const T1 = '2024-01-01T00:00:00Z',
+  T2 = '2024-01-02T00:00:00Z',
+  T3 = '2024-01-03T00:00:00Z';
 
-const deploy = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): KObject =>
-  ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', ...metadata }, spec });
+const deploy = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): KObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', ...metadata },
+  spec,
+});
 
-const apply = (live: KObject | undefined, applied: KObject, manager: string, opts: { force?: boolean; now?: string; definition?: string; apiVersion?: string } = {}) =>
-  applyServerSide({ live, applied, manager, force: opts.force ?? false, schema, definition: opts.definition ?? DEPLOY,
-    apiVersion: opts.apiVersion ?? 'apps/v1', now: opts.now ?? T1 });
+const apply = (
+  live: KObject | undefined,
+  applied: KObject,
+  manager: string,
+  opts: { force?: boolean; now?: string; definition?: string; apiVersion?: string } = {},
+) =>
+  applyServerSide({
+    live,
+    applied,
+    manager,
+    force: opts.force ?? false,
+    schema,
+    definition: opts.definition ?? DEPLOY,
+    apiVersion: opts.apiVersion ?? 'apps/v1',
+    now: opts.now ?? T1,
+  });
 
 const entry = (o: KObject, manager: string, operation = 'Apply') =>
   o.metadata.managedFields?.find((e) => e.manager === manager && e.operation === operation);
 
 function conflictOf(f: () => unknown): StatusError {
-  try { f(); } catch (e) { if (e instanceof StatusError) return e; throw e; }
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
   throw new Error('expected a conflict');
 }
 
 const container = (extra: Record<string, unknown> = {}) => ({ name: 'web', image: 'nginx:1', ...extra });
-const podSpec = (containers: unknown[]) => ({ selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } });
+const podSpec = (containers: unknown[]) => ({
+  selector: { matchLabels: { app: 'web' } },
+  template: { metadata: { labels: { app: 'web' } }, spec: { containers } },
+});
 
 describe('fieldsV1 encoding', () => {
   test('round-trips with "." for members that have children, keys sorted fields-first', () => {
@@ -38,23 +65,41 @@ describe('fieldsV1 encoding', () => {
       ['f:metadata', 'f:finalizers', 'v:"a.io/x"'],
     ]);
     const v1 = toFieldsV1(set);
-    expect(JSON.stringify(v1)).toBe(JSON.stringify({
-      'f:metadata': { 'f:finalizers': { 'v:"a.io/x"': {} }, 'f:labels': { 'f:app': {} } },
-      'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:image': {} } } },
-    }));
+    expect(JSON.stringify(v1)).toBe(
+      JSON.stringify({
+        'f:metadata': { 'f:finalizers': { 'v:"a.io/x"': {} }, 'f:labels': { 'f:app': {} } },
+        'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:image': {} } } },
+      }),
+    );
     expect(fromFieldsV1(v1).equals(set)).toBe(true);
   });
 
   test('paths print as fieldpath.Path.String', () => {
-    expect(pathString(['f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"web"}', 'f:ports', 'k:{"containerPort":80,"protocol":"TCP"}']))
-      .toBe('.spec.template.spec.containers[name="web"].ports[containerPort=80,protocol="TCP"]');
+    expect(
+      pathString([
+        'f:spec',
+        'f:template',
+        'f:spec',
+        'f:containers',
+        'k:{"name":"web"}',
+        'f:ports',
+        'k:{"containerPort":80,"protocol":"TCP"}',
+      ]),
+    ).toBe('.spec.template.spec.containers[name="web"].ports[containerPort=80,protocol="TCP"]');
     expect(pathString(['f:metadata', 'f:finalizers', 'v:"x"'])).toBe('.metadata.finalizers[="x"]');
   });
 });
 
 describe('applyServerSide', () => {
   test('creates: owns exactly the applied fields, keyed lists by their keys, server metadata not owned', () => {
-    const out = apply(undefined, deploy({ replicas: 2, ...podSpec([container({ ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] })]) }, { labels: { app: 'web' }, finalizers: ['a.io/x'] }), 'mgr');
+    const out = apply(
+      undefined,
+      deploy(
+        { replicas: 2, ...podSpec([container({ ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] })]) },
+        { labels: { app: 'web' }, finalizers: ['a.io/x'] },
+      ),
+      'mgr',
+    );
     const e = entry(out, 'mgr')!;
     expect(e).toMatchObject({ manager: 'mgr', operation: 'Apply', apiVersion: 'apps/v1', time: T1, fieldsType: 'FieldsV1' });
     const c = (e.fieldsV1 as any)['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"web"}'];
@@ -71,7 +116,21 @@ describe('applyServerSide', () => {
   });
 
   test('second apply changes a field, removes one it dropped, merges containers by name', () => {
-    const first = apply(undefined, deploy({ replicas: 2, ...podSpec([container({ env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] })]) }), 'mgr');
+    const first = apply(
+      undefined,
+      deploy({
+        replicas: 2,
+        ...podSpec([
+          container({
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'B', value: '2' },
+            ],
+          }),
+        ]),
+      }),
+      'mgr',
+    );
     const second = apply(first, deploy({ replicas: 3, ...podSpec([container({ env: [{ name: 'B', value: '3' }] })]) }), 'mgr', { now: T2 });
     expect((second.spec as any).replicas).toBe(3);
     const c = (second.spec as any).template.spec.containers;
@@ -95,7 +154,15 @@ describe('applyServerSide', () => {
     const a = apply(undefined, deploy({ replicas: 2, ...podSpec([container()]) }), 'a');
     const edited = structuredClone(a);
     (edited.spec as any).template.spec.containers[0].image = 'nginx:2';
-    edited.metadata.managedFields = recordUpdate({ old: a, updated: edited, manager: 'kubectl-edit', schema, definition: DEPLOY, apiVersion: 'apps/v1', now: T2 });
+    edited.metadata.managedFields = recordUpdate({
+      old: a,
+      updated: edited,
+      manager: 'kubectl-edit',
+      schema,
+      definition: DEPLOY,
+      apiVersion: 'apps/v1',
+      now: T2,
+    });
     // a no longer sets the image (drops it) but the editor owns it: it stays.
     const a2 = apply(edited, deploy({ replicas: 2, ...podSpec([{ name: 'web' }]) }), 'a', { now: T3 });
     expect((a2.spec as any).template.spec.containers[0].image).toBe('nginx:2');
@@ -125,16 +192,29 @@ describe('applyServerSide', () => {
     const base = apply(undefined, deploy({ replicas: 2, minReadySeconds: 1 }), 'a');
     const upd = structuredClone(base);
     (upd.spec as any).minReadySeconds = 9;
-    upd.metadata.managedFields = recordUpdate({ old: base, updated: upd, manager: 'kubectl-edit', schema, definition: DEPLOY, apiVersion: 'apps/v1', now: T2 });
+    upd.metadata.managedFields = recordUpdate({
+      old: base,
+      updated: upd,
+      manager: 'kubectl-edit',
+      schema,
+      definition: DEPLOY,
+      apiVersion: 'apps/v1',
+      now: T2,
+    });
     const err = conflictOf(() => apply(upd, deploy({ replicas: 3, minReadySeconds: 4 }), 'b'));
-    expect(err.message).toBe('Apply failed with 2 conflicts: conflicts with "a":\n- .spec.replicas\nconflicts with "kubectl-edit" using apps/v1:\n- .spec.minReadySeconds');
+    expect(err.message).toBe(
+      'Apply failed with 2 conflicts: conflicts with "a":\n- .spec.replicas\nconflicts with "kubectl-edit" using apps/v1:\n- .spec.minReadySeconds',
+    );
     expect(err.details?.causes?.map((c) => c.field)).toEqual(['.spec.replicas', '.spec.minReadySeconds']);
   });
 
   test('ports merge by containerPort+protocol: a UDP port beside a TCP one on the same number', () => {
     const a = apply(undefined, deploy(podSpec([container({ ports: [{ containerPort: 53, protocol: 'TCP' }] })])), 'a');
     const b = apply(a, deploy(podSpec([{ name: 'web', ports: [{ containerPort: 53, protocol: 'UDP' }] }])), 'b', { now: T2 });
-    expect((b.spec as any).template.spec.containers[0].ports).toEqual([{ containerPort: 53, protocol: 'TCP' }, { containerPort: 53, protocol: 'UDP' }]);
+    expect((b.spec as any).template.spec.containers[0].ports).toEqual([
+      { containerPort: 53, protocol: 'TCP' },
+      { containerPort: 53, protocol: 'UDP' },
+    ]);
   });
 
   test('atomic lists are replaced and owned whole; a change by another manager conflicts on the list', () => {
@@ -170,8 +250,18 @@ describe('applyServerSide', () => {
 
   test('kubectl may take over fields its client-side apply set (last-applied annotation)', () => {
     const cfg = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } };
-    const live: KObject = { ...structuredClone(cfg), metadata: { name: 'c', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(cfg) } } };
-    live.metadata.managedFields = recordUpdate({ updated: live, manager: 'kubectl-client-side-apply', schema, definition: CM, apiVersion: 'v1', now: T1 });
+    const live: KObject = {
+      ...structuredClone(cfg),
+      metadata: { name: 'c', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(cfg) } },
+    };
+    live.metadata.managedFields = recordUpdate({
+      updated: live,
+      manager: 'kubectl-client-side-apply',
+      schema,
+      definition: CM,
+      apiVersion: 'v1',
+      now: T1,
+    });
     const opts = { definition: CM, apiVersion: 'v1', now: T2 };
     expect(conflictOf(() => apply(live, { ...cfg, data: { k: 'w' } }, 'other', opts)).code).toBe(409);
     const out = apply(live, { ...cfg, data: { k: 'w' } }, 'kubectl', opts);
@@ -181,15 +271,27 @@ describe('applyServerSide', () => {
 });
 
 describe('recordUpdate', () => {
-  const cm = (data: Record<string, string>, extra: Partial<KObject['metadata']> = {}): KObject =>
-    ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', uid: 'u', resourceVersion: '1', ...extra }, data });
+  const cm = (data: Record<string, string>, extra: Partial<KObject['metadata']> = {}): KObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'c', uid: 'u', resourceVersion: '1', ...extra },
+    data,
+  });
   const rec = (old: KObject | undefined, updated: KObject, manager: string, now = T1, subresource?: string) =>
     recordUpdate({ old, updated, manager, schema, definition: CM, apiVersion: 'v1', now, subresource });
 
   test('create owns every set field (not server metadata)', () => {
     const mf = rec(undefined, cm({ a: '1' }, { labels: { x: 'y' } }), 'kubectl-create')!;
-    expect(mf).toEqual([{ manager: 'kubectl-create', operation: 'Update', apiVersion: 'v1', time: T1, fieldsType: 'FieldsV1',
-      fieldsV1: { 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:x': {} } } } }]);
+    expect(mf).toEqual([
+      {
+        manager: 'kubectl-create',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: T1,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:x': {} } } },
+      },
+    ]);
   });
 
   test('an update takes changed fields from other managers and keeps unchanged ones with them', () => {
@@ -214,17 +316,32 @@ describe('recordUpdate', () => {
   test('managedFields written by the request are kept; [] keeps the stored ones; [{}] clears', () => {
     const old = cm({ a: '1' });
     old.metadata.managedFields = rec(undefined, old, 'kubectl-client-side-apply');
-    const migrated: ManagedFieldsEntry[] = [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: T1, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } }];
+    const migrated: ManagedFieldsEntry[] = [
+      { manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: T1, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } },
+    ];
     expect(rec(old, { ...structuredClone(old), metadata: { ...old.metadata, managedFields: migrated } }, 'kubectl', T2)).toEqual(migrated);
-    expect(rec(old, { ...structuredClone(old), metadata: { ...old.metadata, managedFields: [] } }, 'x', T2)).toEqual(old.metadata.managedFields);
+    expect(rec(old, { ...structuredClone(old), metadata: { ...old.metadata, managedFields: [] } }, 'x', T2)).toEqual(
+      old.metadata.managedFields,
+    );
     expect(rec(old, { ...structuredClone(old), metadata: { ...old.metadata, managedFields: [{}] } }, 'x', T2)).toBeUndefined();
   });
 
   test('status subresource writes are recorded with the subresource', () => {
     const old: KObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 1 } };
     const upd = { ...structuredClone(old), status: { replicas: 1 } };
-    const mf = recordUpdate({ old, updated: upd, manager: 'ctrl', schema, definition: DEPLOY, apiVersion: 'apps/v1', now: T1, subresource: 'status' })!;
-    expect(mf).toEqual([expect.objectContaining({ manager: 'ctrl', subresource: 'status', fieldsV1: { 'f:status': { 'f:replicas': {} } } })]);
+    const mf = recordUpdate({
+      old,
+      updated: upd,
+      manager: 'ctrl',
+      schema,
+      definition: DEPLOY,
+      apiVersion: 'apps/v1',
+      now: T1,
+      subresource: 'status',
+    })!;
+    expect(mf).toEqual([
+      expect.objectContaining({ manager: 'ctrl', subresource: 'status', fieldsV1: { 'f:status': { 'f:replicas': {} } } }),
+    ]);
   });
 
   test('manager names default from the User-Agent', () => {

@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeAtomically } from '../../src/runtime/atomic-writer.js';
 
-let root: string; let dir: string; let outside: string;
+let root: string;
+let dir: string;
+let outside: string;
 const file = (s: string, mode = 0o644) => ({ content: Buffer.from(s), mode });
 
 beforeEach(() => {
   root = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'atomic-writer-')));
-  dir = join(root, 'vol'); outside = join(root, 'outside');
+  dir = join(root, 'vol');
+  outside = join(root, 'outside');
   fs.mkdirSync(outside);
   fs.writeFileSync(join(outside, 'keep'), 'host file');
 });

@@ -18,7 +18,8 @@ import type { UserInfo } from '../../src/machinery/api/user.js';
 function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = execFile(cmd, args, { timeout: 20000 }, (err, stdout, stderr) =>
-      err ? reject(Object.assign(err, { stdout, stderr })) : resolve({ stdout, stderr }));
+      err ? reject(Object.assign(err, { stdout, stderr })) : resolve({ stdout, stderr }),
+    );
     child.stdin?.end();
   });
 }
@@ -30,32 +31,52 @@ let port: number;
 /** Who the server saw, per request, in order. */
 const seen: { path: string; user: UserInfo | undefined }[] = [];
 
-const VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.0-dockube', gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: 'node', compiler: 'node', platform: 'linux/amd64' };
+const VERSION = {
+  major: '1',
+  minor: '33',
+  gitVersion: 'v1.33.0-dockube',
+  gitCommit: '',
+  gitTreeState: 'clean',
+  buildDate: '',
+  goVersion: 'node',
+  compiler: 'node',
+  platform: 'linux/amd64',
+};
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'dockube-auth-'));
   pki = await ensurePki(dataDir, { hosts: ['127.0.0.1'] });
   const authenticate = createAuthenticator(pki);
   // A tiny API server: public /version, everything else needs credentials.
-  server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const user = authenticate(req);
-    // Certificates and static tokens are answered synchronously; this server has no service account tokens.
-    if (user instanceof Promise) throw new Error('authentication was not synchronous');
-    seen.push({ path, user });
-    res.setHeader('Content-Type', 'application/json');
-    if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(path))) {
-      res.statusCode = 401;
-      res.end(JSON.stringify(unauthorized().toStatus()));
-    } else if (path === '/version') {
-      res.end(JSON.stringify(VERSION));
-    } else if (path === '/api') {
-      res.end(JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }], user }));
-    } else {
-      res.statusCode = 404;
-      res.end('{}');
-    }
-  });
+  server = createServer(
+    { key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const user = authenticate(req);
+      // Certificates and static tokens are answered synchronously; this server has no service account tokens.
+      if (user instanceof Promise) throw new Error('authentication was not synchronous');
+      seen.push({ path, user });
+      res.setHeader('Content-Type', 'application/json');
+      if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(path))) {
+        res.statusCode = 401;
+        res.end(JSON.stringify(unauthorized().toStatus()));
+      } else if (path === '/version') {
+        res.end(JSON.stringify(VERSION));
+      } else if (path === '/api') {
+        res.end(
+          JSON.stringify({
+            kind: 'APIVersions',
+            versions: ['v1'],
+            serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+            user,
+          }),
+        );
+      } else {
+        res.statusCode = 404;
+        res.end('{}');
+      }
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
@@ -65,16 +86,28 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function get(path: string, opts: { cert?: string; key?: string; token?: string; ca?: string } = {}): Promise<{ status: number; body: string }> {
+function get(
+  path: string,
+  opts: { cert?: string; key?: string; token?: string; ca?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port, path, agent: false, ca: opts.ca ?? pki.caCert, cert: opts.cert, key: opts.key,
-      headers: opts.token ? { Authorization: `Bearer ${opts.token}` } : {},
-    }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        agent: false,
+        ca: opts.ca ?? pki.caCert,
+        cert: opts.cert,
+        key: opts.key,
+        headers: opts.token ? { Authorization: `Bearer ${opts.token}` } : {},
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -120,7 +153,11 @@ describe('authenticator over real TLS', () => {
     const otherCaKeys = await generateKeyPairPem();
     const otherCa = issueSelfSigned({ commonName: 'evil-ca', usage: 'ca', validDays: 1 }, otherCaKeys);
     const k = await generateKeyPairPem();
-    const forged = issueCertificate({ commonName: 'dockube-admin', organizations: ['system:masters'], usage: 'client', validDays: 1 }, k.publicKey, { keyPem: otherCaKeys.privateKey, certPem: otherCa });
+    const forged = issueCertificate(
+      { commonName: 'dockube-admin', organizations: ['system:masters'], usage: 'client', validDays: 1 },
+      k.publicKey,
+      { keyPem: otherCaKeys.privateKey, certPem: otherCa },
+    );
     expect((await get('/api', { cert: forged, key: k.privateKey })).status).toBe(401);
     // The serving certificate chains to our CA but carries serverAuth only.
     expect((await get('/api', { cert: pki.serverCert, key: pki.serverKey })).status).toBe(401);
@@ -128,8 +165,10 @@ describe('authenticator over real TLS', () => {
 });
 
 test('isAnonymousAllowedPath', () => {
-  for (const p of ['/healthz', '/livez', '/readyz', '/version', '/readyz/ping', '/livez/etcd', '/healthz?verbose=1', '/version/']) expect(isAnonymousAllowedPath(p)).toBe(true);
-  for (const p of ['/', '/api', '/apis', '/healthzz', '/versions', '/metrics', '/api/v1/namespaces']) expect(isAnonymousAllowedPath(p)).toBe(false);
+  for (const p of ['/healthz', '/livez', '/readyz', '/version', '/readyz/ping', '/livez/etcd', '/healthz?verbose=1', '/version/'])
+    expect(isAnonymousAllowedPath(p)).toBe(true);
+  for (const p of ['/', '/api', '/apis', '/healthzz', '/versions', '/metrics', '/api/v1/namespaces'])
+    expect(isAnonymousAllowedPath(p)).toBe(false);
 });
 
 describe('kubeconfig', () => {

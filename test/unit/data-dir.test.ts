@@ -4,9 +4,17 @@ import { dataDirLayout } from '../../src/data-dir.js';
 test('the data dir layout names every file as the README does', () => {
   const d = dataDirLayout('/srv/dockube');
   expect([d.stateDb, d.encryptionKey, d.serviceAccountKey, d.kubeconfig, d.pods]).toEqual([
-    '/srv/dockube/state.db', '/srv/dockube/encryption-key', '/srv/dockube/sa.key', '/srv/dockube/kubeconfig.yaml', '/srv/dockube/pods',
+    '/srv/dockube/state.db',
+    '/srv/dockube/encryption-key',
+    '/srv/dockube/sa.key',
+    '/srv/dockube/kubeconfig.yaml',
+    '/srv/dockube/pods',
   ]);
-  expect([d.pki.cert('ca'), d.pki.key('apiserver'), d.pki.tokens]).toEqual(['/srv/dockube/pki/ca.crt', '/srv/dockube/pki/apiserver.key', '/srv/dockube/pki/tokens.json']);
+  expect([d.pki.cert('ca'), d.pki.key('apiserver'), d.pki.tokens]).toEqual([
+    '/srv/dockube/pki/ca.crt',
+    '/srv/dockube/pki/apiserver.key',
+    '/srv/dockube/pki/tokens.json',
+  ]);
 });
 
 test('a pod directory holds volumes, subPath mounts and termination logs as the kubelet lays them out', () => {

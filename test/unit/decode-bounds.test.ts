@@ -10,13 +10,20 @@ import { findYamlDuplicates } from '../../src/openapi/yaml-duplicates.js';
 /** The error `fn` throws (and how long it took to throw it). */
 function failure(fn: () => unknown): { error: Error; ms: number } {
   const started = Date.now();
-  try { fn(); } catch (e) { return { error: e as Error, ms: Date.now() - started }; }
+  try {
+    fn();
+  } catch (e) {
+    return { error: e as Error, ms: Date.now() - started };
+  }
   throw new Error('expected an error');
 }
 
 const laughs = (levels: number, fanout: number) => {
   let s = `a0: &a0 [${Array(fanout).fill('"lol"').join(',')}]\n`;
-  for (let i = 1; i < levels; i++) s += `a${i}: &a${i} [${Array(fanout).fill(`*a${i - 1}`).join(',')}]\n`;
+  for (let i = 1; i < levels; i++)
+    s += `a${i}: &a${i} [${Array(fanout)
+      .fill(`*a${i - 1}`)
+      .join(',')}]\n`;
   return s;
 };
 const flow = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
@@ -64,7 +71,11 @@ describe('YAML aliases (go-yaml rules)', () => {
 });
 
 describe('nesting', () => {
-  test.each([['flow', flow], ['block maps', blockMaps], ['block sequences', blockSeqs]])('YAML %s: %#: MAX_DEPTH levels decode, one more is refused', (_name, make) => {
+  test.each([
+    ['flow', flow],
+    ['block maps', blockMaps],
+    ['block sequences', blockSeqs],
+  ])('YAML %s: %#: MAX_DEPTH levels decode, one more is refused', (_name, make) => {
     expect(depthOf(decodeYaml(make(MAX_DEPTH)))).toBe(MAX_DEPTH);
     const { error } = failure(() => decodeYaml(make(MAX_DEPTH + 1)));
     expect(error.message).toMatch(new RegExp(`^yaml: (line \\d+: )?exceeded max depth of ${MAX_DEPTH}$`));
@@ -83,10 +94,12 @@ describe('nesting', () => {
     expect(() => decodeYaml(deep)).toThrow(`yaml: exceeded max depth of ${MAX_DEPTH}`);
   });
 
-  test('JSON: MAX_DEPTH levels parse, one more is encoding/json\'s error at that bracket, valid or not', () => {
+  test("JSON: MAX_DEPTH levels parse, one more is encoding/json's error at that bracket, valid or not", () => {
     expect(depthOf(parseJSONLikeGo(flow(MAX_DEPTH)))).toBe(MAX_DEPTH);
     expect(() => parseJSONLikeGo(flow(MAX_DEPTH + 1))).toThrow("invalid character '[' exceeded max depth");
-    expect(() => parseJSONLikeGo(`{"a":${'{"b":'.repeat(MAX_DEPTH)}1${'}'.repeat(MAX_DEPTH + 1)}`)).toThrow("invalid character '{' exceeded max depth");
+    expect(() => parseJSONLikeGo(`{"a":${'{"b":'.repeat(MAX_DEPTH)}1${'}'.repeat(MAX_DEPTH + 1)}`)).toThrow(
+      "invalid character '{' exceeded max depth",
+    );
     // Malformed and deep: the scanner that words syntax errors stops at the bound instead of the stack's end.
     const { error, ms } = failure(() => parseJSONLikeGo(`${'['.repeat(1_000_000)}x`));
     expect(error.message).toBe("invalid character '[' exceeded max depth");
@@ -130,7 +143,9 @@ describe('YAML decoding semantics', () => {
     const doc = 'a: 1\nb:\n  c: 1\n  c: 2\na: 3\n"a": 4\n';
     expect(decodeYaml(doc)).toEqual({ a: 4, b: { c: 2 } });
     expect(findYamlDuplicates(doc).map((d) => d.message)).toEqual([
-      'line 4: key "c" already set in map', 'line 5: key "a" already set in map', 'line 6: key "a" already set in map',
+      'line 4: key "c" already set in map',
+      'line 5: key "a" already set in map',
+      'line 6: key "a" already set in map',
     ]);
     expect(findYamlDuplicates('1: a\n"1": b\n')).toEqual([]);
     expect(findYamlDuplicates('m: &m {a: 1}\nn:\n  <<: *m\n  a: 2\n')).toEqual([]);
@@ -155,8 +170,15 @@ describe('YAML decoding semantics', () => {
   });
 
   test('scalars: YAML 1.2 core schema as before; what JSON cannot hold is an error', () => {
-    expect(decodeYaml('a: yes\nb: 0x10\nc: 2020-01-01T00:00:00Z\nd: "1"\ne: null\nf: 1e3\ng: !!binary aGk=\n'))
-      .toEqual({ a: 'yes', b: 16, c: '2020-01-01T00:00:00Z', d: '1', e: null, f: 1000, g: 'hi' });
+    expect(decodeYaml('a: yes\nb: 0x10\nc: 2020-01-01T00:00:00Z\nd: "1"\ne: null\nf: 1e3\ng: !!binary aGk=\n')).toEqual({
+      a: 'yes',
+      b: 16,
+      c: '2020-01-01T00:00:00Z',
+      d: '1',
+      e: null,
+      f: 1000,
+      g: 'hi',
+    });
     expect(() => decodeYaml('a: .inf\n')).toThrow('json: unsupported value: +Inf');
     expect(() => decodeYaml('a: .nan\n')).toThrow('json: unsupported value: NaN');
     expect(decodeYaml('')).toBeNull();

@@ -12,9 +12,16 @@ describe('secrets encrypted at rest', () => {
     expect(await loadOrCreateEncryptionKey(dir)).toEqual(key);
     const t = new AesGcmTransformer(key);
     const file = join(dir, 'state.db');
-    const store = new SqliteStore(file, ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: t })));
+    const store = new SqliteStore(
+      file,
+      ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: t })),
+    );
     const secretValue = Buffer.from('correct horse battery staple').toString('base64');
-    await store.create('/registry/core/secrets/ns/s', { metadata: { name: 's' }, data: { pw: secretValue }, stringMarker: 'PLAINTEXT-MARKER' });
+    await store.create('/registry/core/secrets/ns/s', {
+      metadata: { name: 's' },
+      data: { pw: secretValue },
+      stringMarker: 'PLAINTEXT-MARKER',
+    });
     await store.create('/registry/core/configmaps/ns/c', { metadata: { name: 'c' }, data: { note: 'VISIBLE-MARKER' } });
     expect((await store.get('/registry/core/secrets/ns/s'))?.data).toEqual({ pw: secretValue });
     await store.close();
@@ -22,7 +29,10 @@ describe('secrets encrypted at rest', () => {
     expect(bytes).not.toContain(secretValue);
     expect(bytes).not.toContain('PLAINTEXT-MARKER');
     expect(bytes).toContain('VISIBLE-MARKER'); // proves the scan reads what is stored
-    const reopened = new SqliteStore(file, ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: t })));
+    const reopened = new SqliteStore(
+      file,
+      ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: t })),
+    );
     expect((await reopened.list('/registry/core/secrets/')).items[0].data).toEqual({ pw: secretValue });
     await reopened.close();
   });

@@ -13,7 +13,11 @@ import type { KObject } from '../../src/machinery/api/meta.js';
 
 const obj = (name: string, extra: Record<string, unknown> = {}): KObject => ({ metadata: { name }, ...extra }) as KObject;
 const ev = (rv: number, key = '/k/a', type: StoreEvent['type'] = 'ADDED'): StoreEvent => ({ type, key, rv, object: obj(key) });
-const rvs = (w: EventWindow, from: number) => { const seen: number[] = []; w.subscribe('/', from, 1e9, (e) => seen.push(e.rv)).stop(); return seen; };
+const rvs = (w: EventWindow, from: number) => {
+  const seen: number[] = [];
+  w.subscribe('/', from, 1e9, (e) => seen.push(e.rv)).stop();
+  return seen;
+};
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -47,7 +51,7 @@ describe('EventWindow', () => {
     sub.stop();
   });
 
-  test('a prevObject that is the previous event\'s object is charged once, and passes on when that event goes', () => {
+  test("a prevObject that is the previous event's object is charged once, and passes on when that event goes", () => {
     const w = new EventWindow({ maxEvents: 100, maxBytes: 250 }, 0);
     const first: StoreEvent = { type: 'ADDED', key: '/k/a', rv: 1, object: obj('a', { v: 1 }) };
     w.publish(first, { object: 100 });
@@ -91,7 +95,7 @@ describe('EventWindow', () => {
 describe('the watch cache and its window', () => {
   const tmp = () => join(mkdtempSync(join(tmpdir(), 'dockube-window-')), 'state.db');
 
-  test('an update\'s prevObject is the previous event\'s object, and the window charges it once', async () => {
+  test("an update's prevObject is the previous event's object, and the window charges it once", async () => {
     const s = new SqliteStore(tmp());
     const c = new WatchCache(s, { maxBytes: 1e9 });
     await c.ready();
@@ -122,7 +126,10 @@ describe('the watch cache and its window', () => {
     const key = '/registry/core/configmaps/ns/big';
     const start = s.revision();
     let rv = Number((await s.create(key, obj('big', { data: { v: 'x'.repeat(10_000) } }))).metadata.resourceVersion);
-    for (let i = 0; i < 20; i++) rv = Number((await s.update(key, obj('big', { data: { v: String(i).repeat(10_000 / String(i).length) } }), rv)).metadata.resourceVersion);
+    for (let i = 0; i < 20; i++)
+      rv = Number(
+        (await s.update(key, obj('big', { data: { v: String(i).repeat(10_000 / String(i).length) } }), rv)).metadata.resourceVersion,
+      );
     // ~10 kB each: three events, and the oldest one's prevObject (the evicted event's object, still referenced).
     expect(c.usage().events).toBe(3);
     expect(c.usage().bytes).toBeGreaterThan(40_000);

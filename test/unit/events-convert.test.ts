@@ -5,25 +5,63 @@ import { events, eventsV1 } from '../../src/registry/resources/events.js';
 import { ObjectFilter } from '../../src/registry/object-filter.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 
-const meta = { name: 'web.17a8', namespace: 'ns1', uid: 'u-1', resourceVersion: '42', creationTimestamp: '2024-01-01T00:00:00Z', labels: { a: 'b' } };
-const ref = { kind: 'Pod', namespace: 'ns1', name: 'web', uid: 'p-1', apiVersion: 'v1', resourceVersion: '7', fieldPath: 'spec.containers{c}' };
+const meta = {
+  name: 'web.17a8',
+  namespace: 'ns1',
+  uid: 'u-1',
+  resourceVersion: '42',
+  creationTimestamp: '2024-01-01T00:00:00Z',
+  labels: { a: 'b' },
+};
+const ref = {
+  kind: 'Pod',
+  namespace: 'ns1',
+  name: 'web',
+  uid: 'p-1',
+  apiVersion: 'v1',
+  resourceVersion: '7',
+  fieldPath: 'spec.containers{c}',
+};
 const related = { kind: 'Node', name: 'n1', apiVersion: 'v1' };
 
 const core: KObject = {
-  apiVersion: 'v1', kind: 'Event', metadata: meta,
-  involvedObject: ref, related, reason: 'Pulled', message: 'pulled the image', type: 'Normal',
-  source: { component: 'kubelet', host: 'n1' }, firstTimestamp: '2024-01-01T00:00:00Z', lastTimestamp: '2024-01-01T00:05:00Z', count: 3,
-  eventTime: '2024-01-01T00:00:00.123456Z', series: { count: 3, lastObservedTime: '2024-01-01T00:05:00.000001Z' },
-  action: 'Pulling', reportingComponent: 'kubelet', reportingInstance: 'n1',
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: meta,
+  involvedObject: ref,
+  related,
+  reason: 'Pulled',
+  message: 'pulled the image',
+  type: 'Normal',
+  source: { component: 'kubelet', host: 'n1' },
+  firstTimestamp: '2024-01-01T00:00:00Z',
+  lastTimestamp: '2024-01-01T00:05:00Z',
+  count: 3,
+  eventTime: '2024-01-01T00:00:00.123456Z',
+  series: { count: 3, lastObservedTime: '2024-01-01T00:05:00.000001Z' },
+  action: 'Pulling',
+  reportingComponent: 'kubelet',
+  reportingInstance: 'n1',
 };
 
 const v1: KObject = {
-  apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: meta,
-  regarding: ref, related, reason: 'Pulled', note: 'pulled the image', type: 'Normal',
-  deprecatedSource: { component: 'kubelet', host: 'n1' }, deprecatedFirstTimestamp: '2024-01-01T00:00:00Z',
-  deprecatedLastTimestamp: '2024-01-01T00:05:00Z', deprecatedCount: 3,
-  eventTime: '2024-01-01T00:00:00.123456Z', series: { count: 3, lastObservedTime: '2024-01-01T00:05:00.000001Z' },
-  action: 'Pulling', reportingController: 'kubelet', reportingInstance: 'n1',
+  apiVersion: 'events.k8s.io/v1',
+  kind: 'Event',
+  metadata: meta,
+  regarding: ref,
+  related,
+  reason: 'Pulled',
+  note: 'pulled the image',
+  type: 'Normal',
+  deprecatedSource: { component: 'kubelet', host: 'n1' },
+  deprecatedFirstTimestamp: '2024-01-01T00:00:00Z',
+  deprecatedLastTimestamp: '2024-01-01T00:05:00Z',
+  deprecatedCount: 3,
+  eventTime: '2024-01-01T00:00:00.123456Z',
+  series: { count: 3, lastObservedTime: '2024-01-01T00:05:00.000001Z' },
+  action: 'Pulling',
+  reportingController: 'kubelet',
+  reportingInstance: 'n1',
 };
 
 describe('conversion', () => {
@@ -62,9 +100,16 @@ describe('conversion', () => {
 
 describe('validation', () => {
   const legacy = (extra: Record<string, unknown> = {}) => ({
-    metadata: { name: 'e1', namespace: 'ns1' }, involvedObject: { kind: 'Pod', name: 'p', namespace: 'ns1' },
-    reason: 'R', message: 'm', type: 'Normal', source: { component: 'c' }, count: 1,
-    firstTimestamp: '2024-01-01T00:00:00Z', lastTimestamp: '2024-01-01T00:00:00Z', ...extra,
+    metadata: { name: 'e1', namespace: 'ns1' },
+    involvedObject: { kind: 'Pod', name: 'p', namespace: 'ns1' },
+    reason: 'R',
+    message: 'm',
+    type: 'Normal',
+    source: { component: 'c' },
+    count: 1,
+    firstTimestamp: '2024-01-01T00:00:00Z',
+    lastTimestamp: '2024-01-01T00:00:00Z',
+    ...extra,
   });
 
   test('core/v1 accepts client-go style events (reportingComponent without eventTime)', () => {
@@ -73,27 +118,51 @@ describe('validation', () => {
 
   test('a core event needs its namespace to match the involved object', () => {
     const errs = validateEventCreate(legacy({ involvedObject: { kind: 'Pod', name: 'p', namespace: 'other' } }), 'core');
-    expect(errs).toEqual([expect.objectContaining({ field: 'involvedObject.namespace', type: 'FieldValueInvalid', detail: 'does not match event.namespace' })]);
+    expect(errs).toEqual([
+      expect.objectContaining({ field: 'involvedObject.namespace', type: 'FieldValueInvalid', detail: 'does not match event.namespace' }),
+    ]);
   });
 
   test('a core event with eventTime must carry the new-style fields', () => {
     const errs = validateEventCreate(legacy({ eventTime: '2024-01-01T00:00:00.000000Z' }), 'core');
     // As in Kubernetes, an empty controller is also not a qualified name (two more errors).
     expect(errs.map((e) => `${e.field}:${e.type}`)).toEqual([
-      'reportingController:FieldValueRequired', 'reportingController:FieldValueInvalid', 'reportingController:FieldValueInvalid',
-      'reportingInstance:FieldValueRequired', 'action:FieldValueRequired',
+      'reportingController:FieldValueRequired',
+      'reportingController:FieldValueInvalid',
+      'reportingController:FieldValueInvalid',
+      'reportingInstance:FieldValueRequired',
+      'action:FieldValueRequired',
     ]);
   });
 
   test('events.k8s.io creates are strict: no deprecated fields, eventTime and a type', () => {
-    const errs = validateEventCreate(eventsV1ToCore({ ...v1, metadata: { name: 'e', namespace: 'ns1' }, series: undefined }), 'events.k8s.io');
+    const errs = validateEventCreate(
+      eventsV1ToCore({ ...v1, metadata: { name: 'e', namespace: 'ns1' }, series: undefined }),
+      'events.k8s.io',
+    );
     expect(errs.map((e) => `${e.field}:${e.detail ?? e.type}`)).toEqual([
-      'firstTimestamp:needs to be unset', 'lastTimestamp:needs to be unset', 'count:needs to be unset', 'source:needs to be unset',
+      'firstTimestamp:needs to be unset',
+      'lastTimestamp:needs to be unset',
+      'count:needs to be unset',
+      'source:needs to be unset',
     ]);
-    const ok = { metadata: { name: 'e', namespace: 'ns1' }, regarding: ref, reason: 'R', note: 'n', type: 'Weird', eventTime: null,
-      reportingController: 'me', reportingInstance: 'i', action: 'A', series: { count: 1 } };
+    const ok = {
+      metadata: { name: 'e', namespace: 'ns1' },
+      regarding: ref,
+      reason: 'R',
+      note: 'n',
+      type: 'Weird',
+      eventTime: null,
+      reportingController: 'me',
+      reportingInstance: 'i',
+      action: 'A',
+      series: { count: 1 },
+    };
     expect(validateEventCreate(eventsV1ToCore(ok as KObject), 'events.k8s.io').map((e) => e.field)).toEqual([
-      'series.count', 'series.lastObservedTime', 'eventTime', 'type',
+      'series.count',
+      'series.lastObservedTime',
+      'eventTime',
+      'type',
     ]);
   });
 

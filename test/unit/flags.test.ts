@@ -18,23 +18,54 @@ test('defaults', () => {
 });
 
 test('both --flag value and --flag=value', () => {
-  const a = parseServerFlags(['--data-dir', 'state', '--port=7443', '--bind-address', '0.0.0.0', '--event-ttl=2h30m',
-    '--log-level', 'debug', '--docker-host=unix:///run/user/1000/docker.sock'], { DOCKER_HOST: 'tcp://ignored:1' }, cwd);
+  const a = parseServerFlags(
+    [
+      '--data-dir',
+      'state',
+      '--port=7443',
+      '--bind-address',
+      '0.0.0.0',
+      '--event-ttl=2h30m',
+      '--log-level',
+      'debug',
+      '--docker-host=unix:///run/user/1000/docker.sock',
+    ],
+    { DOCKER_HOST: 'tcp://ignored:1' },
+    cwd,
+  );
   expect(a).toEqual({
-    dataDir: '/srv/app/state', bindAddress: '0.0.0.0', port: 7443, kubeconfigPath: '/srv/app/state/kubeconfig.yaml',
-    dockerHost: 'unix:///run/user/1000/docker.sock', eventTtlMs: 9_000_000, logLevel: 'debug', watchCacheBytes: 128 * 1024 * 1024,
+    dataDir: '/srv/app/state',
+    bindAddress: '0.0.0.0',
+    port: 7443,
+    kubeconfigPath: '/srv/app/state/kubeconfig.yaml',
+    dockerHost: 'unix:///run/user/1000/docker.sock',
+    eventTtlMs: 9_000_000,
+    logLevel: 'debug',
+    watchCacheBytes: 128 * 1024 * 1024,
   });
   expect(parseServerFlags(['--watch-cache-bytes', '64Mi'], {}, cwd)).toMatchObject({ watchCacheBytes: 64 * 1024 * 1024 });
   expect(parseServerFlags(['--watch-cache-bytes=1G'], {}, cwd)).toMatchObject({ watchCacheBytes: 1e9 });
   expect(parseServerFlags(['--watch-cache-bytes=1048576'], {}, cwd)).toMatchObject({ watchCacheBytes: 1048576 });
-  expect(parseServerFlags(['--write-kubeconfig', '/tmp/kc.yaml', '--data-dir=/var/lib/dk'], {}, cwd))
-    .toMatchObject({ dataDir: '/var/lib/dk', kubeconfigPath: '/tmp/kc.yaml' });
+  expect(parseServerFlags(['--write-kubeconfig', '/tmp/kc.yaml', '--data-dir=/var/lib/dk'], {}, cwd)).toMatchObject({
+    dataDir: '/var/lib/dk',
+    kubeconfigPath: '/tmp/kc.yaml',
+  });
   expect(parseServerFlags(['--write-kubeconfig=rel/kc'], {}, cwd)).toMatchObject({ kubeconfigPath: join(cwd, 'rel/kc') });
 });
 
 test('help', () => {
   for (const argv of [['--help'], ['-h'], ['--port', '1', '-h']]) expect(parseServerFlags(argv, {}, cwd)).toEqual({ help: SERVER_USAGE });
-  for (const flag of ['--data-dir', '--bind-address', '--port', '--write-kubeconfig', '--docker-host', '--event-ttl', '--log-level', '--watch-cache-bytes', '--help']) {
+  for (const flag of [
+    '--data-dir',
+    '--bind-address',
+    '--port',
+    '--write-kubeconfig',
+    '--docker-host',
+    '--event-ttl',
+    '--log-level',
+    '--watch-cache-bytes',
+    '--help',
+  ]) {
     expect(SERVER_USAGE).toContain(flag);
   }
 });
@@ -51,9 +82,14 @@ test.each([
   [['--port=70000'], 'invalid argument "70000" for "--port" flag: must be an integer between 0 and 65535'],
   [['--bind-address', 'localhost'], 'invalid argument "localhost" for "--bind-address" flag: not a valid IP address'],
   [['--event-ttl', '1d'], 'invalid argument "1d" for "--event-ttl" flag: time: invalid duration "1d"'],
-  ...['0', '-1Mi', '1.5', '100m', 'lots'].map((v): [string[], string] => [[`--watch-cache-bytes=${v}`],
-    `invalid argument "${v}" for "--watch-cache-bytes" flag: must be a positive whole number of bytes, e.g. 134217728, 128Mi or 1Gi`]),
-  [['--log-level', 'loud'], 'invalid argument "loud" for "--log-level" flag: must be one of trace, debug, info, warn, error, fatal, silent'],
+  ...['0', '-1Mi', '1.5', '100m', 'lots'].map((v): [string[], string] => [
+    [`--watch-cache-bytes=${v}`],
+    `invalid argument "${v}" for "--watch-cache-bytes" flag: must be a positive whole number of bytes, e.g. 134217728, 128Mi or 1Gi`,
+  ]),
+  [
+    ['--log-level', 'loud'],
+    'invalid argument "loud" for "--log-level" flag: must be one of trace, debug, info, warn, error, fatal, silent',
+  ],
 ])('%j is rejected: %s', (argv, message) => {
   expect(() => parseServerFlags(argv, {}, cwd)).toThrow(new FlagError(message));
 });
@@ -68,8 +104,15 @@ test('durations as Go writes them', () => {
 });
 
 test('the entry-point helper prints help or the error and exits 0 or 2', () => {
-  const out: string[] = [], err: string[] = [];
-  const io: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), exit: (code) => { throw new Error(`exit ${code}`); } };
+  const out: string[] = [],
+    err: string[] = [];
+  const io: CliIo = {
+    stdout: (s) => out.push(s),
+    stderr: (s) => err.push(s),
+    exit: (code) => {
+      throw new Error(`exit ${code}`);
+    },
+  };
   expect(() => serverOptionsOrExit(['--bogus'], io)).toThrow('exit 2');
   expect(err.join('')).toBe("Error: unknown flag: --bogus\nRun 'dockube server --help' for usage.\n");
   expect(() => serverOptionsOrExit(['-h'], io)).toThrow('exit 0');

@@ -9,9 +9,15 @@ import type { KObject } from '../../src/machinery/api/meta.js';
 
 const cmDef = RESOURCES.find((d) => d.plural === 'configmaps')!;
 const NOW = new Date('2024-05-01T10:00:00Z');
-const cm = (meta: Partial<KObject['metadata']> = {}): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default', uid: 'u1', resourceVersion: '5', ...meta } });
+const cm = (meta: Partial<KObject['metadata']> = {}): KObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'c', namespace: 'default', uid: 'u1', resourceVersion: '5', ...meta },
+});
 const scheduledPod = (meta: Partial<KObject['metadata']> = {}, spec: Record<string, unknown> = {}): KObject => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'p1', resourceVersion: '9', ...meta },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: 'default', uid: 'p1', resourceVersion: '9', ...meta },
   spec: { nodeName: 'n1', terminationGracePeriodSeconds: 30, containers: [], ...spec },
 });
 
@@ -23,7 +29,12 @@ describe('planDeletion: finalizers and policies', () => {
 
   test('Foreground / Orphan add their finalizer and mark the object with grace 0', () => {
     const fg = planDeletion(cmDef, cm(), { propagationPolicy: 'Foreground' }, NOW);
-    expect(fg).toMatchObject({ action: 'mark', object: { metadata: { finalizers: ['foregroundDeletion'], deletionTimestamp: '2024-05-01T10:00:00Z', deletionGracePeriodSeconds: 0 } } });
+    expect(fg).toMatchObject({
+      action: 'mark',
+      object: {
+        metadata: { finalizers: ['foregroundDeletion'], deletionTimestamp: '2024-05-01T10:00:00Z', deletionGracePeriodSeconds: 0 },
+      },
+    });
     const or = planDeletion(cmDef, cm({ finalizers: ['x.io/a'] }), { orphanDependents: true }, NOW);
     expect(or.object.metadata.finalizers).toEqual(['x.io/a', 'orphan']);
   });
@@ -56,14 +67,19 @@ describe('planDeletion: finalizers and policies', () => {
   test('invalid options and failed preconditions throw', () => {
     expect(() => planDeletion(cmDef, cm(), { propagationPolicy: 'Nope' }, NOW)).toThrow(/Unsupported value: "Nope"/);
     expect(() => planDeletion(cmDef, cm(), { orphanDependents: false, propagationPolicy: 'Orphan' }, NOW)).toThrow(/cannot be both set/);
-    expect(() => planDeletion(cmDef, cm(), { preconditions: { resourceVersion: '4' } }, NOW)).toThrow(/ResourceVersion in the precondition \(4\) does not match the ResourceVersion in record \(5\)/);
+    expect(() => planDeletion(cmDef, cm(), { preconditions: { resourceVersion: '4' } }, NOW)).toThrow(
+      /ResourceVersion in the precondition \(4\) does not match the ResourceVersion in record \(5\)/,
+    );
   });
 });
 
 describe('planDeletion: graceful pods', () => {
   test('a scheduled pod gets deletionTimestamp = now + grace', () => {
     const p = planDeletion(pods, scheduledPod(), {}, NOW);
-    expect(p).toMatchObject({ action: 'mark', object: { metadata: { deletionTimestamp: '2024-05-01T10:00:30Z', deletionGracePeriodSeconds: 30 } } });
+    expect(p).toMatchObject({
+      action: 'mark',
+      object: { metadata: { deletionTimestamp: '2024-05-01T10:00:30Z', deletionGracePeriodSeconds: 30 } },
+    });
     expect(planDeletion(pods, scheduledPod(), { gracePeriodSeconds: 7 }, NOW).object.metadata.deletionGracePeriodSeconds).toBe(7);
     expect(planDeletion(pods, scheduledPod(), { gracePeriodSeconds: -3 }, NOW).object.metadata.deletionGracePeriodSeconds).toBe(1);
   });
@@ -79,10 +95,18 @@ describe('planDeletion: graceful pods', () => {
     expect(planDeletion(pods, terminating, {}, NOW).action).toBe('pending');
     expect(planDeletion(pods, terminating, { gracePeriodSeconds: 30, propagationPolicy: 'Orphan' }, NOW).action).toBe('pending');
     const shorter = planDeletion(pods, terminating, { gracePeriodSeconds: 5 }, NOW);
-    expect(shorter).toMatchObject({ action: 'mark', object: { metadata: { deletionTimestamp: '2024-05-01T10:00:05Z', deletionGracePeriodSeconds: 5 } } });
+    expect(shorter).toMatchObject({
+      action: 'mark',
+      object: { metadata: { deletionTimestamp: '2024-05-01T10:00:05Z', deletionGracePeriodSeconds: 5 } },
+    });
     expect(planDeletion(pods, terminating, { gracePeriodSeconds: 0 }, NOW).action).toBe('remove');
     // With a finalizer, grace 0 marks (and the finalizer's removal will finish it).
-    const held = planDeletion(pods, { ...terminating, metadata: { ...terminating.metadata, finalizers: ['x.io/a'] } }, { gracePeriodSeconds: 0 }, NOW);
+    const held = planDeletion(
+      pods,
+      { ...terminating, metadata: { ...terminating.metadata, finalizers: ['x.io/a'] } },
+      { gracePeriodSeconds: 0 },
+      NOW,
+    );
     expect(held.action).toBe('mark');
     expect(completesDeletion({ ...held.object, metadata: { ...held.object.metadata, finalizers: [] } }, held.object)).toBe(true);
     expect(completesDeletion({ ...terminating, metadata: { ...terminating.metadata, finalizers: [] } }, terminating)).toBe(false);
@@ -92,16 +116,24 @@ describe('planDeletion: graceful pods', () => {
 describe('validateFinalizerUpdate', () => {
   test('new finalizers are forbidden on an object being deleted; removing is fine', () => {
     const old = cm({ deletionTimestamp: '2024-05-01T10:00:00Z', finalizers: ['a.io/x'] });
-    expect(validateFinalizerUpdate(cm({ finalizers: ['a.io/x', 'b.io/y', 'a.io/b'] }), old)[0].detail)
-      .toBe('no new finalizers can be added if the object is being deleted, found new finalizers []string{"a.io/b", "b.io/y"}');
+    expect(validateFinalizerUpdate(cm({ finalizers: ['a.io/x', 'b.io/y', 'a.io/b'] }), old)[0].detail).toBe(
+      'no new finalizers can be added if the object is being deleted, found new finalizers []string{"a.io/b", "b.io/y"}',
+    );
     expect(validateFinalizerUpdate(cm({ finalizers: [] }), old)).toEqual([]);
     expect(validateFinalizerUpdate(cm({ finalizers: ['b.io/y'] }), cm())).toEqual([]);
   });
 });
 
 describe('OwnershipGraph', () => {
-  const obj = (uid: string, ns: string | undefined, owners: string[] = [], extra: Record<string, unknown> = {}): KObject =>
-    ({ metadata: { uid, name: uid, namespace: ns, ownerReferences: owners.map((o) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: o, uid: o, blockOwnerDeletion: true })), ...extra } });
+  const obj = (uid: string, ns: string | undefined, owners: string[] = [], extra: Record<string, unknown> = {}): KObject => ({
+    metadata: {
+      uid,
+      name: uid,
+      namespace: ns,
+      ownerReferences: owners.map((o) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: o, uid: o, blockOwnerDeletion: true })),
+      ...extra,
+    },
+  });
 
   test('indexes dependents by owner uid and reports changed references', () => {
     const g = new OwnershipGraph();

@@ -6,10 +6,22 @@ const bodyJson = (b: unknown) => bodyJsonOf(b).toString();
 const objectJson = (o: object) => (Object.isFrozen(o) ? frozenJson(o).toString() : JSON.stringify(o));
 import { deepFreeze } from '../../src/storage/cacher/frozen.js';
 
-const item = (n: number) => deepFreeze({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: `c${n}`, labels: { '"q"': 'é\u2028' } }, data: { v: 'x'.repeat(n) } });
+const item = (n: number) =>
+  deepFreeze({
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    metadata: { name: `c${n}`, labels: { '"q"': 'é\u2028' } },
+    data: { v: 'x'.repeat(n) },
+  });
 
 test('a list of frozen items is byte for byte JSON.stringify, undefined members left out', () => {
-  const list = { kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: '7', continue: undefined }, items: [item(1), item(2), item(3)], extra: undefined };
+  const list = {
+    kind: 'ConfigMapList',
+    apiVersion: 'v1',
+    metadata: { resourceVersion: '7', continue: undefined },
+    items: [item(1), item(2), item(3)],
+    extra: undefined,
+  };
   expect(bodyJson(list)).toBe(JSON.stringify(list));
   const empty = { kind: 'ConfigMapList', apiVersion: 'v1', metadata: {}, items: [] };
   expect(bodyJson(empty)).toBe(JSON.stringify(empty));
@@ -19,7 +31,7 @@ test('a list of frozen items is byte for byte JSON.stringify, undefined members 
   expect(bodyJson({ items: [multibyte] })).toBe(JSON.stringify({ items: [multibyte] }));
 });
 
-test('a frozen object\'s JSON is remembered; unfrozen ones and mixed lists are serialized as they are', () => {
+test("a frozen object's JSON is remembered; unfrozen ones and mixed lists are serialized as they are", () => {
   const o = item(4);
   expect(objectJson(o)).toBe(JSON.stringify(o));
   const loose = { metadata: { name: 'x' }, n: 1 };

@@ -8,7 +8,8 @@ const src = join(root, 'src');
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Relative module specifiers of static imports, re-exports and dynamic imports, resolved to paths under src/. */
@@ -38,10 +39,12 @@ function violations(files: { path: string; text: string }[]): string[] {
       for (const r of RULES) {
         if (imp.startsWith(r.target) && !r.allowed.some((a) => from.startsWith(a))) out.push(`${from} imports ${imp} (${r.name})`);
       }
-      if (from.startsWith(MACHINERY) && !imp.startsWith(MACHINERY)) out.push(`${from} imports ${imp} (the machinery stands on itself only)`);
+      if (from.startsWith(MACHINERY) && !imp.startsWith(MACHINERY))
+        out.push(`${from} imports ${imp} (the machinery stands on itself only)`);
     }
     for (const pkg of packagesOf(f.text)) {
-      if (HTTP_SERVING.includes(pkg) && !from.startsWith('api/') && !from.startsWith('server/')) out.push(`${from} imports ${pkg} (serving HTTP is src/api's)`);
+      if (HTTP_SERVING.includes(pkg) && !from.startsWith('api/') && !from.startsWith('server/'))
+        out.push(`${from} imports ${pkg} (serving HTTP is src/api's)`);
     }
   }
   return out;
@@ -73,6 +76,6 @@ test('the check sees static, re-exported and dynamic imports', () => {
     'machinery/api/w.ts imports registry/types.ts (the machinery stands on itself only)',
     'reconcilers/w.ts imports server/log.ts (the composition root)',
     'server/v.ts imports cli/flags.ts (the command line)',
-    'openapi/r.ts imports express (serving HTTP is src/api\'s)',
+    "openapi/r.ts imports express (serving HTTP is src/api's)",
   ]);
 });

@@ -37,15 +37,27 @@ const get = (p: string) => agent.get(p).set('Authorization', 'Bearer admin');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'metrics-api-'));
   store = new SqliteStore(join(dir, 'state.db'));
-  const { podMetrics, nodeMetrics } = metricsResources({ snapshot: async () => { snapshotCalls++; return snapshot; } }, () => 'node-a');
+  const { podMetrics, nodeMetrics } = metricsResources(
+    {
+      snapshot: async () => {
+        snapshotCalls++;
+        return snapshot;
+      },
+    },
+    () => 'node-a',
+  );
   const defs: ResourceDef[] = [...RESOURCES.filter((d) => d.group !== 'metrics.k8s.io'), podMetrics, nodeMetrics];
   const registry = new Registry(defs);
   service = new ResourceService(store, registry);
   server = http.createServer();
   const app = createApp({
-    service, registry, schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
-    authenticate: (req) => (req.headers.authorization === 'Bearer admin' ? { name: 'admin', groups: ['system:masters', 'system:authenticated'] } : undefined),
-    isReady: () => true, serverAddress: () => '127.0.0.1:1',
+    service,
+    registry,
+    schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
+    authenticate: (req) =>
+      req.headers.authorization === 'Bearer admin' ? { name: 'admin', groups: ['system:masters', 'system:authenticated'] } : undefined,
+    isReady: () => true,
+    serverAddress: () => '127.0.0.1:1',
   });
   server.on('request', app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -54,17 +66,38 @@ beforeAll(async () => {
 
   const pods = registry.find('', 'v1', 'pods')!;
   const nodes = registry.find('', 'v1', 'nodes')!;
-  const mk = async (name: string, labels: Record<string, string>, containers: string[]) => service.create(pods, 'default', {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: containers.map((c) => ({ name: c, image: 'img' })) },
-  } as KObject, ctx);
+  const mk = async (name: string, labels: Record<string, string>, containers: string[]) =>
+    service.create(
+      pods,
+      'default',
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, labels },
+        spec: { containers: containers.map((c) => ({ name: c, image: 'img' })) },
+      } as KObject,
+      ctx,
+    );
   const web = await mk('web', { app: 'web' }, ['main', 'side']);
   const db = await mk('db', { app: 'db' }, ['db']);
   await mk('idle', { app: 'idle' }, ['main']);
-  await service.create(nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { zone: 'a' } } } as KObject, ctx);
+  await service.create(
+    nodes,
+    undefined,
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { zone: 'a' } } } as KObject,
+    ctx,
+  );
   await service.create(nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-b' } } as KObject, ctx);
   const ts = BigInt(Date.parse('2026-03-04T05:06:07Z')) * 1_000_000n;
   snapshot.containers = [
-    { podUid: web.metadata.uid!, container: 'main', cpuNanoCores: 200_000_000, memoryBytes: 2 * 1024 * 1024, windowNs: 1e9, timestampNs: ts },
+    {
+      podUid: web.metadata.uid!,
+      container: 'main',
+      cpuNanoCores: 200_000_000,
+      memoryBytes: 2 * 1024 * 1024,
+      windowNs: 1e9,
+      timestampNs: ts,
+    },
     { podUid: web.metadata.uid!, container: 'side', cpuNanoCores: 5_000_000, memoryBytes: 1024 * 1024, windowNs: 1e9, timestampNs: ts },
     { podUid: db.metadata.uid!, container: 'db', cpuNanoCores: 1_000, memoryBytes: 4096, windowNs: 1e9, timestampNs: ts },
   ];
@@ -93,9 +126,14 @@ test('list: one PodMetrics per pod with usage, sorted by name, pods without usag
   expect(items.map((i) => i.metadata.name)).toEqual(['db', 'web']);
   const web = items[1];
   expect(web).toMatchObject({
-    kind: 'PodMetrics', metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
-    timestamp: '2026-03-04T05:06:07Z', window: '1s',
-    containers: [{ name: 'main', usage: { cpu: '200m', memory: '2Mi' } }, { name: 'side', usage: { cpu: '5m', memory: '1Mi' } }],
+    kind: 'PodMetrics',
+    metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+    timestamp: '2026-03-04T05:06:07Z',
+    window: '1s',
+    containers: [
+      { name: 'main', usage: { cpu: '200m', memory: '2Mi' } },
+      { name: 'side', usage: { cpu: '5m', memory: '1Mi' } },
+    ],
   });
   // All namespaces, and another namespace.
   expect((await get(`${M}/pods`).expect(200)).body.items).toHaveLength(2);
@@ -124,7 +162,11 @@ test('nodes: only the local node has metrics', async () => {
   const list = await get(`${M}/nodes`).expect(200);
   expect(list.body.kind).toBe('NodeMetricsList');
   expect(list.body.items).toHaveLength(1);
-  expect(list.body.items[0]).toMatchObject({ metadata: { name: 'node-a', labels: { zone: 'a' } }, usage: { cpu: '750m', memory: '3Gi' }, window: '1.5s' });
+  expect(list.body.items[0]).toMatchObject({
+    metadata: { name: 'node-a', labels: { zone: 'a' } },
+    usage: { cpu: '750m', memory: '3Gi' },
+    window: '1.5s',
+  });
   await get(`${M}/nodes/node-a`).expect(200);
   expect((await get(`${M}/nodes/node-b`).expect(404)).body.message).toBe('nodemetrics.metrics.k8s.io "node-b" not found');
   expect((await get(`${M}/nodes/ghost`).expect(404)).body.message).toBe('nodes "ghost" not found');
@@ -132,8 +174,15 @@ test('nodes: only the local node has metrics', async () => {
 
 test('no watch and no writes', async () => {
   const w = await get(`${M}/namespaces/default/pods?watch=true`).expect(405);
-  expect(w.body).toMatchObject({ reason: 'MethodNotAllowed', message: 'watch is not supported on resources of kind "pods.metrics.k8s.io"' });
-  await agent.post(`${M}/namespaces/default/pods`).set('Authorization', 'Bearer admin').send({ metadata: { name: 'x' } }).expect(405);
+  expect(w.body).toMatchObject({
+    reason: 'MethodNotAllowed',
+    message: 'watch is not supported on resources of kind "pods.metrics.k8s.io"',
+  });
+  await agent
+    .post(`${M}/namespaces/default/pods`)
+    .set('Authorization', 'Bearer admin')
+    .send({ metadata: { name: 'x' } })
+    .expect(405);
   await agent.delete(`${M}/nodes/node-a`).set('Authorization', 'Bearer admin').expect(405);
   const pm = (await service.registry.find('metrics.k8s.io', 'v1beta1', 'pods'))!;
   await expect(service.watch(pm, 'default', undefined, undefined as never, () => {})).rejects.toMatchObject({ code: 405 });
@@ -143,7 +192,10 @@ test('server-side Table with metrics-server columns', async () => {
   const res = await get(`${M}/namespaces/default/pods`).set('Accept', TABLE).expect(200);
   expect(res.body.kind).toBe('Table');
   expect((res.body.columnDefinitions as J[]).map((c) => c.name)).toEqual(['Name', 'cpu', 'memory', 'Window']);
-  expect((res.body.rows as J[]).map((r) => r.cells)).toEqual([['db', '1u', '4Ki', '1s'], ['web', '205m', '3Mi', '1s']]);
+  expect((res.body.rows as J[]).map((r) => r.cells)).toEqual([
+    ['db', '1u', '4Ki', '1s'],
+    ['web', '205m', '3Mi', '1s'],
+  ]);
 });
 
 test('selectors are checked before any usage is collected, and reads share the source', async () => {

@@ -89,7 +89,10 @@ describe('container stats', () => {
 
   test('a full sample', () => {
     expect(usageFromStats(V1_STATS)).toEqual({
-      timestampNs: parseTimeNs(V1_STATS.read), windowNs: 1_004_013_118, cpuNanoCores: 199570165, memoryBytes: 6_500_000,
+      timestampNs: parseTimeNs(V1_STATS.read),
+      windowNs: 1_004_013_118,
+      cpuNanoCores: 199570165,
+      memoryBytes: 6_500_000,
     });
     expect(usageFromStats({ ...V1_STATS, memory_stats: undefined })).toBeUndefined();
   });
@@ -114,8 +117,11 @@ describe('host usage', () => {
   test('readers prefer the cgroup v1 root, then cgroup v2, then /proc', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metrics-host-'));
     try {
-      const cg = join(dir, 'cg'); const proc = join(dir, 'proc');
-      mkdirSync(join(cg, 'cpuacct'), { recursive: true }); mkdirSync(join(cg, 'memory')); mkdirSync(proc);
+      const cg = join(dir, 'cg');
+      const proc = join(dir, 'proc');
+      mkdirSync(join(cg, 'cpuacct'), { recursive: true });
+      mkdirSync(join(cg, 'memory'));
+      mkdirSync(proc);
       writeFileSync(join(proc, 'stat'), 'cpu  1 0 1 100 0 0 0 0 0 0\n');
       writeFileSync(join(proc, 'meminfo'), 'MemTotal: 2000 kB\nMemAvailable: 500 kB\n');
       const paths = { cgroupRoot: cg, procRoot: proc };
@@ -139,24 +145,39 @@ describe('host usage', () => {
 
 describe('builders and tables', () => {
   const pod: KObject = {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: 'web', namespace: 'ns1', uid: 'u-1', labels: { app: 'web' }, resourceVersion: '5' },
     spec: { containers: [{ name: 'main' }, { name: 'sidecar' }, { name: 'notrunning' }] },
   };
   const at = parseTimeNs('2026-01-02T03:04:05.900Z')!;
-  const usage = (container: string, podUid: string, cpu: number, mem: number, windowNs = 1e9, ts = at): ContainerUsage =>
-    ({ podUid, container, cpuNanoCores: cpu, memoryBytes: mem, windowNs, timestampNs: ts });
+  const usage = (container: string, podUid: string, cpu: number, mem: number, windowNs = 1e9, ts = at): ContainerUsage => ({
+    podUid,
+    container,
+    cpuNanoCores: cpu,
+    memoryBytes: mem,
+    windowNs,
+    timestampNs: ts,
+  });
   const now = new Date('2026-01-02T03:04:07.123Z');
 
   test('PodMetrics: one entry per app container with usage, in spec order, with the pod labels', () => {
-    const m = buildPodMetrics(pod, [
-      usage('sidecar', 'u-1', 1_000_000, 4096, 1.2e9), usage('main', 'u-1', 200_000_000, 3 * 1024 * 1024),
-      usage('main', 'other-pod', 5, 5), usage('POD', 'u-1', 1, 1),
-    ], now);
+    const m = buildPodMetrics(
+      pod,
+      [
+        usage('sidecar', 'u-1', 1_000_000, 4096, 1.2e9),
+        usage('main', 'u-1', 200_000_000, 3 * 1024 * 1024),
+        usage('main', 'other-pod', 5, 5),
+        usage('POD', 'u-1', 1, 1),
+      ],
+      now,
+    );
     expect(m).toEqual({
-      kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1',
+      kind: 'PodMetrics',
+      apiVersion: 'metrics.k8s.io/v1beta1',
       metadata: { name: 'web', namespace: 'ns1', creationTimestamp: '2026-01-02T03:04:07Z', labels: { app: 'web' } },
-      timestamp: '2026-01-02T03:04:05Z', window: '1.2s',
+      timestamp: '2026-01-02T03:04:05Z',
+      window: '1.2s',
       containers: [
         { name: 'main', usage: { cpu: '200m', memory: '3Mi' } },
         { name: 'sidecar', usage: { cpu: '1m', memory: '4Ki' } },
@@ -171,7 +192,12 @@ describe('builders and tables', () => {
   test('NodeMetrics and the tables', () => {
     const node: KObject = { metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } } };
     const nm = buildNodeMetrics(node, { cpuNanoCores: 1_250_000_000, memoryBytes: 2 * 2 ** 30, windowNs: 1e9, timestampNs: at }, now);
-    expect(nm).toMatchObject({ kind: 'NodeMetrics', metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } }, usage: { cpu: '1250m', memory: '2Gi' }, window: '1s' });
+    expect(nm).toMatchObject({
+      kind: 'NodeMetrics',
+      metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } },
+      usage: { cpu: '1250m', memory: '2Gi' },
+      window: '1s',
+    });
     expect(nm.metadata.namespace).toBeUndefined();
     expect(nodeMetricsTable.cells(nm, now)).toEqual(['n1', '1250m', '2Gi', '1s']);
     const pm = buildPodMetrics(pod, [usage('main', 'u-1', 200_000_000, 1024), usage('sidecar', 'u-1', 12_345, 1024)], now)!;

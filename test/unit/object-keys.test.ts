@@ -23,9 +23,10 @@ const schema = loadSchemaLookup(definitionsFile());
 const CM_DEF = 'io.k8s.api.core.v1.ConfigMap';
 const ctx = { schema, definition: CM_DEF };
 /** An object with each name as an own member (Object.fromEntries defines, never sets a prototype). */
-const members = (value: (k: string) => unknown, keys = NAMES) => Object.fromEntries(keys.map((k) => [k, value(k)])) as Record<string, unknown>;
+const members = (value: (k: string) => unknown, keys = NAMES) =>
+  Object.fromEntries(keys.map((k) => [k, value(k)])) as Record<string, unknown>;
 const sortedKeys = (o: unknown) => Object.keys(o as object).sort();
-const cm = (data: Record<string, unknown>): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data } as KObject);
+const cm = (data: Record<string, unknown>): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data }) as KObject;
 
 test('own-keys helpers: inherited members are absent, __proto__ is set as a member', () => {
   const o: Record<string, unknown> = {};
@@ -51,17 +52,31 @@ describe('patches', () => {
   test('JSON patch: add, test, replace, move, copy and remove on such names; a missing one is a 422', () => {
     let obj: object = cm({ a: '1' });
     for (const k of NAMES) {
-      obj = applyPatch('application/json-patch+json', obj, JSON.stringify([
-        { op: 'add', path: `/data/${k}`, value: 'x' }, { op: 'test', path: `/data/${k}`, value: 'x' },
-        { op: 'replace', path: `/data/${k}`, value: `y-${k}` }, { op: 'copy', from: `/data/${k}`, path: `/data/copy-${k}` },
-        { op: 'move', from: `/data/copy-${k}`, path: '/data/moved' }, { op: 'remove', path: '/data/moved' },
-      ]), ctx);
+      obj = applyPatch(
+        'application/json-patch+json',
+        obj,
+        JSON.stringify([
+          { op: 'add', path: `/data/${k}`, value: 'x' },
+          { op: 'test', path: `/data/${k}`, value: 'x' },
+          { op: 'replace', path: `/data/${k}`, value: `y-${k}` },
+          { op: 'copy', from: `/data/${k}`, path: `/data/copy-${k}` },
+          { op: 'move', from: `/data/copy-${k}`, path: '/data/moved' },
+          { op: 'remove', path: '/data/moved' },
+        ]),
+        ctx,
+      );
     }
     expect(sortedKeys((obj as KObject).data)).toEqual(['a', ...NAMES].sort());
     for (const k of NAMES) expect(ownValue((obj as KObject).data, k)).toBe(`y-${k}`);
-    for (const op of [{ op: 'remove', path: '/metadata/constructor' }, { op: 'replace', path: '/metadata/toString', value: 'x' },
-      { op: 'test', path: '/metadata/valueOf', value: null }, { op: 'add', path: '/metadata/__proto__/polluted', value: 1 }]) {
-      expect(() => applyPatch('application/json-patch+json', cm({}), JSON.stringify([op]), ctx)).toThrow(expect.objectContaining({ code: 422 }));
+    for (const op of [
+      { op: 'remove', path: '/metadata/constructor' },
+      { op: 'replace', path: '/metadata/toString', value: 'x' },
+      { op: 'test', path: '/metadata/valueOf', value: null },
+      { op: 'add', path: '/metadata/__proto__/polluted', value: 1 },
+    ]) {
+      expect(() => applyPatch('application/json-patch+json', cm({}), JSON.stringify([op]), ctx)).toThrow(
+        expect.objectContaining({ code: 422 }),
+      );
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -72,7 +87,9 @@ describe('patches', () => {
     const gone = strategicMergePatch(out, { data: members(() => null) }, schema, CM_DEF) as KObject;
     expect(gone.data).toEqual({ a: '1' });
     // Directives on a field of that name: there is no such list, so nothing is merged or deleted.
-    expect(strategicMergePatch({ a: 1 }, { '$setElementOrder/constructor': [], '$deleteFromPrimitiveList/toString': ['x'] }, schema, CM_DEF)).toEqual({ a: 1 });
+    expect(
+      strategicMergePatch({ a: 1 }, { '$setElementOrder/constructor': [], '$deleteFromPrimitiveList/toString': ['x'] }, schema, CM_DEF),
+    ).toEqual({ a: 1 });
   });
 });
 
@@ -82,7 +99,9 @@ describe('server-side apply', () => {
   test('owns, merges and prunes such data keys', () => {
     const first = applyServerSide({ ...base, manager: 'm', applied: cm(members((k) => `v-${k}`)) });
     expect(sortedKeys(first.data)).toEqual([...NAMES].sort());
-    expect(sortedKeys((first.metadata.managedFields![0].fieldsV1 as Record<string, object>)['f:data'])).toEqual(NAMES.map((k) => `f:${k}`).sort());
+    expect(sortedKeys((first.metadata.managedFields![0].fieldsV1 as Record<string, object>)['f:data'])).toEqual(
+      NAMES.map((k) => `f:${k}`).sort(),
+    );
     const second = applyServerSide({ ...base, manager: 'm', live: first, applied: cm(members((k) => `w-${k}`, ['__proto__', 'valueOf'])) });
     expect(sortedKeys(second.data)).toEqual(['__proto__', 'valueOf']);
     expect(ownValue(second.data, '__proto__')).toBe('w-__proto__');
@@ -95,7 +114,9 @@ describe('server-side apply', () => {
 describe('field validation', () => {
   const GVK = { group: '', version: 'v1', kind: 'ConfigMap' };
   test('unknown fields named like inherited members are unknown, and pruned; data keys are kept', () => {
-    const obj = JSON.parse(`{"metadata":{"name":"c","constructor":1,"__proto__":{"x":1}},"toString":1,"data":{"constructor":"k","__proto__":"k"}}`);
+    const obj = JSON.parse(
+      `{"metadata":{"name":"c","constructor":1,"__proto__":{"x":1}},"toString":1,"data":{"constructor":"k","__proto__":"k"}}`,
+    );
     expect(findUnknownFields(GVK, obj)).toEqual(['metadata.constructor', 'metadata.__proto__', 'toString']);
     pruneUnknownFields(GVK, obj);
     expect(obj.metadata).toEqual({ name: 'c' });
@@ -119,9 +140,13 @@ describe('values looked up in tables', () => {
 
 describe('pods: env, downward API and volumes', () => {
   const pod = (containers: Container[], volumes: NonNullable<Pod['spec']['volumes']> = []): Pod => ({
-    metadata: { name: 'p', namespace: 'ns', uid: 'u', labels: { app: 'x' } }, spec: { containers, volumes },
+    metadata: { name: 'p', namespace: 'ns', uid: 'u', labels: { app: 'x' } },
+    spec: { containers, volumes },
   });
-  const data = Object.fromEntries([['present', 'yes'], ['__proto__', 'proto value']]) as Record<string, string>;
+  const data = Object.fromEntries([
+    ['present', 'yes'],
+    ['__proto__', 'proto value'],
+  ]) as Record<string, string>;
   const src = { configMap: () => ({ data }) };
 
   test('a configMapKeyRef to a missing key named like an inherited member is missing', () => {
@@ -141,27 +166,51 @@ describe('pods: env, downward API and volumes', () => {
     const files = plan.hostDirs.find((d) => d.volume === 'v')!.files;
     expect(sortedKeys(files)).toEqual(['__proto__', 'present']);
     expect(Buffer.from(ownValue<{ content: Buffer }>(files, '__proto__')!.content).toString()).toBe('proto value');
-    expect(() => volumePlan(pod([{ name: 'c' }], [{ name: 'v', configMap: { name: 'cm', items: [{ key: 'toString', path: 't' }] } }]), { podDir: '/pods/u', ...src }))
-      .toThrow('configmap references non-existent config key: toString');
+    expect(() =>
+      volumePlan(pod([{ name: 'c' }], [{ name: 'v', configMap: { name: 'cm', items: [{ key: 'toString', path: 't' }] } }]), {
+        podDir: '/pods/u',
+        ...src,
+      }),
+    ).toThrow('configmap references non-existent config key: toString');
   });
 
   test('a volumeMount named like an inherited member needs a volume of that name; a bad propagation is none', () => {
     const plan = volumePlan(pod([{ name: 'c' }], [{ name: 'constructor', emptyDir: {} }]), { podDir: '/pods/u' });
-    const mounts = containerMounts({ name: 'c', volumeMounts: [{ name: 'constructor', mountPath: '/a', mountPropagation: 'toString' }] }, plan, new Map());
+    const mounts = containerMounts(
+      { name: 'c', volumeMounts: [{ name: 'constructor', mountPath: '/a', mountPropagation: 'toString' }] },
+      plan,
+      new Map(),
+    );
     expect(mounts.Mounts).toEqual([expect.objectContaining({ Target: '/a', Source: 'dockube-u-constructor' })]);
     expect(JSON.stringify(mounts)).not.toContain('function');
     const none = volumePlan(pod([{ name: 'c' }]), { podDir: '/pods/u' });
-    expect(() => containerMounts({ name: 'c', volumeMounts: [{ name: 'toString', mountPath: '/a' }] }, none, new Map()))
-      .toThrow('cannot find volume "toString" to mount into container "c"');
+    expect(() => containerMounts({ name: 'c', volumeMounts: [{ name: 'toString', mountPath: '/a' }] }, none, new Map())).toThrow(
+      'cannot find volume "toString" to mount into container "c"',
+    );
   });
 
   test('httpGet probe headers named like inherited members are sent', async () => {
     const seen: http.IncomingHttpHeaders[] = [];
-    const server = http.createServer((req, res) => { seen.push(req.headers); res.end('ok'); });
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('ok');
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as AddressInfo).port;
-      const out = await httpProbe({ scheme: 'http', host: '127.0.0.1', port, path: '/', headers: [{ name: 'constructor', value: 'c' }, { name: '__proto__', value: 'p' }] }, 2000);
+      const out = await httpProbe(
+        {
+          scheme: 'http',
+          host: '127.0.0.1',
+          port,
+          path: '/',
+          headers: [
+            { name: 'constructor', value: 'c' },
+            { name: '__proto__', value: 'p' },
+          ],
+        },
+        2000,
+      );
       expect(out.result).toBe('success');
       expect(seen[0]).toMatchObject({ constructor: 'c', __proto__: 'p' });
     } finally {

@@ -30,21 +30,43 @@ describe('generated definitions', () => {
 
   test('maps, byte strings and wire formats', () => {
     expect(defs[`${core}.ConfigMap`].properties!.data).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
-    expect(defs[`${core}.Secret`].properties!.data).toMatchObject({ type: 'object', additionalProperties: { type: 'string', format: 'byte' } });
+    expect(defs[`${core}.Secret`].properties!.data).toMatchObject({
+      type: 'object',
+      additionalProperties: { type: 'string', format: 'byte' },
+    });
     expect(defs[`${meta}.Time`]).toMatchObject({ type: 'string', format: 'date-time' });
     expect(defs['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toMatchObject({ type: 'string', format: 'int-or-string' });
     expect(defs['io.k8s.apimachinery.pkg.api.resource.Quantity']).toMatchObject({ type: 'string' });
   });
 
   test('required groups, list kinds and meta kinds are present', () => {
-    for (const n of ['io.k8s.api.apps.v1.Deployment', 'io.k8s.api.autoscaling.v1.Scale', 'io.k8s.api.discovery.v1.EndpointSlice',
-      'io.k8s.api.events.v1.Event', 'io.k8s.api.coordination.v1.Lease', 'io.k8s.api.authorization.v1.SelfSubjectAccessReview',
-      'io.k8s.api.policy.v1.Eviction', 'io.k8s.api.batch.v1.Job', `${meta}.Table`, `${meta}.PartialObjectMetadata`,
-      `${meta}.APIResourceList`, `${meta}.Status`, `${meta}.WatchEvent`, `${meta}.DeleteOptions`, `${meta}.Patch`]) {
+    for (const n of [
+      'io.k8s.api.apps.v1.Deployment',
+      'io.k8s.api.autoscaling.v1.Scale',
+      'io.k8s.api.discovery.v1.EndpointSlice',
+      'io.k8s.api.events.v1.Event',
+      'io.k8s.api.coordination.v1.Lease',
+      'io.k8s.api.authorization.v1.SelfSubjectAccessReview',
+      'io.k8s.api.policy.v1.Eviction',
+      'io.k8s.api.batch.v1.Job',
+      `${meta}.Table`,
+      `${meta}.PartialObjectMetadata`,
+      `${meta}.APIResourceList`,
+      `${meta}.Status`,
+      `${meta}.WatchEvent`,
+      `${meta}.DeleteOptions`,
+      `${meta}.Patch`,
+    ]) {
       expect(defs[n]).toBeDefined();
     }
-    expect(defs['io.k8s.api.apps.v1.DeploymentList']['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', kind: 'DeploymentList', version: 'v1' }]);
-    expect(defs[`${meta}.DeleteOptions`]['x-kubernetes-group-version-kind']).toContainEqual({ group: 'apps', kind: 'DeleteOptions', version: 'v1' });
+    expect(defs['io.k8s.api.apps.v1.DeploymentList']['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'apps', kind: 'DeploymentList', version: 'v1' },
+    ]);
+    expect(defs[`${meta}.DeleteOptions`]['x-kubernetes-group-version-kind']).toContainEqual({
+      group: 'apps',
+      kind: 'DeleteOptions',
+      version: 'v1',
+    });
   });
 
   test('every $ref resolves and the file stays small', () => {

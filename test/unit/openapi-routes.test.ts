@@ -24,7 +24,9 @@ describe('openapi routes', () => {
     const again = await request(app).get('/openapi/v2').set('If-None-Match', ok.headers.etag);
     expect(again.status).toBe(304);
 
-    const pb = await request(app).get('/openapi/v2?timeout=32s').set('Accept', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf');
+    const pb = await request(app)
+      .get('/openapi/v2?timeout=32s')
+      .set('Accept', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf');
     expect(pb.status).toBe(406);
     expect(JSON.parse(pb.text)).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotAcceptable', code: 406 });
     const any = await request(app).get('/openapi/v2').set('Accept', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf, */*');
@@ -64,15 +66,24 @@ function discovery(defs: ResourceDef[], core: boolean) {
   const groups = new Map<string, ResourceDef[]>();
   for (const d of defs) if ((d.group === '') === core) groups.set(d.group, [...(groups.get(d.group) ?? []), d]);
   return {
-    kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {},
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
     items: [...groups].map(([group, ds]) => ({
       metadata: { name: group },
       versions: [...new Set(ds.map((d) => d.version))].map((version) => ({
-        version, freshness: 'Current',
-        resources: ds.filter((d) => d.version === version).map((d) => ({
-          resource: d.plural, responseKind: { group: d.group, version: d.version, kind: d.kind },
-          scope: d.namespaced ? 'Namespaced' : 'Cluster', singularResource: d.singular, verbs: d.verbs ?? ALL_VERBS, shortNames: d.shortNames ?? [],
-        })),
+        version,
+        freshness: 'Current',
+        resources: ds
+          .filter((d) => d.version === version)
+          .map((d) => ({
+            resource: d.plural,
+            responseKind: { group: d.group, version: d.version, kind: d.kind },
+            scope: d.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: d.singular,
+            verbs: d.verbs ?? ALL_VERBS,
+            shortNames: d.shortNames ?? [],
+          })),
       })),
     })),
   };
@@ -95,13 +106,20 @@ const run = promisify(execFile);
     };
     srv.get('/api', send(true));
     srv.get('/apis', send(false));
-    srv.get('/version', (_req, res) => { res.json({ major: '1', minor: '33', gitVersion: 'v1.33.0' }); });
+    srv.get('/version', (_req, res) => {
+      res.json({ major: '1', minor: '33', gitVersion: 'v1.33.0' });
+    });
     srv.use(openapiRouter(TEST_DEFS));
-    await new Promise<void>((resolve) => { server = srv.listen(0, '127.0.0.1', () => resolve()); });
+    await new Promise<void>((resolve) => {
+      server = srv.listen(0, '127.0.0.1', () => resolve());
+    });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     cacheDir = mkdtempSync(join(tmpdir(), 'kc-cache-'));
   });
-  afterAll(() => { server?.close(); rmSync(cacheDir, { recursive: true, force: true }); });
+  afterAll(() => {
+    server?.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
 
   const explain = async (what: string) =>
     (await run('kubectl', ['--server', base, '--cache-dir', cacheDir, 'explain', what], { timeout: 20000 })).stdout;

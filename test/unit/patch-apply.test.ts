@@ -5,21 +5,28 @@ import { StatusError } from '../../src/machinery/api/errors.js';
 
 const ctx = { schema: (() => undefined) as SchemaLookup, definition: 'io.k8s.api.apps.v1.Deployment' };
 const dep = () => ({
-  apiVersion: 'apps/v1', kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
   metadata: { name: 'web', labels: { app: 'web', tier: 'fe' } },
   spec: { replicas: 2, template: { spec: { containers: [{ name: 'web', image: 'nginx:1.25', env: [{ name: 'A', value: '1' }] }] } } },
 });
 type Dep = ReturnType<typeof dep>;
 
 function statusOf(fn: () => unknown): StatusError {
-  try { fn(); } catch (e) { if (e instanceof StatusError) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
   throw new Error('expected a StatusError');
 }
 const generic422 = { code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request' };
 const summary = (e: StatusError) => ({ code: e.code, reason: e.reason, message: e.message });
 
 describe('application/json-patch+json', () => {
-  const jp = (ops: unknown, original: object = dep()) => applyPatch('application/json-patch+json', original, JSON.stringify(ops), ctx) as Dep;
+  const jp = (ops: unknown, original: object = dep()) =>
+    applyPatch('application/json-patch+json', original, JSON.stringify(ops), ctx) as Dep;
 
   test('add, replace and remove', () => {
     const out = jp([
@@ -34,7 +41,12 @@ describe('application/json-patch+json', () => {
   });
 
   test('a passing test op lets the patch through', () => {
-    expect(jp([{ op: 'test', path: '/spec/replicas', value: 2 }, { op: 'replace', path: '/spec/replicas', value: 3 }]).spec.replicas).toBe(3);
+    expect(
+      jp([
+        { op: 'test', path: '/spec/replicas', value: 2 },
+        { op: 'replace', path: '/spec/replicas', value: 3 },
+      ]).spec.replicas,
+    ).toBe(3);
   });
 
   test('a failing test op is the generic 422 Invalid', () => {
@@ -50,10 +62,14 @@ describe('application/json-patch+json', () => {
 
   test('a body that is not a JSON array', () => {
     const e = statusOf(() => applyPatch('application/json-patch+json', dep(), '{"op":"add"}', ctx));
-    expect(summary(e)).toEqual({ code: 400, reason: 'BadRequest', message: 'json: cannot unmarshal object into Go value of type jsonpatch.Patch' });
+    expect(summary(e)).toEqual({
+      code: 400,
+      reason: 'BadRequest',
+      message: 'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
+    });
   });
 
-  test('a body that is not JSON at all carries Go\'s decoder message', () => {
+  test("a body that is not JSON at all carries Go's decoder message", () => {
     const e = statusOf(() => applyPatch('application/json-patch+json', dep(), 'xyz', ctx));
     expect(summary(e)).toEqual({ code: 400, reason: 'BadRequest', message: "invalid character 'x' looking for beginning of value" });
   });
@@ -61,14 +77,26 @@ describe('application/json-patch+json', () => {
   test('too many operations is 413', () => {
     const ops = Array.from({ length: 10001 }, () => ({ op: 'test', path: '/kind', value: 'Deployment' }));
     const e = statusOf(() => jp(ops));
-    expect([e.code, e.reason, e.message]).toEqual([413, 'RequestEntityTooLarge', 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001']);
+    expect([e.code, e.reason, e.message]).toEqual([
+      413,
+      'RequestEntityTooLarge',
+      'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001',
+    ]);
   });
 
   test('the original is not modified, even when a later op fails', () => {
     const original = dep();
     const before = JSON.stringify(original);
     jp([{ op: 'replace', path: '/spec/replicas', value: 7 }], original);
-    statusOf(() => jp([{ op: 'replace', path: '/spec/replicas', value: 7 }, { op: 'test', path: '/kind', value: 'Pod' }], original));
+    statusOf(() =>
+      jp(
+        [
+          { op: 'replace', path: '/spec/replicas', value: 7 },
+          { op: 'test', path: '/kind', value: 'Pod' },
+        ],
+        original,
+      ),
+    );
     expect(JSON.stringify(original)).toBe(before);
   });
 });
@@ -77,7 +105,9 @@ describe('application/merge-patch+json', () => {
   const mp = (body: string, original: object = dep()) => applyPatch('application/merge-patch+json', original, body, ctx) as Dep;
 
   test('null removes a key, objects merge, lists replace', () => {
-    const out = mp('{"metadata":{"labels":{"tier":null,"env":"prod"}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}}');
+    const out = mp(
+      '{"metadata":{"labels":{"tier":null,"env":"prod"}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}}',
+    );
     expect(out.metadata.labels).toEqual({ app: 'web', env: 'prod' });
     expect(out.spec.template.spec.containers).toEqual([{ name: 'web', image: 'nginx:1.27' }]);
   });
@@ -103,27 +133,33 @@ describe('application/merge-patch+json', () => {
 
 describe('application/strategic-merge-patch+json', () => {
   test('kubectl set image body, with a charset parameter on the content type', () => {
-    const body = '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"web"}],"containers":[{"image":"nginx:1.27","name":"web"}]}}}}';
+    const body =
+      '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"web"}],"containers":[{"image":"nginx:1.27","name":"web"}]}}}}';
     const out = applyPatch('application/strategic-merge-patch+json; charset=utf-8', dep(), body, ctx) as Dep;
     expect(out.spec.template.spec.containers).toEqual([{ name: 'web', image: 'nginx:1.27', env: [{ name: 'A', value: '1' }] }]);
   });
 
-  test('invalid JSON is a 400 with Go\'s message', () => {
+  test("invalid JSON is a 400 with Go's message", () => {
     const e = statusOf(() => applyPatch('application/strategic-merge-patch+json', dep(), '{"spec": nul}', ctx));
     expect(summary(e)).toEqual({ code: 400, reason: 'BadRequest', message: "invalid character '}' in literal null (expecting 'l')" });
   });
 
   test('refused (415) where strategic merge is not supported, e.g. custom resources', () => {
     const e = statusOf(() => applyPatch('application/strategic-merge-patch+json', dep(), '{}', { ...ctx, strategic: false }));
-    expect([e.code, e.message]).toEqual([415, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml']);
+    expect([e.code, e.message]).toEqual([
+      415,
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    ]);
   });
 });
 
 test('an unknown patch content type is 415 UnsupportedMediaType', () => {
   const e = statusOf(() => applyPatch('application/json', dep(), '{}', ctx));
   expect(summary(e)).toEqual({
-    code: 415, reason: 'UnsupportedMediaType',
-    message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
+    code: 415,
+    reason: 'UnsupportedMediaType',
+    message:
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
   });
   expect(unsupportedPatchType().code).toBe(415);
 });
@@ -152,9 +188,17 @@ describe('Go-compatible JSON syntax errors', () => {
 
 describe('MERGE_KEYS', () => {
   test('carries the upstream struct tags for the common fields', () => {
-    expect(MERGE_KEYS['io.k8s.api.core.v1.PodSpec'].containers).toEqual({ strategy: 'merge', key: 'name', listType: 'map', listMapKeys: ['name'] });
+    expect(MERGE_KEYS['io.k8s.api.core.v1.PodSpec'].containers).toEqual({
+      strategy: 'merge',
+      key: 'name',
+      listType: 'map',
+      listMapKeys: ['name'],
+    });
     expect(MERGE_KEYS['io.k8s.api.core.v1.PodSpec'].volumes.strategy).toBe('merge,retainKeys');
-    expect(MERGE_KEYS['io.k8s.api.core.v1.Container'].ports).toMatchObject({ key: 'containerPort', listMapKeys: ['containerPort', 'protocol'] });
+    expect(MERGE_KEYS['io.k8s.api.core.v1.Container'].ports).toMatchObject({
+      key: 'containerPort',
+      listMapKeys: ['containerPort', 'protocol'],
+    });
     expect(MERGE_KEYS['io.k8s.api.core.v1.ServiceSpec'].ports).toMatchObject({ key: 'port', listMapKeys: ['port', 'protocol'] });
     expect(MERGE_KEYS['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'].finalizers).toEqual({ strategy: 'merge', listType: 'set' });
     expect(MERGE_KEYS['io.k8s.api.apps.v1.DeploymentSpec'].strategy).toEqual({ strategy: 'retainKeys' });

@@ -9,7 +9,8 @@ const DEPLOY = 'io.k8s.api.apps.v1.Deployment';
 
 function deployment() {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: 'web', labels: { app: 'web', tier: 'fe' }, finalizers: ['a.io/x', 'b.io/y'] },
     spec: {
       replicas: 2,
@@ -19,9 +20,19 @@ function deployment() {
         metadata: { labels: { app: 'web' } },
         spec: {
           containers: [
-            { name: 'web', image: 'nginx:1.25', args: ['-a', '-b'],
-              env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }],
-              ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 53, protocol: 'UDP' }] },
+            {
+              name: 'web',
+              image: 'nginx:1.25',
+              args: ['-a', '-b'],
+              env: [
+                { name: 'A', value: '1' },
+                { name: 'B', value: '2' },
+              ],
+              ports: [
+                { containerPort: 80, protocol: 'TCP' },
+                { containerPort: 53, protocol: 'UDP' },
+              ],
+            },
             { name: 'sidecar', image: 'busybox', args: ['sleep', '1d'] },
           ],
           volumes: [{ name: 'data', emptyDir: {} }],
@@ -37,31 +48,82 @@ const smp = (patch: unknown, s: SchemaLookup = schema, original: unknown = deplo
 const containers = (d: Dep) => d.spec.template.spec.containers as Record<string, unknown>[];
 
 function statusOf(fn: () => unknown): StatusError {
-  try { fn(); } catch (e) { if (e instanceof StatusError) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
   throw new Error('expected a StatusError');
 }
 
-describe.each([['with OpenAPI definitions', schema], ['with only the built-in tables', noSchema]])('strategic merge patch %s', (_n, s) => {
+describe.each([
+  ['with OpenAPI definitions', schema],
+  ['with only the built-in tables', noSchema],
+])('strategic merge patch %s', (_n, s) => {
   test('kubectl set image keeps the other container fields and containers', () => {
-    const out = smp({ spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ image: 'nginx:1.27', name: 'web' }] } } } }, s);
+    const out = smp(
+      {
+        spec: {
+          template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ image: 'nginx:1.27', name: 'web' }] } },
+        },
+      },
+      s,
+    );
     const [web, sidecar] = containers(out);
     expect(web.image).toBe('nginx:1.27');
-    expect(web.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    expect(web.env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ]);
     expect(web.ports).toHaveLength(2);
     expect(sidecar).toEqual({ name: 'sidecar', image: 'busybox', args: ['sleep', '1d'] });
     expect(out.spec.replicas).toBe(2);
   });
 
   test('env merges by name: existing entries update, new ones append', () => {
-    const out = smp({ spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'B', value: 'two' }, { name: 'C', value: '3' }] }] } } } }, s);
-    expect(containers(out)[0].env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: 'two' }, { name: 'C', value: '3' }]);
+    const out = smp(
+      {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'web',
+                  env: [
+                    { name: 'B', value: 'two' },
+                    { name: 'C', value: '3' },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      },
+      s,
+    );
+    expect(containers(out)[0].env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: 'two' },
+      { name: 'C', value: '3' },
+    ]);
   });
 
   test('ports merge by containerPort', () => {
-    const out = smp({ spec: { template: { spec: { containers: [{ name: 'web', ports: [{ containerPort: 80, name: 'http' }, { containerPort: 443 }] }] } } } }, s);
+    const out = smp(
+      {
+        spec: {
+          template: { spec: { containers: [{ name: 'web', ports: [{ containerPort: 80, name: 'http' }, { containerPort: 443 }] }] } },
+        },
+      },
+      s,
+    );
     // Upstream order: a server-only item goes after patch items that follow it in neither list (mergeSortedSlice).
     expect(containers(out)[0].ports).toEqual([
-      { containerPort: 80, protocol: 'TCP', name: 'http' }, { containerPort: 443 }, { containerPort: 53, protocol: 'UDP' }]);
+      { containerPort: 80, protocol: 'TCP', name: 'http' },
+      { containerPort: 443 },
+      { containerPort: 53, protocol: 'UDP' },
+    ]);
   });
 
   test('$patch: delete removes a container by name', () => {
@@ -106,7 +168,9 @@ describe('strategic merge patch directives', () => {
 
   test('$deleteFromPrimitiveList on a missing list adds nothing', () => {
     const original = { metadata: { name: 'x' } };
-    const out = smp({ metadata: { '$deleteFromPrimitiveList/finalizers': ['a.io/x'] } }, schema, original) as unknown as { metadata: object };
+    const out = smp({ metadata: { '$deleteFromPrimitiveList/finalizers': ['a.io/x'] } }, schema, original) as unknown as {
+      metadata: object;
+    };
     expect(out.metadata).toEqual({ name: 'x' });
   });
 
@@ -117,7 +181,13 @@ describe('strategic merge patch directives', () => {
   });
 
   test('$setElementOrder on a primitive list with a deletion list (kubectl apply of finalizers)', () => {
-    const out = smp({ metadata: { '$setElementOrder/finalizers': ['c.io/z', 'a.io/x'], finalizers: ['c.io/z'], '$deleteFromPrimitiveList/finalizers': ['b.io/y'] } });
+    const out = smp({
+      metadata: {
+        '$setElementOrder/finalizers': ['c.io/z', 'a.io/x'],
+        finalizers: ['c.io/z'],
+        '$deleteFromPrimitiveList/finalizers': ['b.io/y'],
+      },
+    });
     expect(out.metadata.finalizers).toEqual(['c.io/z', 'a.io/x']);
   });
 
@@ -143,9 +213,16 @@ describe('strategic merge patch directives', () => {
   });
 
   test('a new list item is placed where $setElementOrder puts it', () => {
-    const out = smp({ spec: { template: { spec: {
-      '$setElementOrder/containers': [{ name: 'web' }, { name: 'mid' }, { name: 'sidecar' }],
-      containers: [{ name: 'mid', image: 'm' }] } } } });
+    const out = smp({
+      spec: {
+        template: {
+          spec: {
+            '$setElementOrder/containers': [{ name: 'web' }, { name: 'mid' }, { name: 'sidecar' }],
+            containers: [{ name: 'mid', image: 'm' }],
+          },
+        },
+      },
+    });
     expect(containers(out).map((c) => c.name)).toEqual(['web', 'mid', 'sidecar']);
   });
 
@@ -153,22 +230,36 @@ describe('strategic merge patch directives', () => {
     const lastApplied = '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"}}';
     const patch = {
       metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied }, labels: { tier: null } },
-      spec: { template: { spec: {
-        '$setElementOrder/containers': [{ name: 'web' }],
-        containers: [{
-          '$setElementOrder/env': [{ name: 'A' }, { name: 'D' }],
-          env: [{ name: 'D', value: '4' }, { name: 'B', $patch: 'delete' }],
-          name: 'web',
-        }],
-        '$setElementOrder/volumes': [{ name: 'data' }],
-        volumes: [{ $retainKeys: ['configMap', 'name'], configMap: { name: 'cm' }, name: 'data' }],
-      } } },
+      spec: {
+        template: {
+          spec: {
+            '$setElementOrder/containers': [{ name: 'web' }],
+            containers: [
+              {
+                '$setElementOrder/env': [{ name: 'A' }, { name: 'D' }],
+                env: [
+                  { name: 'D', value: '4' },
+                  { name: 'B', $patch: 'delete' },
+                ],
+                name: 'web',
+              },
+            ],
+            '$setElementOrder/volumes': [{ name: 'data' }],
+            volumes: [{ $retainKeys: ['configMap', 'name'], configMap: { name: 'cm' }, name: 'data' }],
+          },
+        },
+      },
     };
     const out = smp(patch);
     expect(out.metadata.labels).toEqual({ app: 'web' });
-    expect((out.metadata as Record<string, unknown>).annotations).toEqual({ 'kubectl.kubernetes.io/last-applied-configuration': lastApplied });
+    expect((out.metadata as Record<string, unknown>).annotations).toEqual({
+      'kubectl.kubernetes.io/last-applied-configuration': lastApplied,
+    });
     const [web, sidecar] = containers(out);
-    expect(web.env).toEqual([{ name: 'A', value: '1' }, { name: 'D', value: '4' }]);
+    expect(web.env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'D', value: '4' },
+    ]);
     expect(sidecar.name).toBe('sidecar'); // server-only items survive
     expect(out.spec.template.spec.volumes).toEqual([{ name: 'data', configMap: { name: 'cm' } }]);
   });
@@ -179,27 +270,64 @@ describe('strategic merge patch directives', () => {
   });
 
   test('ownerReferences merge by uid', () => {
-    const original = { metadata: { ownerReferences: [{ uid: '1', name: 'a' }, { uid: '2', name: 'b' }] } };
-    const out = strategicMergePatch(original, { metadata: { ownerReferences: [{ uid: '2', name: 'bb' }] } }, schema, DEPLOY) as typeof original;
-    expect(out.metadata.ownerReferences).toEqual([{ uid: '1', name: 'a' }, { uid: '2', name: 'bb' }]);
+    const original = {
+      metadata: {
+        ownerReferences: [
+          { uid: '1', name: 'a' },
+          { uid: '2', name: 'b' },
+        ],
+      },
+    };
+    const out = strategicMergePatch(
+      original,
+      { metadata: { ownerReferences: [{ uid: '2', name: 'bb' }] } },
+      schema,
+      DEPLOY,
+    ) as typeof original;
+    expect(out.metadata.ownerReferences).toEqual([
+      { uid: '1', name: 'a' },
+      { uid: '2', name: 'bb' },
+    ]);
   });
 
   test('OpenAPI x-kubernetes-patch-* extensions are honoured for kinds outside the table', () => {
-    const original = { parts: [{ id: 'p1', n: 1 }, { id: 'p2', n: 2 }], tags: ['a'] };
+    const original = {
+      parts: [
+        { id: 'p1', n: 1 },
+        { id: 'p2', n: 2 },
+      ],
+      tags: ['a'],
+    };
     const out = strategicMergePatch(original, { parts: [{ id: 'p2', n: 20 }], tags: ['b'] }, schema, 'example.com.v1.Widget');
-    expect(out).toEqual({ parts: [{ id: 'p1', n: 1 }, { id: 'p2', n: 20 }], tags: ['b'] });
+    expect(out).toEqual({
+      parts: [
+        { id: 'p1', n: 1 },
+        { id: 'p2', n: 20 },
+      ],
+      tags: ['b'],
+    });
   });
 
   test('unknown types fall back to JSON merge semantics', () => {
     const original = { spec: { a: { x: 1, y: 2 }, list: [{ name: 'a', v: 1 }] } };
-    const out = strategicMergePatch(original, { spec: { a: { y: null, z: 3 }, list: [{ name: 'a' }] } }, noSchema, 'example.com.v1.Unknown');
+    const out = strategicMergePatch(
+      original,
+      { spec: { a: { y: null, z: 3 }, list: [{ name: 'a' }] } },
+      noSchema,
+      'example.com.v1.Unknown',
+    );
     expect(out).toEqual({ spec: { a: { x: 1, z: 3 }, list: [{ name: 'a' }] } });
   });
 
   test('neither the original nor the patch is modified', () => {
     const original = deployment();
-    const patch = { metadata: { labels: { tier: null } }, spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' },
-      template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ name: 'web', image: 'n' }] } } } };
+    const patch = {
+      metadata: { labels: { tier: null } },
+      spec: {
+        strategy: { $retainKeys: ['type'], type: 'Recreate' },
+        template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ name: 'web', image: 'n' }] } },
+      },
+    };
     const before = JSON.stringify(original);
     const patchBefore = JSON.stringify(patch);
     smp(patch, schema, original);
@@ -231,14 +359,26 @@ describe('strategic merge patch errors', () => {
   });
 
   test('a malformed $setElementOrder key is a 400', () => {
-    const e = statusOf(() => smp({ spec: { '$setElementOrderX': [] } }));
+    const e = statusOf(() => smp({ spec: { $setElementOrderX: [] } }));
     expect(e.code).toBe(400);
   });
 
   test('$setElementOrder that contradicts the patch list order', () => {
-    const e = statusOf(() => smp({ spec: { template: { spec: {
-      '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }],
-      containers: [{ name: 'sidecar', image: 's' }, { name: 'web', image: 'w' }] } } } }));
+    const e = statusOf(() =>
+      smp({
+        spec: {
+          template: {
+            spec: {
+              '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }],
+              containers: [
+                { name: 'sidecar', image: 's' },
+                { name: 'web', image: 'w' },
+              ],
+            },
+          },
+        },
+      }),
+    );
     expect(e.message).toMatch(/^The order in patch list:/);
   });
 

@@ -6,8 +6,12 @@ import { ensurePki } from '../../src/pki/certs.js';
 import { canonicalIp, ipToBytes, sanSetOf } from '../../src/pki/hosts.js';
 
 let dataDir: string;
-beforeEach(async () => { dataDir = await mkdtemp(join(tmpdir(), 'dockube-pki-')); });
-afterEach(async () => { await rm(dataDir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'dockube-pki-'));
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
 
 const mode = async (p: string) => (await stat(p)).mode & 0o777;
 

@@ -18,18 +18,44 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     seen.push(req.headers);
     const u = req.url ?? '/';
-    if (u === '/ok') { res.end('fine'); return; }
-    if (u === '/fail') { res.statusCode = 500; res.end('secret body'); return; }
-    if (u === '/hop') { res.writeHead(302, { location: '/ok' }); res.end(); return; }
-    if (u === '/away') { res.writeHead(301, { location: 'http://localhost:1/elsewhere' }); res.end('moved'); return; }
-    if (u === '/loop') { res.writeHead(302, { location: '/loop' }); res.end(); return; }
-    if (u === '/slow') { setTimeout(() => res.end('late'), 1500).unref(); return; }
-    res.statusCode = 404; res.end();
+    if (u === '/ok') {
+      res.end('fine');
+      return;
+    }
+    if (u === '/fail') {
+      res.statusCode = 500;
+      res.end('secret body');
+      return;
+    }
+    if (u === '/hop') {
+      res.writeHead(302, { location: '/ok' });
+      res.end();
+      return;
+    }
+    if (u === '/away') {
+      res.writeHead(301, { location: 'http://localhost:1/elsewhere' });
+      res.end('moved');
+      return;
+    }
+    if (u === '/loop') {
+      res.writeHead(302, { location: '/loop' });
+      res.end();
+      return;
+    }
+    if (u === '/slow') {
+      setTimeout(() => res.end('late'), 1500).unref();
+      return;
+    }
+    res.statusCode = 404;
+    res.end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
-afterAll(async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); });
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
 
 const get = (path: string, headers: { name: string; value: string }[] = [], timeoutMs = 1000) =>
   httpProbe({ scheme: 'http', host: '127.0.0.1', port, path, headers }, timeoutMs);
@@ -55,7 +81,11 @@ describe('httpGet probe', () => {
     expect(seen[0]!['user-agent']).toMatch(/^kube-probe\/1\.\d+$/);
     expect(seen[0]!.accept).toBe('*/*');
     seen.length = 0;
-    await get('/ok', [{ name: 'X-Custom', value: 'v1' }, { name: 'Host', value: 'example.test' }, { name: 'User-Agent', value: 'mine' }]);
+    await get('/ok', [
+      { name: 'X-Custom', value: 'v1' },
+      { name: 'Host', value: 'example.test' },
+      { name: 'User-Agent', value: 'mine' },
+    ]);
     expect(seen[0]!['x-custom']).toBe('v1');
     expect(seen[0]!.host).toBe('example.test');
     expect(seen[0]!['user-agent']).toBe('mine');
@@ -63,7 +93,10 @@ describe('httpGet probe', () => {
 
   test('timeouts and refused connections fail with Go client text', async () => {
     const slow = await get('/slow', [], 200);
-    expect(slow).toEqual({ result: 'failure', output: `Get "http://127.0.0.1:${port}/slow": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+    expect(slow).toEqual({
+      result: 'failure',
+      output: `Get "http://127.0.0.1:${port}/slow": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+    });
     const refused = await httpProbe({ scheme: 'http', host: '127.0.0.1', port: 1, path: '/', headers: [] }, 500);
     expect(refused).toEqual({ result: 'failure', output: 'Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused' });
   });
@@ -76,7 +109,10 @@ describe('tcpSocket probe', () => {
     const p = (srv.address() as AddressInfo).port;
     expect(await tcpProbe('127.0.0.1', p, 500)).toEqual({ result: 'success', output: '' });
     await new Promise((r) => srv.close(r));
-    expect(await tcpProbe('127.0.0.1', p, 500)).toEqual({ result: 'failure', output: `dial tcp 127.0.0.1:${p}: connect: connection refused` });
+    expect(await tcpProbe('127.0.0.1', p, 500)).toEqual({
+      result: 'failure',
+      output: `dial tcp 127.0.0.1:${p}: connect: connection refused`,
+    });
   });
 });
 
@@ -102,7 +138,11 @@ describe('probe ports', () => {
 });
 
 describe('pod status with probe results', () => {
-  const runningInspect = { Id: 'abc', State: { Status: 'running', Running: true, StartedAt: '2024-01-01T00:00:00Z' }, Image: 'sha256:1' } as never;
+  const runningInspect = {
+    Id: 'abc',
+    State: { Status: 'running', Running: true, StartedAt: '2024-01-01T00:00:00Z' },
+    Image: 'sha256:1',
+  } as never;
   test('not started ⇒ not ready; started follows the startup probe', () => {
     const s1 = viewStatus({ name: 'c', image: 'x', current: runningInspect, restartCount: 0, started: false, ready: true }, 'app');
     expect([s1.started, s1.ready]).toEqual([false, false]);
@@ -112,11 +152,25 @@ describe('pod status with probe results', () => {
     expect([s3.started, s3.ready]).toEqual([true, true]);
   });
   test('an unready container makes Ready and ContainersReady False with ContainersNotReady', () => {
-    const pod = { metadata: { name: 'p', namespace: 'n', uid: 'u' }, spec: { containers: [{ name: 'a' }, { name: 'b' }] } } as unknown as Pod;
-    const st = computePodStatus({
-      pod, sandboxReady: true, podIP: '10.0.0.2', hostIP: '127.0.0.1', now: '2024-01-01T00:00:00Z', init: [],
-      app: [{ name: 'b', image: 'x', current: runningInspect, restartCount: 0, ready: false }, { name: 'a', image: 'x', current: runningInspect, restartCount: 0, ready: true }],
-    }, undefined);
+    const pod = {
+      metadata: { name: 'p', namespace: 'n', uid: 'u' },
+      spec: { containers: [{ name: 'a' }, { name: 'b' }] },
+    } as unknown as Pod;
+    const st = computePodStatus(
+      {
+        pod,
+        sandboxReady: true,
+        podIP: '10.0.0.2',
+        hostIP: '127.0.0.1',
+        now: '2024-01-01T00:00:00Z',
+        init: [],
+        app: [
+          { name: 'b', image: 'x', current: runningInspect, restartCount: 0, ready: false },
+          { name: 'a', image: 'x', current: runningInspect, restartCount: 0, ready: true },
+        ],
+      },
+      undefined,
+    );
     const cond = (t: string) => st.conditions.find((c: { type: string }) => c.type === t);
     expect(st.phase).toBe('Running');
     for (const t of ['Ready', 'ContainersReady']) {

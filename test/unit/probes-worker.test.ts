@@ -12,10 +12,20 @@ class FakeClock implements ProbeClock {
   t = 1_000_000;
   private timers = new Map<number, { at: number; fn: () => void }>();
   private seq = 0;
-  now() { return this.t; }
-  setTimeout(fn: () => void, ms: number) { const id = ++this.seq; this.timers.set(id, { at: this.t + ms, fn }); return id; }
-  clearTimeout(h: unknown) { this.timers.delete(h as number); }
-  pending() { return this.timers.size; }
+  now() {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number) {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.t + ms, fn });
+    return id;
+  }
+  clearTimeout(h: unknown) {
+    this.timers.delete(h as number);
+  }
+  pending() {
+    return this.timers.size;
+  }
   /** Moves time forward, firing due timers in order and letting the async probes settle after each. */
   async advance(ms: number) {
     const end = this.t + ms;
@@ -31,14 +41,25 @@ class FakeClock implements ProbeClock {
     await settle();
   }
 }
-const settle = async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); };
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
 
 function mkPod(container: J, extra: J = {}): Pod {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'uid-1' }, spec: { containers: [{ name: 'c', image: 'x', ...container }], ...extra } } as unknown as Pod;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'ns', uid: 'uid-1' },
+    spec: { containers: [{ name: 'c', image: 'x', ...container }], ...extra },
+  } as unknown as Pod;
 }
 
 interface Setup {
-  clock: FakeClock; mgr: ProbeManager; calls: { type: ProbeType; id: string }[]; events: string[]; enqueued: string[];
+  clock: FakeClock;
+  mgr: ProbeManager;
+  calls: { type: ProbeType; id: string }[];
+  events: string[];
+  enqueued: string[];
   answer: Record<ProbeType, ProbeOutcome | Error>;
 }
 
@@ -48,10 +69,13 @@ function setup(): Setup {
   const events: string[] = [];
   const enqueued: string[] = [];
   const answer: Setup['answer'] = {
-    liveness: { result: 'success', output: '' }, readiness: { result: 'success', output: '' }, startup: { result: 'success', output: '' },
+    liveness: { result: 'success', output: '' },
+    readiness: { result: 'success', output: '' },
+    startup: { result: 'success', output: '' },
   };
   const mgr = new ProbeManager({
-    clock, jitter: false,
+    clock,
+    jitter: false,
     run: async (target, spec) => {
       const type = (['liveness', 'readiness', 'startup'] as ProbeType[]).find((t) => target.container[`${t}Probe`] === spec.handler)!;
       calls.push({ type, id: target.containerId });
@@ -65,13 +89,26 @@ function setup(): Setup {
   return { clock, mgr, calls, events, enqueued, answer };
 }
 
-const running = (id: string, startedAt: number): Map<string, ContainerSnapshot> => new Map([['c', { id, running: true, startedAt, terminated: false }]]);
-const probe = (p: J = {}) => ({ exec: { command: ['true'] }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3, ...p });
+const running = (id: string, startedAt: number): Map<string, ContainerSnapshot> =>
+  new Map([['c', { id, running: true, startedAt, terminated: false }]]);
+const probe = (p: J = {}) => ({
+  exec: { command: ['true'] },
+  periodSeconds: 10,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 3,
+  ...p,
+});
 
 describe('probe workers', () => {
   let s: Setup;
-  beforeEach(() => { s = setup(); });
-  afterEach(() => { s.mgr.stop(); expect(s.clock.pending()).toBe(0); });
+  beforeEach(() => {
+    s = setup();
+  });
+  afterEach(() => {
+    s.mgr.stop();
+    expect(s.clock.pending()).toBe(0);
+  });
 
   test('readiness: unready until the first success, then flips only after failureThreshold failures', async () => {
     const pod = mkPod({ readinessProbe: probe() });
@@ -137,7 +174,11 @@ describe('probe workers', () => {
   });
 
   test('startup gates liveness and readiness; started follows it', async () => {
-    const pod = mkPod({ startupProbe: probe({ periodSeconds: 1, failureThreshold: 2 }), livenessProbe: probe({ periodSeconds: 1 }), readinessProbe: probe({ periodSeconds: 1 }) });
+    const pod = mkPod({
+      startupProbe: probe({ periodSeconds: 1, failureThreshold: 2 }),
+      livenessProbe: probe({ periodSeconds: 1 }),
+      readinessProbe: probe({ periodSeconds: 1 }),
+    });
     s.answer.startup = { result: 'failure', output: 'not yet' };
     s.mgr.observe(pod, '10.0.0.2', running('A', s.clock.now()));
     await s.clock.advance(0);
@@ -156,7 +197,11 @@ describe('probe workers', () => {
 
   test('a startup probe failing past its threshold asks for a kill', async () => {
     s.answer.startup = { result: 'failure', output: 'slow' };
-    s.mgr.observe(mkPod({ startupProbe: probe({ periodSeconds: 1, failureThreshold: 2 }), livenessProbe: probe() }), '10.0.0.2', running('A', s.clock.now()));
+    s.mgr.observe(
+      mkPod({ startupProbe: probe({ periodSeconds: 1, failureThreshold: 2 }), livenessProbe: probe() }),
+      '10.0.0.2',
+      running('A', s.clock.now()),
+    );
     await s.clock.advance(2000);
     expect(s.mgr.killReason('uid-1', 'A')).toBe('startup');
     expect(s.events).toEqual(['c Unhealthy Startup probe failed: slow', 'c Unhealthy Startup probe failed: slow']);
@@ -173,7 +218,10 @@ describe('probe workers', () => {
   });
 
   test('workers end with a terminated container of a Never pod, with deletion (liveness), and on removePod', async () => {
-    const never = mkPod({ livenessProbe: probe({ periodSeconds: 1 }), readinessProbe: probe({ periodSeconds: 1 }) }, { restartPolicy: 'Never' });
+    const never = mkPod(
+      { livenessProbe: probe({ periodSeconds: 1 }), readinessProbe: probe({ periodSeconds: 1 }) },
+      { restartPolicy: 'Never' },
+    );
     s.mgr.observe(never, '10.0.0.2', running('A', s.clock.now()));
     await s.clock.advance(1000);
     expect(s.mgr.workerCount()).toBe(2);

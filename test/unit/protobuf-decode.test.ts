@@ -8,13 +8,21 @@ import { decodeKubernetesProtobuf, PROTOBUF_MAGIC } from '../../src/protobuf/dec
 import { protobufKinds, protobufMessageFor, schemaRoot } from '../../src/protobuf/schema.js';
 
 const dir = path.join(process.cwd(), 'test/fixtures/protobuf');
-const fixtures = fs.readdirSync(dir).filter((f) => f.endsWith('.bin')).map((f) => f.slice(0, -4)).sort();
+const fixtures = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.bin'))
+  .map((f) => f.slice(0, -4))
+  .sort();
 
 /** Deep copy with object keys sorted, so comparisons ignore key order but not list order. */
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }
@@ -26,16 +34,33 @@ function envelope(apiVersion: string, kind: string, raw: Uint8Array): Buffer {
 }
 
 function statusOf(fn: () => unknown): StatusError {
-  try { fn(); } catch (e) { if (e instanceof StatusError) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
   throw new Error('expected a StatusError');
 }
 
 describe('captured kubectl bodies', () => {
   test('the fixture set covers the imperative commands', () => {
-    expect(fixtures).toEqual(expect.arrayContaining([
-      'namespace', 'configmap', 'secret-generic', 'deployment', 'service-clusterip', 'serviceaccount',
-      'ssar-resource', 'ssar-nonresource', 'token', 'job', 'cronjob', 'deleteoptions',
-    ]));
+    expect(fixtures).toEqual(
+      expect.arrayContaining([
+        'namespace',
+        'configmap',
+        'secret-generic',
+        'deployment',
+        'service-clusterip',
+        'serviceaccount',
+        'ssar-resource',
+        'ssar-nonresource',
+        'token',
+        'job',
+        'cronjob',
+        'deleteoptions',
+      ]),
+    );
   });
 
   test.each(fixtures)('%s decodes to what kubectl 1.29 sends as JSON', (name) => {
@@ -52,7 +77,11 @@ describe('captured kubectl bodies', () => {
     const spec = object.spec as { replicas: number; template: { spec: { containers: Record<string, unknown>[] } } };
     expect(spec.replicas).toBe(2);
     expect(spec.template.spec.containers[0]).toEqual({
-      name: 'busybox', image: 'busybox', command: ['sleep', '100'], ports: [{ containerPort: 80 }], resources: {},
+      name: 'busybox',
+      image: 'busybox',
+      command: ['sleep', '100'],
+      ports: [{ containerPort: 80 }],
+      resources: {},
     });
   });
 
@@ -67,22 +96,35 @@ describe('encodings of special types and presence', () => {
     const Deployment = schemaRoot().lookupType('k8s.io.api.apps.v1.Deployment');
     const raw = Deployment.encode({
       metadata: {
-        name: 'd', namespace: 'ns', creationTimestamp: { seconds: 1767323045 }, deletionGracePeriodSeconds: 0,
+        name: 'd',
+        namespace: 'ns',
+        creationTimestamp: { seconds: 1767323045 },
+        deletionGracePeriodSeconds: 0,
         ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'o', uid: 'u', controller: false }],
         annotations: { a: 'b' },
       },
       spec: {
-        replicas: 0, paused: false, minReadySeconds: 0,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: { type: 1, strVal: '25%' }, maxUnavailable: { type: 0, intVal: 1 } } },
+        replicas: 0,
+        paused: false,
+        minReadySeconds: 0,
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: { type: 1, strVal: '25%' }, maxUnavailable: { type: 0, intVal: 1 } },
+        },
         template: { spec: { containers: [{ name: 'c', resources: { limits: { cpu: { string: '500m' } } }, stdin: false }] } },
       },
     }).finish();
     const { object } = decodeKubernetesProtobuf(envelope('apps/v1', 'Deployment', raw));
     expect(object).toEqual({
-      kind: 'Deployment', apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
       metadata: {
-        name: 'd', namespace: 'ns', creationTimestamp: '2026-01-02T03:04:05Z', deletionGracePeriodSeconds: 0,
-        ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'o', uid: 'u', controller: false }], annotations: { a: 'b' },
+        name: 'd',
+        namespace: 'ns',
+        creationTimestamp: '2026-01-02T03:04:05Z',
+        deletionGracePeriodSeconds: 0,
+        ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'o', uid: 'u', controller: false }],
+        annotations: { a: 'b' },
       },
       spec: {
         replicas: 0,
@@ -98,41 +140,70 @@ describe('encodings of special types and presence', () => {
       metadata: { name: 'p' },
       spec: {
         volumes: [{ name: 'v', volumeSource: { configMap: { localObjectReference: { name: 'cm' }, defaultMode: 420 } } }],
-        containers: [{
-          name: 'c', image: 'busybox',
-          env: [{ name: 'K', valueFrom: { secretKeyRef: { localObjectReference: { name: 's' }, key: 'k', optional: true } } }],
-          livenessProbe: { handler: { httpGet: { path: '/', port: { type: 1, strVal: 'http' } } }, periodSeconds: 5 },
-        }],
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            env: [{ name: 'K', valueFrom: { secretKeyRef: { localObjectReference: { name: 's' }, key: 'k', optional: true } } }],
+            livenessProbe: { handler: { httpGet: { path: '/', port: { type: 1, strVal: 'http' } } }, periodSeconds: 5 },
+          },
+        ],
       },
     }).finish();
     const { object } = decodeKubernetesProtobuf(envelope('v1', 'Pod', raw));
     const spec = object.spec as Record<string, unknown>;
     expect(spec.volumes).toEqual([{ name: 'v', configMap: { name: 'cm', defaultMode: 420 } }]);
-    expect(spec.containers).toEqual([{
-      name: 'c', image: 'busybox',
-      env: [{ name: 'K', valueFrom: { secretKeyRef: { name: 's', key: 'k', optional: true } } }],
-      livenessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 5 },
-    }]);
+    expect(spec.containers).toEqual([
+      {
+        name: 'c',
+        image: 'busybox',
+        env: [{ name: 'K', valueFrom: { secretKeyRef: { name: 's', key: 'k', optional: true } } }],
+        livenessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 5 },
+      },
+    ]);
 
     const ConfigMap = schemaRoot().lookupType('k8s.io.api.core.v1.ConfigMap');
-    const cm = decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', ConfigMap.encode({
-      metadata: { name: 'c' }, immutable: false, binaryData: { b: Buffer.from([0, 255]) },
-    }).finish())).object;
+    const cm = decodeKubernetesProtobuf(
+      envelope(
+        'v1',
+        'ConfigMap',
+        ConfigMap.encode({
+          metadata: { name: 'c' },
+          immutable: false,
+          binaryData: { b: Buffer.from([0, 255]) },
+        }).finish(),
+      ),
+    ).object;
     expect(cm).toEqual({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'c' }, immutable: false, binaryData: { b: 'AP8=' } });
   });
 
   test('DeleteOptions with preconditions and dryRun, and an Eviction wrapping them', () => {
     const DeleteOptions = schemaRoot().lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions');
-    const opts = { gracePeriodSeconds: 0, preconditions: { uid: 'abc', resourceVersion: '7' }, propagationPolicy: 'Foreground', dryRun: ['All'] };
+    const opts = {
+      gracePeriodSeconds: 0,
+      preconditions: { uid: 'abc', resourceVersion: '7' },
+      propagationPolicy: 'Foreground',
+      dryRun: ['All'],
+    };
     const d = decodeKubernetesProtobuf(envelope('meta.k8s.io/v1', 'DeleteOptions', DeleteOptions.encode(opts).finish()));
     expect(d.object).toEqual({ kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', ...opts });
 
     const Eviction = schemaRoot().lookupType('k8s.io.api.policy.v1.Eviction');
-    const e = decodeKubernetesProtobuf(envelope('policy/v1', 'Eviction', Eviction.encode({
-      metadata: { name: 'p1', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 30 },
-    }).finish()));
+    const e = decodeKubernetesProtobuf(
+      envelope(
+        'policy/v1',
+        'Eviction',
+        Eviction.encode({
+          metadata: { name: 'p1', namespace: 'default' },
+          deleteOptions: { gracePeriodSeconds: 30 },
+        }).finish(),
+      ),
+    );
     expect(e.object).toEqual({
-      kind: 'Eviction', apiVersion: 'policy/v1', metadata: { name: 'p1', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 30 },
+      kind: 'Eviction',
+      apiVersion: 'policy/v1',
+      metadata: { name: 'p1', namespace: 'default' },
+      deleteOptions: { gracePeriodSeconds: 30 },
     });
   });
 

@@ -10,7 +10,9 @@ const dcj = (auths: Record<string, unknown>) => secret('kubernetes.io/dockerconf
 describe('pull secrets', () => {
   test('dockerconfigjson and legacy dockercfg are read; other types and broken data give nothing', () => {
     expect(dockerConfigOf(dcj({ 'r:5001': { username: 'u' } }))).toEqual({ 'r:5001': { username: 'u' } });
-    expect(dockerConfigOf(secret('kubernetes.io/dockercfg', '.dockercfg', { 'r:5001': { username: 'v' } }))).toEqual({ 'r:5001': { username: 'v' } });
+    expect(dockerConfigOf(secret('kubernetes.io/dockercfg', '.dockercfg', { 'r:5001': { username: 'v' } }))).toEqual({
+      'r:5001': { username: 'v' },
+    });
     expect(dockerConfigOf(secret('Opaque', '.dockerconfigjson', { auths: { r: {} } }))).toEqual({});
     // the type must match its key, as kubelet checks both
     expect(dockerConfigOf(secret('kubernetes.io/dockercfg', '.dockerconfigjson', { auths: { r: {} } }))).toEqual({});
@@ -31,9 +33,13 @@ describe('pull secrets', () => {
       '127.0.0.1:5000': { username: 'other', password: 'x' },
       'registry.example.com': { auth: b64('dec:pw:with:colons'), username: 'ignored', password: 'ignored' },
     });
-    expect(credentialsFor('127.0.0.1:5001/private/busybox:1', [s])).toEqual([{ serveraddress: '127.0.0.1:5001', username: 'a', password: 'pa' }]);
+    expect(credentialsFor('127.0.0.1:5001/private/busybox:1', [s])).toEqual([
+      { serveraddress: '127.0.0.1:5001', username: 'a', password: 'pa' },
+    ]);
     expect(credentialsFor('127.0.0.1:5002/private/busybox:1', [s])).toEqual([]);
-    expect(credentialsFor('registry.example.com/a/b:1', [s])).toEqual([{ serveraddress: 'registry.example.com', username: 'dec', password: 'pw:with:colons' }]);
+    expect(credentialsFor('registry.example.com/a/b:1', [s])).toEqual([
+      { serveraddress: 'registry.example.com', username: 'dec', password: 'pw:with:colons' },
+    ]);
     expect(credentialsFor('busybox:1', [s])).toEqual([]);
   });
 
@@ -54,6 +60,15 @@ describe('pull secrets', () => {
 describe('pull durations as kubelet prints them (Go Duration of a millisecond-truncated time)', () => {
   test('goMillis', async () => {
     const { goMillis } = await import('../../src/reconcilers/kubelet/image-puller.js');
-    expect([0, 7.9, 523, 1000, 1234, 1500, 62_500, 3_723_004].map(goMillis)).toEqual(['0s', '7ms', '523ms', '1s', '1.234s', '1.5s', '1m2.5s', '1h2m3.004s']);
+    expect([0, 7.9, 523, 1000, 1234, 1500, 62_500, 3_723_004].map(goMillis)).toEqual([
+      '0s',
+      '7ms',
+      '523ms',
+      '1s',
+      '1.234s',
+      '1.5s',
+      '1m2.5s',
+      '1h2m3.004s',
+    ]);
   });
 });

@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBeneath, UnsafePathError, type OpenedPath } from '../../src/runtime/safe-open.js';
 
-let root: string; let vol: string; let outside: string;
+let root: string;
+let vol: string;
+let outside: string;
 const opened: OpenedPath[] = [];
 
 beforeEach(() => {
   root = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'safe-open-')));
-  vol = join(root, 'vol'); outside = join(root, 'outside');
+  vol = join(root, 'vol');
+  outside = join(root, 'outside');
   fs.mkdirSync(join(vol, 'a', 'b'), { recursive: true });
   fs.mkdirSync(outside);
   fs.writeFileSync(join(outside, 'secret'), 'host secret');
@@ -30,7 +33,12 @@ async function open(rel: string, opts: Parameters<typeof openBeneath>[2] = {}) {
   return o;
 }
 async function refusal(rel: string, opts: Parameters<typeof openBeneath>[2] = {}): Promise<UnsafePathError> {
-  try { await open(rel, opts); } catch (e) { expect(e).toBeInstanceOf(UnsafePathError); return e as UnsafePathError; }
+  try {
+    await open(rel, opts);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UnsafePathError);
+    return e as UnsafePathError;
+  }
   throw new Error(`${rel} was opened`);
 }
 const fdCount = () => fs.readdirSync('/proc/self/fd').length;
@@ -150,7 +158,10 @@ describe('files where directories are expected, missing components', () => {
   });
 
   test('a missing base is reported, not thrown raw', async () => {
-    const e = await openBeneath(join(root, 'nope'), 'x').then(() => undefined, (x) => x);
+    const e = await openBeneath(join(root, 'nope'), 'x').then(
+      () => undefined,
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(UnsafePathError);
   });
 });

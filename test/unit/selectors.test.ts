@@ -1,6 +1,10 @@
 import { StatusError } from '../../src/machinery/api/errors.js';
 import {
-  formatLabels, formatLabelSelector, labelSelectorFromObject, parseLabelSelector, selectorToString,
+  formatLabels,
+  formatLabelSelector,
+  labelSelectorFromObject,
+  parseLabelSelector,
+  selectorToString,
 } from '../../src/machinery/labels.js';
 import { parseFieldSelector, validateFieldSelector } from '../../src/machinery/fields.js';
 import { humanDuration, shortHumanDuration, translateTimestampSince } from '../../src/machinery/duration.js';
@@ -18,8 +22,10 @@ function errorOf(fn: () => unknown): string {
   throw new Error('expected an error');
 }
 
-const NAME_PART_MSG = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const NAME_PART_MSG =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
 describe('parseLabelSelector', () => {
   test('all operators parse and render canonically, sorted by key', () => {
@@ -73,14 +79,20 @@ describe('parseLabelSelector', () => {
 
   test('invalid keys and values carry the validation messages', () => {
     expect(errorOf(() => parseLabelSelector('app:monolith'))).toBe(
-      `unable to parse requirement: <nil>: Invalid value: "app:monolith": ${NAME_PART_MSG}`);
+      `unable to parse requirement: <nil>: Invalid value: "app:monolith": ${NAME_PART_MSG}`,
+    );
     expect(errorOf(() => parseLabelSelector('app.kubernetes_io/name=x'))).toBe(
-      "unable to parse requirement: <nil>: Invalid value: \"app.kubernetes_io/name\": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-    expect(errorOf(() => parseLabelSelector('app=-web'))).toBe(`unable to parse requirement: values[0][app]: Invalid value: "-web": ${VALUE_MSG}`);
+      "unable to parse requirement: <nil>: Invalid value: \"app.kubernetes_io/name\": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    );
+    expect(errorOf(() => parseLabelSelector('app=-web'))).toBe(
+      `unable to parse requirement: values[0][app]: Invalid value: "-web": ${VALUE_MSG}`,
+    );
     expect(errorOf(() => parseLabelSelector('a in (-x,-y)'))).toBe(
-      `unable to parse requirement: [values[0][a]: Invalid value: "-x": ${VALUE_MSG}, values[1][a]: Invalid value: "-y": ${VALUE_MSG}]`);
+      `unable to parse requirement: [values[0][a]: Invalid value: "-x": ${VALUE_MSG}, values[1][a]: Invalid value: "-y": ${VALUE_MSG}]`,
+    );
     expect(errorOf(() => parseLabelSelector('env>qa'))).toBe(
-      "unable to parse requirement: values[0]: Invalid value: \"qa\": for 'Gt', 'Lt' operators, the value must be an integer");
+      "unable to parse requirement: values[0]: Invalid value: \"qa\": for 'Gt', 'Lt' operators, the value must be an integer",
+    );
     expect(errorOf(() => parseLabelSelector(`a=${'x'.repeat(64)}`))).toMatch(/Invalid value: "x+": must be no more than 63 characters$/);
     expect(errorOf(() => parseLabelSelector(`a=-${'x'.repeat(63)}`))).toMatch(/must be no more than 63 characters; a valid label/);
   });
@@ -88,12 +100,25 @@ describe('parseLabelSelector', () => {
 
 describe('metav1.LabelSelector objects', () => {
   test('matchLabels and matchExpressions combine, render sorted', () => {
-    const sel = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['b', 'a'] }, { key: 'old', operator: 'DoesNotExist' }] };
+    const sel = {
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In', values: ['b', 'a'] },
+        { key: 'old', operator: 'DoesNotExist' },
+      ],
+    };
     const s = labelSelectorFromObject(sel);
     expect(s.matches({ app: 'web', tier: 'a' })).toBe(true);
     expect(s.matches({ app: 'web', tier: 'a', old: 'x' })).toBe(false);
     expect(selectorToString(sel)).toBe('app=web,!old,tier in (a,b)');
-    expect(selectorToString({ matchExpressions: [{ key: 'k', operator: 'Exists' }, { key: 'j', operator: 'NotIn', values: ['v'] }] })).toBe('j notin (v),k');
+    expect(
+      selectorToString({
+        matchExpressions: [
+          { key: 'k', operator: 'Exists' },
+          { key: 'j', operator: 'NotIn', values: ['v'] },
+        ],
+      }),
+    ).toBe('j notin (v),k');
   });
 
   test('missing selects nothing, empty selects everything', () => {
@@ -105,9 +130,12 @@ describe('metav1.LabelSelector objects', () => {
   });
 
   test('invalid objects', () => {
-    expect(errorOf(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Foo' }] }))).toBe('"Foo" is not a valid label selector operator');
-    expect(errorOf(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] })))
-      .toBe("values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty");
+    expect(errorOf(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Foo' }] }))).toBe(
+      '"Foo" is not a valid label selector operator',
+    );
+    expect(errorOf(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }))).toBe(
+      "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty",
+    );
     expect(errorOf(() => labelSelectorFromObject({ matchLabels: { 'a b': 'x' } }))).toBe(`key: Invalid value: "a b": ${NAME_PART_MSG}`);
     expect(formatLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Foo' }] })).toBe('<error>');
   });
@@ -125,7 +153,10 @@ describe('parseFieldSelector', () => {
 
   test('=, ==, != with AND', () => {
     const s = parseFieldSelector('status.phase=Running,spec.nodeName==node1');
-    expect(s.requirements).toEqual([{ field: 'spec.nodeName', op: '=', value: 'node1' }, { field: 'status.phase', op: '=', value: 'Running' }]);
+    expect(s.requirements).toEqual([
+      { field: 'spec.nodeName', op: '=', value: 'node1' },
+      { field: 'status.phase', op: '=', value: 'Running' },
+    ]);
     expect(s.matches(get)).toBe(true);
     expect(parseFieldSelector('status.phase!=Running').matches(get)).toBe(false);
     expect(parseFieldSelector('status.phase!=Pending').matches(get)).toBe(true);
@@ -138,7 +169,10 @@ describe('parseFieldSelector', () => {
 
   test('escapes', () => {
     const s = parseFieldSelector('a=x\\,y\\=z\\\\,b!=q');
-    expect(s.requirements).toEqual([{ field: 'a', op: '=', value: 'x,y=z\\' }, { field: 'b', op: '!=', value: 'q' }]);
+    expect(s.requirements).toEqual([
+      { field: 'a', op: '=', value: 'x,y=z\\' },
+      { field: 'b', op: '!=', value: 'q' },
+    ]);
     expect(s.toString()).toBe('a=x\\,y\\=z\\\\,b!=q');
     expect(errorOf(() => parseFieldSelector('a=x\\y'))).toBe('invalid field selector: invalid escape sequence: \\y');
     expect(errorOf(() => parseFieldSelector('a=x\\'))).toBe('invalid field selector: invalid escape sequence: \\');
@@ -150,19 +184,44 @@ describe('parseFieldSelector', () => {
     const podFields = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase'];
     expect(() => validateFieldSelector(parseFieldSelector('spec.nodeName=n'), podFields, 'pods')).not.toThrow();
     expect(errorOf(() => validateFieldSelector(parseFieldSelector('foo=bar'), podFields, 'pods'))).toBe('field label not supported: foo');
-    expect(errorOf(() => validateFieldSelector(parseFieldSelector('data.x=1'), ['metadata.name', 'metadata.namespace'], 'configmaps')))
-      .toBe('"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"');
+    expect(
+      errorOf(() => validateFieldSelector(parseFieldSelector('data.x=1'), ['metadata.name', 'metadata.namespace'], 'configmaps')),
+    ).toBe('"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"');
   });
 });
 
 describe('humanDuration', () => {
-  const s = 1000; const m = 60 * s; const h = 60 * m; const d = 24 * h; const y = 365 * d;
+  const s = 1000;
+  const m = 60 * s;
+  const h = 60 * m;
+  const d = 24 * h;
+  const y = 365 * d;
   test.each([
-    [-2 * s, '<invalid>'], [-1500, '0s'], [-999, '0s'], [0, '0s'], [45 * s, '45s'], [119 * s, '119s'],
-    [2 * m, '2m'], [3 * m + 12 * s, '3m12s'], [9 * m + 59 * s, '9m59s'], [10 * m + 30 * s, '10m'], [179 * m, '179m'],
-    [3 * h, '3h'], [3 * h + 4 * m, '3h4m'], [7 * h + 59 * m, '7h59m'], [8 * h + 30 * m, '8h'], [47 * h, '47h'],
-    [2 * d, '2d'], [2 * d + 5 * h, '2d5h'], [7 * d + 23 * h, '7d23h'], [8 * d + 5 * h, '8d'], [45 * d, '45d'], [729 * d, '729d'],
-    [2 * y, '2y'], [3 * y + 120 * d, '3y120d'], [8 * y + 5 * d, '8y'],
+    [-2 * s, '<invalid>'],
+    [-1500, '0s'],
+    [-999, '0s'],
+    [0, '0s'],
+    [45 * s, '45s'],
+    [119 * s, '119s'],
+    [2 * m, '2m'],
+    [3 * m + 12 * s, '3m12s'],
+    [9 * m + 59 * s, '9m59s'],
+    [10 * m + 30 * s, '10m'],
+    [179 * m, '179m'],
+    [3 * h, '3h'],
+    [3 * h + 4 * m, '3h4m'],
+    [7 * h + 59 * m, '7h59m'],
+    [8 * h + 30 * m, '8h'],
+    [47 * h, '47h'],
+    [2 * d, '2d'],
+    [2 * d + 5 * h, '2d5h'],
+    [7 * d + 23 * h, '7d23h'],
+    [8 * d + 5 * h, '8d'],
+    [45 * d, '45d'],
+    [729 * d, '729d'],
+    [2 * y, '2y'],
+    [3 * y + 120 * d, '3y120d'],
+    [8 * y + 5 * d, '8y'],
   ])('%d ms → %s', (ms, want) => {
     expect(humanDuration(ms)).toBe(want);
   });

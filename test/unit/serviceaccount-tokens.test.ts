@@ -18,42 +18,77 @@ function world() {
   objects.set('Pod/p1', obj('p1', 'pod-uid', { spec: { serviceAccountName: 'build' } }));
   let now = 1_700_000_000;
   const key = generateSigningKey();
-  const tokens = new ServiceAccountTokens(key, async (kind: BoundKind, ns, name) => (ns === 'ns1' ? objects.get(`${kind}/${name}`) : undefined), { now: () => now });
-  return { objects, tokens, key, advance: (s: number) => { now += s; }, now: () => now };
+  const tokens = new ServiceAccountTokens(
+    key,
+    async (kind: BoundKind, ns, name) => (ns === 'ns1' ? objects.get(`${kind}/${name}`) : undefined),
+    { now: () => now },
+  );
+  return {
+    objects,
+    tokens,
+    key,
+    advance: (s: number) => {
+      now += s;
+    },
+    now: () => now,
+  };
 }
 
 describe('service account JWTs', () => {
   it('carries the claims Kubernetes puts in a token and authenticates as the service account', async () => {
     const w = world();
-    const { token, claims } = w.tokens.issue({ serviceAccount: w.objects.get('ServiceAccount/build')!, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 });
+    const { token, claims } = w.tokens.issue({
+      serviceAccount: w.objects.get('ServiceAccount/build')!,
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: 3600,
+    });
     expect(token.split('.')).toHaveLength(3);
     const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
     expect(header).toEqual({ alg: 'ES256', kid: w.key.keyId });
     expect(claims).toEqual({
-      iss: 'https://kubernetes.default.svc.cluster.local', sub: 'system:serviceaccount:ns1:build', aud: ['https://kubernetes.default.svc.cluster.local'],
-      iat: w.now(), nbf: w.now(), exp: w.now() + 3600, 'kubernetes.io': { namespace: 'ns1', serviceaccount: { name: 'build', uid: 'sa-uid' } },
+      iss: 'https://kubernetes.default.svc.cluster.local',
+      sub: 'system:serviceaccount:ns1:build',
+      aud: ['https://kubernetes.default.svc.cluster.local'],
+      iat: w.now(),
+      nbf: w.now(),
+      exp: w.now() + 3600,
+      'kubernetes.io': { namespace: 'ns1', serviceaccount: { name: 'build', uid: 'sa-uid' } },
     });
     expect(await w.tokens.authenticate(token)).toEqual({
-      name: 'system:serviceaccount:ns1:build', uid: 'sa-uid', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1', 'system:authenticated'],
+      name: 'system:serviceaccount:ns1:build',
+      uid: 'sa-uid',
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1', 'system:authenticated'],
     });
   });
 
   it('refuses expired tokens (beyond a minute of leeway) and tokens not yet valid', async () => {
     const w = world();
-    const { token } = w.tokens.issue({ serviceAccount: w.objects.get('ServiceAccount/build')!, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 600 });
+    const { token } = w.tokens.issue({
+      serviceAccount: w.objects.get('ServiceAccount/build')!,
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: 600,
+    });
     w.advance(600 + 30);
     expect((await w.tokens.verify(token)).ok).toBe(true);
     w.advance(31);
     expect(await w.tokens.verify(token)).toEqual({ ok: false, reason: 'service account token has expired' });
     const early = world();
-    const t2 = early.tokens.issue({ serviceAccount: early.objects.get('ServiceAccount/build')!, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 600 }).token;
+    const t2 = early.tokens.issue({
+      serviceAccount: early.objects.get('ServiceAccount/build')!,
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: 600,
+    }).token;
     early.advance(-120);
     expect(await early.tokens.verify(t2)).toEqual({ ok: false, reason: 'service account token is not valid yet' });
   });
 
   it('checks the audience against the API audiences', async () => {
     const w = world();
-    const { token } = w.tokens.issue({ serviceAccount: w.objects.get('ServiceAccount/build')!, audiences: ['vault'], expirationSeconds: 3600 });
+    const { token } = w.tokens.issue({
+      serviceAccount: w.objects.get('ServiceAccount/build')!,
+      audiences: ['vault'],
+      expirationSeconds: 3600,
+    });
     expect(await w.tokens.authenticate(token)).toBeUndefined();
     expect((await w.tokens.verify(token, ['vault'])).ok).toBe(true);
   });
@@ -61,9 +96,17 @@ describe('service account JWTs', () => {
   it('refuses tokens signed by another key, tampered payloads and alg=none', async () => {
     const w = world();
     const other = world();
-    const foreign = other.tokens.issue({ serviceAccount: other.objects.get('ServiceAccount/build')!, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 }).token;
+    const foreign = other.tokens.issue({
+      serviceAccount: other.objects.get('ServiceAccount/build')!,
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: 3600,
+    }).token;
     expect(await w.tokens.verify(foreign)).toEqual({ ok: false, reason: 'invalid signature' });
-    const good = w.tokens.issue({ serviceAccount: w.objects.get('ServiceAccount/build')!, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 }).token;
+    const good = w.tokens.issue({
+      serviceAccount: w.objects.get('ServiceAccount/build')!,
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: 3600,
+    }).token;
     const [h, p, s] = good.split('.') as [string, string, string];
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     payload['kubernetes.io'].namespace = 'kube-system';
@@ -75,7 +118,11 @@ describe('service account JWTs', () => {
 
   it('stops working when the service account is deleted or recreated with another uid', async () => {
     const w = world();
-    const { token } = w.tokens.issue({ serviceAccount: w.objects.get('ServiceAccount/build')!, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 });
+    const { token } = w.tokens.issue({
+      serviceAccount: w.objects.get('ServiceAccount/build')!,
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: 3600,
+    });
     w.objects.set('ServiceAccount/build', obj('build', 'other-uid'));
     expect(await w.tokens.verify(token)).toEqual({ ok: false, reason: 'service account UID (other-uid) does not match claim (sa-uid)' });
     w.objects.delete('ServiceAccount/build');
@@ -84,7 +131,12 @@ describe('service account JWTs', () => {
 
   it('binds a token to a pod: pod extras while it exists, invalid once it is gone or replaced', async () => {
     const w = world();
-    const { token, claims } = w.tokens.issue({ serviceAccount: w.objects.get('ServiceAccount/build')!, pod: w.objects.get('Pod/p1'), audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 });
+    const { token, claims } = w.tokens.issue({
+      serviceAccount: w.objects.get('ServiceAccount/build')!,
+      pod: w.objects.get('Pod/p1'),
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: 3600,
+    });
     expect(claims['kubernetes.io'].pod).toEqual({ name: 'p1', uid: 'pod-uid' });
     expect(await w.tokens.authenticate(token)).toMatchObject({
       extra: { 'authentication.kubernetes.io/pod-name': ['p1'], 'authentication.kubernetes.io/pod-uid': ['pod-uid'] },
@@ -104,17 +156,32 @@ describe('authenticator and policy for service accounts', () => {
     const w = world();
     const authn = createAuthenticator(pki, { serviceAccountTokens: (t) => w.tokens.authenticate(t) });
     expect(await authn(req('admin-token'))).toMatchObject({ name: 'dockube-admin' });
-    const { token } = w.tokens.issue({ serviceAccount: w.objects.get('ServiceAccount/build')!, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 });
-    expect(await authn(req(token))).toMatchObject({ name: 'system:serviceaccount:ns1:build', groups: expect.arrayContaining(['system:authenticated', 'system:serviceaccounts:ns1']) });
+    const { token } = w.tokens.issue({
+      serviceAccount: w.objects.get('ServiceAccount/build')!,
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: 3600,
+    });
+    expect(await authn(req(token))).toMatchObject({
+      name: 'system:serviceaccount:ns1:build',
+      groups: expect.arrayContaining(['system:authenticated', 'system:serviceaccounts:ns1']),
+    });
     expect(await authn(req('nonsense'))).toBeUndefined();
   });
 
   it('gives a service account discovery and self reviews only', () => {
-    const sa = { name: 'system:serviceaccount:ns1:build', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1', 'system:authenticated'] };
+    const sa = {
+      name: 'system:serviceaccount:ns1:build',
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1', 'system:authenticated'],
+    };
     expect(authorize(sa, { verb: 'get', resourceRequest: false, path: '/apis' }).allowed).toBe(true);
-    expect(authorize(sa, { verb: 'create', resourceRequest: true, apiGroup: 'authentication.k8s.io', resource: 'selfsubjectreviews' }).allowed).toBe(true);
+    expect(
+      authorize(sa, { verb: 'create', resourceRequest: true, apiGroup: 'authentication.k8s.io', resource: 'selfsubjectreviews' }).allowed,
+    ).toBe(true);
     expect(authorize(sa, { verb: 'list', resourceRequest: true, apiGroup: '', resource: 'pods', namespace: 'ns1' }).allowed).toBe(false);
-    expect(authorize(sa, { verb: 'get', resourceRequest: true, apiGroup: '', resource: 'serviceaccounts', namespace: 'ns1', name: 'build' }).allowed).toBe(false);
+    expect(
+      authorize(sa, { verb: 'get', resourceRequest: true, apiGroup: '', resource: 'serviceaccounts', namespace: 'ns1', name: 'build' })
+        .allowed,
+    ).toBe(false);
   });
 });
 
@@ -131,25 +198,40 @@ describe('kubelet side', () => {
 
   it('names the kubernetes service variables after the reachable endpoint', () => {
     expect(kubernetesServiceEnv({ host: '10.244.0.1', port: 6443 })).toEqual({
-      KUBERNETES_SERVICE_HOST: '10.244.0.1', KUBERNETES_SERVICE_PORT: '6443', KUBERNETES_SERVICE_PORT_HTTPS: '6443',
-      KUBERNETES_PORT: 'tcp://10.244.0.1:6443', KUBERNETES_PORT_6443_TCP: 'tcp://10.244.0.1:6443',
-      KUBERNETES_PORT_6443_TCP_PROTO: 'tcp', KUBERNETES_PORT_6443_TCP_PORT: '6443', KUBERNETES_PORT_6443_TCP_ADDR: '10.244.0.1',
+      KUBERNETES_SERVICE_HOST: '10.244.0.1',
+      KUBERNETES_SERVICE_PORT: '6443',
+      KUBERNETES_SERVICE_PORT_HTTPS: '6443',
+      KUBERNETES_PORT: 'tcp://10.244.0.1:6443',
+      KUBERNETES_PORT_6443_TCP: 'tcp://10.244.0.1:6443',
+      KUBERNETES_PORT_6443_TCP_PROTO: 'tcp',
+      KUBERNETES_PORT_6443_TCP_PORT: '6443',
+      KUBERNETES_PORT_6443_TCP_ADDR: '10.244.0.1',
     });
   });
 
   it('mounts the token volume in every container not already mounting the path, reusing an existing volume', () => {
-    const pod: Record<string, any> = { spec: { // eslint-disable-line @typescript-eslint/no-explicit-any
-      initContainers: [{ name: 'i' }],
-      containers: [{ name: 'a' }, { name: 'b', volumeMounts: [{ name: 'own', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }],
-    } };
+    const pod: Record<string, any> = {
+      spec: {
+        // eslint-disable-line @typescript-eslint/no-explicit-any
+        initContainers: [{ name: 'i' }],
+        containers: [
+          { name: 'a' },
+          { name: 'b', volumeMounts: [{ name: 'own', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] },
+        ],
+      },
+    };
     mountServiceAccountToken(pod, () => 'abcde');
     expect(pod.spec.volumes).toHaveLength(1);
     expect(pod.spec.volumes[0].name).toBe('kube-api-access-abcde');
-    expect(pod.spec.initContainers[0].volumeMounts).toEqual([{ name: 'kube-api-access-abcde', readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]);
+    expect(pod.spec.initContainers[0].volumeMounts).toEqual([
+      { name: 'kube-api-access-abcde', readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+    ]);
     expect(pod.spec.containers[1].volumeMounts).toEqual([{ name: 'own', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]);
     mountServiceAccountToken(pod, () => 'zzzzz');
     expect(pod.spec.volumes.map((v: { name: string }) => v.name)).toEqual(['kube-api-access-abcde']);
     expect(shouldAutomount({ metadata: {}, automountServiceAccountToken: false }, { spec: {} })).toBe(false);
-    expect(shouldAutomount({ metadata: {}, automountServiceAccountToken: false }, { spec: { automountServiceAccountToken: true } })).toBe(true);
+    expect(shouldAutomount({ metadata: {}, automountServiceAccountToken: false }, { spec: { automountServiceAccountToken: true } })).toBe(
+      true,
+    );
   });
 });

@@ -58,7 +58,11 @@ describe('SqliteStore', () => {
     await s.create('/registry/core/configmaps/ns/c', obj('c'));
     await s.update('/registry/core/pods/ns/p', obj('p', { spec: {} }), start + 1);
     await s.delete('/registry/core/pods/ns/p');
-    expect(seen.map((e) => [e.type, e.rv])).toEqual([['ADDED', start + 1], ['MODIFIED', start + 3], ['DELETED', start + 4]]);
+    expect(seen.map((e) => [e.type, e.rv])).toEqual([
+      ['ADDED', start + 1],
+      ['MODIFIED', start + 3],
+      ['DELETED', start + 4],
+    ]);
     expect(seen[2]!.object.spec).toEqual({});
     expect(seen[2]!.object.metadata.resourceVersion).toBe(String(start + 4));
     const compacted: CompactedError[] = [];

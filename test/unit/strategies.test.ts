@@ -2,8 +2,19 @@ import { fieldErrorMessage, invalid as invalidStatus } from '../../src/machinery
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { create, msgs, update } from '../support/strategy-steps.js';
 import {
-  canonicalQuantity, configMapStrategy, deploymentStrategy, namespaceStrategy, podStrategy, prepareStatusUpdate, replicaSetStrategy,
-  secretStrategy, serviceStrategy, validateClusterIPInRange, validateObjectMeta, validateObjectMetaUpdate, specChanged,
+  canonicalQuantity,
+  configMapStrategy,
+  deploymentStrategy,
+  namespaceStrategy,
+  podStrategy,
+  prepareStatusUpdate,
+  replicaSetStrategy,
+  secretStrategy,
+  serviceStrategy,
+  validateClusterIPInRange,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+  specChanged,
 } from '../../src/registry/strategies/index.js';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
@@ -15,10 +26,16 @@ describe('Pod', () => {
     const { obj, errs } = create(podStrategy, pod({ containers: [{ name: 'nginx', image: 'nginx' }] }));
     expect(errs).toEqual([]);
     expect(obj.spec).toEqual({
-      containers: [{
-        image: 'nginx', imagePullPolicy: 'Always', name: 'nginx', resources: {},
-        terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File',
-      }],
+      containers: [
+        {
+          image: 'nginx',
+          imagePullPolicy: 'Always',
+          name: 'nginx',
+          resources: {},
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+        },
+      ],
       dnsPolicy: 'ClusterFirst',
       enableServiceLinks: true,
       preemptionPolicy: 'PreemptLowerPriority',
@@ -38,26 +55,44 @@ describe('Pod', () => {
   });
 
   test('container, probe, port, volume and env defaults', () => {
-    const { obj, errs } = create(podStrategy, pod({
-      containers: [{
-        name: 'web', image: 'nginx:1.27',
-        ports: [{ containerPort: 80 }],
-        env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-        livenessProbe: { httpGet: { port: 80 } },
-        volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }, { name: 'scratch', mountPath: '/tmp' }],
-        resources: { limits: { cpu: '1000m', memory: '128Mi' } },
-      }],
-      volumes: [{ name: 'cfg', configMap: { name: 'c' } }, { name: 'scratch' }],
-    }));
+    const { obj, errs } = create(
+      podStrategy,
+      pod({
+        containers: [
+          {
+            name: 'web',
+            image: 'nginx:1.27',
+            ports: [{ containerPort: 80 }],
+            env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+            livenessProbe: { httpGet: { port: 80 } },
+            volumeMounts: [
+              { name: 'cfg', mountPath: '/cfg' },
+              { name: 'scratch', mountPath: '/tmp' },
+            ],
+            resources: { limits: { cpu: '1000m', memory: '128Mi' } },
+          },
+        ],
+        volumes: [{ name: 'cfg', configMap: { name: 'c' } }, { name: 'scratch' }],
+      }),
+    );
     expect(errs).toEqual([]);
     const c = (obj.spec as any).containers[0];
     expect(c.imagePullPolicy).toBe('IfNotPresent');
     expect(c.ports[0]).toEqual({ containerPort: 80, protocol: 'TCP' });
     expect(c.env[0].valueFrom.fieldRef).toEqual({ apiVersion: 'v1', fieldPath: 'metadata.name' });
-    expect(c.livenessProbe).toEqual({ httpGet: { path: '/', port: 80, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
+    expect(c.livenessProbe).toEqual({
+      httpGet: { path: '/', port: 80, scheme: 'HTTP' },
+      timeoutSeconds: 1,
+      periodSeconds: 10,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
     // Limits alone: requests copy them, quantities are canonical, and the pod is Guaranteed.
     expect(c.resources).toEqual({ limits: { cpu: '1', memory: '128Mi' }, requests: { cpu: '1', memory: '128Mi' } });
-    expect((obj.spec as any).volumes).toEqual([{ name: 'cfg', configMap: { name: 'c', defaultMode: 420 } }, { name: 'scratch', emptyDir: {} }]);
+    expect((obj.spec as any).volumes).toEqual([
+      { name: 'cfg', configMap: { name: 'c', defaultMode: 420 } },
+      { name: 'scratch', emptyDir: {} },
+    ]);
     expect((obj.status as any).qosClass).toBe('Guaranteed');
   });
 
@@ -69,8 +104,12 @@ describe('Pod', () => {
   test('invalid names', () => {
     const { errs } = create(podStrategy, pod({ containers: [{ name: 'Web_1', image: 'x' }] }, 'My_Pod'));
     const m = msgs(errs);
-    expect(m).toContain("metadata.name: Invalid value: \"My_Pod\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-    expect(m).toContain("spec.containers[0].name: Invalid value: \"Web_1\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+    expect(m).toContain(
+      "metadata.name: Invalid value: \"My_Pod\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    );
+    expect(m).toContain(
+      "spec.containers[0].name: Invalid value: \"Web_1\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+    );
   });
 
   test('name or generateName is required; generateName with trailing dash is fine', () => {
@@ -81,10 +120,13 @@ describe('Pod', () => {
   });
 
   test('duplicate container names, across init containers too, and a missing image', () => {
-    const { errs } = create(podStrategy, pod({
-      initContainers: [{ name: 'a', image: 'busybox' }],
-      containers: [{ name: 'a', image: 'x' }, { name: 'a', image: 'x' }, { name: 'b' }],
-    }));
+    const { errs } = create(
+      podStrategy,
+      pod({
+        initContainers: [{ name: 'a', image: 'busybox' }],
+        containers: [{ name: 'a', image: 'x' }, { name: 'a', image: 'x' }, { name: 'b' }],
+      }),
+    );
     expect(msgs(errs)).toEqual([
       'spec.containers[1].name: Duplicate value: "a"',
       'spec.containers[2].image: Required value',
@@ -96,18 +138,27 @@ describe('Pod', () => {
 
   test('containers required, bad enums, ports, mounts and requests above limits', () => {
     expect(msgs(create(podStrategy, pod({ containers: [] })).errs)).toEqual(['spec.containers: Required value']);
-    const { errs } = create(podStrategy, pod({
-      restartPolicy: 'Sometimes',
-      containers: [{
-        name: 'a', image: 'x', imagePullPolicy: 'Maybe',
-        ports: [{ containerPort: 70000, protocol: 'ICMP' }],
-        volumeMounts: [{ name: 'nope', mountPath: '/x' }],
-        resources: { requests: { cpu: '2' }, limits: { cpu: '1' } },
-      }],
-    }));
+    const { errs } = create(
+      podStrategy,
+      pod({
+        restartPolicy: 'Sometimes',
+        containers: [
+          {
+            name: 'a',
+            image: 'x',
+            imagePullPolicy: 'Maybe',
+            ports: [{ containerPort: 70000, protocol: 'ICMP' }],
+            volumeMounts: [{ name: 'nope', mountPath: '/x' }],
+            resources: { requests: { cpu: '2' }, limits: { cpu: '1' } },
+          },
+        ],
+      }),
+    );
     const m = msgs(errs);
     expect(m).toContain('spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"');
-    expect(m).toContain('spec.containers[0].imagePullPolicy: Unsupported value: "Maybe": supported values: "Always", "IfNotPresent", "Never"');
+    expect(m).toContain(
+      'spec.containers[0].imagePullPolicy: Unsupported value: "Maybe": supported values: "Always", "IfNotPresent", "Never"',
+    );
     expect(m).toContain('spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive');
     expect(m).toContain('spec.containers[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "SCTP", "TCP", "UDP"');
     expect(m).toContain('spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1');
@@ -130,10 +181,14 @@ describe('Pod', () => {
     const errs = update(podStrategy, bad, stored).errs;
     expect(errs).toHaveLength(1);
     expect(errs[0].field).toBe('spec');
-    expect(errs[0].detail!.split('\n')[0]).toBe('pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)');
+    expect(errs[0].detail!.split('\n')[0]).toBe(
+      'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+    );
     const removedToleration = clone(stored);
     (removedToleration.spec as any).tolerations.pop();
-    expect(msgs(update(podStrategy, removedToleration, stored).errs)).toEqual(['spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds']);
+    expect(msgs(update(podStrategy, removedToleration, stored).errs)).toEqual([
+      'spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds',
+    ]);
   });
 
   test('status is kept on update and uid is immutable', () => {
@@ -150,7 +205,9 @@ describe('Pod', () => {
 });
 
 const deployment = (selector: unknown, labels: unknown, extra: Record<string, unknown> = {}): KObject => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'default' },
   spec: { selector, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx' }], ...extra } } },
 });
 
@@ -173,10 +230,16 @@ describe('Deployment and ReplicaSet', () => {
 
   test('selector mismatch, missing selector, restartPolicy', () => {
     const m = msgs(create(deploymentStrategy, deployment({ matchLabels: { app: 'web' } }, { app: 'other', tier: 'x' })).errs);
-    expect(m).toEqual(['spec.template.metadata.labels: Invalid value: map[string]string{"app":"other", "tier":"x"}: `selector` does not match template `labels`']);
+    expect(m).toEqual([
+      'spec.template.metadata.labels: Invalid value: map[string]string{"app":"other", "tier":"x"}: `selector` does not match template `labels`',
+    ]);
     const e = invalidStatus('Deployment', 'apps', 'web', create(deploymentStrategy, deployment(undefined, { app: 'web' })).errs);
-    expect(e.message).toBe('Deployment.apps "web" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`]');
-    const never = msgs(create(deploymentStrategy, deployment({ matchLabels: { app: 'web' } }, { app: 'web' }, { restartPolicy: 'Never' })).errs);
+    expect(e.message).toBe(
+      'Deployment.apps "web" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`]',
+    );
+    const never = msgs(
+      create(deploymentStrategy, deployment({ matchLabels: { app: 'web' } }, { app: 'web' }, { restartPolicy: 'Never' })).errs,
+    );
     expect(never).toEqual(['spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"']);
     const neg = create(deploymentStrategy, { ...deployment({ matchLabels: { app: 'web' } }, { app: 'web' }) });
     (neg.obj.spec as any).replicas = -1;
@@ -185,13 +248,20 @@ describe('Deployment and ReplicaSet', () => {
 
   test('ReplicaSet selector is immutable', () => {
     const rs = (app: string): KObject => ({
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'default' },
-      spec: { selector: { matchLabels: { app } }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'a', image: 'x' }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'rs', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app } },
+        template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'a', image: 'x' }] } },
+      },
     });
     const stored = create(replicaSetStrategy, rs('a')).obj;
     expect((stored.spec as any).replicas).toBe(1);
     const { errs } = update(replicaSetStrategy, rs('b'), stored);
-    expect(msgs(errs)).toEqual(['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"b"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable']);
+    expect(msgs(errs)).toEqual([
+      'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"b"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+    ]);
     expect(update(replicaSetStrategy, rs('a'), stored).errs).toEqual([]);
     expect(specChanged({ spec: { replicas: 2 } }, { spec: { replicas: 1 } })).toBe(true);
   });
@@ -200,8 +270,11 @@ describe('Deployment and ReplicaSet', () => {
 describe('Secret and ConfigMap', () => {
   test('stringData is merged into data as base64 and removed; type defaults to Opaque', () => {
     const { obj, errs } = create(secretStrategy, {
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' },
-      data: { a: Buffer.from('old').toString('base64'), b: 'Yg==' }, stringData: { a: 'new', c: 'héllo' },
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'default' },
+      data: { a: Buffer.from('old').toString('base64'), b: 'Yg==' },
+      stringData: { a: 'new', c: 'héllo' },
     });
     expect(errs).toEqual([]);
     expect(obj.stringData).toBeUndefined();
@@ -214,25 +287,53 @@ describe('Secret and ConfigMap', () => {
     expect(msgs(create(secretStrategy, tls).errs)).toEqual(['data[tls.key]: Required value']);
     const stored = create(secretStrategy, { metadata: { name: 's', namespace: 'default' }, data: {} }).obj;
     const changed = { ...clone(stored), type: 'kubernetes.io/basic-auth', data: { username: 'dQ==' } };
-    expect(msgs(update(secretStrategy, changed, stored).errs)).toEqual(['type: Invalid value: "kubernetes.io/basic-auth": field is immutable']);
+    expect(msgs(update(secretStrategy, changed, stored).errs)).toEqual([
+      'type: Invalid value: "kubernetes.io/basic-auth": field is immutable',
+    ]);
   });
 
   test('configmap bad key, overlap with binaryData, immutable', () => {
-    const { errs } = create(configMapStrategy, { metadata: { name: 'c', namespace: 'default' }, data: { 'a b': '1', x: '1' }, binaryData: { x: 'eA==' } });
+    const { errs } = create(configMapStrategy, {
+      metadata: { name: 'c', namespace: 'default' },
+      data: { 'a b': '1', x: '1' },
+      binaryData: { x: 'eA==' },
+    });
     expect(msgs(errs)).toEqual([
       "data[a b]: Invalid value: \"a b\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
       'data[x]: Invalid value: "x": duplicate of key present in binaryData',
     ]);
     const stored: KObject = { metadata: { name: 'c', namespace: 'default' }, data: { a: '1' }, immutable: true };
-    expect(msgs(update(configMapStrategy, { ...clone(stored), data: { a: '2' } }, stored).errs)).toEqual(['data: Forbidden: field is immutable when `immutable` is set']);
+    expect(msgs(update(configMapStrategy, { ...clone(stored), data: { a: '2' } }, stored).errs)).toEqual([
+      'data: Forbidden: field is immutable when `immutable` is set',
+    ]);
   });
 });
 
 describe('quantities', () => {
   test.each([
-    ['1000m', '1'], ['0.5', '500m'], ['100m', '100m'], ['1Gi', '1Gi'], ['1024Mi', '1Gi'], ['1536Mi', '1536Mi'], ['0.5Gi', '512Mi'],
-    ['2', '2'], ['2000', '2k'], ['1500', '1500'], ['1e3', '1e3'], ['1.5e3', '1500'], ['12e6', '12e6'], ['0.5Ki', '512'], ['1.5Ki', '1536'],
-    ['0', '0'], ['-1', '-1'], ['1.0000000001', '1000000001n'], ['0.0000000001', '1n'], ['1M', '1M'], ['1000k', '1M'], [1, '1'], [0.25, '250m'],
+    ['1000m', '1'],
+    ['0.5', '500m'],
+    ['100m', '100m'],
+    ['1Gi', '1Gi'],
+    ['1024Mi', '1Gi'],
+    ['1536Mi', '1536Mi'],
+    ['0.5Gi', '512Mi'],
+    ['2', '2'],
+    ['2000', '2k'],
+    ['1500', '1500'],
+    ['1e3', '1e3'],
+    ['1.5e3', '1500'],
+    ['12e6', '12e6'],
+    ['0.5Ki', '512'],
+    ['1.5Ki', '1536'],
+    ['0', '0'],
+    ['-1', '-1'],
+    ['1.0000000001', '1000000001n'],
+    ['0.0000000001', '1n'],
+    ['1M', '1M'],
+    ['1000k', '1M'],
+    [1, '1'],
+    [0.25, '250m'],
   ])('%s → %s', (input, want) => {
     expect(canonicalQuantity(input as string | number)).toBe(want);
   });
@@ -248,8 +349,13 @@ describe('Service', () => {
     const { obj, errs } = create(serviceStrategy, svc({ selector: { app: 'web' }, ports: [{ port: 80 }] }));
     expect(errs).toEqual([]);
     expect(obj.spec).toEqual({
-      selector: { app: 'web' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }], type: 'ClusterIP', sessionAffinity: 'None',
-      internalTrafficPolicy: 'Cluster', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack',
+      selector: { app: 'web' },
+      ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }],
+      type: 'ClusterIP',
+      sessionAffinity: 'None',
+      internalTrafficPolicy: 'Cluster',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
     });
     const np = create(serviceStrategy, svc({ type: 'NodePort', ports: [{ port: 80, targetPort: 'http' }] })).obj.spec as any;
     expect(np.externalTrafficPolicy).toBe('Cluster');
@@ -260,7 +366,10 @@ describe('Service', () => {
   test('port validation', () => {
     expect(msgs(create(serviceStrategy, svc({})).errs)).toEqual(['spec.ports: Required value']);
     expect(create(serviceStrategy, svc({ clusterIP: 'None' })).errs).toEqual([]);
-    const m = msgs(create(serviceStrategy, svc({ type: 'Magic', ports: [{ port: 80 }, { name: 'a', port: 0 }, { name: 'a', port: 81, nodePort: 80 }] })).errs);
+    const m = msgs(
+      create(serviceStrategy, svc({ type: 'Magic', ports: [{ port: 80 }, { name: 'a', port: 0 }, { name: 'a', port: 81, nodePort: 80 }] }))
+        .errs,
+    );
     expect(m).toEqual([
       'spec.type: Unsupported value: "Magic": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"',
       'spec.ports[0].name: Required value',
@@ -270,7 +379,9 @@ describe('Service', () => {
       'spec.ports[2].name: Duplicate value: "a"',
       'spec.ports[2].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767',
     ]);
-    expect(msgs(create(serviceStrategy, svc({ ports: [{ port: 80, nodePort: 30080 }] })).errs)).toEqual(["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]);
+    expect(msgs(create(serviceStrategy, svc({ ports: [{ port: 80, nodePort: 30080 }] })).errs)).toEqual([
+      "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'",
+    ]);
   });
 
   test('clusterIP is immutable but kept when omitted', () => {
@@ -286,7 +397,9 @@ describe('Service', () => {
   test('validateClusterIPInRange', () => {
     expect(validateClusterIPInRange('10.96.0.10', '10.96.0.0/12')).toEqual([]);
     expect(validateClusterIPInRange('10.112.0.1', '10.96.0.0/12')).toHaveLength(1);
-    expect(msgs(validateClusterIPInRange('192.168.1.1', '10.96.0.0/12'))[0]).toBe('spec.clusterIPs: Invalid value: []string{"192.168.1.1"}: failed to allocate IP 192.168.1.1: provided IP (192.168.1.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12');
+    expect(msgs(validateClusterIPInRange('192.168.1.1', '10.96.0.0/12'))[0]).toBe(
+      'spec.clusterIPs: Invalid value: []string{"192.168.1.1"}: failed to allocate IP 192.168.1.1: provided IP (192.168.1.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+    );
   });
 });
 
@@ -297,18 +410,25 @@ describe('Namespace and metadata', () => {
     expect(obj.spec).toEqual({ finalizers: ['kubernetes'] });
     expect(obj.status).toEqual({ phase: 'Active' });
     expect(obj.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'team-a' });
-    expect(msgs(create(namespaceStrategy, { metadata: { name: 'a.b' } }).errs)).toEqual(['metadata.name: Invalid value: "a.b": must not contain dots']);
+    expect(msgs(create(namespaceStrategy, { metadata: { name: 'a.b' } }).errs)).toEqual([
+      'metadata.name: Invalid value: "a.b": must not contain dots',
+    ]);
     const upd = update(namespaceStrategy, { metadata: { name: 'team-a', labels: {} }, status: { phase: 'Terminating' } }, obj);
     expect(upd.obj.status).toEqual({ phase: 'Active' });
     expect(upd.obj.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'team-a' });
   });
 
   test('labels and annotations', () => {
-    const errs = validateObjectMeta({ name: 'x', namespace: 'd', labels: { 'bad key!': 'v', ok: 'bad value!' }, annotations: { big: 'x'.repeat(256 * 1024) } }, { namespaced: true });
+    const errs = validateObjectMeta(
+      { name: 'x', namespace: 'd', labels: { 'bad key!': 'v', ok: 'bad value!' }, annotations: { big: 'x'.repeat(256 * 1024) } },
+      { namespaced: true },
+    );
     expect(errs.map((e) => e.field)).toEqual(['metadata.labels', 'metadata.labels', 'metadata.annotations']);
     expect(fieldErrorMessage(errs[2])).toBe('Too long: may not be more than 262144 bytes');
     expect(msgs(validateObjectMeta({ name: 'x' }, { namespaced: true }))).toEqual(['metadata.namespace: Required value']);
-    expect(msgs(validateObjectMetaUpdate({ name: 'y', namespace: 'd' }, { name: 'x', namespace: 'd' }))).toEqual(['metadata.name: Invalid value: "y": field is immutable']);
+    expect(msgs(validateObjectMetaUpdate({ name: 'y', namespace: 'd' }, { name: 'x', namespace: 'd' }))).toEqual([
+      'metadata.name: Invalid value: "y": field is immutable',
+    ]);
   });
 
   test('prepareStatusUpdate takes only status', () => {

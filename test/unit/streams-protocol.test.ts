@@ -19,7 +19,11 @@ describe('DockerFrameDecoder', () => {
     for (let cut = 1; cut < all.length; cut++) {
       const d = new DockerFrameDecoder();
       const frames = [...d.push(all.subarray(0, cut)), ...d.push(all.subarray(cut))];
-      expect(frames.map((f) => [f.stream, f.data.toString()])).toEqual([[1, 'hello\n'], [2, 'oops\n'], [1, '']]);
+      expect(frames.map((f) => [f.stream, f.data.toString()])).toEqual([
+        [1, 'hello\n'],
+        [2, 'oops\n'],
+        [1, ''],
+      ]);
     }
   });
 });
@@ -38,22 +42,34 @@ describe('channel protocol', () => {
 
   it('sends a Status JSON for v4/v5 and only failure text before v4', () => {
     const fail = exitCodeStatus(['sh', '-c', 'exit 3'], 3);
-    expect(JSON.parse(statusPayload('v4.channel.k8s.io', fail)!.toString())).toMatchObject({ reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '3' }] } });
+    expect(JSON.parse(statusPayload('v4.channel.k8s.io', fail)!.toString())).toMatchObject({
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+    });
     expect(statusPayload('v5.channel.k8s.io', successStatus())!.toString()).toBe('{"metadata":{},"status":"Success"}');
     expect(statusPayload('v2.channel.k8s.io', successStatus())).toBeUndefined();
-    expect(statusPayload('channel.k8s.io', fail)!.toString()).toBe('command terminated with non-zero exit code: error executing command [sh -c exit 3], exit code 3');
+    expect(statusPayload('channel.k8s.io', fail)!.toString()).toBe(
+      'command terminated with non-zero exit code: error executing command [sh -c exit 3], exit code 3',
+    );
   });
 });
 
 describe('helpers', () => {
   it('extracts the reason from the runtime exec failure text', () => {
-    expect(execFailureMessage('OCI runtime exec failed: exec failed: unable to start container process: exec: "x": executable file not found in $PATH: unknown\r\n'))
-      .toBe('exec: "x": executable file not found in $PATH');
+    expect(
+      execFailureMessage(
+        'OCI runtime exec failed: exec failed: unable to start container process: exec: "x": executable file not found in $PATH: unknown\r\n',
+      ),
+    ).toBe('exec: "x": executable file not found in $PATH');
   });
 
   it('formats since as seconds with nine-digit nanoseconds', () => {
-    expect(dockerSince({ follow: false, previous: false, timestamps: false, sinceSeconds: 10 }, 1_700_000_000_250)).toBe('1699999990.250000000');
-    expect(dockerSince({ follow: false, previous: false, timestamps: false, sinceTime: new Date('2024-01-02T03:04:05Z') })).toBe('1704164645.000000000');
+    expect(dockerSince({ follow: false, previous: false, timestamps: false, sinceSeconds: 10 }, 1_700_000_000_250)).toBe(
+      '1699999990.250000000',
+    );
+    expect(dockerSince({ follow: false, previous: false, timestamps: false, sinceTime: new Date('2024-01-02T03:04:05Z') })).toBe(
+      '1704164645.000000000',
+    );
     expect(dockerSince({ follow: false, previous: false, timestamps: false })).toBeUndefined();
   });
 });

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { MAX_MESSAGE_BYTES, terminationMessage } from '../../src/reconcilers/kubelet/termination-message.js';
 
-let root: string; let logDir: string; let secret: string;
+let root: string;
+let logDir: string;
+let secret: string;
 const noDocker = {} as Docker; // the File policy never asks the engine for logs
 
 beforeEach(() => {
@@ -19,10 +21,16 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const message = (source: string, hostDir: string | undefined = logDir) => terminationMessage(noDocker, {
-  id: 'x', exitCode: 1, cannotRun: false, tty: false, terminationMessagePath: '/dev/termination-log',
-  mounts: [{ Source: source, Destination: '/dev/termination-log' }], hostDir,
-});
+const message = (source: string, hostDir: string | undefined = logDir) =>
+  terminationMessage(noDocker, {
+    id: 'x',
+    exitCode: 1,
+    cannotRun: false,
+    tty: false,
+    terminationMessagePath: '/dev/termination-log',
+    mounts: [{ Source: source, Destination: '/dev/termination-log' }],
+    hostDir,
+  });
 
 test('the file the kubelet made is read, at most its last 4 KiB', async () => {
   const f = join(logDir, 'abcd');
@@ -42,7 +50,7 @@ test('a link in place of the file is not followed', async () => {
   expect(m).not.toContain('root:hash');
 });
 
-test('a mount source outside the kubelet\'s directory is not read', async () => {
+test("a mount source outside the kubelet's directory is not read", async () => {
   expect(await message(secret)).toBeUndefined();
 });
 

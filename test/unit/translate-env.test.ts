@@ -43,9 +43,14 @@ describe('$(VAR) expansion (cases of Kubernetes expansion tests)', () => {
   });
 
   test('command and args use the final environment', () => {
-    const env = new Map([['HOST', 'h'], ['PORT', '80']]);
-    expect(expandCommandAndArgs(['sh', '-c', 'echo $(HOST):$(PORT) $$(HOST) $(NOPE)'], ['$(PORT)'], env))
-      .toEqual({ command: ['sh', '-c', 'echo h:80 $(HOST) $(NOPE)'], args: ['80'] });
+    const env = new Map([
+      ['HOST', 'h'],
+      ['PORT', '80'],
+    ]);
+    expect(expandCommandAndArgs(['sh', '-c', 'echo $(HOST):$(PORT) $$(HOST) $(NOPE)'], ['$(PORT)'], env)).toEqual({
+      command: ['sh', '-c', 'echo h:80 $(HOST) $(NOPE)'],
+      args: ['80'],
+    });
     expect(expandCommandAndArgs(undefined, undefined, env)).toEqual({ command: undefined, args: undefined });
   });
 });
@@ -57,10 +62,15 @@ const pod = (containers: Container[], extra: Partial<Pod['spec']> = {}): Pod => 
 
 describe('buildEnv', () => {
   const sources = {
-    configMap: (n: string): ConfigMapData | undefined => (n === 'cm1' ? { data: { A: 'cm1-a', B: 'cm1-b', '1BAD': 'x', 'my.key': 'dot' }, binaryData: { BIN: b64('zz') } }
-      : n === 'cm2' ? { data: { B: 'cm2-b' } } : undefined),
+    configMap: (n: string): ConfigMapData | undefined =>
+      n === 'cm1'
+        ? { data: { A: 'cm1-a', B: 'cm1-b', '1BAD': 'x', 'my.key': 'dot' }, binaryData: { BIN: b64('zz') } }
+        : n === 'cm2'
+          ? { data: { B: 'cm2-b' } }
+          : undefined,
     secret: (n: string) => (n === 's1' ? { data: { PASS: b64('p@ss'), 'bad key': b64('v') } } : undefined),
-    podIP: '10.244.0.5', hostIP: '192.0.2.2',
+    podIP: '10.244.0.5',
+    hostIP: '192.0.2.2',
   };
 
   test('env overrides envFrom, later envFrom wins, binaryData is not exported, invalid keys are skipped with a warning', () => {
@@ -72,8 +82,16 @@ describe('buildEnv', () => {
     const { env, warnings } = buildEnv(pod([c]), c, sources);
     expect(Object.fromEntries(env)).toEqual({ A: 'env-a', B: 'cm2-b', 'my.key': 'dot', S_PASS: 'p@ss' });
     expect(warnings).toEqual([
-      { reason: 'InvalidEnvironmentVariableNames', message: 'Keys [1BAD] from the EnvFrom configMap ns1/cm1 were skipped since they are considered invalid environment variable names.' },
-      { reason: 'InvalidEnvironmentVariableNames', message: 'Keys [S_bad key] from the EnvFrom secret ns1/s1 were skipped since they are considered invalid environment variable names.' },
+      {
+        reason: 'InvalidEnvironmentVariableNames',
+        message:
+          'Keys [1BAD] from the EnvFrom configMap ns1/cm1 were skipped since they are considered invalid environment variable names.',
+      },
+      {
+        reason: 'InvalidEnvironmentVariableNames',
+        message:
+          'Keys [S_bad key] from the EnvFrom secret ns1/s1 were skipped since they are considered invalid environment variable names.',
+      },
     ]);
   });
 
@@ -120,27 +138,48 @@ describe('buildEnv', () => {
       ],
     };
     expect(Object.fromEntries(buildEnv(pod([c]), c, sources).env)).toEqual({
-      N: 'web', NS: 'ns1', UID: 'u-1', L: 'web', NODE: 'node-a', SA: 'sa', IP: '10.244.0.5', IPS: '10.244.0.5', HOST: '192.0.2.2',
+      N: 'web',
+      NS: 'ns1',
+      UID: 'u-1',
+      L: 'web',
+      NODE: 'node-a',
+      SA: 'sa',
+      IP: '10.244.0.5',
+      IPS: '10.244.0.5',
+      HOST: '192.0.2.2',
     });
   });
 
   test('missing objects and keys: errors unless optional (optional ones are left out)', () => {
     const c = (env: Container['env'], envFrom?: Container['envFrom']): Container => ({ name: 'c', env, envFrom });
     const run = (x: Container) => () => buildEnv(pod([x]), x, sources);
-    expect(run(c([{ name: 'K', valueFrom: { configMapKeyRef: { name: 'cm1', key: 'nope' } } }]))).toThrow("couldn't find key nope in ConfigMap ns1/cm1");
-    expect(run(c([{ name: 'K', valueFrom: { secretKeyRef: { name: 's1', key: 'nope' } } }]))).toThrow("couldn't find key nope in Secret ns1/s1");
+    expect(run(c([{ name: 'K', valueFrom: { configMapKeyRef: { name: 'cm1', key: 'nope' } } }]))).toThrow(
+      "couldn't find key nope in ConfigMap ns1/cm1",
+    );
+    expect(run(c([{ name: 'K', valueFrom: { secretKeyRef: { name: 's1', key: 'nope' } } }]))).toThrow(
+      "couldn't find key nope in Secret ns1/s1",
+    );
     expect(run(c([{ name: 'K', valueFrom: { configMapKeyRef: { name: 'ghost', key: 'a' } } }]))).toThrow('configmap "ghost" not found');
     expect(run(c([], [{ secretRef: { name: 'ghost' } }]))).toThrow(ContainerConfigError);
-    const opt = c([
-      { name: 'K1', valueFrom: { configMapKeyRef: { name: 'cm1', key: 'nope', optional: true } } },
-      { name: 'K2', valueFrom: { secretKeyRef: { name: 'ghost', key: 'a', optional: true } } },
-      { name: 'K3', value: 'ok' },
-    ], [{ configMapRef: { name: 'ghost', optional: true } }]);
+    const opt = c(
+      [
+        { name: 'K1', valueFrom: { configMapKeyRef: { name: 'cm1', key: 'nope', optional: true } } },
+        { name: 'K2', valueFrom: { secretKeyRef: { name: 'ghost', key: 'a', optional: true } } },
+        { name: 'K3', value: 'ok' },
+      ],
+      [{ configMapRef: { name: 'ghost', optional: true } }],
+    );
     expect(Object.fromEntries(buildEnv(pod([opt]), opt, sources).env)).toEqual({ K3: 'ok' });
   });
 
   test('service env is added last and never overrides; expansion can use it', () => {
-    const c: Container = { name: 'c', env: [{ name: 'URL', value: 'http://$(SVC_HOST)' }, { name: 'SVC_PORT', value: 'mine' }] };
+    const c: Container = {
+      name: 'c',
+      env: [
+        { name: 'URL', value: 'http://$(SVC_HOST)' },
+        { name: 'SVC_PORT', value: 'mine' },
+      ],
+    };
     const { env } = buildEnv(pod([c]), c, { serviceEnv: { SVC_HOST: '10.96.0.7', SVC_PORT: '80' } });
     expect(Object.fromEntries(env)).toEqual({ URL: 'http://10.96.0.7', SVC_PORT: 'mine', SVC_HOST: '10.96.0.7' });
   });

@@ -6,7 +6,13 @@ import type { Container, Pod } from '../../src/translate/k8s-types.js';
 import { containerHash, containerKeyFromLabels, containerLabels, infraLabels } from '../../src/translate/labels.js';
 import { containerDockerName, infraDockerName, parseDockerName } from '../../src/translate/names.js';
 import { milliCpuToQuota, milliCpuToShares, resourceHostConfig } from '../../src/translate/resources.js';
-import { dockerCapability, dockerUser, effectiveSecurityContext, runAsNonRootViolation, securityHostConfig } from '../../src/translate/security.js';
+import {
+  dockerCapability,
+  dockerUser,
+  effectiveSecurityContext,
+  runAsNonRootViolation,
+  securityHostConfig,
+} from '../../src/translate/security.js';
 
 const mkPod = (spec: Partial<Pod['spec']> = {}, name = 'web-1'): Pod => ({
   metadata: { name, namespace: 'team-a', uid: '1f2e-33' },
@@ -31,14 +37,29 @@ describe('labels', () => {
     const c: Container = { name: 'app', image: 'x', terminationMessagePath: '/tmp/msg' };
     const labels = containerLabels(pod, c, 'init', 1, { attempt: 3, restartCount: 2 });
     expect(labels).toMatchObject({
-      'io.kubernetes.pod.name': 'web-1', 'io.kubernetes.pod.namespace': 'team-a', 'io.kubernetes.pod.uid': '1f2e-33',
-      'io.kubernetes.container.name': 'app', 'com.docker.compose.project': 'team-a', 'com.docker.compose.service': 'web-1',
-      'com.docker.compose.container-number': '2', 'com.docker.compose.oneoff': 'False',
+      'io.kubernetes.pod.name': 'web-1',
+      'io.kubernetes.pod.namespace': 'team-a',
+      'io.kubernetes.pod.uid': '1f2e-33',
+      'io.kubernetes.container.name': 'app',
+      'com.docker.compose.project': 'team-a',
+      'com.docker.compose.service': 'web-1',
+      'com.docker.compose.container-number': '2',
+      'com.docker.compose.oneoff': 'False',
     });
     expect(Object.values(labels).every((v) => typeof v === 'string')).toBe(true);
     expect(containerKeyFromLabels(labels)).toEqual({
-      podName: 'web-1', namespace: 'team-a', podUid: '1f2e-33', container: 'app', kind: 'init', attempt: 3, restartCount: 2,
-      hash: containerHash(c), index: 1, terminationGracePeriodSeconds: 5, terminationMessagePath: '/tmp/msg', terminationMessagePolicy: 'File',
+      podName: 'web-1',
+      namespace: 'team-a',
+      podUid: '1f2e-33',
+      container: 'app',
+      kind: 'init',
+      attempt: 3,
+      restartCount: 2,
+      hash: containerHash(c),
+      index: 1,
+      terminationGracePeriodSeconds: 5,
+      terminationMessagePath: '/tmp/msg',
+      terminationMessagePolicy: 'File',
     });
   });
   test('infra labels say POD; foreign containers give undefined', () => {
@@ -58,10 +79,15 @@ describe('hostname', () => {
   test('pod name, spec.hostname, subdomain, FQDN, truncation', () => {
     expect(podHostname(mkPod())).toEqual({ hostname: 'web-1', domainname: '' });
     expect(podHostname(mkPod({ hostname: 'h', subdomain: 'sub' }))).toEqual({ hostname: 'h', domainname: 'sub.team-a.svc.cluster.local' });
-    expect(podHostname(mkPod({ hostname: 'h', subdomain: 'sub', setHostnameAsFQDN: true }), 'k.local')).toEqual({ hostname: 'h.sub.team-a.svc.k.local', domainname: '' });
+    expect(podHostname(mkPod({ hostname: 'h', subdomain: 'sub', setHostnameAsFQDN: true }), 'k.local')).toEqual({
+      hostname: 'h.sub.team-a.svc.k.local',
+      domainname: '',
+    });
     const long = `${'a'.repeat(62)}-bbbb`;
     expect(podHostname(mkPod({}, long)).hostname).toBe('a'.repeat(62));
-    expect(() => podHostname(mkPod({ hostname: 'h'.repeat(40), subdomain: 's'.repeat(10), setHostnameAsFQDN: true }))).toThrow(/FQDN .* is too long \(64 characters is the max, 76 characters requested\)/);
+    expect(() => podHostname(mkPod({ hostname: 'h'.repeat(40), subdomain: 's'.repeat(10), setHostnameAsFQDN: true }))).toThrow(
+      /FQDN .* is too long \(64 characters is the max, 76 characters requested\)/,
+    );
   });
 });
 
@@ -69,22 +95,39 @@ describe('DNS', () => {
   const host = { servers: ['192.0.2.53'], searches: ['corp.example'], options: ['timeout:2'] };
   test('ClusterFirst: cluster server, namespace search path plus the host search, ndots:5', () => {
     expect(podDnsConfig(mkPod(), { clusterDns: ['10.244.0.1'], host })).toEqual({
-      servers: ['10.244.0.1'], searches: ['team-a.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.example'], options: ['ndots:5'],
+      servers: ['10.244.0.1'],
+      searches: ['team-a.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.example'],
+      options: ['ndots:5'],
     });
   });
   test('Default uses the host (undefined when unknown: Docker then uses it); None only dnsConfig', () => {
     expect(podDnsConfig(mkPod({ dnsPolicy: 'Default' }), { clusterDns: ['10.244.0.1'], host })).toEqual(host);
     expect(podDnsConfig(mkPod({ dnsPolicy: 'Default' }), { clusterDns: ['10.244.0.1'] })).toBeUndefined();
-    expect(podDnsConfig(mkPod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['a.b'], options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] } }), { clusterDns: ['10.244.0.1'] }))
-      .toEqual({ servers: ['1.1.1.1'], searches: ['a.b'], options: ['ndots:2', 'edns0'] });
+    expect(
+      podDnsConfig(
+        mkPod({
+          dnsPolicy: 'None',
+          dnsConfig: { nameservers: ['1.1.1.1'], searches: ['a.b'], options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] },
+        }),
+        { clusterDns: ['10.244.0.1'] },
+      ),
+    ).toEqual({ servers: ['1.1.1.1'], searches: ['a.b'], options: ['ndots:2', 'edns0'] });
   });
   test('hostNetwork or no cluster DNS falls back to Default; ClusterFirstWithHostNet stays cluster', () => {
     expect(effectiveDnsPolicy(mkPod({ hostNetwork: true }), { clusterDns: ['x'] })).toBe('Default');
-    expect(effectiveDnsPolicy(mkPod({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }), { clusterDns: ['x'] })).toBe('ClusterFirst');
+    expect(effectiveDnsPolicy(mkPod({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }), { clusterDns: ['x'] })).toBe(
+      'ClusterFirst',
+    );
     expect(effectiveDnsPolicy(mkPod(), {})).toBe('Default');
   });
   test('dnsConfig merges: duplicates removed, options override by name, limits applied', () => {
-    const pod = mkPod({ dnsConfig: { nameservers: ['10.244.0.1', '8.8.8.8', '9.9.9.9', '1.1.1.1'], searches: ['cluster.local', 'x.y'], options: [{ name: 'ndots', value: '1' }, { name: 'rotate' }] } });
+    const pod = mkPod({
+      dnsConfig: {
+        nameservers: ['10.244.0.1', '8.8.8.8', '9.9.9.9', '1.1.1.1'],
+        searches: ['cluster.local', 'x.y'],
+        options: [{ name: 'ndots', value: '1' }, { name: 'rotate' }],
+      },
+    });
     expect(podDnsConfig(pod, { clusterDns: ['10.244.0.1'] })).toEqual({
       servers: ['10.244.0.1', '8.8.8.8', '9.9.9.9'],
       searches: ['team-a.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'x.y'],
@@ -98,10 +141,19 @@ describe('DNS', () => {
 
 describe('infra container', () => {
   const pod = mkPod({
-    hostname: 'h1', subdomain: 'sub', hostAliases: [{ ip: '10.1.2.3', hostnames: ['foo', 'bar'] }],
+    hostname: 'h1',
+    subdomain: 'sub',
+    hostAliases: [{ ip: '10.1.2.3', hostnames: ['foo', 'bar'] }],
     securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
     containers: [
-      { name: 'a', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 53, hostPort: 5353, protocol: 'UDP', hostIP: '127.0.0.1' }, { containerPort: 9000 }] },
+      {
+        name: 'a',
+        ports: [
+          { containerPort: 80, hostPort: 8080 },
+          { containerPort: 53, hostPort: 5353, protocol: 'UDP', hostIP: '127.0.0.1' },
+          { containerPort: 9000 },
+        ],
+      },
       { name: 'b', ports: [{ containerPort: 80, hostPort: 8081, hostIP: '127.0.0.1' }] },
     ],
   });
@@ -112,9 +164,19 @@ describe('infra container', () => {
     expect(o.Hostname).toBe('h1');
     expect(o.Domainname).toBe('sub.team-a.svc.cluster.local');
     expect(o.HostConfig).toMatchObject({
-      NetworkMode: 'kpods', IpcMode: 'shareable', RestartPolicy: { Name: 'no' },
-      Dns: ['10.244.0.1'], DnsSearch: ['team-a.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], DnsOptions: ['ndots:5'],
-      PortBindings: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '127.0.0.1', HostPort: '8081' }], '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }] },
+      NetworkMode: 'kpods',
+      IpcMode: 'shareable',
+      RestartPolicy: { Name: 'no' },
+      Dns: ['10.244.0.1'],
+      DnsSearch: ['team-a.svc.cluster.local', 'svc.cluster.local', 'cluster.local'],
+      DnsOptions: ['ndots:5'],
+      PortBindings: {
+        '80/tcp': [
+          { HostIp: '0.0.0.0', HostPort: '8080' },
+          { HostIp: '127.0.0.1', HostPort: '8081' },
+        ],
+        '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+      },
       ExtraHosts: ['foo:10.1.2.3', 'bar:10.1.2.3'],
       Sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0' },
     });
@@ -123,7 +185,9 @@ describe('infra container', () => {
     expect(o.Labels?.['io.kubernetes.container.name']).toBe('POD');
   });
   test('hostNetwork: host mode, no hostname/ports', () => {
-    const o = infraCreateOptions(mkPod({ hostNetwork: true, containers: [{ name: 'a', ports: [{ containerPort: 80, hostPort: 80 }] }] }), { network: 'kpods' });
+    const o = infraCreateOptions(mkPod({ hostNetwork: true, containers: [{ name: 'a', ports: [{ containerPort: 80, hostPort: 80 }] }] }), {
+      network: 'kpods',
+    });
     expect(o.HostConfig?.NetworkMode).toBe('host');
     expect(o.Hostname).toBeUndefined();
     expect(o.HostConfig?.PortBindings).toBeUndefined();
@@ -150,7 +214,12 @@ describe('resources', () => {
   });
   test('requests/limits → HostConfig', () => {
     expect(resourceHostConfig({ requests: { cpu: '250m', memory: '32Mi' }, limits: { cpu: '0.5', memory: '64Mi' } })).toEqual({
-      CpuShares: 256, CpuQuota: 50000, CpuPeriod: 100000, Memory: 67108864, MemorySwap: 67108864, MemoryReservation: 33554432,
+      CpuShares: 256,
+      CpuQuota: 50000,
+      CpuPeriod: 100000,
+      Memory: 67108864,
+      MemorySwap: 67108864,
+      MemoryReservation: 33554432,
     });
     expect(resourceHostConfig(undefined)).toEqual({ CpuShares: 2 });
     expect(resourceHostConfig({ limits: { cpu: '2' } })).toEqual({ CpuShares: 2048, CpuQuota: 200000, CpuPeriod: 100000 });
@@ -161,7 +230,12 @@ describe('resources', () => {
 
 describe('security', () => {
   test('capability names', () => {
-    expect(['NET_ADMIN', 'CAP_SYS_TIME', 'all', 'chown'].map(dockerCapability)).toEqual(['CAP_NET_ADMIN', 'CAP_SYS_TIME', 'ALL', 'CAP_CHOWN']);
+    expect(['NET_ADMIN', 'CAP_SYS_TIME', 'all', 'chown'].map(dockerCapability)).toEqual([
+      'CAP_NET_ADMIN',
+      'CAP_SYS_TIME',
+      'ALL',
+      'CAP_CHOWN',
+    ]);
   });
   test('user and group: container over pod', () => {
     const pod = mkPod({ securityContext: { runAsUser: 1000, runAsGroup: 3000, supplementalGroups: [4000], fsGroup: 2000 } });
@@ -173,16 +247,23 @@ describe('security', () => {
     expect(securityHostConfig(pod, {}).GroupAdd).toEqual(['4000', '2000']);
   });
   test('privileges and options', () => {
-    expect(securityHostConfig(mkPod(), {
-      privileged: false, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-      capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
-    })).toEqual({ ReadonlyRootfs: true, CapAdd: ['CAP_NET_ADMIN'], CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] });
+    expect(
+      securityHostConfig(mkPod(), {
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      }),
+    ).toEqual({ ReadonlyRootfs: true, CapAdd: ['CAP_NET_ADMIN'], CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] });
     expect(securityHostConfig(mkPod(), {}).SecurityOpt).toEqual(['seccomp=unconfined']);
     expect(securityHostConfig(mkPod(), { privileged: true })).toEqual({ Privileged: true });
   });
   test('runAsNonRoot against the image user', () => {
     const pod = mkPod({ securityContext: { runAsNonRoot: true } });
-    expect(runAsNonRootViolation(pod, { name: 'a' }, '')).toBe('container has runAsNonRoot and image will run as root (pod: "web-1_team-a(1f2e-33)", container: a)');
+    expect(runAsNonRootViolation(pod, { name: 'a' }, '')).toBe(
+      'container has runAsNonRoot and image will run as root (pod: "web-1_team-a(1f2e-33)", container: a)',
+    );
     expect(runAsNonRootViolation(pod, { name: 'a' }, 'nginx')).toMatch(/image has non-numeric user \(nginx\)/);
     expect(runAsNonRootViolation(pod, { name: 'a' }, '101:101')).toBeUndefined();
     expect(runAsNonRootViolation(pod, { name: 'a', securityContext: { runAsUser: 0 } }, '101')).toMatch(/runAsUser breaks non-root policy/);
@@ -193,13 +274,27 @@ describe('security', () => {
 describe('app container', () => {
   test('full translation', () => {
     const c: Container = {
-      name: 'app', image: 'dockube/busybox:test', command: ['sh', '-c'], args: ['echo $(GREETING) $$(GREETING)'],
-      env: [{ name: 'WHO', value: 'world' }, { name: 'GREETING', value: 'hello $(WHO)' }],
-      workingDir: '/tmp', tty: true, stdin: true, stdinOnce: true,
+      name: 'app',
+      image: 'dockube/busybox:test',
+      command: ['sh', '-c'],
+      args: ['echo $(GREETING) $$(GREETING)'],
+      env: [
+        { name: 'WHO', value: 'world' },
+        { name: 'GREETING', value: 'hello $(WHO)' },
+      ],
+      workingDir: '/tmp',
+      tty: true,
+      stdin: true,
+      stdinOnce: true,
       securityContext: { capabilities: { add: ['NET_RAW'] }, allowPrivilegeEscalation: false },
       resources: { limits: { memory: '64Mi', cpu: '500m' } },
     };
-    const pod = mkPod({ containers: [c], shareProcessNamespace: true, terminationGracePeriodSeconds: 7, securityContext: { runAsUser: 1000 } });
+    const pod = mkPod({
+      containers: [c],
+      shareProcessNamespace: true,
+      terminationGracePeriodSeconds: 7,
+      securityContext: { runAsUser: 1000 },
+    });
     const { options: o } = appCreateOptions(pod, c, { infraId: 'abc', index: 0, attempt: 1 });
     expect(o.name).toBe('k8s_app_web-1_team-a_1f2e-33_1');
     expect(o.Entrypoint).toEqual(['sh', '-c']);
@@ -207,9 +302,17 @@ describe('app container', () => {
     expect(o.Env).toEqual(['WHO=world', 'GREETING=hello world']);
     expect(o).toMatchObject({ WorkingDir: '/tmp', Tty: true, OpenStdin: true, StdinOnce: true, User: '1000', StopTimeout: 7 });
     expect(o.HostConfig).toMatchObject({
-      NetworkMode: 'container:abc', IpcMode: 'container:abc', PidMode: 'container:abc', RestartPolicy: { Name: 'no' },
-      Memory: 67108864, MemorySwap: 67108864, CpuQuota: 50000, CpuPeriod: 100000, CpuShares: 512,
-      CapAdd: ['CAP_NET_RAW'], SecurityOpt: ['no-new-privileges', 'seccomp=unconfined'],
+      NetworkMode: 'container:abc',
+      IpcMode: 'container:abc',
+      PidMode: 'container:abc',
+      RestartPolicy: { Name: 'no' },
+      Memory: 67108864,
+      MemorySwap: 67108864,
+      CpuQuota: 50000,
+      CpuPeriod: 100000,
+      CpuShares: 512,
+      CapAdd: ['CAP_NET_RAW'],
+      SecurityOpt: ['no-new-privileges', 'seccomp=unconfined'],
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '5' } },
     });
     expect(o.Labels?.['dockube.io/attempt']).toBe('1');

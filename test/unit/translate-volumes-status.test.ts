@@ -1,7 +1,14 @@
 import { Buffer } from 'node:buffer';
 import { containerMounts, resolveSubPath, subPathTargets } from '../../src/translate/mounts.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
-import { containerStateFromInspect, containerStatus, imageIdFor, k8sTime, terminationMessage, type DockerInspect } from '../../src/translate/status.js';
+import {
+  containerStateFromInspect,
+  containerStatus,
+  imageIdFor,
+  k8sTime,
+  terminationMessage,
+  type DockerInspect,
+} from '../../src/translate/status.js';
 import { VolumeSetupError } from '../../src/translate/errors.js';
 import { volumePlan } from '../../src/translate/volume-plan.js';
 
@@ -16,16 +23,39 @@ const pod: Pod = {
       { name: 'cache', emptyDir: {} },
       { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
       { name: 'cfg', configMap: { name: 'cm', defaultMode: 0o600 } },
-      { name: 'cfg-items', configMap: { name: 'cm', items: [{ key: 'a.conf', path: 'conf/a.conf', mode: 0o400 }, { key: 'bin', path: 'b' }] } },
+      {
+        name: 'cfg-items',
+        configMap: {
+          name: 'cm',
+          items: [
+            { key: 'a.conf', path: 'conf/a.conf', mode: 0o400 },
+            { key: 'bin', path: 'b' },
+          ],
+        },
+      },
       { name: 'sec', secret: { secretName: 's' } },
       { name: 'opt', secret: { secretName: 'ghost', optional: true } },
-      { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'mem', resourceFieldRef: { containerName: 'c', resource: 'limits.memory', divisor: '1Mi' } }] } },
-      { name: 'proj', projected: { defaultMode: 0o640, sources: [
-        { configMap: { name: 'cm', items: [{ key: 'a.conf', path: 'a' }] } },
-        { secret: { name: 's', items: [{ key: 'token', path: 't', mode: 0o400 }] } },
-        { downwardAPI: { items: [{ path: 'ns', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
-        { serviceAccountToken: { path: 'sa-token', expirationSeconds: 600 } },
-      ] } },
+      {
+        name: 'info',
+        downwardAPI: {
+          items: [
+            { path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } },
+            { path: 'mem', resourceFieldRef: { containerName: 'c', resource: 'limits.memory', divisor: '1Mi' } },
+          ],
+        },
+      },
+      {
+        name: 'proj',
+        projected: {
+          defaultMode: 0o640,
+          sources: [
+            { configMap: { name: 'cm', items: [{ key: 'a.conf', path: 'a' }] } },
+            { secret: { name: 's', items: [{ key: 'token', path: 't', mode: 0o400 }] } },
+            { downwardAPI: { items: [{ path: 'ns', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+            { serviceAccountToken: { path: 'sa-token', expirationSeconds: 600 } },
+          ],
+        },
+      },
       { name: 'host', hostPath: { path: '/srv/data' } },
       { name: 'sock', hostPath: { path: '/run/x.sock', type: 'Socket' } },
       { name: 'data', persistentVolumeClaim: { claimName: 'claim1' } },
@@ -61,7 +91,12 @@ describe('volumePlan', () => {
     const items = plan.hostDirs.find((d) => d.volume === 'cfg-items')!.files;
     expect(items['conf/a.conf']).toEqual({ content: Buffer.from('A=1'), mode: 0o400 });
     expect(items.b.mode).toBe(0o644);
-    expect(plan.sources.cfg).toEqual({ kind: 'bind', path: '/var/lib/dockube/pods/uid-9/volumes/cfg', readOnly: true, createIfMissing: false });
+    expect(plan.sources.cfg).toEqual({
+      kind: 'bind',
+      path: '/var/lib/dockube/pods/uid-9/volumes/cfg',
+      readOnly: true,
+      createIfMissing: false,
+    });
   });
 
   test('secret decoded, 0644 default; optional missing secret gives an empty directory', () => {
@@ -75,7 +110,10 @@ describe('volumePlan', () => {
     expect(text(info.mem)).toBe('32');
     const proj = plan.hostDirs.find((d) => d.volume === 'proj')!.files;
     expect(Object.fromEntries(Object.entries(proj).map(([k, v]) => [k, [v.content.toString(), v.mode.toString(8)]]))).toEqual({
-      a: ['A=1', '640'], t: ['s3cret', '400'], ns: ['ns1', '640'], 'sa-token': ['jwt-600', '640'],
+      a: ['A=1', '640'],
+      t: ['s3cret', '400'],
+      ns: ['ns1', '640'],
+      'sa-token': ['jwt-600', '640'],
     });
   });
 
@@ -85,19 +123,36 @@ describe('volumePlan', () => {
   });
 
   test('missing objects and keys fail as FailedMount', () => {
-    const one = (v: NonNullable<Pod['spec']['volumes']>[number]) => () => volumePlan({ ...pod, spec: { ...pod.spec, volumes: [v] } }, inputs);
+    const one = (v: NonNullable<Pod['spec']['volumes']>[number]) => () =>
+      volumePlan({ ...pod, spec: { ...pod.spec, volumes: [v] } }, inputs);
     expect(one({ name: 'x', configMap: { name: 'nope' } })).toThrow('MountVolume.SetUp failed for volume "x" : configmap "nope" not found');
-    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'zz', path: 'z' }] } })).toThrow('configmap references non-existent config key: zz');
-    expect(one({ name: 'x', secret: { secretName: 's', items: [{ key: 'zz', path: 'z' }] } })).toThrow('references non-existent secret key: zz');
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'zz', path: 'z' }] } })).toThrow(
+      'configmap references non-existent config key: zz',
+    );
+    expect(one({ name: 'x', secret: { secretName: 's', items: [{ key: 'zz', path: 'z' }] } })).toThrow(
+      'references non-existent secret key: zz',
+    );
     expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: '../escape' }] } })).toThrow(VolumeSetupError);
     // kubelet's validatePath: '..' anywhere (even where it would normalise away), absolute, the writer's own '..x' names.
-    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: 'a/../b' }] } })).toThrow("invalid path: must not contain '..': a/../b");
-    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: '/etc/passwd' }] } })).toThrow('invalid path: must be relative path: /etc/passwd');
-    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: '..data' }] } })).toThrow("invalid path: must not start with '..': ..data");
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: 'a/../b' }] } })).toThrow(
+      "invalid path: must not contain '..': a/../b",
+    );
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: '/etc/passwd' }] } })).toThrow(
+      'invalid path: must be relative path: /etc/passwd',
+    );
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: '..data' }] } })).toThrow(
+      "invalid path: must not start with '..': ..data",
+    );
     expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: './' }] } })).toThrow("invalid path: must not be '.'");
-    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: `${'n'.repeat(256)}` }] } })).toThrow('filenames must be less than or equal to 255 characters');
-    expect(one({ name: 'x', downwardAPI: { items: [{ path: '../../etc/x', fieldRef: { fieldPath: 'metadata.name' } }] } })).toThrow("must not contain '..'");
-    expect(one({ name: 'x', projected: { sources: [{ serviceAccountToken: { path: '/abs', expirationSeconds: 600 } }] } })).toThrow('must be relative path');
+    expect(one({ name: 'x', configMap: { name: 'cm', items: [{ key: 'a.conf', path: `${'n'.repeat(256)}` }] } })).toThrow(
+      'filenames must be less than or equal to 255 characters',
+    );
+    expect(one({ name: 'x', downwardAPI: { items: [{ path: '../../etc/x', fieldRef: { fieldPath: 'metadata.name' } }] } })).toThrow(
+      "must not contain '..'",
+    );
+    expect(one({ name: 'x', projected: { sources: [{ serviceAccountToken: { path: '/abs', expirationSeconds: 600 } }] } })).toThrow(
+      'must be relative path',
+    );
     expect(one({ name: 'x', configMap: { name: 'cm', optional: true, items: [{ key: 'zz', path: 'z' }] } })).not.toThrow();
   });
 });
@@ -107,38 +162,52 @@ describe('containerMounts', () => {
   const env = new Map([['POD', 'web']]);
 
   test('volumes, read-only sources, binds, propagation, termination log', () => {
-    const m = containerMounts({
-      name: 'c', terminationMessagePath: '/dev/termination-log',
-      volumeMounts: [
-        { name: 'cache', mountPath: '/cache' },
-        { name: 'data', mountPath: '/data', readOnly: true },
-        { name: 'cfg', mountPath: '/etc/cfg' },
-        { name: 'cfg', mountPath: '/etc/a.conf', subPath: 'a.conf' },
-        { name: 'host', mountPath: '/host', mountPropagation: 'HostToContainer' },
-        { name: 'sock', mountPath: '/x.sock' },
-      ],
-    }, plan, env, {
-      terminationLogHostPath: '/var/lib/dockube/pods/uid-9/containers/c/0/termination-log',
-      subPathSources: { 3: '/var/lib/dockube/pods/uid-9/volume-subpaths/cfg/c/3' },
-    });
+    const m = containerMounts(
+      {
+        name: 'c',
+        terminationMessagePath: '/dev/termination-log',
+        volumeMounts: [
+          { name: 'cache', mountPath: '/cache' },
+          { name: 'data', mountPath: '/data', readOnly: true },
+          { name: 'cfg', mountPath: '/etc/cfg' },
+          { name: 'cfg', mountPath: '/etc/a.conf', subPath: 'a.conf' },
+          { name: 'host', mountPath: '/host', mountPropagation: 'HostToContainer' },
+          { name: 'sock', mountPath: '/x.sock' },
+        ],
+      },
+      plan,
+      env,
+      {
+        terminationLogHostPath: '/var/lib/dockube/pods/uid-9/containers/c/0/termination-log',
+        subPathSources: { 3: '/var/lib/dockube/pods/uid-9/volume-subpaths/cfg/c/3' },
+      },
+    );
     expect(m.Mounts).toEqual([
       { Type: 'volume', Source: 'dockube-uid-9-cache', Target: '/cache', ReadOnly: false },
       { Type: 'volume', Source: 'pvc-ns1-claim1', Target: '/data', ReadOnly: true },
       { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/volumes/cfg', Target: '/etc/cfg', ReadOnly: true },
       { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/volume-subpaths/cfg/c/3', Target: '/etc/a.conf', ReadOnly: true },
       { Type: 'bind', Source: '/run/x.sock', Target: '/x.sock', ReadOnly: false },
-      { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/containers/c/0/termination-log', Target: '/dev/termination-log', ReadOnly: false },
+      {
+        Type: 'bind',
+        Source: '/var/lib/dockube/pods/uid-9/containers/c/0/termination-log',
+        Target: '/dev/termination-log',
+        ReadOnly: false,
+      },
     ]);
     expect(m.Binds).toEqual(['/srv/data:/host:rw,rslave']);
   });
 
-  test('subPaths to resolve: beneath a Docker volume\'s mount point, a hostPath or a pod volume directory; subPathExpr expands env', () => {
-    const c = { name: 'c', volumeMounts: [
-      { name: 'cache', mountPath: '/all' },
-      { name: 'cache', mountPath: '/logs', subPathExpr: 'logs/$(POD)' },
-      { name: 'host', mountPath: '/h', subPath: 'x/y' },
-      { name: 'cfg', mountPath: '/a.conf', subPath: 'a.conf', readOnly: true },
-    ] };
+  test("subPaths to resolve: beneath a Docker volume's mount point, a hostPath or a pod volume directory; subPathExpr expands env", () => {
+    const c = {
+      name: 'c',
+      volumeMounts: [
+        { name: 'cache', mountPath: '/all' },
+        { name: 'cache', mountPath: '/logs', subPathExpr: 'logs/$(POD)' },
+        { name: 'host', mountPath: '/h', subPath: 'x/y' },
+        { name: 'cfg', mountPath: '/a.conf', subPath: 'a.conf', readOnly: true },
+      ],
+    };
     expect(() => subPathTargets(c, plan, env)).toThrow(/needs the mount point/);
     const mountpoints = { volumeMountpoints: { 'dockube-uid-9-cache': '/var/lib/docker/volumes/x/_data' } };
     expect(subPathTargets(c, plan, env, mountpoints)).toEqual([
@@ -149,10 +218,18 @@ describe('containerMounts', () => {
   });
 
   test('a subPath is only ever mounted from the path the runtime pinned, never joined into a host path', () => {
-    const c = { name: 'c', volumeMounts: [{ name: 'cache', mountPath: '/logs', subPath: 'logs' }, { name: 'host', mountPath: '/h', subPath: 'x', mountPropagation: 'HostToContainer' }] };
+    const c = {
+      name: 'c',
+      volumeMounts: [
+        { name: 'cache', mountPath: '/logs', subPath: 'logs' },
+        { name: 'host', mountPath: '/h', subPath: 'x', mountPropagation: 'HostToContainer' },
+      ],
+    };
     const mountpoints = { volumeMountpoints: { 'dockube-uid-9-cache': '/var/lib/docker/volumes/x/_data' } };
     expect(() => containerMounts(c, plan, env, mountpoints)).toThrow('failed to prepare subPath for volumeMount "cache" of container "c"');
-    expect(() => containerMounts(c, plan, env, { ...mountpoints, subPathSources: { 0: '/pinned/0' } })).toThrow('failed to prepare subPath for volumeMount "host" of container "c"');
+    expect(() => containerMounts(c, plan, env, { ...mountpoints, subPathSources: { 0: '/pinned/0' } })).toThrow(
+      'failed to prepare subPath for volumeMount "host" of container "c"',
+    );
     const m = containerMounts(c, plan, env, { ...mountpoints, subPathSources: { 0: '/pinned/0', 1: '/pinned/1' } });
     expect(m.Binds).toEqual([]);
     expect(m.Mounts).toEqual([
@@ -165,7 +242,9 @@ describe('containerMounts', () => {
     expect(() => resolveSubPath({ subPath: '/abs' }, env)).toThrow('error SubPath `/abs` must not be an absolute path');
     expect(() => resolveSubPath({ subPath: 'a/../../b' }, env)).toThrow("must not contain '..'");
     expect(resolveSubPath({ subPathExpr: '$(NOPE)/x' }, env)).toBe('$(NOPE)/x');
-    expect(() => containerMounts({ name: 'c', volumeMounts: [{ name: 'ghost', mountPath: '/g' }] }, plan, env)).toThrow('cannot find volume "ghost" to mount into container "c"');
+    expect(() => containerMounts({ name: 'c', volumeMounts: [{ name: 'ghost', mountPath: '/g' }] }, plan, env)).toThrow(
+      'cannot find volume "ghost" to mount into container "c"',
+    );
   });
 });
 
@@ -180,36 +259,77 @@ describe('status mapping', () => {
     expect(k8sTime(zero)).toBeUndefined();
   });
   test('running', () => {
-    expect(containerStateFromInspect(base({ Status: 'running', Running: true, StartedAt: started, FinishedAt: zero }))).toEqual({ running: { startedAt: '2024-05-01T10:00:00Z' } });
+    expect(containerStateFromInspect(base({ Status: 'running', Running: true, StartedAt: started, FinishedAt: zero }))).toEqual({
+      running: { startedAt: '2024-05-01T10:00:00Z' },
+    });
   });
   test('terminated: Completed / Error with message from the termination file', () => {
     expect(containerStateFromInspect(base({ Status: 'exited', ExitCode: 0, StartedAt: started, FinishedAt: finished }))).toEqual({
-      terminated: { exitCode: 0, reason: 'Completed', startedAt: '2024-05-01T10:00:00Z', finishedAt: '2024-05-01T10:00:05Z', containerID: 'docker://abc123' },
+      terminated: {
+        exitCode: 0,
+        reason: 'Completed',
+        startedAt: '2024-05-01T10:00:00Z',
+        finishedAt: '2024-05-01T10:00:05Z',
+        containerID: 'docker://abc123',
+      },
     });
-    expect(containerStateFromInspect(base({ Status: 'exited', ExitCode: 7, StartedAt: started, FinishedAt: finished }), { message: 'bye' }).terminated)
-      .toMatchObject({ exitCode: 7, reason: 'Error', message: 'bye' });
+    expect(
+      containerStateFromInspect(base({ Status: 'exited', ExitCode: 7, StartedAt: started, FinishedAt: finished }), { message: 'bye' })
+        .terminated,
+    ).toMatchObject({ exitCode: 7, reason: 'Error', message: 'bye' });
   });
   test('OOMKilled only for terminated containers, even when the exit code is 0 (a child was killed)', () => {
-    expect(containerStateFromInspect(base({ Status: 'exited', ExitCode: 137, OOMKilled: true, StartedAt: started, FinishedAt: finished })).terminated?.reason).toBe('OOMKilled');
-    expect(containerStateFromInspect(base({ Status: 'exited', ExitCode: 0, OOMKilled: true, StartedAt: started, FinishedAt: finished })).terminated?.reason).toBe('OOMKilled');
-    expect(containerStateFromInspect(base({ Status: 'running', Running: true, OOMKilled: true, StartedAt: started }))).toEqual({ running: { startedAt: '2024-05-01T10:00:00Z' } });
+    expect(
+      containerStateFromInspect(base({ Status: 'exited', ExitCode: 137, OOMKilled: true, StartedAt: started, FinishedAt: finished }))
+        .terminated?.reason,
+    ).toBe('OOMKilled');
+    expect(
+      containerStateFromInspect(base({ Status: 'exited', ExitCode: 0, OOMKilled: true, StartedAt: started, FinishedAt: finished }))
+        .terminated?.reason,
+    ).toBe('OOMKilled');
+    expect(containerStateFromInspect(base({ Status: 'running', Running: true, OOMKilled: true, StartedAt: started }))).toEqual({
+      running: { startedAt: '2024-05-01T10:00:00Z' },
+    });
   });
   test('a container that could not start; a created one is waiting', () => {
-    const t = containerStateFromInspect(base({ Status: 'exited', ExitCode: 127, Error: 'exec: "nope": executable file not found', StartedAt: zero, FinishedAt: finished })).terminated;
+    const t = containerStateFromInspect(
+      base({ Status: 'exited', ExitCode: 127, Error: 'exec: "nope": executable file not found', StartedAt: zero, FinishedAt: finished }),
+    ).terminated;
     expect(t).toMatchObject({ reason: 'ContainerCannotRun', message: 'exec: "nope": executable file not found', exitCode: 127 });
     expect(t?.startedAt).toBeUndefined();
-    expect(containerStateFromInspect(base({ Status: 'created', StartedAt: zero, FinishedAt: zero }))).toEqual({ waiting: { reason: 'ContainerCreating' } });
-    expect(containerStateFromInspect(base({ Status: 'created' }), { waitingReason: 'PodInitializing' })).toEqual({ waiting: { reason: 'PodInitializing' } });
+    expect(containerStateFromInspect(base({ Status: 'created', StartedAt: zero, FinishedAt: zero }))).toEqual({
+      waiting: { reason: 'ContainerCreating' },
+    });
+    expect(containerStateFromInspect(base({ Status: 'created' }), { waitingReason: 'PodInitializing' })).toEqual({
+      waiting: { reason: 'PodInitializing' },
+    });
   });
   test('imageID and full status', () => {
     expect(imageIdFor({ Id: 'sha256:aa', RepoDigests: ['busybox@sha256:bb'] })).toBe('docker-pullable://busybox@sha256:bb');
     expect(imageIdFor({ Id: 'sha256:aa' })).toBe('docker://sha256:aa');
-    expect(containerStatus({ name: 'c', image: 'busybox', inspect: base({ Running: true, StartedAt: started }), imageInspect: { Id: 'sha256:aa' }, restartCount: 2, ready: true })).toEqual({
-      name: 'c', state: { running: { startedAt: '2024-05-01T10:00:00Z' } }, lastState: {}, ready: true, restartCount: 2,
-      image: 'busybox', imageID: 'docker://sha256:aa', containerID: 'docker://abc123', started: true,
+    expect(
+      containerStatus({
+        name: 'c',
+        image: 'busybox',
+        inspect: base({ Running: true, StartedAt: started }),
+        imageInspect: { Id: 'sha256:aa' },
+        restartCount: 2,
+        ready: true,
+      }),
+    ).toEqual({
+      name: 'c',
+      state: { running: { startedAt: '2024-05-01T10:00:00Z' } },
+      lastState: {},
+      ready: true,
+      restartCount: 2,
+      image: 'busybox',
+      imageID: 'docker://sha256:aa',
+      containerID: 'docker://abc123',
+      started: true,
     });
-    expect(containerStatus({ name: 'c', image: 'i', state: { waitingReason: 'ErrImagePull', waitingMessage: 'no such image' } }).state)
-      .toEqual({ waiting: { reason: 'ErrImagePull', message: 'no such image' } });
+    expect(
+      containerStatus({ name: 'c', image: 'i', state: { waitingReason: 'ErrImagePull', waitingMessage: 'no such image' } }).state,
+    ).toEqual({ waiting: { reason: 'ErrImagePull', message: 'no such image' } });
   });
   test('termination message policy', () => {
     expect(terminationMessage('File', '', 1, () => 'log')).toBeUndefined();

@@ -21,7 +21,14 @@ async function cacheOver(limits = {}) {
   const store = new SqliteStore(tmp());
   const cache = new WatchCache(store, limits);
   await cache.ready();
-  return { store, cache, done: async () => { cache.stop(); await store.close(); } };
+  return {
+    store,
+    cache,
+    done: async () => {
+      cache.stop();
+      await store.close();
+    },
+  };
 }
 
 describe('WatchCache', () => {
@@ -94,10 +101,18 @@ describe('WatchCache', () => {
     (input.data as Record<string, string>).v = 'changed by the writer';
     const got = (await cache.get(key('a')))!;
     expect(got.data).toEqual({ v: '1' });
-    expect(() => { (got.data as Record<string, string>).v = 'x'; }).toThrow(TypeError);
-    expect(() => { got.metadata.labels = { a: 'b' }; }).toThrow(TypeError);
-    expect(() => { (got.list as { x: number }[]).push({ x: 2 }); }).toThrow(TypeError);
-    expect(() => { (got.list as { x: number }[])[0]!.x = 3; }).toThrow(TypeError);
+    expect(() => {
+      (got.data as Record<string, string>).v = 'x';
+    }).toThrow(TypeError);
+    expect(() => {
+      got.metadata.labels = { a: 'b' };
+    }).toThrow(TypeError);
+    expect(() => {
+      (got.list as { x: number }[]).push({ x: 2 });
+    }).toThrow(TypeError);
+    expect(() => {
+      (got.list as { x: number }[])[0]!.x = 3;
+    }).toThrow(TypeError);
     const again = (await cache.get(key('a')))!;
     expect(again).toEqual({ metadata: got.metadata, data: { v: '1' }, list: [{ x: 1 }] });
     expect((await cache.list('/registry/')).items[0]).toBe(again);
@@ -110,7 +125,9 @@ describe('WatchCache', () => {
     const from = store.revision();
     await store.create(key('b'), obj('b'));
     const seen: string[] = [];
-    const w = cache.watch('/registry/core/configmaps/', from, (e) => seen.push(`${e.type} ${e.object.metadata.name} ${e.prevObject ? 'prev' : ''}`.trim()));
+    const w = cache.watch('/registry/core/configmaps/', from, (e) =>
+      seen.push(`${e.type} ${e.object.metadata.name} ${e.prevObject ? 'prev' : ''}`.trim()),
+    );
     const a = (await cache.get(key('a')))!;
     await store.update(key('a'), obj('a', { data: {} }), Number(a.metadata.resourceVersion));
     await store.delete(key('b'));
@@ -127,14 +144,22 @@ describe('WatchCache when its store reports compaction', () => {
     // The store as a backend that can lose history under a running watch (etcd compacting): the test reports it.
     let handlers: WatchHandlers | undefined;
     const store: Store = Object.assign(Object.create(sqlite) as SqliteStore, {
-      watch: (prefix: string, fromRv: number, h: WatchHandlers) => { handlers = h; return sqlite.watch(prefix, fromRv, h); },
+      watch: (prefix: string, fromRv: number, h: WatchHandlers) => {
+        handlers = h;
+        return sqlite.watch(prefix, fromRv, h);
+      },
     });
     const cache = new WatchCache(store);
     await cache.ready();
     await sqlite.create(key('a'), obj('a'));
     const seen: string[] = [];
     let ended = 0;
-    cache.watch('/registry/', sqlite.revision(), (e) => seen.push(e.type), () => ended++);
+    cache.watch(
+      '/registry/',
+      sqlite.revision(),
+      (e) => seen.push(e.type),
+      () => ended++,
+    );
     const first = handlers!;
     first.onCompacted!(new CompactedError(1, sqlite.revision(), sqlite.revision()));
     await new Promise((r) => setTimeout(r, 10));
@@ -160,13 +185,22 @@ describe('ResourceService reads from the watch cache', () => {
     const service = new ResourceService(store, registry, { watchCache: limits });
     const def = (plural: string) => registry.find('', 'v1', plural)!;
     await service.create(def('namespaces'), undefined, obj('ns'), ctx());
-    return { store, service, def, done: async () => { service.cache.stop(); await store.close(); } };
+    return {
+      store,
+      service,
+      def,
+      done: async () => {
+        service.cache.stop();
+        await store.close();
+      },
+    };
   }
 
   test('a continue token lists at its own revision; selectors filter; past the window the token expires (410)', async () => {
     const { service, def, done } = await serviceOver({ maxEvents: 20 });
     const cm = def('configmaps');
-    for (const n of ['a', 'b', 'c', 'd']) await service.create(cm, 'ns', obj(n, { metadata: { name: n, labels: { odd: String(n === 'a' || n === 'c') } } }), ctx());
+    for (const n of ['a', 'b', 'c', 'd'])
+      await service.create(cm, 'ns', obj(n, { metadata: { name: n, labels: { odd: String(n === 'a' || n === 'c') } } }), ctx());
     const p1 = await service.list(cm, 'ns', { limit: 2 });
     expect(names(p1.items)).toEqual(['a', 'b']);
     expect(p1.remainingItemCount).toBe(2);
@@ -185,7 +219,10 @@ describe('ResourceService reads from the watch cache', () => {
     expect(sel.remainingItemCount).toBeUndefined();
     // Push the first page's revision out of the window.
     for (let i = 0; i < 25; i++) await service.create(cm, 'ns', obj(`z${i}`), ctx());
-    const expired = await service.list(cm, 'ns', { limit: 2, continue: p1.continue }).then(() => undefined, (e: unknown) => e);
+    const expired = await service.list(cm, 'ns', { limit: 2, continue: p1.continue }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(expired).toBeInstanceOf(StatusError);
     expect((expired as StatusError).code).toBe(410);
     expect((expired as StatusError).listMeta?.continue).toBeTruthy();
@@ -199,7 +236,9 @@ describe('ResourceService reads from the watch cache', () => {
     const got = await service.get(cm, 'ns', 'a');
     expect(got.kind).toBe('ConfigMap');
     expect(Object.isFrozen(got) && Object.isFrozen(got.metadata) && Object.isFrozen(got.data)).toBe(true);
-    expect(() => { (got.data as Record<string, string>).v = '2'; }).toThrow(TypeError);
+    expect(() => {
+      (got.data as Record<string, string>).v = '2';
+    }).toThrow(TypeError);
     const updated = await service.update(cm, 'ns', 'a', (cur) => ({ ...cur, data: { v: '2' } }), ctx());
     expect((await service.get(cm, 'ns', 'a')).data).toEqual({ v: '2' });
     expect((await service.get(cm, 'ns', 'a')).metadata.resourceVersion).toBe(updated.metadata.resourceVersion);

@@ -39,8 +39,10 @@ export async function admitPodSecurity(pod: KObject, old: KObject | undefined, c
   const enforced = evaluate(policy.enforce, shape);
   if (!enforced.allowed) {
     const name = pod.metadata.name ?? '';
-    throw forbidden(`pods "${name}" is forbidden: violates PodSecurity "${levelVersionString(policy.enforce)}": ${forbiddenDetail(enforced)}`,
-      { name, kind: 'pods' });
+    throw forbidden(
+      `pods "${name}" is forbidden: violates PodSecurity "${levelVersionString(policy.enforce)}": ${forbiddenDetail(enforced)}`,
+      { name, kind: 'pods' },
+    );
   }
   const warned = sameLevelVersion(policy.warn, policy.enforce) ? enforced : evaluate(policy.warn, shape);
   if (!warned.allowed) ctx.warnings?.push(warning(policy.warn, warned));
@@ -61,7 +63,10 @@ export async function warnPodTemplateSecurity(workload: KObject, _old: KObject |
     const result = evaluate(level, pod);
     if (result.allowed) continue;
     const text = warning(level, result);
-    if (!seen.has(text)) { seen.add(text); ctx.warnings?.push(text); }
+    if (!seen.has(text)) {
+      seen.add(text);
+      ctx.warnings?.push(text);
+    }
   }
 }
 
@@ -75,7 +80,12 @@ export async function admitNamespacePodSecurity(ns: KObject, old: KObject | unde
   if (next.errors.length) {
     const prev = old ? policyFromLabels(old.metadata.labels) : undefined;
     if (!prev || JSON.stringify(prev.errors) !== JSON.stringify(next.errors)) {
-      const errs: FieldError[] = next.errors.map((e) => ({ type: 'FieldValueInvalid', field: `metadata.labels[${e.label}]`, value: e.value, detail: e.message }));
+      const errs: FieldError[] = next.errors.map((e) => ({
+        type: 'FieldValueInvalid',
+        field: `metadata.labels[${e.label}]`,
+        value: e.value,
+        detail: e.message,
+      }));
       throw invalid('Namespace', '', ns.metadata.name ?? '', errs);
     }
   }
@@ -94,7 +104,10 @@ export async function admitNamespacePodSecurity(ns: KObject, old: KObject | unde
     const podName = str(p.metadata.name);
     const g = groups.get(key);
     if (!g) groups.set(key, { first: podName, count: 1 });
-    else { g.count++; if (podName < g.first) g.first = podName; }
+    else {
+      g.count++;
+      if (podName < g.first) g.first = podName;
+    }
   }
   if (!groups.size) return;
   ctx.warnings?.push(`existing pods in namespace "${name}" violate the new PodSecurity enforce level "${levelVersionString(after)}"`);

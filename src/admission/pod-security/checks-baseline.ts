@@ -1,8 +1,20 @@
 // The Baseline level: the Pod Security Standard that stops known privilege escalations.
 // Detail strings follow k8s.io/pod-security-admission/policy so messages match a real apiserver.
 import {
-  arr, containersOf, containersPhrase, has, joinQuote, nameOf, obj, pluralize, podSecurityContext, quote, securityContextOf,
-  sortedUnique, str, strings,
+  arr,
+  containersOf,
+  containersPhrase,
+  has,
+  joinQuote,
+  nameOf,
+  obj,
+  pluralize,
+  podSecurityContext,
+  quote,
+  securityContextOf,
+  sortedUnique,
+  str,
+  strings,
 } from './helpers.js';
 import { ALLOWED, type Check, type CheckResult, type Json, type PodShape } from './types.js';
 
@@ -16,7 +28,9 @@ function setters(pod: boolean, containers: string[]): string[] {
 // ---- hostProcess (Windows) ----
 function windowsHostProcess(pod: PodShape): CheckResult {
   const hostProcess = (sc: Json | undefined) => obj(sc?.windowsOptions).hostProcess === true;
-  const bad = containersOf(pod).filter((c) => hostProcess(securityContextOf(c))).map(nameOf);
+  const bad = containersOf(pod)
+    .filter((c) => hostProcess(securityContextOf(c)))
+    .map(nameOf);
   const who = setters(hostProcess(podSecurityContext(pod)), bad);
   return who.length ? deny('hostProcess', `${who.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`) : ALLOWED;
 }
@@ -29,14 +43,27 @@ function hostNamespaces(pod: PodShape): CheckResult {
 
 // ---- privileged containers ----
 function privileged(pod: PodShape): CheckResult {
-  const bad = containersOf(pod).filter((c) => securityContextOf(c)?.privileged === true).map(nameOf);
+  const bad = containersOf(pod)
+    .filter((c) => securityContextOf(c)?.privileged === true)
+    .map(nameOf);
   return bad.length ? deny('privileged', `${containersPhrase(bad)} must not set securityContext.privileged=true`) : ALLOWED;
 }
 
 // ---- capabilities beyond the default set ----
 const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID',
-  'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 function capabilitiesBaseline(pod: PodShape): CheckResult {
   const bad: string[] = [];
@@ -45,16 +72,24 @@ function capabilitiesBaseline(pod: PodShape): CheckResult {
     const sc = securityContextOf(c);
     if (!sc || !has(sc, 'capabilities')) continue;
     const extra = strings(obj(sc.capabilities).add).filter((x) => !BASELINE_CAPABILITIES.has(x));
-    if (extra.length) { bad.push(nameOf(c)); caps.push(...extra); }
+    if (extra.length) {
+      bad.push(nameOf(c));
+      caps.push(...extra);
+    }
   }
   return bad.length
-    ? deny('non-default capabilities', `${containersPhrase(bad)} must not include ${joinQuote(sortedUnique(caps))} in securityContext.capabilities.add`)
+    ? deny(
+        'non-default capabilities',
+        `${containersPhrase(bad)} must not include ${joinQuote(sortedUnique(caps))} in securityContext.capabilities.add`,
+      )
     : ALLOWED;
 }
 
 // ---- hostPath volumes ----
 function hostPathVolumes(pod: PodShape): CheckResult {
-  const bad = arr(pod.spec.volumes).filter((v) => has(v, 'hostPath')).map((v) => str(v.name));
+  const bad = arr(pod.spec.volumes)
+    .filter((v) => has(v, 'hostPath'))
+    .map((v) => str(v.name));
   return bad.length ? deny('hostPath volumes', `${pluralize('volume', 'volumes', bad.length)} ${joinQuote(bad)}`) : ALLOWED;
 }
 
@@ -63,12 +98,20 @@ function hostPorts(pod: PodShape): CheckResult {
   const bad: string[] = [];
   const ports: string[] = [];
   for (const c of containersOf(pod)) {
-    const used = arr(c.ports).map((p) => Number(p.hostPort ?? 0)).filter((p) => p !== 0);
-    if (used.length) { bad.push(nameOf(c)); ports.push(...used.map(String)); }
+    const used = arr(c.ports)
+      .map((p) => Number(p.hostPort ?? 0))
+      .filter((p) => p !== 0);
+    if (used.length) {
+      bad.push(nameOf(c));
+      ports.push(...used.map(String));
+    }
   }
   if (!bad.length) return ALLOWED;
   const list = sortedUnique(ports);
-  return deny('hostPort', `${containersPhrase(bad)} ${pluralize('uses', 'use', bad.length)} ${pluralize('hostPort', 'hostPorts', list.length)} ${list.join(', ')}`);
+  return deny(
+    'hostPort',
+    `${containersPhrase(bad)} ${pluralize('uses', 'use', bad.length)} ${pluralize('hostPort', 'hostPorts', list.length)} ${list.join(', ')}`,
+  );
 }
 
 // ---- AppArmor ----
@@ -80,21 +123,30 @@ function appArmorProfile(pod: PodShape): CheckResult {
   const values: string[] = [];
   const profileOf = (sc: Json | undefined) => (sc && has(sc, 'appArmorProfile') ? str(obj(sc.appArmorProfile).type) : undefined);
   const podType = profileOf(podSecurityContext(pod));
-  if (podType !== undefined && !appArmorTypeAllowed(podType)) { who.push('pod'); values.push(podType); }
+  if (podType !== undefined && !appArmorTypeAllowed(podType)) {
+    who.push('pod');
+    values.push(podType);
+  }
   const bad: string[] = [];
   for (const c of containersOf(pod)) {
     const t = profileOf(securityContextOf(c));
-    if (t !== undefined && !appArmorTypeAllowed(t)) { bad.push(nameOf(c)); values.push(t); }
+    if (t !== undefined && !appArmorTypeAllowed(t)) {
+      bad.push(nameOf(c));
+      values.push(t);
+    }
   }
   if (bad.length) who.push(containersPhrase(bad));
   const annotations = Object.entries(obj(pod.metadata.annotations))
     .filter(([k, v]) => k.startsWith(APPARMOR_ANNOTATION_PREFIX) && !appArmorAnnotationAllowed(str(v)))
-    .map(([k, v]) => `${k}=${quote(str(v))}`).sort();
+    .map(([k, v]) => `${k}=${quote(str(v))}`)
+    .sort();
   const all = [...sortedUnique(values), ...annotations];
   if (annotations.length) who.push(pluralize('annotation', 'annotations', annotations.length));
   if (!who.length) return ALLOWED;
-  return deny(pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', all.length),
-    `${who.join(' and ')} must not set AppArmor profile type to ${joinQuote(all)}`);
+  return deny(
+    pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', all.length),
+    `${who.join(' and ')} must not set AppArmor profile type to ${joinQuote(all)}`,
+  );
 }
 
 // ---- SELinux ----
@@ -110,13 +162,27 @@ function seLinuxOptions(allowedTypes: string[]) {
       if (!sc || !has(sc, 'seLinuxOptions')) return true;
       const o = obj(sc.seLinuxOptions);
       let ok = true;
-      if (!allowed.has(str(o.type))) { ok = false; badTypes.push(str(o.type)); }
-      if (str(o.user)) { ok = false; setUser = true; }
-      if (str(o.role)) { ok = false; setRole = true; }
+      if (!allowed.has(str(o.type))) {
+        ok = false;
+        badTypes.push(str(o.type));
+      }
+      if (str(o.user)) {
+        ok = false;
+        setUser = true;
+      }
+      if (str(o.role)) {
+        ok = false;
+        setRole = true;
+      }
       return ok;
     };
     const podBad = !valid(podSecurityContext(pod));
-    const who = setters(podBad, containersOf(pod).filter((c) => !valid(securityContextOf(c))).map(nameOf));
+    const who = setters(
+      podBad,
+      containersOf(pod)
+        .filter((c) => !valid(securityContextOf(c)))
+        .map(nameOf),
+    );
     if (!who.length) return ALLOWED;
     // As upstream: the user/role notes are only listed alongside a bad type.
     const data: string[] = [];
@@ -138,7 +204,10 @@ function procMount(pod: PodShape): CheckResult {
     const sc = securityContextOf(c);
     if (!sc || !has(sc, 'procMount')) continue;
     const t = str(sc.procMount);
-    if (t !== 'Default') { bad.push(nameOf(c)); types.push(t); }
+    if (t !== 'Default') {
+      bad.push(nameOf(c));
+      types.push(t);
+    }
   }
   return bad.length
     ? deny('procMount', `${containersPhrase(bad)} must not set securityContext.procMount to ${joinQuote(sortedUnique(types))}`)
@@ -161,7 +230,9 @@ function seccompBaselineAnnotations(pod: PodShape): CheckResult {
   checkKey(SECCOMP_POD_ANNOTATION);
   for (const c of containersOf(pod)) checkKey(SECCOMP_CONTAINER_PREFIX + nameOf(c));
   const list = sortedUnique(bad);
-  return list.length ? deny('seccompProfile', `forbidden ${pluralize('annotation', 'annotations', list.length)} ${list.join(', ')}`) : ALLOWED;
+  return list.length
+    ? deny('seccompProfile', `forbidden ${pluralize('annotation', 'annotations', list.length)} ${list.join(', ')}`)
+    : ALLOWED;
 }
 
 export const seccompTypeOf = (sc: Json | undefined) => (sc && has(sc, 'seccompProfile') ? str(obj(sc.seccompProfile).type) : undefined);
@@ -174,7 +245,10 @@ function seccompBaseline(pod: PodShape): CheckResult {
   const bad: string[] = [];
   for (const c of containersOf(pod)) {
     const t = seccompTypeOf(securityContextOf(c));
-    if (t !== undefined && !seccompTypeAllowed(t)) { bad.push(nameOf(c)); values.push(t); }
+    if (t !== undefined && !seccompTypeAllowed(t)) {
+      bad.push(nameOf(c));
+      values.push(t);
+    }
   }
   const who = setters(podBad, bad);
   return who.length
@@ -183,16 +257,28 @@ function seccompBaseline(pod: PodShape): CheckResult {
 }
 
 // ---- sysctls ----
-const SYSCTLS_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
-  'net.ipv4.ip_unprivileged_port_start'];
+const SYSCTLS_1_0 = [
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start',
+];
 const SYSCTLS_1_27 = [...SYSCTLS_1_0, 'net.ipv4.ip_local_reserved_ports'];
-const SYSCTLS_1_29 = [...SYSCTLS_1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes'];
+const SYSCTLS_1_29 = [
+  ...SYSCTLS_1_27,
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+];
 const SYSCTLS_1_32 = [...SYSCTLS_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
 function sysctls(allowedNames: string[]) {
   const allowed = new Set(allowedNames);
   return (pod: PodShape): CheckResult => {
-    const bad = arr(podSecurityContext(pod)?.sysctls).map((s) => str(s.name)).filter((n) => !allowed.has(n));
+    const bad = arr(podSecurityContext(pod)?.sysctls)
+      .map((s) => str(s.name))
+      .filter((n) => !allowed.has(n));
     return bad.length ? deny('forbidden sysctls', bad.join(', ')) : ALLOWED;
   };
 }
@@ -206,19 +292,30 @@ export const BASELINE_CHECKS: Check[] = [
   { id: 'hostPorts', level: 'baseline', versions: [{ minVersion: 0, run: hostPorts }] },
   { id: 'appArmorProfile', level: 'baseline', versions: [{ minVersion: 0, run: appArmorProfile }] },
   {
-    id: 'seLinuxOptions', level: 'baseline',
-    versions: [{ minVersion: 0, run: seLinuxOptions(SELINUX_TYPES_1_0) }, { minVersion: 31, run: seLinuxOptions(SELINUX_TYPES_1_31) }],
+    id: 'seLinuxOptions',
+    level: 'baseline',
+    versions: [
+      { minVersion: 0, run: seLinuxOptions(SELINUX_TYPES_1_0) },
+      { minVersion: 31, run: seLinuxOptions(SELINUX_TYPES_1_31) },
+    ],
   },
   { id: 'procMount', level: 'baseline', versions: [{ minVersion: 0, run: procMount }] },
   {
-    id: 'seccompProfile_baseline', level: 'baseline',
-    versions: [{ minVersion: 0, run: seccompBaselineAnnotations }, { minVersion: 19, run: seccompBaseline }],
+    id: 'seccompProfile_baseline',
+    level: 'baseline',
+    versions: [
+      { minVersion: 0, run: seccompBaselineAnnotations },
+      { minVersion: 19, run: seccompBaseline },
+    ],
   },
   {
-    id: 'sysctls', level: 'baseline',
+    id: 'sysctls',
+    level: 'baseline',
     versions: [
-      { minVersion: 0, run: sysctls(SYSCTLS_1_0) }, { minVersion: 27, run: sysctls(SYSCTLS_1_27) },
-      { minVersion: 29, run: sysctls(SYSCTLS_1_29) }, { minVersion: 32, run: sysctls(SYSCTLS_1_32) },
+      { minVersion: 0, run: sysctls(SYSCTLS_1_0) },
+      { minVersion: 27, run: sysctls(SYSCTLS_1_27) },
+      { minVersion: 29, run: sysctls(SYSCTLS_1_29) },
+      { minVersion: 32, run: sysctls(SYSCTLS_1_32) },
     ],
   },
 ];

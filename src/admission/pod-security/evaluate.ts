@@ -7,7 +7,11 @@ import type { Check, CheckFn, CheckResult, Level, PodShape, VersionedCheck } fro
 /** Policy version "latest" evaluates as this minor: the Kubernetes release whose API dockube follows. */
 export const LATEST_MINOR = 33;
 
-export interface AggregateResult { allowed: boolean; reasons: string[]; details: string[] }
+export interface AggregateResult {
+  allowed: boolean;
+  reasons: string[];
+  details: string[];
+}
 
 function versionFor(check: Check, minor: number): VersionedCheck | undefined {
   let found: VersionedCheck | undefined;

@@ -25,7 +25,7 @@ export function containersOf(pod: PodShape): Json[] {
 export const nameOf = (c: Json) => str(c.name);
 export const securityContextOf = (c: Json): Json | undefined => (has(c, 'securityContext') ? obj(c.securityContext) : undefined);
 export const podSecurityContext = (pod: PodShape): Json | undefined =>
-  (has(pod.spec, 'securityContext') ? obj(pod.spec.securityContext) : undefined);
+  has(pod.spec, 'securityContext') ? obj(pod.spec.securityContext) : undefined;
 
 /** `container "a"` / `containers "a", "b"`. */
 export const containersPhrase = (names: string[]) => `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;

@@ -6,10 +6,17 @@ export type Mode = 'enforce' | 'audit' | 'warn';
 export const MODES: Mode[] = ['enforce', 'audit', 'warn'];
 
 /** A level at a policy version; minor undefined = "latest". */
-export interface LevelVersion { level: Level; minor?: number }
+export interface LevelVersion {
+  level: Level;
+  minor?: number;
+}
 export type Policy = Record<Mode, LevelVersion>;
 
-export interface LabelError { label: string; value: string; message: string }
+export interface LabelError {
+  label: string;
+  value: string;
+  message: string;
+}
 
 /**
  * dockube's cluster default, where Kubernetes' is privileged: pods reach Docker on the host, so a namespace without
@@ -18,7 +25,9 @@ export interface LabelError { label: string; value: string; message: string }
 export const DEFAULT_POLICY: Policy = {
   // dockube enforces baseline by default (the Docker socket is root on the host); warn and audit keep
   // upstream's defaults, so a namespace that opts out with enforce=privileged is not warned either.
-  enforce: { level: 'baseline' }, audit: { level: 'privileged' }, warn: { level: 'privileged' },
+  enforce: { level: 'baseline' },
+  audit: { level: 'privileged' },
+  warn: { level: 'privileged' },
 };
 
 /** Namespaces PodSecurity never evaluates (as the admission configuration's exemptions.namespaces). */
@@ -33,7 +42,10 @@ export const levelVersionString = (lv: LevelVersion) => `${lv.level}:${lv.minor 
  * The policy to evaluate. Unparsable values fall back as upstream does: an unknown enforce level enforces restricted
  * (fail closed), unknown audit/warn levels become privileged (fail open), and a bad version means latest.
  */
-export function policyFromLabels(labels: Record<string, string> | undefined, defaults: Policy = DEFAULT_POLICY): { policy: Policy; errors: LabelError[] } {
+export function policyFromLabels(
+  labels: Record<string, string> | undefined,
+  defaults: Policy = DEFAULT_POLICY,
+): { policy: Policy; errors: LabelError[] } {
   const policy: Policy = { enforce: { ...defaults.enforce }, audit: { ...defaults.audit }, warn: { ...defaults.warn } };
   const errors: LabelError[] = [];
   for (const mode of MODES) {

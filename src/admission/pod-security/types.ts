@@ -2,11 +2,18 @@
 export type Json = Record<string, unknown>;
 
 /** What one check says about a pod: allowed, or a short reason plus optional detail (both end up in the message). */
-export interface CheckResult { allowed: boolean; reason?: string; detail?: string }
+export interface CheckResult {
+  allowed: boolean;
+  reason?: string;
+  detail?: string;
+}
 
 export type Level = 'privileged' | 'baseline' | 'restricted';
 
-export interface PodShape { metadata: Json; spec: Json }
+export interface PodShape {
+  metadata: Json;
+  spec: Json;
+}
 
 /** One implementation of a check; version-dependent rules are separate VersionedChecks. */
 export type CheckFn = (pod: PodShape) => CheckResult;

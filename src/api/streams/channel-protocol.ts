@@ -40,9 +40,11 @@ export const successStatus = (): StreamStatus => ({ metadata: {}, status: 'Succe
 /** kubectl exits with the code in the ExitCode cause. */
 export function exitCodeStatus(command: string[], exitCode: number): StreamStatus {
   return {
-    metadata: {}, status: 'Failure',
+    metadata: {},
+    status: 'Failure',
     message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${exitCode}`,
-    reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
+    reason: 'NonZeroExitCode',
+    details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
   };
 }
 

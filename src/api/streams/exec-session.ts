@@ -5,7 +5,14 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import { DockerFrameDecoder } from '../../runtime/docker-frames.js';
 import {
-  CHANNEL, PROTOCOL_V5, exitCodeStatus, frame, internalErrorStatus, statusPayload, successStatus, type StreamStatus,
+  CHANNEL,
+  PROTOCOL_V5,
+  exitCodeStatus,
+  frame,
+  internalErrorStatus,
+  statusPayload,
+  successStatus,
+  type StreamStatus,
 } from './channel-protocol.js';
 
 export interface SessionOptions {
@@ -33,7 +40,9 @@ export function execFailureMessage(text: string): string {
   return why.replace(/: unknown$/, '');
 }
 
-interface Resizer { resize(opts: { h: number; w: number }): Promise<unknown> }
+interface Resizer {
+  resize(opts: { h: number; w: number }): Promise<unknown>;
+}
 
 export async function runSession(ws: WebSocket, protocol: string, docker: Dockerode, o: SessionOptions): Promise<void> {
   const container = docker.getContainer(o.containerId);
@@ -44,9 +53,12 @@ export async function runSession(ws: WebSocket, protocol: string, docker: Docker
   ws.on('message', (raw: RawData) => {
     const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
     if (!data.length) return;
-    if (onMessage) onMessage(data); else early.push(data);
+    if (onMessage) onMessage(data);
+    else early.push(data);
   });
-  ws.on('close', () => { clientGone = true; });
+  ws.on('close', () => {
+    clientGone = true;
+  });
   let stream: Duplex;
   let exec: Dockerode.Exec | undefined;
   let resizer: Resizer;
@@ -60,10 +72,16 @@ export async function runSession(ws: WebSocket, protocol: string, docker: Docker
     unsent += f.length;
     ws.send(f, () => {
       unsent -= f.length;
-      if (paused && unsent <= HIGH_WATER / 2) { paused = false; stream.resume(); }
+      if (paused && unsent <= HIGH_WATER / 2) {
+        paused = false;
+        stream.resume();
+      }
     });
     // Only the container's output gets this far (before its stream exists, nothing but a short status is sent).
-    if (!paused && unsent > HIGH_WATER) { paused = true; stream.pause(); }
+    if (!paused && unsent > HIGH_WATER) {
+      paused = true;
+      stream.pause();
+    }
   };
   const finish = (status: StreamStatus) => {
     const payload = statusPayload(protocol, status);
@@ -73,11 +91,23 @@ export async function runSession(ws: WebSocket, protocol: string, docker: Docker
 
   try {
     if (o.kind === 'exec') {
-      exec = await container.exec({ Cmd: o.command, AttachStdin: o.stdin, AttachStdout: o.stdout, AttachStderr: o.stderr && !o.tty, Tty: o.tty });
+      exec = await container.exec({
+        Cmd: o.command,
+        AttachStdin: o.stdin,
+        AttachStdout: o.stdout,
+        AttachStderr: o.stderr && !o.tty,
+        Tty: o.tty,
+      });
       stream = (await exec.start({ hijack: true, stdin: o.stdin, Tty: o.tty })) as unknown as Duplex;
       resizer = exec as unknown as Resizer;
     } else {
-      stream = (await container.attach({ stream: true, hijack: true, stdin: o.stdin, stdout: o.stdout, stderr: o.stderr })) as unknown as Duplex;
+      stream = (await container.attach({
+        stream: true,
+        hijack: true,
+        stdin: o.stdin,
+        stdout: o.stdout,
+        stderr: o.stderr,
+      })) as unknown as Duplex;
       resizer = container as unknown as Resizer;
     }
   } catch (e) {
@@ -90,16 +120,24 @@ export async function runSession(ws: WebSocket, protocol: string, docker: Docker
     try {
       const { Width, Height } = JSON.parse(buf.toString('utf8')) as { Width?: number; Height?: number };
       if (Width && Height) void resizer.resize({ h: Height, w: Width }).catch(() => undefined);
-    } catch { /* a malformed resize message is ignored, as kubelet does */ }
+    } catch {
+      /* a malformed resize message is ignored, as kubelet does */
+    }
   };
 
   onMessage = (data: Buffer) => {
     const payload = data.subarray(1);
     switch (data[0]) {
-      case CHANNEL.stdin: if (o.stdin && payload.length) stream.write(payload); break;
-      case CHANNEL.resize: if (o.tty) resize(payload); break;
+      case CHANNEL.stdin:
+        if (o.stdin && payload.length) stream.write(payload);
+        break;
+      case CHANNEL.resize:
+        if (o.tty) resize(payload);
+        break;
       // Close signal: half-close the hijacked connection so the process sees EOF and can still answer.
-      case CHANNEL.close: if (protocol === PROTOCOL_V5 && payload[0] === CHANNEL.stdin && o.stdin) stream.end(); break;
+      case CHANNEL.close:
+        if (protocol === PROTOCOL_V5 && payload[0] === CHANNEL.stdin && o.stdin) stream.end();
+        break;
     }
   };
   for (const data of early.splice(0)) onMessage(data);
@@ -113,9 +151,15 @@ export async function runSession(ws: WebSocket, protocol: string, docker: Docker
   const out = (channel: number, data: Buffer) => {
     if (first) {
       first = false;
-      if (o.kind === 'exec' && EXEC_FAILED.test(data.toString('utf8', 0, 40))) { held = { channel, data }; return; }
+      if (o.kind === 'exec' && EXEC_FAILED.test(data.toString('utf8', 0, 40))) {
+        held = { channel, data };
+        return;
+      }
     }
-    if (held) { send(held.channel, held.data); held = undefined; }
+    if (held) {
+      send(held.channel, held.data);
+      held = undefined;
+    }
     send(channel, data);
   };
   const decoder = new DockerFrameDecoder();
@@ -131,9 +175,15 @@ export async function runSession(ws: WebSocket, protocol: string, docker: Docker
   });
   if (ws.readyState !== ws.OPEN) return;
 
-  if (!exec) { finish(successStatus()); return; }
+  if (!exec) {
+    finish(successStatus());
+    return;
+  }
   const exitCode = await exitCodeOf(exec);
-  if (held && (exitCode === 126 || exitCode === 127)) { finish(internalErrorStatus(execFailureMessage(held.data.toString('utf8')))); return; }
+  if (held && (exitCode === 126 || exitCode === 127)) {
+    finish(internalErrorStatus(execFailureMessage(held.data.toString('utf8'))));
+    return;
+  }
   if (held) send(held.channel, held.data);
   finish(exitCode ? exitCodeStatus(o.command, exitCode) : successStatus());
 }

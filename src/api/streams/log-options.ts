@@ -29,14 +29,23 @@ export function parseLogOptions(req: Request, podName: string): LogOptions {
   }
   const opts: LogOptions = {
     container: queryString(req, 'container') || undefined,
-    follow: queryBool(req, 'follow'), previous: queryBool(req, 'previous'), timestamps: queryBool(req, 'timestamps'),
-    tailLines: queryInt(req, 'tailLines'), limitBytes: queryInt(req, 'limitBytes'), sinceSeconds: queryInt(req, 'sinceSeconds'), sinceTime,
+    follow: queryBool(req, 'follow'),
+    previous: queryBool(req, 'previous'),
+    timestamps: queryBool(req, 'timestamps'),
+    tailLines: queryInt(req, 'tailLines'),
+    limitBytes: queryInt(req, 'limitBytes'),
+    sinceSeconds: queryInt(req, 'sinceSeconds'),
+    sinceTime,
   };
   const errs: FieldError[] = [];
-  if (opts.tailLines !== undefined && opts.tailLines < 0) errs.push({ type: 'FieldValueInvalid', field: 'tailLines', value: opts.tailLines, detail: 'must be greater than or equal to 0' });
-  if (opts.limitBytes !== undefined && opts.limitBytes < 1) errs.push({ type: 'FieldValueInvalid', field: 'limitBytes', value: opts.limitBytes, detail: 'must be greater than 0' });
-  if (opts.sinceSeconds !== undefined && opts.sinceTime) errs.push({ type: 'FieldValueForbidden', field: '', detail: 'at most one of `sinceTime` or `sinceSeconds` may be specified' });
-  if (opts.sinceSeconds !== undefined && opts.sinceSeconds < 1) errs.push({ type: 'FieldValueInvalid', field: 'sinceSeconds', value: opts.sinceSeconds, detail: 'must be greater than 0' });
+  if (opts.tailLines !== undefined && opts.tailLines < 0)
+    errs.push({ type: 'FieldValueInvalid', field: 'tailLines', value: opts.tailLines, detail: 'must be greater than or equal to 0' });
+  if (opts.limitBytes !== undefined && opts.limitBytes < 1)
+    errs.push({ type: 'FieldValueInvalid', field: 'limitBytes', value: opts.limitBytes, detail: 'must be greater than 0' });
+  if (opts.sinceSeconds !== undefined && opts.sinceTime)
+    errs.push({ type: 'FieldValueForbidden', field: '', detail: 'at most one of `sinceTime` or `sinceSeconds` may be specified' });
+  if (opts.sinceSeconds !== undefined && opts.sinceSeconds < 1)
+    errs.push({ type: 'FieldValueInvalid', field: 'sinceSeconds', value: opts.sinceSeconds, detail: 'must be greater than 0' });
   if (errs.length) throw invalid('PodLogOptions', '', podName, errs);
   return opts;
 }

@@ -14,18 +14,24 @@ export async function serveLog(req: Request, res: Response, deps: ApiDeps, rr: R
   const opts = parseLogOptions(req, name);
   const { pod, container } = await resolveTarget(deps.service, rr.def, rr.namespace!, name, opts.container);
   // An unscheduled pod has no log location: the apiserver answers with an empty body.
-  if (!pod.spec?.nodeName) { res.status(200).type('text/plain').end(); return; }
+  if (!pod.spec?.nodeName) {
+    res.status(200).type('text/plain').end();
+    return;
+  }
 
   const docker = await getDocker();
   const found = await findPodContainer(docker, pod.metadata.uid ?? '', container.name, opts.previous);
   if (!found) {
-    if (opts.previous) throw badRequest(`previous terminated container ${JSON.stringify(container.name)} in pod ${JSON.stringify(name)} not found`);
+    if (opts.previous)
+      throw badRequest(`previous terminated container ${JSON.stringify(container.name)} in pod ${JSON.stringify(name)} not found`);
     throw waitingToStart(pod, container.name);
   }
   const { tty } = await inspectDetails(docker, found.id);
   const since = dockerSince(opts);
   const logOpts = {
-    stdout: true, stderr: true, timestamps: opts.timestamps,
+    stdout: true,
+    stderr: true,
+    timestamps: opts.timestamps,
     ...(opts.tailLines !== undefined ? { tail: opts.tailLines } : {}),
     ...(since ? { since } : {}),
   };
@@ -68,9 +74,15 @@ export async function serveLog(req: Request, res: Response, deps: ApiDeps, rr: R
     };
     // The follow stream ends when the container stops; the client going away ends it too (res 'close', not req).
     stream.on('data', (chunk: Buffer) => {
-      if (!feed(chunk)) { finish(); return; }
+      if (!feed(chunk)) {
+        finish();
+        return;
+      }
       // A client that reads slowly (or not at all) slows the engine's stream down instead of filling our memory.
-      if (res.writableNeedDrain) { stream.pause(); res.once('drain', () => stream.resume()); }
+      if (res.writableNeedDrain) {
+        stream.pause();
+        res.once('drain', () => stream.resume());
+      }
     });
     stream.on('end', finish);
     stream.on('close', finish);

@@ -6,11 +6,22 @@ import type { KObject } from '../../machinery/api/meta.js';
 import { badRequest } from '../../machinery/api/errors.js';
 import { findPodContainer, inspectDetails, type ContainerDetails } from '../../runtime/container-lookup.js';
 
-interface ContainerSpec { name: string; stdin?: boolean; tty?: boolean }
-interface ContainerStatusLike { name: string; state?: { waiting?: { reason?: string } } }
+interface ContainerSpec {
+  name: string;
+  stdin?: boolean;
+  tty?: boolean;
+}
+interface ContainerStatusLike {
+  name: string;
+  state?: { waiting?: { reason?: string } };
+}
 export interface PodLike extends KObject {
   spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[]; ephemeralContainers?: ContainerSpec[]; nodeName?: string };
-  status?: { containerStatuses?: ContainerStatusLike[]; initContainerStatuses?: ContainerStatusLike[]; ephemeralContainerStatuses?: ContainerStatusLike[] };
+  status?: {
+    containerStatuses?: ContainerStatusLike[];
+    initContainerStatuses?: ContainerStatusLike[];
+    ephemeralContainerStatuses?: ContainerStatusLike[];
+  };
 }
 
 /** Init, regular, then ephemeral containers: the order podutil.VisitContainers walks them. */
@@ -29,7 +40,11 @@ export function chooseContainer(pod: PodLike, requested: string | undefined): Co
     if (regular.length === 1) return regular[0]!;
     if (regular.length === 0) throw badRequest(`a container name must be specified for pod ${name}`);
     // Go's %s of a []string: [a b c].
-    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${allContainers(pod).map((c) => c.name).join(' ')}]`);
+    throw badRequest(
+      `a container name must be specified for pod ${name}, choose one of: [${allContainers(pod)
+        .map((c) => c.name)
+        .join(' ')}]`,
+    );
   }
   const found = allContainers(pod).find((c) => c.name === requested);
   if (!found) throw badRequest(`container ${requested} is not valid for pod ${name}`);
@@ -41,7 +56,13 @@ export interface Target {
   container: ContainerSpec;
 }
 
-export async function resolveTarget(service: ResourceService, podsDef: ResourceDef, namespace: string, name: string, container: string | undefined): Promise<Target> {
+export async function resolveTarget(
+  service: ResourceService,
+  podsDef: ResourceDef,
+  namespace: string,
+  name: string,
+  container: string | undefined,
+): Promise<Target> {
   const pod = (await service.get(podsDef, namespace, name)) as PodLike;
   return { pod, container: chooseContainer(pod, container) };
 }
@@ -54,7 +75,9 @@ export function waitingReason(pod: PodLike, container: string): string {
 }
 
 export const waitingToStart = (pod: PodLike, container: string) =>
-  badRequest(`container ${JSON.stringify(container)} in pod ${JSON.stringify(pod.metadata.name ?? '')} is waiting to start: ${waitingReason(pod, container)}`);
+  badRequest(
+    `container ${JSON.stringify(container)} in pod ${JSON.stringify(pod.metadata.name ?? '')} is waiting to start: ${waitingReason(pod, container)}`,
+  );
 
 /** The running Docker container for exec/attach, or the error kubectl shows when there is none. */
 export async function runningContainer(docker: Dockerode, t: Target): Promise<ContainerDetails> {

@@ -31,7 +31,8 @@ const flag = (q: URLSearchParams, name: string) => TRUE.has(q.get(name) ?? '');
 
 export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
   const wss = new WebSocketServer({
-    noServer: true, perMessageDeflate: false,
+    noServer: true,
+    perMessageDeflate: false,
     handleProtocols: (offered) => selectProtocol(offered) ?? false,
   });
   // A handshake ws itself refuses (bad key, version, method...) is answered with a Status too, never ws's text/html.
@@ -41,18 +42,24 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
   });
   return (req, socket, head) => {
     socket.on('error', () => undefined);
-    prepare(deps, req).then((session) => {
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        runSession(ws, ws.protocol, session.docker, session.options).catch((e) => {
-          deps.onSessionError?.(e);
-          ws.terminate();
+    prepare(deps, req).then(
+      (session) => {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          runSession(ws, ws.protocol, session.docker, session.options).catch((e) => {
+            deps.onSessionError?.(e);
+            ws.terminate();
+          });
         });
-      });
-    }, (err) => reject(socket, err));
+      },
+      (err) => reject(socket, err),
+    );
   };
 }
 
-interface Prepared { docker: Awaited<ReturnType<typeof getDocker>>; options: SessionOptions }
+interface Prepared {
+  docker: Awaited<ReturnType<typeof getDocker>>;
+  options: SessionOptions;
+}
 
 async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepared> {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -65,14 +72,23 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
   const user = await deps.authenticate(req);
   if (!user) throw unauthorized();
   const attrs: RequestAttributes = {
-    verb: 'create', resourceRequest: true, apiGroup: '', apiVersion: rr.version, resource: 'pods', subresource: sub,
-    namespace: rr.namespace, name: rr.name,
+    verb: 'create',
+    resourceRequest: true,
+    apiGroup: '',
+    apiVersion: rr.version,
+    resource: 'pods',
+    subresource: sub,
+    namespace: rr.namespace,
+    name: rr.name,
   };
   if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
 
   const q = url.searchParams;
   const command = q.getAll('command');
-  const stdin = flag(q, 'stdin'); const stdout = flag(q, 'stdout'); const stderr = flag(q, 'stderr'); const tty = flag(q, 'tty');
+  const stdin = flag(q, 'stdin');
+  const stdout = flag(q, 'stdout');
+  const stderr = flag(q, 'stderr');
+  const tty = flag(q, 'tty');
   if (sub === 'exec' && command.length === 0) throw badRequest('you must specify at least one command for the container');
   if (!stdin && !stdout && !stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
 
@@ -82,17 +98,23 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
 
   // Checked last, so a bad container name reads the same whichever protocol the client tried.
   if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-    throw badRequest(`unable to upgrade connection: dockube serves exec and attach over WebSocket only (${CHANNEL_PROTOCOLS.slice(0, 2).join(', ')}); `
-      + `this client asked for ${req.headers.upgrade ?? 'no upgrade'} (kubectl 1.30 or newer uses WebSocket)`);
+    throw badRequest(
+      `unable to upgrade connection: dockube serves exec and attach over WebSocket only (${CHANNEL_PROTOCOLS.slice(0, 2).join(', ')}); ` +
+        `this client asked for ${req.headers.upgrade ?? 'no upgrade'} (kubectl 1.30 or newer uses WebSocket)`,
+    );
   }
   const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',');
-  if (!selectProtocol(offered)) throw badRequest(`unable to upgrade connection: none of the offered subprotocols is supported; supported: ${CHANNEL_PROTOCOLS.join(', ')}`);
+  if (!selectProtocol(offered))
+    throw badRequest(
+      `unable to upgrade connection: none of the offered subprotocols is supported; supported: ${CHANNEL_PROTOCOLS.join(', ')}`,
+    );
 
-  const options: SessionOptions = sub === 'exec'
-    ? { kind: 'exec', containerId: details.id, command, stdin, stdout, stderr, tty }
-    // Attach reaches the container's main process: stdin only when the container keeps it open (spec stdin: true),
-    // and the framing follows the container's own TTY.
-    : { kind: 'attach', containerId: details.id, command: [], stdin: stdin && details.openStdin, stdout, stderr, tty: details.tty };
+  const options: SessionOptions =
+    sub === 'exec'
+      ? { kind: 'exec', containerId: details.id, command, stdin, stdout, stderr, tty }
+      : // Attach reaches the container's main process: stdin only when the container keeps it open (spec stdin: true),
+        // and the framing follows the container's own TTY.
+        { kind: 'attach', containerId: details.id, command: [], stdin: stdin && details.openStdin, stdout, stderr, tty: details.tty };
   return { docker, options };
 }
 

@@ -2,7 +2,10 @@
 // Values are held exactly as a count of nano-units (10^-9), the precision Kubernetes keeps, in a BigInt.
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
-export interface Quantity { nanos: bigint; format: QuantityFormat }
+export interface Quantity {
+  nanos: bigint;
+  format: QuantityFormat;
+}
 
 export const QUANTITY_REGEX_MESSAGE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
@@ -25,9 +28,13 @@ export function parseQuantity(input: string | number): Quantity | null {
   let e2 = 0;
   let format: QuantityFormat;
   // Own keys only: a suffix such as `constructor` is not a unit.
-  if (Object.hasOwn(DECIMAL_SUFFIX, suffix)) { e10 = DECIMAL_SUFFIX[suffix]; format = 'DecimalSI'; }
-  else if (Object.hasOwn(BINARY_SUFFIX, suffix)) { e2 = BINARY_SUFFIX[suffix]; format = 'BinarySI'; }
-  else {
+  if (Object.hasOwn(DECIMAL_SUFFIX, suffix)) {
+    e10 = DECIMAL_SUFFIX[suffix];
+    format = 'DecimalSI';
+  } else if (Object.hasOwn(BINARY_SUFFIX, suffix)) {
+    e2 = BINARY_SUFFIX[suffix];
+    format = 'BinarySI';
+  } else {
     const em = /^[eE]([+-]?\d+)$/.exec(suffix);
     if (!em) return null;
     e10 = Number(em[1]);
@@ -58,14 +65,23 @@ export function formatQuantity(q: Quantity): string {
   if (format === 'BinarySI') {
     let v = abs(q.nanos) / pow10(9);
     let power = 0;
-    while (power < 6 && v % 1024n === 0n) { v /= 1024n; power++; }
+    while (power < 6 && v % 1024n === 0n) {
+      v /= 1024n;
+      power++;
+    }
     return `${neg ? '-' : ''}${v}${BINARY_BY_POWER[power]}`;
   }
   let mantissa = abs(q.nanos);
   let exp = -9;
-  while (mantissa % 1000n === 0n) { mantissa /= 1000n; exp += 3; }
+  while (mantissa % 1000n === 0n) {
+    mantissa /= 1000n;
+    exp += 3;
+  }
   if (format === 'DecimalSI') {
-    while (exp > 18) { mantissa *= 1000n; exp -= 3; }
+    while (exp > 18) {
+      mantissa *= 1000n;
+      exp -= 3;
+    }
     return `${neg ? '-' : ''}${mantissa}${DECIMAL_BY_EXP[exp]}`;
   }
   return `${neg ? '-' : ''}${mantissa}${exp === 0 ? '' : `e${exp}`}`;

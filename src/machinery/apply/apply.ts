@@ -6,9 +6,7 @@ import type { SchemaLookup } from '../patch/schema.js';
 import { FieldSet, type Path } from './field-set.js';
 import { TypeResolver } from './schema-types.js';
 import { TypedWalker } from './typed-value.js';
-import {
-  decodeManagedFields, encodeManagedFields, ignoredPath, managerId, timestamp, type ManagerSet,
-} from './managed-fields.js';
+import { decodeManagedFields, encodeManagedFields, ignoredPath, managerId, timestamp, type ManagerSet } from './managed-fields.js';
 import { conflictError, type Conflict } from './conflict.js';
 import { parseJSONLikeGo } from '../patch/go-json.js';
 
@@ -84,7 +82,11 @@ export function applyServerSide(input: ApplyInput): KObject {
     change = outcome(input.force);
   } catch (e) {
     // kubectl's own manager may take over fields it set with client-side apply (lastappliedmanager.go).
-    if (!(e instanceof ApplyConflicts) || input.manager !== 'kubectl' || !conflictsAllowedByLastApplied(walker, root, live, e.conflicts, input.apiVersion)) {
+    if (
+      !(e instanceof ApplyConflicts) ||
+      input.manager !== 'kubectl' ||
+      !conflictsAllowedByLastApplied(walker, root, live, e.conflicts, input.apiVersion)
+    ) {
       throw e instanceof ApplyConflicts ? conflictError(e.conflicts) : e;
     }
     change = outcome(true);
@@ -100,18 +102,29 @@ export function applyServerSide(input: ApplyInput): KObject {
   const out = result as KObject;
   out.metadata = (out.metadata ?? {}) as KObject['metadata'];
   const entries = encodeManagedFields(change.managers.values());
-  if (entries.length) out.metadata.managedFields = entries; else delete out.metadata.managedFields;
+  if (entries.length) out.metadata.managedFields = entries;
+  else delete out.metadata.managedFields;
   syncLastApplied(out, input);
   return out;
 }
 
 class ApplyConflicts extends Error {
-  constructor(readonly conflicts: Conflict[]) { super('conflicts'); }
+  constructor(readonly conflicts: Conflict[]) {
+    super('conflicts');
+  }
 }
 
 /** Updater.update: other managers lose what changed (a conflict unless forced) and what was removed. */
-function moveOwnership(walker: TypedWalker, root: ReturnType<TypeResolver['root']>, from: Obj, to: Obj,
-  managers: Map<string, ManagerSet>, selfId: string, force: boolean, reset: (p: Path) => boolean) {
+function moveOwnership(
+  walker: TypedWalker,
+  root: ReturnType<TypeResolver['root']>,
+  from: Obj,
+  to: Obj,
+  managers: Map<string, ManagerSet>,
+  selfId: string,
+  force: boolean,
+  reset: (p: Path) => boolean,
+) {
   const cmp = walker.compare(from, to, root);
   const changed = filterSet(cmp.modified.union(cmp.added), reset);
   const removed = filterSet(cmp.removed, reset);
@@ -129,13 +142,22 @@ function moveOwnership(walker: TypedWalker, root: ReturnType<TypeResolver['root'
 }
 
 /** Conflicts only on fields the last-applied annotation set to their live values may be taken over. */
-function conflictsAllowedByLastApplied(walker: TypedWalker, root: ReturnType<TypeResolver['root']>, live: Obj,
-  conflicts: Conflict[], apiVersion: string): boolean {
+function conflictsAllowedByLastApplied(
+  walker: TypedWalker,
+  root: ReturnType<TypeResolver['root']>,
+  live: Obj,
+  conflicts: Conflict[],
+  apiVersion: string,
+): boolean {
   const raw = (live.metadata as KObject['metadata'] | undefined)?.annotations?.[LAST_APPLIED];
   if (!raw) return false;
   // The annotation is a string, so it may nest deeper than any body: unreadable beyond the decoders' bound.
   let last: Obj;
-  try { last = parseJSONLikeGo(raw) as Obj; } catch { return false; }
+  try {
+    last = parseJSONLikeGo(raw) as Obj;
+  } catch {
+    return false;
+  }
   if (!last || typeof last !== 'object' || last.apiVersion !== apiVersion) return false;
   const cmp = walker.compare(last, live, root);
   const allowed = walker.fieldSet(last, root).difference(cmp.modified).difference(cmp.added).difference(cmp.removed);

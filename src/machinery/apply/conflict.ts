@@ -4,7 +4,10 @@ import { StatusError } from '../api/errors.js';
 import { comparePaths, pathString, type Path } from './field-set.js';
 import type { ManagerSet } from './managed-fields.js';
 
-export interface Conflict { manager: ManagerSet; path: Path }
+export interface Conflict {
+  manager: ManagerSet;
+  path: Path;
+}
 
 /** `"name"`, `"name" with subresource "status"`, and ` using apps/v1` for updaters. */
 export function printManager(m: Pick<ManagerSet, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
@@ -14,10 +17,16 @@ export function printManager(m: Pick<ManagerSet, 'manager' | 'operation' | 'apiV
 }
 
 export function conflictError(conflicts: Conflict[]): StatusError {
-  const sorted = [...conflicts].sort((a, b) =>
-    (printManager(a.manager) < printManager(b.manager) ? -1 : printManager(a.manager) > printManager(b.manager) ? 1 : 0)
-    || comparePaths(a.path, b.path));
-  const causes = sorted.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.manager)}`, field: pathString(c.path) }));
+  const sorted = [...conflicts].sort(
+    (a, b) =>
+      (printManager(a.manager) < printManager(b.manager) ? -1 : printManager(a.manager) > printManager(b.manager) ? 1 : 0) ||
+      comparePaths(a.path, b.path),
+  );
+  const causes = sorted.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${printManager(c.manager)}`,
+    field: pathString(c.path),
+  }));
   let message: string;
   if (sorted.length === 1) {
     message = `Apply failed with 1 conflict: conflict with ${printManager(sorted[0].manager)}: ${pathString(sorted[0].path)}`;
@@ -26,7 +35,10 @@ export function conflictError(conflicts: Conflict[]): StatusError {
     let last = '';
     for (const c of sorted) {
       const who = printManager(c.manager);
-      if (who !== last) { lines.push(`conflicts with ${who}:`); last = who; }
+      if (who !== last) {
+        lines.push(`conflicts with ${who}:`);
+        last = who;
+      }
       lines.push(`- ${pathString(c.path)}`);
     }
     message = `Apply failed with ${sorted.length} conflicts: ${lines.join('\n')}`;

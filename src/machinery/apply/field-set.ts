@@ -26,15 +26,33 @@ export class FieldSet {
       this.prefixes.add(prefix);
     }
   }
-  has(p: Path): boolean { return this.paths.has(keyOf(p)); }
-  get size(): number { return this.paths.size; }
-  empty(): boolean { return this.paths.size === 0; }
-  list(): Path[] { return [...this.paths.values()]; }
+  has(p: Path): boolean {
+    return this.paths.has(keyOf(p));
+  }
+  get size(): number {
+    return this.paths.size;
+  }
+  empty(): boolean {
+    return this.paths.size === 0;
+  }
+  list(): Path[] {
+    return [...this.paths.values()];
+  }
 
-  union(o: FieldSet): FieldSet { const s = FieldSet.of(this.list()); for (const p of o.list()) s.insert(p); return s; }
-  difference(o: FieldSet): FieldSet { return FieldSet.of(this.list().filter((p) => !o.has(p))); }
-  intersection(o: FieldSet): FieldSet { return FieldSet.of(this.list().filter((p) => o.has(p))); }
-  equals(o: FieldSet): boolean { return this.size === o.size && this.list().every((p) => o.has(p)); }
+  union(o: FieldSet): FieldSet {
+    const s = FieldSet.of(this.list());
+    for (const p of o.list()) s.insert(p);
+    return s;
+  }
+  difference(o: FieldSet): FieldSet {
+    return FieldSet.of(this.list().filter((p) => !o.has(p)));
+  }
+  intersection(o: FieldSet): FieldSet {
+    return FieldSet.of(this.list().filter((p) => o.has(p)));
+  }
+  equals(o: FieldSet): boolean {
+    return this.size === o.size && this.list().every((p) => o.has(p));
+  }
 
   /** Paths with `prefix` as a proper prefix (descendants). */
   hasDescendantOf(prefix: Path): boolean {
@@ -69,14 +87,20 @@ const render = (v: unknown) => JSON.stringify(v);
 export function peString(pe: string): string {
   const body = pe.slice(2);
   switch (pe[0]) {
-    case 'f': return `.${body}`;
+    case 'f':
+      return `.${body}`;
     case 'k': {
       const fields = JSON.parse(body) as Record<string, unknown>;
-      return `[${Object.entries(fields).map(([k, v]) => `${k}=${render(v)}`).join(',')}]`;
+      return `[${Object.entries(fields)
+        .map(([k, v]) => `${k}=${render(v)}`)
+        .join(',')}]`;
     }
-    case 'v': return `[=${body}]`;
-    case 'i': return `[${body}]`;
-    default: return '{{invalid path element}}';
+    case 'v':
+      return `[=${body}]`;
+    case 'i':
+      return `[${body}]`;
+    default:
+      return '{{invalid path element}}';
   }
 }
 
@@ -88,7 +112,8 @@ export const pathString = (p: Path) => p.map(peString).join('');
 const RANK: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
 export function comparePE(a: string, b: string): number {
-  const ra = RANK[a[0]] ?? 4, rb = RANK[b[0]] ?? 4;
+  const ra = RANK[a[0]] ?? 4,
+    rb = RANK[b[0]] ?? 4;
   if (ra !== rb) return ra - rb;
   if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
   return a < b ? -1 : a > b ? 1 : 0;
@@ -104,17 +129,25 @@ export function comparePaths(a: Path, b: Path): number {
 
 // ---- fieldsV1
 
-interface Tree { [pe: string]: Tree }
+interface Tree {
+  [pe: string]: Tree;
+}
 
 /** Encodes a set as fieldsV1: members are `{}` leaves, or `".": {}` when they also have children. */
 export function toFieldsV1(set: FieldSet): Tree {
-  interface Node { self: boolean; children: Map<string, Node> }
+  interface Node {
+    self: boolean;
+    children: Map<string, Node>;
+  }
   const root: Node = { self: false, children: new Map() };
   for (const p of set.list()) {
     let n = root;
     for (const pe of p) {
       let c = n.children.get(pe);
-      if (!c) { c = { self: false, children: new Map() }; n.children.set(pe, c); }
+      if (!c) {
+        c = { self: false, children: new Map() };
+        n.children.set(pe, c);
+      }
       n = c;
     }
     n.self = true;
@@ -134,10 +167,14 @@ export function fromFieldsV1(tree: unknown): FieldSet {
   const walk = (node: unknown, prefix: Path) => {
     if (!node || typeof node !== 'object' || Array.isArray(node)) return;
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      if (k === '.') { if (prefix.length) set.insert(prefix); continue; }
+      if (k === '.') {
+        if (prefix.length) set.insert(prefix);
+        continue;
+      }
       const p = [...prefix, k];
       const isLeaf = !v || typeof v !== 'object' || Object.keys(v as object).length === 0;
-      if (isLeaf) set.insert(p); else walk(v, p);
+      if (isLeaf) set.insert(p);
+      else walk(v, p);
     }
   };
   walk(tree, []);

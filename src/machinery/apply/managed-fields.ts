@@ -27,7 +27,9 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): 
   for (const e of Array.isArray(entries) ? entries : []) {
     if (!e || typeof e !== 'object') continue;
     const m: ManagerSet = {
-      manager: e.manager ?? '', operation: e.operation === 'Apply' ? 'Apply' : 'Update', apiVersion: e.apiVersion ?? '',
+      manager: e.manager ?? '',
+      operation: e.operation === 'Apply' ? 'Apply' : 'Update',
+      apiVersion: e.apiVersion ?? '',
       set: fromFieldsV1(e.fieldsV1),
     };
     if (e.time) m.time = e.time;
@@ -41,9 +43,12 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): 
 
 /** Paths the server owns, never recorded (stripmeta.go), plus any given top-level fields (reset fields). */
 const STRIPPED: Path[] = [
-  ['f:apiVersion'], ['f:kind'], ['f:metadata'],
-  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion']
-    .map((f) => ['f:metadata', `f:${f}`]),
+  ['f:apiVersion'],
+  ['f:kind'],
+  ['f:metadata'],
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map(
+    (f) => ['f:metadata', `f:${f}`],
+  ),
 ];
 
 export function ignoredPath(path: Path, resetTopLevel: string[]): boolean {
@@ -62,8 +67,14 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Entries with empty sets are dropped; the rest sorted by operation, time, manager, apiVersion, subresource. */
 export function encodeManagedFields(managers: Iterable<ManagerSet>): ManagedFieldsEntry[] {
   const list = [...managers].filter((m) => !m.set.empty());
-  list.sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) || cmp(p.manager, q.manager)
-    || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? ''));
+  list.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      seconds(p.time) - seconds(q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource ?? '', q.subresource ?? ''),
+  );
   return list.map((m) => {
     const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
     if (m.time) e.time = m.time;

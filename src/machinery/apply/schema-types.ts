@@ -22,8 +22,14 @@ const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 const core = 'io.k8s.api.core.v1.';
 /** Structs marked +structType=atomic in k8s.io/api and apimachinery. */
 const ATOMIC_STRUCTS = new Set([
-  `${meta}LabelSelector`, `${core}LocalObjectReference`, `${core}ObjectReference`, `${core}TypedLocalObjectReference`,
-  `${core}NodeSelector`, `${core}ConfigMapKeySelector`, `${core}SecretKeySelector`, `${core}ObjectFieldSelector`,
+  `${meta}LabelSelector`,
+  `${core}LocalObjectReference`,
+  `${core}ObjectReference`,
+  `${core}TypedLocalObjectReference`,
+  `${core}NodeSelector`,
+  `${core}ConfigMapKeySelector`,
+  `${core}SecretKeySelector`,
+  `${core}ObjectFieldSelector`,
   `${core}ResourceFieldSelector`,
 ]);
 

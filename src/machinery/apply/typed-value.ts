@@ -9,12 +9,19 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** A path an object sets, with the value's canonical JSON when the path is a leaf (compared for changes). */
-export interface SetPath { path: Path; leaf?: string }
+export interface SetPath {
+  path: Path;
+  leaf?: string;
+}
 
 /** JSON with sorted keys, so that atomic values compare regardless of key order. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  if (isObj(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -68,7 +75,10 @@ export class TypedWalker {
       const et = this.types.element(t);
       for (const item of v) {
         const p = [...path, itemPE(item, t)!];
-        if (t.list.type === 'set' || !isObj(item)) { out.set(p.join('\u0000'), { path: p, leaf: canonical(item) }); continue; }
+        if (t.list.type === 'set' || !isObj(item)) {
+          out.set(p.join('\u0000'), { path: p, leaf: canonical(item) });
+          continue;
+        }
         out.set(p.join('\u0000'), { path: p });
         this.fields(item, et, p, out);
       }
@@ -79,8 +89,11 @@ export class TypedWalker {
 
   /** Compare: paths added, removed, and leaves whose value changed, from `from` to `to`. */
   compare(from: unknown, to: unknown, root: FieldType): { added: FieldSet; removed: FieldSet; modified: FieldSet } {
-    const a = this.paths(from, root), b = this.paths(to, root);
-    const added = new FieldSet(), removed = new FieldSet(), modified = new FieldSet();
+    const a = this.paths(from, root),
+      b = this.paths(to, root);
+    const added = new FieldSet(),
+      removed = new FieldSet(),
+      modified = new FieldSet();
     for (const [k, p] of b) {
       const o = a.get(k);
       if (!o) added.insert(p.path);
@@ -97,7 +110,8 @@ export class TypedWalker {
     if (isObj(live) && isObj(applied) && !t.atomicMap) {
       // Members are data: only own keys count (a field named `constructor` is not Object's).
       const out: Obj = {};
-      for (const [k, v] of Object.entries(live)) setOwn(out, k, Object.hasOwn(applied, k) ? this.merge(v, applied[k], this.types.child(t, k)) : v);
+      for (const [k, v] of Object.entries(live))
+        setOwn(out, k, Object.hasOwn(applied, k) ? this.merge(v, applied[k], this.types.child(t, k)) : v);
       for (const [k, v] of Object.entries(applied)) if (!Object.hasOwn(live, k)) setOwn(out, k, structuredClone(v));
       // A null in the configuration clears the field, as decoding into the Go struct would.
       for (const [k, v] of Object.entries(applied)) if (v === null) delete out[k];

@@ -17,7 +17,12 @@ export const MAX_DECODED_BYTES = 3 * 1024 * 1024;
 
 /** A decoded value beyond a bound: `tooLarge` for size (413), otherwise depth (400). */
 export class DecodeLimitError extends Error {
-  constructor(message: string, readonly tooLarge = false) { super(message); }
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
 }
 
 /** encoding/json's wording when the bracket `c` opens one level too many. */
@@ -65,7 +70,10 @@ export function checkDecodedValue(value: unknown, limits: { depth?: number; byte
       if (depth + 1 > maxDepth) throw new DecodeLimitError(jsonDepthMessage(isArray ? '[' : '{'));
       bytes += 2;
       if (isArray) {
-        for (let i = v.length - 1; i >= 0; i--) { bytes += 1; stack.push({ v: v[i], depth: depth + 1 }); }
+        for (let i = v.length - 1; i >= 0; i--) {
+          bytes += 1;
+          stack.push({ v: v[i], depth: depth + 1 });
+        }
       } else {
         const keys = Object.keys(v);
         for (let i = keys.length - 1; i >= 0; i--) {

@@ -8,7 +8,8 @@ import { GoJSONSyntaxError, parseJSONLikeGo } from '../patch/go-json.js';
 /** A decoder's refusal as a Status: 413 when the decoded value is too large, else 400 with `message(detail)`. */
 export function limitError(e: unknown, message: (detail: string) => string): unknown {
   if (e instanceof DecodeLimitError && e.tooLarge) return tooLarge();
-  if (e instanceof DecodeLimitError || e instanceof YamlDecodeError || e instanceof GoJSONSyntaxError) return badRequest(message(e.message));
+  if (e instanceof DecodeLimitError || e instanceof YamlDecodeError || e instanceof GoJSONSyntaxError)
+    return badRequest(message(e.message));
   return e;
 }
 

@@ -8,8 +8,18 @@
 // Scalars follow the YAML 1.2 core schema (as the js-yaml decoding before did); duplicate keys decode last-wins
 // (they are reported by field validation); merge keys (`<<`) merge with explicit keys winning.
 import {
-  Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq,
-  type Document, type Node, type Pair, type YAMLMap,
+  Composer,
+  Lexer,
+  LineCounter,
+  Parser,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
 } from 'yaml';
 import { DecodeLimitError, MAX_DECODED_BYTES, MAX_DEPTH, jsonTooDeep } from './limits.js';
 import { setOwn } from '../own-keys.js';
@@ -37,7 +47,10 @@ let recent: { text: string; maxDepth: number; parsed: ParsedYaml } | undefined;
 export function parseYamlDocument(text: string, maxDepth = MAX_DEPTH): ParsedYaml {
   if (recent && recent.text === text && recent.maxDepth === maxDepth) return recent.parsed;
   const parsed = parse(text, maxDepth);
-  if (!recent) setImmediate(() => { recent = undefined; });
+  if (!recent)
+    setImmediate(() => {
+      recent = undefined;
+    });
   recent = { text, maxDepth, parsed };
   return parsed;
 }
@@ -53,13 +66,18 @@ function parse(text: string, maxDepth: number): ParsedYaml {
     if (parser.stack.length > maxDepth + 16) throw new YamlDecodeError(depthMessage(lines.linePos(parser.offset).line, maxDepth));
   }
   for (const t of parser.end()) tokens.push(t);
-  const docs = [...new Composer({ merge: true, uniqueKeys: false, schema: 'core', intAsBigInt: false }).compose(tokens, false, text.length)];
+  const docs = [
+    ...new Composer({ merge: true, uniqueKeys: false, schema: 'core', intAsBigInt: false }).compose(tokens, false, text.length),
+  ];
   if (docs.length > 1) throw new YamlDecodeError('yaml: expected a single document in the stream, but found more');
   const doc = docs[0];
   const err = doc?.errors[0];
   if (err) {
     const at = err.pos ? lines.linePos(err.pos[0]).line : 0;
-    const what = err.code === 'RESOURCE_EXHAUSTION' ? `exceeded max depth of ${maxDepth}` : err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const what =
+      err.code === 'RESOURCE_EXHAUSTION'
+        ? `exceeded max depth of ${maxDepth}`
+        : err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new YamlDecodeError(`yaml: ${at ? `line ${at}: ` : ''}${what}`);
   }
   return { doc, lines };
@@ -71,9 +89,16 @@ function aliasTargets(root: Node | null | undefined): Map<Node, Node | undefined
   const targets = new Map<Node, Node | undefined>();
   const visit = (n: Node | null | undefined): void => {
     if (!n) return;
-    if (isAlias(n)) { targets.set(n, anchors.get(n.source)); return; }
+    if (isAlias(n)) {
+      targets.set(n, anchors.get(n.source));
+      return;
+    }
     if (n.anchor) anchors.set(n.anchor, n);
-    if (isMap(n)) for (const p of n.items) { visit(p.key as Node | null); visit(p.value as Node | null); }
+    if (isMap(n))
+      for (const p of n.items) {
+        visit(p.key as Node | null);
+        visit(p.value as Node | null);
+      }
     else if (isSeq(n)) for (const item of n.items) visit(item as Node | null);
   };
   visit(root);
@@ -82,9 +107,10 @@ function aliasTargets(root: Node | null | undefined): Map<Node, Node | undefined
 
 /** go-yaml's allowedAliasRatio: 99% of the decoded nodes may come from aliases in small documents, 10% in huge ones. */
 function allowedAliasRatio(decodeCount: number): number {
-  const low = 400_000, high = 4_000_000;
+  const low = 400_000,
+    high = 4_000_000;
   if (decodeCount <= low) return 0.99;
-  if (decodeCount >= high) return 0.10;
+  if (decodeCount >= high) return 0.1;
   return 0.99 - 0.89 * ((decodeCount - low) / (high - low));
 }
 
@@ -108,7 +134,11 @@ class Converter {
   private open = new Set<Node>();
   private targets: Map<Node, Node | undefined>;
 
-  constructor(private doc: Document.Parsed, private maxDepth: number, private maxBytes: number) {
+  constructor(
+    private doc: Document.Parsed,
+    private maxDepth: number,
+    private maxBytes: number,
+  ) {
     this.targets = aliasTargets(doc.contents as Node | null);
   }
 
@@ -124,7 +154,8 @@ class Converter {
       throw new YamlDecodeError('yaml: document contains excessive aliasing');
     }
     this.bytes += bytes;
-    if (this.bytes > this.maxBytes) throw new DecodeLimitError(`the YAML document expands to more than ${this.maxBytes} bytes of JSON`, true);
+    if (this.bytes > this.maxBytes)
+      throw new DecodeLimitError(`the YAML document expands to more than ${this.maxBytes} bytes of JSON`, true);
   }
 
   /** The node an alias stands for (following chains of aliases), counted as go-yaml counts alias decodes. */
@@ -144,17 +175,26 @@ class Converter {
   }
 
   private value(input: Node | null, depth: number): unknown {
-    if (!input) { this.count(4); return null; }
+    if (!input) {
+      this.count(4);
+      return null;
+    }
     const { node: n, aliases } = isAlias(input) ? this.deref(input) : { node: input, aliases: 0 };
     try {
-      if (!n) { this.count(4); return null; }
+      if (!n) {
+        this.count(4);
+        return null;
+      }
       if (isScalar(n)) return this.scalar(n.value);
       if (depth + 1 > this.maxDepth) throw new YamlDecodeError(`yaml: exceeded max depth of ${this.maxDepth}`);
       this.open.add(n);
       try {
         if (isSeq(n)) {
           this.count(2);
-          return n.items.map((item) => { this.count(1); return this.value(item as Node | null, depth + 1); });
+          return n.items.map((item) => {
+            this.count(1);
+            return this.value(item as Node | null, depth + 1);
+          });
         }
         if (isMap(n)) {
           this.count(2);
@@ -200,13 +240,19 @@ class Converter {
       if (!this.isMergeKey(p)) continue;
       const { node: src, aliases } = isAlias(p.value as Node) ? this.deref(p.value as Node) : { node: p.value as Node | null, aliases: 0 };
       try {
-        const sources = isSeq(src) ? src.items.map((i) => (isAlias(i as Node) ? this.deref(i as Node) : { node: i as Node | null, aliases: 0 })) : [{ node: src, aliases: 0 }];
+        const sources = isSeq(src)
+          ? src.items.map((i) => (isAlias(i as Node) ? this.deref(i as Node) : { node: i as Node | null, aliases: 0 }))
+          : [{ node: src, aliases: 0 }];
         try {
           for (const s of sources) {
             if (!isMap(s.node)) throw new YamlDecodeError(MERGE_REQUIRES);
             const merged: Record<string, unknown> = {};
             this.open.add(s.node);
-            try { this.mapInto(merged, s.node, depth); } finally { this.open.delete(s.node); }
+            try {
+              this.mapInto(merged, s.node, depth);
+            } finally {
+              this.open.delete(s.node);
+            }
             for (const k of Object.keys(merged)) if (!Object.hasOwn(out, k)) setOwn(out, k, merged[k]);
           }
         } finally {
@@ -251,7 +297,11 @@ export function decodeYaml(text: string): unknown {
 
 function asJson(text: string): { ok: true; value: unknown } | { ok: false } {
   let value: unknown;
-  try { value = JSON.parse(text); } catch { return { ok: false }; }
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false };
+  }
   if (jsonTooDeep(text)) throw new YamlDecodeError(`yaml: exceeded max depth of ${MAX_DEPTH}`);
   return { ok: true, value };
 }

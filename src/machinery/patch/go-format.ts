@@ -6,7 +6,10 @@ export function goValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `map[${Object.keys(o).sort().map((k) => `${k}:${goValue(o[k])}`).join(' ')}]`;
+    return `map[${Object.keys(o)
+      .sort()
+      .map((k) => `${k}:${goValue(o[k])}`)
+      .join(' ')}]`;
   }
   if (typeof v === 'number') return goNumber(v);
   return String(v);
@@ -23,11 +26,16 @@ export function goTypeName(v: unknown): string {
   if (v === null || v === undefined) return '%!s(<nil>)';
   if (Array.isArray(v)) return '[]interface {}';
   switch (typeof v) {
-    case 'object': return 'map[string]interface {}';
-    case 'string': return 'string';
-    case 'boolean': return 'bool';
-    case 'number': return Number.isInteger(v) ? 'int64' : 'float64';
-    default: return typeof v;
+    case 'object':
+      return 'map[string]interface {}';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isInteger(v) ? 'int64' : 'float64';
+    default:
+      return typeof v;
   }
 }
 

@@ -22,7 +22,9 @@ const EOF = 'unexpected end of JSON input';
 function quoteChar(c: string): string {
   if (c === "'") return "'\\''";
   if (c === '"') return `'"'`;
-  const q = JSON.stringify(c).slice(1, -1).replace(/\\u00([0-9a-f]{2})/g, '\\x$1');
+  const q = JSON.stringify(c)
+    .slice(1, -1)
+    .replace(/\\u00([0-9a-f]{2})/g, '\\x$1');
   return `'${q}'`;
 }
 
@@ -40,8 +42,12 @@ class Scanner {
     if (this.i >= this.s.length) throw new GoJSONSyntaxError(EOF);
     throw new GoJSONSyntaxError(`invalid character ${quoteChar(this.s[this.i])} ${context}`);
   }
-  ws(): void { while (this.i < this.s.length && ' \t\r\n'.includes(this.s[this.i])) this.i++; }
-  peek(): string | undefined { return this.s[this.i]; }
+  ws(): void {
+    while (this.i < this.s.length && ' \t\r\n'.includes(this.s[this.i])) this.i++;
+  }
+  peek(): string | undefined {
+    return this.s[this.i];
+  }
 
   value(): void {
     this.ws();
@@ -61,7 +67,11 @@ class Scanner {
     this.enter();
     this.i++;
     this.ws();
-    if (this.peek() === '}') { this.i++; this.depth--; return; }
+    if (this.peek() === '}') {
+      this.i++;
+      this.depth--;
+      return;
+    }
     for (;;) {
       this.ws();
       if (this.peek() !== '"') this.fail('looking for beginning of object key string');
@@ -72,8 +82,15 @@ class Scanner {
       this.value();
       this.ws();
       const c = this.peek();
-      if (c === ',') { this.i++; continue; }
-      if (c === '}') { this.i++; this.depth--; return; }
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === '}') {
+        this.i++;
+        this.depth--;
+        return;
+      }
       this.fail('after object key:value pair');
     }
   }
@@ -82,13 +99,24 @@ class Scanner {
     this.enter();
     this.i++;
     this.ws();
-    if (this.peek() === ']') { this.i++; this.depth--; return; }
+    if (this.peek() === ']') {
+      this.i++;
+      this.depth--;
+      return;
+    }
     for (;;) {
       this.value();
       this.ws();
       const c = this.peek();
-      if (c === ',') { this.i++; continue; }
-      if (c === ']') { this.i++; this.depth--; return; }
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === ']') {
+        this.i++;
+        this.depth--;
+        return;
+      }
       this.fail('after array element');
     }
   }
@@ -98,7 +126,10 @@ class Scanner {
     for (;;) {
       const c = this.peek();
       if (c === undefined) this.fail('');
-      if (c === '"') { this.i++; return; }
+      if (c === '"') {
+        this.i++;
+        return;
+      }
       if (c < ' ') this.fail('in string literal');
       if (c === '\\') {
         this.i++;
@@ -118,14 +149,17 @@ class Scanner {
     }
   }
 
-  digits(): void { while (/[0-9]/.test(this.peek() ?? '')) this.i++; }
+  digits(): void {
+    while (/[0-9]/.test(this.peek() ?? '')) this.i++;
+  }
 
   number(): void {
     if (this.peek() === '-') {
       this.i++;
       if (!/[0-9]/.test(this.peek() ?? '')) this.fail('in numeric literal');
     }
-    if (this.peek() === '0') this.i++; else this.digits();
+    if (this.peek() === '0') this.i++;
+    else this.digits();
     if (this.peek() === '.') {
       this.i++;
       if (!/[0-9]/.test(this.peek() ?? '')) this.fail('after decimal point in numeric literal');

@@ -36,8 +36,11 @@ export function patchMediaType(contentType: string): string {
 
 /** 415 for a PATCH whose Content-Type is not an accepted patch type. */
 export function unsupportedPatchType(strategic = true): StatusError {
-  return new StatusError(415, 'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: ${acceptedPatchTypes(strategic).join(', ')}`);
+  return new StatusError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${acceptedPatchTypes(strategic).join(', ')}`,
+  );
 }
 
 /** The apiserver caps JSON patches at this many operations (413 beyond). */
@@ -66,10 +69,17 @@ export function applyPatch(contentType: string, original: object, patchBody: Buf
   if (!acceptedPatchTypes(strategic).includes(type)) throw unsupportedPatchType(strategic);
   let result: object;
   switch (type) {
-    case JSON_PATCH: result = applyJsonPatch(original, text(patchBody), ctx); break;
-    case MERGE_PATCH: result = applyMergePatch(original, text(patchBody), ctx); break;
-    case STRATEGIC_MERGE_PATCH: result = applyStrategic(original, text(patchBody), ctx); break;
-    default: throw new StatusError(500, 'InternalError', `Internal error occurred: ${type} patches are applied by server-side apply`);
+    case JSON_PATCH:
+      result = applyJsonPatch(original, text(patchBody), ctx);
+      break;
+    case MERGE_PATCH:
+      result = applyMergePatch(original, text(patchBody), ctx);
+      break;
+    case STRATEGIC_MERGE_PATCH:
+      result = applyStrategic(original, text(patchBody), ctx);
+      break;
+    default:
+      throw new StatusError(500, 'InternalError', `Internal error occurred: ${type} patches are applied by server-side apply`);
   }
   checkPatched(result);
   return result;
@@ -101,13 +111,18 @@ function decode(body: string, prefix: string): unknown {
 function applyJsonPatch(original: object, body: string, ctx: PatchContext): object {
   const ops = decode(body, strictDecode(ctx) ? 'error decoding patch: ' : '');
   if (!Array.isArray(ops)) {
-    throw badRequest(`${strictDecode(ctx) ? 'error decoding patch: ' : ''}json: cannot unmarshal ${jsonKindNoun(ops)} into Go value of type ${strictDecode(ctx) ? '[]handlers.jsonPatchOp' : 'jsonpatch.Patch'}`);
+    throw badRequest(
+      `${strictDecode(ctx) ? 'error decoding patch: ' : ''}json: cannot unmarshal ${jsonKindNoun(ops)} into Go value of type ${strictDecode(ctx) ? '[]handlers.jsonPatchOp' : 'jsonpatch.Patch'}`,
+    );
   }
   const bad = ops.find((op) => op === null || typeof op !== 'object' || Array.isArray(op));
   if (bad !== undefined) throw badRequest(`json: cannot unmarshal ${jsonKindNoun(bad)} into Go value of type jsonpatch.Operation`);
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
-    throw new StatusError(413, 'RequestEntityTooLarge',
-      `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
+    throw new StatusError(
+      413,
+      'RequestEntityTooLarge',
+      `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`,
+    );
   }
   const guard = keyGuard();
   let result: unknown = guard.hide(original);
@@ -116,7 +131,11 @@ function applyJsonPatch(original: object, body: string, ctx: PatchContext): obje
   let copied = 0;
   try {
     for (const [i, op] of guard.hideOps(ops as Operation[]).entries()) {
-      if (op.op === 'copy') copied += checkDecodedValue(fastJsonPatch.getValueByPointer(result, op.from), { bytes: MAX_DECODED_BYTES - copied, depth: Infinity });
+      if (op.op === 'copy')
+        copied += checkDecodedValue(fastJsonPatch.getValueByPointer(result, op.from), {
+          bytes: MAX_DECODED_BYTES - copied,
+          depth: Infinity,
+        });
       result = fastJsonPatch.applyOperation(result, op, true, true, true, i).newDocument;
     }
   } catch {

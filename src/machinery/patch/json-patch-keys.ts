@@ -30,18 +30,23 @@ export function keyGuard(): KeyGuard {
   const hideKey = (k: string) => (INHERITED.has(k) ? prefix + k : k);
   const revealKey = (k: string) => (k.startsWith(prefix) ? k.slice(prefix.length) : k);
   // JSON pointer segments are compared unescaped (~1 is '/', ~0 is '~'); the sentinel needs no escaping.
-  const hidePointer = (p: unknown) => (typeof p === 'string'
-    ? p.split('/').map((s) => (INHERITED.has(s.replace(/~1/g, '/').replace(/~0/g, '~')) ? prefix + s : s)).join('/')
-    : p);
+  const hidePointer = (p: unknown) =>
+    typeof p === 'string'
+      ? p
+          .split('/')
+          .map((s) => (INHERITED.has(s.replace(/~1/g, '/').replace(/~0/g, '~')) ? prefix + s : s))
+          .join('/')
+      : p;
   return {
     hide: (v) => rename(v, hideKey),
     reveal: (v) => rename(v, revealKey),
-    hideOps: (ops) => ops.map((op) => {
-      const o = { ...op } as Record<string, unknown>;
-      if ('path' in o) o.path = hidePointer(o.path);
-      if ('from' in o) o.from = hidePointer(o.from);
-      if ('value' in o) o.value = rename(o.value, hideKey);
-      return o as unknown as Operation;
-    }),
+    hideOps: (ops) =>
+      ops.map((op) => {
+        const o = { ...op } as Record<string, unknown>;
+        if ('path' in o) o.path = hidePointer(o.path);
+        if ('from' in o) o.from = hidePointer(o.from);
+        if ('value' in o) o.value = rename(o.value, hideKey);
+        return o as unknown as Operation;
+      }),
   };
 }

@@ -21,8 +21,7 @@ const policy = 'io.k8s.api.policy.v1.';
 const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 
 // Shorthands keep the table readable; each expands to the exact tag set.
-const mergeBy = (key: string, listMapKeys: string[] = [key]): ListSemantics =>
-  ({ strategy: 'merge', key, listType: 'map', listMapKeys });
+const mergeBy = (key: string, listMapKeys: string[] = [key]): ListSemantics => ({ strategy: 'merge', key, listType: 'map', listMapKeys });
 const atomic: ListSemantics = { listType: 'atomic' };
 const set: ListSemantics = { listType: 'set' };
 const conditions = mergeBy('type');

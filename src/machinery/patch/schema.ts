@@ -19,7 +19,9 @@ export interface OpenAPISchema {
 }
 
 /** Resolves a definition name such as io.k8s.api.core.v1.PodSpec. */
-export interface SchemaLookup { (definitionName: string): OpenAPISchema | undefined }
+export interface SchemaLookup {
+  (definitionName: string): OpenAPISchema | undefined;
+}
 
 /** Accepts a bare definitions map, a swagger document or an OpenAPI v3 document. */
 export function schemaLookupFrom(doc: unknown): SchemaLookup {
@@ -35,7 +37,10 @@ export function loadSchemaLookup(definitionsJsonPath: string): SchemaLookup {
 }
 
 /** Where we are in the object: a named definition (when known) and its schema (when known). */
-export interface TypeContext { def?: string; schema?: OpenAPISchema }
+export interface TypeContext {
+  def?: string;
+  schema?: OpenAPISchema;
+}
 
 /** What strategic merge needs to know about one field. */
 export interface FieldPatchMeta {

@@ -4,8 +4,7 @@ import { StatusError, badRequest } from '../api/errors.js';
 import { goTypeName, goValue } from './go-format.js';
 
 /** The generic 422 of apierrors.NewGenericServerResponse: the real reason is not sent back. */
-export const genericInvalid = () =>
-  new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+export const genericInvalid = () => new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
 
 /**
  * An error strategicpatch returns as a plain error (no merge key, mixed list types, an unknown $patch...). The
@@ -19,9 +18,7 @@ export const errBadPatchFormatForRetainKeys = () => badRequest('invalid patch fo
 export const errBadPatchFormatForSetElementOrderList = () => badRequest('invalid patch format of setElementOrder list');
 export const errNoListOfLists = () => genericInvalid();
 
-export const errNoMergeKey = (m: unknown, key: string) =>
-  unknownError(`map: ${goValue(m)} does not contain declared merge key: ${key}`);
+export const errNoMergeKey = (m: unknown, key: string) => unknownError(`map: ${goValue(m)} does not contain declared merge key: ${key}`);
 export const errBadArgType = (expected: string, actual: unknown) =>
   unknownError(`expected a ${expected}, but received a ${goTypeName(actual)}`);
-export const errBadPatchType = (t: unknown, m: unknown) =>
-  unknownError(`unknown patch type: ${goValue(t)} in map: ${goValue(m)}`);
+export const errBadPatchType = (t: unknown, m: unknown) => unknownError(`unknown patch type: ${goValue(t)} in map: ${goValue(m)}`);

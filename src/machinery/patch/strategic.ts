@@ -6,8 +6,14 @@ import { badRequest } from '../api/errors.js';
 import { jsonKindNoun } from './go-format.js';
 import { contextFor, fieldPatchMeta, type FieldPatchMeta, type SchemaLookup, type TypeContext } from './schema.js';
 import {
-  errBadArgType, errBadPatchFormatForPrimitiveList, errBadPatchFormatForRetainKeys,
-  errBadPatchFormatForSetElementOrderList, errBadPatchType, errNoListOfLists, errNoMergeKey, unknownError,
+  errBadArgType,
+  errBadPatchFormatForPrimitiveList,
+  errBadPatchFormatForRetainKeys,
+  errBadPatchFormatForSetElementOrderList,
+  errBadPatchType,
+  errNoListOfLists,
+  errNoMergeKey,
+  unknownError,
 } from './strategic-errors.js';
 import { ownValue, setOwn } from '../own-keys.js';
 
@@ -171,7 +177,14 @@ function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknow
   return out;
 }
 
-function normalizeElementOrder(patch: unknown[], serverOnly: unknown[], patchOrder: unknown[], serverOrder: unknown[], mergeKey: string, kind: Kind): unknown[] {
+function normalizeElementOrder(
+  patch: unknown[],
+  serverOnly: unknown[],
+  patchOrder: unknown[],
+  serverOrder: unknown[],
+  mergeKey: string,
+  kind: Kind,
+): unknown[] {
   const p = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
   const s = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
   return mergeSortedSlice(s, p, serverOrder, mergeKey, kind);
@@ -205,19 +218,26 @@ function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): bo
 /** The patch list must list its (non-deleted) items in the $setElementOrder order. */
 function validatePatchWithSetOrderList(patchList: unknown[], setOrder: unknown[], mergeKey: string): void {
   if (setOrder.length === 0 || patchList.length === 0) return;
-  const nonDelete = mergeKey ? patchList.filter((v) => {
-    if (!isMap(v)) throw errBadArgType('map[string]interface {}', v);
-    return v[DIRECTIVE] !== 'delete';
-  }) : patchList;
+  const nonDelete = mergeKey
+    ? patchList.filter((v) => {
+        if (!isMap(v)) throw errBadArgType('map[string]interface {}', v);
+        return v[DIRECTIVE] !== 'delete';
+      })
+    : patchList;
   let p = 0;
   let s = 0;
   while (p < nonDelete.length && s < setOrder.length) {
-    if (isMap(nonDelete[p]) && has(nonDelete[p] as JMap, DIRECTIVE)) { p++; continue; }
+    if (isMap(nonDelete[p]) && has(nonDelete[p] as JMap, DIRECTIVE)) {
+      p++;
+      continue;
+    }
     if (mergeKeyValueEqual(nonDelete[p], setOrder[s], mergeKey)) p++;
     s++;
   }
   if (p < nonDelete.length && s >= setOrder.length) {
-    throw unknownError(`The order in patch list:\n${JSON.stringify(patchList)}\n doesn't match ${ORDER_PREFIX} list:\n${JSON.stringify(setOrder)}\n`);
+    throw unknownError(
+      `The order in patch list:\n${JSON.stringify(patchList)}\n doesn't match ${ORDER_PREFIX} list:\n${JSON.stringify(setOrder)}\n`,
+    );
   }
 }
 
@@ -235,7 +255,11 @@ function goAliasedLiveOrder(live: unknown[], patch: unknown[], mergeKey: string)
   for (const v of patch) {
     if (!isMap(v)) return live;
     if (v[DIRECTIVE] === 'delete') {
-      for (let at = findByKey(backing.slice(0, len), mergeKey, v[mergeKey]); at >= 0; at = findByKey(backing.slice(0, len), mergeKey, v[mergeKey])) {
+      for (
+        let at = findByKey(backing.slice(0, len), mergeKey, v[mergeKey]);
+        at >= 0;
+        at = findByKey(backing.slice(0, len), mergeKey, v[mergeKey])
+      ) {
         backing.copyWithin(at, at + 1, len);
         len--;
       }
@@ -246,7 +270,10 @@ function goAliasedLiveOrder(live: unknown[], patch: unknown[], mergeKey: string)
   const grown = backing.slice(0, len);
   for (const v of plain) {
     if (findByKey(grown, mergeKey, v[mergeKey]) >= 0) continue;
-    if (grown.length < backing.length && grown.length === len) { backing[len] = v; len++; }
+    if (grown.length < backing.length && grown.length === len) {
+      backing[len] = v;
+      len++;
+    }
     grown.push(v);
   }
   return backing;
@@ -362,8 +389,10 @@ class Merger {
 
       const [patchItems, serverOnly] = partition(merged, setOrder, meta.mergeKey);
       const kind = sliceElementKind(originalList, patchList);
-      const serverOrder = foundOriginal && foundPatch && meta.strategy === 'merge' && kind === 'map'
-        ? goAliasedLiveOrder(originalList, patchList, meta.mergeKey) : originalList;
+      const serverOrder =
+        foundOriginal && foundPatch && meta.strategy === 'merge' && kind === 'map'
+          ? goAliasedLiveOrder(originalList, patchList, meta.mergeKey)
+          : originalList;
       setOwn(original, field, normalizeElementOrder(patchItems, serverOnly, setOrder, serverOrder, meta.mergeKey, kind));
       delete patch[field];
     }

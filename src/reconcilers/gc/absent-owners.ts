@@ -5,7 +5,9 @@ const LIMIT = 10_000;
 export class AbsentOwners {
   private seen = new Set<string>();
 
-  has(namespace: string | undefined, uid: string): boolean { return this.seen.has(`${namespace ?? ''}/${uid}`); }
+  has(namespace: string | undefined, uid: string): boolean {
+    return this.seen.has(`${namespace ?? ''}/${uid}`);
+  }
 
   add(namespace: string | undefined, uid: string): void {
     if (this.seen.size >= LIMIT) this.seen.clear(); // bounded; forgetting only costs a re-read

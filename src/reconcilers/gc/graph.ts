@@ -23,7 +23,8 @@ export interface UpsertResult {
   touchedOwners: string[];
 }
 
-const refKey = (r: OwnerReference) => `${r.uid}|${r.apiVersion}|${r.kind}|${r.name}|${r.blockOwnerDeletion === true}|${r.controller === true}`;
+const refKey = (r: OwnerReference) =>
+  `${r.uid}|${r.apiVersion}|${r.kind}|${r.name}|${r.blockOwnerDeletion === true}|${r.controller === true}`;
 
 export class OwnershipGraph {
   readonly nodes = new Map<string, GraphNode>();
@@ -33,9 +34,13 @@ export class OwnershipGraph {
   upsert(def: GraphResource, obj: KObject): UpsertResult {
     const m = obj.metadata;
     const node: GraphNode = {
-      uid: m.uid!, def, namespace: def.namespaced ? m.namespace : undefined, name: m.name!,
+      uid: m.uid!,
+      def,
+      namespace: def.namespaced ? m.namespace : undefined,
+      name: m.name!,
       owners: Array.isArray(m.ownerReferences) ? m.ownerReferences.filter((r) => r && r.uid) : [],
-      deletionTimestamp: m.deletionTimestamp, finalizers: m.finalizers ?? [],
+      deletionTimestamp: m.deletionTimestamp,
+      finalizers: m.finalizers ?? [],
     };
     const previous = this.nodes.get(node.uid);
     this.nodes.set(node.uid, node);
@@ -43,7 +48,11 @@ export class OwnershipGraph {
     const after = new Map(node.owners.map((r) => [r.uid, refKey(r)]));
     const touched: string[] = [];
     for (const [uid, k] of after) if (before.get(uid) !== k) touched.push(uid);
-    for (const uid of before.keys()) if (!after.has(uid)) { touched.push(uid); this.unlink(uid, node.uid); }
+    for (const uid of before.keys())
+      if (!after.has(uid)) {
+        touched.push(uid);
+        this.unlink(uid, node.uid);
+      }
     for (const uid of after.keys()) this.link(uid, node.uid);
     return { node, previous, touchedOwners: touched };
   }

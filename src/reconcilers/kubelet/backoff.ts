@@ -5,14 +5,22 @@ export const BACKOFF_INITIAL_MS = 10_000;
 export const BACKOFF_MAX_MS = 300_000;
 export const BACKOFF_RESET_AFTER_RUN_MS = 600_000;
 
-interface Entry { delayMs: number; lastUpdate: number }
+interface Entry {
+  delayMs: number;
+  lastUpdate: number;
+}
 
 export class Backoff {
   private entries = new Map<string, Entry>();
-  constructor(private initialMs = BACKOFF_INITIAL_MS, private maxMs = BACKOFF_MAX_MS) {}
+  constructor(
+    private initialMs = BACKOFF_INITIAL_MS,
+    private maxMs = BACKOFF_MAX_MS,
+  ) {}
 
   /** The current delay of a key (0 when it has none). */
-  delayMs(key: string): number { return this.entries.get(key)?.delayMs ?? 0; }
+  delayMs(key: string): number {
+    return this.entries.get(key)?.delayMs ?? 0;
+  }
 
   /** When a restart of `key` may happen, if it must still wait after a run that ended at finishedAt. */
   waitUntil(key: string, finishedAt: number, now = Date.now()): number | undefined {
@@ -30,10 +38,14 @@ export class Backoff {
     else this.entries.set(key, { delayMs: Math.min(e.delayMs * 2, this.maxMs), lastUpdate: now });
   }
 
-  reset(key: string): void { this.entries.delete(key); }
+  reset(key: string): void {
+    this.entries.delete(key);
+  }
 
   /** Forgets every key with the prefix (a pod's containers, when the pod goes). */
-  forget(prefix: string): void { for (const k of [...this.entries.keys()]) if (k.startsWith(prefix)) this.entries.delete(k); }
+  forget(prefix: string): void {
+    for (const k of [...this.entries.keys()]) if (k.startsWith(prefix)) this.entries.delete(k);
+  }
 }
 
 /** "10s", "1m20s", "5m0s": Go's time.Duration String() for whole seconds, as the back-off messages print it. */

@@ -9,7 +9,12 @@ import type { Container } from '../../translate/k8s-types.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export interface HookTarget { docker: Docker; containerId: string; podIP?: string; container: Container }
+export interface HookTarget {
+  docker: Docker;
+  containerId: string;
+  podIP?: string;
+  container: Container;
+}
 
 /** A named port of the container → its number (kubelet resolves httpGet ports the same way). */
 function resolvePort(port: unknown, container: Container): number {
@@ -31,11 +36,14 @@ function httpGet(target: HookTarget, action: J, timeoutMs: number): Promise<stri
     const req = mod.get({ host, port, path, headers, timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c) => { if (body.length < 10_240) body += c; });
+      res.on('data', (c) => {
+        if (body.length < 10_240) body += c;
+      });
       res.on('end', () => {
         const code = res.statusCode ?? 0;
         if (code >= 200 && code < 400) resolve(body);
-        else reject(new Error(`HTTP lifecycle hook (${path}) for Container "${target.container.name}" returned status code ${code}: ${body}`));
+        else
+          reject(new Error(`HTTP lifecycle hook (${path}) for Container "${target.container.name}" returned status code ${code}: ${body}`));
       });
     });
     req.on('timeout', () => req.destroy(new Error(`Get "http://${host}:${port}${path}": context deadline exceeded`)));

@@ -10,7 +10,11 @@ import type { DockerImageInspect } from '../../translate/status.js';
 import { Backoff } from './backoff.js';
 import { credentialsFor } from './pull-credentials.js';
 
-export interface ImageResult { image?: DockerImageInspect; waiting?: { reason: string; message?: string }; requeueMs?: number }
+export interface ImageResult {
+  image?: DockerImageInspect;
+  waiting?: { reason: string; message?: string };
+  requeueMs?: number;
+}
 
 /** Emits kubelet events about the container: (type, reason, message). */
 export type ContainerEvents = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
@@ -33,8 +37,15 @@ export function goMillis(ms: number): string {
   const t = Math.max(0, Math.trunc(ms));
   if (t === 0) return '0s';
   if (t < 1000) return `${t}ms`;
-  const frac = (x: number) => (x % 1000 ? `.${String(x % 1000).padStart(3, '0').replace(/0+$/, '')}` : '');
-  const h = Math.floor(t / 3_600_000); const m = Math.floor((t % 3_600_000) / 60_000); const sMs = t % 60_000;
+  const frac = (x: number) =>
+    x % 1000
+      ? `.${String(x % 1000)
+          .padStart(3, '0')
+          .replace(/0+$/, '')}`
+      : '';
+  const h = Math.floor(t / 3_600_000);
+  const m = Math.floor((t % 3_600_000) / 60_000);
+  const sMs = t % 60_000;
   const sec = `${Math.floor(sMs / 1000)}${frac(sMs)}s`;
   if (h) return `${h}h${m}m${sec}`;
   if (m) return `${m}m${sec}`;
@@ -48,7 +59,10 @@ export class ImagePuller {
   private pulls = new Map<string, PullState>();
   private backoff = new Backoff();
 
-  constructor(private docker: Docker, private wake: (podKey: string) => void) {}
+  constructor(
+    private docker: Docker,
+    private wake: (podKey: string) => void,
+  ) {}
 
   /** key: pod uid + container name; podKey: what to enqueue when a pull ends. */
   async ensure(key: string, podKey: string, c: Container, events: ContainerEvents, pullSecrets?: PullSecrets): Promise<ImageResult> {
@@ -95,19 +109,33 @@ export class ImagePuller {
     events('Normal', 'Pulling', `Pulling image "${ref}"`);
     this.pulls.set(key, { state: 'pulling' });
     const t0 = Date.now();
-    this.pullWithCredentials(ref, pullSecrets).then(async () => {
-      this.backoff.reset(key);
-      this.pulls.set(key, { state: 'done' });
-      // No pull queue here: the pull time and the time including waiting are the same.
-      const took = goMillis(Date.now() - t0);
-      const size = (await localImage(this.docker, ref).catch(() => undefined))?.Size ?? 0;
-      events('Normal', 'Pulled', `Successfully pulled image "${ref}" in ${took} (${took} including waiting). Image size: ${size} bytes.`);
-    }, (e: Error) => {
-      this.backoff.next(key);
-      this.pulls.set(key, { state: 'failed', message: e.message, retryAt: Date.now() + this.backoff.delayMs(key), failedAt: Date.now() });
-      events('Warning', 'Failed', `Failed to pull image "${ref}": ${e.message}`);
-      events('Warning', 'Failed', 'Error: ErrImagePull');
-    }).finally(() => this.wake(podKey));
+    this.pullWithCredentials(ref, pullSecrets)
+      .then(
+        async () => {
+          this.backoff.reset(key);
+          this.pulls.set(key, { state: 'done' });
+          // No pull queue here: the pull time and the time including waiting are the same.
+          const took = goMillis(Date.now() - t0);
+          const size = (await localImage(this.docker, ref).catch(() => undefined))?.Size ?? 0;
+          events(
+            'Normal',
+            'Pulled',
+            `Successfully pulled image "${ref}" in ${took} (${took} including waiting). Image size: ${size} bytes.`,
+          );
+        },
+        (e: Error) => {
+          this.backoff.next(key);
+          this.pulls.set(key, {
+            state: 'failed',
+            message: e.message,
+            retryAt: Date.now() + this.backoff.delayMs(key),
+            failedAt: Date.now(),
+          });
+          events('Warning', 'Failed', `Failed to pull image "${ref}": ${e.message}`);
+          events('Warning', 'Failed', 'Error: ErrImagePull');
+        },
+      )
+      .finally(() => this.wake(podKey));
   }
 
   /** kubelet's puller: without matching credentials one anonymous pull, else each match until one works. */
@@ -116,7 +144,11 @@ export class ImagePuller {
     if (!creds.length) return pullImage(this.docker, ref);
     const errors: Error[] = [];
     for (const auth of creds) {
-      try { return await pullImage(this.docker, ref, undefined, auth); } catch (e) { errors.push(e as Error); }
+      try {
+        return await pullImage(this.docker, ref, undefined, auth);
+      } catch (e) {
+        errors.push(e as Error);
+      }
     }
     // utilerrors.NewAggregate: one error prints as itself, several as a bracketed list.
     throw errors.length === 1 ? errors[0]! : new Error(`[${errors.map((e) => e.message).join(', ')}]`);

@@ -77,7 +77,9 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   const watchEngine = async (docker: Docker) => {
     if (stopped) return;
     try {
-      const stream = await docker.getEvents({ filters: { type: ['container'], label: [LABEL_POD_UID, instanceFilter(instance)], event: ['start', 'die', 'oom', 'destroy'] } });
+      const stream = await docker.getEvents({
+        filters: { type: ['container'], label: [LABEL_POD_UID, instanceFilter(instance)], event: ['start', 'die', 'oom', 'destroy'] },
+      });
       eventStream = stream;
       let buf = '';
       stream.on('data', (chunk: Buffer) => {
@@ -90,14 +92,18 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
           try {
             const key = podKeyOf(JSON.parse(line)?.Actor?.Attributes);
             if (key) controller?.enqueue(key);
-          } catch { /* a partial or foreign line */ }
+          } catch {
+            /* a partial or foreign line */
+          }
         }
       });
       const again = () => {
         if (stopped || eventStream !== stream) return;
         eventStream = undefined;
         // Events may have been missed meanwhile: reconnect, then look at everything.
-        setTimeout(() => { void watchEngine(docker).then(() => resync(docker)); }, 1000);
+        setTimeout(() => {
+          void watchEngine(docker).then(() => resync(docker));
+        }, 1000);
       };
       stream.on('end', again);
       stream.on('error', again);
@@ -118,9 +124,17 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     controller = c;
     probes = startProbeManager(docker, recorder, opts.nodeName, (key) => c.enqueue(key));
     worker = new PodWorker({
-      docker, service: ctx.service, recorder, log,
+      docker,
+      service: ctx.service,
+      recorder,
+      log,
       defs: { pods: podsDef, configmaps: ctx.def('', 'configmaps'), secrets: ctx.def('', 'secrets') },
-      dataDir: opts.dataDir, nodeName: opts.nodeName, hostIP: opts.hostIP, instance, network, pauseImage: opts.pauseImage,
+      dataDir: opts.dataDir,
+      nodeName: opts.nodeName,
+      hostIP: opts.hostIP,
+      instance,
+      network,
+      pauseImage: opts.pauseImage,
       enqueue: (key, afterMs) => (afterMs ? c.enqueueAfter(key, afterMs) : c.enqueue(key)),
       probes,
     });
@@ -140,13 +154,18 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     const attempt = () => {
       start().then(resolve, (e: Error) => {
         log.warn({ err: e.message }, 'kubelet cannot reach the Docker engine; pods will not run until it answers');
-        if (first) { first = false; reject(e); }
+        if (first) {
+          first = false;
+          reject(e);
+        }
         if (!stopped) retryTimer = setTimeout(attempt, opts.retryMs ?? 10_000);
       });
     };
     attempt();
   });
-  started.catch(() => { /* reported through the log; the kubelet keeps retrying */ });
+  started.catch(() => {
+    /* reported through the log; the kubelet keeps retrying */
+  });
 
   return {
     started,

@@ -2,9 +2,7 @@
 // grouped per container name, newest attempt first.
 import type Docker from 'dockerode';
 import { engineStatus } from '../../runtime/engine.js';
-import {
-  LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, containerKeyFromLabels, type ContainerKey,
-} from '../../translate/labels.js';
+import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, containerKeyFromLabels, type ContainerKey } from '../../translate/labels.js';
 import type { DockerInspect } from '../../translate/status.js';
 
 /** Separates dockube servers (data dirs) that share one engine: each manages only its own containers. */
@@ -13,7 +11,12 @@ export const LABEL_INSTANCE = 'dockube.io/instance';
 export interface Observed {
   id: string;
   key: ContainerKey;
-  inspect: DockerInspect & { HostConfig?: { NetworkMode?: string }; Mounts?: { Source?: string; Destination?: string }[]; Created?: string; NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> } };
+  inspect: DockerInspect & {
+    HostConfig?: { NetworkMode?: string };
+    Mounts?: { Source?: string; Destination?: string }[];
+    Created?: string;
+    NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> };
+  };
 }
 
 /** The data dir of the server that made the container: when it is gone, nothing can adopt the container again. */
@@ -25,19 +28,23 @@ export const instanceFilter = (instance: string) => `${LABEL_INSTANCE}=${instanc
 export async function listPodContainers(docker: Docker, instance: string, namespace: string, name: string): Promise<Observed[]> {
   const list = await docker.listContainers({
     all: true,
-    filters: { label: [`${LABEL_MANAGED}=true`, instanceFilter(instance), `${LABEL_POD_NAMESPACE}=${namespace}`, `${LABEL_POD_NAME}=${name}`] },
+    filters: {
+      label: [`${LABEL_MANAGED}=true`, instanceFilter(instance), `${LABEL_POD_NAMESPACE}=${namespace}`, `${LABEL_POD_NAME}=${name}`],
+    },
   });
   const out: Observed[] = [];
-  await Promise.all(list.map(async (c) => {
-    const key = containerKeyFromLabels(c.Labels);
-    if (!key) return;
-    try {
-      const inspect = await docker.getContainer(c.Id).inspect() as unknown as Observed['inspect'];
-      out.push({ id: c.Id, key, inspect });
-    } catch (e) {
-      if (engineStatus(e) !== 404) throw e; // removed between list and inspect
-    }
-  }));
+  await Promise.all(
+    list.map(async (c) => {
+      const key = containerKeyFromLabels(c.Labels);
+      if (!key) return;
+      try {
+        const inspect = (await docker.getContainer(c.Id).inspect()) as unknown as Observed['inspect'];
+        out.push({ id: c.Id, key, inspect });
+      } catch (e) {
+        if (engineStatus(e) !== 404) throw e; // removed between list and inspect
+      }
+    }),
+  );
   return out;
 }
 
@@ -54,13 +61,16 @@ export async function listPodKeys(docker: Docker, instance: string): Promise<str
 
 /** Attempts of one container (or the infra), newest first. */
 export function attemptsOf(all: Observed[], kind: 'infra' | 'init' | 'app', name?: string): Observed[] {
-  return all.filter((o) => o.key.kind === kind && (name === undefined || o.key.container === name)).sort((a, b) => b.key.attempt - a.key.attempt);
+  return all
+    .filter((o) => o.key.kind === kind && (name === undefined || o.key.container === name))
+    .sort((a, b) => b.key.attempt - a.key.attempt);
 }
 
 export const isRunning = (o: Observed | undefined) => o?.inspect.State.Running === true || o?.inspect.State.Restarting === true;
 
 /** The container has run and ended, or was created but could never start. */
-export const hasEnded = (o: Observed | undefined) => !!o && !isRunning(o) && ['exited', 'dead', 'created'].includes(o.inspect.State.Status ?? '');
+export const hasEnded = (o: Observed | undefined) =>
+  !!o && !isRunning(o) && ['exited', 'dead', 'created'].includes(o.inspect.State.Status ?? '');
 
 /** When the run ended (ms), for the back-off: the finish time, else the creation time (never started). */
 export function endedAt(o: Observed): number {
@@ -79,9 +89,23 @@ export const networkOf = (o: Observed) => o.inspect.HostConfig?.NetworkMode ?? '
 export async function removeAbandoned(docker: Docker, ownInstance: string, exists: (path: string) => boolean): Promise<number> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, LABEL_DATA_DIR] } });
   const doomed = list.filter((c) => c.Labels[LABEL_INSTANCE] !== ownInstance && !exists(c.Labels[LABEL_DATA_DIR]!));
-  await Promise.all(doomed.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    doomed.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_MANAGED}=true`, LABEL_DATA_DIR] } });
   const vols = (Volumes ?? []).filter((v) => v.Labels?.[LABEL_INSTANCE] !== ownInstance && !exists(v.Labels?.[LABEL_DATA_DIR] ?? ''));
-  await Promise.all(vols.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  await Promise.all(
+    vols.map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
   return doomed.length;
 }

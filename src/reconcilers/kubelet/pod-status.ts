@@ -1,7 +1,11 @@
 // The pod status the kubelet reports, computed from what it observed (pure): container statuses, phase
 // (kubelet's getPhase), the five conditions, IPs. lastTransitionTime moves only when a condition's status does.
 import {
-  containerStatus, containerStateFromInspect, type ContainerState, type DockerImageInspect, type DockerInspect,
+  containerStatus,
+  containerStateFromInspect,
+  type ContainerState,
+  type DockerImageInspect,
+  type DockerInspect,
 } from '../../translate/status.js';
 import type { Pod } from '../../translate/k8s-types.js';
 
@@ -44,7 +48,13 @@ const terminatedOf = (i: DockerInspect | undefined): ContainerState => {
 };
 
 export function viewStatus(v: ContainerView, kind: 'init' | 'app'): J {
-  const base = containerStatus({ name: v.name, image: v.image, inspect: v.current, imageInspect: v.imageInspect, restartCount: v.restartCount });
+  const base = containerStatus({
+    name: v.name,
+    image: v.image,
+    inspect: v.current,
+    imageInspect: v.imageInspect,
+    restartCount: v.restartCount,
+  });
   let state: ContainerState = base.state;
   let lastState: ContainerState = terminatedOf(v.previous);
   if (v.waiting) {
@@ -56,9 +66,7 @@ export function viewStatus(v: ContainerView, kind: 'init' | 'app'): J {
   const running = state.running !== undefined;
   // Probes decide for a running app container: not ready before it has started (startup probe), then as readiness says.
   const started = running && (kind === 'init' || (v.started ?? true));
-  const ready = kind === 'init'
-    ? state.terminated?.exitCode === 0
-    : started && (v.ready ?? true);
+  const ready = kind === 'init' ? state.terminated?.exitCode === 0 : started && (v.ready ?? true);
   const out: J = { ...base, state, lastState, ready, started };
   if (kind === 'init') out.started = running;
   return out;
@@ -75,13 +83,21 @@ export function podPhase(pod: Pod, init: J[], app: J[]): string {
     if (t && t.exitCode !== 0 && policy === 'Never') return 'Failed';
     return 'Pending';
   }
-  let running = 0, waiting = 0, stopped = 0, succeeded = 0;
+  let running = 0,
+    waiting = 0,
+    stopped = 0,
+    succeeded = 0;
   for (const s of app) {
     if (s.state?.running) running++;
-    else if (s.state?.terminated) { stopped++; if (s.state.terminated.exitCode === 0) succeeded++; }
-    else if (s.state?.waiting) {
+    else if (s.state?.terminated) {
+      stopped++;
+      if (s.state.terminated.exitCode === 0) succeeded++;
+    } else if (s.state?.waiting) {
       const last = s.lastState?.terminated;
-      if (last) { stopped++; if (last.exitCode === 0) succeeded++; } else waiting++;
+      if (last) {
+        stopped++;
+        if (last.exitCode === 0) succeeded++;
+      } else waiting++;
     }
   }
   if (waiting > 0) return 'Pending';
@@ -99,9 +115,12 @@ function condition(old: J[], type: string, status: boolean, now: string, reason?
   const prev = old.find((c) => c?.type === type);
   const s = status ? 'True' : 'False';
   return {
-    type, status: s, lastProbeTime: null,
+    type,
+    status: s,
+    lastProbeTime: null,
     lastTransitionTime: prev?.status === s && prev.lastTransitionTime ? prev.lastTransitionTime : now,
-    ...(reason ? { reason } : {}), ...(message ? { message } : {}),
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
   };
 }
 
@@ -118,28 +137,57 @@ export function computePodStatus(view: PodView, old: J | undefined): J {
   const phase = isTerminal(prev.phase) ? prev.phase : podPhase(view.pod, init, app);
   const terminal = isTerminal(phase);
   const incompleteInit = init.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
-  const unready = app.filter((s) => !s.ready).map((s) => s.name).sort();
+  const unready = app
+    .filter((s) => !s.ready)
+    .map((s) => s.name)
+    .sort();
   const initialized = incompleteInit.length === 0;
   const containersReady = unready.length === 0 && !terminal;
   const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const notReadyMessage = terminal ? undefined : `containers with unready status: [${unready.join(' ')}]`;
   const conditions = [
     condition(oldConds, 'PodReadyToStartContainers', view.sandboxReady, view.now),
-    condition(oldConds, 'Initialized', initialized, view.now, initialized ? undefined : 'ContainersNotInitialized',
-      initialized ? undefined : `containers with incomplete status: [${incompleteInit.join(' ')}]`),
-    condition(oldConds, 'Ready', containersReady, view.now, containersReady ? undefined : notReadyReason, containersReady ? undefined : notReadyMessage),
-    condition(oldConds, 'ContainersReady', containersReady, view.now, containersReady ? undefined : notReadyReason, containersReady ? undefined : notReadyMessage),
+    condition(
+      oldConds,
+      'Initialized',
+      initialized,
+      view.now,
+      initialized ? undefined : 'ContainersNotInitialized',
+      initialized ? undefined : `containers with incomplete status: [${incompleteInit.join(' ')}]`,
+    ),
+    condition(
+      oldConds,
+      'Ready',
+      containersReady,
+      view.now,
+      containersReady ? undefined : notReadyReason,
+      containersReady ? undefined : notReadyMessage,
+    ),
+    condition(
+      oldConds,
+      'ContainersReady',
+      containersReady,
+      view.now,
+      containersReady ? undefined : notReadyReason,
+      containersReady ? undefined : notReadyMessage,
+    ),
     condition(oldConds, 'PodScheduled', true, view.now),
     ...oldConds.filter((c) => !OWN_CONDITIONS.includes(c?.type)),
   ];
   const status: J = {
     ...prev,
-    phase, conditions,
-    hostIP: view.hostIP, hostIPs: [{ ip: view.hostIP }],
+    phase,
+    conditions,
+    hostIP: view.hostIP,
+    hostIPs: [{ ip: view.hostIP }],
     startTime: prev.startTime ?? view.now,
     containerStatuses: app,
   };
-  if (view.podIP) { status.podIP = view.podIP; status.podIPs = [{ ip: view.podIP }]; }
-  if (init.length) status.initContainerStatuses = init; else delete status.initContainerStatuses;
+  if (view.podIP) {
+    status.podIP = view.podIP;
+    status.podIPs = [{ ip: view.podIP }];
+  }
+  if (init.length) status.initContainerStatuses = init;
+  else delete status.initContainerStatuses;
   return status;
 }

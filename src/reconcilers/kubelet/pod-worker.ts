@@ -17,8 +17,17 @@ import { localImage, pullImage } from '../../runtime/images.js';
 import type { PodNetworkConfig } from '../../runtime/pod-network.js';
 import type { Logger } from '../../log.js';
 import {
-  ContainerConfigError, VolumeSetupError, appCreateOptions, containerHash, containerSubPaths, infraCreateOptions, PAUSE_IMAGE,
-  type AppContainerParams, type Container, type DockerImageInspect, type Pod,
+  ContainerConfigError,
+  VolumeSetupError,
+  appCreateOptions,
+  containerHash,
+  containerSubPaths,
+  infraCreateOptions,
+  PAUSE_IMAGE,
+  type AppContainerParams,
+  type Container,
+  type DockerImageInspect,
+  type Pod,
 } from '../../translate/index.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
 import { terminatedReason } from '../../translate/status.js';
@@ -29,7 +38,15 @@ import { runHandler } from './hooks.js';
 import { ImagePuller } from './image-puller.js';
 import { fetchPullSecrets } from './pull-credentials.js';
 import {
-  LABEL_DATA_DIR, LABEL_INSTANCE, attemptsOf, endedAt, hasEnded, isRunning, listPodContainers, networkOf, type Observed,
+  LABEL_DATA_DIR,
+  LABEL_INSTANCE,
+  attemptsOf,
+  endedAt,
+  hasEnded,
+  isRunning,
+  listPodContainers,
+  networkOf,
+  type Observed,
 } from './observed.js';
 import { computePodStatus, type ContainerView } from './pod-status.js';
 import type { ProbeManager } from './probes/manager.js';
@@ -104,7 +121,11 @@ export class PodWorker {
   async reconcile(key: string): Promise<SyncResult> {
     const [ns, name] = key.split('/') as [string, string];
     let pod: Pod | undefined;
-    try { pod = await this.o.service.get(this.o.defs.pods, ns, name) as unknown as Pod; } catch (e) { if (!isNotFound(e)) throw e; }
+    try {
+      pod = (await this.o.service.get(this.o.defs.pods, ns, name)) as unknown as Pod;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
     const all = await listPodContainers(this.o.docker, this.o.instance, ns, name);
     const mine = pod && pod.spec.nodeName === this.o.nodeName ? pod : undefined;
     const uid = mine?.metadata.uid;
@@ -112,11 +133,22 @@ export class PodWorker {
     const orphanUids = new Set(all.filter((c) => c.key.podUid !== uid).map((c) => c.key.podUid));
     for (const orphan of orphanUids) {
       if (this.terminating.has(orphan)) continue;
-      await this.removeAll(all.filter((c) => c.key.podUid === orphan), orphan);
+      await this.removeAll(
+        all.filter((c) => c.key.podUid === orphan),
+        orphan,
+      );
     }
     if (!mine || !uid) return;
-    if (mine.metadata.deletionTimestamp) { this.o.probes?.updatePod(mine); this.beginTermination(key, mine); return; }
-    return this.sync(key, mine, all.filter((c) => c.key.podUid === uid));
+    if (mine.metadata.deletionTimestamp) {
+      this.o.probes?.updatePod(mine);
+      this.beginTermination(key, mine);
+      return;
+    }
+    return this.sync(
+      key,
+      mine,
+      all.filter((c) => c.key.podUid === uid),
+    );
   }
 
   // ---------------------------------------------------------------- sync
@@ -166,7 +198,9 @@ export class PodWorker {
           await this.writeStatus(pod, observed, st, infra);
           return { requeueAfterMs: 10_000 };
         }
-        observed = await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!).then((l) => l.filter((c) => c.key.podUid === uid));
+        observed = await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!).then((l) =>
+          l.filter((c) => c.key.podUid === uid),
+        );
         infra = attemptsOf(observed, 'infra')[0];
       }
     }
@@ -186,7 +220,9 @@ export class PodWorker {
       } else {
         for (const c of appSpecs) st.waiting.set(c.name, { reason: 'PodInitializing' });
       }
-      observed = await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!).then((l) => l.filter((c) => c.key.podUid === uid));
+      observed = await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!).then((l) =>
+        l.filter((c) => c.key.podUid === uid),
+      );
       infra = attemptsOf(observed, 'infra')[0];
     }
     const status = await this.writeStatus(pod, observed, st, infra);
@@ -207,7 +243,8 @@ export class PodWorker {
       const attempts = attemptsOf(observed, 'init', c.name);
       const latest = attempts[0];
       const inSandbox = latest && networkOf(latest) === `container:${ctx.infraId}`;
-      if (latest && inSandbox && hasEnded(latest) && latest.inspect.State.Status !== 'created' && latest.inspect.State.ExitCode === 0) continue;
+      if (latest && inSandbox && hasEnded(latest) && latest.inspect.State.Status !== 'created' && latest.inspect.State.ExitCode === 0)
+        continue;
       for (const rest of specs.slice(i + 1)) ctx.st.waiting.set(rest.name, { reason: 'PodInitializing' });
       if (latest && inSandbox && isRunning(latest)) return false;
       if (latest && inSandbox && hasEnded(latest)) {
@@ -223,7 +260,10 @@ export class PodWorker {
 
   private async syncApp(ctx: Ctx, observed: Observed[], c: Container, index: number): Promise<void> {
     const latest = attemptsOf(observed, 'app', c.name)[0];
-    if (!latest) { await this.startContainer(ctx, c, 'app', index, undefined); return; }
+    if (!latest) {
+      await this.startContainer(ctx, c, 'app', index, undefined);
+      return;
+    }
     if (isRunning(latest)) {
       if (latest.key.hash && latest.key.hash !== containerHash(c)) {
         // The spec changed (e.g. a new image): kubelet restarts the container.
@@ -248,13 +288,23 @@ export class PodWorker {
   private async killFailedProbe(ctx: Ctx, c: Container, index: number, latest: Observed, reason: 'liveness' | 'startup'): Promise<void> {
     const restart = ctx.policy !== 'Never';
     const fieldPath = fieldPathOf('app', c.name);
-    this.event(ctx.pod, 'Normal', 'Killing', `Container ${c.name} failed ${reason} probe${restart ? ', will be restarted' : ''}`, fieldPath);
-    const grace = Math.max(MIN_KILL_GRACE_S, probeSpecOf(c, reason)?.terminationGracePeriodSeconds ?? ctx.pod.spec.terminationGracePeriodSeconds ?? 30);
+    this.event(
+      ctx.pod,
+      'Normal',
+      'Killing',
+      `Container ${c.name} failed ${reason} probe${restart ? ', will be restarted' : ''}`,
+      fieldPath,
+    );
+    const grace = Math.max(
+      MIN_KILL_GRACE_S,
+      probeSpecOf(c, reason)?.terminationGracePeriodSeconds ?? ctx.pod.spec.terminationGracePeriodSeconds ?? 30,
+    );
     const deadline = Date.now() + grace * 1000;
     const preStop = (c.lifecycle as J | undefined)?.preStop;
     if (preStop) {
-      try { await runHandler({ docker: this.o.docker, containerId: latest.id, podIP: ctx.facts.podIP, container: c }, preStop, grace * 1000); }
-      catch (e) {
+      try {
+        await runHandler({ docker: this.o.docker, containerId: latest.id, podIP: ctx.facts.podIP, container: c }, preStop, grace * 1000);
+      } catch (e) {
         this.event(ctx.pod, 'Warning', 'FailedPreStopHook', 'PreStopHook failed', fieldPath);
         this.o.log.info({ pod: podText(ctx.pod), err: (e as Error).message }, 'preStop hook failed');
       }
@@ -262,8 +312,11 @@ export class PodWorker {
     await this.stopContainer(latest.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
     if (!restart) return;
     let ended: Observed = latest;
-    try { ended = { ...latest, inspect: await this.o.docker.getContainer(latest.id).inspect() as unknown as Observed['inspect'] }; }
-    catch (e) { if (engineStatus(e) !== 404) throw e; }
+    try {
+      ended = { ...latest, inspect: (await this.o.docker.getContainer(latest.id).inspect()) as unknown as Observed['inspect'] };
+    } catch (e) {
+      if (engineStatus(e) !== 404) throw e;
+    }
     await this.restart(ctx, c, 'app', index, ended);
   }
 
@@ -277,8 +330,17 @@ export class PodWorker {
     const until = this.crashBackoff.waitUntil(bkey, ended);
     if (until !== undefined) {
       const delay = goDuration(this.crashBackoff.delayMs(bkey));
-      this.event(ctx.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podText(ctx.pod)}`, fieldPathOf(kind, c.name));
-      ctx.st.waiting.set(c.name, { reason: 'CrashLoopBackOff', message: `back-off ${delay} restarting failed container=${c.name} pod=${podText(ctx.pod)}` });
+      this.event(
+        ctx.pod,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${podText(ctx.pod)}`,
+        fieldPathOf(kind, c.name),
+      );
+      ctx.st.waiting.set(c.name, {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${delay} restarting failed container=${c.name} pod=${podText(ctx.pod)}`,
+      });
       requeue(ctx.st, until - Date.now());
       return;
     }
@@ -291,8 +353,8 @@ export class PodWorker {
     const { pod } = ctx;
     const fieldPath = fieldPathOf(kind, c.name);
     const events = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(pod, type, reason, message, fieldPath);
-    const pullSecrets = () => fetchPullSecrets(this.o.service, this.o.defs.secrets, pod,
-      (m) => this.event(pod, 'Warning', 'FailedToRetrieveImagePullSecret', m));
+    const pullSecrets = () =>
+      fetchPullSecrets(this.o.service, this.o.defs.secrets, pod, (m) => this.event(pod, 'Warning', 'FailedToRetrieveImagePullSecret', m));
     const img = await this.images.ensure(`${pod.metadata.uid}/${c.name}`, ctx.key, c, events, pullSecrets);
     if (!img.image) {
       if (img.waiting) ctx.st.waiting.set(c.name, img.waiting);
@@ -305,8 +367,15 @@ export class PodWorker {
     try {
       const terminationLogHostPath = await this.terminationLog(pod.metadata.uid!, c.name);
       const params: AppContainerParams = {
-        infraId: ctx.infraId, kind, index, attempt, restartCount, sources: { ...ctx.sources, ...ctx.facts },
-        volumes: ctx.volumes.plan, volumeMountpoints: ctx.volumes.mountpoints, terminationLogHostPath,
+        infraId: ctx.infraId,
+        kind,
+        index,
+        attempt,
+        restartCount,
+        sources: { ...ctx.sources, ...ctx.facts },
+        volumes: ctx.volumes.plan,
+        volumeMountpoints: ctx.volumes.mountpoints,
+        terminationLogHostPath,
       };
       // Each subPath is resolved beneath its volume and pinned by a bind mount of ours before Docker sees a path.
       const subPathSources = await prepareSubPaths(podDir(this.o.dataDir, pod.metadata.uid!), c.name, containerSubPaths(pod, c, params), {
@@ -345,7 +414,11 @@ export class PodWorker {
     const postStart = (c.lifecycle as J | undefined)?.postStart;
     if (postStart) {
       try {
-        await runHandler({ docker: this.o.docker, containerId: container.id, podIP: ctx.facts.podIP, container: c }, postStart, POST_START_TIMEOUT_MS);
+        await runHandler(
+          { docker: this.o.docker, containerId: container.id, podIP: ctx.facts.podIP, container: c },
+          postStart,
+          POST_START_TIMEOUT_MS,
+        );
       } catch (e) {
         this.o.log.info({ pod: podText(pod), container: c.name, err: (e as Error).message }, 'postStart hook failed');
         // The hook's output stays out of the event (it may hold secrets), as in kubelet.
@@ -393,9 +466,13 @@ export class PodWorker {
     if (!o || !hasEnded(o)) return undefined;
     const s = o.inspect.State;
     return terminationMessage(this.o.docker, {
-      id: o.id, terminationMessagePath: o.key.terminationMessagePath, terminationMessagePolicy: o.key.terminationMessagePolicy,
-      exitCode: s.ExitCode ?? 0, cannotRun: s.Status === 'created' || terminatedReason(s) === 'ContainerCannotRun',
-      mounts: o.inspect.Mounts ?? [], tty: (o.inspect.Config as { Tty?: boolean } | undefined)?.Tty === true,
+      id: o.id,
+      terminationMessagePath: o.key.terminationMessagePath,
+      terminationMessagePolicy: o.key.terminationMessagePolicy,
+      exitCode: s.ExitCode ?? 0,
+      cannotRun: s.Status === 'created' || terminatedReason(s) === 'ContainerCannotRun',
+      mounts: o.inspect.Mounts ?? [],
+      tty: (o.inspect.Config as { Tty?: boolean } | undefined)?.Tty === true,
       hostDir: this.terminationLogDir(o.key.podUid, o.key.container),
     });
   }
@@ -414,20 +491,32 @@ export class PodWorker {
   }
 
   private async views(observed: Observed[], kind: 'init' | 'app', specs: Container[], st: SyncState, pod: Pod): Promise<ContainerView[]> {
-    return Promise.all(specs.map(async (c) => {
-      const [current, previous] = attemptsOf(observed, kind, c.name);
-      const message = await this.termMessage(current);
-      const currentInspect = current ? (message ? { ...current.inspect, State: { ...current.inspect.State, Error: message } } : current.inspect) : undefined;
-      let waiting = st.waiting.get(c.name);
-      // A container created but never started is reported as waiting, with its start error.
-      if (!waiting && current && current.inspect.State.Status === 'created') waiting = { reason: 'RunContainerError', message: current.inspect.State.Error || undefined };
-      const probed = kind === 'app' ? this.o.probes?.status(pod.metadata.uid!, c.name, current?.id) : undefined;
-      return {
-        name: c.name, image: c.image ?? '', current: currentInspect, previous: previous?.inspect,
-        restartCount: current?.key.restartCount ?? 0, waiting, imageInspect: await this.imageOf(current),
-        ...(probed ? { ready: probed.ready, started: probed.started } : {}),
-      };
-    }));
+    return Promise.all(
+      specs.map(async (c) => {
+        const [current, previous] = attemptsOf(observed, kind, c.name);
+        const message = await this.termMessage(current);
+        const currentInspect = current
+          ? message
+            ? { ...current.inspect, State: { ...current.inspect.State, Error: message } }
+            : current.inspect
+          : undefined;
+        let waiting = st.waiting.get(c.name);
+        // A container created but never started is reported as waiting, with its start error.
+        if (!waiting && current && current.inspect.State.Status === 'created')
+          waiting = { reason: 'RunContainerError', message: current.inspect.State.Error || undefined };
+        const probed = kind === 'app' ? this.o.probes?.status(pod.metadata.uid!, c.name, current?.id) : undefined;
+        return {
+          name: c.name,
+          image: c.image ?? '',
+          current: currentInspect,
+          previous: previous?.inspect,
+          restartCount: current?.key.restartCount ?? 0,
+          waiting,
+          imageInspect: await this.imageOf(current),
+          ...(probed ? { ready: probed.ready, started: probed.started } : {}),
+        };
+      }),
+    );
   }
 
   /** Computes the status and writes it through pods/status when it differs from the stored one. */
@@ -436,21 +525,31 @@ export class PodWorker {
     const podIP = sandboxReady ? this.podIPOf(infra!) : undefined;
     this.observeProbes(pod, podIP, observed);
     const view = {
-      pod, sandboxReady, podIP, hostIP: this.o.hostIP,
+      pod,
+      sandboxReady,
+      podIP,
+      hostIP: this.o.hostIP,
       init: await this.views(observed, 'init', pod.spec.initContainers ?? [], st, pod),
       app: await this.views(observed, 'app', pod.spec.containers, st, pod),
       now: nowTimestamp(),
     };
     let written: J | undefined;
     try {
-      await this.o.service.update(this.o.defs.pods, pod.metadata.namespace, pod.metadata.name!, (cur: KObject) => {
-        if (cur.metadata.uid !== pod.metadata.uid) throw new StatusError(409, 'Conflict', 'the pod was replaced');
-        const old = cur.status as J | undefined;
-        const next = computePodStatus({ ...view, pod: cur as unknown as Pod }, old);
-        written = next;
-        if (deepEqual(next, old)) return cur; // nothing changed: no write
-        return { ...cur, status: next };
-      }, sys, 'status');
+      await this.o.service.update(
+        this.o.defs.pods,
+        pod.metadata.namespace,
+        pod.metadata.name!,
+        (cur: KObject) => {
+          if (cur.metadata.uid !== pod.metadata.uid) throw new StatusError(409, 'Conflict', 'the pod was replaced');
+          const old = cur.status as J | undefined;
+          const next = computePodStatus({ ...view, pod: cur as unknown as Pod }, old);
+          written = next;
+          if (deepEqual(next, old)) return cur; // nothing changed: no write
+          return { ...cur, status: next };
+        },
+        sys,
+        'status',
+      );
     } catch (e) {
       if (isNotFound(e) || (e instanceof StatusError && e.code === 409)) return undefined;
       throw e;
@@ -467,7 +566,8 @@ export class PodWorker {
       if (!latest) continue;
       const started = Date.parse(latest.inspect.State.StartedAt ?? '');
       containers.set(c.name, {
-        id: latest.id, running: isRunning(latest),
+        id: latest.id,
+        running: isRunning(latest),
         ...(Number.isFinite(started) && started > 0 ? { startedAt: started } : {}),
         terminated: hasEnded(latest) && latest.inspect.State.Status !== 'created',
       });
@@ -483,7 +583,11 @@ export class PodWorker {
     const names = new Set(observed.filter((o) => o.key.kind !== 'infra').map((o) => `${o.key.kind}/${o.key.container}`));
     for (const n of names) {
       const [kind, name] = n.split('/') as ['init' | 'app', string];
-      doomed.push(...attemptsOf(observed, kind, name).slice(2).filter((o) => !isRunning(o)));
+      doomed.push(
+        ...attemptsOf(observed, kind, name)
+          .slice(2)
+          .filter((o) => !isRunning(o)),
+      );
     }
     const infras = attemptsOf(observed, 'infra');
     const keep = new Set(observed.filter((o) => !doomed.includes(o) && o.key.kind !== 'infra').map(networkOf));
@@ -492,13 +596,19 @@ export class PodWorker {
   }
 
   private async stopContainer(id: string, graceSeconds: number): Promise<void> {
-    try { await this.o.docker.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceSeconds)) }); }
-    catch (e) { if (![304, 404].includes(engineStatus(e) ?? 0)) throw e; }
+    try {
+      await this.o.docker.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceSeconds)) });
+    } catch (e) {
+      if (![304, 404].includes(engineStatus(e) ?? 0)) throw e;
+    }
   }
 
   private async removeContainer(id: string): Promise<void> {
-    try { await this.o.docker.getContainer(id).remove({ force: true, v: false }); }
-    catch (e) { if (![404, 409].includes(engineStatus(e) ?? 0)) this.o.log.warn({ id, err: engineMessage(e) }, 'could not remove container'); }
+    try {
+      await this.o.docker.getContainer(id).remove({ force: true, v: false });
+    } catch (e) {
+      if (![404, 409].includes(engineStatus(e) ?? 0)) this.o.log.warn({ id, err: engineMessage(e) }, 'could not remove container');
+    }
   }
 
   private async removeAll(containers: Observed[], uid: string): Promise<void> {
@@ -517,8 +627,14 @@ export class PodWorker {
     const uid = pod.metadata.uid!;
     if (this.terminating.has(uid)) return;
     const p = this.terminate(pod)
-      .catch((e) => { this.o.log.warn({ pod: podText(pod), err: (e as Error).message }, 'pod termination failed'); this.o.enqueue(key, 2000); })
-      .finally(() => { this.terminating.delete(uid); this.o.enqueue(key); });
+      .catch((e) => {
+        this.o.log.warn({ pod: podText(pod), err: (e as Error).message }, 'pod termination failed');
+        this.o.enqueue(key, 2000);
+      })
+      .finally(() => {
+        this.terminating.delete(uid);
+        this.o.enqueue(key);
+      });
     this.terminating.set(uid, p);
   }
 
@@ -528,28 +644,41 @@ export class PodWorker {
     const grace = Number(meta.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
     const deadline = Date.now() + grace * 1000;
     const remaining = () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-    const observed = (await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!)).filter((c) => c.key.podUid === uid);
+    const observed = (await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!)).filter(
+      (c) => c.key.podUid === uid,
+    );
     const infra = attemptsOf(observed, 'infra')[0];
     const podIP = infra && isRunning(infra) ? this.podIPOf(infra) : undefined;
     const specs = new Map([...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => [c.name, c]));
-    await Promise.all(observed.filter((c) => c.key.kind !== 'infra' && isRunning(c)).map(async (c) => {
-      const spec = specs.get(c.key.container);
-      const kind = c.key.kind === 'init' ? 'init' : 'app';
-      this.event(pod, 'Normal', 'Killing', `Stopping container ${c.key.container}`, fieldPathOf(kind, c.key.container));
-      const preStop = (spec?.lifecycle as J | undefined)?.preStop;
-      if (preStop && spec && grace > 0) {
-        try { await runHandler({ docker: this.o.docker, containerId: c.id, podIP, container: spec }, preStop, remaining() * 1000); }
-        catch (e) {
-          this.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed`, fieldPathOf(kind, c.key.container));
-          this.o.log.info({ pod: podText(pod), err: (e as Error).message }, 'preStop hook failed');
-        }
-      }
-      await this.stopContainer(c.id, remaining());
-    }));
+    await Promise.all(
+      observed
+        .filter((c) => c.key.kind !== 'infra' && isRunning(c))
+        .map(async (c) => {
+          const spec = specs.get(c.key.container);
+          const kind = c.key.kind === 'init' ? 'init' : 'app';
+          this.event(pod, 'Normal', 'Killing', `Stopping container ${c.key.container}`, fieldPathOf(kind, c.key.container));
+          const preStop = (spec?.lifecycle as J | undefined)?.preStop;
+          if (preStop && spec && grace > 0) {
+            try {
+              await runHandler({ docker: this.o.docker, containerId: c.id, podIP, container: spec }, preStop, remaining() * 1000);
+            } catch (e) {
+              this.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed`, fieldPathOf(kind, c.key.container));
+              this.o.log.info({ pod: podText(pod), err: (e as Error).message }, 'preStop hook failed');
+            }
+          }
+          await this.stopContainer(c.id, remaining());
+        }),
+    );
     await Promise.all(observed.filter((c) => c.key.kind === 'infra' && isRunning(c)).map((c) => this.stopContainer(c.id, remaining())));
     await this.removeAll(observed, uid);
     try {
-      await this.o.service.delete(this.o.defs.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } }, sys);
+      await this.o.service.delete(
+        this.o.defs.pods,
+        pod.metadata.namespace,
+        pod.metadata.name!,
+        { gracePeriodSeconds: 0, preconditions: { uid } },
+        sys,
+      );
     } catch (e) {
       if (!isNotFound(e) && !(e instanceof StatusError && e.code === 409)) throw e;
     }
@@ -558,13 +687,26 @@ export class PodWorker {
   // ---------------------------------------------------------------- events
 
   private event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
-    this.o.recorder.record(pod as unknown as KObject, type, reason, message, { component: 'kubelet', host: this.o.nodeName, ...(fieldPath ? { fieldPath } : {}) });
+    this.o.recorder.record(pod as unknown as KObject, type, reason, message, {
+      component: 'kubelet',
+      host: this.o.nodeName,
+      ...(fieldPath ? { fieldPath } : {}),
+    });
   }
 
   /** Pending background work (terminations), for a clean stop. */
-  async idle(): Promise<void> { await Promise.all([...this.terminating.values()]); }
+  async idle(): Promise<void> {
+    await Promise.all([...this.terminating.values()]);
+  }
 }
 
 interface Ctx {
-  pod: Pod; key: string; infraId: string; volumes: PreparedVolumes; sources: PodSources; facts: NodeFacts; st: SyncState; policy: string;
+  pod: Pod;
+  key: string;
+  infraId: string;
+  volumes: PreparedVolumes;
+  sources: PodSources;
+  facts: NodeFacts;
+  st: SyncState;
+  policy: string;
 }

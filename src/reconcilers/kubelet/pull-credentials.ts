@@ -9,12 +9,31 @@ import { StatusError } from '../../machinery/api/errors.js';
 
 /** The X-Registry-Auth body the engine takes for one pull. */
 export type RegistryAuth = {
-  username?: string; password?: string; auth?: string; email?: string;
-  serveraddress: string; identitytoken?: string; registrytoken?: string;
+  username?: string;
+  password?: string;
+  auth?: string;
+  email?: string;
+  serveraddress: string;
+  identitytoken?: string;
+  registrytoken?: string;
 };
 
-type DockerConfigEntry = { username?: string; password?: string; auth?: string; email?: string; identitytoken?: string; registrytoken?: string };
-interface KeyEntry { key: string; scheme?: string; host: string; port?: string; path: string; entry: DockerConfigEntry }
+type DockerConfigEntry = {
+  username?: string;
+  password?: string;
+  auth?: string;
+  email?: string;
+  identitytoken?: string;
+  registrytoken?: string;
+};
+interface KeyEntry {
+  key: string;
+  scheme?: string;
+  host: string;
+  port?: string;
+  path: string;
+  entry: DockerConfigEntry;
+}
 
 const DEFAULT_REGISTRY = 'index.docker.io';
 
@@ -30,13 +49,15 @@ export function dockerConfigOf(secret: KObject): Record<string, DockerConfigEntr
   try {
     if (type === 'kubernetes.io/dockerconfigjson') {
       const text = decodeData(secret, '.dockerconfigjson');
-      return text ? (JSON.parse(text) as { auths?: Record<string, DockerConfigEntry> }).auths ?? {} : {};
+      return text ? ((JSON.parse(text) as { auths?: Record<string, DockerConfigEntry> }).auths ?? {}) : {};
     }
     if (type === 'kubernetes.io/dockercfg') {
       const text = decodeData(secret, '.dockercfg');
-      return text ? JSON.parse(text) as Record<string, DockerConfigEntry> : {};
+      return text ? (JSON.parse(text) as Record<string, DockerConfigEntry>) : {};
     }
-  } catch { /* kubelet skips a secret it cannot parse */ }
+  } catch {
+    /* kubelet skips a secret it cannot parse */
+  }
   return {};
 }
 
@@ -46,7 +67,10 @@ function parseKey(raw: string): Omit<KeyEntry, 'entry' | 'key'> {
   if (key === 'https://index.docker.io/v1/' || key === 'index.docker.io/v1/') key = DEFAULT_REGISTRY;
   let scheme: string | undefined;
   const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(key);
-  if (m) { scheme = m[1]!.toLowerCase(); key = key.slice(m[0].length); }
+  if (m) {
+    scheme = m[1]!.toLowerCase();
+    key = key.slice(m[0].length);
+  }
   const slash = key.indexOf('/');
   const hostPort = slash < 0 ? key : key.slice(0, slash);
   const path = slash < 0 ? '' : key.slice(slash).replace(/\/+$/, '');
@@ -67,12 +91,18 @@ export function registryOf(image: string): { hostPort: string; repo: string } {
 }
 
 const globPart = (glob: string, part: string) =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^.]*').replace(/\?/g, '[^.]')}$`).test(part);
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^.]*')
+      .replace(/\?/g, '[^.]')}$`,
+  ).test(part);
 
 function matches(k: KeyEntry, image: { hostPort: string; repo: string }): boolean {
   if (k.scheme && k.scheme !== 'https' && k.scheme !== 'http') return false;
   const t = parseKey(image.hostPort);
-  const gp = k.host.split('.'); const tp = t.host.split('.');
+  const gp = k.host.split('.');
+  const tp = t.host.split('.');
   if (gp.length !== tp.length || !gp.every((g, i) => globPart(g, tp[i]!))) return false;
   if ((k.port ?? '') !== (t.port ?? '')) return false;
   const target = `/${image.repo}`;
@@ -95,11 +125,15 @@ export function credentialsFor(image: string, secrets: KObject[]): RegistryAuth[
     if (k.entry.auth) {
       const decoded = Buffer.from(k.entry.auth, 'base64').toString('utf8');
       const i = decoded.indexOf(':');
-      if (i > 0) { username = decoded.slice(0, i); password = decoded.slice(i + 1); }
+      if (i > 0) {
+        username = decoded.slice(0, i);
+        password = decoded.slice(i + 1);
+      }
     }
     out.push({
       serveraddress: target.hostPort,
-      ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}),
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
       ...(k.entry.email ? { email: k.entry.email } : {}),
       ...(k.entry.identitytoken ? { identitytoken: k.entry.identitytoken } : {}),
       ...(k.entry.registrytoken ? { registrytoken: k.entry.registrytoken } : {}),
@@ -109,20 +143,33 @@ export function credentialsFor(image: string, secrets: KObject[]): RegistryAuth[
 }
 
 /** What of a pod names its pull secrets. */
-export interface PodPullSecretRefs { metadata: { namespace?: string }; spec?: object }
+export interface PodPullSecretRefs {
+  metadata: { namespace?: string };
+  spec?: object;
+}
 
 /**
  * The pod's imagePullSecrets that exist (kubelet's getPullSecretsForPod); the missing ones are reported
  * through `onMissing` with kubelet's FailedToRetrieveImagePullSecret message and the pull goes on without them.
  */
-export async function fetchPullSecrets(service: ResourceService, secretsDef: ResourceDef, pod: PodPullSecretRefs,
-  onMissing: (message: string) => void): Promise<KObject[]> {
-  const refs = ((pod.spec as { imagePullSecrets?: { name?: string }[] } | undefined)?.imagePullSecrets ?? []).map((r) => r.name).filter((n): n is string => !!n);
+export async function fetchPullSecrets(
+  service: ResourceService,
+  secretsDef: ResourceDef,
+  pod: PodPullSecretRefs,
+  onMissing: (message: string) => void,
+): Promise<KObject[]> {
+  const refs = ((pod.spec as { imagePullSecrets?: { name?: string }[] } | undefined)?.imagePullSecrets ?? [])
+    .map((r) => r.name)
+    .filter((n): n is string => !!n);
   const found: KObject[] = [];
   const failed: string[] = [];
   for (const name of refs) {
-    try { found.push(await service.get(secretsDef, pod.metadata.namespace, name)); }
-    catch (e) { if (e instanceof StatusError && e.code === 404) failed.push(name); else throw e; }
+    try {
+      found.push(await service.get(secretsDef, pod.metadata.namespace, name));
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 404) failed.push(name);
+      else throw e;
+    }
   }
   if (failed.length) {
     onMissing(`Unable to retrieve some image pull secrets (${failed.join(', ')}); attempting to pull the image may not succeed.`);

@@ -19,10 +19,16 @@ export interface SubPathOptions {
 }
 
 /** kubelet's message when the directories of a missing subPath could not be made. */
-const createFailure = (mount: string, container: string) => `failed to create subPath directory for volumeMount "${mount}" of container "${container}"`;
+const createFailure = (mount: string, container: string) =>
+  `failed to create subPath directory for volumeMount "${mount}" of container "${container}"`;
 
 /** Binds each target's subPath under the pod directory; returns volumeMount index → host path for Docker. */
-export async function prepareSubPaths(podDir: string, container: string, targets: SubPathTarget[], opts: SubPathOptions): Promise<Record<number, string>> {
+export async function prepareSubPaths(
+  podDir: string,
+  container: string,
+  targets: SubPathTarget[],
+  opts: SubPathOptions,
+): Promise<Record<number, string>> {
   const sources: Record<number, string> = {};
   for (const t of targets) {
     let opened: OpenedPath | undefined;
@@ -54,12 +60,20 @@ export async function prepareSubPaths(podDir: string, container: string, targets
  */
 export async function cleanSubPaths(podDir: string): Promise<boolean> {
   let dir: string;
-  try { dir = await fs.promises.realpath(podLayout(podDir).subPaths); }
-  catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true; throw e; }
+  try {
+    dir = await fs.promises.realpath(podLayout(podDir).subPaths);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw e;
+  }
   if (!(await unmountBeneath(dir))) return false;
-  const entries = async (d: string) => (await fs.promises.readdir(d, { withFileTypes: true })).map((x) => ({ path: join(d, x.name), dir: x.isDirectory() }));
+  const entries = async (d: string) =>
+    (await fs.promises.readdir(d, { withFileTypes: true })).map((x) => ({ path: join(d, x.name), dir: x.isDirectory() }));
   for (const volume of await entries(dir)) {
-    if (!volume.dir) { await fs.promises.unlink(volume.path); continue; }
+    if (!volume.dir) {
+      await fs.promises.unlink(volume.path);
+      continue;
+    }
     for (const ctr of await entries(volume.path)) {
       if (ctr.dir) for (const t of await entries(ctr.path)) await (t.dir ? fs.promises.rmdir(t.path) : fs.promises.unlink(t.path));
       await (ctr.dir ? fs.promises.rmdir(ctr.path) : fs.promises.unlink(ctr.path));

@@ -36,7 +36,9 @@ export async function readAtMost(path: string, max: number): Promise<string> {
     const buf = Buffer.alloc(len);
     const { bytesRead } = await fh.read(buf, 0, len, st.size - len);
     return buf.subarray(0, bytesRead).toString('utf8');
-  } finally { await fh.close(); }
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Whether the log tail replaces an empty message (kubelet's fallbackToLogs). */
@@ -52,7 +54,9 @@ export function logTail(chunks: Buffer[], maxBytes = MAX_LOG_BYTES): string {
 
 /** The container's last log lines, stdout and stderr interleaved as written, without Docker's stream framing. */
 async function readLogTail(docker: Docker, c: TerminatedContainer): Promise<string> {
-  const body = (await docker.getContainer(c.id).logs({ stdout: true, stderr: true, follow: false, tail: MAX_LOG_LINES })) as unknown as Buffer;
+  const body = (await docker
+    .getContainer(c.id)
+    .logs({ stdout: true, stderr: true, follow: false, tail: MAX_LOG_LINES })) as unknown as Buffer;
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(String(body));
   if (c.tty) return logTail([buf]);
   return logTail(new DockerFrameDecoder().push(buf).map((f) => f.data));
@@ -68,7 +72,8 @@ export async function terminationMessage(docker: Docker, c: TerminatedContainer)
     try {
       text = await readAtMost(mount.Source, MAX_MESSAGE_BYTES);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return `Error on reading termination log ${mount.Source}: ${(e as Error).message}`;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        return `Error on reading termination log ${mount.Source}: ${(e as Error).message}`;
     }
   }
   if (text || !fallback) return text || undefined;

@@ -38,8 +38,14 @@ export interface PodSources {
   serviceEnv?: Record<string, string>;
 }
 
-export async function fetchSources(service: ResourceService, defs: { configmaps: ResourceDef; secrets: ResourceDef }, pod: Pod): Promise<PodSources> {
-  const cms = new Set<string>(); const secrets = new Set<string>(); const claims = new Set<string>();
+export async function fetchSources(
+  service: ResourceService,
+  defs: { configmaps: ResourceDef; secrets: ResourceDef },
+  pod: Pod,
+): Promise<PodSources> {
+  const cms = new Set<string>();
+  const secrets = new Set<string>();
+  const claims = new Set<string>();
   for (const v of pod.spec.volumes ?? []) {
     if (v.persistentVolumeClaim?.claimName) claims.add(v.persistentVolumeClaim.claimName);
     if (v.configMap?.name) cms.add(v.configMap.name);
@@ -50,7 +56,10 @@ export async function fetchSources(service: ResourceService, defs: { configmaps:
     }
   }
   for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
-    for (const f of c.envFrom ?? []) { if (f.configMapRef?.name) cms.add(f.configMapRef.name); if (f.secretRef?.name) secrets.add(f.secretRef.name); }
+    for (const f of c.envFrom ?? []) {
+      if (f.configMapRef?.name) cms.add(f.configMapRef.name);
+      if (f.secretRef?.name) secrets.add(f.secretRef.name);
+    }
     for (const e of c.env ?? []) {
       if (e.valueFrom?.configMapKeyRef?.name) cms.add(e.valueFrom.configMapKeyRef.name);
       if (e.valueFrom?.secretKeyRef?.name) secrets.add(e.valueFrom.secretKeyRef.name);
@@ -59,14 +68,22 @@ export async function fetchSources(service: ResourceService, defs: { configmaps:
   const ns = pod.metadata.namespace ?? '';
   const fetch = async (def: ResourceDef, names: Set<string>) => {
     const m = new Map<string, J>();
-    await Promise.all([...names].map(async (n) => {
-      try { m.set(n, await service.get(def, ns, n)); } catch (e) { if (!(e instanceof StatusError && e.code === 404)) throw e; }
-    }));
+    await Promise.all(
+      [...names].map(async (n) => {
+        try {
+          m.set(n, await service.get(def, ns, n));
+        } catch (e) {
+          if (!(e instanceof StatusError && e.code === 404)) throw e;
+        }
+      }),
+    );
     return m;
   };
   const pvcDef = service.registry.find('', 'v1', 'persistentvolumeclaims');
   const [cmMap, secretMap, claimMap] = await Promise.all([
-    fetch(defs.configmaps, cms), fetch(defs.secrets, secrets), pvcDef ? fetch(pvcDef, claims) : new Map<string, J>(),
+    fetch(defs.configmaps, cms),
+    fetch(defs.secrets, secrets),
+    pvcDef ? fetch(pvcDef, claims) : new Map<string, J>(),
   ]);
   return {
     configMap: (n) => cmMap.get(n) as ConfigMapData | undefined,
@@ -87,16 +104,23 @@ function boundClaimVolumes(pod: Pod, claimOf: (name: string) => J | undefined): 
     const claim = v.persistentVolumeClaim?.claimName;
     if (!claim) continue;
     const pvc = claimOf(claim);
-    const problem = !pvc ? `failed to fetch PVC from API server: persistentvolumeclaims "${claim}" not found`
-      : pvc.metadata?.deletionTimestamp ? 'PVC is being deleted'
-        : pvc.status?.phase !== 'Bound' || !pvc.spec?.volumeName ? 'PVC is not bound' : undefined;
+    const problem = !pvc
+      ? `failed to fetch PVC from API server: persistentvolumeclaims "${claim}" not found`
+      : pvc.metadata?.deletionTimestamp
+        ? 'PVC is being deleted'
+        : pvc.status?.phase !== 'Bound' || !pvc.spec?.volumeName
+          ? 'PVC is not bound'
+          : undefined;
     if (problem) throw new VolumeSetupError(v.name, `error processing PVC ${ns}/${claim}: ${problem}`);
     names.set(claim, String(pvc!.spec.volumeName));
   }
   return (claim) => names.get(claim) ?? claimVolumeName(ns, claim);
 }
 
-export interface PreparedVolumes { plan: VolumePlan; mountpoints: Record<string, string> }
+export interface PreparedVolumes {
+  plan: VolumePlan;
+  mountpoints: Record<string, string>;
+}
 
 /** Creates what the plan asks for; throws VolumeSetupError (FailedMount) for a missing source. */
 export class VolumeManager {
@@ -104,28 +128,50 @@ export class VolumeManager {
   private written = new Map<string, string>();
   /** bound service account tokens of projected volumes, refreshed at 80% of their lifetime */
   private tokens = new PodTokenManager();
-  constructor(private docker: Docker, private dataDir: string, private instance: string) {}
+  constructor(
+    private docker: Docker,
+    private dataDir: string,
+    private instance: string,
+  ) {}
 
   async prepare(pod: Pod, sources: PodSources, facts: NodeFacts): Promise<PreparedVolumes> {
     const uid = pod.metadata.uid ?? '';
     const claimVolumeName = sources.claim ? boundClaimVolumes(pod, sources.claim) : undefined;
     const serviceAccountToken = await this.tokens.prepare(pod);
-    const plan = volumePlan(pod, { ...facts, podDir: podDir(this.dataDir, uid), configMap: sources.configMap, secret: sources.secret, claimVolumeName, serviceAccountToken });
+    const plan = volumePlan(pod, {
+      ...facts,
+      podDir: podDir(this.dataDir, uid),
+      configMap: sources.configMap,
+      secret: sources.secret,
+      claimVolumeName,
+      serviceAccountToken,
+    });
     const mountpoints: Record<string, string> = {};
     for (const v of plan.dockerVolumes) {
       // A claim's volume is made by the PVC binder (with its class's options): it is only created here if missing.
       if (v.persistent) {
-        try { const mp = (await this.docker.getVolume(v.Name).inspect()).Mountpoint; if (mp) mountpoints[v.Name] = mp; continue; }
-        catch (e) { if (engineStatus(e) !== 404) throw e; }
+        try {
+          const mp = (await this.docker.getVolume(v.Name).inspect()).Mountpoint;
+          if (mp) mountpoints[v.Name] = mp;
+          continue;
+        } catch (e) {
+          if (engineStatus(e) !== 404) throw e;
+        }
       }
       const labels = { ...v.Labels, [LABEL_INSTANCE]: this.instance, [LABEL_DATA_DIR]: this.dataDir };
-      const created = await this.docker.createVolume({ Name: v.Name, Driver: v.Driver, DriverOpts: v.DriverOpts, Labels: labels }) as unknown as { Mountpoint?: string };
+      const created = (await this.docker.createVolume({
+        Name: v.Name,
+        Driver: v.Driver,
+        DriverOpts: v.DriverOpts,
+        Labels: labels,
+      })) as unknown as { Mountpoint?: string };
       const mp = created?.Mountpoint ?? (await this.docker.getVolume(v.Name).inspect()).Mountpoint;
       if (mp) mountpoints[v.Name] = mp;
     }
     for (const d of plan.hostDirs) {
       const h = createHash('sha256');
-      for (const [p, f] of Object.entries(d.files).sort(([a], [b]) => a.localeCompare(b))) h.update(p).update('\0').update(String(f.mode)).update(f.content);
+      for (const [p, f] of Object.entries(d.files).sort(([a], [b]) => a.localeCompare(b)))
+        h.update(p).update('\0').update(String(f.mode)).update(f.content);
       const digest = h.digest('hex');
       if (this.written.get(d.path) === digest) continue;
       await writeAtomically(d.path, d.files);
@@ -136,10 +182,18 @@ export class VolumeManager {
 
   /** Removes the pod's emptyDir volumes and host files (PVC volumes stay: they outlive pods). */
   async cleanup(uid: string): Promise<void> {
-    const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_POD_UID}=${uid}`, instanceFilter(this.instance)] } });
-    await Promise.all((Volumes ?? []).map(async (v) => {
-      try { await this.docker.getVolume(v.Name).remove(); } catch (e) { if (engineStatus(e) !== 404) throw e; }
-    }));
+    const { Volumes } = await this.docker.listVolumes({
+      filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_POD_UID}=${uid}`, instanceFilter(this.instance)] },
+    });
+    await Promise.all(
+      (Volumes ?? []).map(async (v) => {
+        try {
+          await this.docker.getVolume(v.Name).remove();
+        } catch (e) {
+          if (engineStatus(e) !== 404) throw e;
+        }
+      }),
+    );
     const dir = podDir(this.dataDir, uid);
     this.tokens.forget(uid);
     for (const k of [...this.written.keys()]) if (k.startsWith(dir)) this.written.delete(k);

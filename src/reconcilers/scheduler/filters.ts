@@ -25,7 +25,8 @@ export function nodeInfo(node: KObject, pods: KObject[]): NodeInfo {
   const usedPorts: HostPort[] = [];
   for (const p of pods) {
     for (const [k, v] of Object.entries(podRequests(p))) requested[k] = (requested[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(podRequests(p, { nonZero: true }))) if (k === 'cpu' || k === 'memory') nonZeroRequested[k] = (nonZeroRequested[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(podRequests(p, { nonZero: true })))
+      if (k === 'cpu' || k === 'memory') nonZeroRequested[k] = (nonZeroRequested[k] ?? 0) + v;
     usedPorts.push(...hostPortsOf(p));
   }
   return { node, pods, allocatable: nodeAllocatable(node), requested, nonZeroRequested, usedPorts };
@@ -71,7 +72,9 @@ function nodeName(pod: KObject, info: NodeInfo): FilterFailure | undefined {
 
 function taintToleration(pod: KObject, info: NodeInfo): FilterFailure | undefined {
   const tolerations = podTolerations(pod);
-  const bad = effectiveTaints(info.node).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !toleratedBy(tolerations, t));
+  const bad = effectiveTaints(info.node).find(
+    (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !toleratedBy(tolerations, t),
+  );
   if (!bad) return undefined;
   return { plugin: 'TaintToleration', reasons: [`node(s) had untolerated taint {${bad.key}: ${bad.value ?? ''}}`], unresolvable: true };
 }
@@ -111,6 +114,12 @@ function resourcesFit(pod: KObject, info: NodeInfo, request: ResourceAmounts): F
 
 /** Runs the filters in kube-scheduler's default order; undefined when the pod fits the node. */
 export function filterNode(pod: KObject, info: NodeInfo, request = podRequests(pod)): FilterFailure | undefined {
-  return nodeUnschedulable(pod, info) ?? nodeName(pod, info) ?? taintToleration(pod, info) ?? nodeAffinity(pod, info)
-    ?? nodePorts(pod, info) ?? resourcesFit(pod, info, request);
+  return (
+    nodeUnschedulable(pod, info) ??
+    nodeName(pod, info) ??
+    taintToleration(pod, info) ??
+    nodeAffinity(pod, info) ??
+    nodePorts(pod, info) ??
+    resourcesFit(pod, info, request)
+  );
 }

@@ -4,8 +4,18 @@ import type { KObject } from '../../machinery/api/meta.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export interface Taint { key: string; value?: string; effect: string }
-export interface Toleration { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
 
 /** Toleration.ToleratesTaint: an empty effect matches every effect; an empty key with Exists matches every key. */
 export function tolerates(t: Toleration, taint: Taint): boolean {
@@ -27,18 +37,24 @@ function matchesLabelRequirement(labels: Record<string, string>, req: J): boolea
   const value = labels[req.key];
   const values: string[] = Array.isArray(req.values) ? req.values.map(String) : [];
   switch (req.operator) {
-    case 'In': return has && values.includes(value);
-    case 'NotIn': return !has || !values.includes(value);
-    case 'Exists': return has;
-    case 'DoesNotExist': return !has;
-    case 'Gt': case 'Lt': {
+    case 'In':
+      return has && values.includes(value);
+    case 'NotIn':
+      return !has || !values.includes(value);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    case 'Gt':
+    case 'Lt': {
       if (!has || values.length !== 1) return false;
       const l = parseIntStrict(value);
       const r = parseIntStrict(values[0]);
       if (l === undefined || r === undefined) return false;
       return req.operator === 'Gt' ? l > r : l < r;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -74,12 +90,19 @@ export function matchesNodeAffinity(pod: KObject, node: KObject): boolean {
   return terms.some((t) => matchesTerm(node, t));
 }
 
-export interface HostPort { hostIP: string; protocol: string; hostPort: number }
+export interface HostPort {
+  hostIP: string;
+  protocol: string;
+  hostPort: number;
+}
 
 /** The host ports a pod asks for (containers, plus sidecars, which run alongside them). */
 export function hostPortsOf(pod: KObject): HostPort[] {
   const spec: J = (pod as J).spec ?? {};
-  const containers: J[] = [...(spec.containers ?? []), ...((spec.initContainers ?? []) as J[]).filter((c) => c?.restartPolicy === 'Always')];
+  const containers: J[] = [
+    ...(spec.containers ?? []),
+    ...((spec.initContainers ?? []) as J[]).filter((c) => c?.restartPolicy === 'Always'),
+  ];
   const out: HostPort[] = [];
   for (const c of containers) {
     for (const p of (c?.ports ?? []) as J[]) {
@@ -92,6 +115,12 @@ export function hostPortsOf(pod: KObject): HostPort[] {
 
 /** HostPortInfo.CheckConflict: same protocol and port, and the same address or either one the wildcard. */
 export function portsConflict(wanted: HostPort[], used: HostPort[]): boolean {
-  return wanted.some((w) => used.some((u) => u.protocol === w.protocol && u.hostPort === w.hostPort
-    && (u.hostIP === w.hostIP || u.hostIP === '0.0.0.0' || w.hostIP === '0.0.0.0' || u.hostIP === '::' || w.hostIP === '::')));
+  return wanted.some((w) =>
+    used.some(
+      (u) =>
+        u.protocol === w.protocol &&
+        u.hostPort === w.hostPort &&
+        (u.hostIP === w.hostIP || u.hostIP === '0.0.0.0' || w.hostIP === '0.0.0.0' || u.hostIP === '::' || w.hostIP === '::'),
+    ),
+  );
 }

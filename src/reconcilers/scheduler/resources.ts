@@ -29,8 +29,12 @@ export function toAmounts(list: unknown): ResourceAmounts {
   return out;
 }
 
-const add = (into: ResourceAmounts, more: ResourceAmounts) => { for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v; };
-const max = (into: ResourceAmounts, other: ResourceAmounts) => { for (const [k, v] of Object.entries(other)) if (v > (into[k] ?? 0)) into[k] = v; };
+const add = (into: ResourceAmounts, more: ResourceAmounts) => {
+  for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
+};
+const max = (into: ResourceAmounts, other: ResourceAmounts) => {
+  for (const [k, v] of Object.entries(other)) if (v > (into[k] ?? 0)) into[k] = v;
+};
 
 /**
  * The pod's effective requests: the sum over containers and sidecars (restartable init containers), or the largest

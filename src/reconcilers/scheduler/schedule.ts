@@ -8,8 +8,7 @@ import { scoreNode } from './score.js';
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export type ScheduleResult =
-  | { node: string; scores: Record<string, number> }
-  | { node?: undefined; message: string; failures: Record<string, FilterFailure> };
+  { node: string; scores: Record<string, number> } | { node?: undefined; message: string; failures: Record<string, FilterFailure> };
 
 /** Groups the non-terminated, bound pods by node (the scheduler cache). */
 export function buildNodeInfos(nodes: KObject[], pods: KObject[]): NodeInfo[] {
@@ -23,7 +22,11 @@ export function buildNodeInfos(nodes: KObject[], pods: KObject[]): NodeInfo[] {
 }
 
 /** "3 reason, 1 other" sorted as strings, as the scheduler's histogram is. */
-const histogram = (counts: Map<string, number>) => [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(', ');
+const histogram = (counts: Map<string, number>) =>
+  [...counts]
+    .map(([reason, n]) => `${n} ${reason}`)
+    .sort()
+    .join(', ');
 
 /** FitError.Error() with the DefaultPreemption PostFilter message (no pod here has a lower priority to evict). */
 export function fitErrorMessage(total: number, failures: FilterFailure[]): string {

@@ -28,7 +28,11 @@ export interface SchedulerOptions {
   now?: () => number;
 }
 
-export interface RunningScheduler { controller: Controller; recorder: EventRecorder; stop(): void }
+export interface RunningScheduler {
+  controller: Controller;
+  recorder: EventRecorder;
+  stop(): void;
+}
 
 /** Pods this scheduler is responsible for: not yet bound, ours, not being deleted, not finished. */
 export function needsScheduling(pod: KObject): boolean {
@@ -37,7 +41,12 @@ export function needsScheduling(pod: KObject): boolean {
   return !spec.schedulerName || spec.schedulerName === SCHEDULER_NAME;
 }
 
-interface Unschedulable { resourceVersion: string; epoch: number; attempts: number; retryAt: number }
+interface Unschedulable {
+  resourceVersion: string;
+  epoch: number;
+  attempts: number;
+  retryAt: number;
+}
 
 const keyOf = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
@@ -60,21 +69,40 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     const namespace = key.slice(0, slash);
     const name = key.slice(slash + 1);
     let pod: KObject;
-    try { pod = await client.get(GVR.pods, namespace, name); } catch (e) {
-      if (e instanceof StatusError && e.code === 404) { waiting.delete(key); return; }
+    try {
+      pod = await client.get(GVR.pods, namespace, name);
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 404) {
+        waiting.delete(key);
+        return;
+      }
       throw e;
     }
-    if (!needsScheduling(pod)) { waiting.delete(key); return; }
+    if (!needsScheduling(pod)) {
+      waiting.delete(key);
+      return;
+    }
     const prev = waiting.get(key);
     // Nothing changed since the last failed attempt and its back-off has not run out: its timer will come back.
     if (prev && prev.resourceVersion === pod.metadata.resourceVersion && prev.epoch === epoch && now() < prev.retryAt) return;
 
     const attemptEpoch = epoch;
     attempting = key;
-    try { return await attempt(pod, key, namespace, name, prev, attemptEpoch); } finally { attempting = undefined; }
+    try {
+      return await attempt(pod, key, namespace, name, prev, attemptEpoch);
+    } finally {
+      attempting = undefined;
+    }
   };
 
-  const attempt = async (pod: KObject, key: string, namespace: string, name: string, prev: Unschedulable | undefined, attemptEpoch: number) => {
+  const attempt = async (
+    pod: KObject,
+    key: string,
+    namespace: string,
+    name: string,
+    prev: Unschedulable | undefined,
+    attemptEpoch: number,
+  ) => {
     // Read fresh, not from the informers' caches: without kube-scheduler's assumed-pod cache, a pod bound a moment ago
     // must already count against its node.
     const nodes = (await client.list(GVR.nodes, undefined)).items;
@@ -82,16 +110,28 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     const result = schedulePod(pod, buildNodeInfos(nodes, pods));
     if (result.node !== undefined) {
       try {
-        await client.createSubresource(GVR.pods, namespace, name, 'binding',
-          { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: result.node } }, write);
+        await client.createSubresource(
+          GVR.pods,
+          namespace,
+          name,
+          'binding',
+          { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: result.node } },
+          write,
+        );
       } catch (e) {
         // Bound or deleted meanwhile by someone else: nothing left to do.
-        if (e instanceof StatusError && (e.code === 409 || e.code === 404)) { waiting.delete(key); return; }
+        if (e instanceof StatusError && (e.code === 409 || e.code === 404)) {
+          waiting.delete(key);
+          return;
+        }
         throw e;
       }
       waiting.delete(key);
       ctx.log.debug({ pod: key, node: result.node }, 'pod scheduled');
-      recorder.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${result.node}`, { component: SCHEDULER_NAME, action: 'Binding' });
+      recorder.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${result.node}`, {
+        component: SCHEDULER_NAME,
+        action: 'Binding',
+      });
       return;
     }
 
@@ -99,13 +139,19 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     for (let tries = 0; ; tries++) {
       try {
         const cur = tries === 0 ? structuredClone(pod) : await client.get(GVR.pods, namespace, name);
-        if (!needsScheduling(cur)) { updated = cur; break; }
+        if (!needsScheduling(cur)) {
+          updated = cur;
+          break;
+        }
         const before = JSON.stringify(cur.status ?? null);
         setPodCondition(cur, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: result.message });
         updated = JSON.stringify(cur.status ?? null) === before ? cur : await client.updateStatus(GVR.pods, namespace, cur, write);
         break;
       } catch (e) {
-        if (e instanceof StatusError && e.code === 404) { waiting.delete(key); return; }
+        if (e instanceof StatusError && e.code === 404) {
+          waiting.delete(key);
+          return;
+        }
         // Written meanwhile (a lost race on resourceVersion): read again.
         if (e instanceof StatusError && e.code === 409 && tries < 5) continue;
         throw e;
@@ -134,7 +180,10 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
       else if (waiting.has(key)) controller.enqueue(key); // forgets it
       finished.delete(key);
     } else if (bound && isTerminated(pod)) {
-      if (!finished.has(key)) { finished.add(key); clusterChanged(); }
+      if (!finished.has(key)) {
+        finished.add(key);
+        clusterChanged();
+      }
     } else if (needsScheduling(pod)) controller.enqueue(key);
     return [];
   });
@@ -145,7 +194,8 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
   });
   await controller.start();
   return {
-    controller, recorder,
+    controller,
+    recorder,
     stop: () => controller.stop(),
   };
 }

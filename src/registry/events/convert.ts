@@ -14,8 +14,9 @@ export const CORE_TO_EVENTS_V1: Readonly<Record<string, string>> = {
   reportingComponent: 'reportingController',
 };
 
-const EVENTS_V1_TO_CORE: Readonly<Record<string, string>> =
-  Object.fromEntries(Object.entries(CORE_TO_EVENTS_V1).map(([core, v1]) => [v1, core]));
+const EVENTS_V1_TO_CORE: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(CORE_TO_EVENTS_V1).map(([core, v1]) => [v1, core]),
+);
 
 /**
  * Renames the fields of one view into the other. A field that only has a meaning in the target view
@@ -23,7 +24,12 @@ const EVENTS_V1_TO_CORE: Readonly<Record<string, string>> =
  * into the source type would drop it; everything else (shared fields, metadata) is carried as is, so a
  * round trip gives back the same object.
  */
-function rename(obj: KObject, map: Readonly<Record<string, string>>, foreign: Readonly<Record<string, string>>, apiVersion: string): KObject {
+function rename(
+  obj: KObject,
+  map: Readonly<Record<string, string>>,
+  foreign: Readonly<Record<string, string>>,
+  apiVersion: string,
+): KObject {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (k === 'apiVersion' || k === 'kind') continue;

@@ -29,7 +29,8 @@ function legacyValidate(ev: J): FieldError[] {
     const mismatch = ioNs ? ns !== ioNs : ns !== '' && ns !== 'default';
     if (mismatch) errs.push(invalid('involvedObject.namespace', ioNs, 'does not match event.namespace'));
   } else {
-    if (!ioNs && ns !== 'default' && ns !== 'kube-system') errs.push(invalid('involvedObject.namespace', ioNs, 'does not match event.namespace'));
+    if (!ioNs && ns !== 'default' && ns !== 'kube-system')
+      errs.push(invalid('involvedObject.namespace', ioNs, 'does not match event.namespace'));
     const rc = str(ev.reportingComponent);
     if (!rc) errs.push(required('reportingController'));
     errs.push(...isQualifiedName(rc).map((m) => invalid('reportingController', rc, m)));
@@ -62,8 +63,11 @@ export function validateEventCreate(ev: J, api: EventApi): FieldError[] {
   const errs = validateObjectMeta(ev.metadata, { namespaced: true, nameFn: nameIsPathSegment });
   errs.push(...legacyValidate(ev));
   if (api === 'core') return errs;
-  errs.push(...validateObjectMeta(ev.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain })
-    .filter((e) => !errs.some((x) => x.field === e.field && x.type === e.type)));
+  errs.push(
+    ...validateObjectMeta(ev.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain }).filter(
+      (e) => !errs.some((x) => x.field === e.field && x.type === e.type),
+    ),
+  );
   errs.push(...validateSeries(ev));
   if (!isTimeSet(ev.eventTime)) errs.push(required('eventTime'));
   if (ev.type !== 'Normal' && ev.type !== 'Warning') errs.push(invalid('type', '', `has invalid value: ${str(ev.type)}`));
@@ -76,8 +80,19 @@ export function validateEventCreate(ev: J, api: EventApi): FieldError[] {
 
 /** The fields an events.k8s.io/v1 update may not change (core names), with their zero values. */
 const IMMUTABLE: [string, unknown][] = [
-  ['involvedObject', {}], ['reason', ''], ['message', ''], ['source', {}], ['firstTimestamp', null], ['lastTimestamp', null],
-  ['count', 0], ['type', ''], ['eventTime', null], ['action', ''], ['related', null], ['reportingComponent', ''], ['reportingInstance', ''],
+  ['involvedObject', {}],
+  ['reason', ''],
+  ['message', ''],
+  ['source', {}],
+  ['firstTimestamp', null],
+  ['lastTimestamp', null],
+  ['count', 0],
+  ['type', ''],
+  ['eventTime', null],
+  ['action', ''],
+  ['related', null],
+  ['reportingComponent', ''],
+  ['reportingInstance', ''],
 ];
 
 /** ValidateEventUpdate, given both events in core/v1 form. */

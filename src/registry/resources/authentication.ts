@@ -14,7 +14,17 @@ function userInfoOf(user: UserInfo): Record<string, unknown> {
 }
 
 export const selfsubjectreviews: ResourceDef = {
-  group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', singular: 'selfsubjectreview',
-  namespaced: false, verbs: ['create'], strategy: {},
-  virtualCreate: (obj: KObject, user: UserInfo) => ({ ...obj, metadata: { creationTimestamp: nowTimestamp() }, status: { userInfo: userInfoOf(user) } }),
+  group: 'authentication.k8s.io',
+  version: 'v1',
+  kind: 'SelfSubjectReview',
+  plural: 'selfsubjectreviews',
+  singular: 'selfsubjectreview',
+  namespaced: false,
+  verbs: ['create'],
+  strategy: {},
+  virtualCreate: (obj: KObject, user: UserInfo) => ({
+    ...obj,
+    metadata: { creationTimestamp: nowTimestamp() },
+    status: { userInfo: userInfoOf(user) },
+  }),
 };

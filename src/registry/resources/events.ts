@@ -5,7 +5,6 @@ import { TABLES } from '../tables/index.js';
 import { coreToEventsV1, eventsV1ToCore } from '../events/convert.js';
 import { validateEventCreate, validateEventUpdate } from '../events/validation.js';
 
-
 const REF_FIELDS = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
 
 /** `source` selects on source.component, falling back to the reporting controller (ToSelectableFields). */
@@ -41,15 +40,29 @@ const eventsV1Strategy: Strategy = {
 };
 
 export const events: ResourceDef = {
-  group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
-  namespaced: true, shortNames: ['ev'], strategy: coreEventStrategy, table: TABLES['events'],
+  group: '',
+  version: 'v1',
+  kind: 'Event',
+  plural: 'events',
+  singular: 'event',
+  namespaced: true,
+  shortNames: ['ev'],
+  strategy: coreEventStrategy,
+  table: TABLES['events'],
   garbageCollectionPolicy: 'Unsupported', // deleting an event ignores propagation policies, as upstream
   fieldSelectors: coreFieldSelectors,
 };
 
 export const eventsV1: ResourceDef = {
-  group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', singular: 'event',
-  namespaced: true, shortNames: ['ev'], strategy: eventsV1Strategy, table: TABLES['events.k8s.io/events'],
+  group: 'events.k8s.io',
+  version: 'v1',
+  kind: 'Event',
+  plural: 'events',
+  singular: 'event',
+  namespaced: true,
+  shortNames: ['ev'],
+  strategy: eventsV1Strategy,
+  table: TABLES['events.k8s.io/events'],
   garbageCollectionPolicy: 'Unsupported',
   fieldSelectors: eventsV1FieldSelectors,
   storage: { group: '', plural: 'events', toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 },

@@ -14,9 +14,26 @@ import { selfsubjectreviews } from './authentication.js';
 import { storageclasses } from './storage.js';
 
 export const RESOURCES: ResourceDef[] = [
-  namespaces, pods, services, endpoints, configmaps, secrets, serviceaccounts, events, nodes, persistentvolumeclaims,
-  deployments, replicasets, endpointslices, eventsV1, leases, storageclasses, selfsubjectaccessreviews, selfsubjectreviews,
-  podMetrics, nodeMetrics,
+  namespaces,
+  pods,
+  services,
+  endpoints,
+  configmaps,
+  secrets,
+  serviceaccounts,
+  events,
+  nodes,
+  persistentvolumeclaims,
+  deployments,
+  replicasets,
+  endpointslices,
+  eventsV1,
+  leases,
+  storageclasses,
+  selfsubjectaccessreviews,
+  selfsubjectreviews,
+  podMetrics,
+  nodeMetrics,
   selfSubjectRulesReviews(() => RESOURCES.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural])),
 ];
 

@@ -11,7 +11,10 @@ import type { KObject, ResourceDef } from '../types.js';
 const GROUP = 'metrics.k8s.io';
 
 /** The two metrics resources over a usage source; `localNode` names the node whose usage the source reports. */
-export function metricsResources(source: MetricsSource, localNode: () => string = nodeName): { podMetrics: ResourceDef; nodeMetrics: ResourceDef } {
+export function metricsResources(
+  source: MetricsSource,
+  localNode: () => string = nodeName,
+): { podMetrics: ResourceDef; nodeMetrics: ResourceDef } {
   const podMetricsOf = async (pods: KObject[]): Promise<KObject[]> => {
     if (!pods.length) return [];
     const { containers } = await source.snapshot();
@@ -27,13 +30,24 @@ export function metricsResources(source: MetricsSource, localNode: () => string 
   };
 
   const podMetrics: ResourceDef = {
-    group: GROUP, version: 'v1beta1', kind: 'PodMetrics', plural: 'pods', singular: 'podmetrics', namespaced: true,
-    verbs: ['get', 'list'], strategy: {}, table: podMetricsTable, garbageCollectionPolicy: 'Unsupported',
+    group: GROUP,
+    version: 'v1beta1',
+    kind: 'PodMetrics',
+    plural: 'pods',
+    singular: 'podmetrics',
+    namespaced: true,
+    verbs: ['get', 'list'],
+    strategy: {},
+    table: podMetricsTable,
+    garbageCollectionPolicy: 'Unsupported',
     virtualRead: {
       async list(namespace, ctx) {
         // Sorted by namespace then name, as the apiserver lists pods.
-        const pods = (await ctx.list('', 'pods', namespace)).sort((a, b) =>
-          (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+        const pods = (await ctx.list('', 'pods', namespace)).sort(
+          (a, b) =>
+            (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+            (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+        );
         return podMetricsOf(pods);
       },
       async get(namespace, name, ctx) {
@@ -47,8 +61,16 @@ export function metricsResources(source: MetricsSource, localNode: () => string 
   };
 
   const nodeMetrics: ResourceDef = {
-    group: GROUP, version: 'v1beta1', kind: 'NodeMetrics', plural: 'nodes', singular: 'nodemetrics', namespaced: false,
-    verbs: ['get', 'list'], strategy: {}, table: nodeMetricsTable, garbageCollectionPolicy: 'Unsupported',
+    group: GROUP,
+    version: 'v1beta1',
+    kind: 'NodeMetrics',
+    plural: 'nodes',
+    singular: 'nodemetrics',
+    namespaced: false,
+    verbs: ['get', 'list'],
+    strategy: {},
+    table: nodeMetricsTable,
+    garbageCollectionPolicy: 'Unsupported',
     virtualRead: {
       async list(_namespace, ctx) {
         return nodeMetricsOf(await ctx.list('', 'nodes'));

@@ -5,8 +5,15 @@ import { admitNamespacePodSecurity } from '../../admission/pod-security/index.js
 import { admitNamespaceDelete } from '../../admission/namespace-lifecycle.js';
 
 export const namespaces: ResourceDef = {
-  group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace',
-  namespaced: false, shortNames: ['ns'], statusSubresource: true, returnDeletedObject: true,
+  group: '',
+  version: 'v1',
+  kind: 'Namespace',
+  plural: 'namespaces',
+  singular: 'namespace',
+  namespaced: false,
+  shortNames: ['ns'],
+  statusSubresource: true,
+  returnDeletedObject: true,
   extraSubresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
   strategy: namespaceStrategy,
   subresourceStrategies: { finalize: namespaceFinalizeStrategy },

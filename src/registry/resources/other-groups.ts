@@ -4,11 +4,23 @@ import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
 
 export const endpointslices: ResourceDef = {
-  group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice',
-  namespaced: true, strategy: endpointSliceStrategy, table: TABLES['discovery.k8s.io/endpointslices'],
+  group: 'discovery.k8s.io',
+  version: 'v1',
+  kind: 'EndpointSlice',
+  plural: 'endpointslices',
+  singular: 'endpointslice',
+  namespaced: true,
+  strategy: endpointSliceStrategy,
+  table: TABLES['discovery.k8s.io/endpointslices'],
 };
 
 export const leases: ResourceDef = {
-  group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease',
-  namespaced: true, strategy: leaseStrategy, table: TABLES['coordination.k8s.io/leases'],
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  kind: 'Lease',
+  plural: 'leases',
+  singular: 'lease',
+  namespaced: true,
+  strategy: leaseStrategy,
+  table: TABLES['coordination.k8s.io/leases'],
 };

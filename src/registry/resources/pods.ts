@@ -24,13 +24,24 @@ function podGracePeriod(pod: KObject, requested: number | undefined): number {
 }
 
 export const pods: ResourceDef = {
-  group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod',
-  namespaced: true, shortNames: ['po'], categories: ['all'], statusSubresource: true, returnDeletedObject: true,
+  group: '',
+  version: 'v1',
+  kind: 'Pod',
+  plural: 'pods',
+  singular: 'pod',
+  namespaced: true,
+  shortNames: ['po'],
+  categories: ['all'],
+  statusSubresource: true,
+  returnDeletedObject: true,
   strategy: podStrategy,
   table: TABLES['pods'],
   gracefulDeletion: podGracePeriod,
   // Mutating admission (ServiceAccount) before validating admission (PodSecurity), as the apiserver orders them.
-  admit: async (obj, old, ctx) => { await admitServiceAccount(obj, old, ctx); await admitPodSecurity(obj, old, ctx); },
+  admit: async (obj, old, ctx) => {
+    await admitServiceAccount(obj, old, ctx);
+    await admitPodSecurity(obj, old, ctx);
+  },
   // pods/binding sets spec.nodeName (the binding subresource, the scheduler); the pod strategy itself forbids that.
   subresourceStrategies: { binding: podBindingStrategy },
   // log streams from src/api/streams; exec and attach are WebSocket sessions there. Kinds as discovery names them.

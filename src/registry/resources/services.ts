@@ -4,8 +4,15 @@ import type { ResourceDef } from '../types.js';
 import { allocateServiceAddresses } from './service-allocation.js';
 
 export const services: ResourceDef = {
-  group: '', version: 'v1', kind: 'Service', plural: 'services', singular: 'service',
-  namespaced: true, shortNames: ['svc'], categories: ['all'], statusSubresource: true,
+  group: '',
+  version: 'v1',
+  kind: 'Service',
+  plural: 'services',
+  singular: 'service',
+  namespaced: true,
+  shortNames: ['svc'],
+  categories: ['all'],
+  statusSubresource: true,
   strategy: serviceStrategy,
   table: TABLES['services'],
   admit: allocateServiceAddresses,

@@ -1,6 +1,11 @@
 // Core kinds with no hooks beyond their strategy, table and field selectors.
 import {
-  configMapStrategy, endpointsStrategy, nodeStrategy, persistentVolumeClaimStrategy, secretStrategy, serviceAccountStrategy,
+  configMapStrategy,
+  endpointsStrategy,
+  nodeStrategy,
+  persistentVolumeClaimStrategy,
+  secretStrategy,
+  serviceAccountStrategy,
 } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import { admitPersistentVolumeClaim } from '../../admission/persistent-volume-claims.js';
@@ -11,34 +16,80 @@ import type { KObject, ResourceDef } from '../types.js';
 const fields = (...paths: string[]) => Object.fromEntries(paths.map((p) => [p, (o: KObject) => stringAt(o, p)]));
 
 export const configmaps: ResourceDef = {
-  group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap',
-  namespaced: true, shortNames: ['cm'], strategy: configMapStrategy, table: TABLES['configmaps'],
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  singular: 'configmap',
+  namespaced: true,
+  shortNames: ['cm'],
+  strategy: configMapStrategy,
+  table: TABLES['configmaps'],
 };
 
 export const secrets: ResourceDef = {
-  group: '', version: 'v1', kind: 'Secret', plural: 'secrets', singular: 'secret',
-  namespaced: true, strategy: secretStrategy, table: TABLES['secrets'], fieldSelectors: fields('type'),
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  singular: 'secret',
+  namespaced: true,
+  strategy: secretStrategy,
+  table: TABLES['secrets'],
+  fieldSelectors: fields('type'),
 };
 
 export const serviceaccounts: ResourceDef = {
-  group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount',
-  namespaced: true, shortNames: ['sa'], strategy: serviceAccountStrategy, table: TABLES['serviceaccounts'],
+  group: '',
+  version: 'v1',
+  kind: 'ServiceAccount',
+  plural: 'serviceaccounts',
+  singular: 'serviceaccount',
+  namespaced: true,
+  shortNames: ['sa'],
+  strategy: serviceAccountStrategy,
+  table: TABLES['serviceaccounts'],
   extraSubresources: [serviceAccountToken],
 };
 
 export const endpoints: ResourceDef = {
-  group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints',
-  namespaced: true, shortNames: ['ep'], strategy: endpointsStrategy, table: TABLES['endpoints'],
+  group: '',
+  version: 'v1',
+  kind: 'Endpoints',
+  plural: 'endpoints',
+  singular: 'endpoints',
+  namespaced: true,
+  shortNames: ['ep'],
+  strategy: endpointsStrategy,
+  table: TABLES['endpoints'],
 };
 
 export const nodes: ResourceDef = {
-  group: '', version: 'v1', kind: 'Node', plural: 'nodes', singular: 'node',
-  namespaced: false, shortNames: ['no'], statusSubresource: true, strategy: nodeStrategy, table: TABLES['nodes'],
-  fieldSelectors: { 'spec.unschedulable': (o) => String(Boolean((o as KObject & { spec?: { unschedulable?: boolean } }).spec?.unschedulable)) },
+  group: '',
+  version: 'v1',
+  kind: 'Node',
+  plural: 'nodes',
+  singular: 'node',
+  namespaced: false,
+  shortNames: ['no'],
+  statusSubresource: true,
+  strategy: nodeStrategy,
+  table: TABLES['nodes'],
+  fieldSelectors: {
+    'spec.unschedulable': (o) => String(Boolean((o as KObject & { spec?: { unschedulable?: boolean } }).spec?.unschedulable)),
+  },
 };
 
 export const persistentvolumeclaims: ResourceDef = {
-  group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim',
-  namespaced: true, shortNames: ['pvc'], statusSubresource: true, strategy: persistentVolumeClaimStrategy, table: TABLES['persistentvolumeclaims'],
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolumeClaim',
+  plural: 'persistentvolumeclaims',
+  singular: 'persistentvolumeclaim',
+  namespaced: true,
+  shortNames: ['pvc'],
+  statusSubresource: true,
+  strategy: persistentVolumeClaimStrategy,
+  table: TABLES['persistentvolumeclaims'],
   admit: admitPersistentVolumeClaim,
 };

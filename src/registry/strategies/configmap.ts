@@ -37,6 +37,9 @@ export function validateImmutableData(obj: J, old: J, fields: string[]): Errs {
 
 export const configMapStrategy: Strategy = {
   validate: validateConfigMap,
-  validateUpdate: (obj, old) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateImmutableData(obj, old, ['data', 'binaryData'])],
+  validateUpdate: (obj, old) => [
+    ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+    ...validateImmutableData(obj, old, ['data', 'binaryData']),
+  ],
   generationFields: [],
 };

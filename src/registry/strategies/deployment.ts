@@ -31,7 +31,14 @@ const PERCENT_FMT = '[0-9]+%';
 function validateIntOrPercent(v: unknown, field: string): Errs {
   if (typeof v === 'number') return nonNegative(v, field);
   if (typeof v === 'string') {
-    if (!/^[0-9]+%$/.test(v)) return [invalid(field, v, regexError("a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, '1%', '93%'))];
+    if (!/^[0-9]+%$/.test(v))
+      return [
+        invalid(
+          field,
+          v,
+          regexError("a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, '1%', '93%'),
+        ),
+      ];
     if (parseInt(v, 10) > 100) return [invalid(field, v, 'must not be greater than 100%')];
   }
   return [];
@@ -49,7 +56,8 @@ function validateStrategy(s: J): Errs {
     const rp = child(p, 'rollingUpdate');
     errs.push(...validateIntOrPercent(ru.maxUnavailable, child(rp, 'maxUnavailable')));
     errs.push(...validateIntOrPercent(ru.maxSurge, child(rp, 'maxSurge')));
-    if (isZero(ru.maxUnavailable) && isZero(ru.maxSurge)) errs.push(invalid(child(rp, 'maxUnavailable'), ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+    if (isZero(ru.maxUnavailable) && isZero(ru.maxSurge))
+      errs.push(invalid(child(rp, 'maxUnavailable'), ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
   } else {
     errs.push(notSupported(child(p, 'type'), s.type ?? '', ['Recreate', 'RollingUpdate']));
   }
@@ -76,7 +84,9 @@ export function validateDeployment(d: J): Errs {
 
 export const deploymentStrategy: Strategy = {
   defaults: defaultDeployment,
-  prepareForCreate(obj) { obj.status = {}; },
+  prepareForCreate(obj) {
+    obj.status = {};
+  },
   prepareForUpdate(obj, old) {
     if (old.status !== undefined) obj.status = old.status;
     else delete obj.status;

@@ -28,12 +28,14 @@ export function validateEndpointSlice(es: J): Errs {
   if (!type) errs.push(required('addressType'));
   else if (!ADDRESS_TYPES.includes(type)) errs.push(notSupported('addressType', type, ADDRESS_TYPES));
   const endpoints = arr(es.endpoints);
-  if (endpoints.length > MAX_ENDPOINTS) errs.push({ type: 'FieldValueTooLong', field: 'endpoints', detail: `must have at most ${MAX_ENDPOINTS} items` });
+  if (endpoints.length > MAX_ENDPOINTS)
+    errs.push({ type: 'FieldValueTooLong', field: 'endpoints', detail: `must have at most ${MAX_ENDPOINTS} items` });
   endpoints.forEach((ep, i) => {
     const p = index('endpoints', i);
     const addrs = arr(ep?.addresses);
     if (addrs.length === 0) errs.push(required(child(p, 'addresses'), 'must contain at least 1 address'));
-    else if (addrs.length > MAX_ADDRESSES) errs.push(invalid(child(p, 'addresses'), addrs.length, `must have at most ${MAX_ADDRESSES} items`));
+    else if (addrs.length > MAX_ADDRESSES)
+      errs.push(invalid(child(p, 'addresses'), addrs.length, `must have at most ${MAX_ADDRESSES} items`));
     else addrs.forEach((a, j) => errs.push(...validateAddress(a, type, index(child(p, 'addresses'), j))));
     if (ep?.hostname) errs.push(...isDNS1123Label(String(ep.hostname)).map((m) => invalid(child(p, 'hostname'), ep.hostname, m)));
     if (ep?.nodeName) errs.push(...isDNS1123Subdomain(String(ep.nodeName)).map((m) => invalid(child(p, 'nodeName'), ep.nodeName, m)));
@@ -47,7 +49,8 @@ export function validateEndpointSlice(es: J): Errs {
     if (name) errs.push(...isDNS1123Label(String(name)).map((m) => invalid(child(p, 'name'), name, m)));
     if (names.has(name)) errs.push(duplicate(child(p, 'name'), name));
     names.add(name);
-    if (port?.port !== undefined && port?.port !== null) errs.push(...isValidPortNum(port.port).map((m) => invalid(child(p, 'port'), port.port, m)));
+    if (port?.port !== undefined && port?.port !== null)
+      errs.push(...isValidPortNum(port.port).map((m) => invalid(child(p, 'port'), port.port, m)));
     if (!port?.protocol) errs.push(required(child(p, 'protocol')));
     else if (!PROTOCOLS.includes(port.protocol)) errs.push(notSupported(child(p, 'protocol'), port.protocol, PROTOCOLS));
   });
@@ -56,9 +59,16 @@ export function validateEndpointSlice(es: J): Errs {
 
 export const endpointSliceStrategy: Strategy = {
   defaults(obj) {
-    for (const p of arr(obj.ports)) if (isObj(p)) { p.protocol ||= 'TCP'; p.name ??= ''; }
+    for (const p of arr(obj.ports))
+      if (isObj(p)) {
+        p.protocol ||= 'TCP';
+        p.name ??= '';
+      }
   },
   validate: validateEndpointSlice,
-  validateUpdate: (obj, old) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...immutable(obj.addressType, old.addressType, 'addressType')],
+  validateUpdate: (obj, old) => [
+    ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+    ...immutable(obj.addressType, old.addressType, 'addressType'),
+  ],
   generationFields: [],
 };

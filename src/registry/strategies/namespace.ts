@@ -14,7 +14,9 @@ function validateSpecFinalizers(finalizers: unknown): Errs {
     if (s === 'kubernetes') return [];
     const msgs = isQualifiedName(s);
     if (msgs.length) return msgs.map((m) => invalid(index('spec.finalizers', i), s, m));
-    return s.includes('/') ? [] : [invalid(index('spec.finalizers', i), s, 'name is neither a standard finalizer name nor is it fully qualified')];
+    return s.includes('/')
+      ? []
+      : [invalid(index('spec.finalizers', i), s, 'name is neither a standard finalizer name nor is it fully qualified')];
   });
 }
 
@@ -35,7 +37,10 @@ export const namespaceStrategy: Strategy = {
     obj.spec = old.spec;
     obj.status = old.status;
   },
-  validate: (obj) => [...validateObjectMeta(obj.metadata, { namespaced: false, nameFn: nameIsDNSLabel }), ...validateSpecFinalizers((obj.spec as { finalizers?: unknown })?.finalizers)],
+  validate: (obj) => [
+    ...validateObjectMeta(obj.metadata, { namespaced: false, nameFn: nameIsDNSLabel }),
+    ...validateSpecFinalizers((obj.spec as { finalizers?: unknown })?.finalizers),
+  ],
   validateUpdate: (obj, old) => validateObjectMetaUpdate(obj.metadata, old.metadata),
   generationFields: [],
 };

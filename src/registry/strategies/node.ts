@@ -28,7 +28,10 @@ export function validateNode(n: J): Errs {
   const errs: Errs = validateObjectMeta(n.metadata, { namespaced: false });
   const spec: J = isObj(n.spec) ? n.spec : {};
   errs.push(...validateTaints(arr(spec.taints)));
-  arr(spec.podCIDRs).forEach((c, i) => { if (!parseCIDR(String(c))) errs.push(invalid(index('spec.podCIDRs', i), c, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')); });
+  arr(spec.podCIDRs).forEach((c, i) => {
+    if (!parseCIDR(String(c)))
+      errs.push(invalid(index('spec.podCIDRs', i), c, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
+  });
   return errs;
 }
 
@@ -49,10 +52,11 @@ export const nodeStrategy: Strategy = {
     const s: J = obj.spec ?? {};
     const o: J = old.spec ?? {};
     // podCIDR(s) may be set once, never changed.
-    if (o.podCIDR && s.podCIDR !== o.podCIDR) errs.push(invalid('spec.podCIDR', s.podCIDR ?? '', 'node updates may not change podCIDR except from "" to valid'));
-    if (o.providerID && s.providerID !== o.providerID) errs.push(invalid('spec.providerID', s.providerID ?? '', 'node updates may not change providerID except from "" to valid'));
+    if (o.podCIDR && s.podCIDR !== o.podCIDR)
+      errs.push(invalid('spec.podCIDR', s.podCIDR ?? '', 'node updates may not change podCIDR except from "" to valid'));
+    if (o.providerID && s.providerID !== o.providerID)
+      errs.push(invalid('spec.providerID', s.providerID ?? '', 'node updates may not change providerID except from "" to valid'));
     return errs;
   },
   generationFields: [],
 };
-

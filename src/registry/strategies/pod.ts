@@ -25,7 +25,8 @@ export const podStrategy: Strategy = {
     const spec: J = obj.spec;
     admitNewPod(obj);
     // A negative grace period means "immediately" but is stored as 1 (the kubelet's minimum).
-    if (isObj(spec) && typeof spec.terminationGracePeriodSeconds === 'number' && spec.terminationGracePeriodSeconds < 0) spec.terminationGracePeriodSeconds = 1;
+    if (isObj(spec) && typeof spec.terminationGracePeriodSeconds === 'number' && spec.terminationGracePeriodSeconds < 0)
+      spec.terminationGracePeriodSeconds = 1;
     obj.status = { phase: 'Pending', qosClass: computeQOSClass(spec) };
   },
   prepareForUpdate(obj, old) {

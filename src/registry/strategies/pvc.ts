@@ -22,11 +22,13 @@ export function validatePVC(pvc: J): Errs {
     if (seen.has(m)) errs.push(duplicate(index('spec.accessModes', i), m));
     seen.add(m);
   });
-  if (modes.includes('ReadWriteOncePod') && modes.length > 1) errs.push(forbidden('spec.accessModes', 'may not use ReadWriteOncePod with other access modes'));
+  if (modes.includes('ReadWriteOncePod') && modes.length > 1)
+    errs.push(forbidden('spec.accessModes', 'may not use ReadWriteOncePod with other access modes'));
   const storage = spec.resources?.requests?.storage;
   const q = storage === undefined ? null : parseQuantity(storage);
   if (storage === undefined) errs.push(required(key('spec.resources', 'storage')));
-  else if (!q || q.nanos <= 0n) errs.push(invalid(key('spec.resources', 'storage'), q ? formatQuantity(q) : storage, 'must be greater than zero'));
+  else if (!q || q.nanos <= 0n)
+    errs.push(invalid(key('spec.resources', 'storage'), q ? formatQuantity(q) : storage, 'must be greater than zero'));
   if (spec.volumeMode && !VOLUME_MODES.includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
   if (spec.storageClassName) {
     // StorageClass names are DNS subdomains; an empty string means "no class".
@@ -50,11 +52,20 @@ export function validatePVCUpdate(pvc: J, old: J): Errs {
   // volumeName may be set once by the binder.
   if (!oldSpec.volumeName && spec.volumeName) oldSpec.volumeName = spec.volumeName;
   if (!deepEqual(spec, oldSpec)) {
-    errs.push(forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
+    errs.push(
+      forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'),
+    );
   }
   if (newStorage !== undefined && oldStorage !== undefined && compareQuantity(newStorage, oldStorage) !== 0) {
-    if (!bound) errs.push(forbidden('spec.resources.requests.storage', 'only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize'));
-    else if (compareQuantity(newStorage, oldStorage) < 0) errs.push(forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
+    if (!bound)
+      errs.push(
+        forbidden(
+          'spec.resources.requests.storage',
+          'only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize',
+        ),
+      );
+    else if (compareQuantity(newStorage, oldStorage) < 0)
+      errs.push(forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
   }
   return errs;
 }
@@ -64,10 +75,15 @@ export const persistentVolumeClaimStrategy: Strategy = {
     const spec: J = obj.spec;
     if (isObj(spec)) {
       spec.volumeMode ||= 'Filesystem';
-      if (isObj(spec.resources)) { canonicalizeResourceList(spec.resources.requests); canonicalizeResourceList(spec.resources.limits); }
+      if (isObj(spec.resources)) {
+        canonicalizeResourceList(spec.resources.requests);
+        canonicalizeResourceList(spec.resources.limits);
+      }
     }
   },
-  prepareForCreate(obj) { obj.status = { phase: 'Pending' }; },
+  prepareForCreate(obj) {
+    obj.status = { phase: 'Pending' };
+  },
   prepareForUpdate(obj, old) {
     if (old.status !== undefined) obj.status = old.status;
     else delete obj.status;
@@ -76,4 +92,3 @@ export const persistentVolumeClaimStrategy: Strategy = {
   validateUpdate: validatePVCUpdate,
   generationFields: [],
 };
-

@@ -27,7 +27,9 @@ export function validateReplicaSet(rs: J): Errs {
 
 export const replicaSetStrategy: Strategy = {
   defaults: defaultReplicaSet,
-  prepareForCreate(obj) { obj.status = { replicas: 0 }; },
+  prepareForCreate(obj) {
+    obj.status = { replicas: 0 };
+  },
   prepareForUpdate(obj, old) {
     if (old.status !== undefined) obj.status = old.status;
     else delete obj.status;

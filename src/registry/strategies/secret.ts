@@ -30,17 +30,27 @@ export function validateSecret(secret: J): Errs {
   }
   if (size > MAX_SECRET_SIZE) errs.push(tooLong('data', MAX_SECRET_SIZE));
   const jsonKey = (k: string) => {
-    if (!has(data, k)) { errs.push(required(key('data', k))); return; }
-    try { JSON.parse(decoded(data[k]).toString('utf8')); } catch (e) {
+    if (!has(data, k)) {
+      errs.push(required(key('data', k)));
+      return;
+    }
+    try {
+      JSON.parse(decoded(data[k]).toString('utf8'));
+    } catch (e) {
       errs.push(invalid(key('data', k), '<secret contents redacted>', (e as Error).message));
     }
   };
   switch (secret.type) {
     case 'kubernetes.io/service-account-token':
-      if (!secret.metadata?.annotations?.['kubernetes.io/service-account.name']) errs.push(required("metadata.annotations[kubernetes.io/service-account.name]"));
+      if (!secret.metadata?.annotations?.['kubernetes.io/service-account.name'])
+        errs.push(required('metadata.annotations[kubernetes.io/service-account.name]'));
       break;
-    case 'kubernetes.io/dockercfg': jsonKey('.dockercfg'); break;
-    case 'kubernetes.io/dockerconfigjson': jsonKey('.dockerconfigjson'); break;
+    case 'kubernetes.io/dockercfg':
+      jsonKey('.dockercfg');
+      break;
+    case 'kubernetes.io/dockerconfigjson':
+      jsonKey('.dockerconfigjson');
+      break;
     case 'kubernetes.io/basic-auth':
       if (!has(data, 'username') && !has(data, 'password')) errs.push(required(key('data', 'username')), required(key('data', 'password')));
       break;
@@ -51,7 +61,8 @@ export function validateSecret(secret: J): Errs {
       if (!has(data, 'tls.crt')) errs.push(required(key('data', 'tls.crt')));
       if (!has(data, 'tls.key')) errs.push(required(key('data', 'tls.key')));
       break;
-    default: break;
+    default:
+      break;
   }
   return errs;
 }

@@ -77,13 +77,16 @@ function validatePorts(spec: J): Errs {
 
 /** The node-port allocator's refusal of a port outside the range. */
 export function validateNodePortInRange(port: number, field: string, range = DEFAULT_NODE_PORT_RANGE): Errs {
-  return port >= range.min && port <= range.max ? [] : [invalid(field, port, `provided port is not in the valid range. The range of valid ports is ${range.min}-${range.max}`)];
+  return port >= range.min && port <= range.max
+    ? []
+    : [invalid(field, port, `provided port is not in the valid range. The range of valid ports is ${range.min}-${range.max}`)];
 }
 
 export function validateService(svc: J): Errs {
   const errs: Errs = validateObjectMeta(svc.metadata, { namespaced: true, nameFn: nameIsDNS1035Label });
   const spec: J = isObj(svc.spec) ? svc.spec : {};
-  if (!SERVICE_TYPES.includes(spec.type)) errs.push(spec.type ? notSupported('spec.type', spec.type, SERVICE_TYPES) : required('spec.type'));
+  if (!SERVICE_TYPES.includes(spec.type))
+    errs.push(spec.type ? notSupported('spec.type', spec.type, SERVICE_TYPES) : required('spec.type'));
   if (spec.type === 'ExternalName') {
     if (!spec.externalName) errs.push(required('spec.externalName'));
     else {
@@ -94,17 +97,27 @@ export function validateService(svc: J): Errs {
   }
   if (arr(spec.ports).length === 0 && !isHeadless(spec) && spec.type !== 'ExternalName') errs.push(required('spec.ports'));
   errs.push(...validatePorts(spec));
-  if (spec.clusterIP && spec.clusterIP !== 'None' && !isValidIP(spec.clusterIP)) errs.push(invalid('spec.clusterIPs[0]', spec.clusterIP, `must be a valid IP address, ${IP_EXAMPLE}`));
+  if (spec.clusterIP && spec.clusterIP !== 'None' && !isValidIP(spec.clusterIP))
+    errs.push(invalid('spec.clusterIPs[0]', spec.clusterIP, `must be a valid IP address, ${IP_EXAMPLE}`));
   if (Array.isArray(spec.clusterIPs) && spec.clusterIP && spec.clusterIPs[0] && spec.clusterIPs[0] !== spec.clusterIP) {
     errs.push(invalid('spec.clusterIPs', spec.clusterIPs, 'element [0] must match clusterIP'));
   }
-  if (isHeadless(spec) && usesNodePorts(spec.type)) errs.push(invalid('spec.clusterIPs[0]', 'None', 'may not be set to \'None\' for LoadBalancer services or NodePort services'));
-  if (!AFFINITIES.includes(spec.sessionAffinity)) errs.push(spec.sessionAffinity ? notSupported('spec.sessionAffinity', spec.sessionAffinity, AFFINITIES) : required('spec.sessionAffinity'));
+  if (isHeadless(spec) && usesNodePorts(spec.type))
+    errs.push(invalid('spec.clusterIPs[0]', 'None', "may not be set to 'None' for LoadBalancer services or NodePort services"));
+  if (!AFFINITIES.includes(spec.sessionAffinity))
+    errs.push(
+      spec.sessionAffinity ? notSupported('spec.sessionAffinity', spec.sessionAffinity, AFFINITIES) : required('spec.sessionAffinity'),
+    );
   if (spec.externalTrafficPolicy) {
-    if (!usesNodePorts(spec.type)) errs.push(invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'may only be set when `type` is \'NodePort\' or \'LoadBalancer\''));
-    else if (!TRAFFIC_POLICIES.includes(spec.externalTrafficPolicy)) errs.push(notSupported('spec.externalTrafficPolicy', spec.externalTrafficPolicy, TRAFFIC_POLICIES));
+    if (!usesNodePorts(spec.type))
+      errs.push(
+        invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"),
+      );
+    else if (!TRAFFIC_POLICIES.includes(spec.externalTrafficPolicy))
+      errs.push(notSupported('spec.externalTrafficPolicy', spec.externalTrafficPolicy, TRAFFIC_POLICIES));
   } else if (usesNodePorts(spec.type)) errs.push(required('spec.externalTrafficPolicy'));
-  if (spec.internalTrafficPolicy && !TRAFFIC_POLICIES.includes(spec.internalTrafficPolicy)) errs.push(notSupported('spec.internalTrafficPolicy', spec.internalTrafficPolicy, TRAFFIC_POLICIES));
+  if (spec.internalTrafficPolicy && !TRAFFIC_POLICIES.includes(spec.internalTrafficPolicy))
+    errs.push(notSupported('spec.internalTrafficPolicy', spec.internalTrafficPolicy, TRAFFIC_POLICIES));
   if (spec.type !== 'ExternalName') errs.push(...validateLabels(spec.selector, 'spec.selector'));
   arr(spec.externalIPs).forEach((ip, i) => {
     if (!isValidIP(ip)) errs.push(invalid(index('spec.externalIPs', i), ip, `must be a valid IP address, ${IP_EXAMPLE}`));
@@ -125,7 +138,8 @@ export const serviceStrategy: Strategy = {
     if (!isObj(spec) || !isObj(oldSpec)) return;
     if (spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName') {
       if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
-      if ((!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) && oldSpec.clusterIPs && spec.clusterIP === oldSpec.clusterIP) spec.clusterIPs = oldSpec.clusterIPs;
+      if ((!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) && oldSpec.clusterIPs && spec.clusterIP === oldSpec.clusterIP)
+        spec.clusterIPs = oldSpec.clusterIPs;
     }
     if (usesNodePorts(spec.type) && usesNodePorts(oldSpec.type)) {
       for (const p of arr(spec.ports)) {
@@ -134,7 +148,8 @@ export const serviceStrategy: Strategy = {
         if (match?.nodePort) p.nodePort = match.nodePort;
       }
     }
-    if (spec.healthCheckNodePort === undefined && oldSpec.healthCheckNodePort && spec.externalTrafficPolicy === 'Local') spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
+    if (spec.healthCheckNodePort === undefined && oldSpec.healthCheckNodePort && spec.externalTrafficPolicy === 'Local')
+      spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
   },
   validate: validateService,
   validateUpdate(obj, old) {
@@ -148,4 +163,3 @@ export const serviceStrategy: Strategy = {
   },
   generationFields: [],
 };
-

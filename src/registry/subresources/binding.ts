@@ -6,7 +6,10 @@ import { assignPod, type Binding } from '../strategies/pod/binding.js';
 import { successStatus } from './status.js';
 
 export const podBinding: SubresourceDef = {
-  name: 'binding', kind: 'Binding', verbs: ['create'], bodyVersions: ['v1'],
+  name: 'binding',
+  kind: 'Binding',
+  verbs: ['create'],
+  bodyVersions: ['v1'],
   async create(ctx, namespace, name, body: KObject) {
     const binding = body as Binding;
     if (binding.metadata?.name !== name) throw badRequest('name in URL does not match name in Binding object');

@@ -35,14 +35,20 @@ async function admitNamespace(service: ResourceService, namespace: string, name:
   if (!ns.metadata.deletionTimestamp && (ns as { status?: { phase?: string } }).status?.phase !== 'Terminating') return;
   const why = `unable to create new content in namespace ${namespace} because it is being terminated`;
   throw forbidden(`pods "${name}" is forbidden: ${why}`, {
-    name, kind: 'pods',
+    name,
+    kind: 'pods',
     causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
   });
 }
 
 export const podEviction: SubresourceDef = {
   // kubectl drain finds it by this group/version; EvictionREST also accepts policy/v1beta1 bodies (the same fields).
-  name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'], bodyVersions: ['policy/v1', 'policy/v1beta1'],
+  name: 'eviction',
+  kind: 'Eviction',
+  group: 'policy',
+  version: 'v1',
+  verbs: ['create'],
+  bodyVersions: ['policy/v1', 'policy/v1beta1'],
   async create(ctx, namespace, name, body: KObject) {
     const eviction = body as Eviction;
     await admitNamespace(ctx.service, namespace!, name);

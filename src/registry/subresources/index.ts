@@ -7,7 +7,13 @@ export { podBinding } from './binding.js';
 export { podEviction } from './eviction.js';
 
 /** POST .../NAME/SUBRESOURCE: 404 when the resource has no such subresource, 405 when it does not create. */
-export async function createSubresource(ctx: SubresourceContext, namespace: string | undefined, name: string, subresource: string, body: KObject): Promise<KObject> {
+export async function createSubresource(
+  ctx: SubresourceContext,
+  namespace: string | undefined,
+  name: string,
+  subresource: string,
+  body: KObject,
+): Promise<KObject> {
   const sub = ctx.def.extraSubresources?.find((s) => s.name === subresource);
   if (!sub) throw genericNotFound();
   if (!sub.create) throw methodNotAllowed();

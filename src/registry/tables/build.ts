@@ -2,7 +2,12 @@
 import type { KObject, TableColumn, TableDef } from '../types.js';
 
 /** metav1.TableRowCondition (only `Completed` exists in Kubernetes). */
-export interface TableRowCondition { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string }
+export interface TableRowCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
 
 /** A TableDef that may also attach row conditions (pods do). */
 export interface TableDefWithConditions extends TableDef {
@@ -31,7 +36,13 @@ function rowObject(obj: KObject, opts: BuildTableOptions): unknown {
     case 'None':
       return undefined;
     case 'Object':
-      if (opts.objectKind && (!obj.kind || !obj.apiVersion)) return { ...opts.objectKind, ...obj, kind: obj.kind || opts.objectKind.kind, apiVersion: obj.apiVersion || opts.objectKind.apiVersion };
+      if (opts.objectKind && (!obj.kind || !obj.apiVersion))
+        return {
+          ...opts.objectKind,
+          ...obj,
+          kind: obj.kind || opts.objectKind.kind,
+          apiVersion: obj.apiVersion || opts.objectKind.apiVersion,
+        };
       return obj;
     default:
       // PartialObjectMetadata carries the whole ObjectMeta (kubectl needs namespace and labels from it).

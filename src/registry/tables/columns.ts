@@ -10,8 +10,13 @@ export const AGE_DESCRIPTION = 'CreationTimestamp: the server time at which this
 export const nameColumn = (): TableColumn => ({ name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0 });
 export const ageColumn = (): TableColumn => ({ name: 'Age', type: 'string', format: '', description: AGE_DESCRIPTION, priority: 0 });
 /** A column with Kubernetes' defaults (no format, priority 0 unless wide). */
-export const column = (name: string, type: TableColumn['type'], description: string, priority = 0): TableColumn =>
-  ({ name, type, format: '', description, priority });
+export const column = (name: string, type: TableColumn['type'], description: string, priority = 0): TableColumn => ({
+  name,
+  type,
+  format: '',
+  description,
+  priority,
+});
 
 /** Columns shared by workload controllers in -o wide. */
 export const containersColumn = () => column('Containers', 'string', 'Names of the containers in the pod template.', 1);
@@ -30,7 +35,7 @@ export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export const num = (v: unknown, dflt = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : dflt);
 export const arr = <T = Record<string, unknown>>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 export const rec = (v: unknown): Record<string, unknown> =>
-  (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 export const nameOf = (obj: KObject): string => obj.metadata?.name ?? '';
 export const ageOf = (obj: KObject, now: Date): string => translateTimestampSince(obj.metadata?.creationTimestamp, now);

@@ -6,27 +6,49 @@ import { column, nameOf, NAME_DESCRIPTION, num, rec, str } from './columns.js';
 
 /** The fields the printer reads, in core/v1 terms. */
 interface CoreEventView {
-  firstTimestamp?: string; lastTimestamp?: string; eventTime?: string; count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string;
+  count?: number;
   series?: { count?: number; lastObservedTime?: string };
-  involvedObject: Record<string, unknown>; source: Record<string, unknown>;
-  reportingComponent: string; reportingInstance: string; type: string; reason: string; message: string;
+  involvedObject: Record<string, unknown>;
+  source: Record<string, unknown>;
+  reportingComponent: string;
+  reportingInstance: string;
+  type: string;
+  reason: string;
+  message: string;
 }
 
 const fromCore = (e: KObject): CoreEventView => ({
-  firstTimestamp: str(e.firstTimestamp), lastTimestamp: str(e.lastTimestamp), eventTime: str(e.eventTime),
-  count: num(e.count), series: e.series ? rec(e.series) as CoreEventView['series'] : undefined,
-  involvedObject: rec(e.involvedObject), source: rec(e.source),
-  reportingComponent: str(e.reportingComponent), reportingInstance: str(e.reportingInstance),
-  type: str(e.type), reason: str(e.reason), message: str(e.message),
+  firstTimestamp: str(e.firstTimestamp),
+  lastTimestamp: str(e.lastTimestamp),
+  eventTime: str(e.eventTime),
+  count: num(e.count),
+  series: e.series ? (rec(e.series) as CoreEventView['series']) : undefined,
+  involvedObject: rec(e.involvedObject),
+  source: rec(e.source),
+  reportingComponent: str(e.reportingComponent),
+  reportingInstance: str(e.reportingInstance),
+  type: str(e.type),
+  reason: str(e.reason),
+  message: str(e.message),
 });
 
 /** events.k8s.io/v1 renames: regarding, note, deprecated* fields, reportingController. */
 const fromEventsV1 = (e: KObject): CoreEventView => ({
-  firstTimestamp: str(e.deprecatedFirstTimestamp), lastTimestamp: str(e.deprecatedLastTimestamp), eventTime: str(e.eventTime),
-  count: num(e.deprecatedCount), series: e.series ? rec(e.series) as CoreEventView['series'] : undefined,
-  involvedObject: rec(e.regarding), source: rec(e.deprecatedSource),
-  reportingComponent: str(e.reportingController), reportingInstance: str(e.reportingInstance),
-  type: str(e.type), reason: str(e.reason), message: str(e.note),
+  firstTimestamp: str(e.deprecatedFirstTimestamp),
+  lastTimestamp: str(e.deprecatedLastTimestamp),
+  eventTime: str(e.eventTime),
+  count: num(e.deprecatedCount),
+  series: e.series ? (rec(e.series) as CoreEventView['series']) : undefined,
+  involvedObject: rec(e.regarding),
+  source: rec(e.deprecatedSource),
+  reportingComponent: str(e.reportingController),
+  reportingInstance: str(e.reportingInstance),
+  type: str(e.type),
+  reason: str(e.reason),
+  message: str(e.note),
 });
 
 /** `component, host`, falling back to the reporting controller and instance. */
@@ -74,4 +96,3 @@ export const eventsV1Table: TableDef = {
   columns,
   cells: (e, now) => eventCells(fromEventsV1(e), nameOf(e), now),
 };
-

@@ -40,4 +40,11 @@ export function tableFor(group: string, plural: string): TableDef {
 }
 
 export { defaultTable };
-export { buildTable, columnDefinitions, type BuildTableOptions, type IncludeObject, type TableRowCondition, type TableDefWithConditions } from './build.js';
+export {
+  buildTable,
+  columnDefinitions,
+  type BuildTableOptions,
+  type IncludeObject,
+  type TableRowCondition,
+  type TableDefWithConditions,
+} from './build.js';

@@ -23,7 +23,9 @@ export function nodeRoles(node: KObject): string[] {
 export function nodeStatus(node: KObject): string {
   const status: string[] = [];
   // Later duplicates win, as in the Go map upstream builds.
-  const ready = arr(get(node, 'status', 'conditions')).filter((c) => c.type === 'Ready').pop();
+  const ready = arr(get(node, 'status', 'conditions'))
+    .filter((c) => c.type === 'Ready')
+    .pop();
   if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
   else status.push('Unknown');
   if (get(node, 'spec', 'unschedulable') === true) status.push('SchedulingDisabled');

@@ -34,8 +34,10 @@ export const persistentVolumeClaimsTable: TableDef = {
     const modes = volumeName ? accessModesString(get(pvc, 'status', 'accessModes')) : '';
     // The beta annotation takes precedence over spec.storageClassName.
     const annotations = pvc.metadata.annotations ?? {};
-    const storageClass = 'volume.beta.kubernetes.io/storage-class' in annotations
-      ? annotations['volume.beta.kubernetes.io/storage-class']! : str(spec.storageClassName);
+    const storageClass =
+      'volume.beta.kubernetes.io/storage-class' in annotations
+        ? annotations['volume.beta.kubernetes.io/storage-class']!
+        : str(spec.storageClassName);
     const vac = typeof spec.volumeAttributesClassName === 'string' ? spec.volumeAttributesClassName : '<unset>';
     const volumeMode = typeof spec.volumeMode === 'string' ? spec.volumeMode : '<unset>';
     return [nameOf(pvc), phase, volumeName, capacity, modes, storageClass, vac, ageOf(pvc, now), volumeMode];

@@ -133,13 +133,24 @@ export function podCells(pod: KObject, now: Date): unknown[] {
     readinessGates = `${trueCount}/${gates.length}`;
   }
 
-  return [nameOf(pod), `${readyContainers}/${totalContainers}`, reason, restartsCell, ageOf(pod, now), podIP, nodeName, nominated, readinessGates];
+  return [
+    nameOf(pod),
+    `${readyContainers}/${totalContainers}`,
+    reason,
+    restartsCell,
+    ageOf(pod, now),
+    podIP,
+    nodeName,
+    nominated,
+    readinessGates,
+  ];
 }
 
 /** Succeeded and Failed pods carry a Completed row condition (kubectl may use it to tell finished pods apart). */
 export function podRowConditions(pod: KObject): TableRowCondition[] | undefined {
   const phase = get(pod, 'status', 'phase');
-  if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
+  if (phase === 'Succeeded')
+    return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
   if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
   return undefined;
 }

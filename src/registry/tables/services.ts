@@ -34,10 +34,12 @@ export function serviceExternalIP(svc: KObject): string {
 
 /** `80/TCP`, or `80:30080/TCP` when a node port is allocated; comma-joined. */
 export function servicePorts(ports: unknown): string {
-  return arr(ports).map((p) => {
-    const proto = str(p.protocol) || 'TCP';
-    return num(p.nodePort) > 0 ? `${num(p.port)}:${num(p.nodePort)}/${proto}` : `${num(p.port)}/${proto}`;
-  }).join(',');
+  return arr(ports)
+    .map((p) => {
+      const proto = str(p.protocol) || 'TCP';
+      return num(p.nodePort) > 0 ? `${num(p.port)}:${num(p.nodePort)}/${proto}` : `${num(p.port)}/${proto}`;
+    })
+    .join(',');
 }
 
 export const servicesTable: TableDef = {
@@ -54,6 +56,14 @@ export const servicesTable: TableDef = {
     const spec = rec(svc.spec);
     // Stored services always carry clusterIPs; clusterIP covers objects written before defaulting.
     const clusterIP = str(arr<string>(spec.clusterIPs)[0]) || str(spec.clusterIP) || '<none>';
-    return [nameOf(svc), str(spec.type), clusterIP, serviceExternalIP(svc), servicePorts(spec.ports) || '<none>', ageOf(svc, now), formatLabels(spec.selector as Record<string, string> | undefined)];
+    return [
+      nameOf(svc),
+      str(spec.type),
+      clusterIP,
+      serviceExternalIP(svc),
+      servicePorts(spec.ports) || '<none>',
+      ageOf(svc, now),
+      formatLabels(spec.selector as Record<string, string> | undefined),
+    ];
   },
 };

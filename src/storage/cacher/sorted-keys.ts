@@ -4,7 +4,9 @@
 export class SortedKeys {
   private keys: string[] = [];
 
-  get size(): number { return this.keys.length; }
+  get size(): number {
+    return this.keys.length;
+  }
 
   /** Index of the first key >= key. */
   private lowerBound(key: string): number {
@@ -12,7 +14,8 @@ export class SortedKeys {
     let hi = this.keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.keys[mid]! < key) lo = mid + 1; else hi = mid;
+      if (this.keys[mid]! < key) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   }
@@ -28,7 +31,9 @@ export class SortedKeys {
   }
 
   /** Replaces every key (already sorted, as a store lists them). */
-  reset(sorted: string[]): void { this.keys = sorted.slice(); }
+  reset(sorted: string[]): void {
+    this.keys = sorted.slice();
+  }
 
   /** Keys that start with prefix and sort after `startAfter` (when given), in order. */
   range(prefix: string, startAfter?: string): string[] {

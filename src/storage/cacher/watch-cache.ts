@@ -4,18 +4,21 @@
 // to the store, and a read waits until the cache has seen the store's current revision, so a read after a write sees it.
 // Objects are deeply frozen and shared: no reader can change what another reads.
 import type { KObject } from '../../machinery/api/meta.js';
-import {
-  DEFAULT_WATCH_CACHE_BYTES, DEFAULT_WATCH_CACHE_EVENTS, EventWindow, type WindowLimits,
-} from '../event-window.js';
-import {
-  CompactedError, FutureRevisionError, type EventSize, type Store, type StoreEvent, type Watcher,
-} from '../store.js';
+import { DEFAULT_WATCH_CACHE_BYTES, DEFAULT_WATCH_CACHE_EVENTS, EventWindow, type WindowLimits } from '../event-window.js';
+import { CompactedError, FutureRevisionError, type EventSize, type Store, type StoreEvent, type Watcher } from '../store.js';
 import { frozenCopy } from './frozen.js';
 import { SortedKeys } from './sorted-keys.js';
 
-interface Cached { object: KObject; /** stored JSON size, what the window charges when this is a prevObject */ bytes: number }
+interface Cached {
+  object: KObject;
+  /** stored JSON size, what the window charges when this is a prevObject */ bytes: number;
+}
 
-export interface CachedList { keys: string[]; items: KObject[]; revision: number }
+export interface CachedList {
+  keys: string[];
+  items: KObject[];
+  revision: number;
+}
 
 /** How long a read waits for the cache to catch up with the store (the apiserver's 3 s) before it fails. */
 const FRESHNESS_TIMEOUT_MS = 3000;
@@ -32,10 +35,15 @@ export class WatchCache {
   private waiters: { rev: number; resolve: () => void }[] = [];
   private limits: WindowLimits;
 
-  constructor(private store: Store, limits: Partial<WindowLimits> = {}) {
+  constructor(
+    private store: Store,
+    limits: Partial<WindowLimits> = {},
+  ) {
     this.limits = { maxEvents: limits.maxEvents ?? DEFAULT_WATCH_CACHE_EVENTS, maxBytes: limits.maxBytes ?? DEFAULT_WATCH_CACHE_BYTES };
     this.window = new EventWindow(this.limits, 0);
-    this.started = this.relist().then(() => { this.isStarted = true; });
+    this.started = this.relist().then(() => {
+      this.isStarted = true;
+    });
   }
 
   /** Lists everything, then watches from that revision; a watch that finds its start compacted lists again. */
@@ -57,7 +65,10 @@ export class WatchCache {
       this.stream = this.store.watch('', revision, {
         onEvent: (e, size) => this.apply(e, size),
         // Compacted at once: list again here; later (a backend that lost its history under us): list again then.
-        onCompacted: () => { if (establishing) compacted = true; else void this.restart(); },
+        onCompacted: () => {
+          if (establishing) compacted = true;
+          else void this.restart();
+        },
       });
       establishing = false;
       this.settleWaiters();
@@ -68,7 +79,11 @@ export class WatchCache {
   private async restart(): Promise<void> {
     this.stream?.stop(); // closed by the store after a compaction already; stopped here in case it is not
     this.stream = undefined;
-    try { await this.relist(); } catch { /* the store is closing: nothing to follow */ }
+    try {
+      await this.relist();
+    } catch {
+      /* the store is closing: nothing to follow */
+    }
   }
 
   private apply(e: StoreEvent, size: EventSize): void {
@@ -108,7 +123,13 @@ export class WatchCache {
     const current = await this.store.currentRevision();
     if (this.rev >= current) return;
     await new Promise<void>((resolve, reject) => {
-      const waiter = { rev: current, resolve: () => { clearTimeout(timer); resolve(); } };
+      const waiter = {
+        rev: current,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new Error(`watch cache did not reach revision ${current} in time (at ${this.rev})`));
@@ -118,13 +139,19 @@ export class WatchCache {
   }
 
   /** Resolves once the initial list is in. */
-  ready(): Promise<void> { return this.started; }
+  ready(): Promise<void> {
+    return this.started;
+  }
 
   /** The revision the cache is at. */
-  revision(): number { return this.rev; }
+  revision(): number {
+    return this.rev;
+  }
 
   /** Oldest revision a watch can resume from, or a list be read at. */
-  oldestRevision(): number { return this.window.oldest(); }
+  oldestRevision(): number {
+    return this.window.oldest();
+  }
 
   async get(key: string): Promise<KObject | undefined> {
     await this.fresh();
@@ -146,11 +173,16 @@ export class WatchCache {
   }
 
   /** The state at `revision`: the current keys with every later change undone, newest first. */
-  private listAt(prefix: string, startAfter: string | undefined, current: string[], revision: number): { keys: string[]; items: KObject[] } {
+  private listAt(
+    prefix: string,
+    startAfter: string | undefined,
+    current: string[],
+    revision: number,
+  ): { keys: string[]; items: KObject[] } {
     const past = new Map<string, KObject | null>();
     for (const e of this.window.newestFirstAfter(revision)) {
       if (!e.key.startsWith(prefix) || (startAfter !== undefined && e.key <= startAfter)) continue;
-      past.set(e.key, e.type === 'ADDED' ? null : e.prevObject ?? null);
+      past.set(e.key, e.type === 'ADDED' ? null : (e.prevObject ?? null));
     }
     const all = past.size ? [...new Set([...current, ...past.keys()])].sort() : current;
     const keys: string[] = [];
@@ -172,10 +204,14 @@ export class WatchCache {
     return this.window.subscribe(prefix, fromRv, this.rev, onEvent, onClose);
   }
 
-  watcherCount(): number { return this.window.watcherCount(); }
+  watcherCount(): number {
+    return this.window.watcherCount();
+  }
 
   /** Events and estimated bytes the window holds now. */
-  usage(): { objects: number; events: number; bytes: number } { return { objects: this.objects.size, ...this.window.usage() }; }
+  usage(): { objects: number; events: number; bytes: number } {
+    return { objects: this.objects.size, ...this.window.usage() };
+  }
 
   /** Stops following the store (the store's close ends the stream as well). */
   stop(): void {

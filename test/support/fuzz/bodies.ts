@@ -6,7 +6,10 @@ import { schemaRoot } from '../../../src/protobuf/schema.js';
 import type { Prng } from './prng.js';
 import { toJson, type Value } from './values.js';
 
-export interface Body { contentType: string; data: Buffer }
+export interface Body {
+  contentType: string;
+  data: Buffer;
+}
 
 export const JSON_TYPE = 'application/json';
 export const YAML_TYPE = 'application/yaml';
@@ -36,12 +39,20 @@ export function aliasYaml(r: Prng, base: Value): string {
   const levels = r.range(2, 12);
   const width = r.range(2, 10);
   return r.weighted<() => string>([
-    [3, () => {
-      // A "billion laughs": each level lists the previous one `width` times.
-      const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(',')}]`];
-      for (let i = 1; i <= levels; i++) lines.push(`l${i}: &l${i} [${Array(width).fill(`*l${i - 1}`).join(',')}]`);
-      return `${lines.join('\n')}\nmetadata: {name: bomb, labels: *l${levels}}\ndata: *l${levels}\n`;
-    }],
+    [
+      3,
+      () => {
+        // A "billion laughs": each level lists the previous one `width` times.
+        const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(',')}]`];
+        for (let i = 1; i <= levels; i++)
+          lines.push(
+            `l${i}: &l${i} [${Array(width)
+              .fill(`*l${i - 1}`)
+              .join(',')}]`,
+          );
+        return `${lines.join('\n')}\nmetadata: {name: bomb, labels: *l${levels}}\ndata: *l${levels}\n`;
+      },
+    ],
     [2, () => `${toJson(base).replace(/^\{/, '{"x-anchor": &a {"k": "v"}, "y": *a, ')}`],
     [1, () => 'a: &a [*a]\n'],
     [1, () => 'a: &a\n  b: *a\n'],
@@ -62,12 +73,19 @@ export function aliasYaml(r: Prng, base: Value): string {
 export function yamlBody(r: Prng, v: Value): string {
   return r.weighted<() => string>([
     [3, () => toJson(v)],
-    [2, () => {
-      // Block style near the top, flow style below (block indentation grows with depth), no folding.
-      const text = toJson(v);
-      if (text.length > 64 * 1024) return text;
-      try { return yaml.dump(JSON.parse(text), { lineWidth: -1, flowLevel: 4 }); } catch { return text; }
-    }],
+    [
+      2,
+      () => {
+        // Block style near the top, flow style below (block indentation grows with depth), no folding.
+        const text = toJson(v);
+        if (text.length > 64 * 1024) return text;
+        try {
+          return yaml.dump(JSON.parse(text), { lineWidth: -1, flowLevel: 4 });
+        } catch {
+          return text;
+        }
+      },
+    ],
     [3, () => aliasYaml(r, v)],
   ])();
 }
@@ -86,8 +104,21 @@ export function protobufBody(r: Prng, apiVersion: string, kind: string, v: Value
     [1, () => envelope(Buffer.from('{"kind":'), 'application/json')],
     [1, () => envelope(Buffer.alloc(0), '', { apiVersion: '', kind: '' })],
     [1, () => envelope(r.bytes(16), '', { apiVersion: 'example.com/v1', kind: 'Widget' })],
-    [1, () => { const b = envelope(Buffer.from(toJson(v)), 'application/json'); return b.subarray(0, r.int(b.length)); }],
-    [1, () => { const b = envelope(r.bytes(32)); b[r.range(4, b.length - 1)] = 0xff; return b; }],
+    [
+      1,
+      () => {
+        const b = envelope(Buffer.from(toJson(v)), 'application/json');
+        return b.subarray(0, r.int(b.length));
+      },
+    ],
+    [
+      1,
+      () => {
+        const b = envelope(r.bytes(32));
+        b[r.range(4, b.length - 1)] = 0xff;
+        return b;
+      },
+    ],
   ])();
 }
 
@@ -98,6 +129,12 @@ export function anyBody(r: Prng, apiVersion: string, kind: string, v: Value): Bo
     [2, () => ({ contentType: JSON_TYPE, data: Buffer.from(brokenJson(r, v)) })],
     [3, () => ({ contentType: r.pick([YAML_TYPE, 'application/x-yaml', 'text/yaml']), data: Buffer.from(yamlBody(r, v)) })],
     [2, () => ({ contentType: PROTOBUF_TYPE, data: protobufBody(r, apiVersion, kind, v) })],
-    [1, () => ({ contentType: r.pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '']), data: Buffer.from(toJson(v)) })],
+    [
+      1,
+      () => ({
+        contentType: r.pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '']),
+        data: Buffer.from(toJson(v)),
+      }),
+    ],
   ])();
 }

@@ -10,7 +10,9 @@ const own = (o: unknown): string[] => (o !== null && typeof o === 'object' && !A
 /** Prototype-named members where only schema fields may be: the top level, metadata, spec, status. */
 function protoKeysIn(o: unknown): string[] {
   const found: string[] = [];
-  const at = (path: string, v: unknown) => { for (const k of own(v)) if (PROTO.has(k)) found.push(`${path}${k}`); };
+  const at = (path: string, v: unknown) => {
+    for (const k of own(v)) if (PROTO.has(k)) found.push(`${path}${k}`);
+  };
   at('', o);
   for (const part of ['metadata', 'spec', 'status']) at(`${part}.`, (o as Record<string, unknown> | null)?.[part]);
   return found;
@@ -35,15 +37,30 @@ export function checkOutcome(req: FuzzRequest, o: Outcome): string | undefined {
     if (req.method === 'HEAD') return undefined;
     if (!o.contentType.startsWith('application/json')) return `error ${o.status} with a ${o.contentType || 'untyped'} body`;
     let s: Record<string, unknown>;
-    try { s = JSON.parse(o.body.toString('utf8')) as Record<string, unknown>; } catch { return `error ${o.status} whose body is not JSON`; }
-    if (s.kind !== 'Status' || s.apiVersion !== 'v1' || s.status !== 'Failure' || s.code !== o.status || typeof s.message !== 'string' || typeof s.metadata !== 'object') {
+    try {
+      s = JSON.parse(o.body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return `error ${o.status} whose body is not JSON`;
+    }
+    if (
+      s.kind !== 'Status' ||
+      s.apiVersion !== 'v1' ||
+      s.status !== 'Failure' ||
+      s.code !== o.status ||
+      typeof s.message !== 'string' ||
+      typeof s.metadata !== 'object'
+    ) {
       return `error ${o.status} whose body is not a metav1.Status`;
     }
     return undefined;
   }
   if (o.complete && o.contentType.startsWith('application/json') && o.body.length) {
     let v: unknown;
-    try { v = JSON.parse(o.body.toString('utf8')); } catch { return undefined; } // a watch stream: one document per line
+    try {
+      v = JSON.parse(o.body.toString('utf8'));
+    } catch {
+      return undefined;
+    } // a watch stream: one document per line
     const items = Array.isArray((v as { items?: unknown }).items) ? (v as { items: unknown[] }).items : [v];
     const found = items.flatMap(protoKeysIn);
     if (found.length) return `answered ${o.status} with prototype-named fields: ${found.join(', ')}`;

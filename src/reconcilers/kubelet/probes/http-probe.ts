@@ -41,28 +41,53 @@ function requestHeaders(list: { name: string; value: string }[]): { headers: Rec
   return { headers, hostOverride };
 }
 
-interface Response { status: number; location?: string; body: string }
+interface Response {
+  status: number;
+  location?: string;
+  body: string;
+}
 
 function getOnce(url: URL, headers: Record<string, string[]>, hostOverride: string | undefined, deadline: number): Promise<Response> {
   const mod = url.protocol === 'https:' ? https : http;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   return new Promise((resolve, reject) => {
-    const req = mod.request({
-      method: 'GET', host, port, path: `${url.pathname}${url.search}`,
-      headers: { ...headers, host: hostOverride ?? url.host, connection: 'close' },
-      rejectUnauthorized: false, agent: false,
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { if (body.length < MAX_BODY) body += c.slice(0, MAX_BODY - body.length); });
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }); });
-      res.on('error', (e) => { clearTimeout(timer); reject(e); });
-    });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('deadline'), { code: 'DEADLINE' })), Math.max(0, deadline - Date.now()));
+    const req = mod.request(
+      {
+        method: 'GET',
+        host,
+        port,
+        path: `${url.pathname}${url.search}`,
+        headers: { ...headers, host: hostOverride ?? url.host, connection: 'close' },
+        rejectUnauthorized: false,
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          if (body.length < MAX_BODY) body += c.slice(0, MAX_BODY - body.length);
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, location: res.headers.location, body });
+        });
+        res.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('deadline'), { code: 'DEADLINE' })),
+      Math.max(0, deadline - Date.now()),
+    );
     req.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (e.code === 'DEADLINE') reject(Object.assign(new Error('context deadline exceeded (Client.Timeout exceeded while awaiting headers)'), { code: 'DEADLINE' }));
+      if (e.code === 'DEADLINE')
+        reject(
+          Object.assign(new Error('context deadline exceeded (Client.Timeout exceeded while awaiting headers)'), { code: 'DEADLINE' }),
+        );
       else if (e.code && e.syscall === 'connect') reject(new Error(dialErrorText(host, port, e)));
       else reject(e);
     });
@@ -86,7 +111,8 @@ export async function httpProbe(r: HttpProbeRequest, timeoutMs: number): Promise
     if (!REDIRECTS.has(res.status) || !res.location) break;
     const next = new URL(res.location, url);
     if (next.hostname !== first.hostname) break; // a non-local redirect is not followed: its response counts
-    if (redirects + 1 >= MAX_REDIRECTS) return { result: 'failure', output: `Get "${next.href}": stopped after ${MAX_REDIRECTS} redirects` };
+    if (redirects + 1 >= MAX_REDIRECTS)
+      return { result: 'failure', output: `Get "${next.href}": stopped after ${MAX_REDIRECTS} redirects` };
     url = next;
   }
   if (res.status >= 200 && res.status < 400) {

@@ -53,7 +53,10 @@ export class ProbeManager {
       this.pods.set(uid, e);
       for (const c of pod.spec.containers) for (const type of PROBE_TYPES) this.addWorker(e, c, type);
     }
-    e.pod = pod; e.podIP = podIP; e.terminal = terminal; e.containers = containers;
+    e.pod = pod;
+    e.podIP = podIP;
+    e.terminal = terminal;
+    e.containers = containers;
     for (const [name, snap] of containers) {
       // A new container's readiness is probed at once (kubelet triggers it when the status has no result yet).
       if (snap.running && !this.results.readiness.has(snap.id)) e.workers.get(workerKey(name, 'readiness'))?.trigger();
@@ -66,21 +69,30 @@ export class ProbeManager {
     const wk = workerKey(c.name, type);
     const results = this.results[type];
     const emit: ProbeEventSink = (t, reason, message) => this.o.event(t.pod, t.container, reason, message);
-    const worker: ProbeWorker = new ProbeWorker(type, spec, {
-      container: () => e.containers.get(c.name),
-      podTerminal: () => e.terminal,
-      podDeleting: () => !!e.pod.metadata.deletionTimestamp,
-      restartPolicy: () => e.pod.spec.restartPolicy ?? 'Always',
-      started: (id) => this.isStarted(e, c.name, id),
-      setResult: (id, r) => {
-        const prev = results.get(id);
-        results.set(id, r);
-        if (prev !== r && !worker.isStopped) this.o.enqueue(e.key);
+    const worker: ProbeWorker = new ProbeWorker(
+      type,
+      spec,
+      {
+        container: () => e.containers.get(c.name),
+        podTerminal: () => e.terminal,
+        podDeleting: () => !!e.pod.metadata.deletionTimestamp,
+        restartPolicy: () => e.pod.spec.restartPolicy ?? 'Always',
+        started: (id) => this.isStarted(e, c.name, id),
+        setResult: (id, r) => {
+          const prev = results.get(id);
+          results.set(id, r);
+          if (prev !== r && !worker.isStopped) this.o.enqueue(e.key);
+        },
+        removeResult: (id) => {
+          results.delete(id);
+        },
+        probe: (id) => runProbe(type, { pod: e.pod, container: c, containerId: id, podIP: e.podIP }, spec, this.o.run, emit),
+        exited: () => {
+          if (e.workers.get(wk) === worker) e.workers.delete(wk);
+        },
       },
-      removeResult: (id) => { results.delete(id); },
-      probe: (id) => runProbe(type, { pod: e.pod, container: c, containerId: id, podIP: e.podIP }, spec, this.o.run, emit),
-      exited: () => { if (e.workers.get(wk) === worker) e.workers.delete(wk); },
-    }, this.clock);
+      this.clock,
+    );
     e.workers.set(wk, worker);
     const period = spec.periodSeconds * 1000;
     const young = this.o.jitter !== false && this.clock.now() - this.startedAt < period;
@@ -130,10 +142,18 @@ export class ProbeManager {
   }
 
   /** Pods that have workers, for a cleanup against the pods that still exist. */
-  podUids(): string[] { return [...this.pods.keys()]; }
+  podUids(): string[] {
+    return [...this.pods.keys()];
+  }
 
   /** The number of live workers (tests, leaks). */
-  workerCount(): number { let n = 0; for (const e of this.pods.values()) n += e.workers.size; return n; }
+  workerCount(): number {
+    let n = 0;
+    for (const e of this.pods.values()) n += e.workers.size;
+    return n;
+  }
 
-  stop(): void { for (const uid of [...this.pods.keys()]) this.removePod(uid); }
+  stop(): void {
+    for (const uid of [...this.pods.keys()]) this.removePod(uid);
+  }
 }

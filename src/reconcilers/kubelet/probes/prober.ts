@@ -44,11 +44,16 @@ export function dockerProbeRunner(docker: Docker): ProbeRunner {
       const a = h.httpGet as J;
       const host = (typeof a.host === 'string' && a.host) || podIP;
       if (!host) throw new Error('the pod has no IP yet');
-      return httpProbe({
-        scheme: String(a.scheme ?? 'HTTP').toLowerCase() === 'https' ? 'https' : 'http',
-        host, port: probePort(a.port, container), path: typeof a.path === 'string' && a.path ? a.path : '/',
-        headers: Array.isArray(a.httpHeaders) ? a.httpHeaders : [],
-      }, timeoutMs);
+      return httpProbe(
+        {
+          scheme: String(a.scheme ?? 'HTTP').toLowerCase() === 'https' ? 'https' : 'http',
+          host,
+          port: probePort(a.port, container),
+          path: typeof a.path === 'string' && a.path ? a.path : '/',
+          headers: Array.isArray(a.httpHeaders) ? a.httpHeaders : [],
+        },
+        timeoutMs,
+      );
     }
     if (h.tcpSocket) {
       const host = (typeof h.tcpSocket.host === 'string' && h.tcpSocket.host) || podIP;
@@ -66,12 +71,23 @@ export function dockerProbeRunner(docker: Docker): ProbeRunner {
 }
 
 /** One probe with retries and events; resolves 'success' or 'failure', throws on a prober error. */
-export async function runProbe(type: ProbeType, target: ProbeTarget, spec: ProbeSpec, run: ProbeRunner, emit: ProbeEventSink): Promise<'success' | 'failure'> {
+export async function runProbe(
+  type: ProbeType,
+  target: ProbeTarget,
+  spec: ProbeSpec,
+  run: ProbeRunner,
+  emit: ProbeEventSink,
+): Promise<'success' | 'failure'> {
   let outcome: ProbeOutcome | undefined;
   let error: Error | undefined;
   for (let i = 0; i < MAX_RETRIES; i++) {
-    try { outcome = await run(target, spec); error = undefined; break; }
-    catch (e) { error = e as Error; }
+    try {
+      outcome = await run(target, spec);
+      error = undefined;
+      break;
+    } catch (e) {
+      error = e as Error;
+    }
   }
   const label = probeLabel(type);
   if (error || !outcome) {

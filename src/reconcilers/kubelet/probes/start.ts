@@ -9,9 +9,12 @@ import { dockerProbeRunner } from './prober.js';
 export function startProbeManager(docker: Docker, recorder: EventRecorder, nodeName: string, enqueue: (key: string) => void): ProbeManager {
   return new ProbeManager({
     run: dockerProbeRunner(docker),
-    event: (pod, container, reason, message) => recorder.record(pod as unknown as KObject, 'Warning', reason, message, {
-      component: 'kubelet', host: nodeName, fieldPath: `spec.containers{${container.name}}`,
-    }),
+    event: (pod, container, reason, message) =>
+      recorder.record(pod as unknown as KObject, 'Warning', reason, message, {
+        component: 'kubelet',
+        host: nodeName,
+        fieldPath: `spec.containers{${container.name}}`,
+      }),
     enqueue,
   });
 }

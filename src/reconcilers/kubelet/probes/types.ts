@@ -10,10 +10,13 @@ export const PROBE_TYPES: ProbeType[] = ['startup', 'liveness', 'readiness'];
 export type ProbeResult = 'success' | 'failure' | 'unknown';
 
 /** One run of a handler (kubelet's probe.Result plus its output). A warning counts as success. */
-export interface ProbeOutcome { result: 'success' | 'failure' | 'warning'; output: string }
+export interface ProbeOutcome {
+  result: 'success' | 'failure' | 'warning';
+  output: string;
+}
 
 /** "Liveness", "Readiness", "Startup": how kubelet's events name the probe. */
-export const probeLabel = (t: ProbeType) => t === 'liveness' ? 'Liveness' : t === 'readiness' ? 'Readiness' : 'Startup';
+export const probeLabel = (t: ProbeType) => (t === 'liveness' ? 'Liveness' : t === 'readiness' ? 'Readiness' : 'Startup');
 
 /** The probe settings with the API defaults applied (the strategy defaults them too; old objects may lack them). */
 export interface ProbeSpec {

@@ -47,9 +47,16 @@ export class ProbeWorker {
   private timer: unknown;
   private nextTick = 0;
 
-  constructor(readonly type: ProbeType, readonly spec: ProbeSpec, private host: WorkerHost, private clock: ProbeClock) {}
+  constructor(
+    readonly type: ProbeType,
+    readonly spec: ProbeSpec,
+    private host: WorkerHost,
+    private clock: ProbeClock,
+  ) {}
 
-  get isStopped(): boolean { return this.stopped; }
+  get isStopped(): boolean {
+    return this.stopped;
+  }
 
   /** Starts the loop: a first probe after `delayMs` (kubelet's jitter after a restart), then every period. */
   start(delayMs = 0): void {
@@ -60,8 +67,14 @@ export class ProbeWorker {
   /** Runs a probe now (kubelet's manual trigger); one pending trigger at most. */
   trigger(): void {
     if (this.stopped) return;
-    if (this.running) { this.triggered = true; return; }
-    if (this.timer !== undefined) { this.clock.clearTimeout(this.timer); this.timer = undefined; }
+    if (this.running) {
+      this.triggered = true;
+      return;
+    }
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     void this.loopOnce();
   }
 
@@ -81,25 +94,38 @@ export class ProbeWorker {
   private schedule(): void {
     if (this.stopped) return;
     const wait = Math.max(0, this.nextTick - this.clock.now());
-    this.timer = this.clock.setTimeout(() => { this.timer = undefined; void this.loopOnce(); }, wait);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.loopOnce();
+    }, wait);
   }
 
   private async loopOnce(): Promise<void> {
     if (this.stopped || this.running) return;
     this.running = true;
     let keepGoing = true;
-    try { keepGoing = await this.doProbe(); }
-    catch { keepGoing = true; }
-    finally { this.running = false; }
+    try {
+      keepGoing = await this.doProbe();
+    } catch {
+      keepGoing = true;
+    } finally {
+      this.running = false;
+    }
     if (!keepGoing) this.stopped = true;
-    if (this.stopped) { this.cleanup(); return; }
+    if (this.stopped) {
+      this.cleanup();
+      return;
+    }
     // A ticker: ticks missed while probing collapse into one immediate probe.
     const period = this.spec.periodSeconds * 1000;
     const now = this.clock.now();
     if (this.triggered || this.nextTick <= now - period) {
       this.triggered = false;
       while (this.nextTick <= now) this.nextTick += period;
-      this.timer = this.clock.setTimeout(() => { this.timer = undefined; void this.loopOnce(); }, 0);
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = undefined;
+        void this.loopOnce();
+      }, 0);
       return;
     }
     while (this.nextTick <= now) this.nextTick += period;
@@ -133,12 +159,22 @@ export class ProbeWorker {
     if (started ? this.type === 'startup' : this.type !== 'startup') return true;
     const id = c.id;
     let result: 'success' | 'failure';
-    try { result = await h.probe(id); }
-    catch { return true; } // a prober error: the result is thrown away
+    try {
+      result = await h.probe(id);
+    } catch {
+      return true;
+    } // a prober error: the result is thrown away
     if (this.stopped || id !== this.containerId) return !this.stopped;
     if (this.lastResult === result) this.resultRun++;
-    else { this.lastResult = result; this.resultRun = 1; }
-    if ((result === 'failure' && this.resultRun < this.spec.failureThreshold) || (result === 'success' && this.resultRun < this.spec.successThreshold)) return true;
+    else {
+      this.lastResult = result;
+      this.resultRun = 1;
+    }
+    if (
+      (result === 'failure' && this.resultRun < this.spec.failureThreshold) ||
+      (result === 'success' && this.resultRun < this.spec.successThreshold)
+    )
+      return true;
     h.setResult(id, result);
     if (this.type !== 'readiness' && result === 'failure') {
       // The container will be killed: no more probes (and docker execs) until a new container shows up.

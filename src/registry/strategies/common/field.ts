@@ -15,25 +15,34 @@ export const required = (field: string, detail?: string): FieldError =>
   detail ? { type: 'FieldValueRequired', field, detail } : { type: 'FieldValueRequired', field };
 export const invalid = (field: string, value: unknown, detail?: string): FieldError =>
   detail === undefined ? { type: 'FieldValueInvalid', field, value } : { type: 'FieldValueInvalid', field, value, detail };
-export const notSupported = (field: string, value: unknown, supported: string[]): FieldError =>
-  ({ type: 'FieldValueNotSupported', field, value, supported });
+export const notSupported = (field: string, value: unknown, supported: string[]): FieldError => ({
+  type: 'FieldValueNotSupported',
+  field,
+  value,
+  supported,
+});
 export const duplicate = (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, value });
 export const forbidden = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, detail });
 /** field.TooLong: the value is never echoed. */
-export const tooLong = (field: string, max: number): FieldError =>
-  ({ type: 'FieldValueTooLong', field, detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` });
+export const tooLong = (field: string, max: number): FieldError => ({
+  type: 'FieldValueTooLong',
+  field,
+  detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}`,
+});
 /**
  * field.NotFound ("Not found: <value>"). errors.ts has no FieldValueNotFound member yet, so the reason is
  * right but the rendered message falls back to "Invalid value" until it does.
  */
-export const notFound = (field: string, value: unknown): FieldError =>
-  ({ type: 'FieldValueNotFound' as FieldError['type'], field, value });
+export const notFound = (field: string, value: unknown): FieldError => ({ type: 'FieldValueNotFound' as FieldError['type'], field, value });
 /**
  * Invalid value whose value Kubernetes 1.33 prints with Go's %#v (maps, structs). errors.ts renders objects as
  * JSON, so the Go rendering is carried in the detail with no value: "Invalid value: <go>: <detail>".
  */
-export const invalidGo = (field: string, goValue: string, detail: string): FieldError =>
-  ({ type: 'FieldValueInvalid', field, detail: `${goValue}: ${detail}` });
+export const invalidGo = (field: string, goValue: string, detail: string): FieldError => ({
+  type: 'FieldValueInvalid',
+  field,
+  detail: `${goValue}: ${detail}`,
+});
 
 export const isSet = (v: unknown) => v !== undefined && v !== null;
 export const isObj = (v: unknown): v is Record<string, J> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -54,10 +54,13 @@ export const isValidIP = (ip: unknown) => typeof ip === 'string' && ipToBigInt(i
 export function validateClusterIPInRange(ip: string, cidr: string, field = 'spec.clusterIPs'): Errs {
   if (ip === 'None' || ip === '') return [];
   if (cidrContains(cidr, ip)) return [];
-  return [{
-    type: 'FieldValueInvalid', field,
-    detail: `${goStringSlice([ip])}: failed to allocate IP ${ip}: provided IP (${ip}) is not in the valid range. The range of valid IPs is ${cidr}`,
-  }];
+  return [
+    {
+      type: 'FieldValueInvalid',
+      field,
+      detail: `${goStringSlice([ip])}: failed to allocate IP ${ip}: provided IP (${ip}) is not in the valid range. The range of valid IPs is ${cidr}`,
+    },
+  ];
 }
 
 /** ValidateIPAddress-like check with Kubernetes' message. */

@@ -71,7 +71,8 @@ export function validateObjectMeta(meta: J, opts: MetaOptions): Errs {
   const nameFn = opts.nameFn ?? nameIsDNSSubdomain;
   const m = isObj(meta) ? meta : {};
   const errs: Errs = [];
-  if (m.generateName) errs.push(...nameFn(String(m.generateName), true).map((msg) => invalid(child(p, 'generateName'), m.generateName, msg)));
+  if (m.generateName)
+    errs.push(...nameFn(String(m.generateName), true).map((msg) => invalid(child(p, 'generateName'), m.generateName, msg)));
   if (!m.name) errs.push(required(child(p, 'name'), 'name or generateName is required'));
   else errs.push(...nameFn(String(m.name), false).map((msg) => invalid(child(p, 'name'), m.name, msg)));
   if (opts.namespaced) {
@@ -80,7 +81,8 @@ export function validateObjectMeta(meta: J, opts: MetaOptions): Errs {
   } else if (m.namespace) {
     errs.push(forbidden(child(p, 'namespace'), 'not allowed on this type'));
   }
-  if (typeof m.generation === 'number' && m.generation < 0) errs.push(invalid(child(p, 'generation'), m.generation, 'must be greater than or equal to 0'));
+  if (typeof m.generation === 'number' && m.generation < 0)
+    errs.push(invalid(child(p, 'generation'), m.generation, 'must be greater than or equal to 0'));
   errs.push(...validateLabels(m.labels, child(p, 'labels')));
   errs.push(...validateAnnotations(m.annotations, child(p, 'annotations')));
   errs.push(...validateOwnerReferences(m.ownerReferences, child(p, 'ownerReferences')));
@@ -100,7 +102,8 @@ export function validateObjectMetaUpdate(meta: J, old: J, opts?: MetaOptions): E
   const o = isObj(old) ? old : {};
   const errs: Errs = [];
   // A deletion in progress cannot be undone or postponed (deletionTimestamp only moves through DELETE).
-  if (o.deletionTimestamp && !deepEqual(n.deletionTimestamp, o.deletionTimestamp)) errs.push(...immutable(n.deletionTimestamp, o.deletionTimestamp, child(p, 'deletionTimestamp')));
+  if (o.deletionTimestamp && !deepEqual(n.deletionTimestamp, o.deletionTimestamp))
+    errs.push(...immutable(n.deletionTimestamp, o.deletionTimestamp, child(p, 'deletionTimestamp')));
   errs.push(...immutable(n.name, o.name, child(p, 'name')));
   errs.push(...immutable(n.namespace, o.namespace, child(p, 'namespace')));
   if (o.uid) errs.push(...immutable(n.uid, o.uid, child(p, 'uid')));

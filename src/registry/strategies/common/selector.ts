@@ -31,15 +31,27 @@ export function selectorMatches(sel: J, labels: unknown): boolean {
     const has = Object.prototype.hasOwnProperty.call(l, r?.key);
     const values: string[] = Array.isArray(r?.values) ? r.values : [];
     switch (r?.operator) {
-      case 'In': if (!has || !values.includes(l[r.key])) return false; break;
-      case 'NotIn': if (has && values.includes(l[r.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
+      case 'In':
+        if (!has || !values.includes(l[r.key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(l[r.key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
     }
   }
   return true;
 }
 
 export const selectorIsEmpty = (sel: J) =>
-  !isObj(sel) || (Object.keys(isObj(sel.matchLabels) ? sel.matchLabels : {}).length + (Array.isArray(sel.matchExpressions) ? sel.matchExpressions.length : 0)) === 0;
+  !isObj(sel) ||
+  Object.keys(isObj(sel.matchLabels) ? sel.matchLabels : {}).length +
+    (Array.isArray(sel.matchExpressions) ? sel.matchExpressions.length : 0) ===
+    0;

@@ -10,7 +10,8 @@ import { validatePodSpec } from '../pod/validation.js';
 export function validateWorkloadSelector(spec: J): Errs {
   if (!isObj(spec.selector)) return [required('spec.selector')];
   const errs = validateLabelSelector(spec.selector, 'spec.selector');
-  if (selectorIsEmpty(spec.selector)) errs.push(invalidGo('spec.selector', goLabelSelector(spec.selector), 'empty selector is invalid for deployment'));
+  if (selectorIsEmpty(spec.selector))
+    errs.push(invalidGo('spec.selector', goLabelSelector(spec.selector), 'empty selector is invalid for deployment'));
   return errs;
 }
 
@@ -41,4 +42,3 @@ export function validateSelectorImmutable(spec: J, oldSpec: J): Errs {
   if (deepEqual(spec?.selector, oldSpec?.selector)) return [];
   return [invalidGo('spec.selector', goLabelSelector(spec?.selector), 'field is immutable')];
 }
-

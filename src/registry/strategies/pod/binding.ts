@@ -7,7 +7,10 @@ import { nowTimestamp } from '../../object-meta.js';
 import { clone } from '../../../machinery/api/equality.js';
 import { notSupported, required, type J } from '../common/field.js';
 
-export interface Binding { metadata?: { name?: string; annotations?: Record<string, string> }; target?: { kind?: string; name?: string } }
+export interface Binding {
+  metadata?: { name?: string; annotations?: Record<string, string> };
+  target?: { kind?: string; name?: string };
+}
 
 /** validation.ValidatePodBinding. */
 export function validateBinding(b: Binding): FieldError[] {
@@ -43,10 +46,16 @@ export function setPodCondition(pod: KObject, cond: Record<string, unknown>, now
   const list: J[] = Array.isArray(status.conditions) ? status.conditions : (status.conditions = []);
   const i = list.findIndex((c) => c?.type === cond.type);
   const old = i >= 0 ? list[i] : undefined;
-  const next = { type: cond.type, status: cond.status, lastProbeTime: null, lastTransitionTime: old?.status === cond.status ? old.lastTransitionTime ?? now : now } as J;
+  const next = {
+    type: cond.type,
+    status: cond.status,
+    lastProbeTime: null,
+    lastTransitionTime: old?.status === cond.status ? (old.lastTransitionTime ?? now) : now,
+  } as J;
   if (cond.reason) next.reason = cond.reason;
   if (cond.message) next.message = cond.message;
-  if (i >= 0) list[i] = next; else list.push(next);
+  if (i >= 0) list[i] = next;
+  else list.push(next);
 }
 
 const bindingConflict = (pod: string, why: string) => conflict({ group: '', resource: 'pods/binding' }, pod, why);
@@ -57,19 +66,32 @@ const bindingConflict = (pod: string, why: string) => conflict({ group: '', reso
  * them as a bare aggregate error, which it answers with 500; a malformed request is the client's error, so dockube
  * answers what NewInvalid would.)
  */
-export async function assignPod(service: ResourceService, pods: ResourceDef, namespace: string, binding: Binding, ctx: WriteContext): Promise<KObject> {
+export async function assignPod(
+  service: ResourceService,
+  pods: ResourceDef,
+  namespace: string,
+  binding: Binding,
+  ctx: WriteContext,
+): Promise<KObject> {
   const podName = binding.metadata?.name ?? '';
   const errs = validateBinding(binding);
   if (errs.length) throw invalid('Binding', '', podName, errs);
   const node = binding.target!.name!;
   // The binding writes straight to storage in Kubernetes: no managedFields entry for it.
   const writeCtx: WriteContext = { ...ctx, managedFieldsComputed: true };
-  return service.update(pods, namespace, podName, (cur) => {
-    const spec = ((cur as J).spec ??= {});
-    if (cur.metadata.deletionTimestamp) throw bindingConflict(podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
-    if (spec.nodeName) throw bindingConflict(podName, `pod ${podName} is already assigned to node "${spec.nodeName}"`);
-    spec.nodeName = node;
-    setPodCondition(cur, { type: 'PodScheduled', status: 'True' });
-    return cur;
-  }, writeCtx, 'binding');
+  return service.update(
+    pods,
+    namespace,
+    podName,
+    (cur) => {
+      const spec = ((cur as J).spec ??= {});
+      if (cur.metadata.deletionTimestamp) throw bindingConflict(podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
+      if (spec.nodeName) throw bindingConflict(podName, `pod ${podName} is already assigned to node "${spec.nodeName}"`);
+      spec.nodeName = node;
+      setPodCondition(cur, { type: 'PodScheduled', status: 'True' });
+      return cur;
+    },
+    writeCtx,
+    'binding',
+  );
 }

@@ -25,7 +25,10 @@ function defaultProbe(p: J): void {
   }
 }
 function defaultLifecycleHandler(h: J): void {
-  if (isObj(h?.httpGet)) { h.httpGet.path ||= '/'; h.httpGet.scheme ||= 'HTTP'; }
+  if (isObj(h?.httpGet)) {
+    h.httpGet.path ||= '/';
+    h.httpGet.scheme ||= 'HTTP';
+  }
 }
 
 function defaultEnv(env: J[]): void {
@@ -59,12 +62,44 @@ export function defaultContainer(c: J, hostNetwork: boolean): void {
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
   defaultProbe(c.startupProbe);
-  if (isObj(c.lifecycle)) { defaultLifecycleHandler(c.lifecycle.postStart); defaultLifecycleHandler(c.lifecycle.preStop); }
+  if (isObj(c.lifecycle)) {
+    defaultLifecycleHandler(c.lifecycle.postStart);
+    defaultLifecycleHandler(c.lifecycle.preStop);
+  }
 }
 
-const VOLUME_SOURCES = ['hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
-  'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile', 'configMap', 'vsphereVolume',
-  'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos', 'csi', 'ephemeral', 'image'];
+const VOLUME_SOURCES = [
+  'hostPath',
+  'emptyDir',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'persistentVolumeClaim',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'downwardAPI',
+  'fc',
+  'azureFile',
+  'configMap',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'projected',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+  'csi',
+  'ephemeral',
+  'image',
+];
 export const volumeSourcesOf = (v: J) => VOLUME_SOURCES.filter((s) => v?.[s] !== undefined && v?.[s] !== null);
 
 function defaultVolume(v: J): void {
@@ -140,7 +175,9 @@ export function admitNewPod(pod: J): void {
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
   const tolerations: J[] = Array.isArray(spec.tolerations) ? spec.tolerations : [];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    const has = tolerations.some((t) => (t?.key === key || (!t?.key && t?.operator === 'Exists')) && (!t?.effect || t.effect === 'NoExecute'));
+    const has = tolerations.some(
+      (t) => (t?.key === key || (!t?.key && t?.operator === 'Exists')) && (!t?.effect || t.effect === 'NoExecute'),
+    );
     if (!has) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
   spec.tolerations = tolerations;

@@ -17,7 +17,10 @@ export function computeQOSClass(spec: J): 'BestEffort' | 'Burstable' | 'Guarante
     const limitedHere = new Set<string>();
     for (const r of QOS_RESOURCES) {
       if (nonZero(req[r])) requests[r] = req[r];
-      if (nonZero(lim[r])) { limits[r] = lim[r]; limitedHere.add(r); }
+      if (nonZero(lim[r])) {
+        limits[r] = lim[r];
+        limitedHere.add(r);
+      }
     }
     if (QOS_RESOURCES.some((r) => !limitedHere.has(r))) guaranteed = false;
     if (QOS_RESOURCES.some((r) => nonZero(req[r]) && nonZero(lim[r]) && compareQuantity(req[r], lim[r]) !== 0)) guaranteed = false;

@@ -42,7 +42,8 @@ export function validatePodSpecUpdate(newSpec: J, oldSpec: J): Errs {
   const o = isObj(oldSpec) ? oldSpec : {};
   if (n.activeDeadlineSeconds !== undefined && n.activeDeadlineSeconds !== null) {
     const v = n.activeDeadlineSeconds;
-    if (typeof v !== 'number' || v < 0 || v > MAX_INT32) return [invalid('spec.activeDeadlineSeconds', v, `must be between 0 and ${MAX_INT32}, inclusive`)];
+    if (typeof v !== 'number' || v < 0 || v > MAX_INT32)
+      return [invalid('spec.activeDeadlineSeconds', v, `must be between 0 and ${MAX_INT32}, inclusive`)];
     if (typeof o.activeDeadlineSeconds === 'number' && o.activeDeadlineSeconds < v) {
       return [invalid('spec.activeDeadlineSeconds', v, 'must be less than or equal to previous value')];
     }
@@ -55,7 +56,9 @@ export function validatePodSpecUpdate(newSpec: J, oldSpec: J): Errs {
     const newCs = arr(n[field]);
     const oldCs = arr(munged[field]);
     if (newCs.length !== oldCs.length) return;
-    oldCs.forEach((c, i) => { if (isObj(c) && newCs[i]?.image !== undefined) c.image = newCs[i].image; });
+    oldCs.forEach((c, i) => {
+      if (isObj(c) && newCs[i]?.image !== undefined) c.image = newCs[i].image;
+    });
   };
   mungeImages('containers');
   mungeImages('initContainers');
@@ -67,7 +70,9 @@ export function validatePodSpecUpdate(newSpec: J, oldSpec: J): Errs {
   const oldGrace = o.terminationGracePeriodSeconds;
   if (typeof oldGrace === 'number' && oldGrace < 0 && n.terminationGracePeriodSeconds === 1) munged.terminationGracePeriodSeconds = 1;
   if (!deepEqual(munged, n)) {
-    errs.push(forbidden('spec', `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${describeDiff(munged, n)}`));
+    errs.push(
+      forbidden('spec', `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${describeDiff(munged, n)}`),
+    );
   }
   errs.push(...validateOnlyAddedTolerations(arr(n.tolerations), arr(o.tolerations)));
   return errs;

@@ -1,11 +1,31 @@
 // PodSpec validation (pkg/apis/core/validation: ValidatePodSpec and the container/volume checks under it).
 import {
-  arr, child, duplicate, forbidden, inclusiveRangeError, index, invalid, isObj, isSet, key, nonNegative, notFound, notSupported, required,
-  type Errs, type J,
+  arr,
+  child,
+  duplicate,
+  forbidden,
+  inclusiveRangeError,
+  index,
+  invalid,
+  isObj,
+  isSet,
+  key,
+  nonNegative,
+  notFound,
+  notSupported,
+  required,
+  type Errs,
+  type J,
 } from '../common/field.js';
 import { validateLabelName, validateLabels } from '../common/meta.js';
 import {
-  isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isRelaxedEnvVarName, isValidPortName, isValidPortNum,
+  isConfigMapKey,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isRelaxedEnvVarName,
+  isValidPortName,
+  isValidPortNum,
 } from '../common/names.js';
 import { compareQuantity, formatQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE } from '../../../machinery/api/quantity.js';
 import { volumeSourcesOf } from './defaults.js';
@@ -60,7 +80,8 @@ function validateEnv(env: J[], field: string): Errs {
     if (!isObj(vf)) return;
     const vp = child(ip, 'valueFrom');
     const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef', 'fileKeyRef'].filter((s) => isSet(vf[s]));
-    if (sources.length === 0) errs.push(invalid(vp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+    if (sources.length === 0)
+      errs.push(invalid(vp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
     else if (sources.length > 1) errs.push(invalid(vp, '', 'may not have more than one field specified at a time'));
     else if (e.value) errs.push(invalid(vp, '', 'may not be specified when `value` is not empty'));
     if (isObj(vf.fieldRef) && !vf.fieldRef.fieldPath) errs.push(required(child(child(vp, 'fieldRef'), 'fieldPath')));
@@ -118,10 +139,14 @@ function validateResourceList(list: unknown, field: string): Errs {
       errs.push(invalid(fp, name, 'must be a standard resource for containers'));
     }
     const q = typeof v === 'string' || typeof v === 'number' ? parseQuantity(v) : null;
-    if (!q) { errs.push(invalid(fp, v, QUANTITY_REGEX_MESSAGE)); continue; }
+    if (!q) {
+      errs.push(invalid(fp, v, QUANTITY_REGEX_MESSAGE));
+      continue;
+    }
     if (q.nanos < 0n) errs.push(invalid(fp, formatQuantity(q), 'must be greater than or equal to 0'));
     // Extended resources are counted, never fractional.
-    if (name.includes('/') && !name.startsWith('kubernetes.io/') && q.nanos % 1000000000n !== 0n) errs.push(invalid(fp, formatQuantity(q), 'must be an integer'));
+    if (name.includes('/') && !name.startsWith('kubernetes.io/') && q.nanos % 1000000000n !== 0n)
+      errs.push(invalid(fp, formatQuantity(q), 'must be an integer'));
   }
   return errs;
 }
@@ -155,7 +180,8 @@ function validateHandler(h: J, field: string, what: string): Errs {
   if (isObj(h.exec) && !arr(h.exec.command).length) errs.push(required(child(child(field, 'exec'), 'command')));
   if (isObj(h.httpGet)) {
     errs.push(...validatePortNumOrName(h.httpGet.port, child(child(field, 'httpGet'), 'port')));
-    if (h.httpGet.scheme && !['HTTP', 'HTTPS'].includes(h.httpGet.scheme)) errs.push(notSupported(child(child(field, 'httpGet'), 'scheme'), h.httpGet.scheme, ['HTTP', 'HTTPS']));
+    if (h.httpGet.scheme && !['HTTP', 'HTTPS'].includes(h.httpGet.scheme))
+      errs.push(notSupported(child(child(field, 'httpGet'), 'scheme'), h.httpGet.scheme, ['HTTP', 'HTTPS']));
   }
   if (isObj(h.tcpSocket)) errs.push(...validatePortNumOrName(h.tcpSocket.port, child(child(field, 'tcpSocket'), 'port')));
   if (isObj(h.grpc)) errs.push(...isValidPortNum(h.grpc.port).map((m) => invalid(child(child(field, 'grpc'), 'port'), h.grpc.port, m)));
@@ -165,10 +191,18 @@ function validateHandler(h: J, field: string, what: string): Errs {
 function validateProbe(p: J, field: string, successMustBeOne: boolean): Errs {
   if (!isObj(p)) return [];
   const errs = validateHandler(p, field, 'handler');
-  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds']) {
+  for (const f of [
+    'initialDelaySeconds',
+    'timeoutSeconds',
+    'periodSeconds',
+    'successThreshold',
+    'failureThreshold',
+    'terminationGracePeriodSeconds',
+  ]) {
     errs.push(...nonNegative(p[f], child(field, f)));
   }
-  if (successMustBeOne && p.successThreshold !== undefined && p.successThreshold !== 1) errs.push(invalid(child(field, 'successThreshold'), p.successThreshold, 'must be 1'));
+  if (successMustBeOne && p.successThreshold !== undefined && p.successThreshold !== 1)
+    errs.push(invalid(child(field, 'successThreshold'), p.successThreshold, 'must be 1'));
   return errs;
 }
 
@@ -178,9 +212,12 @@ function validateContainerCommon(c: J, volumeNames: Set<string>, p: string, forP
   if (!c?.name) errs.push(required(child(p, 'name')));
   else errs.push(...label(c.name, child(p, 'name')));
   if (!c?.image) errs.push(required(child(p, 'image')));
-  else if (forPod && String(c.image).trim() !== c.image) errs.push(invalid(child(p, 'image'), c.image, 'must not have leading or trailing whitespace'));
-  if (c?.terminationMessagePolicy === undefined || c.terminationMessagePolicy === '') errs.push(required(child(p, 'terminationMessagePolicy')));
-  else if (!TERMINATION_MESSAGE_POLICIES.includes(c.terminationMessagePolicy)) errs.push(notSupported(child(p, 'terminationMessagePolicy'), c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES));
+  else if (forPod && String(c.image).trim() !== c.image)
+    errs.push(invalid(child(p, 'image'), c.image, 'must not have leading or trailing whitespace'));
+  if (c?.terminationMessagePolicy === undefined || c.terminationMessagePolicy === '')
+    errs.push(required(child(p, 'terminationMessagePolicy')));
+  else if (!TERMINATION_MESSAGE_POLICIES.includes(c.terminationMessagePolicy))
+    errs.push(notSupported(child(p, 'terminationMessagePolicy'), c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES));
   if (isObj(c?.lifecycle)) {
     errs.push(...validateHandler(c.lifecycle.postStart, child(child(p, 'lifecycle'), 'postStart'), 'handler'));
     errs.push(...validateHandler(c.lifecycle.preStop, child(child(p, 'lifecycle'), 'preStop'), 'handler'));
@@ -190,7 +227,8 @@ function validateContainerCommon(c: J, volumeNames: Set<string>, p: string, forP
   errs.push(...validateEnvFrom(arr(c?.envFrom), child(p, 'envFrom')));
   errs.push(...validateVolumeMounts(arr(c?.volumeMounts), volumeNames, child(p, 'volumeMounts')));
   if (!c?.imagePullPolicy) errs.push(required(child(p, 'imagePullPolicy')));
-  else if (!PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(notSupported(child(p, 'imagePullPolicy'), c.imagePullPolicy, PULL_POLICIES));
+  else if (!PULL_POLICIES.includes(c.imagePullPolicy))
+    errs.push(notSupported(child(p, 'imagePullPolicy'), c.imagePullPolicy, PULL_POLICIES));
   errs.push(...validateResources(c?.resources, child(p, 'resources')));
   return errs;
 }
@@ -237,7 +275,9 @@ function validateInitContainers(inits: J[], containers: J[], volumeNames: Set<st
 }
 
 function validateMode(mode: unknown, field: string): Errs {
-  return typeof mode === 'number' && (mode < 0 || mode > 0o777) ? [invalid(field, mode, 'must be a number between 0 and 0777 (octal), both inclusive')] : [];
+  return typeof mode === 'number' && (mode < 0 || mode > 0o777)
+    ? [invalid(field, mode, 'must be a number between 0 and 0777 (octal), both inclusive')]
+    : [];
 }
 
 function validateVolumeSource(v: J, p: string): Errs {
@@ -246,10 +286,29 @@ function validateVolumeSource(v: J, p: string): Errs {
   if (sources.length === 0) return [required(p, 'must specify a volume type')];
   for (const s of sources.slice(1)) errs.push(forbidden(child(p, s), 'may not specify more than 1 volume type'));
   if (isObj(v.hostPath) && !v.hostPath.path) errs.push(required(child(child(p, 'hostPath'), 'path')));
-  if (isObj(v.hostPath) && v.hostPath.type && !['DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'].includes(v.hostPath.type)) {
-    errs.push(notSupported(child(child(p, 'hostPath'), 'type'), v.hostPath.type, ['BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket']));
+  if (
+    isObj(v.hostPath) &&
+    v.hostPath.type &&
+    !['DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'].includes(v.hostPath.type)
+  ) {
+    errs.push(
+      notSupported(child(child(p, 'hostPath'), 'type'), v.hostPath.type, [
+        'BlockDevice',
+        'CharDevice',
+        'Directory',
+        'DirectoryOrCreate',
+        'File',
+        'FileOrCreate',
+        'Socket',
+      ]),
+    );
   }
-  if (isObj(v.emptyDir) && v.emptyDir.medium && !['Memory', 'HugePages'].includes(v.emptyDir.medium) && !String(v.emptyDir.medium).startsWith('HugePages-')) {
+  if (
+    isObj(v.emptyDir) &&
+    v.emptyDir.medium &&
+    !['Memory', 'HugePages'].includes(v.emptyDir.medium) &&
+    !String(v.emptyDir.medium).startsWith('HugePages-')
+  ) {
     errs.push(notSupported(child(child(p, 'emptyDir'), 'medium'), v.emptyDir.medium, ['', 'Memory', 'HugePages']));
   }
   if (isObj(v.configMap)) {
@@ -260,7 +319,8 @@ function validateVolumeSource(v: J, p: string): Errs {
     if (!v.secret.secretName) errs.push(required(child(child(p, 'secret'), 'secretName')));
     errs.push(...validateMode(v.secret.defaultMode, child(child(p, 'secret'), 'defaultMode')));
   }
-  if (isObj(v.persistentVolumeClaim) && !v.persistentVolumeClaim.claimName) errs.push(required(child(child(p, 'persistentVolumeClaim'), 'claimName')));
+  if (isObj(v.persistentVolumeClaim) && !v.persistentVolumeClaim.claimName)
+    errs.push(required(child(child(p, 'persistentVolumeClaim'), 'claimName')));
   if (isObj(v.nfs)) {
     if (!v.nfs.server) errs.push(required(child(child(p, 'nfs'), 'server')));
     if (!v.nfs.path) errs.push(required(child(child(p, 'nfs'), 'path')));
@@ -288,10 +348,20 @@ export function validateTolerations(tolerations: J[], p: string): Errs {
   tolerations.forEach((t, i) => {
     const ip = index(p, i);
     if (t?.key) errs.push(...validateLabelName(String(t.key), child(ip, 'key')));
-    if (!t?.key && t?.operator !== 'Exists') errs.push(invalid(child(ip, 'operator'), t?.operator ?? '', 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
-    if (t?.tolerationSeconds !== undefined && t?.effect !== 'NoExecute') errs.push(invalid(child(ip, 'effect'), t?.effect ?? '', "effect must be 'NoExecute' when `tolerationSeconds` is set"));
-    if (t?.operator === 'Exists' && t?.value) errs.push(invalid(child(ip, 'operator'), t.value, "value must be empty when `operator` is 'Exists'"));
-    else if (t?.operator && !['Equal', 'Exists'].includes(t.operator)) errs.push(notSupported(child(ip, 'operator'), t.operator, ['Equal', 'Exists']));
+    if (!t?.key && t?.operator !== 'Exists')
+      errs.push(
+        invalid(
+          child(ip, 'operator'),
+          t?.operator ?? '',
+          'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+        ),
+      );
+    if (t?.tolerationSeconds !== undefined && t?.effect !== 'NoExecute')
+      errs.push(invalid(child(ip, 'effect'), t?.effect ?? '', "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+    if (t?.operator === 'Exists' && t?.value)
+      errs.push(invalid(child(ip, 'operator'), t.value, "value must be empty when `operator` is 'Exists'"));
+    else if (t?.operator && !['Equal', 'Exists'].includes(t.operator))
+      errs.push(notSupported(child(ip, 'operator'), t.operator, ['Equal', 'Exists']));
     if (t?.effect && !TOLERATION_EFFECTS.includes(t.effect)) errs.push(notSupported(child(ip, 'effect'), t.effect, TOLERATION_EFFECTS));
   });
   return errs;
@@ -310,16 +380,19 @@ export function validatePodSpec(spec: J, p: string, opts: PodSpecOptions): Errs 
   errs.push(...validateContainers(arr(spec.containers), vols.names, child(p, 'containers'), opts.forPod));
   errs.push(...validateInitContainers(arr(spec.initContainers), arr(spec.containers), vols.names, child(p, 'initContainers'), opts.forPod));
   if (!spec.restartPolicy) errs.push(required(child(p, 'restartPolicy')));
-  else if (!RESTART_POLICIES.includes(spec.restartPolicy)) errs.push(notSupported(child(p, 'restartPolicy'), spec.restartPolicy, RESTART_POLICIES));
+  else if (!RESTART_POLICIES.includes(spec.restartPolicy))
+    errs.push(notSupported(child(p, 'restartPolicy'), spec.restartPolicy, RESTART_POLICIES));
   if (!spec.dnsPolicy) errs.push(required(child(p, 'dnsPolicy')));
   else if (!DNS_POLICIES.includes(spec.dnsPolicy)) errs.push(notSupported(child(p, 'dnsPolicy'), spec.dnsPolicy, DNS_POLICIES));
-  if (spec.dnsPolicy === 'None' && !isObj(spec.dnsConfig)) errs.push(required(child(p, 'dnsConfig'), 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  if (spec.dnsPolicy === 'None' && !isObj(spec.dnsConfig))
+    errs.push(required(child(p, 'dnsConfig'), 'must provide `dnsConfig` when `dnsPolicy` is None'));
   errs.push(...validateLabels(spec.nodeSelector, child(p, 'nodeSelector')));
   if (spec.serviceAccountName) errs.push(...subdomain(spec.serviceAccountName, child(p, 'serviceAccountName')));
   if (spec.nodeName) errs.push(...subdomain(spec.nodeName, child(p, 'nodeName')));
   if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null) {
     const v = spec.activeDeadlineSeconds;
-    if (typeof v !== 'number' || v < 1 || v > MAX_INT32) errs.push(invalid(child(p, 'activeDeadlineSeconds'), v, inclusiveRangeError(1, MAX_INT32)));
+    if (typeof v !== 'number' || v < 1 || v > MAX_INT32)
+      errs.push(invalid(child(p, 'activeDeadlineSeconds'), v, inclusiveRangeError(1, MAX_INT32)));
   }
   if (spec.hostname) errs.push(...label(spec.hostname, child(p, 'hostname')));
   if (spec.subdomain) errs.push(...label(spec.subdomain, child(p, 'subdomain')));
