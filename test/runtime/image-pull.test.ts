@@ -13,9 +13,9 @@ import pino from 'pino';
 import { startHarness, type Harness } from '../api/harness.js';
 import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
-import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
+import { removeInstanceLeftovers } from './support.js';
 
 jest.setTimeout(90_000);
 
@@ -155,19 +155,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kubelet?.stop();
-  const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(
-    left.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
-  await docker
-    .getNetwork(networkName)
-    .remove()
-    .catch(() => undefined);
+  await removeInstanceLeftovers(docker, instance, networkName);
   await h?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   for (const r of [OPEN1, OPEN2, PRIVATE]) await untag(r);

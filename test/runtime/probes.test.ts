@@ -12,12 +12,11 @@ import pino from 'pino';
 import { startHarness, type Harness } from '../api/harness.js';
 import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
-import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_KIND, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { createTestNetwork, run, waitFor as waitForShared } from './support.js';
+import { createTestNetwork, removeInstanceLeftovers, run, waitFor as waitForShared } from './support.js';
 
 jest.setTimeout(90_000);
 
@@ -92,28 +91,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kubelet?.stop();
-  const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(
-    left.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(
-    (Volumes ?? []).map((v) =>
-      docker
-        .getVolume(v.Name)
-        .remove()
-        .catch(() => undefined),
-    ),
-  );
-  await docker
-    .getNetwork(networkName)
-    .remove()
-    .catch(() => undefined);
+  await removeInstanceLeftovers(docker, instance, networkName);
   await h?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);

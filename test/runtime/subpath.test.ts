@@ -24,7 +24,7 @@ import { execInContainer } from '../../src/runtime/exec.js';
 import { ContainerConfigError } from '../../src/translate/errors.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { createTestNetwork, run, waitFor } from './support.js';
+import { createTestNetwork, removeInstanceLeftovers, run, waitFor } from './support.js';
 
 jest.setTimeout(90_000);
 
@@ -128,28 +128,7 @@ beforeAll(async () => {
 afterAll(async () => {
   binder?.stop();
   await kubelet?.stop();
-  const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(
-    left.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(
-    (Volumes ?? []).map((v) =>
-      docker
-        .getVolume(v.Name)
-        .remove()
-        .catch(() => undefined),
-    ),
-  );
-  await docker
-    .getNetwork(networkName)
-    .remove()
-    .catch(() => undefined);
+  await removeInstanceLeftovers(docker, instance, networkName);
   await h?.close();
   // Never remove a tree with a bind mount in it: that would delete through the mount.
   if (dataDir && (await unmountBeneath(dataDir))) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -54,4 +55,31 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Removes what a suite's server instance left on the engine: its containers, its Docker volumes and its network. */
+export async function removeInstanceLeftovers(docker: Docker, instance: string, networkName: string): Promise<void> {
+  const filters = { label: [`${LABEL_INSTANCE}=${instance}`] };
+  const left = await docker.listContainers({ all: true, filters });
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+  const { Volumes } = await docker.listVolumes({ filters });
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+  await docker
+    .getNetwork(networkName)
+    .remove()
+    .catch(() => undefined);
 }

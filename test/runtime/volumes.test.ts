@@ -20,7 +20,7 @@ import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_PVC } from '../../src/translate/volume-plan.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { run } from './support.js';
+import { removeInstanceLeftovers, run } from './support.js';
 
 jest.setTimeout(60_000);
 
@@ -147,28 +147,7 @@ beforeAll(async () => {
 afterAll(async () => {
   binder?.stop();
   await kubelet?.stop();
-  const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(
-    left.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-  await Promise.all(
-    (Volumes ?? []).map((v) =>
-      docker
-        .getVolume(v.Name)
-        .remove()
-        .catch(() => undefined),
-    ),
-  );
-  await docker
-    .getNetwork(networkName)
-    .remove()
-    .catch(() => undefined);
+  await removeInstanceLeftovers(docker, instance, networkName);
   await h?.close();
   // A subPath bind left mounted (a failed test) must not be removed through.
   if (dataDir && !(await unmountBeneath(realpathSync(dataDir)))) dataDir = '';
