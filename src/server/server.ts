@@ -33,7 +33,7 @@ import { answerClientErrors } from '../api/client-errors.js';
 import { configureDocker } from '../runtime/container-lookup.js';
 import { POD_NETWORK } from '../runtime/pod-network.js';
 import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
-import { configureServiceAccounts, setApiEndpoint } from '../serviceaccount/runtime.js';
+import { configureServiceAccounts } from '../serviceaccount/runtime.js';
 import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listener.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
@@ -117,7 +117,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   port = (server.address() as { port: number }).port;
   const url = serverUrlFor(advertised, port);
-  setApiEndpoint({ host: POD_NETWORK.gateway, port });
   const podNetworkListener = needsExtraListener(opts.bindAddress, POD_NETWORK.gateway)
     ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log)
     : undefined;
@@ -139,7 +138,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   void countObjects();
   ready = true;
   // The kubelet talks to Docker: it starts after the API is ready and retries on its own while the engine is away.
-  const kubelet = startKubelet(ctx, { docker, dataDir: opts.dataDir, nodeName: nodeName(), hostIP: advertised });
+  // Pods reach the API on the pod network gateway, at the port now listened on.
+  const kubelet = startKubelet(ctx, {
+    docker,
+    dataDir: opts.dataDir,
+    nodeName: nodeName(),
+    hostIP: advertised,
+    apiEndpoint: { host: POD_NETWORK.gateway, port },
+  });
   await writeKubeconfig(opts.kubeconfigPath, { server: url, pki });
   log.info({ url, kubeconfig: opts.kubeconfigPath, startupMs: Date.now() - t0 }, 'dockube is ready');
 

@@ -1,22 +1,16 @@
 // The service account machinery of one running server, installed by src/server/server.ts the way kube-apiserver
 // enables its ServiceAccount admission plugin and token issuer: until `configureServiceAccounts` is called, pods
-// are admitted untouched, serviceaccounts/token is unavailable and the kubelet mounts no tokens.
+// are admitted untouched and serviceaccounts/token is unavailable (so the kubelet, which asks that subresource,
+// mounts no tokens). Only the API server's side uses it: the signing key stays here.
 import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService } from '../registry/service.js';
 
 import type { SigningKey } from './signing-key.js';
 import { ServiceAccountTokens, type BoundKind, type ObjectLookup, type TokenServiceOptions } from './tokens.js';
 
-/** How pods reach the API server (KUBERNETES_SERVICE_HOST/PORT). */
-export interface ApiEndpoint {
-  host: string;
-  port: number;
-}
-
 export interface ServiceAccountRuntime {
   tokens: ServiceAccountTokens;
   service: ResourceService;
-  endpoint?: ApiEndpoint;
 }
 
 let current: ServiceAccountRuntime | undefined;
@@ -37,18 +31,9 @@ export function lookupFrom(service: ResourceService): ObjectLookup {
   };
 }
 
-export function configureServiceAccounts(
-  service: ResourceService,
-  key: SigningKey,
-  opts: TokenServiceOptions & { endpoint?: ApiEndpoint } = {},
-): ServiceAccountRuntime {
-  current = { tokens: new ServiceAccountTokens(key, lookupFrom(service), opts), service, endpoint: opts.endpoint };
+export function configureServiceAccounts(service: ResourceService, key: SigningKey, opts: TokenServiceOptions = {}): ServiceAccountRuntime {
+  current = { tokens: new ServiceAccountTokens(key, lookupFrom(service), opts), service };
   return current;
-}
-
-/** Sets where pods reach the API server (known once the server listens). */
-export function setApiEndpoint(endpoint: ApiEndpoint): void {
-  if (current) current.endpoint = endpoint;
 }
 
 export function serviceAccountRuntime(): ServiceAccountRuntime | undefined {

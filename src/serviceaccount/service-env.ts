@@ -1,6 +1,11 @@
 // The `kubernetes` service's environment variables kubelet gives every container (getServiceEnvVarMap for the
 // master service), pointed at where pods really reach the API server while Service networking does not exist.
-import type { ApiEndpoint } from './runtime.js';
+
+/** How pods reach the API server (KUBERNETES_SERVICE_HOST/PORT). */
+export interface ApiEndpoint {
+  host: string;
+  port: number;
+}
 
 /** KUBERNETES_SERVICE_HOST/PORT/PORT_HTTPS and the Docker-links style KUBERNETES_PORT* set, for one https port. */
 export function kubernetesServiceEnv(ep: ApiEndpoint): Record<string, string> {

@@ -1,7 +1,9 @@
-// The kubelet of the local Docker engine: pods bound to this node become containers. Three things enqueue a
-// pod (ns/name): the pod watch, Docker's event stream (a container of the pod started or died), and a periodic
-// resync that lists pods and containers (events can be missed while the stream reconnects). All state is
-// rebuilt from the store and Docker's labels, so a restarted server adopts what runs instead of duplicating it.
+// The kubelet of the local Docker engine: pods bound to this node become containers. It reaches the API only
+// through a client as its node (system:node:<name>), in process or over HTTPS alike. Three things enqueue a pod
+// (ns/name): the pod informer (list+watch of spec.nodeName=<node>, as kubelet's apiserver pod source; status-only
+// changes left out), Docker's event stream (a container of the pod started or died), and a periodic resync of the
+// cached pods and the containers (events can be missed while the stream reconnects). All state is rebuilt from the
+// API and Docker's labels, so a restarted server adopts what runs instead of duplicating it.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
@@ -9,11 +11,16 @@ import type { DockerEndpoint } from '../../runtime/docker.js';
 import { connectDocker } from '../../runtime/engine.js';
 import { ensurePodNetwork, POD_NETWORK, type PodNetworkConfig } from '../../runtime/pod-network.js';
 import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../../translate/labels.js';
+import { Informer } from '../../client/informer.js';
+import { GVR, objectKey } from '../../client/types.js';
+import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
+import type { Pod } from '../../translate/k8s-types.js';
 import { Controller } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { instanceFilter, listPodKeys, removeAbandoned } from './observed.js';
 import { PodWorker } from './pod-worker.js';
+import { podNeedsSync } from './pod-changes.js';
 import { startProbeManager } from './probes/start.js';
 import type { ProbeManager } from './probes/manager.js';
 import { nodeIdentity } from '../../client/identities.js';
@@ -32,6 +39,8 @@ export interface KubeletOptions {
   resyncMs?: number;
   /** the engine could not be reached: retry after this long */
   retryMs?: number;
+  /** where pods reach the API server (KUBERNETES_SERVICE_HOST/PORT); none = containers get no such variables */
+  apiEndpoint?: ApiEndpoint;
 }
 
 export interface Kubelet {
@@ -52,9 +61,10 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   const log = ctx.log.child({ component: 'kubelet' });
   const instance = opts.instance ?? instanceFor(opts.dataDir);
   const network = opts.network ?? POD_NETWORK;
-  const podsDef = ctx.def('', 'pods');
+  const client = ctx.client(nodeIdentity(opts.nodeName));
   let stopped = false;
   let controller: Controller | undefined;
+  let pods: Informer | undefined;
   let worker: PodWorker | undefined;
   let probes: ProbeManager | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
@@ -62,10 +72,9 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   let eventStream: NodeJS.ReadableStream | undefined;
 
   const resync = async (docker: Docker) => {
-    if (stopped || !controller) return;
+    if (stopped || !controller || !pods) return;
     try {
-      const pods = await ctx.service.list(podsDef, undefined, { fieldSelector: `spec.nodeName=${opts.nodeName}` });
-      for (const p of pods.items) controller.enqueue(`${p.metadata.namespace}/${p.metadata.name}`);
+      for (const p of pods.list()) controller.enqueue(objectKey(p));
       for (const k of await listPodKeys(docker, instance)) controller.enqueue(k);
       const removed = await removeAbandoned(docker, instance, existsSync);
       if (removed) log.info({ removed }, 'removed containers of dockube servers whose data dir is gone');
@@ -118,17 +127,28 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     await docker.ping();
     await ensurePodNetwork(docker, network);
     if (stopped) return;
-    const recorder = new EventRecorder(ctx.client(nodeIdentity(opts.nodeName)), log);
+    const recorder = new EventRecorder(client, log);
+    // Pods of this node; a pod deleted (or gone from the node) still enqueues its key: its containers must go.
+    const informer = new Informer(client, GVR.pods, {
+      fieldSelector: `spec.nodeName=${opts.nodeName}`,
+      onError: (e) => log.warn({ err: e.message }, 'kubelet pod watch failed; retrying'),
+    });
+    pods = informer;
     // Pods sync in parallel (each waits on the engine, not the CPU); one pod is still synced by one worker at a time.
     const c = new Controller('kubelet', (key) => worker!.reconcile(key), log, POD_SYNC_WORKERS);
+    c.source(informer, (_type, _old, obj) => [objectKey(obj)], podNeedsSync);
     controller = c;
     probes = startProbeManager(docker, recorder, opts.nodeName, (key) => c.enqueue(key));
     worker = new PodWorker({
       docker,
-      service: ctx.service,
+      client,
+      podOf: (key) => {
+        const [ns, name] = key.split('/') as [string, string];
+        return informer.get(ns, name) as unknown as Pod | undefined;
+      },
+      apiEndpoint: opts.apiEndpoint,
       recorder,
       log,
-      defs: { pods: podsDef, configmaps: ctx.def('', 'configmaps'), secrets: ctx.def('', 'secrets') },
       dataDir: opts.dataDir,
       nodeName: opts.nodeName,
       hostIP: opts.hostIP,
@@ -139,11 +159,8 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
       probes,
     });
     await watchEngine(docker);
-    // Pods of this node (and pods that just left it: their containers go).
-    await c.watch(ctx.service, podsDef, (o) => {
-      const node = (o.spec as { nodeName?: string } | undefined)?.nodeName;
-      return node === opts.nodeName ? [`${o.metadata.namespace}/${o.metadata.name}`] : [];
-    });
+    // Workers run once the pod cache has synced (an empty cache would read as "no pods here").
+    await c.start();
     await resync(docker);
     resyncTimer = setInterval(() => void resync(docker), opts.resyncMs ?? 10_000);
     log.info({ node: opts.nodeName, instance, network: network.name }, 'kubelet started');

@@ -7,10 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { StatusError } from '../../machinery/api/errors.js';
 import { dataDirLayout } from '../../data-dir.js';
-import type { ResourceService } from '../../registry/service.js';
-import type { ResourceDef } from '../../registry/types.js';
 import type { KObject } from '../../machinery/api/meta.js';
-import { deepEqual } from '../../machinery/api/equality.js';
+import { GVR, type Client } from '../../client/types.js';
+import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
 import { nowTimestamp } from '../../registry/object-meta.js';
 import { engineMessage, engineStatus } from '../../runtime/engine.js';
 import { localImage, pullImage } from '../../runtime/images.js';
@@ -31,7 +30,6 @@ import {
 } from '../../translate/index.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
 import { terminatedReason } from '../../translate/status.js';
-import { systemContext } from '../context.js';
 import type { EventRecorder } from '../event-recorder.js';
 import { Backoff, goDuration } from './backoff.js';
 import { runHandler } from './hooks.js';
@@ -54,16 +52,21 @@ import { probeSpecOf } from './probes/types.js';
 import type { ContainerSnapshot } from './probes/worker.js';
 import { prepareSubPaths } from './subpaths.js';
 import { fetchSources, podDir, VolumeManager, type PodSources, type PreparedVolumes } from './volumes.js';
+import { writePodStatus } from './status-writer.js';
 import { terminationMessage } from './termination-message.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface PodWorkerOptions {
   docker: Docker;
-  service: ResourceService;
+  /** the API as this node (system:node:<name>): status writes, the final delete, sources, pull secrets, tokens */
+  client: Client;
+  /** the pod ns/name from the kubelet's informer cache (read-only; undefined: not bound here or gone) */
+  podOf(key: string): Pod | undefined;
+  /** where pods reach the API server (the KUBERNETES_SERVICE_* variables); none = no variables */
+  apiEndpoint?: ApiEndpoint;
   recorder: EventRecorder;
   log: Logger;
-  defs: { pods: ResourceDef; configmaps: ResourceDef; secrets: ResourceDef };
   dataDir: string;
   nodeName: string;
   hostIP: string;
@@ -78,7 +81,6 @@ export interface PodWorkerOptions {
 
 export type SyncResult = void | { requeueAfterMs: number };
 
-const sys = systemContext('kubelet');
 /** Bounds a lifecycle hook that would otherwise hold the worker (kubelet bounds postStart by the pod's lifetime). */
 const POST_START_TIMEOUT_MS = 30_000;
 const HOOK_KILL_GRACE_S = 2;
@@ -114,18 +116,13 @@ export class PodWorker {
 
   constructor(private o: PodWorkerOptions) {
     this.images = new ImagePuller(o.docker, (k) => o.enqueue(k));
-    this.volumes = new VolumeManager(o.docker, o.dataDir, o.instance);
+    this.volumes = new VolumeManager(o.docker, o.dataDir, o.instance, o.client);
   }
 
   /** The reconcile function of ns/name. */
   async reconcile(key: string): Promise<SyncResult> {
     const [ns, name] = key.split('/') as [string, string];
-    let pod: Pod | undefined;
-    try {
-      pod = (await this.o.service.get(this.o.defs.pods, ns, name)) as unknown as Pod;
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    const pod = this.o.podOf(key);
     const all = await listPodContainers(this.o.docker, this.o.instance, ns, name);
     const mine = pod && pod.spec.nodeName === this.o.nodeName ? pod : undefined;
     const uid = mine?.metadata.uid;
@@ -179,7 +176,7 @@ export class PodWorker {
     let volumes: PreparedVolumes | undefined;
     const facts: NodeFacts = { nodeName: this.o.nodeName, hostIP: this.o.hostIP, hostIPs: [this.o.hostIP] };
     if (needsSandbox) {
-      sources = await fetchSources(this.o.service, this.o.defs, pod);
+      sources = await fetchSources(this.o.client, pod, this.o.apiEndpoint);
       try {
         volumes = await this.volumes.prepare(pod, sources, { ...facts, podIP: (pod.status as J | undefined)?.podIP });
       } catch (e) {
@@ -353,8 +350,7 @@ export class PodWorker {
     const { pod } = ctx;
     const fieldPath = fieldPathOf(kind, c.name);
     const events = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(pod, type, reason, message, fieldPath);
-    const pullSecrets = () =>
-      fetchPullSecrets(this.o.service, this.o.defs.secrets, pod, (m) => this.event(pod, 'Warning', 'FailedToRetrieveImagePullSecret', m));
+    const pullSecrets = () => fetchPullSecrets(this.o.client, pod, (m) => this.event(pod, 'Warning', 'FailedToRetrieveImagePullSecret', m));
     const img = await this.images.ensure(`${pod.metadata.uid}/${c.name}`, ctx.key, c, events, pullSecrets);
     if (!img.image) {
       if (img.waiting) ctx.st.waiting.set(c.name, img.waiting);
@@ -533,28 +529,7 @@ export class PodWorker {
       app: await this.views(observed, 'app', pod.spec.containers, st, pod),
       now: nowTimestamp(),
     };
-    let written: J | undefined;
-    try {
-      await this.o.service.update(
-        this.o.defs.pods,
-        pod.metadata.namespace,
-        pod.metadata.name!,
-        (cur: KObject) => {
-          if (cur.metadata.uid !== pod.metadata.uid) throw new StatusError(409, 'Conflict', 'the pod was replaced');
-          const old = cur.status as J | undefined;
-          const next = computePodStatus({ ...view, pod: cur as unknown as Pod }, old);
-          written = next;
-          if (deepEqual(next, old)) return cur; // nothing changed: no write
-          return { ...cur, status: next };
-        },
-        sys,
-        'status',
-      );
-    } catch (e) {
-      if (isNotFound(e) || (e instanceof StatusError && e.code === 409)) return undefined;
-      throw e;
-    }
-    return written;
+    return writePodStatus(this.o.client, pod, (cur) => computePodStatus({ ...view, pod: cur }, cur.status as J | undefined));
   }
 
   /** Hands the probe workers what this sync saw of the app containers (their latest attempts). */
@@ -672,13 +647,7 @@ export class PodWorker {
     await Promise.all(observed.filter((c) => c.key.kind === 'infra' && isRunning(c)).map((c) => this.stopContainer(c.id, remaining())));
     await this.removeAll(observed, uid);
     try {
-      await this.o.service.delete(
-        this.o.defs.pods,
-        pod.metadata.namespace,
-        pod.metadata.name!,
-        { gracePeriodSeconds: 0, preconditions: { uid } },
-        sys,
-      );
+      await this.o.client.delete(GVR.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
     } catch (e) {
       if (!isNotFound(e) && !(e instanceof StatusError && e.code === 409)) throw e;
     }

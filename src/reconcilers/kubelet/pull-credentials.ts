@@ -2,8 +2,7 @@
 // kubernetes.io/dockerconfigjson (`.dockerconfigjson`, {"auths": {...}}) or the legacy kubernetes.io/dockercfg
 // (`.dockercfg`, the map itself); an image is matched against every key by host (globs allowed, port exact)
 // and path prefix, the most specific key first. Each match is tried in turn until a pull succeeds.
-import type { ResourceService } from '../../registry/service.js';
-import type { ResourceDef } from '../../registry/types.js';
+import { GVR, type Client } from '../../client/types.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { StatusError } from '../../machinery/api/errors.js';
 
@@ -152,12 +151,7 @@ export interface PodPullSecretRefs {
  * The pod's imagePullSecrets that exist (kubelet's getPullSecretsForPod); the missing ones are reported
  * through `onMissing` with kubelet's FailedToRetrieveImagePullSecret message and the pull goes on without them.
  */
-export async function fetchPullSecrets(
-  service: ResourceService,
-  secretsDef: ResourceDef,
-  pod: PodPullSecretRefs,
-  onMissing: (message: string) => void,
-): Promise<KObject[]> {
+export async function fetchPullSecrets(client: Client, pod: PodPullSecretRefs, onMissing: (message: string) => void): Promise<KObject[]> {
   const refs = ((pod.spec as { imagePullSecrets?: { name?: string }[] } | undefined)?.imagePullSecrets ?? [])
     .map((r) => r.name)
     .filter((n): n is string => !!n);
@@ -165,7 +159,7 @@ export async function fetchPullSecrets(
   const failed: string[] = [];
   for (const name of refs) {
     try {
-      found.push(await service.get(secretsDef, pod.metadata.namespace, name));
+      found.push(await client.get(GVR.secrets, pod.metadata.namespace, name));
     } catch (e) {
       if (e instanceof StatusError && e.code === 404) failed.push(name);
       else throw e;

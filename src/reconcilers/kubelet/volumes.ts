@@ -5,8 +5,7 @@ import { realpath, rm } from 'node:fs/promises';
 import { dataDirLayout } from '../../data-dir.js';
 import type Docker from 'dockerode';
 import { StatusError } from '../../machinery/api/errors.js';
-import type { ResourceService } from '../../registry/service.js';
-import type { ResourceDef } from '../../registry/types.js';
+import { GVR, type Client, type Gvr } from '../../client/types.js';
 import { writeAtomically } from '../../runtime/atomic-writer.js';
 import { mountsBeneath } from '../../runtime/bind-mount.js';
 import { engineStatus } from '../../runtime/engine.js';
@@ -18,17 +17,17 @@ import { claimVolumeName, volumePlan, type VolumePlan } from '../../translate/vo
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './observed.js';
 import { PodTokenManager } from '../../serviceaccount/pod-tokens.js';
 import { cleanSubPaths } from './subpaths.js';
-import { serviceAccountRuntime } from '../../serviceaccount/runtime.js';
-import { kubernetesServiceEnv } from '../../serviceaccount/service-env.js';
+import { kubernetesServiceEnv, type ApiEndpoint } from '../../serviceaccount/service-env.js';
+import { tokenRequestsVia } from './token-requests.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Where pods reach the API server, once the server has configured service accounts. */
-const serviceEndpoint = () => serviceAccountRuntime()?.endpoint;
-
 export const podDir = (dataDir: string, uid: string) => dataDirLayout(dataDir).pod(uid).dir;
 
-/** The ConfigMaps and Secrets the pod refers to (volumes and env), and its claims, looked up once per sync. */
+/**
+ * The ConfigMaps and Secrets the pod refers to (volumes and env), and its claims, looked up once per sync through
+ * the node's client (the API server's watch cache answers these reads from memory).
+ */
 export interface PodSources {
   configMap(name: string): ConfigMapData | undefined;
   secret(name: string): SecretData | undefined;
@@ -38,11 +37,7 @@ export interface PodSources {
   serviceEnv?: Record<string, string>;
 }
 
-export async function fetchSources(
-  service: ResourceService,
-  defs: { configmaps: ResourceDef; secrets: ResourceDef },
-  pod: Pod,
-): Promise<PodSources> {
+export async function fetchSources(client: Client, pod: Pod, apiEndpoint?: ApiEndpoint): Promise<PodSources> {
   const cms = new Set<string>();
   const secrets = new Set<string>();
   const claims = new Set<string>();
@@ -66,12 +61,12 @@ export async function fetchSources(
     }
   }
   const ns = pod.metadata.namespace ?? '';
-  const fetch = async (def: ResourceDef, names: Set<string>) => {
+  const fetch = async (gvr: Gvr, names: Set<string>) => {
     const m = new Map<string, J>();
     await Promise.all(
       [...names].map(async (n) => {
         try {
-          m.set(n, await service.get(def, ns, n));
+          m.set(n, await client.get(gvr, ns, n));
         } catch (e) {
           if (!(e instanceof StatusError && e.code === 404)) throw e;
         }
@@ -79,17 +74,16 @@ export async function fetchSources(
     );
     return m;
   };
-  const pvcDef = service.registry.find('', 'v1', 'persistentvolumeclaims');
   const [cmMap, secretMap, claimMap] = await Promise.all([
-    fetch(defs.configmaps, cms),
-    fetch(defs.secrets, secrets),
-    pvcDef ? fetch(pvcDef, claims) : new Map<string, J>(),
+    fetch(GVR.configmaps, cms),
+    fetch(GVR.secrets, secrets),
+    fetch(GVR.persistentvolumeclaims, claims),
   ]);
   return {
     configMap: (n) => cmMap.get(n) as ConfigMapData | undefined,
     secret: (n) => secretMap.get(n) as SecretData | undefined,
-    ...(pvcDef ? { claim: (n: string) => claimMap.get(n) } : {}),
-    ...(serviceEndpoint() ? { serviceEnv: kubernetesServiceEnv(serviceEndpoint()!) } : {}),
+    claim: (n: string) => claimMap.get(n),
+    ...(apiEndpoint ? { serviceEnv: kubernetesServiceEnv(apiEndpoint) } : {}),
   };
 }
 
@@ -126,13 +120,16 @@ export interface PreparedVolumes {
 export class VolumeManager {
   /** content hash per host dir, so unchanged files are not rewritten on every sync */
   private written = new Map<string, string>();
-  /** bound service account tokens of projected volumes, refreshed at 80% of their lifetime */
-  private tokens = new PodTokenManager();
+  /** bound service account tokens of projected volumes (TokenRequests as the node), refreshed at 80% of their lifetime */
+  private tokens: PodTokenManager;
   constructor(
     private docker: Docker,
     private dataDir: string,
     private instance: string,
-  ) {}
+    client: Client,
+  ) {
+    this.tokens = new PodTokenManager(tokenRequestsVia(client));
+  }
 
   async prepare(pod: Pod, sources: PodSources, facts: NodeFacts): Promise<PreparedVolumes> {
     const uid = pod.metadata.uid ?? '';
