@@ -4,6 +4,7 @@ import type { ResourceService, WriteContext } from '../registry/service.js';
 import type { Registry } from '../registry/registry.js';
 import type { UserInfo } from '../machinery/api/user.js';
 import type { SchemaLookup } from '../machinery/patch/index.js';
+import type { NodeLookup } from '../node/types.js';
 import { badRequest } from '../machinery/api/errors.js';
 import { writeOptionsOf, type FieldValidationMode, type WriteOptions } from './write-options.js';
 
@@ -11,6 +12,8 @@ export interface ApiDeps {
   service: ResourceService;
   registry: Registry;
   schema: SchemaLookup;
+  /** The nodes whose streams (logs, exec, attach) the server can reach, by name. */
+  nodes: NodeLookup;
 }
 
 export type { FieldValidationMode } from './write-options.js';

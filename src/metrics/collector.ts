@@ -1,9 +1,8 @@
-// Collects usage from the Docker engine on demand, as metrics-server scrapes kubelets: one stats read per running app
+// A node's usage from its Docker engine, collected on demand (the node's stats(), which metrics-server would scrape): one stats read per running app
 // container of a dockube pod (the engine's own two reads ~1 s apart give the CPU window), plus the host's totals for
 // the node over the same span. A snapshot is kept for a few seconds so that `kubectl top` and a burst of list/get calls
 // share one collection instead of each costing a second of engine time.
 import type Dockerode from 'dockerode';
-import { getDocker } from '../runtime/container-lookup.js';
 import { LABEL_MANAGED, containerKeyFromLabels } from '../translate/labels.js';
 import { usageFromStats, type DockerStats, type UsageSample } from './container-stats.js';
 import { hostCpuNs, hostMemoryWorkingSet, type HostPaths } from './host-usage.js';
@@ -20,13 +19,9 @@ export interface UsageSnapshot {
   node?: UsageSample;
 }
 
-/** What the metrics resources read from: the Docker collector, or a fixed snapshot in tests. */
-export interface MetricsSource {
-  snapshot(): Promise<UsageSnapshot>;
-}
-
 export interface CollectorOptions {
-  docker?: () => Promise<Dockerode>;
+  /** The node's Docker client. */
+  docker: () => Promise<Dockerode>;
   /** Where the host's cgroup and /proc files are; false = do not read the host (node usage = sum of containers). */
   hostPaths?: HostPaths | false;
   /** How long a snapshot answers reads (metrics-server's resolution is 15 s; kubectl top wants fresh numbers). */
@@ -37,11 +32,11 @@ export interface CollectorOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export class DockerStatsCollector implements MetricsSource {
+export class DockerStatsCollector {
   private cached?: { at: number; snapshot: UsageSnapshot };
   private inflight?: Promise<UsageSnapshot>;
 
-  constructor(private readonly opts: CollectorOptions = {}) {}
+  constructor(private readonly opts: CollectorOptions) {}
 
   snapshot(): Promise<UsageSnapshot> {
     const ttl = this.opts.ttlMs ?? 5_000;
@@ -65,7 +60,7 @@ export class DockerStatsCollector implements MetricsSource {
     let docker: Dockerode;
     let list: Dockerode.ContainerInfo[];
     try {
-      docker = await (this.opts.docker ?? getDocker)();
+      docker = await this.opts.docker();
       list = await docker.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`], status: ['running'] } });
     } catch {
       // No engine: no pod has usage, and the node's own usage is still the host's.

@@ -1,9 +1,8 @@
-// Finds the Docker container behind a pod's container by its labels (pod uid + container name), as the log, exec
-// and attach subresources need it. A restart creates a new container with a higher attempt label: the newest one is
+// Finds the Docker container behind a pod's container by its labels (pod uid + container name), as the node's log,
+// exec and attach need it (with the node's Docker client). A restart creates a new container with a higher attempt label: the newest one is
 // the current container, the one before it is what `previous=true` reads.
 import type Dockerode from 'dockerode';
 import { containerKeyFromLabels, podLabelFilter, LABEL_CONTAINER_NAME, type ContainerKey } from '../translate/labels.js';
-import type { DockerEndpoint } from './docker.js';
 
 export interface PodContainer {
   id: string;
@@ -22,21 +21,6 @@ export interface ContainerDetails {
   /** Container keeps stdin open (spec.containers[].stdin): only then may attach forward stdin. */
   openStdin: boolean;
   exitCode?: number;
-}
-
-let endpoint: DockerEndpoint | undefined;
-let client: Promise<Dockerode> | undefined;
-
-/** Points the lazily created client at --docker-host; without a call, dockerode's defaults (DOCKER_HOST or the socket) apply. */
-export function configureDocker(ep: DockerEndpoint | undefined): void {
-  endpoint = ep;
-  client = undefined;
-}
-
-/** The shared dockerode client, loaded on first use: importing dockerode costs ~150 ms, too much for start-up. */
-export function getDocker(): Promise<Dockerode> {
-  client ??= import('dockerode').then(({ default: Docker }) => new Docker(endpoint ? { ...endpoint } : undefined));
-  return client;
 }
 
 /** All Docker containers of one pod container, newest attempt first (creation time breaks ties). */

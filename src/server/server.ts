@@ -30,7 +30,10 @@ import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { storageObjects } from '../api/metrics.js';
 import { createUpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
-import { configureDocker } from '../runtime/container-lookup.js';
+import { dockerClient } from '../node/docker-client.js';
+import { DockerNode } from '../node/docker-node.js';
+import { nodeLookup } from '../node/types.js';
+import { withNodeMetrics } from '../registry/resources/metrics.js';
 import { POD_NETWORK } from '../runtime/pod-network.js';
 import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
 import { configureServiceAccounts } from '../serviceaccount/runtime.js';
@@ -62,7 +65,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDirLayout(opts.dataDir).stateDb,
     ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })),
   );
-  const registry = new Registry(RESOURCES);
+  // The one local node: its streams and stats through the node's single Docker client (a node agent's, later).
+  const nodes = nodeLookup(new DockerNode(nodeName(), dockerClient(parseDockerHost(opts.dockerHost))));
+  const registry = new Registry(withNodeMetrics(RESOURCES, nodes));
   // Reads are served by the watch cache above the store; --watch-cache-bytes bounds its event window.
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes } });
   let ready = false;
@@ -72,12 +77,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The ServiceAccount admission plugin, token issuer and authenticator (src/serviceaccount).
   const serviceAccounts = configureServiceAccounts(service, await loadOrCreateSigningKey(opts.dataDir));
   const authenticate = createAuthenticator(pki, { serviceAccountTokens: (t) => serviceAccounts.tokens.authenticate(t) });
-  configureDocker(parseDockerHost(opts.dockerHost));
   const app = createApp({
     service,
     registry,
     schema: lazySchemaLookup(definitionsFile()),
     authenticate,
+    nodes,
     isReady: () => ready,
     serverAddress: () => `${advertised}:${port}`,
   });
@@ -86,6 +91,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     service,
     registry,
     authenticate,
+    nodes,
     onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed'),
   });
   // One listener on the bind address, and another on the pod network gateway (in-cluster-listener.ts).

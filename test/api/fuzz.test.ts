@@ -53,7 +53,7 @@ async function snapshot(): Promise<Map<string, Record<string, unknown>>> {
 beforeAll(async () => {
   h = await startHarness();
   configureServiceAccounts(h.service, generateSigningKey());
-  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: h.service.registry, authenticate }));
+  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: h.service.registry, authenticate, nodes: () => undefined }));
   // metrics.k8s.io reads the Docker engine's stats on every read: not a decoder, and not this suite's engine.
   const defs = h.service.registry.defs.filter((d) => d.group !== 'metrics.k8s.io');
   const def = (kind: string) => defs.find((d) => d.kind === kind && !d.storage)!;

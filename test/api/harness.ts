@@ -13,6 +13,8 @@ import { createApp } from '../../src/api/app.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { Registry } from '../../src/registry/registry.js';
 import { RESOURCES } from '../../src/registry/resources/index.js';
+import { withNodeMetrics } from '../../src/registry/resources/metrics.js';
+import type { NodeLookup } from '../../src/node/types.js';
 import { ResourceService } from '../../src/registry/service.js';
 import { lazySchemaLookup } from '../../src/server/schema.js';
 import { bootstrap } from '../../src/server/bootstrap.js';
@@ -58,11 +60,13 @@ export interface Harness {
   close(opts?: { keepFile?: boolean }): Promise<void>;
 }
 
-export async function startHarness(opts: { file?: string } = {}): Promise<Harness> {
+/** `nodes`: the node connections pods' logs, exec, attach and metrics go to (none by default). */
+export async function startHarness(opts: { file?: string; nodes?: NodeLookup } = {}): Promise<Harness> {
   const dir = opts.file ? undefined : mkdtempSync(join(tmpdir(), 'dockube-api-'));
   const file = opts.file ?? join(dir!, 'state.db');
   const store = new SqliteStore(file);
-  const registry = new Registry(RESOURCES);
+  const nodes: NodeLookup = opts.nodes ?? (() => undefined);
+  const registry = new Registry(withNodeMetrics(RESOURCES, nodes));
   const service = new ResourceService(store, registry);
   const server = http.createServer();
   let port = 0;
@@ -71,6 +75,7 @@ export async function startHarness(opts: { file?: string } = {}): Promise<Harnes
     registry,
     schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
     authenticate,
+    nodes,
     isReady: () => true,
     serverAddress: () => `127.0.0.1:${port}`,
   });

@@ -15,6 +15,9 @@ import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
 import { nodeName } from '../../src/reconcilers/node-status.js';
 import { DockerStatsCollector } from '../../src/metrics/collector.js';
+import { DockerNode } from '../../src/node/docker-node.js';
+import { dockerClient } from '../../src/node/docker-client.js';
+import { nodeLookup } from '../../src/node/types.js';
 import { quantityValue } from '../../src/metrics/quantity.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
@@ -88,7 +91,7 @@ beforeAll(async () => {
   run('bash', ['scripts/build-test-images.sh']);
   const net = await createNetwork();
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-metrics-'));
-  h = await startHarness();
+  h = await startHarness({ nodes: nodeLookup(new DockerNode(NODE, dockerClient())) });
   podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
   kubelet = startKubelet(makeContext(h.service, pino({ level: 'silent' })), {
     docker: { socketPath: '/var/run/docker.sock' },
@@ -169,7 +172,7 @@ test('the local node has NodeMetrics with the host totals', async () => {
 });
 
 test('concurrent reads share one snapshot, and infra containers are never sampled', async () => {
-  const c = new DockerStatsCollector({ ttlMs: 60_000 });
+  const c = new DockerStatsCollector({ docker: dockerClient(), ttlMs: 60_000 });
   const [a, b] = await Promise.all([c.snapshot(), c.snapshot()]);
   expect(a).toBe(b);
   // Every entry is an app container (the infra "POD" containers are never sampled).

@@ -14,6 +14,9 @@ import { startHarness, ADMIN, type Harness } from '../api/harness.js';
 import { Registry } from '../../src/registry/registry.js';
 import { RESOURCES } from '../../src/registry/resources/index.js';
 import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
+import { DockerNode } from '../../src/node/docker-node.js';
+import { dockerClient } from '../../src/node/docker-client.js';
+import { nodeLookup } from '../../src/node/types.js';
 import { containerLabels, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
 
@@ -72,8 +75,10 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   execFileSync('bash', ['scripts/ensure-docker.sh'], { cwd: root, stdio: 'inherit' });
   execFileSync('bash', ['scripts/build-test-images.sh'], { cwd: root, stdio: 'inherit' });
-  h = await startHarness();
-  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: new Registry(RESOURCES), authenticate }));
+  // The pods are on node-1, served by the in-process node over the local engine.
+  const nodes = nodeLookup(new DockerNode('node-1', dockerClient()));
+  h = await startHarness({ nodes });
+  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: new Registry(RESOURCES), authenticate, nodes }));
 }, 120_000);
 
 afterAll(async () => {

@@ -11,6 +11,9 @@ import { startHarness, asText, ADMIN, VIEWER, type Harness } from '../api/harnes
 import { Registry } from '../../src/registry/registry.js';
 import { RESOURCES } from '../../src/registry/resources/index.js';
 import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
+import { DockerNode } from '../../src/node/docker-node.js';
+import { dockerClient } from '../../src/node/docker-client.js';
+import { nodeLookup } from '../../src/node/types.js';
 import { containerLabels, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
 
@@ -125,8 +128,10 @@ let web: Pod;
 beforeAll(async () => {
   execFileSync('bash', ['scripts/ensure-docker.sh'], { cwd: root, stdio: 'inherit' });
   execFileSync('bash', ['scripts/build-test-images.sh'], { cwd: root, stdio: 'inherit' });
-  h = await startHarness();
-  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: new Registry(RESOURCES), authenticate }));
+  // The pods are on node-1, served by the in-process node over the local engine.
+  const nodes = nodeLookup(new DockerNode('node-1', dockerClient()));
+  h = await startHarness({ nodes });
+  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: new Registry(RESOURCES), authenticate, nodes }));
   logs = await createPod(`logs-${rand}`, [{ name: 'main' }]);
   // attempt 0 ran and exited; attempt 1 is the current one.
   // stdout and stderr are separate pipes: the pause keeps their order in the log deterministic.

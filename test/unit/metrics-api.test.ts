@@ -16,6 +16,7 @@ import { lazySchemaLookup } from '../../src/server/schema.js';
 import { bootstrap } from '../../src/server/bootstrap.js';
 import { metricsResources } from '../../src/registry/resources/metrics.js';
 import type { UsageSnapshot } from '../../src/metrics/collector.js';
+import { nodeLookup, type NodeConnection } from '../../src/node/types.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 
@@ -37,15 +38,19 @@ const get = (p: string) => agent.get(p).set('Authorization', 'Bearer admin');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'metrics-api-'));
   store = new SqliteStore(join(dir, 'state.db'));
-  const { podMetrics, nodeMetrics } = metricsResources(
-    {
-      snapshot: async () => {
-        snapshotCalls++;
-        return snapshot;
-      },
+  // The server reaches node-a only; node-b is a node it has no connection to.
+  const nodeA: NodeConnection = {
+    nodeName: 'node-a',
+    stats: async () => {
+      snapshotCalls++;
+      return snapshot;
     },
-    () => 'node-a',
-  );
+    containerLogs: () => Promise.reject(new Error('unused')),
+    exec: () => Promise.reject(new Error('unused')),
+    attach: () => Promise.reject(new Error('unused')),
+    portForward: () => Promise.reject(new Error('unused')),
+  };
+  const { podMetrics, nodeMetrics } = metricsResources(nodeLookup(nodeA));
   const defs: ResourceDef[] = [...RESOURCES.filter((d) => d.group !== 'metrics.k8s.io'), podMetrics, nodeMetrics];
   const registry = new Registry(defs);
   service = new ResourceService(store, registry);
@@ -53,6 +58,7 @@ beforeAll(async () => {
   const app = createApp({
     service,
     registry,
+    nodes: nodeLookup(nodeA),
     schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
     authenticate: (req) =>
       req.headers.authorization === 'Bearer admin' ? { name: 'admin', groups: ['system:masters', 'system:authenticated'] } : undefined,
@@ -66,7 +72,7 @@ beforeAll(async () => {
 
   const pods = registry.find('', 'v1', 'pods')!;
   const nodes = registry.find('', 'v1', 'nodes')!;
-  const mk = async (name: string, labels: Record<string, string>, containers: string[]) =>
+  const mk = async (name: string, labels: Record<string, string>, containers: string[], nodeName = 'node-a') =>
     service.create(
       pods,
       'default',
@@ -74,13 +80,15 @@ beforeAll(async () => {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name, labels },
-        spec: { containers: containers.map((c) => ({ name: c, image: 'img' })) },
+        spec: { nodeName, containers: containers.map((c) => ({ name: c, image: 'img' })) },
       } as KObject,
       ctx,
     );
   const web = await mk('web', { app: 'web' }, ['main', 'side']);
   const db = await mk('db', { app: 'db' }, ['db']);
   await mk('idle', { app: 'idle' }, ['main']);
+  // On a node the server cannot reach: no metrics, even though node-a's snapshot names its container.
+  const far = await mk('far', { app: 'far' }, ['main'], 'node-b');
   await service.create(
     nodes,
     undefined,
@@ -100,6 +108,7 @@ beforeAll(async () => {
     },
     { podUid: web.metadata.uid!, container: 'side', cpuNanoCores: 5_000_000, memoryBytes: 1024 * 1024, windowNs: 1e9, timestampNs: ts },
     { podUid: db.metadata.uid!, container: 'db', cpuNanoCores: 1_000, memoryBytes: 4096, windowNs: 1e9, timestampNs: ts },
+    { podUid: far.metadata.uid!, container: 'main', cpuNanoCores: 1_000, memoryBytes: 4096, windowNs: 1e9, timestampNs: ts },
   ];
   snapshot.node = { cpuNanoCores: 750_000_000, memoryBytes: 3 * 2 ** 30, windowNs: 1.5e9, timestampNs: ts };
 });
@@ -154,11 +163,13 @@ test('get: the pod, NotFound for a pod without usage and for a missing pod', asy
   expect(ok.body.containers).toEqual([{ name: 'db', usage: { cpu: '1u', memory: '4Ki' } }]);
   const idle = await get(`${M}/namespaces/default/pods/idle`).expect(404);
   expect(idle.body.message).toBe('podmetrics.metrics.k8s.io "default/idle" not found');
+  const far = await get(`${M}/namespaces/default/pods/far`).expect(404);
+  expect(far.body.message).toBe('podmetrics.metrics.k8s.io "default/far" not found');
   const missing = await get(`${M}/namespaces/default/pods/nope`).expect(404);
   expect(missing.body.message).toBe('pods "nope" not found');
 });
 
-test('nodes: only the local node has metrics', async () => {
+test('nodes: only a node the server has a connection to has metrics', async () => {
   const list = await get(`${M}/nodes`).expect(200);
   expect(list.body.kind).toBe('NodeMetricsList');
   expect(list.body.items).toHaveLength(1);

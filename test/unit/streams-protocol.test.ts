@@ -2,8 +2,8 @@
 // Status payloads per protocol version, the exec-failure text, and Docker's `since` format.
 import { DockerFrameDecoder } from '../../src/runtime/docker-frames.js';
 import { exitCodeStatus, frame, selectProtocol, statusPayload, successStatus } from '../../src/api/streams/channel-protocol.js';
-import { execFailureMessage } from '../../src/api/streams/exec-session.js';
-import { dockerSince } from '../../src/api/streams/log-options.js';
+import { execFailureMessage } from '../../src/node/docker-session.js';
+import { dockerSince } from '../../src/node/container-logs.js';
 
 const dockerFrame = (stream: number, s: string) => {
   const body = Buffer.from(s);
@@ -64,12 +64,8 @@ describe('helpers', () => {
   });
 
   it('formats since as seconds with nine-digit nanoseconds', () => {
-    expect(dockerSince({ follow: false, previous: false, timestamps: false, sinceSeconds: 10 }, 1_700_000_000_250)).toBe(
-      '1699999990.250000000',
-    );
-    expect(dockerSince({ follow: false, previous: false, timestamps: false, sinceTime: new Date('2024-01-02T03:04:05Z') })).toBe(
-      '1704164645.000000000',
-    );
-    expect(dockerSince({ follow: false, previous: false, timestamps: false })).toBeUndefined();
+    expect(dockerSince({ sinceSeconds: 10 }, 1_700_000_000_250)).toBe('1699999990.250000000');
+    expect(dockerSince({ sinceTime: new Date('2024-01-02T03:04:05Z') })).toBe('1704164645.000000000');
+    expect(dockerSince({})).toBeUndefined();
   });
 });

@@ -49,11 +49,3 @@ export function parseLogOptions(req: Request, podName: string): LogOptions {
   if (errs.length) throw invalid('PodLogOptions', '', podName, errs);
   return opts;
 }
-
-/** Docker's `since`: seconds.nanoseconds (the engine reads the part after the dot as nanoseconds, so pad it). */
-export function dockerSince(opts: LogOptions, now = Date.now()): string | undefined {
-  const ms = opts.sinceTime ? opts.sinceTime.getTime() : opts.sinceSeconds !== undefined ? now - opts.sinceSeconds * 1000 : undefined;
-  if (ms === undefined) return undefined;
-  const sec = Math.floor(ms / 1000);
-  return `${sec}.${String((ms - sec * 1000) * 1e6).padStart(9, '0')}`;
-}

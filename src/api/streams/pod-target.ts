@@ -1,31 +1,15 @@
-// Resolves the pod and container a log/exec/attach request addresses, with the errors the apiserver and kubelet give.
-import type Dockerode from 'dockerode';
+// Resolves the pod, container and node a log/exec/attach request addresses, with the errors the apiserver gives; the
+// container's own state (waiting, not running) is the node's to report.
 import type { ResourceService } from '../../registry/service.js';
 import type { ResourceDef } from '../../registry/types.js';
-import type { KObject } from '../../machinery/api/meta.js';
 import { badRequest } from '../../machinery/api/errors.js';
-import { findPodContainer, inspectDetails, type ContainerDetails } from '../../runtime/container-lookup.js';
+import { noConnectionToNode } from '../../node/errors.js';
+import type { NodeConnection, NodeLookup, PodContainerSpec, PodLike } from '../../node/types.js';
 
-interface ContainerSpec {
-  name: string;
-  stdin?: boolean;
-  tty?: boolean;
-}
-interface ContainerStatusLike {
-  name: string;
-  state?: { waiting?: { reason?: string } };
-}
-export interface PodLike extends KObject {
-  spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[]; ephemeralContainers?: ContainerSpec[]; nodeName?: string };
-  status?: {
-    containerStatuses?: ContainerStatusLike[];
-    initContainerStatuses?: ContainerStatusLike[];
-    ephemeralContainerStatuses?: ContainerStatusLike[];
-  };
-}
+export type { PodLike } from '../../node/types.js';
 
 /** Init, regular, then ephemeral containers: the order podutil.VisitContainers walks them. */
-function allContainers(pod: PodLike): ContainerSpec[] {
+function allContainers(pod: PodLike): PodContainerSpec[] {
   return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
 }
 
@@ -33,7 +17,7 @@ function allContainers(pod: PodLike): ContainerSpec[] {
  * The container a request names, or the only one when it names none (the pod strategy's validateContainer).
  * The annotation kubectl.kubernetes.io/default-container is applied by kubectl, not here.
  */
-export function chooseContainer(pod: PodLike, requested: string | undefined): ContainerSpec {
+export function chooseContainer(pod: PodLike, requested: string | undefined): PodContainerSpec {
   const name = pod.metadata.name ?? '';
   if (!requested) {
     const regular = pod.spec?.containers ?? [];
@@ -53,7 +37,7 @@ export function chooseContainer(pod: PodLike, requested: string | undefined): Co
 
 export interface Target {
   pod: PodLike;
-  container: ContainerSpec;
+  container: PodContainerSpec;
 }
 
 export async function resolveTarget(
@@ -67,26 +51,11 @@ export async function resolveTarget(
   return { pod, container: chooseContainer(pod, container) };
 }
 
-/** Why a container has no Docker container yet: its waiting reason from the pod status, else ContainerCreating. */
-export function waitingReason(pod: PodLike, container: string): string {
-  const st = pod.status ?? {};
-  const all = [...(st.containerStatuses ?? []), ...(st.initContainerStatuses ?? []), ...(st.ephemeralContainerStatuses ?? [])];
-  return all.find((s) => s.name === container)?.state?.waiting?.reason || 'ContainerCreating';
-}
-
-export const waitingToStart = (pod: PodLike, container: string) =>
-  badRequest(
-    `container ${JSON.stringify(container)} in pod ${JSON.stringify(pod.metadata.name ?? '')} is waiting to start: ${waitingReason(pod, container)}`,
-  );
-
-/** The running Docker container for exec/attach, or the error kubectl shows when there is none. */
-export async function runningContainer(docker: Dockerode, t: Target): Promise<ContainerDetails> {
-  const podName = t.pod.metadata.name ?? '';
-  if (!t.pod.spec?.nodeName) throw badRequest(`pod ${podName} does not have a host assigned`);
-  const found = await findPodContainer(docker, t.pod.metadata.uid ?? '', t.container.name);
-  if (!found) throw waitingToStart(t.pod, t.container.name);
-  const details = await inspectDetails(docker, found.id);
-  // The kubelet's runtime answers `container not found` for a container that is not running.
-  if (!details.running) throw badRequest(`container not found (${JSON.stringify(t.container.name)})`);
-  return details;
+/** The node a scheduled pod runs on (as the apiserver finds the kubelet from spec.nodeName), or its error. */
+export function podNode(nodes: NodeLookup, pod: PodLike): NodeConnection {
+  const nodeName = pod.spec?.nodeName;
+  if (!nodeName) throw badRequest(`pod ${pod.metadata.name ?? ''} does not have a host assigned`);
+  const node = nodes(nodeName);
+  if (!node) throw noConnectionToNode(nodeName);
+  return node;
 }

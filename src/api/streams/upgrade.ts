@@ -1,6 +1,6 @@
 // The https server's `upgrade` event: WebSocket exec/attach on pods. Express never sees upgrades, so this handler
-// authenticates and authorizes (create on pods/exec or pods/attach) itself, resolves the container, and only then
-// answers 101; anything it cannot serve gets a non-101 response with a Status body, which kubectl prints.
+// authenticates and authorizes (create on pods/exec or pods/attach) itself, resolves the container, asks the pod's node
+// for the session (the node reports a container that is not running), and only then answers 101; anything it cannot serve gets a non-101 response with a Status body, which kubectl prints.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -11,15 +11,17 @@ import { authorize, forbiddenError, type RequestAttributes } from '../../authori
 import { badRequest, genericNotFound, methodNotAllowed, unauthorized } from '../../machinery/api/errors.js';
 import { endWithStatus } from '../socket-status.js';
 import { parseResourcePath } from '../resource-path.js';
-import { getDocker } from '../../runtime/container-lookup.js';
+import type { NodeLookup, StreamSession } from '../../node/types.js';
 import { CHANNEL_PROTOCOLS, selectProtocol } from './channel-protocol.js';
-import { resolveTarget, runningContainer } from './pod-target.js';
-import { runSession, type SessionOptions } from './exec-session.js';
+import { podNode, resolveTarget } from './pod-target.js';
+import { runSession } from './exec-session.js';
 
 export interface UpgradeDeps {
   service: ResourceService;
   registry: Registry;
   authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
+  /** The nodes the server can reach: a pod's session is its node's. */
+  nodes: NodeLookup;
   /** Called with errors of sessions after the 101 (there is no response left to carry them). */
   onSessionError?: (err: unknown) => void;
 }
@@ -43,10 +45,15 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
   return (req, socket, head) => {
     socket.on('error', () => undefined);
     prepare(deps, req).then(
-      (session) => {
+      ({ session, command }) => {
+        // A socket that goes before the handshake completes never gets a WebSocket: its session ends with it.
+        const abandoned = () => session.close();
+        socket.once('close', abandoned);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          runSession(ws, ws.protocol, session.docker, session.options).catch((e) => {
+          socket.removeListener('close', abandoned);
+          runSession(ws, ws.protocol, session, command).catch((e) => {
             deps.onSessionError?.(e);
+            session.close();
             ws.terminate();
           });
         });
@@ -57,8 +64,9 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
 }
 
 interface Prepared {
-  docker: Awaited<ReturnType<typeof getDocker>>;
-  options: SessionOptions;
+  session: StreamSession;
+  /** exec's command (empty for attach). */
+  command: string[];
 }
 
 async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepared> {
@@ -66,8 +74,8 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
   const rr = parseResourcePath(url.pathname, deps.registry);
   const sub = rr?.subresource;
   // Only subresources their definition serves as WebSocket sessions (pods/exec, pods/attach) upgrade.
-  const session = rr?.def.extraSubresources?.find((s) => s.name === sub)?.connect?.upgrade;
-  if (!rr || !session || rr.group !== '' || rr.def.plural !== 'pods' || !rr.namespace || !rr.name) throw genericNotFound();
+  const upgrades = rr?.def.extraSubresources?.find((s) => s.name === sub)?.connect?.upgrade;
+  if (!rr || !upgrades || rr.group !== '' || rr.def.plural !== 'pods' || !rr.namespace || !rr.name) throw genericNotFound();
 
   const user = await deps.authenticate(req);
   if (!user) throw unauthorized();
@@ -93,10 +101,10 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
   if (!stdin && !stdout && !stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
 
   const target = await resolveTarget(deps.service, rr.def, rr.namespace, rr.name, q.get('container') || undefined);
-  const docker = await getDocker();
-  const details = await runningContainer(docker, target);
+  const node = podNode(deps.nodes, target.pod);
 
-  // Checked last, so a bad container name reads the same whichever protocol the client tried.
+  // Checked after the container name, so a bad name reads the same whichever protocol the client tried; and before
+  // the node starts anything, so no process runs for a client that cannot talk to it.
   if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
     throw badRequest(
       `unable to upgrade connection: dockube serves exec and attach over WebSocket only (${CHANNEL_PROTOCOLS.slice(0, 2).join(', ')}); ` +
@@ -109,13 +117,12 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
       `unable to upgrade connection: none of the offered subprotocols is supported; supported: ${CHANNEL_PROTOCOLS.join(', ')}`,
     );
 
-  const options: SessionOptions =
+  const options = { stdin, stdout, stderr, tty };
+  const session =
     sub === 'exec'
-      ? { kind: 'exec', containerId: details.id, command, stdin, stdout, stderr, tty }
-      : // Attach reaches the container's main process: stdin only when the container keeps it open (spec stdin: true),
-        // and the framing follows the container's own TTY.
-        { kind: 'attach', containerId: details.id, command: [], stdin: stdin && details.openStdin, stdout, stderr, tty: details.tty };
-  return { docker, options };
+      ? await node.exec(target.pod, target.container.name, command, options)
+      : await node.attach(target.pod, target.container.name, options);
+  return { session, command: sub === 'exec' ? command : [] };
 }
 
 /** A plain HTTP response on the raw socket, carrying a Status. */

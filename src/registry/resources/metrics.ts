@@ -1,32 +1,43 @@
 // metrics.k8s.io/v1beta1, the resource metrics API metrics-server serves (what `kubectl top` reads): PodMetrics and
-// NodeMetrics, computed from the Docker engine's container stats on every read and never stored. Resources are named
-// `pods` and `nodes` in this group, as upstream; get and list only.
+// NodeMetrics, computed on every read from the stats of the nodes the server has a connection to (as metrics-server
+// scrapes each kubelet) and never stored. Resources are named `pods` and `nodes` in this group, as upstream; get and
+// list only. A pod or node whose node cannot be reached has no metrics, as metrics-server skips a node it cannot scrape.
 import { notFound } from '../../machinery/api/errors.js';
-import { nodeName } from '../../reconcilers/node-status.js';
-import { DockerStatsCollector, type MetricsSource } from '../../metrics/collector.js';
+import type { UsageSnapshot } from '../../metrics/collector.js';
 import { buildNodeMetrics, buildPodMetrics } from '../../metrics/builders.js';
 import { nodeMetricsTable, podMetricsTable } from '../../metrics/tables.js';
+import type { NodeLookup } from '../../node/types.js';
 import type { KObject, ResourceDef } from '../types.js';
 
 const GROUP = 'metrics.k8s.io';
 
-/** The two metrics resources over a usage source; `localNode` names the node whose usage the source reports. */
-export function metricsResources(
-  source: MetricsSource,
-  localNode: () => string = nodeName,
-): { podMetrics: ResourceDef; nodeMetrics: ResourceDef } {
+/** One node's snapshot, or undefined when the server has no connection to it or it does not answer. */
+async function statsOf(nodes: NodeLookup, nodeName: string): Promise<UsageSnapshot | undefined> {
+  const node = nodeName ? nodes(nodeName) : undefined;
+  return node?.stats().catch(() => undefined);
+}
+
+/** The two metrics resources over the nodes the server can reach. */
+export function metricsResources(nodes: NodeLookup): { podMetrics: ResourceDef; nodeMetrics: ResourceDef } {
   const podMetricsOf = async (pods: KObject[]): Promise<KObject[]> => {
     if (!pods.length) return [];
-    const { containers } = await source.snapshot();
+    const nodeOf = (p: KObject) => String((p.spec as { nodeName?: string } | undefined)?.nodeName ?? '');
+    // One stats read per node the pods are on.
+    const snapshots = new Map<string, Promise<UsageSnapshot | undefined>>();
+    for (const p of pods) if (!snapshots.has(nodeOf(p))) snapshots.set(nodeOf(p), statsOf(nodes, nodeOf(p)));
     const now = new Date();
-    return pods.map((p) => buildPodMetrics(p, containers, now)).filter((m): m is KObject => !!m);
+    const out: KObject[] = [];
+    for (const p of pods) {
+      const snapshot = await snapshots.get(nodeOf(p));
+      const m = snapshot && buildPodMetrics(p, snapshot.containers, now);
+      if (m) out.push(m);
+    }
+    return out;
   };
-  const nodeMetricsOf = async (nodes: KObject[]): Promise<KObject[]> => {
-    const mine = nodes.filter((n) => n.metadata.name === localNode());
-    if (!mine.length) return [];
-    const { node } = await source.snapshot();
+  const nodeMetricsOf = async (list: KObject[]): Promise<KObject[]> => {
+    const read = await Promise.all(list.map(async (n) => ({ n, usage: (await statsOf(nodes, n.metadata.name ?? ''))?.node })));
     const now = new Date();
-    return node ? mine.map((n) => buildNodeMetrics(n, node, now)) : [];
+    return read.filter((r) => r.usage).map((r) => buildNodeMetrics(r.n, r.usage!, now));
   };
 
   const podMetrics: ResourceDef = {
@@ -87,5 +98,11 @@ export function metricsResources(
   return { podMetrics, nodeMetrics };
 }
 
-/** The served resources, reading the engine dockube is configured with (dockerode is loaded on the first read). */
-export const { podMetrics, nodeMetrics } = metricsResources(new DockerStatsCollector());
+/** Over no node: what a registry without node connections serves (every read finds no metrics). */
+export const { podMetrics, nodeMetrics } = metricsResources(() => undefined);
+
+/** The resource list with the metrics resources reading from `nodes` (the server's node connections). */
+export function withNodeMetrics(defs: ResourceDef[], nodes: NodeLookup): ResourceDef[] {
+  const m = metricsResources(nodes);
+  return defs.map((d) => (d === podMetrics ? m.podMetrics : d === nodeMetrics ? m.nodeMetrics : d));
+}

@@ -1,0 +1,35 @@
+// The node side of port-forward: a TCP connection from the host to the pod's IP on the pod network (the host holds
+// the bridge's gateway address, so it reaches every pod on this node), as the kubelet connects inside the pod's
+// network namespace. The pod's address is read from its infra container, which owns the pod's network.
+import type Dockerode from 'dockerode';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { badRequest } from '../machinery/api/errors.js';
+import { LABEL_KIND, podLabelFilter } from '../translate/labels.js';
+import type { PodLike } from './types.js';
+
+/** The pod's IP on the network its infra container runs in, undefined when it has none (not started, stopped). */
+export async function podAddress(docker: Dockerode, podUid: string): Promise<string | undefined> {
+  const list = await docker.listContainers({ filters: { label: [...podLabelFilter({ uid: podUid }), `${LABEL_KIND}=infra`] } });
+  for (const c of list) {
+    for (const n of Object.values(c.NetworkSettings?.Networks ?? {})) if (n.IPAddress) return n.IPAddress;
+  }
+  return undefined;
+}
+
+export async function portForward(docker: Dockerode, pod: PodLike, port: number): Promise<Duplex> {
+  const name = pod.metadata.name ?? '';
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw badRequest(`invalid port ${port}`);
+  const ip = await podAddress(docker, pod.metadata.uid ?? '');
+  if (!ip) throw badRequest(`pod ${name} has no running sandbox with an address to forward to`);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: ip, port });
+    socket.once('connect', () => {
+      socket.removeListener('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', (e) =>
+      reject(new Error(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: dial tcp ${ip}:${port}: ${e.message}`)),
+    );
+  });
+}
