@@ -2,11 +2,7 @@
 // `workers` keys reconcile at once, but a key never twice at once; failures and "not yet" requeue with back-off.
 // Sources are informers (list + watch + cache through the client seam): start() starts them and waits for their
 // sync before any worker runs, stop() ends them; the queue's depth, adds and reconcile times go to /metrics.
-import type { ResourceService } from '../registry/service.js';
-import { ObjectFilter } from '../registry/object-filter.js';
-import type { ResourceDef } from '../registry/types.js';
 import type { KObject } from '../machinery/api/meta.js';
-import type { Watcher } from '../storage/store.js';
 import type { Logger } from '../log.js';
 import type { Informer, InformerEventType, Predicate } from '../client/informer.js';
 import { reconcileTime, reconcileTotal, workqueueAdds, workqueueDepth, workqueueRetries } from './controller-metrics.js';
@@ -21,7 +17,6 @@ export class Controller {
   private dirty = new Set<string>();
   private failures = new Map<string, number>();
   private timers = new Set<NodeJS.Timeout>();
-  private watchers: Watcher[] = [];
   private stopped = false;
   private active = 0;
   private informers: Informer[] = [];
@@ -86,16 +81,6 @@ export class Controller {
     this.timers.add(t);
   }
 
-  /** List+watch a resource (in process, so it never falls behind the window), mapping changes to keys. */
-  async watch(service: ResourceService, def: ResourceDef, keysOf: (obj: KObject) => string[]): Promise<void> {
-    const filter = new ObjectFilter(def);
-    const start = async () => {
-      const w = await service.watch(def, undefined, undefined, filter, (_type, obj) => keysOf(obj).forEach((k) => this.enqueue(k)));
-      this.watchers.push(w);
-    };
-    await start();
-  }
-
   private drain(): void {
     while (this.started && this.active < this.workers && this.queue.size && !this.stopped) {
       this.active++;
@@ -141,7 +126,6 @@ export class Controller {
 
   stop(): void {
     this.stopped = true;
-    this.watchers.forEach((w) => w.stop());
     this.informers.forEach((i) => i.stop());
     this.timers.forEach(clearTimeout);
   }

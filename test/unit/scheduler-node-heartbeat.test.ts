@@ -70,8 +70,8 @@ describe.each(['in-process', 'https'])('over the %s client', (kind) => {
   test('the lease is created owned by the node, then renewed', async () => {
     const ctx = contextFor(kind);
     const node = `hb-node-${kind}`;
-    const leases = ctx.def('coordination.k8s.io', 'leases');
-    const owner = await h.service.get(ctx.def('', 'nodes'), undefined, node);
+    const leases = h.service.registry.find('coordination.k8s.io', 'v1', 'leases')!;
+    const owner = await h.service.get(h.service.registry.find('', 'v1', 'nodes')!, undefined, node);
     const l1 = (await renewNodeLease(ctx, node, new Date('2024-05-01T10:00:00.123Z'))) as J;
     expect(l1.metadata).toMatchObject({
       namespace: 'kube-node-lease',
