@@ -9,7 +9,7 @@ import Docker from 'dockerode';
 import { jest } from '@jest/globals';
 import { DockerNode } from '../../src/node/docker-node.js';
 import { dockerClient } from '../../src/node/docker-client.js';
-import type { StreamSession } from '../../src/node/types.js';
+import type { PodLike, StreamSession } from '../../src/node/types.js';
 import { containerLabels, infraLabels, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
 import { root } from './support.js';
@@ -32,6 +32,8 @@ const pod: Pod = {
     ],
   },
 } as Pod;
+/** The same pod as the node reads it. */
+const target = pod as unknown as PodLike;
 
 async function run(name: 'main' | 'logs' | 'POD', cmd: string[], o: { attempt?: number; wait?: boolean } = {}) {
   const spec = pod.spec.containers.find((c) => c.name === name);
@@ -76,41 +78,41 @@ afterAll(async () => {
 const logOpts = { follow: false, previous: false, timestamps: false };
 
 test('containerLogs: the current attempt, the previous one, tailLines and limitBytes', async () => {
-  expect(await readAll(await node.containerLogs(pod, 'logs', logOpts))).toMatch(/^(one\ntwo\nthree\n|one\nthree\ntwo\n)$/);
-  expect(await readAll(await node.containerLogs(pod, 'logs', { ...logOpts, previous: true }))).toBe('before\n');
-  expect(await readAll(await node.containerLogs(pod, 'logs', { ...logOpts, tailLines: 1 }))).toMatch(/^(three|two)\n$/);
-  expect(await readAll(await node.containerLogs(pod, 'logs', { ...logOpts, limitBytes: 5 }))).toBe('one\nt');
+  expect(await readAll(await node.containerLogs(target, 'logs', logOpts))).toMatch(/^(one\ntwo\nthree\n|one\nthree\ntwo\n)$/);
+  expect(await readAll(await node.containerLogs(target, 'logs', { ...logOpts, previous: true }))).toBe('before\n');
+  expect(await readAll(await node.containerLogs(target, 'logs', { ...logOpts, tailLines: 1 }))).toMatch(/^(three|two)\n$/);
+  expect(await readAll(await node.containerLogs(target, 'logs', { ...logOpts, limitBytes: 5 }))).toBe('one\nt');
   // A follow of a finished container ends with its log.
-  expect(await readAll(await node.containerLogs(pod, 'logs', { ...logOpts, follow: true, limitBytes: 4 }))).toBe('one\n');
-  await expect(node.containerLogs(pod, 'nope', logOpts)).rejects.toMatchObject({
+  expect(await readAll(await node.containerLogs(target, 'logs', { ...logOpts, follow: true, limitBytes: 4 }))).toBe('one\n');
+  await expect(node.containerLogs(target, 'nope', logOpts)).rejects.toMatchObject({
     code: 400,
     message: `container "nope" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`,
   });
 });
 
 test('exec: stdout and stderr apart, the exit code, stdin until EOF, and a command that cannot start', async () => {
-  const s = await node.exec(pod, 'main', ['sh', '-c', 'echo out; echo err >&2; exit 3'], streams);
+  const s = await node.exec(target, 'main', ['sh', '-c', 'echo out; echo err >&2; exit 3'], streams);
   expect(await outputOf(s)).toEqual({ stdout: 'out\n', stderr: 'err\n', result: { exitCode: 3 } });
 
-  const cat = await node.exec(pod, 'main', ['cat'], { ...streams, stdin: true });
+  const cat = await node.exec(target, 'main', ['cat'], { ...streams, stdin: true });
   cat.stdin!.write('hello ');
   cat.stdin!.end('node\n');
   expect(await outputOf(cat)).toEqual({ stdout: 'hello node\n', stderr: '', result: { exitCode: 0 } });
 
-  const missing = await outputOf(await node.exec(pod, 'main', ['no-such-binary'], streams));
+  const missing = await outputOf(await node.exec(target, 'main', ['no-such-binary'], streams));
   expect(missing.stdout).toBe('');
   expect(missing.result.error).toMatch(/no-such-binary.*(not found|no such file)/);
 
-  await expect(node.exec(pod, 'logs', ['true'], streams)).rejects.toMatchObject({ code: 400, message: 'container not found ("logs")' });
+  await expect(node.exec(target, 'logs', ['true'], streams)).rejects.toMatchObject({ code: 400, message: 'container not found ("logs")' });
 });
 
 test('portForward: a TCP stream to the pod port through the pod network', async () => {
-  const conn = await node.portForward(pod, 8080);
+  const conn = await node.portForward(target, 8080);
   const echoed = new Promise<string>((resolve) => conn.once('data', (d: Buffer) => resolve(d.toString('utf8'))));
   conn.write('ping\n');
   expect(await echoed).toBe('ping\n');
   conn.destroy();
-  await expect(node.portForward(pod, 8081)).rejects.toThrow(/error forwarding port 8081 to pod .*ECONNREFUSED|connection refused/i);
+  await expect(node.portForward(target, 8081)).rejects.toThrow(/error forwarding port 8081 to pod .*ECONNREFUSED|connection refused/i);
 });
 
 test('stats: the running app container of the pod, the infra container left out', async () => {
