@@ -1,5 +1,8 @@
 // The kubelet against the real engine: pods bound to the node become containers, report status, restart,
-// finish, pull (and fail to pull), are adopted after a kubelet restart, and go away on deletion.
+// finish, pull (and fail to pull), get projected service account tokens, are adopted after a kubelet restart, and go
+// away on deletion. Twice: with the kubelet's client in process, and over HTTPS (a real TLS endpoint on the same
+// service, the kubelet authenticated by a client certificate as system:node:<name>) for the scenarios that go
+// through the API; the engine-only ones (sandbox death, hooks, pulls) run once.
 // If no engine can be started this FAILS (it never skips).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,50 +20,24 @@ import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_KIND, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
+import type { Client } from '../../src/client/types.js';
+import { nodeIdentity } from '../../src/client/identities.js';
+import { configureServiceAccounts, resetServiceAccounts } from '../../src/serviceaccount/runtime.js';
+import { generateSigningKey } from '../../src/serviceaccount/signing-key.js';
+import { serveHttps, type HttpsApi } from '../support/https-api.js';
 import { createTestNetwork, removeInstanceLeftovers, run, waitFor as waitForShared } from './support.js';
 
 jest.setTimeout(60_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Mode = 'in-process' | 'https';
 const docker = new Docker();
 const rand = randomBytes(3).toString('hex');
-const instance = `test-${rand}`;
-const NODE = 'kubelet-test-node';
 const NS = 'default';
 const IMAGE = 'dockube/busybox:test';
-const networkName = `dockube-test-kubelet-${rand}`;
 const ctxW = systemContext('test');
-let h: Harness;
-let podsDef: ResourceDef;
-let dataDir: string;
-let kubelet: Kubelet;
-
-let net: { subnet: string; gateway: string };
 const log = pino({ level: 'silent' });
 const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30000) => waitForShared(what, fn, timeoutMs, 100);
-
-function launch(): Kubelet {
-  return startKubelet(makeContext(h.service, log), {
-    docker: { socketPath: '/var/run/docker.sock' },
-    dataDir,
-    nodeName: NODE,
-    hostIP: '127.0.0.1',
-    instance,
-    network: { name: networkName, ...net },
-    resyncMs: 2000,
-  });
-}
-
-const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
-
-function pod(name: string, spec: J): KObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: NS },
-    spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, ...spec },
-  } as KObject;
-}
 
 const containersOf = async (uid: string) => docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
 
@@ -80,29 +57,76 @@ function httpGet(ip: string): Promise<string> {
 
 const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')?.status === 'True';
 
-beforeAll(async () => {
+beforeAll(() => {
   try {
     run('bash', ['scripts/ensure-docker.sh']);
   } catch (e) {
     throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
   }
   run('bash', ['scripts/build-test-images.sh']);
-  net = await createTestNetwork(docker, networkName, 'kubelet', 251);
-  dataDir = mkdtempSync(join(tmpdir(), 'dockube-kubelet-'));
-  h = await startHarness();
-  podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
-  kubelet = launch();
-  await kubelet.started;
 }, 120_000);
 
-afterAll(async () => {
-  await kubelet?.stop();
-  await removeInstanceLeftovers(docker, instance, networkName);
-  await h?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+describe.each<Mode>(['in-process', 'https'])('kubelet on the real engine, its client %s', (mode) => {
+  /** The engine-only scenarios run in the in-process pass alone: over HTTPS they would test the same code twice. */
+  const engineTest = (name: string, fn: () => Promise<void>) => (mode === 'in-process' ? test(name, fn) : undefined);
+  const instance = `test-${rand}-${mode}`;
+  const NODE = `kubelet-test-node-${mode}`;
+  const networkName = `dockube-test-kubelet-${rand}-${mode}`;
+  let h: Harness;
+  let api: HttpsApi | undefined;
+  let nodeClient: Client | undefined;
+  let podsDef: ResourceDef;
+  let dataDir: string;
+  let kubelet: Kubelet;
+  let net: { subnet: string; gateway: string };
 
-describe('kubelet on the real engine', () => {
+  function launch(): Kubelet {
+    const ctx = makeContext(h.service, log, nodeClient ? { client: () => nodeClient! } : {});
+    return startKubelet(ctx, {
+      docker: { socketPath: '/var/run/docker.sock' },
+      dataDir,
+      nodeName: NODE,
+      hostIP: '127.0.0.1',
+      instance,
+      network: { name: networkName, ...net },
+      resyncMs: 2000,
+      apiEndpoint: { host: net.gateway, port: 6443 },
+    });
+  }
+
+  const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
+
+  function pod(name: string, spec: J): KObject {
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: NS },
+      spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, ...spec },
+    } as KObject;
+  }
+
+  beforeAll(async () => {
+    net = await createTestNetwork(docker, networkName, 'kubelet', 251);
+    dataDir = mkdtempSync(join(tmpdir(), 'dockube-kubelet-'));
+    h = await startHarness();
+    podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
+    if (mode === 'https') {
+      api = await serveHttps(h);
+      nodeClient = await api.clientFor(nodeIdentity(NODE));
+    }
+    kubelet = launch();
+    await kubelet.started;
+  }, 120_000);
+
+  afterAll(async () => {
+    await kubelet?.stop();
+    resetServiceAccounts();
+    await removeInstanceLeftovers(docker, instance, networkName);
+    await api?.close();
+    await h?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
   let webUid = '';
   let webIds: string[] = [];
 
@@ -198,7 +222,7 @@ describe('kubelet on the real engine', () => {
     expect(ready(after)).toBe(true);
   });
 
-  test('a dead infra container is replaced and the app containers restart in the new sandbox', async () => {
+  engineTest('a dead infra container is replaced and the app containers restart in the new sandbox', async () => {
     const infra = (await containersOf(webUid)).find((c) => c.Labels[LABEL_KIND] === 'infra')!;
     await docker.getContainer(infra.Id).kill();
     const p = await waitFor('web restarted after sandbox death', async () => {
@@ -226,7 +250,7 @@ describe('kubelet on the real engine', () => {
     expect(await containersOf(webUid)).toHaveLength(0);
   });
 
-  test('postStart runs after the container starts; preStop runs before it is stopped', async () => {
+  engineTest('postStart runs after the container starts; preStop runs before it is stopped', async () => {
     await h.service.create(
       podsDef,
       NS,
@@ -296,7 +320,7 @@ describe('kubelet on the real engine', () => {
     expect(list.filter((c) => c.Labels[LABEL_KIND] === 'app').length).toBe(2);
   });
 
-  test('restartPolicy Never with exit 0 ends Succeeded', async () => {
+  engineTest('restartPolicy Never with exit 0 ends Succeeded', async () => {
     await h.service.create(
       podsDef,
       NS,
@@ -321,7 +345,7 @@ describe('kubelet on the real engine', () => {
     );
   });
 
-  test('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', async () => {
+  engineTest('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', async () => {
     await h.service.create(
       podsDef,
       NS,
@@ -349,5 +373,51 @@ describe('kubelet on the real engine', () => {
       );
     });
     expect(reasons).toEqual(expect.arrayContaining(['Pulling', 'Failed', 'BackOff']));
+  });
+
+  test('a projected token comes from a TokenRequest bound to the pod; KUBERNETES_SERVICE_* name the endpoint given', async () => {
+    // The API server's token issuer (the kubelet has no key: it asks serviceaccounts/token as its node).
+    const rt = configureServiceAccounts(h.service, generateSigningKey());
+    try {
+      const saDef = h.service.registry.find('', 'v1', 'serviceaccounts')!;
+      await h.service.create(saDef, NS, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'tokens', namespace: NS } }, ctxW);
+      const created = await h.service.create(
+        podsDef,
+        NS,
+        pod('tokens', {
+          serviceAccountName: 'tokens',
+          automountServiceAccountToken: false,
+          volumes: [{ name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }],
+          containers: [
+            {
+              name: 'c',
+              image: IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['sh', '-c', 'sleep 100000'],
+              volumeMounts: [{ name: 'tok', mountPath: '/var/run/tok', readOnly: true }],
+            },
+          ],
+        }),
+        ctxW,
+      );
+      const p = await waitFor('tokens Ready', async () => {
+        const x = await getPod('tokens');
+        return ready(x) && x;
+      });
+      const id = p.status.containerStatuses[0].containerID.slice('docker://'.length);
+      const token = (await execInContainer(docker, id, ['cat', '/var/run/tok/token'], 8000)).output.trim();
+      expect(await rt.tokens.authenticate(token)).toMatchObject({
+        name: 'system:serviceaccount:default:tokens',
+        extra: { 'authentication.kubernetes.io/pod-name': ['tokens'], 'authentication.kubernetes.io/pod-uid': [created.metadata.uid] },
+      });
+      const env = await execInContainer(docker, id, ['sh', '-c', 'echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT'], 8000);
+      expect(env.output.trim()).toBe(`${net.gateway}:6443`);
+      // Bound to the pod: once the kubelet has deleted it, the token no longer authenticates.
+      await h.service.delete(podsDef, NS, 'tokens', {}, ctxW);
+      await waitFor('tokens gone', async () => (await getPod('tokens').catch(() => undefined)) === undefined);
+      expect(await rt.tokens.authenticate(token)).toBeUndefined();
+    } finally {
+      resetServiceAccounts();
+    }
   });
 });
