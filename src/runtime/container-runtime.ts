@@ -96,8 +96,8 @@ export interface ContainerRuntime {
 
   /** Runs a command in a running container (hooks, exec probes). */
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
-  /** The last lines of a container's output, stdout and stderr interleaved, without the engine's framing. */
-  logTail(id: string, lines: number): Promise<Buffer>;
+  /** The last lines of a container's output, stdout and stderr interleaved, without the engine's framing (none on a tty). */
+  logTail(id: string, lines: number, tty: boolean): Promise<Buffer>;
 
   /** Follows the containers' lifecycle events; the returned function stops it. `onEnd`: the stream ended or failed. */
   watchEvents(onEvent: (e: ContainerEvent) => void, onEnd: (err?: Error) => void): Promise<() => void>;

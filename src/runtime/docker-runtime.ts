@@ -183,15 +183,13 @@ export class DockerRuntime implements ContainerRuntime {
     return execInContainer(this.docker, id, cmd, timeoutMs);
   }
 
-  async logTail(id: string, lines: number): Promise<Buffer> {
-    const c = this.docker.getContainer(id);
-    const [info, body] = await Promise.all([
-      call(() => c.inspect()),
-      call(() => c.logs({ stdout: true, stderr: true, follow: false, tail: lines }) as unknown as Promise<Buffer>),
-    ]);
+  async logTail(id: string, lines: number, tty: boolean): Promise<Buffer> {
+    const body = await call(
+      () => this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, tail: lines }) as unknown as Promise<Buffer>,
+    );
     const buf = Buffer.isBuffer(body) ? body : Buffer.from(String(body));
     // Without a TTY the engine frames stdout and stderr; with one the output is raw.
-    if ((info.Config as { Tty?: boolean } | undefined)?.Tty) return buf;
+    if (tty) return buf;
     return Buffer.concat(new DockerFrameDecoder().push(buf).map((f) => f.data));
   }
 

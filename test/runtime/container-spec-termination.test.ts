@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { DockerRuntime } from '../../src/runtime/docker-runtime.js';
 import { jest } from '@jest/globals';
 import {
   MAX_LOG_BYTES,
@@ -21,6 +22,7 @@ jest.setTimeout(60_000);
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const docker = new Docker();
+const runtime = new DockerRuntime(docker, { instance: 'termination-test', dataDir: '/nonexistent' });
 const IMAGE = 'dockube/busybox:test';
 const label = `dockube-test-termmsg-${randomBytes(3).toString('hex')}`;
 let dir: string;
@@ -78,12 +80,12 @@ describe('fallsBackToLogs', () => {
 describe('terminationMessage on real containers', () => {
   it('uses the log tail (stdout and stderr, without stream framing) on an error exit', async () => {
     const c = await runToEnd('echo first; sleep 0.3; echo second >&2; sleep 0.3; echo last; exit 2');
-    expect(await terminationMessage(docker, c)).toBe('first\nsecond\nlast\n');
+    expect(await terminationMessage(runtime, c)).toBe('first\nsecond\nlast\n');
   });
 
   it('keeps only the last 80 lines', async () => {
     const c = await runToEnd('i=1; while [ $i -le 100 ]; do echo line-$i; i=$((i+1)); done; exit 1');
-    const msg = (await terminationMessage(docker, c))!;
+    const msg = (await terminationMessage(runtime, c))!;
     const lines = msg.trimEnd().split('\n');
     expect(lines).toHaveLength(80);
     expect(lines[0]).toBe('line-21');
@@ -92,28 +94,28 @@ describe('terminationMessage on real containers', () => {
 
   it('keeps only the last 2 KiB of long lines', async () => {
     const c = await runToEnd('i=0; while [ $i -lt 30 ]; do printf "%0100d\\n" $i; i=$((i+1)); done; echo tail-end; exit 1');
-    const msg = (await terminationMessage(docker, c))!;
+    const msg = (await terminationMessage(runtime, c))!;
     expect(Buffer.byteLength(msg)).toBe(MAX_LOG_BYTES);
     expect(msg.endsWith('tail-end\n')).toBe(true);
   });
 
   it('reads a tty container log as is', async () => {
     const c = await runToEnd('echo on-a-tty; exit 3', { tty: true });
-    expect(await terminationMessage(docker, c)).toMatch(/^on-a-tty\r?\n$/);
+    expect(await terminationMessage(runtime, c)).toMatch(/^on-a-tty\r?\n$/);
   });
 
   it('leaves no message when the container succeeded', async () => {
     const c = await runToEnd('echo fine; exit 0');
-    expect(await terminationMessage(docker, c)).toBeUndefined();
+    expect(await terminationMessage(runtime, c)).toBeUndefined();
   });
 
   it('prefers the termination-log file over the logs', async () => {
     const c = await runToEnd('echo -n from-file > /dev/termination-log; echo from-logs; exit 1');
-    expect(await terminationMessage(docker, c)).toBe('from-file');
+    expect(await terminationMessage(runtime, c)).toBe('from-file');
   });
 
   it('with policy File an error exit and an empty file give no message', async () => {
     const c = await runToEnd('echo from-logs; exit 1');
-    expect(await terminationMessage(docker, { ...c, terminationMessagePolicy: 'File' })).toBeUndefined();
+    expect(await terminationMessage(runtime, { ...c, terminationMessagePolicy: 'File' })).toBeUndefined();
   });
 });

@@ -4,13 +4,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
+import type { ContainerRuntime } from '../../src/runtime/container-runtime.js';
 import { MAX_MESSAGE_BYTES, terminationMessage } from '../../src/reconcilers/kubelet/termination-message.js';
 
 let root: string;
 let logDir: string;
 let secret: string;
-const noDocker = {} as Docker; // the File policy never asks the engine for logs
+const noRuntime = {} as ContainerRuntime; // the File policy never asks the engine for logs
 
 beforeEach(() => {
   root = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'termmsg-file-')));
@@ -22,7 +22,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const message = (source: string, hostDir: string | undefined = logDir) =>
-  terminationMessage(noDocker, {
+  terminationMessage(noRuntime, {
     id: 'x',
     exitCode: 1,
     cannotRun: false,

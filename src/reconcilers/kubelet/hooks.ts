@@ -3,14 +3,13 @@
 // handler runner reports it.
 import http from 'node:http';
 import https from 'node:https';
-import type Docker from 'dockerode';
-import { execInContainer } from '../../runtime/exec.js';
+import type { ContainerRuntime } from '../../runtime/container-runtime.js';
 import type { Container } from '../../translate/k8s-types.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface HookTarget {
-  docker: Docker;
+  runtime: Pick<ContainerRuntime, 'exec'>;
   containerId: string;
   podIP?: string;
   container: Container;
@@ -54,7 +53,7 @@ function httpGet(target: HookTarget, action: J, timeoutMs: number): Promise<stri
 export async function runHandler(target: HookTarget, handler: J, timeoutMs: number): Promise<string> {
   if (handler.exec) {
     const cmd: string[] = handler.exec.command ?? [];
-    const r = await execInContainer(target.docker, target.containerId, cmd, timeoutMs);
+    const r = await target.runtime.exec(target.containerId, cmd, timeoutMs);
     if (r.timedOut) throw new Error(`command '${cmd.join(' ')}' timed out`);
     if (r.exitCode !== 0) throw new Error(`command '${cmd.join(' ')}' exited with ${r.exitCode}: ${r.output}`);
     return r.output;

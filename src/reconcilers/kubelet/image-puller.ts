@@ -2,9 +2,8 @@
 // pull through the engine. Pulls run in the background (the reconcile worker never waits on a registry);
 // when one ends the pod is enqueued again. Failures: ErrImagePull once, then ImagePullBackOff with back-off.
 // Credentials come from the pod's imagePullSecrets (pull-credentials.ts); each matching one is tried in turn.
-import type Docker from 'dockerode';
 import type { KObject } from '../../machinery/api/meta.js';
-import { localImage, pullImage } from '../../runtime/images.js';
+import type { ContainerRuntime } from '../../runtime/container-runtime.js';
 import type { Container } from '../../translate/k8s-types.js';
 import type { DockerImageInspect } from '../../translate/status.js';
 import { Backoff } from './backoff.js';
@@ -60,7 +59,7 @@ export class ImagePuller {
   private backoff = new Backoff();
 
   constructor(
-    private docker: Docker,
+    private runtime: Pick<ContainerRuntime, 'imageStatus' | 'pullImage'>,
     private wake: (podKey: string) => void,
   ) {}
 
@@ -69,7 +68,7 @@ export class ImagePuller {
     const ref = c.image ?? '';
     const policy = pullPolicyOf(c);
     if (policy !== 'Always') {
-      const local = await localImage(this.docker, ref);
+      const local = await this.runtime.imageStatus(ref);
       if (local) {
         events('Normal', 'Pulled', `Container image "${ref}" already present on machine`);
         return { image: local };
@@ -84,7 +83,7 @@ export class ImagePuller {
     if (p?.state === 'pulling') return { waiting: { reason: 'ContainerCreating' } };
     if (p?.state === 'done') {
       this.pulls.delete(key);
-      const img = await localImage(this.docker, ref);
+      const img = await this.runtime.imageStatus(ref);
       if (img) return { image: img };
     }
     if (p?.state === 'failed') {
@@ -116,7 +115,7 @@ export class ImagePuller {
           this.pulls.set(key, { state: 'done' });
           // No pull queue here: the pull time and the time including waiting are the same.
           const took = goMillis(Date.now() - t0);
-          const size = (await localImage(this.docker, ref).catch(() => undefined))?.Size ?? 0;
+          const size = (await this.runtime.imageStatus(ref).catch(() => undefined))?.Size ?? 0;
           events(
             'Normal',
             'Pulled',
@@ -141,11 +140,11 @@ export class ImagePuller {
   /** kubelet's puller: without matching credentials one anonymous pull, else each match until one works. */
   private async pullWithCredentials(ref: string, pullSecrets?: PullSecrets): Promise<void> {
     const creds = credentialsFor(ref, pullSecrets ? await pullSecrets() : []);
-    if (!creds.length) return pullImage(this.docker, ref);
+    if (!creds.length) return this.runtime.pullImage(ref);
     const errors: Error[] = [];
     for (const auth of creds) {
       try {
-        return await pullImage(this.docker, ref, undefined, auth);
+        return await this.runtime.pullImage(ref, auth);
       } catch (e) {
         errors.push(e as Error);
       }

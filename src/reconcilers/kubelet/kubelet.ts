@@ -10,7 +10,7 @@ import type Docker from 'dockerode';
 import type { DockerEndpoint } from '../../runtime/docker.js';
 import { connectDocker } from '../../runtime/engine.js';
 import { ensurePodNetwork, POD_NETWORK, type PodNetworkConfig } from '../../runtime/pod-network.js';
-import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../../translate/labels.js';
+import { DockerRuntime } from '../../runtime/docker-runtime.js';
 import { Informer } from '../../client/informer.js';
 import { GVR, objectKey } from '../../client/types.js';
 import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
@@ -18,8 +18,9 @@ import type { Pod } from '../../translate/k8s-types.js';
 import { Controller } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
-import { instanceFilter, listPodKeys, removeAbandoned } from './observed.js';
+import { removeAbandoned } from './observed.js';
 import { PodWorker } from './pod-worker.js';
+import { VolumeManager } from './volumes.js';
 import { podNeedsSync } from './pod-changes.js';
 import { startProbeManager } from './probes/start.js';
 import type { ProbeManager } from './probes/manager.js';
@@ -51,9 +52,6 @@ export interface Kubelet {
 
 export const instanceFor = (dataDir: string) => createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
 
-const podKeyOf = (attrs: Record<string, string> | undefined) =>
-  attrs?.[LABEL_POD_NAMESPACE] && attrs[LABEL_POD_NAME] ? `${attrs[LABEL_POD_NAMESPACE]}/${attrs[LABEL_POD_NAME]}` : undefined;
-
 /** Concurrent pod syncs: the engine starts containers in parallel, so 20 pods should not start one by one. */
 const POD_SYNC_WORKERS = 8;
 
@@ -69,13 +67,13 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   let probes: ProbeManager | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
-  let eventStream: NodeJS.ReadableStream | undefined;
+  let stopEvents: (() => void) | undefined;
 
-  const resync = async (docker: Docker) => {
+  const resync = async (docker: Docker, runtime: DockerRuntime) => {
     if (stopped || !controller || !pods) return;
     try {
       for (const p of pods.list()) controller.enqueue(objectKey(p));
-      for (const k of await listPodKeys(docker, instance)) controller.enqueue(k);
+      for (const k of await runtime.podKeys()) controller.enqueue(k);
       const removed = await removeAbandoned(docker, instance, existsSync);
       if (removed) log.info({ removed }, 'removed containers of dockube servers whose data dir is gone');
     } catch (e) {
@@ -83,42 +81,25 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     }
   };
 
-  const watchEngine = async (docker: Docker) => {
+  // The engine's container events (a container of a pod started, died, was OOM-killed or removed) sync its pod.
+  const watchEngine = async (docker: Docker, runtime: DockerRuntime) => {
     if (stopped) return;
     try {
-      const stream = await docker.getEvents({
-        filters: { type: ['container'], label: [LABEL_POD_UID, instanceFilter(instance)], event: ['start', 'die', 'oom', 'destroy'] },
-      });
-      eventStream = stream;
-      let buf = '';
-      stream.on('data', (chunk: Buffer) => {
-        buf += chunk.toString('utf8');
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (!line) continue;
-          try {
-            const key = podKeyOf(JSON.parse(line)?.Actor?.Attributes);
-            if (key) controller?.enqueue(key);
-          } catch {
-            /* a partial or foreign line */
-          }
-        }
-      });
-      const again = () => {
-        if (stopped || eventStream !== stream) return;
-        eventStream = undefined;
-        // Events may have been missed meanwhile: reconnect, then look at everything.
-        setTimeout(() => {
-          void watchEngine(docker).then(() => resync(docker));
-        }, 1000);
-      };
-      stream.on('end', again);
-      stream.on('error', again);
+      const stop = await runtime.watchEvents(
+        (e) => controller?.enqueue(`${e.namespace}/${e.podName}`),
+        () => {
+          if (stopped || stopEvents !== stop) return;
+          stopEvents = undefined;
+          // Events may have been missed meanwhile: reconnect, then look at everything.
+          setTimeout(() => {
+            void watchEngine(docker, runtime).then(() => resync(docker, runtime));
+          }, 1000);
+        },
+      );
+      stopEvents = stop;
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'docker event stream failed; retrying');
-      if (!stopped) setTimeout(() => void watchEngine(docker), 2000);
+      if (!stopped) setTimeout(() => void watchEngine(docker, runtime), 2000);
     }
   };
 
@@ -127,6 +108,8 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     await docker.ping();
     await ensurePodNetwork(docker, network);
     if (stopped) return;
+    // The node's one engine client: the runtime the pod workers and probes use, and the volume manager's volumes.
+    const runtime = new DockerRuntime(docker, { instance, dataDir: opts.dataDir });
     const recorder = new EventRecorder(client, log);
     // Pods of this node; a pod deleted (or gone from the node) still enqueues its key: its containers must go.
     const informer = new Informer(client, GVR.pods, {
@@ -138,9 +121,10 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     const c = new Controller('kubelet', (key) => worker!.reconcile(key), log, POD_SYNC_WORKERS);
     c.source(informer, (_type, _old, obj) => [objectKey(obj)], podNeedsSync);
     controller = c;
-    probes = startProbeManager(docker, recorder, opts.nodeName, (key) => c.enqueue(key));
+    probes = startProbeManager(runtime, recorder, opts.nodeName, (key) => c.enqueue(key));
     worker = new PodWorker({
-      docker,
+      runtime,
+      volumes: new VolumeManager(docker, opts.dataDir, instance, client),
       client,
       podOf: (key) => {
         const [ns, name] = key.split('/') as [string, string];
@@ -152,17 +136,16 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
       dataDir: opts.dataDir,
       nodeName: opts.nodeName,
       hostIP: opts.hostIP,
-      instance,
       network,
       pauseImage: opts.pauseImage,
       enqueue: (key, afterMs) => (afterMs ? c.enqueueAfter(key, afterMs) : c.enqueue(key)),
       probes,
     });
-    await watchEngine(docker);
+    await watchEngine(docker, runtime);
     // Workers run once the pod cache has synced (an empty cache would read as "no pods here").
     await c.start();
-    await resync(docker);
-    resyncTimer = setInterval(() => void resync(docker), opts.resyncMs ?? 10_000);
+    await resync(docker, runtime);
+    resyncTimer = setInterval(() => void resync(docker, runtime), opts.resyncMs ?? 10_000);
     log.info({ node: opts.nodeName, instance, network: network.name }, 'kubelet started');
   };
 
@@ -192,9 +175,9 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
       clearInterval(resyncTimer);
       controller?.stop();
       probes?.stop();
-      const s = eventStream as unknown as { destroy?: () => void } | undefined;
-      eventStream = undefined;
-      s?.destroy?.();
+      const s = stopEvents;
+      stopEvents = undefined;
+      s?.();
       // Terminations in flight finish on their own; do not hold a shutdown for a whole grace period.
       await Promise.race([worker?.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);
     },

@@ -1,25 +1,30 @@
-// One pod's sync, level-triggered (kubelet's SyncPod over Docker): volumes, the infra container, init
-// containers in order to completion, then the app containers; restarts by restartPolicy with CrashLoopBackOff;
-// the status written back when it changed. Termination (deletionTimestamp) and orphan cleanup live here too.
+// One pod's sync, level-triggered (kubelet's SyncPod): observe the pod's sandbox and containers through the
+// ContainerRuntime, ask the pure plan (pod-actions.ts, kubelet's computePodActions) what to do, and do it: volumes,
+// the sandbox, kills, the next init container, the app containers (image, create, start, postStart), events, and the
+// status written back when it changed. A new sandbox is planned for again once it runs. Termination
+// (deletionTimestamp) and orphan cleanup live here too.
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type Docker from 'dockerode';
 import { StatusError } from '../../machinery/api/errors.js';
 import { dataDirLayout } from '../../data-dir.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { GVR, type Client } from '../../client/types.js';
 import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
 import { nowTimestamp } from '../../registry/object-meta.js';
-import { engineMessage, engineStatus } from '../../runtime/engine.js';
-import { localImage, pullImage } from '../../runtime/images.js';
+import {
+  hasEnded,
+  isRunning,
+  type ContainerCreateOptions,
+  type ContainerRuntime,
+  type RuntimeContainer,
+} from '../../runtime/container-runtime.js';
 import type { PodNetworkConfig } from '../../runtime/pod-network.js';
 import type { Logger } from '../../log.js';
 import {
   ContainerConfigError,
   VolumeSetupError,
   appCreateOptions,
-  containerHash,
   containerSubPaths,
   infraCreateOptions,
   PAUSE_IMAGE,
@@ -31,34 +36,41 @@ import {
 import type { NodeFacts } from '../../translate/field-ref.js';
 import { terminatedReason } from '../../translate/status.js';
 import type { EventRecorder } from '../event-recorder.js';
-import { Backoff, goDuration } from './backoff.js';
+import { Backoff } from './backoff.js';
 import { runHandler } from './hooks.js';
 import { ImagePuller } from './image-puller.js';
 import { fetchPullSecrets } from './pull-credentials.js';
 import {
-  LABEL_DATA_DIR,
-  LABEL_INSTANCE,
   attemptsOf,
-  endedAt,
-  hasEnded,
-  isRunning,
-  listPodContainers,
-  networkOf,
-  type Observed,
-} from './observed.js';
+  backoffKey,
+  computePodActions,
+  garbageOf,
+  podText,
+  type KillAction,
+  type PodActions,
+  type StartAction,
+  type Waiting,
+} from './pod-actions.js';
 import { computePodStatus, type ContainerView } from './pod-status.js';
 import type { ProbeManager } from './probes/manager.js';
-import { probeSpecOf } from './probes/types.js';
 import type { ContainerSnapshot } from './probes/worker.js';
 import { prepareSubPaths } from './subpaths.js';
-import { fetchSources, podDir, VolumeManager, type PodSources, type PreparedVolumes } from './volumes.js';
+import { fetchSources, podDir, type PodSources, type PreparedVolumes } from './volumes.js';
 import { writePodStatus } from './status-writer.js';
 import { terminationMessage } from './termination-message.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** What the worker needs of the volume manager (volumes.ts): set up before containers start, cleaned up after the pod. */
+export interface PodVolumes {
+  prepare(pod: Pod, sources: PodSources, facts: NodeFacts): Promise<PreparedVolumes>;
+  cleanup(uid: string): Promise<void>;
+}
+
 export interface PodWorkerOptions {
-  docker: Docker;
+  /** the node's container engine */
+  runtime: ContainerRuntime;
+  volumes: PodVolumes;
   /** the API as this node (system:node:<name>): status writes, the final delete, sources, pull secrets, tokens */
   client: Client;
   /** the pod ns/name from the kubelet's informer cache (read-only; undefined: not bound here or gone) */
@@ -70,7 +82,6 @@ export interface PodWorkerOptions {
   dataDir: string;
   nodeName: string;
   hostIP: string;
-  instance: string;
   network: PodNetworkConfig;
   pauseImage?: string;
   /** called to sync a pod again (ns/name) */
@@ -84,21 +95,14 @@ export type SyncResult = void | { requeueAfterMs: number };
 /** Bounds a lifecycle hook that would otherwise hold the worker (kubelet bounds postStart by the pod's lifetime). */
 const POST_START_TIMEOUT_MS = 30_000;
 const HOOK_KILL_GRACE_S = 2;
-/** kubelet never kills a container with less grace than this (minimumGracePeriodInSeconds). */
-const MIN_KILL_GRACE_S = 2;
 
-/** format.Pod: name_namespace(uid), as kubelet's messages print a pod. */
-const podText = (pod: Pod) => `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 const fieldPathOf = (kind: 'init' | 'app', name: string) => `spec.${kind === 'init' ? 'initContainers' : 'containers'}{${name}}`;
 const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
-
-function shouldRestart(policy: string, exitCode: number): boolean {
-  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
-}
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 interface SyncState {
   /** waiting reasons to report per container name */
-  waiting: Map<string, { reason: string; message?: string }>;
+  waiting: Map<string, Waiting>;
   requeueMs?: number;
 }
 
@@ -107,23 +111,33 @@ const requeue = (st: SyncState, ms: number | undefined) => {
   st.requeueMs = st.requeueMs === undefined ? ms : Math.min(st.requeueMs, ms);
 };
 
+interface Ctx {
+  pod: Pod;
+  key: string;
+  infraId: string;
+  volumes: PreparedVolumes;
+  sources: PodSources;
+  facts: NodeFacts;
+  st: SyncState;
+}
+
 export class PodWorker {
   private crashBackoff = new Backoff();
   private images: ImagePuller;
-  private volumes: VolumeManager;
   private imageCache = new Map<string, DockerImageInspect>();
   private terminating = new Map<string, Promise<void>>();
+  /** the sandbox image was seen on the engine: not asked again for every pod */
+  private pauseImagePresent = false;
 
   constructor(private o: PodWorkerOptions) {
-    this.images = new ImagePuller(o.docker, (k) => o.enqueue(k));
-    this.volumes = new VolumeManager(o.docker, o.dataDir, o.instance, o.client);
+    this.images = new ImagePuller(o.runtime, (k) => o.enqueue(k));
   }
 
   /** The reconcile function of ns/name. */
   async reconcile(key: string): Promise<SyncResult> {
     const [ns, name] = key.split('/') as [string, string];
     const pod = this.o.podOf(key);
-    const all = await listPodContainers(this.o.docker, this.o.instance, ns, name);
+    const all = await this.o.runtime.podContainers(ns, name);
     const mine = pod && pod.spec.nodeName === this.o.nodeName ? pod : undefined;
     const uid = mine?.metadata.uid;
     // Containers of a pod that no longer exists here (deleted, another incarnation of the name, moved off the node).
@@ -148,205 +162,141 @@ export class PodWorker {
     );
   }
 
-  // ---------------------------------------------------------------- sync
+  // ---------------------------------------------------------------- observe, plan
 
-  private async sync(key: string, pod: Pod, observed: Observed[]): Promise<SyncResult> {
+  private async observe(pod: Pod): Promise<RuntimeContainer[]> {
+    const all = await this.o.runtime.podContainers(pod.metadata.namespace!, pod.metadata.name!);
+    return all.filter((c) => c.key.podUid === pod.metadata.uid);
+  }
+
+  private plan(pod: Pod, observed: RuntimeContainer[]): PodActions {
+    const uid = pod.metadata.uid!;
+    return computePodActions({
+      pod,
+      containers: observed,
+      backoff: this.crashBackoff,
+      probeKill: (id) => this.o.probes?.killReason(uid, id),
+      now: Date.now(),
+    });
+  }
+
+  // ---------------------------------------------------------------- sync: execute the plan
+
+  private async sync(key: string, pod: Pod, observed: RuntimeContainer[]): Promise<SyncResult> {
     const uid = pod.metadata.uid!;
     const st: SyncState = { waiting: new Map() };
-    const phase = (pod.status as J | undefined)?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') {
-      // Nothing runs again in a finished pod; its sandbox is let go.
+    let actions = this.plan(pod, observed);
+    if (actions.finished) {
       this.o.probes?.removePod(uid);
-      for (const c of observed) if (isRunning(c)) await this.stopContainer(c.id, 0);
+      for (const k of actions.containersToKill) await this.stopContainer(k.id, k.graceSeconds);
       return;
     }
-    const policy = pod.spec.restartPolicy ?? 'Always';
-    const initSpecs = pod.spec.initContainers ?? [];
-    const appSpecs = pod.spec.containers;
 
-    // Does anything still have to run? A finished run-to-completion pod gets no new sandbox.
-    const wantsRun = (kind: 'init' | 'app', c: Container) => {
-      const latest = attemptsOf(observed, kind, c.name)[0];
-      return !latest || isRunning(latest) || shouldRestart(policy, latest.inspect.State.ExitCode ?? 0);
-    };
-    const needsSandbox = appSpecs.some((c) => wantsRun('app', c));
-
-    let infra = attemptsOf(observed, 'infra')[0];
     let sources: PodSources | undefined;
     let volumes: PreparedVolumes | undefined;
     const facts: NodeFacts = { nodeName: this.o.nodeName, hostIP: this.o.hostIP, hostIPs: [this.o.hostIP] };
-    if (needsSandbox) {
+    if (actions.needsSandbox) {
       sources = await fetchSources(this.o.client, pod, this.o.apiEndpoint);
       try {
-        volumes = await this.volumes.prepare(pod, sources, { ...facts, podIP: (pod.status as J | undefined)?.podIP });
+        volumes = await this.o.volumes.prepare(pod, sources, { ...facts, podIP: (pod.status as J | undefined)?.podIP });
       } catch (e) {
         if (!(e instanceof VolumeSetupError)) throw e;
         this.event(pod, 'Warning', 'FailedMount', e.message);
-        await this.writeStatus(pod, observed, st, infra);
+        await this.writeStatus(pod, observed, st);
         return { requeueAfterMs: 10_000 };
       }
-      if (!isRunning(infra)) {
-        // A dead sandbox takes its containers with it: they are stopped, and started again in the new one.
-        const stale = observed.filter((c) => c.key.kind !== 'infra' && isRunning(c));
-        if (infra) this.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
-        await Promise.all(stale.map((c) => this.stopContainer(c.id, 0)));
-        const created = await this.createInfra(pod, infra ? infra.key.attempt + 1 : 0);
-        if (!created) {
-          await this.writeStatus(pod, observed, st, infra);
+      if (actions.createSandbox) {
+        // A dead sandbox takes its containers with it: they are stopped, and planned again in the new one.
+        if (actions.createSandbox.changed)
+          this.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+        await Promise.all(actions.containersToKill.map((k) => this.stopContainer(k.id, k.graceSeconds)));
+        if (!(await this.createSandbox(pod, actions.createSandbox.attempt))) {
+          await this.writeStatus(pod, observed, st);
           return { requeueAfterMs: 10_000 };
         }
-        observed = await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!).then((l) =>
-          l.filter((c) => c.key.podUid === uid),
-        );
-        infra = attemptsOf(observed, 'infra')[0];
+        observed = await this.observe(pod);
+        actions = this.plan(pod, observed);
       }
     }
-    const infraId = isRunning(infra) ? infra!.id : undefined;
-    const podIP = infraId ? this.podIPOf(infra!) : undefined;
-    Object.assign(facts, podIP ? { podIP, podIPs: [podIP] } : {});
 
-    if (infraId && volumes && sources) {
-      const ctx = { pod, key, infraId, volumes, sources, facts, st, policy };
-      // Containers still running in an older sandbox belong to a dead network namespace.
-      for (const c of observed) {
-        if (c.key.kind !== 'infra' && isRunning(c) && networkOf(c) !== `container:${infraId}`) await this.stopContainer(c.id, 0);
+    const infra = observed.find((c) => c.id === actions.sandboxId);
+    if (infra && volumes && sources) {
+      const podIP = this.podIPOf(infra);
+      Object.assign(facts, podIP ? { podIP, podIPs: [podIP] } : {});
+      const ctx: Ctx = { pod, key, infraId: infra.id, volumes, sources, facts, st };
+      for (const [name, w] of actions.waiting) st.waiting.set(name, w);
+      requeue(st, actions.requeueAfterMs);
+      for (const b of actions.backOff) {
+        this.event(
+          pod,
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${b.name} in pod ${podText(pod)}`,
+          fieldPathOf(b.kind, b.name),
+        );
       }
-      const initDone = await this.syncInit(ctx, observed, initSpecs);
-      if (initDone) {
-        for (let i = 0; i < appSpecs.length; i++) await this.syncApp(ctx, observed, appSpecs[i]!, i);
-      } else {
-        for (const c of appSpecs) st.waiting.set(c.name, { reason: 'PodInitializing' });
-      }
-      observed = await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!).then((l) =>
-        l.filter((c) => c.key.podUid === uid),
-      );
-      infra = attemptsOf(observed, 'infra')[0];
+      for (const k of actions.containersToKill) await this.kill(ctx, k);
+      if (actions.nextInit) await this.start(ctx, actions.nextInit);
+      for (const s of actions.containersToStart) await this.start(ctx, s);
+      observed = await this.observe(pod);
     }
-    const status = await this.writeStatus(pod, observed, st, infra);
-    if (status && (status.phase === 'Succeeded' || status.phase === 'Failed') && isRunning(infra)) await this.stopContainer(infra!.id, 0);
-    await this.collectGarbage(observed);
+    const status = await this.writeStatus(pod, observed, st);
+    const sandbox = attemptsOf(observed, 'infra')[0];
+    if (status && (status.phase === 'Succeeded' || status.phase === 'Failed') && sandbox && isRunning(sandbox)) {
+      await this.stopContainer(sandbox.id, 0);
+    }
+    await Promise.all(garbageOf(observed).map((o) => this.removeContainer(o.id)));
     return st.requeueMs !== undefined ? { requeueAfterMs: Math.max(st.requeueMs, 100) } : undefined;
   }
 
-  private podIPOf(infra: Observed): string | undefined {
-    if (infra.inspect.HostConfig?.NetworkMode === 'host') return this.o.hostIP;
-    return infra.inspect.NetworkSettings?.Networks?.[this.o.network.name]?.IPAddress || undefined;
+  private podIPOf(infra: RuntimeContainer): string | undefined {
+    if (infra.networkMode === 'host') return this.o.hostIP;
+    return infra.ips[this.o.network.name] || undefined;
   }
 
-  /** Returns true once every init container has completed in the current sandbox. */
-  private async syncInit(ctx: Ctx, observed: Observed[], specs: Container[]): Promise<boolean> {
-    for (let i = 0; i < specs.length; i++) {
-      const c = specs[i]!;
-      const attempts = attemptsOf(observed, 'init', c.name);
-      const latest = attempts[0];
-      const inSandbox = latest && networkOf(latest) === `container:${ctx.infraId}`;
-      if (latest && inSandbox && hasEnded(latest) && latest.inspect.State.Status !== 'created' && latest.inspect.State.ExitCode === 0)
-        continue;
-      for (const rest of specs.slice(i + 1)) ctx.st.waiting.set(rest.name, { reason: 'PodInitializing' });
-      if (latest && inSandbox && isRunning(latest)) return false;
-      if (latest && inSandbox && hasEnded(latest)) {
-        if (ctx.policy === 'Never') return false; // the pod has failed
-        await this.restart(ctx, c, 'init', i, latest);
-        return false;
-      }
-      await this.startContainer(ctx, c, 'init', i, latest);
-      return false;
-    }
-    return true;
+  private specOf(pod: Pod, kind: 'init' | 'app', index: number): Container {
+    return (kind === 'init' ? pod.spec.initContainers! : pod.spec.containers)[index]!;
   }
 
-  private async syncApp(ctx: Ctx, observed: Observed[], c: Container, index: number): Promise<void> {
-    const latest = attemptsOf(observed, 'app', c.name)[0];
-    if (!latest) {
-      await this.startContainer(ctx, c, 'app', index, undefined);
-      return;
-    }
-    if (isRunning(latest)) {
-      if (latest.key.hash && latest.key.hash !== containerHash(c)) {
-        // The spec changed (e.g. a new image): kubelet restarts the container.
-        this.event(ctx.pod, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, fieldPathOf('app', c.name));
-        await this.stopContainer(latest.id, ctx.pod.spec.terminationGracePeriodSeconds ?? 30);
-        await this.startContainer(ctx, c, 'app', index, latest);
-        return;
-      }
-      const probeKill = this.o.probes?.killReason(ctx.pod.metadata.uid!, latest.id);
-      if (probeKill) await this.killFailedProbe(ctx, c, index, latest, probeKill);
-      return;
-    }
-    if (!hasEnded(latest)) return;
-    if (!shouldRestart(ctx.policy, latest.inspect.State.ExitCode ?? 0) && latest.inspect.State.Status !== 'created') return;
-    await this.restart(ctx, c, 'app', index, latest);
-  }
-
-  /**
-   * A container whose liveness or startup probe failed is killed (probe terminationGracePeriodSeconds over the
-   * pod's, preStop first) and restarted unless the policy is Never; the restart counts and goes through back-off.
-   */
-  private async killFailedProbe(ctx: Ctx, c: Container, index: number, latest: Observed, reason: 'liveness' | 'startup'): Promise<void> {
-    const restart = ctx.policy !== 'Never';
-    const fieldPath = fieldPathOf('app', c.name);
-    this.event(
-      ctx.pod,
-      'Normal',
-      'Killing',
-      `Container ${c.name} failed ${reason} probe${restart ? ', will be restarted' : ''}`,
-      fieldPath,
-    );
-    const grace = Math.max(
-      MIN_KILL_GRACE_S,
-      probeSpecOf(c, reason)?.terminationGracePeriodSeconds ?? ctx.pod.spec.terminationGracePeriodSeconds ?? 30,
-    );
-    const deadline = Date.now() + grace * 1000;
-    const preStop = (c.lifecycle as J | undefined)?.preStop;
-    if (preStop) {
+  /** A kill the plan asked for: the Killing event, preStop within the grace, then the stop. */
+  private async kill(ctx: Ctx, k: KillAction): Promise<void> {
+    const kind = k.kind === 'init' ? 'init' : 'app';
+    const fieldPath = fieldPathOf(kind, k.name);
+    if (k.message) this.event(ctx.pod, 'Normal', 'Killing', k.message, fieldPath);
+    const deadline = Date.now() + k.graceSeconds * 1000;
+    const spec = [...(ctx.pod.spec.initContainers ?? []), ...ctx.pod.spec.containers].find((c) => c.name === k.name);
+    const preStop = (spec?.lifecycle as J | undefined)?.preStop;
+    if (k.preStop && preStop && spec) {
       try {
-        await runHandler({ docker: this.o.docker, containerId: latest.id, podIP: ctx.facts.podIP, container: c }, preStop, grace * 1000);
+        await runHandler(
+          { runtime: this.o.runtime, containerId: k.id, podIP: ctx.facts.podIP, container: spec },
+          preStop,
+          k.graceSeconds * 1000,
+        );
       } catch (e) {
         this.event(ctx.pod, 'Warning', 'FailedPreStopHook', 'PreStopHook failed', fieldPath);
-        this.o.log.info({ pod: podText(ctx.pod), err: (e as Error).message }, 'preStop hook failed');
+        this.o.log.info({ pod: podText(ctx.pod), err: errText(e) }, 'preStop hook failed');
       }
     }
-    await this.stopContainer(latest.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
-    if (!restart) return;
-    let ended: Observed = latest;
-    try {
-      ended = { ...latest, inspect: (await this.o.docker.getContainer(latest.id).inspect()) as unknown as Observed['inspect'] };
-    } catch (e) {
-      if (engineStatus(e) !== 404) throw e;
-    }
-    await this.restart(ctx, c, 'app', index, ended);
+    await this.stopContainer(k.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
   }
 
-  /** A restart of an ended container, unless its back-off still runs (CrashLoopBackOff). */
-  private async restart(ctx: Ctx, c: Container, kind: 'init' | 'app', index: number, latest: Observed): Promise<void> {
-    const bkey = `${ctx.pod.metadata.uid}/${c.name}`;
-    const started = Date.parse(latest.inspect.State.StartedAt ?? '');
-    const ended = endedAt(latest);
-    // A container that ran long enough starts its back-off over.
-    if (Number.isFinite(started) && started > 0 && ended - started >= 600_000) this.crashBackoff.reset(bkey);
-    const until = this.crashBackoff.waitUntil(bkey, ended);
-    if (until !== undefined) {
-      const delay = goDuration(this.crashBackoff.delayMs(bkey));
-      this.event(
-        ctx.pod,
-        'Warning',
-        'BackOff',
-        `Back-off restarting failed container ${c.name} in pod ${podText(ctx.pod)}`,
-        fieldPathOf(kind, c.name),
-      );
-      ctx.st.waiting.set(c.name, {
-        reason: 'CrashLoopBackOff',
-        message: `back-off ${delay} restarting failed container=${c.name} pod=${podText(ctx.pod)}`,
-      });
-      requeue(ctx.st, until - Date.now());
-      return;
-    }
-    this.crashBackoff.next(bkey);
-    await this.startContainer(ctx, c, kind, index, latest);
+  /** A start the plan asked for: the back-off moves on for a restart, then image, create, start, postStart. */
+  private async start(ctx: Ctx, s: StartAction): Promise<void> {
+    const bkey = backoffKey(ctx.pod, s.name);
+    if (s.backoff === 'reset-next') this.crashBackoff.reset(bkey);
+    if (s.backoff !== 'none') this.crashBackoff.next(bkey);
+    await this.startContainer(ctx, this.specOf(ctx.pod, s.kind, s.index), s.kind, s.index, s.previous);
   }
 
   /** Image, create, start, postStart: kubelet's startContainer. */
-  private async startContainer(ctx: Ctx, c: Container, kind: 'init' | 'app', index: number, previous: Observed | undefined): Promise<void> {
+  private async startContainer(
+    ctx: Ctx,
+    c: Container,
+    kind: 'init' | 'app',
+    index: number,
+    previous: RuntimeContainer | undefined,
+  ): Promise<void> {
     const { pod } = ctx;
     const fieldPath = fieldPathOf(kind, c.name);
     const events = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(pod, type, reason, message, fieldPath);
@@ -359,7 +309,7 @@ export class PodWorker {
     }
     const attempt = previous ? previous.key.attempt + 1 : 0;
     const restartCount = previous ? previous.key.restartCount + 1 : 0;
-    let options: Docker.ContainerCreateOptions;
+    let options: ContainerCreateOptions;
     try {
       const terminationLogHostPath = await this.terminationLog(pod.metadata.uid!, c.name);
       const params: AppContainerParams = {
@@ -385,12 +335,11 @@ export class PodWorker {
       requeue(ctx.st, 10_000);
       return;
     }
-    options.Labels = { ...options.Labels, [LABEL_INSTANCE]: this.o.instance, [LABEL_DATA_DIR]: this.o.dataDir };
-    let container: Docker.Container;
+    let id: string;
     try {
-      container = await this.o.docker.createContainer(options);
+      id = await this.o.runtime.createContainer(options);
     } catch (e) {
-      const message = engineMessage(e);
+      const message = errText(e);
       events('Warning', 'Failed', `Error: ${message}`);
       ctx.st.waiting.set(c.name, { reason: 'CreateContainerError', message });
       requeue(ctx.st, 10_000);
@@ -398,11 +347,11 @@ export class PodWorker {
     }
     events('Normal', 'Created', `Created container: ${c.name}`);
     try {
-      await container.start();
+      await this.o.runtime.startContainer(id);
     } catch (e) {
       // The container stays behind as "created": it is reported and restarted with back-off like a crash.
-      events('Warning', 'Failed', `Error: ${engineMessage(e)}`);
-      ctx.st.waiting.set(c.name, { reason: 'RunContainerError', message: engineMessage(e) });
+      events('Warning', 'Failed', `Error: ${errText(e)}`);
+      ctx.st.waiting.set(c.name, { reason: 'RunContainerError', message: errText(e) });
       requeue(ctx.st, 1000);
       return;
     }
@@ -411,16 +360,16 @@ export class PodWorker {
     if (postStart) {
       try {
         await runHandler(
-          { docker: this.o.docker, containerId: container.id, podIP: ctx.facts.podIP, container: c },
+          { runtime: this.o.runtime, containerId: id, podIP: ctx.facts.podIP, container: c },
           postStart,
           POST_START_TIMEOUT_MS,
         );
       } catch (e) {
-        this.o.log.info({ pod: podText(pod), container: c.name, err: (e as Error).message }, 'postStart hook failed');
+        this.o.log.info({ pod: podText(pod), container: c.name, err: errText(e) }, 'postStart hook failed');
         // The hook's output stays out of the event (it may hold secrets), as in kubelet.
         events('Warning', 'FailedPostStartHook', 'PostStartHook failed');
         events('Normal', 'Killing', `FailedPostStartHook`);
-        await this.stopContainer(container.id, HOOK_KILL_GRACE_S);
+        await this.stopContainer(id, HOOK_KILL_GRACE_S);
       }
     }
   }
@@ -440,53 +389,59 @@ export class PodWorker {
     return file;
   }
 
-  /** The infra container, created and started; false (with an event) when that failed. */
-  private async createInfra(pod: Pod, attempt: number): Promise<boolean> {
+  /** The sandbox (infra container), created and started; false (with an event) when that failed. */
+  private async createSandbox(pod: Pod, attempt: number): Promise<boolean> {
     const image = this.o.pauseImage ?? PAUSE_IMAGE;
     try {
-      if (!(await localImage(this.o.docker, image))) await pullImage(this.o.docker, image);
-      const opts = infraCreateOptions(pod, { network: this.o.network.name, attempt, image });
-      opts.Labels = { ...opts.Labels, [LABEL_INSTANCE]: this.o.instance, [LABEL_DATA_DIR]: this.o.dataDir };
-      const infra = await this.o.docker.createContainer(opts);
-      await infra.start();
+      if (!this.pauseImagePresent) {
+        if (!(await this.o.runtime.imageStatus(image))) await this.o.runtime.pullImage(image);
+        this.pauseImagePresent = true;
+      }
+      await this.o.runtime.runPodSandbox(infraCreateOptions(pod, { network: this.o.network.name, attempt, image }));
       return true;
     } catch (e) {
-      this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${engineMessage(e)}`);
+      this.pauseImagePresent = false; // the image may be what went missing: look again next time
+      this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errText(e)}`);
       return false;
     }
   }
 
   // ---------------------------------------------------------------- status
 
-  private async termMessage(o: Observed | undefined): Promise<string | undefined> {
+  private async termMessage(o: RuntimeContainer | undefined): Promise<string | undefined> {
     if (!o || !hasEnded(o)) return undefined;
-    const s = o.inspect.State;
-    return terminationMessage(this.o.docker, {
+    return terminationMessage(this.o.runtime, {
       id: o.id,
       terminationMessagePath: o.key.terminationMessagePath,
       terminationMessagePolicy: o.key.terminationMessagePolicy,
-      exitCode: s.ExitCode ?? 0,
-      cannotRun: s.Status === 'created' || terminatedReason(s) === 'ContainerCannotRun',
+      exitCode: o.exitCode,
+      cannotRun: o.state === 'created' || terminatedReason(o.inspect.State) === 'ContainerCannotRun',
       mounts: o.inspect.Mounts ?? [],
       tty: (o.inspect.Config as { Tty?: boolean } | undefined)?.Tty === true,
       hostDir: this.terminationLogDir(o.key.podUid, o.key.container),
     });
   }
 
-  private async imageOf(o: Observed | undefined): Promise<DockerImageInspect | undefined> {
-    const id = o?.inspect.Image;
+  private async imageOf(o: RuntimeContainer | undefined): Promise<DockerImageInspect | undefined> {
+    const id = o?.imageId;
     if (!id) return undefined;
     // One image may sit in several registries: imageID names the digest of the repository the container used.
-    const ref = (o.inspect.Config as { Image?: string } | undefined)?.Image ?? id;
+    const ref = o.inspect.Config?.Image ?? id;
     const cacheKey = `${id} ${ref}`;
     const hit = this.imageCache.get(cacheKey);
     if (hit) return hit;
-    const img = await localImage(this.o.docker, id, ref);
+    const img = await this.o.runtime.imageStatus(id, ref);
     if (img) this.imageCache.set(cacheKey, img);
     return img;
   }
 
-  private async views(observed: Observed[], kind: 'init' | 'app', specs: Container[], st: SyncState, pod: Pod): Promise<ContainerView[]> {
+  private async views(
+    observed: RuntimeContainer[],
+    kind: 'init' | 'app',
+    specs: Container[],
+    st: SyncState,
+    pod: Pod,
+  ): Promise<ContainerView[]> {
     return Promise.all(
       specs.map(async (c) => {
         const [current, previous] = attemptsOf(observed, kind, c.name);
@@ -498,7 +453,7 @@ export class PodWorker {
           : undefined;
         let waiting = st.waiting.get(c.name);
         // A container created but never started is reported as waiting, with its start error.
-        if (!waiting && current && current.inspect.State.Status === 'created')
+        if (!waiting && current && current.state === 'created')
           waiting = { reason: 'RunContainerError', message: current.inspect.State.Error || undefined };
         const probed = kind === 'app' ? this.o.probes?.status(pod.metadata.uid!, c.name, current?.id) : undefined;
         return {
@@ -516,8 +471,9 @@ export class PodWorker {
   }
 
   /** Computes the status and writes it through pods/status when it differs from the stored one. */
-  private async writeStatus(pod: Pod, observed: Observed[], st: SyncState, infra: Observed | undefined): Promise<J | undefined> {
-    const sandboxReady = isRunning(infra);
+  private async writeStatus(pod: Pod, observed: RuntimeContainer[], st: SyncState): Promise<J | undefined> {
+    const infra = attemptsOf(observed, 'infra')[0];
+    const sandboxReady = !!infra && isRunning(infra);
     const podIP = sandboxReady ? this.podIPOf(infra!) : undefined;
     this.observeProbes(pod, podIP, observed);
     const view = {
@@ -533,18 +489,17 @@ export class PodWorker {
   }
 
   /** Hands the probe workers what this sync saw of the app containers (their latest attempts). */
-  private observeProbes(pod: Pod, podIP: string | undefined, observed: Observed[]): void {
+  private observeProbes(pod: Pod, podIP: string | undefined, observed: RuntimeContainer[]): void {
     if (!this.o.probes) return;
     const containers = new Map<string, ContainerSnapshot>();
     for (const c of pod.spec.containers) {
       const latest = attemptsOf(observed, 'app', c.name)[0];
       if (!latest) continue;
-      const started = Date.parse(latest.inspect.State.StartedAt ?? '');
       containers.set(c.name, {
         id: latest.id,
         running: isRunning(latest),
-        ...(Number.isFinite(started) && started > 0 ? { startedAt: started } : {}),
-        terminated: hasEnded(latest) && latest.inspect.State.Status !== 'created',
+        ...(latest.startedAt !== undefined ? { startedAt: latest.startedAt } : {}),
+        terminated: latest.state === 'exited',
       });
     }
     this.o.probes.observe(pod, podIP, containers);
@@ -552,44 +507,22 @@ export class PodWorker {
 
   // ---------------------------------------------------------------- cleanup
 
-  /** Keeps the latest two attempts of each container (the previous one serves `logs --previous`) and the latest sandbox. */
-  private async collectGarbage(observed: Observed[]): Promise<void> {
-    const doomed: Observed[] = [];
-    const names = new Set(observed.filter((o) => o.key.kind !== 'infra').map((o) => `${o.key.kind}/${o.key.container}`));
-    for (const n of names) {
-      const [kind, name] = n.split('/') as ['init' | 'app', string];
-      doomed.push(
-        ...attemptsOf(observed, kind, name)
-          .slice(2)
-          .filter((o) => !isRunning(o)),
-      );
-    }
-    const infras = attemptsOf(observed, 'infra');
-    const keep = new Set(observed.filter((o) => !doomed.includes(o) && o.key.kind !== 'infra').map(networkOf));
-    doomed.push(...infras.slice(1).filter((o) => !isRunning(o) && !keep.has(`container:${o.id}`)));
-    await Promise.all(doomed.map((o) => this.removeContainer(o.id)));
-  }
-
   private async stopContainer(id: string, graceSeconds: number): Promise<void> {
-    try {
-      await this.o.docker.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceSeconds)) });
-    } catch (e) {
-      if (![304, 404].includes(engineStatus(e) ?? 0)) throw e;
-    }
+    await this.o.runtime.stopContainer(id, graceSeconds);
   }
 
   private async removeContainer(id: string): Promise<void> {
     try {
-      await this.o.docker.getContainer(id).remove({ force: true, v: false });
+      await this.o.runtime.removeContainer(id);
     } catch (e) {
-      if (![404, 409].includes(engineStatus(e) ?? 0)) this.o.log.warn({ id, err: engineMessage(e) }, 'could not remove container');
+      this.o.log.warn({ id, err: errText(e) }, 'could not remove container');
     }
   }
 
-  private async removeAll(containers: Observed[], uid: string): Promise<void> {
+  private async removeAll(containers: RuntimeContainer[], uid: string): Promise<void> {
     await Promise.all(containers.filter((c) => c.key.kind !== 'infra').map((c) => this.removeContainer(c.id)));
     await Promise.all(containers.filter((c) => c.key.kind === 'infra').map((c) => this.removeContainer(c.id)));
-    await this.volumes.cleanup(uid);
+    await this.o.volumes.cleanup(uid);
     this.o.probes?.removePod(uid);
     this.crashBackoff.forget(`${uid}/`);
     this.images.forget(`${uid}/`);
@@ -603,7 +536,7 @@ export class PodWorker {
     if (this.terminating.has(uid)) return;
     const p = this.terminate(pod)
       .catch((e) => {
-        this.o.log.warn({ pod: podText(pod), err: (e as Error).message }, 'pod termination failed');
+        this.o.log.warn({ pod: podText(pod), err: errText(e) }, 'pod termination failed');
         this.o.enqueue(key, 2000);
       })
       .finally(() => {
@@ -619,9 +552,7 @@ export class PodWorker {
     const grace = Number(meta.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
     const deadline = Date.now() + grace * 1000;
     const remaining = () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-    const observed = (await listPodContainers(this.o.docker, this.o.instance, pod.metadata.namespace!, pod.metadata.name!)).filter(
-      (c) => c.key.podUid === uid,
-    );
+    const observed = await this.observe(pod);
     const infra = attemptsOf(observed, 'infra')[0];
     const podIP = infra && isRunning(infra) ? this.podIPOf(infra) : undefined;
     const specs = new Map([...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => [c.name, c]));
@@ -635,10 +566,10 @@ export class PodWorker {
           const preStop = (spec?.lifecycle as J | undefined)?.preStop;
           if (preStop && spec && grace > 0) {
             try {
-              await runHandler({ docker: this.o.docker, containerId: c.id, podIP, container: spec }, preStop, remaining() * 1000);
+              await runHandler({ runtime: this.o.runtime, containerId: c.id, podIP, container: spec }, preStop, remaining() * 1000);
             } catch (e) {
               this.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed`, fieldPathOf(kind, c.key.container));
-              this.o.log.info({ pod: podText(pod), err: (e as Error).message }, 'preStop hook failed');
+              this.o.log.info({ pod: podText(pod), err: errText(e) }, 'preStop hook failed');
             }
           }
           await this.stopContainer(c.id, remaining());
@@ -667,15 +598,4 @@ export class PodWorker {
   async idle(): Promise<void> {
     await Promise.all([...this.terminating.values()]);
   }
-}
-
-interface Ctx {
-  pod: Pod;
-  key: string;
-  infraId: string;
-  volumes: PreparedVolumes;
-  sources: PodSources;
-  facts: NodeFacts;
-  st: SyncState;
-  policy: string;
 }

@@ -4,8 +4,7 @@
 // its log (the last 80 lines, at most the last 2 KiB).
 import fs from 'node:fs';
 import { dirname } from 'node:path';
-import type Docker from 'dockerode';
-import { DockerFrameDecoder } from '../../runtime/docker-frames.js';
+import type { ContainerRuntime } from '../../runtime/container-runtime.js';
 
 /** kubelet's MaxContainerTerminationMessageLength: the most read from the message file. */
 export const MAX_MESSAGE_BYTES = 4 * 1024;
@@ -52,18 +51,8 @@ export function logTail(chunks: Buffer[], maxBytes = MAX_LOG_BYTES): string {
   return all.subarray(Math.max(0, all.length - maxBytes)).toString('utf8');
 }
 
-/** The container's last log lines, stdout and stderr interleaved as written, without Docker's stream framing. */
-async function readLogTail(docker: Docker, c: TerminatedContainer): Promise<string> {
-  const body = (await docker
-    .getContainer(c.id)
-    .logs({ stdout: true, stderr: true, follow: false, tail: MAX_LOG_LINES })) as unknown as Buffer;
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(String(body));
-  if (c.tty) return logTail([buf]);
-  return logTail(new DockerFrameDecoder().push(buf).map((f) => f.data));
-}
-
 /** The message for a terminated container, or undefined when there is none. */
-export async function terminationMessage(docker: Docker, c: TerminatedContainer): Promise<string | undefined> {
+export async function terminationMessage(runtime: Pick<ContainerRuntime, 'logTail'>, c: TerminatedContainer): Promise<string | undefined> {
   const fallback = fallsBackToLogs(c);
   const path = c.terminationMessagePath ?? '/dev/termination-log';
   const mount = c.mounts.find((m) => m.Destination === path);
@@ -78,7 +67,7 @@ export async function terminationMessage(docker: Docker, c: TerminatedContainer)
   }
   if (text || !fallback) return text || undefined;
   try {
-    return (await readLogTail(docker, c)) || undefined;
+    return logTail([await runtime.logTail(c.id, MAX_LOG_LINES, c.tty)]) || undefined;
   } catch (e) {
     return `Error on reading termination message from logs: ${(e as Error).message}`;
   }

@@ -1,8 +1,7 @@
 // Runs one probe of a container (kubelet's prober.probe): picks the handler, retries a prober error up to
 // three times, and records the Unhealthy / ProbeWarning events kubelet records on every failed run.
 // A prober error (the probe could not be run at all) throws: the worker then throws the result away.
-import type Docker from 'dockerode';
-import { execInContainer } from '../../../runtime/exec.js';
+import type { ContainerRuntime } from '../../../runtime/container-runtime.js';
 import type { Container, Pod } from '../../../translate/k8s-types.js';
 import { grpcProbe } from './grpc-probe.js';
 import { httpProbe } from './http-probe.js';
@@ -28,14 +27,14 @@ export type ProbeRunner = (target: ProbeTarget, spec: ProbeSpec) => Promise<Prob
 /** An event about the container (reason Unhealthy / ProbeWarning, type Warning). */
 export type ProbeEventSink = (target: ProbeTarget, reason: string, message: string) => void;
 
-/** The handlers against the real engine and network. */
-export function dockerProbeRunner(docker: Docker): ProbeRunner {
+/** The handlers against the container runtime (exec) and the network. */
+export function runtimeProbeRunner(runtime: Pick<ContainerRuntime, 'exec'>): ProbeRunner {
   return async ({ container, containerId, podIP }, spec) => {
     const h = spec.handler;
     const timeoutMs = spec.timeoutSeconds * 1000;
     if (h.exec) {
       const cmd: string[] = Array.isArray(h.exec.command) ? h.exec.command : [];
-      const r = await execInContainer(docker, containerId, cmd, timeoutMs);
+      const r = await runtime.exec(containerId, cmd, timeoutMs);
       // A command that outlives timeoutSeconds fails the probe (ExecProbeTimeout, on by default).
       if (r.timedOut) return { result: 'failure', output: `command ${JSON.stringify(cmd.join(' '))} timed out` };
       return { result: r.exitCode === 0 ? 'success' : 'failure', output: r.output.slice(0, MAX_EXEC_OUTPUT) };
