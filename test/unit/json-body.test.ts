@@ -43,3 +43,17 @@ test("a frozen object's JSON is remembered; unfrozen ones and mixed lists are se
   expect(bodyJson('text')).toBe('"text"');
   expect(bodyJson(null)).toBe('null');
 });
+
+test('long strings are written from the object, not kept twice, and the bytes are still JSON.stringify', () => {
+  const long = 'x'.repeat(300);
+  const o = deepFreeze({
+    metadata: { name: 'big', annotations: { [long]: long } }, // the same characters as a key first, then as a value
+    data: { a: long, b: 'é'.repeat(300), c: `"${'q'.repeat(300)}"\n`, d: '\u{1F600}'.repeat(200), e: 'short' },
+    list: [long, 'y'.repeat(256), 'z'.repeat(255)],
+  });
+  expect(objectJson(o)).toBe(JSON.stringify(o));
+  expect(bodyJson(o)).toBe(JSON.stringify(o));
+  const list = { kind: 'List', items: [o, item(1), o] };
+  expect(bodyJson(list)).toBe(JSON.stringify(list));
+  expect(Buffer.byteLength(bodyJson(list))).toBe(Buffer.byteLength(JSON.stringify(list)));
+});
