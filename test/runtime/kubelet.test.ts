@@ -375,6 +375,53 @@ describe.each<Mode>(['in-process', 'https'])('kubelet on the real engine, its cl
     expect(reasons).toEqual(expect.arrayContaining(['Pulling', 'Failed', 'BackOff']));
   });
 
+  test('configMap and secret sources are read through the client: FailedMount while missing, then the pod runs', async () => {
+    const def = (plural: string) => h.service.registry.find('', 'v1', plural)!;
+    const created = await h.service.create(
+      podsDef,
+      NS,
+      pod('sources', {
+        volumes: [{ name: 'cfg', configMap: { name: 'src-cfg' } }],
+        containers: [
+          {
+            name: 'c',
+            image: IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '-c', 'sleep 100000'],
+            env: [{ name: 'S', valueFrom: { secretKeyRef: { name: 'src-sec', key: 's' } } }],
+            volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }],
+          },
+        ],
+      }),
+      ctxW,
+    );
+    const events = def('events');
+    const ev = await waitFor('FailedMount', async () =>
+      ((await h.service.list(events, NS)).items as J[]).find(
+        (e) => e.involvedObject?.uid === created.metadata.uid && e.reason === 'FailedMount',
+      ),
+    );
+    expect(ev.message).toBe('MountVolume.SetUp failed for volume "cfg" : configmap "src-cfg" not found');
+    await h.service.create(
+      def('configmaps'),
+      NS,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'src-cfg' }, data: { a: 'alpha' } },
+      ctxW,
+    );
+    await h.service.create(
+      def('secrets'),
+      NS,
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src-sec' }, data: { s: Buffer.from('sesame').toString('base64') } },
+      ctxW,
+    );
+    const p = await waitFor('sources Ready', async () => {
+      const x = await getPod('sources');
+      return ready(x) && x;
+    });
+    const id = p.status.containerStatuses[0].containerID.slice('docker://'.length);
+    expect((await execInContainer(docker, id, ['sh', '-c', 'cat /etc/cfg/a; echo " $S"'], 8000)).output.trim()).toBe('alpha sesame');
+  });
+
   test('a projected token comes from a TokenRequest bound to the pod; KUBERNETES_SERVICE_* name the endpoint given', async () => {
     // The API server's token issuer (the kubelet has no key: it asks serviceaccounts/token as its node).
     const rt = configureServiceAccounts(h.service, generateSigningKey());
