@@ -1,10 +1,9 @@
 # Logs, exec and attach on running pods: kubectl logs (tail, timestamps, limit-bytes, -f ending with the container,
-# errors for unknown/previous containers) with every kubectl; exec/attach over WebSocket (v5.channel.k8s.io) only
-# with kubectl >= 1.30 — 1.29 speaks SPDY, which dockube refuses with a Status that kubectl prints.
+# errors for unknown/previous containers) and exec/attach with every kubectl: over WebSocket (v5.channel.k8s.io) with
+# kubectl >= 1.30, over SPDY/3.1 (v4.channel.k8s.io) with 1.29.
 # Needs the pod runtime: pods are applied with spec.nodeName and the local dockube/busybox:test image.
 k create ns "$NS" >/dev/null
 NODE="$(k get nodes -o jsonpath='{.items[0].metadata.name}')"
-ver_ge() { [ "$(printf '%s\n' "$1" "$2" | sort -V | head -1)" = "$2" ]; }
 
 cat > "$DATA_DIR/31-pods.yaml" <<YAML
 apiVersion: v1
@@ -59,16 +58,12 @@ eventually "short-lived pod starts" 60 '^(Running|Succeeded)$' -- k -n "$NS" get
 expect "logs -f follows and ends when the container exits" 0 'last' -- timeout 30 "$KCTL" --kubeconfig "$KC" --cache-dir "$CACHE_DIR" -n "$NS" logs -f short
 
 # ---- exec / attach ----
-if ver_ge "$KVER" 1.30; then
-  expect "exec echo" 0 '^hi there$' -- k -n "$NS" exec shell -- echo hi there
-  expect "exec exit code 3 is kubectl's exit code" 3 'command terminated with exit code 3' -- k -n "$NS" exec shell -- sh -c 'echo out; echo err >&2; exit 3'
-  exec_stdin() { printf 'abc\ndef\n' | k -n "$NS" exec -i shell -- cat; }
-  expect "exec -i: stdin reaches the process and EOF ends it" 0 '^def$' -- exec_stdin
-  expect "exec of a missing command" 1 'executable file not found' -- k -n "$NS" exec shell -- nosuchcmd
-  expect "exec -c of an unknown container" 1 'nope' -- k -n "$NS" exec shell -c nope -- true
-  expect "exec -c b in a two-container pod" 0 '^b-here$' -- k -n "$NS" exec two -c b -- echo b-here
-  attach_stdin() { printf 'ping\n' | timeout 30 "$KCTL" --kubeconfig "$KC" --cache-dir "$CACHE_DIR" -n "$NS" attach -i attachable; }
-  expect "attach -i: the main process gets stdin and answers" 0 'ping' -- attach_stdin
-else
-  expect "exec with SPDY-only kubectl is refused with a message" 1 'WebSocket' -- k -n "$NS" exec shell -- echo hi
-fi
+expect "exec echo" 0 '^hi there$' -- k -n "$NS" exec shell -- echo hi there
+expect "exec exit code 3 is kubectl's exit code" 3 'command terminated with exit code 3' -- k -n "$NS" exec shell -- sh -c 'echo out; echo err >&2; exit 3'
+exec_stdin() { printf 'abc\ndef\n' | k -n "$NS" exec -i shell -- cat; }
+expect "exec -i: stdin reaches the process and EOF ends it" 0 '^def$' -- exec_stdin
+expect "exec of a missing command" 1 'executable file not found' -- k -n "$NS" exec shell -- nosuchcmd
+expect "exec -c of an unknown container" 1 'nope' -- k -n "$NS" exec shell -c nope -- true
+expect "exec -c b in a two-container pod" 0 '^b-here$' -- k -n "$NS" exec two -c b -- echo b-here
+attach_stdin() { printf 'ping\n' | timeout 30 "$KCTL" --kubeconfig "$KC" --cache-dir "$CACHE_DIR" -n "$NS" attach -i attachable; }
+expect "attach -i: the main process gets stdin and answers" 0 'ping' -- attach_stdin

@@ -43,13 +43,7 @@ eventually "not ready: 0/1 Running" 60 'ready-web +0/1 +Running' -- k -n "$NS" g
 eventually "Unhealthy readiness event in describe" 20 'Warning +Unhealthy .*Readiness probe failed: HTTP probe failed with statuscode: 404' -- k -n "$NS" describe pod ready-web
 expect "describe shows the Readiness: line" 0 'Readiness: +http-get http://:http/healthz delay=0s timeout=1s period=1s #success=1 #failure=1' -- k -n "$NS" describe pod ready-web
 expect "Ready condition False" 0 '^False$' -- k -n "$NS" get pod ready-web -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
-web_ctr="$(docker ps -q --filter "label=io.kubernetes.pod.namespace=$NS" --filter label=io.kubernetes.pod.name=ready-web --filter label=io.kubernetes.container.name=web | head -1)"
-if [ "$(printf '%s\n' "$KVER" 1.30 | sort -V | head -1)" = 1.30 ]; then
-  expect "kubectl exec creates the served file" 0 '' -- k -n "$NS" exec ready-web -- sh -c 'mkdir -p /var/www && echo ok > /var/www/healthz'
-else
-  # kubectl < 1.30 execs over SPDY, which dockube refuses: create the file through the engine instead.
-  expect "docker exec creates the served file" 0 '' -- docker exec "$web_ctr" sh -c 'mkdir -p /var/www && echo ok > /var/www/healthz'
-fi
+expect "kubectl exec creates the served file" 0 '' -- k -n "$NS" exec ready-web -- sh -c 'mkdir -p /var/www && echo ok > /var/www/healthz'
 eventually "ready: 1/1 Running" 20 'ready-web +1/1 +Running' -- k -n "$NS" get pod ready-web
 expect "kubectl wait --for=condition=Ready" 0 'condition met' -- k -n "$NS" wait --for=condition=Ready pod/ready-web --timeout=20s
 

@@ -1,11 +1,10 @@
-# Pod lifecycle with the real kubectl: kubectl cp in and out (kubectl >= 1.30: cp runs tar through exec, which
-# dockube serves over WebSocket only), logs --previous after a restart, graceful deletion (SIGTERM, Terminating,
+# Pod lifecycle with the real kubectl: kubectl cp in and out (cp runs tar through exec: WebSocket with kubectl >= 1.30,
+# SPDY with 1.29), logs --previous after a restart, graceful deletion (SIGTERM, Terminating,
 # the grace period), forced deletion, image pull failures, and kubectl drain (evictions) / uncordon.
 # Only the local dockube/busybox:test image is run; 127.0.0.1:1 is a refusing registry for the pull failure.
 bash "$ROOT/scripts/build-test-images.sh" >/dev/null 2>&1 || fail "build-test-images.sh"
 k create ns "$NS" >/dev/null
 NODE="$(k get nodes -o jsonpath='{.items[0].metadata.name}')"
-ver_ge() { [ "$(printf '%s\n' "$1" "$2" | sort -V | head -1)" = "$2" ]; }
 container_of() { docker ps -q --filter "label=io.kubernetes.pod.namespace=$NS" --filter "label=io.kubernetes.pod.name=$1" --filter "label=io.kubernetes.container.name=$2" | head -1; }
 pod_containers() { docker ps -aq --filter "label=io.kubernetes.pod.namespace=$NS" --filter "label=io.kubernetes.pod.name=$1" | wc -l; }
 
@@ -67,19 +66,14 @@ done
 
 # ---- kubectl cp ----
 printf 'dockube-cp-payload %s\nsecond line\n' "$NS" > "$DATA_DIR/cp-in.txt"
-if ver_ge "$KVER" 1.30; then
-  expect "kubectl cp a local file into the pod" 0 '' -- k cp "$DATA_DIR/cp-in.txt" "$NS/box:/tmp/in.txt"
-  expect "the file is in the container" 0 "^dockube-cp-payload $NS\$" -- k -n "$NS" exec box -- head -1 /tmp/in.txt
-  expect "kubectl cp the file back out" 0 '' -- k cp "$NS/box:/tmp/in.txt" "$DATA_DIR/cp-out.txt"
-  expect "the copy back is byte-identical" 0 '' -- cmp "$DATA_DIR/cp-in.txt" "$DATA_DIR/cp-out.txt"
-  # kubectl exits 0 here against any apiserver (kubernetes/kubectl#980). Whether it prints tar's stderr races
-  # with its own exit (seen 4 times in 10; `kubectl exec` shows stderr 20/20), so only the outcome is checked.
-  expect "kubectl cp of a missing file copies nothing" 0 '' -- k cp "$NS/box:/tmp/nope.txt" "$DATA_DIR/nope.txt"
-  expect "no file was created" 1 '' -- test -e "$DATA_DIR/nope.txt"
-else
-  # kubectl 1.29 runs cp's tar over SPDY, which dockube refuses.
-  expect "kubectl cp with SPDY-only kubectl fails" 1 '' -- k cp "$DATA_DIR/cp-in.txt" "$NS/box:/tmp/in.txt"
-fi
+expect "kubectl cp a local file into the pod" 0 '' -- k cp "$DATA_DIR/cp-in.txt" "$NS/box:/tmp/in.txt"
+expect "the file is in the container" 0 "^dockube-cp-payload $NS\$" -- k -n "$NS" exec box -- head -1 /tmp/in.txt
+expect "kubectl cp the file back out" 0 '' -- k cp "$NS/box:/tmp/in.txt" "$DATA_DIR/cp-out.txt"
+expect "the copy back is byte-identical" 0 '' -- cmp "$DATA_DIR/cp-in.txt" "$DATA_DIR/cp-out.txt"
+# kubectl exits 0 here against any apiserver (kubernetes/kubectl#980). Whether it prints tar's stderr races
+# with its own exit (seen 4 times in 10; `kubectl exec` shows stderr 20/20), so only the outcome is checked.
+expect "kubectl cp of a missing file copies nothing" 0 '' -- k cp "$NS/box:/tmp/nope.txt" "$DATA_DIR/nope.txt"
+expect "no file was created" 1 '' -- test -e "$DATA_DIR/nope.txt"
 
 # ---- logs --previous after a restart ----
 eventually "the crashing container restarts" 60 '^[1-9]' -- k -n "$NS" get pod restarter -o 'jsonpath={.status.containerStatuses[0].restartCount}'

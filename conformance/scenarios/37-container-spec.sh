@@ -10,7 +10,6 @@ k create ns "$NS" >/dev/null
 k create ns "$PNS" >/dev/null
 k label ns "$PNS" pod-security.kubernetes.io/enforce=privileged >/dev/null
 NODE="$(k get nodes -o jsonpath='{.items[0].metadata.name}')"
-ver_ge() { [ "$(printf '%s\n' "$1" "$2" | sort -V | head -1)" = "$2" ]; }
 container_in() { docker ps -aq --filter "label=io.kubernetes.pod.namespace=$1" --filter "label=io.kubernetes.pod.name=$2" --filter "label=io.kubernetes.container.name=$3" | head -1; }
 phase() { k -n "$1" get pod "$2" -o 'jsonpath={.status.phase}'; }
 IMG='image: dockube/busybox:test'
@@ -368,9 +367,8 @@ eventually "a missing secret key is CreateContainerConfigError" 30 "^CreateConta
 eventually "a crash-looping init container shows Init:CrashLoopBackOff" 40 '^initloop +0/1 +Init:CrashLoopBackOff ' -- k -n "$NS" get pod initloop --no-headers
 expect "…and the pod stays Pending" 0 '^Pending$' -- phase "$NS" initloop
 
-# ---- stdin/tty: kubectl attach (kubectl >= 1.30 attaches over WebSocket only) ----
-if ver_ge "$KVER" 1.30; then
-  cat > "$DATA_DIR/37-tty.yaml" <<YAML
+# ---- stdin/tty: kubectl attach (WebSocket with kubectl >= 1.30, SPDY with 1.29) ----
+cat > "$DATA_DIR/37-tty.yaml" <<YAML
 apiVersion: v1
 kind: Pod
 metadata: {name: ttypod}
@@ -380,12 +378,11 @@ spec:
   containers:
   - {name: main, $IMG, stdin: true, tty: true, command: [sh]}
 YAML
-  k -n "$NS" apply -f "$DATA_DIR/37-tty.yaml" >/dev/null
-  eventually "the tty pod becomes Ready" 60 '^True$' -- k -n "$NS" get pod ttypod -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
-  # stdin stays open until the shell has exited: Docker ends a TTY attach's output as soon as its stdin closes.
-  expect "kubectl attach -i feeds the shell's stdin and shows its tty output" 0 'attached-42' -- bash -c "(echo 'echo attached-\$((6*7)); tty; exit 0'; sleep 3) | timeout 20 $KCTL --kubeconfig '$KC' --cache-dir '$CACHE_DIR' -n '$NS' attach -i ttypod -c main"
-  eventually "the shell exited, the pod Succeeded" 30 '^Succeeded$' -- phase "$NS" ttypod
-  expect "the container had a tty" 0 '^/dev/pts/' -- k -n "$NS" logs ttypod
-fi
+k -n "$NS" apply -f "$DATA_DIR/37-tty.yaml" >/dev/null
+eventually "the tty pod becomes Ready" 60 '^True$' -- k -n "$NS" get pod ttypod -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
+# stdin stays open until the shell has exited: Docker ends a TTY attach's output as soon as its stdin closes.
+expect "kubectl attach -i feeds the shell's stdin and shows its tty output" 0 'attached-42' -- bash -c "(echo 'echo attached-\$((6*7)); tty; exit 0'; sleep 3) | timeout 20 $KCTL --kubeconfig '$KC' --cache-dir '$CACHE_DIR' -n '$NS' attach -i ttypod -c main"
+eventually "the shell exited, the pod Succeeded" 30 '^Succeeded$' -- phase "$NS" ttypod
+expect "the container had a tty" 0 '^/dev/pts/' -- k -n "$NS" logs ttypod
 
 k delete ns "$NS" "$PNS" --wait=false >/dev/null 2>&1

@@ -1,6 +1,8 @@
-// The https server's `upgrade` event: WebSocket exec/attach on pods. Express never sees upgrades, so this handler
-// authenticates and authorizes (create on pods/exec or pods/attach) itself, resolves the container, asks the pod's node
-// for the session (the node reports a container that is not running), and only then answers 101; anything it cannot serve gets a non-101 response with a Status body, which kubectl prints.
+// The https server's `upgrade` event: exec/attach on pods over WebSocket, or SPDY/3.1 (spdy/) for kubectl and client-go
+// up to 1.29. Express never sees upgrades, so this handler authenticates and authorizes (create on pods/exec or
+// pods/attach) itself, resolves the container, asks the pod's node for the session (the node reports a container that
+// is not running), and only then answers 101; anything it cannot serve gets a non-101 response with a Status body,
+// which kubectl prints.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -15,6 +17,8 @@ import type { NodeLookup, StreamSession } from '../../node/types.js';
 import { CHANNEL_PROTOCOLS, selectProtocol } from './channel-protocol.js';
 import { podNode, resolveTarget } from './pod-target.js';
 import { runSession } from './exec-session.js';
+import { isSpdyUpgrade, negotiateSpdyProtocol } from './spdy/negotiate.js';
+import { runSpdySession, type SpdySessionOptions } from './spdy/session.js';
 
 export interface UpgradeDeps {
   service: ResourceService;
@@ -45,7 +49,15 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
   return (req, socket, head) => {
     socket.on('error', () => undefined);
     prepare(deps, req).then(
-      ({ session, command }) => {
+      ({ session, command, spdy }) => {
+        if (spdy) {
+          runSpdySession(socket, head, session, spdy).catch((e) => {
+            deps.onSessionError?.(e);
+            session.close();
+            socket.destroy();
+          });
+          return;
+        }
         // A socket that goes before the handshake completes never gets a WebSocket: its session ends with it.
         const abandoned = () => session.close();
         socket.once('close', abandoned);
@@ -67,6 +79,8 @@ interface Prepared {
   session: StreamSession;
   /** exec's command (empty for attach). */
   command: string[];
+  /** Set when the client upgrades with SPDY/3.1 (kubectl and client-go up to 1.29) rather than WebSocket. */
+  spdy?: SpdySessionOptions;
 }
 
 async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepared> {
@@ -105,14 +119,15 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
 
   // Checked after the container name, so a bad name reads the same whichever protocol the client tried; and before
   // the node starts anything, so no process runs for a client that cannot talk to it.
-  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+  const spdy = isSpdyUpgrade(req) ? negotiateSpdyProtocol(req) : undefined;
+  if (!spdy && (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
     throw badRequest(
-      `unable to upgrade connection: dockube serves exec and attach over WebSocket only (${CHANNEL_PROTOCOLS.slice(0, 2).join(', ')}); ` +
-        `this client asked for ${req.headers.upgrade ?? 'no upgrade'} (kubectl 1.30 or newer uses WebSocket)`,
+      `unable to upgrade connection: dockube serves exec and attach over WebSocket (${CHANNEL_PROTOCOLS.slice(0, 2).join(', ')}) and SPDY/3.1; ` +
+        `this client asked for ${req.headers.upgrade ?? 'no upgrade'}`,
     );
   }
   const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',');
-  if (!selectProtocol(offered))
+  if (!spdy && !selectProtocol(offered))
     throw badRequest(
       `unable to upgrade connection: none of the offered subprotocols is supported; supported: ${CHANNEL_PROTOCOLS.join(', ')}`,
     );
@@ -122,7 +137,8 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
     sub === 'exec'
       ? await node.exec(target.pod, target.container.name, command, options)
       : await node.attach(target.pod, target.container.name, options);
-  return { session, command: sub === 'exec' ? command : [] };
+  const cmd = sub === 'exec' ? command : [];
+  return { session, command: cmd, spdy: spdy && { negotiated: spdy, ...options, command: cmd } };
 }
 
 /** A plain HTTP response on the raw socket, carrying a Status. */
