@@ -1,18 +1,15 @@
 // The PersistentVolumeClaim controller for dockube's Docker-volume StorageClasses: the work of kube-controller-manager's
-// persistentvolume and pvc-protection controllers plus a dynamic provisioner, without PersistentVolume objects.
-// - A pending claim of a class whose provisioner is dockube.io/docker-volume gets a Docker volume `pvc-<uid>`
-//   (labelled with the claim and this server), then is bound: spec.volumeName, the bind annotations, and
-//   status phase Bound with the capacity and access modes it asked for.
-// - A deleted claim keeps its kubernetes.io/pvc-protection finalizer while a running pod mounts it; once gone, its
-//   Docker volume is removed when the class's reclaimPolicy is Delete (Retain keeps it).
-import type Docker from 'dockerode';
+// persistentvolume and pvc-protection controllers, without PersistentVolume objects. The Docker volumes themselves are
+// the node's (src/node/volume-provisioner.ts), as an external provisioner runs where the storage is.
+// - A pending claim is handed to its class's provisioner (the storage-provisioner annotations); for
+//   WaitForFirstConsumer, once a scheduled pod uses it, the consumer's node is selected (selected-node annotation).
+// - When the node recorded the volume `pvc-<uid>` it provisioned (ANN_PROVISIONED_VOLUME), the claim is bound:
+//   spec.volumeName, the bind annotations, and status phase Bound with the capacity and access modes it asked for.
+// - A deleted claim keeps its kubernetes.io/pvc-protection finalizer while a running pod mounts it; once it is gone
+//   the node removes its Docker volume when the class's reclaimPolicy (recorded on the volume) is Delete.
 import { StatusError } from '../machinery/api/errors.js';
 import { PVC_PROTECTION_FINALIZER } from '../admission/persistent-volume-claims.js';
 import type { KObject } from '../machinery/api/meta.js';
-import type { DockerEndpoint } from '../runtime/docker.js';
-import { connectDocker, engineMessage, engineStatus } from '../runtime/engine.js';
-import { LABEL_MANAGED } from '../translate/labels.js';
-import { LABEL_PVC } from '../translate/volume-plan.js';
 import { Controller } from './controller.js';
 import type { ReconcilerContext } from './context.js';
 import { EventRecorder } from './event-recorder.js';
@@ -20,8 +17,6 @@ import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
 import { Informer } from '../client/informer.js';
 import { GVR, type Gvr } from '../client/types.js';
 import { updateWith } from '../client/update-with.js';
-import { instanceFor } from './kubelet/kubelet.js';
-import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './kubelet/observed.js';
 
 /** The provisioner name of dockube's Docker-volume StorageClass (the default `local` class). */
 export const DOCKER_VOLUME_PROVISIONER = 'dockube.io/docker-volume';
@@ -35,45 +30,39 @@ export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
 export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
 const ANN_BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';
-const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+/** Set by the node's provisioner on a claim whose volume it created (what creating the PV is for a provisioner). */
+export const ANN_PROVISIONED_VOLUME = 'dockube.io/provisioned-volume';
 
 /** The volume (and Docker volume) name of a provisioned claim, as external provisioners name PVs. */
 export const provisionedVolumeName = (uid: string) => `pvc-${uid}`;
 
 export interface PvcBinderOptions {
-  docker: DockerEndpoint;
-  /** the server's data dir, labelled on the volumes so abandoned ones can be found (as the kubelet does) */
-  dataDir: string;
-  /** defaults to the kubelet's instance for the data dir */
-  instance?: string;
-  /** how often a claim that cannot be provisioned yet is looked at again */
+  /** how often a claim of a class that does not exist yet is looked at again */
   retryMs?: number;
 }
 
 const write = { fieldManager: 'persistentvolume-binder-controller' };
-const STORAGE_CLASSES = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' };
+export const STORAGE_CLASSES = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' };
 const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
 const claimsOf = (pod: KObject): string[] =>
   ((pod.spec as J | undefined)?.volumes ?? [])
     .map((v: J) => v.persistentVolumeClaim?.claimName)
     .filter((n: unknown): n is string => typeof n === 'string' && n !== '');
-const classOf = (pvc: KObject): string => {
+export const classOf = (pvc: KObject): string => {
   const beta = pvc.metadata.annotations?.[ANN_BETA_CLASS];
   return beta !== undefined ? beta : String((pvc.spec as J | undefined)?.storageClassName ?? '');
 };
 /** A pod that has not finished still uses its claims (pvc-protection's view; terminating pods included). */
 const podIsActive = (pod: KObject) => !['Succeeded', 'Failed'].includes(String((pod.status as J | undefined)?.phase ?? ''));
 
-export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOptions): Promise<Controller> {
+export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOptions = {}): Promise<Controller> {
   const log = ctx.log.child({ component: 'pvc-binder' });
   // Through the client seam as system:kube-controller-manager, with informers on claims, pods and classes.
   const client = ctx.client(KUBE_CONTROLLER_MANAGER);
   const PVCS = GVR.persistentvolumeclaims;
-  const instance = opts.instance ?? instanceFor(opts.dataDir);
   const retryMs = opts.retryMs ?? 15_000;
   const recorder = new EventRecorder(client, log);
-  let dockerP: Promise<Docker> | undefined;
-  const engine = () => (dockerP ??= connectDocker(opts.docker));
 
   const get = async (gvr: Gvr, ns: string | undefined, name: string) => {
     try {
@@ -86,55 +75,6 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
   const event = (pvc: KObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'persistentvolume-controller') =>
     recorder.record(pvc, type, reason, message, { component });
   const podsUsing = async (ns: string, claim: string) => (await client.list(GVR.pods, ns)).items.filter((p) => claimsOf(p).includes(claim));
-
-  /** Removes the Docker volumes of claim ns/name (reclaim Delete) except the one of the live claim `keepUid`. */
-  const reclaim = async (ns: string, name: string, keepUid: string | undefined): Promise<boolean> => {
-    const docker = await engine();
-    const { Volumes } = await docker.listVolumes({
-      filters: { label: [`${LABEL_PVC}=${ns}/${name}`, instanceFilter(instance), `${LABEL_RECLAIM_POLICY}=Delete`] },
-    });
-    let pending = false;
-    for (const v of Volumes ?? []) {
-      if (keepUid && v.Labels?.[LABEL_PVC_UID] === keepUid) continue;
-      try {
-        await docker.getVolume(v.Name).remove();
-        log.info({ claim: `${ns}/${name}`, volume: v.Name }, 'deleted the volume of a deleted claim');
-      } catch (e) {
-        if (engineStatus(e) === 404) continue;
-        // Still mounted by a container that has not been removed yet: try again later.
-        log.info({ volume: v.Name, err: engineMessage(e) }, 'volume of a deleted claim not removed yet');
-        pending = true;
-      }
-    }
-    return pending;
-  };
-
-  const ensureVolume = async (pvc: KObject, sc: KObject, name: string) => {
-    const docker = await engine();
-    try {
-      await docker.getVolume(name).inspect();
-      return;
-    } catch (e) {
-      if (engineStatus(e) !== 404) throw e;
-    }
-    const params = { ...((sc.parameters as Record<string, string> | undefined) ?? {}) };
-    // The class's parameters are the local driver's options (type=tmpfs, o=size=...); `driver` picks another driver.
-    const driver = params.driver ?? 'local';
-    delete params.driver;
-    await docker.createVolume({
-      Name: name,
-      Driver: driver,
-      DriverOpts: params,
-      Labels: {
-        [LABEL_MANAGED]: 'true',
-        [LABEL_PVC]: `${pvc.metadata.namespace}/${pvc.metadata.name}`,
-        [LABEL_PVC_UID]: pvc.metadata.uid ?? '',
-        [LABEL_RECLAIM_POLICY]: String(sc.reclaimPolicy ?? 'Delete'),
-        [LABEL_INSTANCE]: instance,
-        [LABEL_DATA_DIR]: opts.dataDir,
-      },
-    });
-  };
 
   /** The protection finalizer goes once no unfinished pod mounts the claim. */
   const release = async (pvc: KObject) => {
@@ -205,28 +145,34 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
       return;
     }
     if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata.annotations?.[ANN_SELECTED_NODE]) {
-      const scheduled = (await podsUsing(ns, name)).some((p) => podIsActive(p) && (p.spec as J | undefined)?.nodeName);
-      if (!scheduled) {
+      const consumer = (await podsUsing(ns, name)).find((p) => podIsActive(p) && (p.spec as J | undefined)?.nodeName);
+      if (!consumer) {
         event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
         return;
       }
-    }
-    const volumeName = provisionedVolumeName(pvc.metadata.uid!);
-    const component = DOCKER_VOLUME_PROVISIONER;
-    event(pvc, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${name}"`, component);
-    try {
-      await ensureVolume(pvc, sc, volumeName);
-    } catch (e) {
-      event(
-        pvc,
-        'Warning',
-        'ProvisioningFailed',
-        `failed to provision volume with StorageClass "${className}": ${engineMessage(e)}`,
-        component,
+      // The scheduler's volume binding step in Kubernetes: the claim's volume goes where its first consumer runs.
+      await updateWith(
+        client,
+        PVCS,
+        ns,
+        name,
+        (cur) =>
+          cur.metadata.uid !== pvc.metadata.uid || cur.metadata.annotations?.[ANN_SELECTED_NODE]
+            ? cur
+            : {
+                ...cur,
+                metadata: {
+                  ...cur.metadata,
+                  annotations: { ...cur.metadata.annotations, [ANN_SELECTED_NODE]: String((consumer.spec as J).nodeName) },
+                },
+              },
+        write,
       );
-      return { requeueAfterMs: retryMs };
+      return;
     }
-    event(pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`, component);
+    // The node's provisioner creates the volume and records it; the claim's update brings it back here.
+    const volumeName = provisionedVolumeName(pvc.metadata.uid!);
+    if (pvc.metadata.annotations?.[ANN_PROVISIONED_VOLUME] !== volumeName) return;
     const bound = await updateWith(
       client,
       PVCS,
@@ -274,11 +220,7 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     async (key) => {
       const [ns, name] = key.split('/') as [string, string];
       const pvc = await get(PVCS, ns, name);
-      if (!pvc) {
-        if (await reclaim(ns, name, undefined)) return { requeueAfterMs: 2000 };
-        return;
-      }
-      if (await reclaim(ns, name, pvc.metadata.uid)) return { requeueAfterMs: 2000 };
+      if (!pvc) return;
       if (pvc.metadata.deletionTimestamp) {
         await release(pvc);
         return;

@@ -32,6 +32,7 @@ import { createUpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
 import { dockerClient } from '../node/docker-client.js';
 import { DockerNode } from '../node/docker-node.js';
+import { startVolumeProvisioner } from '../node/volume-provisioner.js';
 import { nodeLookup } from '../node/types.js';
 import { withNodeMetrics } from '../registry/resources/metrics.js';
 import { POD_NETWORK } from '../runtime/pod-network.js';
@@ -66,7 +67,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })),
   );
   // The one local node: its streams and stats through the node's single Docker client (a node agent's, later).
-  const nodes = nodeLookup(new DockerNode(nodeName(), dockerClient(parseDockerHost(opts.dockerHost))));
+  const engine = dockerClient(parseDockerHost(opts.dockerHost));
+  const nodes = nodeLookup(new DockerNode(nodeName(), engine));
   const registry = new Registry(withNodeMetrics(RESOURCES, nodes));
   // Reads are served by the watch cache above the store; --watch-cache-bytes bounds its event window.
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes } });
@@ -131,7 +133,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ctx = makeContext(service, log);
   const docker = parseDockerHost(opts.dockerHost);
   const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert), await startGarbageCollector(ctx)];
-  controllers.push(await startPvcBinder(ctx, { docker, dataDir: opts.dataDir }));
+  controllers.push(await startPvcBinder(ctx));
+  // The node side of PVCs: this node's Docker volumes, also for claims that name no node (the server's own node).
+  controllers.push(
+    await startVolumeProvisioner(ctx, { docker: engine, nodeName: nodeName(), dataDir: opts.dataDir, provisionUnselected: true }),
+  );
   const stopNode = await startNodeStatus(ctx, docker, advertised);
   const scheduler = await startScheduler(ctx);
   const eventTtl = await startEventTtl(ctx, { ttlMs: opts.eventTtlMs });

@@ -12,10 +12,12 @@ import pino from 'pino';
 import { startHarness, type Harness } from '../api/harness.js';
 import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
+import { startVolumeProvisioner } from '../../src/node/volume-provisioner.js';
+import { dockerClient } from '../../src/node/docker-client.js';
 import type { Controller } from '../../src/reconcilers/controller.js';
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { LABEL_PVC } from '../../src/translate/volume-plan.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../src/client/identities.js';
+import { KUBE_CONTROLLER_MANAGER, nodeIdentity } from '../../src/client/identities.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import { serveHttps, type HttpsApi } from '../support/https-api.js';
@@ -36,6 +38,7 @@ describe.each(['in-process', 'https'])('the PVC binder over the %s client', (mod
   let h: Harness;
   let api: HttpsApi | undefined;
   let binder: Controller;
+  let provisioner: Controller;
   let dataDir: string;
   let pvcs: ResourceDef;
   const claimVolumes = (claim: string) =>
@@ -62,19 +65,26 @@ describe.each(['in-process', 'https'])('the PVC binder over the %s client', (mod
     let opts = {};
     if (mode === 'https') {
       api = await serveHttps(h);
+      // The controller as system:kube-controller-manager, the node's provisioner as its node.
       const client = await api.clientFor(KUBE_CONTROLLER_MANAGER);
-      opts = { client: () => client };
+      const node = await api.clientFor(nodeIdentity('pvc-node'));
+      opts = { client: (u: { name: string }) => (u.name === KUBE_CONTROLLER_MANAGER.name ? client : node) };
     }
-    binder = await startPvcBinder(makeContext(h.service, log, opts), {
-      docker: { socketPath: '/var/run/docker.sock' },
+    const ctx = makeContext(h.service, log, opts);
+    binder = await startPvcBinder(ctx, { retryMs: 1000 });
+    provisioner = await startVolumeProvisioner(ctx, {
+      docker: dockerClient({ socketPath: '/var/run/docker.sock' }),
+      nodeName: 'pvc-node',
       dataDir,
       instance,
+      provisionUnselected: true,
       retryMs: 1000,
     });
   });
 
   afterAll(async () => {
     binder?.stop();
+    provisioner?.stop();
     const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
     await Promise.all(
       (Volumes ?? []).map((v) =>

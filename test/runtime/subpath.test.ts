@@ -18,6 +18,8 @@ import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubele
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { cleanSubPaths, prepareSubPaths } from '../../src/reconcilers/kubelet/subpaths.js';
 import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
+import { startVolumeProvisioner } from '../../src/node/volume-provisioner.js';
+import { dockerClient } from '../../src/node/docker-client.js';
 import { ObjectFilter } from '../../src/registry/object-filter.js';
 import { mountsBeneath, unmountBeneath } from '../../src/runtime/bind-mount.js';
 import { execInContainer } from '../../src/runtime/exec.js';
@@ -40,6 +42,7 @@ const ctxW = systemContext('test');
 let h: Harness;
 let kubelet: Kubelet;
 let binder: Controller;
+let provisioner: Controller;
 let dataDir: string;
 let victim: string;
 let hostVol: string;
@@ -112,7 +115,16 @@ beforeAll(async () => {
   );
   const ctx = makeContext(h.service, pino({ level: 'silent' }));
   const endpoint = { socketPath: '/var/run/docker.sock' };
-  binder = await startPvcBinder(ctx, { docker: endpoint, dataDir, instance, retryMs: 1000 });
+  binder = await startPvcBinder(ctx, { retryMs: 1000 });
+  // The node side: the claims' Docker volumes.
+  provisioner = await startVolumeProvisioner(ctx, {
+    docker: dockerClient(endpoint),
+    nodeName: NODE,
+    dataDir,
+    instance,
+    provisionUnselected: true,
+    retryMs: 1000,
+  });
   kubelet = startKubelet(ctx, {
     docker: endpoint,
     dataDir,
@@ -127,6 +139,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   binder?.stop();
+  provisioner?.stop();
   await kubelet?.stop();
   await removeInstanceLeftovers(docker, instance, networkName);
   await h?.close();

@@ -15,6 +15,8 @@ import type { Controller } from '../../src/reconcilers/controller.js';
 import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
+import { startVolumeProvisioner } from '../../src/node/volume-provisioner.js';
+import { dockerClient } from '../../src/node/docker-client.js';
 import { unmountBeneath } from '../../src/runtime/bind-mount.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_PVC } from '../../src/translate/volume-plan.js';
@@ -40,6 +42,7 @@ let dataDir: string;
 let hostDir: string;
 let kubelet: Kubelet;
 let binder: Controller;
+let provisioner: Controller;
 const def = (plural: string, group = '') => h.service.registry.defs.find((d) => d.plural === plural && d.group === group)!;
 let pods: ResourceDef;
 let cms: ResourceDef;
@@ -131,7 +134,16 @@ beforeAll(async () => {
   );
   const ctx = makeContext(h.service, log);
   const endpoint = { socketPath: '/var/run/docker.sock' };
-  binder = await startPvcBinder(ctx, { docker: endpoint, dataDir, instance, retryMs: 1000 });
+  binder = await startPvcBinder(ctx, { retryMs: 1000 });
+  // The node side: the claims' Docker volumes.
+  provisioner = await startVolumeProvisioner(ctx, {
+    docker: dockerClient(endpoint),
+    nodeName: NODE,
+    dataDir,
+    instance,
+    provisionUnselected: true,
+    retryMs: 1000,
+  });
   kubelet = startKubelet(ctx, {
     docker: endpoint,
     dataDir,
@@ -146,6 +158,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   binder?.stop();
+  provisioner?.stop();
   await kubelet?.stop();
   await removeInstanceLeftovers(docker, instance, networkName);
   await h?.close();

@@ -1,0 +1,173 @@
+// The node side of PVC provisioning, as an external provisioner (local-path's) runs on the node that holds the
+// storage: it creates the Docker volume `pvc-<uid>` of a claim the PVC controller handed to dockube's provisioner
+// (with its class's driver options and reclaim policy on the volume's labels), records it on the claim
+// (ANN_PROVISIONED_VOLUME, which the controller binds to), and removes the volumes of deleted claims whose reclaim
+// policy is Delete once no container holds them. Through the client seam as the node, with the node's Docker client.
+import type Dockerode from 'dockerode';
+import { StatusError } from '../machinery/api/errors.js';
+import type { KObject } from '../machinery/api/meta.js';
+import { nodeIdentity } from '../client/identities.js';
+import { Informer } from '../client/informer.js';
+import { GVR } from '../client/types.js';
+import { updateWith } from '../client/update-with.js';
+import { Controller } from '../reconcilers/controller.js';
+import type { ReconcilerContext } from '../reconcilers/context.js';
+import { EventRecorder } from '../reconcilers/event-recorder.js';
+import { instanceFor } from '../reconcilers/kubelet/kubelet.js';
+import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from '../reconcilers/kubelet/observed.js';
+import {
+  ANN_PROVISIONED_VOLUME,
+  ANN_SELECTED_NODE,
+  ANN_STORAGE_PROVISIONER,
+  DOCKER_VOLUME_PROVISIONER,
+  LABEL_PVC_UID,
+  LABEL_RECLAIM_POLICY,
+  STORAGE_CLASSES,
+  classOf,
+  provisionedVolumeName,
+} from '../reconcilers/pvc-binder.js';
+import { engineMessage, engineStatus } from '../runtime/engine.js';
+import { LABEL_MANAGED } from '../translate/labels.js';
+import { LABEL_PVC } from '../translate/volume-plan.js';
+import type { DockerClient } from './docker-client.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface VolumeProvisionerOptions {
+  /** The node's Docker client. */
+  docker: DockerClient;
+  nodeName: string;
+  /** the server's data dir, labelled on the volumes so abandoned ones can be found (as the kubelet does) */
+  dataDir: string;
+  /** defaults to the kubelet's instance for the data dir */
+  instance?: string;
+  /**
+   * Whether this node also provisions claims that name no node (Immediate binding): the server's own node does;
+   * with several nodes the others take only the claims selected for them.
+   */
+  provisionUnselected?: boolean;
+  /** how often a claim whose volume cannot be created yet is looked at again */
+  retryMs?: number;
+}
+
+const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
+
+export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: VolumeProvisionerOptions): Promise<Controller> {
+  const log = ctx.log.child({ component: 'volume-provisioner', node: opts.nodeName });
+  const client = ctx.client(nodeIdentity(opts.nodeName));
+  const instance = opts.instance ?? instanceFor(opts.dataDir);
+  const retryMs = opts.retryMs ?? 15_000;
+  const recorder = new EventRecorder(client, log);
+  const PVCS = GVR.persistentvolumeclaims;
+  const event = (pvc: KObject, type: 'Normal' | 'Warning', reason: string, message: string) =>
+    recorder.record(pvc, type, reason, message, { component: DOCKER_VOLUME_PROVISIONER });
+
+  /** Removes the Docker volumes of claim ns/name (reclaim Delete) except the one of the live claim `keepUid`. */
+  const reclaim = async (docker: Dockerode, ns: string, name: string, keepUid: string | undefined): Promise<boolean> => {
+    const { Volumes } = await docker.listVolumes({
+      filters: { label: [`${LABEL_PVC}=${ns}/${name}`, instanceFilter(instance), `${LABEL_RECLAIM_POLICY}=Delete`] },
+    });
+    let pending = false;
+    for (const v of Volumes ?? []) {
+      if (keepUid && v.Labels?.[LABEL_PVC_UID] === keepUid) continue;
+      try {
+        await docker.getVolume(v.Name).remove();
+        log.info({ claim: `${ns}/${name}`, volume: v.Name }, 'deleted the volume of a deleted claim');
+      } catch (e) {
+        if (engineStatus(e) === 404) continue;
+        // Still mounted by a container that has not been removed yet: try again later.
+        log.info({ volume: v.Name, err: engineMessage(e) }, 'volume of a deleted claim not removed yet');
+        pending = true;
+      }
+    }
+    return pending;
+  };
+
+  const ensureVolume = async (docker: Dockerode, pvc: KObject, sc: KObject, name: string) => {
+    try {
+      await docker.getVolume(name).inspect();
+      return;
+    } catch (e) {
+      if (engineStatus(e) !== 404) throw e;
+    }
+    const params = { ...((sc.parameters as Record<string, string> | undefined) ?? {}) };
+    // The class's parameters are the local driver's options (type=tmpfs, o=size=...); `driver` picks another driver.
+    const driver = params.driver ?? 'local';
+    delete params.driver;
+    await docker.createVolume({
+      Name: name,
+      Driver: driver,
+      DriverOpts: params,
+      Labels: {
+        [LABEL_MANAGED]: 'true',
+        [LABEL_PVC]: `${pvc.metadata.namespace}/${pvc.metadata.name}`,
+        [LABEL_PVC_UID]: pvc.metadata.uid ?? '',
+        [LABEL_RECLAIM_POLICY]: String(sc.reclaimPolicy ?? 'Delete'),
+        [LABEL_INSTANCE]: instance,
+        [LABEL_DATA_DIR]: opts.dataDir,
+      },
+    });
+  };
+
+  /** A claim is this node's to provision once the controller handed it to our provisioner and it is not yet done. */
+  const mine = (pvc: KObject, sc: KObject): boolean => {
+    const ann = pvc.metadata.annotations ?? {};
+    if (ann[ANN_STORAGE_PROVISIONER] !== DOCKER_VOLUME_PROVISIONER || sc.provisioner !== DOCKER_VOLUME_PROVISIONER) return false;
+    const selected = ann[ANN_SELECTED_NODE];
+    if (selected) return selected === opts.nodeName;
+    // WaitForFirstConsumer waits for the node the controller selects; Immediate claims go to the unselected provisioner.
+    return sc.volumeBindingMode !== 'WaitForFirstConsumer' && !!opts.provisionUnselected;
+  };
+
+  const c = new Controller(
+    'volume-provisioner',
+    async (key) => {
+      const [ns, name] = key.split('/') as [string, string];
+      let pvc: KObject | undefined;
+      try {
+        pvc = await client.get(PVCS, ns, name);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      const docker = await opts.docker();
+      if (await reclaim(docker, ns, name, pvc?.metadata.uid)) return { requeueAfterMs: 2000 };
+      if (!pvc || pvc.metadata.deletionTimestamp || (pvc.spec as J | undefined)?.volumeName) return;
+      const volumeName = provisionedVolumeName(pvc.metadata.uid!);
+      if (pvc.metadata.annotations?.[ANN_PROVISIONED_VOLUME] === volumeName) return;
+      let sc: KObject;
+      try {
+        sc = await client.get(STORAGE_CLASSES, undefined, classOf(pvc));
+      } catch (e) {
+        if (isNotFound(e)) return; // the controller reports a missing class
+        throw e;
+      }
+      if (!mine(pvc, sc)) return;
+      event(pvc, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${name}"`);
+      try {
+        await ensureVolume(docker, pvc, sc, volumeName);
+      } catch (e) {
+        event(pvc, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${classOf(pvc)}": ${engineMessage(e)}`);
+        return { requeueAfterMs: retryMs };
+      }
+      event(pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`);
+      // As a provisioner creates the PersistentVolume: the controller binds the claim to what is recorded here.
+      await updateWith(
+        client,
+        PVCS,
+        ns,
+        name,
+        (cur) =>
+          cur.metadata.uid !== pvc.metadata.uid
+            ? cur
+            : { ...cur, metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, [ANN_PROVISIONED_VOLUME]: volumeName } } },
+        { fieldManager: 'volume-provisioner' },
+      );
+    },
+    log,
+  );
+  c.source(new Informer(client, PVCS, { onError: (err: Error) => log.warn({ err: err.message }, 'informer') }), (_t, _old, o) => [
+    `${o.metadata.namespace}/${o.metadata.name}`,
+  ]);
+  await c.start();
+  return c;
+}
