@@ -1,0 +1,139 @@
+// PVC provisioning split as Kubernetes splits it: the PVC binder (control plane) hands claims to the provisioner and
+// binds them; each node's provisioner creates the Docker volumes of the claims meant for it. Two nodes share the real
+// engine here, told apart by their instance label: an Immediate claim goes to the node that takes unselected claims,
+// a WaitForFirstConsumer claim to its first consumer's node (the binder selects it), and never to the other node.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { jest } from '@jest/globals';
+import pino from 'pino';
+import { startHarness, type Harness } from '../api/harness.js';
+import { makeContext, systemContext } from '../../src/reconcilers/context.js';
+import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
+import type { Controller } from '../../src/reconcilers/controller.js';
+import { startVolumeProvisioner } from '../../src/node/volume-provisioner.js';
+import { dockerClient } from '../../src/node/docker-client.js';
+import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
+import { LABEL_PVC } from '../../src/translate/volume-plan.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
+import type { ResourceDef } from '../../src/registry/types.js';
+import { run, waitFor } from './support.js';
+
+jest.setTimeout(60_000);
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const docker = new Docker();
+const NS = 'default';
+const ctxW = systemContext('test');
+const rand = randomBytes(3).toString('hex');
+/** node-a takes unselected (Immediate) claims, as the server's own node does; node-b only claims selected for it. */
+const instances = { 'node-a': `test-prov-a-${rand}`, 'node-b': `test-prov-b-${rand}` };
+let h: Harness;
+let dataDir: string;
+let pvcs: ResourceDef;
+const controllers: Controller[] = [];
+
+const volumesOf = (claim: string) =>
+  docker.listVolumes({ filters: { label: [`${LABEL_PVC}=${NS}/${claim}`] } }).then((r) => r.Volumes ?? []);
+const create = (plural: string, obj: J, ns?: string) =>
+  h.service.create(
+    h.service.registry.defs.find((d) => d.plural === plural && !d.virtualRead)!,
+    ns,
+    obj as KObject,
+    ctxW,
+  );
+const claim = (name: string, storageClassName: string) =>
+  create(
+    'persistentvolumeclaims',
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name },
+      spec: { storageClassName, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '8Mi' } } },
+    },
+    NS,
+  );
+const bound = (name: string) =>
+  waitFor(`claim ${name} Bound`, async () => {
+    const c = (await h.service.get(pvcs, NS, name)) as J;
+    return c.status?.phase === 'Bound' && c;
+  });
+
+beforeAll(async () => {
+  run('bash', ['scripts/ensure-docker.sh']);
+  dataDir = mkdtempSync(join(tmpdir(), 'dockube-prov-'));
+  h = await startHarness();
+  pvcs = h.service.registry.find('', 'v1', 'persistentvolumeclaims')!;
+  await create('storageclasses', {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'late' },
+    provisioner: 'dockube.io/docker-volume',
+    volumeBindingMode: 'WaitForFirstConsumer',
+  });
+  const ctx = makeContext(h.service, pino({ level: 'silent' }));
+  controllers.push(await startPvcBinder(ctx, { retryMs: 1000 }));
+  const engine = dockerClient();
+  for (const [nodeName, instance] of Object.entries(instances)) {
+    const provisionUnselected = nodeName === 'node-a';
+    controllers.push(
+      await startVolumeProvisioner(ctx, { docker: engine, nodeName, dataDir, instance, provisionUnselected, retryMs: 1000 }),
+    );
+  }
+});
+
+afterAll(async () => {
+  controllers.forEach((c) => c.stop());
+  for (const instance of Object.values(instances)) {
+    const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
+    await Promise.all(
+      (Volumes ?? []).map((v) =>
+        docker
+          .getVolume(v.Name)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+  }
+  await h?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('an Immediate claim is provisioned by the node that takes unselected claims, then bound by the binder', async () => {
+  const uid = (await claim('now', 'local')).metadata.uid!;
+  const c = await bound('now');
+  expect(c.spec.volumeName).toBe(`pvc-${uid}`);
+  expect(c.metadata.annotations).toMatchObject({ 'dockube.io/provisioned-volume': `pvc-${uid}`, 'pv.kubernetes.io/bind-completed': 'yes' });
+  const vols = await volumesOf('now');
+  expect(vols.map((v) => [v.Name, v.Labels?.[LABEL_INSTANCE]])).toEqual([[`pvc-${uid}`, instances['node-a']]]);
+});
+
+test('a WaitForFirstConsumer claim waits, then goes to its first consumer node (selected by the binder)', async () => {
+  const uid = (await claim('later', 'late')).metadata.uid!;
+  await waitFor('WaitForFirstConsumer event', async () =>
+    ((await h.service.list(h.service.registry.find('', 'v1', 'events')!, NS)).items as J[]).find(
+      (e) => e.involvedObject?.uid === uid && e.reason === 'WaitForFirstConsumer',
+    ),
+  );
+  expect(await volumesOf('later')).toEqual([]);
+  await create(
+    'pods',
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'consumer' },
+      spec: {
+        nodeName: 'node-b',
+        containers: [{ name: 'c', image: 'img' }],
+        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'later' } }],
+      },
+    },
+    NS,
+  );
+  const c = await bound('later');
+  expect(c.metadata.annotations).toMatchObject({ 'volume.kubernetes.io/selected-node': 'node-b' });
+  const vols = await volumesOf('later');
+  expect(vols.map((v) => [v.Name, v.Labels?.[LABEL_INSTANCE]])).toEqual([[`pvc-${uid}`, instances['node-b']]]);
+});
