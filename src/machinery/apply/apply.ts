@@ -9,6 +9,7 @@ import { TypedWalker } from './typed-value.js';
 import { decodeManagedFields, encodeManagedFields, ignoredPath, managerId, timestamp, type ManagerSet } from './managed-fields.js';
 import { conflictError, type Conflict } from './conflict.js';
 import { parseJSONLikeGo } from '../patch/go-json.js';
+import { clone } from '../api/equality.js';
 
 export interface ApplyInput {
   /** The stored object; absent when the apply creates it. */
@@ -32,7 +33,7 @@ type Obj = Record<string, unknown>;
 /** What the field manager works on: the object without its managedFields. */
 export function withoutManagedFields(o: KObject | undefined): Obj {
   if (!o) return {};
-  const c = structuredClone(o) as KObject;
+  const c = clone(o);
   if (c.metadata) delete c.metadata.managedFields;
   return c;
 }
@@ -46,7 +47,7 @@ export function resetPredicate(subresource: string | undefined): (p: Path) => bo
   return (p) => ignoredPath(p, ['status']);
 }
 
-export const filterSet = (s: FieldSet, drop: (p: Path) => boolean) => FieldSet.of(s.list().filter((p) => !drop(p)));
+export const filterSet = (s: FieldSet, drop: (p: Path) => boolean) => s.filter((p) => !drop(p));
 
 /** Whether `set`, with named (struct) fields counting as members when anything below them is (EnsureNamedFieldsAreMembers), has `p`. */
 const covers = (set: FieldSet, p: Path, named: boolean) => set.has(p) || (named && set.hasDescendantOf(p));

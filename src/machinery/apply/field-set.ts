@@ -7,8 +7,8 @@ export type Path = string[];
 /** A set of paths keyed by their joined spelling. */
 export class FieldSet {
   private readonly paths = new Map<string, Path>();
-  /** Every proper prefix of a member, so descendant checks are one lookup (they run per field on apply). */
-  private readonly prefixes = new Set<string>();
+  /** Every proper prefix of a member, so descendant checks are one lookup; built when first asked for. */
+  private prefixSet?: Set<string>;
 
   static of(paths: Iterable<Path>): FieldSet {
     const s = new FieldSet();
@@ -17,14 +17,13 @@ export class FieldSet {
   }
 
   insert(p: Path): void {
-    const key = keyOf(p);
+    this.add(keyOf(p), p);
+  }
+  /** Adds `p`, whose joined spelling `key` the caller already has (walkers build it as they descend). */
+  add(key: string, p: Path): void {
     if (this.paths.has(key)) return;
     this.paths.set(key, p);
-    let prefix = '';
-    for (let i = 0; i < p.length - 1; i++) {
-      prefix = i === 0 ? p[0] : prefix + SEP + p[i];
-      this.prefixes.add(prefix);
-    }
+    this.prefixSet = undefined;
   }
   has(p: Path): boolean {
     return this.paths.has(keyOf(p));
@@ -39,35 +38,51 @@ export class FieldSet {
     return [...this.paths.values()];
   }
 
+  /** Members for which `keep` holds (set operations reuse the members' keys instead of joining paths again). */
+  filter(keep: (p: Path, key: string) => boolean): FieldSet {
+    const s = new FieldSet();
+    for (const [k, p] of this.paths) if (keep(p, k)) s.paths.set(k, p);
+    return s;
+  }
   union(o: FieldSet): FieldSet {
-    const s = FieldSet.of(this.list());
-    for (const p of o.list()) s.insert(p);
+    const s = this.filter(() => true);
+    for (const [k, p] of o.paths) s.add(k, p);
     return s;
   }
   difference(o: FieldSet): FieldSet {
-    return FieldSet.of(this.list().filter((p) => !o.has(p)));
+    return this.filter((_, k) => !o.paths.has(k));
   }
   intersection(o: FieldSet): FieldSet {
-    return FieldSet.of(this.list().filter((p) => o.has(p)));
+    return this.filter((_, k) => o.paths.has(k));
   }
   equals(o: FieldSet): boolean {
-    return this.size === o.size && this.list().every((p) => o.has(p));
+    if (this.size !== o.size) return false;
+    for (const k of this.paths.keys()) if (!o.paths.has(k)) return false;
+    return true;
   }
 
   /** Paths with `prefix` as a proper prefix (descendants). */
   hasDescendantOf(prefix: Path): boolean {
-    return this.prefixes.has(keyOf(prefix));
+    return this.prefixes().has(keyOf(prefix));
+  }
+
+  private prefixes(): Set<string> {
+    if (this.prefixSet) return this.prefixSet;
+    const set = new Set<string>();
+    for (const k of this.paths.keys()) for (let i = k.indexOf(SEP); i >= 0; i = k.indexOf(SEP, i + 1)) set.add(k.slice(0, i));
+    return (this.prefixSet = set);
   }
 
   /** Paths not under any of the given top-level fields (`f:status`...). */
   withoutTopLevel(fields: string[]): FieldSet {
     const skip = new Set(fields.map((f) => `f:${f}`));
-    return FieldSet.of(this.list().filter((p) => !skip.has(p[0])));
+    return this.filter((p) => !skip.has(p[0]));
   }
 }
 
-const SEP = '\u0000';
-const keyOf = (p: Path) => p.join(SEP);
+/** Joins path elements into a set key (NUL never appears in a JSON-encoded element). */
+export const SEP = '\u0000';
+export const keyOf = (p: Path) => p.join(SEP);
 
 // ---- path elements
 

@@ -37,6 +37,11 @@ const ATOMIC_STRUCTS = new Set([
 const KEY_DEFAULTS: Record<string, unknown> = { protocol: 'TCP' };
 
 export class TypeResolver {
+  // One apply walks the same types many times (every container of a pod): each is resolved once per resolver.
+  // Resolvers live for one request, so map keys from the objects never pile up here.
+  private children = new WeakMap<FieldType, Map<string, FieldType>>();
+  private elements = new WeakMap<FieldType, FieldType>();
+
   constructor(private lookup: SchemaLookup) {}
 
   root(definition: string | undefined): FieldType {
@@ -46,6 +51,14 @@ export class TypeResolver {
 
   /** The type of `parent[field]`. Without schema information a map is granular and a list atomic. */
   child(parent: FieldType, field: string): FieldType {
+    let known = this.children.get(parent);
+    if (!known) this.children.set(parent, (known = new Map()));
+    let t = known.get(field);
+    if (!t) known.set(field, (t = this.resolveChild(parent, field)));
+    return t;
+  }
+
+  private resolveChild(parent: FieldType, field: string): FieldType {
     const pctx = parent.ctx;
     const props = pctx.schema?.properties;
     const declared = !!props && Object.prototype.hasOwnProperty.call(props, field);
@@ -58,7 +71,9 @@ export class TypeResolver {
 
   /** The type of the elements of a list whose field type is `t`: the element schema, always a struct/map. */
   element(t: FieldType): FieldType {
-    return { ctx: t.ctx, named: false, atomicMap: this.isAtomic(t.ctx), list: { type: 'atomic', keys: [] } };
+    let e = this.elements.get(t);
+    if (!e) this.elements.set(t, (e = { ctx: t.ctx, named: false, atomicMap: this.isAtomic(t.ctx), list: { type: 'atomic', keys: [] } }));
+    return e;
   }
 
   private isAtomic(ctx: TypeContext): boolean {

@@ -1,7 +1,7 @@
 // Objects walked with their types: the field set an object sets (ToFieldSet), the difference between two
 // objects (Compare), the merge of an applied configuration into a live object (Merge) and the removal of
 // items by path (RemoveItems), after structured-merge-diff's typed package.
-import { FieldSet, fieldPE, keyPE, valuePE, type Path } from './field-set.js';
+import { FieldSet, SEP, fieldPE, keyPE, valuePE, type Path } from './field-set.js';
 import { listKeyFields, type FieldType, type TypeResolver } from './schema-types.js';
 import { setOwn } from '../own-keys.js';
 
@@ -26,65 +26,83 @@ function canonical(v: unknown): string {
 }
 
 /** The path element of a list item: by key for associative lists, by value for sets; undefined when it has none. */
-export function itemPE(item: unknown, t: FieldType): string | undefined {
+export function itemPE(item: unknown, t: FieldType, known?: ItemKeys): string | undefined {
   if (t.list.type === 'set') return item !== null && typeof item !== 'object' ? valuePE(item) : undefined;
   if (t.list.type === 'map') {
-    const key = listKeyFields(item, t.list.keys);
-    return key ? keyPE(key) : undefined;
+    if (!known || !item || typeof item !== 'object') {
+      const key = listKeyFields(item, t.list.keys);
+      return key ? keyPE(key) : undefined;
+    }
+    const seen = known.get(item);
+    if (seen?.keys === t.list.keys) return seen.pe;
+    const pe = itemPE(item, t);
+    known.set(item, { keys: t.list.keys, pe });
+    return pe;
   }
   return undefined;
 }
+/** Path elements of list items already spelled by one walker (one request: its objects do not change meanwhile). */
+type ItemKeys = WeakMap<object, { keys: string[]; pe: string | undefined }>;
 
 /** A list is granular (items owned one by one) when it is associative and every item can be identified. */
-function granularList(list: unknown[], t: FieldType): boolean {
-  return t.list.type !== 'atomic' && list.length > 0 && list.every((i) => itemPE(i, t) !== undefined);
+function granularList(list: unknown[], t: FieldType, known?: ItemKeys): boolean {
+  return t.list.type !== 'atomic' && list.length > 0 && list.every((i) => itemPE(i, t, known) !== undefined);
 }
 
 export class TypedWalker {
+  // An item is identified several times per apply (live, applied, merged, compared): its key is spelled once.
+  private known: ItemKeys = new WeakMap();
+
   constructor(private types: TypeResolver) {}
 
   /** Every path the object sets (fieldpath.Set members), keyed by joined path. */
   paths(obj: unknown, root: FieldType): Map<string, SetPath> {
     const out = new Map<string, SetPath>();
-    if (isObj(obj)) this.fields(obj, root, [], out);
+    if (isObj(obj)) this.fields(obj, root, [], '', out);
     return out;
   }
 
   fieldSet(obj: unknown, root: FieldType): FieldSet {
-    return FieldSet.of([...this.paths(obj, root).values()].map((p) => p.path));
+    const set = new FieldSet();
+    for (const [k, p] of this.paths(obj, root)) set.add(k, p.path);
+    return set;
   }
 
-  private fields(obj: Obj, t: FieldType, path: Path, out: Map<string, SetPath>): void {
-    for (const [k, v] of Object.entries(obj)) {
+  // `key` is `path` joined (FieldSet's key), built as the walk descends rather than joined again at every member.
+  private fields(obj: Obj, t: FieldType, path: Path, key: string, out: Map<string, SetPath>): void {
+    for (const k of Object.keys(obj)) {
+      const v = obj[k];
       if (v === undefined) continue;
-      this.value(v, this.types.child(t, k), [...path, fieldPE(k)], out);
+      const pe = fieldPE(k);
+      this.value(v, this.types.child(t, k), [...path, pe], key ? key + SEP + pe : pe, out);
     }
   }
 
-  private value(v: unknown, t: FieldType, path: Path, out: Map<string, SetPath>): void {
-    const leaf = () => out.set(path.join('\u0000'), { path, leaf: canonical(v) });
+  private value(v: unknown, t: FieldType, path: Path, key: string, out: Map<string, SetPath>): void {
     if (isObj(v)) {
-      if (t.atomicMap || Object.keys(v).length === 0) return void leaf();
+      if (t.atomicMap || Object.keys(v).length === 0) return void out.set(key, { path, leaf: canonical(v) });
       // Map entries (as opposed to struct fields) are members themselves, as list items are.
-      if (!t.named) out.set(path.join('\u0000'), { path });
-      this.fields(v, t, path, out);
+      if (!t.named) out.set(key, { path });
+      this.fields(v, t, path, key, out);
       return;
     }
     if (Array.isArray(v)) {
-      if (!granularList(v, t)) return void leaf();
+      if (!granularList(v, t, this.known)) return void out.set(key, { path, leaf: canonical(v) });
       const et = this.types.element(t);
       for (const item of v) {
-        const p = [...path, itemPE(item, t)!];
+        const pe = itemPE(item, t, this.known)!;
+        const p = [...path, pe];
+        const k = key + SEP + pe;
         if (t.list.type === 'set' || !isObj(item)) {
-          out.set(p.join('\u0000'), { path: p, leaf: canonical(item) });
+          out.set(k, { path: p, leaf: canonical(item) });
           continue;
         }
-        out.set(p.join('\u0000'), { path: p });
-        this.fields(item, et, p, out);
+        out.set(k, { path: p });
+        this.fields(item, et, p, k, out);
       }
       return;
     }
-    leaf();
+    out.set(key, { path, leaf: typeof v === 'string' ? JSON.stringify(v) : canonical(v) });
   }
 
   /** Compare: paths added, removed, and leaves whose value changed, from `from` to `to`. */
@@ -96,10 +114,10 @@ export class TypedWalker {
       modified = new FieldSet();
     for (const [k, p] of b) {
       const o = a.get(k);
-      if (!o) added.insert(p.path);
-      else if (p.leaf !== undefined && o.leaf !== p.leaf) modified.insert(p.path);
+      if (!o) added.add(k, p.path);
+      else if (p.leaf !== undefined && o.leaf !== p.leaf) modified.add(k, p.path);
     }
-    for (const [k, p] of a) if (!b.has(k)) removed.insert(p.path);
+    for (const [k, p] of a) if (!b.has(k)) removed.add(k, p.path);
     return { added, removed, modified };
   }
 
@@ -117,14 +135,14 @@ export class TypedWalker {
       for (const [k, v] of Object.entries(applied)) if (v === null) delete out[k];
       return out;
     }
-    if (Array.isArray(live) && Array.isArray(applied) && granularList(live, t) && granularList(applied, t)) {
+    if (Array.isArray(live) && Array.isArray(applied) && granularList(live, t, this.known) && granularList(applied, t, this.known)) {
       // Live items keep their order (merged with the applied ones); new items follow in applied order.
       const et = this.types.element(t);
-      const byPE = new Map(applied.map((i) => [itemPE(i, t)!, i]));
+      const byPE = new Map(applied.map((i) => [itemPE(i, t, this.known)!, i]));
       const seen = new Set<string>();
       const out: unknown[] = [];
       for (const item of live) {
-        const pe = itemPE(item, t)!;
+        const pe = itemPE(item, t, this.known)!;
         seen.add(pe);
         out.push(byPE.has(pe) ? (t.list.type === 'set' ? item : this.merge(item, byPE.get(pe), et)) : item);
       }
@@ -157,11 +175,11 @@ export class TypedWalker {
         const w = walkObj(v, t, path);
         return Object.keys(w).length === 0 && Object.keys(v).length > 0 ? undefined : w;
       }
-      if (Array.isArray(v) && granularList(v, t)) {
+      if (Array.isArray(v) && granularList(v, t, this.known)) {
         const et = this.types.element(t);
         const out: unknown[] = [];
         for (const item of v) {
-          const p = [...path, itemPE(item, t)!];
+          const p = [...path, itemPE(item, t, this.known)!];
           if (remove(p, false)) continue;
           out.push(isObj(item) && t.list.type === 'map' ? walkObj(item, et, p) : item);
         }
