@@ -80,8 +80,12 @@ export interface ContainerRuntime {
   /** Every ns/name that has containers on this node (for the resync). */
   podKeys(): Promise<string[]>;
 
-  /** Creates and starts a pod sandbox from translated options; its id. */
-  runPodSandbox(options: ContainerCreateOptions): Promise<string>;
+  /**
+   * Creates a pod sandbox from translated options (its id), then starts it: two steps (CRI's RunPodSandbox is one)
+   * so that the pod's containers can be created while the sandbox starts; only their start needs it running.
+   */
+  createPodSandbox(options: ContainerCreateOptions): Promise<string>;
+  startPodSandbox(id: string): Promise<void>;
   /** Creates (not starts) a container; its id. */
   createContainer(options: ContainerCreateOptions): Promise<string>;
   startContainer(id: string): Promise<void>;

@@ -139,10 +139,12 @@ export class DockerRuntime implements ContainerRuntime {
     return [...keys];
   }
 
-  async runPodSandbox(options: ContainerCreateOptions): Promise<string> {
-    const id = await this.createContainer(options);
-    await this.startContainer(id);
-    return id;
+  createPodSandbox(options: ContainerCreateOptions): Promise<string> {
+    return this.createContainer(options);
+  }
+
+  startPodSandbox(id: string): Promise<void> {
+    return this.startContainer(id);
   }
 
   async createContainer(options: ContainerCreateOptions): Promise<string> {

@@ -15,7 +15,15 @@ import {
 } from '../../src/runtime/container-runtime.js';
 import { containerKeyFromLabels, type ContainerKey } from '../../src/translate/labels.js';
 
-export type FakeOp = 'runPodSandbox' | 'createContainer' | 'startContainer' | 'stopContainer' | 'removeContainer' | 'pullImage' | 'exec';
+export type FakeOp =
+  | 'createPodSandbox'
+  | 'startPodSandbox'
+  | 'createContainer'
+  | 'startContainer'
+  | 'stopContainer'
+  | 'removeContainer'
+  | 'pullImage'
+  | 'exec';
 
 export interface FakeContainerInit {
   id?: string;
@@ -133,9 +141,13 @@ export class FakeRuntime implements ContainerRuntime {
     return [...new Set([...this.containers.values()].map((c) => `${c.key.namespace}/${c.key.podName}`))];
   }
 
-  async runPodSandbox(options: ContainerCreateOptions): Promise<string> {
-    this.record('runPodSandbox', options);
-    const id = this.make(options);
+  async createPodSandbox(options: ContainerCreateOptions): Promise<string> {
+    this.record('createPodSandbox', options);
+    return this.make(options);
+  }
+
+  async startPodSandbox(id: string): Promise<void> {
+    this.record('startPodSandbox', id);
     this.update(id, { state: 'running', startedAt: this.now() }, { Status: 'running', Running: true, StartedAt: iso(this.now()) });
     const c = this.containers.get(id)!;
     const ip = `10.244.0.${++this.seq}`;
@@ -149,7 +161,6 @@ export class FakeRuntime implements ContainerRuntime {
         NetworkSettings: { Networks: { 'dockube-pods': { IPAddress: ip } } },
       },
     });
-    return id;
   }
 
   private make(options: ContainerCreateOptions): string {
@@ -175,6 +186,10 @@ export class FakeRuntime implements ContainerRuntime {
 
   async startContainer(id: string): Promise<void> {
     this.record('startContainer', id);
+    // As Docker: a container joins its sandbox's network namespace at start, so the sandbox must run by then.
+    const net = this.containers.get(id)?.networkMode ?? '';
+    if (net.startsWith('container:') && this.containers.get(net.slice('container:'.length))?.state !== 'running')
+      throw new RuntimeError(`cannot join network of a non running container: ${net.slice('container:'.length)}`, 409);
     this.update(id, { state: 'running', startedAt: this.now() }, { Status: 'running', Running: true, StartedAt: iso(this.now()) });
     this.emit(id, 'start');
   }

@@ -99,11 +99,12 @@ class Harness {
   }
 }
 
-test('a new pod: sandbox, then the app container created and started, one status write saying Running', async () => {
+test('a new pod: the app container created while the sandbox starts, started once it runs; one status write saying Running', async () => {
   const h = new Harness(newPod());
   expect(await h.sync()).toBeUndefined();
   expect(h.rt.ops().filter((o) => !['podContainers', 'imageStatus'].includes(o))).toEqual([
-    'runPodSandbox',
+    'createPodSandbox',
+    'startPodSandbox',
     'createContainer',
     'startContainer',
   ]);
@@ -119,6 +120,28 @@ test('a new pod: sandbox, then the app container created and started, one status
   await h.sync();
   expect(h.rt.ops().filter((o) => !['podContainers', 'imageStatus'].includes(o))).toEqual([]);
   expect(h.statuses).toHaveLength(1);
+});
+
+test('a container whose env names the pod IP is created only once the sandbox runs, with the IP', async () => {
+  const withIP = { ...app, env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] };
+  const h = new Harness(newPod({ containers: [withIP] }));
+  await h.sync();
+  const create = h.rt.calls.find((c) => c.op === 'createContainer')!;
+  expect(h.rt.ops().indexOf('createContainer')).toBeGreaterThan(h.rt.ops().indexOf('startPodSandbox'));
+  expect((create.args[0] as { Env: string[] }).Env).toContain(`POD_IP=${h.status().podIP}`);
+  expect(h.status().podIP).toMatch(/^10\.244\./);
+});
+
+test('the sandbox fails to start: FailedCreatePodSandBox, the container created meanwhile is not started', async () => {
+  const h = new Harness(newPod());
+  h.rt.failNext('startPodSandbox', 'failed to set up the network');
+  expect(await h.sync()).toEqual({ requeueAfterMs: 10_000 });
+  expect(h.events).toContainEqual({
+    type: 'Warning',
+    reason: 'FailedCreatePodSandBox',
+    message: 'Failed to create pod sandbox: failed to set up the network',
+  });
+  expect(h.rt.ops()).not.toContain('startContainer');
 });
 
 test('create fails: CreateContainerError with the engine message, a Failed event, retried after 10 s', async () => {
@@ -154,7 +177,7 @@ test('start fails: RunContainerError; the created container is restarted as a cr
 
 test('the sandbox cannot be made: FailedCreatePodSandBox, nothing else started, retried after 10 s', async () => {
   const h = new Harness(newPod());
-  h.rt.failNext('runPodSandbox', 'failed to set up the network');
+  h.rt.failNext('createPodSandbox', 'failed to set up the network');
   expect(await h.sync()).toEqual({ requeueAfterMs: 10_000 });
   expect(h.events).toContainEqual({
     type: 'Warning',

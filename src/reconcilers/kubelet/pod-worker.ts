@@ -1,8 +1,8 @@
 // One pod's sync, level-triggered (kubelet's SyncPod): observe the pod's sandbox and containers through the
 // ContainerRuntime, ask the pure plan (pod-actions.ts, kubelet's computePodActions) what to do, and do it: volumes,
 // the sandbox, kills, the next init container, the app containers (image, create, start, postStart), events, and the
-// status written back when it changed. A new sandbox is planned for again once it runs. Termination
-// (deletionTimestamp) and orphan cleanup live here too.
+// status written back when it changed. A new sandbox's containers are planned as if it ran and created while it
+// starts (only their start needs it running). Termination (deletionTimestamp) and orphan cleanup live here too.
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,7 @@ import {
   containerSubPaths,
   infraCreateOptions,
   PAUSE_IMAGE,
+  INFRA_CONTAINER_NAME,
   type AppContainerParams,
   type Container,
   type DockerImageInspect,
@@ -99,6 +100,10 @@ const HOOK_KILL_GRACE_S = 2;
 const fieldPathOf = (kind: 'init' | 'app', name: string) => `spec.${kind === 'init' ? 'initContainers' : 'containers'}{${name}}`;
 const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The container's environment names the pod IP, which is known only once the sandbox runs: it is created after. */
+const needsPodIP = (c: Container) =>
+  (c.env ?? []).some((e) => ['status.podIP', 'status.podIPs'].includes(e.valueFrom?.fieldRef?.fieldPath ?? ''));
 
 interface SyncState {
   /** waiting reasons to report per container name */
@@ -194,6 +199,9 @@ export class PodWorker {
 
     let sources: PodSources | undefined;
     let volumes: PreparedVolumes | undefined;
+    let infra = actions.sandboxId ? observed.find((c) => c.id === actions.sandboxId) : undefined;
+    /** containers created while a new sandbox started: their id, or undefined when the creation failed */
+    const preCreated = new Map<StartAction, string | undefined>();
     const facts: NodeFacts = { nodeName: this.o.nodeName, hostIP: this.o.hostIP, hostIPs: [this.o.hostIP] };
     if (actions.needsSandbox) {
       sources = await fetchSources(this.o.client, pod, this.o.apiEndpoint);
@@ -206,21 +214,40 @@ export class PodWorker {
         return { requeueAfterMs: 10_000 };
       }
       if (actions.createSandbox) {
-        // A dead sandbox takes its containers with it: they are stopped, and planned again in the new one.
+        // A dead sandbox takes its containers with it: they are stopped, and start again in the new one.
         if (actions.createSandbox.changed)
           this.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
         await Promise.all(actions.containersToKill.map((k) => this.stopContainer(k.id, k.graceSeconds)));
-        if (!(await this.createSandbox(pod, actions.createSandbox.attempt))) {
+        const sandboxId = await this.createSandbox(pod, actions.createSandbox.attempt);
+        if (!sandboxId) {
           await this.writeStatus(pod, observed, st);
           return { requeueAfterMs: 10_000 };
         }
-        observed = await this.observe(pod);
-        actions = this.plan(pod, observed);
+        // Its containers are planned as if it ran already, and created while it starts.
+        const killed = new Set(actions.containersToKill.map((k) => k.id));
+        const assumed = observed.map((c) => (killed.has(c.id) && isRunning(c) ? { ...c, state: 'exited' as const } : c));
+        actions = this.plan(pod, [...assumed, this.assumedSandbox(pod, sandboxId, actions.createSandbox.attempt)]);
+        const ctx: Ctx = { pod, key, infraId: sandboxId, volumes, sources, facts, st };
+        const early = [...(actions.nextInit ? [actions.nextInit] : []), ...actions.containersToStart].filter(
+          (s) => !needsPodIP(this.specOf(pod, s.kind, s.index)),
+        );
+        const [startErr] = await Promise.all([
+          this.o.runtime.startPodSandbox(sandboxId).then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
+          ...early.map(async (s) => preCreated.set(s, await this.create(ctx, s))),
+        ]);
+        if (startErr) {
+          this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errText(startErr)}`);
+          await this.writeStatus(pod, await this.observe(pod), st);
+          return { requeueAfterMs: 10_000 };
+        }
+        infra = await this.o.runtime.inspectContainer(sandboxId);
       }
     }
 
-    const infra = observed.find((c) => c.id === actions.sandboxId);
-    if (infra && volumes && sources) {
+    if (infra && isRunning(infra) && volumes && sources) {
       const podIP = this.podIPOf(infra);
       Object.assign(facts, podIP ? { podIP, podIPs: [podIP] } : {});
       const ctx: Ctx = { pod, key, infraId: infra.id, volumes, sources, facts, st };
@@ -236,8 +263,11 @@ export class PodWorker {
         );
       }
       for (const k of actions.containersToKill) await this.kill(ctx, k);
-      if (actions.nextInit) await this.start(ctx, actions.nextInit);
-      for (const s of actions.containersToStart) await this.start(ctx, s);
+      for (const s of [...(actions.nextInit ? [actions.nextInit] : []), ...actions.containersToStart]) {
+        // A container created while the sandbox started is started now; one whose creation failed waits for the next sync.
+        if (!preCreated.has(s)) await this.start(ctx, s);
+        else if (preCreated.get(s)) await this.run(ctx, this.specOf(pod, s.kind, s.index), s.kind, preCreated.get(s)!);
+      }
       observed = await this.observe(pod);
     }
     const status = await this.writeStatus(pod, observed, st);
@@ -283,29 +313,25 @@ export class PodWorker {
 
   /** A start the plan asked for: the back-off moves on for a restart, then image, create, start, postStart. */
   private async start(ctx: Ctx, s: StartAction): Promise<void> {
+    const id = await this.create(ctx, s);
+    if (id) await this.run(ctx, this.specOf(ctx.pod, s.kind, s.index), s.kind, id);
+  }
+
+  /** kubelet's startContainer up to the created container: back-off, image, options, create. Its id, or undefined (waiting set). */
+  private async create(ctx: Ctx, s: StartAction): Promise<string | undefined> {
     const bkey = backoffKey(ctx.pod, s.name);
     if (s.backoff === 'reset-next') this.crashBackoff.reset(bkey);
     if (s.backoff !== 'none') this.crashBackoff.next(bkey);
-    await this.startContainer(ctx, this.specOf(ctx.pod, s.kind, s.index), s.kind, s.index, s.previous);
-  }
-
-  /** Image, create, start, postStart: kubelet's startContainer. */
-  private async startContainer(
-    ctx: Ctx,
-    c: Container,
-    kind: 'init' | 'app',
-    index: number,
-    previous: RuntimeContainer | undefined,
-  ): Promise<void> {
     const { pod } = ctx;
-    const fieldPath = fieldPathOf(kind, c.name);
-    const events = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(pod, type, reason, message, fieldPath);
+    const { kind, index, previous } = s;
+    const c = this.specOf(pod, kind, index);
+    const events = this.containerEvents(pod, kind, c.name);
     const pullSecrets = () => fetchPullSecrets(this.o.client, pod, (m) => this.event(pod, 'Warning', 'FailedToRetrieveImagePullSecret', m));
     const img = await this.images.ensure(`${pod.metadata.uid}/${c.name}`, ctx.key, c, events, pullSecrets);
     if (!img.image) {
       if (img.waiting) ctx.st.waiting.set(c.name, img.waiting);
       requeue(ctx.st, img.requeueMs);
-      return;
+      return undefined;
     }
     const attempt = previous ? previous.key.attempt + 1 : 0;
     const restartCount = previous ? previous.key.restartCount + 1 : 0;
@@ -333,19 +359,25 @@ export class PodWorker {
       events('Warning', 'Failed', `Error: ${e.message}`);
       ctx.st.waiting.set(c.name, { reason: e.reason, message: e.message });
       requeue(ctx.st, 10_000);
-      return;
+      return undefined;
     }
-    let id: string;
     try {
-      id = await this.o.runtime.createContainer(options);
+      const id = await this.o.runtime.createContainer(options);
+      events('Normal', 'Created', `Created container: ${c.name}`);
+      return id;
     } catch (e) {
       const message = errText(e);
       events('Warning', 'Failed', `Error: ${message}`);
       ctx.st.waiting.set(c.name, { reason: 'CreateContainerError', message });
       requeue(ctx.st, 10_000);
-      return;
+      return undefined;
     }
-    events('Normal', 'Created', `Created container: ${c.name}`);
+  }
+
+  /** kubelet's startContainer from the created container on: start, postStart. */
+  private async run(ctx: Ctx, c: Container, kind: 'init' | 'app', id: string): Promise<void> {
+    const { pod } = ctx;
+    const events = this.containerEvents(pod, kind, c.name);
     try {
       await this.o.runtime.startContainer(id);
     } catch (e) {
@@ -374,6 +406,11 @@ export class PodWorker {
     }
   }
 
+  private containerEvents(pod: Pod, kind: 'init' | 'app', name: string) {
+    const fieldPath = fieldPathOf(kind, name);
+    return (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(pod, type, reason, message, fieldPath);
+  }
+
   /** The host file a container's terminationMessagePath is bound to (kubelet's per-container termination log). */
   private terminationLogDir(uid: string, container: string): string {
     return dataDirLayout(this.o.dataDir).pod(uid).container(container);
@@ -389,21 +426,35 @@ export class PodWorker {
     return file;
   }
 
-  /** The sandbox (infra container), created and started; false (with an event) when that failed. */
-  private async createSandbox(pod: Pod, attempt: number): Promise<boolean> {
+  /** The sandbox (infra container), created (not started); undefined (with an event) when that failed. */
+  private async createSandbox(pod: Pod, attempt: number): Promise<string | undefined> {
     const image = this.o.pauseImage ?? PAUSE_IMAGE;
     try {
       if (!this.pauseImagePresent) {
         if (!(await this.o.runtime.imageStatus(image))) await this.o.runtime.pullImage(image);
         this.pauseImagePresent = true;
       }
-      await this.o.runtime.runPodSandbox(infraCreateOptions(pod, { network: this.o.network.name, attempt, image }));
-      return true;
+      return await this.o.runtime.createPodSandbox(infraCreateOptions(pod, { network: this.o.network.name, attempt, image }));
     } catch (e) {
       this.pauseImagePresent = false; // the image may be what went missing: look again next time
       this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errText(e)}`);
-      return false;
+      return undefined;
     }
+  }
+
+  /** The sandbox just created, as the plan would see it running. */
+  private assumedSandbox(pod: Pod, id: string, attempt: number): RuntimeContainer {
+    const { name = '', namespace = '', uid = '' } = pod.metadata;
+    return {
+      id,
+      key: { podName: name, namespace, podUid: uid, container: INFRA_CONTAINER_NAME, kind: 'infra', attempt, restartCount: 0 },
+      state: 'running',
+      exitCode: 0,
+      oomKilled: false,
+      networkMode: this.o.network.name,
+      ips: {},
+      inspect: { Id: id, State: { Status: 'running', Running: true } },
+    };
   }
 
   // ---------------------------------------------------------------- status
