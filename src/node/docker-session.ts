@@ -74,6 +74,7 @@ function bridge(
   let held: { to: PassThrough; data: Buffer } | undefined;
   let first = !!exitOf;
   let waiting = 0;
+  let closed = false;
   const emit = (to: PassThrough, data: Buffer) => {
     if (to.write(data)) return;
     // The reader is behind: the engine's stream waits until every full pipe drained.
@@ -110,7 +111,8 @@ function bridge(
   const result = ended.then(async (): Promise<SessionResult> => {
     let r: SessionResult = {};
     try {
-      r = exitOf ? await exitOf(held?.data) : {};
+      // A session its client ended has nobody to tell how the process went: no waiting for the exit code.
+      r = exitOf && !closed ? await exitOf(held?.data) : {};
     } catch (e) {
       r = { error: engineMessage(e) };
     }
@@ -141,7 +143,10 @@ function bridge(
       if (o.tty && width && height) void resizer.resize({ h: height, w: width }).catch(() => undefined);
     },
     result,
-    close: () => stream.destroy(),
+    close: () => {
+      closed = true;
+      stream.destroy();
+    },
   };
 }
 
