@@ -1,7 +1,7 @@
 // Duplicate mapping keys in a YAML body, reported as go-yaml's strict decoding does (`line 5: key "name" already
 // set in map`), found in one walk over the parsed document (parsed within the decoders' bounds).
-import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { parseYamlDocument, type ParsedYaml } from '../machinery/decode/yaml.js';
+import type { Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseYamlDocument, type ParsedYaml } from '../machinery/decode/yaml.js';
 
 export interface YamlDuplicate { line: number; key: string; message: string }
 

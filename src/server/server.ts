@@ -13,8 +13,7 @@ import { AesGcmTransformer, ENCRYPTED_PREFIXES, loadOrCreateEncryptionKey } from
 import { Registry } from '../registry/registry.js';
 import { RESOURCES } from '../registry/resources/index.js';
 import { ResourceService } from '../registry/service.js';
-import { lazySchemaLookup } from './schema.js';
-import { definitionsFile } from '../openapi/definitions.js';
+import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { bootstrap } from './bootstrap.js';
 import { createLogger, type Logger } from '../log.js';
 import { makeContext } from '../reconcilers/context.js';
@@ -25,14 +24,12 @@ import { nodeName, startNodeStatus } from '../reconcilers/node-status.js';
 import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
 import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
-import { startKubelet } from '../reconcilers/kubelet/kubelet.js';
 import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { storageObjects } from '../api/metrics.js';
-import { createUpgradeHandler } from '../api/streams/upgrade.js';
+import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
 import { dockerClient } from '../node/docker-client.js';
 import { DockerNode } from '../node/docker-node.js';
-import { startVolumeProvisioner } from '../node/volume-provisioner.js';
 import { nodeLookup } from '../node/types.js';
 import { withNodeMetrics } from '../registry/resources/metrics.js';
 import { POD_NETWORK } from '../runtime/pod-network.js';
@@ -82,20 +79,36 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = createApp({
     service,
     registry,
-    schema: lazySchemaLookup(definitionsFile()),
+    // The same lookup (one parse of openapi/definitions.json, on first use) as the write path's managedFields.
+    schema: defaultSchemaLookup,
     authenticate,
     nodes,
     isReady: () => ready,
     serverAddress: () => `${advertised}:${port}`,
   });
   const sockets = new Set<Socket>();
-  const upgrade = createUpgradeHandler({
-    service,
-    registry,
-    authenticate,
-    nodes,
-    onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed'),
-  });
+  // exec/attach/portforward (and ws) load with the first upgrade, not at start-up; the socket holds what the
+  // client sends meanwhile (the HTTP server stops reading it for an upgrade).
+  let upgradeHandler: Promise<UpgradeHandler> | undefined;
+  const upgrade: UpgradeHandler = (req, socket, head) => {
+    socket.on('error', () => undefined); // a client gone while the handler loads
+    upgradeHandler ??= import('../api/streams/upgrade.js').then(({ createUpgradeHandler }) =>
+      createUpgradeHandler({
+        service,
+        registry,
+        authenticate,
+        nodes,
+        onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed'),
+      }),
+    );
+    upgradeHandler.then(
+      (handle) => handle(req, socket, head),
+      (e) => {
+        log.error({ err: (e as Error).message }, 'upgrade handler failed to load');
+        socket.destroy();
+      },
+    );
+  };
   // One listener on the bind address, and another on the pod network gateway (in-cluster-listener.ts).
   const createListener = () => {
     const s = https.createServer(
@@ -134,10 +147,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const docker = parseDockerHost(opts.dockerHost);
   const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert), await startGarbageCollector(ctx)];
   controllers.push(await startPvcBinder(ctx));
-  // The node side of PVCs: this node's Docker volumes, also for claims that name no node (the server's own node).
-  controllers.push(
-    await startVolumeProvisioner(ctx, { docker: engine, nodeName: nodeName(), dataDir: opts.dataDir, provisionUnselected: true }),
-  );
   const stopNode = await startNodeStatus(ctx, docker, advertised);
   const scheduler = await startScheduler(ctx);
   const eventTtl = await startEventTtl(ctx, { ttlMs: opts.eventTtlMs });
@@ -149,8 +158,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   void countObjects();
   ready = true;
+  // The node side of PVCs: this node's Docker volumes, also for claims that name no node (the server's own node).
+  // Like the kubelet, it loads and starts once the API is ready.
+  const provisioner = import('../node/volume-provisioner.js')
+    .then(({ startVolumeProvisioner }) =>
+      startVolumeProvisioner(ctx, { docker: engine, nodeName: nodeName(), dataDir: opts.dataDir, provisionUnselected: true }),
+    )
+    .catch((e: unknown) => log.error({ err: (e as Error).message }, 'volume provisioner did not start'));
   // The kubelet talks to Docker: it starts after the API is ready and retries on its own while the engine is away.
-  // Pods reach the API on the pod network gateway, at the port now listened on.
+  // Pods reach the API on the pod network gateway, at the port now listened on. Its modules (and the runtime's)
+  // load only now, after /readyz answers.
+  const { startKubelet } = await import('../reconcilers/kubelet/kubelet.js');
   const kubelet = startKubelet(ctx, {
     docker,
     dataDir: opts.dataDir,
@@ -171,6 +189,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       eventTtl.stop();
       await kubelet.stop();
       controllers.forEach((c) => c.stop());
+      (await provisioner)?.stop();
       // Watches and other long requests end now; in-flight writes have already committed.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const closedPodNetwork = podNetworkListener?.stop();

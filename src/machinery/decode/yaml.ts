@@ -7,22 +7,20 @@
 //
 // Scalars follow the YAML 1.2 core schema (as the js-yaml decoding before did); duplicate keys decode last-wins
 // (they are reported by field validation); merge keys (`<<`) merge with explicit keys winning.
-import {
-  Composer,
-  Lexer,
-  LineCounter,
-  Parser,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import { DecodeLimitError, MAX_DECODED_BYTES, MAX_DEPTH, jsonTooDeep } from './limits.js';
 import { setOwn } from '../own-keys.js';
+
+// The `yaml` package (~200 files) is loaded by the first YAML body, not at start-up; its CommonJS build loads
+// synchronously, so decoding stays synchronous.
+let lib: typeof import('yaml') | undefined;
+const yamlLib = (): typeof import('yaml') => (lib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+type Yaml = typeof import('yaml');
+export const isAlias = ((n) => yamlLib().isAlias(n)) as Yaml['isAlias'];
+export const isMap = ((n) => yamlLib().isMap(n)) as Yaml['isMap'];
+export const isScalar = ((n) => yamlLib().isScalar(n)) as Yaml['isScalar'];
+export const isSeq = ((n) => yamlLib().isSeq(n)) as Yaml['isSeq'];
 
 /** A YAML body that cannot be decoded; `message` is go-yaml's wording (`yaml: line 3: ...`). */
 export class YamlDecodeError extends Error {}
@@ -56,6 +54,7 @@ export function parseYamlDocument(text: string, maxDepth = MAX_DEPTH): ParsedYam
 }
 
 function parse(text: string, maxDepth: number): ParsedYaml {
+  const { Composer, Lexer, LineCounter, Parser } = yamlLib();
   const lines = new LineCounter();
   lines.addNewLine(0);
   const parser = new Parser(lines.addNewLine);
