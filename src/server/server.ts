@@ -13,8 +13,7 @@ import { AesGcmTransformer, ENCRYPTED_PREFIXES, loadOrCreateEncryptionKey } from
 import { Registry } from '../registry/registry.js';
 import { RESOURCES } from '../registry/resources/index.js';
 import { ResourceService } from '../registry/service.js';
-import { lazySchemaLookup } from './schema.js';
-import { definitionsFile } from '../openapi/definitions.js';
+import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { bootstrap } from './bootstrap.js';
 import { createLogger, type Logger } from '../log.js';
 import { makeContext } from '../reconcilers/context.js';
@@ -25,10 +24,9 @@ import { nodeName, startNodeStatus } from '../reconcilers/node-status.js';
 import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
 import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
-import { startKubelet } from '../reconcilers/kubelet/kubelet.js';
 import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { storageObjects } from '../api/metrics.js';
-import { createUpgradeHandler } from '../api/streams/upgrade.js';
+import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
 import { dockerClient } from '../node/docker-client.js';
 import { DockerNode } from '../node/docker-node.js';
@@ -81,20 +79,36 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = createApp({
     service,
     registry,
-    schema: lazySchemaLookup(definitionsFile()),
+    // The same lookup (one parse of openapi/definitions.json, on first use) as the write path's managedFields.
+    schema: defaultSchemaLookup,
     authenticate,
     nodes,
     isReady: () => ready,
     serverAddress: () => `${advertised}:${port}`,
   });
   const sockets = new Set<Socket>();
-  const upgrade = createUpgradeHandler({
-    service,
-    registry,
-    authenticate,
-    nodes,
-    onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed'),
-  });
+  // exec/attach/portforward (and ws) load with the first upgrade, not at start-up; the socket holds what the
+  // client sends meanwhile (the HTTP server stops reading it for an upgrade).
+  let upgradeHandler: Promise<UpgradeHandler> | undefined;
+  const upgrade: UpgradeHandler = (req, socket, head) => {
+    socket.on('error', () => undefined); // a client gone while the handler loads
+    upgradeHandler ??= import('../api/streams/upgrade.js').then(({ createUpgradeHandler }) =>
+      createUpgradeHandler({
+        service,
+        registry,
+        authenticate,
+        nodes,
+        onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed'),
+      }),
+    );
+    upgradeHandler.then(
+      (handle) => handle(req, socket, head),
+      (e) => {
+        log.error({ err: (e as Error).message }, 'upgrade handler failed to load');
+        socket.destroy();
+      },
+    );
+  };
   // One listener on the bind address, and another on the pod network gateway (in-cluster-listener.ts).
   const createListener = () => {
     const s = https.createServer(
@@ -152,7 +166,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     )
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'volume provisioner did not start'));
   // The kubelet talks to Docker: it starts after the API is ready and retries on its own while the engine is away.
-  // Pods reach the API on the pod network gateway, at the port now listened on.
+  // Pods reach the API on the pod network gateway, at the port now listened on. Its modules (and the runtime's)
+  // load only now, after /readyz answers.
+  const { startKubelet } = await import('../reconcilers/kubelet/kubelet.js');
   const kubelet = startKubelet(ctx, {
     docker,
     dataDir: opts.dataDir,
