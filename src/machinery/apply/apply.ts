@@ -33,9 +33,10 @@ type Obj = Record<string, unknown>;
 /** What the field manager works on: the object without its managedFields. */
 export function withoutManagedFields(o: KObject | undefined): Obj {
   if (!o) return {};
-  const c = clone(o);
-  if (c.metadata) delete c.metadata.managedFields;
-  return c;
+  if (!o.metadata) return clone(o);
+  // managedFields (often the largest part of a live object) are left out before copying, not after.
+  const { managedFields: _, ...metadata } = o.metadata;
+  return clone({ ...o, metadata });
 }
 
 /**
@@ -50,7 +51,7 @@ export function resetPredicate(subresource: string | undefined): (p: Path) => bo
 export const filterSet = (s: FieldSet, drop: (p: Path) => boolean) => s.filter((p) => !drop(p));
 
 /** Whether `set`, with named (struct) fields counting as members when anything below them is (EnsureNamedFieldsAreMembers), has `p`. */
-const covers = (set: FieldSet, p: Path, named: boolean) => set.has(p) || (named && set.hasDescendantOf(p));
+const covers = (set: FieldSet, key: string, named: boolean) => set.hasKey(key) || (named && set.hasDescendantOfKey(key));
 
 export function applyServerSide(input: ApplyInput): KObject {
   const types = new TypeResolver(input.schema);
@@ -74,7 +75,7 @@ export function applyServerSide(input: ApplyInput): KObject {
   if (previous && !previous.set.empty()) {
     const owned = [configSet, ...[...managers.entries()].filter(([id]) => id !== selfId).map(([, m]) => m.set)];
     const last = previous.set;
-    result = walker.removeItems(merged, root, (p, named) => covers(last, p, named) && !owned.some((s) => covers(s, p, named)));
+    result = walker.removeItems(merged, root, (_, named, key) => covers(last, key, named) && !owned.some((s) => covers(s, key, named)));
   }
 
   const outcome = (force: boolean) => moveOwnership(walker, root, live, result, managers, selfId, force, reset);

@@ -28,6 +28,10 @@ export class FieldSet {
   has(p: Path): boolean {
     return this.paths.has(keyOf(p));
   }
+  /** `has` for a path whose joined spelling the caller already has. */
+  hasKey(key: string): boolean {
+    return this.paths.has(key);
+  }
   get size(): number {
     return this.paths.size;
   }
@@ -65,11 +69,22 @@ export class FieldSet {
   hasDescendantOf(prefix: Path): boolean {
     return this.prefixes().has(keyOf(prefix));
   }
+  /** `hasDescendantOf` for a path whose joined spelling the caller already has. */
+  hasDescendantOfKey(key: string): boolean {
+    return this.prefixes().has(key);
+  }
 
   private prefixes(): Set<string> {
     if (this.prefixSet) return this.prefixSet;
     const set = new Set<string>();
-    for (const k of this.paths.keys()) for (let i = k.indexOf(SEP); i >= 0; i = k.indexOf(SEP, i + 1)) set.add(k.slice(0, i));
+    // Ancestors from the nearest up, stopping at one already there: its own ancestors are too (siblings share them).
+    for (const k of this.paths.keys()) {
+      for (let i = k.lastIndexOf(SEP); i > 0; i = k.lastIndexOf(SEP, i - 1)) {
+        const prefix = k.slice(0, i);
+        if (set.has(prefix)) break;
+        set.add(prefix);
+      }
+    }
     return (this.prefixSet = set);
   }
 

@@ -153,40 +153,44 @@ export class TypedWalker {
   }
 
   /**
-   * Removes every field, map entry and list item for which `remove(path, named)` holds (without
-   * descending into what it removes). Returns a new object.
+   * Removes every field, map entry and list item for which `remove(path, named, key)` holds (`key`: the path joined
+   * as FieldSet keys it; without descending into what it removes). Returns a new object.
    */
-  removeItems(obj: Obj, root: FieldType, remove: (path: Path, named: boolean) => boolean): Obj {
-    const walkObj = (o: Obj, t: FieldType, path: Path): Obj => {
+  removeItems(obj: Obj, root: FieldType, remove: (path: Path, named: boolean, key: string) => boolean): Obj {
+    const walkObj = (o: Obj, t: FieldType, path: Path, key: string): Obj => {
       const out: Obj = {};
       for (const [k, v] of Object.entries(o)) {
         const ct = this.types.child(t, k);
-        const p = [...path, fieldPE(k)];
-        if (remove(p, ct.named)) continue;
-        const w = walkValue(v, ct, p);
+        const pe = fieldPE(k);
+        const p = [...path, pe];
+        const pk = key ? key + SEP + pe : pe;
+        if (remove(p, ct.named, pk)) continue;
+        const w = walkValue(v, ct, p, pk);
         if (w !== undefined) setOwn(out, k, w);
       }
       return out;
     };
     // A map or list emptied by the removal goes too, as structured-merge-diff's removingWalker drops it.
-    const walkValue = (v: unknown, t: FieldType, path: Path): unknown => {
+    const walkValue = (v: unknown, t: FieldType, path: Path, key: string): unknown => {
       if (isObj(v)) {
         if (t.atomicMap) return v;
-        const w = walkObj(v, t, path);
+        const w = walkObj(v, t, path, key);
         return Object.keys(w).length === 0 && Object.keys(v).length > 0 ? undefined : w;
       }
       if (Array.isArray(v) && granularList(v, t, this.known)) {
         const et = this.types.element(t);
         const out: unknown[] = [];
         for (const item of v) {
-          const p = [...path, itemPE(item, t, this.known)!];
-          if (remove(p, false)) continue;
-          out.push(isObj(item) && t.list.type === 'map' ? walkObj(item, et, p) : item);
+          const pe = itemPE(item, t, this.known)!;
+          const p = [...path, pe];
+          const pk = key + SEP + pe;
+          if (remove(p, false, pk)) continue;
+          out.push(isObj(item) && t.list.type === 'map' ? walkObj(item, et, p, pk) : item);
         }
         return out.length ? out : undefined;
       }
       return v;
     };
-    return walkObj(obj, root, []);
+    return walkObj(obj, root, [], '');
   }
 }
