@@ -21,6 +21,7 @@ import { startNamespaceLifecycle } from '../reconcilers/namespace-lifecycle.js';
 import { startNamespaceDefaults } from '../reconcilers/namespace-defaults.js';
 import { startGarbageCollector } from '../reconcilers/garbage-collector.js';
 import { nodeName, startNodeStatus } from '../reconcilers/node-status.js';
+import { detectNodeIP } from '../reconcilers/node-addresses.js';
 import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
 import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
@@ -147,7 +148,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const docker = parseDockerHost(opts.dockerHost);
   const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert), await startGarbageCollector(ctx)];
   controllers.push(await startPvcBinder(ctx));
-  const stopNode = await startNodeStatus(ctx, docker, advertised);
+  // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
+  const nodeIP = await detectNodeIP(nodeName());
+  const stopNode = await startNodeStatus(ctx, docker, nodeIP);
   const scheduler = await startScheduler(ctx);
   const eventTtl = await startEventTtl(ctx, { ttlMs: opts.eventTtlMs });
   const countTimer = setInterval(() => void countObjects(), 30_000);
@@ -173,7 +176,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     docker,
     dataDir: opts.dataDir,
     nodeName: nodeName(),
-    hostIP: advertised,
+    hostIP: nodeIP,
     apiEndpoint: { host: POD_NETWORK.gateway, port },
   });
   await writeKubeconfig(opts.kubeconfigPath, { server: url, pki });
