@@ -19,6 +19,7 @@ import { podNode, resolveTarget } from './pod-target.js';
 import { runSession } from './exec-session.js';
 import { isSpdyUpgrade, negotiateSpdyProtocol } from './spdy/negotiate.js';
 import { runSpdySession, type SpdySessionOptions } from './spdy/session.js';
+import { isLogUpgrade, serveLogUpgrade } from './log-websocket.js';
 
 export interface UpgradeDeps {
   service: ResourceService;
@@ -47,6 +48,8 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     reject(socket, code === 405 ? methodNotAllowed() : badRequest(`unable to upgrade connection: ${err.message}`));
   });
   return (req, socket, head) => {
+    // pods/log upgrades as any streaming GET does (one stream, no channels); exec and attach below.
+    if (isLogUpgrade(req, deps.registry)) return serveLogUpgrade(deps, req, socket, head);
     socket.on('error', () => undefined);
     prepare(deps, req).then(
       ({ session, command, spdy }) => {
