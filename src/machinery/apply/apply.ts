@@ -39,6 +39,14 @@ export function withoutManagedFields(o: KObject | undefined): Obj {
   return clone({ ...o, metadata });
 }
 
+/** The object without its managedFields, sharing everything else: for reading only (comparing). */
+export function viewWithoutManagedFields(o: KObject | undefined): Obj {
+  if (!o) return {};
+  if (!o.metadata) return o;
+  const { managedFields: _, ...metadata } = o.metadata;
+  return { ...o, metadata };
+}
+
 /**
  * Fields a write on this (sub)resource never owns: status on the main resource (the strategies reset it),
  * everything but status on /status, and the server-set metadata.
@@ -49,6 +57,11 @@ export function resetPredicate(subresource: string | undefined): (p: Path) => bo
 }
 
 export const filterSet = (s: FieldSet, drop: (p: Path) => boolean) => s.filter((p) => !drop(p));
+
+/** The top-level fields a write on this (sub)resource can own, the only ones compared (see resetPredicate). */
+export function ownableTopLevel(subresource: string | undefined): (field: string) => boolean {
+  return subresource === 'status' ? (f) => f === 'status' : (f) => f !== 'status';
+}
 
 /** Whether `set`, with named (struct) fields counting as members when anything below them is (EnsureNamedFieldsAreMembers), has `p`. */
 const covers = (set: FieldSet, key: string, named: boolean) => set.hasKey(key) || (named && set.hasDescendantOfKey(key));
@@ -75,10 +88,16 @@ export function applyServerSide(input: ApplyInput): KObject {
   if (previous && !previous.set.empty()) {
     const owned = [configSet, ...[...managers.entries()].filter(([id]) => id !== selfId).map(([, m]) => m.set)];
     const last = previous.set;
-    result = walker.removeItems(merged, root, (_, named, key) => covers(last, key, named) && !owned.some((s) => covers(s, key, named)));
+    result = walker.removeItems(
+      merged,
+      root,
+      (_, named, key) => covers(last, key, named) && !owned.some((s) => covers(s, key, named)),
+      // Only where the last applied set has members below can anything be removed.
+      (key) => last.hasDescendantOfKey(key),
+    );
   }
 
-  const outcome = (force: boolean) => moveOwnership(walker, root, live, result, managers, selfId, force, reset);
+  const outcome = (force: boolean) => moveOwnership(walker, root, live, result, managers, selfId, force, reset, input.subresource);
   let change: ReturnType<typeof moveOwnership>;
   try {
     change = outcome(input.force);
@@ -126,8 +145,9 @@ function moveOwnership(
   selfId: string,
   force: boolean,
   reset: (p: Path) => boolean,
+  subresource: string | undefined,
 ) {
-  const cmp = walker.compare(from, to, root);
+  const cmp = walker.compare(from, to, root, ownableTopLevel(subresource));
   const changed = filterSet(cmp.modified.union(cmp.added), reset);
   const removed = filterSet(cmp.removed, reset);
   const conflicts: Conflict[] = [];

@@ -56,9 +56,10 @@ export class TypedWalker {
   constructor(private types: TypeResolver) {}
 
   /** Every path the object sets (fieldpath.Set members), keyed by joined path. */
-  paths(obj: unknown, root: FieldType): Map<string, SetPath> {
+  /** @param top which top-level fields to walk (all by default): a write never owns the reset ones, say status. */
+  paths(obj: unknown, root: FieldType, top?: (field: string) => boolean): Map<string, SetPath> {
     const out = new Map<string, SetPath>();
-    if (isObj(obj)) this.fields(obj, root, [], '', out);
+    if (isObj(obj)) this.fields(top ? Object.fromEntries(Object.entries(obj).filter(([k]) => top(k))) : obj, root, [], '', out);
     return out;
   }
 
@@ -106,9 +107,14 @@ export class TypedWalker {
   }
 
   /** Compare: paths added, removed, and leaves whose value changed, from `from` to `to`. */
-  compare(from: unknown, to: unknown, root: FieldType): { added: FieldSet; removed: FieldSet; modified: FieldSet } {
-    const a = this.paths(from, root),
-      b = this.paths(to, root);
+  compare(
+    from: unknown,
+    to: unknown,
+    root: FieldType,
+    top?: (field: string) => boolean,
+  ): { added: FieldSet; removed: FieldSet; modified: FieldSet } {
+    const a = this.paths(from, root, top),
+      b = this.paths(to, root, top);
     const added = new FieldSet(),
       removed = new FieldSet(),
       modified = new FieldSet();
@@ -154,9 +160,15 @@ export class TypedWalker {
 
   /**
    * Removes every field, map entry and list item for which `remove(path, named, key)` holds (`key`: the path joined
-   * as FieldSet keys it; without descending into what it removes). Returns a new object.
+   * as FieldSet keys it; without descending into what it removes, nor where `descend(key)` says nothing can be).
+   * Returns a new object (sharing what it did not descend into).
    */
-  removeItems(obj: Obj, root: FieldType, remove: (path: Path, named: boolean, key: string) => boolean): Obj {
+  removeItems(
+    obj: Obj,
+    root: FieldType,
+    remove: (path: Path, named: boolean, key: string) => boolean,
+    descend: (key: string) => boolean = () => true,
+  ): Obj {
     const walkObj = (o: Obj, t: FieldType, path: Path, key: string): Obj => {
       const out: Obj = {};
       for (const [k, v] of Object.entries(o)) {
@@ -172,6 +184,7 @@ export class TypedWalker {
     };
     // A map or list emptied by the removal goes too, as structured-merge-diff's removingWalker drops it.
     const walkValue = (v: unknown, t: FieldType, path: Path, key: string): unknown => {
+      if (!descend(key)) return v; // nothing below can be removed: kept as it is, not copied
       if (isObj(v)) {
         if (t.atomicMap) return v;
         const w = walkObj(v, t, path, key);

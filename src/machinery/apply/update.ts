@@ -6,7 +6,7 @@ import type { SchemaLookup } from '../patch/schema.js';
 import { TypeResolver } from './schema-types.js';
 import { TypedWalker } from './typed-value.js';
 import { decodeManagedFields, encodeManagedFields, managerId, timestamp, type ManagerSet } from './managed-fields.js';
-import { filterSet, resetPredicate, withoutManagedFields } from './apply.js';
+import { filterSet, ownableTopLevel, resetPredicate, viewWithoutManagedFields } from './apply.js';
 
 export interface UpdateInput {
   /** The stored object; absent on create. */
@@ -33,7 +33,12 @@ export function recordUpdate(input: UpdateInput): ManagedFieldsEntry[] | undefin
   const types = new TypeResolver(input.schema);
   const walker = new TypedWalker(types);
   const reset = resetPredicate(input.subresource);
-  const cmp = walker.compare(withoutManagedFields(input.old), withoutManagedFields(input.updated), types.root(input.definition));
+  const cmp = walker.compare(
+    viewWithoutManagedFields(input.old),
+    viewWithoutManagedFields(input.updated),
+    types.root(input.definition),
+    ownableTopLevel(input.subresource),
+  );
   const changed = filterSet(cmp.modified.union(cmp.added), reset);
   const removed = filterSet(cmp.removed, reset);
   if (changed.empty() && removed.empty()) return normalize(base);
