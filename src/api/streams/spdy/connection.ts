@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { FLAG_FIN, FrameReader, GOAWAY, RST, SpdyProtocolError, encodeFrame, type SpdyFrame } from './frames.js';
-import { HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header-compression.js';
+import { HeaderCompressor, HeaderDecompressor, SpdyHeaderError, type SpdyHeaders } from './header-compression.js';
 
 /** The largest DATA frame sent: Go reads any size up to 2^24-1; small frames keep streams interleaved. */
 export const MAX_SEND_CHUNK = 32 * 1024;
@@ -87,9 +87,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
   private lastStreamId = 0;
   private goneAway = false;
   private closed = false;
-  /** Frames leave in the order they were sent, though a SYN_REPLY's headers compress asynchronously. */
-  private outbound: Promise<void> = Promise.resolve();
-  /** Frames are handled in order, though a SYN_STREAM's headers inflate asynchronously. */
+  /** Frames are handled in order, though a header block inflates asynchronously (compressing ours is synchronous). */
   private inbound: Promise<void> = Promise.resolve();
 
   constructor(private readonly socket: Duplex) {
@@ -120,21 +118,12 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
   }
 
   /** Queues a frame; `cb` runs once it is handed to the socket, or at once when the connection is gone. */
-  send(frame: SpdyFrame | (() => Promise<SpdyFrame>), cb?: () => void): void {
-    if (this.closed) {
+  send(frame: SpdyFrame, cb?: () => void): void {
+    if (this.closed || !this.socket.writable) {
       cb?.();
       return;
     }
-    this.outbound = this.outbound
-      .then(async () => {
-        const f = typeof frame === 'function' ? await frame() : frame;
-        if (this.closed || !this.socket.writable) return cb?.();
-        this.socket.write(encodeFrame(f), () => cb?.());
-      })
-      .catch((e: Error) => {
-        cb?.();
-        this.fail(e);
-      });
+    this.socket.write(encodeFrame(frame), () => cb?.());
   }
 
   /** GOAWAY: no new streams; the ones open go on. */
@@ -144,13 +133,9 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
     this.send({ type: 'GOAWAY', lastGoodStreamId: this.lastStreamId, status });
   }
 
-  /** Ends the TCP connection once every queued frame has been written. */
+  /** Ends the TCP connection after the frames already written. */
   end(): void {
-    if (this.closed) return;
-    const done = this.outbound;
-    void done.then(() => {
-      if (!this.closed) this.socket.end();
-    });
+    if (!this.closed) this.socket.end();
   }
 
   destroy(): void {
@@ -177,7 +162,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
         const stream = new SpdyStream(this, f.streamId, headers);
         this.streams.set(f.streamId, stream);
         // The reply goes before anything the handler sends on the stream: the client drops data on unreplied streams.
-        this.send(async () => ({ type: 'SYN_REPLY', streamId: f.streamId, flags: 0, headerBlock: await this.compressor.compress({}) }));
+        this.send({ type: 'SYN_REPLY', streamId: f.streamId, flags: 0, headerBlock: this.compressor.compress({}) });
         this.emit('stream', stream);
         if (f.flags & FLAG_FIN) stream.remoteGone();
         return;
@@ -222,7 +207,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
 
   private fail(e: Error): void {
     if (this.closed) return;
-    if (e instanceof SpdyProtocolError && this.socket.writable) {
+    if ((e instanceof SpdyProtocolError || e instanceof SpdyHeaderError) && this.socket.writable) {
       this.socket.write(encodeFrame({ type: 'GOAWAY', lastGoodStreamId: this.lastStreamId, status: GOAWAY.protocolError }));
     }
     if (this.listenerCount('error')) this.emit('error', e);

@@ -43,77 +43,118 @@ export function parseNameValueBlock(block: Buffer): SpdyHeaders {
   return headers;
 }
 
-/** Runs one chunk through a persistent zlib context and flushes it, returning what came out. */
-class ZlibPipe {
-  private readonly out: Buffer[] = [];
-  private size = 0;
-  private failed: Error | undefined;
-  private limit = Infinity;
-  /** A broken stream never calls the flush back: its error ends the block in progress. */
-  private onError: ((e: Error) => void) | undefined;
-  // One block at a time: a block's output is what arrives between its write and its flush.
-  private queue: Promise<unknown> = Promise.resolve();
+/**
+ * The sending side: one zlib stream whose blocks are stored (uncompressed) deflate blocks, written here rather than by
+ * zlib, each frame's ending as a Z_SYNC_FLUSH does (byte-aligned, then an empty stored block), so each frame's block
+ * inflates on its own in the peer's context; a server's header blocks are a few empty SYN_REPLYs, so compressing them would save nothing. Doing
+ * it by hand keeps it synchronous: with Node's zlib streams, which output belongs to which flush depends on when the
+ * readable side emits it.
+ */
+export class HeaderCompressor {
+  private started = false;
+  compress(headers: SpdyHeaders): Buffer {
+    const block = encodeNameValueBlock(headers);
+    const parts: Buffer[] = [];
+    if (!this.started) {
+      this.started = true;
+      parts.push(ZLIB_HEADER);
+    }
+    for (let off = 0; off < block.length || off === 0; off += 0xffff) {
+      const data = block.subarray(off, off + 0xffff);
+      const head = Buffer.alloc(5);
+      // BFINAL 0, BTYPE 00 (stored), padded to the byte; LEN and its one's complement, little-endian.
+      head.writeUInt16LE(data.length, 1);
+      head.writeUInt16LE(~data.length & 0xffff, 3);
+      parts.push(head, data);
+      if (off + 0xffff >= block.length) break;
+    }
+    // Then an empty stored block, the marker Z_SYNC_FLUSH ends with: Go's inflater hands a block's bytes to the
+    // reader only when it reaches one (or the next block), and the next frame is not there yet.
+    parts.push(SYNC_MARKER);
+    return Buffer.concat(parts);
+  }
+  close(): void {}
+}
 
-  constructor(private readonly z: zlib.Deflate | zlib.Inflate) {
-    z.on('data', (c: Buffer) => {
-      // Past the limit the output is dropped (and the block refused): it is never held.
-      this.size += c.length;
-      if (this.size <= this.limit) this.out.push(c);
+const SYNC_MARKER = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+
+/** zlib's header for a stream that uses the SPDY dictionary: CMF, FLG with FDICT, then the dictionary's Adler-32. */
+const ZLIB_HEADER = zlib.deflateSync(Buffer.alloc(0), { dictionary: SPDY3_DICTIONARY }).subarray(0, 6);
+
+/**
+ * The receiving side: one inflate context for the connection. Blocks are taken from its output by their own framing
+ * (a name/value block says how long it is), not by when a flush's callback runs, so output that is emitted late still
+ * lands in the right block.
+ */
+export class HeaderDecompressor {
+  private readonly z = zlib.createInflate({ dictionary: SPDY3_DICTIONARY });
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly waiting: { resolve: (h: SpdyHeaders) => void; reject: (e: Error) => void }[] = [];
+  private broken: Error | undefined;
+
+  constructor() {
+    this.z.on('data', (c: Buffer) => {
+      this.pending = this.pending.length ? Buffer.concat([this.pending, c]) : c;
+      if (this.pending.length > MAX_HEADER_BLOCK_BYTES)
+        this.fail(new SpdyHeaderError(`header block larger than ${MAX_HEADER_BLOCK_BYTES} bytes`));
+      else this.deliver();
     });
-    z.on('error', (e: Error) => {
-      this.failed = e;
-      this.onError?.(e);
-    });
+    this.z.on('error', (e: Error) => this.fail(new SpdyHeaderError(`header block does not inflate: ${e.message}`)));
   }
 
-  run(input: Buffer, limit: number): Promise<Buffer> {
-    const next = this.queue.then(
-      () =>
-        new Promise<Buffer>((resolve, reject) => {
-          if (this.failed) return reject(this.failed);
-          this.limit = limit;
-          this.onError = reject;
-          this.z.write(input);
-          this.z.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-            this.onError = undefined;
-            const result = Buffer.concat(this.out.splice(0));
-            const size = this.size;
-            this.size = 0;
-            if (this.failed) reject(this.failed);
-            else if (size > limit) reject(new SpdyHeaderError(`header block larger than ${limit} bytes`));
-            else resolve(result);
-          });
-        }),
-    );
-    this.queue = next.catch(() => undefined);
-    return next;
+  decompress(block: Buffer): Promise<SpdyHeaders> {
+    return new Promise((resolve, reject) => {
+      // A context that failed once is out of step with the peer's for good.
+      if (this.broken) return reject(this.broken);
+      this.waiting.push({ resolve, reject });
+      this.z.write(block);
+      this.z.flush(zlib.constants.Z_SYNC_FLUSH);
+    });
   }
 
   close(): void {
+    this.fail(new SpdyHeaderError('connection closed'));
     this.z.close();
   }
+
+  private deliver(): void {
+    while (this.waiting.length) {
+      let parsed: { headers: SpdyHeaders; length: number } | undefined;
+      try {
+        parsed = readNameValueBlock(this.pending);
+      } catch (e) {
+        return this.fail(e as Error);
+      }
+      if (!parsed) return;
+      this.pending = this.pending.subarray(parsed.length);
+      this.waiting.shift()!.resolve(parsed.headers);
+    }
+  }
+
+  private fail(e: Error): void {
+    this.broken ??= e;
+    this.pending = Buffer.alloc(0);
+    for (const w of this.waiting.splice(0)) w.reject(this.broken);
+  }
 }
 
-/** The sending side's context: one per connection. */
-export class HeaderCompressor {
-  private readonly pipe = new ZlibPipe(zlib.createDeflate({ dictionary: SPDY3_DICTIONARY, level: zlib.constants.Z_BEST_COMPRESSION }));
-  compress(headers: SpdyHeaders): Promise<Buffer> {
-    return this.pipe.run(encodeNameValueBlock(headers), Infinity);
+/** The first name/value block in `buf` and its length, or undefined while it is incomplete. */
+function readNameValueBlock(buf: Buffer): { headers: SpdyHeaders; length: number } | undefined {
+  let off = 0;
+  const u32At = () => (off + 4 <= buf.length ? buf.readUInt32BE(off) : undefined);
+  const count = u32At();
+  if (count === undefined) return undefined;
+  off += 4;
+  for (let i = 0; i < count * 2; i++) {
+    const len = u32At();
+    if (len === undefined || off + 4 + len > buf.length) {
+      // A length no block could have is an error now, not a wait for output that will never come.
+      if (len !== undefined && len > MAX_HEADER_BLOCK_BYTES) throw new SpdyHeaderError(`header of ${len} bytes is over the limit`);
+      return undefined;
+    }
+    off += 4 + len;
   }
-  close(): void {
-    this.pipe.close();
-  }
-}
-
-/** The receiving side's context: one per connection. */
-export class HeaderDecompressor {
-  private readonly pipe = new ZlibPipe(zlib.createInflate({ dictionary: SPDY3_DICTIONARY }));
-  async decompress(block: Buffer): Promise<SpdyHeaders> {
-    return parseNameValueBlock(await this.pipe.run(block, MAX_HEADER_BLOCK_BYTES));
-  }
-  close(): void {
-    this.pipe.close();
-  }
+  return { headers: parseNameValueBlock(buf.subarray(0, off)), length: off };
 }
 
 function u32(n: number): Buffer {
