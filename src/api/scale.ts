@@ -10,7 +10,7 @@ export function getScale(def: ResourceDef, obj: KObject): KObject {
   const m = obj.metadata;
   const selector = s.labelSelectorPath ? valueAt(obj, s.labelSelectorPath) : undefined;
   const status: Record<string, unknown> = { replicas: (valueAt(obj, s.statusReplicasPath) as number | undefined) ?? 0 };
-  if (selector) status.selector = selectorToString(selector as never);
+  if (selector) status.selector = selectorToString((s.labelSelectorIsMap ? { matchLabels: selector } : selector) as never);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',

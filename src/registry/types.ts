@@ -46,6 +46,8 @@ export interface ScaleSubresource {
   specReplicasPath: string;
   statusReplicasPath: string;
   labelSelectorPath?: string;
+  /** The selector at labelSelectorPath is a plain label map (ReplicationController), not a metav1.LabelSelector. */
+  labelSelectorIsMap?: boolean;
 }
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';

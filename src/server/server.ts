@@ -26,6 +26,7 @@ import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
 import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { startPvcBinder } from '../reconcilers/pvc-binder.js';
+import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset-controller.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -148,6 +149,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const docker = parseDockerHost(opts.dockerHost);
   const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert), await startGarbageCollector(ctx)];
   controllers.push(await startPvcBinder(ctx));
+  controllers.push(...(await startReplicaSetControllers(ctx)).controllers);
   // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
   const nodeIP = await detectNodeIP(nodeName());
   const stopNode = await startNodeStatus(ctx, docker, nodeIP);

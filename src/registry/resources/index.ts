@@ -5,6 +5,7 @@ import { pods } from './pods.js';
 import { services } from './services.js';
 import { configmaps, endpoints, nodes, persistentvolumeclaims, secrets, serviceaccounts } from './simple-core.js';
 import { deployments, replicasets } from './apps.js';
+import { replicationcontrollers } from './replication-controllers.js';
 import { endpointslices, leases } from './other-groups.js';
 import { events, eventsV1 } from './events.js';
 import { selfSubjectRulesReviews, selfsubjectaccessreviews } from './authorization.js';
@@ -24,6 +25,7 @@ export const RESOURCES: ResourceDef[] = [
   events,
   nodes,
   persistentvolumeclaims,
+  replicationcontrollers,
   deployments,
   replicasets,
   endpointslices,

@@ -12,6 +12,7 @@ import { nodesTable } from './nodes.js';
 import { persistentVolumeClaimsTable } from './persistentvolumeclaims.js';
 import { podsTable } from './pods.js';
 import { replicaSetsTable } from './replicasets.js';
+import { replicationControllersTable } from './replicationcontrollers.js';
 import { secretsTable } from './secrets.js';
 import { serviceAccountsTable } from './serviceaccounts.js';
 import { servicesTable } from './services.js';
@@ -27,6 +28,7 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
   events: eventsTable,
   nodes: nodesTable,
   persistentvolumeclaims: persistentVolumeClaimsTable,
+  replicationcontrollers: replicationControllersTable,
   'events.k8s.io/events': eventsV1Table,
   'apps/replicasets': replicaSetsTable,
   'apps/deployments': deploymentsTable,
