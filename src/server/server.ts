@@ -27,6 +27,7 @@ import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset-controller.js';
+import { startDeploymentController } from '../reconcilers/deployment/deployment-controller.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -150,6 +151,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert), await startGarbageCollector(ctx)];
   controllers.push(await startPvcBinder(ctx));
   controllers.push(...(await startReplicaSetControllers(ctx)).controllers);
+  controllers.push((await startDeploymentController(ctx)).controller);
   // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
   const nodeIP = await detectNodeIP(nodeName());
   const stopNode = await startNodeStatus(ctx, docker, nodeIP);

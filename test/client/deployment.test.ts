@@ -1,0 +1,203 @@
+// The deployment controller over the client seam, in process (as system:kube-controller-manager) and over HTTP,
+// against the API harness with no ReplicaSet controller and no kubelet: the test plays both, writing each set's
+// status (replicas, ready, available) as they would. Checks the set's name, hash label and selector, owner,
+// annotations, the rolling steps of a template change, the revision of a rollback, /scale, Recreate, and the
+// status and conditions kubectl reads.
+import pino from 'pino';
+import { startHarness, type Harness } from '../api/harness.js';
+import { makeContext } from '../../src/reconcilers/context.js';
+import { startDeploymentController, type RunningDeploymentController } from '../../src/reconcilers/deployment/deployment-controller.js';
+import { GVR, type Gvr } from '../../src/client/types.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
+import { httpClient } from './clients.js';
+import type { HttpClient } from '../../src/client/http-client.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const log = pino({ level: 'silent' });
+const DEPLOY: Gvr = { group: 'apps', version: 'v1', resource: 'deployments' };
+const RS: Gvr = { group: 'apps', version: 'v1', resource: 'replicasets' };
+
+async function until<T>(what: () => Promise<T | undefined | false>, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await what();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const deployment = (name: string, replicas: number, image: string, strategy: J): KObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    strategy,
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image }] } },
+  },
+});
+
+describe.each(['in-process', 'https'])('deployment controller over the %s client', (kind) => {
+  let h: Harness;
+  let api: HttpClient;
+  let dc: RunningDeploymentController;
+  const ns = 'default';
+
+  const setsOf = async (app: string) => (await api.list(RS, ns, { labelSelector: `app=${app}` })).items as J[];
+  const image = (rs: J) => rs.spec.template.spec.containers[0].image;
+  const byImage = async (app: string, img: string) => (await setsOf(app)).find((rs) => image(rs) === img);
+  /** What the ReplicaSet controller and kubelets would report once every asked-for pod is ready and available. */
+  const settle = async (rs: J) => {
+    const cur = (await api.get(RS, ns, rs.metadata.name)) as J;
+    const n = cur.spec.replicas;
+    const status = {
+      replicas: n,
+      fullyLabeledReplicas: n,
+      readyReplicas: n,
+      availableReplicas: n,
+      observedGeneration: cur.metadata.generation,
+    };
+    if (JSON.stringify(cur.status ?? {}) !== JSON.stringify(status)) await api.updateStatus(RS, ns, { ...cur, status } as KObject);
+  };
+  const events = async (name: string) =>
+    (await api.list(GVR.events, ns)).items.filter((e) => (e as J).involvedObject.name === name).map((e) => (e as J).message as string);
+  const get = async (name: string) => (await api.get(DEPLOY, ns, name)) as J;
+  const condition = (d: J, type: string) => (d.status?.conditions ?? []).find((c: J) => c.type === type);
+
+  beforeAll(async () => {
+    h = await startHarness();
+    api = httpClient(h, 'admin');
+    dc = await startDeploymentController(makeContext(h.service, log, kind === 'https' ? { client: () => api } : {}));
+  });
+  afterAll(async () => {
+    dc.stop();
+    api.close();
+    await h.close();
+  });
+
+  test('a rolling update: the new set named by its hash, stepped within maxSurge/maxUnavailable, then undone', async () => {
+    const app = `roll-${kind}`;
+    await api.create(
+      DEPLOY,
+      ns,
+      deployment(app, 4, 'img:v1', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } }),
+    );
+    const v1 = await until(() => byImage(app, 'img:v1'));
+    const hash = v1.metadata.labels['pod-template-hash'];
+    expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+    expect(v1.metadata.name).toBe(`${app}-${hash}`);
+    expect(v1.spec.selector.matchLabels).toEqual({ app, 'pod-template-hash': hash });
+    expect(v1.spec.template.metadata.labels).toEqual({ app, 'pod-template-hash': hash });
+    expect(v1.spec.replicas).toBe(4);
+    expect(v1.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Deployment', name: app, controller: true, blockOwnerDeletion: true }),
+    ]);
+    expect(v1.metadata.annotations).toMatchObject({
+      'deployment.kubernetes.io/revision': '1',
+      'deployment.kubernetes.io/desired-replicas': '4',
+      'deployment.kubernetes.io/max-replicas': '5',
+    });
+    let d = await until(async () => {
+      const x = await get(app);
+      return condition(x, 'Progressing')?.reason === 'NewReplicaSetCreated' && x;
+    });
+    expect(d.metadata.annotations['deployment.kubernetes.io/revision']).toBe('1');
+    expect(condition(d, 'Progressing').message).toBe(`Created new replica set "${v1.metadata.name}"`);
+
+    await settle(v1);
+    d = await until(async () => {
+      const x = await get(app);
+      return condition(x, 'Progressing')?.reason === 'NewReplicaSetAvailable' && x;
+    });
+    expect(d.status).toMatchObject({
+      replicas: 4,
+      updatedReplicas: 4,
+      readyReplicas: 4,
+      availableReplicas: 4,
+      observedGeneration: d.metadata.generation,
+    });
+    expect(d.status.unavailableReplicas ?? 0).toBe(0);
+    expect(condition(d, 'Available')).toMatchObject({
+      status: 'True',
+      reason: 'MinimumReplicasAvailable',
+      message: 'Deployment has minimum availability.',
+    });
+    expect(condition(d, 'Progressing').message).toBe(`ReplicaSet "${v1.metadata.name}" has successfully progressed.`);
+
+    // v1 -> v2: one surge pod, one old pod down (4 + 1 at most, 4 - 1 available at least).
+    await api.patch(DEPLOY, ns, app, 'merge', { spec: { template: { spec: { containers: [{ name: 'c', image: 'img:v2' }] } } } });
+    const v2 = await until(() => byImage(app, 'img:v2'));
+    await until(async () => ((await api.get(RS, ns, v1.metadata.name)) as J).spec.replicas === 3);
+    // With nothing new available yet the new set may grow to 2 (3 + 2 = 5 pods), never further.
+    const sizes = (await setsOf(app)).map((rs) => rs.spec.replicas as number);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5);
+    expect(((await api.get(RS, ns, v2.metadata.name)) as J).spec.replicas).toBeLessThanOrEqual(2);
+    expect(v2.metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
+    expect(v2.metadata.name).not.toBe(v1.metadata.name);
+    const msgs = await until(async () => {
+      const m = await events(app);
+      return m.some((x) => x.startsWith('Scaled down')) && m;
+    });
+    expect(msgs).toContain(`Scaled up replica set ${v1.metadata.name} from 0 to 4`);
+    expect(msgs).toContain(`Scaled up replica set ${v2.metadata.name} from 0 to 1`);
+    expect(msgs).toContain(`Scaled down replica set ${v1.metadata.name} from 4 to 3`);
+
+    // Play the pods becoming ready; the sum of asked-for pods never exceeds 5 and availability never drops below 3.
+    for (let i = 0; i < 40; i++) {
+      const sets = await setsOf(app);
+      expect(sets.reduce((n, rs) => n + rs.spec.replicas, 0)).toBeLessThanOrEqual(5);
+      const x = await get(app);
+      if (condition(x, 'Progressing')?.reason === 'NewReplicaSetAvailable' && x.status.updatedReplicas === 4 && x.status.replicas === 4)
+        break;
+      for (const rs of sets) await settle(rs);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    d = await get(app);
+    expect(d.status).toMatchObject({ replicas: 4, updatedReplicas: 4, availableReplicas: 4 });
+    expect(((await api.get(RS, ns, v1.metadata.name)) as J).spec.replicas).toBe(0);
+    expect(d.metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
+
+    // Undo as kubectl does it: the old set's template (without its hash label) back into the deployment.
+    const tpl = structuredClone(v1.spec.template);
+    delete tpl.metadata.labels['pod-template-hash'];
+    await api.patch(DEPLOY, ns, app, 'json', [{ op: 'replace', path: '/spec/template', value: tpl }]);
+    const back = await until(async () => {
+      const rs = (await api.get(RS, ns, v1.metadata.name)) as J;
+      return rs.metadata.annotations['deployment.kubernetes.io/revision'] === '3' && rs;
+    });
+    expect(back.metadata.annotations['deployment.kubernetes.io/revision-history']).toBe('1');
+    expect((await setsOf(app)).length).toBe(2); // the old set was reused, not recreated
+  });
+
+  test('scaled through /scale: the one active set follows; Recreate scales old sets to 0 before the new one', async () => {
+    const app = `re-${kind}`;
+    await api.create(DEPLOY, ns, deployment(app, 2, 'img:v1', { type: 'Recreate' }));
+    const v1 = await until(() => byImage(app, 'img:v1'));
+    await settle(v1);
+    await api.update(
+      DEPLOY,
+      ns,
+      {
+        apiVersion: 'autoscaling/v1',
+        kind: 'Scale',
+        metadata: { name: app, namespace: ns },
+        spec: { replicas: 3 },
+      } as KObject,
+      { subresource: 'scale' },
+    );
+    await until(async () => ((await api.get(RS, ns, v1.metadata.name)) as J).spec.replicas === 3);
+    await settle(v1);
+
+    await api.patch(DEPLOY, ns, app, 'merge', { spec: { template: { spec: { containers: [{ name: 'c', image: 'img:v2' }] } } } });
+    await until(async () => ((await api.get(RS, ns, v1.metadata.name)) as J).spec.replicas === 0);
+    // Old pods still reported: no new set yet.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await byImage(app, 'img:v2')).toBeUndefined();
+    await settle(v1);
+    const v2 = await until(() => byImage(app, 'img:v2'));
+    expect(v2.spec.replicas).toBe(3);
+    expect(v2.metadata.annotations['deployment.kubernetes.io/max-replicas']).toBe('3');
+  });
+});
