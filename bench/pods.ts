@@ -1,6 +1,7 @@
-// Pod start latency: dockube's create → Ready (seen on a watch, as a controller sees it) beside the same containers
-// started with the Docker CLI in the same run: an infra container (dockube/pause) on the pod network plus the app
-// containers joined to its network namespace — the work a pod needs — timed until `docker inspect` says running.
+// Pod start latency: dockube's create → Ready (seen on a watch, as a controller sees it) beside two Docker CLI
+// baselines in the same run: the plain one (issue 8's target) is `docker run -d` of the same app containers alone on
+// the pod network, no infra container; the pair one adds an infra container (dockube/pause) and joins the apps to its
+// network namespace — the containers a pod is made of. Both are timed until `docker inspect` says running.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import https from 'node:https';
@@ -21,8 +22,12 @@ export const BASELINE_LABEL = 'dockube.bench/pods';
 export interface PodRow {
   op: string;
   dockube: Stats;
+  /** plain `docker run -d` of the app containers (no infra container): the target's baseline */
   baseline: Stats;
   ratio: number;
+  /** pause + app containers in its network namespace */
+  pair: Stats;
+  pairRatio: number;
 }
 export type Shape = 'one' | 'two';
 
@@ -119,25 +124,29 @@ export async function dockubeRemove(dk: Dockube, pool: https.Agent, watch: PodWa
 
 const docker = async (...args: string[]) => (await run('docker', args, { maxBuffer: 1 << 20 })).stdout.trim();
 
-/** One "pod" with the Docker CLI: infra on the pod network, app containers in its network namespace, until running. */
-async function baselinePod(tag: string, shape: Shape): Promise<void> {
+export type Baseline = 'plain' | 'pair';
+
+/**
+ * One "pod" with the Docker CLI until its containers run. plain: each app container `docker run -d` on the pod
+ * network; pair: an infra container on the pod network first, the app containers in its network namespace.
+ */
+async function baselinePod(tag: string, shape: Shape, kind: Baseline): Promise<void> {
   const label = ['--label', `${BASELINE_LABEL}=${tag}`];
-  const infra = await docker('run', '-d', ...label, '--network', POD_NETWORK, PAUSE);
-  const apps: string[] = [];
-  for (const c of containersOf(shape)) {
-    apps.push(await docker('run', '-d', ...label, '--network', `container:${infra}`, IMAGE, ...c.command));
-  }
+  const ids: string[] = [];
+  if (kind === 'pair') ids.push(await docker('run', '-d', ...label, '--network', POD_NETWORK, PAUSE));
+  const network = kind === 'pair' ? `container:${ids[0]}` : POD_NETWORK;
+  for (const c of containersOf(shape)) ids.push(await docker('run', '-d', ...label, '--network', network, IMAGE, ...c.command));
   for (;;) {
-    const states = (await docker('inspect', '-f', '{{.State.Running}}', infra, ...apps)).split('\n');
+    const states = (await docker('inspect', '-f', '{{.State.Running}}', ...ids)).split('\n');
     if (states.every((s) => s.trim() === 'true')) return;
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
 /** Starts `count` baseline pods in parallel; answers the ms until all run. */
-export async function baselineStart(tag: string, count: number, shape: Shape): Promise<number> {
+export async function baselineStart(tag: string, count: number, shape: Shape, kind: Baseline): Promise<number> {
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: count }, () => baselinePod(tag, shape)));
+  await Promise.all(Array.from({ length: count }, () => baselinePod(tag, shape, kind)));
   return performance.now() - t0;
 }
 
@@ -148,8 +157,8 @@ export async function baselineRemove(tag?: string): Promise<void> {
 }
 
 /**
- * `rounds` alternating samples (dockube, then baseline) of starting `count` pods of `shape` at once; the pods and
- * containers of a sample are removed before the next one starts.
+ * `rounds` alternating samples (dockube, then the plain baseline, then the pair baseline) of starting `count` pods of
+ * `shape` at once; the pods and containers of a sample are removed before the next one starts.
  */
 export async function podStartRow(
   op: string,
@@ -163,8 +172,10 @@ export async function podStartRow(
 ): Promise<PodRow> {
   const dkSamples: number[] = [];
   const baseSamples: number[] = [];
+  const pairSamples: number[] = [];
   let dkWall = 0,
-    baseWall = 0;
+    baseWall = 0,
+    pairWall = 0;
   for (let r = 0; r < rounds; r++) {
     const names = Array.from({ length: count }, (_, i) => `${shape}-${count}-${r}-${i}`);
     const each = await dockubeStartEach(dk, pool, watch, names, shape);
@@ -175,15 +186,20 @@ export async function podStartRow(
     if (count > 1) progress(`${op} ${r + 1}/${rounds}: pods Ready at ${each.map((t) => (t / 1000).toFixed(1)).join(' ')} s`);
     await dockubeRemove(dk, pool, watch, names);
     const tag = `${shape}-${count}-${r}`;
-    const b = await baselineStart(tag, count, shape);
+    const b = await baselineStart(tag, count, shape, 'plain');
     baseSamples.push(b);
     baseWall += b;
     await baselineRemove(tag);
-    progress(`${op} ${r + 1}/${rounds}: dockube ${d.toFixed(0)} ms, docker ${b.toFixed(0)} ms`);
+    const p = await baselineStart(`${tag}-pair`, count, shape, 'pair');
+    pairSamples.push(p);
+    pairWall += p;
+    await baselineRemove(`${tag}-pair`);
+    progress(`${op} ${r + 1}/${rounds}: dockube ${d.toFixed(0)} ms, docker run ${b.toFixed(0)} ms, docker pause+app ${p.toFixed(0)} ms`);
   }
   const dockube = summarize(dkSamples, dkWall);
   const baseline = summarize(baseSamples, baseWall);
-  return { op, dockube, baseline, ratio: dockube.p50 / baseline.p50 };
+  const pair = summarize(pairSamples, pairWall);
+  return { op, dockube, baseline, ratio: dockube.p50 / baseline.p50, pair, pairRatio: dockube.p50 / pair.p50 };
 }
 
 export async function ensureNamespace(dk: Dockube, agent: https.Agent, name: string): Promise<void> {
