@@ -19,14 +19,19 @@ export interface InfraParams extends DnsParams, ContainerLabelOptions {
   image?: string;
 }
 
-/** hostPort mappings: `<containerPort>/<proto>` → host bindings (all app containers' ports land on the infra). */
+/**
+ * hostPort mappings: `<containerPort>/<proto>` → host bindings on the pod's hostIP (every address when unset), as the
+ * scheduler's NodePorts filter counts them: app containers and sidecars (restartable init containers) alike, all on
+ * the infra, which owns the network namespace.
+ */
 export function portBindings(pod: Pod): {
   exposed: Record<string, object>;
   bindings: Record<string, { HostIp: string; HostPort: string }[]>;
 } {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const c of pod.spec.containers) {
+  const sidecars = (pod.spec.initContainers ?? []).filter((c) => (c as { restartPolicy?: string }).restartPolicy === 'Always');
+  for (const c of [...pod.spec.containers, ...sidecars]) {
     for (const p of c.ports ?? []) {
       if (!p.hostPort) continue;
       const key = `${p.containerPort}/${(p.protocol ?? 'TCP').toLowerCase()}`;
