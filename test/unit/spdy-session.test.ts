@@ -3,7 +3,7 @@
 // output, the Status on the error stream per protocol version, FIN on our streams, and a client that goes away.
 import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { SessionResult, StreamSession } from '../../src/node/types.js';
 import { negotiateSpdyProtocol, switchingProtocols } from '../../src/api/streams/spdy/negotiate.js';
 import { runSpdySession, type SpdySessionOptions } from '../../src/api/streams/spdy/session.js';
@@ -206,6 +206,34 @@ describe('runSpdySession', () => {
     await done();
     expect(fake.closed()).toBe(true);
     await client.waitFor(() => client.socket.destroyed || client.socket.readableEnded);
+  });
+
+  it('a process that reads stdin slowly pushes back on the client instead of the server buffering its input', async () => {
+    const fake = fakeSession();
+    const held: (() => void)[] = [];
+    let taken = 0;
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, cb) {
+        taken += chunk.length;
+        held.push(cb);
+      },
+    });
+    fake.session.stdin = slow;
+    const { client } = await connect(fake, { stderr: false });
+    client.open(1, { streamtype: ['error'] });
+    client.open(3, { streamtype: ['stdin'] });
+    client.open(5, { streamtype: ['stdout'] });
+    await client.waitFor((g) => g.filter((f) => f.type === 'SYN_REPLY').length === 3);
+    const total = 4 * 1024 * 1024;
+    for (let off = 0; off < total; off += 32 * 1024) client.send({ type: 'DATA', streamId: 3, flags: 0, data: Buffer.alloc(32 * 1024, 1) });
+    await new Promise((r) => setTimeout(r, 300));
+    // Held by the process's stdin: what the socket had delivered before the pause, not the 4 MiB sent.
+    expect(slow.writableLength).toBeLessThan(1024 * 1024);
+    // Released, everything arrives.
+    const release = setInterval(() => held.splice(0).forEach((cb) => cb()), 5);
+    await client.waitFor(() => taken === total, 10_000);
+    clearInterval(release);
   });
 
   it('a client that goes away mid-session closes the session', async () => {

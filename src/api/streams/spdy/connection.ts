@@ -102,6 +102,15 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
     return !this.closed;
   }
 
+  /** Stops reading from the client until resumeInput(), so TCP pushes back on it: for a consumer that is behind. */
+  pauseInput(): void {
+    this.socket.pause();
+  }
+
+  resumeInput(): void {
+    this.socket.resume();
+  }
+
   /** Feeds bytes that arrived before this object listened (the upgrade's head). */
   receive(chunk: Buffer): void {
     if (this.closed || !chunk.length) return;

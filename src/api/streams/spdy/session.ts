@@ -71,8 +71,18 @@ export async function runSpdySession(socket: Duplex, head: Buffer, session: Stre
 
   const stdin = streams.get('stdin');
   if (stdin) {
+    // A process that reads slower than the client sends (kubectl cp's tar of a large file) pauses the connection, so
+    // its input waits in TCP's buffers and the client's, never in ours.
+    let waiting = false;
     stdin.on('data', (d: Buffer) => {
-      if (session.stdin && !session.stdin.writableEnded) session.stdin.write(d);
+      const sink = session.stdin;
+      if (!sink || sink.writableEnded || sink.write(d) || waiting) return;
+      waiting = true;
+      conn.pauseInput();
+      sink.once('drain', () => {
+        waiting = false;
+        conn.resumeInput();
+      });
     });
     stdin.on('end', () => session.stdin?.end());
   }
