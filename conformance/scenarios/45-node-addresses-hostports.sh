@@ -72,9 +72,15 @@ metadata: {name: hostnet}
 spec:
   hostNetwork: true
   terminationGracePeriodSeconds: 1
-  containers: [{name: main, image: dockube/netcheck:test, imagePullPolicy: IfNotPresent, command: [sleep, "3600"]}]
+  containers:
+  - name: main
+    image: dockube/netcheck:test
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, 'mkdir -p /tmp/www && echo ok > /tmp/www/healthz && exec httpd -f -p 54324 -h /tmp/www']
+    readinessProbe: {httpGet: {path: /healthz, port: 54324}, periodSeconds: 1}
 YAML
 eventually "a hostNetwork pod's IP is the node's InternalIP" 60 "^Running $NODE_IP\$" -- k -n "$NS" get pod hostnet -o 'jsonpath={.status.phase} {.status.podIP}'
+eventually "its httpGet probe reaches it on the node IP: Ready" 30 '^True$' -- k -n "$NS" get pod hostnet -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
 expect "the hostNetwork pod reaches 127.0.0.1:$HP" 0 '^hp-loopback$' -- k -n "$NS" exec hostnet -- timeout 3 wget -qO- "http://127.0.0.1:$HP/"
 
 web hp-any "" | k -n "$NS" apply -f - >/dev/null
