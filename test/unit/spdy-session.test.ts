@@ -127,6 +127,8 @@ describe('runSpdySession', () => {
     expect(head).toMatch(/^HTTP\/1.1 101 Switching Protocols\r\n/);
     await client.open(1, { streamtype: ['error'] });
     await client.open(3, { streamtype: ['stdin'] });
+    // Input sent before the other streams exist reaches the process (it is already running).
+    client.send({ type: 'DATA', streamId: 3, flags: 0, data: Buffer.from('in-0 ') });
     await client.open(5, { streamtype: ['stdout'] });
     // Output written before the last stream opens waits in the session's stream: nothing is lost.
     fake.stdout.write('early\n');
@@ -138,7 +140,7 @@ describe('runSpdySession', () => {
     client.send({ type: 'DATA', streamId: 3, flags: 1, data: Buffer.from('in-2') });
     fake.stderr.write('oops\n');
     await client.waitFor(() => fake.stdinEnded());
-    expect(Buffer.concat(fake.stdinData).toString()).toBe('in-1 in-2');
+    expect(Buffer.concat(fake.stdinData).toString()).toBe('in-0 in-1 in-2');
     fake.exit({ exitCode: 3 });
     await client.waitFor(() => client.dataOf(1).fin && client.dataOf(5).fin && client.dataOf(7).fin);
     expect(client.dataOf(7).data.toString()).toBe('oops\n');

@@ -54,6 +54,8 @@ export async function runSpdySession(socket: Duplex, head: Buffer, session: Stre
         return;
       }
       streams.set(type, s);
+      // Input is wired as soon as its stream exists (the process is already running); output waits for all of them.
+      if (type === 'stdin') wireStdin(s, session, conn);
       if (type === 'resize') wireResize(s, session);
       check();
     });
@@ -68,24 +70,6 @@ export async function runSpdySession(socket: Duplex, head: Buffer, session: Stre
     return;
   }
   conn.on('close', () => session.close());
-
-  const stdin = streams.get('stdin');
-  if (stdin) {
-    // A process that reads slower than the client sends (kubectl cp's tar of a large file) pauses the connection, so
-    // its input waits in TCP's buffers and the client's, never in ours.
-    let waiting = false;
-    stdin.on('data', (d: Buffer) => {
-      const sink = session.stdin;
-      if (!sink || sink.writableEnded || sink.write(d) || waiting) return;
-      waiting = true;
-      conn.pauseInput();
-      sink.once('drain', () => {
-        waiting = false;
-        conn.resumeInput();
-      });
-    });
-    stdin.on('end', () => session.stdin?.end());
-  }
 
   const outputs = [session.stdout, session.stderr].filter((s): s is Readable => !!s);
   let unsent = 0;
@@ -135,6 +119,25 @@ export async function runSpdySession(socket: Duplex, head: Buffer, session: Stre
   await new Promise<void>((resolve) => (conn.isOpen ? conn.once('close', resolve) : resolve()));
   clearTimeout(linger);
   clearTimeout(kill);
+}
+
+/**
+ * stdin to the process, its FIN as EOF. A process that reads slower than the client sends (kubectl cp's tar of a large
+ * file) pauses the connection, so its input waits in TCP's buffers and the client's, never in ours.
+ */
+function wireStdin(s: SpdyStream, session: StreamSession, conn: SpdyConnection): void {
+  let waiting = false;
+  s.on('data', (d: Buffer) => {
+    const sink = session.stdin;
+    if (!sink || sink.writableEnded || sink.write(d) || waiting) return;
+    waiting = true;
+    conn.pauseInput();
+    sink.once('drain', () => {
+      waiting = false;
+      conn.resumeInput();
+    });
+  });
+  s.on('end', () => session.stdin?.end());
 }
 
 /** Resize messages are JSON objects, one per line (Go's json.Encoder); malformed ones are ignored, as by the kubelet. */
