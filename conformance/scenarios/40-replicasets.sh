@@ -40,12 +40,22 @@ spec:
 YAML
 }
 
+# --- baseline: the same 3 pods applied bare, apply → Ready, in this run
+for i in 1 2 3; do
+  printf -- '---\n%s\n' "{apiVersion: v1, kind: Pod, metadata: {name: bare-$i, labels: {app: bare}}, spec: {terminationGracePeriodSeconds: 1, containers: [{name: bare, image: dockube/busybox:test, imagePullPolicy: IfNotPresent, command: [sh, -c, 'sleep 100000']}]}}"
+done > "$DATA_DIR/bare.yaml"
+t0=$(date +%s%N)
+k -n "$NS" apply -f "$DATA_DIR/bare.yaml" >/dev/null && k -n "$NS" wait --for=condition=Ready pod -l app=bare --timeout=60s >/dev/null
+echo "       (baseline: 3 bare pods apply → Ready: $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+k -n "$NS" delete pod -l app=bare --wait=false >/dev/null
+
 # --- a 3-replica ReplicaSet: 3 Running pods, owned by it, one container each on the engine
 workload ReplicaSet web 3 > "$DATA_DIR/web.yaml"
 t0=$(date +%s%N)
 expect "apply a ReplicaSet" 0 '^replicaset.apps/web created$' -- k -n "$NS" apply -f "$DATA_DIR/web.yaml"
-eventually "get rs: DESIRED 3 CURRENT 3 READY 3" 60 '^web +3 +3 +3 +[0-9]+s$' -- k -n "$NS" get rs web --no-headers
+k -n "$NS" wait --for=jsonpath='{.status.readyReplicas}'=3 rs/web --timeout=60s >/dev/null
 echo "       (3-replica rs apply → 3 ready: $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+eventually "get rs: DESIRED 3 CURRENT 3 READY 3" 60 '^web +3 +3 +3 +[0-9]+s$' -- k -n "$NS" get rs web --no-headers
 expect "3 Running pods named web-xxxxx" 0 '^3$' -- count_running web
 expect "pod names come from generateName" 0 '^(web-[a-z0-9]{5} ){3}$' -- running_line web
 expect "pods carry a blocking controller reference" 0 '^(ReplicaSet/web/true/true )+$' -- \
@@ -81,6 +91,17 @@ expect "scale rs --replicas=1" 0 '^replicaset.apps/web scaled$' -- k -n "$NS" sc
 eventually "rs DESIRED 1 CURRENT 1 READY 1" 30 '^web +1 +1 +1 ' -- k -n "$NS" get rs web --no-headers
 eventually "docker runs 1 container" 30 '^1$' -- containers web
 expect "1 Running pod left" 0 '^1$' -- count_running web
+# --- kill -9 right after a scale-up was accepted: after the restart, exactly the desired pods (no duplicates)
+k -n "$NS" scale rs web --replicas=4 >/dev/null
+kill9_server
+start_server "$DATA_DIR" || fail "server restart"
+eventually "after kill -9 + restart: READY 4" 60 '^web +4 +4 +4 ' -- k -n "$NS" get rs web --no-headers
+sleep 2
+expect "... exactly 4 pods, no duplicates" 0 '^4$' -- pod_count web
+eventually "... docker runs 4 containers" 30 '^4$' -- containers web
+expect "scale back to 1" 0 'scaled' -- k -n "$NS" scale rs web --replicas=1
+eventually "rs READY 1 after the restart" 30 '^web +1 +1 +1 ' -- k -n "$NS" get rs web --no-headers
+eventually "docker runs 1 container again" 30 '^1$' -- containers web
 expect "describe rs: SuccessfulCreate and SuccessfulDelete events" 0 'Normal +SuccessfulDelete .*Deleted pod: web-' -- k -n "$NS" describe rs web
 expect "... Created pod: <name>" 0 'Normal +SuccessfulCreate .*Created pod: web-[a-z0-9]{5}' -- k -n "$NS" describe rs web
 
