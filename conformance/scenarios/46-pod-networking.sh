@@ -1,9 +1,11 @@
 # Pod networking as the upstream Networking granular checks exercise it with agnhost netexec (its HTTP server on 8083
 # answering /hostName, its UDP server on 8081), with busybox httpd and udp-echo (dockube/netcheck:test) in its place:
-# pod-to-pod over HTTP and UDP, a pod to itself through its own IP, host-to-pod over HTTP and UDP, and unusual ports
-# (a high TCP and UDP port): nothing in the pod network (the dockube0 bridge, inter-container traffic) blocks them.
+# pod-to-pod over HTTP and UDP, a pod to itself through its own IP, node-to-pod over HTTP and UDP (from the host and,
+# as upstream runs them, from a hostNetwork pod), and unusual ports (a high TCP and UDP port): nothing in the pod
+# network (the dockube0 bridge, inter-container traffic) blocks them.
 bash "$ROOT/scripts/build-netcheck-image.sh" >/dev/null 2>&1 || fail "build-netcheck-image.sh"
 k create ns "$NS" >/dev/null
+k label ns "$NS" pod-security.kubernetes.io/enforce=privileged >/dev/null # the hostNetwork pod
 udp_send() {
   node -e 'const s=require("dgram").createSocket("udp4");const t=setTimeout(()=>{console.log("no answer");process.exit(1)},3000);
     s.on("message",(m)=>{console.log(String(m));clearTimeout(t);s.close()});s.send(process.argv[3],+process.argv[2],process.argv[1])' "$1" "$2" "$3"
@@ -26,7 +28,9 @@ YAML
 netserver netserver-0 | k -n "$NS" apply -f - >/dev/null
 netserver netserver-1 | k -n "$NS" apply -f - >/dev/null
 k -n "$NS" run test-container-pod --image=dockube/netcheck:test --image-pull-policy=IfNotPresent --restart=Never -- sleep 3600 >/dev/null
-for p in netserver-0 netserver-1 test-container-pod; do
+k -n "$NS" run host-test-container-pod --image=dockube/netcheck:test --image-pull-policy=IfNotPresent --restart=Never \
+  --overrides='{"apiVersion":"v1","spec":{"hostNetwork":true}}' -- sleep 3600 >/dev/null
+for p in netserver-0 netserver-1 test-container-pod host-test-container-pod; do
   eventually "$p runs" 60 '^Running [0-9.]+$' -- k -n "$NS" get pod "$p" -o 'jsonpath={.status.phase} {.status.podIP}'
 done
 ip_of() { k -n "$NS" get pod "$1" -o 'jsonpath={.status.podIP}'; }
@@ -47,3 +51,6 @@ expect "a pod reaches itself through its own IP (UDP)" 0 '^echo:self$' -- k -n "
 expect "host-to-pod HTTP: the host -> netserver-0:8083/hostName" 0 '^netserver-0$' -- curl -s --max-time 3 "http://$IP0:8083/hostName"
 expect "host-to-pod UDP: the host -> netserver-1:8081" 0 '^echo:from-host$' -- udp_send "$IP1" 8081 from-host
 expect "host-to-pod on a high UDP port (31999)" 0 '^echo:from-host-high$' -- udp_send "$IP0" 31999 from-host-high
+expect "node-to-pod HTTP: a hostNetwork pod -> netserver-1:8083/hostName" 0 '^netserver-1$' -- \
+  k -n "$NS" exec host-test-container-pod -- timeout 3 wget -qO- "http://$IP1:8083/hostName"
+expect "node-to-pod UDP: a hostNetwork pod -> netserver-0:8081" 0 '^echo:from-node$' -- k -n "$NS" exec host-test-container-pod -- udp-echo send "$IP0" 8081 from-node
