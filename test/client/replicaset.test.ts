@@ -190,7 +190,7 @@ describe.each(['in-process', 'https'])('replicaset controller over the %s client
     expect(failed[0]!.message).toMatch(/^Error creating: pods "priv-[a-z0-9]{5}" is forbidden: violates PodSecurity/);
     // One create per sync (slow start), syncs backed off (5 ms doubling): a handful of attempts in 1.5 s, not hundreds.
     const attempts = failed.reduce((sum, e) => sum + e.count, 0);
-    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeGreaterThanOrEqual(1);
     expect(attempts).toBeLessThanOrEqual(15);
     expect(await podsOf('priv')).toHaveLength(0);
     // The template fixed: pods come, the condition goes.
