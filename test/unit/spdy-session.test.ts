@@ -2,6 +2,7 @@
 // the protocol negotiation, the 101, waiting for the streams the request asked for, stdin and its EOF, resize lines,
 // output, the Status on the error stream per protocol version, FIN on our streams, and a client that goes away.
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Writable } from 'node:stream';
 import type { SessionResult, StreamSession } from '../../src/node/types.js';
@@ -9,6 +10,7 @@ import { negotiateSpdyProtocol, switchingProtocols } from '../../src/api/streams
 import { runSpdySession, type SpdySessionOptions } from '../../src/api/streams/spdy/session.js';
 import { StatusError } from '../../src/machinery/api/errors.js';
 import { SpdyTestClient } from '../support/spdy-client.js';
+import { FrameReader, encodeFrame } from '../../src/api/streams/spdy/frames.js';
 
 const req = (protocols?: string) =>
   ({ headers: { upgrade: 'SPDY/3.1', ...(protocols === undefined ? {} : { 'x-stream-protocol-version': protocols }) } }) as IncomingMessage;
@@ -81,12 +83,12 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 /** A server socket running the session, and a client past the 101. */
-async function connect(fake: Fake, o: Partial<SpdySessionOptions>) {
+async function connect(fake: Fake, o: Partial<SpdySessionOptions>, requestHead = Buffer.alloc(0)) {
   const srv = net.createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   let done: Promise<void> = Promise.resolve();
   srv.once('connection', (s) => {
-    done = runSpdySession(s, Buffer.alloc(0), fake.session, {
+    done = runSpdySession(s, requestHead, fake.session, {
       negotiated: { protocol: 'v4.channel.k8s.io', announce: true },
       stdin: true,
       stdout: true,
@@ -99,6 +101,7 @@ async function connect(fake: Fake, o: Partial<SpdySessionOptions>) {
   });
   const socket = net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
   const client = new SpdyTestClient(socket);
+  /** The response head the client reads (the 101). */
   let head = '';
   await new Promise<void>((resolve) => {
     const onData = (c: Buffer) => {
@@ -236,6 +239,20 @@ describe('runSpdySession', () => {
     const release = setInterval(() => held.splice(0).forEach((cb) => cb()), 5);
     await client.waitFor(() => taken === total, 10_000);
     clearInterval(release);
+  });
+
+  it("kubectl 1.29's captured stream openings, arriving with the upgrade's head, start the session", async () => {
+    // The three SYN_STREAMs of a captured `kubectl exec p -- echo hi` (error, stdout, stderr), without its ending.
+    const frames = new FrameReader().push(readFileSync('test/fixtures/spdy/exec-echo.client.bin'));
+    const head = Buffer.concat(frames.filter((f) => f.type === 'SYN_STREAM').map(encodeFrame));
+    const fake = fakeSession();
+    const { client } = await connect(fake, { stdin: false }, head);
+    await client.waitFor((g) => g.filter((f) => f.type === 'SYN_REPLY').length === 3);
+    fake.stdout.write('hi\n');
+    fake.exit({ exitCode: 0 });
+    await client.waitFor(() => client.dataOf(1).fin && client.dataOf(3).fin && client.dataOf(5).fin);
+    expect(client.dataOf(3).data.toString()).toBe('hi\n');
+    expect(JSON.parse(client.dataOf(1).data.toString())).toEqual({ metadata: {}, status: 'Success' });
   });
 
   it('a client that goes away mid-session closes the session', async () => {

@@ -34,7 +34,6 @@ export async function runSpdySession(socket: Duplex, head: Buffer, session: Stre
   socket.write(switchingProtocols(o.negotiated));
   const conn = new SpdyConnection(socket);
   conn.on('error', () => undefined);
-  conn.receive(head);
   const streams = new Map<string, SpdyStream>();
   // With a terminal there is no stderr: the client opens none (the kubelet drops it the same way).
   const required = ['error', ...(o.stdin ? ['stdin'] : []), ...(o.stdout ? ['stdout'] : []), ...(o.stderr && !o.tty ? ['stderr'] : [])];
@@ -63,6 +62,8 @@ export async function runSpdySession(socket: Duplex, head: Buffer, session: Stre
       clearTimeout(timer);
       resolve(false);
     });
+    // What arrived with the upgrade request (a client that did not wait for the 101) goes first, now that it is heard.
+    conn.receive(head);
   });
   if (!ready) {
     session.close();
