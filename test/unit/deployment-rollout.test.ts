@@ -314,3 +314,27 @@ describe('conditions on a fake clock', () => {
     expect(pausedConditionChange(d, T0)).toBeUndefined();
   });
 });
+
+test('ReplicaFailure: the new set first, else an old one, carried with its transition time', () => {
+  const d = deploy(1);
+  const failing = (name: string, message: string) => {
+    const x = rs(name, 1, 0) as J;
+    x.status.conditions = [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message, lastTransitionTime: timeOf(T0) }];
+    return x as KObject;
+  };
+  const fresh = rs('fresh', 1, 0, 'v2');
+  const s = rolloutStatus([failing('old', 'quota'), fresh], fresh, d, T0);
+  expect(s.conditions.find((c: J) => c.type === 'ReplicaFailure')).toEqual({
+    type: 'ReplicaFailure',
+    status: 'True',
+    reason: 'FailedCreate',
+    message: 'quota',
+    lastUpdateTime: timeOf(T0),
+    lastTransitionTime: timeOf(T0),
+  });
+  const newFails = failing('fresh2', 'forbidden');
+  expect(
+    rolloutStatus([failing('old2', 'quota'), newFails], newFails, d, T0).conditions.find((c: J) => c.type === 'ReplicaFailure').message,
+  ).toBe('forbidden');
+  expect(rolloutStatus([rs('ok', 1), fresh], fresh, d, T0).conditions.find((c: J) => c.type === 'ReplicaFailure')).toBeUndefined();
+});

@@ -163,7 +163,8 @@ function replicaFailure(allRSs: (KObject | undefined)[], newRS: KObject | undefi
         }
       : undefined;
   };
-  if (newRS) return of(newRS);
+  const fromNew = newRS && of(newRS);
+  if (fromNew) return fromNew;
   for (const rs of allRSs) {
     const c = of(rs);
     if (c) return c;
