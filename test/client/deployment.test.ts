@@ -10,6 +10,7 @@ import { startDeploymentController, type RunningDeploymentController } from '../
 import { GVR, type Gvr } from '../../src/client/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { httpClient } from './clients.js';
+import { computeHash } from '../../src/reconcilers/deployment/hash.js';
 import type { HttpClient } from '../../src/client/http-client.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,7 +51,8 @@ describe.each(['in-process', 'https'])('deployment controller over the %s client
   const byImage = async (app: string, img: string) => (await setsOf(app)).find((rs) => image(rs) === img);
   /** What the ReplicaSet controller and kubelets would report once every asked-for pod is ready and available. */
   const settle = async (rs: J) => {
-    const cur = (await api.get(RS, ns, rs.metadata.name)) as J;
+    const cur = (await api.get(RS, ns, rs.metadata.name).catch(() => undefined)) as J | undefined;
+    if (!cur) return; // deleted meanwhile (history cleanup)
     const n = cur.spec.replicas;
     const status = {
       replicas: n,
@@ -199,5 +201,62 @@ describe.each(['in-process', 'https'])('deployment controller over the %s client
     const v2 = await until(() => byImage(app, 'img:v2'));
     expect(v2.spec.replicas).toBe(3);
     expect(v2.metadata.annotations['deployment.kubernetes.io/max-replicas']).toBe('3');
+  });
+
+  test('a hash collision (the name taken by another template) bumps collisionCount and hashes anew', async () => {
+    const app = `col-${kind}`;
+    // Paused from the start: no set is created, so the stored (defaulted) template can be hashed first.
+    await api.create(DEPLOY, ns, {
+      ...deployment(app, 1, 'img:v1', { type: 'RollingUpdate' }),
+      spec: { ...(deployment(app, 1, 'img:v1', {}) as J).spec, paused: true },
+    } as KObject);
+    const stored = await get(app);
+    const taken = `${app}-${computeHash(stored.spec.template)}`;
+    await api.create(RS, ns, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: taken, labels: { app: 'squatter' } },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'squatter' } },
+        template: { metadata: { labels: { app: 'squatter' } }, spec: { containers: [{ name: 'c', image: 'other' }] } },
+      },
+    } as KObject);
+    await api.patch(DEPLOY, ns, app, 'merge', { spec: { paused: false } });
+    const d = await until(async () => {
+      const x = await get(app);
+      return x.status?.collisionCount === 1 && x;
+    });
+    const mine = await until(() => byImage(app, 'img:v1'));
+    expect(mine.metadata.name).toBe(`${app}-${computeHash(d.spec.template, 1)}`);
+    expect(mine.metadata.name).not.toBe(taken);
+    expect(((await api.get(RS, ns, taken)) as J).metadata.ownerReferences).toBeUndefined();
+  });
+
+  test('revisionHistoryLimit: old sets scaled to 0 beyond the limit are deleted, oldest revision first', async () => {
+    const app = `hist-${kind}`;
+    await api.create(DEPLOY, ns, {
+      ...deployment(app, 1, 'img:v1', {}),
+      spec: { ...(deployment(app, 1, 'img:v1', {}) as J).spec, revisionHistoryLimit: 1 },
+    } as KObject);
+    for (const img of ['img:v1', 'img:v2', 'img:v3']) {
+      if (img !== 'img:v1')
+        await api.patch(DEPLOY, ns, app, 'merge', { spec: { template: { spec: { containers: [{ name: 'c', image: img }] } } } });
+      await until(async () => {
+        for (const rs of await setsOf(app)) await settle(rs);
+        const x = await get(app);
+        return (
+          x.spec.template.spec.containers[0].image === img &&
+          x.status?.updatedReplicas === 1 &&
+          x.status?.replicas === 1 &&
+          x.status.observedGeneration === x.metadata.generation
+        );
+      });
+    }
+    const left = await until(async () => {
+      const sets = await setsOf(app);
+      return sets.length === 2 && sets;
+    });
+    expect(left.map(image).sort()).toEqual(['img:v2', 'img:v3']);
   });
 });
