@@ -79,6 +79,8 @@ export function calculateStatus(allRSs: (KObject | undefined)[], newRS: KObject 
     availableReplicas: available,
     unavailableReplicas: Math.max(0, specSum(allRSs) - available),
   };
+  // The counts are omitempty in apps/v1 DeploymentStatus: a zero is left out, as a real cluster serves it.
+  for (const k of Object.keys(status)) if (status[k] === 0) delete status[k];
   if (old.collisionCount !== undefined) status.collisionCount = old.collisionCount;
   for (const c of old.conditions ?? []) setCondition(status, c);
   if (available >= desiredReplicas(d) - maxUnavailable(d)) {
