@@ -178,6 +178,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { startKubelet } = await import('../reconcilers/kubelet/kubelet.js');
   const kubelet = startKubelet(ctx, {
     docker,
+    engine,
     dataDir: opts.dataDir,
     nodeName: nodeName(),
     hostIP: nodeIP,

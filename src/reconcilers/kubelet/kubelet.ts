@@ -25,9 +25,12 @@ import { podNeedsSync } from './pod-changes.js';
 import { startProbeManager } from './probes/start.js';
 import type { ProbeManager } from './probes/manager.js';
 import { nodeIdentity } from '../../client/identities.js';
+import type { DockerClient } from '../../node/docker-client.js';
 
 export interface KubeletOptions {
   docker: DockerEndpoint;
+  /** the node's one engine client, shared with the node's streams and volume provisioner (default: one of its own) */
+  engine?: DockerClient;
   /** the server's data dir: pod volume files go to <dataDir>/pods/<uid> */
   dataDir: string;
   nodeName: string;
@@ -107,7 +110,7 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   };
 
   const start = async () => {
-    const docker = await connectDocker(opts.docker);
+    const docker = await (opts.engine ? opts.engine() : connectDocker(opts.docker));
     await docker.ping();
     await ensurePodNetwork(docker, network);
     if (stopped) return;
