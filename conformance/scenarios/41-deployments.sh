@@ -161,3 +161,10 @@ eventually "after restart: 4 live pods, all v2" 60 "^4 ${V2//./\\.}$" -- image_c
 crash_containers() { docker ps -q --filter "label=io.kubernetes.pod.namespace=$NS" --filter label=io.kubernetes.container.name=crashc | wc -l; }
 eventually "after restart: docker agrees (4 containers of the app once old pods are gone)" 60 '^4$' -- crash_containers
 expect "after restart: 2 sets, the new one at 4" 0 '^0 4 $' -- k -n "$NS" get rs -l app=crash --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[*]}{.spec.replicas} {end}'
+
+# @kubernetes/client-node: /scale on a Deployment and a watch on its status (once, not per kubectl).
+if [ "$KVER" = "1.33" ] || [ -n "${KUBECTL:-}" ]; then
+  out="$(node "$ROOT/conformance/clients/client-node-deployment.mjs" "$KC" "cnd-$RANDOM" 2>&1)"; rc=$?
+  while read -r line; do case "$line" in ok\ *) pass "client-node: ${line#ok }";; FAIL\ *) fail "client-node: ${line#FAIL }";; esac; done <<<"$out"
+  [ $rc = 0 ] || [ -n "$(grep '^FAIL' <<<"$out")" ] || fail "client-node deployment exited $rc" "$out"
+fi
