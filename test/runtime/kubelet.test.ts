@@ -345,6 +345,48 @@ describe.each<Mode>(['in-process', 'https'])('kubelet on the real engine, its cl
     );
   });
 
+  engineTest(
+    'activeDeadlineSeconds: a pod past it, and a running pod whose deadline is shortened, end Failed/DeadlineExceeded',
+    async () => {
+      const sleeper = { name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] };
+      await h.service.create(podsDef, NS, pod('deadline', { activeDeadlineSeconds: 3, containers: [sleeper] }), ctxW);
+      await h.service.create(podsDef, NS, pod('deadline-shortened', { containers: [sleeper] }), ctxW);
+      const failed = async (name: string) =>
+        waitFor(`${name} DeadlineExceeded`, async () => {
+          const x = await getPod(name);
+          return x.status?.phase === 'Failed' && x.status.containerStatuses?.[0]?.state?.terminated && x;
+        });
+      const p = await failed('deadline');
+      expect(p.status).toMatchObject({
+        reason: 'DeadlineExceeded',
+        message: 'Pod was active on the node longer than the specified deadline',
+      });
+      const ranMs = Date.parse(p.status.containerStatuses[0].state.terminated.finishedAt) - Date.parse(p.status.startTime);
+      expect(ranMs).toBeGreaterThanOrEqual(2000);
+      expect(ranMs).toBeLessThan(8000);
+      // Nothing of it runs any more (the sandbox included), and the kubelet said why.
+      await waitFor(
+        'deadline pod stopped',
+        async () => (await docker.listContainers({ filters: { label: [`${LABEL_POD_UID}=${p.metadata.uid}`] } })).length === 0,
+      );
+      const evDef = h.service.registry.defs.find((d) => d.plural === 'events' && d.group === '')!;
+      const events = ((await h.service.list(evDef, NS)).items as J[]).filter((e) => e.involvedObject?.uid === p.metadata.uid);
+      expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual(expect.arrayContaining(['Normal/DeadlineExceeded', 'Normal/Killing']));
+
+      await waitFor('deadline-shortened Running', async () => (await getPod('deadline-shortened')).status?.phase === 'Running');
+      await h.service.update(
+        podsDef,
+        NS,
+        'deadline-shortened',
+        (cur) => ({ ...cur, spec: { ...(cur.spec as J), activeDeadlineSeconds: 2 } }),
+        ctxW,
+      );
+      const q = await failed('deadline-shortened');
+      expect(q.status.reason).toBe('DeadlineExceeded');
+      expect(q.status.containerStatuses[0].state.terminated.exitCode).toBe(137);
+    },
+  );
+
   engineTest('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', async () => {
     await h.service.create(
       podsDef,

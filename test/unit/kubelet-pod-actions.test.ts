@@ -336,6 +336,60 @@ describe('a finished pod', () => {
   });
 });
 
+describe('activeDeadlineSeconds (kubelet active_deadline.go)', () => {
+  const started = (secondsAgo: number) => ({ phase: 'Running', startTime: new Date(NOW - secondsAgo * 1000).toISOString() });
+  const withDeadline = (deadline: number, secondsAgo: number, grace = 5) =>
+    ({
+      ...pod({ activeDeadlineSeconds: deadline, terminationGracePeriodSeconds: grace } as Partial<Pod['spec']>),
+      status: started(secondsAgo),
+    }) as Pod;
+
+  test('before the deadline: nothing is killed, the pod syncs again when it falls', () => {
+    const s = new Scene().withSandbox();
+    s.with(appRun());
+    const a = s.plan(withDeadline(10, 4));
+    expect(a.deadlineExceeded).toBe(false);
+    expect(a.containersToKill).toEqual([]);
+    expect(a.requeueAfterMs).toBe(6000);
+  });
+
+  test('a pod not started yet counts from now (its startTime is written by this sync)', () => {
+    const p = pod({ activeDeadlineSeconds: 3 } as Partial<Pod['spec']>);
+    expect(new Scene().plan(p).requeueAfterMs).toBe(3000);
+  });
+
+  test('past the deadline: the pod fails, its containers are killed with the pod grace (preStop first), the sandbox after', () => {
+    const s = new Scene().withSandbox();
+    const c = s.with(appRun());
+    const a = s.plan(withDeadline(3, 3));
+    expect(a.finished).toBe(true);
+    expect(a.deadlineExceeded).toBe(true);
+    expect(a.containersToStart).toEqual([]);
+    expect(a.createSandbox).toBeUndefined();
+    expect(a.containersToKill).toEqual([
+      expect.objectContaining({ id: c.id, reason: 'DeadlineExceeded', graceSeconds: 5, preStop: true, message: 'Stopping container app' }),
+      expect.objectContaining({ id: s.sandbox!.id, kind: 'infra', reason: 'DeadlineExceeded' }),
+    ]);
+  });
+
+  test('a deadline shortened on a running pod takes effect on the next sync (no restart in back-off either)', () => {
+    const s = new Scene().withSandbox();
+    s.with(appExited(1));
+    expect(s.plan(withDeadline(600, 5)).deadlineExceeded).toBe(false);
+    const a = s.plan(withDeadline(2, 5));
+    expect(a.deadlineExceeded).toBe(true);
+    expect(a.containersToStart).toEqual([]);
+    expect(a.containersToKill.map((k) => k.kind)).toEqual(['infra']);
+  });
+
+  test('an already failed pod is not failed again', () => {
+    const p = { ...withDeadline(1, 60), status: { ...started(60), phase: 'Failed' } } as Pod;
+    const a = new Scene().withSandbox().plan(p);
+    expect(a.finished).toBe(true);
+    expect(a.deadlineExceeded).toBe(false);
+  });
+});
+
 test('garbage: all but the two newest attempts of a container, and old sandboxes nothing kept uses', () => {
   const s = new Scene().withSandbox(0);
   const old = s.sandbox!;

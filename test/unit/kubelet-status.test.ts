@@ -60,6 +60,15 @@ describe('pod phase and conditions', () => {
     expect(bad.phase).toBe('Failed');
   });
 
+  test('failed by the kubelet (DeadlineExceeded): phase Failed with its reason and message, kept once written', () => {
+    const failed = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+    const v = view(pod('Always'), [{ name: 'a', image: 'img', current: exited(137), restartCount: 0 }]);
+    const s = computePodStatus({ ...v, failed }, { phase: 'Running' });
+    expect(s).toMatchObject({ phase: 'Failed', ...failed });
+    expect(computePodStatus(v, s)).toMatchObject({ phase: 'Failed', ...failed });
+    expect(computePodStatus(v, { phase: 'Running' }).phase).toBe('Running');
+  });
+
   test('a crash-looping container keeps the pod Running, shows the last termination, and is not ready', () => {
     const s = computePodStatus(
       view(pod('Always', ['b', 'a']), [

@@ -25,7 +25,8 @@ export interface PlanInput {
   now: number;
 }
 
-export type KillReason = 'PodFinished' | 'SandboxChanged' | 'StaleSandbox' | 'SpecChanged' | 'LivenessProbe' | 'StartupProbe';
+export type KillReason =
+  'PodFinished' | 'DeadlineExceeded' | 'SandboxChanged' | 'StaleSandbox' | 'SpecChanged' | 'LivenessProbe' | 'StartupProbe';
 
 export interface KillAction {
   id: string;
@@ -66,6 +67,11 @@ export interface Waiting {
 export interface PodActions {
   /** the pod's phase is final: nothing starts again, what runs is stopped, the probes are dropped */
   finished: boolean;
+  /**
+   * the pod ran past spec.activeDeadlineSeconds (counted from status.startTime): it fails (DeadlineExceeded),
+   * everything running is killed within the pod's grace period (preStop first), the sandbox last
+   */
+  deadlineExceeded: boolean;
   /** some container is still meant to run: the sandbox and the volumes are needed */
   needsSandbox: boolean;
   /** the sandbox does not run and is needed: make attempt `attempt`; `changed` when an earlier one died */
@@ -106,6 +112,26 @@ export function attemptsOf(all: RuntimeContainer[], kind: 'infra' | ContainerKin
     .sort((a, b) => b.key.attempt - a.key.attempt);
 }
 
+/** The reason and message kubelet's active deadline handler fails a pod with (pkg/kubelet/active_deadline.go). */
+export const DEADLINE_EXCEEDED = {
+  reason: 'DeadlineExceeded',
+  message: 'Pod was active on the node longer than the specified deadline',
+} as const;
+
+/**
+ * How long the pod may still run before its activeDeadlineSeconds (ms; <= 0: past it), counted from
+ * status.startTime as kubelet's pastActiveDeadline does (a pod without one starts now: this sync writes it);
+ * undefined when it has no deadline.
+ */
+export function deadlineLeftMs(pod: Pod, now: number): number | undefined {
+  const seconds = (pod.spec as { activeDeadlineSeconds?: number | null }).activeDeadlineSeconds;
+  const startTime = (pod.status as { startTime?: string } | undefined)?.startTime;
+  if (typeof seconds !== 'number') return undefined;
+  const parsed = startTime ? Date.parse(startTime) : NaN;
+  const started = Number.isNaN(parsed) ? now : parsed;
+  return started + seconds * 1000 - now;
+}
+
 const terminal = (pod: Pod) => {
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
@@ -115,6 +141,7 @@ export function computePodActions(input: PlanInput): PodActions {
   const { pod, containers, now } = input;
   const actions: PodActions = {
     finished: false,
+    deadlineExceeded: false,
     needsSandbox: false,
     containersToKill: [],
     initFailed: false,
@@ -139,6 +166,20 @@ export function computePodActions(input: PlanInput): PodActions {
     for (const c of containers) if (isRunning(c)) kill(c, 'PodFinished', 0);
     return actions;
   }
+  const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+  const deadlineLeft = deadlineLeftMs(pod, now);
+  if (deadlineLeft !== undefined && deadlineLeft <= 0) {
+    // Past the deadline: the pod fails, and what runs is killed as for a deletion, the sandbox after its containers.
+    actions.finished = true;
+    actions.deadlineExceeded = true;
+    const running = containers.filter(isRunning);
+    for (const c of running.filter((o) => o.key.kind !== 'infra'))
+      kill(c, 'DeadlineExceeded', grace, { preStop: true, message: `Stopping container ${c.key.container}` });
+    for (const c of running.filter((o) => o.key.kind === 'infra')) kill(c, 'DeadlineExceeded', grace);
+    return actions;
+  }
+  // The deadline is met by syncing again when it falls (an update that shortens it syncs the pod at once).
+  if (deadlineLeft !== undefined) actions.requeueAfterMs = deadlineLeft;
   const policy = pod.spec.restartPolicy ?? 'Always';
   const wantsRun = (c: Container) => {
     const latest = attemptsOf(containers, 'app', c.name)[0];
@@ -207,7 +248,6 @@ export function computePodActions(input: PlanInput): PodActions {
     return actions;
   }
 
-  const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
   pod.spec.containers.forEach((c, index) => {
     const latest = attemptsOf(containers, 'app', c.name)[0];
     if (!latest) {

@@ -39,6 +39,8 @@ export interface PodView {
   init: ContainerView[];
   app: ContainerView[];
   now: string;
+  /** the kubelet fails the pod itself (past its activeDeadlineSeconds): phase Failed with this reason and message */
+  failed?: { reason: string; message: string };
 }
 
 const terminatedOf = (i: DockerInspect | undefined): ContainerState => {
@@ -134,7 +136,7 @@ export function computePodStatus(view: PodView, old: J | undefined): J {
   const init = view.init.map((c) => viewStatus(c, 'init'));
   const app = view.app.map((c) => viewStatus(c, 'app')).sort(byName); // kubelet sorts container statuses by name
   // A terminal pod stays terminal, whatever Docker shows later.
-  const phase = isTerminal(prev.phase) ? prev.phase : podPhase(view.pod, init, app);
+  const phase = isTerminal(prev.phase) ? prev.phase : view.failed ? 'Failed' : podPhase(view.pod, init, app);
   const terminal = isTerminal(phase);
   const incompleteInit = init.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
   const unready = app
@@ -183,6 +185,7 @@ export function computePodStatus(view: PodView, old: J | undefined): J {
     startTime: prev.startTime ?? view.now,
     containerStatuses: app,
   };
+  if (view.failed && !isTerminal(prev.phase)) Object.assign(status, view.failed);
   if (view.podIP) {
     status.podIP = view.podIP;
     status.podIPs = [{ ip: view.podIP }];

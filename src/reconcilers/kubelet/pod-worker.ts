@@ -45,6 +45,7 @@ import {
   attemptsOf,
   backoffKey,
   computePodActions,
+  DEADLINE_EXCEEDED,
   garbageOf,
   podText,
   type KillAction,
@@ -52,7 +53,7 @@ import {
   type StartAction,
   type Waiting,
 } from './pod-actions.js';
-import { computePodStatus, type ContainerView } from './pod-status.js';
+import { computePodStatus, type ContainerView, type PodView } from './pod-status.js';
 import type { ProbeManager } from './probes/manager.js';
 import type { ContainerSnapshot } from './probes/worker.js';
 import { prepareSubPaths } from './subpaths.js';
@@ -193,6 +194,7 @@ export class PodWorker {
     let actions = this.plan(pod, observed);
     if (actions.finished) {
       this.o.probes?.removePod(uid);
+      if (actions.deadlineExceeded) return this.failPastDeadline(pod, observed, actions);
       for (const k of actions.containersToKill) await this.stopContainer(k.id, k.graceSeconds);
       return;
     }
@@ -262,7 +264,7 @@ export class PodWorker {
           fieldPathOf(b.kind, b.name),
         );
       }
-      for (const k of actions.containersToKill) await this.kill(ctx, k);
+      for (const k of actions.containersToKill) await this.kill(pod, ctx.facts.podIP, k);
       for (const s of [...(actions.nextInit ? [actions.nextInit] : []), ...actions.containersToStart]) {
         // A container created while the sandbox started is started now; one whose creation failed waits for the next sync.
         if (!preCreated.has(s)) await this.start(ctx, s);
@@ -279,6 +281,23 @@ export class PodWorker {
     return st.requeueMs !== undefined ? { requeueAfterMs: Math.max(st.requeueMs, 100) } : undefined;
   }
 
+  /**
+   * kubelet's active deadline: the pod is failed (DeadlineExceeded, with an event) first, then its containers are
+   * killed together (preStop within the grace), the sandbox last, and the status written again with their ends.
+   */
+  private async failPastDeadline(pod: Pod, observed: RuntimeContainer[], actions: PodActions): Promise<SyncResult> {
+    const st: SyncState = { waiting: new Map() };
+    this.event(pod, 'Normal', DEADLINE_EXCEEDED.reason, DEADLINE_EXCEEDED.message);
+    await this.writeStatus(pod, observed, st, DEADLINE_EXCEEDED);
+    const infra = attemptsOf(observed, 'infra')[0];
+    const podIP = infra && isRunning(infra) ? this.podIPOf(infra) : undefined;
+    const kills = actions.containersToKill;
+    await Promise.all(kills.filter((k) => k.kind !== 'infra').map((k) => this.kill(pod, podIP, k)));
+    await Promise.all(kills.filter((k) => k.kind === 'infra').map((k) => this.stopContainer(k.id, 0)));
+    const latest = this.o.podOf(`${pod.metadata.namespace}/${pod.metadata.name}`) ?? pod;
+    await this.writeStatus(latest.metadata.uid === pod.metadata.uid ? latest : pod, await this.observe(pod), st, DEADLINE_EXCEEDED);
+  }
+
   private podIPOf(infra: RuntimeContainer): string | undefined {
     if (infra.networkMode === 'host') return this.o.hostIP;
     return infra.ips[this.o.network.name] || undefined;
@@ -289,23 +308,19 @@ export class PodWorker {
   }
 
   /** A kill the plan asked for: the Killing event, preStop within the grace, then the stop. */
-  private async kill(ctx: Ctx, k: KillAction): Promise<void> {
+  private async kill(pod: Pod, podIP: string | undefined, k: KillAction): Promise<void> {
     const kind = k.kind === 'init' ? 'init' : 'app';
     const fieldPath = fieldPathOf(kind, k.name);
-    if (k.message) this.event(ctx.pod, 'Normal', 'Killing', k.message, fieldPath);
+    if (k.message) this.event(pod, 'Normal', 'Killing', k.message, fieldPath);
     const deadline = Date.now() + k.graceSeconds * 1000;
-    const spec = [...(ctx.pod.spec.initContainers ?? []), ...ctx.pod.spec.containers].find((c) => c.name === k.name);
+    const spec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === k.name);
     const preStop = (spec?.lifecycle as J | undefined)?.preStop;
-    if (k.preStop && preStop && spec) {
+    if (k.preStop && preStop && spec && k.graceSeconds > 0) {
       try {
-        await runHandler(
-          { runtime: this.o.runtime, containerId: k.id, podIP: ctx.facts.podIP, container: spec },
-          preStop,
-          k.graceSeconds * 1000,
-        );
+        await runHandler({ runtime: this.o.runtime, containerId: k.id, podIP, container: spec }, preStop, k.graceSeconds * 1000);
       } catch (e) {
-        this.event(ctx.pod, 'Warning', 'FailedPreStopHook', 'PreStopHook failed', fieldPath);
-        this.o.log.info({ pod: podText(ctx.pod), err: errText(e) }, 'preStop hook failed');
+        this.event(pod, 'Warning', 'FailedPreStopHook', 'PreStopHook failed', fieldPath);
+        this.o.log.info({ pod: podText(pod), err: errText(e) }, 'preStop hook failed');
       }
     }
     await this.stopContainer(k.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
@@ -522,7 +537,7 @@ export class PodWorker {
   }
 
   /** Computes the status and writes it through pods/status when it differs from the stored one. */
-  private async writeStatus(pod: Pod, observed: RuntimeContainer[], st: SyncState): Promise<J | undefined> {
+  private async writeStatus(pod: Pod, observed: RuntimeContainer[], st: SyncState, failed?: PodView['failed']): Promise<J | undefined> {
     const infra = attemptsOf(observed, 'infra')[0];
     const sandboxReady = !!infra && isRunning(infra);
     const podIP = sandboxReady ? this.podIPOf(infra!) : undefined;
@@ -535,6 +550,7 @@ export class PodWorker {
       init: await this.views(observed, 'init', pod.spec.initContainers ?? [], st, pod),
       app: await this.views(observed, 'app', pod.spec.containers, st, pod),
       now: nowTimestamp(),
+      ...(failed ? { failed } : {}),
     };
     return writePodStatus(this.o.client, pod, (cur) => computePodStatus({ ...view, pod: cur }, cur.status as J | undefined));
   }
