@@ -259,4 +259,48 @@ describe.each(['in-process', 'https'])('deployment controller over the %s client
     });
     expect(left.map(image).sort()).toEqual(['img:v2', 'img:v3']);
   });
+
+  test('scaled mid-rollout: each set grows by its share (proportional scaling), annotations follow', async () => {
+    const app = `prop-${kind}`;
+    await api.create(
+      DEPLOY,
+      ns,
+      deployment(app, 10, 'img:v1', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } }),
+    );
+    const v1 = await until(() => byImage(app, 'img:v1'));
+    await settle(v1);
+    await until(async () => (await get(app)).status?.availableReplicas === 10);
+    await api.patch(DEPLOY, ns, app, 'merge', { spec: { template: { spec: { containers: [{ name: 'c', image: 'img:v2' }] } } } });
+    // Only the old pods are ever available: the rollout stops at old 8 + new 5 (13 = 10 + maxSurge; 8 = 10 - maxUnavailable).
+    const v2 = await until(async () => {
+      await settle(v1);
+      const n = await byImage(app, 'img:v2');
+      const old = (await api.get(RS, ns, v1.metadata.name)) as J;
+      return n?.spec.replicas === 5 && old.spec.replicas === 8 && old.status?.availableReplicas === 8 && n;
+    });
+    await api.update(
+      DEPLOY,
+      ns,
+      { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: app, namespace: ns }, spec: { replicas: 20 } } as KObject,
+      { subresource: 'scale' },
+    );
+    // 23 = 20 + 3 shared as 8 and 5 were of 13: round(8 * 23 / 13) = 14, round(5 * 23 / 13) = 9.
+    const [old, fresh] = await until(async () => {
+      const o = (await api.get(RS, ns, v1.metadata.name)) as J;
+      const f = (await api.get(RS, ns, v2.metadata.name)) as J;
+      return o.spec.replicas === 14 && f.spec.replicas === 9 && [o, f];
+    });
+    for (const rs of [old, fresh]) {
+      expect(rs.metadata.annotations).toMatchObject({
+        'deployment.kubernetes.io/desired-replicas': '20',
+        'deployment.kubernetes.io/max-replicas': '23',
+      });
+    }
+    const msgs = await until(async () => {
+      const m = await events(app);
+      return m.some((x) => x.includes('from 8 to 14')) && m;
+    });
+    expect(msgs).toContain(`Scaled up replica set ${v1.metadata.name} from 8 to 14`);
+    expect(msgs).toContain(`Scaled up replica set ${v2.metadata.name} from 5 to 9`);
+  });
 });
