@@ -8,6 +8,8 @@ import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
 import { configureServiceAccounts, resetServiceAccounts } from '../../src/serviceaccount/runtime.js';
 import { generateSigningKey } from '../../src/serviceaccount/signing-key.js';
 import { authenticate, startHarness, type Harness } from './harness.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
+import { nodeLookup, type NodeConnection } from '../../src/node/types.js';
 import { Prng } from '../support/fuzz/prng.js';
 import { fuzzClient } from '../support/fuzz/client.js';
 import { checkOutcome } from '../support/fuzz/checks.js';
@@ -50,10 +52,22 @@ async function snapshot(): Promise<Map<string, Record<string, unknown>>> {
   return out;
 }
 
+/** The fuzzed pods' node: it runs none of their containers, as a node answers for a container it does not have. */
+const noContainers = () => Promise.reject(new StatusError(404, 'NotFound', 'container not found on node fz-node'));
+const FZ_NODE: NodeConnection = {
+  nodeName: 'fz-node',
+  containerLogs: noContainers,
+  exec: noContainers,
+  attach: noContainers,
+  portForward: noContainers,
+  stats: () => Promise.resolve({ containers: [] }),
+};
+
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ nodes: nodeLookup(FZ_NODE) });
+  const nodes = nodeLookup(FZ_NODE);
   configureServiceAccounts(h.service, generateSigningKey());
-  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: h.service.registry, authenticate, nodes: () => undefined }));
+  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: h.service.registry, authenticate, nodes }));
   // metrics.k8s.io reads the Docker engine's stats on every read: not a decoder, and not this suite's engine.
   const defs = h.service.registry.defs.filter((d) => d.group !== 'metrics.k8s.io');
   const def = (kind: string) => defs.find((d) => d.kind === kind && !d.storage)!;
