@@ -303,4 +303,25 @@ describe.each(['in-process', 'https'])('deployment controller over the %s client
     expect(msgs).toContain(`Scaled up replica set ${v1.metadata.name} from 8 to 14`);
     expect(msgs).toContain(`Scaled up replica set ${v2.metadata.name} from 5 to 9`);
   });
+
+  test('an orphan set matching the selector is adopted (controller reference) and, with the same template, used as the new set', async () => {
+    const app = `adopt-${kind}`;
+    const spec = (deployment(app, 2, 'img:v1', {}) as J).spec;
+    await api.create(RS, ns, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: `${app}-orphan`, labels: { app } },
+      spec: { replicas: 1, selector: spec.selector, template: spec.template },
+    } as KObject);
+    await api.create(DEPLOY, ns, deployment(app, 2, 'img:v1', {}));
+    const adopted = await until(async () => {
+      const rs = (await api.get(RS, ns, `${app}-orphan`)) as J;
+      return rs.metadata.ownerReferences?.length && rs.spec.replicas === 2 && rs;
+    });
+    expect(adopted.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ apiVersion: 'apps/v1', kind: 'Deployment', name: app, controller: true, blockOwnerDeletion: true }),
+    ]);
+    expect(adopted.metadata.annotations['deployment.kubernetes.io/revision']).toBe('1');
+    expect((await setsOf(app)).map((rs) => rs.metadata.name)).toEqual([`${app}-orphan`]);
+  });
 });
