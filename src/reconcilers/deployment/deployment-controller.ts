@@ -89,7 +89,15 @@ export async function startDeploymentController(
   /** One sync's view of its deployment: replaced by every write so later writes carry the latest resourceVersion. */
   interface Sync {
     d: KObject;
+    /** The claimed sets; a set this sync wrote is replaced by the written version (a later step must not undo it). */
+    sets: KObject[];
   }
+
+  const remember = (s: Sync, rs: KObject) => {
+    const i = s.sets.findIndex((x) => x.metadata.uid === rs.metadata.uid);
+    if (i >= 0) s.sets[i] = rs;
+    else s.sets.push(rs);
+  };
 
   const writeStatus = async (s: Sync, status: J) => {
     s.d = await client.updateStatus(GVR_DEPLOYMENTS, s.d.metadata.namespace, { ...s.d, status }, WRITE);
@@ -122,6 +130,7 @@ export async function startDeploymentController(
     next.spec.replicas = replicas;
     setReplicasAnnotations(next as KObject, desiredReplicas(d), max);
     const updated = await client.update(GVR_REPLICASETS, rs.metadata.namespace, next as KObject, WRITE);
+    remember(s, updated);
     if (resize)
       event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${operation ?? ''} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
     return updated;
@@ -149,6 +158,7 @@ export async function startDeploymentController(
       if (annotated || (rs.spec.minReadySeconds ?? 0) !== (spec.minReadySeconds ?? 0)) {
         rs.spec.minReadySeconds = spec.minReadySeconds ?? 0;
         rs = await client.update(GVR_REPLICASETS, rs.metadata.namespace, rs as KObject, WRITE);
+        remember(s, rs as KObject);
       }
       await syncRevision(s, rs.metadata.annotations?.[REVISION] ?? '');
       if (progressDeadline(s.d) !== undefined && !getCondition((s.d as J).status ?? {}, 'Progressing')) {
@@ -215,6 +225,7 @@ export async function startDeploymentController(
         throw e;
       }
     }
+    remember(s, created);
     if (!alreadyExists && replicas > 0)
       event(s.d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`);
     await syncRevision(s, newRevision);
@@ -334,7 +345,7 @@ export async function startDeploymentController(
     const slash = key.indexOf('/');
     const cached = deployments.get(key.slice(0, slash), key.slice(slash + 1));
     if (!cached) return;
-    const s: Sync = { d: structuredClone(cached) };
+    const s: Sync = { d: structuredClone(cached), sets: [] };
     const d = s.d as J;
     if (selectsEverything(s.d)) {
       event(s.d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
@@ -344,6 +355,7 @@ export async function startDeploymentController(
     }
     const candidates = replicaSets.byIndex('namespace', s.d.metadata.namespace!);
     const rsList = await claimReplicaSets(client, s.d, candidates);
+    s.sets = rsList;
     if (s.d.metadata.deletionTimestamp) {
       // syncStatusOnly
       const { newRS, oldRSs } = await allReplicaSets(s, rsList, false);
