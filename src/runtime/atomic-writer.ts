@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import { mkdir, readdir, readlink, rename, rm, symlink, lstat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { payloadPathProblem, type PlannedFile } from '../translate/volume-plan.js';
+import type { VolumeOwnership } from '../translate/volume-ownership.js';
+import { setVolumeOwnership } from './volume-ownership.js';
 import { openBeneath } from './safe-open.js';
 
 const DATA = '..data';
@@ -23,6 +25,7 @@ async function writePayloadFile(payload: string, path: string, f: PlannedFile): 
     try {
       await fh.writeFile(f.content);
       await fh.chmod(f.mode);
+      if (f.uid !== undefined) await fh.chown(f.uid, -1);
     } finally {
       await fh.close();
     }
@@ -34,7 +37,8 @@ async function writePayloadFile(payload: string, path: string, f: PlannedFile): 
 /** A payload directory name the writer made (`..<stamp>`), never a path that could lead elsewhere. */
 const isPayloadName = (name: string) => name.startsWith('..') && name.length > 2 && !name.includes('/') && name !== DATA;
 
-export async function writeAtomically(dir: string, files: Record<string, PlannedFile>): Promise<void> {
+/** `ownership`: the pod's fsGroup, applied to the new payload before it is swapped in, and to the volume's root. */
+export async function writeAtomically(dir: string, files: Record<string, PlannedFile>, ownership?: VolumeOwnership): Promise<void> {
   for (const path of Object.keys(files)) {
     const problem = payloadPathProblem(path);
     if (problem) throw new Error(problem);
@@ -44,6 +48,11 @@ export async function writeAtomically(dir: string, files: Record<string, Planned
   const payload = join(dir, stamp);
   await mkdir(payload, { mode: 0o755 });
   for (const [path, f] of Object.entries(files)) await writePayloadFile(payload, path, f);
+  if (ownership) {
+    // Group and modes before the payload becomes visible; the root's own bits (not its entries, ours or old) too.
+    await setVolumeOwnership(payload, { ...ownership, onRootMismatch: false });
+    await setVolumeOwnership(dir, { ...ownership, onRootMismatch: false }, true);
+  }
   let old: string | undefined;
   try {
     old = await readlink(join(dir, DATA));

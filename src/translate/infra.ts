@@ -1,5 +1,5 @@
 // The infra ("pause") container: owns the pod's network, IPC and (when shared) PID namespaces, so it
-// carries everything Docker refuses on `container:` network mode: hostname, DNS, published ports, extra hosts.
+// carries everything Docker refuses on `container:` network mode: hostname, DNS, published ports.
 import type Docker from 'dockerode';
 import { podDnsConfig, type DnsParams } from './dns.js';
 import { podHostname } from './hostname.js';
@@ -42,9 +42,6 @@ export function portBindings(pod: Pod): {
   return { exposed, bindings };
 }
 
-/** Docker's ExtraHosts (`name:ip`) from hostAliases. */
-export const extraHosts = (pod: Pod) => (pod.spec.hostAliases ?? []).flatMap((a) => (a.hostnames ?? []).map((h) => `${h}:${a.ip}`));
-
 export function infraCreateOptions(pod: Pod, params: InfraParams): Docker.ContainerCreateOptions {
   const hostNetwork = pod.spec.hostNetwork === true;
   const dns = podDnsConfig(pod, params);
@@ -58,7 +55,8 @@ export function infraCreateOptions(pod: Pod, params: InfraParams): Docker.Contai
     RestartPolicy: { Name: 'no' },
     Init: false, // pause is its own init: it reaps zombies and exits on SIGTERM
     ...(dns ? { Dns: dns.servers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}),
-    ...(hostNetwork ? {} : { PortBindings: ports.bindings, ExtraHosts: extraHosts(pod) }),
+    // No ExtraHosts: hostAliases go into the kubelet-managed hosts file every container binds (etc-hosts.ts).
+    ...(hostNetwork ? {} : { PortBindings: ports.bindings }),
     ...(Object.keys(sysctls).length ? { Sysctls: sysctls } : {}),
     // The pod's CPU shares stay with its app containers; the infra needs only the minimum.
     CpuShares: 2,

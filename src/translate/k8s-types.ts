@@ -52,6 +52,8 @@ export interface PodSecurityContext {
   runAsGroup?: number;
   runAsNonRoot?: boolean;
   fsGroup?: number;
+  /** Always (default) or OnRootMismatch: whether volume ownership is changed when the volume's root already matches */
+  fsGroupChangePolicy?: string;
   supplementalGroups?: number[];
   sysctls?: { name: string; value: string }[];
   seccompProfile?: { type: string; localhostProfile?: string };

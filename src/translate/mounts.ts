@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import { ContainerConfigError } from './errors.js';
+import { ETC_HOSTS_PATH, mountsOwnEtcHosts } from './etc-hosts.js';
 import { expand, mappingFor } from './expansion.js';
 import type { Container } from './k8s-types.js';
 import type { VolumePlan } from './volume-plan.js';
@@ -96,7 +97,16 @@ export function containerMounts(
       return;
     }
     if (src.kind === 'volume') {
-      out.Mounts.push({ Type: 'volume', Source: src.name, Target: m.mountPath, ReadOnly: readOnly });
+      // An emptyDir starts empty: the engine must not copy the image's files (and their modes) at the mount path into it.
+      const emptyDir = plan.emptyDirs?.some((e) => e.dockerVolume === src.name) === true;
+      out.Mounts.push({
+        Type: 'volume',
+        Source: src.name,
+        Target: m.mountPath,
+        ReadOnly: readOnly,
+        // dockerode's typing wants every VolumeOptions field; the engine takes NoCopy alone.
+        ...(emptyDir ? { VolumeOptions: { NoCopy: true } as Docker.MountSettings['VolumeOptions'] } : {}),
+      });
       return;
     }
     if (src.createIfMissing) {
@@ -106,6 +116,10 @@ export function containerMounts(
       out.Mounts.push({ Type: 'bind', Source: src.path, Target: m.mountPath, ReadOnly: readOnly, ...bindOptions });
     }
   });
+  // The kubelet-managed hosts file, unless the container brings its own /etc/hosts (makeMounts).
+  if (plan.etcHosts && !mountsOwnEtcHosts(container.volumeMounts)) {
+    out.Mounts.push({ Type: 'bind', Source: plan.etcHosts, Target: ETC_HOSTS_PATH, ReadOnly: false });
+  }
   if (opts.terminationLogHostPath) {
     out.Mounts.push({
       Type: 'bind',

@@ -9,6 +9,7 @@ import { podFieldValue, resourceFieldValue, type NodeFacts } from './field-ref.j
 import type { ConfigMapData, DownwardAPIFile, KeyToPath, Pod, SecretData, Volume } from './k8s-types.js';
 import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './labels.js';
 import { integerValue } from './resources.js';
+import { podFsUser, volumeOwnership, type VolumeOwnership } from './volume-ownership.js';
 
 /** Kubernetes' default file mode for configMap/secret/downwardAPI/projected volumes (0644). */
 export const DEFAULT_FILE_MODE = 0o644;
@@ -18,6 +19,8 @@ export const LABEL_PVC = 'dockube.io/pvc';
 export interface PlannedFile {
   content: Buffer;
   mode: number;
+  /** the file's owner when not root (a projected token of a pod whose containers all run as one user) */
+  uid?: number;
 }
 export interface DockerVolumeSpec {
   Name: string;
@@ -31,6 +34,18 @@ export interface HostDirSpec {
   volume: string;
   path: string;
   files: Record<string, PlannedFile>;
+  /** fsGroup ownership applied to the written files and directories */
+  ownership?: VolumeOwnership;
+}
+
+/** An emptyDir's root to prepare: mode 0777, fsGroup ownership; medium Memory is a tmpfs of ours at a host dir. */
+export interface EmptyDirSpec {
+  volume: string;
+  /** the Docker volume holding it (default medium); its mount point is the root */
+  dockerVolume?: string;
+  /** medium Memory: a tmpfs mounted at this host directory for the pod's life, so restarts keep its contents */
+  tmpfs?: { path: string; sizeBytes?: number };
+  ownership?: VolumeOwnership;
 }
 
 export type VolumeSource =
@@ -45,6 +60,10 @@ export type VolumeSource =
 export interface VolumePlan {
   dockerVolumes: DockerVolumeSpec[];
   hostDirs: HostDirSpec[];
+  /** emptyDirs whose root the runtime prepares (absent in plans made before emptyDirs were prepared) */
+  emptyDirs?: EmptyDirSpec[];
+  /** the pod's kubelet-managed hosts file, bound at /etc/hosts into every app and init container that has none */
+  etcHosts?: string;
   /** pod volume name → how containers mount it */
   sources: Record<string, VolumeSource>;
 }
@@ -63,6 +82,8 @@ export interface VolumeInputs extends NodeFacts {
 export const emptyDirVolumeName = (podUid: string, volume: string) => `dockube-${podUid}-${volume}`;
 export const claimVolumeName = (namespace: string, claim: string) => `pvc-${namespace}-${claim}`;
 export const hostDirFor = (podDir: string, volume: string) => podLayout(podDir).volume(volume);
+/** kubelet's getEtcHostsPath: <podDir>/etc-hosts. */
+export const etcHostsPathFor = (podDir: string) => posix.join(podDir, 'etc-hosts');
 
 type Files = Record<string, PlannedFile>;
 
@@ -190,8 +211,12 @@ function projectedFiles(pod: Pod, v: Volume, inputs: VolumeInputs): Files {
       const t = src.serviceAccountToken;
       const token = inputs.serviceAccountToken?.({ audience: t.audience, expirationSeconds: t.expirationSeconds ?? 3600 });
       if (token === undefined) throw new VolumeSetupError(v.name, 'failed to fetch token: no service account token available');
-      // Tokens are private to the pod: kubelet writes them 0600 unless a mode is given.
-      addFile(files, t.path, Buffer.from(token, 'utf8'), v.projected?.defaultMode ?? 0o600, v.name);
+      // Tokens are private to the pod: 0600 unless a mode is given, and always 0600 owned by the pod's one user
+      // (FsUserFrom) or group-readable through fsGroup when the pod has either (projected collectData).
+      const fsUser = podFsUser(pod);
+      const owned = fsUser !== undefined || pod.spec.securityContext?.fsGroup !== undefined;
+      addFile(files, t.path, Buffer.from(token, 'utf8'), owned ? 0o600 : (v.projected?.defaultMode ?? 0o600), v.name);
+      if (fsUser !== undefined) files[cleanPath(t.path)]!.uid = fsUser;
     }
   }
   return files;
@@ -199,28 +224,38 @@ function projectedFiles(pod: Pod, v: Volume, inputs: VolumeInputs): Files {
 
 export function volumePlan(pod: Pod, inputs: VolumeInputs): VolumePlan {
   const { name = '', namespace = '', uid = '' } = pod.metadata;
-  const plan: VolumePlan = { dockerVolumes: [], hostDirs: [], sources: {} };
+  const plan: VolumePlan = { dockerVolumes: [], hostDirs: [], emptyDirs: [], sources: {}, etcHosts: etcHostsPathFor(inputs.podDir) };
   const baseLabels = { [LABEL_MANAGED]: 'true', [LABEL_POD_UID]: uid, [LABEL_POD_NAMESPACE]: namespace, [LABEL_POD_NAME]: name };
   for (const v of pod.spec.volumes ?? []) {
     const dir = hostDirFor(inputs.podDir, v.name);
-    const hostDir = (files: Files) => {
-      plan.hostDirs.push({ volume: v.name, path: dir, files });
+    const hostDir = (files: Files, kind: 'configMap' | 'secret' | 'downwardAPI' | 'projected') => {
+      const ownership = volumeOwnership(pod, kind);
+      plan.hostDirs.push({ volume: v.name, path: dir, files, ...(ownership ? { ownership } : {}) });
       plan.sources[v.name] = { kind: 'bind', path: dir, readOnly: true, createIfMissing: false };
     };
     if (v.emptyDir) {
-      const volName = emptyDirVolumeName(uid, v.name);
-      const opts: Record<string, string> = {};
+      const ownership = volumeOwnership(pod, 'emptyDir');
       if (v.emptyDir.medium === 'Memory') {
+        // One tmpfs per pod at the volume's host dir (as the kubelet mounts it), not a Docker tmpfs volume, which the
+        // engine mounts per container start and so comes back empty after a restart.
         const size = integerValue(v.emptyDir.sizeLimit);
-        Object.assign(opts, { type: 'tmpfs', device: 'tmpfs', o: [size ? `size=${size}` : '', 'mode=1777'].filter(Boolean).join(',') });
+        plan.emptyDirs!.push({
+          volume: v.name,
+          tmpfs: { path: dir, ...(size ? { sizeBytes: size } : {}) },
+          ...(ownership ? { ownership } : {}),
+        });
+        plan.sources[v.name] = { kind: 'bind', path: dir, readOnly: false, createIfMissing: false };
+        continue;
       }
+      const volName = emptyDirVolumeName(uid, v.name);
       plan.dockerVolumes.push({
         Name: volName,
         Driver: 'local',
-        DriverOpts: opts,
+        DriverOpts: {},
         Labels: { ...baseLabels, [LABEL_VOLUME_NAME]: v.name },
         persistent: false,
       });
+      plan.emptyDirs!.push({ volume: v.name, dockerVolume: volName, ...(ownership ? { ownership } : {}) });
       plan.sources[v.name] = { kind: 'volume', name: volName, readOnly: false };
     } else if (v.hostPath) {
       const type = v.hostPath.type ?? '';
@@ -245,17 +280,17 @@ export function volumePlan(pod: Pod, inputs: VolumeInputs): VolumePlan {
     } else if (v.configMap) {
       const files: Files = {};
       configMapSource(files, v.name, namespace, v.configMap, v.configMap.defaultMode ?? DEFAULT_FILE_MODE, inputs);
-      hostDir(files);
+      hostDir(files, 'configMap');
     } else if (v.secret) {
       const files: Files = {};
       secretSource(files, v.name, v.secret.secretName ?? '', v.secret, v.secret.defaultMode ?? DEFAULT_FILE_MODE, inputs);
-      hostDir(files);
+      hostDir(files, 'secret');
     } else if (v.downwardAPI) {
       const files: Files = {};
       downwardFiles(files, v.name, pod, v.downwardAPI.items, v.downwardAPI.defaultMode ?? DEFAULT_FILE_MODE, inputs);
-      hostDir(files);
+      hostDir(files, 'downwardAPI');
     } else if (v.projected) {
-      hostDir(projectedFiles(pod, v, inputs));
+      hostDir(projectedFiles(pod, v, inputs), 'projected');
     }
     // Other sources (csi, nfs, ...) are not supported: no source, and mounting them fails in containerMounts.
   }

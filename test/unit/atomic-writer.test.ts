@@ -49,3 +49,20 @@ test('a tampered ..data link does not make the writer remove what it points to',
   expect(fs.readFileSync(join(outside, 'keep'), 'utf8')).toBe('host file');
   expect(fs.readFileSync(join(dir, 'a'), 'utf8')).toBe('2');
 });
+
+describe('ownership (fsGroup, the pod user)', () => {
+  test("fsGroup: the payload's files and directories in the group, read-only group bits, setgid; a file owned by its uid", async () => {
+    const o = { gid: 2000, readOnly: true, onRootMismatch: false };
+    await writeAtomically(
+      dir,
+      { 'a/b.txt': { content: Buffer.from('x'), mode: 0o400 }, token: { content: Buffer.from('t'), mode: 0o600, uid: 1000 } },
+      o,
+    );
+    const st = (p: string) => fs.statSync(join(dir, p));
+    const mode = (p: string) => (st(p).mode & 0o7777).toString(8);
+    expect([mode('.'), st('.').gid]).toEqual(['2755', 2000]);
+    expect([mode('a'), st('a').gid]).toEqual(['2755', 2000]);
+    expect([mode('a/b.txt'), st('a/b.txt').gid, st('a/b.txt').uid]).toEqual(['440', 2000, 0]);
+    expect([mode('token'), st('token').gid, st('token').uid]).toEqual(['640', 2000, 1000]);
+  });
+});

@@ -1,7 +1,7 @@
 import { appCreateOptions } from '../../src/translate/container.js';
 import { effectiveDnsPolicy, mergeDnsOptions, podDnsConfig } from '../../src/translate/dns.js';
 import { podHostname } from '../../src/translate/hostname.js';
-import { extraHosts, infraCreateOptions, portBindings } from '../../src/translate/infra.js';
+import { infraCreateOptions, portBindings } from '../../src/translate/infra.js';
 import type { Container, Pod } from '../../src/translate/k8s-types.js';
 import { containerHash, containerKeyFromLabels, containerLabels, infraLabels } from '../../src/translate/labels.js';
 import { containerDockerName, infraDockerName, parseDockerName } from '../../src/translate/names.js';
@@ -177,9 +177,10 @@ describe('infra container', () => {
         ],
         '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
       },
-      ExtraHosts: ['foo:10.1.2.3', 'bar:10.1.2.3'],
       Sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0' },
     });
+    // hostAliases are not Docker's ExtraHosts (one line per name): the managed hosts file has them, one line per IP.
+    expect(o.HostConfig?.ExtraHosts).toBeUndefined();
     expect(o.ExposedPorts).toEqual({ '80/tcp': {}, '53/udp': {} });
     expect(o.NetworkingConfig).toEqual({ EndpointsConfig: { kpods: { IPAMConfig: { IPv4Address: '10.244.0.9' } } } });
     expect(o.Labels?.['io.kubernetes.container.name']).toBe('POD');
@@ -194,7 +195,6 @@ describe('infra container', () => {
     expect(o.NetworkingConfig).toBeUndefined();
   });
   test('helpers', () => {
-    expect(extraHosts(mkPod())).toEqual([]);
     expect(portBindings(mkPod()).bindings).toEqual({});
   });
 });

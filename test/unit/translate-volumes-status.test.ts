@@ -72,12 +72,21 @@ const inputs = {
 describe('volumePlan', () => {
   const plan = volumePlan(pod, inputs);
 
-  test('Docker volumes: emptyDir per pod (tmpfs for Memory), PVC per claim', () => {
+  test('Docker volumes: emptyDir per pod, PVC per claim; a Memory emptyDir is a tmpfs of ours at its host dir', () => {
     expect(plan.dockerVolumes.map((v) => [v.Name, v.DriverOpts, v.persistent])).toEqual([
       ['dockube-uid-9-cache', {}, false],
-      ['dockube-uid-9-shm', { type: 'tmpfs', device: 'tmpfs', o: 'size=16777216,mode=1777' }, false],
       ['pvc-ns1-claim1', {}, true],
     ]);
+    expect(plan.emptyDirs).toEqual([
+      { volume: 'cache', dockerVolume: 'dockube-uid-9-cache' },
+      { volume: 'shm', tmpfs: { path: '/var/lib/dockube/pods/uid-9/volumes/shm', sizeBytes: 16777216 } },
+    ]);
+    expect(plan.sources.shm).toEqual({
+      kind: 'bind',
+      path: '/var/lib/dockube/pods/uid-9/volumes/shm',
+      readOnly: false,
+      createIfMissing: false,
+    });
     expect(plan.dockerVolumes[0].Labels).toMatchObject({ 'io.kubernetes.pod.uid': 'uid-9', 'dockube.io/volume': 'cache' });
     expect(plan.sources.data).toEqual({ kind: 'volume', name: 'pvc-ns1-claim1', readOnly: false });
   });
@@ -183,11 +192,12 @@ describe('containerMounts', () => {
       },
     );
     expect(m.Mounts).toEqual([
-      { Type: 'volume', Source: 'dockube-uid-9-cache', Target: '/cache', ReadOnly: false },
+      { Type: 'volume', Source: 'dockube-uid-9-cache', Target: '/cache', ReadOnly: false, VolumeOptions: { NoCopy: true } },
       { Type: 'volume', Source: 'pvc-ns1-claim1', Target: '/data', ReadOnly: true },
       { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/volumes/cfg', Target: '/etc/cfg', ReadOnly: true },
       { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/volume-subpaths/cfg/c/3', Target: '/etc/a.conf', ReadOnly: true },
       { Type: 'bind', Source: '/run/x.sock', Target: '/x.sock', ReadOnly: false },
+      { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/etc-hosts', Target: '/etc/hosts', ReadOnly: false },
       {
         Type: 'bind',
         Source: '/var/lib/dockube/pods/uid-9/containers/c/0/termination-log',
@@ -235,6 +245,7 @@ describe('containerMounts', () => {
     expect(m.Mounts).toEqual([
       { Type: 'bind', Source: '/pinned/0', Target: '/logs', ReadOnly: false },
       { Type: 'bind', Source: '/pinned/1', Target: '/h', ReadOnly: false, BindOptions: { Propagation: 'rslave' } },
+      { Type: 'bind', Source: '/var/lib/dockube/pods/uid-9/etc-hosts', Target: '/etc/hosts', ReadOnly: false },
     ]);
   });
 

@@ -66,6 +66,8 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 /** What the worker needs of the volume manager (volumes.ts): set up before containers start, cleaned up after the pod. */
 export interface PodVolumes {
   prepare(pod: Pod, sources: PodSources, facts: NodeFacts): Promise<PreparedVolumes>;
+  /** rewrites the pod's hosts file in place once the sandbox has its IP (before its containers start) */
+  hostsFile?(pod: Pod, podIPs: string[]): Promise<void>;
   cleanup(uid: string): Promise<void>;
 }
 
@@ -252,6 +254,7 @@ export class PodWorker {
     if (infra && isRunning(infra) && volumes && sources) {
       const podIP = this.podIPOf(infra);
       Object.assign(facts, podIP ? { podIP, podIPs: [podIP] } : {});
+      if (podIP) await this.o.volumes.hostsFile?.(pod, [podIP]);
       const ctx: Ctx = { pod, key, infraId: infra.id, volumes, sources, facts, st };
       for (const [name, w] of actions.waiting) st.waiting.set(name, w);
       requeue(st, actions.requeueAfterMs);

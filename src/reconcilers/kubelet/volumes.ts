@@ -1,19 +1,24 @@
 // A pod's volumes on the host: Docker volumes for emptyDir/PVC, and configMap/secret/downwardAPI/projected
 // files under <data-dir>/pods/<uid>/volumes/<name>, rewritten (atomically) whenever their content changes.
 import { createHash } from 'node:crypto';
-import { realpath, rm } from 'node:fs/promises';
+import fs from 'node:fs';
+import { chmod, lstat, readFile, realpath, rm } from 'node:fs/promises';
 import { dataDirLayout } from '../../data-dir.js';
 import type Docker from 'dockerode';
 import { StatusError } from '../../machinery/api/errors.js';
 import { GVR, type Client, type Gvr } from '../../client/types.js';
 import { writeAtomically } from '../../runtime/atomic-writer.js';
-import { mountsBeneath } from '../../runtime/bind-mount.js';
+import { mountsBeneath, unmountBeneath } from '../../runtime/bind-mount.js';
+import { ensureTmpfs } from '../../runtime/tmpfs.js';
+import { setVolumeOwnership } from '../../runtime/volume-ownership.js';
+import { hostNetworkHostsContent, managedHostsContent } from '../../translate/etc-hosts.js';
+import { EMPTY_DIR_MODE, rootNeedsChange, type VolumeOwnership } from '../../translate/volume-ownership.js';
 import { engineStatus } from '../../runtime/engine.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
 import type { ConfigMapData, Pod, SecretData } from '../../translate/k8s-types.js';
 import { LABEL_MANAGED, LABEL_POD_UID } from '../../translate/labels.js';
 import { VolumeSetupError } from '../../translate/errors.js';
-import { claimVolumeName, volumePlan, type VolumePlan } from '../../translate/volume-plan.js';
+import { claimVolumeName, etcHostsPathFor, volumePlan, type EmptyDirSpec, type VolumePlan } from '../../translate/volume-plan.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './observed.js';
 import { PodTokenManager } from '../../serviceaccount/pod-tokens.js';
 import { cleanSubPaths } from './subpaths.js';
@@ -35,6 +40,31 @@ export interface PodSources {
   claim?(name: string): J | undefined;
   /** The `kubernetes` service variables every container gets (KUBERNETES_SERVICE_HOST...). */
   serviceEnv?: Record<string, string>;
+  /** The node's status.allocatable, which limits.* of a container without limits report (downward API). */
+  allocatable?: Record<string, string | number>;
+}
+
+/** Whether any env var or downwardAPI/projected file asks for a container resource. */
+function usesResourceFields(pod: Pod): boolean {
+  const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  if (containers.some((c) => (c.env ?? []).some((e) => e.valueFrom?.resourceFieldRef))) return true;
+  return (pod.spec.volumes ?? []).some(
+    (v) =>
+      (v.downwardAPI?.items ?? []).some((i) => i.resourceFieldRef) ||
+      (v.projected?.sources ?? []).some((s) => (s.downwardAPI?.items ?? []).some((i) => i.resourceFieldRef)),
+  );
+}
+
+/** The node's allocatable as its Node object reports it (what node-status computed from the engine). */
+async function nodeAllocatable(client: Client, nodeName: string | undefined): Promise<Record<string, string | number> | undefined> {
+  if (!nodeName) return undefined;
+  try {
+    const node = await client.get(GVR.nodes, '', nodeName);
+    return ((node as J).status?.allocatable ?? (node as J).status?.capacity) as Record<string, string | number> | undefined;
+  } catch (e) {
+    if (e instanceof StatusError && e.code === 404) return undefined;
+    throw e;
+  }
 }
 
 export async function fetchSources(client: Client, pod: Pod, apiEndpoint?: ApiEndpoint): Promise<PodSources> {
@@ -74,12 +104,14 @@ export async function fetchSources(client: Client, pod: Pod, apiEndpoint?: ApiEn
     );
     return m;
   };
-  const [cmMap, secretMap, claimMap] = await Promise.all([
+  const [cmMap, secretMap, claimMap, allocatable] = await Promise.all([
     fetch(GVR.configmaps, cms),
     fetch(GVR.secrets, secrets),
     fetch(GVR.persistentvolumeclaims, claims),
+    usesResourceFields(pod) ? nodeAllocatable(client, pod.spec.nodeName) : undefined,
   ]);
   return {
+    ...(allocatable ? { allocatable } : {}),
     configMap: (n) => cmMap.get(n) as ConfigMapData | undefined,
     secret: (n) => secretMap.get(n) as SecretData | undefined,
     claim: (n: string) => claimMap.get(n),
@@ -111,6 +143,14 @@ function boundClaimVolumes(pod: Pod, claimOf: (name: string) => J | undefined): 
   return (claim) => names.get(claim) ?? claimVolumeName(ns, claim);
 }
 
+const HOSTS_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW;
+
+/** An emptyDir root that is set up already: 0777, and with fsGroup its group and setgid. */
+function emptyDirReady(st: fs.Stats, o: VolumeOwnership | undefined): boolean {
+  if ((st.mode & 0o777) !== EMPTY_DIR_MODE) return false;
+  return !o || !rootNeedsChange({ gid: st.gid, mode: st.mode }, o);
+}
+
 export interface PreparedVolumes {
   plan: VolumePlan;
   mountpoints: Record<string, string>;
@@ -120,6 +160,10 @@ export interface PreparedVolumes {
 export class VolumeManager {
   /** content hash per host dir, so unchanged files are not rewritten on every sync */
   private written = new Map<string, string>();
+  /** emptyDir roots already set up (mode, fsGroup), as the kubelet's emptyDir marks a volume ready once */
+  private emptyDirsReady = new Set<string>(); // `<pod uid>:<root>`
+  /** the hosts file content last written per pod directory */
+  private hostsWritten = new Map<string, string>();
   /** bound service account tokens of projected volumes (TokenRequests as the node), refreshed at 80% of their lifetime */
   private tokens: PodTokenManager;
   constructor(
@@ -136,6 +180,7 @@ export class VolumeManager {
     const claimVolumeName = sources.claim ? boundClaimVolumes(pod, sources.claim) : undefined;
     const serviceAccountToken = await this.tokens.prepare(pod);
     const plan = volumePlan(pod, {
+      ...(sources.allocatable ? { allocatable: sources.allocatable } : {}),
       ...facts,
       podDir: podDir(this.dataDir, uid),
       configMap: sources.configMap,
@@ -171,10 +216,49 @@ export class VolumeManager {
         h.update(p).update('\0').update(String(f.mode)).update(f.content);
       const digest = h.digest('hex');
       if (this.written.get(d.path) === digest) continue;
-      await writeAtomically(d.path, d.files);
+      await writeAtomically(d.path, d.files, d.ownership);
       this.written.set(d.path, digest);
     }
+    for (const e of plan.emptyDirs ?? []) await this.setUpEmptyDir(uid, e, mountpoints);
+    // The hosts file exists before any container that binds it is created; the pod IP line comes with hostsFile().
+    const podIP = facts.podIP;
+    if (pod.spec.hostNetwork || podIP || !this.hostsWritten.has(plan.etcHosts ?? '')) await this.hostsFile(pod, podIP ? [podIP] : []);
     return { plan, mountpoints };
+  }
+
+  /** An emptyDir's root: 0777 so any user may write, the pod's fsGroup; a tmpfs of ours for medium Memory. */
+  private async setUpEmptyDir(uid: string, e: EmptyDirSpec, mountpoints: Record<string, string>): Promise<void> {
+    const root = e.tmpfs
+      ? await ensureTmpfs(e.tmpfs.path, { mode: EMPTY_DIR_MODE, sizeBytes: e.tmpfs.sizeBytes })
+      : mountpoints[e.dockerVolume ?? ''];
+    if (!root || this.emptyDirsReady.has(`${uid}:${root}`)) return;
+    const st = await lstat(root);
+    if (!emptyDirReady(st, e.ownership)) {
+      if ((st.mode & 0o777) !== EMPTY_DIR_MODE) await chmod(root, EMPTY_DIR_MODE);
+      if (e.ownership) await setVolumeOwnership(root, e.ownership);
+    }
+    this.emptyDirsReady.add(`${uid}:${root}`);
+  }
+
+  /**
+   * Writes the pod's hosts file (kubelet's ensureHostsFile) in place, so the file every container binds keeps its
+   * inode: written before the containers are created, and again once the sandbox has its IP, before they start.
+   */
+  async hostsFile(pod: Pod, podIPs: string[]): Promise<void> {
+    const path = etcHostsPathFor(podDir(this.dataDir, pod.metadata.uid ?? ''));
+    const content = pod.spec.hostNetwork
+      ? hostNetworkHostsContent(pod, await readFile('/etc/hosts', 'utf8').catch(() => ''))
+      : managedHostsContent(pod, podIPs);
+    if (this.hostsWritten.get(path) === content) return;
+    await fs.promises.mkdir(podDir(this.dataDir, pod.metadata.uid ?? ''), { recursive: true });
+    const fh = await fs.promises.open(path, HOSTS_FLAGS, 0o644);
+    try {
+      await fh.writeFile(content);
+      await fh.chmod(0o644);
+    } finally {
+      await fh.close();
+    }
+    this.hostsWritten.set(path, content);
   }
 
   /** Removes the pod's emptyDir volumes and host files (PVC volumes stay: they outlive pods). */
@@ -194,8 +278,14 @@ export class VolumeManager {
     const dir = podDir(this.dataDir, uid);
     this.tokens.forget(uid);
     for (const k of [...this.written.keys()]) if (k.startsWith(dir)) this.written.delete(k);
+    for (const k of [...this.emptyDirsReady]) if (k.startsWith(`${uid}:`)) this.emptyDirsReady.delete(k);
+    this.hostsWritten.delete(etcHostsPathFor(dir));
     // subPath binds first: a recursive remove must never walk into a mounted volume (or a host directory).
     if (!(await cleanSubPaths(dir))) throw new Error(`subPath mounts of pod ${uid} could not be unmounted; its directory stays`);
+    // Then the pod's tmpfs emptyDirs (the only mounts of ours under its volumes directory).
+    const volumesDir = await realpath(`${dir}/volumes`).catch(() => undefined);
+    if (volumesDir && !(await unmountBeneath(volumesDir)))
+      throw new Error(`tmpfs volumes of pod ${uid} could not be unmounted; its directory stays`);
     const real = await realpath(dir).catch(() => undefined);
     if (real && (await mountsBeneath(real)).length) throw new Error(`mounts remain under ${real}; its directory stays`);
     await rm(dir, { recursive: true, force: true });
