@@ -1,5 +1,6 @@
 // Starts a real `dockube server` on a fresh data dir and a free loopback port; reads its kubeconfig for TLS material.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -65,4 +66,18 @@ export async function startDockube(extraNodeArgs: string[] = [], main = MAIN): P
     await stop();
     throw e;
   }
+}
+
+/**
+ * Pods outlive a server stop by design: after stopping it, removes every container still carrying its data-dir
+ * label (the kubelet's infra and app containers), so a bench leaves nothing behind.
+ */
+export async function removeServerContainers(dk: Dockube): Promise<void> {
+  const run = promisify(execFile);
+  const ids = (
+    await run('docker', ['ps', '-aq', '--filter', `label=dockube.io/data-dir=${dk.dataDir}`]).catch(() => ({ stdout: '' }))
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length) await run('docker', ['rm', '-f', '-v', ...ids]).catch(() => undefined);
 }

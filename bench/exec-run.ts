@@ -4,13 +4,13 @@
 // Usage: npm run build && node dist/bench/exec-run.js   (BENCH_EXEC_N: samples per row, default 20)
 // Needs a Docker engine, the test images (scripts/build-test-images.sh) and kubectl.1.29/kubectl.1.33 beside kubectl.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { dataDirLayout } from '../src/data-dir.js';
-import { startDockube } from './dockube-server.js';
+import { removeServerContainers, startDockube } from './dockube-server.js';
+import { kubectlFor } from './kubectl.js';
+import { formatTable } from './table.js';
 import { summarize, type Stats } from './stats.js';
 
 const run = promisify(execFile);
@@ -24,12 +24,9 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const real = (await run('sh', ['-c', 'readlink -f "$(command -v kubectl)"'])).stdout.trim();
-  const kubectl = (v: string) => join(dirname(real), `kubectl.${v}`);
   const dk = await startDockube();
-  const cache = await mkdtemp(join(tmpdir(), 'bench-exec-cache-'));
-  const kc = (v: string, ...args: string[]) =>
-    run(kubectl(v), ['--kubeconfig', dataDirLayout(dk.dataDir).kubeconfig, '--cache-dir', join(cache, v), ...args]);
+  const kubectl = await kubectlFor(dk);
+  const kc = async (v: string, ...args: string[]) => ({ stdout: await kubectl(args, v) });
   try {
     const node = (await kc('1.33', 'get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}')).stdout;
     const overrides = JSON.stringify({ apiVersion: 'v1', spec: { nodeName: node } });
@@ -84,21 +81,14 @@ async function main(): Promise<void> {
       r.stats.mean.toFixed(1),
       `${(r.stats.p50 / base).toFixed(2)}x`,
     ]);
-    const widths = head.map((_, c) => Math.max(head[c]!.length, ...lines.map((l) => l[c]!.length)));
-    const fmt = (l: string[]) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-    process.stdout.write([fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n') + '\n');
+    process.stdout.write(formatTable(head, lines) + '\n');
     await mkdir(dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, JSON.stringify({ at: new Date().toISOString(), n: N, rows }, null, 2) + '\n');
   } finally {
     await kc('1.33', 'delete', 'pod', 'box', '--grace-period=0', '--force').catch(() => undefined);
     await dk.stop();
-    const ids = (
-      await run('docker', ['ps', '-aq', '--filter', `label=dockube.io/data-dir=${dk.dataDir}`]).catch(() => ({ stdout: '' }))
-    ).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) await run('docker', ['rm', '-f', '-v', ...ids]).catch(() => undefined);
-    await rm(cache, { recursive: true, force: true });
+    await removeServerContainers(dk);
+    await kubectl.close();
   }
 }
 

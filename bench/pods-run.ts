@@ -2,13 +2,12 @@
 // Usage: npm run build && node dist/bench/pods-run.js   (BENCH_CPU_PROF=<dir>: CPU profile of the dockube process)
 // Needs a Docker engine and the test images (scripts/build-test-images.sh).
 import { mkdir, writeFile } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import https from 'node:https';
-import { startDockube } from './dockube-server.js';
+import { removeServerContainers, startDockube } from './dockube-server.js';
+import { formatTable } from './table.js';
 import { keepAliveAgent } from './https-client.js';
 import { PodWatch, baselineRemove, dockubeRemove, dockubeStart, ensureNamespace, podStartRow, type PodRow } from './pods.js';
 
@@ -35,9 +34,7 @@ function table(rows: PodRow[]): string {
     r.pair.p50.toFixed(0),
     `${r.pairRatio.toFixed(2)}x`,
   ]);
-  const widths = head.map((_, c) => Math.max(head[c]!.length, ...lines.map((l) => l[c]!.length)));
-  const fmt = (l: string[]) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+  return formatTable(head, lines);
 }
 
 async function main(): Promise<void> {
@@ -54,13 +51,7 @@ async function main(): Promise<void> {
       watch.close();
       await baselineRemove().catch(() => undefined);
       await dk.stop();
-      const run = promisify(execFile);
-      const ids = (
-        await run('docker', ['ps', '-aq', '--filter', `label=dockube.io/data-dir=${dk.dataDir}`]).catch(() => ({ stdout: '' }))
-      ).stdout
-        .split('\n')
-        .filter(Boolean);
-      if (ids.length) await run('docker', ['rm', '-f', '-v', ...ids]).catch(() => undefined);
+      await removeServerContainers(dk);
     })());
   const abort = (why: string) => {
     process.stderr.write(`bench: ${why}\n`);

@@ -37,7 +37,8 @@ interface PodEvent {
 }
 const isReady = (e: PodEvent) => !!e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
-const containersOf = (shape: Shape) => [
+/** The pod's containers: the same image and command the Docker CLI baselines start. */
+export const containersOf = (shape: Shape) => [
   { name: 'web', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['httpd', '-f', '-p', '80'] },
   ...(shape === 'two' ? [{ name: 'sidecar', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] : []),
 ];
@@ -53,6 +54,8 @@ const podBody = (name: string, shape: Shape) =>
 export class PodWatch {
   private ready = new Map<string, number>();
   private deleted = new Set<string>();
+  /** pods that exist now (seen, not yet DELETED): a controller's pods have generated names the bench learns here */
+  private live = new Set<string>();
   private waiters: (() => void)[] = [];
   private watch?: Watch;
 
@@ -60,16 +63,26 @@ export class PodWatch {
     private agent: https.Agent,
     private dk: Dockube,
     readonly namespace: string,
+    private timeoutMs = READY_TIMEOUT_MS,
   ) {}
 
   async open(): Promise<void> {
     this.watch = await openWatch(this.agent, this.dk.origin, `/api/v1/namespaces/${this.namespace}/pods?watch=1`, (e: WatchEvent, at) => {
       const ev = e as unknown as PodEvent;
       const name = ev.object.metadata?.name ?? '';
-      if (ev.type === 'DELETED') this.deleted.add(name);
-      else if (isReady(ev) && !this.ready.has(name)) this.ready.set(name, at);
-      for (const w of this.waiters.splice(0)) w();
+      if (ev.type === 'DELETED') {
+        this.deleted.add(name);
+        this.live.delete(name);
+      } else {
+        this.live.add(name);
+        if (isReady(ev) && !this.ready.has(name)) this.ready.set(name, at);
+      }
+      this.wake();
     });
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
   }
 
   close(): void {
@@ -82,6 +95,26 @@ export class PodWatch {
     return names.map((n) => this.ready.get(n)!);
   }
 
+  /**
+   * Resolves, once `count` pods whose names start with `prefix` (a controller's `<owner>-`) were seen Ready, with the
+   * moment each of them first was, sorted.
+   */
+  async readyWithPrefix(prefix: string, count: number): Promise<number[]> {
+    const matching = () => [...this.ready].filter(([n]) => n.startsWith(prefix));
+    await this.until(() => matching().length >= count, `${count} pods ${prefix}* Ready`);
+    return matching()
+      .map(([, at]) => at)
+      .sort((a, b) => a - b)
+      .slice(0, count);
+  }
+
+  /** Resolves once no pod is left in the namespace (a controller's pods taken by the garbage collector, say). */
+  async empty(): Promise<void> {
+    await this.until(() => this.live.size === 0, `no pods left (${[...this.live].join(',')})`);
+    this.ready.clear();
+    this.deleted.clear();
+  }
+
   async gone(names: string[]): Promise<void> {
     await this.until(() => names.every((n) => this.deleted.has(n)), `pods ${names.join(',')} deleted`);
     for (const n of names) {
@@ -91,7 +124,7 @@ export class PodWatch {
   }
 
   private async until(done: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+    const deadline = Date.now() + this.timeoutMs;
     while (!done()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((r) => {
