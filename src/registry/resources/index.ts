@@ -13,6 +13,7 @@ import { nodeMetrics, podMetrics } from './metrics.js';
 import { METRICS_DEFINITIONS } from '../../metrics/openapi-definitions.js';
 import { selfsubjectreviews } from './authentication.js';
 import { storageclasses } from './storage.js';
+import { poddisruptionbudgets } from './policy.js';
 
 export const RESOURCES: ResourceDef[] = [
   namespaces,
@@ -32,6 +33,7 @@ export const RESOURCES: ResourceDef[] = [
   eventsV1,
   leases,
   storageclasses,
+  poddisruptionbudgets,
   selfsubjectaccessreviews,
   selfsubjectreviews,
   podMetrics,

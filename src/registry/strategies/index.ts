@@ -29,6 +29,7 @@ export { leaseStrategy } from './lease.js';
 export { endpointSliceStrategy, validateEndpointSlice } from './endpointslice.js';
 export { deploymentStrategy, defaultDeployment, validateDeployment } from './deployment.js';
 export { replicaSetStrategy, defaultReplicaSet, validateReplicaSet } from './replicaset.js';
+export { podDisruptionBudgetStrategy, validatePodDisruptionBudget } from './poddisruptionbudget.js';
 
 export { prepareStatusUpdate, statusStrategy } from './common/status.js';
 export {

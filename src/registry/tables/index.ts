@@ -10,6 +10,7 @@ import { leasesTable } from './leases.js';
 import { namespacesTable } from './namespaces.js';
 import { nodesTable } from './nodes.js';
 import { persistentVolumeClaimsTable } from './persistentvolumeclaims.js';
+import { podDisruptionBudgetsTable } from './poddisruptionbudgets.js';
 import { podsTable } from './pods.js';
 import { replicaSetsTable } from './replicasets.js';
 import { replicationControllersTable } from './replicationcontrollers.js';
@@ -34,6 +35,7 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
   'apps/deployments': deploymentsTable,
   'discovery.k8s.io/endpointslices': endpointSlicesTable,
   'coordination.k8s.io/leases': leasesTable,
+  'policy/poddisruptionbudgets': podDisruptionBudgetsTable,
 };
 
 /** The printer for a resource, or kube-apiserver's generic NAME / CREATED AT table. */
