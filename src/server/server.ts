@@ -28,6 +28,7 @@ import { parseDockerHost } from '../runtime/docker.js';
 import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset-controller.js';
 import { startDeploymentController } from '../reconcilers/deployment/deployment-controller.js';
+import { startDisruptionController } from '../reconcilers/disruption/disruption-controller.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -152,6 +153,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   controllers.push(await startPvcBinder(ctx));
   controllers.push(...(await startReplicaSetControllers(ctx)).controllers);
   controllers.push((await startDeploymentController(ctx)).controller);
+  controllers.push((await startDisruptionController(ctx)).controller);
   // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
   const nodeIP = await detectNodeIP(nodeName());
   const stopNode = await startNodeStatus(ctx, docker, nodeIP);
