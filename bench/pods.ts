@@ -33,7 +33,7 @@ export type Shape = 'one' | 'two';
 
 interface PodEvent {
   type: string;
-  object: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } };
+  object: { metadata?: { name?: string; deletionTimestamp?: string }; status?: { conditions?: { type: string; status: string }[] } };
 }
 const isReady = (e: PodEvent) => !!e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
@@ -54,8 +54,10 @@ const podBody = (name: string, shape: Shape) =>
 export class PodWatch {
   private ready = new Map<string, number>();
   private deleted = new Set<string>();
-  /** pods that exist now (seen, not yet DELETED): a controller's pods have generated names the bench learns here */
-  private live = new Set<string>();
+  /** pods that exist now (seen, not yet DELETED), whether terminating and whether Ready at their last event */
+  private live = new Map<string, { terminating: boolean; ready: boolean }>();
+  /** called after every event, e.g. to sample the pods during a rollout */
+  onEvent?: () => void;
   private waiters: (() => void)[] = [];
   private watch?: Watch;
 
@@ -74,11 +76,18 @@ export class PodWatch {
         this.deleted.add(name);
         this.live.delete(name);
       } else {
-        this.live.add(name);
+        this.live.set(name, { terminating: !!ev.object.metadata?.deletionTimestamp, ready: isReady(ev) });
         if (isReady(ev) && !this.ready.has(name)) this.ready.set(name, at);
       }
+      this.onEvent?.();
       this.wake();
     });
+  }
+
+  /** The pods whose names start with `prefix` that are not terminating, and how many of them are Ready, now. */
+  census(prefix: string): { pods: number; ready: number } {
+    const pods = [...this.live].filter(([n, p]) => n.startsWith(prefix) && !p.terminating);
+    return { pods: pods.length, ready: pods.filter(([, p]) => p.ready).length };
   }
 
   private wake(): void {
@@ -110,7 +119,7 @@ export class PodWatch {
 
   /** Resolves once no pod is left in the namespace (a controller's pods taken by the garbage collector, say). */
   async empty(): Promise<void> {
-    await this.until(() => this.live.size === 0, `no pods left (${[...this.live].join(',')})`);
+    await this.until(() => this.live.size === 0, `no pods left (${[...this.live.keys()].join(',')})`);
     this.ready.clear();
     this.deleted.clear();
   }

@@ -16,7 +16,7 @@ import { kubectlFor } from './kubectl.js';
 import { PodWatch, baselineRemove, ensureNamespace } from './pods.js';
 import { summarize, type Stats } from './stats.js';
 import { formatTable } from './table.js';
-import { IMAGE_V1, IMAGE_V2, deploymentRollout, dockerRunStart, replicaSetStart } from './workloads.js';
+import { IMAGE_V1, IMAGE_V2, deploymentRollout, dockerRunStart, replicaSetStart, rollingBounds } from './workloads.js';
 
 const run = promisify(execFile);
 const envInt = (name: string, dflt: number) => {
@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     const initial: number[] = [];
     const update: number[] = [];
     const rollDocker: number[] = [];
+    const bounds: { maxPods: number; minReady: number }[] = [];
+    const allowed = rollingBounds(ROLL_REPLICAS);
     // Rounds alternate dockube and the Docker CLI, so load from elsewhere on a shared machine falls on both.
     for (let r = 0; r < ROUNDS; r++) {
       if (RS_REPLICAS) {
@@ -103,7 +105,12 @@ async function main(): Promise<void> {
         update.push(one.update);
         const d = await dockerRunStart(`roll-${r}`, ROLL_REPLICAS);
         rollDocker.push(d);
-        progress(`Deployment ${r + 1}/${ROUNDS}: initial rollout ${s(one.initial)}, rolling update ${s(one.update)}, docker run ${s(d)}`);
+        progress(
+          `Deployment ${r + 1}/${ROUNDS}: initial rollout ${s(one.initial)}, rolling update ${s(one.update)} ` +
+            `(pods ≤ ${one.maxPods}, Ready ≥ ${one.minReady} throughout; allowed ≤ ${allowed.maxPods}, ≥ ${allowed.minReady}), ` +
+            `docker run ${s(d)}`,
+        );
+        bounds.push({ maxPods: one.maxPods, minReady: one.minReady });
       }
     }
     const rows: Row[] = [];
@@ -138,6 +145,8 @@ async function main(): Promise<void> {
       rollReplicas: ROLL_REPLICAS,
       rounds: ROUNDS,
       rows,
+      rollingUpdateSampled: bounds,
+      rollingUpdateAllowed: allowed,
     };
     await mkdir(dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');

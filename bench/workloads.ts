@@ -37,6 +37,13 @@ export const deployment = (name: string, namespace: string, replicas: number) =>
   },
 });
 
+/** What maxSurge 25 % and maxUnavailable 25 % allow for `replicas`, rounded as upstream (surge up, unavailable down). */
+export function rollingBounds(replicas: number): { maxPods: number; minReady: number } {
+  const surge = Math.ceil(replicas * 0.25);
+  const unavailable = surge === 0 && Math.floor(replicas * 0.25) === 0 ? 1 : Math.floor(replicas * 0.25);
+  return { maxPods: replicas + surge, minReady: replicas - unavailable };
+}
+
 const since = (t0: number) => performance.now() - t0;
 
 /** Deletes an owner with kubectl (background propagation, as kubectl does) and waits until the GC took its pods. */
@@ -72,6 +79,9 @@ export interface RolloutSample {
   initial: number;
   /** `kubectl set image` until `kubectl rollout status` returns */
   update: number;
+  /** sampled on the pod watch during the update: most pods not terminating, fewest of them Ready */
+  maxPods: number;
+  minReady: number;
 }
 
 /** One Deployment: its initial rollout, then the rolling update to IMAGE_V2, checked done; then removes it. */
@@ -82,9 +92,22 @@ export async function deploymentRollout(kc: Kubectl, watch: PodWatch, name: stri
   await kc.apply(deployment(name, watch.namespace, replicas));
   await status();
   const initial = since(t0);
+  // Each pod event during the update is a sample of how many pods run and how many serve: the bounds a rolling
+  // update keeps (replicas + maxSurge, replicas - maxUnavailable; terminating pods count as gone).
+  let maxPods = 0;
+  let minReady = Infinity;
+  watch.onEvent = () => {
+    const { pods, ready } = watch.census(`${name}-`);
+    maxPods = Math.max(maxPods, pods);
+    minReady = Math.min(minReady, ready);
+  };
   t0 = performance.now();
-  await kc(['set', 'image', `deployment/${name}`, `web=${IMAGE_V2}`, ...ns]);
-  await status();
+  try {
+    await kc(['set', 'image', `deployment/${name}`, `web=${IMAGE_V2}`, ...ns]);
+    await status();
+  } finally {
+    watch.onEvent = undefined;
+  }
   const update = since(t0);
   // rollout status returning is the end only if the update really happened: all replicas updated and available.
   const got = await kc([
@@ -98,5 +121,5 @@ export async function deploymentRollout(kc: Kubectl, watch: PodWatch, name: stri
   if (got !== `${replicas}/${replicas}/${replicas}`)
     throw new Error(`deployment ${name} after the update: updated/available/replicas ${got}`);
   await removeOwner(kc, watch, 'deployment', name);
-  return { initial, update };
+  return { initial, update, maxPods, minReady };
 }
