@@ -201,6 +201,34 @@ test('crashes under Always: restarted at once, then CrashLoopBackOff with a Back
   expect(h.status().containerStatuses[0].lastState.terminated.exitCode).toBe(1);
   expect(h.reasons()).toContain('BackOff');
   expect(h.appContainers()).toHaveLength(2);
+  // Started twice: RESTARTS is 1 while it waits, and rises only when the next attempt starts.
+  expect(h.status().containerStatuses[0].restartCount).toBe(1);
+});
+
+test('past activeDeadlineSeconds: Failed/DeadlineExceeded written with an event, then the containers and the sandbox stopped', async () => {
+  const h = new Harness(newPod({ terminationGracePeriodSeconds: 1 }));
+  await h.sync();
+  h.pod = { ...h.pod, spec: { ...h.pod.spec, activeDeadlineSeconds: 30 } } as Pod;
+  const r = (await h.sync()) as { requeueAfterMs: number };
+  // Before it: the pod syncs again when the deadline falls.
+  expect(r.requeueAfterMs).toBeGreaterThan(28_000);
+  expect(r.requeueAfterMs).toBeLessThanOrEqual(30_000);
+  const startTime = new Date(Date.now() - 31_000).toISOString();
+  h.pod = { ...h.pod, status: { ...(h.pod.status as J), startTime } } as Pod;
+  h.rt.calls.length = 0;
+  await h.sync();
+  const failed = h.statuses.find((s) => s.phase === 'Failed')!;
+  expect(failed).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+  expect(h.events).toContainEqual({
+    type: 'Normal',
+    reason: 'DeadlineExceeded',
+    message: 'Pod was active on the node longer than the specified deadline',
+  });
+  expect([...h.rt.containers.values()].every((c) => c.state === 'exited')).toBe(true);
+  expect(h.rt.ops()).not.toContain('startContainer');
+  // The last write shows the killed container as terminated, the pod still Failed.
+  expect(h.status()).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded' });
+  expect(h.status().containerStatuses[0].state.terminated).toBeDefined();
 });
 
 test('exit 0 under Never: no restart, the pod Succeeded and its sandbox stopped', async () => {
