@@ -228,9 +228,15 @@ export class VolumeManager {
 
   /** An emptyDir's root: 0777 so any user may write, the pod's fsGroup; a tmpfs of ours for medium Memory. */
   private async setUpEmptyDir(uid: string, e: EmptyDirSpec, mountpoints: Record<string, string>): Promise<void> {
-    const root = e.tmpfs
-      ? await ensureTmpfs(e.tmpfs.path, { mode: EMPTY_DIR_MODE, sizeBytes: e.tmpfs.sizeBytes })
-      : mountpoints[e.dockerVolume ?? ''];
+    let root: string | undefined;
+    try {
+      root = e.tmpfs
+        ? await ensureTmpfs(e.tmpfs.path, { mode: EMPTY_DIR_MODE, sizeBytes: e.tmpfs.sizeBytes })
+        : mountpoints[e.dockerVolume ?? ''];
+    } catch (err) {
+      // A tmpfs the host refuses (no privilege to mount) is the pod's FailedMount, not a crash of its sync.
+      throw new VolumeSetupError(e.volume, (err as Error).message);
+    }
     if (!root || this.emptyDirsReady.has(`${uid}:${root}`)) return;
     const st = await lstat(root);
     if (!emptyDirReady(st, e.ownership)) {
