@@ -545,7 +545,16 @@ export function poisonRequest(r: Prng, w: FuzzWorld, s: Snapshot): FuzzRequest {
   const t: Target = canary ? r.pick(w.canaries) : scratchTarget(r, w);
   const current = canary ? s.get(t) : undefined;
   return r.weighted<() => FuzzRequest>([
-    [5, () => ({ method: 'DELETE', path: objectPath(t), ...withBody(badDeleteOptions(r)), poison: true, label: 'poison-delete-options' })],
+    [
+      5,
+      () => ({
+        method: 'DELETE',
+        path: objectPath(t),
+        ...withBody(badDeleteOptions(r, t.name === '')),
+        poison: true,
+        label: 'poison-delete-options',
+      }),
+    ],
     [
       3,
       () => {
