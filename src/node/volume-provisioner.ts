@@ -13,7 +13,6 @@ import { updateWith } from '../client/update-with.js';
 import { Controller } from '../reconcilers/controller.js';
 import type { ReconcilerContext } from '../reconcilers/context.js';
 import { EventRecorder } from '../reconcilers/event-recorder.js';
-import { instanceFor } from '../reconcilers/kubelet/kubelet.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from '../reconcilers/kubelet/observed.js';
 import {
   ANN_PROVISIONED_VOLUME,
@@ -27,6 +26,7 @@ import {
   provisionedVolumeName,
 } from '../reconcilers/pvc-binder.js';
 import { engineMessage, engineStatus } from '../runtime/engine.js';
+import { instanceFor } from '../runtime/instance.js';
 import { LABEL_MANAGED } from '../translate/labels.js';
 import { LABEL_PVC } from '../translate/volume-plan.js';
 import type { DockerClient } from './docker-client.js';

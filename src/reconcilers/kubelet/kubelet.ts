@@ -4,11 +4,11 @@
 // changes left out), Docker's event stream (a container of the pod started or died), and a periodic resync of the
 // cached pods and the containers (events can be missed while the stream reconnects). All state is rebuilt from the
 // API and Docker's labels, so a restarted server adopts what runs instead of duplicating it.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
 import type { DockerEndpoint } from '../../runtime/docker.js';
 import { connectDocker } from '../../runtime/engine.js';
+import { instanceFor } from '../../runtime/instance.js';
 import { ensurePodNetwork, POD_NETWORK, type PodNetworkConfig } from '../../runtime/pod-network.js';
 import { DockerRuntime } from '../../runtime/docker-runtime.js';
 import { Informer } from '../../client/informer.js';
@@ -53,7 +53,7 @@ export interface Kubelet {
   stop(): Promise<void>;
 }
 
-export const instanceFor = (dataDir: string) => createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+export { instanceFor };
 
 /**
  * Concurrent pod syncs: kubelet runs a worker per pod, and the engine starts containers in parallel, so pods applied
