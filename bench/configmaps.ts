@@ -1,7 +1,7 @@
 // The ConfigMap workload the benchmarks share: typical objects, namespaces, paths, and a bounded-parallel loop.
 
-/** A ConfigMap of typical size (~700 bytes stored): a few labels and small config files. */
-export function configMap(name: string): string {
+/** A ConfigMap of typical size (~700 bytes stored): a few labels and small config files (and `extra` data keys). */
+export function configMap(name: string, extra: Record<string, string> = {}): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -10,6 +10,7 @@ export function configMap(name: string): string {
       'app.properties': 'server.port=8080\nserver.threads=16\nlog.level=info\ncache.ttl=300\nfeature.flags=a,b,c\n',
       'config.yaml': 'database:\n  host: db.bench.svc\n  port: 5432\n  pool: 10\nqueue:\n  url: amqp://mq.bench.svc\n  prefetch: 50\n',
       'motd.txt': 'x'.repeat(200),
+      ...extra,
     },
   });
 }
