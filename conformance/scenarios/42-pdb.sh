@@ -10,6 +10,7 @@ NODE="$(k get nodes -o jsonpath='{.items[0].metadata.name}')"
 # running: Running, non-terminating web pods, one name per line.
 running() { k -n "$NS" get pods -l app=web -o jsonpath='{range .items[?(@.status.phase=="Running")]}{.metadata.deletionTimestamp}{"|"}{.metadata.name}{"\n"}{end}' | grep '^|' | cut -c2- | sort; }
 count_running() { running | grep -c .; }
+describe_flat() { k -n "$NS" describe pdb web | tr '\n' ' '; }
 pdb_status() { k -n "$NS" get pdb web -o jsonpath='{.status.currentHealthy}/{.status.desiredHealthy}/{.status.expectedPods}/{.status.disruptionsAllowed}/{.status.conditions[0].reason}'; }
 evict() { printf '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"%s","namespace":"%s"}}' "$1" "$NS" | k create --raw "/api/v1/namespaces/$NS/pods/$1/eviction" -f -; }
 
@@ -42,6 +43,8 @@ expect "create pdb minAvailable 2" 0 '^poddisruptionbudget.policy/web created$' 
 eventually "status: 2 healthy / 2 desired / 2 expected / 0 allowed / InsufficientPods" 30 '^2/2/2/0/InsufficientPods$' -- pdb_status
 expect "get pdb: kubectl's header" 0 '^NAME +MIN AVAILABLE +MAX UNAVAILABLE +ALLOWED DISRUPTIONS +AGE$' -- k -n "$NS" get pdb
 expect "get pdb: web 2 N/A 0" 0 '^web +2 +N/A +0 +[0-9]+s$' -- k -n "$NS" get pdb web --no-headers
+expect "describe pdb: Min available 2, Allowed disruptions 0, Current 2, Desired 2, Total 2" 0 \
+  'Min available: +2 .*Allowed disruptions: +0 .*Current: +2 .*Desired: +2 .*Total: +2' -- describe_flat
 expect "kubectl drain is blocked: retries with the budget's message, then times out" 1 \
   "Cannot evict pod as it would violate the pod's disruption budget" -- \
   k drain "$NODE" --ignore-daemonsets --delete-emptydir-data --timeout=6s
