@@ -1,7 +1,7 @@
 // The disruption controller over the client seam, in process (as system:kube-controller-manager), against the API
 // harness with the ReplicaSet controller (no kubelet: readiness is written through /status as a kubelet would).
 // A budget's status follows the pods: minAvailable as a number and as a percent of the ReplicaSet's scale,
-// maxUnavailable, the DisruptionAllowed condition, an eviction spending the allowance and the controller recounting
+// maxUnavailable, a Deployment's replicas standing for its ReplicaSet's pods, the DisruptionAllowed condition, an eviction spending the allowance and the controller recounting
 // it, and a pod with an unknown controller failing safe (SyncFailed).
 import pino from 'pino';
 import { startHarness, type Harness } from '../api/harness.js';
@@ -117,6 +117,31 @@ describe('disruption controller', () => {
     await api.delete(PDBS, ns, 'pct');
     await budget('max', { maxUnavailable: '30%' });
     await statusMatches('max', { expectedPods: 4, desiredHealthy: 2, disruptionsAllowed: 2 });
+  });
+
+  test("pods of a ReplicaSet run by a Deployment count the Deployment's replicas", async () => {
+    const DEPLOY: Gvr = { group: 'apps', version: 'v1', resource: 'deployments' };
+    const tpl = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'dockube/busybox:test' }] } };
+    const d = await api.create(DEPLOY, ns, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { replicas: 6, selector: { matchLabels: { app: 'web' } }, template: tpl },
+    });
+    // No Deployment controller runs here: the ReplicaSet is written as it would write it, with 2 of the 6 so far.
+    await api.create(RS, ns, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: 'web-abc',
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid!, controller: true }],
+      },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: tpl },
+    });
+    const pods = await until(async () => (await podsOf('web')).length === 2 && podsOf('web'));
+    for (const p of pods) await markReady(p);
+    await budget('b', { maxUnavailable: 1 });
+    await statusMatches('b', { expectedPods: 6, desiredHealthy: 5, currentHealthy: 2, disruptionsAllowed: 0 });
   });
 
   test('an eviction spends the allowance; the evicted pod stays out of the count until it is gone, then the replacement counts', async () => {
