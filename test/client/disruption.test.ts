@@ -1,8 +1,9 @@
 // The disruption controller over the client seam, in process (as system:kube-controller-manager), against the API
 // harness with the ReplicaSet controller (no kubelet: readiness is written through /status as a kubelet would).
 // A budget's status follows the pods: minAvailable as a number and as a percent of the ReplicaSet's scale,
-// maxUnavailable, a Deployment's replicas standing for its ReplicaSet's pods, the DisruptionAllowed condition, an eviction spending the allowance and the controller recounting
-// it, and a pod with an unknown controller failing safe (SyncFailed).
+// maxUnavailable, a Deployment's replicas standing for its ReplicaSet's pods, the DisruptionAllowed condition, an
+// eviction spending the allowance and the controller recounting it, and a pod with an unknown controller failing
+// safe (SyncFailed).
 import pino from 'pino';
 import { startHarness, type Harness } from '../api/harness.js';
 import { makeContext } from '../../src/reconcilers/context.js';
