@@ -61,7 +61,8 @@ describe.each(['in-process', 'https'])('deployment controller over the %s client
       availableReplicas: n,
       observedGeneration: cur.metadata.generation,
     };
-    if (JSON.stringify(cur.status ?? {}) !== JSON.stringify(status)) await api.updateStatus(RS, ns, { ...cur, status } as KObject);
+    if (JSON.stringify(cur.status ?? {}) !== JSON.stringify(status))
+      await api.updateStatus(RS, ns, { ...cur, status } as unknown as KObject);
   };
   const events = async (name: string) =>
     (await api.list(GVR.events, ns)).items.filter((e) => (e as J).involvedObject.name === name).map((e) => (e as J).message as string);

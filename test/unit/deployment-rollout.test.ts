@@ -255,7 +255,7 @@ describe('conditions on a fake clock', () => {
   });
 
   test('progress refreshes lastUpdateTime only; no progress past the deadline times out; complete is NewReplicaSetAvailable', () => {
-    const d = deploy(2, rolling(1, 0), { progressDeadlineSeconds: 10 }) as J;
+    const d = deploy(2, rolling(1, 0), { progressDeadlineSeconds: 10 }) as KObject & J;
     const t = timeOf(T0);
     d.status = {
       replicas: 2,
@@ -304,7 +304,7 @@ describe('conditions on a fake clock', () => {
   });
 
   test('paused and resumed conditions (not over a timed-out one)', () => {
-    const d = deploy(1, undefined, { paused: true }) as J;
+    const d = deploy(1, undefined, { paused: true }) as KObject & J;
     expect(pausedConditionChange(d, T0)).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' });
     d.status = { conditions: [pausedConditionChange(d, T0)] };
     expect(pausedConditionChange(d, T0)).toBeUndefined();
