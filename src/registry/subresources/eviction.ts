@@ -79,19 +79,19 @@ async function budgetsOf(service: ResourceService, pod: KObject): Promise<KObjec
  * checkAndDecrement on the one budget selecting the pod, as a /status update the service re-evaluates on a conflict:
  * refused (429) while the budget is unprocessed or has no disruption left; else one fewer, the pod noted as disrupted.
  */
-async function spendDisruption(service: ResourceService, pod: KObject, write: WriteContext): Promise<void> {
+async function spendDisruption(service: ResourceService, pod: KObject, write: WriteContext): Promise<'spent' | 'unhealthy' | 'none'> {
   const budgets = await budgetsOf(service, pod);
   if (budgets.length > 1)
     throw internal('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
   const budget = budgets[0];
-  if (!budget) return;
+  if (!budget) return 'none';
   const spec: J = (budget as J).spec ?? {};
   const status: J = (budget as J).status ?? {};
   if (!isReady(pod)) {
     // An unready pod is no loss: always under AlwaysAllow; under IfHealthyBudget while the budget is met.
-    if (spec.unhealthyPodEvictionPolicy === 'AlwaysAllow') return;
+    if (spec.unhealthyPodEvictionPolicy === 'AlwaysAllow') return 'unhealthy';
     const desired = Number(status.desiredHealthy ?? 0);
-    if (desired > 0 && Number(status.currentHealthy ?? 0) >= desired) return;
+    if (desired > 0 && Number(status.currentHealthy ?? 0) >= desired) return 'unhealthy';
   }
   const def = service.registry.find('policy', 'v1', 'poddisruptionbudgets')!;
   const name = budget.metadata.name!;
@@ -125,6 +125,7 @@ async function spendDisruption(service: ResourceService, pod: KObject, write: Wr
     { ...write, fieldManager: undefined },
     'status',
   );
+  return 'spent';
 }
 
 export const podEviction: SubresourceDef = {
@@ -143,9 +144,22 @@ export const podEviction: SubresourceDef = {
     const write = { ...ctx.write, dryRun: (opts.dryRun ?? []).length > 0, fieldManager: undefined };
     // The generic delete answers 404 for a missing pod, retries storage conflicts itself and honours preconditions
     // (409 when they fail); a pod already terminating is left alone unless the eviction shortens its grace period.
-    const pod = await ctx.service.get(ctx.def, namespace, name);
-    if (!canIgnorePDB(pod)) await spendDisruption(ctx.service, pod, write);
-    await ctx.service.delete(ctx.def, namespace, name, opts, write);
-    return successStatus(201);
+    for (let attempt = 0; ; attempt++) {
+      const pod = await ctx.service.get(ctx.def, namespace, name);
+      const ignored = canIgnorePDB(pod);
+      const outcome = ignored ? 'none' : await spendDisruption(ctx.service, pod, write);
+      // A pod let go without spending the budget goes only as it was judged (shouldEnforceResourceVersion): one
+      // that turned ready meanwhile fails the precondition and is judged again. Finished pods need no such care.
+      const phase = (pod as J).status?.phase;
+      const guarded =
+        !opts.preconditions?.resourceVersion && ((ignored && phase !== 'Succeeded' && phase !== 'Failed') || outcome === 'unhealthy');
+      const del = guarded ? { ...opts, preconditions: { ...opts.preconditions, resourceVersion: pod.metadata.resourceVersion } } : opts;
+      try {
+        await ctx.service.delete(ctx.def, namespace, name, del, write);
+        return successStatus(201);
+      } catch (e) {
+        if (!guarded || !(e instanceof StatusError && e.code === 409) || attempt >= 4) throw e;
+      }
+    }
   },
 };
