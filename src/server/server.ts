@@ -149,16 +149,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await bootstrap(service, { address: advertised, port });
   const ctx = makeContext(service, log);
   const docker = parseDockerHost(opts.dockerHost);
-  const controllers = [await startNamespaceLifecycle(ctx), await startNamespaceDefaults(ctx, pki.caCert), await startGarbageCollector(ctx)];
-  controllers.push(await startPvcBinder(ctx));
-  controllers.push(...(await startReplicaSetControllers(ctx)).controllers);
-  controllers.push((await startDeploymentController(ctx)).controller);
-  controllers.push((await startDisruptionController(ctx)).controller);
   // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
-  const nodeIP = await detectNodeIP(nodeName());
-  const stopNode = await startNodeStatus(ctx, docker, nodeIP);
-  const scheduler = await startScheduler(ctx);
-  const eventTtl = await startEventTtl(ctx, { ttlMs: opts.eventTtlMs });
+  const nodeIPFound = detectNodeIP(nodeName());
+  // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
+  // status write overlap instead of queueing (one after another they held /readyz back by their sum).
+  const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, stopNode, scheduler, eventTtl] = await Promise.all([
+    startNamespaceLifecycle(ctx),
+    startNamespaceDefaults(ctx, pki.caCert),
+    startGarbageCollector(ctx),
+    startPvcBinder(ctx),
+    startReplicaSetControllers(ctx),
+    startDeploymentController(ctx),
+    startDisruptionController(ctx),
+    nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip)),
+    startScheduler(ctx),
+    startEventTtl(ctx, { ttlMs: opts.eventTtlMs }),
+  ]);
+  const controllers = [lifecycle, defaults, gc, pvcBinder, ...replicaSets.controllers, deployments.controller, disruption.controller];
+  const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
     for (const d of registry.defs)
