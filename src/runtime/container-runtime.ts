@@ -2,7 +2,8 @@
 // calls under it): the sandbox and containers of a pod as they stand (labels, attempt, state, exit code, times,
 // image), create and start of a sandbox or a container from translated options, stop with grace, remove, images
 // (present? pull with credentials), exec for hooks and exec probes, a log tail for termination messages, and the
-// container-event stream that wakes the kubelet. docker-runtime.ts implements it over one Docker client; the fake in
+// container-event stream that wakes the kubelet, and the engine volumes behind emptyDirs and claims (VolumeRuntime).
+// docker-runtime.ts implements it over one Docker client; the fake in
 // test/support/fake-runtime.ts scripts it for unit tests.
 import type { ContainerCreateOptions } from 'dockerode';
 import type { ContainerKey } from '../translate/labels.js';
@@ -72,7 +73,33 @@ export class RuntimeError extends Error {
   }
 }
 
-export interface ContainerRuntime {
+/** An engine volume the kubelet asks for (an emptyDir's or a claim's storage): name, driver and its options, labels. */
+export interface RuntimeVolumeSpec {
+  Name: string;
+  Driver: string;
+  DriverOpts: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+/**
+ * The engine volumes of this node's pods (CRI leaves volumes to the kubelet; with Docker they are the engine's named
+ * volumes). Volumes made here carry this server's instance and data-dir labels, as its containers do.
+ */
+export interface VolumeRuntime {
+  /** The host path of an existing volume ('' when its driver gives none); undefined when there is no such volume. */
+  volumeMountpoint(name: string): Promise<string | undefined>;
+  /** Creates the volume (one that exists already is kept as it is); its host path ('' or undefined: none given). */
+  createVolume(spec: RuntimeVolumeSpec): Promise<string | undefined>;
+  /** Removes this server's volumes of the pod uid (emptyDirs: a claim's volume carries no pod uid); gone ones are fine. */
+  removePodVolumes(podUid: string): Promise<void>;
+  /**
+   * Removes the containers and volumes left by dockube servers (other instances) whose data dir no longer exists:
+   * nothing can adopt them again. Returns how many containers went.
+   */
+  removeAbandoned(dataDirExists: (path: string) => boolean): Promise<number>;
+}
+
+export interface ContainerRuntime extends VolumeRuntime {
   /** Containers (any state, sandboxes included) of the pod ns/name this node manages, every uid included. */
   podContainers(namespace: string, name: string): Promise<RuntimeContainer[]>;
   /** One container as it stands now; undefined when it is gone. */

@@ -17,6 +17,7 @@ import {
   type PullAuth,
   type RuntimeContainer,
   type RuntimeImage,
+  type RuntimeVolumeSpec,
 } from './container-runtime.js';
 
 /** Separates dockube servers (data dirs) that share one engine: each manages only its own containers. */
@@ -81,7 +82,7 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 export interface DockerRuntimeOptions {
   /** this server's instance label value */
   instance: string;
-  /** put on every container, so that a server whose data dir is gone can be swept (removeAbandoned) */
+  /** put on every container and volume, so that a server whose data dir is gone can be swept (removeAbandoned) */
   dataDir: string;
 }
 
@@ -193,6 +194,61 @@ export class DockerRuntime implements ContainerRuntime {
     // Without a TTY the engine frames stdout and stderr; with one the output is raw.
     if (tty) return buf;
     return Buffer.concat(new DockerFrameDecoder().push(buf).map((f) => f.data));
+  }
+
+  async volumeMountpoint(name: string): Promise<string | undefined> {
+    try {
+      return (await this.docker.getVolume(name).inspect()).Mountpoint ?? '';
+    } catch (e) {
+      if (engineStatus(e) === 404) return undefined;
+      throw new RuntimeError(engineMessage(e), engineStatus(e));
+    }
+  }
+
+  async createVolume(spec: RuntimeVolumeSpec): Promise<string | undefined> {
+    const labels = { ...spec.Labels, [LABEL_INSTANCE]: this.o.instance, [LABEL_DATA_DIR]: this.o.dataDir };
+    // The engine's create answers with the existing volume when the name is taken (dockerode types it loosely).
+    const created = (await call(() =>
+      this.docker.createVolume({ Name: spec.Name, Driver: spec.Driver, DriverOpts: spec.DriverOpts, Labels: labels }),
+    )) as unknown as { Mountpoint?: string } | undefined;
+    return created?.Mountpoint ?? (await this.volumeMountpoint(spec.Name));
+  }
+
+  async removePodVolumes(podUid: string): Promise<void> {
+    const { Volumes } = await call(() =>
+      this.docker.listVolumes({
+        filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_POD_UID}=${podUid}`, instanceFilter(this.o.instance)] },
+      }),
+    );
+    await Promise.all(
+      (Volumes ?? []).map(async (v) => {
+        try {
+          await this.docker.getVolume(v.Name).remove();
+        } catch (e) {
+          if (engineStatus(e) !== 404) throw new RuntimeError(engineMessage(e), engineStatus(e));
+        }
+      }),
+    );
+  }
+
+  async removeAbandoned(dataDirExists: (path: string) => boolean): Promise<number> {
+    const abandoned = (labels: Record<string, string> | undefined) =>
+      labels?.[LABEL_INSTANCE] !== this.o.instance && !dataDirExists(labels?.[LABEL_DATA_DIR] ?? '');
+    const list = await call(() => this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, LABEL_DATA_DIR] } }));
+    const doomed = list.filter((c) => abandoned(c.Labels));
+    await Promise.all(doomed.map((c) => this.removeContainer(c.Id).catch(() => undefined)));
+    const { Volumes } = await call(() => this.docker.listVolumes({ filters: { label: [`${LABEL_MANAGED}=true`, LABEL_DATA_DIR] } }));
+    await Promise.all(
+      (Volumes ?? [])
+        .filter((v) => abandoned(v.Labels ?? undefined))
+        .map((v) =>
+          this.docker
+            .getVolume(v.Name)
+            .remove()
+            .catch(() => undefined),
+        ),
+    );
+    return doomed.length;
   }
 
   async watchEvents(onEvent: (e: ContainerEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {

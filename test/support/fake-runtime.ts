@@ -12,8 +12,9 @@ import {
   type PullAuth,
   type RuntimeContainer,
   type RuntimeImage,
+  type RuntimeVolumeSpec,
 } from '../../src/runtime/container-runtime.js';
-import { containerKeyFromLabels, type ContainerKey } from '../../src/translate/labels.js';
+import { containerKeyFromLabels, LABEL_POD_UID, type ContainerKey } from '../../src/translate/labels.js';
 
 export type FakeOp =
   | 'createPodSandbox'
@@ -23,7 +24,9 @@ export type FakeOp =
   | 'stopContainer'
   | 'removeContainer'
   | 'pullImage'
-  | 'exec';
+  | 'exec'
+  | 'createVolume'
+  | 'removePodVolumes';
 
 export interface FakeContainerInit {
   id?: string;
@@ -87,6 +90,10 @@ export function fakeContainer(init: FakeContainerInit, pod: { namespace: string;
 export class FakeRuntime implements ContainerRuntime {
   readonly containers = new Map<string, RuntimeContainer>();
   readonly images = new Map<string, RuntimeImage>();
+  /** engine volumes by name; the mountpoint is made up (/fake/volumes/<name>) */
+  readonly volumes = new Map<string, RuntimeVolumeSpec & { mountpoint: string }>();
+  /** what the next removeAbandoned reports removed */
+  abandoned = 0;
   readonly calls: { op: string; args: unknown[] }[] = [];
   /** what the next exec returns */
   execResult: ExecResult = { exitCode: 0, output: '', timedOut: false };
@@ -238,6 +245,30 @@ export class FakeRuntime implements ContainerRuntime {
 
   async logTail(): Promise<Buffer> {
     return Buffer.from('');
+  }
+
+  async volumeMountpoint(name: string): Promise<string | undefined> {
+    return this.volumes.get(name)?.mountpoint;
+  }
+
+  async createVolume(spec: RuntimeVolumeSpec): Promise<string | undefined> {
+    this.record('createVolume', spec);
+    // As the engine: a name that exists already keeps its volume.
+    const v = this.volumes.get(spec.Name) ?? { ...spec, mountpoint: `/fake/volumes/${spec.Name}` };
+    this.volumes.set(spec.Name, v);
+    return v.mountpoint;
+  }
+
+  async removePodVolumes(podUid: string): Promise<void> {
+    this.record('removePodVolumes', podUid);
+    for (const [name, v] of this.volumes) if (v.Labels[LABEL_POD_UID] === podUid) this.volumes.delete(name);
+  }
+
+  async removeAbandoned(): Promise<number> {
+    this.calls.push({ op: 'removeAbandoned', args: [] });
+    const n = this.abandoned;
+    this.abandoned = 0;
+    return n;
   }
 
   async watchEvents(onEvent: (e: ContainerEvent) => void): Promise<() => void> {

@@ -43,3 +43,18 @@ test('the check sees an import of the service', () => {
   expect(importsOf(kubelet).length).toBeGreaterThan(3);
   expect(importsOf(join(src, 'reconcilers/context.ts'))).toContain('registry/service.ts');
 });
+
+// The kubelet reaches its engine through the ContainerRuntime (src/runtime/container-runtime.ts) only: containers,
+// images, exec, events and volumes alike; the Docker client lives in src/runtime and src/node.
+const importsDockerode = (file: string) => /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)'dockerode'/m.test(readFileSync(file, 'utf8'));
+
+test('no reconciler imports dockerode', () => {
+  const files = tsFiles(join(src, 'reconcilers'));
+  expect(files.length).toBeGreaterThan(20);
+  expect(files.filter(importsDockerode).map((f) => relative(src, f))).toEqual([]);
+});
+
+test('the check sees an import of dockerode', () => {
+  expect(importsDockerode(join(src, 'node/docker-client.ts'))).toBe(true);
+  expect(importsDockerode(join(src, 'runtime/docker-runtime.ts'))).toBe(true);
+});

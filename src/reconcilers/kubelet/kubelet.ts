@@ -5,12 +5,12 @@
 // cached pods and the containers (events can be missed while the stream reconnects). All state is rebuilt from the
 // API and Docker's labels, so a restarted server adopts what runs instead of duplicating it.
 import { existsSync } from 'node:fs';
-import type Docker from 'dockerode';
 import type { DockerEndpoint } from '../../runtime/docker.js';
 import { connectDocker } from '../../runtime/engine.js';
 import { instanceFor } from '../../runtime/instance.js';
 import { ensurePodNetwork, POD_NETWORK, type PodNetworkConfig } from '../../runtime/pod-network.js';
 import { DockerRuntime } from '../../runtime/docker-runtime.js';
+import type { ContainerRuntime } from '../../runtime/container-runtime.js';
 import { Informer } from '../../client/informer.js';
 import { GVR, objectKey } from '../../client/types.js';
 import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
@@ -18,7 +18,6 @@ import type { Pod } from '../../translate/k8s-types.js';
 import { Controller } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
-import { removeAbandoned } from './observed.js';
 import { PodWorker } from './pod-worker.js';
 import { VolumeManager } from './volumes.js';
 import { podNeedsSync } from './pod-changes.js';
@@ -75,12 +74,12 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   let retryTimer: NodeJS.Timeout | undefined;
   let stopEvents: (() => void) | undefined;
 
-  const resync = async (docker: Docker, runtime: DockerRuntime) => {
+  const resync = async (runtime: ContainerRuntime) => {
     if (stopped || !controller || !pods) return;
     try {
       for (const p of pods.list()) controller.enqueue(objectKey(p));
       for (const k of await runtime.podKeys()) controller.enqueue(k);
-      const removed = await removeAbandoned(docker, instance, existsSync);
+      const removed = await runtime.removeAbandoned(existsSync);
       if (removed) log.info({ removed }, 'removed containers of dockube servers whose data dir is gone');
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'kubelet resync failed');
@@ -88,7 +87,7 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   };
 
   // The engine's container events (a container of a pod started, died, was OOM-killed or removed) sync its pod.
-  const watchEngine = async (docker: Docker, runtime: DockerRuntime) => {
+  const watchEngine = async (runtime: ContainerRuntime) => {
     if (stopped) return;
     try {
       const stop = await runtime.watchEvents(
@@ -98,14 +97,14 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
           stopEvents = undefined;
           // Events may have been missed meanwhile: reconnect, then look at everything.
           setTimeout(() => {
-            void watchEngine(docker, runtime).then(() => resync(docker, runtime));
+            void watchEngine(runtime).then(() => resync(runtime));
           }, 1000);
         },
       );
       stopEvents = stop;
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'docker event stream failed; retrying');
-      if (!stopped) setTimeout(() => void watchEngine(docker, runtime), 2000);
+      if (!stopped) setTimeout(() => void watchEngine(runtime), 2000);
     }
   };
 
@@ -114,7 +113,7 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     await docker.ping();
     await ensurePodNetwork(docker, network);
     if (stopped) return;
-    // The node's one engine client: the runtime the pod workers and probes use, and the volume manager's volumes.
+    // The node's one engine client behind the runtime: what the pod workers, the probes and the volume manager use.
     const runtime = new DockerRuntime(docker, { instance, dataDir: opts.dataDir });
     const recorder = new EventRecorder(client, log);
     // Pods of this node; a pod deleted (or gone from the node) still enqueues its key: its containers must go.
@@ -130,7 +129,7 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     probes = startProbeManager(runtime, recorder, opts.nodeName, (key) => c.enqueue(key));
     worker = new PodWorker({
       runtime,
-      volumes: new VolumeManager(docker, opts.dataDir, instance, client),
+      volumes: new VolumeManager(runtime, opts.dataDir, client),
       client,
       podOf: (key) => {
         const [ns, name] = key.split('/') as [string, string];
@@ -147,11 +146,11 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
       enqueue: (key, afterMs) => (afterMs ? c.enqueueAfter(key, afterMs) : c.enqueue(key)),
       probes,
     });
-    await watchEngine(docker, runtime);
+    await watchEngine(runtime);
     // Workers run once the pod cache has synced (an empty cache would read as "no pods here").
     await c.start();
-    await resync(docker, runtime);
-    resyncTimer = setInterval(() => void resync(docker, runtime), opts.resyncMs ?? 10_000);
+    await resync(runtime);
+    resyncTimer = setInterval(() => void resync(runtime), opts.resyncMs ?? 10_000);
     log.info({ node: opts.nodeName, instance, network: network.name }, 'kubelet started');
   };
 

@@ -1,10 +1,9 @@
-// A pod's volumes on the host: Docker volumes for emptyDir/PVC, and configMap/secret/downwardAPI/projected
+// A pod's volumes on the host: engine volumes (the runtime's) for emptyDir/PVC, and configMap/secret/downwardAPI/projected
 // files under <data-dir>/pods/<uid>/volumes/<name>, rewritten (atomically) whenever their content changes.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { chmod, lstat, readFile, realpath, rm } from 'node:fs/promises';
 import { dataDirLayout } from '../../data-dir.js';
-import type Docker from 'dockerode';
 import { StatusError } from '../../machinery/api/errors.js';
 import { GVR, type Client, type Gvr } from '../../client/types.js';
 import { writeAtomically } from '../../runtime/atomic-writer.js';
@@ -13,13 +12,11 @@ import { ensureTmpfs } from '../../runtime/tmpfs.js';
 import { setVolumeOwnership } from '../../runtime/volume-ownership.js';
 import { hostNetworkHostsContent, managedHostsContent } from '../../translate/etc-hosts.js';
 import { EMPTY_DIR_MODE, rootNeedsChange, type VolumeOwnership } from '../../translate/volume-ownership.js';
-import { engineStatus } from '../../runtime/engine.js';
+import type { VolumeRuntime } from '../../runtime/container-runtime.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
 import type { ConfigMapData, Pod, SecretData } from '../../translate/k8s-types.js';
-import { LABEL_MANAGED, LABEL_POD_UID } from '../../translate/labels.js';
 import { VolumeSetupError } from '../../translate/errors.js';
 import { claimVolumeName, etcHostsPathFor, volumePlan, type EmptyDirSpec, type VolumePlan } from '../../translate/volume-plan.js';
-import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from './observed.js';
 import { PodTokenManager } from '../../serviceaccount/pod-tokens.js';
 import { cleanSubPaths } from './subpaths.js';
 import { kubernetesServiceEnv, type ApiEndpoint } from '../../serviceaccount/service-env.js';
@@ -167,9 +164,8 @@ export class VolumeManager {
   /** bound service account tokens of projected volumes (TokenRequests as the node), refreshed at 80% of their lifetime */
   private tokens: PodTokenManager;
   constructor(
-    private docker: Docker,
+    private runtime: VolumeRuntime,
     private dataDir: string,
-    private instance: string,
     client: Client,
   ) {
     this.tokens = new PodTokenManager(tokenRequestsVia(client));
@@ -192,22 +188,13 @@ export class VolumeManager {
     for (const v of plan.dockerVolumes) {
       // A claim's volume is made by the PVC binder (with its class's options): it is only created here if missing.
       if (v.persistent) {
-        try {
-          const mp = (await this.docker.getVolume(v.Name).inspect()).Mountpoint;
+        const mp = await this.runtime.volumeMountpoint(v.Name);
+        if (mp !== undefined) {
           if (mp) mountpoints[v.Name] = mp;
           continue;
-        } catch (e) {
-          if (engineStatus(e) !== 404) throw e;
         }
       }
-      const labels = { ...v.Labels, [LABEL_INSTANCE]: this.instance, [LABEL_DATA_DIR]: this.dataDir };
-      const created = (await this.docker.createVolume({
-        Name: v.Name,
-        Driver: v.Driver,
-        DriverOpts: v.DriverOpts,
-        Labels: labels,
-      })) as unknown as { Mountpoint?: string };
-      const mp = created?.Mountpoint ?? (await this.docker.getVolume(v.Name).inspect()).Mountpoint;
+      const mp = await this.runtime.createVolume(v);
       if (mp) mountpoints[v.Name] = mp;
     }
     for (const d of plan.hostDirs) {
@@ -269,18 +256,7 @@ export class VolumeManager {
 
   /** Removes the pod's emptyDir volumes and host files (PVC volumes stay: they outlive pods). */
   async cleanup(uid: string): Promise<void> {
-    const { Volumes } = await this.docker.listVolumes({
-      filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_POD_UID}=${uid}`, instanceFilter(this.instance)] },
-    });
-    await Promise.all(
-      (Volumes ?? []).map(async (v) => {
-        try {
-          await this.docker.getVolume(v.Name).remove();
-        } catch (e) {
-          if (engineStatus(e) !== 404) throw e;
-        }
-      }),
-    );
+    await this.runtime.removePodVolumes(uid);
     const dir = podDir(this.dataDir, uid);
     this.tokens.forget(uid);
     for (const k of [...this.written.keys()]) if (k.startsWith(dir)) this.written.delete(k);
