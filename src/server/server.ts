@@ -29,6 +29,7 @@ import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset-controller.js';
 import { startDeploymentController } from '../reconcilers/deployment/deployment-controller.js';
 import { startDisruptionController } from '../reconcilers/disruption/disruption-controller.js';
+import { startPodGC } from '../reconcilers/podgc/podgc-controller.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -166,6 +167,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     startEventTtl(ctx, { ttlMs: opts.eventTtlMs }),
   ]);
   const controllers = [lifecycle, defaults, gc, pvcBinder, ...replicaSets.controllers, deployments.controller, disruption.controller];
+  controllers.push((await startPodGC(ctx)).controller);
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
