@@ -7,6 +7,7 @@ import { DockerFrameDecoder } from './docker-frames.js';
 import { engineMessage, engineStatus } from './engine.js';
 import { execInContainer } from './exec.js';
 import { localImage, pullImage } from './images.js';
+import { ensurePodNetwork, type PodNetworkConfig } from './pod-network.js';
 import {
   RuntimeError,
   type ContainerCreateOptions,
@@ -84,6 +85,21 @@ export interface DockerRuntimeOptions {
   instance: string;
   /** put on every container and volume, so that a server whose data dir is gone can be swept (removeAbandoned) */
   dataDir: string;
+}
+
+/**
+ * The node's runtime over its one engine client, once the engine answers and the pod network exists (as the kubelet
+ * waits for its runtime to be ready before it syncs pods).
+ */
+export async function connectDockerRuntime(
+  engine: () => Promise<Docker>,
+  network: PodNetworkConfig,
+  o: DockerRuntimeOptions,
+): Promise<DockerRuntime> {
+  const docker = await engine();
+  await docker.ping();
+  await ensurePodNetwork(docker, network);
+  return new DockerRuntime(docker, o);
 }
 
 export class DockerRuntime implements ContainerRuntime {

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import type { DockerEndpoint } from '../../runtime/docker.js';
 import { connectDocker } from '../../runtime/engine.js';
 import { instanceFor } from '../../runtime/instance.js';
-import { ensurePodNetwork, POD_NETWORK, type PodNetworkConfig } from '../../runtime/pod-network.js';
-import { DockerRuntime } from '../../runtime/docker-runtime.js';
+import { POD_NETWORK, type PodNetworkConfig } from '../../runtime/pod-network.js';
+import { connectDockerRuntime } from '../../runtime/docker-runtime.js';
 import type { ContainerRuntime } from '../../runtime/container-runtime.js';
 import { Informer } from '../../client/informer.js';
 import { GVR, objectKey } from '../../client/types.js';
@@ -109,12 +109,10 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   };
 
   const start = async () => {
-    const docker = await (opts.engine ? opts.engine() : connectDocker(opts.docker));
-    await docker.ping();
-    await ensurePodNetwork(docker, network);
-    if (stopped) return;
     // The node's one engine client behind the runtime: what the pod workers, the probes and the volume manager use.
-    const runtime = new DockerRuntime(docker, { instance, dataDir: opts.dataDir });
+    const engine = opts.engine ?? (() => connectDocker(opts.docker));
+    const runtime = await connectDockerRuntime(engine, network, { instance, dataDir: opts.dataDir });
+    if (stopped) return;
     const recorder = new EventRecorder(client, log);
     // Pods of this node; a pod deleted (or gone from the node) still enqueues its key: its containers must go.
     const informer = new Informer(client, GVR.pods, {
