@@ -154,20 +154,30 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const nodeIPFound = detectNodeIP(nodeName());
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
   // status write overlap instead of queueing (one after another they held /readyz back by their sum).
-  const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, stopNode, scheduler, eventTtl] = await Promise.all([
-    startNamespaceLifecycle(ctx),
-    startNamespaceDefaults(ctx, pki.caCert),
-    startGarbageCollector(ctx),
-    startPvcBinder(ctx),
-    startReplicaSetControllers(ctx),
-    startDeploymentController(ctx),
-    startDisruptionController(ctx),
-    nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip)),
-    startScheduler(ctx),
-    startEventTtl(ctx, { ttlMs: opts.eventTtlMs }),
-  ]);
-  const controllers = [lifecycle, defaults, gc, pvcBinder, ...replicaSets.controllers, deployments.controller, disruption.controller];
-  controllers.push((await startPodGC(ctx)).controller);
+  const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl] =
+    await Promise.all([
+      startNamespaceLifecycle(ctx),
+      startNamespaceDefaults(ctx, pki.caCert),
+      startGarbageCollector(ctx),
+      startPvcBinder(ctx),
+      startReplicaSetControllers(ctx),
+      startDeploymentController(ctx),
+      startDisruptionController(ctx),
+      startPodGC(ctx),
+      nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip)),
+      startScheduler(ctx),
+      startEventTtl(ctx, { ttlMs: opts.eventTtlMs }),
+    ]);
+  const controllers = [
+    lifecycle,
+    defaults,
+    gc,
+    pvcBinder,
+    ...replicaSets.controllers,
+    deployments.controller,
+    disruption.controller,
+    podGC.controller,
+  ];
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
