@@ -61,8 +61,12 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const t0 = Date.now();
+  // Milliseconds since t0 at each step of the start-up, logged with the ready line: where a slow start went.
+  const phases: Record<string, number> = {};
+  const reached = (phase: string) => (phases[phase] = Date.now() - t0);
   const log = await createLogger(opts.logLevel);
   const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS] });
+  reached('pki');
   const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
   const store = new SqliteStore(
     dataDirLayout(opts.dataDir).stateDb,
@@ -74,6 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const registry = new Registry(withNodeMetrics(RESOURCES, nodes));
   // Reads are served by the watch cache above the store; --watch-cache-bytes bounds its event window.
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes } });
+  reached('store');
   let ready = false;
   let port = opts.port;
   const advertised = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
@@ -142,12 +147,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     server.listen(opts.port, opts.bindAddress, () => resolve());
   });
   port = (server.address() as { port: number }).port;
+  reached('listening');
   const url = serverUrlFor(advertised, port);
   const podNetworkListener = needsExtraListener(opts.bindAddress, POD_NETWORK.gateway)
     ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log)
     : undefined;
 
   await bootstrap(service, { address: advertised, port });
+  reached('bootstrap');
   const ctx = makeContext(service, log);
   const docker = parseDockerHost(opts.dockerHost);
   // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
@@ -187,6 +194,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   void countObjects();
   ready = true;
+  reached('ready');
+  // Clients waiting for the kubeconfig need not wait for the kubelet's modules to load.
+  await writeKubeconfig(opts.kubeconfigPath, { server: url, pki });
+  reached('kubeconfig');
   // The node side of PVCs: this node's Docker volumes, also for claims that name no node (the server's own node).
   // Like the kubelet, it loads and starts once the API is ready.
   const provisioner = import('../node/volume-provisioner.js')
@@ -206,8 +217,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     hostIP: nodeIP,
     apiEndpoint: { host: POD_NETWORK.gateway, port },
   });
-  await writeKubeconfig(opts.kubeconfigPath, { server: url, pki });
-  log.info({ url, kubeconfig: opts.kubeconfigPath, startupMs: Date.now() - t0 }, 'dockube is ready');
+  log.info({ url, kubeconfig: opts.kubeconfigPath, startupMs: Date.now() - t0, phases }, 'dockube is ready');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
