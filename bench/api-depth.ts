@@ -10,7 +10,7 @@ export const DEPENDENTS = 1000;
 const CONTAINERS = 50;
 
 /** A pod with 50 containers (env, ports, resources); `variant` changes one image so every apply has work to do. */
-export function bigPod(name: string, variant: number): string {
+export function bigPod(name: string, variant: number, nodeName?: string): string {
   const containers = Array.from({ length: CONTAINERS }, (_, i) => ({
     name: `c${i}`,
     image: `dockube/busybox:${i === variant % CONTAINERS ? `v${variant}` : 'test'}`,
@@ -22,16 +22,39 @@ export function bigPod(name: string, variant: number): string {
     ports: [{ containerPort: 8000 + i, protocol: 'TCP' }],
     resources: { requests: { cpu: '1m', memory: '1Mi' } },
   }));
-  return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } }, spec: { containers } });
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'bench' } },
+    spec: { ...(nodeName ? { nodeName } : {}), containers },
+  });
+}
+
+/** A Node no kubelet runs: pods bound to it are stored and served but never started, so only the API works. */
+export const IDLE_NODE = 'bench-idle-node';
+
+export async function createIdleNode(dk: Dockube, agent: https.Agent): Promise<void> {
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: IDLE_NODE } };
+  await expectStatus(201, agent, dk.origin, 'POST', '/api/v1/nodes', JSON.stringify(node));
 }
 
 export async function applyBigPod(dk: Dockube, agent: https.Agent, namespace: string, n: number, warm: number): Promise<Stats> {
   const path = `/api/v1/namespaces/${namespace}/pods/big?fieldManager=bench&force=true`;
   const apply = async (i: number) => {
-    await expectStatus([200, 201], agent, dk.origin, 'PATCH', path, bigPod('big', i), 'application/apply-patch+yaml');
+    await expectStatus([200, 201], agent, dk.origin, 'PATCH', path, bigPod('big', i, IDLE_NODE), 'application/apply-patch+yaml');
   };
   for (let i = 0; i < warm; i++) await apply(i);
   return timeSequential(n, (i) => apply(warm + i));
+}
+
+/** Plain creates (POST → 201) of the same 50-container pod JSON in dockube, each a new pod. */
+export async function createBigPods(dk: Dockube, agent: https.Agent, namespace: string, n: number, warm: number): Promise<Stats> {
+  const create = (i: number) =>
+    expectStatus(201, agent, dk.origin, 'POST', `/api/v1/namespaces/${namespace}/pods`, bigPod(`plain-${i}`, i, IDLE_NODE)).then(
+      () => undefined,
+    );
+  for (let i = 0; i < warm; i++) await create(n + i);
+  return timeSequential(n, create);
 }
 
 const cm = (name: string, owner?: { name: string; uid: string }) =>

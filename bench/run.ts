@@ -12,7 +12,7 @@ import { startBaseline, type Baseline } from './baseline.js';
 import { expectStatus, keepAliveAgent } from './https-client.js';
 import { openWatch, type WatchEvent } from './watch-client.js';
 import { timeSequential, summarize, type Stats } from './stats.js';
-import { DEPENDENTS, applyBigPod, bigPod, gcOwner } from './api-depth.js';
+import { DEPENDENTS, applyBigPod, bigPod, createBigPods, createIdleNode, gcOwner } from './api-depth.js';
 import { cmPath, configMap, ns, parallel } from './configmaps.js';
 
 const N = { get: 2000, list: 50, create: 500, watch: 300, apply: 100, gc: 3 };
@@ -164,11 +164,18 @@ async function bench(dk: Dockube, onBaseline: (b: Baseline) => void): Promise<Ro
   row(`CREATE → watch event (ADDED)`, cw.event, bareCreate, "dockube's own bare create (POST → 201, no watch open), this run");
   row(`CREATE response (same loop)`, cw.response, bareCreate, 'the same dockube bare create');
 
+  await createIdleNode(dk, agent);
   const applied = await applyBigPod(dk, agent, 'bench-apply', N.apply, WARMUP.apply);
+  row(
+    'server-side apply, 50-container pod',
+    applied,
+    await createBigPods(dk, agent, 'bench-apply', N.apply, WARMUP.apply),
+    "dockube's own plain create of the same pod JSON (POST → 201), this run",
+  );
   const bodyPost = (i: number) =>
     expectStatus(201, bAgent, base.origin, 'POST', cmPath('bench-create'), bigPod(`b${i}`, i)).then(() => undefined);
   row(
-    'server-side apply, 50-container pod',
+    'server-side apply, 50-container pod (vs bare)',
     applied,
     await warmThenTime(WARMUP.apply, N.apply, bodyPost),
     'the bare create round trip of the same pod JSON (parse, 201 echo)',
