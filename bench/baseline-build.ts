@@ -2,7 +2,7 @@
 // packages (this checkout's node_modules when they hold everything its package.json names, else its own
 // `npm install`), and its TypeScript build. Kept between runs; each step is skipped when already done.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,8 @@ export async function buildBaseline(commit: string): Promise<{ dir: string; main
     await sh('git', ['worktree', 'add', '--force', '--detach', dir, short], ROOT, `git worktree of ${short} at ${dir}`);
   }
   const modules = join(dir, 'node_modules');
+  // A link left pointing at a checkout that is gone (existsSync follows it) is replaced.
+  if (!existsSync(modules) && lstatSync(modules, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(modules);
   if (!existsSync(modules)) {
     const missing = missingPackages(join(dir, 'package.json'), join(ROOT, 'node_modules'));
     if (missing.length === 0) symlinkSync(join(ROOT, 'node_modules'), modules, 'dir');
