@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Runs every conformance scenario against a real dockube server, once per kubectl version.
+# Runs every conformance scenario against a real dockube server, once per kubectl version (and a scenario's
+# "# kubectl-extra: 1.27" versions). Each run has its own server, data dir and namespace, so runs are independent:
+# CONFORMANCE_JOBS (default 2) workers take them from one queue in parallel (the scenarios mostly wait on pods);
+# CONFORMANCE_JOBS=1 runs them one by one with live output.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 scenarios=("$@")
@@ -13,7 +16,7 @@ run_scenario() {
   echo "== $SCENARIO (kubectl $KVER)"
   CACHE_DIR="$(mktemp -d /tmp/kcache.XXXXXX)"
   start_server || { fail "server start"; return; }
-  NS="conf-$RANDOM"
+  NS="conf-${CONFORMANCE_WORKER_ID:-0}$RANDOM"
   # shellcheck disable=SC1090
   source "$f"
   stop_server
@@ -21,21 +24,78 @@ run_scenario() {
   rm -rf "$CACHE_DIR" "$DATA_DIR"
 }
 
+summary() {
+  echo
+  if [ ${#FAILURES[@]} -gt 0 ]; then echo "Failures:"; printf '  %s\n' "${FAILURES[@]}"; fi
+  echo "conformance: $PASSED passed, $FAILED failed"
+  [ "$FAILED" = 0 ]
+}
+
+# A worker: takes "<kubectl> <scenario>" lines off the queue until it is empty.
+if [ -n "${CONFORMANCE_QUEUE:-}" ]; then
+  exec 9>"$CONFORMANCE_QUEUE.lock"
+  while :; do
+    flock 9
+    item="$(head -n 1 "$CONFORMANCE_QUEUE")"
+    [ -n "$item" ] && sed -i 1d "$CONFORMANCE_QUEUE"
+    flock -u 9
+    [ -n "$item" ] || break
+    KCTL="${item%% *}"
+    run_scenario "${item#* }"
+  done
+  # What the parent adds up: the counts, and one failure per line.
+  echo "$PASSED $FAILED" >"$CONFORMANCE_QUEUE.$CONFORMANCE_WORKER_ID.counts"
+  [ ${#FAILURES[@]} -eq 0 ] || printf '%s\n' "${FAILURES[@]}" >"$CONFORMANCE_QUEUE.$CONFORMANCE_WORKER_ID.failures"
+  summary
+  exit
+fi
+
+items=()
 for KCTL in $(kubectl_versions); do
-  for f in "${scenarios[@]}"; do run_scenario "$f"; done
+  for f in "${scenarios[@]}"; do items+=("$KCTL $f"); done
 done
-# A scenario may ask for older kubectls too (a "# kubectl-extra: 1.27" line), when none is forced with $KUBECTL.
+# A scenario may ask for older kubectls too, when none is forced with $KUBECTL.
 if [ -z "${KUBECTL:-}" ]; then
   kdir="$(dirname "$(readlink -f "$(command -v kubectl)")")"
   for f in "${scenarios[@]}"; do
     for v in $(sed -n 's/^# kubectl-extra: //p' "$f"); do
-      KCTL="$kdir/kubectl.$v"
-      if [ -x "$KCTL" ]; then run_scenario "$f"; else SCENARIO="$(basename "$f" .sh)"; KVER="$v"; fail "kubectl.$v is not installed"; fi
+      if [ -x "$kdir/kubectl.$v" ]; then items+=("$kdir/kubectl.$v $f"); else
+        SCENARIO="$(basename "$f" .sh)"; KVER="$v"; fail "kubectl.$v is not installed"
+      fi
     done
   done
 fi
 
-echo
-if [ ${#FAILURES[@]} -gt 0 ]; then echo "Failures:"; printf '  %s\n' "${FAILURES[@]}"; fi
-echo "conformance: $PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+JOBS="${CONFORMANCE_JOBS:-2}"
+if [ "$JOBS" -le 1 ] || [ ${#items[@]} -le 1 ]; then
+  for item in "${items[@]}"; do KCTL="${item%% *}"; run_scenario "${item#* }"; done
+  summary
+  exit
+fi
+
+queue="$(mktemp /tmp/conformance-queue.XXXXXX)"
+printf '%s\n' "${items[@]}" >"$queue"
+logs=()
+pids=()
+for ((j = 1; j <= JOBS; j++)); do
+  logs+=("$queue.$j.log")
+  CONFORMANCE_QUEUE="$queue" CONFORMANCE_WORKER_ID="$j" PASSED=0 FAILED=0 bash "$0" >"$queue.$j.log" 2>&1 &
+  pids+=($!)
+done
+echo "conformance: ${#items[@]} scenario runs on $JOBS workers (output per worker below when each is done)"
+for p in "${pids[@]}"; do wait "$p"; done
+for ((j = 1; j <= JOBS; j++)); do
+  echo "---- worker $j"
+  cat "${logs[j - 1]}"
+  if [ -f "$queue.$j.counts" ]; then
+    read -r p f <"$queue.$j.counts"
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+  else
+    FAILED=$((FAILED + 1))
+    FAILURES+=("worker $j ended without its counts")
+  fi
+  [ -f "$queue.$j.failures" ] && mapfile -t -O "${#FAILURES[@]}" FAILURES <"$queue.$j.failures"
+done
+rm -f "$queue" "$queue".*
+summary
