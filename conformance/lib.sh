@@ -24,7 +24,10 @@ start_server() {
   PORT="${PORT:-$(free_port)}"
   KC="$DATA_DIR/kubeconfig.yaml"
   rm -f "$KC"
-  node "$ROOT/dist/src/cli/main.js" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn >>"$DATA_DIR/server.log" 2>&1 &
+  # Parallel workers share the host's netfilter tables: each gets its own service range, so ClusterIPs never collide.
+  SERVICE_CIDR="10.$((96 + ${CONFORMANCE_WORKER_ID:-0})).0.0/16"
+  node "$ROOT/dist/src/cli/main.js" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn \
+    --service-cidr "$SERVICE_CIDR" >>"$DATA_DIR/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do [ -f "$KC" ] && return 0; sleep 0.1; done
   echo "server did not start; log:" >&2; tail -30 "$DATA_DIR/server.log" >&2

@@ -5,7 +5,7 @@ import { dataDirLayout } from '../data-dir.js';
 import { parseArgs } from 'node:util';
 import { parseQuantity } from '../machinery/api/quantity.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../storage/event-window.js';
-import { LOG_LEVELS, type LogLevel, type ServerOptions } from '../server/options.js';
+import { DEFAULT_SERVICE_NETWORK, LOG_LEVELS, type LogLevel, type ServerOptions, type ServiceNetworkOptions } from '../server/options.js';
 
 export { LOG_LEVELS, type LogLevel, type ServerOptions } from '../server/options.js';
 
@@ -32,6 +32,12 @@ Flags:
       --watch-cache-bytes quantity
                                   Most bytes of recent events (as JSON) kept for watches to resume from; the oldest
                                   go first and watches that needed them get 410 Gone, e.g. 64Mi, 1Gi (default "128Mi")
+      --service-cidr string       IPv4 range ClusterIPs are allocated from, /12 to /28 (default "10.96.0.0/16")
+      --service-node-port-range string
+                                  Port range NodePorts are allocated from, inclusive (default "30000-32767")
+      --cluster-domain string     DNS domain of the cluster (default "cluster.local")
+      --proxy-mode string         How service traffic is carried: auto, iptables, userspace or none (default "auto")
+      --keep-service-rules        Leave the service rules in place when the server stops (for upgrades)
   -h, --help                      Print this help and exit
 
 Both "--flag value" and "--flag=value" are accepted.
@@ -99,6 +105,11 @@ export function parseServerFlags(
         'event-ttl': { type: 'string' },
         'log-level': { type: 'string' },
         'watch-cache-bytes': { type: 'string' },
+        'service-cidr': { type: 'string' },
+        'service-node-port-range': { type: 'string' },
+        'cluster-domain': { type: 'string' },
+        'proxy-mode': { type: 'string' },
+        'keep-service-rules': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -137,7 +148,46 @@ export function parseServerFlags(
 
   const dockerHost = str('docker-host') || env.DOCKER_HOST || DEFAULT_DOCKER_HOST;
   const kubeconfigPath = resolve(cwd, str('write-kubeconfig') ?? dataDirLayout(dataDir).kubeconfig);
-  return { dataDir, bindAddress, port, kubeconfigPath, dockerHost, eventTtlMs, logLevel: logLevel as LogLevel, watchCacheBytes };
+  const services = serviceNetworkFlags(str, values['keep-service-rules'] === true);
+  return {
+    dataDir,
+    bindAddress,
+    port,
+    kubeconfigPath,
+    dockerHost,
+    eventTtlMs,
+    logLevel: logLevel as LogLevel,
+    watchCacheBytes,
+    services,
+  };
+}
+
+const PROXY_MODES = ['auto', 'iptables', 'userspace', 'none'] as const;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function serviceNetworkFlags(str: (k: string) => string | undefined, keepRulesOnStop: boolean): ServiceNetworkOptions {
+  const cidr = str('service-cidr') ?? DEFAULT_SERVICE_NETWORK.cidr;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  const bits = m ? Number(m[5]) : NaN;
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || !(bits >= 12 && bits <= 28))
+    throw invalidArg(cidr, 'service-cidr', 'must be an IPv4 CIDR with a prefix from /12 to /28, e.g. 10.96.0.0/16');
+  const base = m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0);
+  if (base % 2 ** (32 - bits) !== 0) throw invalidArg(cidr, 'service-cidr', 'has host bits set');
+
+  const rangeText = str('service-node-port-range') ?? `${DEFAULT_SERVICE_NETWORK.nodePortMin}-${DEFAULT_SERVICE_NETWORK.nodePortMax}`;
+  const r = /^(\d+)-(\d+)$/.exec(rangeText);
+  const [nodePortMin, nodePortMax] = r ? [Number(r[1]), Number(r[2])] : [NaN, NaN];
+  if (!(nodePortMin >= 1 && nodePortMin <= nodePortMax && nodePortMax <= 65535))
+    throw invalidArg(rangeText, 'service-node-port-range', 'must be a port range such as 30000-32767');
+
+  const clusterDomain = (str('cluster-domain') ?? DEFAULT_SERVICE_NETWORK.clusterDomain).replace(/\.$/, '');
+  if (!clusterDomain.split('.').every((l) => DNS_LABEL.test(l)))
+    throw invalidArg(clusterDomain, 'cluster-domain', 'must be a DNS domain such as cluster.local');
+
+  const proxyMode = str('proxy-mode') ?? DEFAULT_SERVICE_NETWORK.proxyMode;
+  if (!(PROXY_MODES as readonly string[]).includes(proxyMode))
+    throw invalidArg(proxyMode, 'proxy-mode', `must be one of ${PROXY_MODES.join(', ')}`);
+  return { cidr, nodePortMin, nodePortMax, clusterDomain, proxyMode: proxyMode as ServiceNetworkOptions['proxyMode'], keepRulesOnStop };
 }
 
 /** A resource.Quantity of bytes ("128Mi", "1G", "65536") as a whole number; undefined when it is not one. */

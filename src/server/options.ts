@@ -17,4 +17,33 @@ export interface ServerOptions {
   logLevel: LogLevel;
   /** Most bytes of events (by their JSON) the watch window keeps for watches to resume from. */
   watchCacheBytes: number;
+  /** Services: address ranges, cluster domain, proxy mode (DEFAULT_SERVICE_NETWORK when absent). */
+  services?: ServiceNetworkOptions;
 }
+
+/** How Services get their addresses and how traffic reaches them (the apiserver's and kube-proxy's flags). */
+export interface ServiceNetworkOptions {
+  /** IPv4 CIDR ClusterIPs come from (--service-cidr); the first address is `kubernetes`, the tenth `kube-dns`. */
+  cidr: string;
+  /** Inclusive NodePort range (--service-node-port-range). */
+  nodePortMin: number;
+  nodePortMax: number;
+  /** DNS domain of the cluster (--cluster-domain). */
+  clusterDomain: string;
+  /**
+   * How service traffic is carried on this host (--proxy-mode): iptables (kube-proxy's iptables mode), userspace
+   * (a proxy on the pod bridge, for hosts we cannot program), none, or auto (iptables when we can, else userspace).
+   */
+  proxyMode: 'auto' | 'iptables' | 'userspace' | 'none';
+  /** Leave the service rules in place on a clean stop (--keep-service-rules), for upgrades without a gap. */
+  keepRulesOnStop: boolean;
+}
+
+export const DEFAULT_SERVICE_NETWORK: ServiceNetworkOptions = {
+  cidr: '10.96.0.0/16',
+  nodePortMin: 30000,
+  nodePortMax: 32767,
+  clusterDomain: 'cluster.local',
+  proxyMode: 'auto',
+  keepRulesOnStop: false,
+};

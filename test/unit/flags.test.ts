@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DEFAULT_SERVICE_NETWORK } from '../../src/server/options.js';
 import { FlagError, parseDuration, parseServerFlags, serverOptionsOrExit, SERVER_USAGE, type CliIo } from '../../src/cli/flags.js';
 
 const cwd = '/srv/app';
@@ -13,6 +14,7 @@ test('defaults', () => {
     eventTtlMs: 3_600_000,
     logLevel: 'info',
     watchCacheBytes: 128 * 1024 * 1024,
+    services: DEFAULT_SERVICE_NETWORK,
   });
   expect(parseServerFlags([], { DOCKER_HOST: 'tcp://10.0.0.2:2375' }, cwd)).toMatchObject({ dockerHost: 'tcp://10.0.0.2:2375' });
 });
@@ -42,6 +44,7 @@ test('both --flag value and --flag=value', () => {
     eventTtlMs: 9_000_000,
     logLevel: 'debug',
     watchCacheBytes: 128 * 1024 * 1024,
+    services: DEFAULT_SERVICE_NETWORK,
   });
   expect(parseServerFlags(['--watch-cache-bytes', '64Mi'], {}, cwd)).toMatchObject({ watchCacheBytes: 64 * 1024 * 1024 });
   expect(parseServerFlags(['--watch-cache-bytes=1G'], {}, cwd)).toMatchObject({ watchCacheBytes: 1e9 });
@@ -118,4 +121,40 @@ test('the entry-point helper prints help or the error and exits 0 or 2', () => {
   expect(() => serverOptionsOrExit(['-h'], io)).toThrow('exit 0');
   expect(out.join('')).toBe(SERVER_USAGE);
   expect(serverOptionsOrExit(['--port', '8443'], io).port).toBe(8443);
+});
+
+test('service network flags', () => {
+  expect(
+    parseServerFlags(
+      [
+        '--service-cidr=10.97.0.0/20',
+        '--service-node-port-range',
+        '31000-31999',
+        '--cluster-domain=corp.example.',
+        '--proxy-mode=userspace',
+        '--keep-service-rules',
+      ],
+      {},
+      cwd,
+    ),
+  ).toMatchObject({
+    services: {
+      cidr: '10.97.0.0/20',
+      nodePortMin: 31000,
+      nodePortMax: 31999,
+      clusterDomain: 'corp.example',
+      proxyMode: 'userspace',
+      keepRulesOnStop: true,
+    },
+  });
+  for (const [flag, value] of [
+    ['service-cidr', '10.96.0.0/8'],
+    ['service-cidr', '10.96.0.1/16'],
+    ['service-cidr', 'fd00::/108'],
+    ['service-node-port-range', '32767-30000'],
+    ['service-node-port-range', '80'],
+    ['cluster-domain', 'Bad_Domain'],
+    ['proxy-mode', 'ipvs'],
+  ])
+    expect(() => parseServerFlags([`--${flag}=${value}`], {}, cwd)).toThrow(`invalid argument "${value}" for "--${flag}" flag`);
 });
