@@ -23,6 +23,7 @@ const RULES: { name: string; target: string; allowed: string[] }[] = [
   { name: 'the HTTP layer', target: 'api/', allowed: ['api/', 'server/', 'cli/'] },
   { name: 'the composition root', target: 'server/', allowed: ['server/', 'cli/'] },
   { name: 'the command line', target: 'cli/', allowed: ['cli/'] },
+  { name: 'the cluster DNS', target: 'dns/', allowed: ['dns/', 'server/', 'cli/'] },
 ];
 /** Serving HTTP (express, WebSocket servers) is the HTTP layer's job alone. */
 const HTTP_SERVING = ['express', 'ws'];
@@ -30,6 +31,12 @@ const packagesOf = (text: string) => [...text.matchAll(/(?:\bfrom\s*|\bimport\s*
 
 /** The machinery (the vocabulary, patch, apply, decoding) stands on itself alone. */
 const MACHINERY = 'machinery/';
+/**
+ * The cluster DNS (a node component, later in a node agent) stands on the client seam: it reads the API through a
+ * Client and its informers, never the store or the registry.
+ */
+const DNS = 'dns/';
+const DNS_MAY_IMPORT = ['dns/', 'client/', 'machinery/', 'translate/', 'log.ts'];
 
 function violations(files: { path: string; text: string }[]): string[] {
   const out: string[] = [];
@@ -41,6 +48,8 @@ function violations(files: { path: string; text: string }[]): string[] {
       }
       if (from.startsWith(MACHINERY) && !imp.startsWith(MACHINERY))
         out.push(`${from} imports ${imp} (the machinery stands on itself only)`);
+      if (from.startsWith(DNS) && !DNS_MAY_IMPORT.some((a) => imp.startsWith(a)))
+        out.push(`${from} imports ${imp} (the cluster DNS stands on the client seam)`);
     }
     for (const pkg of packagesOf(f.text)) {
       if (HTTP_SERVING.includes(pkg) && !from.startsWith('api/') && !from.startsWith('server/'))
@@ -68,6 +77,8 @@ test('the check sees static, re-exported and dynamic imports', () => {
     { path: at('openapi/r.ts'), text: "import express, { type Request } from 'express';\n" },
     { path: at('api/ok.ts'), text: "import { c } from './errors.js';\nimport { d } from '../machinery/api/errors.js';\n" },
     { path: at('server/ok.ts'), text: "import { e } from '../api/app.js';\n" },
+    { path: at('reconcilers/u.ts'), text: "import { f } from '../dns/zone-answer.js';\n" },
+    { path: at('dns/t.ts'), text: "import { g } from '../storage/sqlite-store.js';\nimport { h } from '../client/informer.js';\n" },
   ]);
   expect(found).toEqual([
     'registry/x.ts imports api/errors.ts (the HTTP layer)',
@@ -77,5 +88,7 @@ test('the check sees static, re-exported and dynamic imports', () => {
     'reconcilers/w.ts imports server/log.ts (the composition root)',
     'server/v.ts imports cli/flags.ts (the command line)',
     "openapi/r.ts imports express (serving HTTP is src/api's)",
+    'reconcilers/u.ts imports dns/zone-answer.ts (the cluster DNS)',
+    'dns/t.ts imports storage/sqlite-store.ts (the cluster DNS stands on the client seam)',
   ]);
 });
