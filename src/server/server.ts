@@ -30,6 +30,7 @@ import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset
 import { startDeploymentController } from '../reconcilers/deployment/deployment-controller.js';
 import { startDisruptionController } from '../reconcilers/disruption/disruption-controller.js';
 import { startPodGC } from '../reconcilers/podgc/podgc-controller.js';
+import { startEndpointControllers } from '../reconcilers/endpoints/start.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -159,6 +160,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const docker = parseDockerHost(opts.dockerHost);
   // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
   const nodeIPFound = detectNodeIP(nodeName());
+  // The endpoints, EndpointSlice and mirroring controllers, started beside the others.
+  const endpointControllers = startEndpointControllers(ctx);
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
   // status write overlap instead of queueing (one after another they held /readyz back by their sum).
   const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl] =
@@ -185,6 +188,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     disruption.controller,
     podGC.controller,
   ];
+  controllers.push(...(await endpointControllers));
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
