@@ -265,15 +265,19 @@ export class ResourceService {
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
     if (def.namespaced) await this.checkNamespaceAcceptsCreates(def, meta.namespace!, meta.name!);
     if (def.virtualCreate) return withTypeMeta(def, await def.virtualCreate(obj, ctx.user));
-    await def.admit?.(obj, undefined, this.admitContext(ctx));
+    const txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
     setTypeMeta(def, obj);
-    if (ctx.dryRun) {
-      if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
-      return obj;
-    }
     try {
-      return present(def, await this.store.create(storageKey(def, meta.namespace, meta.name!), toStorage(def, obj)));
+      if (ctx.dryRun) {
+        if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
+        txn?.revert();
+        return obj;
+      }
+      const created = present(def, await this.store.create(storageKey(def, meta.namespace, meta.name!), toStorage(def, obj)));
+      txn?.commit();
+      return created;
     } catch (e) {
+      txn?.revert();
       if (e instanceof KeyExistsError) throw alreadyExists(groupResource(def), meta.name!);
       throw e;
     }
@@ -296,6 +300,7 @@ export class ResourceService {
 
   private admitContext(ctx: WriteContext, subresource?: string): AdmitContext {
     return {
+      owner: this,
       dryRun: ctx.dryRun,
       warnings: ctx.warnings,
       subresource,
@@ -354,17 +359,28 @@ export class ResourceService {
       ];
       if (errs.length) throw invalid(def.kind, def.group, name, errs);
       if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
-      await def.admit?.(next, current, this.admitContext(ctx, subresource));
+      const txn = (await def.admit?.(next, current, this.admitContext(ctx, subresource))) || undefined;
       setTypeMeta(def, next);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
-      if (deepEqual(next, current)) return current; // no-op: no new revision
       const finishing = completesDeletion(next, current) && !def.beginDeletion;
-      if (ctx.dryRun) return next;
+      const noop = deepEqual(next, current); // a no-op makes no new revision
+      if (noop || ctx.dryRun) {
+        txn?.revert();
+        return noop ? current : next;
+      }
       try {
         // The last finalizer removed from an object being deleted completes its deletion.
-        if (finishing) return present(def, await this.store.delete(key, Number(current.metadata.resourceVersion)));
-        return present(def, await this.store.update(key, toStorage(def, next), Number(current.metadata.resourceVersion)));
+        if (finishing) {
+          const removed = present(def, await this.store.delete(key, Number(current.metadata.resourceVersion)));
+          txn?.revert();
+          def.afterDelete?.(removed, this);
+          return removed;
+        }
+        const updated = present(def, await this.store.update(key, toStorage(def, next), Number(current.metadata.resourceVersion)));
+        txn?.commit();
+        return updated;
       } catch (e) {
+        txn?.revert();
         if (e instanceof RevisionConflictError) {
           // A PATCH (a function of the current object) is re-evaluated; a PUT with a resourceVersion is not.
           if ((requestedRv && typeof input !== 'function') || attempt >= MAX_RETRIES) throw conflict(groupResource(def), name);
@@ -434,6 +450,7 @@ export class ResourceService {
         }
         if (ctx.dryRun) return { object: plan.object, finished: true };
         const removed = present(def, await this.store.delete(key, rv));
+        def.afterDelete?.(removed, this);
         // A graceful deletion that ran out at once answers with its marked state, as the apiserver's update-then-delete does.
         if (plan.object !== current)
           return {

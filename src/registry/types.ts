@@ -82,8 +82,14 @@ export interface ResourceDef {
   protobufType?: string;
   /** Delete answers with the deleted object (pods, namespaces) rather than a Success Status. */
   returnDeletedObject?: boolean;
-  /** Writes that need the store (ClusterIP allocation, ...): run after validation, before the write. */
-  admit?: (obj: KObject, old: KObject | undefined, ctx: AdmitContext) => Promise<void> | void;
+  /**
+   * Writes that need the store (ClusterIP allocation, ...): run after validation, before the write. What it reserved
+   * in memory is given back through the transaction it returns: revert when the write fails or is a dry run, commit
+   * once it is stored (upstream's alloc.go transaction).
+   */
+  admit?: (obj: KObject, old: KObject | undefined, ctx: AdmitContext) => Promise<AdmitTransaction | void> | AdmitTransaction | void;
+  /** After the object left the store (its ClusterIP and NodePorts go back to their pools); `owner` as AdmitContext's. */
+  afterDelete?: (obj: KObject, owner: object) => void;
   /** Delete admission: throws to refuse deleting the object of that name (namespace lifecycle's immortal namespaces). */
   admitDelete?: (name: string) => void;
   /** Deletion waits for a controller (namespaces' spec.finalizers): mark the object instead of removing it. */
@@ -149,6 +155,8 @@ export interface VirtualRead {
 export type GarbageCollectionPolicy = 'DeleteDependents' | 'OrphanDependents' | 'Unsupported';
 
 export interface AdmitContext {
+  /** The store's front (one per store): state an admission keeps in memory (allocation maps) is kept per owner. */
+  owner?: object;
   /** Objects of another resource, for allocators that must see what is taken. */
   list(group: string, plural: string): Promise<KObject[]>;
   dryRun: boolean;
@@ -158,6 +166,12 @@ export interface AdmitContext {
   warnings?: string[];
   /** The subresource being written ('status', 'scale'...), undefined for the main resource. */
   subresource?: string;
+}
+
+/** What an admission reserved, kept or given back once the write is known. */
+export interface AdmitTransaction {
+  commit(): void;
+  revert(): void;
 }
 
 export const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -377,7 +377,7 @@ describe('Service', () => {
       // targetPort defaulted from the bad port is reported too, as Kubernetes does.
       'spec.ports[1].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive',
       'spec.ports[2].name: Duplicate value: "a"',
-      'spec.ports[2].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767',
+      // nodePort 80 is no error here: the node-port range is the allocator's check (--service-node-port-range).
     ]);
     expect(msgs(create(serviceStrategy, svc({ ports: [{ port: 80, nodePort: 30080 }] })).errs)).toEqual([
       "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'",
@@ -391,7 +391,52 @@ describe('Service', () => {
     expect(omitted.errs).toEqual([]);
     expect((omitted.obj.spec as any).clusterIP).toBe('10.96.0.10');
     const changed = update(serviceStrategy, svc({ ports: [{ port: 80 }], clusterIP: '10.96.0.11', clusterIPs: ['10.96.0.11'] }), stored);
-    expect(msgs(changed.errs)).toEqual(['spec.clusterIP: Invalid value: "10.96.0.11": field is immutable']);
+    expect(msgs(changed.errs)).toEqual(['spec.clusterIPs[0]: Invalid value: []string{"10.96.0.11"}: may not change once set']);
+    // Going to ExternalName drops the ClusterIP the client left as it was, and the way back allocates a new one.
+    const external = update(
+      serviceStrategy,
+      { ...stored, spec: { ...(stored.spec as any), type: 'ExternalName', externalName: 'x.example' } },
+      stored,
+    );
+    expect(external.errs).toEqual([]);
+    expect((external.obj.spec as any).clusterIP).toBeUndefined();
+    expect((external.obj.spec as any).clusterIPs).toBeUndefined();
+    const back = update(serviceStrategy, svc({ ports: [{ port: 80 }], clusterIP: '10.96.0.12' }), external.obj);
+    expect(back.errs).toEqual([]);
+  });
+
+  test('type changes drop node ports the client left; updates keep them by port name; per-type fields', () => {
+    const np = create(serviceStrategy, svc({ type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort: 30080 }] })).obj;
+    Object.assign(np.spec as any, { clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'] });
+    const keep = update(serviceStrategy, svc({ type: 'NodePort', ports: [{ name: 'http', port: 8080 }] }), np);
+    expect((keep.obj.spec as any).ports[0].nodePort).toBe(30080);
+    const toClusterIP = update(serviceStrategy, { ...np, spec: { ...(np.spec as any), type: 'ClusterIP' } }, np);
+    expect(toClusterIP.errs).toEqual([]);
+    expect((toClusterIP.obj.spec as any).ports[0].nodePort).toBeUndefined();
+    expect((toClusterIP.obj.spec as any).externalTrafficPolicy).toBeUndefined();
+    expect(msgs(create(serviceStrategy, svc({ type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] })).errs)).toEqual([
+      'spec.clusterIPs[0]: Invalid value: "None": may not be set to \'None\' for NodePort services',
+    ]);
+    expect(msgs(create(serviceStrategy, svc({ allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }] })).errs)).toEqual([
+      "spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'",
+    ]);
+    expect(
+      msgs(
+        create(
+          serviceStrategy,
+          svc({
+            type: 'NodePort',
+            ports: [
+              { name: 'a', port: 80, nodePort: 30001 },
+              { name: 'b', port: 81, nodePort: 30001 },
+            ],
+          }),
+        ).errs,
+      ),
+    ).toEqual(['spec.ports[1].nodePort: Duplicate value: 30001']);
+    expect(msgs(create(serviceStrategy, svc({ type: 'NodePort', healthCheckNodePort: 30002, ports: [{ port: 80 }] })).errs)).toEqual([
+      "spec.healthCheckNodePort: Invalid value: 30002: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+    ]);
   });
 
   test('validateClusterIPInRange', () => {

@@ -1,7 +1,7 @@
 import { serviceStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
-import { allocateServiceAddresses } from './service-allocation.js';
+import { DEFAULT_SERVICE_ALLOCATION, serviceAllocationHooks } from './service-allocation.js';
 
 export const services: ResourceDef = {
   group: '',
@@ -15,5 +15,6 @@ export const services: ResourceDef = {
   statusSubresource: true,
   strategy: serviceStrategy,
   table: TABLES['services'],
-  admit: allocateServiceAddresses,
+  // The default service network; the server swaps in its own (withServiceAllocation).
+  ...serviceAllocationHooks(DEFAULT_SERVICE_ALLOCATION),
 };

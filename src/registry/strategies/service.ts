@@ -1,8 +1,22 @@
 // core/v1 Service: defaults (type, affinity, ports, traffic policies, IP families), validation, clusterIP immutability.
 import type { Strategy } from '../types.js';
-import { arr, child, duplicate, forbidden, index, invalid, isObj, notSupported, required, type Errs, type J } from './common/field.js';
+import {
+  arr,
+  child,
+  duplicate,
+  forbidden,
+  index,
+  invalid,
+  invalidGo,
+  isObj,
+  notSupported,
+  required,
+  type Errs,
+  type J,
+} from './common/field.js';
+import { goStringSlice } from './common/gorender.js';
 import { ipToBigInt, isValidIP, IP_EXAMPLE } from './common/ip.js';
-import { validateObjectMeta, validateObjectMetaUpdate, immutable, validateLabels } from './common/meta.js';
+import { validateObjectMeta, validateObjectMetaUpdate, validateLabels } from './common/meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidPortNum, nameIsDNS1035Label } from './common/names.js';
 import { PROTOCOLS, validatePortNumOrName } from './pod/validation.js';
 
@@ -51,6 +65,7 @@ function validatePorts(spec: J): Errs {
   const names = new Set<string>();
   const requireName = ports.length > 1;
   const seen = new Set<string>();
+  const nodePorts = new Set<string>();
   ports.forEach((p, i) => {
     const ip = index('spec.ports', i);
     if (requireName && !p?.name) errs.push(required(child(ip, 'name')));
@@ -66,7 +81,11 @@ function validatePorts(spec: J): Errs {
     if (p?.nodePort) {
       if (spec.type === 'ClusterIP') errs.push(forbidden(child(ip, 'nodePort'), "may not be used when `type` is 'ClusterIP'"));
       else if (spec.type === 'ExternalName') errs.push(forbidden(child(ip, 'nodePort'), "may not be used when `type` is 'ExternalName'"));
-      else errs.push(...validateNodePortInRange(p.nodePort, child(ip, 'nodePort')));
+      else errs.push(...isValidPortNum(p.nodePort).map((m) => invalid(child(ip, 'nodePort'), p.nodePort, m)));
+      // The range is the allocator's business (--service-node-port-range); one node port serves one protocol.
+      const np = `${p.nodePort}/${p.protocol}`;
+      if (nodePorts.has(np)) errs.push(duplicate(child(ip, 'nodePort'), p.nodePort));
+      nodePorts.add(np);
     }
     const k = `${p?.port}/${p?.protocol}`;
     if (seen.has(k)) errs.push(duplicate(ip, { port: p?.port, protocol: p?.protocol }));
@@ -93,7 +112,7 @@ export function validateService(svc: J): Errs {
       const n = String(spec.externalName).replace(/\.$/, '');
       errs.push(...isDNS1123Subdomain(n).map((m) => invalid('spec.externalName', spec.externalName, m)));
     }
-    if (spec.clusterIP) errs.push(forbidden('spec.clusterIP', 'may not be set for ExternalName services'));
+    if (spec.clusterIP || arr(spec.clusterIPs).length) errs.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
   }
   if (arr(spec.ports).length === 0 && !isHeadless(spec) && spec.type !== 'ExternalName') errs.push(required('spec.ports'));
   errs.push(...validatePorts(spec));
@@ -103,7 +122,8 @@ export function validateService(svc: J): Errs {
     errs.push(invalid('spec.clusterIPs', spec.clusterIPs, 'element [0] must match clusterIP'));
   }
   if (isHeadless(spec) && usesNodePorts(spec.type))
-    errs.push(invalid('spec.clusterIPs[0]', 'None', "may not be set to 'None' for LoadBalancer services or NodePort services"));
+    errs.push(invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${spec.type} services`));
+  errs.push(...validateTypeDependentFields(spec));
   if (!AFFINITIES.includes(spec.sessionAffinity))
     errs.push(
       spec.sessionAffinity ? notSupported('spec.sessionAffinity', spec.sessionAffinity, AFFINITIES) : required('spec.sessionAffinity'),
@@ -125,6 +145,90 @@ export function validateService(svc: J): Errs {
   return errs;
 }
 
+/** Fields that belong to some types only (upstream ValidateService's per-type checks). */
+function validateTypeDependentFields(spec: J): Errs {
+  const errs: Errs = [];
+  const lbOnly = "may only be used when `type` is 'LoadBalancer'";
+  const isLB = spec.type === 'LoadBalancer';
+  if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts !== null && !isLB)
+    errs.push(forbidden('spec.allocateLoadBalancerNodePorts', lbOnly));
+  if (spec.loadBalancerClass !== undefined && spec.loadBalancerClass !== null && !isLB)
+    errs.push(forbidden('spec.loadBalancerClass', lbOnly));
+  if (arr(spec.loadBalancerSourceRanges).length && !isLB) errs.push(forbidden('spec.loadBalancerSourceRanges', lbOnly));
+  if (spec.healthCheckNodePort && !(isLB && spec.externalTrafficPolicy === 'Local'))
+    errs.push(
+      invalid(
+        'spec.healthCheckNodePort',
+        spec.healthCheckNodePort,
+        "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+      ),
+    );
+  const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+  if (spec.sessionAffinity === 'ClientIP' && timeout !== undefined && !(timeout > 0 && timeout <= 86400))
+    errs.push(invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', timeout, 'must be greater than 0 and less than 86400'));
+  if (spec.sessionAffinity === 'None' && spec.sessionAffinityConfig)
+    errs.push(invalid('spec.sessionAffinityConfig', spec.sessionAffinityConfig, 'must not be set when session affinity is None'));
+  return errs;
+}
+
+const needsClusterIP = (spec: J) => spec.type !== 'ExternalName' && spec.clusterIP !== 'None';
+const needsNodePorts = (spec: J) => usesNodePorts(spec.type);
+const needsHealthCheckNodePort = (spec: J) => spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
+const sameJSON = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * A type change drops what the old type had and the new one does not need, when the client left it as it was
+ * (upstream dropTypeDependentFields): `kubectl edit` to ExternalName or ClusterIP just works.
+ */
+function dropTypeDependentFields(spec: J, oldSpec: J): void {
+  if (needsClusterIP(oldSpec) && !needsClusterIP(spec)) {
+    if (spec.clusterIP === oldSpec.clusterIP && (spec.clusterIPs === undefined || sameJSON(spec.clusterIPs, oldSpec.clusterIPs))) {
+      if (spec.clusterIP !== 'None') delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (spec.type === 'ExternalName') {
+      if (sameJSON(spec.ipFamilies, oldSpec.ipFamilies)) delete spec.ipFamilies;
+      if (spec.ipFamilyPolicy === oldSpec.ipFamilyPolicy) delete spec.ipFamilyPolicy;
+      if (spec.internalTrafficPolicy === oldSpec.internalTrafficPolicy) delete spec.internalTrafficPolicy;
+    }
+  }
+  const nodePortsOf = (sp: J) => arr(sp.ports).map((p) => p?.nodePort ?? 0);
+  if (needsNodePorts(oldSpec) && !needsNodePorts(spec) && sameJSON(nodePortsOf(spec), nodePortsOf(oldSpec)))
+    for (const p of arr(spec.ports)) if (isObj(p)) delete p.nodePort;
+  if (needsHealthCheckNodePort(oldSpec) && !needsHealthCheckNodePort(spec) && spec.healthCheckNodePort === oldSpec.healthCheckNodePort)
+    delete spec.healthCheckNodePort;
+  if (oldSpec.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    if (spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (spec.loadBalancerClass === oldSpec.loadBalancerClass) delete spec.loadBalancerClass;
+  }
+  if (needsNodePorts(oldSpec) && !needsNodePorts(spec) && spec.externalTrafficPolicy === oldSpec.externalTrafficPolicy)
+    delete spec.externalTrafficPolicy;
+}
+
+/** Allocated values an update left out are kept (the REST layer's patchAllocatedValues); node ports by port name. */
+function patchAllocatedValues(spec: J, oldSpec: J): void {
+  if (needsClusterIP(oldSpec) && needsClusterIP(spec)) {
+    if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
+    if (!arr(spec.clusterIPs).length && arr(oldSpec.clusterIPs).length) spec.clusterIPs = oldSpec.clusterIPs;
+  }
+  if (needsNodePorts(oldSpec) && needsNodePorts(spec)) {
+    const oldPorts = new Set(arr(oldSpec.ports).map((p) => p?.nodePort));
+    const used = new Set(
+      arr(spec.ports)
+        .map((p) => p?.nodePort)
+        .filter((n) => oldPorts.has(n)),
+    );
+    const byName = new Map(arr(oldSpec.ports).map((p) => [p?.name ?? '', p?.nodePort]));
+    for (const p of arr(spec.ports)) {
+      if (!isObj(p) || p.nodePort) continue;
+      const was = byName.get(p.name ?? '');
+      if (was && !used.has(was)) p.nodePort = was;
+    }
+  }
+  if (needsHealthCheckNodePort(oldSpec) && needsHealthCheckNodePort(spec) && !spec.healthCheckNodePort)
+    spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
+}
+
 export const serviceStrategy: Strategy = {
   defaults: defaultService,
   prepareForCreate(obj) {
@@ -132,33 +236,30 @@ export const serviceStrategy: Strategy = {
   },
   prepareForUpdate(obj, old) {
     obj.status = old.status;
-    // Allocated values the client did not send are kept (the REST layer's patchAllocatedValues).
     const spec: J = obj.spec;
     const oldSpec: J = old.spec;
     if (!isObj(spec) || !isObj(oldSpec)) return;
-    if (spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName') {
-      if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
-      if ((!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) && oldSpec.clusterIPs && spec.clusterIP === oldSpec.clusterIP)
-        spec.clusterIPs = oldSpec.clusterIPs;
-    }
-    if (usesNodePorts(spec.type) && usesNodePorts(oldSpec.type)) {
-      for (const p of arr(spec.ports)) {
-        if (!isObj(p) || p.nodePort) continue;
-        const match = arr(oldSpec.ports).find((o) => o?.port === p.port && (o?.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
-        if (match?.nodePort) p.nodePort = match.nodePort;
-      }
-    }
-    if (spec.healthCheckNodePort === undefined && oldSpec.healthCheckNodePort && spec.externalTrafficPolicy === 'Local')
-      spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
+    dropTypeDependentFields(spec, oldSpec);
+    patchAllocatedValues(spec, oldSpec);
+    // A load balancer's status means nothing once the service is no longer one.
+    if (spec.type !== 'LoadBalancer' && isObj(obj.status)) obj.status = { ...obj.status, loadBalancer: {} };
   },
   validate: validateService,
   validateUpdate(obj, old) {
     const errs: Errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
     const spec: J = obj.spec ?? {};
     const oldSpec: J = old.spec ?? {};
-    if (spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName' && oldSpec.clusterIP) {
-      errs.push(...immutable(spec.clusterIP, oldSpec.clusterIP, 'spec.clusterIP'));
-    }
+    // The primary ClusterIP never changes, unless the service goes from, to or stays ExternalName.
+    const ips = arr(spec.clusterIPs).length ? arr(spec.clusterIPs) : spec.clusterIP ? [spec.clusterIP] : [];
+    const oldIPs = arr(oldSpec.clusterIPs).length ? arr(oldSpec.clusterIPs) : oldSpec.clusterIP ? [oldSpec.clusterIP] : [];
+    if (spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName' && ips.length && oldIPs.length && ips[0] !== oldIPs[0])
+      errs.push(invalidGo('spec.clusterIPs[0]', goStringSlice(ips), 'may not change once set'));
+    if (
+      oldSpec.type === 'LoadBalancer' &&
+      spec.type === 'LoadBalancer' &&
+      (oldSpec.loadBalancerClass ?? null) !== (spec.loadBalancerClass ?? null)
+    )
+      errs.push(invalid('spec.loadBalancerClass', spec.loadBalancerClass ?? null, 'may not change once set'));
     return errs;
   },
   generationFields: [],
