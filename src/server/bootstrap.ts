@@ -1,7 +1,8 @@
 // What a fresh cluster holds: the system namespaces and the `kubernetes` Service pointing at us.
 import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService } from '../registry/service.js';
-import { KUBERNETES_SERVICE_IP } from '../registry/resources/service-allocation.js';
+import { DEFAULT_SERVICE_ALLOCATION } from '../registry/resources/service-allocation.js';
+import { kubernetesServiceIP } from '../registry/resources/service-cidr.js';
 import { systemContext } from '../reconcilers/context.js';
 import { DOCKER_VOLUME_PROVISIONER } from '../reconcilers/pvc-binder.js';
 import type { KObject } from '../machinery/api/meta.js';
@@ -10,7 +11,11 @@ export const LOCAL_STORAGE_CLASS = 'local';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-export async function bootstrap(service: ResourceService, endpoint: { address: string; port: number }): Promise<void> {
+/** `endpoint.serviceCidr`: the service range (--service-cidr), whose first address is the `kubernetes` Service's. */
+export async function bootstrap(
+  service: ResourceService,
+  endpoint: { address: string; port: number; serviceCidr?: string },
+): Promise<void> {
   const sys = systemContext('dockube-bootstrap');
   const def = (group: string, plural: string) => service.registry.defs.find((d) => d.group === group && d.plural === plural)!;
   const ensure = async (group: string, plural: string, ns: string | undefined, obj: KObject) => {
@@ -32,7 +37,7 @@ export async function bootstrap(service: ResourceService, endpoint: { address: s
     metadata: { name: 'kubernetes', labels },
     spec: {
       type: 'ClusterIP',
-      clusterIP: KUBERNETES_SERVICE_IP,
+      clusterIP: kubernetesServiceIP(endpoint.serviceCidr ?? DEFAULT_SERVICE_ALLOCATION.cidr),
       ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: endpoint.port }],
       sessionAffinity: 'None',
     },

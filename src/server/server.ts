@@ -2,7 +2,7 @@
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { dataDirLayout } from '../data-dir.js';
-import type { ServerOptions } from './options.js';
+import { DEFAULT_SERVICE_NETWORK, type ServerOptions } from './options.js';
 import { ensurePki } from '../pki/certs.js';
 import { defaultSanHosts } from '../pki/hosts.js';
 import { writeKubeconfig, serverUrlFor } from '../pki/kubeconfig.js';
@@ -38,6 +38,7 @@ import { dockerClient } from '../node/docker-client.js';
 import { DockerNode } from '../node/docker-node.js';
 import { nodeLookup } from '../node/types.js';
 import { withNodeMetrics } from '../registry/resources/metrics.js';
+import { withServiceAllocation } from '../registry/resources/service-allocation.js';
 import { POD_NETWORK } from '../runtime/pod-network.js';
 import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
 import { configureServiceAccounts } from '../serviceaccount/runtime.js';
@@ -76,7 +77,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The one local node: its streams and stats through the node's single Docker client (a node agent's, later).
   const engine = dockerClient(parseDockerHost(opts.dockerHost));
   const nodes = nodeLookup(new DockerNode(nodeName(), engine));
-  const registry = new Registry(withNodeMetrics(RESOURCES, nodes));
+  // Services allocate from --service-cidr and --service-node-port-range.
+  const serviceNetwork = opts.services ?? DEFAULT_SERVICE_NETWORK;
+  const registry = new Registry(withServiceAllocation(withNodeMetrics(RESOURCES, nodes), serviceNetwork));
   // Reads are served by the watch cache above the store; --watch-cache-bytes bounds its event window.
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes } });
   reached('store');
@@ -154,7 +157,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log)
     : undefined;
 
-  await bootstrap(service, { address: advertised, port });
+  await bootstrap(service, { address: advertised, port, serviceCidr: serviceNetwork.cidr });
   reached('bootstrap');
   const ctx = makeContext(service, log);
   const docker = parseDockerHost(opts.dockerHost);
