@@ -24,6 +24,7 @@ const RULES: { name: string; target: string; allowed: string[] }[] = [
   { name: 'the composition root', target: 'server/', allowed: ['server/', 'cli/'] },
   { name: 'the command line', target: 'cli/', allowed: ['cli/'] },
   { name: 'the cluster DNS', target: 'dns/', allowed: ['dns/', 'server/', 'cli/'] },
+  { name: 'the service proxy', target: 'proxy/', allowed: ['proxy/', 'server/', 'cli/'] },
 ];
 /** Serving HTTP (express, WebSocket servers) is the HTTP layer's job alone. */
 const HTTP_SERVING = ['express', 'ws'];
@@ -38,6 +39,10 @@ const MACHINERY = 'machinery/';
 const DNS = 'dns/';
 const DNS_MAY_IMPORT = ['dns/', 'client/', 'machinery/', 'translate/', 'log.ts'];
 
+/** The service proxy (kube-proxy's place, a node component) also stands on the client seam and host tools only. */
+const PROXY = 'proxy/';
+const PROXY_MAY_IMPORT = ['proxy/', 'client/', 'machinery/', 'log.ts'];
+
 function violations(files: { path: string; text: string }[]): string[] {
   const out: string[] = [];
   for (const f of files) {
@@ -50,6 +55,8 @@ function violations(files: { path: string; text: string }[]): string[] {
         out.push(`${from} imports ${imp} (the machinery stands on itself only)`);
       if (from.startsWith(DNS) && !DNS_MAY_IMPORT.some((a) => imp.startsWith(a)))
         out.push(`${from} imports ${imp} (the cluster DNS stands on the client seam)`);
+      if (from.startsWith(PROXY) && !PROXY_MAY_IMPORT.some((a) => imp.startsWith(a)))
+        out.push(`${from} imports ${imp} (the service proxy stands on the client seam)`);
     }
     for (const pkg of packagesOf(f.text)) {
       if (HTTP_SERVING.includes(pkg) && !from.startsWith('api/') && !from.startsWith('server/'))
@@ -79,6 +86,8 @@ test('the check sees static, re-exported and dynamic imports', () => {
     { path: at('server/ok.ts'), text: "import { e } from '../api/app.js';\n" },
     { path: at('reconcilers/u.ts'), text: "import { f } from '../dns/zone-answer.js';\n" },
     { path: at('dns/t.ts'), text: "import { g } from '../storage/sqlite-store.js';\nimport { h } from '../client/informer.js';\n" },
+    { path: at('reconcilers/s.ts'), text: "import { i } from '../proxy/proxy.js';\n" },
+    { path: at('proxy/r.ts'), text: "import { j } from '../registry/service.js';\nimport { k } from '../client/informer.js';\n" },
   ]);
   expect(found).toEqual([
     'registry/x.ts imports api/errors.ts (the HTTP layer)',
@@ -90,5 +99,7 @@ test('the check sees static, re-exported and dynamic imports', () => {
     "openapi/r.ts imports express (serving HTTP is src/api's)",
     'reconcilers/u.ts imports dns/zone-answer.ts (the cluster DNS)',
     'dns/t.ts imports storage/sqlite-store.ts (the cluster DNS stands on the client seam)',
+    'reconcilers/s.ts imports proxy/proxy.ts (the service proxy)',
+    'proxy/r.ts imports registry/service.ts (the service proxy stands on the client seam)',
   ]);
 });

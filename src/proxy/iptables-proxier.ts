@@ -1,0 +1,136 @@
+// kube-proxy's iptables mode on this host: every sync writes the instance's whole rule set with one
+// `iptables-restore --noflush --wait` (iptables-rules.ts builds it), then keeps up what the rules rely on: the jumps
+// from the built-in chains (inserted once), the service range's route to the pod bridge, route_localnet on the
+// bridge (127.0.0.1:<nodePort>), hairpin_mode on the bridge's ports, and stale UDP conntrack entries deleted. At
+// start nothing is flushed: the previous run's rules keep carrying traffic until the first sync replaces them.
+import type { Logger } from '../log.js';
+import { builtinJumps, chainPrefix } from './chain-names.js';
+import { staleConntrackDeletes } from './conntrack.js';
+import {
+  chainsWithPrefix,
+  conntrack,
+  deleteRule,
+  ensureFirstRule,
+  ensureHairpin,
+  ensureKnob,
+  iptablesRestore,
+  routeDelete,
+  routeReplace,
+} from './host.js';
+import { buildRules } from './iptables-rules.js';
+import { SyncRunner } from './sync-runner.js';
+import type { ProxyState, ServiceProxier } from './types.js';
+
+export interface IptablesProxierOptions {
+  /** The server's instance id (runtime/instance.ts): the chain prefix, the route's metric. */
+  instance: string;
+  serviceCidr: string;
+  podCidr: string;
+  /** The pod bridge (dockube0). */
+  bridge: string;
+  nodeIPs: string[];
+  keepRulesOnStop: boolean;
+  log: Logger;
+  /** Shortest time between two restores (upstream's minSyncPeriod). */
+  minSyncMs?: number;
+  /** How often the jumps and the route are checked again, and hairpin set on new bridge ports. */
+  housekeepingMs?: number;
+}
+
+const jumpRule = (prefix: string, target: string) => ['-m', 'comment', '--comment', `dockube ${prefix} service rules`, '-j', target];
+
+/** The route's metric: one per instance, so that instances sharing a service range each own their route. */
+export const routeMetric = (instance: string) => 1000 + (parseInt(instance.slice(0, 4), 16) || 0);
+
+/** The network address form of a CIDR (`ip route` refuses host bits). */
+export function normalizeCidr(cidr: string): string {
+  const [ip, bitsText] = cidr.split('/');
+  const bits = Number(bitsText);
+  const n = ip!.split('.').reduce((a, p) => a * 256 + Number(p), 0);
+  const size = 2 ** (32 - bits);
+  const base = n - (n % size);
+  return `${[24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.')}/${bits}`;
+}
+
+export async function startIptablesProxier(opts: IptablesProxierOptions): Promise<ServiceProxier> {
+  const prefix = chainPrefix(opts.instance);
+  const log = opts.log;
+  const cidr = normalizeCidr(opts.serviceCidr);
+  const metric = routeMetric(opts.instance);
+  // Chains of an earlier run: replaced (and the unneeded ones deleted) by the first restore, never flushed before it.
+  let chains = { filter: await chainsWithPrefix('filter', prefix), nat: await chainsWithPrefix('nat', prefix) };
+  let applied: ProxyState = { ports: [] };
+  let wanted: ProxyState | undefined;
+  let housekeepingDue = true;
+  let conntrackMissing = false;
+
+  const housekeeping = async () => {
+    for (const j of builtinJumps(prefix)) await ensureFirstRule(j.table, j.chain, jumpRule(prefix, j.target));
+    try {
+      await routeReplace(cidr, opts.bridge, metric);
+    } catch (e) {
+      log.debug({ err: (e as Error).message }, 'service range route not set yet (no pod bridge?)');
+      housekeepingDue = true; // again on the next sync
+    }
+    await ensureKnob(`/proc/sys/net/ipv4/conf/${opts.bridge}/route_localnet`, '1');
+  };
+
+  const syncOnce = async () => {
+    if (!wanted) return;
+    const state = wanted;
+    const t0 = Date.now();
+    const rules = buildRules(state, { prefix, serviceCidr: cidr, podCidr: opts.podCidr, nodeIPs: opts.nodeIPs }, chains);
+    await iptablesRestore(rules.text);
+    chains = rules.chains;
+    if (housekeepingDue) {
+      housekeepingDue = false;
+      await housekeeping();
+    }
+    await ensureHairpin(opts.bridge);
+    for (const args of staleConntrackDeletes(applied, state)) {
+      if (conntrackMissing) break;
+      if (!(await conntrack(args))) {
+        conntrackMissing = true;
+        log.warn('conntrack is not installed: stale UDP flows to removed endpoints are not cleared (apt-get install conntrack)');
+      }
+    }
+    applied = state;
+    log.debug({ ports: state.ports.length, ms: Date.now() - t0 }, 'service rules synced');
+  };
+  const runner = new SyncRunner(syncOnce, {
+    minIntervalMs: opts.minSyncMs ?? 50,
+    retryMs: 1000,
+    onError: (e) => log.error({ err: e.message }, 'service rules sync failed'),
+  });
+  const timer = setInterval(() => {
+    housekeepingDue = true;
+    void ensureHairpin(opts.bridge);
+  }, opts.housekeepingMs ?? 10_000);
+  timer.unref();
+
+  return {
+    mode: 'iptables',
+    sync(state) {
+      wanted = state;
+      return runner.request();
+    },
+    async stop() {
+      clearInterval(timer);
+      await runner.stop();
+      if (opts.keepRulesOnStop) return;
+      await removeInstanceRules(prefix, chains);
+      await routeDelete(cidr, opts.bridge, metric);
+    },
+  };
+}
+
+/** Removes an instance's jumps and chains (a clean stop): jumps first, then every chain flushed and deleted at once. */
+export async function removeInstanceRules(prefix: string, known?: { filter: string[]; nat: string[] }): Promise<void> {
+  for (const j of builtinJumps(prefix)) await deleteRule(j.table, j.chain, jumpRule(prefix, j.target));
+  const filter = [...new Set([...(known?.filter ?? []), ...(await chainsWithPrefix('filter', prefix))])];
+  const nat = [...new Set([...(known?.nat ?? []), ...(await chainsWithPrefix('nat', prefix))])];
+  const table = (name: string, cs: string[]) =>
+    cs.length ? [`*${name}`, ...cs.map((c) => `:${c} - [0:0]`), ...cs.map((c) => `-X ${c}`), 'COMMIT'] : [];
+  const text = [...table('filter', filter), ...table('nat', nat)].join('\n');
+  if (text) await iptablesRestore(text + '\n');
+}
