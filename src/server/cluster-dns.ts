@@ -1,0 +1,100 @@
+// Cluster DNS at start-up: the `kube-dns` Service created (or reconciled), the DNS server started on the pod
+// network's gateway once that address exists (the kubelet creates the network), at the port the kube-dns Endpoints
+// named before when it is free, and the Endpoints/EndpointSlice pointed at the port it got.
+import { networkInterfaces } from 'node:os';
+import type { Logger } from '../log.js';
+import type { ReconcilerContext } from '../reconcilers/context.js';
+import { nodeIdentity } from '../client/identities.js';
+import { dnsServiceIP } from '../registry/resources/service-cidr.js';
+import { startClusterDnsServer, type ClusterDnsServer } from '../dns/cluster-dns-server.js';
+import type { Upstream } from '../dns/forwarder.js';
+import { ensureKubeDnsEndpoints, ensureKubeDnsService, previousDnsPort } from '../dns/kube-dns.js';
+
+export interface ClusterDnsOptions {
+  cidr: string;
+  domain: string;
+  nodeName: string;
+  /** where pods reach the host: the pod network's gateway */
+  gateway: string;
+  log: Logger;
+  retryMs?: number;
+  /** where other names go (default: the host's resolvers) */
+  upstreams?: Upstream[];
+}
+
+export interface ClusterDns {
+  /** the kube-dns ClusterIP pods use as their nameserver */
+  clusterIP: string;
+  /** resolves with the running server (for tests), or undefined once stopped before it ran */
+  serving: Promise<ClusterDnsServer | undefined>;
+  stop(): Promise<void>;
+}
+
+const hasAddress = (host: string) => Object.values(networkInterfaces()).some((addrs) => (addrs ?? []).some((a) => a.address === host));
+
+export function startClusterDns(ctx: ReconcilerContext, opts: ClusterDnsOptions): ClusterDns {
+  const log = opts.log.child({ component: 'cluster-dns' });
+  // The node serves the answers (a node agent's part, later): it reads and writes as the node.
+  const client = ctx.client(nodeIdentity(opts.nodeName));
+  const clusterIP = dnsServiceIP(opts.cidr);
+  const retryMs = opts.retryMs ?? 2000;
+  let stopped = false;
+  let server: ClusterDnsServer | undefined;
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  const run = async (): Promise<ClusterDnsServer | undefined> => {
+    let previous: number | undefined;
+    for (;;) {
+      if (stopped) return undefined;
+      try {
+        previous = await previousDnsPort(client);
+        await ensureKubeDnsService(client, clusterIP, previous ?? 53);
+        break;
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, 'cannot write the kube-dns service; retrying');
+        await sleep(retryMs);
+      }
+    }
+    while (!stopped && !hasAddress(opts.gateway)) await sleep(retryMs);
+    for (;;) {
+      if (stopped) return undefined;
+      try {
+        server ??= await startClusterDnsServer({
+          client,
+          domain: opts.domain,
+          host: opts.gateway,
+          port: previous,
+          log,
+          ...(opts.upstreams ? { upstreams: opts.upstreams } : {}),
+        });
+        if (stopped) break;
+        await ensureKubeDnsEndpoints(client, server.host, server.port);
+        if (server.port !== previous) await ensureKubeDnsService(client, clusterIP, server.port);
+        return server;
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, 'cluster DNS did not start; retrying');
+        await sleep(retryMs * 5);
+      }
+    }
+    return server;
+  };
+  const serving = run();
+  return {
+    clusterIP,
+    serving,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await serving.catch(() => undefined);
+      await server?.stop();
+    },
+  };
+}
