@@ -1,0 +1,265 @@
+// The service proxy's iptables mode on the real host and engine: two netcheck pods (busybox httpd + udp-echo) on the
+// pod bridge behind a Service whose EndpointSlice the test writes by hand; the proxy runs through the client seam as
+// the node. Reached from the host and from a pod, hairpin, UDP, endpoints following, REJECT, the range guard,
+// NodePort on 127.0.0.1 and the node IP, a deleted service's chains gone, and a clean stop leaving nothing behind.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import { hostname } from 'node:os';
+import Docker from 'dockerode';
+import { jest } from '@jest/globals';
+import pino from 'pino';
+import { startHarness, type Harness } from '../api/harness.js';
+import { makeContext, systemContext } from '../../src/reconcilers/context.js';
+import { nodeIdentity } from '../../src/client/identities.js';
+import { startServiceProxy, type RunningServiceProxy } from '../../src/proxy/proxy.js';
+import { chainPrefix } from '../../src/proxy/chain-names.js';
+import { routeMetric } from '../../src/proxy/iptables-proxier.js';
+import { detectNodeIP } from '../../src/reconcilers/node-addresses.js';
+import { POD_NETWORK, ensurePodNetwork } from '../../src/runtime/pod-network.js';
+import type { KObject } from '../../src/machinery/api/meta.js';
+import { run, waitFor } from './support.js';
+
+jest.setTimeout(120_000);
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const docker = new Docker();
+const rand = randomBytes(6).toString('hex');
+const NS = `proxy-${rand.slice(0, 6)}`;
+const LABEL = { 'dockube.io/test': `service-proxy-${rand}` };
+const PREFIX = chainPrefix(rand);
+const CIDR = '10.96.0.0/16';
+// An address high in the default range, unlikely to be any other server's service.
+const octet = () => 200 + Math.floor(Math.random() * 50);
+const VIP = `10.96.${octet()}.${10 + Math.floor(Math.random() * 200)}`;
+const NODE_PORT = 32000 + Math.floor(Math.random() * 700);
+const ctxW = systemContext('test');
+let h: Harness;
+let proxy: RunningServiceProxy;
+let nodeIP: string;
+const pods: { name: string; ip: string; id: string }[] = [];
+
+const def = (plural: string) => h.service.registry.defs.find((d) => d.plural === plural && !d.virtualRead)!;
+const iptablesSave = () => run('iptables-save', []);
+
+async function startPod(name: string): Promise<{ name: string; ip: string; id: string }> {
+  const c = await docker.createContainer({
+    name: `${name}-${rand}`,
+    Image: 'dockube/netcheck:test',
+    Labels: LABEL,
+    Cmd: ['sh', '-c', `mkdir -p /www && echo ${name} > /www/index.html && (udp-echo serve 5353 &) && exec httpd -f -p 8080 -h /www`],
+    HostConfig: { NetworkMode: POD_NETWORK.name },
+  });
+  await c.start();
+  const info = await c.inspect();
+  return { name, ip: info.NetworkSettings.Networks[POD_NETWORK.name]!.IPAddress, id: c.id };
+}
+
+async function exec(id: string, cmd: string): Promise<string> {
+  const e = await docker.getContainer(id).exec({ Cmd: ['sh', '-c', cmd], AttachStdout: true, AttachStderr: true });
+  const s = await e.start({ hijack: true, stdin: false });
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve) => {
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.on('end', resolve);
+  });
+  // strip Docker's 8-byte stream headers
+  const buf = Buffer.concat(chunks);
+  let out = '';
+  for (let i = 0; i + 8 <= buf.length;) {
+    const len = buf.readUInt32BE(i + 4);
+    out += buf.subarray(i + 8, i + 8 + len).toString();
+    i += 8 + len;
+  }
+  return out;
+}
+
+function get(host: string, port: number, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host, port, path: '/', timeout: timeoutMs, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(body.trim()));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** How a TCP connect ends: 'open', 'refused' (RST or ICMP unreachable) or 'timeout', and how long it took. */
+function connectResult(host: string, port: number, timeoutMs = 2000): Promise<{ result: string; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const done = (result: string) => {
+      s.destroy();
+      resolve({ result, ms: Date.now() - t0 });
+    };
+    s.setTimeout(timeoutMs, () => done('timeout'));
+    s.on('connect', () => done('open'));
+    s.on('error', (e: NodeJS.ErrnoException) =>
+      done(e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH' ? 'refused' : (e.code ?? 'error')),
+    );
+  });
+}
+
+async function spread(host: string, port: number, n: number): Promise<Record<string, number>> {
+  const seen: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const b = await get(host, port);
+    seen[b] = (seen[b] ?? 0) + 1;
+  }
+  return seen;
+}
+
+const service = (spec: J): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web', namespace: NS },
+  spec: {
+    type: 'NodePort',
+    clusterIP: VIP,
+    clusterIPs: [VIP],
+    selector: { app: 'web' },
+    ports: [
+      { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP', nodePort: NODE_PORT },
+      { name: 'udp', port: 53, targetPort: 5353, protocol: 'UDP' },
+    ],
+    ...spec,
+  },
+});
+const endpointSlice = (ready: Record<string, boolean>): KObject => ({
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { name: 'web-manual', namespace: NS, labels: { 'kubernetes.io/service-name': 'web' } },
+  addressType: 'IPv4',
+  ports: [
+    { name: 'http', port: 8080, protocol: 'TCP' },
+    { name: 'udp', port: 5353, protocol: 'UDP' },
+  ],
+  endpoints: pods.map((p) => ({ addresses: [p.ip], nodeName: 'node-a', conditions: { ready: ready[p.name] ?? true } })),
+});
+async function putSlice(ready: Record<string, boolean>) {
+  const cur = (await h.service.get(def('endpointslices'), NS, 'web-manual').catch(() => undefined)) as KObject | undefined;
+  const next = endpointSlice(ready);
+  if (!cur) await h.service.create(def('endpointslices'), NS, next, ctxW);
+  else
+    await h.service.update(
+      def('endpointslices'),
+      NS,
+      'web-manual',
+      { ...next, metadata: { ...next.metadata, resourceVersion: cur.metadata.resourceVersion } },
+      ctxW,
+    );
+}
+
+beforeAll(async () => {
+  run('bash', ['scripts/build-netcheck-image.sh']);
+  await ensurePodNetwork(docker);
+  h = await startHarness();
+  nodeIP = await detectNodeIP(hostname());
+  await h.service.create(def('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, ctxW);
+  pods.push(await startPod('alpha'), await startPod('beta'));
+  const ctx = makeContext(h.service, pino({ level: 'silent' }));
+  proxy = await startServiceProxy({
+    client: ctx.client(nodeIdentity('node-a')),
+    log: pino({ level: 'silent' }),
+    mode: 'iptables',
+    localEngine: true,
+    instance: rand,
+    nodeName: 'node-a',
+    nodeIPs: [nodeIP],
+    serviceCidr: CIDR,
+    podCidr: POD_NETWORK.subnet,
+    bridge: POD_NETWORK.bridge!,
+    keepRulesOnStop: false,
+    namespace: NS,
+  });
+  await h.service.create(def('services'), NS, service({}), ctxW);
+  await putSlice({});
+  await proxy.synced();
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  const left = await docker.listContainers({ all: true, filters: { label: [`dockube.io/test=${LABEL['dockube.io/test']}`] } });
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  await h?.close();
+});
+
+test('the host reaches both endpoints through the ClusterIP', async () => {
+  await waitFor('service rules', () => get(VIP, 80).then(() => true));
+  const seen = await spread(VIP, 80, 30);
+  expect(Object.keys(seen).sort()).toEqual(['alpha', 'beta']);
+});
+
+test('a pod reaches the ClusterIP, and a backend reaches its own service (hairpin)', async () => {
+  const client = pods[0]!;
+  const out = await exec(client.id, `for i in $(seq 1 12); do timeout 2 wget -qO- http://${VIP}/ || echo FAIL; done`);
+  const lines = out.trim().split('\n');
+  expect(lines).toHaveLength(12);
+  expect(lines.filter((l) => l === 'FAIL')).toEqual([]);
+  // alpha is a backend itself: some of those went back to it (hairpin_mode + masquerade)
+  expect(new Set(lines)).toEqual(new Set(['alpha', 'beta']));
+});
+
+test('UDP through the ClusterIP', async () => {
+  const out = await exec(pods[1]!.id, `udp-echo send ${VIP} 53 hello`);
+  expect(out.trim()).toBe('echo:hello');
+});
+
+test('NodePort on 127.0.0.1 and on the node IP', async () => {
+  expect(['alpha', 'beta']).toContain(await get('127.0.0.1', NODE_PORT));
+  expect(['alpha', 'beta']).toContain(await get(nodeIP, NODE_PORT));
+});
+
+test('endpoints follow: an unready endpoint gets no traffic; none ready → refused at once, never a hang', async () => {
+  const t0 = Date.now();
+  await putSlice({ alpha: false });
+  await proxy.synced();
+  const syncMs = Date.now() - t0;
+  expect(syncMs).toBeLessThan(1000);
+  expect(await spread(VIP, 80, 12)).toEqual({ beta: 12 });
+  await putSlice({ alpha: false, beta: false });
+  await proxy.synced();
+  const c = await connectResult(VIP, 80);
+  expect(c.result).toBe('refused');
+  expect(c.ms).toBeLessThan(1000);
+  expect((await connectResult('127.0.0.1', NODE_PORT)).result).toBe('refused');
+  await putSlice({});
+  await proxy.synced();
+  expect(Object.keys(await spread(VIP, 80, 20)).sort()).toEqual(['alpha', 'beta']);
+});
+
+test('an address of the range with no service is refused at once', async () => {
+  const free = `10.96.${octet()}.251`;
+  const c = await connectResult(free, 80);
+  expect(c.result).toBe('refused');
+  expect(c.ms).toBeLessThan(1000);
+});
+
+test('the jumps are inserted once, however many syncs', async () => {
+  await putSlice({ beta: true });
+  await proxy.synced();
+  await putSlice({});
+  await proxy.synced();
+  const save = iptablesSave();
+  expect(save.split('\n').filter((l) => l.startsWith('-A PREROUTING') && l.includes(`-j ${PREFIX}-SERVICES`))).toHaveLength(1);
+  expect(save.split('\n').filter((l) => l.startsWith('-A FORWARD') && l.includes(`-j ${PREFIX}-FORWARD`))).toHaveLength(1);
+});
+
+test('a deleted service: its chains are gone within a second and its address refuses', async () => {
+  await h.service.delete(def('services'), NS, 'web', {}, ctxW);
+  const t0 = Date.now();
+  await waitFor('service chains gone', async () => !iptablesSave().includes(`"${NS}/web:http`), 5000, 20);
+  expect(Date.now() - t0).toBeLessThan(1000);
+  expect(iptablesSave()).not.toMatch(new RegExp(`${PREFIX}-SVC-`));
+  expect((await connectResult(VIP, 80)).result).toBe('refused');
+});
+
+test('a clean stop removes every chain and jump of the instance', async () => {
+  await proxy.stop();
+  const save = iptablesSave();
+  expect(save).not.toContain(PREFIX);
+  expect(run('ip', ['route', 'show', CIDR])).not.toContain(`metric ${routeMetric(rand)}`);
+});
