@@ -1,0 +1,177 @@
+// The endpoints controller (kube-controller-manager's pkg/controller/endpoint): keeps the core/v1 Endpoints of every
+// Service with a selector (same name) from the pods it selects: ready pods in addresses, unready ones in
+// notReadyAddresses, terminating ones left out unless publishNotReadyAddresses, subsets repacked, the service's labels
+// (plus service.kubernetes.io/headless), over-capacity past 1000 addresses, last-change-trigger-time. Endpoints of a
+// deleted service are deleted (also those left over from before a start); services without a selector keep the
+// Endpoints users write. Through the client seam as system:kube-controller-manager.
+import { StatusError } from '../../machinery/api/errors.js';
+import type { KObject } from '../../machinery/api/meta.js';
+import { deepEqual } from '../../machinery/api/equality.js';
+import { Informer, PREDICATE } from '../../client/informer.js';
+import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { objectKey, GVR, type Client, type Gvr } from '../../client/types.js';
+import { Controller, type ReconcileResult } from '../controller.js';
+import type { ReconcilerContext } from '../context.js';
+import { EventRecorder } from '../event-recorder.js';
+import {
+  ANNOTATION_LEADER,
+  ANNOTATION_OVER_CAPACITY,
+  ANNOTATION_TRIGGER_TIME,
+  isExternalName,
+  isServiceIPSet,
+  LABEL_HEADLESS,
+  podEndpointsChanged,
+  selectedPods,
+  selects,
+  serviceSelector,
+} from './pod-endpoints.js';
+import { addressCount, MAX_ENDPOINTS_CAPACITY, podSubsets, repackSubsets, truncateSubsets, type EndpointSubset } from './subsets.js';
+import { formatRfc3339Nano, TriggerTimeTracker } from './trigger-time.js';
+
+export const ENDPOINTS: Gvr = { group: '', version: 'v1', resource: 'endpoints' };
+const SERVICES: Gvr = { group: '', version: 'v1', resource: 'services' };
+const COMPONENT = 'endpoint-controller';
+const FIELD_MANAGER = 'kube-controller-manager';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface EndpointsControllerOptions {
+  recorder?: EventRecorder;
+}
+
+export interface RunningEndpointsController {
+  controller: Controller;
+  recorder: EventRecorder;
+  stop(): void;
+}
+
+const isStatus = (e: unknown, ...codes: number[]) => e instanceof StatusError && codes.includes(e.code);
+const splitKey = (key: string) => {
+  const slash = key.indexOf('/');
+  return [key.slice(0, slash), key.slice(slash + 1)] as const;
+};
+
+/** endpointSubsetsEqualIgnoreResourceVersion: pod updates that only move a targetRef's resourceVersion are no change. */
+function subsetsEqual(a: EndpointSubset[] | undefined, b: EndpointSubset[]): boolean {
+  const strip = (ss: EndpointSubset[] | undefined) =>
+    (ss ?? []).map((s) => {
+      const addrs = (l: J[] | undefined) =>
+        l?.map((x) => (x.targetRef ? { ...x, targetRef: { ...x.targetRef, resourceVersion: undefined } } : x));
+      return JSON.parse(JSON.stringify({ ...s, addresses: addrs(s.addresses), notReadyAddresses: addrs(s.notReadyAddresses) }));
+    });
+  return deepEqual(strip(a), strip(b));
+}
+
+/** capacityAnnotationSetCorrectly: within capacity and without the annotation. */
+const capacityAnnotationOk = (annotations: Record<string, string> | undefined, subsets: EndpointSubset[] | undefined) =>
+  addressCount(subsets) <= MAX_ENDPOINTS_CAPACITY && !(annotations && ANNOTATION_OVER_CAPACITY in annotations);
+
+const withoutKey = (m: Record<string, string> | undefined, key: string) => {
+  const { [key]: _drop, ...rest } = m ?? {};
+  return rest;
+};
+
+export async function startEndpointsController(
+  ctx: ReconcilerContext,
+  opts: EndpointsControllerOptions = {},
+): Promise<RunningEndpointsController> {
+  const client: Client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
+  const onError = (err: Error) => ctx.log.warn({ controller: 'endpoints', err: err.message }, 'informer');
+  const services = new Informer(client, SERVICES, { onError });
+  const pods = new Informer(client, GVR.pods, { onError });
+  const endpoints = new Informer(client, ENDPOINTS, { onError });
+  const triggerTimes = new TriggerTimeTracker();
+
+  const reconcile = async (key: string): Promise<ReconcileResult> => {
+    const [namespace, name] = splitKey(key);
+    const svc = services.get(namespace, name);
+    if (!svc) {
+      // The service is gone: so are its Endpoints.
+      if (endpoints.get(namespace, name)) {
+        try {
+          await client.delete(ENDPOINTS, namespace, name);
+        } catch (e) {
+          if (!isStatus(e, 404)) throw e;
+        }
+      }
+      triggerTimes.deleteService(key);
+      return;
+    }
+    // ExternalName services get no endpoints; those without a selector keep what users write.
+    const selector = serviceSelector(svc);
+    if (isExternalName(svc) || !selector) return;
+    const selected = selectedPods(selector, pods.byIndex('namespace', namespace));
+    // Computed before the no-op check so that the tracker's state moves with every sync.
+    const triggerMs = triggerTimes.compute(key, svc, selected);
+    const subsets = repackSubsets(podSubsets(svc, selected).subsets);
+
+    const current = endpoints.get(namespace, name) as (KObject & { subsets?: EndpointSubset[] }) | undefined;
+    const svcLabels = svc.metadata.labels ?? {};
+    if (
+      current &&
+      subsetsEqual(current.subsets, subsets) &&
+      deepEqual(withoutKey(current.metadata.labels, LABEL_HEADLESS), svcLabels) &&
+      capacityAnnotationOk(current.metadata.annotations, current.subsets)
+    )
+      return;
+
+    const annotations: Record<string, string> = { ...(current?.metadata.annotations ?? {}) };
+    if (triggerMs) annotations[ANNOTATION_TRIGGER_TIME] = formatRfc3339Nano(triggerMs);
+    else delete annotations[ANNOTATION_TRIGGER_TIME];
+    const { subsets: final, truncated } = truncateSubsets(subsets);
+    if (truncated) annotations[ANNOTATION_OVER_CAPACITY] = 'truncated';
+    else delete annotations[ANNOTATION_OVER_CAPACITY];
+    const labels: Record<string, string> = { ...svcLabels };
+    if (!isServiceIPSet(svc)) labels[LABEL_HEADLESS] = '';
+    else delete labels[LABEL_HEADLESS];
+
+    const desired: KObject = {
+      ...(current ?? {}),
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { ...(current?.metadata ?? { name, namespace }), labels, annotations },
+      subsets: final,
+    } as KObject;
+    try {
+      if (current) await client.update(ENDPOINTS, namespace, desired, { fieldManager: FIELD_MANAGER });
+      else await client.create(ENDPOINTS, namespace, desired, { fieldManager: FIELD_MANAGER });
+    } catch (e) {
+      // A namespace being deleted refuses creates: drop the key.
+      if (!current && isStatus(e, 403) && (e as StatusError).details?.causes?.some((c) => c.reason === 'NamespaceTerminating')) return;
+      // A conflict is a cache behind the server: the newer object queues another sync.
+      if (!isStatus(e, 409)) {
+        const [reason, message] = current
+          ? ['FailedToUpdateEndpoint', `Failed to update endpoint ${key}: ${(e as Error).message}`]
+          : ['FailedToCreateEndpoint', `Failed to create endpoint for service ${key}: ${(e as Error).message}`];
+        recorder.record({ ...desired, metadata: { ...desired.metadata, namespace } }, 'Warning', reason, message, { component: COMPONENT });
+      }
+      throw e;
+    }
+  };
+
+  /** getPodServiceMemberships. */
+  const servicesOf = (pod: KObject): string[] =>
+    services
+      .byIndex('namespace', pod.metadata.namespace ?? '')
+      .filter((s) => {
+        const sel = serviceSelector(s);
+        return sel && selects(sel, pod.metadata.labels);
+      })
+      .map(objectKey);
+
+  const c = new Controller('endpoints', reconcile, ctx.log, 5);
+  c.source(services, (_t, _old, svc) => [objectKey(svc)], PREDICATE.resourceVersionChanged);
+  c.source(pods, (type, old, pod) => {
+    if (type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];
+    return [...new Set([...(old ? servicesOf(old) : []), ...servicesOf(pod)])];
+  });
+  // onEndpointsDelete: Endpoints removed under a service are written again.
+  c.source(endpoints, (type, _old, ep) => (type === 'DELETED' ? [objectKey(ep)] : []));
+  await c.start();
+  // checkLeftoverEndpoints: Endpoints whose service went while the controller was away are deleted (leader-election
+  // records, which some components keep in Endpoints, excepted).
+  for (const ep of endpoints.list())
+    if (!services.get(ep.metadata.namespace, ep.metadata.name!) && !ep.metadata.annotations?.[ANNOTATION_LEADER]) c.enqueue(objectKey(ep));
+  return { controller: c, recorder, stop: () => c.stop() };
+}
