@@ -31,6 +31,7 @@ import { startDeploymentController } from '../reconcilers/deployment/deployment-
 import { startDisruptionController } from '../reconcilers/disruption/disruption-controller.js';
 import { startPodGC } from '../reconcilers/podgc/podgc-controller.js';
 import { startEndpointControllers } from '../reconcilers/endpoints/start.js';
+import { startServiceLBController } from '../reconcilers/servicelb/servicelb-controller.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -43,6 +44,8 @@ import { POD_NETWORK } from '../runtime/pod-network.js';
 import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
 import { configureServiceAccounts } from '../serviceaccount/runtime.js';
 import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listener.js';
+import { nodeIdentity } from '../client/identities.js';
+import { instanceFor } from '../runtime/instance.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
 const IN_CLUSTER_HOSTS = [
@@ -165,6 +168,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const nodeIPFound = detectNodeIP(nodeName());
   // The endpoints, EndpointSlice and mirroring controllers, started beside the others.
   const endpointControllers = startEndpointControllers(ctx);
+  // ServiceLB: LoadBalancer services get the node's address as ingress (k3s's embedded load balancer).
+  const serviceLB = startServiceLBController(ctx);
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
   // status write overlap instead of queueing (one after another they held /readyz back by their sum).
   const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl] =
@@ -192,6 +197,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     podGC.controller,
   ];
   controllers.push(...(await endpointControllers));
+  controllers.push((await serviceLB).controller);
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
@@ -224,6 +230,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     hostIP: nodeIP,
     apiEndpoint: { host: POD_NETWORK.gateway, port },
   });
+  // The service proxy (kube-proxy's job) on this node, through the client seam as the node; it logs its mode.
+  const serviceProxy = import('../proxy/proxy.js')
+    .then(({ startServiceProxy }) =>
+      startServiceProxy({
+        client: ctx.client(nodeIdentity(nodeName())),
+        log,
+        mode: serviceNetwork.proxyMode,
+        localEngine: 'socketPath' in docker,
+        instance: instanceFor(opts.dataDir),
+        nodeName: nodeName(),
+        nodeIPs: [nodeIP],
+        serviceCidr: serviceNetwork.cidr,
+        podCidr: POD_NETWORK.subnet,
+        bridge: POD_NETWORK.bridge!,
+        keepRulesOnStop: serviceNetwork.keepRulesOnStop,
+      }),
+    )
+    .catch((e: unknown) => log.error({ err: (e as Error).message }, 'service proxy did not start'));
   log.info({ url, kubeconfig: opts.kubeconfigPath, startupMs: Date.now() - t0, phases }, 'dockube is ready');
 
   let stopping: Promise<void> | undefined;
@@ -235,6 +259,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       scheduler.stop();
       eventTtl.stop();
       await kubelet.stop();
+      await (await serviceProxy)?.stop();
       controllers.forEach((c) => c.stop());
       (await provisioner)?.stop();
       // Watches and other long requests end now; in-flight writes have already committed.
