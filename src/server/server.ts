@@ -40,6 +40,7 @@ import { DockerNode } from '../node/docker-node.js';
 import { nodeLookup } from '../node/types.js';
 import { withNodeMetrics } from '../registry/resources/metrics.js';
 import { withServiceAllocation } from '../registry/resources/service-allocation.js';
+import { kubernetesServiceIP } from '../registry/resources/service-cidr.js';
 import { POD_NETWORK } from '../runtime/pod-network.js';
 import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
 import { configureServiceAccounts } from '../serviceaccount/runtime.js';
@@ -70,7 +71,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const phases: Record<string, number> = {};
   const reached = (phase: string) => (phases[phase] = Date.now() - t0);
   const log = await createLogger(opts.logLevel);
-  const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS] });
+  // Pods reach us at the `kubernetes` Service's ClusterIP too (the first address of --service-cidr).
+  const kubernetesIP = kubernetesServiceIP((opts.services ?? DEFAULT_SERVICE_NETWORK).cidr);
+  const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS, kubernetesIP] });
   reached('pki');
   const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
   const store = new SqliteStore(
