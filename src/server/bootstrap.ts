@@ -1,4 +1,5 @@
-// What a fresh cluster holds: the system namespaces and the `kubernetes` Service pointing at us.
+// What a fresh cluster holds: the system namespaces, the default StorageClass and the `kubernetes` Service pointing
+// at us (kept current on every start).
 import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService } from '../registry/service.js';
 import { DEFAULT_SERVICE_ALLOCATION } from '../registry/resources/service-allocation.js';
@@ -6,12 +7,16 @@ import { kubernetesServiceIP } from '../registry/resources/service-cidr.js';
 import { systemContext } from '../reconcilers/context.js';
 import { DOCKER_VOLUME_PROVISIONER } from '../reconcilers/pvc-binder.js';
 import type { KObject } from '../machinery/api/meta.js';
+import { reconcileKubernetesService } from './kubernetes-service.js';
 
 export const LOCAL_STORAGE_CLASS = 'local';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/** `endpoint.serviceCidr`: the service range (--service-cidr), whose first address is the `kubernetes` Service's. */
+/**
+ * `endpoint`: where pods reach the API server (the pod network's gateway and the API port); `serviceCidr`: the
+ * service range (--service-cidr), whose first address is the `kubernetes` Service's.
+ */
 export async function bootstrap(
   service: ResourceService,
   endpoint: { address: string; port: number; serviceCidr?: string },
@@ -32,26 +37,16 @@ export async function bootstrap(
     }
   };
   for (const ns of SYSTEM_NAMESPACES) await ensure('', 'namespaces', undefined, { metadata: { name: ns } });
-  const labels = { component: 'apiserver', provider: 'kubernetes' };
-  await ensure('', 'services', 'default', {
-    metadata: { name: 'kubernetes', labels },
-    spec: {
-      type: 'ClusterIP',
+  // The `kubernetes` Service, its Endpoints and EndpointSlice: reconciled on every start (kubernetes-service.ts).
+  await reconcileKubernetesService(
+    service,
+    {
+      address: endpoint.address,
+      port: endpoint.port,
       clusterIP: kubernetesServiceIP(endpoint.serviceCidr ?? DEFAULT_SERVICE_ALLOCATION.cidr),
-      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: endpoint.port }],
-      sessionAffinity: 'None',
     },
-  });
-  await ensure('', 'endpoints', 'default', {
-    metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-    subsets: [{ addresses: [{ ip: endpoint.address }], ports: [{ name: 'https', port: endpoint.port, protocol: 'TCP' }] }],
-  });
-  await ensure('discovery.k8s.io', 'endpointslices', 'default', {
-    metadata: { name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
-    addressType: 'IPv4',
-    endpoints: [{ addresses: [endpoint.address], conditions: { ready: true } }],
-    ports: [{ name: 'https', port: endpoint.port, protocol: 'TCP' }],
-  });
+    sys,
+  );
   // The default StorageClass: claims that name no class get Docker volumes (src/reconcilers/pvc-binder.ts).
   await ensure('storage.k8s.io', 'storageclasses', undefined, {
     metadata: { name: LOCAL_STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },

@@ -163,7 +163,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log)
     : undefined;
 
-  await bootstrap(service, { address: advertised, port, serviceCidr: serviceNetwork.cidr });
+  // The `kubernetes` Service's endpoints name the address pods reach us on: the pod network's gateway.
+  await bootstrap(service, { address: POD_NETWORK.gateway, port, serviceCidr: serviceNetwork.cidr });
   reached('bootstrap');
   const ctx = makeContext(service, log);
   const docker = parseDockerHost(opts.dockerHost);
