@@ -45,6 +45,7 @@ import { POD_NETWORK } from '../runtime/pod-network.js';
 import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
 import { configureServiceAccounts } from '../serviceaccount/runtime.js';
 import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listener.js';
+import { startClusterDns } from './cluster-dns.js';
 import { nodeIdentity } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
 
@@ -167,6 +168,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await bootstrap(service, { address: POD_NETWORK.gateway, port, serviceCidr: serviceNetwork.cidr });
   reached('bootstrap');
   const ctx = makeContext(service, log);
+  // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
+  const clusterDns = startClusterDns(ctx, {
+    cidr: serviceNetwork.cidr,
+    domain: serviceNetwork.clusterDomain,
+    nodeName: nodeName(),
+    gateway: POD_NETWORK.gateway,
+    log,
+  });
   const docker = parseDockerHost(opts.dockerHost);
   // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
   const nodeIPFound = detectNodeIP(nodeName());
@@ -233,6 +242,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     nodeName: nodeName(),
     hostIP: nodeIP,
     apiEndpoint: { host: POD_NETWORK.gateway, port },
+    // Without a service proxy no ClusterIP answers: ClusterFirst pods then resolve as Default (kubelet without --cluster-dns).
+    clusterDns: serviceNetwork.proxyMode === 'none' ? [] : [clusterDns.clusterIP],
+    clusterDomain: serviceNetwork.clusterDomain,
   });
   // The service proxy (kube-proxy's job) on this node, through the client seam as the node; it logs its mode.
   const serviceProxy = import('../proxy/proxy.js')
@@ -263,6 +275,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       scheduler.stop();
       eventTtl.stop();
       await kubelet.stop();
+      await clusterDns.stop();
       await (await serviceProxy)?.stop();
       controllers.forEach((c) => c.stop());
       (await provisioner)?.stop();

@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import { ContainerConfigError } from './errors.js';
 import { ETC_HOSTS_PATH, mountsOwnEtcHosts } from './etc-hosts.js';
+import { RESOLV_CONF_PATH, mountsOwnResolvConf } from './resolv-conf.js';
 import { expand, mappingFor } from './expansion.js';
 import type { Container } from './k8s-types.js';
 import type { VolumePlan } from './volume-plan.js';
@@ -119,6 +120,10 @@ export function containerMounts(
   // The kubelet-managed hosts file, unless the container brings its own /etc/hosts (makeMounts).
   if (plan.etcHosts && !mountsOwnEtcHosts(container.volumeMounts)) {
     out.Mounts.push({ Type: 'bind', Source: plan.etcHosts, Target: ETC_HOSTS_PATH, ReadOnly: false });
+  }
+  // The kubelet-written resolv.conf (ClusterFirst, None), as the runtime mounts the sandbox's into each container.
+  if (plan.resolvConf && !mountsOwnResolvConf(container.volumeMounts)) {
+    out.Mounts.push({ Type: 'bind', Source: plan.resolvConf, Target: RESOLV_CONF_PATH, ReadOnly: false });
   }
   if (opts.terminationLogHostPath) {
     out.Mounts.push({

@@ -1,6 +1,7 @@
 // resolv.conf as text: the host's file read (kubelet's parseResolvConf: nameserver, search/domain, options), and the
 // file the kubelet writes for a pod (the runtime's resolv.conf for the DNS config podDnsConfig computed).
-import type { ResolvConfig } from './dns.js';
+import { effectiveDnsPolicy, podDnsConfig, type DnsParams, type ResolvConfig } from './dns.js';
+import type { Pod } from './k8s-types.js';
 
 /** Where every container of a pod gets the pod's resolver configuration. */
 export const RESOLV_CONF_PATH = '/etc/resolv.conf';
@@ -32,3 +33,14 @@ export function renderResolvConf(c: ResolvConfig): string {
 /** Whether a container gets the pod's resolv.conf: not when it mounts something of its own there. */
 export const mountsOwnResolvConf = (mounts: readonly { mountPath: string }[] | undefined) =>
   (mounts ?? []).some((m) => m.mountPath === RESOLV_CONF_PATH);
+
+/**
+ * The resolv.conf the kubelet writes for a pod and binds into its containers, or undefined for the Default policy
+ * without a dnsConfig (also ClusterFirst on the host network, or without a cluster DNS): then the runtime's own file
+ * stays, whose resolver forwards to the node's, as Default asks.
+ */
+export function podResolvConf(pod: Pod, params: DnsParams): string | undefined {
+  if (effectiveDnsPolicy(pod, params) === 'Default') return undefined;
+  const c = podDnsConfig(pod, params);
+  return c && renderResolvConf(c);
+}

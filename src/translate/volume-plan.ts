@@ -64,6 +64,8 @@ export interface VolumePlan {
   emptyDirs?: EmptyDirSpec[];
   /** the pod's kubelet-managed hosts file, bound at /etc/hosts into every app and init container that has none */
   etcHosts?: string;
+  /** the pod's kubelet-written resolv.conf, bound at /etc/resolv.conf into every app and init container that has none */
+  resolvConf?: string;
   /** pod volume name → how containers mount it */
   sources: Record<string, VolumeSource>;
 }
@@ -84,6 +86,8 @@ export const claimVolumeName = (namespace: string, claim: string) => `pvc-${name
 export const hostDirFor = (podDir: string, volume: string) => podLayout(podDir).volume(volume);
 /** kubelet's getEtcHostsPath: <podDir>/etc-hosts. */
 export const etcHostsPathFor = (podDir: string) => posix.join(podDir, 'etc-hosts');
+/** The pod's resolv.conf on the host: <podDir>/resolv.conf. */
+export const resolvConfPathFor = (podDir: string) => posix.join(podDir, 'resolv.conf');
 
 type Files = Record<string, PlannedFile>;
 

@@ -4,7 +4,7 @@
 // changes left out), Docker's event stream (a container of the pod started or died), and a periodic resync of the
 // cached pods and the containers (events can be missed while the stream reconnects). All state is rebuilt from the
 // API and Docker's labels, so a restarted server adopts what runs instead of duplicating it.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { DockerEndpoint } from '../../runtime/docker.js';
 import { connectDocker } from '../../runtime/engine.js';
 import { instanceFor } from '../../runtime/instance.js';
@@ -15,6 +15,7 @@ import { Informer } from '../../client/informer.js';
 import { GVR, objectKey } from '../../client/types.js';
 import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
 import type { Pod } from '../../translate/k8s-types.js';
+import { parseResolvConf } from '../../translate/resolv-conf.js';
 import { Controller } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
@@ -44,6 +45,10 @@ export interface KubeletOptions {
   retryMs?: number;
   /** where pods reach the API server (KUBERNETES_SERVICE_HOST/PORT); none = containers get no such variables */
   apiEndpoint?: ApiEndpoint;
+  /** the cluster DNS service's address(es) for ClusterFirst pods (kubelet's --cluster-dns); none: pods use Default */
+  clusterDns?: string[];
+  /** the cluster domain (kubelet's --cluster-domain) */
+  clusterDomain?: string;
 }
 
 export interface Kubelet {
@@ -53,6 +58,15 @@ export interface Kubelet {
 }
 
 export { instanceFor };
+
+/** The node's resolver configuration (kubelet's --resolv-conf): its search domains follow the cluster's. */
+function hostResolvConf() {
+  try {
+    return parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Concurrent pod syncs: kubelet runs a worker per pod, and the engine starts containers in parallel, so pods applied
@@ -127,7 +141,11 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     probes = startProbeManager(runtime, recorder, opts.nodeName, (key) => c.enqueue(key));
     worker = new PodWorker({
       runtime,
-      volumes: new VolumeManager(runtime, opts.dataDir, client),
+      volumes: new VolumeManager(runtime, opts.dataDir, client, {
+        clusterDns: opts.clusterDns ?? [],
+        clusterDomain: opts.clusterDomain,
+        host: hostResolvConf(),
+      }),
       client,
       podOf: (key) => {
         const [ns, name] = key.split('/') as [string, string];

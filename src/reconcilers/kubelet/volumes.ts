@@ -11,12 +11,21 @@ import { mountsBeneath, unmountBeneath } from '../../runtime/bind-mount.js';
 import { ensureTmpfs } from '../../runtime/tmpfs.js';
 import { setVolumeOwnership } from '../../runtime/volume-ownership.js';
 import { hostNetworkHostsContent, managedHostsContent } from '../../translate/etc-hosts.js';
+import type { DnsParams } from '../../translate/dns.js';
+import { podResolvConf } from '../../translate/resolv-conf.js';
 import { EMPTY_DIR_MODE, rootNeedsChange, type VolumeOwnership } from '../../translate/volume-ownership.js';
 import type { VolumeRuntime } from '../../runtime/container-runtime.js';
 import type { NodeFacts } from '../../translate/field-ref.js';
 import type { ConfigMapData, Pod, SecretData } from '../../translate/k8s-types.js';
 import { VolumeSetupError } from '../../translate/errors.js';
-import { claimVolumeName, etcHostsPathFor, volumePlan, type EmptyDirSpec, type VolumePlan } from '../../translate/volume-plan.js';
+import {
+  claimVolumeName,
+  etcHostsPathFor,
+  resolvConfPathFor,
+  volumePlan,
+  type EmptyDirSpec,
+  type VolumePlan,
+} from '../../translate/volume-plan.js';
 import { PodTokenManager } from '../../serviceaccount/pod-tokens.js';
 import { cleanSubPaths } from './subpaths.js';
 import { kubernetesServiceEnv, type ApiEndpoint } from '../../serviceaccount/service-env.js';
@@ -163,10 +172,14 @@ export class VolumeManager {
   private hostsWritten = new Map<string, string>();
   /** bound service account tokens of projected volumes (TokenRequests as the node), refreshed at 80% of their lifetime */
   private tokens: PodTokenManager;
+  /** the resolv.conf content last written per pod directory */
+  private resolvWritten = new Map<string, string>();
   constructor(
     private runtime: VolumeRuntime,
     private dataDir: string,
     client: Client,
+    /** the cluster DNS (kubelet's --cluster-dns, --cluster-domain) and the node's resolv.conf, for pods' resolv.conf */
+    private dns: DnsParams = {},
   ) {
     this.tokens = new PodTokenManager(tokenRequestsVia(client));
   }
@@ -210,7 +223,8 @@ export class VolumeManager {
     // The hosts file exists before any container that binds it is created; the pod IP line comes with hostsFile().
     const podIP = facts.podIP;
     if (pod.spec.hostNetwork || podIP || !this.hostsWritten.has(plan.etcHosts ?? '')) await this.hostsFile(pod, podIP ? [podIP] : []);
-    return { plan, mountpoints };
+    const resolvConf = await this.resolvConfFile(pod);
+    return { plan: resolvConf ? { ...plan, resolvConf } : plan, mountpoints };
   }
 
   /** An emptyDir's root: 0777 so any user may write, the pod's fsGroup; a tmpfs of ours for medium Memory. */
@@ -254,6 +268,28 @@ export class VolumeManager {
     this.hostsWritten.set(path, content);
   }
 
+  /**
+   * Writes the pod's resolv.conf (the runtime's part in Kubernetes: the sandbox's DNS config, in every container) when
+   * its DNS policy asks for one of ours; its path, or undefined when the engine's own file stays (Default).
+   */
+  private async resolvConfFile(pod: Pod): Promise<string | undefined> {
+    const content = podResolvConf(pod, this.dns);
+    if (content === undefined) return undefined;
+    const dir = podDir(this.dataDir, pod.metadata.uid ?? '');
+    const path = resolvConfPathFor(dir);
+    if (this.resolvWritten.get(path) === content) return path;
+    await fs.promises.mkdir(dir, { recursive: true });
+    const fh = await fs.promises.open(path, HOSTS_FLAGS, 0o644);
+    try {
+      await fh.writeFile(content);
+      await fh.chmod(0o644);
+    } finally {
+      await fh.close();
+    }
+    this.resolvWritten.set(path, content);
+    return path;
+  }
+
   /** Removes the pod's emptyDir volumes and host files (PVC volumes stay: they outlive pods). */
   async cleanup(uid: string): Promise<void> {
     await this.runtime.removePodVolumes(uid);
@@ -262,6 +298,7 @@ export class VolumeManager {
     for (const k of [...this.written.keys()]) if (k.startsWith(dir)) this.written.delete(k);
     for (const k of [...this.emptyDirsReady]) if (k.startsWith(`${uid}:`)) this.emptyDirsReady.delete(k);
     this.hostsWritten.delete(etcHostsPathFor(dir));
+    this.resolvWritten.delete(resolvConfPathFor(dir));
     // subPath binds first: a recursive remove must never walk into a mounted volume (or a host directory).
     if (!(await cleanSubPaths(dir))) throw new Error(`subPath mounts of pod ${uid} could not be unmounted; its directory stays`);
     // Then the pod's tmpfs emptyDirs (the only mounts of ours under its volumes directory).
