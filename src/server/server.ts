@@ -241,7 +241,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     nodeName: nodeName(),
     hostIP: nodeIP,
-    apiEndpoint: { host: POD_NETWORK.gateway, port },
+    // KUBERNETES_SERVICE_* name the kubernetes ClusterIP and 443 once a service proxy carries them, else the gateway.
+    apiEndpoint: { host: POD_NETWORK.gateway, port, kubernetesService: serviceNetwork.proxyMode === 'none' ? 'endpoint' : 'clusterIP' },
     // Without a service proxy no ClusterIP answers: ClusterFirst pods then resolve as Default (kubelet without --cluster-dns).
     clusterDns: serviceNetwork.proxyMode === 'none' ? [] : [clusterDns.clusterIP],
     clusterDomain: serviceNetwork.clusterDomain,

@@ -5,6 +5,11 @@
 export interface ApiEndpoint {
   host: string;
   port: number;
+  /**
+   * What the KUBERNETES_SERVICE_* variables name: the `kubernetes` Service's ClusterIP and port, as upstream (needs a
+   * service proxy), or this endpoint (the default; a server with --proxy-mode none).
+   */
+  kubernetesService?: 'clusterIP' | 'endpoint';
 }
 
 /** KUBERNETES_SERVICE_HOST/PORT/PORT_HTTPS and the Docker-links style KUBERNETES_PORT* set, for one https port. */

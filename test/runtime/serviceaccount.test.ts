@@ -134,18 +134,19 @@ it('gives a pod a working service account token, the CA, its namespace and the K
       .split('\n')
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
+  // As upstream: the kubernetes Service's ClusterIP and port, carried to the API by the service proxy.
   expect(env).toMatchObject({
-    KUBERNETES_SERVICE_HOST: '10.244.0.1',
-    KUBERNETES_SERVICE_PORT: String(server.port),
-    KUBERNETES_SERVICE_PORT_HTTPS: String(server.port),
-    KUBERNETES_PORT: `tcp://10.244.0.1:${server.port}`,
-    [`KUBERNETES_PORT_${server.port}_TCP_ADDR`]: '10.244.0.1',
+    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+    KUBERNETES_SERVICE_PORT_HTTPS: '443',
+    KUBERNETES_PORT: 'tcp://10.96.0.1:443',
+    KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
   });
   // The server listens on the gateway: a TCP connection from the pod succeeds (busybox wget cannot do TLS with an
   // ECDSA server key). Asynchronously: this process is the server and must keep serving meanwhile.
-  const nc = async (port: number) =>
+  const nc = async (port: number, host = '10.244.0.1') =>
     (
-      await promisify(execFile)('docker', ['exec', id, 'sh', '-c', `timeout 5 nc -w 3 10.244.0.1 ${port} </dev/null && echo open; true`])
+      await promisify(execFile)('docker', ['exec', id, 'sh', '-c', `timeout 5 nc -w 3 ${host} ${port} </dev/null && echo open; true`])
     ).stdout.trim();
   // The gateway listener binds once the address exists on the host (it polls for it): give it a moment.
   let reached = '';
@@ -155,6 +156,13 @@ it('gives a pod a working service account token, the CA, its namespace and the K
   }
   expect(reached).toBe('open');
   expect(await nc(server.port === 1 ? 2 : 1)).toBe('');
+  // ...and through the kubernetes Service's ClusterIP once the proxy's rules are in (one sync after the endpoints).
+  let viaService = '';
+  for (let i = 0; i < 20 && viaService !== 'open'; i++) {
+    viaService = await nc(443, '10.96.0.1');
+    if (viaService !== 'open') await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(viaService).toBe('open');
 
   const token = inPod('cat', `${dir}/token`);
   const review = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', token, {

@@ -28,7 +28,8 @@ import {
 } from '../../translate/volume-plan.js';
 import { PodTokenManager } from '../../serviceaccount/pod-tokens.js';
 import { cleanSubPaths } from './subpaths.js';
-import { kubernetesServiceEnv, type ApiEndpoint } from '../../serviceaccount/service-env.js';
+import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
+import { podServiceEnv } from './service-env.js';
 import { tokenRequestsVia } from './token-requests.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -44,7 +45,7 @@ export interface PodSources {
   secret(name: string): SecretData | undefined;
   /** the PersistentVolumeClaim (undefined: not found); absent = claims are not checked */
   claim?(name: string): J | undefined;
-  /** The `kubernetes` service variables every container gets (KUBERNETES_SERVICE_HOST...). */
+  /** The service variables (FOO_SERVICE_HOST..., KUBERNETES_SERVICE_HOST...) of the pod's containers. */
   serviceEnv?: Record<string, string>;
   /** The node's status.allocatable, which limits.* of a container without limits report (downward API). */
   allocatable?: Record<string, string | number>;
@@ -110,18 +111,19 @@ export async function fetchSources(client: Client, pod: Pod, apiEndpoint?: ApiEn
     );
     return m;
   };
-  const [cmMap, secretMap, claimMap, allocatable] = await Promise.all([
+  const [cmMap, secretMap, claimMap, allocatable, serviceEnv] = await Promise.all([
     fetch(GVR.configmaps, cms),
     fetch(GVR.secrets, secrets),
     fetch(GVR.persistentvolumeclaims, claims),
     usesResourceFields(pod) ? nodeAllocatable(client, pod.spec.nodeName) : undefined,
+    apiEndpoint ? podServiceEnv(client, pod, apiEndpoint) : undefined,
   ]);
   return {
     ...(allocatable ? { allocatable } : {}),
     configMap: (n) => cmMap.get(n) as ConfigMapData | undefined,
     secret: (n) => secretMap.get(n) as SecretData | undefined,
     claim: (n: string) => claimMap.get(n),
-    ...(apiEndpoint ? { serviceEnv: kubernetesServiceEnv(apiEndpoint) } : {}),
+    ...(serviceEnv ? { serviceEnv } : {}),
   };
 }
 

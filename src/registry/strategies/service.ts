@@ -241,6 +241,11 @@ export const serviceStrategy: Strategy = {
     if (!isObj(spec) || !isObj(oldSpec)) return;
     dropTypeDependentFields(spec, oldSpec);
     patchAllocatedValues(spec, oldSpec);
+    // A client that changed clusterIP alone (kubectl patch) meant clusterIPs too (upstream normalizeClusterIPs).
+    if (spec.clusterIP !== oldSpec.clusterIP && sameJSON(spec.clusterIPs, oldSpec.clusterIPs)) {
+      if (spec.clusterIP) spec.clusterIPs = [spec.clusterIP];
+      else delete spec.clusterIPs;
+    }
     // A load balancer's status means nothing once the service is no longer one.
     if (spec.type !== 'LoadBalancer' && isObj(obj.status)) obj.status = { ...obj.status, loadBalancer: {} };
   },
