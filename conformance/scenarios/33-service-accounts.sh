@@ -59,8 +59,10 @@ fi
 SA_DIR=/var/run/secrets/kubernetes.io/serviceaccount
 expect "the namespace file holds the namespace" 0 "^$NS\$" -- in_pod cat "$SA_DIR/namespace"
 expect "ca.crt is the cluster CA" 0 'BEGIN CERTIFICATE' -- in_pod cat "$SA_DIR/ca.crt"
-expect "KUBERNETES_SERVICE_HOST/PORT point at the pod network gateway" 0 "^10\.244\.0\.1:$PORT\$" -- in_pod sh -c 'echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT'
-expect "KUBERNETES_PORT is set" 0 "^tcp://10\.244\.0\.1:$PORT\$" -- in_pod sh -c 'echo $KUBERNETES_PORT'
+# As upstream: the kubernetes Service's ClusterIP (the first address of --service-cidr) and 443.
+KUBE_IP="${SERVICE_CIDR%.0.0/16}.0.1"
+expect "KUBERNETES_SERVICE_HOST/PORT name the kubernetes Service" 0 "^${KUBE_IP//./\\.}:443\$" -- in_pod sh -c 'echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT'
+expect "KUBERNETES_PORT is set" 0 "^tcp://${KUBE_IP//./\\.}:443\$" -- in_pod sh -c 'echo $KUBERNETES_PORT'
 TOKEN="$(in_pod cat "$SA_DIR/token")"
 expect "the pod's token authenticates as its service account" 0 "system:serviceaccount:$NS:default" -- as_token auth whoami
 expect "the pod's token is bound to the pod" 0 'authentication.kubernetes.io/pod-name.*sa-pod' -- as_token auth whoami
@@ -68,5 +70,6 @@ expect "the pod's token is bound to the pod" 0 'authentication.kubernetes.io/pod
 # request from busybox fails its handshake; reachability of the API server from the pod is checked with nc instead.
 # The gateway listener binds once the pod network exists on the host: allow it a few seconds.
 eventually "the API server is reachable from the pod" 20 '^open$' -- in_pod sh -c "timeout 5 nc -w 3 10.244.0.1 $PORT </dev/null && echo open"
+eventually "the API server is reachable from the pod at the kubernetes ClusterIP" 20 '^open$' -- in_pod sh -c "timeout 5 nc -w 3 $KUBE_IP 443 </dev/null && echo open"
 k -n "$NS" delete pod sa-pod --grace-period=0 --force >/dev/null 2>&1
 eventually "the pod's token dies with the pod" 30 'Unauthorized|must be logged in' -- as_token auth whoami
