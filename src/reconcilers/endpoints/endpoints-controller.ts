@@ -126,11 +126,17 @@ export async function startEndpointsController(
     if (!isServiceIPSet(svc)) labels[LABEL_HEADLESS] = '';
     else delete labels[LABEL_HEADLESS];
 
+    // An empty map is left out, as Go's omitempty leaves it.
+    const meta = {
+      ...(current?.metadata ?? { name, namespace }),
+      labels: Object.keys(labels).length ? labels : undefined,
+      annotations: Object.keys(annotations).length ? annotations : undefined,
+    };
     const desired: KObject = {
       ...(current ?? {}),
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { ...(current?.metadata ?? { name, namespace }), labels, annotations },
+      metadata: meta,
       subsets: final,
     } as KObject;
     try {
