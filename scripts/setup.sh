@@ -21,3 +21,11 @@ if [ "${DOCKUBE_SKIP_DOCKER:-}" != "1" ]; then
   "$root/scripts/ensure-docker.sh"
   "$root/scripts/ensure-pause-image.sh"
 fi
+
+# The service proxy deletes stale UDP flows with conntrack(8), as kube-proxy does (iptables comes with docker.io).
+if ! command -v conntrack >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "dockube setup: installing conntrack" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq conntrack >&2 || { apt-get update -qq >&2 && apt-get install -y -qq conntrack >&2; } ||
+    echo "dockube setup: conntrack not installed; stale UDP flows to removed endpoints will not be cleared" >&2
+fi
