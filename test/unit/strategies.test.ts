@@ -439,6 +439,24 @@ describe('Service', () => {
     ]);
   });
 
+  test('single-stack IPv4: other families and RequireDualStack are refused; source ranges are CIDRs', () => {
+    expect(msgs(create(serviceStrategy, svc({ ipFamilies: ['IPv6'], ports: [{ port: 80 }] })).errs)).toEqual([
+      'spec.ipFamilies[0]: Invalid value: "IPv6": IPv6 is not configured on this cluster',
+    ]);
+    expect(msgs(create(serviceStrategy, svc({ ipFamilyPolicy: 'RequireDualStack', ports: [{ port: 80 }] })).errs)).toEqual([
+      'spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services',
+    ]);
+    expect(create(serviceStrategy, svc({ ipFamilyPolicy: 'PreferDualStack', ports: [{ port: 80 }] })).errs).toEqual([]);
+    expect(
+      msgs(
+        create(serviceStrategy, svc({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8', 'nope'], ports: [{ port: 80 }] }))
+          .errs,
+      ),
+    ).toEqual([
+      'spec.loadBalancerSourceRanges[1]: Invalid value: "nope": must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 ',
+    ]);
+  });
+
   test('validateClusterIPInRange', () => {
     expect(validateClusterIPInRange('10.96.0.10', '10.96.0.0/12')).toEqual([]);
     expect(validateClusterIPInRange('10.112.0.1', '10.96.0.0/12')).toHaveLength(1);

@@ -15,7 +15,7 @@ import {
   type J,
 } from './common/field.js';
 import { goStringSlice } from './common/gorender.js';
-import { ipToBigInt, isValidIP, IP_EXAMPLE } from './common/ip.js';
+import { ipToBigInt, isValidIP, IP_EXAMPLE, parseCIDR } from './common/ip.js';
 import { validateObjectMeta, validateObjectMetaUpdate, validateLabels } from './common/meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidPortNum, nameIsDNS1035Label } from './common/names.js';
 import { PROTOCOLS, validatePortNumOrName } from './pod/validation.js';
@@ -163,6 +163,22 @@ function validateTypeDependentFields(spec: J): Errs {
         "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
       ),
     );
+  arr(spec.loadBalancerSourceRanges).forEach((r, i) => {
+    if (!parseCIDR(String(r).trim()))
+      errs.push(
+        invalid(index('spec.loadBalancerSourceRanges', i), r, 'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 '),
+      );
+  });
+  // The service network is single-stack IPv4 (the REST layer's initIPFamilyFields against the cluster's families).
+  if (spec.type !== 'ExternalName') {
+    if (spec.ipFamilyPolicy === 'RequireDualStack')
+      errs.push(invalid('spec.ipFamilyPolicy', spec.ipFamilyPolicy, 'this cluster is not configured for dual-stack services'));
+    else if (spec.ipFamilyPolicy && !['SingleStack', 'PreferDualStack'].includes(spec.ipFamilyPolicy))
+      errs.push(notSupported('spec.ipFamilyPolicy', spec.ipFamilyPolicy, ['PreferDualStack', 'RequireDualStack', 'SingleStack']));
+    arr(spec.ipFamilies).forEach((f, i) => {
+      if (f !== 'IPv4') errs.push(invalid(index('spec.ipFamilies', i), f, `${f} is not configured on this cluster`));
+    });
+  }
   const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
   if (spec.sessionAffinity === 'ClientIP' && timeout !== undefined && !(timeout > 0 && timeout <= 86400))
     errs.push(invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', timeout, 'must be greater than 0 and less than 86400'));
