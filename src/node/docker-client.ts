@@ -3,11 +3,12 @@
 import type Dockerode from 'dockerode';
 import type { DockerEndpoint } from '../runtime/docker.js';
 import { connectDocker } from '../runtime/engine.js';
+import { loadDockerode } from '../runtime/docker-import.js';
 
 export type DockerClient = () => Promise<Dockerode>;
 
 /** A client for the endpoint, connected once and shared by every caller; the default engine when none is given. */
 export function dockerClient(ep?: DockerEndpoint): DockerClient {
   let client: Promise<Dockerode> | undefined;
-  return () => (client ??= ep ? connectDocker(ep) : import('dockerode').then(({ default: Docker }) => new Docker()));
+  return () => (client ??= ep ? connectDocker(ep) : loadDockerode().then((Docker) => new Docker()));
 }

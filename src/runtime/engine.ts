@@ -2,11 +2,12 @@
 // when the runtime first needs the engine, never at server start-up.
 import type Docker from 'dockerode';
 import type { DockerEndpoint } from './docker.js';
+import { loadDockerode } from './docker-import.js';
 
 export type { Docker };
 
 export async function connectDocker(ep: DockerEndpoint): Promise<Docker> {
-  const { default: DockerCtor } = await import('dockerode');
+  const DockerCtor = await loadDockerode();
   return ep.socketPath ? new DockerCtor({ socketPath: ep.socketPath }) : new DockerCtor({ host: ep.host, port: ep.port, protocol: 'http' });
 }
 
