@@ -166,6 +166,16 @@ describe('EndpointSlice reconcile', () => {
     });
   });
 
+  test("a sidecar's named port counts; the pod's IPv4 addresses come from status.podIPs", () => {
+    const p = pod('a', '1.1.1.1', {
+      spec: { initContainers: [{ name: 'side', restartPolicy: 'Always', ports: [{ name: 'web', containerPort: 9000 }] }] },
+    });
+    (p as J).status.podIPs = [{ ip: '1.1.1.1' }, { ip: 'fd00::1' }];
+    const [slice] = reconcileSlices({ service: s, pods: [p], existing: [], nodeOf }).create;
+    expect(slice!.ports).toEqual([{ name: 'http', port: 9000, protocol: 'TCP' }]);
+    expect(slice!.endpoints[0]!.addresses).toEqual(['1.1.1.1']);
+  });
+
   test('a new service: one slice with its labels, owner and the resolved ports; pods without the port in their own slice', () => {
     const r = reconcileSlices({ service: s, pods: [webPod('a', '1.1.1.1'), pod('b', '1.1.1.2')], existing: [], nodeOf });
     expect(r.update).toEqual([]);
@@ -195,9 +205,11 @@ describe('EndpointSlice reconcile', () => {
     expect(r.create).toEqual([]);
     expect(r.update.map((x) => x.metadata.name)).toEqual([existing[0]!.metadata.name]);
     expect(r.update[0]!.endpoints.find((e) => e.addresses[0] === '1.1.1.2')!.conditions.ready).toBe(false);
-    // The service's labels changed: the slice is updated with them.
+    // The service's labels changed (one changed, one added): the slice is updated with them.
     const relabelled = { ...s, metadata: { ...s.metadata, labels: { tier: 'b' } } };
     expect(reconcileSlices({ service: relabelled, pods, existing, nodeOf }).update[0]!.metadata.labels!.tier).toBe('b');
+    const more = { ...s, metadata: { ...s.metadata, labels: { tier: 'a', extra: 'x' } } };
+    expect(reconcileSlices({ service: more, pods, existing, nodeOf }).update[0]!.metadata.labels!.extra).toBe('x');
   });
 
   test('at most 100 endpoints per slice; scale down empties a slice, which is deleted; new endpoints fill an existing slice', () => {

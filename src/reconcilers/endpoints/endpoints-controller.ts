@@ -82,6 +82,8 @@ export async function startEndpointsController(
   const pods = new Informer(client, GVR.pods, { onError });
   const endpoints = new Informer(client, ENDPOINTS, { onError });
   const triggerTimes = new TriggerTimeTracker();
+  /** staleEndpointsTracker: the resourceVersion each Endpoints had when this controller last replaced it. */
+  const replacedVersions = new Map<string, string>();
 
   const reconcile = async (key: string): Promise<ReconcileResult> => {
     const [namespace, name] = splitKey(key);
@@ -96,6 +98,7 @@ export async function startEndpointsController(
         }
       }
       triggerTimes.deleteService(key);
+      replacedVersions.delete(key);
       return;
     }
     // ExternalName services get no endpoints; those without a selector keep what users write.
@@ -107,6 +110,11 @@ export async function startEndpointsController(
     const subsets = repackSubsets(podSubsets(svc, selected).subsets);
 
     const current = endpoints.get(namespace, name) as (KObject & { subsets?: EndpointSubset[] }) | undefined;
+    // The cache still shows what this controller replaced: wait for it to catch up (the update queues the service).
+    if (current && replacedVersions.get(key) === current.metadata.resourceVersion)
+      throw new Error(
+        `endpoints informer cache is out of date, resource version ${current.metadata.resourceVersion} already processed for endpoints ${key}`,
+      );
     const svcLabels = svc.metadata.labels ?? {};
     if (
       current &&
@@ -140,8 +148,11 @@ export async function startEndpointsController(
       subsets: final,
     } as KObject;
     try {
-      if (current) await client.update(ENDPOINTS, namespace, desired, { fieldManager: FIELD_MANAGER });
-      else await client.create(ENDPOINTS, namespace, desired, { fieldManager: FIELD_MANAGER });
+      if (current) {
+        const updated = await client.update(ENDPOINTS, namespace, desired, { fieldManager: FIELD_MANAGER });
+        if (updated.metadata.resourceVersion !== current.metadata.resourceVersion)
+          replacedVersions.set(key, current.metadata.resourceVersion!);
+      } else await client.create(ENDPOINTS, namespace, desired, { fieldManager: FIELD_MANAGER });
     } catch (e) {
       // A namespace being deleted refuses creates: drop the key.
       if (!current && isStatus(e, 403) && (e as StatusError).details?.causes?.some((c) => c.reason === 'NamespaceTerminating')) return;

@@ -47,6 +47,12 @@ export const selects = (selector: Record<string, string>, labels: Record<string,
   Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
 export const podIP = (pod: KObject): string => status(pod).podIP ?? status(pod).podIPs?.[0]?.ip ?? '';
+const isIPv4 = (ip: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
+/** getEndpointAddresses for IPv4: the pod's IPv4 addresses (status.podIPs, else status.podIP). */
+export const podIPv4s = (pod: KObject): string[] => {
+  const ips: string[] = (status(pod).podIPs ?? []).map((p: J) => String(p?.ip ?? ''));
+  return (ips.length ? ips : [podIP(pod)]).filter(isIPv4);
+};
 export const podNodeName = (pod: KObject): string => spec(pod).nodeName ?? '';
 export const isTerminating = (pod: KObject): boolean => !!pod.metadata.deletionTimestamp;
 
@@ -63,15 +69,17 @@ export const shouldSetHostname = (pod: KObject, svc: KObject): boolean =>
   !!spec(pod).hostname && spec(pod).subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace;
 
 /**
- * FindPort: the pod's port for a service port. A named targetPort is looked up in the containers' ports by name and
- * protocol (undefined when no container has it); a number is used as it is; none means the service port.
+ * FindPort: the pod's port for a service port. A named targetPort is looked up in the containers' (and sidecars')
+ * ports by name and protocol (undefined when none has it); a number is used as it is; none means the service port.
  */
 export function findPort(pod: KObject, sp: ServicePort): number | undefined {
   const target = sp.targetPort ?? sp.port;
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(target)) return Number(target);
   const protocol = sp.protocol ?? 'TCP';
-  for (const c of spec(pod).containers ?? [])
+  // Containers, then sidecars (init containers that keep running).
+  const sidecars = (spec(pod).initContainers ?? []).filter((c: J) => c?.restartPolicy === 'Always');
+  for (const c of [...(spec(pod).containers ?? []), ...sidecars])
     for (const p of c?.ports ?? []) if (p?.name === target && (p.protocol ?? 'TCP') === protocol) return Number(p.containerPort);
   return undefined;
 }

@@ -2,6 +2,7 @@
 // (podToEndpoint), its ports (getEndpointPorts), the slice labels (setEndpointSliceLabels) and a new slice's shape
 // (newEndpointSlice), plus the keys that group endpoints by port set and identify an endpoint across slices.
 import type { KObject } from '../../machinery/api/meta.js';
+import { deepEqual } from '../../machinery/api/equality.js';
 import {
   findPort,
   isHeadless,
@@ -11,7 +12,7 @@ import {
   LABEL_HEADLESS,
   LABEL_MANAGED_BY,
   LABEL_SERVICE_NAME,
-  podIP,
+  podIPv4s,
   podNodeName,
   podReference,
   publishNotReady,
@@ -51,7 +52,7 @@ export function podToEndpoint(pod: KObject, node: KObject | undefined, svc: KObj
   const serving = isPodReady(pod);
   const terminating = isTerminating(pod);
   const ep: Endpoint = {
-    addresses: [podIP(pod)],
+    addresses: podIPv4s(pod),
     conditions: { ready: publishNotReady(svc) || (serving && !terminating), serving, terminating },
   };
   if (shouldSetHostname(pod, svc)) ep.hostname = (pod.spec as { hostname: string }).hostname;
@@ -88,21 +89,17 @@ export const portMapKey = (ports: EndpointPort[] | undefined): string =>
 export const endpointKey = (ep: Endpoint): string =>
   JSON.stringify([[...ep.addresses].sort(), ep.hostname ?? '', ep.targetRef?.namespace ?? '', ep.targetRef?.name ?? '']);
 
-const RESERVED = new Set([LABEL_SERVICE_NAME, LABEL_MANAGED_BY]);
+const RESERVED = new Set([LABEL_SERVICE_NAME, LABEL_MANAGED_BY, LABEL_HEADLESS]);
+const unreserved = (labels: Record<string, string> | undefined) =>
+  Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => !RESERVED.has(k)));
 
 /**
  * setEndpointSliceLabels: the service's labels (reserved keys skipped), the headless label when no ClusterIP is set,
  * the service name and manager; `changed` when the slice's own non-reserved labels differ from the service's.
  */
 export function sliceLabels(slice: KObject | undefined, svc: KObject, controllerName = CONTROLLER_NAME) {
-  const svcLabels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(svc.metadata.labels ?? {})) if (!RESERVED.has(k)) svcLabels[k] = v;
-  let changed = false;
-  for (const [k, v] of Object.entries(slice?.metadata.labels ?? {}))
-    if (!RESERVED.has(k) && svcLabels[k] !== v) {
-      changed = true;
-      break;
-    }
+  const svcLabels = unreserved(svc.metadata.labels);
+  const changed = !deepEqual(unreserved(slice?.metadata.labels), svcLabels);
   if (!isServiceIPSet(svc)) svcLabels[LABEL_HEADLESS] = '';
   else delete svcLabels[LABEL_HEADLESS];
   svcLabels[LABEL_SERVICE_NAME] = svc.metadata.name!;

@@ -100,7 +100,8 @@ export function reconcileSlices(input: ReconcileInput): SliceChanges {
       desired.set(key, new EndpointSet());
       desiredPorts.set(key, ports);
     }
-    desired.get(key)!.add(podToEndpoint(pod, node, svc));
+    const ep = podToEndpoint(pod, node, svc);
+    if (ep.addresses.length) desired.get(key)!.add(ep);
   }
 
   const existingByPorts = new Map<string, EndpointSlice[]>();
