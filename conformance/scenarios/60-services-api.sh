@@ -81,6 +81,8 @@ NODE_IP="$(k get nodes -o 'jsonpath={.items[0].status.addresses[?(@.type=="Inter
 expect "create service loadbalancer" 0 '^service/lb created' -- k -n "$NS" create service loadbalancer lb --tcp="$LBPORT:8080"
 eventually "the LoadBalancer gets the node's address as ingress" 20 "^lb +LoadBalancer +$BASE\.[0-9.]+ +${NODE_IP//./\\.} +$LBPORT:[0-9]+/TCP" -- k -n "$NS" get svc lb
 expect "ingress ipMode VIP" 0 '^VIP$' -- k -n "$NS" get svc lb -o 'jsonpath={.status.loadBalancer.ingress[0].ipMode}'
+expect "describe svc: LoadBalancer Ingress" 0 "^LoadBalancer Ingress: +${NODE_IP//./\\.}( \(VIP\))?$" -- k -n "$NS" describe svc lb
+eventually "the LoadBalancer's UpdatedLoadBalancer event" 20 "Normal +UpdatedLoadBalancer .*Updated LoadBalancer with new IPs: \[\] -> \[${NODE_IP//./\\.}\]" -- k -n "$NS" describe svc lb
 expect "a second LoadBalancer on the same port" 0 '^service/lb2 created' -- k -n "$NS" create service loadbalancer lb2 --tcp="$LBPORT:8080"
 eventually "it is refused with a Warning event" 20 "Warning +UnAvailableLoadBalancer .*Port $LBPORT/TCP \(held by LoadBalancer service $NS/lb\) already in use" -- k -n "$NS" describe svc lb2
 expect "and stays <pending>" 0 '^lb2 +LoadBalancer +[0-9.]+ +<pending> ' -- k -n "$NS" get svc lb2
