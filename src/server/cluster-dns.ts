@@ -1,7 +1,8 @@
 // Cluster DNS at start-up: the `kube-dns` Service created (or reconciled), the DNS server started on the pod
 // network's gateway once that address exists (the kubelet creates the network), at the port the kube-dns Endpoints
 // named before when it is free, and the Endpoints/EndpointSlice pointed at the port it got.
-import { networkInterfaces } from 'node:os';
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import type { Logger } from '../log.js';
 import type { ReconcilerContext } from '../reconcilers/context.js';
 import { nodeIdentity } from '../client/identities.js';
@@ -30,7 +31,22 @@ export interface ClusterDns {
   stop(): Promise<void>;
 }
 
-const hasAddress = (host: string) => Object.values(networkInterfaces()).some((addrs) => (addrs ?? []).some((a) => a.address === host));
+/**
+ * Whether this host holds `host` now: a bind tells (os.networkInterfaces() leaves out a bridge without carrier, as
+ * the pod bridge is while no pod runs, though its address is there and can be served on).
+ */
+const canBind = (host: string) =>
+  new Promise<boolean>((resolve) => {
+    const s = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    s.once('error', () => {
+      s.close();
+      resolve(false);
+    });
+    s.bind(0, host, () => {
+      s.close();
+      resolve(true);
+    });
+  });
 
 export function startClusterDns(ctx: ReconcilerContext, opts: ClusterDnsOptions): ClusterDns {
   const log = opts.log.child({ component: 'cluster-dns' });
@@ -63,7 +79,7 @@ export function startClusterDns(ctx: ReconcilerContext, opts: ClusterDnsOptions)
         await sleep(retryMs);
       }
     }
-    while (!stopped && !hasAddress(opts.gateway)) await sleep(retryMs);
+    while (!stopped && !(await canBind(opts.gateway))) await sleep(retryMs);
     for (;;) {
       if (stopped) return undefined;
       try {
