@@ -96,6 +96,8 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Runn
     mode: chosen.mode,
     synced: async () => {
       await firstSync;
+      // Watch events of a write just made are delivered on a later turn of the event loop.
+      await new Promise((r) => setTimeout(r, 10));
       sync();
       await last;
     },

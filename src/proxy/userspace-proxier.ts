@@ -1,7 +1,8 @@
 // The userspace mode, for hosts whose netfilter tables we cannot program: each ClusterIP is added as a /32 to the
 // pod bridge (so pods and the host route to it, docker-translation.md §3b) and a listener per service port relays
 // each TCP connection / UDP flow to one of the port's endpoints. NodePorts (and LoadBalancers with an ingress, on their
-// port) listen on every host address. A port without endpoints has no listener, so connections are refused at once.
+// port) listen on every host address. A port without endpoints has no listener (its address stays), so connections
+// are refused at once.
 // The client's address is not kept (the relay is a new connection); hairpin needs nothing.
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -117,11 +118,12 @@ export function startUserspaceProxier(opts: UserspaceProxierOptions): ServicePro
     const want = new Map<string, { spec: string; host: string; port: number; p: ProxyServicePort }>();
     const wantAddresses = new Set<string>();
     for (const p of state.ports) {
+      // The address stays while the service exists: without a listener the kernel refuses connections at once.
+      wantAddresses.add(p.clusterIP);
       if (p.protocol === 'SCTP' || !categorize(p.endpoints).cluster.length) continue;
       const add = (host: string, port: number) =>
         want.set(`${p.protocol}/${host}:${port}`, { spec: `${servicePortName(p)}`, host, port, p });
       add(p.clusterIP, p.port);
-      wantAddresses.add(p.clusterIP);
       if (p.nodePort) add('0.0.0.0', p.nodePort);
       if (p.hostPortOnNode) add('0.0.0.0', p.port);
     }

@@ -153,18 +153,11 @@ async function putSlice(ready: Record<string, boolean>) {
     );
 }
 
-beforeAll(async () => {
-  run('bash', ['scripts/build-netcheck-image.sh']);
-  await ensurePodNetwork(docker);
-  h = await startHarness();
-  nodeIP = await detectNodeIP(hostname());
-  await h.service.create(def('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, ctxW);
-  pods.push(await startPod('alpha'), await startPod('beta'));
-  const ctx = makeContext(h.service, pino({ level: 'silent' }));
-  proxy = await startServiceProxy({
-    client: ctx.client(nodeIdentity('node-a')),
+const startProxy = (mode: 'iptables' | 'userspace', keepRulesOnStop: boolean) =>
+  startServiceProxy({
+    client: makeContext(h.service, pino({ level: 'silent' })).client(nodeIdentity('node-a')),
     log: pino({ level: 'silent' }),
-    mode: 'iptables',
+    mode,
     localEngine: true,
     instance: rand,
     nodeName: 'node-a',
@@ -172,9 +165,23 @@ beforeAll(async () => {
     serviceCidr: CIDR,
     podCidr: POD_NETWORK.subnet,
     bridge: POD_NETWORK.bridge!,
-    keepRulesOnStop: false,
+    keepRulesOnStop,
     namespace: NS,
   });
+async function updateService(spec: J) {
+  const cur = (await h.service.get(def('services'), NS, 'web')) as J;
+  await h.service.update(def('services'), NS, 'web', { ...cur, spec: { ...cur.spec, ...spec } } as unknown as KObject, ctxW);
+}
+
+beforeAll(async () => {
+  run('bash', ['scripts/build-netcheck-image.sh']);
+  await ensurePodNetwork(docker);
+  h = await startHarness();
+  nodeIP = await detectNodeIP(hostname());
+  await h.service.create(def('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, ctxW);
+  pods.push(await startPod('alpha'), await startPod('beta'));
+  // Kept on its first stop: the restart test below starts a second proxier over the first one's rules.
+  proxy = await startProxy('iptables', true);
   await h.service.create(def('services'), NS, service({}), ctxW);
   await putSlice({});
   await proxy.synced();
@@ -248,6 +255,47 @@ test('the jumps are inserted once, however many syncs', async () => {
   expect(save.split('\n').filter((l) => l.startsWith('-A FORWARD') && l.includes(`-j ${PREFIX}-FORWARD`))).toHaveLength(1);
 });
 
+test('sessionAffinity ClientIP keeps a client on one backend', async () => {
+  await updateService({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } });
+  await proxy.synced();
+  expect(Object.keys(await spread(VIP, 80, 20))).toHaveLength(1);
+  await updateService({ sessionAffinity: 'None', sessionAffinityConfig: undefined });
+  await proxy.synced();
+  expect(Object.keys(await spread(VIP, 80, 30)).sort()).toEqual(['alpha', 'beta']);
+});
+
+test('a restart keeping the rules: traffic never stops, the new proxier takes the rules over without duplicates', async () => {
+  const samples: string[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      samples.push(
+        await get(VIP, 80, 1000).then(
+          () => 'ok',
+          (e: Error) => e.message,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 200));
+  await proxy.stop();
+  expect(iptablesSave()).toContain(`${PREFIX}-SERVICES`);
+  await new Promise((r) => setTimeout(r, 300));
+  proxy = await startProxy('iptables', false);
+  await proxy.synced();
+  await new Promise((r) => setTimeout(r, 200));
+  sampling = false;
+  await sampler;
+  expect(samples.length).toBeGreaterThan(20);
+  expect(samples.filter((x) => x !== 'ok')).toEqual([]);
+  const save = iptablesSave();
+  expect(save.split('\n').filter((l) => l.startsWith('-A OUTPUT') && l.includes(`-j ${PREFIX}-SERVICES`))).toHaveLength(1);
+  expect(save.split('\n').filter((l) => l.includes(`"${NS}/web:http cluster IP"`) && l.startsWith(`-A ${PREFIX}-SERVICES`))).toHaveLength(
+    1,
+  );
+});
+
 test('a deleted service: its chains are gone within a second and its address refuses', async () => {
   await h.service.delete(def('services'), NS, 'web', {}, ctxW);
   const t0 = Date.now();
@@ -262,4 +310,25 @@ test('a clean stop removes every chain and jump of the instance', async () => {
   const save = iptablesSave();
   expect(save).not.toContain(PREFIX);
   expect(run('ip', ['route', 'show', CIDR])).not.toContain(`metric ${routeMetric(rand)}`);
+});
+
+test('userspace mode: the ClusterIP on the pod bridge from the host and a pod, UDP, the NodePort, refused without endpoints', async () => {
+  await h.service.create(def('services'), NS, service({}), ctxW);
+  proxy = await startProxy('userspace', false);
+  expect(proxy.mode).toBe('userspace');
+  await proxy.synced();
+  expect(run('ip', ['-o', 'addr', 'show', 'dev', POD_NETWORK.bridge!])).toContain(`${VIP}/32`);
+  expect(Object.keys(await spread(VIP, 80, 30)).sort()).toEqual(['alpha', 'beta']);
+  const fromPod = await exec(pods[0]!.id, `for i in $(seq 1 6); do timeout 2 wget -qO- http://${VIP}/ || echo FAIL; done`);
+  expect(fromPod).not.toContain('FAIL');
+  expect((await exec(pods[1]!.id, `udp-echo send ${VIP} 53 hi`)).trim()).toBe('echo:hi');
+  expect(['alpha', 'beta']).toContain(await get('127.0.0.1', NODE_PORT));
+  await putSlice({ alpha: false, beta: false });
+  await proxy.synced();
+  const c = await connectResult(VIP, 80);
+  expect(c.result).toBe('refused');
+  expect(c.ms).toBeLessThan(1000);
+  await proxy.stop();
+  expect(run('ip', ['-o', 'addr', 'show', 'dev', POD_NETWORK.bridge!])).not.toContain(`${VIP}/32`);
+  expect(iptablesSave()).not.toContain(PREFIX);
 });
