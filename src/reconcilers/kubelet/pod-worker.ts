@@ -208,7 +208,9 @@ export class PodWorker {
     const preCreated = new Map<StartAction, string | undefined>();
     const facts: NodeFacts = { nodeName: this.o.nodeName, hostIP: this.o.hostIP, hostIPs: [this.o.hostIP] };
     if (actions.needsSandbox) {
-      sources = await fetchSources(this.o.client, pod, this.o.apiEndpoint);
+      // The service variables are read only when a container is created (kubelet reads them at container creation).
+      const creates = !!(actions.createSandbox || actions.nextInit || actions.containersToStart.length);
+      sources = await fetchSources(this.o.client, pod, creates ? this.o.apiEndpoint : undefined);
       try {
         volumes = await this.o.volumes.prepare(pod, sources, { ...facts, podIP: (pod.status as J | undefined)?.podIP });
       } catch (e) {
