@@ -1,10 +1,12 @@
 // The pure computation of the endpoints and EndpointSlice controllers: Endpoints subsets (readiness, terminating pods,
 // publishNotReadyAddresses, named ports per pod, hostname, repacking, truncation) and EndpointSlice changes (conditions,
-// port sets, 100 per slice, placeholder, no change when equal, creates turned into updates of slices to delete).
+// port sets, 100 per slice, placeholder, no change when equal, creates turned into updates of slices to delete) and the
+// mirroring of hand-written Endpoints into slices.
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { podSubsets, repackSubsets, truncateSubsets, type EndpointSubset } from '../../src/reconcilers/endpoints/subsets.js';
 import { reconcileSlices } from '../../src/reconcilers/endpointslice/reconcile.js';
 import { podToEndpoint, type EndpointSlice } from '../../src/reconcilers/endpointslice/desired.js';
+import { reconcileMirror } from '../../src/reconcilers/endpointslicemirroring/mirror.js';
 import { formatRfc3339Nano, TriggerTimeTracker } from '../../src/reconcilers/endpoints/trigger-time.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -276,5 +278,73 @@ describe('last-change-trigger-time', () => {
     const changed = t.compute('k', sv, [p('a', '2026-01-01T00:00:09Z'), p('b', '2026-01-01T00:00:07Z')]);
     expect(formatRfc3339Nano(changed)).toBe('2026-01-01T00:00:07Z');
     expect(formatRfc3339Nano(Date.parse('2026-01-01T00:00:07.120Z'))).toBe('2026-01-01T00:00:07.12Z');
+  });
+});
+
+describe('EndpointSlice mirroring', () => {
+  const endpoints = (subsets: J[], meta: J = {}): KObject =>
+    ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext', namespace: 'ns', uid: 'uid-ext', ...meta }, subsets }) as KObject;
+  const named = (slices: EndpointSlice[]) =>
+    slices.map((x, i) => ({ ...x, metadata: { ...x.metadata, name: `ext-${i}`, generateName: undefined } }) as EndpointSlice);
+
+  test('addresses become endpoints with only ready; one slice per port set and address type; invalid IPs counted', () => {
+    const r = reconcileMirror(
+      endpoints(
+        [
+          {
+            addresses: [{ ip: '192.0.2.1', hostname: 'h' }, { ip: 'nope' }],
+            notReadyAddresses: [{ ip: '192.0.2.2' }],
+            ports: [{ name: 'a', port: 80 }],
+          },
+          { addresses: [{ ip: '192.0.2.3' }, { ip: '2001:db8::1' }], ports: [{ name: 'a', port: 80 }] },
+        ],
+        { labels: { team: 'x' }, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': 't', keep: 'y' } },
+      ),
+      [],
+    );
+    expect(r.invalidAddresses).toBe(1);
+    expect(r.skippedAddresses).toBe(0);
+    expect(r.create.map((s) => [s.addressType, s.endpoints.map((e) => `${e.addresses[0]} ${e.conditions.ready}`).sort()])).toEqual([
+      ['IPv4', ['192.0.2.1 true', '192.0.2.2 false', '192.0.2.3 true']],
+      ['IPv6', ['2001:db8::1 true']],
+    ]);
+    const v4 = r.create[0]!;
+    expect(v4.endpoints.find((e) => e.addresses[0] === '192.0.2.1')).toEqual({
+      addresses: ['192.0.2.1'],
+      conditions: { ready: true },
+      hostname: 'h',
+    });
+    expect(v4.ports).toEqual([{ name: 'a', port: 80, protocol: 'TCP' }]);
+    expect(v4.metadata).toMatchObject({
+      generateName: 'ext-',
+      labels: {
+        team: 'x',
+        'kubernetes.io/service-name': 'ext',
+        'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io',
+      },
+      annotations: { keep: 'y' },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Endpoints', name: 'ext', uid: 'uid-ext', controller: true, blockOwnerDeletion: true }],
+    });
+  });
+
+  test('nothing changed: nothing written; a changed address updates the slice; other ports replace it in place', () => {
+    const ep = endpoints([{ addresses: [{ ip: '192.0.2.1' }], ports: [{ port: 80 }] }]);
+    const existing = named(reconcileMirror(ep, []).create);
+    expect(reconcileMirror(ep, existing)).toMatchObject({ create: [], update: [], delete: [] });
+    const changed = reconcileMirror(endpoints([{ addresses: [{ ip: '192.0.2.9' }], ports: [{ port: 80 }] }]), existing);
+    expect(changed.update.map((s) => [s.metadata.name, s.endpoints[0]!.addresses[0]])).toEqual([['ext-0', '192.0.2.9']]);
+    const ported = reconcileMirror(endpoints([{ addresses: [{ ip: '192.0.2.1' }], ports: [{ port: 81 }] }]), existing);
+    expect(ported.create).toEqual([]);
+    expect(ported.delete).toEqual([]);
+    expect(ported.update.map((s) => [s.metadata.name, s.ports![0]!.port])).toEqual([['ext-0', 81]]);
+    // No subsets: the mirrored slice goes.
+    expect(reconcileMirror(endpoints([]), existing).delete.map((s) => s.metadata.name)).toEqual(['ext-0']);
+  });
+
+  test('at most 1000 addresses of a subset are mirrored', () => {
+    const addresses = Array.from({ length: 1003 }, (_, i) => ({ ip: `10.0.${Math.floor(i / 250)}.${i % 250}` }));
+    const r = reconcileMirror(endpoints([{ addresses, ports: [{ port: 80 }] }]), []);
+    expect(r.create.map((s) => s.endpoints.length)).toEqual([1000]);
+    expect(r.skippedAddresses).toBe(3);
   });
 });

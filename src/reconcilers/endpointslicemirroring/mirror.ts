@@ -1,8 +1,8 @@
 // The EndpointSlice mirroring reconciler's decisions (pkg/controller/endpointslicemirroring reconciler.go and
 // utils.go), pure: the Endpoints users write for a selectorless Service become EndpointSlices managed by
-// endpointslicemirroring-controller.k8s.io: subsets repacked, each address an endpoint with only `ready`, grouped by
-// address type and ports, at most 1000 addresses mirrored per subset; the slices carry the Endpoints' labels and
-// annotations (but the trigger time and kubectl's last-applied) and are owned by the Endpoints.
+// endpointslicemirroring-controller.k8s.io: subsets repacked, each address an endpoint with only `ready`, one slice
+// per address type and port set, at most 1000 addresses mirrored per subset (and per slice); the slices carry the
+// Endpoints' labels and annotations (but the trigger time and kubectl's last-applied) and are owned by the Endpoints.
 import type { KObject } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
 import { ANNOTATION_LAST_APPLIED, ANNOTATION_TRIGGER_TIME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from '../endpoints/pod-endpoints.js';
@@ -84,6 +84,25 @@ function newMirroredSlice(endpoints: KObject, ports: EndpointPort[], addressType
   };
 }
 
+const withoutGenerateName = (m: KObject['metadata']) => {
+  const { generateName: _g, ...rest } = m;
+  return rest;
+};
+
+/** totalChanges and the labels/annotations check: whether a slice differs from the desired endpoints and metadata. */
+function mirrorDiffers(slice: EndpointSlice, desired: Map<string, MirrorEndpoint>, meta: ReturnType<typeof mirroredMeta>): boolean {
+  const eps = slice.endpoints ?? [];
+  if (eps.length !== desired.size) return true;
+  for (const ep of eps) {
+    const want = desired.get(endpointKey(ep));
+    if (!want || !deepEqual(want, ep)) return true;
+  }
+  return (
+    !deepEqual(without(slice.metadata.labels), meta.labels) ||
+    !deepEqual(without(slice.metadata.annotations, ANNOTATION_TRIGGER_TIME, ANNOTATION_LAST_APPLIED), meta.annotations)
+  );
+}
+
 export function reconcileMirror(endpoints: KObject, existing: EndpointSlice[], maxPerSubset = MAX_ENDPOINTS_PER_SUBSET): MirrorChanges {
   let invalidAddresses = 0;
   let skippedAddresses = 0;
@@ -128,34 +147,18 @@ export function reconcileMirror(endpoints: KObject, existing: EndpointSlice[], m
   const update: EndpointSlice[] = [];
   const toDelete: EndpointSlice[] = [];
   for (const [key, d] of desired) {
-    for (const slice of existingByKey.get(key) ?? []) {
-      const covered: MirrorEndpoint[] = [];
-      let changed = false;
-      for (const ep of slice.endpoints ?? []) {
-        const k = endpointKey(ep);
-        const want = d.eps.get(k);
-        if (!want) continue;
-        covered.push(want);
-        if (!deepEqual(want, ep)) changed = true;
-        d.eps.delete(k);
-      }
-      if (covered.length !== (slice.endpoints ?? []).length) changed = true;
-      const metaChanged =
-        !deepEqual(without(slice.metadata.labels), meta.labels) ||
-        !deepEqual(without(slice.metadata.annotations, ANNOTATION_TRIGGER_TIME, ANNOTATION_LAST_APPLIED), meta.annotations);
-      if (!changed && !metaChanged) continue;
-      if (covered.length === 0) toDelete.push(slice);
-      else update.push({ ...slice, metadata: { ...slice.metadata, ...meta }, endpoints: covered as Endpoint[] });
-    }
-    const rest = [...d.eps.values()];
-    while (rest.length) {
-      const s = newMirroredSlice(endpoints, d.ports, d.type);
-      s.endpoints = rest.splice(0, maxPerSubset) as Endpoint[];
-      create.push(s);
-    }
+    // One slice per address type and port set: the first existing one is kept (updated when it differs), the others go.
+    const [first, ...others] = existingByKey.get(key) ?? [];
+    toDelete.push(...others);
+    if (first && !mirrorDiffers(first, d.eps, meta)) continue;
+    const slice = newMirroredSlice(endpoints, d.ports, d.type);
+    slice.endpoints = [...d.eps.values()].slice(0, maxPerSubset) as Endpoint[];
+    if (first)
+      update.push({ ...slice, metadata: { ...first.metadata, ...withoutGenerateName(slice.metadata), name: first.metadata.name } });
+    else create.push(slice);
   }
   for (const [key, slices] of existingByKey) if (!desired.has(key)) toDelete.push(...slices);
-  // finalize: a create becomes an update of a slice about to be deleted (same address type).
+  // recycleSlices: a create becomes an update of a slice about to be deleted (same address type).
   for (let i = 0; i < toDelete.length && create.length;) {
     const old = toDelete[i]!;
     const j = create.findIndex((c) => c.addressType === old.addressType);
@@ -164,8 +167,7 @@ export function reconcileMirror(endpoints: KObject, existing: EndpointSlice[], m
       continue;
     }
     const [c] = create.splice(j, 1);
-    const { generateName: _g, ...m } = c!.metadata;
-    update.push({ ...c!, metadata: { ...old.metadata, ...m, name: old.metadata.name } });
+    update.push({ ...c!, metadata: { ...old.metadata, ...withoutGenerateName(c!.metadata), name: old.metadata.name } });
     toDelete.splice(i, 1);
   }
   return { create, update, delete: toDelete, invalidAddresses, skippedAddresses };
