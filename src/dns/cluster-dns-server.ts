@@ -63,6 +63,7 @@ export async function startClusterDnsServer(opts: ClusterDnsServerOptions): Prom
     );
   } catch (e) {
     source.stop();
+    forwarder.close();
     throw e;
   }
   log.info({ address: `${listener.host}:${listener.port}`, domain: opts.domain, upstreams }, 'cluster DNS serving');
@@ -73,6 +74,7 @@ export async function startClusterDnsServer(opts: ClusterDnsServerOptions): Prom
     async stop() {
       source.stop();
       await listener.close();
+      forwarder.close();
     },
   };
 }

@@ -16,24 +16,58 @@ export type Transport = 'udp' | 'tcp';
 /** How long one upstream gets before the next is tried (CoreDNS's forward waits up to 2 s a try). */
 export const UPSTREAM_TIMEOUT_MS = 2000;
 
-function viaUdp(u: Upstream, query: Buffer, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket(net.isIPv6(u.host) ? 'udp6' : 'udp4');
-    const id = query.readUInt16BE(0);
-    const done = (err: Error | undefined, msg?: Buffer) => {
-      clearTimeout(timer);
-      sock.close();
-      if (err) reject(err);
-      else resolve(msg!);
-    };
-    const timer = setTimeout(() => done(new Error(`no answer from ${u.host}:${u.port} in ${timeoutMs} ms`)), timeoutMs);
-    sock.on('error', (e) => done(e));
-    // Only the upstream's answer to this id counts (a stray datagram on the port is ignored).
-    sock.on('message', (msg, rinfo) => {
-      if (msg.length >= 2 && msg.readUInt16BE(0) === id && rinfo.port === u.port) done(undefined, msg);
+/**
+ * One UDP socket per upstream, shared by the queries in flight (as CoreDNS's forward keeps its connections): each
+ * query goes out under an id of its own, free among those pending, and its answer comes back under the client's id.
+ */
+class UdpUpstream {
+  private sock?: dgram.Socket;
+  private pending = new Map<number, { id: number; done: (err?: Error, msg?: Buffer) => void }>();
+
+  constructor(private u: Upstream) {}
+
+  private socket(): dgram.Socket {
+    if (this.sock) return this.sock;
+    const s = dgram.createSocket(net.isIPv6(this.u.host) ? 'udp6' : 'udp4');
+    s.on('message', (msg, rinfo) => {
+      if (msg.length < 12 || rinfo.port !== this.u.port) return;
+      const p = this.pending.get(msg.readUInt16BE(0));
+      if (!p) return; // late, or not ours
+      const out = Buffer.from(msg);
+      out.writeUInt16BE(p.id, 0);
+      p.done(undefined, out);
     });
-    sock.send(query, u.port, u.host);
-  });
+    s.on('error', (e) => {
+      if (this.sock === s) this.sock = undefined;
+      s.close();
+      for (const p of [...this.pending.values()]) p.done(e);
+    });
+    s.unref();
+    return (this.sock = s);
+  }
+
+  send(query: Buffer, timeoutMs: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      let wire = randomInt(0, 65536);
+      while (this.pending.has(wire)) wire = randomInt(0, 65536);
+      const timer = setTimeout(() => done(new Error(`no answer from ${this.u.host}:${this.u.port} in ${timeoutMs} ms`)), timeoutMs);
+      const done = (err?: Error, msg?: Buffer) => {
+        clearTimeout(timer);
+        this.pending.delete(wire);
+        if (err) reject(err);
+        else resolve(msg!);
+      };
+      this.pending.set(wire, { id: query.readUInt16BE(0), done });
+      const out = Buffer.from(query);
+      out.writeUInt16BE(wire, 0);
+      this.socket().send(out, this.u.port, this.u.host, (e) => e && done(e));
+    });
+  }
+
+  close(): void {
+    this.sock?.close();
+    this.sock = undefined;
+  }
 }
 
 function viaTcp(u: Upstream, query: Buffer, timeoutMs: number): Promise<Buffer> {
@@ -62,16 +96,19 @@ function viaTcp(u: Upstream, query: Buffer, timeoutMs: number): Promise<Buffer> 
 }
 
 export class Forwarder {
+  private udp: UdpUpstream[];
   constructor(
     readonly upstreams: Upstream[],
     private timeoutMs = UPSTREAM_TIMEOUT_MS,
-  ) {}
+  ) {
+    this.udp = upstreams.map((u) => new UdpUpstream(u));
+  }
 
   /** The first upstream's answer to the raw query; undefined when none answered in time (the caller's SERVFAIL). */
   async forward(query: Buffer, transport: Transport): Promise<Buffer | undefined> {
-    for (const u of this.upstreams) {
+    for (const [i, u] of this.upstreams.entries()) {
       try {
-        return await (transport === 'tcp' ? viaTcp : viaUdp)(u, query, this.timeoutMs);
+        return await (transport === 'tcp' ? viaTcp(u, query, this.timeoutMs) : this.udp[i]!.send(query, this.timeoutMs));
       } catch {
         /* the next upstream */
       }
@@ -95,5 +132,9 @@ export class Forwarder {
     } catch {
       return [];
     }
+  }
+
+  close(): void {
+    this.udp.forEach((u) => u.close());
   }
 }

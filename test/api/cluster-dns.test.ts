@@ -184,5 +184,27 @@ test('an upstream that does not answer in time: SERVFAIL', async () => {
   expect(rcodeOf(r)).toBe(RCODE.SERVFAIL);
   expect(Date.now() - t0).toBeLessThan(2000);
   expect(silent.seen).toEqual(['example.net']);
+  f.close();
   silent.close();
+});
+
+test('queries in flight share one upstream socket, each answer under its own client id', async () => {
+  const { Forwarder } = await import('../../src/dns/forwarder.js');
+  const up = await fakeUpstream();
+  const f = new Forwarder([{ host: HOST, port: up.port }]);
+  const names = ['a.example', 'b.example', 'c.example', 'd.example'];
+  // the same client id twice: the forwarder's own ids keep them apart
+  const answers = await Promise.all(
+    names.map((name, i) =>
+      f.forward(dnsPacket.encode({ id: i < 2 ? 77 : 100 + i, type: 'query', questions: [{ name, type: 'A' }] }), 'udp'),
+    ),
+  );
+  expect(answers.map((a) => dnsPacket.decode(a!)).map((p) => [p.id, p.questions![0]!.name])).toEqual([
+    [77, 'a.example'],
+    [77, 'b.example'],
+    [102, 'c.example'],
+    [103, 'd.example'],
+  ]);
+  f.close();
+  up.close();
 });
