@@ -26,7 +26,8 @@ start_server() {
   rm -f "$KC"
   # Parallel workers share the host's netfilter tables: each gets its own service range, so ClusterIPs never collide.
   SERVICE_CIDR="10.$((96 + ${CONFORMANCE_WORKER_ID:-0})).0.0/16"
-  node "$ROOT/dist/src/cli/main.js" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn \
+  # DOCKUBE_MAIN=dist/bundle/main.js runs the bundle bin/dockube starts (scripts/bundle.mjs) instead of tsc's output.
+  node "${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn \
     --service-cidr "$SERVICE_CIDR" >>"$DATA_DIR/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do [ -f "$KC" ] && return 0; sleep 0.1; done

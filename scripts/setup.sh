@@ -11,9 +11,10 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm install --no-audit --no-fund
 fi
 
-if [ ! -f dist/.built ] || [ -n "$(find src openapi package.json tsconfig.json -newer dist/.built -print -quit 2>/dev/null)" ]; then
+if [ ! -f dist/.built ] || [ ! -f dist/bundle/main.js ] || [ -n "$(find src openapi package.json tsconfig.json scripts/bundle.mjs -newer dist/.built -print -quit 2>/dev/null)" ]; then
   echo "dockube setup: building" >&2
-  npx tsc -p tsconfig.json
+  # tsc, then the bundle bin/dockube runs (scripts/bundle.mjs)
+  npm run -s build
   touch dist/.built
 fi
 
