@@ -1,13 +1,13 @@
 // What a fresh cluster holds: the system namespaces, the default StorageClass and the `kubernetes` Service pointing
 // at us (kept current on every start).
 import { StatusError } from '../machinery/api/errors.js';
-import type { ResourceService } from '../registry/service.js';
+import type { ResourceService, WriteContext } from '../registry/service.js';
 import { DEFAULT_SERVICE_ALLOCATION } from '../registry/resources/service-allocation.js';
 import { kubernetesServiceIP } from '../registry/resources/service-cidr.js';
 import { systemContext } from '../reconcilers/context.js';
 import { DOCKER_VOLUME_PROVISIONER } from '../reconcilers/pvc-binder.js';
 import type { KObject } from '../machinery/api/meta.js';
-import { reconcileKubernetesService } from './kubernetes-service.js';
+import { reconcileKubernetesService, type ApiServerEndpoint } from './kubernetes-service.js';
 
 export const LOCAL_STORAGE_CLASS = 'local';
 
@@ -15,12 +15,13 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube
 
 /**
  * `endpoint`: where pods reach the API server (the pod network's gateway and the API port); `serviceCidr`: the
- * service range (--service-cidr), whose first address is the `kubernetes` Service's.
+ * service range (--service-cidr), whose first address is the `kubernetes` Service's. Resolves to what
+ * keepKubernetesService reconciles from then on.
  */
 export async function bootstrap(
   service: ResourceService,
   endpoint: { address: string; port: number; serviceCidr?: string },
-): Promise<void> {
+): Promise<{ apiServer: ApiServerEndpoint; context: WriteContext }> {
   const sys = systemContext('dockube-bootstrap');
   const def = (group: string, plural: string) => service.registry.defs.find((d) => d.group === group && d.plural === plural)!;
   const ensure = async (group: string, plural: string, ns: string | undefined, obj: KObject) => {
@@ -38,15 +39,12 @@ export async function bootstrap(
   };
   for (const ns of SYSTEM_NAMESPACES) await ensure('', 'namespaces', undefined, { metadata: { name: ns } });
   // The `kubernetes` Service, its Endpoints and EndpointSlice: reconciled on every start (kubernetes-service.ts).
-  await reconcileKubernetesService(
-    service,
-    {
-      address: endpoint.address,
-      port: endpoint.port,
-      clusterIP: kubernetesServiceIP(endpoint.serviceCidr ?? DEFAULT_SERVICE_ALLOCATION.cidr),
-    },
-    sys,
-  );
+  const apiServer: ApiServerEndpoint = {
+    address: endpoint.address,
+    port: endpoint.port,
+    clusterIP: kubernetesServiceIP(endpoint.serviceCidr ?? DEFAULT_SERVICE_ALLOCATION.cidr),
+  };
+  await reconcileKubernetesService(service, apiServer, sys);
   // The default StorageClass: claims that name no class get Docker volumes (src/reconcilers/pvc-binder.ts).
   await ensure('storage.k8s.io', 'storageclasses', undefined, {
     metadata: { name: LOCAL_STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
@@ -54,4 +52,5 @@ export async function bootstrap(
     reclaimPolicy: 'Delete',
     volumeBindingMode: 'Immediate',
   });
+  return { apiServer, context: sys };
 }

@@ -2,12 +2,13 @@
 // (kubernetesservice.Controller's CreateOrUpdateMasterServiceIfNeeded, and the endpoint reconciler with its
 // EndpointsAdapter): the Service at the first address of the service range, port 443 → the API port; Endpoints
 // (skip-mirror, so the mirroring controller leaves them) and the EndpointSlice `kubernetes` naming the address pods
-// reach the API server on. Run on every start, so a restart on another port or address corrects them.
+// reach the API server on. Run on every start, so a restart on another port or address corrects them, and every 10 s
+// after (the apiserver's EndpointInterval), so a deleted or edited object comes back.
 import { StatusError } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
 import { deepEqual } from '../machinery/api/equality.js';
-import type { ResourceService } from '../registry/service.js';
-import type { WriteContext } from '../registry/service.js';
+import type { ResourceService, WriteContext } from '../registry/service.js';
+import type { Logger } from '../log.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -107,3 +108,26 @@ export async function reconcileKubernetesService(service: ResourceService, ep: A
 /** The fields of a service port the apiserver compares (nodePort and appProtocol aside). */
 const portsView = (ports: J[] | undefined) =>
   (ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port }));
+
+/** The apiserver's --endpoint-reconciler interval. */
+export const KUBERNETES_SERVICE_INTERVAL_MS = 10_000;
+
+/** Reconciles the three objects every interval until stopped (the first run is bootstrap's). */
+export function keepKubernetesService(
+  service: ResourceService,
+  ep: ApiServerEndpoint,
+  ctx: WriteContext,
+  log: Logger,
+  intervalMs = KUBERNETES_SERVICE_INTERVAL_MS,
+): { stop(): void } {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    reconcileKubernetesService(service, ep, ctx)
+      .catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not reconcile the kubernetes service'))
+      .finally(() => (running = false));
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

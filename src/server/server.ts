@@ -15,6 +15,7 @@ import { RESOURCES } from '../registry/resources/index.js';
 import { ResourceService } from '../registry/service.js';
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { bootstrap } from './bootstrap.js';
+import { keepKubernetesService } from './kubernetes-service.js';
 import { createLogger, type Logger } from '../log.js';
 import { makeContext } from '../reconcilers/context.js';
 import { startNamespaceLifecycle } from '../reconcilers/namespace-lifecycle.js';
@@ -165,7 +166,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     : undefined;
 
   // The `kubernetes` Service's endpoints name the address pods reach us on: the pod network's gateway.
-  await bootstrap(service, { address: POD_NETWORK.gateway, port, serviceCidr: serviceNetwork.cidr });
+  const booted = await bootstrap(service, { address: POD_NETWORK.gateway, port, serviceCidr: serviceNetwork.cidr });
+  const kubernetesService = keepKubernetesService(service, booted.apiServer, booted.context, log);
   reached('bootstrap');
   const ctx = makeContext(service, log);
   // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
@@ -273,6 +275,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       ready = false;
       clearInterval(countTimer);
       stopNode();
+      kubernetesService.stop();
       scheduler.stop();
       eventTtl.stop();
       await kubelet.stop();

@@ -9,6 +9,8 @@ import { RESOURCES } from '../../src/registry/resources/index.js';
 import { ResourceService } from '../../src/registry/service.js';
 import { withServiceAllocation } from '../../src/registry/resources/service-allocation.js';
 import { bootstrap } from '../../src/server/bootstrap.js';
+import { keepKubernetesService } from '../../src/server/kubernetes-service.js';
+import pino from 'pino';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -72,5 +74,36 @@ describe('the kubernetes service', () => {
     expect((await get('', 'endpoints')).subsets[0].addresses).toEqual([{ ip: '10.244.0.1' }]);
     expect((await get('discovery.k8s.io', 'endpointslices')).endpoints[0].addresses).toEqual(['10.244.0.1']);
     expect((await get('', 'services')).spec.clusterIP).toBe('10.97.0.1');
+  });
+
+  test('kept: deleted Endpoints and an edited slice come back at the next interval', async () => {
+    const booted = await bootstrap(service, { address: '10.244.0.1', port: 6443, serviceCidr: '10.97.0.0/16' });
+    const kept = keepKubernetesService(service, booted.apiServer, booted.context, pino({ level: 'silent' }), 50);
+    try {
+      await service.delete(def('', 'endpoints'), 'default', 'kubernetes', {}, booted.context);
+      await service.update(
+        def('discovery.k8s.io', 'endpointslices'),
+        'default',
+        'kubernetes',
+        (c) => ({ ...c, endpoints: [] }) as typeof c,
+        booted.context,
+      );
+      const restored = async () => {
+        for (let i = 0; i < 100; i++) {
+          try {
+            const ep = await get('', 'endpoints');
+            const slice = await get('discovery.k8s.io', 'endpointslices');
+            if (ep.subsets?.[0]?.addresses?.[0]?.ip === '10.244.0.1' && slice.endpoints?.length === 1) return true;
+          } catch {
+            // not yet recreated
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return false;
+      };
+      expect(await restored()).toBe(true);
+    } finally {
+      kept.stop();
+    }
   });
 });
