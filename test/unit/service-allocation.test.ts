@@ -77,6 +77,8 @@ test('dynamic ClusterIPs come from the upper band, chosen ones anywhere in range
   expect(await refusal(service.create(svcDef, 'default', svc('d', { clusterIP: '10.101.0.5' }), ctx()))).toBe(
     'Service "d" is invalid: spec.clusterIPs: Invalid value: []string{"10.101.0.5"}: failed to allocate IP 10.101.0.5: the provided IP (10.101.0.5) is not in the valid range. The range of valid IPs is 10.100.0.0/24',
   );
+  const byList = await service.create(svcDef, 'default', svc('l', { clusterIPs: ['10.100.0.6'] }), ctx());
+  expect(specOf(byList).clusterIP).toBe('10.100.0.6');
   const headless = await service.create(svcDef, 'default', svc('h', { clusterIP: 'None' }), ctx());
   expect(specOf(headless).clusterIP).toBe('None');
   const external = await service.create(svcDef, 'default', svc('x', { type: 'ExternalName', externalName: 'example.com' }), ctx());

@@ -51,6 +51,8 @@ export function defaultService(svc: J): void {
     spec.internalTrafficPolicy ||= 'Cluster';
     // The REST layer fills IP family fields; dockube serves a single-stack IPv4 service network.
     if (spec.clusterIP && !spec.clusterIPs && spec.clusterIP !== '') spec.clusterIPs = [spec.clusterIP];
+    // clusterIPs alone names the primary address too (the REST layer's normalizeClusterIPs).
+    if (!spec.clusterIP && typeof arr(spec.clusterIPs)[0] === 'string' && spec.clusterIPs[0]) spec.clusterIP = spec.clusterIPs[0];
     if (!spec.ipFamilies || !arr(spec.ipFamilies).length) {
       const first = arr(spec.clusterIPs)[0];
       spec.ipFamilies = [first && first !== 'None' && ipToBigInt(first)?.family === 6 ? 'IPv6' : 'IPv4'];
