@@ -4,7 +4,7 @@
 # unready (the file its probe reads removed) moves to notReadyAddresses / ready:false, while a publishNotReadyAddresses
 # service keeps it ready; scale to 1 and the endpoints follow (the time is printed); a selectorless service's
 # hand-written Endpoints mirrored into a slice; the `kubernetes` service's endpoints at 10.244.0.1:<api port>;
-# `describe svc` shows the Endpoints line.
+# `describe svc` shows the Endpoints line; a restart on another port moves the `kubernetes` endpoints with it.
 bash "$ROOT/scripts/build-netcheck-image.sh" >/dev/null 2>&1 || fail "build-netcheck-image.sh"
 k create ns "$NS" >/dev/null
 k -n "$NS" apply -f - >/dev/null <<YAML
@@ -135,3 +135,11 @@ expect "the kubernetes EndpointSlice: 10.244.0.1 on $PORT" 0 "^10\.244\.0\.1 $PO
 k -n "$NS" delete svc web >/dev/null
 eventually "the Endpoints are deleted with the service" 20 'NotFound' -- k -n "$NS" get endpoints web
 eventually "the slices are deleted with the service" 30 '^$' -- slice web '{.items[*].metadata.name}'
+
+# A restart on another port: the kubernetes Service's targetPort, Endpoints and EndpointSlice follow it.
+stop_server
+PORT="$(free_port)"
+start_server "$DATA_DIR" || fail "server restart on another port"
+expect "after a restart on port $PORT: the kubernetes Endpoints follow" 0 "^kubernetes +10\.244\.0\.1:$PORT " -- k -n default get endpoints kubernetes --no-headers
+expect "after the restart: the kubernetes EndpointSlice and the service's targetPort" 0 "^$PORT $PORT\$" -- \
+  sh -c "$(declare -f k); KCTL='$KCTL' KC='$KC' CACHE_DIR='$CACHE_DIR'; echo \$(k -n default get endpointslice kubernetes -o 'jsonpath={.ports[0].port}') \$(k -n default get svc kubernetes -o 'jsonpath={.spec.ports[0].targetPort}')"
