@@ -18,7 +18,10 @@ export interface ClusterDnsOptions {
   /** where pods reach the host: the pod network's gateway */
   gateway: string;
   log: Logger;
+  /** first retry delay after a failure (doubling up to 30 s) */
   retryMs?: number;
+  /** how often the kube-dns objects are checked and put back (someone deleted or edited them); default 30 s */
+  resyncMs?: number;
   /** where other names go (default: the host's resolvers) */
   upstreams?: Upstream[];
 }
@@ -66,6 +69,12 @@ export function startClusterDns(ctx: ReconcilerContext, opts: ClusterDnsOptions)
       };
     });
 
+  let delay = retryMs;
+  const backOff = async () => {
+    await sleep(delay);
+    delay = Math.min(delay * 2, 30_000);
+  };
+
   const run = async (): Promise<ClusterDnsServer | undefined> => {
     let previous: number | undefined;
     for (;;) {
@@ -76,9 +85,10 @@ export function startClusterDns(ctx: ReconcilerContext, opts: ClusterDnsOptions)
         break;
       } catch (e) {
         log.warn({ err: (e as Error).message }, 'cannot write the kube-dns service; retrying');
-        await sleep(retryMs);
+        await backOff();
       }
     }
+    delay = retryMs;
     while (!stopped && !(await canBind(opts.gateway))) await sleep(retryMs);
     for (;;) {
       if (stopped) return undefined;
@@ -97,12 +107,22 @@ export function startClusterDns(ctx: ReconcilerContext, opts: ClusterDnsOptions)
         return server;
       } catch (e) {
         log.warn({ err: (e as Error).message }, 'cluster DNS did not start; retrying');
-        await sleep(retryMs * 5);
+        await backOff();
       }
     }
     return server;
   };
-  const serving = run();
+  let resync: NodeJS.Timeout | undefined;
+  const serving = run().then((s) => {
+    // The objects are put back when someone deletes or edits them, as the addon manager keeps kube-dns.
+    if (s && !stopped)
+      resync = setInterval(() => {
+        ensureKubeDnsService(client, clusterIP, s.port)
+          .then(() => ensureKubeDnsEndpoints(client, s.host, s.port))
+          .catch((e: Error) => log.warn({ err: e.message }, 'cannot reconcile the kube-dns objects'));
+      }, opts.resyncMs ?? 30_000);
+    return s;
+  });
   return {
     clusterIP,
     serving,
@@ -110,6 +130,7 @@ export function startClusterDns(ctx: ReconcilerContext, opts: ClusterDnsOptions)
       stopped = true;
       wake?.();
       await serving.catch(() => undefined);
+      clearInterval(resync);
       await server?.stop();
     },
   };

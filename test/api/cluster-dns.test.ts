@@ -87,6 +87,7 @@ describe('the cluster DNS server', () => {
       gateway: HOST,
       log,
       upstreams: [{ host: HOST, port: upstream.port }],
+      resyncMs: 100,
     });
 
   beforeAll(async () => {
@@ -158,6 +159,22 @@ describe('the cluster DNS server', () => {
     const r = await udpQuery(port, 'example.org', 'A', 4242);
     expect([r.id, data(r)]).toEqual([4242, ['192.0.2.1']]);
     expect(upstream.seen).toContain('example.org');
+  });
+
+  test('kube-dns objects someone deletes or edits are put back', async () => {
+    await h.service.delete(def('', 'endpoints'), 'kube-system', 'kube-dns', {}, systemContext('test'));
+    const stored = await get('', 'services', 'kube-system', 'kube-dns');
+    const edited = { ...stored, spec: { ...stored.spec, selector: { app: 'x' } } };
+    await h.service.update(def('', 'services'), 'kube-system', 'kube-dns', edited as KObject, systemContext('test'));
+    let ep: J | undefined;
+    let svc: J | undefined;
+    for (let i = 0; i < 50 && !(ep && !svc?.spec.selector); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      ep = await get('', 'endpoints', 'kube-system', 'kube-dns').catch(() => undefined);
+      svc = await get('', 'services', 'kube-system', 'kube-dns');
+    }
+    expect(ep?.subsets?.[0]?.ports?.[0]?.port).toBe(port);
+    expect(svc?.spec.selector).toBeUndefined();
   });
 
   test('a restart keeps the port the endpoints name', async () => {
