@@ -5,7 +5,7 @@ import { groupResource, methodNotSupported } from '../registry/service.js';
 import { parseResourcePath, type ResourceRequest } from './resource-path.js';
 import { checkPartialFits, negotiateObject } from './negotiation.js';
 import { renderList, renderObject } from './representation.js';
-import { sendError, sendObject } from './respond.js';
+import { sendError, sendObject, setWarnings } from './respond.js';
 import { serveWatch } from './watch-stream.js';
 import { queryBool, queryInt, queryString, type ApiDeps } from './context.js';
 import { badRequest, genericNotFound, methodNotAllowed, notFound, StatusError } from '../machinery/api/errors.js';
@@ -79,6 +79,8 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
   if (def.namespaced && !namespace && verb !== 'list' && verb !== 'watch') throw methodNotAllowed();
   // An unserved subresource has no route at all: the generic 404, not `configmaps "x" not found` for an object that exists.
   if (subresource && !isServedSubresource(rr)) throw genericNotFound();
+  // A deprecated API version warns on every request to it (the apiserver's deprecation warning).
+  if (def.deprecationWarning) setWarnings(res, [def.deprecationWarning]);
   // Subresources with a body kind of their own are served as their definition says.
   const extra = subresource ? def.extraSubresources?.find((s) => s.name === subresource) : undefined;
   if (extra?.create) {

@@ -67,8 +67,9 @@ function goQuote(text: string): string {
  */
 export function setWarnings(res: Response, warnings: string[]): void {
   if (!warnings.length) return;
-  res.setHeader(
-    'Warning',
-    [...new Set(warnings)].map((w) => `299 - ${goQuote(w)}`),
-  );
+  // Added to those already set (a deprecated resource's warning comes first, as the apiserver's handler chain adds it).
+  const set = res.getHeader('Warning');
+  const prior = set === undefined ? [] : Array.isArray(set) ? set.map(String) : [String(set)];
+  const added = [...new Set(warnings)].map((w) => `299 - ${goQuote(w)}`).filter((h) => !prior.includes(h));
+  res.setHeader('Warning', [...prior, ...added]);
 }

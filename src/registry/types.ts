@@ -80,6 +80,8 @@ export interface ResourceDef {
   fieldSelectors?: Record<string, (obj: KObject) => string | undefined>;
   /** Name of the message in our protobuf wire schema when this kind may arrive as protobuf. */
   protobufType?: string;
+  /** The warning every request to this resource gets, for a deprecated API (core/v1 Endpoints since 1.33). */
+  deprecationWarning?: string;
   /** Delete answers with the deleted object (pods, namespaces) rather than a Success Status. */
   returnDeletedObject?: boolean;
   /**

@@ -60,6 +60,8 @@ export const endpoints: ResourceDef = {
   singular: 'endpoints',
   namespaced: true,
   shortNames: ['ep'],
+  // KEP-4974: deprecated in 1.33 in favour of EndpointSlices; the apiserver says so on every request.
+  deprecationWarning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice',
   strategy: endpointsStrategy,
   table: TABLES['endpoints'],
 };
