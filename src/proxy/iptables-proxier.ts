@@ -3,6 +3,7 @@
 // from the built-in chains (inserted once), the service range's route to the pod bridge, route_localnet on the
 // bridge (127.0.0.1:<nodePort>), hairpin_mode on the bridge's ports, and stale UDP conntrack entries deleted. At
 // start nothing is flushed: the previous run's rules keep carrying traffic until the first sync replaces them.
+import { existsSync } from 'node:fs';
 import type { Logger } from '../log.js';
 import { builtinJumps, chainPrefix } from './chain-names.js';
 import { staleConntrackDeletes } from './conntrack.js';
@@ -16,6 +17,7 @@ import {
   iptablesRestore,
   routeDelete,
   routeReplace,
+  run,
 } from './host.js';
 import { buildRules } from './iptables-rules.js';
 import { SyncRunner } from './sync-runner.js';
@@ -35,9 +37,23 @@ export interface IptablesProxierOptions {
   minSyncMs?: number;
   /** How often the jumps and the route are checked again, and hairpin set on new bridge ports. */
   housekeepingMs?: number;
+  /**
+   * The server's data dir, written in the jumps' comment: a later server removes the rules of an instance whose data
+   * dir is gone (a run killed without its clean stop), as the kubelet's sweep does for containers.
+   */
+  dataDir?: string;
 }
 
-const jumpRule = (prefix: string, target: string) => ['-m', 'comment', '--comment', `dockube ${prefix} service rules`, '-j', target];
+const JUMP_COMMENT = /--comment "?dockube (DK[0-9a-f]{6}) service rules ([^"]*)"?/;
+const jumpComment = (prefix: string, dataDir = '') => `dockube ${prefix} service rules ${dataDir.replace(/["\\]/g, '')}`.trim();
+const jumpRule = (prefix: string, target: string, dataDir?: string) => [
+  '-m',
+  'comment',
+  '--comment',
+  jumpComment(prefix, dataDir),
+  '-j',
+  target,
+];
 
 /** The route's metric: one per instance, so that instances sharing a service range each own their route. */
 export const routeMetric = (instance: string) => 1000 + (parseInt(instance.slice(0, 4), 16) || 0);
@@ -57,6 +73,9 @@ export async function startIptablesProxier(opts: IptablesProxierOptions): Promis
   const log = opts.log;
   const cidr = normalizeCidr(opts.serviceCidr);
   const metric = routeMetric(opts.instance);
+  await sweepAbandoned(prefix, opts.bridge, log).catch((e: Error) =>
+    log.warn({ err: e.message }, 'sweeping abandoned service rules failed'),
+  );
   // Chains of an earlier run: replaced (and the unneeded ones deleted) by the first restore, never flushed before it.
   let chains = { filter: await chainsWithPrefix('filter', prefix), nat: await chainsWithPrefix('nat', prefix) };
   let applied: ProxyState = { ports: [] };
@@ -65,7 +84,7 @@ export async function startIptablesProxier(opts: IptablesProxierOptions): Promis
   let conntrackMissing = false;
 
   const housekeeping = async () => {
-    for (const j of builtinJumps(prefix)) await ensureFirstRule(j.table, j.chain, jumpRule(prefix, j.target));
+    for (const j of builtinJumps(prefix)) await ensureFirstRule(j.table, j.chain, jumpRule(prefix, j.target, opts.dataDir));
     try {
       await routeReplace(cidr, opts.bridge, metric);
     } catch (e) {
@@ -118,19 +137,41 @@ export async function startIptablesProxier(opts: IptablesProxierOptions): Promis
       clearInterval(timer);
       await runner.stop();
       if (opts.keepRulesOnStop) return;
-      await removeInstanceRules(prefix, chains);
+      await removeInstanceRules(prefix, chains, opts.dataDir);
       await routeDelete(cidr, opts.bridge, metric);
     },
   };
 }
 
 /** Removes an instance's jumps and chains (a clean stop): jumps first, then every chain flushed and deleted at once. */
-export async function removeInstanceRules(prefix: string, known?: { filter: string[]; nat: string[] }): Promise<void> {
-  for (const j of builtinJumps(prefix)) await deleteRule(j.table, j.chain, jumpRule(prefix, j.target));
+export async function removeInstanceRules(prefix: string, known?: { filter: string[]; nat: string[] }, dataDir?: string): Promise<void> {
+  for (const j of builtinJumps(prefix)) await deleteRule(j.table, j.chain, jumpRule(prefix, j.target, dataDir));
   const filter = [...new Set([...(known?.filter ?? []), ...(await chainsWithPrefix('filter', prefix))])];
   const nat = [...new Set([...(known?.nat ?? []), ...(await chainsWithPrefix('nat', prefix))])];
   const table = (name: string, cs: string[]) =>
     cs.length ? [`*${name}`, ...cs.map((c) => `:${c} - [0:0]`), ...cs.map((c) => `-X ${c}`), 'COMMIT'] : [];
   const text = [...table('filter', filter), ...table('nat', nat)].join('\n');
   if (text) await iptablesRestore(text + '\n');
+}
+
+/** The instances whose jumps name a data dir that no longer exists (their server died without a clean stop). */
+export function abandonedInstances(natSave: string, own: string, exists: (dir: string) => boolean): { prefix: string; dataDir: string }[] {
+  const found = new Map<string, string>();
+  for (const line of natSave.split('\n')) {
+    const m = JUMP_COMMENT.exec(line);
+    if (line.startsWith('-A ') && m && m[1] !== own && m[2]) found.set(m[1]!, m[2]);
+  }
+  return [...found].filter(([, dir]) => !exists(dir)).map(([prefix, dataDir]) => ({ prefix, dataDir }));
+}
+
+/** Removes the rules and the route of abandoned instances. */
+async function sweepAbandoned(own: string, bridge: string, log: Logger): Promise<void> {
+  const save = (await run('iptables-save', ['-t', 'nat'])).stdout;
+  for (const { prefix, dataDir } of abandonedInstances(save, own, existsSync)) {
+    log.info({ prefix, dataDir }, 'removing the service rules of a server whose data dir is gone');
+    await removeInstanceRules(prefix, undefined, dataDir);
+    const metric = routeMetric(prefix.slice(2));
+    const routes = (await run('ip', ['-o', 'route', 'show', 'dev', bridge])).stdout;
+    for (const r of routes.split('\n')) if (r.includes(` metric ${metric}`)) await routeDelete(r.split(' ')[0]!, bridge, metric);
+  }
 }

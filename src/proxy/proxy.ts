@@ -29,6 +29,8 @@ export interface ServiceProxyOptions {
   bridge: string;
   keepRulesOnStop: boolean;
   minSyncMs?: number;
+  /** The server's data dir (the iptables mode names it in its jumps, for the sweep of abandoned instances). */
+  dataDir?: string;
   /** Only this namespace's Services (tests sharing the host with other servers); all by default. */
   namespace?: string;
 }

@@ -264,6 +264,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         podCidr: POD_NETWORK.subnet,
         bridge: POD_NETWORK.bridge!,
         keepRulesOnStop: serviceNetwork.keepRulesOnStop,
+        dataDir: opts.dataDir,
       }),
     )
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'service proxy did not start'));

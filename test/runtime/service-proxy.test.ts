@@ -14,7 +14,7 @@ import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { nodeIdentity } from '../../src/client/identities.js';
 import { startServiceProxy, type RunningServiceProxy } from '../../src/proxy/proxy.js';
 import { chainPrefix } from '../../src/proxy/chain-names.js';
-import { routeMetric } from '../../src/proxy/iptables-proxier.js';
+import { routeMetric, startIptablesProxier } from '../../src/proxy/iptables-proxier.js';
 import { detectNodeIP } from '../../src/reconcilers/node-addresses.js';
 import { POD_NETWORK, ensurePodNetwork } from '../../src/runtime/pod-network.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
@@ -330,5 +330,26 @@ test('userspace mode: the ClusterIP on the pod bridge from the host and a pod, U
   expect(c.ms).toBeLessThan(1000);
   await proxy.stop();
   expect(run('ip', ['-o', 'addr', 'show', 'dev', POD_NETWORK.bridge!])).not.toContain(`${VIP}/32`);
+  expect(iptablesSave()).not.toContain(PREFIX);
+});
+
+test('a server killed without its clean stop: the next one removes its rules and route once its data dir is gone', async () => {
+  const gone = randomBytes(6).toString('hex');
+  const opts = {
+    serviceCidr: '10.91.0.0/16',
+    podCidr: POD_NETWORK.subnet,
+    bridge: POD_NETWORK.bridge!,
+    nodeIPs: [nodeIP],
+    log: pino({ level: 'silent' }),
+  };
+  const dead = await startIptablesProxier({ ...opts, instance: gone, dataDir: `/nonexistent/dockube-${gone}`, keepRulesOnStop: true });
+  await dead.sync({ ports: [] });
+  await dead.stop();
+  expect(iptablesSave()).toContain(`${chainPrefix(gone)}-SERVICES`);
+  expect(run('ip', ['route', 'show', '10.91.0.0/16'])).toContain(`metric ${routeMetric(gone)}`);
+  const next = await startIptablesProxier({ ...opts, instance: rand, dataDir: '/tmp', keepRulesOnStop: false });
+  expect(iptablesSave()).not.toContain(chainPrefix(gone));
+  expect(run('ip', ['route', 'show', '10.91.0.0/16'])).not.toContain(`metric ${routeMetric(gone)}`);
+  await next.stop();
   expect(iptablesSave()).not.toContain(PREFIX);
 });

@@ -4,6 +4,7 @@ import { buildState, categorize } from '../../src/proxy/state.js';
 import { buildRules, probability } from '../../src/proxy/iptables-rules.js';
 import { builtinJumps, chainPrefix, servicePortChains } from '../../src/proxy/chain-names.js';
 import { staleConntrackDeletes } from '../../src/proxy/conntrack.js';
+import { abandonedInstances, normalizeCidr, routeMetric } from '../../src/proxy/iptables-proxier.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 
 const NODE = 'node-a';
@@ -358,5 +359,27 @@ describe('stale UDP conntrack entries', () => {
     expect(staleConntrackDeletes(st([{ ip: '10.244.0.3' }]), st([{ ip: '10.244.0.3' }]))).toEqual([]);
     const tcp = buildState([svc('web', {})], [slice('web', [{ ip: '10.244.0.3' }])], NODE);
     expect(staleConntrackDeletes(tcp, { ports: [] })).toEqual([]);
+  });
+});
+
+describe('instances on a shared host', () => {
+  test('the rules of a server whose data dir is gone are found from its jumps; ours, live ones and unnamed ones are not', () => {
+    const save = [
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      '-A PREROUTING -m comment --comment "dockube DKaaaaaa service rules /tmp/gone" -j DKaaaaaa-SERVICES',
+      '-A OUTPUT -m comment --comment "dockube DKaaaaaa service rules /tmp/gone" -j DKaaaaaa-SERVICES',
+      '-A PREROUTING -m comment --comment "dockube DKbbbbbb service rules /tmp/alive" -j DKbbbbbb-SERVICES',
+      '-A PREROUTING -m comment --comment "dockube DKcccccc service rules /tmp/gone-too" -j DKcccccc-SERVICES',
+      '-A PREROUTING -m comment --comment "dockube DKdddddd service rules" -j DKdddddd-SERVICES',
+      'COMMIT',
+    ].join('\n');
+    const found = abandonedInstances(save, 'DKcccccc', (d) => d === '/tmp/alive');
+    expect(found).toEqual([{ prefix: 'DKaaaaaa', dataDir: '/tmp/gone' }]);
+  });
+  test('route metrics are per instance; CIDRs are normalised for ip route', () => {
+    expect(routeMetric('abcd12')).toBe(1000 + 0xabcd);
+    expect(routeMetric('abcd12')).not.toBe(routeMetric('abce12'));
+    expect(normalizeCidr('10.97.3.4/16')).toBe('10.97.0.0/16');
   });
 });
