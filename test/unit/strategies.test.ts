@@ -448,12 +448,46 @@ describe('Service', () => {
     ]);
     expect(create(serviceStrategy, svc({ ipFamilyPolicy: 'PreferDualStack', ports: [{ port: 80 }] })).errs).toEqual([]);
     expect(
+      msgs(create(serviceStrategy, svc({ type: 'ExternalName', externalName: 'a.example', ipFamilyPolicy: 'SingleStack' })).errs),
+    ).toEqual(['spec.ipFamilyPolicy: Forbidden: may not be set for ExternalName services']);
+    expect(
       msgs(
         create(serviceStrategy, svc({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8', 'nope'], ports: [{ port: 80 }] }))
           .errs,
       ),
-    ).toEqual([
-      'spec.loadBalancerSourceRanges[1]: Invalid value: "nope": must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 ',
+    ).toEqual(['spec.LoadBalancerSourceRanges[1]: Invalid value: "nope": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']);
+  });
+
+  test('clusterIP and clusterIPs agree; headless stays headless; health-check node port immutable; affinity config', () => {
+    expect(msgs(create(serviceStrategy, svc({ clusterIP: '10.96.0.5', clusterIPs: ['10.96.0.6'], ports: [{ port: 80 }] })).errs)).toEqual([
+      'spec.clusterIPs: Invalid value: []string{"10.96.0.6"}: first value must match `clusterIP`',
+    ]);
+    expect(
+      msgs(create(serviceStrategy, svc({ clusterIP: 'None', clusterIPs: ['None', '10.96.0.6'], ports: [{ port: 80 }] })).errs),
+    ).toEqual(['spec.clusterIPs: Invalid value: []string{"None", "10.96.0.6"}: \'None\' must be the first and only value']);
+    expect(
+      msgs(create(serviceStrategy, svc({ clusterIP: '10.96.0.5', clusterIPs: ['10.96.0.5', '10.96.0.6'], ports: [{ port: 80 }] })).errs),
+    ).toEqual(['spec.clusterIPs: Invalid value: []string{"10.96.0.5", "10.96.0.6"}: may specify no more than one IP for each IP family']);
+    const headless = create(serviceStrategy, svc({ clusterIP: 'None', ports: [{ port: 80 }] })).obj;
+    expect(msgs(update(serviceStrategy, svc({ ports: [{ port: 80 }], clusterIP: '', clusterIPs: [] }), headless).errs)).toEqual([
+      'spec.clusterIPs[0]: Invalid value: []string{}: primary clusterIP can not be unset',
+    ]);
+    const local = create(
+      serviceStrategy,
+      svc({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 30100, ports: [{ port: 80 }] }),
+    ).obj;
+    expect(msgs(update(serviceStrategy, { ...local, spec: { ...(local.spec as any), healthCheckNodePort: 30101 } }, local).errs)).toEqual([
+      'spec.healthCheckNodePort: Forbidden: field is immutable',
+    ]);
+    expect(
+      msgs(create(serviceStrategy, svc({ sessionAffinityConfig: { clientIP: { timeoutSeconds: 5 } }, ports: [{ port: 80 }] })).errs),
+    ).toEqual(['spec.sessionAffinityConfig: Forbidden: must not be set when session affinity is None']);
+    // externalIPs make a ClusterIP service externally accessible: it gets an externalTrafficPolicy.
+    expect(
+      (create(serviceStrategy, svc({ externalIPs: ['192.0.2.1'], ports: [{ port: 80 }] })).obj.spec as any).externalTrafficPolicy,
+    ).toBe('Cluster');
+    expect(msgs(create(serviceStrategy, svc({ externalTrafficPolicy: 'Local', ports: [{ port: 80 }] })).errs)).toEqual([
+      'spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services',
     ]);
   });
 

@@ -45,7 +45,7 @@ export function defaultService(svc: J): void {
     // targetPort defaults to the port (a headless service keeps it too).
     if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
   }
-  if (usesNodePorts(spec.type)) spec.externalTrafficPolicy ||= 'Cluster';
+  if (externallyAccessible(spec)) spec.externalTrafficPolicy ||= 'Cluster';
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
   if (spec.type !== 'ExternalName') {
     spec.internalTrafficPolicy ||= 'Cluster';
@@ -103,6 +103,25 @@ export function validateNodePortInRange(port: number, field: string, range = DEF
     : [invalid(field, port, `provided port is not in the valid range. The range of valid ports is ${range.min}-${range.max}`)];
 }
 
+/** NodePort and LoadBalancer services, and ClusterIP ones with externalIPs (upstream ExternallyAccessible). */
+const externallyAccessible = (spec: J) => usesNodePorts(spec.type) || (spec.type === 'ClusterIP' && arr(spec.externalIPs).length > 0);
+
+/** clusterIP and clusterIPs agree, 'None' alone, at most one address per family (ValidateServiceClusterIPsRelatedFields). */
+function validateClusterIPsFields(spec: J): Errs {
+  const errs: Errs = [];
+  const ips = arr(spec.clusterIPs);
+  const asGo = () => goStringSlice(ips);
+  if (spec.clusterIP) {
+    if (!ips.length) errs.push(required('spec.clusterIPs'));
+    else if (ips[0] !== spec.clusterIP) errs.push(invalidGo('spec.clusterIPs', asGo(), 'first value must match `clusterIP`'));
+  } else if (ips.length) errs.push(invalidGo('spec.clusterIPs', asGo(), 'must be empty when `clusterIP` is not specified'));
+  if (ips[0] === 'None' && ips.length > 1) errs.push(invalidGo('spec.clusterIPs', asGo(), "'None' must be the first and only value"));
+  if (ips.length > 2) errs.push(invalidGo('spec.clusterIPs', asGo(), 'may only hold up to 2 values'));
+  else if (ips.length === 2 && ips[0] !== 'None' && ipToBigInt(String(ips[0]))?.family === ipToBigInt(String(ips[1]))?.family)
+    errs.push(invalidGo('spec.clusterIPs', asGo(), 'may specify no more than one IP for each IP family'));
+  return errs;
+}
+
 export function validateService(svc: J): Errs {
   const errs: Errs = validateObjectMeta(svc.metadata, { namespaced: true, nameFn: nameIsDNS1035Label });
   const spec: J = isObj(svc.spec) ? svc.spec : {};
@@ -115,14 +134,14 @@ export function validateService(svc: J): Errs {
       errs.push(...isDNS1123Subdomain(n).map((m) => invalid('spec.externalName', spec.externalName, m)));
     }
     if (spec.clusterIP || arr(spec.clusterIPs).length) errs.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
+    if (arr(spec.ipFamilies).length) errs.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
+    if (spec.ipFamilyPolicy) errs.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
   }
   if (arr(spec.ports).length === 0 && !isHeadless(spec) && spec.type !== 'ExternalName') errs.push(required('spec.ports'));
   errs.push(...validatePorts(spec));
   if (spec.clusterIP && spec.clusterIP !== 'None' && !isValidIP(spec.clusterIP))
     errs.push(invalid('spec.clusterIPs[0]', spec.clusterIP, `must be a valid IP address, ${IP_EXAMPLE}`));
-  if (Array.isArray(spec.clusterIPs) && spec.clusterIP && spec.clusterIPs[0] && spec.clusterIPs[0] !== spec.clusterIP) {
-    errs.push(invalid('spec.clusterIPs', spec.clusterIPs, 'element [0] must match clusterIP'));
-  }
+  if (spec.type !== 'ExternalName') errs.push(...validateClusterIPsFields(spec));
   if (isHeadless(spec) && usesNodePorts(spec.type))
     errs.push(invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${spec.type} services`));
   errs.push(...validateTypeDependentFields(spec));
@@ -131,13 +150,11 @@ export function validateService(svc: J): Errs {
       spec.sessionAffinity ? notSupported('spec.sessionAffinity', spec.sessionAffinity, AFFINITIES) : required('spec.sessionAffinity'),
     );
   if (spec.externalTrafficPolicy) {
-    if (!usesNodePorts(spec.type))
-      errs.push(
-        invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"),
-      );
+    if (!externallyAccessible(spec))
+      errs.push(invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'may only be set for externally-accessible services'));
     else if (!TRAFFIC_POLICIES.includes(spec.externalTrafficPolicy))
       errs.push(notSupported('spec.externalTrafficPolicy', spec.externalTrafficPolicy, TRAFFIC_POLICIES));
-  } else if (usesNodePorts(spec.type)) errs.push(required('spec.externalTrafficPolicy'));
+  } else if (externallyAccessible(spec)) errs.push(required('spec.externalTrafficPolicy'));
   if (spec.internalTrafficPolicy && !TRAFFIC_POLICIES.includes(spec.internalTrafficPolicy))
     errs.push(notSupported('spec.internalTrafficPolicy', spec.internalTrafficPolicy, TRAFFIC_POLICIES));
   if (spec.type !== 'ExternalName') errs.push(...validateLabels(spec.selector, 'spec.selector'));
@@ -156,7 +173,8 @@ function validateTypeDependentFields(spec: J): Errs {
     errs.push(forbidden('spec.allocateLoadBalancerNodePorts', lbOnly));
   if (spec.loadBalancerClass !== undefined && spec.loadBalancerClass !== null && !isLB)
     errs.push(forbidden('spec.loadBalancerClass', lbOnly));
-  if (arr(spec.loadBalancerSourceRanges).length && !isLB) errs.push(forbidden('spec.loadBalancerSourceRanges', lbOnly));
+  // Upstream's path is spelled LoadBalancerSourceRanges.
+  if (arr(spec.loadBalancerSourceRanges).length && !isLB) errs.push(forbidden('spec.LoadBalancerSourceRanges', lbOnly));
   if (spec.healthCheckNodePort && !(isLB && spec.externalTrafficPolicy === 'Local'))
     errs.push(
       invalid(
@@ -167,9 +185,7 @@ function validateTypeDependentFields(spec: J): Errs {
     );
   arr(spec.loadBalancerSourceRanges).forEach((r, i) => {
     if (!parseCIDR(String(r).trim()))
-      errs.push(
-        invalid(index('spec.loadBalancerSourceRanges', i), r, 'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 '),
-      );
+      errs.push(invalid(index('spec.LoadBalancerSourceRanges', i), r, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
   });
   // The service network is single-stack IPv4 (the REST layer's initIPFamilyFields against the cluster's families).
   if (spec.type !== 'ExternalName') {
@@ -185,7 +201,7 @@ function validateTypeDependentFields(spec: J): Errs {
   if (spec.sessionAffinity === 'ClientIP' && timeout !== undefined && !(timeout > 0 && timeout <= 86400))
     errs.push(invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', timeout, 'must be greater than 0 and less than 86400'));
   if (spec.sessionAffinity === 'None' && spec.sessionAffinityConfig)
-    errs.push(invalid('spec.sessionAffinityConfig', spec.sessionAffinityConfig, 'must not be set when session affinity is None'));
+    errs.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   return errs;
 }
 
@@ -272,11 +288,28 @@ export const serviceStrategy: Strategy = {
     const errs: Errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
     const spec: J = obj.spec ?? {};
     const oldSpec: J = old.spec ?? {};
-    // The primary ClusterIP never changes, unless the service goes from, to or stays ExternalName.
+    // The primary ClusterIP and family never change, unless the service goes from, to or stays ExternalName
+    // (validateUpgradeDowngradeClusterIPs/IPFamilies).
     const ips = arr(spec.clusterIPs).length ? arr(spec.clusterIPs) : spec.clusterIP ? [spec.clusterIP] : [];
     const oldIPs = arr(oldSpec.clusterIPs).length ? arr(oldSpec.clusterIPs) : oldSpec.clusterIP ? [oldSpec.clusterIP] : [];
-    if (spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName' && ips.length && oldIPs.length && ips[0] !== oldIPs[0])
-      errs.push(invalidGo('spec.clusterIPs[0]', goStringSlice(ips), 'may not change once set'));
+    const bothHeadless = isHeadless(spec) && isHeadless(oldSpec);
+    if (spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName' && !bothHeadless) {
+      if (oldIPs.length && !ips.length)
+        errs.push(invalidGo('spec.clusterIPs[0]', goStringSlice(ips), 'primary clusterIP can not be unset'));
+      else if (ips.length && oldIPs.length && ips[0] !== oldIPs[0])
+        errs.push(invalidGo('spec.clusterIPs[0]', goStringSlice(ips), 'may not change once set'));
+      const fam = arr(spec.ipFamilies);
+      const oldFam = arr(oldSpec.ipFamilies);
+      if (!isHeadless(spec) && fam.length && oldFam.length && fam[0] !== oldFam[0])
+        errs.push(invalidGo('spec.ipFamilies[0]', goStringSlice(fam), 'may not change once set'));
+    }
+    if (
+      needsHealthCheckNodePort(spec) &&
+      needsHealthCheckNodePort(oldSpec) &&
+      oldSpec.healthCheckNodePort &&
+      spec.healthCheckNodePort !== oldSpec.healthCheckNodePort
+    )
+      errs.push(forbidden('spec.healthCheckNodePort', 'field is immutable'));
     if (
       oldSpec.type === 'LoadBalancer' &&
       spec.type === 'LoadBalancer' &&
