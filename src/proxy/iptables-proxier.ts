@@ -35,7 +35,7 @@ export interface IptablesProxierOptions {
   log: Logger;
   /** Shortest time between two restores (upstream's minSyncPeriod). */
   minSyncMs?: number;
-  /** How often the jumps and the route are checked again, and hairpin set on new bridge ports. */
+  /** How often the whole rule set is written again and the jumps, the route and the knobs checked (upstream's syncPeriod). */
   housekeepingMs?: number;
   /**
    * The server's data dir, written in the jumps' comment: a later server removes the rules of an instance whose data
@@ -121,11 +121,15 @@ export async function startIptablesProxier(opts: IptablesProxierOptions): Promis
     retryMs: 1000,
     onError: (e) => log.error({ err: e.message }, 'service rules sync failed'),
   });
+  // Upstream's periodic full sync: the whole set is written again (someone may have flushed a table) and the jumps,
+  // route and knobs checked; hairpin more often, as pods start between syncs.
   const timer = setInterval(() => {
     housekeepingDue = true;
-    void ensureHairpin(opts.bridge);
-  }, opts.housekeepingMs ?? 10_000);
+    if (wanted) void runner.request();
+  }, opts.housekeepingMs ?? 30_000);
+  const hairpinTimer = setInterval(() => void ensureHairpin(opts.bridge), 5_000);
   timer.unref();
+  hairpinTimer.unref();
 
   return {
     mode: 'iptables',
@@ -135,6 +139,7 @@ export async function startIptablesProxier(opts: IptablesProxierOptions): Promis
     },
     async stop() {
       clearInterval(timer);
+      clearInterval(hairpinTimer);
       await runner.stop();
       if (opts.keepRulesOnStop) return;
       await removeInstanceRules(prefix, chains, opts.dataDir);

@@ -353,3 +353,39 @@ test('a server killed without its clean stop: the next one removes its rules and
   await next.stop();
   expect(iptablesSave()).not.toContain(PREFIX);
 });
+
+test('the periodic full sync puts back a jump someone removed', async () => {
+  const p = await startIptablesProxier({
+    serviceCidr: '10.91.0.0/16',
+    podCidr: POD_NETWORK.subnet,
+    bridge: POD_NETWORK.bridge!,
+    nodeIPs: [nodeIP],
+    log: pino({ level: 'silent' }),
+    instance: rand,
+    keepRulesOnStop: false,
+    housekeepingMs: 300,
+  });
+  try {
+    await p.sync({ ports: [] });
+    const jump = (l: string) => l.startsWith('-A OUTPUT') && l.includes(`-j ${PREFIX}-SERVICES`);
+    expect(iptablesSave().split('\n').filter(jump)).toHaveLength(1);
+    run('iptables', [
+      '-w',
+      '-t',
+      'nat',
+      '-D',
+      'OUTPUT',
+      '-m',
+      'comment',
+      '--comment',
+      `dockube ${PREFIX} service rules`,
+      '-j',
+      `${PREFIX}-SERVICES`,
+    ]);
+    expect(iptablesSave().split('\n').filter(jump)).toHaveLength(0);
+    await waitFor('the jump back', async () => iptablesSave().split('\n').filter(jump).length === 1, 3000, 50);
+  } finally {
+    await p.stop();
+  }
+  expect(iptablesSave()).not.toContain(PREFIX);
+});
