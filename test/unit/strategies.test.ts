@@ -482,6 +482,17 @@ describe('Service', () => {
     expect(
       msgs(create(serviceStrategy, svc({ sessionAffinityConfig: { clientIP: { timeoutSeconds: 5 } }, ports: [{ port: 80 }] })).errs),
     ).toEqual(['spec.sessionAffinityConfig: Forbidden: must not be set when session affinity is None']);
+    // status.loadBalancer: ingress on LoadBalancers only, ipMode with an ip.
+    const withIngress = (type: string, ingress: unknown[]) => ({
+      ...svc({ type, ports: [{ port: 80 }] }),
+      status: { loadBalancer: { ingress } },
+    });
+    expect(msgs(serviceStrategy.validate!(withIngress('ClusterIP', [{ ip: '192.0.2.1', ipMode: 'VIP' }])))).toContain(
+      "status.loadBalancer.ingress: Forbidden: may only be used when `spec.type` is 'LoadBalancer'",
+    );
+    expect(msgs(serviceStrategy.validate!(withIngress('LoadBalancer', [{ hostname: 'lb.example', ipMode: 'VIP' }])))).toContain(
+      'status.loadBalancer.ingress[0].ipMode: Forbidden: may not be specified when `ip` is not set',
+    );
     // externalIPs make a ClusterIP service externally accessible: it gets an externalTrafficPolicy.
     expect(
       (create(serviceStrategy, svc({ externalIPs: ['192.0.2.1'], ports: [{ port: 80 }] })).obj.spec as any).externalTrafficPolicy,

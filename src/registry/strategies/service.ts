@@ -34,6 +34,8 @@ export function defaultService(svc: J): void {
   const spec = isObj(svc.spec) ? svc.spec : (svc.spec = {});
   spec.type ||= 'ClusterIP';
   spec.sessionAffinity ||= 'None';
+  // A load balancer's ingress IP is a VIP unless it says otherwise (LoadBalancerIPMode defaulting).
+  for (const ing of arr(svc.status?.loadBalancer?.ingress)) if (isObj(ing) && ing.ip && !ing.ipMode) ing.ipMode = 'VIP';
   if (spec.sessionAffinity === 'ClientIP') {
     spec.sessionAffinityConfig ??= {};
     spec.sessionAffinityConfig.clientIP ??= {};
@@ -122,6 +124,23 @@ function validateClusterIPsFields(spec: J): Errs {
   return errs;
 }
 
+/** status.loadBalancer (ValidateLoadBalancerStatus): ingress only on LoadBalancers, IPs valid, ipMode with an ip. */
+function validateLoadBalancerStatus(svc: J): Errs {
+  const errs: Errs = [];
+  const ingress = arr(svc.status?.loadBalancer?.ingress);
+  if (!ingress.length) return errs;
+  if (svc.spec?.type !== 'LoadBalancer')
+    return [forbidden('status.loadBalancer.ingress', "may only be used when `spec.type` is 'LoadBalancer'")];
+  ingress.forEach((ing, i) => {
+    const at = index('status.loadBalancer.ingress', i);
+    if (ing?.ip && !isValidIP(ing.ip)) errs.push(invalid(child(at, 'ip'), ing.ip, `must be a valid IP address, ${IP_EXAMPLE}`));
+    if (ing?.ipMode && !ing?.ip) errs.push(forbidden(child(at, 'ipMode'), 'may not be specified when `ip` is not set'));
+    else if (ing?.ipMode && !['VIP', 'Proxy'].includes(ing.ipMode))
+      errs.push(notSupported(child(at, 'ipMode'), ing.ipMode, ['Proxy', 'VIP']));
+  });
+  return errs;
+}
+
 export function validateService(svc: J): Errs {
   const errs: Errs = validateObjectMeta(svc.metadata, { namespaced: true, nameFn: nameIsDNS1035Label });
   const spec: J = isObj(svc.spec) ? svc.spec : {};
@@ -158,6 +177,7 @@ export function validateService(svc: J): Errs {
   if (spec.internalTrafficPolicy && !TRAFFIC_POLICIES.includes(spec.internalTrafficPolicy))
     errs.push(notSupported('spec.internalTrafficPolicy', spec.internalTrafficPolicy, TRAFFIC_POLICIES));
   if (spec.type !== 'ExternalName') errs.push(...validateLabels(spec.selector, 'spec.selector'));
+  errs.push(...validateLoadBalancerStatus(svc));
   arr(spec.externalIPs).forEach((ip, i) => {
     if (!isValidIP(ip)) errs.push(invalid(index('spec.externalIPs', i), ip, `must be a valid IP address, ${IP_EXAMPLE}`));
   });
