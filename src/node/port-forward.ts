@@ -23,13 +23,25 @@ export async function portForward(docker: Dockerode, pod: PodLike, port: number)
   const ip = await podAddress(docker, pod.metadata.uid ?? '');
   if (!ip) throw badRequest(`pod ${name} has no running sandbox with an address to forward to`);
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: ip, port });
+    // Half-open: the client's FIN and the pod's travel separately (the API layer ends each side).
+    const socket = net.connect({ host: ip, port, allowHalfOpen: true });
     socket.once('connect', () => {
       socket.removeListener('error', reject);
       resolve(socket);
     });
-    socket.once('error', (e) =>
-      reject(new Error(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: dial tcp ${ip}:${port}: ${e.message}`)),
+    socket.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: dial tcp ${ip}:${port}: ${dialError(e)}`)),
     );
   });
+}
+
+/** A failed connect in Go's words (what kubectl users read from the kubelet): `connect: connection refused`. */
+function dialError(e: NodeJS.ErrnoException): string {
+  const go: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    EHOSTUNREACH: 'no route to host',
+    ENETUNREACH: 'network is unreachable',
+    ETIMEDOUT: 'connection timed out',
+  };
+  return e.code && go[e.code] ? `connect: ${go[e.code]}` : e.message;
 }

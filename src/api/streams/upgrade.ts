@@ -20,6 +20,7 @@ import { runSession } from './exec-session.js';
 import { isSpdyUpgrade, negotiateSpdyProtocol } from './spdy/negotiate.js';
 import { runSpdySession, type SpdySessionOptions } from './spdy/session.js';
 import { isLogUpgrade, serveLogUpgrade } from './log-websocket.js';
+import { createPortForwardUpgrade, isPortForwardUpgrade } from './portforward/upgrade.js';
 
 export interface UpgradeDeps {
   service: ResourceService;
@@ -47,9 +48,12 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     const code = req.method !== 'GET' ? 405 : 400;
     reject(socket, code === 405 ? methodNotAllowed() : badRequest(`unable to upgrade connection: ${err.message}`));
   });
+  const portForward = createPortForwardUpgrade(deps);
   return (req, socket, head) => {
-    // pods/log upgrades as any streaming GET does (one stream, no channels); exec and attach below.
+    // pods/log upgrades as any streaming GET does (one stream, no channels); port-forward has its own protocols;
+    // exec and attach below.
     if (isLogUpgrade(req, deps.registry)) return serveLogUpgrade(deps, req, socket, head);
+    if (isPortForwardUpgrade(req, deps.registry)) return portForward(req, socket, head);
     socket.on('error', () => undefined);
     prepare(deps, req).then(
       ({ session, command, spdy }) => {

@@ -51,6 +51,7 @@ export const pods: ResourceDef = {
     { name: 'log', kind: 'Pod', verbs: ['get'], connect: { methods: ['GET'] } },
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
+    { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
   ],
   // The pod field selectors Kubernetes supports (pkg/registry/core/pod/strategy.go).
   fieldSelectors: {

@@ -63,6 +63,14 @@ export class SpdyStream extends EventEmitter {
     if (!this.remoteEnded && data.length) this.emit('data', data);
   }
 
+  /** @internal the client's reset or the connection's end: 'reset' tells it from a FIN before 'end' follows. */
+  aborted(): void {
+    if (this.remoteEnded) return;
+    this.localEnded = true;
+    this.emit('reset');
+    this.remoteGone();
+  }
+
   /** @internal the client's FIN, a reset, or the connection's end. */
   remoteGone(): void {
     if (this.remoteEnded) return;
@@ -87,6 +95,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
   private lastStreamId = 0;
   private goneAway = false;
   private closed = false;
+  private pausers = 0;
   /** Frames are handled in order, though a header block inflates asynchronously (compressing ours is synchronous). */
   private inbound: Promise<void> = Promise.resolve();
 
@@ -102,13 +111,16 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
     return !this.closed;
   }
 
-  /** Stops reading from the client until resumeInput(), so TCP pushes back on it: for a consumer that is behind. */
+  /**
+   * Stops reading from the client until resumeInput(), so TCP pushes back on it: for a consumer that is behind. Counted:
+   * with several streams behind (port-forward's concurrent connections), reading resumes when none is.
+   */
   pauseInput(): void {
-    this.socket.pause();
+    if (this.pausers++ === 0) this.socket.pause();
   }
 
   resumeInput(): void {
-    this.socket.resume();
+    if (this.pausers > 0 && --this.pausers === 0) this.socket.resume();
   }
 
   /** Feeds bytes that arrived before this object listened (the upgrade's head). */
@@ -185,10 +197,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
       }
       case 'RST_STREAM': {
         const s = this.streams.get(f.streamId);
-        if (s) {
-          s.localEnded = true;
-          s.remoteGone();
-        }
+        s?.aborted();
         return;
       }
       case 'HEADERS': {
@@ -226,10 +235,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
   private shutdown(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const s of this.streams.values()) {
-      s.localEnded = true;
-      s.remoteGone();
-    }
+    for (const s of this.streams.values()) s.aborted();
     this.streams.clear();
     this.compressor.close();
     this.decompressor.close();
