@@ -29,6 +29,9 @@ export function createApp(opts: AppOptions): express.Express {
   app.set('query parser', 'simple');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // express 5 parses the query string again on every read of req.query (a handler reads several parameters):
+    // parsed once, it is kept on the request.
+    Object.defineProperty(req, 'query', { value: req.query, writable: true, configurable: true, enumerable: true });
     const proceed = (user: UserInfo | undefined) => {
       // Credentials that do not check out are refused everywhere, even on public paths, as Kubernetes does.
       if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(req.path))) {
