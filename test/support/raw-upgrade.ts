@@ -51,7 +51,8 @@ export function rawUpgrade(port: number, method: string, path: string, headers: 
 
 /** A WebSocket client over a socket whose handshake was done by hand (ws's client mode: its frames masked). */
 export function clientWebSocket(socket: net.Socket, head: Buffer): WebSocket {
-  const ws = new WebSocket(null, undefined, {});
+  // ws's own adoption path (`new WebSocket(null)`, as its server does), which its types do not declare.
+  const ws = new (WebSocket as unknown as new (a: null, p: undefined, o: object) => WebSocket)(null, undefined, {});
   // ws takes an adopted socket as a server's; a client masks what it sends, so the side is switched before adoption.
   (ws as unknown as { _isServer: boolean })._isServer = false;
   (ws as unknown as { setSocket(s: net.Socket, h: Buffer, o: { maxPayload: number }): void }).setSocket(socket, head, {
