@@ -103,6 +103,13 @@ export async function connectDockerRuntime(
 }
 
 export class DockerRuntime implements ContainerRuntime {
+  /**
+   * Containers started here whose engine `start` event has not come back yet. The caller saw the start itself (the pod
+   * worker observes and writes the pod's status right after), so that event is no news: passed on, it queued a second
+   * sync of the pod while the first still ran, for each of its containers.
+   */
+  private startedHere = new Set<string>();
+
   constructor(
     readonly docker: Docker,
     private o: DockerRuntimeOptions,
@@ -169,7 +176,13 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async startContainer(id: string): Promise<void> {
-    await call(() => this.docker.getContainer(id).start());
+    this.startedHere.add(id);
+    try {
+      await call(() => this.docker.getContainer(id).start());
+    } catch (e) {
+      this.startedHere.delete(id);
+      throw e;
+    }
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {
@@ -268,6 +281,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async watchEvents(onEvent: (e: ContainerEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
+    this.startedHere.clear(); // a new stream: events of earlier starts are not coming (the kubelet resyncs everything)
     const stream = (await call(() =>
       this.docker.getEvents({
         filters: {
@@ -287,7 +301,8 @@ export class DockerRuntime implements ContainerRuntime {
         buf = buf.slice(nl + 1);
         if (!line) continue;
         try {
-          const ev = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+          const ev = JSON.parse(line) as { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+          if (ev.Action === 'start' && this.startedHere.delete(ev.Actor?.ID ?? '')) continue;
           const attrs = ev.Actor?.Attributes;
           const namespace = attrs?.[LABEL_POD_NAMESPACE];
           const podName = attrs?.[LABEL_POD_NAME];
