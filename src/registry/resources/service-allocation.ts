@@ -7,7 +7,7 @@ import { internal, invalid, type FieldError } from '../../machinery/api/errors.j
 import { goStringSlice } from '../strategies/common/gorender.js';
 import type { AdmitContext, AdmitTransaction, KObject, ResourceDef } from '../types.js';
 import { CLUSTER_IP_BAND, NODE_PORT_BAND, RangeAllocator, staticBandSize } from './range-allocator.js';
-import { inServiceCidr, intToIp, ipToInt, kubernetesServiceIP, parseServiceCidr } from './service-cidr.js';
+import { inServiceCidr, intToIp, ipToInt, parseServiceCidr } from './service-cidr.js';
 
 /** The service network the allocator hands out from (ServerOptions.services). */
 export interface ServiceAllocationConfig {
@@ -17,9 +17,6 @@ export interface ServiceAllocationConfig {
 }
 
 export const DEFAULT_SERVICE_ALLOCATION: ServiceAllocationConfig = { cidr: '10.96.0.0/16', nodePortMin: 30000, nodePortMax: 32767 };
-
-/** @deprecated the default range's `kubernetes` address; use kubernetesServiceIP(cidr) from service-cidr.ts. */
-export const KUBERNETES_SERVICE_IP = kubernetesServiceIP(DEFAULT_SERVICE_ALLOCATION.cidr);
 
 interface Port {
   port?: number;
