@@ -3,8 +3,9 @@
 # with a named targetPort: `get endpoints,endpointslices -o wide`, the slice's labels, owner and conditions; a pod made
 # unready (the file its probe reads removed) moves to notReadyAddresses / ready:false, while a publishNotReadyAddresses
 # service keeps it ready; scale to 1 and the endpoints follow (the time is printed); a selectorless service's
-# hand-written Endpoints mirrored into a slice; the `kubernetes` service's endpoints at 10.244.0.1:<api port>;
-# `describe svc` shows the Endpoints line; a restart on another port moves the `kubernetes` endpoints with it.
+# hand-written Endpoints mirrored into a slice; a headless service publishing a pod's hostname; the `kubernetes`
+# service's endpoints at 10.244.0.1:<api port>; `describe svc` shows the Endpoints line; a restart on another port
+# moves the `kubernetes` endpoints with it.
 bash "$ROOT/scripts/build-netcheck-image.sh" >/dev/null 2>&1 || fail "build-netcheck-image.sh"
 k create ns "$NS" >/dev/null
 k -n "$NS" apply -f - >/dev/null <<YAML
@@ -125,6 +126,30 @@ eventually "the Endpoints are mirrored into a slice" 20 '^endpointslicemirroring
 expect "the user's Endpoints are kept as written" 0 '^192.0.2.10 192.0.2.11$' -- k -n "$NS" get endpoints ext -o 'jsonpath={.subsets[*].addresses[*].ip}'
 k -n "$NS" label endpoints ext endpointslice.kubernetes.io/skip-mirror=true >/dev/null
 eventually "skip-mirror: the mirrored slice goes" 20 '^$' -- slice ext '{.items[*].metadata.name}'
+
+# A headless service and a pod with hostname + subdomain: the hostname is published (DNS serves hostname.subdomain).
+k -n "$NS" apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{name: pg, port: 5432}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db-0, labels: {app: db}}
+spec:
+  hostname: db-0
+  subdomain: db
+  terminationGracePeriodSeconds: 1
+  containers: [{name: db, image: dockube/netcheck:test, imagePullPolicy: IfNotPresent, command: [sleep, '3600']}]
+YAML
+eventually "headless: the slice endpoint carries the pod's hostname, the slice the headless label" 60 '^db-0 true .*"service.kubernetes.io/headless":""' -- \
+  slice db '{.items[0].endpoints[0].hostname} {.items[0].endpoints[0].conditions.ready} {.items[0].metadata.labels}'
+expect "headless: the Endpoints address carries the hostname, the Endpoints the headless label" 0 '^db-0 5432 \{"service.kubernetes.io/headless":""\}$' -- \
+  k -n "$NS" get endpoints db -o 'jsonpath={.subsets[0].addresses[0].hostname} {.subsets[0].ports[0].port} {.metadata.labels}'
 
 # The kubernetes service: its endpoints are where pods reach the API server.
 expect "the kubernetes Endpoints: 10.244.0.1:$PORT" 0 "^kubernetes +10\.244\.0\.1:$PORT " -- k -n default get endpoints kubernetes --no-headers
