@@ -265,7 +265,7 @@ export class ResourceService {
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
     if (def.namespaced) await this.checkNamespaceAcceptsCreates(def, meta.namespace!, meta.name!);
     if (def.virtualCreate) return withTypeMeta(def, await def.virtualCreate(obj, ctx.user));
-    const txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
+    let txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
     setTypeMeta(def, obj);
     try {
       if (ctx.dryRun) {
@@ -273,9 +273,10 @@ export class ResourceService {
         txn?.revert();
         return obj;
       }
-      const created = present(def, await this.store.create(storageKey(def, meta.namespace, meta.name!), toStorage(def, obj)));
-      txn?.commit();
-      return created;
+      const created = await this.store.create(storageKey(def, meta.namespace, meta.name!), toStorage(def, obj));
+      txn?.commit(); // stored: from here on nothing may revert it
+      txn = undefined;
+      return present(def, created);
     } catch (e) {
       txn?.revert();
       if (e instanceof KeyExistsError) throw alreadyExists(groupResource(def), meta.name!);
@@ -359,7 +360,7 @@ export class ResourceService {
       ];
       if (errs.length) throw invalid(def.kind, def.group, name, errs);
       if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
-      const txn = (await def.admit?.(next, current, this.admitContext(ctx, subresource))) || undefined;
+      let txn = (await def.admit?.(next, current, this.admitContext(ctx, subresource))) || undefined;
       setTypeMeta(def, next);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       const finishing = completesDeletion(next, current) && !def.beginDeletion;
@@ -373,12 +374,14 @@ export class ResourceService {
         if (finishing) {
           const removed = present(def, await this.store.delete(key, Number(current.metadata.resourceVersion)));
           txn?.revert();
+          txn = undefined;
           def.afterDelete?.(removed, this);
           return removed;
         }
-        const updated = present(def, await this.store.update(key, toStorage(def, next), Number(current.metadata.resourceVersion)));
-        txn?.commit();
-        return updated;
+        const updated = await this.store.update(key, toStorage(def, next), Number(current.metadata.resourceVersion));
+        txn?.commit(); // stored: from here on nothing may revert it
+        txn = undefined;
+        return present(def, updated);
       } catch (e) {
         txn?.revert();
         if (e instanceof RevisionConflictError) {
