@@ -1,6 +1,7 @@
 // DNS messages on the wire (dns-packet): a response to a query, and its UDP form, truncated (TC) to what the client
 // can take — 512 bytes, or the EDNS payload size it announced — so that it asks again over TCP for the whole answer.
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
+import { encodeCompressed } from './compress.js';
 
 const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 export type Rcode = keyof typeof RCODES;
@@ -56,16 +57,16 @@ export function rcodeOnly(id: number, rcode: Rcode, questions: DecodedPacket['qu
 }
 
 /**
- * The packet encoded within `limit` bytes: whole when it fits; else with TC set and as many answers as fit (the
+ * The packet encoded (owner names compressed) within `limit` bytes: whole when it fits; else with TC set and as many answers as fit (the
  * additional and authority sections dropped first, the OPT record kept), as CoreDNS's request.Scrub.
  */
 export function encodeWithin(packet: Packet, limit: number): Buffer {
-  const whole = dnsPacket.encode(packet);
+  const whole = encodeCompressed(packet);
   if (whole.length <= limit) return whole;
   const opt = (packet.additionals ?? []).filter((a) => a.type === 'OPT');
   const answers = packet.answers ?? [];
   const truncated = (n: number) =>
-    dnsPacket.encode({
+    encodeCompressed({
       ...packet,
       flags: (packet.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE,
       answers: answers.slice(0, n),

@@ -165,7 +165,7 @@ describe('the cluster DNS server', () => {
     await h.service.delete(def('', 'endpoints'), 'kube-system', 'kube-dns', {}, systemContext('test'));
     const stored = await get('', 'services', 'kube-system', 'kube-dns');
     const edited = { ...stored, spec: { ...stored.spec, selector: { app: 'x' } } };
-    await h.service.update(def('', 'services'), 'kube-system', 'kube-dns', edited as KObject, systemContext('test'));
+    await h.service.update(def('', 'services'), 'kube-system', 'kube-dns', edited as unknown as KObject, systemContext('test'));
     let ep: J | undefined;
     let svc: J | undefined;
     for (let i = 0; i < 50 && !(ep && !svc?.spec.selector); i++) {

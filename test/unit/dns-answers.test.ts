@@ -1,7 +1,8 @@
 // The cluster DNS's answers from a snapshot of services and EndpointSlices (src/dns/zone-answer.ts, handler.ts):
 // every record type of the Kubernetes DNS specification as CoreDNS's kubernetes plugin serves them, NXDOMAIN with
 // the zone's SOA, truncation over UDP, forwarding of other names.
-import dnsPacket, { type Answer, type DecodedPacket, type RecordType } from 'dns-packet';
+import dnsPacket, { type Answer, type DecodedPacket, type Packet, type RecordType } from 'dns-packet';
+import { encodeCompressed } from '../../src/dns/compress.js';
 import { clusterDnsData, type ClusterDnsData } from '../../src/dns/cluster-data.js';
 import { answerQuestion } from '../../src/dns/zone-answer.js';
 import { handleQuery, type QueryDeps } from '../../src/dns/handler.js';
@@ -329,7 +330,8 @@ describe('the wire (handleQuery)', () => {
     expect(udp!.length).toBeLessThanOrEqual(512);
     const u = decode(udp);
     expect(u.flag_tc).toBe(true);
-    expect(u.answers!.length).toBeGreaterThan(0);
+    // compressed owner names: 16 bytes an A record, so some 30 fit in 512 bytes
+    expect(u.answers!.length).toBeGreaterThan(25);
     expect(u.answers!.length).toBeLessThan(100);
     const t = decode(await handleQuery(q, 'tcp', deps(big)));
     expect(t.flag_tc).toBe(false);
@@ -344,5 +346,62 @@ describe('the wire (handleQuery)', () => {
     expect(await handleQuery(Buffer.from('hi'), 'udp', deps(fixture()))).toBeUndefined();
     const broken = Buffer.concat([query('web.default.svc.cluster.local', 'A').subarray(0, 14)]);
     expect(rcodeOf(decode(await handleQuery(broken, 'udp', deps(fixture()))))).toBe(RCODE.FORMERR);
+  });
+});
+
+describe('name compression (encodeCompressed)', () => {
+  const q = { name: 'hl.ns1.svc.cluster.local', type: 'A' as const, class: 'IN' as const };
+  const packets: Packet[] = [
+    {
+      id: 1,
+      type: 'response',
+      flags: dnsPacket.AUTHORITATIVE_ANSWER,
+      questions: [q],
+      answers: Array.from({ length: 5 }, (_, i) => ({
+        type: 'A' as const,
+        name: q.name,
+        ttl: 5,
+        class: 'IN' as const,
+        data: `10.244.0.${i + 1}`,
+      })),
+    },
+    {
+      id: 2,
+      type: 'response',
+      questions: [{ ...q, name: 'Nope.NS1.svc.cluster.local' }],
+      authorities: ask('nope.ns1.svc.cluster.local', 'A')!.authorities,
+    },
+    (() => {
+      const a = ask('_http._tcp.hl.ns1.svc.cluster.local', 'SRV')!;
+      return {
+        id: 3,
+        type: 'response' as const,
+        questions: [{ name: '_http._tcp.hl.ns1.svc.cluster.local', type: 'SRV' as const, class: 'IN' as const }],
+        answers: a.answers,
+        additionals: [
+          ...a.additionals,
+          { type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] },
+        ],
+      };
+    })(),
+    {
+      id: 4,
+      type: 'response',
+      questions: [{ name: '20.0.96.10.in-addr.arpa', type: 'PTR' }],
+      answers: ask('20.0.96.10.in-addr.arpa', 'PTR')!.answers,
+    },
+    { id: 5, type: 'response', questions: [] },
+  ];
+
+  test.each(packets.map((p) => [p.id, p]))('packet %i decodes as its uncompressed form does, in fewer bytes', (_id, p) => {
+    const plain = dnsPacket.encode(p as Packet);
+    const small = encodeCompressed(p as Packet);
+    expect(dnsPacket.decode(small)).toEqual(dnsPacket.decode(plain));
+    expect(small.length).toBeLessThanOrEqual(plain.length);
+  });
+
+  test('repeated owner names become 2-byte pointers: A records of 16 bytes', () => {
+    const [one, five] = [1, 5].map((n) => encodeCompressed({ ...packets[0]!, answers: packets[0]!.answers!.slice(0, n) }));
+    expect(five!.length - one!.length).toBe(4 * 16);
   });
 });
