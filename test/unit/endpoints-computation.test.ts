@@ -6,6 +6,7 @@ import type { KObject } from '../../src/machinery/api/meta.js';
 import { podSubsets, repackSubsets, truncateSubsets, type EndpointSubset } from '../../src/reconcilers/endpoints/subsets.js';
 import { reconcileSlices } from '../../src/reconcilers/endpointslice/reconcile.js';
 import { podToEndpoint, type EndpointSlice } from '../../src/reconcilers/endpointslice/desired.js';
+import { desiredEndpoints } from '../../src/reconcilers/endpoints/desired-endpoints.js';
 import { reconcileMirror } from '../../src/reconcilers/endpointslicemirroring/mirror.js';
 import { formatRfc3339Nano, TriggerTimeTracker } from '../../src/reconcilers/endpoints/trigger-time.js';
 
@@ -136,6 +137,56 @@ describe('Endpoints subsets', () => {
     expect(truncateSubsets([{ addresses: many(1000, 1) }]).truncated).toBe(false);
     const ready = truncateSubsets([{ addresses: many(1200, 1), notReadyAddresses: many(5, 2) }]);
     expect(ready.subsets.map((s) => [s.addresses?.length, s.notReadyAddresses])).toEqual([[1000, undefined]]);
+  });
+});
+
+describe('the Endpoints object', () => {
+  const s = svc({ selector: { app: 'web' }, ports: [{ port: 80 }] }, 'web', { tier: 'a' });
+  const T = Date.parse('2026-01-01T00:00:07Z');
+
+  test('a new object: the service labels, the trigger time; nothing to write once it is current', () => {
+    const ep = desiredEndpoints(s, [pod('a', '10.0.0.1')], undefined, T)!;
+    expect(ep.metadata).toEqual({
+      name: 'web',
+      namespace: 'ns',
+      labels: { tier: 'a' },
+      annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': '2026-01-01T00:00:07Z' },
+    });
+    expect(ips(ep.subsets![0]!.addresses)).toEqual(['10.0.0.1']);
+    const stored = { ...ep, metadata: { ...ep.metadata, resourceVersion: '5' } };
+    expect(desiredEndpoints(s, [pod('a', '10.0.0.1')], stored, 0)).toBeUndefined();
+    // A targetRef's resourceVersion alone is no change.
+    const withRv = JSON.parse(JSON.stringify(stored));
+    withRv.subsets[0].addresses[0].targetRef.resourceVersion = '42';
+    expect(desiredEndpoints(s, [pod('a', '10.0.0.1')], withRv, 0)).toBeUndefined();
+    // A changed pod: an update of the stored object, the trigger annotation cleared when there is no trigger time.
+    const upd = desiredEndpoints(s, [pod('a', '10.0.0.1', { ready: false })], stored, 0)!;
+    expect(upd.metadata.resourceVersion).toBe('5');
+    expect(upd.metadata.annotations).toBeUndefined();
+    expect(ips(upd.subsets![0]!.notReadyAddresses)).toEqual(['10.0.0.1']);
+    // The service's labels changed: an update.
+    expect(
+      desiredEndpoints({ ...s, metadata: { ...s.metadata, labels: { tier: 'b' } } }, [pod('a', '10.0.0.1')], stored, 0)!.metadata.labels,
+    ).toEqual({
+      tier: 'b',
+    });
+  });
+
+  test('headless: the label is added and not counted as a difference; past 1000 addresses: truncated and annotated', () => {
+    const headless = svc({ selector: { app: 'web' }, clusterIP: 'None', ports: [{ port: 80 }] });
+    const ep = desiredEndpoints(headless, [pod('a', '10.0.0.1')], undefined, 0)!;
+    expect(ep.metadata.labels).toEqual({ 'service.kubernetes.io/headless': '' });
+    expect(
+      desiredEndpoints(headless, [pod('a', '10.0.0.1')], { ...ep, metadata: { ...ep.metadata, resourceVersion: '1' } }, 0),
+    ).toBeUndefined();
+
+    const many = Array.from({ length: 1001 }, (_, i) => pod(`p${i}`, `10.1.${Math.floor(i / 250)}.${i % 250}`));
+    const big = desiredEndpoints(s, many, undefined, 0)!;
+    expect(big.metadata.annotations).toEqual({ 'endpoints.kubernetes.io/over-capacity': 'truncated' });
+    expect(big.subsets!.reduce((n, x) => n + (x.addresses?.length ?? 0), 0)).toBe(1000);
+    // Back under capacity: the annotation goes.
+    const stored = { ...big, metadata: { ...big.metadata, resourceVersion: '9' } };
+    expect(desiredEndpoints(s, many.slice(0, 10), stored, 0)!.metadata.annotations).toBeUndefined();
   });
 });
 

@@ -6,34 +6,20 @@
 // Endpoints users write. Through the client seam as system:kube-controller-manager.
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
-import { deepEqual } from '../../machinery/api/equality.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
 import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
 import { objectKey, GVR, type Client, type Gvr } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
-import {
-  ANNOTATION_LEADER,
-  ANNOTATION_OVER_CAPACITY,
-  ANNOTATION_TRIGGER_TIME,
-  isExternalName,
-  isServiceIPSet,
-  LABEL_HEADLESS,
-  podEndpointsChanged,
-  selectedPods,
-  selects,
-  serviceSelector,
-} from './pod-endpoints.js';
-import { addressCount, MAX_ENDPOINTS_CAPACITY, podSubsets, repackSubsets, truncateSubsets, type EndpointSubset } from './subsets.js';
-import { formatRfc3339Nano, TriggerTimeTracker } from './trigger-time.js';
+import { ANNOTATION_LEADER, isExternalName, podEndpointsChanged, selectedPods, selects, serviceSelector } from './pod-endpoints.js';
+import { desiredEndpoints, type EndpointsObject } from './desired-endpoints.js';
+import { TriggerTimeTracker } from './trigger-time.js';
 
 export const ENDPOINTS: Gvr = { group: '', version: 'v1', resource: 'endpoints' };
 const SERVICES: Gvr = { group: '', version: 'v1', resource: 'services' };
 const COMPONENT = 'endpoint-controller';
 const FIELD_MANAGER = 'kube-controller-manager';
-
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface EndpointsControllerOptions {
   recorder?: EventRecorder;
@@ -49,26 +35,6 @@ const isStatus = (e: unknown, ...codes: number[]) => e instanceof StatusError &&
 const splitKey = (key: string) => {
   const slash = key.indexOf('/');
   return [key.slice(0, slash), key.slice(slash + 1)] as const;
-};
-
-/** endpointSubsetsEqualIgnoreResourceVersion: pod updates that only move a targetRef's resourceVersion are no change. */
-function subsetsEqual(a: EndpointSubset[] | undefined, b: EndpointSubset[]): boolean {
-  const strip = (ss: EndpointSubset[] | undefined) =>
-    (ss ?? []).map((s) => {
-      const addrs = (l: J[] | undefined) =>
-        l?.map((x) => (x.targetRef ? { ...x, targetRef: { ...x.targetRef, resourceVersion: undefined } } : x));
-      return JSON.parse(JSON.stringify({ ...s, addresses: addrs(s.addresses), notReadyAddresses: addrs(s.notReadyAddresses) }));
-    });
-  return deepEqual(strip(a), strip(b));
-}
-
-/** capacityAnnotationSetCorrectly: within capacity and without the annotation. */
-const capacityAnnotationOk = (annotations: Record<string, string> | undefined, subsets: EndpointSubset[] | undefined) =>
-  addressCount(subsets) <= MAX_ENDPOINTS_CAPACITY && !(annotations && ANNOTATION_OVER_CAPACITY in annotations);
-
-const withoutKey = (m: Record<string, string> | undefined, key: string) => {
-  const { [key]: _drop, ...rest } = m ?? {};
-  return rest;
 };
 
 export async function startEndpointsController(
@@ -107,46 +73,14 @@ export async function startEndpointsController(
     const selected = selectedPods(selector, pods.byIndex('namespace', namespace));
     // Computed before the no-op check so that the tracker's state moves with every sync.
     const triggerMs = triggerTimes.compute(key, svc, selected);
-    const subsets = repackSubsets(podSubsets(svc, selected).subsets);
-
-    const current = endpoints.get(namespace, name) as (KObject & { subsets?: EndpointSubset[] }) | undefined;
+    const current = endpoints.get(namespace, name) as EndpointsObject | undefined;
     // The cache still shows what this controller replaced: wait for it to catch up (the update queues the service).
     if (current && replacedVersions.get(key) === current.metadata.resourceVersion)
       throw new Error(
         `endpoints informer cache is out of date, resource version ${current.metadata.resourceVersion} already processed for endpoints ${key}`,
       );
-    const svcLabels = svc.metadata.labels ?? {};
-    if (
-      current &&
-      subsetsEqual(current.subsets, subsets) &&
-      deepEqual(withoutKey(current.metadata.labels, LABEL_HEADLESS), svcLabels) &&
-      capacityAnnotationOk(current.metadata.annotations, current.subsets)
-    )
-      return;
-
-    const annotations: Record<string, string> = { ...(current?.metadata.annotations ?? {}) };
-    if (triggerMs) annotations[ANNOTATION_TRIGGER_TIME] = formatRfc3339Nano(triggerMs);
-    else delete annotations[ANNOTATION_TRIGGER_TIME];
-    const { subsets: final, truncated } = truncateSubsets(subsets);
-    if (truncated) annotations[ANNOTATION_OVER_CAPACITY] = 'truncated';
-    else delete annotations[ANNOTATION_OVER_CAPACITY];
-    const labels: Record<string, string> = { ...svcLabels };
-    if (!isServiceIPSet(svc)) labels[LABEL_HEADLESS] = '';
-    else delete labels[LABEL_HEADLESS];
-
-    // An empty map is left out, as Go's omitempty leaves it.
-    const meta = {
-      ...(current?.metadata ?? { name, namespace }),
-      labels: Object.keys(labels).length ? labels : undefined,
-      annotations: Object.keys(annotations).length ? annotations : undefined,
-    };
-    const desired: KObject = {
-      ...(current ?? {}),
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: meta,
-      subsets: final,
-    } as KObject;
+    const desired = desiredEndpoints(svc, selected, current, triggerMs);
+    if (!desired) return;
     try {
       if (current) {
         const updated = await client.update(ENDPOINTS, namespace, desired, { fieldManager: FIELD_MANAGER });
