@@ -134,7 +134,8 @@ export function reconcileSlices(input: ReconcileInput): SliceChanges {
     if (old.addressType === addressType && ownedBy(old, svc)) {
       const slice = create.pop()!;
       const { generateName: _g, ...meta } = slice.metadata;
-      update.push({ ...slice, metadata: { ...old.metadata, ...meta, name: old.metadata.name } });
+      // The new slice replaces the old one's content and metadata; only its identity (name, uid, version) stays.
+      update.push({ ...slice, metadata: { ...old.metadata, ...meta, annotations: meta.annotations, name: old.metadata.name } });
       toDelete.splice(i, 1);
     } else i++;
   }
