@@ -3,7 +3,8 @@
 # cluster.local, ndots:5); a 3-replica Deployment's Service resolved by short name, <svc>.<ns> and FQDN to its
 # ClusterIP and reached by name with wget (at least two backends over 30 requests); a headless service → its ready
 # pods' IPs and a hostname+subdomain pod's own record; an ExternalName's CNAME; SRV of a named port; the ClusterIP's
-# PTR; an unknown name → NXDOMAIN; dnsPolicy None with dnsConfig; `kubectl get svc -n kube-system` shows kube-dns.
+# PTR; an unknown name → NXDOMAIN; dnsPolicy None with dnsConfig; `kubectl get svc -n kube-system` shows kube-dns; a
+# 60-address answer truncated (TC) over UDP and whole over TCP through the kube-dns ClusterIP.
 bash "$ROOT/scripts/build-netcheck-image.sh" >/dev/null 2>&1 || fail "build-netcheck-image.sh"
 k create ns "$NS" >/dev/null
 k -n "$NS" apply -f - >/dev/null <<YAML
@@ -123,3 +124,26 @@ expect "hostname+subdomain: db-0.hl has the pod's own record" 0 "^Address: $(esc
 expect "hostname+subdomain by the search path (db-1.hl)" 0 "\\($(esc "$DB1")\\)" -- resolved db-1.hl
 expect "a pod's IP record (a-b-c-d.<ns>.pod)" 0 "^Address: $(esc "$DB0")\$" -- q nslookup "$(tr . - <<<"$DB0").$NS.pod.cluster.local"
 expect "ExternalName: a CNAME to its external name" 0 "canonical name = db\\.example\\.com" -- q nslookup -type=cname "ext.$NS.svc.cluster.local"
+
+# A large answer: a selectorless headless service whose EndpointSlice lists 60 addresses. Over UDP the answer is
+# truncated (TC) to 512 bytes; over TCP (kube-dns's dns-tcp port) it comes whole. Asked from the host through the
+# kube-dns ClusterIP (the service proxy's DNAT) with a dns-packet client.
+{
+  printf 'apiVersion: v1\nkind: Service\nmetadata: {name: many}\nspec: {clusterIP: None, ports: [{name: http, port: 80}]}\n---\n'
+  printf 'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: many-1, labels: {kubernetes.io/service-name: many}}\n'
+  printf 'addressType: IPv4\nports: [{name: http, port: 80, protocol: TCP}]\nendpoints:\n'
+  for i in $(seq 1 60); do printf -- '- {addresses: [10.250.0.%s], conditions: {ready: true}}\n' "$i"; done
+} | k -n "$NS" apply -f - >/dev/null
+dnsq() { # dnsq udp|tcp NAME: "<transport> tc=<bool> answers=<n>" from kube-dns's ClusterIP
+  node -e '
+    const [, ip, transport, name] = process.argv; const p = require("dns-packet");
+    const q = p.encode({ id: 7, type: "query", flags: p.RECURSION_DESIRED, questions: [{ name, type: "A" }] });
+    const show = (m) => { const r = p.decode(m); console.log(`${transport} tc=${r.flag_tc} answers=${r.answers.length}`); process.exit(0); };
+    setTimeout(() => { console.log("no answer"); process.exit(1); }, 3000);
+    if (transport === "udp") { const s = require("dgram").createSocket("udp4"); s.on("message", show); s.send(q, 53, ip); }
+    else { const s = require("net").connect(53, ip, () => s.write(p.streamEncode({ id: 7, type: "query", questions: [{ name, type: "A" }] })));
+      let b = Buffer.alloc(0); s.on("data", (d) => { b = Buffer.concat([b, d]); if (b.length >= 2 + b.readUInt16BE(0)) show(b.subarray(2)); }); }
+  ' "$DNS_IP" "$1" "$2"
+}
+eventually "60 endpoints over UDP: truncated (TC) to what fits in 512 bytes" 20 '^udp tc=true answers=[1-9][0-9]$' -- dnsq udp "many.$NS.svc.cluster.local"
+expect "60 endpoints over TCP (dns-tcp): the whole answer" 0 '^tcp tc=false answers=60$' -- dnsq tcp "many.$NS.svc.cluster.local"
