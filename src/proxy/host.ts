@@ -48,11 +48,6 @@ export async function ensureFirstRule(table: string, chain: string, rule: string
   await must('iptables', ['-w', '-t', table, '-I', chain, '1', ...rule]);
 }
 
-/** Deletes every copy of `rule` from `chain`. */
-export async function deleteRule(table: string, chain: string, rule: string[]): Promise<void> {
-  for (let i = 0; i < 10; i++) if ((await run('iptables', ['-w', '-t', table, '-D', chain, ...rule])).code !== 0) return;
-}
-
 export const routeReplace = (cidr: string, dev: string, metric: number) =>
   must('ip', ['route', 'replace', cidr, 'dev', dev, 'metric', String(metric)]).then(() => undefined);
 export const routeDelete = (cidr: string, dev: string, metric: number) =>

@@ -10,7 +10,6 @@ import { staleConntrackDeletes } from './conntrack.js';
 import {
   chainsWithPrefix,
   conntrack,
-  deleteRule,
   ensureFirstRule,
   ensureHairpin,
   ensureKnob,
@@ -44,6 +43,7 @@ export interface IptablesProxierOptions {
   dataDir?: string;
 }
 
+const BUILTIN = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
 const JUMP_COMMENT = /--comment "?dockube (DK[0-9a-f]{6}) service rules ([^"]*)"?/;
 const jumpComment = (prefix: string, dataDir = '') => `dockube ${prefix} service rules ${dataDir.replace(/["\\]/g, '')}`.trim();
 const jumpRule = (prefix: string, target: string, dataDir?: string) => [
@@ -142,15 +142,28 @@ export async function startIptablesProxier(opts: IptablesProxierOptions): Promis
       clearInterval(hairpinTimer);
       await runner.stop();
       if (opts.keepRulesOnStop) return;
-      await removeInstanceRules(prefix, chains, opts.dataDir);
+      await removeInstanceRules(prefix, chains);
       await routeDelete(cidr, opts.bridge, metric);
     },
   };
 }
 
-/** Removes an instance's jumps and chains (a clean stop): jumps first, then every chain flushed and deleted at once. */
-export async function removeInstanceRules(prefix: string, known?: { filter: string[]; nat: string[] }, dataDir?: string): Promise<void> {
-  for (const j of builtinJumps(prefix)) await deleteRule(j.table, j.chain, jumpRule(prefix, j.target, dataDir));
+/** Splits an iptables-save rule into arguments (double-quoted comments kept whole, without their quotes). */
+export const ruleArgs = (line: string) => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+/**
+ * Removes an instance's jumps and chains (a clean stop, or the sweep of an abandoned instance): every rule of a
+ * built-in chain that jumps to one of its chains, whatever its comment, then every chain flushed and deleted at once.
+ */
+export async function removeInstanceRules(prefix: string, known?: { filter: string[]; nat: string[] }): Promise<void> {
+  for (const table of ['nat', 'filter']) {
+    const save = (await run('iptables-save', ['-t', table])).stdout;
+    for (const line of save.split('\n')) {
+      const args = ruleArgs(line);
+      if (args[0] !== '-A' || !BUILTIN.includes(args[1]!) || !args.at(-1)!.startsWith(`${prefix}-`)) continue;
+      await run('iptables', ['-w', '-t', table, '-D', ...args.slice(1)]);
+    }
+  }
   const filter = [...new Set([...(known?.filter ?? []), ...(await chainsWithPrefix('filter', prefix))])];
   const nat = [...new Set([...(known?.nat ?? []), ...(await chainsWithPrefix('nat', prefix))])];
   const table = (name: string, cs: string[]) =>
@@ -174,7 +187,7 @@ async function sweepAbandoned(own: string, bridge: string, log: Logger): Promise
   const save = (await run('iptables-save', ['-t', 'nat'])).stdout;
   for (const { prefix, dataDir } of abandonedInstances(save, own, existsSync)) {
     log.info({ prefix, dataDir }, 'removing the service rules of a server whose data dir is gone');
-    await removeInstanceRules(prefix, undefined, dataDir);
+    await removeInstanceRules(prefix);
     const metric = routeMetric(prefix.slice(2));
     const routes = (await run('ip', ['-o', 'route', 'show', 'dev', bridge])).stdout;
     for (const r of routes.split('\n')) if (r.includes(` metric ${metric}`)) await routeDelete(r.split(' ')[0]!, bridge, metric);

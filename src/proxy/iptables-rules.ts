@@ -166,12 +166,14 @@ export function buildRules(
     '-m addrtype --dst-type LOCAL -j',
     F.nat.nodePorts,
   );
-  // The guard: anything still addressed to the service range after NAT has no service behind it.
+  // The guard: anything still addressed to the service range after NAT has no service behind it. Local addresses are
+  // left alone: another server on this host may run the userspace mode, whose ClusterIPs are addresses of the bridge.
   A(
     filter,
     F.filter.services,
     '-m comment --comment',
     q('dockube service range: no service at this address'),
+    '-m addrtype ! --dst-type LOCAL',
     '-d',
     cfg.serviceCidr,
     '-j REJECT',

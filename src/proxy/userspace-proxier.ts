@@ -45,7 +45,10 @@ function chooser(get: () => ProxyServicePort) {
   };
 }
 
-function tcpListener(host: string, port: number, l: { port: ProxyServicePort }, log: Logger): () => void {
+/** A listener's close, and a promise settled once it listens (or failed to). */
+type Opened = { close: () => void; listening: Promise<void> };
+
+function tcpListener(host: string, port: number, l: { port: ProxyServicePort }, log: Logger): Opened {
   const choose = chooser(() => l.port);
   const server = net.createServer((inbound) => {
     const ep = choose(inbound.remoteAddress ?? '');
@@ -61,12 +64,18 @@ function tcpListener(host: string, port: number, l: { port: ProxyServicePort }, 
     inbound.on('close', end);
     outbound.on('close', end);
   });
-  server.on('error', (e) => log.warn({ err: e.message, host, port }, 'userspace proxy listener failed'));
+  const listening = new Promise<void>((resolve) => {
+    server.once('listening', resolve);
+    server.on('error', (e) => {
+      log.warn({ err: e.message, host, port }, 'userspace proxy listener failed');
+      resolve();
+    });
+  });
   server.listen(port, host);
-  return () => server.close();
+  return { close: () => server.close(), listening };
 }
 
-function udpListener(host: string, port: number, l: { port: ProxyServicePort }, log: Logger): () => void {
+function udpListener(host: string, port: number, l: { port: ProxyServicePort }, log: Logger): Opened {
   const choose = chooser(() => l.port);
   const sock = dgram.createSocket('udp4');
   const flows = new Map<string, { up: dgram.Socket; timer: NodeJS.Timeout; queue?: Buffer[] }>();
@@ -98,15 +107,22 @@ function udpListener(host: string, port: number, l: { port: ProxyServicePort }, 
     if (f.queue) f.queue.push(msg);
     else f.up.send(msg);
   });
-  sock.on('error', (e) => log.warn({ err: e.message, host, port }, 'userspace proxy listener failed'));
+  const listening = new Promise<void>((resolve) => {
+    sock.once('listening', resolve);
+    sock.on('error', (e) => {
+      log.warn({ err: e.message, host, port }, 'userspace proxy listener failed');
+      resolve();
+    });
+  });
   sock.bind(port, host);
-  return () => {
+  const close = () => {
     for (const f of flows.values()) {
       clearTimeout(f.timer);
       f.up.close();
     }
     sock.close();
   };
+  return { close, listening };
 }
 
 export function startUserspaceProxier(opts: UserspaceProxierOptions): ServiceProxier {
@@ -141,6 +157,7 @@ export function startUserspaceProxier(opts: UserspaceProxierOptions): ServicePro
         l.close();
         listeners.delete(key);
       }
+    const opening: Promise<void>[] = [];
     for (const [key, w] of want) {
       const existing = listeners.get(key);
       if (existing) {
@@ -149,9 +166,12 @@ export function startUserspaceProxier(opts: UserspaceProxierOptions): ServicePro
       }
       if (w.host !== '0.0.0.0' && !addresses.has(w.host)) continue;
       const l: Listener = { spec: w.spec, port: w.p, close: () => undefined };
-      l.close = (w.p.protocol === 'UDP' ? udpListener : tcpListener)(w.host, w.port, l, log);
+      const opened = (w.p.protocol === 'UDP' ? udpListener : tcpListener)(w.host, w.port, l, log);
+      l.close = opened.close;
+      opening.push(opened.listening);
       listeners.set(key, l);
     }
+    await Promise.all(opening);
     for (const ip of [...addresses])
       if (!wantAddresses.has(ip)) {
         await run('ip', ['addr', 'del', `${ip}/32`, 'dev', opts.bridge]).catch(() => undefined);

@@ -3,6 +3,7 @@
 // the node. Reached from the host and from a pod, hairpin, UDP, endpoints following, REJECT, the range guard,
 // NodePort on 127.0.0.1 and the node IP, a deleted service's chains gone, and a clean stop leaving nothing behind.
 import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
 import { hostname } from 'node:os';
@@ -14,7 +15,8 @@ import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { nodeIdentity } from '../../src/client/identities.js';
 import { startServiceProxy, type RunningServiceProxy } from '../../src/proxy/proxy.js';
 import { chainPrefix } from '../../src/proxy/chain-names.js';
-import { routeMetric, startIptablesProxier } from '../../src/proxy/iptables-proxier.js';
+import { routeDelete } from '../../src/proxy/host.js';
+import { normalizeCidr, removeInstanceRules, routeMetric, startIptablesProxier } from '../../src/proxy/iptables-proxier.js';
 import { detectNodeIP } from '../../src/reconcilers/node-addresses.js';
 import { POD_NETWORK, ensurePodNetwork } from '../../src/runtime/pod-network.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
@@ -156,7 +158,7 @@ async function putSlice(ready: Record<string, boolean>) {
 const startProxy = (mode: 'iptables' | 'userspace', keepRulesOnStop: boolean) =>
   startServiceProxy({
     client: makeContext(h.service, pino({ level: 'silent' })).client(nodeIdentity('node-a')),
-    log: pino({ level: 'silent' }),
+    log: pino({ level: process.env.PROXY_TEST_LOG ?? 'silent' }),
     mode,
     localEngine: true,
     instance: rand,
@@ -189,6 +191,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.stop();
+  // Whatever a failed or filtered run left (the first proxier keeps its rules on stop).
+  await removeInstanceRules(PREFIX);
+  await routeDelete(normalizeCidr(CIDR), POD_NETWORK.bridge!, routeMetric(rand));
   const left = await docker.listContainers({ all: true, filters: { label: [`dockube.io/test=${LABEL['dockube.io/test']}`] } });
   await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true })));
   await h?.close();
@@ -236,6 +241,36 @@ test('endpoints follow: an unready endpoint gets no traffic; none ready → refu
   await putSlice({});
   await proxy.synced();
   expect(Object.keys(await spread(VIP, 80, 20)).sort()).toEqual(['alpha', 'beta']);
+});
+
+test('a UDP flow pinned to an endpoint that goes is deleted from conntrack, so its next datagram reaches another', async () => {
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, () => r()));
+  const port = sock.address().port;
+  const ask = (msg: string) =>
+    new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no UDP answer')), 2000);
+      sock.once('message', (m) => {
+        clearTimeout(t);
+        resolve(m.toString());
+      });
+      sock.send(msg, 53, VIP);
+    });
+  try {
+    expect(await ask('one')).toBe('echo:one');
+    const flow = () => run('conntrack', ['-L', '-p', 'udp', '--orig-dst', VIP, '--sport', String(port)]);
+    const pinned = pods.find((p) => flow().includes(`src=${p.ip} `))!;
+    expect(pinned).toBeDefined();
+    await putSlice({ [pinned.name]: false });
+    await proxy.synced();
+    expect(flow()).not.toContain(`src=${pinned.ip} `);
+    expect(await ask('two')).toBe('echo:two');
+    expect(flow()).not.toContain(`src=${pinned.ip} `);
+  } finally {
+    sock.close();
+    await putSlice({});
+    await proxy.synced();
+  }
 });
 
 test('an address of the range with no service is refused at once', async () => {
@@ -313,7 +348,14 @@ test('a clean stop removes every chain and jump of the instance', async () => {
 });
 
 test('userspace mode: the ClusterIP on the pod bridge from the host and a pod, UDP, the NodePort, refused without endpoints', async () => {
-  await h.service.create(def('services'), NS, service({}), ctxW);
+  // A new address and node port: the deleted service's stay allocated until the allocator's repair releases them.
+  const VIP = `10.96.${octet()}.${10 + Math.floor(Math.random() * 200)}`;
+  const NODE_PORT = 32700 + Math.floor(Math.random() * 60);
+  const ports = [
+    { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP', nodePort: NODE_PORT },
+    { name: 'udp', port: 53, targetPort: 5353, protocol: 'UDP' },
+  ];
+  await h.service.create(def('services'), NS, service({ clusterIP: VIP, clusterIPs: [VIP], ports }), ctxW);
   proxy = await startProxy('userspace', false);
   expect(proxy.mode).toBe('userspace');
   await proxy.synced();

@@ -4,7 +4,7 @@ import { buildState, categorize } from '../../src/proxy/state.js';
 import { buildRules, probability } from '../../src/proxy/iptables-rules.js';
 import { builtinJumps, chainPrefix, servicePortChains } from '../../src/proxy/chain-names.js';
 import { staleConntrackDeletes } from '../../src/proxy/conntrack.js';
-import { abandonedInstances, normalizeCidr, routeMetric } from '../../src/proxy/iptables-proxier.js';
+import { abandonedInstances, normalizeCidr, routeMetric, ruleArgs } from '../../src/proxy/iptables-proxier.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 
 const NODE = 'node-a';
@@ -138,7 +138,7 @@ describe('iptables rules', () => {
   test('the service range guard is the last rule of the filter SERVICES chain', () => {
     const r = rules([svc('web', {})], []);
     const filterServices = grep(r.text.split('*nat')[0]!, `-A ${P}-SERVICES `);
-    expect(filterServices.at(-1)).toContain('-d 10.96.0.0/16 -j REJECT');
+    expect(filterServices.at(-1)).toContain('-m addrtype ! --dst-type LOCAL -d 10.96.0.0/16 -j REJECT');
   });
 
   test('sessionAffinity ClientIP: recent checks with the timeout before balancing, recent --set in the SEP', () => {
@@ -376,6 +376,18 @@ describe('instances on a shared host', () => {
     ].join('\n');
     const found = abandonedInstances(save, 'DKcccccc', (d) => d === '/tmp/alive');
     expect(found).toEqual([{ prefix: 'DKaaaaaa', dataDir: '/tmp/gone' }]);
+  });
+  test('a saved jump splits back into the arguments that delete it', () => {
+    expect(ruleArgs('-A OUTPUT -m comment --comment "dockube DKaaaaaa service rules /tmp/x" -j DKaaaaaa-SERVICES')).toEqual([
+      '-A',
+      'OUTPUT',
+      '-m',
+      'comment',
+      '--comment',
+      'dockube DKaaaaaa service rules /tmp/x',
+      '-j',
+      'DKaaaaaa-SERVICES',
+    ]);
   });
   test('route metrics are per instance; CIDRs are normalised for ip route', () => {
     expect(routeMetric('abcd12')).toBe(1000 + 0xabcd);
