@@ -111,7 +111,8 @@ export async function startEndpointsController(
       })
       .map(objectKey);
 
-  const c = new Controller('endpoints', reconcile, ctx.log, 5);
+  // The workqueue's name and --concurrent-endpoint-syncs as upstream's.
+  const c = new Controller('endpoint', reconcile, ctx.log, 5);
   c.source(services, (_t, _old, svc) => [objectKey(svc)], PREDICATE.resourceVersionChanged);
   c.source(pods, (type, old, pod) => {
     if (type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];

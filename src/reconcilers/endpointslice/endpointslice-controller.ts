@@ -150,7 +150,8 @@ export async function startEndpointSliceController(
       })
       .map(objectKey);
 
-  const c = new Controller('endpointslice', reconcile, ctx.log, 5);
+  // The workqueue's name and --concurrent-service-endpoint-syncs as upstream's.
+  const c = new Controller('endpoint_slice', reconcile, ctx.log, 5);
   c.source(services, (_t, _old, svc) => [objectKey(svc)], PREDICATE.resourceVersionChanged);
   c.source(pods, (type, old, pod) => {
     if (type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];

@@ -109,7 +109,8 @@ export async function startMirroringController(
     }
   };
 
-  const c = new Controller('endpointslicemirroring', reconcile, ctx.log, 5);
+  // The workqueue's name and --mirroring-concurrent-service-endpoint-syncs as upstream's.
+  const c = new Controller('endpoint_slice_mirroring', reconcile, ctx.log, 5);
   c.source(services, (_t, _old, s) => [objectKey(s)]);
   c.source(endpoints, (_t, _old, ep) => [objectKey(ep)]);
   c.source(slices, (type, _old, s) => {
