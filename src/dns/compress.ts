@@ -7,6 +7,7 @@ import dnsPacket, { type Answer, type Packet } from 'dns-packet';
 const HEADER = 12;
 /** A pointer holds 14 bits of offset. */
 const MAX_POINTER = 0x3fff;
+const ROOT = Buffer.from([0]);
 
 /** The offset just past the (uncompressed) name starting at `at`. */
 function skipName(buf: Buffer, at: number): number {
@@ -17,64 +18,65 @@ function skipName(buf: Buffer, at: number): number {
 
 /** Files every suffix of the uncompressed name written at `at` under its lower-case text. */
 function remember(buf: Buffer, at: number, offsets: Map<string, number>): void {
-  const labels: { at: number; label: string }[] = [];
-  for (let o = at; buf[o] !== 0; o += buf[o]! + 1) labels.push({ at: o, label: buf.toString('utf8', o + 1, o + 1 + buf[o]!) });
-  labels.forEach((l, i) => {
-    const suffix = labels
-      .slice(i)
-      .map((x) => x.label)
-      .join('.')
-      .toLowerCase();
-    if (!offsets.has(suffix) && l.at <= MAX_POINTER) offsets.set(suffix, l.at);
-  });
+  const starts: number[] = [];
+  const labels: string[] = [];
+  for (let o = at; buf[o] !== 0; o += buf[o]! + 1) {
+    starts.push(o);
+    labels.push(buf.toString('utf8', o + 1, o + 1 + buf[o]!));
+  }
+  let suffix = labels.join('.').toLowerCase();
+  for (let i = 0; i < starts.length; i++) {
+    if (!offsets.has(suffix) && starts[i]! <= MAX_POINTER) offsets.set(suffix, starts[i]!);
+    suffix = suffix.slice(labels[i]!.length + 1);
+  }
 }
 
 /** The name's wire form at `at`: its labels up to the longest suffix already written, then a pointer to that. */
 function compressedName(name: string, at: number, offsets: Map<string, number>): Buffer {
-  const labels = name.replace(/\.$/, '').split('.').filter(Boolean);
-  const parts: Buffer[] = [];
+  const full = name.endsWith('.') ? name.slice(0, -1) : name;
+  let suffix = full.toLowerCase();
+  const out = Buffer.allocUnsafe(Buffer.byteLength(full) + 2);
   let length = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const suffix = labels.slice(i).join('.').toLowerCase();
+  let pos = 0;
+  while (suffix.length) {
     const ptr = offsets.get(suffix);
     if (ptr !== undefined) {
-      parts.push(Buffer.from([0xc0 | (ptr >> 8), ptr & 0xff]));
-      return Buffer.concat(parts);
+      out[length++] = 0xc0 | (ptr >> 8);
+      out[length++] = ptr & 0xff;
+      return out.subarray(0, length);
     }
     if (at + length <= MAX_POINTER) offsets.set(suffix, at + length);
-    const label = Buffer.from(labels[i]!, 'utf8');
-    parts.push(Buffer.from([label.length]), label);
-    length += 1 + label.length;
+    const dot = full.indexOf('.', pos);
+    const label = dot < 0 ? full.slice(pos) : full.slice(pos, dot);
+    out[length] = out.write(label, length + 1, 'utf8');
+    length += 1 + out[length]!;
+    pos += label.length + 1;
+    suffix = dot < 0 ? '' : suffix.slice(label.length + 1);
   }
-  parts.push(Buffer.from([0]));
-  return Buffer.concat(parts);
+  out[length++] = 0;
+  return out.subarray(0, length);
 }
 
-/** One record as dns-packet encodes it, without its owner name: type, class, TTL, length and data. */
-function recordTail(rr: Answer): Buffer {
-  const b = dnsPacket.encode({ type: 'response', answers: [rr] });
-  return b.subarray(skipName(b, HEADER));
-}
-
-/** `p` encoded with its records' owner names compressed. */
+/** `p` encoded with its records' owner names compressed: dns-packet's encoding, each owner name rewritten. */
 export function encodeCompressed(p: Packet): Buffer {
-  const sections = [p.answers ?? [], p.authorities ?? [], p.additionals ?? []];
-  const head = dnsPacket.encode({ ...p, answers: [], authorities: [], additionals: [] });
-  head.writeUInt16BE(sections[0]!.length, 6);
-  head.writeUInt16BE(sections[1]!.length, 8);
-  head.writeUInt16BE(sections[2]!.length, 10);
+  const plain = dnsPacket.encode(p);
   const offsets = new Map<string, number>();
-  for (let o = HEADER, q = 0; q < (p.questions ?? []).length; q++) {
-    remember(head, o, offsets);
-    o = skipName(head, o) + 4; // type and class
+  let o = HEADER;
+  for (let q = 0; q < (p.questions ?? []).length; q++) {
+    remember(plain, o, offsets);
+    o = skipName(plain, o) + 4; // type and class
   }
-  const parts: Buffer[] = [head];
-  let at = head.length;
-  for (const rr of sections.flat()) {
-    const name = rr.type === 'OPT' ? Buffer.from([0]) : compressedName(rr.name, at, offsets);
-    const tail = recordTail(rr);
-    parts.push(name, tail);
-    at += name.length + tail.length;
+  const parts: Buffer[] = [plain.subarray(0, o)];
+  let at = o;
+  const records: Answer[] = [...(p.answers ?? []), ...(p.authorities ?? []), ...(p.additionals ?? [])];
+  for (const rr of records) {
+    // After the owner name: type, class, TTL (8 bytes), the data's length and the data.
+    const nameEnd = skipName(plain, o);
+    const end = nameEnd + 10 + plain.readUInt16BE(nameEnd + 8);
+    const name = rr.type === 'OPT' ? ROOT : compressedName(rr.name, at, offsets);
+    parts.push(name, plain.subarray(nameEnd, end));
+    at += name.length + end - nameEnd;
+    o = end;
   }
-  return Buffer.concat(parts);
+  return Buffer.concat(parts, at);
 }
