@@ -5,6 +5,7 @@ import type { UserInfo } from '../machinery/api/user.js';
 import type { ApiDeps } from './context.js';
 import { Discovery } from './discovery.js';
 import { resourceHandler } from './resource-handler.js';
+import { proxyRoutes } from './proxy/route.js';
 import { openapiRouter } from './openapi-routes.js';
 import { EXTRA_OPENAPI_DEFINITIONS } from '../registry/resources/index.js';
 import { metricsRegistry } from './metrics.js';
@@ -88,6 +89,8 @@ export function createApp(opts: AppOptions): express.Express {
   });
   app.use(openapiRouter(opts.registry.defs, { extraDefinitions: EXTRA_OPENAPI_DEFINITIONS }));
 
+  // pods|services|nodes/proxy stream their bodies to the backend: before any body is read.
+  app.use(proxyRoutes(opts).web);
   app.use(express.raw({ type: () => true, limit: MAX_BODY }));
   app.use(resourceHandler(opts));
 

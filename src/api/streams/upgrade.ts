@@ -21,6 +21,7 @@ import { isSpdyUpgrade, negotiateSpdyProtocol } from './spdy/negotiate.js';
 import { runSpdySession, type SpdySessionOptions } from './spdy/session.js';
 import { isLogUpgrade, serveLogUpgrade } from './log-websocket.js';
 import { createPortForwardUpgrade, isPortForwardUpgrade } from './portforward/upgrade.js';
+import { isProxyPath, proxyRoutes } from '../proxy/route.js';
 
 export interface UpgradeDeps {
   service: ResourceService;
@@ -49,11 +50,21 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     reject(socket, code === 405 ? methodNotAllowed() : badRequest(`unable to upgrade connection: ${err.message}`));
   });
   const portForward = createPortForwardUpgrade(deps);
+  const proxies = proxyRoutes(deps);
   return (req, socket, head) => {
     // pods/log upgrades as any streaming GET does (one stream, no channels); port-forward has its own protocols;
     // exec and attach below.
     if (isLogUpgrade(req, deps.registry)) return serveLogUpgrade(deps, req, socket, head);
     if (isPortForwardUpgrade(req, deps.registry)) return portForward(req, socket, head);
+    // WebSockets through pods|services/proxy go on to the backend.
+    if (isProxyPath(req.url ?? '/')) {
+      socket.on('error', () => undefined);
+      Promise.resolve(deps.authenticate(req)).then(
+        (user) => (user ? proxies.upgrade(req, socket, head, user) : reject(socket, unauthorized())),
+        () => reject(socket, unauthorized()),
+      );
+      return;
+    }
     socket.on('error', () => undefined);
     prepare(deps, req).then(
       ({ session, command, spdy }) => {

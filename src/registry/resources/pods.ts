@@ -6,6 +6,7 @@ import { podBinding } from '../subresources/binding.js';
 import { podEviction } from '../subresources/eviction.js';
 import { TABLES } from '../tables/index.js';
 import type { KObject, ResourceDef } from '../types.js';
+import { proxySubresource } from './proxy-subresource.js';
 
 type PodLike = KObject & { spec?: Record<string, string | undefined>; status?: Record<string, string | undefined> };
 const spec = (o: KObject, f: string) => (o as PodLike).spec?.[f] ?? '';
@@ -51,6 +52,7 @@ export const pods: ResourceDef = {
     { name: 'log', kind: 'Pod', verbs: ['get'], connect: { methods: ['GET'] } },
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
+    proxySubresource('PodProxyOptions'),
     { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
   ],
   // The pod field selectors Kubernetes supports (pkg/registry/core/pod/strategy.go).

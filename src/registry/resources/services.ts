@@ -1,6 +1,7 @@
 import { serviceStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
+import { proxySubresource } from './proxy-subresource.js';
 import { DEFAULT_SERVICE_ALLOCATION, serviceAllocationHooks } from './service-allocation.js';
 
 export const services: ResourceDef = {
@@ -15,6 +16,7 @@ export const services: ResourceDef = {
   statusSubresource: true,
   strategy: serviceStrategy,
   table: TABLES['services'],
+  extraSubresources: [proxySubresource('ServiceProxyOptions')],
   // The default service network; the server swaps in its own (withServiceAllocation).
   ...serviceAllocationHooks(DEFAULT_SERVICE_ALLOCATION),
 };

@@ -12,6 +12,7 @@ import { admitPersistentVolumeClaim } from '../../admission/persistent-volume-cl
 import { stringAt } from '../field-path.js';
 import { serviceAccountToken } from '../../serviceaccount/token-request.js';
 import type { KObject, ResourceDef } from '../types.js';
+import { proxySubresource } from './proxy-subresource.js';
 
 const fields = (...paths: string[]) => Object.fromEntries(paths.map((p) => [p, (o: KObject) => stringAt(o, p)]));
 
@@ -77,6 +78,7 @@ export const nodes: ResourceDef = {
   statusSubresource: true,
   strategy: nodeStrategy,
   table: TABLES['nodes'],
+  extraSubresources: [proxySubresource('NodeProxyOptions')],
   fieldSelectors: {
     'spec.unschedulable': (o) => String(Boolean((o as KObject & { spec?: { unschedulable?: boolean } }).spec?.unschedulable)),
   },

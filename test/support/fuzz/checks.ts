@@ -29,9 +29,18 @@ function tooLargeResourceVersion(req: FuzzRequest, o: Outcome): boolean {
   return text.includes('"reason":"Timeout"') && text.includes('Too large resource version');
 }
 
+/**
+ * The proxy subresources' 503 ServiceUnavailable, also on purpose: their backend (a pod, a service's endpoints, a
+ * node) cannot be reached, or a service has no endpoint for the port (the apiserver's ResourceLocation and proxy).
+ */
+function unreachableBackend(req: FuzzRequest, o: Outcome): boolean {
+  if (o.status !== 503 || !/\/proxy(\/|\?|$)/.test(req.path)) return false;
+  return req.method === 'HEAD' || o.body.toString('utf8').includes('"reason":"ServiceUnavailable"');
+}
+
 export function checkOutcome(req: FuzzRequest, o: Outcome): string | undefined {
   if (o.error) return `no HTTP response: ${o.error}`;
-  if (o.status >= 500 && !tooLargeResourceVersion(req, o)) return `answered ${o.status}`;
+  if (o.status >= 500 && !tooLargeResourceVersion(req, o) && !unreachableBackend(req, o)) return `answered ${o.status}`;
   if (req.poison && o.status < 400) return `a request that must be refused was answered ${o.status}`;
   if (o.status >= 400) {
     if (req.method === 'HEAD') return undefined;
