@@ -132,10 +132,34 @@ export function bodyJson(body: unknown): string | Buffer {
     }
   }
   pieces.push(piece(`${text}}`));
+  const head = (pieces[0] as Piece).text;
+  const tail = (pieces[pieces.length - 1] as Piece).text;
+  const again = recentLists.find((l) => l.head === head && l.tail === tail && sameItems(l.items, items));
+  if (again) return again.out;
   let length = 0;
   for (const p of pieces) length += p.bytes;
   const out = Buffer.allocUnsafe(length);
   let at = 0;
   for (const p of pieces) at += writeJson(out, at, p);
+  if (length <= RECENT_LIST_MAX_BYTES) {
+    recentLists.unshift({ head, tail, items: [...items] as object[], out });
+    recentLists.length = Math.min(recentLists.length, RECENT_LISTS);
+  }
   return out;
+}
+
+/**
+ * The last few list bodies built, with what they were built from: the same list asked again while nothing in it
+ * changed (the same members around the items, which hold the list's resourceVersion, and the very same cached
+ * objects in the same order) is answered with the same bytes instead of a new copy of them. Bounded in count and in
+ * size, so that it holds at most RECENT_LISTS × RECENT_LIST_MAX_BYTES.
+ */
+const RECENT_LISTS = 4;
+const RECENT_LIST_MAX_BYTES = 2 * 1024 * 1024;
+const recentLists: { head: string; tail: string; items: readonly object[]; out: Buffer }[] = [];
+
+function sameItems(a: readonly object[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -57,3 +57,22 @@ test('long strings are written from the object, not kept twice, and the bytes ar
   expect(bodyJson(list)).toBe(JSON.stringify(list));
   expect(Buffer.byteLength(bodyJson(list))).toBe(Buffer.byteLength(JSON.stringify(list)));
 });
+
+test('the same list asked again is the same bytes; any change of its members or items builds it anew', () => {
+  const items = [item(5), item(6), item(7)];
+  const list = (rv: string, its: object[]) => ({ kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: rv }, items: its });
+  const first = bodyJsonOf(list('9', items));
+  expect(bodyJsonOf(list('9', [...items]))).toBe(first); // reused: the same cached objects, in the same order
+  const cases = [
+    list('10', items),
+    list('9', [items[0]!, items[2]!, items[1]!]),
+    list('9', items.slice(1)),
+    list('9', [...items.slice(0, 2), item(7)]),
+  ];
+  for (const changed of cases) {
+    const out = bodyJsonOf(changed);
+    expect(out).not.toBe(first);
+    expect(out.toString()).toBe(JSON.stringify(changed));
+  }
+  expect(first.toString()).toBe(JSON.stringify(list('9', items)));
+});
