@@ -81,6 +81,7 @@ export async function startIptablesProxier(opts: IptablesProxierOptions): Promis
   let applied: ProxyState = { ports: [] };
   let wanted: ProxyState | undefined;
   let housekeepingDue = true;
+  let lastText = '';
   let conntrackMissing = false;
 
   const housekeeping = async () => {
@@ -99,8 +100,12 @@ export async function startIptablesProxier(opts: IptablesProxierOptions): Promis
     const state = wanted;
     const t0 = Date.now();
     const rules = buildRules(state, { prefix, serviceCidr: cidr, podCidr: opts.podCidr, nodeIPs: opts.nodeIPs }, chains);
-    await iptablesRestore(rules.text);
-    chains = rules.chains;
+    // The same text as last time is not written again, except by the periodic full sync (a table may have been flushed).
+    if (rules.text !== lastText || housekeepingDue) {
+      await iptablesRestore(rules.text);
+      lastText = rules.text;
+      chains = rules.chains;
+    }
     if (housekeepingDue) {
       housekeepingDue = false;
       await housekeeping();

@@ -6,6 +6,7 @@ import { builtinJumps, chainPrefix, servicePortChains } from '../../src/proxy/ch
 import { staleConntrackDeletes } from '../../src/proxy/conntrack.js';
 import { abandonedInstances, normalizeCidr, routeMetric, ruleArgs } from '../../src/proxy/iptables-proxier.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
+import { chooseMode } from '../../src/proxy/proxy.js';
 
 const NODE = 'node-a';
 const CFG = { prefix: chainPrefix('abcdef123456'), serviceCidr: '10.96.0.0/16', podCidr: '10.244.0.0/16', nodeIPs: ['192.0.2.10'] };
@@ -393,5 +394,15 @@ describe('instances on a shared host', () => {
     expect(routeMetric('abcd12')).toBe(1000 + 0xabcd);
     expect(routeMetric('abcd12')).not.toBe(routeMetric('abce12'));
     expect(normalizeCidr('10.97.3.4/16')).toBe('10.97.0.0/16');
+  });
+});
+
+describe('the proxy mode', () => {
+  test('an explicit --proxy-mode is taken as it is; auto never programs the netfilter tables of a remote engine host', async () => {
+    for (const m of ['iptables', 'userspace', 'none'] as const)
+      expect(await chooseMode(m, false)).toEqual({ mode: m, why: `--proxy-mode ${m}` });
+    const remote = await chooseMode('auto', false);
+    expect(remote.mode).toBe('userspace');
+    expect(remote.why).toMatch(/remote|root/);
   });
 });
