@@ -48,7 +48,8 @@ const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1
 /** Parses a Go duration (`1h`, `1h30m`, `90s`, `1.5h`, `0`) into milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
   if (text === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
+  // µs and μs (micro sign, Greek mu) escaped: one non-ASCII character makes V8 hold the whole bundle's source as UTF-16.
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/gy;
   let total = 0,
     end = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
