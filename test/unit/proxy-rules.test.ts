@@ -240,6 +240,17 @@ describe('iptables rules', () => {
     expect(grep(notNode.text, `-A ${c.fw} `)).toHaveLength(1);
   });
 
+  test('externalIPs go to EXT (masquerade, then SVC); without endpoints they are refused in EXTERNAL-SERVICES', () => {
+    const s = svc('web', { externalIPs: ['198.51.100.7'] });
+    const sl = slice('web', [{ ip: '10.244.0.3' }]);
+    const c = chainsOf([s], [sl]);
+    const r = rules([s], [sl]);
+    expect(grep(r.text, `-A ${P}-SERVICES`, '"default/web external IP"', '-d 198.51.100.7/32 --dport 80', `-j ${c.ext}`)).toHaveLength(1);
+    expect(grep(r.text, `-A ${c.ext} `).map((l) => l.split(' -j ')[1])).toEqual([`${P}-MARK-MASQ`, c.svc]);
+    const none = rules([s], []);
+    expect(grep(none.text, `-A ${P}-EXTERNAL-SERVICES`, '-d 198.51.100.7/32 --dport 80 -j REJECT')).toHaveLength(1);
+  });
+
   test('UDP services use udp matches', () => {
     const s = svc('dns', { ports: [{ port: 53, protocol: 'UDP' }] });
     const r = rules([s], [slice('dns', [{ ip: '10.244.0.3' }], [{ port: 5353, protocol: 'UDP' }])]);
