@@ -2,14 +2,12 @@
 // host's end of the bridge) once that address exists — the kubelet creates the network, possibly later.
 import type { Server } from 'node:https';
 import { isIP } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import type { Logger } from '../log.js';
 
 export interface InClusterListener {
   stop(): Promise<void>;
 }
 
-const hasAddress = (host: string) => Object.values(networkInterfaces()).some((addrs) => (addrs ?? []).some((a) => a.address === host));
 const isUnspecified = (ip: string) => ip === '0.0.0.0' || ip === '::';
 
 /** True when listening on `bindAddress` does not already cover `host`. */
@@ -29,15 +27,13 @@ export function listenOnceAddressExists(
   let timer: NodeJS.Timeout | undefined;
   const attempt = () => {
     if (stopped) return;
-    if (!hasAddress(host)) {
-      timer = setTimeout(attempt, intervalMs);
-      return;
-    }
+    // A bind tells whether the address is there: os.networkInterfaces() leaves out a bridge without carrier (the
+    // pod bridge while no pod runs), though its address can be served on.
     const s = create();
     s.once('error', (e: NodeJS.ErrnoException) => {
-      log.warn({ host, port, err: e.message }, 'cannot listen on the pod network gateway; retrying');
       s.close();
-      if (!stopped) timer = setTimeout(attempt, intervalMs * 5);
+      if (e.code !== 'EADDRNOTAVAIL') log.warn({ host, port, err: e.message }, 'cannot listen on the pod network gateway; retrying');
+      if (!stopped) timer = setTimeout(attempt, e.code === 'EADDRNOTAVAIL' ? intervalMs : intervalMs * 5);
     });
     s.listen(port, host, () => {
       server = s;
