@@ -1,6 +1,7 @@
 // An upgrade request on a raw socket, for protocols no client library here speaks (SPDY/3.1, or a WebSocket
 // subprotocol the ws client refuses to offer): the response head parsed, the socket and what followed the head kept.
 import net from 'node:net';
+import tls from 'node:tls';
 import WebSocket from 'ws';
 
 export interface RawUpgrade {
@@ -13,9 +14,10 @@ export interface RawUpgrade {
   rest: Buffer;
 }
 
-export function rawUpgrade(port: number, method: string, path: string, headers: Record<string, string>): Promise<RawUpgrade> {
+/** `ca`: over TLS, trusting that CA (the real server); plain TCP without. */
+export function rawUpgrade(port: number, method: string, path: string, headers: Record<string, string>, ca?: string): Promise<RawUpgrade> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = ca ? tls.connect({ host: '127.0.0.1', port, ca, servername: '127.0.0.1' }) : net.connect({ host: '127.0.0.1', port });
     let got = Buffer.alloc(0);
     const onData = (d: Buffer) => {
       got = Buffer.concat([got, d]);
