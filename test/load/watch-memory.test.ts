@@ -121,7 +121,7 @@ afterAll(async () => {
 });
 
 test(`${UPDATES} updates of a 900 kB ConfigMap under 200 watches keep the heap bounded, and it returns near idle`, async () => {
-  server = await startServerProcess(HEAP_LIMIT_MB, ['--watch-cache-bytes', `${WINDOW_MIB}Mi`]);
+  server = await startServerProcess(HEAP_LIMIT_MB, ['--watch-cache-bytes', `${WINDOW_MIB}Mi`, '--service-cidr', '10.112.0.0/16']);
   const agent = new https.Agent({ ...server.tls, keepAlive: true, maxSockets: 2 });
   const api: Api = (method, path, body) => call(agent, server.origin, method, path, body);
 

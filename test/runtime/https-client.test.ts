@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
+import { DEFAULT_SERVICE_NETWORK } from '../../src/server/options.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../../src/storage/event-window.js';
 import { HttpClient } from '../../src/client/http-client.js';
@@ -38,6 +39,8 @@ beforeAll(async () => {
     eventTtlMs: 3_600_000,
     logLevel: 'silent' as never,
     watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
+    // Servers of parallel test files share the host's netfilter tables: each its own service range.
+    services: { ...DEFAULT_SERVICE_NETWORK, cidr: '10.111.0.0/16' },
   });
   admin = new HttpClient(credentialsFromKubeconfig(kubeconfig));
   viewer = new HttpClient(credentialsFromKubeconfig(kubeconfig, VIEW_CONTEXT));

@@ -9,6 +9,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
+import { DEFAULT_SERVICE_NETWORK } from '../../src/server/options.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../../src/storage/event-window.js';
 
@@ -79,6 +80,8 @@ beforeAll(async () => {
     eventTtlMs: 3_600_000,
     logLevel: 'silent' as never,
     watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
+    // Servers of parallel test files share the host's netfilter tables: each its own service range.
+    services: { ...DEFAULT_SERVICE_NETWORK, cidr: '10.110.0.0/16' },
   });
   ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
   admin = (JSON.parse(readFileSync(join(dataDir, 'pki', 'tokens.json'), 'utf8')) as { admin: string }).admin;
@@ -136,11 +139,11 @@ it('gives a pod a working service account token, the CA, its namespace and the K
   );
   // As upstream: the kubernetes Service's ClusterIP and port, carried to the API by the service proxy.
   expect(env).toMatchObject({
-    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    KUBERNETES_SERVICE_HOST: '10.110.0.1',
     KUBERNETES_SERVICE_PORT: '443',
     KUBERNETES_SERVICE_PORT_HTTPS: '443',
-    KUBERNETES_PORT: 'tcp://10.96.0.1:443',
-    KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
+    KUBERNETES_PORT: 'tcp://10.110.0.1:443',
+    KUBERNETES_PORT_443_TCP_ADDR: '10.110.0.1',
   });
   // The server listens on the gateway: a TCP connection from the pod succeeds (busybox wget cannot do TLS with an
   // ECDSA server key). Asynchronously: this process is the server and must keep serving meanwhile.
@@ -159,7 +162,7 @@ it('gives a pod a working service account token, the CA, its namespace and the K
   // ...and through the kubernetes Service's ClusterIP once the proxy's rules are in (one sync after the endpoints).
   let viaService = '';
   for (let i = 0; i < 20 && viaService !== 'open'; i++) {
-    viaService = await nc(443, '10.96.0.1');
+    viaService = await nc(443, '10.110.0.1');
     if (viaService !== 'open') await new Promise((r) => setTimeout(r, 500));
   }
   expect(viaService).toBe('open');
