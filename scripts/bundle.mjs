@@ -3,15 +3,14 @@
 // which took more time than everything the server then does at start-up. A bundle is the same code read from a few
 // files. Dynamic import()s stay separate chunks, so what loads after /readyz (the kubelet, exec streams) still does.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
-rmSync(outdir, { recursive: true, force: true }); // chunks are named by content hash: no stale ones left beside
 
-await build({
+const result = await build({
   entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
   outdir,
   bundle: true,
@@ -22,6 +21,7 @@ await build({
   // tsc's source maps are chained, for `node --enable-source-maps` when a stack trace should name our sources.
   sourcemap: 'linked',
   logLevel: 'warning',
+  metafile: true,
   // V8 keeps every module's source text in the heap: whitespace and syntax minified, it is ~2.5 MB smaller (names
   // are kept, so stack traces still read).
   minifyWhitespace: true,
@@ -33,6 +33,12 @@ await build({
   // The bundled CommonJS packages (express and its dependencies) call require() for Node's modules.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
 });
+
+// Chunks are named by their content's hash, so a rebuild adds new ones beside the old. The old are removed once they
+// are 10 minutes old, not at once: a server started from the previous build still loads its chunks after /readyz.
+const built = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(f)));
+for (const file of readdirSync(outdir).map((f) => join(outdir, f)))
+  if (!built.has(file) && statSync(file).mtimeMs < Date.now() - 10 * 60_000) rmSync(file, { force: true });
 
 // V8 keeps a script's source as Latin-1 only when every character is; one other character (esbuild escapes those in
 // strings and names, not in regular expressions) doubles the heap the whole file's source takes: said, not fatal.
