@@ -37,7 +37,7 @@ PF_LOG="$DATA_DIR/65-pf.log"
 # pf TARGET REMOTE_PORT [ENV...]: starts kubectl port-forward on a free local port (LOCAL), waiting for it to listen.
 pf() {
   LOCAL="$(free_port)"
-  env "${@:3}" "$KCTL" --kubeconfig "$KC" --cache-dir "$CACHE_DIR" -n "$NS" port-forward --address 127.0.0.1 "$1" "$LOCAL:$2" >"$PF_LOG" 2>&1 &
+  env "${@:3}" "$KCTL" --kubeconfig "$KC" --cache-dir "$CACHE_DIR" -n "$NS" port-forward ${PF_ARGS:-} --address 127.0.0.1 "$1" "$LOCAL:$2" >"$PF_LOG" 2>&1 &
   PF_PID=$!
   for _ in $(seq 1 100); do grep -q 'Forwarding from' "$PF_LOG" && return 0; sleep 0.1; done
   cat "$PF_LOG"; return 1
@@ -63,6 +63,13 @@ for v in "${variants[@]}"; do
   expect "port-forward $1: 8 local connections at once" 0 '^8$' -- parallel
   pf_stop
 done
+
+# Which transport kubectl took: 1.31+ tunnels SPDY in a WebSocket (its dialer logs the negotiation at -v=4+).
+if [ "$KVER" != "1.29" ] && PF_ARGS=-v=6 pf "pod/$POD" 8080; then
+  get index.html >/dev/null 2>&1
+  expect "kubectl $KVER port-forward goes over the WebSocket tunnel (its dialer negotiated portforward.k8s.io)" 0 'tunneling_dialer.*negotiated protocol: portforward.k8s.io' -- cat "$PF_LOG"
+  pf_stop
+fi
 
 if pf "pod/$POD" 8080 KUBECTL_PORT_FORWARD_WEBSOCKETS=false; then
   expect "port-forward over plain SPDY (websockets off): 10 MB with the pod's checksum" 0 "^$want_md5\$" -- big_md5
