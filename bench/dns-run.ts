@@ -2,8 +2,8 @@
 // baselines measured in the same run: a cluster name against a minimal dns-packet responder on this host (the floor
 // of a JavaScript DNS round trip: decode, one record, encode), and a forwarded name against the same query sent
 // straight to the host's resolver (what forwarding adds). Queries go from the host to the server's address on the pod
-// gateway (10.244.0.1:<port>, the kube-dns endpoints), one at a time over UDP: pods reach the same server through the
-// kube-dns ClusterIP's DNAT, which this bench leaves out (the host's tables are shared by every server running here).
+// gateway (10.244.0.1:<port>, the kube-dns endpoints), one at a time over UDP, and through the kube-dns ClusterIP as pods
+// reach it (the service proxy's DNAT; the server gets a service range of its own, BENCH_DNS_SERVICE_CIDR).
 // Usage: npm run build && npm run bench:dns        BENCH_DNS_QUERIES (default 2000 per round), BENCH_DNS_ROUNDS (3)
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { formatTable } from './table.js';
 import { DnsClient, minimalResponder, timeQueries, type DnsTarget } from './dns.js';
 import { parseResolvConf } from '../src/translate/resolv-conf.js';
 import { rcodeOf } from '../src/dns/response.js';
+import { dnsServiceIP } from '../src/registry/resources/service-cidr.js';
 
 const envInt = (name: string, dflt: number) => {
   const v = Number(process.env[name] ?? dflt);
@@ -29,6 +30,8 @@ const WARMUP = 200;
 const CLUSTER_NAME = 'kubernetes.default.svc.cluster.local';
 const MISSING_NAME = 'kubernetes.default.default.svc.cluster.local'; // a search-path miss: NXDOMAIN
 const FORWARDED_NAME = 'example.com';
+/** A service range of the bench's own: the host's tables may hold other servers' rules for the default one. */
+const SERVICE_CIDR = process.env.BENCH_DNS_SERVICE_CIDR ?? '10.120.0.0/16';
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'dns-latest.json');
 
 interface Row {
@@ -52,7 +55,7 @@ const row = (op: string, xs: number[], baselineOp: string, base: number[]): Row 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function main(): Promise<void> {
-  const dk = await startDockube();
+  const dk = await startDockube([], undefined, ['--service-cidr', SERVICE_CIDR]);
   const floor = await minimalResponder();
   const clients: DnsClient[] = [];
   try {
@@ -90,14 +93,22 @@ async function main(): Promise<void> {
         `  ${FORWARDED_NAME}: host resolver rcode ${direct ? rcodeOf(direct) : 'none'}, via cluster DNS ${rcodeOf(via)}\n`,
       );
     }
-    for (const c of [dns, base]) await timeQueries(c, CLUSTER_NAME, WARMUP);
+    // The pods' way in: the kube-dns ClusterIP, DNATed by the service proxy to the same server (once its rules are in).
+    const viaService = new DnsClient({ host: dnsServiceIP(SERVICE_CIDR), port: 53 });
+    clients.push(viaService);
+    let serviceReady = false;
+    for (let i = 0; i < 60 && !serviceReady; i++)
+      serviceReady = (await viaService.query(CLUSTER_NAME).catch(() => undefined)) !== undefined;
+    process.stderr.write(`  kube-dns ClusterIP ${dnsServiceIP(SERVICE_CIDR)}: ${serviceReady ? 'answers' : 'no answer (no row)'}\n`);
+    for (const c of [dns, base, ...(serviceReady ? [viaService] : [])]) await timeQueries(c, CLUSTER_NAME, WARMUP);
 
     const cluster: number[] = [];
     const missing: number[] = [];
     const floorMs: number[] = [];
     const forwarded: number[] = [];
+    const service: number[] = [];
     const directMs: number[] = [];
-    const lost: Record<string, number> = { cluster: 0, missing: 0, floor: 0, forwarded: 0, direct: 0 };
+    const lost: Record<string, number> = { cluster: 0, missing: 0, floor: 0, forwarded: 0, direct: 0, service: 0 };
     const take = async (into: number[], what: string, p: Promise<{ ms: number[]; lost: number }>) => {
       const r = await p;
       into.push(...r.ms);
@@ -109,6 +120,7 @@ async function main(): Promise<void> {
       await take(cluster, 'cluster', timeQueries(dns, CLUSTER_NAME, QUERIES));
       await take(floorMs, 'floor', timeQueries(base, CLUSTER_NAME, QUERIES));
       await take(missing, 'missing', timeQueries(dns, MISSING_NAME, QUERIES));
+      if (serviceReady) await take(service, 'service', timeQueries(viaService, CLUSTER_NAME, QUERIES));
       if (forwarding) {
         await take(directMs, 'direct', timeQueries(upstream!, FORWARDED_NAME, Math.ceil(QUERIES / 20)));
         await take(forwarded, 'forwarded', timeQueries(dns, FORWARDED_NAME, Math.ceil(QUERIES / 20)));
@@ -119,6 +131,16 @@ async function main(): Promise<void> {
     const rows = [
       row(`${CLUSTER_NAME} A (→ ${ip})`, cluster, floorOp, floorMs),
       row(`${MISSING_NAME} A (NXDOMAIN + SOA)`, missing, floorOp, floorMs),
+      ...(serviceReady
+        ? [
+            row(
+              `${CLUSTER_NAME} A via the kube-dns ClusterIP (DNAT)`,
+              service,
+              `the same, straight to ${server.host}:${server.port}`,
+              cluster,
+            ),
+          ]
+        : []),
       ...(forwarding
         ? [row(`${FORWARDED_NAME} A forwarded upstream`, forwarded, `the same query to the host resolver ${upstreamHost}`, directMs)]
         : []),

@@ -37,14 +37,30 @@ async function readKubeconfig(path: string): Promise<Kubeconfig | undefined> {
   }
 }
 
-/** @param main the entry point to run: this checkout's build unless another's (an older commit's, say) is given */
-export async function startDockube(extraNodeArgs: string[] = [], main = MAIN): Promise<Dockube> {
+/**
+ * @param main the entry point to run: this checkout's build unless another's (an older commit's, say) is given
+ * @param serverArgs more `dockube server` flags (a --service-cidr of its own, say)
+ */
+export async function startDockube(extraNodeArgs: string[] = [], main = MAIN, serverArgs: string[] = []): Promise<Dockube> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dockube-bench-'));
   const kubeconfigPath = dataDirLayout(dataDir).kubeconfig;
   // --port 0: the kernel picks a free port; the kubeconfig tells us which.
   const child = spawn(
     process.execPath,
-    [...extraNodeArgs, main, 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--log-level', 'warn'],
+    [
+      ...extraNodeArgs,
+      main,
+      'server',
+      '--data-dir',
+      dataDir,
+      '--bind-address',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      ...serverArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir },
   );
   const tail = tailOf(child);
