@@ -1,6 +1,6 @@
 // pods/portforward end to end on the real engine: the full server (as `dockube server` runs it) forwards to a pod
 // running busybox httpd, over TLS, in the three protocols (plain SPDY/3.1, SPDY tunnelled in a WebSocket, the v4
-// channel WebSocket): an HTTP request and its answer, and a port nobody listens on refused in the kubelet's words.
+// channel WebSocket, and @kubernetes/client-node's own PortForward): an HTTP request and its answer, and a port nobody listens on
 // The real kubectl is in conformance/scenarios/65-port-forward.sh. If no engine can be reached this FAILS.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
+import { PassThrough } from 'node:stream';
 import WebSocket, { createWebSocketStream } from 'ws';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../../src/storage/event-window.js';
@@ -178,4 +179,19 @@ test('v4 channel WebSocket: the port first on each channel, then the answer on t
   expect(byChannel.get(0)![0]).toEqual(Buffer.from([0x90, 0x1f]));
   expect(byChannel.get(1)![0]).toEqual(Buffer.from([0x90, 0x1f]));
   expect(Buffer.concat(byChannel.get(0)!.slice(1)).toString()).toContain('hello-pf');
+});
+
+test("@kubernetes/client-node's PortForward (the v4 channel protocol) carries an HTTP request to the pod", async () => {
+  const { KubeConfig, PortForward } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromFile(join(dataDir, 'kubeconfig.yaml'));
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let received = '';
+  output.on('data', (d: Buffer) => (received += d.toString()));
+  const ws = (await new PortForward(kc).portForward(NS, POD, [8080], output, null, input)) as WebSocket;
+  input.write(HTTP_GET);
+  await new Promise<void>((resolve) => ws.on('close', () => resolve()));
+  expect(received).toMatch(/^HTTP\/1\.[01] 200 OK/);
+  expect(received).toContain('hello-pf');
 });
