@@ -1,7 +1,8 @@
 // pods/portforward end to end on the real engine: the full server (as `dockube server` runs it) forwards to a pod
 // running busybox httpd, over TLS, in the three protocols (plain SPDY/3.1, SPDY tunnelled in a WebSocket, the v4
-// channel WebSocket, and @kubernetes/client-node's own PortForward): an HTTP request and its answer, and a port nobody listens on
-// The real kubectl is in conformance/scenarios/65-port-forward.sh. If no engine can be reached this FAILS.
+// channel WebSocket, also through @kubernetes/client-node's own PortForward): an HTTP request and its answer, and a
+// port nobody listens on refused in the kubelet's words. The real kubectl is in conformance/scenarios/65-port-forward.sh.
+// If no engine can be reached this FAILS.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
