@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import WebSocket, { createWebSocketStream } from 'ws';
+import { DEFAULT_SERVICE_NETWORK } from '../../src/server/options.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../../src/storage/event-window.js';
 import { FLAG_FIN } from '../../src/api/streams/spdy/frames.js';
@@ -60,6 +61,8 @@ beforeAll(async () => {
     eventTtlMs: 3_600_000,
     logLevel: 'silent' as never,
     watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
+    // Servers of parallel test files share the host's netfilter tables: each its own service range.
+    services: { ...DEFAULT_SERVICE_NETWORK, cidr: '10.112.0.0/16' },
   });
   port = Number(new URL(server.url).port);
   ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
