@@ -34,7 +34,7 @@ const VARIANTS = [
 
 async function main(): Promise<void> {
   // A service range of its own: the host's netfilter tables are shared with any other dockube running.
-  const dk = await startDockube([], undefined, ['--service-cidr', '10.113.0.0/16']);
+  const dk = await startDockube([], undefined, ['--service-cidr', '10.115.0.0/16']);
   const kc = await kubectlFor(dk);
   const cleanup = async () => {
     await dk.stop();

@@ -62,7 +62,7 @@ beforeAll(async () => {
     logLevel: 'silent' as never,
     watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
     // Servers of parallel test files share the host's netfilter tables: each its own service range.
-    services: { ...DEFAULT_SERVICE_NETWORK, cidr: '10.112.0.0/16' },
+    services: { ...DEFAULT_SERVICE_NETWORK, cidr: '10.114.0.0/16' },
   });
   port = Number(new URL(server.url).port);
   ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
