@@ -2,7 +2,8 @@
 // up to 1.29. Express never sees upgrades, so this handler authenticates and authorizes (create on pods/exec or
 // pods/attach) itself, resolves the container, asks the pod's node for the session (the node reports a container that
 // is not running), and only then answers 101; anything it cannot serve gets a non-101 response with a Status body,
-// which kubectl prints.
+// which kubectl prints. pods/log, pods/portforward (portforward/) and WebSockets through the proxy subresources
+// (../proxy/) are handed to their own handlers first.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
