@@ -9,7 +9,9 @@ expect "get --raw /readyz" 0 '^ok$' -- k get --raw /readyz
 expect "cluster-info" 0 'is running at .*https://127.0.0.1' -- k cluster-info
 expect "unknown resource type" 1 'the server doesn.t have a resource type "foos"' -- k get foos
 expect "system namespaces exist" 0 'kube-node-lease +Active' -- k get ns
-expect "kubernetes service" 0 'kubernetes +ClusterIP +10\.96\.0\.1 +<none> +443/TCP' -- k get svc kubernetes
+# The first address of the server's --service-cidr (each conformance worker has its own range).
+KUBE_IP="${SERVICE_CIDR%.0.0/16}.0.1"
+expect "kubernetes service" 0 "kubernetes +ClusterIP +${KUBE_IP//./\\.} +<none> +443/TCP" -- k get svc kubernetes
 eventually "default service account in every namespace" 10 'default' -- k get sa -n kube-public
 eventually "root CA config map" 10 'kube-root-ca.crt +1' -- k get cm -n kube-system
 expect "node for the docker host" 0 "$(hostname | tr A-Z a-z) +Ready" -- k get nodes
