@@ -1,12 +1,13 @@
 // pods/proxy, services/proxy and nodes/proxy through the app to a local HTTP backend on a non-loopback address of
 // this host (the apiserver refuses loopback pod IPs): every method with its body, the path and query as sent, the
-// client's credentials dropped, X-Forwarded-Uri, the bare /proxy redirected, Location rewritten, CORS dropped, a
-// WebSocket through the proxy; a service's port number mapped to its endpoints' port name, with upstream's 503s and
-// 404s; the node proxy's honest paths. The real engine and kubectl are in conformance/scenarios/66-api-proxy.sh.
+// client's credentials dropped, X-Forwarded-Uri, the bare /proxy redirected, Location and HTML links rewritten, CORS
+// dropped, a WebSocket through the proxy; a service's port number mapped to its endpoints' port name, with upstream's
+// 503s and 404s; the node proxy's honest paths. The real engine and kubectl are in conformance/scenarios/66-api-proxy.sh.
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startHarness, authenticate, type Harness } from './harness.js';
 import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
@@ -54,6 +55,21 @@ beforeAll(async () => {
       }
       if (req.url === '/redirect-path') {
         res.writeHead(302, { Location: '/elsewhere/' }).end();
+        return;
+      }
+      if (req.url === '/page.html' || req.url === '/page.html.gz') {
+        const page = `<html><body><a href="/other">o</a><img src="/x.png"><a href="http://${IP}:${port}/abs">b</a><a href="rel">r</a></body></html>`;
+        const gz = req.url.endsWith('.gz');
+        res.writeHead(200, {
+          'Content-Type': 'text/html; charset=utf-8',
+          ...(gz ? { 'Content-Encoding': 'gzip' } : {}),
+          'Content-Length': String((gz ? zlib.gzipSync(page) : Buffer.from(page)).length),
+        });
+        res.end(gz ? zlib.gzipSync(page) : page);
+        return;
+      }
+      if (req.url === '/not-html') {
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '17' }).end('<a href="/other">');
         return;
       }
       if (req.url === '/redirect-away') {
@@ -179,6 +195,36 @@ describe('pods/proxy', () => {
     expect(away.headers.location).toBe('http://example.invalid/x');
     const plain = await h.api.get(`${base}/x`);
     expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  test('an HTML page comes back with its absolute links under the proxy, gzip or not; other bodies untouched', async () => {
+    const base = `${NS}/pods/web:${port}/proxy`;
+    const want = `<html><body><a href="${base}/other">o</a><img src="${base}/x.png"><a href="${base}/abs">b</a><a href="rel">r</a></body></html>`;
+    const plain = await h.api.get(`${base}/page.html`).buffer(true).expect(200);
+    expect(plain.text).toBe(want);
+    expect(plain.headers['content-length']).toBeUndefined();
+    const raw = await new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) =>
+      http
+        .get(
+          {
+            host: '127.0.0.1',
+            port: h.port,
+            path: `${base}/page.html.gz`,
+            headers: { Authorization: 'Bearer admin', 'Accept-Encoding': 'gzip' },
+          },
+          (r) => {
+            const parts: Buffer[] = [];
+            r.on('data', (c: Buffer) => parts.push(c)).on('end', () => resolve({ headers: r.headers, body: Buffer.concat(parts) }));
+          },
+        )
+        .on('error', reject),
+    );
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(raw.headers['content-length']).toBeUndefined();
+    expect(zlib.gunzipSync(raw.body).toString()).toBe(want);
+    const text = await h.api.get(`${base}/not-html`).buffer(true).expect(200);
+    expect(text.text).toBe('<a href="/other">');
+    expect(text.headers['content-length']).toBe('17');
   });
 
   test('a pod nobody answers for is a 503 in the apiserver words; a pod without an IP is a 400; a missing pod a 404', async () => {

@@ -59,6 +59,10 @@ describe('Location rewriting (rewriteURL)', () => {
   test("a URL on the client's own host keeps its scheme and host", () => {
     expect(rw('http://127.0.0.1:8001/x')).toBe(`http://127.0.0.1:8001${prefix}/x`);
   });
+  test('a path already under the proxy prefix is not prefixed twice', () => {
+    expect(rw(`${prefix}/x?y=1`)).toBe(`${prefix}/x?y=1`);
+    expect(rw(`http://10.244.0.5:8080${prefix}/x`)).toBe(`${prefix}/x`);
+  });
   test('another host and a relative reference are left alone', () => {
     expect(rw('https://example.com/x')).toBe('https://example.com/x');
     expect(rw('next/page')).toBe('next/page');

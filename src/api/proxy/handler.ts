@@ -2,12 +2,15 @@
 // UpgradeAwareHandler serve them: authorization on `<resource>/proxy` with the request's verb, the backend found as
 // ResourceLocation finds it, the request streamed there with http-proxy-3 (any method, the body never read here)
 // minus the client's credentials (the apiserver's authentication filter drops Authorization), X-Forwarded-Uri set,
-// Location headers brought back under the proxy prefix, CORS headers dropped, and a GET of the bare `/proxy` redirected
-// to `/proxy/` (issue 4958's hack). A backend that cannot be reached is a 503 "error trying to reach service".
+// Location headers and the links of HTML pages brought back under the proxy prefix, CORS headers dropped, and a GET
+// of the bare `/proxy` redirected to `/proxy/` (issue 4958's hack). A backend that cannot be reached is a 503 "error trying to reach service".
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
+// The proxy's own response passes (status, headers, hop-by-hop fixes), run here because the proxy hands every response
+// over (selfHandleResponse) so that an HTML body can be piped through the rewriter.
+import { OUTGOING_PASSES } from 'http-proxy-3/dist/lib/http-proxy/passes/web-outgoing.js';
 import type { UserInfo } from '../../machinery/api/user.js';
 import { badRequest, forbidden } from '../../machinery/api/errors.js';
 import { authorize, forbiddenError, type RequestAttributes } from '../../authorization/authorizer.js';
@@ -17,6 +20,7 @@ import { endWithStatus } from '../socket-status.js';
 import { parseProxyPath, proxyVerb, type ProxyRequestPath } from './proxy-path.js';
 import { podLocation, serviceLocation, serviceUnavailable, type BackendLocation } from './locations.js';
 import { removeCorsHeaders, rewriteLocation } from './rewrite.js';
+import { pipeRewrittenHtml, rewritesHtml } from './html-response.js';
 import { serveNodeProxy } from './node-proxy.js';
 
 /** Request headers that carry the client's identity to the API server, never to a backend. */
@@ -55,13 +59,23 @@ export interface ProxyHandlers {
 export type ProxyDeps = Pick<ApiDeps, 'service' | 'registry' | 'nodes'>;
 
 export function createProxyHandlers(deps: ProxyDeps): ProxyHandlers {
-  const proxy = createProxyServer({ xfwd: false, prependPath: false, ws: true });
-  proxy.on('proxyRes', (proxyRes, req) => {
+  const proxy = createProxyServer({ xfwd: false, prependPath: false, ws: true, selfHandleResponse: true });
+  proxy.on('proxyRes', (proxyRes, req, res) => {
     const info = (req as IncomingMessage & { proxied?: Proxied }).proxied;
-    if (!info) return;
-    const location = proxyRes.headers.location;
-    if (location) proxyRes.headers.location = rewriteLocation(location, info.backendHost, info.requestHost, info.prefix);
-    removeCorsHeaders(proxyRes.headers as Record<string, unknown>);
+    const rewriteUrl = info && ((url: string) => rewriteLocation(url, info.backendHost, info.requestHost, info.prefix));
+    if (rewriteUrl) {
+      const location = proxyRes.headers.location;
+      if (location) proxyRes.headers.location = rewriteUrl(location);
+      removeCorsHeaders(proxyRes.headers as Record<string, unknown>);
+    }
+    const html = rewriteUrl && rewritesHtml(req.method, proxyRes);
+    if (html) delete proxyRes.headers['content-length'];
+    if (!res.headersSent) for (const pass of Object.values(OUTGOING_PASSES)) pass(req, res, proxyRes as never, {} as never);
+    if (res.writableEnded) return void proxyRes.resume();
+    if (!html) return void proxyRes.pipe(res);
+    pipeRewrittenHtml(proxyRes, res, rewriteUrl, (err) => {
+      if (err) res.destroy();
+    });
   });
 
   /** Points the request at the backend; what the response rewriting needs rides on the request. */

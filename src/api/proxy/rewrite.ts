@@ -1,7 +1,7 @@
 // What the apiserver's proxy transport (apimachinery's proxy.Transport, wrapped in corsRemovingTransport) does to a
 // backend's response: a Location on the backend's own host, or an absolute path, is put back under the proxy prefix so
 // the client's next request goes through the proxy again; other hosts and relative references are left alone; CORS
-// headers are dropped (the API server's CORS policy is the one that counts). HTML bodies are not rewritten here.
+// headers are dropped (the API server's CORS policy is the one that counts). HTML bodies: html-rewrite.ts.
 
 /**
  * rewriteURL: `location` as the backend sent it, `backendHost` the host:port the request went to, `requestHost` the
@@ -20,11 +20,13 @@ export function rewriteLocation(location: string, backendHost: string, requestHo
   const isRelative = !absolute && !location.startsWith('/');
   if (isDifferentHost || isRelative) return location;
   const origPath = target.pathname;
-  let path = joinPath(prefix, origPath);
-  if (origPath.endsWith('/') && !path.endsWith('/')) path += '/';
   // The transport has no scheme or host of its own (a server request's URL has none): a URL naming the client's own
   // host keeps it, any other becomes a bare path.
   const origin = absolute && host === requestHost ? `${target.protocol}//${host}` : '';
+  // A path already under the proxy prefix (a backend that knows it is proxied) is not prefixed twice.
+  if (origPath.startsWith(prefix)) return `${origin}${origPath}${target.search}${target.hash}`;
+  let path = joinPath(prefix, origPath);
+  if (origPath.endsWith('/') && !path.endsWith('/')) path += '/';
   return `${origin}${path}${target.search}${target.hash}`;
 }
 
