@@ -20,6 +20,8 @@ const IP = Object.values(os.networkInterfaces())
 let backend: http.Server;
 let port = 0;
 let closedPort = 0;
+let sawFirst: () => void = () => undefined;
+const firstSeen = new Promise<void>((r) => (sawFirst = r));
 let h: Harness;
 
 class LogNode implements NodeConnection {
@@ -66,6 +68,13 @@ beforeAll(async () => {
           'Content-Length': String((gz ? zlib.gzipSync(page) : Buffer.from(page)).length),
         });
         res.end(gz ? zlib.gzipSync(page) : page);
+        return;
+      }
+      if (req.url === '/stream') {
+        // The second half only once the client has the first: a proxy that buffered the body would never finish.
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        res.write('first;');
+        void firstSeen.then(() => res.end('second'));
         return;
       }
       if (req.url === '/not-html') {
@@ -225,6 +234,26 @@ describe('pods/proxy', () => {
     const text = await h.api.get(`${base}/not-html`).buffer(true).expect(200);
     expect(text.text).toBe('<a href="/other">');
     expect(text.headers['content-length']).toBe('17');
+  });
+
+  test('a body that is not HTML streams through, not buffered', async () => {
+    const body = await new Promise<string>((resolve, reject) =>
+      http
+        .get(
+          { host: '127.0.0.1', port: h.port, path: `${NS}/pods/web:${port}/proxy/stream`, headers: { Authorization: 'Bearer admin' } },
+          (r) => {
+            let text = '';
+            r.setEncoding('utf8');
+            r.on('data', (c: string) => {
+              text += c;
+              if (text.startsWith('first;')) sawFirst();
+            });
+            r.on('end', () => resolve(text));
+          },
+        )
+        .on('error', reject),
+    );
+    expect(body).toBe('first;second');
   });
 
   test('a pod nobody answers for is a 503 in the apiserver words; a pod without an IP is a 400; a missing pod a 404', async () => {
