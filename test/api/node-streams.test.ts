@@ -3,10 +3,12 @@
 // gets a 500 Status naming that node.
 import { PassThrough, Readable } from 'node:stream';
 import WebSocket from 'ws';
-import { startHarness, ADMIN, type Harness } from './harness.js';
+import http from 'node:http';
+import { startHarness, ADMIN, VIEWER, type Harness } from './harness.js';
 import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
 import { nodeLookup, type ContainerLogOptions, type NodeConnection, type StreamOptions, type StreamSession } from '../../src/node/types.js';
 import { StatusError } from '../../src/machinery/api/errors.js';
+import { upgradeVerbs } from '../../src/api/streams/upgrade-verbs.js';
 
 interface Call {
   method: string;
@@ -104,7 +106,9 @@ function session(path: string, send: (ws: WebSocket) => void): Promise<Frames> {
 beforeAll(async () => {
   const nodes = nodeLookup(near);
   h = await startHarness({ nodes });
-  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: h.service.registry, authenticate: () => ADMIN, nodes }));
+  // `Bearer viewer` is the viewer (get on everything, create on nothing); anything else the admin.
+  const authenticate = (req: http.IncomingMessage) => (req.headers.authorization === 'Bearer viewer' ? VIEWER : ADMIN);
+  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: h.service.registry, authenticate, nodes }));
   await createPod('here', 'near');
   await createPod('far', 'ghost');
   await createPod('pending');
@@ -193,4 +197,53 @@ test('an unscheduled pod: an empty log, and exec refused as having no host', asy
     statusCode: 400,
     body: { message: 'pod pending does not have a host assigned' },
   });
+});
+
+/** A WebSocket handshake with any method and token; resolves with the non-101 answer. */
+function handshake(method: string, path: string, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port: h.port,
+      method,
+      path,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Protocol': 'v5.channel.k8s.io',
+        Authorization: `Bearer ${token}`,
+      },
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      reject(new Error('upgraded'));
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(body) }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+test('the upgrade verbs: create for SPDY POST, get and create for the WebSocket GET (KEP-4006), no other method', () => {
+  expect(upgradeVerbs('POST')).toEqual(['create']);
+  expect(upgradeVerbs('GET')).toEqual(['get', 'create']);
+  expect(() => upgradeVerbs('PUT')).toThrow(expect.objectContaining({ code: 405 }));
+});
+
+test('exec and attach: a viewer is refused create on the WebSocket GET, another method is a 405, and the node is never asked', async () => {
+  const calls = near.calls.length;
+  for (const sub of ['exec?command=ls&stdout=true', 'attach?stdout=true']) {
+    const viewer = await handshake('GET', `${podPath('here')}/${sub}`, 'viewer');
+    expect(viewer.status).toBe(403);
+    expect(viewer.body.message).toContain(`cannot create resource "pods/${sub.split('?')[0]}"`);
+    const put = await handshake('PUT', `${podPath('here')}/${sub}`, 'admin');
+    expect(put.status).toBe(405);
+    expect(put.body).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed' });
+  }
+  expect(near.calls.length).toBe(calls);
 });

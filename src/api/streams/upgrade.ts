@@ -1,8 +1,9 @@
 // The https server's `upgrade` event: exec/attach on pods over WebSocket, or SPDY/3.1 (spdy/) for kubectl and client-go
 // up to 1.29. Express never sees upgrades, so this handler authenticates and authorizes (create on pods/exec or
-// pods/attach) itself, resolves the container, asks the pod's node for the session (the node reports a container that
-// is not running), and only then answers 101; anything it cannot serve gets a non-101 response with a Status body,
-// which kubectl prints. pods/log, pods/portforward (portforward/) and WebSockets through the proxy subresources
+// pods/attach for SPDY's POST; get and create for the WebSocket GET, as KEP-4006's check: upgrade-verbs.ts) itself,
+// resolves the container, asks the pod's node for the session (the node reports a container that is not running),
+// and only then answers 101; anything it cannot serve gets a non-101 response with a Status body, which kubectl
+// prints. pods/log, pods/portforward (portforward/) and WebSockets through the proxy subresources
 // (../proxy/) are handed to their own handlers first.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -23,6 +24,7 @@ import { runSpdySession, type SpdySessionOptions } from './spdy/session.js';
 import { isLogUpgrade, serveLogUpgrade } from './log-websocket.js';
 import { createPortForwardUpgrade, isPortForwardUpgrade } from './portforward/upgrade.js';
 import { isProxyPath, proxyRoutes } from '../proxy/route.js';
+import { upgradeVerbs } from './upgrade-verbs.js';
 
 export interface UpgradeDeps {
   service: ResourceService;
@@ -112,17 +114,19 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
 
   const user = await deps.authenticate(req);
   if (!user) throw unauthorized();
-  const attrs: RequestAttributes = {
-    verb: 'create',
-    resourceRequest: true,
-    apiGroup: '',
-    apiVersion: rr.version,
-    resource: 'pods',
-    subresource: sub,
-    namespace: rr.namespace,
-    name: rr.name,
-  };
-  if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
+  for (const verb of upgradeVerbs(req.method)) {
+    const attrs: RequestAttributes = {
+      verb,
+      resourceRequest: true,
+      apiGroup: '',
+      apiVersion: rr.version,
+      resource: 'pods',
+      subresource: sub,
+      namespace: rr.namespace,
+      name: rr.name,
+    };
+    if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
+  }
 
   const q = url.searchParams;
   const command = q.getAll('command');

@@ -4,13 +4,14 @@
 //   falls back to the plain SPDY upgrade when this one is refused; the apiserver's StreamTunnelingHandler;
 // - the kubelet's WebSocket channel protocol (`GET ...?ports=80`, v4.channel.k8s.io): @kubernetes/client-node.
 // Authorization as the apiserver: the request's verb (POST is create, GET is get) on pods/portforward, and for the
-// WebSocket GET also `create` (KEP-4006's synthetic check, AuthorizePodWebsocketUpgradeCreatePermission), so a
-// get-only role cannot open a tunnel to a pod.
+// WebSocket GET also `create` (KEP-4006's synthetic check, AuthorizePodWebsocketUpgradeCreatePermission;
+// ../upgrade-verbs.ts), so a get-only role cannot open a tunnel to a pod.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import { authorize, forbiddenError, type RequestAttributes } from '../../../authorization/authorizer.js';
-import { badRequest, forbidden, methodNotAllowed, unauthorized } from '../../../machinery/api/errors.js';
+import { upgradeVerbs } from '../upgrade-verbs.js';
+import { badRequest, forbidden, unauthorized } from '../../../machinery/api/errors.js';
 import type { UserInfo } from '../../../machinery/api/user.js';
 import type { Registry } from '../../../registry/registry.js';
 import type { ResourceService } from '../../../registry/service.js';
@@ -82,18 +83,11 @@ export function chooseVariant(req: IncomingMessage): Variant {
   return { kind: 'channels', ports };
 }
 
-/** The verbs a request needs on pods/portforward. */
-export function portForwardVerbs(method: string | undefined): string[] {
-  if (method === 'POST') return ['create'];
-  if (method === 'GET') return ['get', 'create'];
-  throw methodNotAllowed();
-}
-
 async function prepare(deps: PortForwardDeps, req: IncomingMessage): Promise<{ variant: Variant; forward: Forwarder }> {
   const rr = parseResourcePath(pathOf(req).pathname, deps.registry) as ResourceRequest;
   const user = await deps.authenticate(req);
   if (!user) throw unauthorized();
-  for (const verb of portForwardVerbs(req.method)) {
+  for (const verb of upgradeVerbs(req.method)) {
     const attrs: RequestAttributes = {
       verb,
       resourceRequest: true,
