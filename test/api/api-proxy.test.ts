@@ -231,6 +231,9 @@ describe('pods/proxy', () => {
     expect(raw.headers['content-encoding']).toBe('gzip');
     expect(raw.headers['content-length']).toBeUndefined();
     expect(zlib.gunzipSync(raw.body).toString()).toBe(want);
+    // A HEAD has no body to rewrite: the headers come as the backend sent them.
+    const head = await h.api.head(`${base}/page.html.gz`).expect(200);
+    expect(head.headers['content-encoding']).toBe('gzip');
     const text = await h.api.get(`${base}/not-html`).buffer(true).expect(200);
     expect(text.text).toBe('<a href="/other">');
     expect(text.headers['content-length']).toBe('17');
