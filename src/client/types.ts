@@ -128,6 +128,11 @@ export type AuthorizeFn = (user: UserInfo, attrs: ResourceAttributes) => void;
 
 export const gvrKey = (g: Gvr) => `${g.group}/${g.version}/${g.resource}`;
 export const objectKey = (o: KObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name!);
+/** A namespaced objectKey back into its namespace and name. */
+export const splitKey = (key: string): readonly [string, string] => {
+  const slash = key.indexOf('/');
+  return [key.slice(0, slash), key.slice(slash + 1)] as const;
+};
 
 /** The core and group resources the controllers use, spelled once. */
 export const GVR = {

@@ -9,7 +9,7 @@ import { deepEqual } from '../../machinery/api/equality.js';
 import { labelSelectorFromObject, type LabelSelector, type LabelSelectorObject } from '../../machinery/labels.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
 import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
-import { objectKey, GVR, type Client, type Gvr } from '../../client/types.js';
+import { objectKey, GVR, type Client, type Gvr, splitKey } from '../../client/types.js';
 import { setBudgetCondition, SYNC_FAILED, updateDisruptionAllowedCondition } from '../../registry/policy/disruption-budget.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -46,10 +46,6 @@ export interface RunningDisruptionController {
 
 const groupOf = (apiVersion: string | undefined) => (apiVersion?.includes('/') ? apiVersion.split('/')[0]! : '');
 const isStatus = (e: unknown, ...codes: number[]) => e instanceof StatusError && codes.includes(e.code);
-const splitKey = (key: string) => {
-  const slash = key.indexOf('/');
-  return [key.slice(0, slash), key.slice(slash + 1)] as const;
-};
 
 /** The pods a budget selects: a null selector none, an empty one all (policy/v1). */
 function selectorOf(pdb: KObject): LabelSelector | undefined {

@@ -5,14 +5,13 @@
 // deleted service are deleted (also those left over from before a start); services without a selector keep the
 // Endpoints users write. Through the client seam as system:kube-controller-manager.
 import { StatusError } from '../../machinery/api/errors.js';
-import type { KObject } from '../../machinery/api/meta.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
 import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
-import { objectKey, GVR, type Client, type Gvr } from '../../client/types.js';
+import { objectKey, GVR, type Client, type Gvr, splitKey } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
-import { ANNOTATION_LEADER, isExternalName, podEndpointsChanged, selectedPods, selects, serviceSelector } from './pod-endpoints.js';
+import { ANNOTATION_LEADER, isExternalName, selectedPods, serviceSelector, servicesOfPodChange } from './pod-endpoints.js';
 import { desiredEndpoints, type EndpointsObject } from './desired-endpoints.js';
 import { TriggerTimeTracker } from './trigger-time.js';
 
@@ -32,10 +31,6 @@ export interface RunningEndpointsController {
 }
 
 const isStatus = (e: unknown, ...codes: number[]) => e instanceof StatusError && codes.includes(e.code);
-const splitKey = (key: string) => {
-  const slash = key.indexOf('/');
-  return [key.slice(0, slash), key.slice(slash + 1)] as const;
-};
 
 export async function startEndpointsController(
   ctx: ReconcilerContext,
@@ -101,23 +96,10 @@ export async function startEndpointsController(
     }
   };
 
-  /** getPodServiceMemberships. */
-  const servicesOf = (pod: KObject): string[] =>
-    services
-      .byIndex('namespace', pod.metadata.namespace ?? '')
-      .filter((s) => {
-        const sel = serviceSelector(s);
-        return sel && selects(sel, pod.metadata.labels);
-      })
-      .map(objectKey);
-
   // The workqueue's name and --concurrent-endpoint-syncs as upstream's.
   const c = new Controller('endpoint', reconcile, ctx.log, 5);
   c.source(services, (_t, _old, svc) => [objectKey(svc)], PREDICATE.resourceVersionChanged);
-  c.source(pods, (type, old, pod) => {
-    if (type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];
-    return [...new Set([...(old ? servicesOf(old) : []), ...servicesOf(pod)])];
-  });
+  c.source(pods, servicesOfPodChange(services));
   // onEndpointsDelete: Endpoints removed under a service are written again.
   c.source(endpoints, (type, _old, ep) => (type === 'DELETED' ? [objectKey(ep)] : []));
   await c.start();

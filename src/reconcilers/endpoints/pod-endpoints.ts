@@ -2,6 +2,8 @@
 // pkg/api/v1/pod's FindPort): which pods belong in the endpoints, their readiness, the port a service port names on
 // a pod, whether a pod's hostname is published, and the pods a service selects.
 import type { KObject } from '../../machinery/api/meta.js';
+import type { Informer } from '../../client/informer.js';
+import { objectKey } from '../../client/types.js';
 import { isPodReady } from '../replicaset/pod-state.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,6 +95,24 @@ export const podReference = (pod: KObject) => ({
 });
 
 /** The pods of `pods` (one namespace's) that the selector picks. */
+/** getPodServiceMemberships (endpointutil): the keys of the services in the pod's namespace whose selector picks it. */
+export const podServiceMemberships = (services: Informer, pod: KObject): string[] =>
+  services
+    .byIndex('namespace', pod.metadata.namespace ?? '')
+    .filter((s) => {
+      const sel = serviceSelector(s);
+      return sel && selects(sel, pod.metadata.labels);
+    })
+    .map(objectKey);
+
+/** The services a pod event concerns (the pod's services before and after), none when nothing endpoints show changed. */
+export const servicesOfPodChange =
+  (services: Informer) =>
+  (type: string, old: KObject | undefined, pod: KObject): string[] => {
+    if (type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];
+    return [...new Set([...(old ? podServiceMemberships(services, old) : []), ...podServiceMemberships(services, pod)])];
+  };
+
 export const selectedPods = (selector: Record<string, string>, pods: KObject[]): KObject[] =>
   pods.filter((p) => selects(selector, p.metadata.labels));
 

@@ -7,7 +7,7 @@ import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
 import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
-import { objectKey, GVR, type Client, type Gvr } from '../../client/types.js';
+import { objectKey, GVR, type Client, type Gvr, splitKey } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
@@ -16,10 +16,9 @@ import {
   isExternalName,
   LABEL_MANAGED_BY,
   LABEL_SERVICE_NAME,
-  podEndpointsChanged,
   selectedPods,
-  selects,
   serviceSelector,
+  servicesOfPodChange,
 } from '../endpoints/pod-endpoints.js';
 import { formatRfc3339Nano, TriggerTimeTracker } from '../endpoints/trigger-time.js';
 import { CONTROLLER_NAME, MAX_ENDPOINTS_PER_SLICE, type EndpointSlice } from './desired.js';
@@ -45,10 +44,6 @@ export interface RunningEndpointSliceController {
 }
 
 const isStatus = (e: unknown, ...codes: number[]) => e instanceof StatusError && codes.includes(e.code);
-const splitKey = (key: string) => {
-  const slash = key.indexOf('/');
-  return [key.slice(0, slash), key.slice(slash + 1)] as const;
-};
 /** The service a slice of this controller belongs to, as namespace/name; undefined for others' slices. */
 const serviceKeyOfSlice = (s: KObject): string | undefined => {
   const svc = s.metadata.labels?.[LABEL_SERVICE_NAME];
@@ -140,23 +135,10 @@ export async function startEndpointSliceController(
     if (changes.missingNodes.length) return { requeueAfterMs: MISSING_NODE_RETRY_MS };
   };
 
-  /** getPodServiceMemberships: the services in the pod's namespace whose selector picks it. */
-  const servicesOf = (pod: KObject): string[] =>
-    services
-      .byIndex('namespace', pod.metadata.namespace ?? '')
-      .filter((s) => {
-        const sel = serviceSelector(s);
-        return sel && selects(sel, pod.metadata.labels);
-      })
-      .map(objectKey);
-
   // The workqueue's name and --concurrent-service-endpoint-syncs as upstream's.
   const c = new Controller('endpoint_slice', reconcile, ctx.log, 5);
   c.source(services, (_t, _old, svc) => [objectKey(svc)], PREDICATE.resourceVersionChanged);
-  c.source(pods, (type, old, pod) => {
-    if (type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];
-    return [...new Set([...(old ? servicesOf(old) : []), ...servicesOf(pod)])];
-  });
+  c.source(pods, servicesOfPodChange(services));
   c.source(slices, (type, _old, s) => {
     const key = serviceKeyOfSlice(s);
     if (!key) return [];

@@ -7,7 +7,7 @@ import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { Informer } from '../../client/informer.js';
 import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
-import { objectKey, type Client } from '../../client/types.js';
+import { objectKey, type Client, splitKey } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
@@ -28,10 +28,6 @@ export interface RunningMirroringController {
 }
 
 const isStatus = (e: unknown, ...codes: number[]) => e instanceof StatusError && codes.includes(e.code);
-const splitKey = (key: string) => {
-  const slash = key.indexOf('/');
-  return [key.slice(0, slash), key.slice(slash + 1)] as const;
-};
 const keyOfSlice = (s: KObject): string | undefined => {
   const svc = s.metadata.labels?.[LABEL_SERVICE_NAME];
   return svc && s.metadata.labels?.[LABEL_MANAGED_BY] === MIRRORING_CONTROLLER_NAME ? `${s.metadata.namespace}/${svc}` : undefined;
