@@ -6,6 +6,7 @@ import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { startScheduler, type RunningScheduler } from '../../src/reconcilers/scheduler/scheduler.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
+import { until } from '../support/until.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const log = pino({ level: 'silent' });
@@ -53,16 +54,6 @@ const createNode = (name: string, cpu: string, extra: J = {}) =>
     sys,
   );
 const getPod = (ns: string, name: string) => h.service.get(podsDef, ns, name);
-
-async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('POST pods/NAME/binding', () => {
   test('binds once (201 Success, nodeName and PodScheduled=True); a second bind is a 409', async () => {

@@ -12,21 +12,12 @@ import type { KObject } from '../../src/machinery/api/meta.js';
 import { httpClient } from './clients.js';
 import { computeHash } from '../../src/reconcilers/deployment/hash.js';
 import type { HttpClient } from '../../src/client/http-client.js';
+import { until } from '../support/until.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const log = pino({ level: 'silent' });
 const DEPLOY: Gvr = { group: 'apps', version: 'v1', resource: 'deployments' };
 const RS: Gvr = { group: 'apps', version: 'v1', resource: 'replicasets' };
-
-async function until<T>(what: () => Promise<T | undefined | false>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const deployment = (name: string, replicas: number, image: string, strategy: J): KObject => ({
   apiVersion: 'apps/v1',

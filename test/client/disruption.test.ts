@@ -17,25 +17,11 @@ import { GVR, type Gvr } from '../../src/client/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { httpClient } from './clients.js';
 import type { HttpClient } from '../../src/client/http-client.js';
+import { until } from '../support/until.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const log = pino({ level: 'silent' });
 const RS: Gvr = { group: 'apps', version: 'v1', resource: 'replicasets' };
-
-async function until<T>(what: () => Promise<T | undefined | false>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await what();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out ${last ? String(last) : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('disruption controller', () => {
   let h: Harness;

@@ -9,19 +9,10 @@ import { GVR } from '../../src/client/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { httpClient } from './clients.js';
 import type { HttpClient } from '../../src/client/http-client.js';
+import { until } from '../support/until.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const log = pino({ level: 'silent' });
-
-async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(['in-process', 'https'])('scheduler over the %s client', (kind) => {
   let h: Harness;

@@ -12,20 +12,11 @@ import { httpClient } from './clients.js';
 import type { HttpClient } from '../../src/client/http-client.js';
 import { conflictMessage, decideLoadBalancers, nodeAddresses } from '../../src/reconcilers/servicelb/port-claims.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
+import { until } from '../support/until.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const log = pino({ level: 'silent' });
 const NODE_IP = '192.0.2.10';
-
-async function until<T>(what: () => Promise<T | undefined | false>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('decisions: first come first served per port+protocol, serving services keep theirs; ExternalIP preferred', () => {
   const svc = (name: string, created: string, ports: J[], extra: J = {}): KObject => ({
