@@ -13,7 +13,7 @@ import { genericNotFound, tooLarge, unauthorized, badRequest } from '../machiner
 import { sendError, sendObject } from './respond.js';
 import { versionInfo } from '../machinery/version.js';
 import { hasCredentials } from './auth.js';
-import { authorize, forbiddenError, isAnonymousAllowedPath, type RequestAttributes } from '../authorization/authorizer.js';
+import { forbiddenError, isAnonymousAllowedPath, type RequestAttributes } from '../authorization/authorizer.js';
 
 export interface AppOptions extends ApiDeps {
   authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
@@ -62,7 +62,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.get('/metrics', async (req, res) => {
     const user = res.locals.user as UserInfo;
     const attrs: RequestAttributes = { verb: 'get', resourceRequest: false, path: req.path };
-    if (!authorize(user, attrs).allowed) {
+    if (!opts.service.authorizer.authorize(user, attrs).allowed) {
       sendError(res, forbiddenError(user, attrs));
       return;
     }

@@ -1,10 +1,11 @@
-// Applies the authorizer to a resource request, answering 403 as Kubernetes words it.
+// Applies the server's authorizer to a resource request, answering 403 as Kubernetes words it.
 import type { UserInfo } from '../machinery/api/user.js';
 import type { ResourceRequest } from './resource-path.js';
-import { authorize, forbiddenError, type RequestAttributes } from '../authorization/authorizer.js';
+import type { Authorizer } from '../authorization/types.js';
+import { requireAuthorized } from '../authorization/authorizer.js';
 
-export function authorizeRequest(user: UserInfo, verb: string, rr: ResourceRequest): void {
-  const attrs: RequestAttributes = {
+export function authorizeRequest(authorizer: Authorizer, user: UserInfo, verb: string, rr: ResourceRequest): void {
+  requireAuthorized(authorizer, user, {
     verb,
     resourceRequest: true,
     apiGroup: rr.group,
@@ -13,6 +14,5 @@ export function authorizeRequest(user: UserInfo, verb: string, rr: ResourceReque
     subresource: rr.subresource,
     namespace: rr.namespace,
     name: rr.name,
-  };
-  if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
+  });
 }

@@ -9,11 +9,22 @@ export const KUBE_CONTROLLER_MANAGER: UserInfo = { name: 'system:kube-controller
 /** A kubelet: `system:node:<nodeName>` in `system:nodes`, as the Node authorizer expects. */
 export const nodeIdentity = (nodeName: string): UserInfo => ({ name: `system:node:${nodeName}`, groups: ['system:nodes', AUTHENTICATED] });
 
+/**
+ * One kube-controller-manager controller as kube-controller-manager runs it with --use-service-account-credentials:
+ * the service account `kube-system/<name>` (replicaset-controller, job-controller, ...), which bootstrap RBAC binds
+ * to the ClusterRole `system:controller:<name>`.
+ */
+export const controllerIdentity = (name: string): UserInfo => ({
+  name: `system:serviceaccount:kube-system:${name}`,
+  groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', AUTHENTICATED],
+});
+
 /** Every component identity above (node names vary: matched by prefix). */
 export function isComponentIdentity(user: UserInfo): boolean {
   return (
     user.name === KUBE_SCHEDULER.name ||
     user.name === KUBE_CONTROLLER_MANAGER.name ||
-    (user.name.startsWith('system:node:') && user.groups.includes('system:nodes'))
+    (user.name.startsWith('system:node:') && user.groups.includes('system:nodes')) ||
+    user.name.startsWith('system:serviceaccount:kube-system:')
   );
 }

@@ -5,18 +5,13 @@ import type { Logger } from '../log.js';
 import type { UserInfo } from '../machinery/api/user.js';
 import type { AuthorizeFn, Client } from '../client/types.js';
 import { InProcessClient } from '../client/in-process.js';
-import { authorize, forbiddenError } from '../authorization/authorizer.js';
+import { requireAuthorized } from '../authorization/authorizer.js';
 
 export interface ReconcilerContext {
   log: Logger;
   /** The client a component acting as `user` uses (system:kube-controller-manager, system:kube-scheduler, ...). */
   client(user: UserInfo): Client;
 }
-
-/** The authorizer's decision as the HTTP layer applies it: 403 with the apiserver's wording. */
-export const authorizeOrForbid: AuthorizeFn = (user, attrs) => {
-  if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
-};
 
 /** A write as a system:masters user, for the server's own bootstrap and tests writing straight to the service. */
 export const systemContext = (manager: string): WriteContext => ({
@@ -32,7 +27,8 @@ export function makeContext(
   log: Logger,
   opts: { client?: (user: UserInfo) => Client; authorize?: AuthorizeFn } = {},
 ): ReconcilerContext {
-  const auth = opts.authorize ?? authorizeOrForbid;
+  // The server's authorizer as the HTTP layer applies it: 403 with the apiserver's wording.
+  const auth: AuthorizeFn = opts.authorize ?? ((user, attrs) => requireAuthorized(service.authorizer, user, attrs));
   return {
     log,
     client: opts.client ?? ((user) => new InProcessClient({ service, user, authorize: auth })),

@@ -1,5 +1,7 @@
 // The generic REST logic, shared by every kind: the apiserver's generic registry. It never names a kind;
 // everything kind-specific comes from the ResourceDef's strategy and hooks.
+import type { Authorizer } from '../authorization/types.js';
+import { staticPolicyAuthorizer } from '../authorization/static-policy.js';
 import {
   StatusError,
   alreadyExists,
@@ -91,14 +93,18 @@ export const groupResource = (def: ResourceDef): GroupResource => ({ group: def.
 export class ResourceService {
   /** What reads are served from: the store's objects in memory, shared frozen (storage/cacher). */
   readonly cache: WatchCache;
+  /** The server's authorizer: every request, in-process call and review asks this one. */
+  readonly authorizer: Authorizer;
 
   /** @param opts.watchCache bounds of the watch cache's event window (storage/event-window.ts has the defaults) */
   constructor(
     private store: Store,
     readonly registry: Registry,
-    opts: { watchCache?: Partial<WindowLimits> } = {},
+    opts: { watchCache?: Partial<WindowLimits>; authorizer?: Authorizer } = {},
   ) {
     this.cache = new WatchCache(store, opts.watchCache);
+    this.authorizer =
+      opts.authorizer ?? staticPolicyAuthorizer(() => registry.defs.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural]));
   }
 
   // ---- reads (from the watch cache) ----
@@ -264,7 +270,7 @@ export class ResourceService {
     if (errs.length) throw invalid(def.kind, def.group, meta.name ?? meta.generateName ?? '', errs);
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
     if (def.namespaced) await this.checkNamespaceAcceptsCreates(def, meta.namespace!, meta.name!);
-    if (def.virtualCreate) return withTypeMeta(def, await def.virtualCreate(obj, ctx.user));
+    if (def.virtualCreate) return withTypeMeta(def, await def.virtualCreate(obj, ctx.user, { authorizer: this.authorizer }));
     let txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
     setTypeMeta(def, obj);
     try {
@@ -305,6 +311,8 @@ export class ResourceService {
       dryRun: ctx.dryRun,
       warnings: ctx.warnings,
       subresource,
+      user: ctx.user,
+      authorizer: this.authorizer,
       getNamespace: async (name) => {
         const nsDef = this.registry.find('', 'v1', 'namespaces')!;
         return this.cache.get(storageKey(nsDef, undefined, name));

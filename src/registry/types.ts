@@ -3,6 +3,7 @@ import type { FieldError } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
 import type { UserInfo } from '../machinery/api/user.js';
 import type { ResourceService, WriteContext } from './service.js';
+import type { Authorizer } from '../authorization/types.js';
 
 // The object vocabulary lives in the machinery layer; re-exported for the registry's users.
 export type { KObject, ObjectMeta, OwnerReference, ManagedFieldsEntry } from '../machinery/api/meta.js';
@@ -104,7 +105,7 @@ export interface ResourceDef {
   /** What DELETE does with dependents when the request names no policy (default DeleteDependents = Background). */
   garbageCollectionPolicy?: GarbageCollectionPolicy;
   /** Create-only resources such as SelfSubjectAccessReview: not stored, answered by this hook. */
-  virtualCreate?: (obj: KObject, user: UserInfo) => KObject | Promise<KObject>;
+  virtualCreate?: (obj: KObject, user: UserInfo, env: VirtualCreateContext) => KObject | Promise<KObject>;
   /** Read-only resources computed on every read and never stored (metrics.k8s.io): get/list answered here, no watch. */
   virtualRead?: VirtualRead;
 }
@@ -140,6 +141,11 @@ export interface SubresourceContext {
   dryRun: string[];
 }
 
+/** What a review (a virtual create) may ask: the server's authorizer. */
+export interface VirtualCreateContext {
+  authorizer: Authorizer;
+}
+
 /** What a virtual read may look at: stored objects of other resources. */
 export interface VirtualReadContext {
   list(group: string, plural: string, namespace?: string): Promise<KObject[]>;
@@ -168,6 +174,9 @@ export interface AdmitContext {
   warnings?: string[];
   /** The subresource being written ('status', 'scale'...), undefined for the main resource. */
   subresource?: string;
+  /** Who writes, and the server's authorizer (RBAC's escalation checks ask what the writer may do). */
+  user?: UserInfo;
+  authorizer?: Authorizer;
 }
 
 /** What an admission reserved, kept or given back once the write is known. */

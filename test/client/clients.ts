@@ -4,7 +4,10 @@ import { InProcessClient } from '../../src/client/in-process.js';
 import { HttpClient } from '../../src/client/http-client.js';
 import type { Client, ClientWatch, ClientWatchOptions, Gvr, WatchHandlers } from '../../src/client/types.js';
 import type { UserInfo } from '../../src/machinery/api/user.js';
-import { authorize, forbiddenError } from '../../src/authorization/authorizer.js';
+import { forbiddenError } from '../../src/authorization/authorizer.js';
+import { staticPolicyAuthorizer } from '../../src/authorization/static-policy.js';
+
+const { authorize } = staticPolicyAuthorizer(() => []);
 import type { ResourceAttributes } from '../../src/client/types.js';
 import { StatusError } from '../../src/machinery/api/errors.js';
 import type { Harness } from '../api/harness.js';

@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Pki } from '../../src/pki/certs.js';
 import { ADMIN_USER, ANONYMOUS_USER, MONITORING_USER, VIEWER_USER, bearerToken, createAuthenticator } from '../../src/api/auth.js';
-import { authorize, forbiddenError, forbiddenMessage, type RequestAttributes } from '../../src/authorization/authorizer.js';
+import { forbiddenError, forbiddenMessage, type RequestAttributes } from '../../src/authorization/authorizer.js';
+import { staticPolicyAuthorizer } from '../../src/authorization/static-policy.js';
+
+const { authorize } = staticPolicyAuthorizer(() => []);
 import type { UserInfo } from '../../src/machinery/api/user.js';
 
 const authed = (u: UserInfo): UserInfo => ({ ...u, groups: [...u.groups, 'system:authenticated'] });

@@ -13,7 +13,8 @@ import { createProxyServer } from 'http-proxy-3';
 import { OUTGOING_PASSES } from 'http-proxy-3/dist/lib/http-proxy/passes/web-outgoing.js';
 import type { UserInfo } from '../../machinery/api/user.js';
 import { badRequest, forbidden } from '../../machinery/api/errors.js';
-import { authorize, forbiddenError, type RequestAttributes } from '../../authorization/authorizer.js';
+import type { Authorizer } from '../../authorization/types.js';
+import { requireAuthorized, type RequestAttributes } from '../../authorization/authorizer.js';
 import type { ApiDeps } from '../context.js';
 import { sendError } from '../respond.js';
 import { endWithStatus } from '../socket-status.js';
@@ -28,7 +29,7 @@ const CREDENTIAL_HEADERS = /^(authorization|impersonate-.*)$/i;
 
 const rawPathOf = (url: string) => url.split('?')[0]!;
 
-function authorizeProxy(user: UserInfo, method: string, p: ProxyRequestPath): void {
+function authorizeProxy(authorizer: Authorizer, user: UserInfo, method: string, p: ProxyRequestPath): void {
   const attrs: RequestAttributes = {
     verb: proxyVerb(method),
     resourceRequest: true,
@@ -39,7 +40,7 @@ function authorizeProxy(user: UserInfo, method: string, p: ProxyRequestPath): vo
     namespace: p.namespace,
     name: p.id,
   };
-  if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
+  requireAuthorized(authorizer, user, attrs);
 }
 
 async function locate(deps: Pick<ApiDeps, 'service' | 'registry'>, p: ProxyRequestPath): Promise<BackendLocation> {
@@ -98,7 +99,7 @@ export function createProxyHandlers(deps: ProxyDeps): ProxyHandlers {
     if (!p) return next();
     void (async () => {
       try {
-        authorizeProxy(res.locals.user as UserInfo, req.method, p);
+        authorizeProxy(deps.service.authorizer, res.locals.user as UserInfo, req.method, p);
         if (p.resource === 'nodes') return await serveNodeProxy(req, res, deps, p.id, p.path);
         const loc = await locate(deps, p);
         if (!p.path && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -125,7 +126,7 @@ export function createProxyHandlers(deps: ProxyDeps): ProxyHandlers {
     socket.on('error', () => undefined);
     void (async () => {
       try {
-        authorizeProxy(user, req.method ?? 'GET', p);
+        authorizeProxy(deps.service.authorizer, user, req.method ?? 'GET', p);
         if (p.resource === 'nodes') throw forbidden('dockube has no kubelet HTTP server: nodes/proxy serves no upgrades');
         const loc = await locate(deps, p);
         if (!p.path) throw badRequest('an upgrade needs a path after /proxy');

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type { Request } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authorize, forbiddenError, type RequestAttributes } from '../../authorization/authorizer.js';
+import { requireAuthorized, type RequestAttributes } from '../../authorization/authorizer.js';
 import { badRequest, forbidden, methodNotAllowed, unauthorized } from '../../machinery/api/errors.js';
 import type { UserInfo } from '../../machinery/api/user.js';
 import type { Registry } from '../../registry/registry.js';
@@ -82,7 +82,7 @@ async function openLog(deps: LogUpgradeDeps, req: IncomingMessage): Promise<{ pr
     namespace: rr.namespace,
     name: rr.name,
   };
-  if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
+  requireAuthorized(deps.service.authorizer, user, attrs);
   // The plain GET's options, read from the same query (parseLogOptions reads express's parsed query).
   const query: Record<string, string | string[]> = {};
   for (const k of new Set(url.searchParams.keys())) {

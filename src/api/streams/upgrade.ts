@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { ResourceService } from '../../registry/service.js';
 import type { Registry } from '../../registry/registry.js';
 import type { UserInfo } from '../../machinery/api/user.js';
-import { authorize, forbiddenError, type RequestAttributes } from '../../authorization/authorizer.js';
+import { requireAuthorized, type RequestAttributes } from '../../authorization/authorizer.js';
 import { badRequest, genericNotFound, methodNotAllowed, unauthorized } from '../../machinery/api/errors.js';
 import { endWithStatus } from '../socket-status.js';
 import { parseResourcePath } from '../resource-path.js';
@@ -125,7 +125,7 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
       namespace: rr.namespace,
       name: rr.name,
     };
-    if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
+    requireAuthorized(deps.service.authorizer, user, attrs);
   }
 
   const q = url.searchParams;

@@ -1,6 +1,5 @@
 // authorization.k8s.io: self reviews answered from the authorizer, never stored.
-import type { KObject, ResourceDef, UserInfo } from '../types.js';
-import { authorize, rulesFor } from '../../authorization/authorizer.js';
+import type { KObject, ResourceDef, UserInfo, VirtualCreateContext } from '../types.js';
 
 interface ResourceAttributes {
   namespace?: string;
@@ -15,7 +14,7 @@ const review = (
   kind: string,
   plural: string,
   singular: string,
-  answer: (obj: KObject, user: UserInfo) => Record<string, unknown>,
+  answer: (obj: KObject, user: UserInfo, env: VirtualCreateContext) => Record<string, unknown>,
 ): ResourceDef => ({
   group: 'authorization.k8s.io',
   version: 'v1',
@@ -25,7 +24,7 @@ const review = (
   namespaced: false,
   verbs: ['create'],
   strategy: {},
-  virtualCreate: (obj, user) => ({ ...obj, metadata: { creationTimestamp: null }, status: answer(obj, user) }),
+  virtualCreate: (obj, user, env) => ({ ...obj, metadata: { creationTimestamp: null }, status: answer(obj, user, env) }),
 });
 
 /** `kubectl auth can-i VERB RESOURCE`. */
@@ -33,11 +32,11 @@ export const selfsubjectaccessreviews = review(
   'SelfSubjectAccessReview',
   'selfsubjectaccessreviews',
   'selfsubjectaccessreview',
-  (obj, user) => {
+  (obj, user, { authorizer }) => {
     const spec = (obj.spec ?? {}) as { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: { path?: string; verb?: string } };
     const ra = spec.resourceAttributes;
     const decision = ra
-      ? authorize(user, {
+      ? authorizer.authorize(user, {
           verb: ra.verb ?? '',
           resourceRequest: true,
           apiGroup: ra.group ?? '',
@@ -46,15 +45,27 @@ export const selfsubjectaccessreviews = review(
           name: ra.name,
           subresource: ra.subresource,
         })
-      : authorize(user, { verb: spec.nonResourceAttributes?.verb ?? '', resourceRequest: false, path: spec.nonResourceAttributes?.path });
+      : authorizer.authorize(user, {
+          verb: spec.nonResourceAttributes?.verb ?? '',
+          resourceRequest: false,
+          path: spec.nonResourceAttributes?.path,
+        });
     return decision.reason ? { allowed: decision.allowed, reason: decision.reason } : { allowed: decision.allowed };
   },
 );
 
-/** `kubectl auth can-i --list`: every rule that applies to the caller. Filled in with the served resources. */
-export function selfSubjectRulesReviews(served: () => [string, string][]): ResourceDef {
-  return review('SelfSubjectRulesReview', 'selfsubjectrulesreviews', 'selfsubjectrulesreview', (_obj, user) => ({
-    ...rulesFor(user, served()),
-    incomplete: false,
-  }));
-}
+/** `kubectl auth can-i --list`: every rule that applies to the caller in spec.namespace. */
+export const selfsubjectrulesreviews = review(
+  'SelfSubjectRulesReview',
+  'selfsubjectrulesreviews',
+  'selfsubjectrulesreview',
+  (obj, user, { authorizer }) => {
+    const rules = authorizer.rulesFor(user, String((obj.spec as { namespace?: string } | undefined)?.namespace ?? ''));
+    return {
+      resourceRules: rules.resourceRules,
+      nonResourceRules: rules.nonResourceRules,
+      incomplete: rules.incomplete,
+      ...(rules.evaluationError ? { evaluationError: rules.evaluationError } : {}),
+    };
+  },
+);

@@ -8,7 +8,7 @@ import { deployments, replicasets } from './apps.js';
 import { replicationcontrollers } from './replication-controllers.js';
 import { endpointslices, leases } from './other-groups.js';
 import { events, eventsV1 } from './events.js';
-import { selfSubjectRulesReviews, selfsubjectaccessreviews } from './authorization.js';
+import { selfsubjectrulesreviews, selfsubjectaccessreviews } from './authorization.js';
 import { nodeMetrics, podMetrics } from './metrics.js';
 import { METRICS_DEFINITIONS } from '../../metrics/openapi-definitions.js';
 import { selfsubjectreviews } from './authentication.js';
@@ -38,7 +38,7 @@ export const RESOURCES: ResourceDef[] = [
   selfsubjectreviews,
   podMetrics,
   nodeMetrics,
-  selfSubjectRulesReviews(() => RESOURCES.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural])),
+  selfsubjectrulesreviews,
 ];
 
 /** OpenAPI schemas of served kinds that the generated definitions lack. */

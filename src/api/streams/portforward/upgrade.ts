@@ -9,7 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
-import { authorize, forbiddenError, type RequestAttributes } from '../../../authorization/authorizer.js';
+import { requireAuthorized, type RequestAttributes } from '../../../authorization/authorizer.js';
 import { upgradeVerbs } from '../upgrade-verbs.js';
 import { badRequest, forbidden, unauthorized } from '../../../machinery/api/errors.js';
 import type { UserInfo } from '../../../machinery/api/user.js';
@@ -98,7 +98,7 @@ async function prepare(deps: PortForwardDeps, req: IncomingMessage): Promise<{ v
       namespace: rr.namespace,
       name: rr.name,
     };
-    if (!authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
+    requireAuthorized(deps.service.authorizer, user, attrs);
   }
   const pod = (await deps.service.get(rr.def, rr.namespace, rr.name!)) as PodLike;
   const node = podNode(deps.nodes, pod);
