@@ -13,6 +13,7 @@ import { genericNotFound, tooLarge, unauthorized, badRequest } from '../machiner
 import { sendError, sendObject } from './respond.js';
 import { versionInfo } from '../machinery/version.js';
 import { hasCredentials } from './auth.js';
+import { impersonate } from './impersonation.js';
 import { forbiddenError, isAnonymousAllowedPath, type RequestAttributes } from '../authorization/authorizer.js';
 
 export interface AppOptions extends ApiDeps {
@@ -39,7 +40,14 @@ export function createApp(opts: AppOptions): express.Express {
         sendError(res, unauthorized());
         return;
       }
-      res.locals.user = user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+      const requestor = user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+      try {
+        // Impersonate-* headers switch the user once the requestor may impersonate (impersonation.ts).
+        res.locals.user = impersonate(req, requestor, opts.service.authorizer);
+      } catch (e) {
+        sendError(res, e);
+        return;
+      }
       next();
     };
     const user = opts.authenticate(req);

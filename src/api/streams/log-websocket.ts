@@ -7,7 +7,8 @@ import type { Duplex, Readable } from 'node:stream';
 import type { Request } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { requireAuthorized, type RequestAttributes } from '../../authorization/authorizer.js';
-import { badRequest, forbidden, methodNotAllowed, unauthorized } from '../../machinery/api/errors.js';
+import { badRequest, forbidden, methodNotAllowed } from '../../machinery/api/errors.js';
+import { authenticateAndImpersonate } from '../impersonation.js';
 import type { UserInfo } from '../../machinery/api/user.js';
 import type { Registry } from '../../registry/registry.js';
 import type { ResourceService } from '../../registry/service.js';
@@ -70,8 +71,7 @@ async function openLog(deps: LogUpgradeDeps, req: IncomingMessage): Promise<{ pr
   if (req.method !== 'GET') throw methodNotAllowed();
   const url = new URL(req.url ?? '/', 'http://localhost');
   const rr = parseResourcePath(url.pathname, deps.registry)!;
-  const user = await deps.authenticate(req);
-  if (!user) throw unauthorized();
+  const user = await authenticateAndImpersonate(deps, req);
   const attrs: RequestAttributes = {
     verb: 'get',
     resourceRequest: true,

@@ -12,7 +12,8 @@ import type { ResourceService } from '../../registry/service.js';
 import type { Registry } from '../../registry/registry.js';
 import type { UserInfo } from '../../machinery/api/user.js';
 import { requireAuthorized, type RequestAttributes } from '../../authorization/authorizer.js';
-import { badRequest, genericNotFound, methodNotAllowed, unauthorized } from '../../machinery/api/errors.js';
+import { badRequest, genericNotFound, methodNotAllowed } from '../../machinery/api/errors.js';
+import { authenticateAndImpersonate } from '../impersonation.js';
 import { endWithStatus } from '../socket-status.js';
 import { parseResourcePath } from '../resource-path.js';
 import type { NodeLookup, StreamSession } from '../../node/types.js';
@@ -62,9 +63,9 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     // WebSockets through pods|services/proxy go on to the backend.
     if (isProxyPath(req.url ?? '/')) {
       socket.on('error', () => undefined);
-      Promise.resolve(deps.authenticate(req)).then(
-        (user) => (user ? proxies.upgrade(req, socket, head, user) : reject(socket, unauthorized())),
-        () => reject(socket, unauthorized()),
+      authenticateAndImpersonate(deps, req).then(
+        (user) => proxies.upgrade(req, socket, head, user),
+        (err) => reject(socket, err),
       );
       return;
     }
@@ -112,8 +113,7 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
   const upgrades = rr?.def.extraSubresources?.find((s) => s.name === sub)?.connect?.upgrade;
   if (!rr || !upgrades || rr.group !== '' || rr.def.plural !== 'pods' || !rr.namespace || !rr.name) throw genericNotFound();
 
-  const user = await deps.authenticate(req);
-  if (!user) throw unauthorized();
+  const user = await authenticateAndImpersonate(deps, req);
   for (const verb of upgradeVerbs(req.method)) {
     const attrs: RequestAttributes = {
       verb,

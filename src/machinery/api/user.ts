@@ -3,4 +3,6 @@ export interface UserInfo {
   name: string;
   groups: string[];
   uid?: string;
+  /** Extra attributes (user.Info's Extra): a pod-bound token's pod name/uid, impersonated `Impersonate-Extra-*`. */
+  extra?: Record<string, string[]>;
 }

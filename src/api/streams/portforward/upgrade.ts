@@ -11,7 +11,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import { requireAuthorized, type RequestAttributes } from '../../../authorization/authorizer.js';
 import { upgradeVerbs } from '../upgrade-verbs.js';
-import { badRequest, forbidden, unauthorized } from '../../../machinery/api/errors.js';
+import { badRequest, forbidden } from '../../../machinery/api/errors.js';
+import { authenticateAndImpersonate } from '../../impersonation.js';
 import type { UserInfo } from '../../../machinery/api/user.js';
 import type { Registry } from '../../../registry/registry.js';
 import type { ResourceService } from '../../../registry/service.js';
@@ -85,8 +86,7 @@ export function chooseVariant(req: IncomingMessage): Variant {
 
 async function prepare(deps: PortForwardDeps, req: IncomingMessage): Promise<{ variant: Variant; forward: Forwarder }> {
   const rr = parseResourcePath(pathOf(req).pathname, deps.registry) as ResourceRequest;
-  const user = await deps.authenticate(req);
-  if (!user) throw unauthorized();
+  const user = await authenticateAndImpersonate(deps, req);
   for (const verb of upgradeVerbs(req.method)) {
     const attrs: RequestAttributes = {
       verb,
