@@ -49,6 +49,10 @@ import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listen
 import { startClusterDns } from './cluster-dns.js';
 import { nodeIdentity } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
+import { createRbacCache } from './rbac-source.js';
+import { createRbacAuthorizer } from '../authorization/rbac/authorizer.js';
+import { authorizationChain } from '../authorization/union.js';
+import { staticPolicyAuthorizer } from '../authorization/static-policy.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
 const IN_CLUSTER_HOSTS = [
@@ -89,7 +93,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const serviceNetwork = opts.services ?? DEFAULT_SERVICE_NETWORK;
   const registry = new Registry(withServiceAllocation(withNodeMetrics(RESOURCES, nodes), serviceNetwork));
   // Reads are served by the watch cache above the store; --watch-cache-bytes bounds its event window.
-  const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes } });
+  // Authorization as kube-apiserver chains it: system:masters, then the others, then RBAC (roles and bindings from the
+  // watch cache). INTERIM: the fixed policy stays in the chain until the bootstrap policy replaces it.
+  const rbacCache = createRbacCache();
+  const authorizer = authorizationChain({
+    others: [staticPolicyAuthorizer(() => registry.defs.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural]))],
+    rbac: createRbacAuthorizer(rbacCache.source),
+  });
+  const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes }, authorizer });
+  const rbacSynced = rbacCache.start(service.cache);
   reached('store');
   let ready = false;
   let port = opts.port;
@@ -221,6 +233,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
   };
   void countObjects();
+  await rbacSynced;
   ready = true;
   reached('ready');
   // Clients waiting for the kubeconfig need not wait for the kubelet's modules to load.
@@ -290,6 +303,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       for (const s of sockets) s.destroy();
       await closed;
       await closedPodNetwork;
+      rbacCache.stop();
       service.cache.stop();
       await store.close();
       log.info('dockube stopped');

@@ -14,6 +14,7 @@ import { METRICS_DEFINITIONS } from '../../metrics/openapi-definitions.js';
 import { selfsubjectreviews } from './authentication.js';
 import { storageclasses } from './storage.js';
 import { poddisruptionbudgets } from './policy.js';
+import { RBAC_RESOURCES } from './rbac.js';
 
 export const RESOURCES: ResourceDef[] = [
   namespaces,
@@ -39,6 +40,7 @@ export const RESOURCES: ResourceDef[] = [
   podMetrics,
   nodeMetrics,
   selfsubjectrulesreviews,
+  ...RBAC_RESOURCES,
 ];
 
 /** OpenAPI schemas of served kinds that the generated definitions lack. */
