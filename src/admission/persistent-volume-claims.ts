@@ -4,6 +4,7 @@
 import type { AdmitContext } from '../registry/types.js';
 import type { KObject } from '../machinery/api/meta.js';
 import { isDefaultClass } from '../registry/strategies/storageclass.js';
+import { compareStrings } from '../machinery/compare.js';
 
 export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
 const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
@@ -14,7 +15,7 @@ export function defaultStorageClass(classes: KObject[]): KObject | undefined {
   defaults.sort((a, b) => {
     const ta = Date.parse(String(a.metadata.creationTimestamp ?? '')) || 0;
     const tb = Date.parse(String(b.metadata.creationTimestamp ?? '')) || 0;
-    return tb - ta || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+    return tb - ta || compareStrings(a.metadata.name ?? '', b.metadata.name ?? '');
   });
   return defaults[0];
 }

@@ -1,6 +1,7 @@
 // Field selectors (`fieldSelector` query parameter), as apimachinery's fields.ParseSelector reads them,
 // and the apiserver's check that each field is one the kind supports.
 import { StatusError } from './api/errors.js';
+import { compareStrings } from './compare.js';
 
 export interface FieldRequirement {
   field: string;
@@ -78,7 +79,7 @@ export const escapeFieldValue = (s: string) => s.replace(/\\/g, '\\\\').replace(
 export function parseFieldSelector(s: string): FieldSelector {
   const requirements: FieldRequirement[] = [];
   // Kubernetes sorts the raw terms (byte order) before reading them.
-  const parts = splitTerms(s).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const parts = splitTerms(s).sort(compareStrings);
   for (const part of parts) {
     if (part === '') continue;
     const t = splitTerm(part);

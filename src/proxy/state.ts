@@ -3,6 +3,7 @@
 // with the service's name (kubernetes.io/service-name), matched by port name and protocol. Pure.
 import type { KObject } from '../machinery/api/meta.js';
 import type { Protocol, ProxyEndpoint, ProxyServicePort, ProxyState } from './types.js';
+import { compareStrings } from '../machinery/compare.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -12,7 +13,7 @@ export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
 function endpointsFor(slices: KObject[], portName: string, protocol: Protocol, nodeName: string): ProxyEndpoint[] {
   const out = new Map<string, ProxyEndpoint>();
   // Slices in name order so that the same objects always give the same result.
-  for (const s of [...slices].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))) {
+  for (const s of [...slices].sort((a, b) => compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''))) {
     const slice = s as J;
     if (slice.addressType !== 'IPv4') continue;
     const port = ((slice.ports ?? []) as J[]).find((p) => (p.name ?? '') === portName && (p.protocol ?? 'TCP') === protocol);
@@ -93,12 +94,12 @@ export function buildState(services: KObject[], slices: KObject[], nodeName: str
   }
   ports.sort((a, b) =>
     a.namespace !== b.namespace
-      ? a.namespace.localeCompare(b.namespace)
+      ? compareStrings(a.namespace, b.namespace)
       : a.name !== b.name
-        ? a.name.localeCompare(b.name)
+        ? compareStrings(a.name, b.name)
         : a.portName !== b.portName
-          ? a.portName.localeCompare(b.portName)
-          : a.protocol.localeCompare(b.protocol),
+          ? compareStrings(a.portName, b.portName)
+          : compareStrings(a.protocol, b.protocol),
   );
   return { ports };
 }

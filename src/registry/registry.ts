@@ -1,5 +1,6 @@
 // The set of served resources, and the lookups every generic path needs.
 import { apiVersionOf, type ResourceDef } from './types.js';
+import { compareStrings } from '../machinery/compare.js';
 
 export interface GroupVersion {
   group: string;
@@ -29,7 +30,7 @@ export class Registry {
   groupVersions(): GroupVersion[] {
     const seen = new Map<string, GroupVersion>();
     for (const d of this.defs) seen.set(apiVersionOf(d), { group: d.group, version: d.version });
-    return [...seen.values()].sort((a, b) => (a.group === '' ? -1 : b.group === '' ? 1 : a.group.localeCompare(b.group)));
+    return [...seen.values()].sort((a, b) => (a.group === '' ? -1 : b.group === '' ? 1 : compareStrings(a.group, b.group)));
   }
 
   inGroupVersion(group: string, version: string): ResourceDef[] {

@@ -1,5 +1,6 @@
 // Small formatting and traversal helpers shared by the checks (the wording follows pod-security-admission).
 import type { Json, PodShape } from './types.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 export const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 export const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as unknown[]).map(obj) : []);
@@ -15,7 +16,7 @@ export const joinQuote = (items: string[]) => (items.length ? `"${items.join('",
 export const quote = (s: string) => JSON.stringify(s);
 /** sets.String.List(): unique and sorted (byte order). */
 export const sortedUnique = (items: Iterable<string>) => [...new Set(items)].sort(byteOrder);
-export const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const byteOrder = compareStrings;
 
 /** Every container of the pod: init containers, then containers, then ephemeral containers (visitContainers order). */
 export function containersOf(pod: PodShape): Json[] {

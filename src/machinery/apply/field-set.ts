@@ -1,6 +1,7 @@
 // Sets of field paths, as structured-merge-diff's fieldpath.Set, kept flat: a path is the list of its
 // path elements in their fieldsV1 spelling (`f:name`, `k:{"name":"web"}`, `v:"x"`, `i:0`).
 // Flat sets make union/difference trivial; the tree form only exists in fieldsV1 JSON.
+import { compareStrings } from '../compare.js';
 
 export type Path = string[];
 
@@ -146,7 +147,7 @@ export function comparePE(a: string, b: string): number {
     rb = RANK[b[0]] ?? 4;
   if (ra !== rb) return ra - rb;
   if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareStrings(a, b);
 }
 
 export function comparePaths(a: Path, b: Path): number {

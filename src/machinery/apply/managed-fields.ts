@@ -2,6 +2,7 @@
 // them back, sorted as the apiserver sorts them (internal/managedfields.go).
 import type { ManagedFieldsEntry } from '../api/meta.js';
 import { FieldSet, fromFieldsV1, toFieldsV1, type Path } from './field-set.js';
+import { compareStrings } from '../compare.js';
 
 export type Operation = 'Apply' | 'Update';
 
@@ -62,18 +63,17 @@ export function withoutIgnored(set: FieldSet, resetTopLevel: string[]): FieldSet
 }
 
 const seconds = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Entries with empty sets are dropped; the rest sorted by operation, time, manager, apiVersion, subresource. */
 export function encodeManagedFields(managers: Iterable<ManagerSet>): ManagedFieldsEntry[] {
   const list = [...managers].filter((m) => !m.set.empty());
   list.sort(
     (p, q) =>
-      cmp(p.operation, q.operation) ||
+      compareStrings(p.operation, q.operation) ||
       seconds(p.time) - seconds(q.time) ||
-      cmp(p.manager, q.manager) ||
-      cmp(p.apiVersion, q.apiVersion) ||
-      cmp(p.subresource ?? '', q.subresource ?? ''),
+      compareStrings(p.manager, q.manager) ||
+      compareStrings(p.apiVersion, q.apiVersion) ||
+      compareStrings(p.subresource ?? '', q.subresource ?? ''),
   );
   return list.map((m) => {
     const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };

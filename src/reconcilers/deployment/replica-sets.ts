@@ -2,6 +2,7 @@
 // controller_utils.go): counts, revisions, the new and old sets, orderings.
 import type { KObject } from '../../machinery/api/meta.js';
 import { canonicalJson } from './hash.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -38,7 +39,7 @@ const created = (o: KObject) => Date.parse(o.metadata.creationTimestamp ?? '') |
 
 /** ReplicaSetsByCreationTimestamp: oldest first, then by name. */
 export const byCreation = (a: KObject, b: KObject) =>
-  created(a) - created(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  created(a) - created(b) || compareStrings(a.metadata.name ?? '', b.metadata.name ?? '');
 /** ReplicaSetsBySizeOlder: larger first; equal sizes oldest first. */
 export const bySizeOlder = (a: KObject, b: KObject) => specReplicas(b) - specReplicas(a) || byCreation(a, b);
 /** ReplicaSetsBySizeNewer: larger first; equal sizes newest first. */

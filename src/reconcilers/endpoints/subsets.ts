@@ -14,6 +14,7 @@ import {
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from './pod-endpoints.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 export interface EndpointAddress {
   ip: string;
@@ -94,7 +95,7 @@ const ipKey = (ip: string): string =>
 const addrKey = (a: EndpointAddress) => `${a.ip}\u0000${a.targetRef?.uid ?? ''}`;
 const portKey = (p: EndpointPort) => JSON.stringify([p.name ?? '', p.port, p.protocol, p.appProtocol ?? '']);
 const byIpAndUid = (a: EndpointAddress, b: EndpointAddress) =>
-  ipKey(a.ip) < ipKey(b.ip) ? -1 : ipKey(a.ip) > ipKey(b.ip) ? 1 : (a.targetRef?.uid ?? '').localeCompare(b.targetRef?.uid ?? '');
+  ipKey(a.ip) < ipKey(b.ip) ? -1 : ipKey(a.ip) > ipKey(b.ip) ? 1 : compareStrings(a.targetRef?.uid ?? '', b.targetRef?.uid ?? '');
 
 /**
  * RepackSubsets: expand to (address, port, ready) and regroup: addresses serving the same set of ports share one
@@ -127,7 +128,7 @@ export function repackSubsets(subsets: EndpointSubset[]): EndpointSubset[] {
   // Group ports by the identical (address, ready) set they map to.
   const groups = new Map<string, { addrs: Map<string, boolean>; ports: EndpointPort[] }>();
   for (const [pk, addrs] of portToAddrs) {
-    const gk = JSON.stringify([...addrs].sort(([a], [b]) => a.localeCompare(b)));
+    const gk = JSON.stringify([...addrs].sort(([a], [b]) => compareStrings(a, b)));
     let g = groups.get(gk);
     if (!g) groups.set(gk, (g = { addrs, ports: [] }));
     const p = ports.get(pk);
@@ -141,10 +142,10 @@ export function repackSubsets(subsets: EndpointSubset[]): EndpointSubset[] {
     const s: EndpointSubset = {};
     if (ready.length) s.addresses = ready.sort(byIpAndUid);
     if (notReady.length) s.notReadyAddresses = notReady.sort(byIpAndUid);
-    if (g.ports.length) s.ports = g.ports.sort((a, b) => portKey(a).localeCompare(portKey(b)));
+    if (g.ports.length) s.ports = g.ports.sort((a, b) => compareStrings(portKey(a), portKey(b)));
     out.push(s);
   }
-  return out.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return out.sort((a, b) => compareStrings(JSON.stringify(a), JSON.stringify(b)));
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   servicePorts,
   shouldSetHostname,
 } from '../endpoints/pod-endpoints.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 /** --max-endpoints-per-slice's default. */
@@ -82,7 +83,7 @@ export const portMapKey = (ports: EndpointPort[] | undefined): string =>
   JSON.stringify(
     (ports ?? [])
       .map((p) => [p.name ?? '', p.port ?? 0, p.protocol ?? 'TCP', p.appProtocol ?? ''])
-      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      .sort((a, b) => compareStrings(JSON.stringify(a), JSON.stringify(b))),
   );
 
 /** hashEndpoint: an endpoint's identity across slices (sorted addresses, hostname, the pod it stands for). */

@@ -31,6 +31,7 @@ import { cleanSubPaths } from './subpaths.js';
 import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
 import { podServiceEnv } from './service-env.js';
 import { tokenRequestsVia } from './token-requests.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -214,7 +215,7 @@ export class VolumeManager {
     }
     for (const d of plan.hostDirs) {
       const h = createHash('sha256');
-      for (const [p, f] of Object.entries(d.files).sort(([a], [b]) => a.localeCompare(b)))
+      for (const [p, f] of Object.entries(d.files).sort(([a], [b]) => compareStrings(a, b)))
         h.update(p).update('\0').update(String(f.mode)).update(f.content);
       const digest = h.digest('hex');
       if (this.written.get(d.path) === digest) continue;

@@ -2,6 +2,7 @@
 // to a node the cache does not know, which are terminating without ever being scheduled, and which terminated pods
 // go once there are more than the threshold (evicted first, then oldest, name breaking ties).
 import type { KObject } from '../../machinery/api/meta.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -49,7 +50,7 @@ export function terminatedOverThreshold(pods: KObject[], threshold: number): KOb
       (a, b) =>
         Number(isEvicted(b)) - Number(isEvicted(a)) ||
         created(a) - created(b) ||
-        (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+        compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''),
     )
     .slice(0, excess);
 }

@@ -3,6 +3,7 @@
 // serving keep their ports, then the others in creation order; a service that would share a port gets no ingress
 // until its holder goes. Pure: the controller feeds it the services and the nodes' addresses.
 import type { KObject } from '../../machinery/api/meta.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -55,7 +56,7 @@ const created = (svc: KObject) => Date.parse(svc.metadata.creationTimestamp ?? '
 /** The decision for every LoadBalancer service of ours, by namespace/name. */
 export function decideLoadBalancers(services: KObject[], nodeIPs: string[]): Map<string, LoadBalancerDecision> {
   const ours = services.filter(isServiceLBService).filter((s) => !s.metadata.deletionTimestamp);
-  ours.sort((a, b) => Number(serving(b)) - Number(serving(a)) || created(a) - created(b) || keyOf(a).localeCompare(keyOf(b)));
+  ours.sort((a, b) => Number(serving(b)) - Number(serving(a)) || created(a) - created(b) || compareStrings(keyOf(a), keyOf(b)));
   const holders = new Map<string, string>(); // "80/TCP" → namespace/name
   const out = new Map<string, LoadBalancerDecision>();
   for (const svc of ours) {

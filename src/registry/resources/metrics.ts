@@ -8,6 +8,7 @@ import { buildNodeMetrics, buildPodMetrics } from '../../metrics/builders.js';
 import { nodeMetricsTable, podMetricsTable } from '../../metrics/tables.js';
 import type { NodeLookup } from '../../node/types.js';
 import type { KObject, ResourceDef } from '../types.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 const GROUP = 'metrics.k8s.io';
 
@@ -56,8 +57,8 @@ export function metricsResources(nodes: NodeLookup): { podMetrics: ResourceDef; 
         // Sorted by namespace then name, as the apiserver lists pods.
         const pods = (await ctx.list('', 'pods', namespace)).sort(
           (a, b) =>
-            (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
-            (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+            compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+            compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''),
         );
         return podMetricsOf(pods);
       },
