@@ -38,6 +38,8 @@ Flags:
       --cluster-domain string     DNS domain of the cluster (default "cluster.local")
       --proxy-mode string         How service traffic is carried: auto, iptables, userspace or none (default "auto")
       --keep-service-rules        Leave the service rules in place when the server stops (for upgrades)
+      --token-auth-file string    If set, the file used to secure the secure port of the API server via token
+                                  authentication: CSV lines token,user,uid[,"group1,group2"] (read at start)
   -h, --help                      Print this help and exit
 
 Both "--flag value" and "--flag=value" are accepted.
@@ -111,6 +113,7 @@ export function parseServerFlags(
         'cluster-domain': { type: 'string' },
         'proxy-mode': { type: 'string' },
         'keep-service-rules': { type: 'boolean' },
+        'token-auth-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -160,6 +163,7 @@ export function parseServerFlags(
     logLevel: logLevel as LogLevel,
     watchCacheBytes,
     services,
+    ...(str('token-auth-file') ? { tokenAuthFile: resolve(cwd, str('token-auth-file')!) } : {}),
   };
 }
 
@@ -205,7 +209,7 @@ export interface CliIo {
   exit(code: number): never;
 }
 
-const processIo: CliIo = {
+export const processIo: CliIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   exit: (code) => process.exit(code),

@@ -1,11 +1,14 @@
 // dockube's command line: `dockube server [flags]`.
-import { serverOptionsOrExit } from './flags.js';
+import { processIo, serverOptionsOrExit } from './flags.js';
+import { runKubeconfigCommand } from './kubeconfig-command.js';
 import { startServer } from '../server/server.js';
 
 const USAGE = `dockube: a Kubernetes API server that runs workloads on Docker.
 
 Usage:
   dockube server [flags]   run the API server in the foreground (see 'dockube server --help')
+  dockube kubeconfig --user NAME [--group G ...]
+                           mint a kubeconfig for a user, signed by the cluster CA (see 'dockube kubeconfig --help')
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -14,6 +17,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     process.exit(cmd ? 0 : 2);
   }
+  if (cmd === 'kubeconfig') return runKubeconfigCommand(rest, processIo);
   if (cmd !== 'server') {
     process.stderr.write(`Error: unknown command "${cmd}" for "dockube"\n${USAGE}`);
     process.exit(2);

@@ -19,11 +19,24 @@ export const controllerIdentity = (name: string): UserInfo => ({
   groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', AUTHENTICATED],
 });
 
+/** The service proxy (kube-proxy's user), bound by bootstrap RBAC to system:node-proxier. */
+export const KUBE_PROXY: UserInfo = { name: 'system:kube-proxy', groups: [AUTHENTICATED] };
+
+/**
+ * dockube's own add-ons, each a kube-system service account with a small role of its own
+ * (src/authorization/bootstrap/dockube-policy.ts): the cluster DNS as CoreDNS runs, the node's volume provisioner,
+ * and the event TTL sweeper.
+ */
+export const CLUSTER_DNS = controllerIdentity('coredns');
+export const VOLUME_PROVISIONER = controllerIdentity('dockube-volume-provisioner');
+export const EVENT_TTL = controllerIdentity('event-ttl-controller');
+
 /** Every component identity above (node names vary: matched by prefix). */
 export function isComponentIdentity(user: UserInfo): boolean {
   return (
     user.name === KUBE_SCHEDULER.name ||
     user.name === KUBE_CONTROLLER_MANAGER.name ||
+    user.name === KUBE_PROXY.name ||
     (user.name.startsWith('system:node:') && user.groups.includes('system:nodes')) ||
     user.name.startsWith('system:serviceaccount:kube-system:')
   );

@@ -2,11 +2,11 @@
 // storage: it creates the Docker volume `pvc-<uid>` of a claim the PVC controller handed to dockube's provisioner
 // (with its class's driver options and reclaim policy on the volume's labels), records it on the claim
 // (ANN_PROVISIONED_VOLUME, which the controller binds to), and removes the volumes of deleted claims whose reclaim
-// policy is Delete once no container holds them. Through the client seam as the node, with the node's Docker client.
+// policy is Delete once no container holds them. Through the client seam as kube-system/dockube-volume-provisioner, with the node's Docker client.
 import type Dockerode from 'dockerode';
 import { StatusError } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
-import { nodeIdentity } from '../client/identities.js';
+import { VOLUME_PROVISIONER } from '../client/identities.js';
 import { Informer } from '../client/informer.js';
 import { GVR } from '../client/types.js';
 import { updateWith } from '../client/update-with.js';
@@ -54,7 +54,8 @@ const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
 
 export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: VolumeProvisionerOptions): Promise<Controller> {
   const log = ctx.log.child({ component: 'volume-provisioner', node: opts.nodeName });
-  const client = ctx.client(nodeIdentity(opts.nodeName));
+  // Its own service account and small role (system:dockube:volume-provisioner), as k3s's local-path provisioner has.
+  const client = ctx.client(VOLUME_PROVISIONER);
   const instance = opts.instance ?? instanceFor(opts.dataDir);
   const retryMs = opts.retryMs ?? 15_000;
   const recorder = new EventRecorder(client, log);

@@ -24,6 +24,50 @@ export interface CertSpec {
   validDays: number;
   dnsNames?: string[];
   ips?: string[];
+  emails?: string[];
+  uris?: string[];
+  /** Exact validity, instead of one hour back to validDays ahead (the CSR signer's backdate and requested duration). */
+  notBefore?: Date;
+  notAfter?: Date;
+  /** The subject DN as DER, copied as is (a CSR's subject); commonName/organizations are then ignored. */
+  subjectDer?: Buffer;
+  /** certificates.k8s.io usages ("digital signature", "client auth", ...) instead of those `usage` implies. */
+  keyUsages?: string[];
+}
+
+/** certificates.k8s.io KeyUsage values → forge's keyUsage flags and extKeyUsage names (Go's x509 KeyUsage/ExtKeyUsage). */
+const KEY_USAGE: Record<string, string> = {
+  signing: 'digitalSignature',
+  'digital signature': 'digitalSignature',
+  'content commitment': 'nonRepudiation',
+  'key encipherment': 'keyEncipherment',
+  'key agreement': 'keyAgreement',
+  'data encipherment': 'dataEncipherment',
+  'cert sign': 'keyCertSign',
+  'crl sign': 'cRLSign',
+  'encipher only': 'encipherOnly',
+  'decipher only': 'decipherOnly',
+};
+const EXT_KEY_USAGE: Record<string, string> = {
+  'server auth': 'serverAuth',
+  'client auth': 'clientAuth',
+  'code signing': 'codeSigning',
+  'email protection': 'emailProtection',
+  's/mime': 'emailProtection',
+  timestamping: 'timeStamping',
+};
+
+function requestedUsageExtensions(usages: string[]): object[] {
+  const ku: Record<string, unknown> = { name: 'keyUsage', critical: true };
+  const eku: Record<string, unknown> = { name: 'extKeyUsage' };
+  for (const u of usages) {
+    if (KEY_USAGE[u]) ku[KEY_USAGE[u]] = true;
+    if (EXT_KEY_USAGE[u]) eku[EXT_KEY_USAGE[u]] = true;
+  }
+  const out: object[] = [];
+  if (Object.keys(ku).length > 2) out.push(ku);
+  if (Object.keys(eku).length > 1) out.push(eku);
+  return out;
 }
 
 /** Who signs: the CA's private key and certificate. Absent for the self-signed CA itself. */
@@ -64,6 +108,9 @@ function extensionsFor(spec: CertSpec, subjectKeyPem: string, signerKeyId: Buffe
   if (spec.usage === 'ca') {
     exts.push({ name: 'basicConstraints', cA: true, critical: true });
     exts.push({ name: 'keyUsage', digitalSignature: true, keyCertSign: true, cRLSign: true, critical: true });
+  } else if (spec.keyUsages) {
+    exts.push({ name: 'basicConstraints', cA: false, critical: true });
+    exts.push(...requestedUsageExtensions(spec.keyUsages));
   } else {
     exts.push({ name: 'basicConstraints', cA: false, critical: true });
     exts.push({ name: 'keyUsage', digitalSignature: true, critical: true });
@@ -74,6 +121,8 @@ function extensionsFor(spec: CertSpec, subjectKeyPem: string, signerKeyId: Buffe
   const altNames = [
     ...(spec.dnsNames ?? []).map((value) => ({ type: 2, value })),
     ...(spec.ips ?? []).map((ip) => ({ type: 7, value: ipToBytes(ip).toString('binary') })),
+    ...(spec.emails ?? []).map((value) => ({ type: 1, value })),
+    ...(spec.uris ?? []).map((value) => ({ type: 6, value })),
   ];
   if (altNames.length) exts.push({ name: 'subjectAltName', altNames });
   return exts;
@@ -95,8 +144,8 @@ function build(spec: CertSpec, subjectPublicKeyPem: string, signingKeyPem: strin
   cert.publicKey = pki.setRsaPublicKey(new forge.jsbn.BigInteger('1', 16), new forge.jsbn.BigInteger('1', 16));
   cert.serialNumber = serialHex();
   const now = Date.now();
-  cert.validity.notBefore = new Date(now - 3600 * 1000); // tolerate clients whose clock is a little behind
-  cert.validity.notAfter = new Date(now + spec.validDays * DAY_MS);
+  cert.validity.notBefore = spec.notBefore ?? new Date(now - 3600 * 1000); // tolerate clients whose clock is a little behind
+  cert.validity.notAfter = spec.notAfter ?? new Date(now + spec.validDays * DAY_MS);
   const subject: forge.pki.CertificateField[] = [
     ...(spec.organizations ?? []).map((value) => ({ shortName: 'O', value })),
     { shortName: 'CN', value: spec.commonName },
@@ -112,6 +161,7 @@ function build(spec: CertSpec, subjectPublicKeyPem: string, signingKeyPem: strin
   // TBSCertificate: version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, extensions.
   fields[2] = sigAlgorithm();
   if (issuerCertPem) fields[3] = subjectOf(issuerCertPem);
+  if (spec.subjectDer) fields[5] = asn1.fromDer(spec.subjectDer.toString('binary'));
   fields[6] = parseDer(subjectPublicKeyPem);
 
   const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');

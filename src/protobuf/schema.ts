@@ -12,6 +12,7 @@ import {
   RBAC_PROTO,
 } from './schema-groups.js';
 import { INTSTR_PROTO, META_PROTO, RESOURCE_PROTO, RUNTIME_PROTO } from './schema-meta.js';
+import { CERTIFICATES_PROTO } from './schema-certificates.js';
 
 let root: protobuf.Root | undefined;
 
@@ -32,6 +33,7 @@ export function schemaRoot(): protobuf.Root {
       AUTHENTICATION_PROTO,
       POLICY_PROTO,
       RBAC_PROTO,
+      CERTIFICATES_PROTO,
     ]) {
       protobuf.parse(text, r, { keepCase: true });
     }
@@ -66,6 +68,7 @@ const KINDS: Record<string, Record<string, string>> = {
     SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview',
   },
   'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction', PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget' },
+  'certificates.k8s.io/v1': { CertificateSigningRequest: 'k8s.io.api.certificates.v1.CertificateSigningRequest' },
   'rbac.authorization.k8s.io/v1': {
     Role: 'k8s.io.api.rbac.v1.Role',
     RoleBinding: 'k8s.io.api.rbac.v1.RoleBinding',

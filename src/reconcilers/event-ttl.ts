@@ -1,11 +1,11 @@
 // Events expire --event-ttl after their last write, as the apiserver stores each event write with an etcd
 // lease of that TTL. We keep each event's due time from the watch (a map update per write) and sweep
 // the due ones on a timer, deleting each only if it has not been written since (resourceVersion precondition).
-// Works through the client seam as system:kube-controller-manager, with an informer on events.
+// Works through the client seam as kube-system/event-ttl-controller (system:dockube:event-ttl), with an informer on events.
 import { StatusError } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
 import { Informer } from '../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { EVENT_TTL } from '../client/identities.js';
 import { GVR } from '../client/types.js';
 import type { ReconcilerContext } from './context.js';
 
@@ -39,7 +39,7 @@ function lastWriteOf(ev: KObject, fallback: number): number {
 }
 
 export async function startEventTtl(ctx: ReconcilerContext, opts: EventTtlOptions): Promise<EventTtl> {
-  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client = ctx.client(EVENT_TTL);
   const now = opts.now ?? Date.now;
   const ttl = opts.ttlMs;
   const due = new Map<string, Due>();

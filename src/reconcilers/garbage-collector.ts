@@ -1,13 +1,13 @@
 // The garbage collector (kube-controller-manager's): deletes objects whose owners are all gone, finishes foreground
 // deletion (owner goes after its blocking dependents) and orphaning (dependents lose the ownerReference first).
 // Keys are uids; the ownership graph is built from informers on every collectable kind (discovery finds them) and
-// kept from their events. Works through the client seam as system:kube-controller-manager.
+// kept from their events. Works through the client seam as kube-system/generic-garbage-collector.
 import { StatusError } from '../machinery/api/errors.js';
 import { FINALIZER_FOREGROUND, FINALIZER_ORPHAN, type PropagationPolicy } from '../registry/deletion.js';
 import type { KObject, OwnerReference } from '../machinery/api/meta.js';
 import { deepEqual } from '../machinery/api/equality.js';
 import { Informer } from '../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { controllerIdentity } from '../client/identities.js';
 import type { ApiResource } from '../client/types.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import type { ReconcilerContext } from './context.js';
@@ -38,7 +38,7 @@ export function collectedResources(resources: ApiResource[]): ApiResource[] {
 }
 
 export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Controller> {
-  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client = ctx.client(controllerIdentity('generic-garbage-collector'));
   const graph = new OwnershipGraph();
   const absent = new AbsentOwners();
   const enqueue = (uid: string) => c.enqueue(uid);

@@ -1,9 +1,10 @@
 // Every namespace gets a `default` ServiceAccount and the `kube-root-ca.crt` ConfigMap, put back when
-// deleted (kube-controller-manager's serviceaccount and root-ca-cert-publisher controllers). Works through the client
-// seam as system:kube-controller-manager, reading from informers' caches.
+// deleted (kube-controller-manager's serviceaccount and root-ca-cert-publisher controllers). Reads through informers
+// as kube-controller-manager's shared informers do (its own list/watch rights); writes as each controller's service
+// account: kube-system/service-account-controller and kube-system/root-ca-cert-publisher.
 import { StatusError } from '../machinery/api/errors.js';
 import { Informer } from '../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { KUBE_CONTROLLER_MANAGER, controllerIdentity } from '../client/identities.js';
 import { GVR } from '../client/types.js';
 import { Controller } from './controller.js';
 import type { ReconcilerContext } from './context.js';
@@ -14,6 +15,8 @@ const DESCRIPTION =
 
 export async function startNamespaceDefaults(ctx: ReconcilerContext, caCert: string): Promise<Controller> {
   const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const accountWriter = ctx.client(controllerIdentity('service-account-controller'));
+  const caWriter = ctx.client(controllerIdentity('root-ca-cert-publisher'));
   const onError = (err: Error) => ctx.log.warn({ controller: 'namespace-defaults', err: err.message }, 'informer');
   const namespaces = new Informer(client, GVR.namespaces, { onError });
   const accounts = new Informer(client, GVR.serviceaccounts, { fieldSelector: 'metadata.name=default', onError });
@@ -34,7 +37,7 @@ export async function startNamespaceDefaults(ctx: ReconcilerContext, caCert: str
       if (!nsObj || nsObj.metadata.deletionTimestamp) return;
       if (!accounts.get(ns, 'default')) {
         await ensure(() =>
-          client.create(
+          accountWriter.create(
             GVR.serviceaccounts,
             ns,
             { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } },
@@ -46,7 +49,7 @@ export async function startNamespaceDefaults(ctx: ReconcilerContext, caCert: str
       const data = { 'ca.crt': caCert };
       if (!cm) {
         await ensure(() =>
-          client.create(
+          caWriter.create(
             GVR.configmaps,
             ns,
             {
@@ -59,7 +62,8 @@ export async function startNamespaceDefaults(ctx: ReconcilerContext, caCert: str
           ),
         );
       } else if ((cm.data as Record<string, string> | undefined)?.['ca.crt'] !== caCert) {
-        await client.patch(GVR.configmaps, ns, ROOT_CA_CONFIGMAP, 'merge', { data }, { fieldManager });
+        // Its role updates, never patches (as the publisher's Update of the whole ConfigMap).
+        await caWriter.update(GVR.configmaps, ns, { ...cm, data }, { fieldManager });
       }
     },
     ctx.log,

@@ -1,9 +1,9 @@
 // The namespace controller: empties a terminating namespace, then lets it go (as kube-controller-manager's
 // namespace controller does with the `kubernetes` finalizer). Works through the client seam as
-// system:kube-controller-manager: an informer on namespaces, discovery for what a namespace may hold.
+// kube-system/namespace-controller: an informer on namespaces, discovery for what a namespace may hold.
 import { StatusError } from '../machinery/api/errors.js';
 import { Informer } from '../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { controllerIdentity } from '../client/identities.js';
 import { GVR, type ApiResource } from '../client/types.js';
 import { Controller } from './controller.js';
 import type { ReconcilerContext } from './context.js';
@@ -11,7 +11,7 @@ import type { ReconcilerContext } from './context.js';
 const FIELD_MANAGER = 'namespace-controller';
 
 export async function startNamespaceLifecycle(ctx: ReconcilerContext): Promise<Controller> {
-  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client = ctx.client(controllerIdentity('namespace-controller'));
   const namespaces = new Informer(client, GVR.namespaces, {
     onError: (err) => ctx.log.warn({ controller: 'namespace', err: err.message }, 'informer'),
   });

@@ -13,7 +13,7 @@ import type { KObject } from '../machinery/api/meta.js';
 import { Controller } from './controller.js';
 import type { ReconcilerContext } from './context.js';
 import { EventRecorder } from './event-recorder.js';
-import { KUBE_CONTROLLER_MANAGER } from '../client/identities.js';
+import { controllerIdentity } from '../client/identities.js';
 import { Informer } from '../client/informer.js';
 import { GVR, type Gvr } from '../client/types.js';
 import { updateWith } from '../client/update-with.js';
@@ -58,8 +58,8 @@ const podIsActive = (pod: KObject) => !['Succeeded', 'Failed'].includes(String((
 
 export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOptions = {}): Promise<Controller> {
   const log = ctx.log.child({ component: 'pvc-binder' });
-  // Through the client seam as system:kube-controller-manager, with informers on claims, pods and classes.
-  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  // Through the client seam as kube-system/persistent-volume-binder, with informers on claims, pods and classes.
+  const client = ctx.client(controllerIdentity('persistent-volume-binder'));
   const PVCS = GVR.persistentvolumeclaims;
   const retryMs = opts.retryMs ?? 15_000;
   const recorder = new EventRecorder(client, log);

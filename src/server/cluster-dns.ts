@@ -5,7 +5,7 @@ import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from '../log.js';
 import type { ReconcilerContext } from '../reconcilers/context.js';
-import { nodeIdentity } from '../client/identities.js';
+import { CLUSTER_DNS } from '../client/identities.js';
 import { dnsServiceIP } from '../registry/resources/service-cidr.js';
 import { startClusterDnsServer, type ClusterDnsServer } from '../dns/cluster-dns-server.js';
 import type { Upstream } from '../dns/forwarder.js';
@@ -53,8 +53,9 @@ const canBind = (host: string) =>
 
 export function startClusterDns(ctx: ReconcilerContext, opts: ClusterDnsOptions): ClusterDns {
   const log = opts.log.child({ component: 'cluster-dns' });
-  // The node serves the answers (a node agent's part, later): it reads and writes as the node.
-  const client = ctx.client(nodeIdentity(opts.nodeName));
+  // As CoreDNS runs: the service account kube-system/coredns, bound to system:coredns for its reads and to
+  // system:dockube:kube-dns-publisher for the kube-dns objects it keeps.
+  const client = ctx.client(CLUSTER_DNS);
   const clusterIP = dnsServiceIP(opts.cidr);
   const retryMs = opts.retryMs ?? 2000;
   let stopped = false;

@@ -19,6 +19,8 @@ export interface ServerOptions {
   watchCacheBytes: number;
   /** Services: address ranges, cluster domain, proxy mode (DEFAULT_SERVICE_NETWORK when absent). */
   services?: ServiceNetworkOptions;
+  /** Static bearer tokens (--token-auth-file, kube-apiserver's CSV), read once at start. */
+  tokenAuthFile?: string;
 }
 
 /** How Services get their addresses and how traffic reaches them (the apiserver's and kube-proxy's flags). */

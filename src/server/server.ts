@@ -49,6 +49,7 @@ import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listen
 import { startClusterDns } from './cluster-dns.js';
 import { nodeIdentity } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
+import { serviceAccountAuthenticator, startIdentityControllers, staticTokenUsers } from './identity-controllers.js';
 import { createRbacCache } from './rbac-source.js';
 import { createRbacAuthorizer } from '../authorization/rbac/authorizer.js';
 import { authorizationChain } from '../authorization/union.js';
@@ -108,8 +109,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const advertised = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
 
   // The ServiceAccount admission plugin, token issuer and authenticator (src/serviceaccount).
-  const serviceAccounts = configureServiceAccounts(service, await loadOrCreateSigningKey(opts.dataDir));
-  const authenticate = createAuthenticator(pki, { serviceAccountTokens: (t) => serviceAccounts.tokens.authenticate(t) });
+  const signingKey = await loadOrCreateSigningKey(opts.dataDir);
+  const serviceAccounts = configureServiceAccounts(service, signingKey);
+  const saTokens = serviceAccountAuthenticator(serviceAccounts, signingKey);
+  const authenticate = createAuthenticator(pki, {
+    serviceAccountTokens: saTokens.authenticate,
+    staticTokens: await staticTokenUsers(opts.tokenAuthFile, log),
+  });
   const app = createApp({
     service,
     registry,
@@ -197,6 +203,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const endpointControllers = startEndpointControllers(ctx);
   // ServiceLB: LoadBalancer services get the node's address as ingress (k3s's embedded load balancer).
   const serviceLB = startServiceLBController(ctx);
+  // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
+  const identityControllers = startIdentityControllers(ctx, pki, saTokens.legacy);
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
   // status write overlap instead of queueing (one after another they held /readyz back by their sum).
   const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl] =
@@ -225,6 +233,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ];
   controllers.push(...(await endpointControllers));
   controllers.push((await serviceLB).controller);
+  controllers.push(...(await identityControllers));
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {

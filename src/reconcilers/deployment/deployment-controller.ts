@@ -1,6 +1,6 @@
 // The deployment controller (kube-controller-manager's pkg/controller/deployment): level-triggered over
 // deployments, their ReplicaSets and (for Recreate) their pods, through the client seam as
-// system:kube-controller-manager. Each sync claims the sets, then either only resizes (paused, or a scaling event:
+// kube-system/deployment-controller. Each sync claims the sets, then either only resizes (paused, or a scaling event:
 // proportional scaling) or takes one rollout step (RollingUpdate or Recreate), then writes status and conditions.
 // The arithmetic lives in rollout-math.ts and status.ts; this file reads and writes.
 import { StatusError } from '../../machinery/api/errors.js';
@@ -8,7 +8,7 @@ import type { KObject } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
 import { labelSelectorFromObject, type LabelSelectorObject } from '../../machinery/labels.js';
 import { INDEX, Informer, PREDICATE } from '../../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { controllerIdentity } from '../../client/identities.js';
 import { GVR, type Client } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -76,7 +76,7 @@ export async function startDeploymentController(
   ctx: ReconcilerContext,
   opts: DeploymentControllerOptions = {},
 ): Promise<RunningDeploymentController> {
-  const client: Client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client: Client = ctx.client(controllerIdentity('deployment-controller'));
   const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
   const now = opts.now ?? Date.now;
   const deployments = new Informer(client, GVR_DEPLOYMENTS);
@@ -105,18 +105,13 @@ export async function startDeploymentController(
 
   /**
    * SetDeploymentRevision. Upstream writes the annotation along with status (its status strategy keeps annotation
-   * changes); our /status keeps only status, so the annotation goes in a merge patch of its own.
+   * changes); our /status keeps only status, so the annotation goes in an update of its own (the controller's role
+   * has update on deployments, not patch).
    */
   const syncRevision = async (s: Sync, revision: string): Promise<void> => {
     if (s.d.metadata.annotations?.[REVISION] === revision) return;
-    s.d = await client.patch(
-      GVR_DEPLOYMENTS,
-      s.d.metadata.namespace,
-      s.d.metadata.name!,
-      'merge',
-      { metadata: { annotations: { [REVISION]: revision } } },
-      WRITE,
-    );
+    const annotations = { ...s.d.metadata.annotations, [REVISION]: revision };
+    s.d = await client.update(GVR_DEPLOYMENTS, s.d.metadata.namespace, { ...s.d, metadata: { ...s.d.metadata, annotations } }, WRITE);
   };
 
   /** scaleReplicaSet: resize and refresh the replica annotations; the event only for a resize. */

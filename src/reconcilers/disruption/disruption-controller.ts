@@ -2,13 +2,13 @@
 // status (currentHealthy, desiredHealthy, disruptionsAllowed, expectedPods, disruptedPods, observedGeneration and
 // the DisruptionAllowed condition) from the pods it selects and their controllers' scale. The eviction subresource
 // spends disruptionsAllowed; this controller recounts it as pods go and come. Level-triggered on namespace/name,
-// through the client seam as system:kube-controller-manager.
+// through the client seam as kube-system/disruption-controller.
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
 import { labelSelectorFromObject, type LabelSelector, type LabelSelectorObject } from '../../machinery/labels.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { KUBE_CONTROLLER_MANAGER, controllerIdentity } from '../../client/identities.js';
 import { objectKey, GVR, type Client, type Gvr, splitKey } from '../../client/types.js';
 import { setBudgetCondition, SYNC_FAILED, updateDisruptionAllowedCondition } from '../../registry/policy/disruption-budget.js';
 import { Controller, type ReconcileResult } from '../controller.js';
@@ -61,12 +61,13 @@ export async function startDisruptionController(
   ctx: ReconcilerContext,
   opts: DisruptionControllerOptions = {},
 ): Promise<RunningDisruptionController> {
-  const client: Client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client: Client = ctx.client(controllerIdentity('disruption-controller'));
   const now = opts.now ?? Date.now;
   const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
   const onError = (err: Error) => ctx.log.warn({ controller: 'disruption', err: err.message }, 'informer');
   const pdbs = new Informer(client, PDBS, { onError });
-  const pods = new Informer(client, GVR.pods, { onError });
+  // Its role does not read pods: upstream it sees them through kube-controller-manager's shared informer.
+  const pods = new Informer(ctx.client(KUBE_CONTROLLER_MANAGER), GVR.pods, { onError });
   const replicaSets = new Informer(client, REPLICASETS, { onError });
   const deployments = new Informer(client, DEPLOYMENTS, { onError });
   const rcs = new Informer(client, RCS, { onError });

@@ -3,10 +3,10 @@
 // notReadyAddresses, terminating ones left out unless publishNotReadyAddresses, subsets repacked, the service's labels
 // (plus service.kubernetes.io/headless), over-capacity past 1000 addresses, last-change-trigger-time. Endpoints of a
 // deleted service are deleted (also those left over from before a start); services without a selector keep the
-// Endpoints users write. Through the client seam as system:kube-controller-manager.
+// Endpoints users write. Through the client seam as kube-system/endpoint-controller.
 import { StatusError } from '../../machinery/api/errors.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { controllerIdentity } from '../../client/identities.js';
 import { objectKey, GVR, type Client, type Gvr, splitKey } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -36,7 +36,7 @@ export async function startEndpointsController(
   ctx: ReconcilerContext,
   opts: EndpointsControllerOptions = {},
 ): Promise<RunningEndpointsController> {
-  const client: Client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client: Client = ctx.client(controllerIdentity('endpoint-controller'));
   const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
   const onError = (err: Error) => ctx.log.warn({ controller: 'endpoints', err: err.message }, 'informer');
   const services = new Informer(client, SERVICES, { onError });

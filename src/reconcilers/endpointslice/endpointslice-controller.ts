@@ -2,11 +2,11 @@
 // EndpointSlices of every Service with a selector current from the pods it selects. Keys are services; pod changes
 // queue the services selecting the pod (before and after the change), slice changes that are not this controller's
 // own writes queue their service. A sync waits for the cache to hold this controller's previous writes (the
-// tracker) and writes only what reconcile.ts says changed. Through the client seam as system:kube-controller-manager.
+// tracker) and writes only what reconcile.ts says changed. Through the client seam as kube-system/endpointslice-controller.
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { controllerIdentity } from '../../client/identities.js';
 import { objectKey, GVR, type Client, type Gvr, splitKey } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -62,7 +62,7 @@ export async function startEndpointSliceController(
   ctx: ReconcilerContext,
   opts: EndpointSliceControllerOptions = {},
 ): Promise<RunningEndpointSliceController> {
-  const client: Client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client: Client = ctx.client(controllerIdentity('endpointslice-controller'));
   const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
   const onError = (err: Error) => ctx.log.warn({ controller: 'endpointslice', err: err.message }, 'informer');
   const services = new Informer(client, SERVICES, { onError });

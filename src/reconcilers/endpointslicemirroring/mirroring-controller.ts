@@ -6,7 +6,7 @@
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { Informer } from '../../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { controllerIdentity } from '../../client/identities.js';
 import { objectKey, type Client, splitKey } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -40,7 +40,7 @@ export async function startMirroringController(
   ctx: ReconcilerContext,
   opts: { recorder?: EventRecorder } = {},
 ): Promise<RunningMirroringController> {
-  const client: Client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client: Client = ctx.client(controllerIdentity('endpointslicemirroring-controller'));
   const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
   const onError = (err: Error) => ctx.log.warn({ controller: 'endpointslicemirroring', err: err.message }, 'informer');
   const services = new Informer(client, SERVICES, { onError });

@@ -1,5 +1,5 @@
 // The pod garbage collector (kube-controller-manager's pkg/controller/podgc), on the shared Controller with pod and
-// node informers, as system:kube-controller-manager through the client seam. One key, "gc", synced on relevant
+// node informers, as kube-system/pod-garbage-collector through the client seam. One key, "gc", synced on relevant
 // changes and every gcCheckPeriod:
 // - gcOrphaned: a node name pods are bound to that the node cache lacks is quarantined; once the quarantine is over
 //   a GET confirms the Node is really gone (a re-registered node, or one the cache was late to show, saves its pods);
@@ -12,7 +12,7 @@ import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { nowTimestamp } from '../../registry/object-meta.js';
 import { Informer } from '../../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { controllerIdentity } from '../../client/identities.js';
 import { GVR } from '../../client/types.js';
 import { Controller, type KeysOf, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -54,7 +54,7 @@ export interface RunningPodGC {
 const isStatus = (e: unknown, ...codes: number[]) => e instanceof StatusError && codes.includes(e.code);
 
 export async function startPodGC(ctx: ReconcilerContext, opts: PodGCOptions = {}): Promise<RunningPodGC> {
-  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const client = ctx.client(controllerIdentity('pod-garbage-collector'));
   const now = opts.now ?? Date.now;
   const checkPeriodMs = opts.checkPeriodMs ?? GC_CHECK_PERIOD_MS;
   const quarantineMs = opts.quarantineMs ?? QUARANTINE_MS;

@@ -9,7 +9,7 @@ import type { KObject } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
 import type { LabelSelector } from '../../machinery/labels.js';
 import { Informer } from '../../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { KUBE_CONTROLLER_MANAGER, controllerIdentity } from '../../client/identities.js';
 import { GVR, objectKey, type Client } from '../../client/types.js';
 import { Controller, type KeysOf, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -57,12 +57,15 @@ export async function startReplicaSetControllers(
   ctx: ReconcilerContext,
   opts: ReplicaSetControllerOptions = {},
 ): Promise<RunningReplicaControllers> {
-  const client = ctx.client(KUBE_CONTROLLER_MANAGER);
-  const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
+  // The pod informer both share is kube-controller-manager's shared informer (its own list/watch rights); each
+  // controller writes as its service account (replicaset-controller, replication-controller), as with
+  // --use-service-account-credentials.
+  const shared = ctx.client(KUBE_CONTROLLER_MANAGER);
+  const recorder = opts.recorder ?? new EventRecorder(ctx.client(controllerIdentity(REPLICA_SET.component)), ctx.log);
   const onError = (err: Error) => ctx.log.warn({ controller: 'replicaset', err: err.message }, 'informer');
-  const pods = new Informer(client, GVR.pods, { onError });
+  const pods = new Informer(shared, GVR.pods, { onError });
   const controllers = (opts.kinds ?? [REPLICA_SET, REPLICATION_CONTROLLER]).map((kind) =>
-    replicaController(ctx, client, kind, pods, recorder, opts),
+    replicaController(ctx, ctx.client(controllerIdentity(kind.component)), kind, pods, recorder, opts),
   );
   await Promise.all(controllers.map((c) => c.start()));
   return { controllers, recorder, pods, stop: () => controllers.forEach((c) => c.stop()) };

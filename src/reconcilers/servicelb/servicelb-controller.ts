@@ -7,7 +7,7 @@ import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
-import { KUBE_CONTROLLER_MANAGER } from '../../client/identities.js';
+import { controllerIdentity } from '../../client/identities.js';
 import { GVR, type Client, type Gvr } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -30,7 +30,8 @@ const ingressOf = (svc: KObject): J[] => (svc.status as J | undefined)?.loadBala
 const ips = (ingress: J[]) => `[${ingress.map((i) => i.ip ?? i.hostname).join(' ')}]`;
 
 export async function startServiceLBController(ctx: ReconcilerContext, opts: { recorder?: EventRecorder } = {}): Promise<RunningServiceLB> {
-  const client: Client = ctx.client(KUBE_CONTROLLER_MANAGER);
+  // As the cloud provider's service controller, which sets LoadBalancer status upstream (system:controller:service-controller).
+  const client: Client = ctx.client(controllerIdentity('service-controller'));
   const recorder = opts.recorder ?? new EventRecorder(client, ctx.log);
   const onError = (err: Error) => ctx.log.warn({ controller: 'servicelb', err: err.message }, 'informer');
   const services = new Informer(client, SERVICES, { onError });

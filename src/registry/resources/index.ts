@@ -14,6 +14,7 @@ import { METRICS_DEFINITIONS } from '../../metrics/openapi-definitions.js';
 import { selfsubjectreviews } from './authentication.js';
 import { storageclasses } from './storage.js';
 import { poddisruptionbudgets } from './policy.js';
+import { certificatesigningrequests } from './certificates.js';
 import { RBAC_RESOURCES } from './rbac.js';
 
 export const RESOURCES: ResourceDef[] = [
@@ -40,6 +41,7 @@ export const RESOURCES: ResourceDef[] = [
   podMetrics,
   nodeMetrics,
   selfsubjectrulesreviews,
+  certificatesigningrequests,
   ...RBAC_RESOURCES,
 ];
 
