@@ -40,6 +40,12 @@ expect "a user of the ClusterRoleBinding" 0 '^yes$' -- k auth can-i list nodes -
 expect "a group of the ClusterRoleBinding" 0 '^yes$' -- k auth can-i list nodes --as=someone --as-group="$NS-devs"
 expect "create rolebinding of a ClusterRole to a user and a group" 0 'rolebinding.rbac.authorization.k8s.io/devs created' -- \
   k -n "$NS" create rolebinding devs --clusterrole="$CR" --user=alice --user=bob --group="$NS-devs"
+# A request about one namespace object is in that namespace (RequestInfo), so a RoleBinding there can grant it.
+k create clusterrole "$NS-ns-getter" --verb=get --resource=namespaces >/dev/null
+k -n "$NS" create rolebinding ns-getter --clusterrole="$NS-ns-getter" --serviceaccount="$NS:ci" >/dev/null
+eventually "a RoleBinding grants get on its own namespace object" 10 "^$NS\$" -- as_token get ns "$NS" -o 'jsonpath={.metadata.name}'
+expect "but not on another namespace" 1 "namespaces \"default\" is forbidden: User \"$SA\" cannot get resource \"namespaces\" in API group \"\" in the namespace \"default\"" -- as_token get ns default
+k delete clusterrole "$NS-ns-getter" >/dev/null
 expect "get rolebinding -o wide: the columns" 0 '^NAME +ROLE +AGE +USERS +GROUPS +SERVICEACCOUNTS$' -- k -n "$NS" get rolebinding -o wide
 expect "get rolebinding -o wide: a service account binding" 0 "^ci-reads +Role/pod-reader +[0-9]+s +$NS/ci\$" -- k -n "$NS" get rolebinding ci-reads -o wide
 expect "get rolebinding -o wide: users and groups" 0 "^devs +ClusterRole/$CR +[0-9]+s +alice, bob +$NS-devs *\$" -- k -n "$NS" get rolebinding devs -o wide

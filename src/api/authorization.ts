@@ -4,6 +4,9 @@ import type { ResourceRequest } from './resource-path.js';
 import type { Authorizer } from '../authorization/types.js';
 import { requireAuthorized } from '../authorization/authorizer.js';
 
+/** RequestInfo's rule: a request about one namespace object (`/api/v1/namespaces/foo[/status]`) is in that namespace. */
+const namespaceOf = (rr: ResourceRequest) => rr.namespace ?? (!rr.def.group && rr.def.plural === 'namespaces' ? rr.name : undefined);
+
 export function authorizeRequest(authorizer: Authorizer, user: UserInfo, verb: string, rr: ResourceRequest): void {
   requireAuthorized(authorizer, user, {
     verb,
@@ -12,7 +15,7 @@ export function authorizeRequest(authorizer: Authorizer, user: UserInfo, verb: s
     apiVersion: rr.version,
     resource: rr.def.plural,
     subresource: rr.subresource,
-    namespace: rr.namespace,
+    namespace: namespaceOf(rr),
     name: rr.name,
   });
 }
