@@ -30,6 +30,7 @@ import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset-controller.js';
 import { startDeploymentController } from '../reconcilers/deployment/deployment-controller.js';
 import { startDisruptionController } from '../reconcilers/disruption/disruption-controller.js';
+import { startBatchControllers } from '../reconcilers/job/start.js';
 import { startPodGC } from '../reconcilers/podgc/podgc-controller.js';
 import { startEndpointControllers } from '../reconcilers/endpoints/start.js';
 import { startServiceLBController } from '../reconcilers/servicelb/servicelb-controller.js';
@@ -203,6 +204,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const endpointControllers = startEndpointControllers(ctx);
   // ServiceLB: LoadBalancer services get the node's address as ingress (k3s's embedded load balancer).
   const serviceLB = startServiceLBController(ctx);
+  // Jobs, CronJobs and the deletion of finished Jobs past their TTL.
+  const batchControllers = startBatchControllers(ctx);
   // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
   const identityControllers = startIdentityControllers(ctx, pki, saTokens.legacy);
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
@@ -233,6 +236,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ];
   controllers.push(...(await endpointControllers));
   controllers.push((await serviceLB).controller);
+  controllers.push(...(await batchControllers));
   controllers.push(...(await identityControllers));
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);

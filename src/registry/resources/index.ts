@@ -14,6 +14,7 @@ import { METRICS_DEFINITIONS } from '../../metrics/openapi-definitions.js';
 import { selfsubjectreviews } from './authentication.js';
 import { storageclasses } from './storage.js';
 import { poddisruptionbudgets } from './policy.js';
+import { cronjobs, jobs } from './batch.js';
 import { certificatesigningrequests } from './certificates.js';
 import { RBAC_RESOURCES } from './rbac.js';
 
@@ -36,6 +37,8 @@ export const RESOURCES: ResourceDef[] = [
   leases,
   storageclasses,
   poddisruptionbudgets,
+  jobs,
+  cronjobs,
   selfsubjectaccessreviews,
   selfsubjectreviews,
   podMetrics,
