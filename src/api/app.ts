@@ -14,12 +14,15 @@ import { sendError, sendObject } from './respond.js';
 import { versionInfo } from '../machinery/version.js';
 import { hasCredentials } from './auth.js';
 import { impersonate } from './impersonation.js';
+import type { ForbiddenHook } from './denial-audit.js';
 import { forbiddenError, isAnonymousAllowedPath, type RequestAttributes } from '../authorization/authorizer.js';
 
 export interface AppOptions extends ApiDeps {
   authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
   isReady: () => boolean;
   serverAddress: () => string;
+  /** Told of every 403 answered (the server logs one audit-style line each). */
+  onForbidden?: ForbiddenHook;
 }
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -34,6 +37,7 @@ export function createApp(opts: AppOptions): express.Express {
     // express 5 parses the query string again on every read of req.query (a handler reads several parameters):
     // parsed once, it is kept on the request.
     Object.defineProperty(req, 'query', { value: req.query, writable: true, configurable: true, enumerable: true });
+    if (opts.onForbidden) res.locals.onForbidden = opts.onForbidden;
     const proceed = (user: UserInfo | undefined) => {
       // Credentials that do not check out are refused everywhere, even on public paths, as Kubernetes does.
       if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(req.path))) {

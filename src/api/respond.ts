@@ -22,6 +22,8 @@ export function sendObject(res: Response, code: number, body: unknown, format: '
 
 export function sendError(res: Response, err: unknown): void {
   const se = err instanceof StatusError ? err : internal((err as Error)?.message ?? String(err));
+  // The app's audit of denials (denial-audit.ts), set on every request it serves.
+  if (se.code === 403) (res.locals.onForbidden as ((e: StatusError, req: Response['req']) => void) | undefined)?.(se, res.req);
   if (res.headersSent) {
     res.end();
     return;

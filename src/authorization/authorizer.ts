@@ -47,10 +47,28 @@ export function forbiddenError(user: UserInfo | undefined, attrs: RequestAttribu
   if (name) details.name = name;
   if (group) details.group = group;
   if (resource) details.kind = resource;
-  return forbidden(message, details);
+  const error = forbidden(message, details);
+  // The decision travels with the error, for the audit line the HTTP layer writes (src/api/denial-audit.ts).
+  Object.defineProperty(error, DENIAL, { value: { user, attrs, reason } satisfies Denial, enumerable: false });
+  return error;
+}
+
+/** What was denied, to whom, and why. */
+export interface Denial {
+  user: UserInfo | undefined;
+  attrs: RequestAttributes;
+  reason?: string;
+}
+const DENIAL = Symbol('denial');
+
+/** The denial a 403 of forbiddenError carries. */
+export function denialOf(err: StatusError): Denial | undefined {
+  return (err as StatusError & { [DENIAL]?: Denial })[DENIAL];
 }
 
 /** Asks `authorizer` and throws the 403 the apiserver answers when it says no. */
 export function requireAuthorized(authorizer: Authorizer, user: UserInfo, attrs: RequestAttributes): void {
-  if (!authorizer.authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
+  const decision = authorizer.authorize(user, attrs);
+  // As responsewriters.Forbidden, the authorizer's reason (the Node authorizer's "no relationship found...") follows.
+  if (!decision.allowed) throw forbiddenError(user, attrs, decision.reason);
 }

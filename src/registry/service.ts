@@ -37,6 +37,7 @@ import {
   type KObject,
   type ResourceDef,
   type Strategy,
+  type TokenReviewer,
   type UserInfo,
   type VirtualReadContext,
 } from './types.js';
@@ -95,6 +96,8 @@ export class ResourceService {
   readonly cache: WatchCache;
   /** The server's authorizer: every request, in-process call and review asks this one. */
   readonly authorizer: Authorizer;
+  /** The server's token authenticators, for TokenReview (set by the server once they exist). */
+  reviewToken?: TokenReviewer;
 
   /** @param opts.watchCache bounds of the watch cache's event window (storage/event-window.ts has the defaults) */
   constructor(
@@ -270,7 +273,8 @@ export class ResourceService {
     if (errs.length) throw invalid(def.kind, def.group, meta.name ?? meta.generateName ?? '', errs);
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
     if (def.namespaced) await this.checkNamespaceAcceptsCreates(def, meta.namespace!, meta.name!);
-    if (def.virtualCreate) return withTypeMeta(def, await def.virtualCreate(obj, ctx.user, { authorizer: this.authorizer }));
+    if (def.virtualCreate)
+      return withTypeMeta(def, await def.virtualCreate(obj, ctx.user, { authorizer: this.authorizer, reviewToken: this.reviewToken }));
     let txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
     setTypeMeta(def, obj);
     try {

@@ -141,10 +141,20 @@ export interface SubresourceContext {
   dryRun: string[];
 }
 
-/** What a review (a virtual create) may ask: the server's authorizer. */
+/** What a review (a virtual create) may ask: the server's authorizer, and its token authenticators (TokenReview). */
 export interface VirtualCreateContext {
   authorizer: Authorizer;
+  reviewToken?: TokenReviewer;
 }
+
+/** What the server's authenticators say of a bearer token, for the audiences asked (TokenReview's status). */
+export interface TokenReviewResult {
+  user?: UserInfo;
+  audiences?: string[];
+  error?: string;
+}
+/** Authenticates a bearer token as a request carrying it would be; empty `audiences` means the API's own. */
+export type TokenReviewer = (token: string, audiences: string[]) => Promise<TokenReviewResult>;
 
 /** What a virtual read may look at: stored objects of other resources. */
 export interface VirtualReadContext {

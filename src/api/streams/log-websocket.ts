@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { requireAuthorized, type RequestAttributes } from '../../authorization/authorizer.js';
 import { badRequest, forbidden, methodNotAllowed } from '../../machinery/api/errors.js';
 import { authenticateAndImpersonate } from '../impersonation.js';
+import { reportForbidden, type ForbiddenHook } from '../denial-audit.js';
 import type { UserInfo } from '../../machinery/api/user.js';
 import type { Registry } from '../../registry/registry.js';
 import type { ResourceService } from '../../registry/service.js';
@@ -35,6 +36,7 @@ export interface LogUpgradeDeps {
   registry: Registry;
   authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
   nodes: NodeLookup;
+  onForbidden?: ForbiddenHook;
 }
 
 /** Whether an upgrade addresses pods/NAME/log (the only streaming GET served over WebSocket here). */
@@ -63,7 +65,10 @@ export function serveLogUpgrade(deps: LogUpgradeDeps, req: IncomingMessage, sock
         pump(ws, stream, READER_PROTOCOLS[protocol]!);
       });
     },
-    (err) => endWithStatus(socket, err),
+    (err) => {
+      reportForbidden(deps.onForbidden, err, req);
+      endWithStatus(socket, err);
+    },
   );
 }
 

@@ -14,6 +14,7 @@ import type { UserInfo } from '../../machinery/api/user.js';
 import { requireAuthorized, type RequestAttributes } from '../../authorization/authorizer.js';
 import { badRequest, genericNotFound, methodNotAllowed } from '../../machinery/api/errors.js';
 import { authenticateAndImpersonate } from '../impersonation.js';
+import { reportForbidden, type ForbiddenHook } from '../denial-audit.js';
 import { endWithStatus } from '../socket-status.js';
 import { parseResourcePath } from '../resource-path.js';
 import type { NodeLookup, StreamSession } from '../../node/types.js';
@@ -33,6 +34,8 @@ export interface UpgradeDeps {
   authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
   /** The nodes the server can reach: a pod's session is its node's. */
   nodes: NodeLookup;
+  /** Told of every 403 answered to an upgrade (the audit-style log of denials). */
+  onForbidden?: ForbiddenHook;
   /** Called with errors of sessions after the 101 (there is no response left to carry them). */
   onSessionError?: (err: unknown) => void;
 }
@@ -65,7 +68,10 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
       socket.on('error', () => undefined);
       authenticateAndImpersonate(deps, req).then(
         (user) => proxies.upgrade(req, socket, head, user),
-        (err) => reject(socket, err),
+        (err) => {
+          reportForbidden(deps.onForbidden, err, req);
+          reject(socket, err);
+        },
       );
       return;
     }
@@ -92,7 +98,10 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
           });
         });
       },
-      (err) => reject(socket, err),
+      (err) => {
+        reportForbidden(deps.onForbidden, err, req);
+        reject(socket, err);
+      },
     );
   };
 }

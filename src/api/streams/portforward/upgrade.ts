@@ -13,6 +13,7 @@ import { requireAuthorized, type RequestAttributes } from '../../../authorizatio
 import { upgradeVerbs } from '../upgrade-verbs.js';
 import { badRequest, forbidden } from '../../../machinery/api/errors.js';
 import { authenticateAndImpersonate } from '../../impersonation.js';
+import { reportForbidden, type ForbiddenHook } from '../../denial-audit.js';
 import type { UserInfo } from '../../../machinery/api/user.js';
 import type { Registry } from '../../../registry/registry.js';
 import type { ResourceService } from '../../../registry/service.js';
@@ -34,6 +35,7 @@ export interface PortForwardDeps {
   registry: Registry;
   authenticate: (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
   nodes: NodeLookup;
+  onForbidden?: ForbiddenHook;
   onSessionError?: (err: unknown) => void;
   /** How long a forwarded connection's stream pair may stay incomplete. */
   streamCreationTimeoutMs?: number;
@@ -157,7 +159,10 @@ export function createPortForwardUpgrade(deps: PortForwardDeps): PortForwardUpgr
           servePortForwardStreams(conn, forward, o).catch(failed);
         });
       },
-      (err) => endWithStatus(socket, err),
+      (err) => {
+        reportForbidden(deps.onForbidden, err, req);
+        endWithStatus(socket, err);
+      },
     );
   };
 }
