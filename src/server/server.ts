@@ -54,6 +54,9 @@ import { serviceAccountAuthenticator, startIdentityControllers, staticTokenUsers
 import { createRbacCache } from './rbac-source.js';
 import { createRbacAuthorizer } from '../authorization/rbac/authorizer.js';
 import { authorizationChain } from '../authorization/union.js';
+import { NodeGraph, createNodeAuthorizer, startNodeGraph } from '../authorization/node/index.js';
+import { createTokenReviewer } from '../api/token-review.js';
+import { logDenials } from '../api/denial-audit.js';
 import { staticPolicyAuthorizer } from '../authorization/static-policy.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
@@ -98,12 +101,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Authorization as kube-apiserver chains it: system:masters, then the others, then RBAC (roles and bindings from the
   // watch cache). INTERIM: the fixed policy stays in the chain until the bootstrap policy replaces it.
   const rbacCache = createRbacCache();
+  // The Node authorizer's graph of pods and what they reference, fed from the watch cache like RBAC's roles.
+  const nodeGraph = new NodeGraph();
   const authorizer = authorizationChain({
-    others: [staticPolicyAuthorizer(() => registry.defs.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural]))],
+    others: [
+      createNodeAuthorizer(nodeGraph),
+      staticPolicyAuthorizer(() => registry.defs.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural])),
+    ],
     rbac: createRbacAuthorizer(rbacCache.source),
   });
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes }, authorizer });
   const rbacSynced = rbacCache.start(service.cache);
+  const nodeGraphSource = startNodeGraph(service.cache, nodeGraph);
   reached('store');
   let ready = false;
   let port = opts.port;
@@ -117,6 +126,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     serviceAccountTokens: saTokens.authenticate,
     staticTokens: await staticTokenUsers(opts.tokenAuthFile, log),
   });
+  // TokenReview asks the same authenticators, and service account tokens for other audiences too.
+  service.reviewToken = createTokenReviewer({
+    authenticate,
+    verifyServiceAccountToken: (token, audiences) => serviceAccounts.tokens.verify(token, audiences),
+    apiAudiences: serviceAccounts.tokens.audiences,
+  });
+  const onForbidden = logDenials(log);
   const app = createApp({
     service,
     registry,
@@ -125,6 +141,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     authenticate,
     nodes,
     isReady: () => ready,
+    // One audit-style line per 403 (denial-audit.ts).
+    onForbidden,
     serverAddress: () => `${advertised}:${port}`,
   });
   const sockets = new Set<Socket>();
@@ -139,6 +157,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         registry,
         authenticate,
         nodes,
+        onForbidden,
         onSessionError: (e) => log.warn({ err: e }, 'exec/attach session failed'),
       }),
     );
@@ -247,6 +266,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   void countObjects();
   await rbacSynced;
+  await nodeGraphSource.synced;
   ready = true;
   reached('ready');
   // Clients waiting for the kubeconfig need not wait for the kubelet's modules to load.
@@ -317,6 +337,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await closed;
       await closedPodNetwork;
       rbacCache.stop();
+      nodeGraphSource.stop();
       service.cache.stop();
       await store.close();
       log.info('dockube stopped');

@@ -8,10 +8,10 @@ import { deployments, replicasets } from './apps.js';
 import { replicationcontrollers } from './replication-controllers.js';
 import { endpointslices, leases } from './other-groups.js';
 import { events, eventsV1 } from './events.js';
-import { selfsubjectrulesreviews, selfsubjectaccessreviews } from './authorization.js';
+import { localsubjectaccessreviews, selfsubjectrulesreviews, selfsubjectaccessreviews, subjectaccessreviews } from './authorization.js';
 import { nodeMetrics, podMetrics } from './metrics.js';
 import { METRICS_DEFINITIONS } from '../../metrics/openapi-definitions.js';
-import { selfsubjectreviews } from './authentication.js';
+import { selfsubjectreviews, tokenreviews } from './authentication.js';
 import { storageclasses } from './storage.js';
 import { poddisruptionbudgets } from './policy.js';
 import { cronjobs, jobs } from './batch.js';
@@ -44,6 +44,9 @@ export const RESOURCES: ResourceDef[] = [
   podMetrics,
   nodeMetrics,
   selfsubjectrulesreviews,
+  subjectaccessreviews,
+  localsubjectaccessreviews,
+  tokenreviews,
   certificatesigningrequests,
   ...RBAC_RESOURCES,
 ];
