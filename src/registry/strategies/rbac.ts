@@ -25,8 +25,6 @@ function validatePolicyRule(rule: J, namespaced: boolean, path: string): Errs {
   }
   if (!len(r.apiGroups)) errs.push(required(child(path, 'apiGroups'), 'resource rules must supply at least one api group'));
   if (!len(r.resources)) errs.push(required(child(path, 'resources'), 'resource rules must supply at least one resource'));
-  if (len(r.resourceNames) && len(r.resources) > 1)
-    errs.push(required(child(path, 'resourceNames'), 'resource names cannot apply to multiple resources'));
   return errs;
 }
 
@@ -56,7 +54,6 @@ function validateSubject(subject: J, namespaced: boolean, path: string): Errs {
       break;
     case 'User':
     case 'Group':
-      if (!name) errs.push(invalid(child(path, 'name'), name, `${s.kind === 'User' ? 'user' : 'group'} name cannot be empty`));
       if (apiGroup !== RBAC_GROUP) errs.push(notSupported(child(path, 'apiGroup'), apiGroup, [RBAC_GROUP]));
       break;
     default:
