@@ -34,6 +34,8 @@ import { startBatchControllers } from '../reconcilers/job/start.js';
 import { startPodGC } from '../reconcilers/podgc/podgc-controller.js';
 import { startEndpointControllers } from '../reconcilers/endpoints/start.js';
 import { startServiceLBController } from '../reconcilers/servicelb/servicelb-controller.js';
+import { startClusterRoleAggregation } from '../reconcilers/clusterrole-aggregation/controller.js';
+import { APISERVER_USER, bootstrapRbac } from './rbac-bootstrap.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -206,8 +208,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The `kubernetes` Service's endpoints name the address pods reach us on: the pod network's gateway.
   const booted = await bootstrap(service, { address: POD_NETWORK.gateway, port, serviceCidr: serviceNetwork.cidr });
   const kubernetesService = keepKubernetesService(service, booted.apiServer, booted.context, log);
-  reached('bootstrap');
   const ctx = makeContext(service, log);
+  // The bootstrap RBAC policy, reconciled before any component acts under it (the rbac/bootstrap-roles hook).
+  await bootstrapRbac(ctx.client(APISERVER_USER), log);
+  reached('bootstrap');
   // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
   const clusterDns = startClusterDns(ctx, {
     cidr: serviceNetwork.cidr,
@@ -223,6 +227,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const endpointControllers = startEndpointControllers(ctx);
   // ServiceLB: LoadBalancer services get the node's address as ingress (k3s's embedded load balancer).
   const serviceLB = startServiceLBController(ctx);
+  // ClusterRoles with an aggregationRule (admin, edit, view...) kept as the union of the roles they select.
+  const aggregation = startClusterRoleAggregation(ctx);
   // Jobs, CronJobs and the deletion of finished Jobs past their TTL.
   const batchControllers = startBatchControllers(ctx);
   // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
@@ -255,6 +261,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ];
   controllers.push(...(await endpointControllers));
   controllers.push((await serviceLB).controller);
+  controllers.push(await aggregation);
   controllers.push(...(await batchControllers));
   controllers.push(...(await identityControllers));
   const nodeIP = await nodeIPFound;
