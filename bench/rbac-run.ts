@@ -21,7 +21,8 @@ const envInt = (name: string, dflt: number) => {
 const GETS = envInt('BENCH_RBAC_GETS', 4000);
 const BINDINGS = envInt('BENCH_RBAC_BINDINGS', 1000);
 const WARMUP = 200;
-const ROUNDS = 8;
+/** Many short rounds, alternating which namespace goes first: each round pairs the two under the same load. */
+const ROUNDS = 40;
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'rbac-latest.json');
 const G = 'rbac.authorization.k8s.io';
 const EMPTY = 'bench-rbac-none';
@@ -132,21 +133,29 @@ async function main(): Promise<void> {
     for (const n of sides) for (let i = 0; i < WARMUP; i++) await op(n);
     const samples: number[][] = [[], []];
     const wall = [0, 0];
+    /** Per round, the with-bindings side's throughput over the without side's. */
+    const roundRatios: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
+      const took = [0, 0];
+      const count = Math.round((GETS * (r + 1)) / ROUNDS) - Math.round((GETS * r) / ROUNDS);
       for (const k of r % 2 === 0 ? [0, 1] : [1, 0]) {
-        const count = Math.round((GETS * (r + 1)) / ROUNDS) - Math.round((GETS * r) / ROUNDS);
         const start = performance.now();
         for (let j = 0; j < count; j++) {
           const t0 = performance.now();
           await op(sides[k]!);
           samples[k]!.push(performance.now() - t0);
         }
-        wall[k]! += performance.now() - start;
+        took[k] = performance.now() - start;
+        wall[k]! += took[k]!;
       }
+      roundRatios.push(took[0]! / took[1]!);
     }
     const none: Stats = summarize(samples[0]!, wall[0]!);
     const many: Stats = summarize(samples[1]!, wall[1]!);
-    const slower = 1 - many.opsPerSec / none.opsPerSec;
+    // The median of the paired rounds: a stall (GC, another process on the 2 shared cores) moves one round, not the result.
+    const sorted = [...roundRatios].sort((a, b) => a - b);
+    const medianRatio = sorted[Math.floor(sorted.length / 2)]!;
+    const slower = 1 - medianRatio;
     const rows = [
       ['GET as a service account, 1 RoleBinding in the namespace', none],
       [`GET as a service account, ${listed.items.length} RoleBindings in the namespace`, many],
@@ -161,6 +170,8 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       none,
       many,
+      roundRatios,
+      overallRatio: many.opsPerSec / none.opsPerSec,
       throughputLoss: slower,
       goal: 'with the bindings, GET throughput at most 10 % below the same without',
       met: slower <= 0.1,
@@ -172,7 +183,7 @@ async function main(): Promise<void> {
       `\n${formatTable(
         ['operation', 'N', 'p50 ms', 'p99 ms', 'ops/s'],
         rows.map(([name, s]) => [name, String(s.n), f(s.p50), f(s.p99), s.opsPerSec.toFixed(0)]),
-      )}\n\nthroughput with ${listed.items.length} RoleBindings: ${((1 - slower) * 100).toFixed(1)} % of the same without (goal ≥ 90 %: ${result.met ? 'met' : 'not met'}). Results: ${RESULTS}\n`,
+      )}\n\nthroughput with ${listed.items.length} RoleBindings: ${((1 - slower) * 100).toFixed(1)} % of the same without, median of ${ROUNDS} paired rounds (${((many.opsPerSec / none.opsPerSec) * 100).toFixed(1)} % over all samples; goal ≥ 90 %: ${result.met ? 'met' : 'not met'}). Results: ${RESULTS}\n`,
     );
   } finally {
     admin.destroy();
