@@ -94,7 +94,8 @@ export const cronJobsTable: TableDef = {
       nameOf(o),
       typeof spec.schedule === 'string' ? spec.schedule : '',
       typeof spec.timeZone === 'string' ? spec.timeZone : '<none>',
-      spec.suspend === true,
+      // printBoolPtr: the column is typed boolean but its cell is Go's text.
+      typeof spec.suspend === 'boolean' ? (spec.suspend ? 'True' : 'False') : '<unset>',
       arr(get(o, 'status', 'active')).length,
       last ? translateTimestampSince(last, now) : '<none>',
       ageOf(o, now),
