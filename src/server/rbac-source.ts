@@ -8,6 +8,7 @@ import type { BindingObject, RbacSource, RoleObject } from '../authorization/rba
 import { RBAC_GROUP } from '../authorization/rbac/types.js';
 
 const PREFIX = `/registry/${RBAC_GROUP}/`;
+const NONE: readonly never[] = Object.freeze([]);
 
 /** Objects by namespace ('' for cluster-scoped) and name. */
 class Scoped<T extends KObject> {
@@ -22,16 +23,21 @@ class Scoped<T extends KObject> {
   }
   delete(o: KObject): void {
     const ns = o.metadata.namespace ?? '';
-    this.byNs.get(ns)?.delete(o.metadata.name ?? '');
+    const m = this.byNs.get(ns);
+    m?.delete(o.metadata.name ?? '');
+    if (m && m.size === 0) this.byNs.delete(ns);
     this.lists.delete(ns);
   }
   get(ns: string, name: string): T | undefined {
     return this.byNs.get(ns)?.get(name);
   }
-  /** The same array instance until something in `ns` changes. */
+  /** The same array instance until something in `ns` changes; namespaces without objects cost no memory. */
   list(ns: string): readonly T[] {
     let l = this.lists.get(ns);
-    if (!l) this.lists.set(ns, (l = [...(this.byNs.get(ns)?.values() ?? [])]));
+    if (l) return l;
+    const m = this.byNs.get(ns);
+    if (!m?.size) return NONE;
+    this.lists.set(ns, (l = [...m.values()]));
     return l;
   }
 }

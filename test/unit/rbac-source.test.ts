@@ -73,6 +73,8 @@ test('the first list, then every change, reaches the source', async () => {
 
   await store.delete(key('rolebindings', 'dev', 'a'));
   await eventually(() => expect(src.listRoleBindings('dev').map((b) => b.metadata.name)).toEqual(['b']));
+  // Asking about namespaces that hold nothing keeps nothing (requests may name any namespace).
+  expect(src.listRoleBindings('nowhere-1')).toBe(src.listRoleBindings('nowhere-2'));
   rbac.stop();
 });
 
