@@ -31,6 +31,7 @@ import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset
 import { startDeploymentController } from '../reconcilers/deployment/deployment-controller.js';
 import { startDisruptionController } from '../reconcilers/disruption/disruption-controller.js';
 import { startBatchControllers } from '../reconcilers/job/start.js';
+import { startStatefulControllers } from './stateful-controllers.js';
 import { startPodGC } from '../reconcilers/podgc/podgc-controller.js';
 import { startEndpointControllers } from '../reconcilers/endpoints/start.js';
 import { startServiceLBController } from '../reconcilers/servicelb/servicelb-controller.js';
@@ -231,6 +232,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const aggregation = startClusterRoleAggregation(ctx);
   // Jobs, CronJobs and the deletion of finished Jobs past their TTL.
   const batchControllers = startBatchControllers(ctx);
+  // StatefulSets and DaemonSets (with their ControllerRevisions).
+  const statefulControllers = startStatefulControllers(ctx);
   // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
   const identityControllers = startIdentityControllers(ctx, pki, saTokens.legacy);
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
@@ -263,6 +266,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   controllers.push((await serviceLB).controller);
   controllers.push(await aggregation);
   controllers.push(...(await batchControllers));
+  controllers.push(...(await statefulControllers));
   controllers.push(...(await identityControllers));
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);

@@ -31,6 +31,11 @@ export class Expectations {
     this.byOwner.set(owner, { adds: 0, deletes: new Set(podKeys), at: this.now() });
   }
 
+  /** SetExpectations: creations and deletions awaited together (the DaemonSet controller does both in one sync). */
+  expect(owner: string, adds: number, podKeys: string[]): void {
+    this.byOwner.set(owner, { adds, deletes: new Set(podKeys), at: this.now() });
+  }
+
   /** One creation seen (or given up on, for a create that failed or was skipped). */
   creationObserved(owner: string): void {
     const e = this.byOwner.get(owner);

@@ -5,6 +5,7 @@ import { pods } from './pods.js';
 import { services } from './services.js';
 import { configmaps, endpoints, nodes, persistentvolumeclaims, secrets, serviceaccounts } from './simple-core.js';
 import { deployments, replicasets } from './apps.js';
+import { controllerrevisions, daemonsets, statefulsets } from './apps-stateful.js';
 import { replicationcontrollers } from './replication-controllers.js';
 import { endpointslices, leases } from './other-groups.js';
 import { events, eventsV1 } from './events.js';
@@ -14,8 +15,8 @@ import { METRICS_DEFINITIONS } from '../../metrics/openapi-definitions.js';
 import { selfsubjectreviews, tokenreviews } from './authentication.js';
 import { storageclasses } from './storage.js';
 import { poddisruptionbudgets } from './policy.js';
-import { cronjobs, jobs } from './batch.js';
 import { certificatesigningrequests } from './certificates.js';
+import { cronjobs, jobs } from './batch.js';
 import { RBAC_RESOURCES } from './rbac.js';
 
 export const RESOURCES: ResourceDef[] = [
@@ -32,6 +33,9 @@ export const RESOURCES: ResourceDef[] = [
   replicationcontrollers,
   deployments,
   replicasets,
+  statefulsets,
+  daemonsets,
+  controllerrevisions,
   endpointslices,
   eventsV1,
   leases,

@@ -28,7 +28,7 @@ export function defaultDeployment(d: J): void {
 
 const PERCENT_FMT = '[0-9]+%';
 /** IntOrString that must be a non-negative count or a percentage (maxSurge, maxUnavailable). */
-function validateIntOrPercent(v: unknown, field: string): Errs {
+export function validateIntOrPercent(v: unknown, field: string): Errs {
   if (typeof v === 'number') return nonNegative(v, field);
   if (typeof v === 'string') {
     if (!/^[0-9]+%$/.test(v))

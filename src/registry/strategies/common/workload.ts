@@ -6,12 +6,12 @@ import { selectorIsEmpty, selectorMatches, validateLabelSelector } from './selec
 import { deepEqual } from '../../../machinery/api/equality.js';
 import { validatePodSpec } from '../pod/validation.js';
 
-/** spec.selector: required, valid, non-empty ("empty selector is invalid for deployment" for both kinds). */
-export function validateWorkloadSelector(spec: J): Errs {
+/** spec.selector: required, valid, non-empty ("empty selector is invalid for deployment" for the ReplicaSet too). */
+export function validateWorkloadSelector(spec: J, kind = 'deployment'): Errs {
   if (!isObj(spec.selector)) return [required('spec.selector')];
   const errs = validateLabelSelector(spec.selector, 'spec.selector');
   if (selectorIsEmpty(spec.selector))
-    errs.push(invalidGo('spec.selector', goLabelSelector(spec.selector), 'empty selector is invalid for deployment'));
+    errs.push(invalidGo('spec.selector', goLabelSelector(spec.selector), `empty selector is invalid for ${kind}`));
   return errs;
 }
 
