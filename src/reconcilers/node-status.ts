@@ -9,11 +9,13 @@ import { engineInfo, type EngineInfo } from '../runtime/docker.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import { deepEqual } from '../machinery/api/equality.js';
 import type { KObject } from '../machinery/api/meta.js';
-import { nodeIdentity } from '../client/identities.js';
+import { controllerIdentity, nodeIdentity } from '../client/identities.js';
 import { GVR } from '../client/types.js';
 import type { ReconcilerContext } from './context.js';
 import { startNodeLease } from './node-lease.js';
 import { versionInfo } from '../machinery/version.js';
+
+const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 
 /** nodeStatusUpdateFrequency: how often the status is computed. */
 export const STATUS_CHECK_MS = 10_000;
@@ -167,7 +169,7 @@ export async function syncNodeStatus(
     if (!node) {
       const arch = process.arch === 'x64' ? 'amd64' : process.arch;
       try {
-        return await client.create(
+        await client.create(
           GVR.nodes,
           undefined,
           {
@@ -181,7 +183,6 @@ export async function syncNodeStatus(
                 'kubernetes.io/arch': arch,
                 'beta.kubernetes.io/os': 'linux',
                 'beta.kubernetes.io/arch': arch,
-                'node-role.kubernetes.io/control-plane': '',
               },
             },
             spec: {},
@@ -189,6 +190,11 @@ export async function syncNodeStatus(
           },
           write,
         );
+        // The role label is the control plane's to set (NodeRestriction refuses node-role.kubernetes.io labels from
+        // a kubelet), as k3s's server labels its own node: this server's node is the control plane.
+        return await ctx
+          .client(controllerIdentity('node-controller'))
+          .patch(GVR.nodes, undefined, name, 'merge', { metadata: { labels: { [CONTROL_PLANE_LABEL]: '' } } }, write);
       } catch (e) {
         if (lostRace(e)) continue;
         throw e;

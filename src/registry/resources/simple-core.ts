@@ -9,6 +9,7 @@ import {
 } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import { admitPersistentVolumeClaim } from '../../admission/persistent-volume-claims.js';
+import { admitNodeRestriction } from '../../admission/node-restriction.js';
 import { stringAt } from '../field-path.js';
 import { serviceAccountToken } from '../../serviceaccount/token-request.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -78,6 +79,8 @@ export const nodes: ResourceDef = {
   statusSubresource: true,
   strategy: nodeStrategy,
   table: TABLES['nodes'],
+  // NodeRestriction: a node changes only its own Node, not its taints nor labels outside the kubelet's set.
+  admit: (obj, old, ctx) => admitNodeRestriction('nodes', obj, old, ctx),
   extraSubresources: [proxySubresource('NodeProxyOptions')],
   fieldSelectors: {
     'spec.unschedulable': (o) => String(Boolean((o as KObject & { spec?: { unschedulable?: boolean } }).spec?.unschedulable)),
@@ -95,5 +98,9 @@ export const persistentvolumeclaims: ResourceDef = {
   statusSubresource: true,
   strategy: persistentVolumeClaimStrategy,
   table: TABLES['persistentvolumeclaims'],
-  admit: admitPersistentVolumeClaim,
+  admit: async (obj, old, ctx) => {
+    await admitPersistentVolumeClaim(obj, old, ctx);
+    // NodeRestriction: a node may only update a claim's status capacity and conditions.
+    admitNodeRestriction('persistentvolumeclaims', obj, old, ctx);
+  },
 };
