@@ -10,6 +10,26 @@ k create ns "$NS" >/dev/null
 V1=dockube/busybox:test
 V2=dockube/busybox:v2
 
+# Same-run baseline for the times below: one pod with a claim of its own, from apply to Ready.
+t0=$(date +%s%N)
+k -n "$NS" apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: base}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Mi}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: baseline}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{name: c, image: $V1, command: [sleep, "100000"], volumeMounts: [{name: d, mountPath: /data}]}]
+  volumes: [{name: d, persistentVolumeClaim: {claimName: base}}]
+YAML
+k -n "$NS" wait --for=condition=Ready pod/baseline --timeout=60s >/dev/null
+echo "       (baseline: one pod with a new PVC, apply -> Ready: $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+k -n "$NS" delete pod baseline --wait=false >/dev/null
+
 k -n "$NS" apply -f - >/dev/null <<YAML
 apiVersion: v1
 kind: Service
@@ -64,7 +84,7 @@ expect "OrderedReady: each pod created after the previous one was Ready" 0 '^ord
 expect "events: created in ordinal order" 0 'web-0.*web-1.*web-2' -- bash -c \
   "$KCTL --kubeconfig $KC -n $NS get events --field-selector involvedObject.name=web -o jsonpath='{range .items[*]}{.message},{end}' | tr ',' '\n' | grep -o 'create Pod web-[0-9]' | tr '\n' ' '"
 expect "a PVC per pod, bound" 0 '^www-web-0 Bound,www-web-1 Bound,www-web-2 Bound,$' -- \
-  k -n "$NS" get pvc -o 'jsonpath={range .items[*]}{.metadata.name} {.status.phase},{end}'
+  k -n "$NS" get pvc -l app=web -o 'jsonpath={range .items[*]}{.metadata.name} {.status.phase},{end}'
 expect "ControllerRevisions: one, controlled by the set, revision 1" 0 '^web-[bcdfghjklmnpqrstvwxz2456789]+ +statefulset\.apps/web +1 ' -- \
   k -n "$NS" get controllerrevisions --no-headers
 REV1="$(k -n "$NS" get controllerrevisions -o jsonpath='{.items[0].metadata.name}')"
@@ -92,7 +112,7 @@ expect "and the pod answers on that name" 0 '^web-0$' -- k -n "$NS" exec client 
 # Scale down: web-2 goes, its claim stays.
 expect "scale to 2" 0 'statefulset.apps/web scaled' -- k -n "$NS" scale sts web --replicas=2
 eventually "web-2 is gone" 60 '^web-0 web-1 $' -- k -n "$NS" get pods -l app=web -o 'jsonpath={range .items[*]}{.metadata.name} {end}'
-expect "the PVCs survive the scale-down (Retain)" 0 '^www-web-0 www-web-1 www-web-2 $' -- k -n "$NS" get pvc -o 'jsonpath={range .items[*]}{.metadata.name} {end}'
+expect "the PVCs survive the scale-down (Retain)" 0 '^www-web-0 www-web-1 www-web-2 $' -- k -n "$NS" get pvc -l app=web -o 'jsonpath={range .items[*]}{.metadata.name} {end}'
 expect "scale back to 3" 0 'statefulset.apps/web scaled' -- k -n "$NS" scale sts web --replicas=3
 expect "rollout status after scaling up" 0 'roll' -- k -n "$NS" rollout status sts/web --timeout=90s
 

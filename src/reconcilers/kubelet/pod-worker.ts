@@ -217,7 +217,9 @@ export class PodWorker {
         if (!(e instanceof VolumeSetupError)) throw e;
         this.event(pod, 'Warning', 'FailedMount', e.message);
         await this.writeStatus(pod, observed, st);
-        return { requeueAfterMs: 10_000 };
+        // The volume manager polls for its volumes every 300 ms (WaitForAttachAndMount): a claim bound a moment
+        // later (a StatefulSet's new PVC) must not hold the pod for long.
+        return { requeueAfterMs: 1_000 };
       }
       if (actions.createSandbox) {
         // A dead sandbox takes its containers with it: they are stopped, and start again in the new one.
