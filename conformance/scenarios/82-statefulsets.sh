@@ -142,5 +142,10 @@ expect "rollout status after undo" 0 'roll out complete' -- k -n "$NS" rollout s
 expect "every pod runs V1 again" 0 "^${V1//./\\.} ${V1//./\\.} ${V1//./\\.} \$" -- k -n "$NS" get pods -l app=web -o 'jsonpath={range .items[*]}{.spec.containers[0].image} {end}'
 expect "undo renumbers revision 1 as 3 (no copy)" 0 "^$REV1 3,$REV2 2,\$|^$REV2 2,$REV1 3,\$" -- \
   k -n "$NS" get controllerrevisions -o 'jsonpath={range .items[*]}{.metadata.name} {.revision},{end}'
-expect "describe sts" 0 'Pods Status: +3 Running / 0 Waiting / 0 Succeeded / 0 Failed' -- k -n "$NS" describe sts web
+# persistentVolumeClaimRetentionPolicy whenScaled: Delete: the claim of a scaled-away pod goes with it.
+expect "whenScaled: Delete" 0 'statefulset.apps/web patched' -- k -n "$NS" patch sts web --type merge -p '{"spec":{"persistentVolumeClaimRetentionPolicy":{"whenScaled":"Delete"}}}'
+expect "scale to 2 again" 0 'statefulset.apps/web scaled' -- k -n "$NS" scale sts web --replicas=2
+eventually "web-2 and its claim are gone, the others' claims stay" 60 '^web-0 web-1 \| www-web-0 www-web-1 $' -- bash -c \
+  "echo \"\$($KCTL --kubeconfig $KC -n $NS get pods -l app=web -o jsonpath='{range .items[*]}{.metadata.name} {end}')| \$($KCTL --kubeconfig $KC -n $NS get pvc -l app=web -o jsonpath='{range .items[*]}{.metadata.name} {end}')\""
+expect "describe sts" 0 'Pods Status: +2 Running / 0 Waiting / 0 Succeeded / 0 Failed' -- k -n "$NS" describe sts web
 expect "describe shows the claim template" 0 'Volume Claims:' -- k -n "$NS" describe sts web
