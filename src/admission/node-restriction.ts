@@ -5,7 +5,8 @@
 // Deletes and evictions are not seen here (dockube's delete admission gets no user), so those two checks are not made.
 import type { AdmitContext } from '../registry/types.js';
 import type { KObject } from '../machinery/api/meta.js';
-import { forbidden, type StatusError } from '../machinery/api/errors.js';
+import { forbidden, notFound, type StatusError } from '../machinery/api/errors.js';
+import type { UserInfo } from '../machinery/api/user.js';
 import { deepEqual } from '../machinery/api/equality.js';
 import { compareStrings } from '../machinery/compare.js';
 import { nodeIdentity, NODE_LEASE_NAMESPACE } from '../authorization/node/authorizer.js';
@@ -30,10 +31,16 @@ const KUBELET_LABEL_NAMESPACES = ['kubelet.kubernetes.io', 'node.kubernetes.io']
 const NODE_RESTRICTION_NAMESPACE = 'node-restriction.kubernetes.io';
 
 type Resource = 'pods' | 'nodes' | 'persistentvolumeclaims' | 'leases';
-const GROUP: Record<Resource, string> = { pods: '', nodes: '', persistentvolumeclaims: '', leases: 'coordination.k8s.io' };
+const GROUP: Record<Resource | 'serviceaccounts', string> = {
+  pods: '',
+  nodes: '',
+  persistentvolumeclaims: '',
+  leases: 'coordination.k8s.io',
+  serviceaccounts: '',
+};
 
 /** admission.NewForbidden: `<resource> "<name>" is forbidden: <why>`. */
-function denied(resource: Resource, name: string | undefined, why: string): StatusError {
+function denied(resource: Resource | 'serviceaccounts', name: string | undefined, why: string): StatusError {
   const group = GROUP[resource];
   const qualified = group ? `${resource}.${group}` : resource;
   const message = name ? `${qualified} "${name}" is forbidden: ${why}` : `${qualified} is forbidden: ${why}`;
@@ -143,6 +150,37 @@ function admitLease(node: string, obj: KObject): void {
   if (obj.metadata.namespace !== NODE_LEASE_NAMESPACE)
     throw denied('leases', name, `can only access leases in the "${NODE_LEASE_NAMESPACE}" system namespace`);
   if (name !== node) throw denied('leases', name, 'can only access node lease with the same name as the requesting node');
+}
+
+interface TokenRequestBody {
+  spec?: { boundObjectRef?: { apiVersion?: string; kind?: string; name?: string; uid?: string } | null };
+}
+
+/**
+ * NodeRestriction for serviceaccounts/<name>/token: a node's TokenRequest must be bound to a pod (by name and uid)
+ * scheduled on that node. `getPod` reads a pod of the namespace (undefined: not found).
+ */
+export async function admitNodeTokenRequest(
+  user: UserInfo | undefined,
+  namespace: string,
+  serviceAccount: string,
+  body: TokenRequestBody,
+  getPod: (name: string) => Promise<KObject | undefined>,
+): Promise<void> {
+  const node = user && nodeIdentity(user);
+  if (node === undefined) return;
+  const no = (why: string) => denied('serviceaccounts', serviceAccount, why);
+  if (!node) throw no(`could not determine node from user "${user!.name}"`);
+  const ref = body.spec?.boundObjectRef;
+  if (!ref || ref.apiVersion !== 'v1' || ref.kind !== 'Pod' || !ref.name) throw no('node requested token not bound to a pod');
+  if (!ref.uid) throw no('node requested token with a pod binding without a uid');
+  const pod = await getPod(ref.name);
+  if (!pod) throw notFound({ group: '', resource: 'pods' }, ref.name);
+  if (pod.metadata.uid !== ref.uid)
+    throw no(
+      `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
+    );
+  if (nodeNameOf(pod) !== node) throw no('node requested token bound to a pod scheduled on a different node');
 }
 
 /** NodeRestriction for one write of `resource`; a no-op for anyone but a node. Throws the 403 upstream answers. */

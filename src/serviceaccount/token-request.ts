@@ -13,6 +13,7 @@ import {
 } from './constants.js';
 import { lookupFrom, serviceAccountRuntime } from './runtime.js';
 import type { ServiceAccountTokens } from './tokens.js';
+import { admitNodeTokenRequest } from '../admission/node-restriction.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -152,9 +153,12 @@ export const serviceAccountToken: SubresourceDef = {
   group: GROUP,
   version: 'v1',
   verbs: ['create'],
-  async create(_ctx, namespace, name, body) {
+  async create(ctx, namespace, name, body) {
     const rt = serviceAccountRuntime();
     if (!rt) throw new StatusError(503, 'ServiceUnavailable', 'service account token issuing is not configured on this server');
-    return (await createTokenRequest(rt.tokens, lookupFrom(rt.service), namespace!, name, body as TokenRequestObject)) as KObject;
+    const lookup = lookupFrom(rt.service);
+    // NodeRestriction: a kubelet's token must be bound to a pod scheduled on it.
+    await admitNodeTokenRequest(ctx.write.user, namespace!, name, body as TokenRequestObject, (pod) => lookup('Pod', namespace!, pod));
+    return (await createTokenRequest(rt.tokens, lookup, namespace!, name, body as TokenRequestObject)) as KObject;
   },
 };

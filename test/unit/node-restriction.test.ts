@@ -1,5 +1,5 @@
 // NodeRestriction admission: what a kubelet may write, with upstream's messages.
-import { admitNodeRestriction, forbiddenNodeLabels } from '../../src/admission/node-restriction.js';
+import { admitNodeRestriction, admitNodeTokenRequest, forbiddenNodeLabels } from '../../src/admission/node-restriction.js';
 import type { AdmitContext } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { StatusError } from '../../src/machinery/api/errors.js';
@@ -152,4 +152,35 @@ test('Leases: its own, in kube-node-lease', () => {
   expect(message(() => admitNodeRestriction('leases', lease('n1', 'default'), undefined, ctx()))).toBe(
     'leases.coordination.k8s.io "n1" is forbidden: can only access leases in the "kube-node-lease" system namespace',
   );
+});
+
+test("serviceaccounts/token: a node's TokenRequest is bound to a pod of its own", async () => {
+  const pods: Record<string, KObject> = {
+    mine: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'mine', namespace: 'default', uid: 'u1' }, spec: { nodeName: 'n1' } },
+    theirs: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'theirs', namespace: 'default', uid: 'u2' }, spec: { nodeName: 'n2' } },
+  };
+  const getPod = async (name: string) => pods[name];
+  const request = (ref?: Record<string, string>) => ({ spec: { boundObjectRef: ref } });
+  const outcome = async (user: Parameters<typeof admitNodeTokenRequest>[0], ref?: Record<string, string>) => {
+    try {
+      await admitNodeTokenRequest(user, 'default', 'sa', request(ref), getPod);
+      return 'allowed';
+    } catch (e) {
+      return (e as StatusError).message;
+    }
+  };
+  const n1 = nodeIdentity('n1');
+  expect(await outcome(n1, { apiVersion: 'v1', kind: 'Pod', name: 'mine', uid: 'u1' })).toBe('allowed');
+  expect(await outcome({ name: 'admin', groups: ['system:masters'] })).toBe('allowed');
+  expect(await outcome(n1)).toBe('serviceaccounts "sa" is forbidden: node requested token not bound to a pod');
+  expect(await outcome(n1, { apiVersion: 'v1', kind: 'Pod', name: 'mine', uid: '' })).toBe(
+    'serviceaccounts "sa" is forbidden: node requested token with a pod binding without a uid',
+  );
+  expect(await outcome(n1, { apiVersion: 'v1', kind: 'Pod', name: 'mine', uid: 'old' })).toBe(
+    'serviceaccounts "sa" is forbidden: the UID in the bound object reference (old) does not match the UID in record. The object might have been deleted and then recreated',
+  );
+  expect(await outcome(n1, { apiVersion: 'v1', kind: 'Pod', name: 'theirs', uid: 'u2' })).toBe(
+    'serviceaccounts "sa" is forbidden: node requested token bound to a pod scheduled on a different node',
+  );
+  expect(await outcome(n1, { apiVersion: 'v1', kind: 'Pod', name: 'gone', uid: 'u3' })).toBe('pods "gone" not found');
 });
