@@ -82,6 +82,26 @@ expect "kubectl will not approve a denied CSR" 1 'is already Denied' -- k certif
 expect "the server refuses Approved beside Denied" 1 'Approved and Denied conditions are mutually exclusive' -- \
   sh -c "'$KCTL' --kubeconfig '$KC' --cache-dir '$CACHE_DIR' get csr 'eve-$NS' -o json | node -e 'let s=\"\";process.stdin.on(\"data\",d=>s+=d).on(\"end\",()=>{const o=JSON.parse(s);o.status.conditions.push({type:\"Approved\",status:\"True\",reason:\"Manual\"});console.log(JSON.stringify(o))})' | '$KCTL' --kubeconfig '$KC' --cache-dir '$CACHE_DIR' replace --raw '/apis/certificates.k8s.io/v1/certificatesigningrequests/eve-$NS/approval' -f -"
 
+# Kubelet client requests: auto-approved when the requester may create certificatesigningrequests/nodeclient (the
+# admin may), then signed; one whose subject is not a node's stays Pending.
+kubelet_csr() {
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$DATA_DIR/$1.key" -subj "$2" -out "$DATA_DIR/$1.csr" 2>/dev/null
+  cat <<YAML | k create -f - >/dev/null
+apiVersion: certificates.k8s.io/v1
+kind: CertificateSigningRequest
+metadata: {name: $1-$NS}
+spec:
+  request: $(base64 -w0 "$DATA_DIR/$1.csr")
+  signerName: kubernetes.io/kube-apiserver-client-kubelet
+  usages: [digital signature, client auth]
+YAML
+}
+kubelet_csr node1 "/O=system:nodes/CN=system:node:node1"
+kubelet_csr notnode "/O=dev/CN=system:node:node2"
+eventually "a kubelet client CSR is auto-approved and issued" 30 "node1-$NS .* Approved,Issued\$" -- k get csr "node1-$NS"
+expect "with upstream's reason" 0 '^AutoApproved$' -- k get csr "node1-$NS" -o 'jsonpath={.status.conditions[?(@.type=="Approved")].reason}'
+expect "one whose subject is not a node's stays Pending" 0 "notnode-$NS .* Pending\$" -- k get csr "notnode-$NS"
+
 # Legacy service account token Secrets (the tokens controller).
 k create ns "$NS" >/dev/null
 k -n "$NS" create sa legacy >/dev/null

@@ -12,6 +12,7 @@ import { lookupFrom } from '../serviceaccount/runtime.js';
 import { LEGACY_ISSUER, LegacyServiceAccountTokens, unverifiedIssuer } from '../serviceaccount/legacy-tokens.js';
 import type { SigningKey } from '../serviceaccount/signing-key.js';
 import { startCsrSigningController } from '../reconcilers/certificates/signer-controller.js';
+import { startCsrApprovingController } from '../reconcilers/certificates/approver-controller.js';
 import { startTokensController } from '../reconcilers/serviceaccount-tokens/tokens-controller.js';
 
 /** --token-auth-file's users (token → user), or none; a bad file stops the start with upstream's message. */
@@ -30,15 +31,16 @@ export function serviceAccountAuthenticator(runtime: ServiceAccountRuntime, key:
   return { legacy, authenticate };
 }
 
-/** The CSR signer and the legacy tokens controller. */
+/** The CSR signer, the kubelet client CSR approver and the legacy tokens controller. */
 export async function startIdentityControllers(
   ctx: ReconcilerContext,
   pki: Pki,
   legacy: LegacyServiceAccountTokens,
 ): Promise<Controller[]> {
-  const [signer, tokens] = await Promise.all([
+  const [signer, approver, tokens] = await Promise.all([
     startCsrSigningController(ctx, { ca: { certPem: pki.caCert, keyPem: pki.caKey } }),
+    startCsrApprovingController(ctx),
     startTokensController(ctx, { rootCA: pki.caCert, mintToken: (sa, secret) => legacy.issue(sa, secret) }),
   ]);
-  return [signer.controller, tokens.controller];
+  return [signer.controller, approver.controller, tokens.controller];
 }

@@ -17,6 +17,7 @@ import {
 import { admitCertificateSigningRequest } from '../../src/admission/certificates.js';
 import { signRequest, signerAction } from '../../src/reconcilers/certificates/signer-controller.js';
 import { csrCondition } from '../../src/registry/tables/certificatesigningrequests.js';
+import { approvalSubresources } from '../../src/reconcilers/certificates/approver-controller.js';
 import type { Authorizer } from '../../src/authorization/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 
@@ -271,5 +272,34 @@ describe('signing', () => {
     expect(csrCondition({ status: {} })).toBe('Pending');
     expect(csrCondition({ status: { conditions: [{ type: 'Approved' }], certificate: 'x' } })).toBe('Approved,Issued');
     expect(csrCondition({ status: { conditions: [{ type: 'Denied' }, { type: 'Failed' }] } })).toBe('Denied,Failed');
+  });
+});
+
+describe('kubelet client auto-approval (sarapprove)', () => {
+  const kubeletCsr = (subject: string, username: string, extra: Record<string, unknown> = {}) =>
+    csrObject(openssl(subject, EC), {
+      signerName: 'kubernetes.io/kube-apiserver-client-kubelet',
+      usages: ['digital signature', 'client auth'],
+      username,
+      ...extra,
+    });
+
+  test('a node asking for its own name may be approved by selfnodeclient, then nodeclient; anyone else by nodeclient', () => {
+    expect(approvalSubresources(kubeletCsr('/O=system:nodes/CN=system:node:n1', 'system:node:n1'))).toEqual([
+      'selfnodeclient',
+      'nodeclient',
+    ]);
+    expect(approvalSubresources(kubeletCsr('/O=system:nodes/CN=system:node:n1', 'system:bootstrap:abc'))).toEqual(['nodeclient']);
+  });
+
+  test('other signers, invalid kubelet requests and decided ones are never auto-approved', () => {
+    expect(
+      approvalSubresources(kubeletCsr('/O=system:nodes/CN=system:node:n1', 'x', { signerName: 'kubernetes.io/kube-apiserver-client' })),
+    ).toEqual([]);
+    expect(approvalSubresources(kubeletCsr('/O=dev/CN=system:node:n1', 'x'))).toEqual([]);
+    expect(approvalSubresources(kubeletCsr('/O=system:nodes/CN=system:node:n1', 'x', { usages: ['client auth'] }))).toEqual([]);
+    const decided = kubeletCsr('/O=system:nodes/CN=system:node:n1', 'x');
+    decided.status = { conditions: [{ type: 'Denied', status: 'True' }] };
+    expect(approvalSubresources(decided)).toEqual([]);
   });
 });
