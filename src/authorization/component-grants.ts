@@ -1,6 +1,6 @@
-// TEMPORARY, until the RBAC issue: the control-plane components' identities (system:kube-scheduler,
-// system:kube-controller-manager, system:node:<name>) may do what the admin may. This is the one place their rights
-// are decided; RBAC will bound each to its Kubernetes role (system:kube-scheduler, system:node, ...).
+// Under the fixed policy only (static-policy.ts, the default of a bare ResourceService in test harnesses): the
+// control-plane components' identities may do what the admin may. The server does not use it: there each component
+// is bounded by its RBAC role (src/authorization/bootstrap) and kubelets by the Node authorizer.
 import type { UserInfo } from '../machinery/api/user.js';
 import { isComponentIdentity } from '../client/identities.js';
 

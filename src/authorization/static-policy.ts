@@ -1,7 +1,8 @@
-// The fixed policy that stood in for RBAC, kept as an Authorizer until the RBAC authorizer replaces it: system:masters
-// may do anything; dockube:viewers may read every resource except secrets (as Kubernetes' `view` role); every
-// authenticated user may read discovery and health paths and review its own permissions; the system:monitoring
-// group may also GET /metrics; anonymous users may read health and version only.
+// The fixed policy that stood in for RBAC: system:masters may do anything; dockube:viewers may read every resource
+// except secrets; every authenticated user may read discovery and health paths and review its own permissions; the
+// system:monitoring group may also GET /metrics; anonymous users may read health and version only. The server no
+// longer asks it (RBAC with the bootstrap policy decides there); it remains the default authorizer of a bare
+// ResourceService, as the in-process test harnesses build one without any RBAC objects.
 import type { UserInfo } from '../machinery/api/user.js';
 import { VIEWER_USER } from '../pki/identities.js';
 import { hasTemporaryComponentGrant } from './component-grants.js';

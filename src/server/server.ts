@@ -51,7 +51,7 @@ import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
 import { configureServiceAccounts } from '../serviceaccount/runtime.js';
 import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listener.js';
 import { startClusterDns } from './cluster-dns.js';
-import { nodeIdentity } from '../client/identities.js';
+import { KUBE_PROXY } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
 import { serviceAccountAuthenticator, startIdentityControllers, staticTokenUsers } from './identity-controllers.js';
 import { createRbacCache } from './rbac-source.js';
@@ -60,7 +60,6 @@ import { authorizationChain } from '../authorization/union.js';
 import { NodeGraph, createNodeAuthorizer, startNodeGraph } from '../authorization/node/index.js';
 import { createTokenReviewer } from '../api/token-review.js';
 import { logDenials } from '../api/denial-audit.js';
-import { staticPolicyAuthorizer } from '../authorization/static-policy.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
 const IN_CLUSTER_HOSTS = [
@@ -106,11 +105,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const rbacCache = createRbacCache();
   // The Node authorizer's graph of pods and what they reference, fed from the watch cache like RBAC's roles.
   const nodeGraph = new NodeGraph();
+  // RBAC decides for everyone but system:masters and the Node authorizer's kubelets: the bootstrap policy
+  // (src/authorization/bootstrap, reconciled below) bounds each component by its role.
   const authorizer = authorizationChain({
-    others: [
-      createNodeAuthorizer(nodeGraph),
-      staticPolicyAuthorizer(() => registry.defs.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural])),
-    ],
+    others: [createNodeAuthorizer(nodeGraph)],
     rbac: createRbacAuthorizer(rbacCache.source),
   });
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes }, authorizer });
@@ -306,11 +304,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     clusterDns: serviceNetwork.proxyMode === 'none' ? [] : [clusterDns.clusterIP],
     clusterDomain: serviceNetwork.clusterDomain,
   });
-  // The service proxy (kube-proxy's job) on this node, through the client seam as the node; it logs its mode.
+  // The service proxy (kube-proxy's job) on this node, through the client seam as system:kube-proxy (bound to
+  // system:node-proxier); it logs its mode.
   const serviceProxy = import('../proxy/proxy.js')
     .then(({ startServiceProxy }) =>
       startServiceProxy({
-        client: ctx.client(nodeIdentity(nodeName())),
+        client: ctx.client(KUBE_PROXY),
         log,
         mode: serviceNetwork.proxyMode,
         localEngine: 'socketPath' in docker,

@@ -26,9 +26,10 @@ export function dockubeClusterRoles(): RoleObject[] {
       rule('list watch', ['discovery.k8s.io'], 'endpointslices'),
       rule('get', [''], 'nodes'),
     ]),
-    // Reads the claims to provision for, the class's parameters, and reports on the claim.
+    // Reads the claims to provision for and the class's parameters, records the volume on the claim (an update, as
+    // external provisioners' roles allow), and reports on the claim.
     clusterRole('system:dockube:volume-provisioner', [
-      rule(READ, [''], 'persistentvolumeclaims'),
+      rule('get list watch update', [''], 'persistentvolumeclaims'),
       rule(READ, ['storage.k8s.io'], 'storageclasses'),
       eventsRule(),
     ]),
