@@ -183,6 +183,28 @@ export async function admitNodeTokenRequest(
   if (nodeNameOf(pod) !== node) throw no('node requested token bound to a pod scheduled on a different node');
 }
 
+/** NodeRestriction for a delete: a node deletes only pods bound to it (and, as for writes, its own Node and Lease). */
+export function admitNodeRestrictionDelete(resource: Resource, obj: KObject, user: UserInfo | undefined): void {
+  const node = user && nodeIdentity(user);
+  if (node === undefined) return;
+  const name = obj.metadata.name;
+  if (!node) throw denied(resource, name, `could not determine node from user "${user!.name}"`);
+  if (resource === 'pods') {
+    if (nodeNameOf(obj) !== node) throw denied('pods', name, `node "${node}" can only delete pods with spec.nodeName set to itself`);
+  } else if (resource === 'nodes') {
+    if (name !== node) throw denied('nodes', name, `node "${node}" is not allowed to modify node "${name}"`);
+  } else if (resource === 'persistentvolumeclaims') throw denied('persistentvolumeclaims', name, 'may only update PVC status');
+  else admitLease(node, obj);
+}
+
+/** NodeRestriction for an eviction: only of a pod bound to the node. */
+export function admitNodeEviction(pod: KObject, user: UserInfo | undefined): void {
+  const node = user && nodeIdentity(user);
+  if (node === undefined) return;
+  if (!node || nodeNameOf(pod) !== node)
+    throw denied('pods', pod.metadata.name, `node ${node} can only evict pods with spec.nodeName set to itself`);
+}
+
 /** NodeRestriction for one write of `resource`; a no-op for anyone but a node. Throws the 403 upstream answers. */
 export function admitNodeRestriction(resource: Resource, obj: KObject, old: KObject | undefined, ctx: AdmitContext): void {
   const user = ctx.user;

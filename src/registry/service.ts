@@ -454,6 +454,7 @@ export class ResourceService {
       const stored = await this.cache.get(key);
       if (!stored) throw notFound(groupResource(def), name);
       const current = present(def, stored);
+      def.admitDeleteObject?.(current, ctx.user);
       const rv = Number(current.metadata.resourceVersion);
       // What happens (remove now, mark and keep, or nothing) is decided in deletion.ts; here it is only written.
       const plan = planDeletion(def, current, opts);
@@ -491,7 +492,10 @@ export class ResourceService {
     validateDeleteOptions(opts); // even when nothing matches
     const { items } = await this.list(def, namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
     // Admission refuses the whole collection before any of it is deleted.
-    for (const o of items) def.admitDelete?.(o.metadata.name!);
+    for (const o of items) {
+      def.admitDelete?.(o.metadata.name!);
+      def.admitDeleteObject?.(o, ctx.user);
+    }
     const deleted: KObject[] = [];
     for (const o of items) {
       try {

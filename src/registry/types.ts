@@ -95,6 +95,8 @@ export interface ResourceDef {
   afterDelete?: (obj: KObject, owner: object) => void;
   /** Delete admission: throws to refuse deleting the object of that name (namespace lifecycle's immortal namespaces). */
   admitDelete?: (name: string) => void;
+  /** Delete admission that needs the stored object and the caller (NodeRestriction): throws to refuse. */
+  admitDeleteObject?: (obj: KObject, user: UserInfo | undefined) => void;
   /** Deletion waits for a controller (namespaces' spec.finalizers): mark the object instead of removing it. */
   beginDeletion?: (obj: KObject, now: string) => boolean;
   /**

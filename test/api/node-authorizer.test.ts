@@ -89,6 +89,21 @@ test('the node a pod is bound to reads what it references; another node does not
   await expect(node1.list(GVR.secrets, 'default')).rejects.toMatchObject({ code: 403 });
 });
 
+test('NodeRestriction: a node deletes only pods bound to it', async () => {
+  const other: KObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'elsewhere' },
+    spec: { nodeName: 'node2', containers: [{ name: 'c', image: 'busybox' }] },
+  };
+  await admin.create(GVR.pods, 'default', other);
+  await expect(node1.delete(GVR.pods, 'default', 'elsewhere', { gracePeriodSeconds: 0 })).rejects.toMatchObject({
+    code: 403,
+    message: 'pods "elsewhere" is forbidden: node "node1" can only delete pods with spec.nodeName set to itself',
+  });
+  await node2.delete(GVR.pods, 'default', 'elsewhere', { gracePeriodSeconds: 0 });
+});
+
 test('the graph follows the pod: deleted, its secret is out of reach', async () => {
   await admin.delete(GVR.pods, 'default', 'app', { gracePeriodSeconds: 0 });
   await until(async () => {

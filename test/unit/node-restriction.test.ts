@@ -1,5 +1,11 @@
 // NodeRestriction admission: what a kubelet may write, with upstream's messages.
-import { admitNodeRestriction, admitNodeTokenRequest, forbiddenNodeLabels } from '../../src/admission/node-restriction.js';
+import {
+  admitNodeEviction,
+  admitNodeRestriction,
+  admitNodeRestrictionDelete,
+  admitNodeTokenRequest,
+  forbiddenNodeLabels,
+} from '../../src/admission/node-restriction.js';
 import type { AdmitContext } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { StatusError } from '../../src/machinery/api/errors.js';
@@ -183,4 +189,21 @@ test("serviceaccounts/token: a node's TokenRequest is bound to a pod of its own"
     'serviceaccounts "sa" is forbidden: node requested token bound to a pod scheduled on a different node',
   );
   expect(await outcome(n1, { apiVersion: 'v1', kind: 'Pod', name: 'gone', uid: 'u3' })).toBe('pods "gone" not found');
+});
+
+test('deletes and evictions: only of pods bound to the node', () => {
+  const n1 = nodeIdentity('n1');
+  const outcome = (fn: () => void) => message(fn);
+  expect(outcome(() => admitNodeRestrictionDelete('pods', pod('n1'), n1))).toBe('allowed');
+  expect(outcome(() => admitNodeRestrictionDelete('pods', pod('n2'), n1))).toBe(
+    'pods "p" is forbidden: node "n1" can only delete pods with spec.nodeName set to itself',
+  );
+  expect(outcome(() => admitNodeRestrictionDelete('pods', pod('n2'), { name: 'admin', groups: ['system:masters'] }))).toBe('allowed');
+  expect(outcome(() => admitNodeRestrictionDelete('nodes', node('n2'), n1))).toBe(
+    'nodes "n2" is forbidden: node "n1" is not allowed to modify node "n2"',
+  );
+  expect(outcome(() => admitNodeEviction(pod('n1'), n1))).toBe('allowed');
+  expect(outcome(() => admitNodeEviction(pod('n2'), n1))).toBe(
+    'pods "p" is forbidden: node n1 can only evict pods with spec.nodeName set to itself',
+  );
 });

@@ -2,7 +2,7 @@
 import { endpointSliceStrategy, leaseStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
-import { admitNodeRestriction } from '../../admission/node-restriction.js';
+import { admitNodeRestriction, admitNodeRestrictionDelete } from '../../admission/node-restriction.js';
 
 export const endpointslices: ResourceDef = {
   group: 'discovery.k8s.io',
@@ -26,4 +26,5 @@ export const leases: ResourceDef = {
   table: TABLES['coordination.k8s.io/leases'],
   // NodeRestriction: a node writes only its own Lease in kube-node-lease.
   admit: (obj, old, ctx) => admitNodeRestriction('leases', obj, old, ctx),
+  admitDeleteObject: (obj, user) => admitNodeRestrictionDelete('leases', obj, user),
 };

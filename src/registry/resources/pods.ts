@@ -1,7 +1,7 @@
 import { podStrategy } from '../strategies/index.js';
 import { admitPodSecurity } from '../../admission/pod-security/index.js';
 import { admitServiceAccount } from '../../serviceaccount/admission.js';
-import { admitNodeRestriction } from '../../admission/node-restriction.js';
+import { admitNodeRestriction, admitNodeRestrictionDelete } from '../../admission/node-restriction.js';
 import { podBindingStrategy } from '../strategies/pod/binding.js';
 import { podBinding } from '../subresources/binding.js';
 import { podEviction } from '../subresources/eviction.js';
@@ -46,6 +46,7 @@ export const pods: ResourceDef = {
     admitNodeRestriction('pods', obj, old, ctx);
     await admitPodSecurity(obj, old, ctx);
   },
+  admitDeleteObject: (obj, user) => admitNodeRestrictionDelete('pods', obj, user),
   // pods/binding sets spec.nodeName (the binding subresource, the scheduler); the pod strategy itself forbids that.
   subresourceStrategies: { binding: podBindingStrategy },
   // log streams from src/api/streams; exec and attach are WebSocket sessions there. Kinds as discovery names them.

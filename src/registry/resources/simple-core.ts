@@ -9,7 +9,7 @@ import {
 } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import { admitPersistentVolumeClaim } from '../../admission/persistent-volume-claims.js';
-import { admitNodeRestriction } from '../../admission/node-restriction.js';
+import { admitNodeRestriction, admitNodeRestrictionDelete } from '../../admission/node-restriction.js';
 import { stringAt } from '../field-path.js';
 import { serviceAccountToken } from '../../serviceaccount/token-request.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -81,6 +81,7 @@ export const nodes: ResourceDef = {
   table: TABLES['nodes'],
   // NodeRestriction: a node changes only its own Node, not its taints nor labels outside the kubelet's set.
   admit: (obj, old, ctx) => admitNodeRestriction('nodes', obj, old, ctx),
+  admitDeleteObject: (obj, user) => admitNodeRestrictionDelete('nodes', obj, user),
   extraSubresources: [proxySubresource('NodeProxyOptions')],
   fieldSelectors: {
     'spec.unschedulable': (o) => String(Boolean((o as KObject & { spec?: { unschedulable?: boolean } }).spec?.unschedulable)),
@@ -103,4 +104,5 @@ export const persistentvolumeclaims: ResourceDef = {
     // NodeRestriction: a node may only update a claim's status capacity and conditions.
     admitNodeRestriction('persistentvolumeclaims', obj, old, ctx);
   },
+  admitDeleteObject: (obj, user) => admitNodeRestrictionDelete('persistentvolumeclaims', obj, user),
 };

@@ -12,6 +12,7 @@ import { DISRUPTION_BUDGET_CAUSE, MAX_DISRUPTED_POD_SIZE, updateDisruptionAllowe
 import type { DeleteOptions, ResourceService, WriteContext } from '../service.js';
 import type { KObject, SubresourceDef } from '../types.js';
 import { successStatus } from './status.js';
+import { admitNodeEviction } from '../../admission/node-restriction.js';
 
 export interface Eviction {
   apiVersion?: string;
@@ -146,6 +147,8 @@ export const podEviction: SubresourceDef = {
     // (409 when they fail); a pod already terminating is left alone unless the eviction shortens its grace period.
     for (let attempt = 0; ; attempt++) {
       const pod = await ctx.service.get(ctx.def, namespace, name);
+      // NodeRestriction: a node evicts only pods bound to it.
+      admitNodeEviction(pod, ctx.write.user);
       const ignored = canIgnorePDB(pod);
       const outcome = ignored ? 'none' : await spendDisruption(ctx.service, pod, write);
       // A pod let go without spending the budget goes only as it was judged (shouldEnforceResourceVersion): one
