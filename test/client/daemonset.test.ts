@@ -118,4 +118,44 @@ describe('daemonset controller over three nodes', () => {
       );
     });
   });
+
+  test('an orphan pod on a node is adopted (no second pod there) and released once it stops matching', async () => {
+    const orphan = await api.create(GVR.pods, ns, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'stray', labels: { app: 'solo' } },
+      spec: { nodeName: 'n3', containers: [{ name: 'c', image: 'img:v1' }] },
+    } as KObject);
+    await api.create(DS, ns, {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'solo' },
+      spec: {
+        selector: { matchLabels: { app: 'solo' } },
+        template: {
+          metadata: { labels: { app: 'solo' } },
+          spec: { nodeSelector: { role: 'agent' }, containers: [{ name: 'c', image: 'img:v1' }] },
+        },
+      },
+    } as KObject);
+    const adopted = await until(async () => {
+      const p = (await api.get(GVR.pods, ns, 'stray')) as J;
+      return (p.metadata.ownerReferences ?? []).some((r: J) => r.kind === 'DaemonSet' && r.name === 'solo' && r.controller) && p;
+    });
+    expect(adopted.metadata.uid).toBe(orphan.metadata.uid);
+    const solo = async () => ((await api.list(GVR.pods, ns, { labelSelector: 'app=solo' })).items as J[]).map((p) => p.metadata.name);
+    // The adopted pod holds n3 (even once the rolling update deletes it for its old template): no second pod there.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await solo()).toEqual(['stray']);
+    await api.patch(GVR.pods, ns, 'stray', 'merge', { metadata: { labels: { app: 'other' } } });
+    await until(async () => {
+      const p = (await api.get(GVR.pods, ns, 'stray')) as J;
+      return !(p.metadata.ownerReferences ?? []).length;
+    });
+    // Released, it no longer holds n3: the set makes its own pod there.
+    await until(async () => {
+      const pods = ((await api.list(GVR.pods, ns, { labelSelector: 'app=solo' })).items as J[]).filter((p) => p.metadata.name !== 'stray');
+      return pods.length === 1 && targetNodeName(pods[0] as KObject) === 'n3';
+    });
+  });
 });

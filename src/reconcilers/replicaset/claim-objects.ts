@@ -1,11 +1,11 @@
 // ClaimObjects (controller_ref_manager.go's BaseControllerRefManager) over any kind: an owner keeps what it controls
 // and still matches, adopts matching orphans (after a fresh read shows it alive: RecheckDeletionTimestamp) and
 // releases what stopped matching. Used by the StatefulSet and DaemonSet controllers for their pods and revisions;
-// writes go as a read-modify-write of the ownerReferences, only to the object of the uid decided on.
+// writes are the strategic merge patches upstream sends (no read first: the daemon-set-controller may not get pods),
+// with the object's uid as a precondition.
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject, OwnerReference } from '../../machinery/api/meta.js';
 import type { Client, ClientWriteOptions, Gvr } from '../../client/types.js';
-import { updateWith } from '../../client/update-with.js';
 import { claimDecision } from './claim.js';
 
 const code = (e: unknown) => (e instanceof StatusError ? e.code : 0);
@@ -39,27 +39,16 @@ export async function claimObjects(t: ClaimTarget, gvr: Gvr, candidates: KObject
     if (decision !== 'adopt' && decision !== 'release') continue;
     if (decision === 'adopt' && !(await (canAdopt ??= recheck()))) continue;
     try {
-      const updated = await updateWith(
-        client,
-        gvr,
-        o.metadata.namespace,
-        o.metadata.name!,
-        (cur) => {
-          if (cur.metadata.uid !== o.metadata.uid) return cur;
-          const others = (cur.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.metadata.uid);
-          if (decision === 'adopt') {
-            if (others.some((r) => r.controller) || cur.metadata.deletionTimestamp) return cur;
-            cur.metadata.ownerReferences = [...others, ref];
-          } else if (others.length) cur.metadata.ownerReferences = others;
-          else delete cur.metadata.ownerReferences;
-          return cur;
-        },
-        write,
-      );
-      if (decision === 'adopt' && updated.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid && r.controller))
-        owned.push(updated);
+      // ownerRefControllerPatch / GenerateDeleteOwnerRefStrategicMergeBytes: only to the object of this uid.
+      const patch =
+        decision === 'adopt'
+          ? { metadata: { ownerReferences: [ref], uid: o.metadata.uid } }
+          : { metadata: { ownerReferences: [{ $patch: 'delete', uid: owner.metadata.uid }], uid: o.metadata.uid } };
+      const updated = await client.patch(gvr, o.metadata.namespace, o.metadata.name!, 'strategic', patch, write);
+      if (decision === 'adopt') owned.push(updated);
     } catch (e) {
-      if (code(e) !== 404 && code(e) !== 409) throw e;
+      // Gone, or replaced by another object of that name (the uid precondition): nothing to claim.
+      if (code(e) !== 404 && code(e) !== 409 && code(e) !== 422) throw e;
     }
   }
   return owned;
