@@ -82,6 +82,13 @@ message FieldSelectorAttributes { string rawSelector = 1; repeated ${M}.FieldSel
 message LabelSelectorAttributes { string rawSelector = 1; repeated ${M}.LabelSelectorRequirement requirements = 2; }
 message NonResourceAttributes { string path = 1; string verb = 2; }
 message SubjectAccessReviewStatus { bool allowed = 1 ${A}; bool denied = 4; string reason = 2; string evaluationError = 3; }
+message SubjectAccessReview { ${M}.ObjectMeta metadata = 1; SubjectAccessReviewSpec spec = 2 ${A}; SubjectAccessReviewStatus status = 3; }
+message LocalSubjectAccessReview { ${M}.ObjectMeta metadata = 1; SubjectAccessReviewSpec spec = 2 ${A}; SubjectAccessReviewStatus status = 3; }
+message SubjectAccessReviewSpec {
+  ResourceAttributes resourceAttributes = 1; NonResourceAttributes nonResourceAttributes = 2; string user = 3;
+  repeated string groups = 4; map<string, ExtraValue> extra = 5; string uid = 6;
+}
+message ExtraValue { repeated string items = 1; }
 
 message SelfSubjectRulesReview { ${M}.ObjectMeta metadata = 1; SelfSubjectRulesReviewSpec spec = 2 ${A}; SubjectRulesReviewStatus status = 3; }
 message SelfSubjectRulesReviewSpec { string namespace = 1; }
@@ -112,6 +119,9 @@ message SelfSubjectReview { ${M}.ObjectMeta metadata = 1; SelfSubjectReviewStatu
 message SelfSubjectReviewStatus { UserInfo userInfo = 1; }
 message UserInfo { string username = 1; string uid = 2; repeated string groups = 3; map<string, ExtraValue> extra = 4; }
 message ExtraValue { repeated string items = 1; }
+message TokenReview { ${M}.ObjectMeta metadata = 1; TokenReviewSpec spec = 2 ${A}; TokenReviewStatus status = 3; }
+message TokenReviewSpec { string token = 1; repeated string audiences = 2; }
+message TokenReviewStatus { bool authenticated = 1; UserInfo user = 2; repeated string audiences = 4; string error = 3; }
 `;
 
 export const POLICY_PROTO = `

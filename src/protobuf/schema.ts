@@ -62,10 +62,13 @@ const KINDS: Record<string, Record<string, string>> = {
   'authorization.k8s.io/v1': {
     SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
     SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
+    SubjectAccessReview: 'k8s.io.api.authorization.v1.SubjectAccessReview',
+    LocalSubjectAccessReview: 'k8s.io.api.authorization.v1.LocalSubjectAccessReview',
   },
   'authentication.k8s.io/v1': {
     TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest',
     SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview',
+    TokenReview: 'k8s.io.api.authentication.v1.TokenReview',
   },
   'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction', PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget' },
   'certificates.k8s.io/v1': { CertificateSigningRequest: 'k8s.io.api.certificates.v1.CertificateSigningRequest' },

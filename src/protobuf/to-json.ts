@@ -12,6 +12,8 @@ const INT_OR_STRING = '.k8s.io.apimachinery.pkg.util.intstr.IntOrString';
 const QUANTITY = '.k8s.io.apimachinery.pkg.api.resource.Quantity';
 const RAW_EXTENSION = '.k8s.io.apimachinery.pkg.runtime.RawExtension';
 const FIELDS_V1 = '.k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1';
+/** user.Info's extra values: a Go []string, so a JSON array (the message only wraps it for the map). */
+const EXTRA_VALUES = new Set(['authentication', 'authorization', 'certificates'].map((g) => `.k8s.io.api.${g}.v1.ExtraValue`));
 
 const has = (m: Msg, k: string) => Object.prototype.hasOwnProperty.call(m, k);
 
@@ -63,7 +65,7 @@ function specialToJson(type: protobuf.Type, m: Msg): { value: Json } | undefined
     case FIELDS_V1:
       return { value: rawJson(m.Raw ?? []) };
     default:
-      return undefined;
+      return EXTRA_VALUES.has(type.fullName) ? { value: [...((m.items as string[] | undefined) ?? [])] } : undefined;
   }
 }
 
