@@ -26,6 +26,16 @@ spec:
       - {name: agent, image: $2, command: [sleep, "100000"]}
 YAML
 }
+# Same-run baseline for the times below: one bare pod from run to Ready (after a first, untimed one: the server's
+# first pod also sets up the pod network).
+k -n "$NS" run warm --image=$V1 --overrides='{"apiVersion":"v1","spec":{"terminationGracePeriodSeconds":1}}' -- sleep 100000 >/dev/null
+k -n "$NS" wait --for=condition=Ready pod/warm --timeout=60s >/dev/null
+k -n "$NS" delete pod warm --wait=true >/dev/null
+t0=$(date +%s%N)
+k -n "$NS" run baseline --image=$V1 --overrides='{"apiVersion":"v1","spec":{"terminationGracePeriodSeconds":1}}' -- sleep 100000 >/dev/null
+k -n "$NS" wait --for=condition=Ready pod/baseline --timeout=60s >/dev/null
+echo "       (baseline: one pod run -> Ready: $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+k -n "$NS" delete pod baseline --wait=true >/dev/null
 expect "create a DaemonSet" 0 'daemonset.apps/agent created' -- daemonset agent $V1
 t0=$(date +%s%N)
 expect "rollout status" 0 'daemon set "agent" successfully rolled out' -- k -n "$NS" rollout status ds/agent --timeout=90s
