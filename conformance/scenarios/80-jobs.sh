@@ -56,7 +56,7 @@ expect "kubectl wait --for=condition=complete returns" 0 'condition met' -- k -n
 expect "five: 5 succeeded, never more than 2 at once (status)" 0 '^5/0/0$' -- k -n "$NS" get job five -o jsonpath='{.status.succeeded}/{.status.failed}/{.status.active}'
 expect "five: Complete with CompletionsReached after SuccessCriteriaMet" 0 'SuccessCriteriaMet=CompletionsReached;Complete=CompletionsReached;' -- cond five
 expect "five: table STATUS Complete, COMPLETIONS 5/5" 0 'five +Complete +5/5 +[0-9]+s' -- k -n "$NS" get job five
-expect "five: 5 pods, none left with the job-tracking finalizer" 0 '^(five-[a-z0-9]+:(\[\])? ){5}$' -- k -n "$NS" get pods -l batch.kubernetes.io/job-name=five -o jsonpath='{range .items[*]}{.metadata.name}:{.metadata.finalizers} {end}'
+expect "five: 5 pods, none left with the job-tracking finalizer" 0 '^(five-[a-z0-9]+: ){5}$' -- k -n "$NS" get pods -l batch.kubernetes.io/job-name=five -o jsonpath='{range .items[*]}{.metadata.name}:{.metadata.finalizers} {end}'
 expect "five: SuccessfulCreate and Completed events" 0 'Completed' -- k -n "$NS" get events --field-selector involvedObject.name=five -o jsonpath='{range .items[*]}{.reason}{" "}{end}'
 expect "five: describe shows the pod statuses" 0 'Pods Statuses: +0 Active .* 5 Succeeded / 0 Failed' -- k -n "$NS" describe job five
 

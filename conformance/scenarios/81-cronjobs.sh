@@ -1,6 +1,6 @@
 # CronJobs with the real kubectl on the real engine (kube-controller-manager's cronjob controller): a CronJob every
 # minute runs at least twice, its Jobs named `<cronjob>-<minutes>` with the scheduled-timestamp annotation; Forbid
-# skips a start while the previous Job runs (JobAlreadyActive); successfulJobsHistoryLimit 1 prunes the older Job;
+# skips a start while the previous Job runs (JobAlreadyActive), Replace deletes it for the new one; successfulJobsHistoryLimit 1 prunes the older Job;
 # suspend starts nothing; `kubectl create cronjob`, `kubectl create job --from=cronjob/x`, the table and validation.
 # All CronJobs run side by side: two minute boundaries bound the run (about two minutes).
 bash "$ROOT/scripts/build-test-images.sh" >/dev/null 2>&1 || fail "build-test-images.sh"
@@ -36,9 +36,11 @@ YAML
   echo ---
   cronjob history '  successfulJobsHistoryLimit: 1' 'echo tock'
   echo ---
+  cronjob replace '  concurrencyPolicy: Replace' 'sleep 100'
+  echo ---
   cronjob paused '  suspend: true' 'echo never'
 } > "$DATA_DIR/cronjobs.yaml"
-expect "apply four CronJobs" 0 'cronjob.batch/every created' -- k -n "$NS" apply -f "$DATA_DIR/cronjobs.yaml"
+expect "apply five CronJobs" 0 'cronjob.batch/every created' -- k -n "$NS" apply -f "$DATA_DIR/cronjobs.yaml"
 expect "kubectl create cronjob" 0 'cronjob.batch/made created' -- k -n "$NS" create cronjob made --image=dockube/busybox:test --schedule='@hourly' -- echo made
 expect "table: SCHEDULE, TIMEZONE, SUSPEND, ACTIVE, LAST SCHEDULE" 0 'every +\* \* \* \* \* +Europe/Paris +False +0 +<none>' -- k -n "$NS" get cronjobs
 expect "short name cj; the suspended one shows True" 0 'paused +\* \* \* \* \* +<none> +True' -- k -n "$NS" get cj paused
@@ -64,6 +66,10 @@ eventually "every: lastScheduleTime and lastSuccessfulTime set" 60 '^[0-9T:-]+Z 
 # --- Forbid: the first Job still runs at the second minute
 eventually "forbid: the second start is skipped (JobAlreadyActive)" 60 'Not starting job because prior execution is running and concurrency policy is Forbid' -- k -n "$NS" get events --field-selector involvedObject.name=forbid,reason=JobAlreadyActive -o jsonpath='{.items[*].message}'
 expect "forbid: one Job only, active in status" 0 '^1 1$' -- bash -c "$(declare -f k scheduled); KCTL='$KCTL' KC='$KC' CACHE_DIR='$CACHE_DIR' NS='$NS'; echo \$(scheduled forbid | wc -l) \$(k -n '$NS' get cj forbid -o jsonpath='{.status.active[*].name}' | wc -w)"
+
+# --- Replace: the running Job is deleted for the new one
+eventually "replace: the first Job deleted at the second start" 60 'Deleted job replace-[0-9]+' -- k -n "$NS" get events --field-selector involvedObject.name=replace,reason=SuccessfulDelete -o jsonpath='{.items[*].message}'
+eventually "replace: one active Job, the newer one" 30 '^replace-[0-9]+$' -- k -n "$NS" get cj replace -o jsonpath='{.status.active[*].name}'
 
 # --- history limit 1: the older successful Job goes
 eventually "history: two starts, the older Job deleted (SuccessfulDelete)" 60 'Deleted job history-[0-9]+' -- k -n "$NS" get events --field-selector involvedObject.name=history,reason=SuccessfulDelete -o jsonpath='{.items[*].message}'

@@ -22,7 +22,7 @@ import {
   uncountedOf,
   wantActive,
 } from '../../src/reconcilers/job/pod-accounting.js';
-import { setCondition } from '../../src/reconcilers/job/job-controller.js';
+import { removeFinalizerPatch, setCondition } from '../../src/reconcilers/job/job-controller.js';
 import type { JobCondition } from '../../src/reconcilers/job/pod-accounting.js';
 import { jobExpiresAt } from '../../src/reconcilers/job/ttl-after-finished.js';
 import { jobStrategy } from '../../src/registry/strategies/job.js';
@@ -128,6 +128,21 @@ describe('pod accounting', () => {
     expect(wantActive(job({ completions: 5, parallelism: 2 }), 6, 0)).toBe(0);
     expect(wantActive(job({ completions: undefined, parallelism: 3 }), 0, 1)).toBe(3);
     expect(wantActive(job({ completions: undefined, parallelism: 3 }), 1, 2)).toBe(2);
+  });
+});
+
+describe('the finalizer patch', () => {
+  test('guarded by the uid; the last finalizer takes the list, another stays', () => {
+    const only = pod('a');
+    expect(removeFinalizerPatch(only)).toEqual([
+      { op: 'test', path: '/metadata/uid', value: 'uid-a' },
+      { op: 'test', path: '/metadata/finalizers/0', value: FINALIZER },
+      { op: 'remove', path: '/metadata/finalizers' },
+    ]);
+    const two = pod('b');
+    two.metadata.finalizers = ['example.com/keep', FINALIZER];
+    expect(removeFinalizerPatch(two)?.[2]).toEqual({ op: 'remove', path: '/metadata/finalizers/1' });
+    expect(removeFinalizerPatch(pod('c', { finalizer: false }))).toBeUndefined();
   });
 });
 

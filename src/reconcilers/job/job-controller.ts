@@ -96,14 +96,17 @@ export function setCondition(
 }
 
 /** The finalizer removal patch (removeTrackingFinalizerPatch): a JSON patch guarded by the pod's uid. */
-function removeFinalizerPatch(pod: KObject): unknown[] | undefined {
-  const i = (pod.metadata.finalizers ?? []).indexOf(JOB_TRACKING_FINALIZER);
+export function removeFinalizerPatch(pod: KObject): unknown[] | undefined {
+  const finalizers = pod.metadata.finalizers ?? [];
+  const i = finalizers.indexOf(JOB_TRACKING_FINALIZER);
   if (i < 0) return undefined;
-  return [
+  const guard = [
     { op: 'test', path: '/metadata/uid', value: pod.metadata.uid },
     { op: 'test', path: `/metadata/finalizers/${i}`, value: JOB_TRACKING_FINALIZER },
-    { op: 'remove', path: `/metadata/finalizers/${i}` },
   ];
+  // The last finalizer takes the list with it (an empty list is what Go's omitempty never shows).
+  if (finalizers.length === 1) return [...guard, { op: 'remove', path: '/metadata/finalizers' }];
+  return [...guard, { op: 'remove', path: `/metadata/finalizers/${i}` }];
 }
 
 export async function startJobController(ctx: ReconcilerContext, opts: JobControllerOptions = {}): Promise<RunningJobController> {
@@ -187,22 +190,21 @@ function jobController(
     return [key];
   };
 
-  const removeFinalizer = async (pod: KObject): Promise<boolean> => {
+  /** Removes the tracking finalizer; true once the pod no longer holds it (or is gone). */
+  const removeFinalizer = async (pod: KObject, retry = true): Promise<boolean> => {
     const patch = removeFinalizerPatch(pod);
     if (!patch) return true;
     try {
       await client.patch(GVR.pods, pod.metadata.namespace, pod.metadata.name!, 'json', patch, write);
       return true;
     } catch (e) {
-      // Gone, or already without it: nothing holds the pod any more.
       if (isStatus(e, 404)) return true;
-      if (isStatus(e, 422, 409, 500)) {
-        try {
-          const fresh = await client.get(GVR.pods, pod.metadata.namespace, pod.metadata.name!);
-          if (fresh.metadata.uid !== pod.metadata.uid || !hasTrackingFinalizer(fresh)) return true;
-        } catch (e2) {
-          if (isStatus(e2, 404)) return true;
-        }
+      // A failed test (the list changed, or another pod of that name): look again at the cache, not with a GET
+      // (the job-controller role lists and watches pods, it does not get them).
+      if (isStatus(e, 409, 422)) {
+        const cached = pods.get(pod.metadata.namespace, pod.metadata.name!);
+        if (!cached || cached.metadata.uid !== pod.metadata.uid || !hasTrackingFinalizer(cached)) return true;
+        if (retry && cached.metadata.resourceVersion !== pod.metadata.resourceVersion) return removeFinalizer(cached, false);
       }
       ctx.log.warn({ controller: 'job', pod: objectKey(pod), err: (e as Error).message }, 'removing the job-tracking finalizer');
       return false;
@@ -323,7 +325,7 @@ function jobController(
     const jobPods = await claimPods(job, selector);
     if (isJobFinished(job)) {
       // Finished earlier: whatever still holds the finalizer lets go (as upstream's orphan-pod path).
-      await Promise.all(jobPods.filter(hasTrackingFinalizer).map(removeFinalizer));
+      await Promise.all(jobPods.filter(hasTrackingFinalizer).map((p) => removeFinalizer(p)));
       return;
     }
     const status: J = structuredClone((job as J).status ?? {});
