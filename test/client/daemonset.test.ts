@@ -12,6 +12,7 @@ import type { KObject } from '../../src/machinery/api/meta.js';
 import type { HttpClient } from '../../src/client/http-client.js';
 import { httpClient } from './clients.js';
 import { until } from '../support/until.js';
+import { updateWith } from '../../src/client/update-with.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const log = pino({ level: 'silent' });
@@ -19,7 +20,7 @@ const DS: Gvr = { group: 'apps', version: 'v1', resource: 'daemonsets' };
 const CR: Gvr = { group: 'apps', version: 'v1', resource: 'controllerrevisions' };
 const ns = 'default';
 
-describe('daemonset controller over three nodes', () => {
+describe.each(['in-process', 'https'])('daemonset controller over three nodes over the %s client', (kind) => {
   let h: Harness;
   let api: HttpClient;
   let dc: RunningDaemonSetController;
@@ -53,7 +54,7 @@ describe('daemonset controller over three nodes', () => {
     await addNode('n1', { role: 'agent' });
     await addNode('n2', { role: 'agent' }, [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]);
     await addNode('n3', {});
-    dc = await startDaemonSetController(makeContext(h.service, log));
+    dc = await startDaemonSetController(makeContext(h.service, log, kind === 'https' ? { client: () => api } : {}));
   });
   afterAll(async () => {
     dc.stop();
@@ -94,10 +95,12 @@ describe('daemonset controller over three nodes', () => {
 
     // Tolerating the taint and a new image: a second revision; n2 gets a pod, n3's old pod is replaced (it is not
     // ready, so it counts as unavailable and goes at once).
-    const cur = await ds();
-    cur.spec.template.spec.tolerations = [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }];
-    cur.spec.template.spec.containers[0].image = 'img:v2';
-    await api.update(DS, ns, cur as KObject);
+    // Read-modify-write with retries: the controller writes status meanwhile.
+    await updateWith(api, DS, ns, 'agent', (cur: J) => {
+      cur.spec.template.spec.tolerations = [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }];
+      cur.spec.template.spec.containers[0].image = 'img:v2';
+      return cur as KObject;
+    });
     await placedOn({ n2: ['img:v2'], n3: ['img:v2'] });
     const revisions = (await api.list(CR, ns)).items as J[];
     expect(revisions.map((r) => r.revision).sort()).toEqual([1, 2]);

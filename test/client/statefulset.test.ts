@@ -11,13 +11,14 @@ import type { KObject } from '../../src/machinery/api/meta.js';
 import type { HttpClient } from '../../src/client/http-client.js';
 import { httpClient } from './clients.js';
 import { until } from '../support/until.js';
+import { updateWith } from '../../src/client/update-with.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const log = pino({ level: 'silent' });
 const STS: Gvr = { group: 'apps', version: 'v1', resource: 'statefulsets' };
 const ns = 'default';
 
-describe('statefulset controller', () => {
+describe.each(['in-process', 'https'])('statefulset controller over the %s client', (kind) => {
   let h: Harness;
   let api: HttpClient;
   let sc: RunningStatefulSetController;
@@ -28,14 +29,22 @@ describe('statefulset controller', () => {
       .map((p) => p.metadata.name)
       .sort();
   /** What a kubelet would report for a running, ready pod. */
-  const markReady = async (name: string) => {
-    const p = (await api.get(GVR.pods, ns, name)) as J;
-    const now = new Date().toISOString();
-    await api.updateStatus(GVR.pods, ns, {
-      ...p,
-      status: { ...p.status, phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] },
-    } as unknown as KObject);
-  };
+  const markReady = (name: string) =>
+    updateWith(
+      api,
+      GVR.pods,
+      ns,
+      name,
+      (p: J) => {
+        p.status = {
+          ...p.status,
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
+        };
+        return p as KObject;
+      },
+      { status: true },
+    );
   const set = (name: string, spec: J): KObject =>
     ({
       apiVersion: 'apps/v1',
@@ -52,7 +61,7 @@ describe('statefulset controller', () => {
   beforeAll(async () => {
     h = await startHarness();
     api = httpClient(h, 'admin');
-    sc = await startStatefulSetController(makeContext(h.service, log));
+    sc = await startStatefulSetController(makeContext(h.service, log, kind === 'https' ? { client: () => api } : {}));
   });
   afterAll(async () => {
     sc.stop();
@@ -107,9 +116,11 @@ describe('statefulset controller', () => {
     await until(async () => (await names('od')).join() === 'od-0,od-1');
     await markReady('od-0');
     await markReady('od-1');
-    const cur = (await api.get(STS, ns, 'od')) as J;
-    cur.spec.template.spec.containers[0].image = 'img:v2';
-    await api.update(STS, ns, cur as KObject);
+    // Read-modify-write with retries: the controller writes status meanwhile.
+    await updateWith(api, STS, ns, 'od', (cur: J) => {
+      cur.spec.template.spec.containers[0].image = 'img:v2';
+      return cur as KObject;
+    });
     const status = await until(async () => {
       const s = ((await api.get(STS, ns, 'od')) as J).status;
       return s?.updateRevision && s.updateRevision !== s.currentRevision && s.observedGeneration === 2 && s;
