@@ -3,11 +3,15 @@ import type { UserInfo } from '../machinery/api/user.js';
 import type { ResourceRequest } from './resource-path.js';
 import type { Authorizer } from '../authorization/types.js';
 import { requireAuthorized } from '../authorization/authorizer.js';
+import { nameFromFieldSelector } from '../authorization/request-name.js';
+
+export { nameFromFieldSelector } from '../authorization/request-name.js';
 
 /** RequestInfo's rule: a request about one namespace object (`/api/v1/namespaces/foo[/status]`) is in that namespace. */
 const namespaceOf = (rr: ResourceRequest) => rr.namespace ?? (!rr.def.group && rr.def.plural === 'namespaces' ? rr.name : undefined);
 
-export function authorizeRequest(authorizer: Authorizer, user: UserInfo, verb: string, rr: ResourceRequest): void {
+export function authorizeRequest(authorizer: Authorizer, user: UserInfo, verb: string, rr: ResourceRequest, fieldSelector?: string): void {
+  const name = rr.name ?? (verb === 'list' || verb === 'watch' ? nameFromFieldSelector(fieldSelector) : undefined);
   requireAuthorized(authorizer, user, {
     verb,
     resourceRequest: true,
@@ -16,6 +20,6 @@ export function authorizeRequest(authorizer: Authorizer, user: UserInfo, verb: s
     resource: rr.def.plural,
     subresource: rr.subresource,
     namespace: namespaceOf(rr),
-    name: rr.name,
+    name,
   });
 }

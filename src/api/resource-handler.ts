@@ -39,7 +39,7 @@ export function resourceHandler(deps: ApiDeps) {
     }
     try {
       const user = res.locals.user as UserInfo;
-      authorizeRequest(deps.service.authorizer, user, verb, rr);
+      authorizeRequest(deps.service.authorizer, user, verb, rr, queryString(req, 'fieldSelector'));
       await dispatch(req, res, deps, rr, verb, user);
     } catch (e) {
       sendError(res, e);

@@ -26,6 +26,7 @@ import type {
   ResourceAttributes,
   WatchHandlers,
 } from './types.js';
+import { nameFromFieldSelector } from '../authorization/request-name.js';
 
 export interface InProcessClientOptions {
   service: ResourceService;
@@ -68,7 +69,8 @@ export class InProcessClient implements Client {
       apiVersion: gvr.version,
       resource: gvr.resource,
       ...(subresource ? { subresource } : {}),
-      ...(namespace ? { namespace } : {}),
+      // RequestInfo's rule, as over HTTP: a request about one namespace object is in that namespace.
+      ...(namespace ? { namespace } : gvr.group === '' && gvr.resource === 'namespaces' && name ? { namespace: name } : {}),
       ...(name ? { name } : {}),
     };
     this.authorizeFn(this.identity, attrs);
@@ -84,12 +86,13 @@ export class InProcessClient implements Client {
   }
 
   async list(gvr: Gvr, namespace: string | undefined, opts: ClientListOptions = {}): Promise<ClientList> {
-    const page = await this.service.list(this.check(gvr, 'list', namespace), namespace, opts);
+    // A list by metadata.name is about that object (RequestInfo), as over HTTP.
+    const page = await this.service.list(this.check(gvr, 'list', namespace, nameFromFieldSelector(opts.fieldSelector)), namespace, opts);
     return { items: page.items, resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) };
   }
 
   async watch(gvr: Gvr, namespace: string | undefined, opts: ClientWatchOptions, h: WatchHandlers): Promise<ClientWatch> {
-    const def = this.check(gvr, 'watch', namespace);
+    const def = this.check(gvr, 'watch', namespace, nameFromFieldSelector(opts.fieldSelector));
     const filter = new ObjectFilter(def, opts.labelSelector, opts.fieldSelector);
     // In process the watch never falls behind; the watch cache still ends it when its state is replaced (a compaction
     // it had to list again after): then the caller watches again, from where it was or, 410, by listing.
