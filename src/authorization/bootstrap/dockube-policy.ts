@@ -55,7 +55,8 @@ export function dockubeClusterRoleBindings(): BindingObject[] {
 export function dockubeRoles(): RoleObject[] {
   return [
     role('kube-system', 'system:dockube:kube-dns-publisher', [
-      rule('create', ['', 'discovery.k8s.io'], 'services endpoints endpointslices'),
+      rule('create', [''], 'services endpoints'),
+      rule('create', ['discovery.k8s.io'], 'endpointslices'),
       rule('get patch update delete', [''], 'services', ['kube-dns']),
       rule('get patch update delete', [''], 'endpoints', ['kube-dns']),
       rule('get patch update delete', ['discovery.k8s.io'], 'endpointslices', ['kube-dns']),
