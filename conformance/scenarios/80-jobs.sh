@@ -99,6 +99,7 @@ expect "policy: reason PodFailurePolicy" 0 'FailureTarget=PodFailurePolicy;Faile
 expect "policy: message names the container and exit code" 0 'Container main for pod .*/policy-[a-z0-9]+ failed with exit code 42 matching FailJob rule at index 0' -- k -n "$NS" get job policy -o jsonpath='{.status.conditions[?(@.type=="Failed")].message}'
 
 # --- kubectl create job, get all
+expect "kubectl explain job.spec.podFailurePolicy" 0 'FIELD: +podFailurePolicy' -- k explain job.spec.podFailurePolicy
 expect "kubectl create job" 0 'job.batch/hello created' -- k -n "$NS" create job hello --image=dockube/busybox:test -- echo hello
 expect "hello: completes" 0 'condition met' -- k -n "$NS" wait --for=condition=complete job/hello --timeout=60s
 expect "kubectl logs job/hello" 0 '^hello$' -- k -n "$NS" logs job/hello

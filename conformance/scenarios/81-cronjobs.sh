@@ -77,5 +77,7 @@ eventually "history: one Job kept" 30 '^1$' -- bash -c "$(declare -f k scheduled
 
 # --- suspended: nothing
 expect "paused: never started a Job" 0 '^$' -- bash -c "$(declare -f k scheduled); KCTL='$KCTL' KC='$KC' CACHE_DIR='$CACHE_DIR' NS='$NS'; scheduled paused || true"
+expect "kubectl describe cronjob" 0 'Concurrency Policy: +Forbid' -- k -n "$NS" describe cronjob forbid
+expect "kubectl explain cronjob.spec.timeZone" 0 'timeZone' -- k explain cronjob.spec.timeZone
 expect "kubectl get all lists cronjobs" 0 'cronjob.batch/every +\* \* \* \* \*' -- k -n "$NS" get all
 k delete ns "$NS" --wait=false >/dev/null 2>&1
