@@ -3,6 +3,14 @@
 import type { IncomingMessage } from 'node:http';
 import { StatusError } from '../machinery/api/errors.js';
 import { denialOf } from '../authorization/authorizer.js';
+import type { UserInfo } from '../machinery/api/user.js';
+import { impersonatorOf } from './impersonation.js';
+
+const auditUser = (u: UserInfo | undefined) => ({
+  username: u?.name ?? '',
+  groups: [...(u?.groups ?? [])],
+  ...(u?.uid ? { uid: u.uid } : {}),
+});
 
 /** Called with every 403 the server answers (express, upgrades). */
 export type ForbiddenHook = (err: StatusError, req: IncomingMessage) => void;
@@ -14,6 +22,8 @@ export interface DenialEvent {
   requestURI: string;
   verb: string;
   user: { username: string; groups: string[]; uid?: string };
+  /** Set when the request acted as another user: `user` is who asked, this is who it acted as (and was denied). */
+  impersonatedUser?: { username: string; groups: string[]; uid?: string };
   objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string; apiGroup?: string; apiVersion?: string };
   responseStatus: { code: 403; status: 'Failure'; reason: 'Forbidden'; message: string };
   annotations: Record<string, string>;
@@ -24,6 +34,7 @@ export function denialEvent(err: unknown, req: IncomingMessage): DenialEvent | u
   if (!(err instanceof StatusError) || err.code !== 403) return undefined;
   const denial = denialOf(err);
   const attrs = denial?.attrs;
+  const impersonator = impersonatorOf(req);
   const objectRef = attrs?.resourceRequest
     ? Object.fromEntries(
         Object.entries({
@@ -41,13 +52,7 @@ export function denialEvent(err: unknown, req: IncomingMessage): DenialEvent | u
     stage: 'ResponseComplete',
     requestURI: req.url ?? '',
     verb: attrs?.verb ?? (req.method ?? '').toLowerCase(),
-    user: denial
-      ? {
-          username: denial.user?.name ?? '',
-          groups: [...(denial.user?.groups ?? [])],
-          ...(denial.user?.uid ? { uid: denial.user.uid } : {}),
-        }
-      : { username: '', groups: [] },
+    ...(impersonator ? { user: auditUser(impersonator), impersonatedUser: auditUser(denial?.user) } : { user: auditUser(denial?.user) }),
     ...(objectRef ? { objectRef } : {}),
     responseStatus: { code: 403, status: 'Failure', reason: 'Forbidden', message: err.message },
     annotations: denial

@@ -106,6 +106,10 @@ export function impersonationAttributes(r: ImpersonationRequest): RequestAttribu
   }
 }
 
+/** Who really asked, for requests that act as someone else (the audit's `user` beside its `impersonatedUser`). */
+const impersonators = new WeakMap<IncomingMessage, UserInfo>();
+export const impersonatorOf = (req: IncomingMessage): UserInfo | undefined => impersonators.get(req);
+
 /** True when the request carries any impersonation header (the common case has none, and costs one scan). */
 export function wantsImpersonation(headers: IncomingHttpHeaders): boolean {
   for (const h in headers) if (h.startsWith('impersonate-')) return true;
@@ -152,6 +156,7 @@ export function impersonate(req: IncomingMessage, requestor: UserInfo, authorize
   } else if (!groups.includes(UNAUTHENTICATED)) groups.push(UNAUTHENTICATED);
   // The headers are consumed: nothing further down (the proxy to a pod) sees them.
   for (const h of Object.keys(req.headers)) if (h.startsWith('impersonate-')) delete req.headers[h];
+  impersonators.set(req, requestor);
   return { name, groups, ...(uid ? { uid } : {}), ...(Object.keys(extra).length ? { extra } : {}) };
 }
 

@@ -1,6 +1,7 @@
 // The audit-style line written for each 403: who, what, where, and the authorizer's reason.
 import type { IncomingMessage } from 'node:http';
 import { denialEvent, logDenials } from '../../src/api/denial-audit.js';
+import { impersonate } from '../../src/api/impersonation.js';
 import { forbiddenError, requireAuthorized } from '../../src/authorization/authorizer.js';
 import type { Authorizer } from '../../src/authorization/types.js';
 import { StatusError, forbidden, notFound } from '../../src/machinery/api/errors.js';
@@ -46,4 +47,34 @@ test('one log line per 403, none for other errors; a 403 raised outside authoriz
   expect(lines.map((l) => l.msg)).toEqual(['forbidden', 'forbidden']);
   expect((lines[0]!.obj as { audit: { user: { username: string } } }).audit.user.username).toBe('bob');
   expect((lines[1]!.obj as { audit: { verb: string } }).audit.verb).toBe('get');
+});
+
+test('a denial of an impersonated request names who asked and whom it acted as', () => {
+  const admin = { name: 'admin', groups: ['system:masters'] };
+  const allowImpersonation: Authorizer = {
+    authorize: (_u, a) => ({ allowed: a.verb === 'impersonate' }),
+    rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false }),
+  };
+  const impersonated = {
+    url: '/api/v1/namespaces/default/pods',
+    method: 'GET',
+    headers: { 'impersonate-user': 'bob' },
+    headersDistinct: { 'impersonate-user': ['bob'] },
+  } as unknown as IncomingMessage;
+  const bob = impersonate(impersonated, admin, allowImpersonation);
+  let thrown: unknown;
+  try {
+    requireAuthorized(allowImpersonation, bob, {
+      verb: 'list',
+      resourceRequest: true,
+      apiGroup: '',
+      resource: 'pods',
+      namespace: 'default',
+    });
+  } catch (e) {
+    thrown = e;
+  }
+  const event = denialEvent(thrown, impersonated)!;
+  expect(event.user).toEqual({ username: 'admin', groups: ['system:masters'] });
+  expect(event.impersonatedUser).toEqual({ username: 'bob', groups: ['system:authenticated'] });
 });
