@@ -2,7 +2,8 @@
 # `auth can-i --as` a user and a service account (the admin, in system:masters, may impersonate; a service account
 # bound only to `view` may not); --as-group; SubjectAccessReview and LocalSubjectAccessReview posted with
 # `create -f - -o yaml`; TokenReview of a `kubectl create token` token (for the API and for another audience) and of
-# garbage. Every grant checked comes from system:masters or from the bindings made here (true under RBAC alone).
+# garbage; the Node authorizer and NodeRestriction seen through `--as system:node:<node> --as-group system:nodes`.
+# Every grant checked comes from system:masters, the Node authorizer or the bindings made here (true under RBAC alone).
 # The reviews are created with --validate=false: kubectl looks for a PATCH operation of a kind to check server-side
 # field validation, finds none for create-only kinds and falls back to the protobuf OpenAPI v2, which dockube does not
 # serve (406), so its validation step fails before any request (a real apiserver answers v2 and kubectl goes on).
@@ -75,5 +76,30 @@ GARBAGE="$(k create --validate=false -f - -o yaml <<<"$(tokenreview garbage)" 2>
 if grep -q "^status:" <<<"$GARBAGE" && ! grep -q "authenticated: true" <<<"$GARBAGE"; then pass "TokenReview of garbage: not authenticated"; else fail "TokenReview of garbage: not authenticated" "$GARBAGE"; fi
 expect "the view-bound service account may not review tokens" 1 'cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope' -- \
   as_token "$TOKEN" create --validate=false -f - -o yaml <<<"$(tokenreview garbage)"
+
+# The Node authorizer and NodeRestriction, seen through impersonation of the kubelet's identity.
+NODE="$(k get nodes -o jsonpath='{.items[0].metadata.name}')"
+AS_NODE=(--as="system:node:$NODE" --as-group=system:nodes)
+k -n "$NS" create secret generic node-secret --from-literal=k=v >/dev/null
+k -n "$NS" create -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: uses-secret}
+spec:
+  containers: [{name: c, image: dockube/busybox:test, command: [sleep, "3600"], volumeMounts: [{name: s, mountPath: /s}]}]
+  volumes: [{name: s, secret: {secretName: node-secret}}]
+YAML
+eventually "the node reads the secret of a pod bound to it" 30 '^node-secret$' -- k "${AS_NODE[@]}" -n "$NS" get secret node-secret -o 'jsonpath={.metadata.name}'
+expect "can-i as the node: get that secret" 0 '^yes$' -- k "${AS_NODE[@]}" auth can-i get secret/node-secret -n "$NS"
+expect "NodeRestriction: a node may not label itself outside the kubelet's labels" 1 \
+  "nodes \"$NODE\" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/pool" -- \
+  k "${AS_NODE[@]}" label node "$NODE" node-restriction.kubernetes.io/pool=a
+expect "NodeRestriction: a node may not modify another node" 1 \
+  "nodes \"$NODE\" is forbidden: node \"other-node\" is not allowed to modify node \"$NODE\"" -- \
+  k --as=system:node:other-node --as-group=system:nodes annotate node "$NODE" example.com/x=y
+expect "NodeRestriction: another node may not delete the pod" 1 \
+  "pods \"uses-secret\" is forbidden: node \"other-node\" can only delete pods with spec.nodeName set to itself" -- \
+  k --as=system:node:other-node --as-group=system:nodes -n "$NS" delete pod uses-secret --wait=false
+k -n "$NS" delete pod uses-secret --grace-period=0 --force >/dev/null 2>&1
 
 k delete ns "$NS" --wait=false >/dev/null
