@@ -4,6 +4,7 @@
 // generated selector, validation and table cells.
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { backoffRemainingMs, nextBackoffRecord } from '../../src/reconcilers/job/backoff.js';
+import { MAX_REQUEUE_MS, requeueDelay } from '../../src/reconcilers/job/constants.js';
 import { matchPodFailurePolicy } from '../../src/reconcilers/job/failure-policy.js';
 import {
   completionIndexOf,
@@ -302,6 +303,15 @@ describe('indexed completions', () => {
     const plain: J = podForJob(job());
     expect(plain.metadata.generateName).toBe('pi-');
     expect(plain.spec.hostname).toBeUndefined();
+  });
+});
+
+describe('requeue delays', () => {
+  test('never past what a Node timer holds (a yearly schedule or a month-long TTL is looked at daily)', () => {
+    expect(requeueDelay(365 * 86_400_000)).toBe(MAX_REQUEUE_MS);
+    expect(MAX_REQUEUE_MS).toBeLessThan(2 ** 31 - 1);
+    expect(requeueDelay(0)).toBe(10);
+    expect(requeueDelay(5000)).toBe(5000);
   });
 });
 

@@ -13,6 +13,7 @@ import { Controller, type KeysOf, type ReconcileResult } from '../controller.js'
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { controllerRefOf } from '../replicaset/claim.js';
+import { requeueDelay } from '../job/constants.js';
 import { JOBS, rfc3339 } from '../job/job-controller.js';
 import { findCondition, isJobFinished } from '../job/pod-accounting.js';
 import { jobFromCronJob, jobNameFor } from './job-from-cronjob.js';
@@ -266,7 +267,7 @@ function cronJobController(
         if (!isStatus(e, 404)) throw e;
       }
     }
-    return delay === undefined ? undefined : { requeueAfterMs: Math.max(delay, 10) };
+    return delay === undefined ? undefined : { requeueAfterMs: requeueDelay(delay) };
   };
 
   const controller = new Controller('cronjob', reconcile, ctx.log, 5);

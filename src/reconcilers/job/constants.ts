@@ -21,3 +21,11 @@ export const MAX_POD_FAILURE_BACKOFF_MS = 10 * 60_000;
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 /** MaxUncountedPods: uids held in status.uncountedTerminatedPods at once. */
 export const MAX_UNCOUNTED_PODS = 500;
+
+/**
+ * The longest requeue a controller asks for: Node's timers overflow past 2^31-1 ms (24.8 days) and fire at once, so a
+ * yearly schedule or a month-long deadline is looked at again daily instead.
+ */
+export const MAX_REQUEUE_MS = 24 * 3_600_000;
+/** A requeue delay within [10 ms, MAX_REQUEUE_MS]. */
+export const requeueDelay = (ms: number) => Math.min(Math.max(ms, 10), MAX_REQUEUE_MS);

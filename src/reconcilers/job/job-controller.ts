@@ -20,7 +20,7 @@ import { Expectations } from '../replicaset/expectations.js';
 import { podsToDelete } from '../replicaset/pod-ranking.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from '../replicaset/slow-start.js';
 import { backoffRemainingMs, nextBackoffRecord, type BackoffRecord } from './backoff.js';
-import { JOB_TRACKING_FINALIZER, MAX_POD_CREATE_DELETE_PER_SYNC, MAX_UNCOUNTED_PODS } from './constants.js';
+import { JOB_TRACKING_FINALIZER, MAX_POD_CREATE_DELETE_PER_SYNC, MAX_UNCOUNTED_PODS, requeueDelay } from './constants.js';
 import { completionIndexOf, firstPendingIndexes, formatIndexes, invalidIndexPods } from './indexes.js';
 import { podForJob } from './job-pod.js';
 import {
@@ -473,7 +473,7 @@ function jobController(
     if (manageError) throw manageError;
     const deadline = finished ? undefined : activeDeadlineAt({ ...job, status } as KObject);
     if (deadline !== undefined) requeueMs = Math.min(requeueMs ?? Infinity, Math.max(deadline - nowMs, 0) + 100);
-    return requeueMs === undefined ? undefined : { requeueAfterMs: Math.max(requeueMs, 10) };
+    return requeueMs === undefined ? undefined : { requeueAfterMs: requeueDelay(requeueMs) };
   };
 
   /** manageJob: pods to delete (surplus, bad indexes), else pods to create once the back-off allows. */

@@ -8,6 +8,7 @@ import { controllerIdentity } from '../../client/identities.js';
 import { objectKey, splitKey } from '../../client/types.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
+import { requeueDelay } from './constants.js';
 import { JOBS } from './job-controller.js';
 import { findCondition, isJobFinished } from './pod-accounting.js';
 
@@ -42,7 +43,7 @@ export async function startTtlAfterFinishedController(
     if (!cached) return;
     const at = jobExpiresAt(cached);
     if (at === undefined) return;
-    if (at > now()) return { requeueAfterMs: at - now() + 100 };
+    if (at > now()) return { requeueAfterMs: requeueDelay(at - now() + 100) };
     // processTTL: the cache may be stale; the decision stands only on a fresh read.
     let fresh: KObject;
     try {
@@ -53,7 +54,7 @@ export async function startTtlAfterFinishedController(
     }
     const freshAt = jobExpiresAt(fresh);
     if (freshAt === undefined) return;
-    if (freshAt > now()) return { requeueAfterMs: freshAt - now() + 100 };
+    if (freshAt > now()) return { requeueAfterMs: requeueDelay(freshAt - now() + 100) };
     try {
       await client.delete(JOBS, fresh.metadata.namespace, fresh.metadata.name!, {
         propagationPolicy: 'Foreground',
