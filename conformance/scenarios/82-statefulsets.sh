@@ -142,6 +142,8 @@ expect "rollout status after undo" 0 'roll out complete' -- k -n "$NS" rollout s
 expect "every pod runs V1 again" 0 "^${V1//./\\.} ${V1//./\\.} ${V1//./\\.} \$" -- k -n "$NS" get pods -l app=web -o 'jsonpath={range .items[*]}{.spec.containers[0].image} {end}'
 expect "undo renumbers revision 1 as 3 (no copy)" 0 "^$REV1 3,$REV2 2,\$|^$REV2 2,$REV1 3,\$" -- \
   k -n "$NS" get controllerrevisions -o 'jsonpath={range .items[*]}{.metadata.name} {.revision},{end}'
+expect "a spec field outside the allowed ones may not change" 1 "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden" -- \
+  k -n "$NS" patch sts web --type merge -p '{"spec":{"serviceName":"other"}}'
 # persistentVolumeClaimRetentionPolicy whenScaled: Delete: the claim of a scaled-away pod goes with it.
 expect "whenScaled: Delete" 0 'statefulset.apps/web patched' -- k -n "$NS" patch sts web --type merge -p '{"spec":{"persistentVolumeClaimRetentionPolicy":{"whenScaled":"Delete"}}}'
 expect "scale to 2 again" 0 'statefulset.apps/web scaled' -- k -n "$NS" scale sts web --replicas=2

@@ -80,6 +80,10 @@ eventually "the pod runs V1 again" 30 "^${V1//./\\.}\$" -- bash -c \
 expect "undo renumbered revision 1 as 3 (no copy)" 0 '^2 3 $' -- bash -c \
   "$KCTL --kubeconfig $KC -n $NS get controllerrevisions -o jsonpath='{range .items[*]}{.revision} {end}' | tr ' ' '\\n' | grep . | sort -n | tr '\\n' ' '"
 
+expect "rollout restart" 0 'daemonset.apps/agent restarted' -- k -n "$NS" rollout restart ds/agent
+expect "rollout status after the restart" 0 'successfully rolled out' -- k -n "$NS" rollout status ds/agent --timeout=90s
+expect "the restart is a fourth revision" 0 '^4$' -- k -n "$NS" get ds agent -o 'jsonpath={.metadata.annotations.deprecated\.daemonset\.template\.generation}'
+
 # Drain: the daemon pod stays.
 DPOD="$(k -n "$NS" get pods -l app=agent -o jsonpath='{.items[0].metadata.uid}')"
 expect "drain without --ignore-daemonsets refuses" 1 'cannot delete DaemonSet-managed Pods \(use --ignore-daemonsets to ignore\)' -- \
