@@ -226,12 +226,15 @@ export async function startStatefulSetController(
 
   const execute = async (set: KObject, actions: SetAction[]) => {
     // Parallel creates go together (the burst slowStartBatch makes); everything else in order.
+    // Failed pods go first, so that their replacements' names are free.
     const creates = actions.filter((a) => a.type === 'create');
     if (creates.length > 1) {
+      const failedPods = actions.filter((a) => a.type === 'delete' && a.why === 'failed');
+      for (const a of failedPods) await run(set, a);
       const results = await Promise.allSettled(creates.map((a) => run(set, a)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
-      for (const a of actions) if (a.type !== 'create') await run(set, a);
+      for (const a of actions) if (a.type !== 'create' && !failedPods.includes(a)) await run(set, a);
       return;
     }
     for (const a of actions) await run(set, a);
