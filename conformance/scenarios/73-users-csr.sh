@@ -27,6 +27,8 @@ BAD_DIR="$(mktemp -d /tmp/dockube-badtok.XXXXXX)"
 echo 'only,two' >"$BAD_DIR/bad.csv"
 expect "a malformed token file stops the server with upstream's message" 1 "must have at least 3 columns \(token, user name, user uid\), found 2" -- \
   timeout 60 node "$DK_MAIN" server --data-dir "$BAD_DIR" --port 0 --log-level warn --service-cidr "$SERVICE_CIDR" --proxy-mode none --token-auth-file "$BAD_DIR/bad.csv"
+expect "a missing token file too, worded as Go" 1 "^Error: open $BAD_DIR/missing.csv: no such file or directory\$" -- \
+  timeout 60 node "$DK_MAIN" server --data-dir "$BAD_DIR" --port 0 --log-level warn --service-cidr "$SERVICE_CIDR" --proxy-mode none --token-auth-file "$BAD_DIR/missing.csv"
 rm -rf "$BAD_DIR"
 
 # dockube kubeconfig: from the data dir alone; refuses a dir without a CA.

@@ -2,6 +2,7 @@
 import { processIo, serverOptionsOrExit } from './flags.js';
 import { runKubeconfigCommand } from './kubeconfig-command.js';
 import { startServer } from '../server/server.js';
+import { StartupError } from '../server/identity-controllers.js';
 
 const USAGE = `dockube: a Kubernetes API server that runs workloads on Docker.
 
@@ -39,6 +40,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e) => {
+  if (e instanceof StartupError) {
+    process.stderr.write(`Error: ${e.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`dockube: ${(e as Error).stack ?? e}\n`);
   process.exit(1);
 });

@@ -15,10 +15,21 @@ import { startCsrSigningController } from '../reconcilers/certificates/signer-co
 import { startCsrApprovingController } from '../reconcilers/certificates/approver-controller.js';
 import { startTokensController } from '../reconcilers/serviceaccount-tokens/tokens-controller.js';
 
+/** A configuration the server cannot start with: the command line prints its message alone, as kube-apiserver. */
+export class StartupError extends Error {}
+
 /** --token-auth-file's users (token → user), or none; a bad file stops the start with upstream's message. */
 export async function staticTokenUsers(path: string | undefined, log: Logger): Promise<Map<string, UserInfo>> {
   if (!path) return new Map();
-  const file = await loadTokenFile(path);
+  let file;
+  try {
+    file = await loadTokenFile(path);
+  } catch (e) {
+    // Go's wording for a file that cannot be read (`open PATH: no such file or directory`); the parse errors are upstream's.
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : undefined;
+    throw new StartupError(why ? `open ${path}: ${why}` : err.message);
+  }
   for (const w of file.warnings) log.warn(w);
   return file.users;
 }
