@@ -76,6 +76,8 @@ function daemonPodTemplate(ds: KObject, hash: string): J {
   return template;
 }
 
+const OMIT_EMPTY = ['updatedNumberScheduled', 'numberAvailable', 'numberUnavailable'];
+
 export async function startDaemonSetController(
   ctx: ReconcilerContext,
   opts: DaemonSetControllerOptions = {},
@@ -224,7 +226,10 @@ export async function startDaemonSetController(
         ds.metadata.name!,
         (fresh) => {
           if (fresh.metadata.uid !== ds.metadata.uid) return fresh;
-          (fresh as J).status = { ...((fresh as J).status ?? {}), ...status };
+          const next: J = { ...((fresh as J).status ?? {}), ...status };
+          // DaemonSetStatus's omitempty fields are left out at zero, as the apiserver serializes them.
+          for (const f of OMIT_EMPTY) if (!next[f]) delete next[f];
+          (fresh as J).status = next;
           return fresh;
         },
         { ...WRITE, status: true },

@@ -69,6 +69,8 @@ const STATUS_FIELDS: (keyof SetStatus)[] = [
   'collisionCount',
 ];
 
+const OMIT_EMPTY = ['readyReplicas', 'currentReplicas', 'updatedReplicas', 'currentRevision', 'updateRevision'];
+
 export async function startStatefulSetController(
   ctx: ReconcilerContext,
   opts: StatefulSetControllerOptions = {},
@@ -251,7 +253,10 @@ export async function startStatefulSetController(
         set.metadata.name!,
         (fresh) => {
           if (fresh.metadata.uid !== set.metadata.uid) return fresh;
-          (fresh as J).status = { ...((fresh as J).status ?? {}), ...status };
+          const next: J = { ...((fresh as J).status ?? {}), ...status };
+          // StatefulSetStatus's omitempty fields are left out at zero, as the apiserver serializes them.
+          for (const f of OMIT_EMPTY) if (!next[f]) delete next[f];
+          (fresh as J).status = next;
           return fresh;
         },
         { ...WRITE, status: true },
