@@ -2,7 +2,7 @@
 // /status as a kubelet would). Jobs: pods carry the tracking finalizer, finished pods are counted once through
 // uncountedTerminatedPods and lose it, completions and parallelism are kept, SuccessCriteriaMet precedes Complete;
 // backoffLimit fails a Job with BackoffLimitExceeded; Indexed pods report completedIndexes; suspend deletes pods without
-// counting them; a deleted Job's pods lose the finalizer. CronJobs on a fake clock: a due start creates
+// counting them; a successPolicy ends an Indexed Job early; a deleted Job's pods lose the finalizer. CronJobs on a fake clock: a due start creates
 // `<cronjob>-<minutes>`, and after a long gap only the most recent missed start runs.
 import pino from 'pino';
 import { startHarness, type Harness } from '../api/harness.js';
@@ -126,6 +126,26 @@ describe('job and cronjob controllers in process', () => {
       return j.status?.completedIndexes === '0-2' && conditions(j).includes('Complete=CompletionsReached') && j;
     });
     expect(done.status.succeeded).toBe(3);
+  });
+
+  test('successPolicy: index 0 succeeding is enough; the other pods go, then Complete with SuccessPolicy', async () => {
+    await api.create(
+      JOBS,
+      ns,
+      job('lead', { completions: 3, parallelism: 3, completionMode: 'Indexed', successPolicy: { rules: [{ succeededIndexes: '0' }] } }),
+    );
+    const pods = await podCount('lead', 3);
+    await finish(
+      pods.find((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '0')!,
+      'Succeeded',
+    );
+    const done = await until(async () => {
+      const j = await getJob('lead');
+      return conditions(j).includes('Complete=SuccessPolicy') && j;
+    });
+    expect(conditions(done)).toEqual(['SuccessCriteriaMet=SuccessPolicy', 'Complete=SuccessPolicy']);
+    expect(done.status).toMatchObject({ succeeded: 1, failed: 0, active: 0, completedIndexes: '0' });
+    expect((await podsOf('lead')).map((p) => (p as J).status?.phase)).toEqual(['Succeeded']);
   });
 
   test('suspend deletes the pods without counting them; resuming starts again', async () => {

@@ -18,6 +18,7 @@ import {
   canRemoveFinalizer,
   failureCondition,
   isPodFailed,
+  matchSuccessPolicy,
   newFinishedPods,
   successCondition,
   uncountedOf,
@@ -315,6 +316,26 @@ describe('requeue delays', () => {
   });
 });
 
+describe('successPolicy', () => {
+  const policy = { rules: [{ succeededIndexes: '0-2', succeededCount: 2 }, { succeededCount: 4 }, { succeededIndexes: '7' }] };
+  test('the first rule the succeeded indexes satisfy, as upstream words it', () => {
+    expect(matchSuccessPolicy(policy, 10, new Set())).toBeUndefined();
+    expect(matchSuccessPolicy(policy, 10, new Set([0, 5]))).toBeUndefined();
+    expect(matchSuccessPolicy(policy, 10, new Set([0, 2]))).toBe('Matched rules at index 0');
+    expect(matchSuccessPolicy(policy, 10, new Set([3, 4, 5, 6]))).toBe('Matched rules at index 1');
+    expect(matchSuccessPolicy(policy, 10, new Set([7]))).toBe('Matched rules at index 2');
+    expect(matchSuccessPolicy(policy, 5, new Set([1]))).toBeUndefined(); // index 7 is past the completions
+  });
+  test('an Indexed Job meets it before its completions (reason SuccessPolicy)', () => {
+    const j = job({ completionMode: 'Indexed', completions: 10, successPolicy: policy });
+    expect(successCondition(j, 1, 3, new Set([7]))).toEqual({
+      type: 'SuccessCriteriaMet',
+      reason: 'SuccessPolicy',
+      message: 'Matched rules at index 2',
+    });
+  });
+});
+
 describe('ttl after finished', () => {
   test('expires ttl seconds after the Complete or Failed condition; not before it finished, not without a TTL', () => {
     const done = { conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: at(0) }] };
@@ -369,6 +390,14 @@ describe('the Job API', () => {
         create({ podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [1] } }] }, template: onFailure }),
       ),
     ).toContain('spec.template.spec.restartPolicy: FieldValueInvalid');
+    expect(msgs(create({ successPolicy: { rules: [{ succeededCount: 1 }] }, template }))).toContain(
+      'spec.successPolicy: FieldValueInvalid',
+    );
+    expect(
+      msgs(
+        create({ completionMode: 'Indexed', completions: 2, parallelism: 2, successPolicy: { rules: [{ succeededCount: 3 }] }, template }),
+      ),
+    ).toContain('spec.successPolicy.rules[0].succeededCount: FieldValueInvalid');
     const manual = create({ selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, ...template } }, true);
     expect(msgs(manual)).toEqual([]);
   });

@@ -10,6 +10,7 @@ export const REASON_BACKOFF_LIMIT_EXCEEDED = 'BackoffLimitExceeded';
 export const REASON_DEADLINE_EXCEEDED = 'DeadlineExceeded';
 export const REASON_POD_FAILURE_POLICY = 'PodFailurePolicy';
 export const REASON_COMPLETIONS_REACHED = 'CompletionsReached';
+export const REASON_SUCCESS_POLICY = 'SuccessPolicy';
 export const MESSAGE_BACKOFF_LIMIT_EXCEEDED = 'Job has reached the specified backoff limit';
 export const MESSAGE_DEADLINE_EXCEEDED = 'Job was active longer than specified deadline';
 export const MESSAGE_COMPLETIONS_REACHED = 'Reached expected number of succeeded pods';

@@ -369,16 +369,18 @@ function jobController(
         event(job, 'Normal', 'Resumed', 'Job resumed');
         status.startTime = rfc3339(nowMs);
       }
-      if (needsSync && !job.metadata.deletionTimestamp) {
+      // Success already decided (a success policy, or SuccessCriteriaMet recorded): no pod is created any more.
+      finished = successCondition(job, succeeded, activeCount, indexes);
+      if (!finished && needsSync && !job.metadata.deletionTimestamp) {
         const r = await manageJob(job, key, active, succeeded, indexes, counts.terminating, jobPods, nowMs);
         manageError = r.error;
         activeCount += r.created - r.removed.length;
         removed = r.removed.length;
         requeueMs = r.requeueMs;
       }
-      finished = successCondition(job, succeeded, activeCount, indexes);
+      finished ??= successCondition(job, succeeded, activeCount, indexes);
       if (finished && activeCount) {
-        // An Indexed Job's pods for indexes that succeeded meanwhile: not needed any more.
+        // Pods still running once the Job succeeded (a success policy, indexes done meanwhile): not needed any more.
         manageError ??= await deletePods(job, key, active, false);
         removed += activeCount;
         activeCount = 0;

@@ -12,6 +12,7 @@ import {
   REASON_COMPLETIONS_REACHED,
   REASON_DEADLINE_EXCEEDED,
   REASON_POD_FAILURE_POLICY,
+  REASON_SUCCESS_POLICY,
 } from './constants.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
 import { completionIndexOf, parseIndexes } from './indexes.js';
@@ -152,7 +153,24 @@ export function succeededIndexes(job: KObject, newlySucceeded: KObject[]): Set<n
   return out;
 }
 
-/** Whether the Job met its completions (SuccessCriteriaMet, then Complete). */
+/** matchSuccessPolicy (success_policy.go): the first rule an Indexed Job's succeeded indexes satisfy. */
+export function matchSuccessPolicy(policy: J | undefined, completions: number, succeeded: Set<number>): string | undefined {
+  if (!policy || !succeeded.size) return undefined;
+  const rules: J[] = Array.isArray(policy.rules) ? policy.rules : [];
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    const count = typeof rule.succeededCount === 'number' ? rule.succeededCount : undefined;
+    if (typeof rule.succeededIndexes === 'string') {
+      const required = parseIndexes(rule.succeededIndexes, completions);
+      if (!required.size) continue;
+      const got = [...required].filter((ix) => succeeded.has(ix)).length;
+      if (count !== undefined ? got >= count : got === required.size) return `Matched rules at index ${i}`;
+    } else if (count !== undefined && succeeded.size >= count) return `Matched rules at index ${i}`;
+  }
+  return undefined;
+}
+
+/** Whether the Job met its success policy or its completions (SuccessCriteriaMet, then Complete). */
 export function successCondition(
   job: KObject,
   succeeded: number,
@@ -166,6 +184,10 @@ export function successCondition(
       reason: met.reason ?? REASON_COMPLETIONS_REACHED,
       message: met.message ?? MESSAGE_COMPLETIONS_REACHED,
     };
+  if (isIndexed(job)) {
+    const matched = matchSuccessPolicy((job as J).spec?.successPolicy, Number((job as J).spec?.completions ?? 0), indexes);
+    if (matched) return { type: 'SuccessCriteriaMet', reason: REASON_SUCCESS_POLICY, message: matched };
+  }
   const completions = (job as J).spec?.completions;
   let complete: boolean;
   if (isIndexed(job)) complete = indexes.size === Number(completions);

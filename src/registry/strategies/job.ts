@@ -96,6 +96,34 @@ function validatePodFailurePolicy(policy: J, restartPolicy: unknown, p: string):
   return errs;
 }
 
+/** validateSuccessPolicy: Indexed Jobs only; each rule names indexes, a count, or both. */
+function validateSuccessPolicy(spec: J, p: string): Errs {
+  const policy = spec.successPolicy;
+  if (policy == null) return [];
+  if (spec.completionMode !== 'Indexed') return [invalid(p, '', 'requires indexed completion mode')];
+  const rules = Array.isArray(policy.rules) ? policy.rules : [];
+  const errs: Errs = [];
+  if (!rules.length) errs.push(required(`${p}.rules`, 'at least one rule is required'));
+  rules.forEach((r: J, i: number) => {
+    const rp = `${p}.rules[${i}]`;
+    if (r?.succeededIndexes == null && r?.succeededCount == null)
+      errs.push(required(rp, 'at least one of succeededCount or succeededIndexes must be specified'));
+    if (typeof r?.succeededIndexes === 'string' && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(r.succeededIndexes))
+      errs.push(invalid(`${rp}.succeededIndexes`, r.succeededIndexes, 'error parsing succeededIndexes'));
+    if (typeof r?.succeededCount === 'number' && r.succeededCount < 0)
+      errs.push(invalid(`${rp}.succeededCount`, r.succeededCount, 'must be greater than or equal to 0'));
+    else if (typeof r?.succeededCount === 'number' && typeof spec.completions === 'number' && r.succeededCount > spec.completions)
+      errs.push(
+        invalid(
+          `${rp}.succeededCount`,
+          r.succeededCount,
+          `must be less than or equal to ${spec.completions} (the number of specified completions)`,
+        ),
+      );
+  });
+  return errs;
+}
+
 /** validateJobSpec: counts, completion mode, failure policy and the pod template (restartPolicy OnFailure or Never). */
 export function validateJobSpec(spec: J, p: string, opts: { selectorRequired: boolean }): Errs {
   const errs: Errs = [];
@@ -124,6 +152,7 @@ export function validateJobSpec(spec: J, p: string, opts: { selectorRequired: bo
   const rp = tpl.spec?.restartPolicy;
   if (rp !== 'OnFailure' && rp !== 'Never') errs.push(notSupported(`${p}.template.spec.restartPolicy`, rp ?? '', ['OnFailure', 'Never']));
   errs.push(...validatePodFailurePolicy(spec.podFailurePolicy, rp, `${p}.podFailurePolicy`));
+  errs.push(...validateSuccessPolicy(spec, `${p}.successPolicy`));
   return errs;
 }
 
