@@ -1,5 +1,12 @@
 // --token-auth-file as kube-apiserver's tokenfile authenticator and Go's encoding/csv read it.
 import { parseCsv, parseTokenFile } from '../../src/api/token-file.js';
+import { parseServerFlags, SERVER_USAGE } from '../../src/cli/flags.js';
+
+test('dockube server --token-auth-file: resolved against the working directory, documented in --help', () => {
+  expect(parseServerFlags(['--token-auth-file', 'tokens.csv'], {}, '/work')).toMatchObject({ tokenAuthFile: '/work/tokens.csv' });
+  expect(parseServerFlags([], {}, '/work')).not.toHaveProperty('tokenAuthFile');
+  expect(SERVER_USAGE).toContain('--token-auth-file string');
+});
 
 test('token,user,uid and a quoted group list', () => {
   const f = parseTokenFile('tok1,alice,1001,"dev,qa"\ntok2,bob,1002\n', '/x');
