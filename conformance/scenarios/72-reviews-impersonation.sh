@@ -91,12 +91,24 @@ spec:
 YAML
 eventually "the node reads the secret of a pod bound to it" 30 '^node-secret$' -- k "${AS_NODE[@]}" -n "$NS" get secret node-secret -o 'jsonpath={.metadata.name}'
 expect "can-i as the node: get that secret" 0 '^yes$' -- k "${AS_NODE[@]}" auth can-i get secret/node-secret -n "$NS"
+k -n "$NS" create secret generic unrelated --from-literal=k=v >/dev/null
+expect "the node may not read a secret no pod of it references" 1 \
+  "secrets \"unrelated\" is forbidden: User \"system:node:$NODE\" cannot get resource \"secrets\" in API group \"\" in the namespace \"$NS\": no relationship found between node '$NODE' and this object" -- \
+  k "${AS_NODE[@]}" -n "$NS" get secret unrelated
 expect "NodeRestriction: a node may not label itself outside the kubelet's labels" 1 \
   "nodes \"$NODE\" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/pool" -- \
   k "${AS_NODE[@]}" label node "$NODE" node-restriction.kubernetes.io/pool=a
+# A PUT straight away: kubectl patch would GET the node first, which the Node authorizer refuses another node.
+k get node "$NODE" -o json >"$DATA_DIR/72-node.json"
 expect "NodeRestriction: a node may not modify another node" 1 \
   "nodes \"$NODE\" is forbidden: node \"other-node\" is not allowed to modify node \"$NODE\"" -- \
-  k --as=system:node:other-node --as-group=system:nodes annotate node "$NODE" example.com/x=y
+  k --as=system:node:other-node --as-group=system:nodes replace --raw "/api/v1/nodes/$NODE" -f "$DATA_DIR/72-node.json"
+expect "the Node authorizer: another node may not read this node" 1 \
+  "nodes \"$NODE\" is forbidden: User \"system:node:other-node\" cannot get resource \"nodes\" in API group \"\" at the cluster scope: node 'other-node' cannot read '$NODE', only its own Node object" -- \
+  k --as=system:node:other-node --as-group=system:nodes get node "$NODE"
+expect "the Node authorizer: pods only with the node's spec.nodeName selector" 1 'can only list/watch pods with spec.nodeName field selector' -- \
+  k "${AS_NODE[@]}" get pods -A
+expect "the Node authorizer: the node's own pods by selector" 0 'uses-secret' -- k "${AS_NODE[@]}" get pods -A --field-selector "spec.nodeName=$NODE"
 expect "NodeRestriction: another node may not delete the pod" 1 \
   "pods \"uses-secret\" is forbidden: node \"other-node\" can only delete pods with spec.nodeName set to itself" -- \
   k --as=system:node:other-node --as-group=system:nodes -n "$NS" delete pod uses-secret --wait=false

@@ -21,5 +21,6 @@ export function authorizeRequest(authorizer: Authorizer, user: UserInfo, verb: s
     subresource: rr.subresource,
     namespace: namespaceOf(rr),
     name,
+    ...(fieldSelector && (verb === 'list' || verb === 'watch') ? { fieldSelector } : {}),
   });
 }

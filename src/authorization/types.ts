@@ -16,6 +16,8 @@ export interface RequestAttributes {
   name?: string;
   /** Request path; what non-resource requests are judged by. */
   path?: string;
+  /** The raw fieldSelector of a list or watch (the Node authorizer allows a kubelet's `spec.nodeName=<node>` lists). */
+  fieldSelector?: string;
 }
 
 export interface Decision {

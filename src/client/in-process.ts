@@ -60,7 +60,14 @@ export class InProcessClient implements Client {
   }
 
   /** Resolves the resource and authorizes the verb, as the HTTP layer does before it reaches the registry. */
-  private check(gvr: Gvr, verb: string, namespace: string | undefined, name?: string, subresource?: string): ResourceDef {
+  private check(
+    gvr: Gvr,
+    verb: string,
+    namespace: string | undefined,
+    name?: string,
+    subresource?: string,
+    fieldSelector?: string,
+  ): ResourceDef {
     const def = this.def(gvr);
     const attrs: ResourceAttributes = {
       verb,
@@ -72,6 +79,7 @@ export class InProcessClient implements Client {
       // RequestInfo's rule, as over HTTP: a request about one namespace object is in that namespace.
       ...(namespace ? { namespace } : gvr.group === '' && gvr.resource === 'namespaces' && name ? { namespace: name } : {}),
       ...(name ? { name } : {}),
+      ...(fieldSelector ? { fieldSelector } : {}),
     };
     this.authorizeFn(this.identity, attrs);
     return def;
@@ -87,12 +95,16 @@ export class InProcessClient implements Client {
 
   async list(gvr: Gvr, namespace: string | undefined, opts: ClientListOptions = {}): Promise<ClientList> {
     // A list by metadata.name is about that object (RequestInfo), as over HTTP.
-    const page = await this.service.list(this.check(gvr, 'list', namespace, nameFromFieldSelector(opts.fieldSelector)), namespace, opts);
+    const page = await this.service.list(
+      this.check(gvr, 'list', namespace, nameFromFieldSelector(opts.fieldSelector), undefined, opts.fieldSelector),
+      namespace,
+      opts,
+    );
     return { items: page.items, resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) };
   }
 
   async watch(gvr: Gvr, namespace: string | undefined, opts: ClientWatchOptions, h: WatchHandlers): Promise<ClientWatch> {
-    const def = this.check(gvr, 'watch', namespace, nameFromFieldSelector(opts.fieldSelector));
+    const def = this.check(gvr, 'watch', namespace, nameFromFieldSelector(opts.fieldSelector), undefined, opts.fieldSelector);
     const filter = new ObjectFilter(def, opts.labelSelector, opts.fieldSelector);
     // In process the watch never falls behind; the watch cache still ends it when its state is replaced (a compaction
     // it had to list again after): then the caller watches again, from where it was or, 410, by listing.

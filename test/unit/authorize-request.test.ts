@@ -1,5 +1,6 @@
 // The attributes a resource request is authorized with (RequestInfo): the name a list or watch names by fieldSelector.
 import { authorizeRequest, nameFromFieldSelector } from '../../src/api/authorization.js';
+import { exactFieldValue } from '../../src/authorization/request-name.js';
 import type { Authorizer, RequestAttributes } from '../../src/authorization/types.js';
 import type { ResourceRequest } from '../../src/api/resource-path.js';
 import { secrets } from '../../src/registry/resources/simple-core.js';
@@ -30,4 +31,11 @@ test('a list or watch by metadata.name is authorized for that name; other verbs 
     ['list', undefined],
     ['deletecollection', undefined],
   ]);
+});
+
+test('exactFieldValue: = and == requirements of one field', () => {
+  expect(exactFieldValue('spec.nodeName=n1', 'spec.nodeName')).toBe('n1');
+  expect(exactFieldValue('status.phase!=Failed,spec.nodeName==n1', 'spec.nodeName')).toBe('n1');
+  expect(exactFieldValue('spec.nodeName!=n1', 'spec.nodeName')).toBeUndefined();
+  expect(exactFieldValue('spec.nodeNameX=n1', 'spec.nodeName')).toBeUndefined();
 });

@@ -110,6 +110,10 @@ describe('a node reads only what pods bound to it reference', () => {
 
   test('PVC status of its pods, tokens of its pods service accounts', () => {
     expect(authz.authorize(node1, res('patch', 'persistentvolumeclaims', 'claim', { subresource: 'status' })).allowed).toBe(true);
+    expect(authz.authorize(node1, res('get', 'persistentvolumeclaims', 'claim', { subresource: 'status' }))).toEqual({
+      allowed: false,
+      reason: 'can only get/update/patch this type',
+    });
     expect(authz.authorize(node2, res('patch', 'persistentvolumeclaims', 'claim', { subresource: 'status' })).allowed).toBe(false);
     expect(authz.authorize(node1, res('create', 'serviceaccounts', 'web-sa', { subresource: 'token' })).allowed).toBe(true);
     expect(authz.authorize(node2, res('create', 'serviceaccounts', 'web-sa', { subresource: 'token' })).allowed).toBe(false);
@@ -135,14 +139,44 @@ describe('a node reads only what pods bound to it reference', () => {
     expect(lease('list', undefined).allowed).toBe(false);
   });
 
-  test('the system:node rules for what is not subdivided', () => {
-    expect(authz.authorize(node1, res('list', 'pods')).allowed).toBe(true);
+  test('pods and nodes with selectors (AuthorizeNodeWithSelectors): its own pods and its own Node only', () => {
+    expect(
+      authz.authorize(node1, res('list', 'pods', undefined, { namespace: undefined, fieldSelector: 'spec.nodeName=node1' })).allowed,
+    ).toBe(true);
+    expect(
+      authz.authorize(
+        node1,
+        res('watch', 'pods', undefined, { namespace: undefined, fieldSelector: 'status.phase!=Failed,spec.nodeName==node1' }),
+      ).allowed,
+    ).toBe(true);
+    expect(authz.authorize(node1, res('list', 'pods', undefined, { fieldSelector: 'spec.nodeName=node2' }))).toEqual({
+      allowed: false,
+      reason: 'can only list/watch pods with spec.nodeName field selector',
+    });
+    expect(authz.authorize(node1, res('list', 'pods')).allowed).toBe(false);
+    expect(authz.authorize(node1, res('get', 'pods', 'web')).allowed).toBe(true);
+    expect(authz.authorize(node2, res('get', 'pods', 'web'))).toEqual({
+      allowed: false,
+      reason: "no relationship found between node 'node2' and this object",
+    });
+    expect(authz.authorize(node1, res('watch', 'pods', 'web')).allowed).toBe(true);
     expect(authz.authorize(node1, res('patch', 'pods', 'web', { subresource: 'status' })).allowed).toBe(true);
-    expect(authz.authorize(node1, res('update', 'nodes', 'node1', { namespace: undefined, subresource: 'status' })).allowed).toBe(true);
+    expect(authz.authorize(node1, res('create', 'pods', 'web', { subresource: 'eviction' })).allowed).toBe(true);
+    expect(authz.authorize(node1, res('update', 'pods', 'web')).allowed).toBe(false);
+    const nodes = (verb: string, name?: string, subresource?: string) =>
+      authz.authorize(node1, res(verb, 'nodes', name, { namespace: undefined, subresource }));
+    expect(nodes('get', 'node1').allowed).toBe(true);
+    expect(nodes('watch', 'node1').allowed).toBe(true);
+    expect(nodes('list')).toEqual({ allowed: false, reason: "node 'node1' cannot read all nodes, only its own Node object" });
+    expect(nodes('get', 'node2')).toEqual({ allowed: false, reason: "node 'node1' cannot read 'node2', only its own Node object" });
+    expect(nodes('patch', 'node1').allowed).toBe(true);
+    expect(nodes('update', 'node1', 'status').allowed).toBe(true);
+    expect(nodes('delete', 'node1').allowed).toBe(false);
+  });
+
+  test('the system:node rules for what is not subdivided', () => {
     expect(authz.authorize(node1, res('create', 'events')).allowed).toBe(true);
     expect(authz.authorize(node1, res('list', 'services')).allowed).toBe(true);
-    expect(authz.authorize(node1, res('update', 'pods', 'web')).allowed).toBe(false);
-    expect(authz.authorize(node1, res('delete', 'nodes', 'node1', { namespace: undefined })).allowed).toBe(false);
     expect(authz.authorize(node1, res('list', 'deployments', undefined, { apiGroup: 'apps' })).allowed).toBe(false);
     expect(authz.authorize(node1, { verb: 'get', resourceRequest: false, path: '/metrics' }).allowed).toBe(false);
   });
@@ -152,7 +186,7 @@ describe('a node reads only what pods bound to it reference', () => {
       allowed: false,
     });
     expect(authz.authorize({ name: 'alice', groups: ['system:nodes'] }, res('get', 'secrets', 'vol-secret'))).toEqual({ allowed: false });
-    expect(authz.authorize({ name: 'system:node:', groups: ['system:nodes'] }, res('list', 'pods'))).toEqual({
+    expect(authz.authorize({ name: 'system:node:', groups: ['system:nodes'] }, res('list', 'services'))).toEqual({
       allowed: false,
       reason: 'unknown node for user "system:node:"',
     });

@@ -6,6 +6,7 @@ import type { UserInfo } from '../../machinery/api/user.js';
 import type { Authorizer, Decision, RequestAttributes, SubjectRules } from '../types.js';
 import type { NodeGraph, VertexType } from './graph.js';
 import { nodeRulesAllow } from './node-rules.js';
+import { exactFieldValue } from '../request-name.js';
 
 export const NODES_GROUP = 'system:nodes';
 const NODE_USER_PREFIX = 'system:node:';
@@ -35,14 +36,42 @@ export function createNodeAuthorizer(graph: NodeGraph): Authorizer {
     if (!attrs.namespace) return noOpinion('can only read namespaced object of this type');
     return viaGraph(node, type, attrs);
   };
-  const getOnly = (node: string, type: VertexType, attrs: RequestAttributes): Decision => {
+  const getOnly = (node: string, type: VertexType | 'pod', attrs: RequestAttributes): Decision => {
     if (attrs.verb !== 'get') return noOpinion('can only get individual resources of this type');
     if (attrs.subresource) return noOpinion('cannot get subresource');
     return viaGraph(node, type, attrs);
   };
   const pvcStatus = (node: string, attrs: RequestAttributes): Decision => {
-    if (!['get', 'update', 'patch'].includes(attrs.verb)) return noOpinion('can only get/update/patch this type');
+    if (!['update', 'patch'].includes(attrs.verb)) return noOpinion('can only get/update/patch this type');
     return viaGraph(node, 'pvc', attrs);
+  };
+  // AuthorizeNodeWithSelectors (on by default since 1.32): pods only of this node, its own Node only.
+  const pod = (node: string, attrs: RequestAttributes): Decision => {
+    const sub = attrs.subresource ?? '';
+    if (sub === '') {
+      if (attrs.verb === 'get') return getOnly(node, 'pod', attrs);
+      if (attrs.verb === 'list' || attrs.verb === 'watch') {
+        if (exactFieldValue(attrs.fieldSelector, 'spec.nodeName') === node) return ALLOW;
+        if (attrs.name) return viaGraph(node, 'pod', attrs);
+        return noOpinion('can only list/watch pods with spec.nodeName field selector');
+      }
+      if (attrs.verb === 'create' || attrs.verb === 'delete') return ALLOW;
+    } else if (sub === 'status' && (attrs.verb === 'update' || attrs.verb === 'patch')) return ALLOW;
+    else if (sub === 'eviction' && attrs.verb === 'create') return ALLOW;
+    return noOpinion();
+  };
+  const nodeObject = (node: string, attrs: RequestAttributes): Decision => {
+    const sub = attrs.subresource ?? '';
+    if (sub === '') {
+      if (['create', 'update', 'patch'].includes(attrs.verb)) return ALLOW;
+      if (['get', 'list', 'watch'].includes(attrs.verb)) {
+        // By name, not through the graph: a kubelet reads its Node before it has created it.
+        if (attrs.name === node) return ALLOW;
+        if (!attrs.name) return noOpinion(`node '${node}' cannot read all nodes, only its own Node object`);
+        return noOpinion(`node '${node}' cannot read '${attrs.name}', only its own Node object`);
+      }
+    } else if (sub === 'status' && (attrs.verb === 'update' || attrs.verb === 'patch')) return ALLOW;
+    return noOpinion();
   };
   const createToken = (node: string, attrs: RequestAttributes): Decision => {
     if (attrs.verb !== 'create' || !attrs.name) return noOpinion('can only create tokens for individual service accounts');
@@ -75,6 +104,8 @@ export function createNodeAuthorizer(graph: NodeGraph): Authorizer {
             return attrs.subresource === 'status' ? pvcStatus(node, attrs) : getOnly(node, 'pvc', attrs);
           if (resource === 'persistentvolumes') return getOnly(node, 'pv', attrs);
           if (resource === 'serviceaccounts') return createToken(node, attrs);
+          if (resource === 'pods') return pod(node, attrs);
+          if (resource === 'nodes') return nodeObject(node, attrs);
         }
         if (group === 'storage.k8s.io' && resource === 'volumeattachments') return getOnly(node, 'volumeattachment', attrs);
         if (group === 'coordination.k8s.io' && resource === 'leases') return lease(node, attrs);
