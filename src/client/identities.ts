@@ -30,14 +30,3 @@ export const KUBE_PROXY: UserInfo = { name: 'system:kube-proxy', groups: [AUTHEN
 export const CLUSTER_DNS = controllerIdentity('coredns');
 export const VOLUME_PROVISIONER = controllerIdentity('dockube-volume-provisioner');
 export const EVENT_TTL = controllerIdentity('event-ttl-controller');
-
-/** Every component identity above (node names vary: matched by prefix). */
-export function isComponentIdentity(user: UserInfo): boolean {
-  return (
-    user.name === KUBE_SCHEDULER.name ||
-    user.name === KUBE_CONTROLLER_MANAGER.name ||
-    user.name === KUBE_PROXY.name ||
-    (user.name.startsWith('system:node:') && user.groups.includes('system:nodes')) ||
-    user.name.startsWith('system:serviceaccount:kube-system:')
-  );
-}

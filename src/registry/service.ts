@@ -1,7 +1,7 @@
 // The generic REST logic, shared by every kind: the apiserver's generic registry. It never names a kind;
 // everything kind-specific comes from the ResourceDef's strategy and hooks.
 import type { Authorizer } from '../authorization/types.js';
-import { staticPolicyAuthorizer } from '../authorization/static-policy.js';
+import { privilegedGroupAuthorizer } from '../authorization/union.js';
 import {
   StatusError,
   alreadyExists,
@@ -106,8 +106,7 @@ export class ResourceService {
     opts: { watchCache?: Partial<WindowLimits>; authorizer?: Authorizer } = {},
   ) {
     this.cache = new WatchCache(store, opts.watchCache);
-    this.authorizer =
-      opts.authorizer ?? staticPolicyAuthorizer(() => registry.defs.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural]));
+    this.authorizer = opts.authorizer ?? privilegedGroupAuthorizer;
   }
 
   // ---- reads (from the watch cache) ----

@@ -16,6 +16,7 @@ import { RESOURCES } from '../../src/registry/resources/index.js';
 import { withNodeMetrics } from '../../src/registry/resources/metrics.js';
 import type { NodeLookup } from '../../src/node/types.js';
 import { ResourceService } from '../../src/registry/service.js';
+import { staticPolicyAuthorizer } from '../support/static-policy.js';
 import { lazySchemaLookup } from '../../src/server/schema.js';
 import { bootstrap } from '../../src/server/bootstrap.js';
 import { answerClientErrors } from '../../src/api/client-errors.js';
@@ -67,7 +68,9 @@ export async function startHarness(opts: { file?: string; nodes?: NodeLookup } =
   const store = new SqliteStore(file);
   const nodes: NodeLookup = opts.nodes ?? (() => undefined);
   const registry = new Registry(withNodeMetrics(RESOURCES, nodes));
-  const service = new ResourceService(store, registry);
+  // No RBAC objects here: the harness authorizes with the fixed test policy (test/support/static-policy.ts).
+  const authorizer = staticPolicyAuthorizer(() => registry.defs.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural]));
+  const service = new ResourceService(store, registry, { authorizer });
   const server = http.createServer();
   let port = 0;
   const app = createApp({

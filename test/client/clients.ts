@@ -5,7 +5,7 @@ import { HttpClient } from '../../src/client/http-client.js';
 import type { Client, ClientWatch, ClientWatchOptions, Gvr, WatchHandlers } from '../../src/client/types.js';
 import type { UserInfo } from '../../src/machinery/api/user.js';
 import { forbiddenError } from '../../src/authorization/authorizer.js';
-import { staticPolicyAuthorizer } from '../../src/authorization/static-policy.js';
+import { staticPolicyAuthorizer } from '../support/static-policy.js';
 
 const { authorize } = staticPolicyAuthorizer(() => []);
 import type { ResourceAttributes } from '../../src/client/types.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Pki } from '../../src/pki/certs.js';
 import { ADMIN_USER, ANONYMOUS_USER, MONITORING_USER, VIEWER_USER, bearerToken, createAuthenticator } from '../../src/api/auth.js';
 import { forbiddenError, forbiddenMessage, type RequestAttributes } from '../../src/authorization/authorizer.js';
-import { staticPolicyAuthorizer } from '../../src/authorization/static-policy.js';
+import { staticPolicyAuthorizer } from '../support/static-policy.js';
 
 const { authorize } = staticPolicyAuthorizer(() => []);
 import type { UserInfo } from '../../src/machinery/api/user.js';

@@ -6,7 +6,7 @@ import { requiresRefresh } from '../../src/serviceaccount/pod-tokens.js';
 import { mountServiceAccountToken, shouldAutomount } from '../../src/serviceaccount/admission.js';
 import { kubernetesServiceEnv } from '../../src/serviceaccount/service-env.js';
 import { createAuthenticator } from '../../src/api/auth.js';
-import { staticPolicyAuthorizer } from '../../src/authorization/static-policy.js';
+import { staticPolicyAuthorizer } from '../support/static-policy.js';
 
 const { authorize } = staticPolicyAuthorizer(() => []);
 import type { Pki } from '../../src/pki/certs.js';

@@ -1,13 +1,29 @@
-// The fixed policy that stood in for RBAC: system:masters may do anything; dockube:viewers may read every resource
-// except secrets; every authenticated user may read discovery and health paths and review its own permissions; the
-// system:monitoring group may also GET /metrics; anonymous users may read health and version only. The server no
-// longer asks it (RBAC with the bootstrap policy decides there); it remains the default authorizer of a bare
-// ResourceService, as the in-process test harnesses build one without any RBAC objects.
-import type { UserInfo } from '../machinery/api/user.js';
-import { VIEWER_USER } from '../pki/identities.js';
-import { hasTemporaryComponentGrant } from './component-grants.js';
-import { AUTHENTICATED, PUBLIC_PATHS, isAnonymousAllowedPath } from './authorizer.js';
-import type { Authorizer, Decision, NonResourceRule, RequestAttributes, ResourceRule, SubjectRules } from './types.js';
+// For the in-process test harnesses only, which build a ResourceService without RBAC objects: the fixed policy that
+// stood in for RBAC before it (system:masters and the component identities may do anything; dockube:viewers may read
+// every resource except secrets; every authenticated user may read discovery and health paths and review its own
+// permissions; system:monitoring may also GET /metrics; anonymous users health and version only). The server never
+// asks it: RBAC with the bootstrap policy and the Node authorizer decide there (src/server/server.ts).
+import type { UserInfo } from '../../src/machinery/api/user.js';
+import { VIEWER_USER } from '../../src/pki/identities.js';
+import { KUBE_CONTROLLER_MANAGER, KUBE_PROXY, KUBE_SCHEDULER } from '../../src/client/identities.js';
+import { AUTHENTICATED, PUBLIC_PATHS, isAnonymousAllowedPath } from '../../src/authorization/authorizer.js';
+import type {
+  Authorizer,
+  Decision,
+  NonResourceRule,
+  RequestAttributes,
+  ResourceRule,
+  SubjectRules,
+} from '../../src/authorization/types.js';
+
+/** The control-plane components' identities (node names vary: matched by prefix), which this policy lets do anything. */
+function hasTemporaryComponentGrant(user: UserInfo): boolean {
+  return (
+    [KUBE_SCHEDULER.name, KUBE_CONTROLLER_MANAGER.name, KUBE_PROXY.name].includes(user.name) ||
+    (user.name.startsWith('system:node:') && user.groups.includes('system:nodes')) ||
+    user.name.startsWith('system:serviceaccount:kube-system:')
+  );
+}
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 /** Non-resource paths any authenticated user may GET (system:discovery, system:public-info-viewer). */
 const DISCOVERY_PATHS = ['/api', '/apis', '/openapi', ...PUBLIC_PATHS];
