@@ -1,5 +1,5 @@
 // The PVC binder through either client: in process, and over a real TLS endpoint authenticated by a client
-// certificate as system:kube-controller-manager. A claim of the default class gets its Docker volume and is bound;
+// certificate as each component's identity. A claim of the default class gets its Docker volume and is bound;
 // one of an unknown class stays Pending with ProvisioningFailed; a deleted claim (reclaimPolicy Delete) loses its
 // protection finalizer and its Docker volume. Needs the real engine (it FAILS without one, never skips).
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,8 @@ import { dockerClient } from '../../src/node/docker-client.js';
 import type { Controller } from '../../src/reconcilers/controller.js';
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { LABEL_PVC } from '../../src/translate/volume-plan.js';
-import { KUBE_CONTROLLER_MANAGER, nodeIdentity } from '../../src/client/identities.js';
+import { VOLUME_PROVISIONER, controllerIdentity } from '../../src/client/identities.js';
+import type { HttpClient } from '../../src/client/http-client.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import { serveHttps, type HttpsApi } from '../support/https-api.js';
@@ -65,10 +66,17 @@ describe.each(['in-process', 'https'])('the PVC binder over the %s client', (mod
     let opts = {};
     if (mode === 'https') {
       api = await serveHttps(h);
-      // The controller as system:kube-controller-manager, the node's provisioner as its node.
-      const client = await api.clientFor(KUBE_CONTROLLER_MANAGER);
-      const node = await api.clientFor(nodeIdentity('pvc-node'));
-      opts = { client: (u: { name: string }) => (u.name === KUBE_CONTROLLER_MANAGER.name ? client : node) };
+      // Each component over HTTPS as the identity it asks for: the binder as kube-system/persistent-volume-binder,
+      // the provisioner as its own service account.
+      const clients = new Map<string, HttpClient>();
+      for (const u of [controllerIdentity('persistent-volume-binder'), VOLUME_PROVISIONER]) clients.set(u.name, await api.clientFor(u));
+      opts = {
+        client: (u: { name: string }) => {
+          const c = clients.get(u.name);
+          if (!c) throw new Error(`no HTTPS client for ${u.name}`);
+          return c;
+        },
+      };
     }
     const ctx = makeContext(h.service, log, opts);
     binder = await startPvcBinder(ctx, { retryMs: 1000 });
