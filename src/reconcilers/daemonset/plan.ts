@@ -7,6 +7,7 @@ import { isPodAvailable, isPodReady, podPhase } from '../replicaset/pod-state.js
 import { CONTROLLER_REVISION_HASH_LABEL } from '../history/controller-history.js';
 import { scaledValue } from '../statefulset/plan.js';
 import { nodeShouldRunDaemonPod } from './placement.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -41,8 +42,8 @@ export function isPodUpdated(pod: KObject, hash: string, generation: string | un
 
 /** podByCreationTimestampAndPhase: older first; at equal times, the one with a node first. */
 const byCreation = (a: KObject, b: KObject) =>
-  (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
-  (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  compareStrings(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? '') ||
+  compareStrings(a.metadata.name ?? '', b.metadata.name ?? '');
 
 /**
  * manage(): podsShouldBeOnNode for every node, then the pods that target a node that does not exist.

@@ -6,6 +6,7 @@
 import type { KObject, OwnerReference } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
 import { canonicalJson, fnv32a, safeEncodeString } from '../deployment/hash.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -82,8 +83,8 @@ export function sortRevisions(revisions: KObject[]): KObject[] {
   return [...revisions].sort(
     (a, b) =>
       revisionOf(a) - revisionOf(b) ||
-      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
-      (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+      compareStrings(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? '') ||
+      compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''),
   );
 }
 

@@ -2,6 +2,7 @@
 // ("1,3-5,7"), and which indexes still need a pod.
 import type { KObject } from '../../machinery/api/meta.js';
 import { JOB_COMPLETION_INDEX_ANNOTATION } from './constants.js';
+import { compareStrings } from '../../machinery/compare.js';
 
 /** getCompletionIndex: the annotation as a non-negative integer, or -1 when missing or malformed. */
 export function completionIndexOf(pod: KObject): number {
@@ -51,7 +52,7 @@ export function firstPendingIndexes(succeeded: Set<number>, held: Set<number>, c
 export function invalidIndexPods(active: KObject[], completions: number): KObject[] {
   const seen = new Set<number>();
   const out: KObject[] = [];
-  const byAge = [...active].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+  const byAge = [...active].sort((a, b) => compareStrings(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? ''));
   for (const p of byAge) {
     const ix = completionIndexOf(p);
     if (ix < 0 || ix >= completions || seen.has(ix)) out.push(p);
