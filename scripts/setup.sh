@@ -18,9 +18,23 @@ if [ ! -f dist/.built ] || [ ! -f dist/bundle/main.js ] || [ -n "$(find src open
   touch dist/.built
 fi
 
-if [ "${DOCKUBE_SKIP_DOCKER:-}" != "1" ]; then
+# The engine dockube's arguments name (--docker-host wins over $DOCKER_HOST), and whether the command needs one:
+# only `server` (or no command, as bin/dockube's default) may install or start an engine; the others say what is wrong.
+docker_host="${DOCKER_HOST:-}"
+needs_engine=1
+if [ $# -gt 0 ] && [ "$1" != server ]; then needs_engine=0; fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --docker-host=*) docker_host="${1#--docker-host=}" ;;
+    --docker-host) docker_host="${2:-}"; shift ;;
+  esac
+  shift
+done
+if [ -n "$docker_host" ]; then export DOCKER_HOST="$docker_host"; fi
+
+if [ "${DOCKUBE_SKIP_DOCKER:-}" != "1" ] && [ "$needs_engine" = 1 ]; then
   # One engine call when everything is in place (the pause image answers only when the engine does): each call of
-  # the docker CLI costs ~40 ms of bin/dockube's start.
+  # the docker CLI costs ~40 ms of bin/dockube's start. ensure-docker.sh never starts a daemon for another engine.
   if ! docker image inspect "${PAUSE_IMAGE:-dockube/pause:latest}" >/dev/null 2>&1; then
     "$root/scripts/ensure-docker.sh"
     "$root/scripts/ensure-pause-image.sh"
