@@ -15,6 +15,7 @@ import { versionInfo } from '../machinery/version.js';
 import { hasCredentials } from './auth.js';
 import { impersonate } from './impersonation.js';
 import type { ForbiddenHook } from './denial-audit.js';
+import { healthRouter, logCheck, pingCheck, postStartHook, type HealthEndpoints, type HealthFailureHook } from './health.js';
 import { forbiddenError, isAnonymousAllowedPath, type RequestAttributes } from '../authorization/authorizer.js';
 
 export interface AppOptions extends ApiDeps {
@@ -23,6 +24,19 @@ export interface AppOptions extends ApiDeps {
   serverAddress: () => string;
   /** Told of every 403 answered (the server logs one audit-style line each). */
   onForbidden?: ForbiddenHook;
+  /** The checks of /healthz, /livez and /readyz (health.ts); without them, ping and log, and readyz waits on isReady. */
+  health?: HealthEndpoints;
+  /** Told of failed health checks with their reasons (the body withholds them). */
+  onHealthFailure?: HealthFailureHook;
+}
+
+/** Ping and log everywhere; readiness also waits for the server's start-up (isReady). */
+function defaultHealth(isReady: () => boolean): HealthEndpoints {
+  return {
+    healthz: [pingCheck, logCheck],
+    livez: [pingCheck, logCheck],
+    readyz: [pingCheck, logCheck, postStartHook('dockube-bootstrap', isReady)],
+  };
 }
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -60,15 +74,14 @@ export function createApp(opts: AppOptions): express.Express {
     else proceed(user);
   });
 
-  const health = (ready: () => boolean) => (_req: Request, res: Response) => {
-    if (ready()) res.status(200).type('text/plain').send('ok');
-    else res.status(500).type('text/plain').send('[-]dockube-bootstrap failed: not finished\nreadyz check failed');
-  };
-  app.get(
-    ['/healthz', '/livez'],
-    health(() => true),
-  );
-  app.get('/readyz', health(opts.isReady));
+  // One check's sub-path (/readyz/etcd) needs `get` on it, as upstream's system:monitoring grants; the roots are public.
+  app.get(/^\/(healthz|livez|readyz)\/./, (req, res, next) => {
+    const user = res.locals.user as UserInfo;
+    const attrs: RequestAttributes = { verb: 'get', resourceRequest: false, path: req.path };
+    if (opts.service.authorizer.authorize(user, attrs).allowed) next();
+    else sendError(res, forbiddenError(user, attrs));
+  });
+  app.use(healthRouter(opts.health ?? defaultHealth(opts.isReady), opts.onHealthFailure));
   app.get('/version', (_req, res) => sendObject(res, 200, versionInfo()));
   // As in Kubernetes, /metrics needs `get` on that non-resource URL (system:masters, the system:monitoring group).
   app.get('/metrics', async (req, res) => {

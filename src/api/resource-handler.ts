@@ -26,7 +26,7 @@ export function resourceHandler(deps: ApiDeps) {
     const started = process.hrtime.bigint();
     const verb = verbOf(req, rr);
     const info: RequestInfo = {
-      verb: verb === 'watch' ? 'WATCH' : verb.toUpperCase(),
+      verb: metricsVerb(req, verb, rr),
       group: rr.group,
       version: rr.version,
       resource: rr.def.plural,
@@ -48,6 +48,25 @@ export function resourceHandler(deps: ApiDeps) {
 }
 
 type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+/**
+ * The verb label of apiserver_request_total as upstream's CleanVerb reports it: the installer's action verbs (POST,
+ * PUT, DELETE, DELETECOLLECTION, GET, LIST, WATCH), CONNECT for streaming subresources, and APPLY for a PATCH with an
+ * apply-patch content type (server-side apply).
+ */
+function metricsVerb(req: Request, verb: Verb, rr: ResourceRequest): string {
+  if (rr.subresource && rr.def.extraSubresources?.some((s) => s.name === rr.subresource && s.connect)) return 'CONNECT';
+  switch (verb) {
+    case 'create':
+      return 'POST';
+    case 'update':
+      return 'PUT';
+    case 'patch':
+      return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/apply-patch+yaml' ? 'APPLY' : 'PATCH';
+    default:
+      return verb.toUpperCase();
+  }
+}
 
 function verbOf(req: Request, rr: ResourceRequest): Verb {
   switch (req.method) {

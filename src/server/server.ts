@@ -60,6 +60,7 @@ import { authorizationChain } from '../authorization/union.js';
 import { NodeGraph, createNodeAuthorizer, startNodeGraph } from '../authorization/node/index.js';
 import { createTokenReviewer } from '../api/token-review.js';
 import { logDenials } from '../api/denial-audit.js';
+import { serverHealth } from './health-checks.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
 const IN_CLUSTER_HOSTS = [
@@ -116,6 +117,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const nodeGraphSource = startNodeGraph(service.cache, nodeGraph);
   reached('store');
   let ready = false;
+  let shuttingDown = false;
+  let informersSynced = false;
+  // /healthz, /livez and /readyz as kube-apiserver's (health-checks.ts); post-start hooks are marked as steps finish.
+  const health = serverHealth({
+    storeProbe: () => store.get('/registry/health'),
+    dockerPing: async () => (await engine()).ping(),
+    informersSynced: () => informersSynced,
+    shuttingDown: () => shuttingDown,
+  });
   let port = opts.port;
   const advertised = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
 
@@ -144,6 +154,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     isReady: () => ready,
     // One audit-style line per 403 (denial-audit.ts).
     onForbidden,
+    health: health.endpoints,
+    onHealthFailure: (endpoint, failures) => log.debug({ failures }, `${endpoint} check failed`),
     serverAddress: () => `${advertised}:${port}`,
   });
   const sockets = new Set<Socket>();
@@ -199,6 +211,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   port = (server.address() as { port: number }).port;
   reached('listening');
+  health.finished('generic-apiserver-start-informers');
   const url = serverUrlFor(advertised, port);
   const podNetworkListener = needsExtraListener(opts.bindAddress, POD_NETWORK.gateway)
     ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log)
@@ -207,9 +220,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The `kubernetes` Service's endpoints name the address pods reach us on: the pod network's gateway.
   const booted = await bootstrap(service, { address: POD_NETWORK.gateway, port, serviceCidr: serviceNetwork.cidr });
   const kubernetesService = keepKubernetesService(service, booted.apiServer, booted.context, log);
+  health.finished('bootstrap-controller');
   const ctx = makeContext(service, log);
   // The bootstrap RBAC policy, reconciled before any component acts under it (the rbac/bootstrap-roles hook).
   await bootstrapRbac(ctx.client(APISERVER_USER), log);
+  health.finished('rbac/bootstrap-roles');
   reached('bootstrap');
   // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
   const clusterDns = startClusterDns(ctx, {
@@ -274,8 +289,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
   };
   void countObjects();
+  health.finished('start-dockube-controllers');
   await rbacSynced;
   await nodeGraphSource.synced;
+  informersSynced = true;
   ready = true;
   reached('ready');
   // Clients waiting for the kubeconfig need not wait for the kubelet's modules to load.
@@ -330,6 +347,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const stop = () =>
     (stopping ??= (async () => {
       ready = false;
+      shuttingDown = true;
       clearInterval(countTimer);
       stopNode();
       kubernetesService.stop();
