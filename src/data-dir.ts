@@ -17,6 +17,8 @@ export function dataDirLayout(root: string) {
     serviceAccountKey: join(root, 'sa.key'),
     /** CA, serving and client certificates (`<name>.crt`, `<name>.key`) and the static tokens. */
     pki: pkiLayout(join(root, 'pki')),
+    /** The running server's PID and URL: one server per data dir (src/cli/data-dir-lock.ts). */
+    lock: join(root, 'server.lock'),
     /** Where the kubeconfig goes unless --write-kubeconfig says otherwise. */
     kubeconfig: join(root, 'kubeconfig.yaml'),
     /** One directory per pod this node runs. */

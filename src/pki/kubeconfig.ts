@@ -2,10 +2,11 @@
 // monitoring identity that may read /metrics and nothing else (token).
 import { isIP } from 'node:net';
 import { dirname } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import type { Pki } from './certs.js';
-import { writeFileAtomic } from './files.js';
+import { readIfExists, writeFileAtomic } from './files.js';
+import { holdsSameAccess, mergeKubeconfig, type KubeconfigDoc } from './kubeconfig-merge.js';
 
 export const CLUSTER_NAME = 'dockube';
 export const ADMIN_CONTEXT = 'dockube';
@@ -39,10 +40,31 @@ export function kubeconfigFor(opts: { server: string; pki: Pki }): Record<string
   };
 }
 
-/** Writes the kubeconfig at `path` (mode 0600, atomically: kubectl running meanwhile sees the old or the new file). */
-export async function writeKubeconfig(path: string, opts: { server: string; pki: Pki }): Promise<void> {
+/**
+ * Writes the kubeconfig at `path` (atomically: kubectl running meanwhile sees the old or the new file), as kind and
+ * k3d do: only when the file is missing or its server URL, CA or credentials differ from ours; what a user changed
+ * (a context's namespace, other contexts) is kept by merging into it. `mode` (default 0600) is applied either way.
+ * Resolves to whether the file was written.
+ */
+export async function writeKubeconfig(path: string, opts: { server: string; pki: Pki; mode?: number }): Promise<boolean> {
+  const mode = opts.mode ?? 0o600;
+  const ours = kubeconfigFor(opts) as KubeconfigDoc;
+  let existing: KubeconfigDoc | undefined;
+  try {
+    const text = await readIfExists(path);
+    const doc = text === undefined ? undefined : yaml.load(text);
+    existing = doc && typeof doc === 'object' ? (doc as KubeconfigDoc) : undefined;
+  } catch {
+    existing = undefined; // not YAML: replaced
+  }
+  if (existing && holdsSameAccess(existing, ours)) {
+    await chmod(path, mode);
+    return false;
+  }
   await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, yaml.dump(kubeconfigFor(opts), { lineWidth: -1, noRefs: true }));
+  const doc = existing ? mergeKubeconfig(existing, ours, false) : ours;
+  await writeFileAtomic(path, yaml.dump(doc, { lineWidth: -1, noRefs: true }), mode);
+  return true;
 }
 
 /** The URL clients should use for a bind address: loopback when bound to every interface, IPv6 in brackets. */

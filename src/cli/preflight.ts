@@ -1,0 +1,115 @@
+// What `dockube server` checks before it writes anything: the Node version, that the data dir can be written, that
+// no other server holds it (its lock), that the port is free and that the Docker engine answers. Each failure is one
+// line saying what is wrong and what to do; a data dir this run created is removed again, so a failed start leaves
+// nothing behind.
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import type { ServerOptions } from '../server/options.js';
+import { parseDockerHost } from '../runtime/docker.js';
+import { acquireDataDirLock, canCreateIn, type HeldLock } from './data-dir-lock.js';
+import { probeEngine } from './engine-probe.js';
+import { portHolder } from './port-holder.js';
+import { StartupCheckFailed } from './startup-errors.js';
+
+export { StartupCheckFailed };
+
+export const MIN_NODE_MAJOR = 20;
+
+export function checkNodeVersion(version = process.versions.node): void {
+  const major = Number(version.split('.')[0]);
+  if (!(major >= MIN_NODE_MAJOR))
+    throw new StartupCheckFailed(
+      `dockube needs Node.js ${MIN_NODE_MAJOR} or newer, this is v${version}: install Node.js ${MIN_NODE_MAJOR}+`,
+    );
+}
+
+/** The closest existing directory at or above `path`. */
+function existingAncestor(path: string): string {
+  let p = path;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}
+
+const uid = () => (process.getuid ? ` by uid ${process.getuid()}` : '');
+
+/** Throws unless `dir` is a writable directory or can be created. */
+export function checkWritableDir(dir: string, flag: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new StartupCheckFailed(`${flag} ${dir} is not a directory: choose another ${flag}`);
+    if (!canCreateIn(dir))
+      throw new StartupCheckFailed(`${flag} ${dir} is not writable${uid()}: fix its owner or permissions, or choose another ${flag}`);
+    return;
+  }
+  const parent = existingAncestor(dir);
+  if (!statSync(parent).isDirectory()) throw new StartupCheckFailed(`cannot create ${flag} ${dir}: ${parent} is not a directory`);
+  if (!canCreateIn(parent))
+    throw new StartupCheckFailed(`cannot create ${flag} ${dir}: ${parent} is not writable${uid()}; choose another ${flag}`);
+}
+
+/** Throws unless `port` can be listened on at `address` (the listener is closed again at once). */
+export async function checkPort(address: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const err = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    const s = createServer();
+    s.once('error', resolve);
+    s.listen({ port, host: address, exclusive: true }, () => s.close(() => resolve(undefined)));
+  });
+  if (!err) return;
+  if (err.code === 'EADDRINUSE') {
+    const holder = await portHolder(port).catch(() => undefined);
+    const by = holder ? ` by pid ${holder.pid} (${holder.command})` : '';
+    throw new StartupCheckFailed(`port ${port} on ${address} is already in use${by}: stop that process or choose another --port`);
+  }
+  if (err.code === 'EACCES')
+    throw new StartupCheckFailed(`port ${port} on ${address} needs privileges to bind: choose a --port above 1023 or run as root`);
+  if (err.code === 'EADDRNOTAVAIL')
+    throw new StartupCheckFailed(`--bind-address ${address} is not an address of this host: choose one it holds, or 0.0.0.0`);
+  throw new StartupCheckFailed(`cannot listen on ${address}:${port}: ${err.message}`);
+}
+
+/** Throws unless a Docker engine answers at `host` (--docker-host or $DOCKER_HOST). */
+export async function checkEngine(host: string): Promise<string> {
+  const ep = parseDockerHost(host);
+  const r = await probeEngine(ep);
+  if (r.ok) return r.version;
+  if (r.code === 'EACCES' && 'socketPath' in ep)
+    throw new StartupCheckFailed(
+      `permission denied on the Docker socket ${ep.socketPath}: add your user to the docker group ` +
+        `(sudo usermod -aG docker $USER, then log in again) or run as root`,
+    );
+  throw new StartupCheckFailed(
+    `no Docker engine answers at ${host} (${r.code}): start Docker, or point --docker-host or DOCKER_HOST at a running engine`,
+  );
+}
+
+/**
+ * Runs every check in order and takes the data dir's lock; on a failure removes the data dir if this run created it.
+ * The lock is the caller's to release (it also goes at exit).
+ */
+export async function preflight(opts: ServerOptions): Promise<HeldLock> {
+  checkNodeVersion();
+  checkWritableDir(opts.dataDir, '--data-dir');
+  if (dirname(opts.kubeconfigPath) !== opts.dataDir) checkWritableDir(dirname(opts.kubeconfigPath), '--write-kubeconfig directory');
+  const created = existsSync(opts.dataDir) ? undefined : existingAncestor(opts.dataDir);
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  let lock: HeldLock | undefined;
+  try {
+    lock = acquireDataDirLock(opts.dataDir);
+    await checkPort(opts.bindAddress, opts.port);
+    await checkEngine(opts.dockerHost);
+    return lock;
+  } catch (e) {
+    lock?.release();
+    // Everything below the first directory this run made, which holds nothing but what it made.
+    if (created !== undefined) rmSync(firstCreated(created, opts.dataDir), { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The top directory `mkdir -p dir` made below `ancestor`, the closest directory that existed before. */
+function firstCreated(ancestor: string, dir: string): string {
+  let p = dir;
+  while (dirname(p) !== ancestor && dirname(p) !== p) p = dirname(p);
+  return p;
+}

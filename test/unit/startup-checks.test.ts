@@ -1,0 +1,182 @@
+// The start-up checks of `dockube server` (src/cli/preflight.ts), the data dir's lock and the kubeconfig merge:
+// one line per failure, and nothing left behind.
+import { createServer, type Server } from 'node:net';
+import { chmod, mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkEngine, checkNodeVersion, checkPort, checkWritableDir, preflight, StartupCheckFailed } from '../../src/cli/preflight.js';
+import { acquireDataDirLock, DataDirLocked, lockHolder } from '../../src/cli/data-dir-lock.js';
+import { listeningInodes } from '../../src/cli/port-holder.js';
+import { startupErrorLine } from '../../src/cli/startup-errors.js';
+import { holdsSameAccess, mergeKubeconfig, renameKubeconfig, type KubeconfigDoc } from '../../src/pki/kubeconfig-merge.js';
+import { parseServerFlags } from '../../src/cli/flags.js';
+import { parseLifecycleFlags } from '../../src/cli/lifecycle-commands.js';
+
+let dir: string;
+beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'dockube-startup-'))));
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+test('an old Node is refused in one line', () => {
+  expect(() => checkNodeVersion('18.19.0')).toThrow(
+    new StartupCheckFailed('dockube needs Node.js 20 or newer, this is v18.19.0: install Node.js 20+'),
+  );
+  expect(() => checkNodeVersion('20.0.0')).not.toThrow();
+});
+
+test('a data dir that is a file, or under one, is refused', async () => {
+  await writeFile(join(dir, 'f'), 'x');
+  expect(() => checkWritableDir(join(dir, 'f'), '--data-dir')).toThrow(/--data-dir .*\/f is not a directory/);
+  expect(() => checkWritableDir(join(dir, 'f', 'sub'), '--data-dir')).toThrow(/cannot create --data-dir .*: .*\/f is not a directory/);
+  expect(() => checkWritableDir(join(dir, 'new', 'deeper'), '--data-dir')).not.toThrow();
+  expect(await readdir(dir)).toEqual(['f']); // the check wrote nothing
+});
+
+test('a port in use names the process holding it', async () => {
+  const s: Server = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  try {
+    await expect(checkPort('127.0.0.1', port)).rejects.toThrow(
+      new RegExp(
+        `^port ${port} on 127.0.0.1 is already in use by pid ${process.pid} \\(.*\\): stop that process or choose another --port$`,
+      ),
+    );
+  } finally {
+    s.close();
+  }
+  await expect(checkPort('127.0.0.1', port)).resolves.toBeUndefined();
+});
+
+test('/proc/net/tcp: the listening sockets of a port', () => {
+  const table = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0',
+    '   1: 0100007F:1F90 0100007F:A000 01 00000000:00000000 00:00000000 00000000     0        0 4343 1 0000000000000000 100 0 0 10 0',
+    '   2: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4444 1 0000000000000000 100 0 0 10 0',
+  ].join('\n');
+  expect(listeningInodes(table, 8080)).toEqual(['4242']);
+  expect(listeningInodes(table, 80)).toEqual(['4444']);
+  expect(listeningInodes(table, 81)).toEqual([]);
+});
+
+test('a Docker endpoint that does not answer is refused in one line', async () => {
+  await expect(checkEngine(`unix://${join(dir, 'docker.sock')}`)).rejects.toThrow(
+    /^no Docker engine answers at unix:\/\/.*docker\.sock \(ENOENT\): start Docker, or point --docker-host or DOCKER_HOST at a running engine$/,
+  );
+});
+
+test('a failed start removes the data dir it created and releases the lock', async () => {
+  const dataDir = join(dir, 'a', 'b');
+  const opts = parseServerFlags(['--data-dir', dataDir, '--port', '0', '--docker-host', `unix://${join(dir, 'none.sock')}`], {}, dir);
+  if ('help' in opts) throw new Error('help');
+  await expect(preflight(opts)).rejects.toThrow(/no Docker engine answers/);
+  expect(await readdir(dir)).toEqual([]);
+});
+
+test('one server per data dir: the second is refused with the PID of the first; a dead holder is taken over', async () => {
+  const lock = acquireDataDirLock(dir);
+  await lock.setUrl('https://127.0.0.1:6443');
+  expect(JSON.parse(await readFile(join(dir, 'server.lock'), 'utf8'))).toMatchObject({ pid: process.pid, url: 'https://127.0.0.1:6443' });
+  lock.release();
+  expect(existsSync(join(dir, 'server.lock'))).toBe(false);
+
+  // Another server (a process whose command line is dockube's) holds it.
+  const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'dockube-server']);
+  await new Promise((r) => holder.on('spawn', r));
+  await writeFile(join(dir, 'server.lock'), JSON.stringify({ pid: holder.pid, url: 'https://127.0.0.1:7443', startedAt: 'x' }));
+  expect(lockHolder(dir)).toMatchObject({ pid: holder.pid });
+  expect(() => acquireDataDirLock(dir)).toThrow(DataDirLocked);
+  expect(() => acquireDataDirLock(dir)).toThrow(
+    `data dir ${dir} is in use by another dockube server (pid ${holder.pid}, https://127.0.0.1:7443); ` +
+      `stop it ('dockube stop --data-dir ${dir}') or choose another --data-dir`,
+  );
+
+  // It dies without removing the lock (kill -9): stale, taken over.
+  holder.kill('SIGKILL');
+  await new Promise((r) => holder.on('exit', r));
+  expect(lockHolder(dir)).toBeUndefined();
+  const again = acquireDataDirLock(dir);
+  expect(JSON.parse(await readFile(join(dir, 'server.lock'), 'utf8')).pid).toBe(process.pid);
+  again.release();
+});
+
+test('system errors past the checks are one line', () => {
+  expect(startupErrorLine(Object.assign(new Error('x'), { code: 'EACCES', path: '/d/pki' }))).toBe(
+    'permission denied on /d/pki: fix its permissions or run as a user allowed to use it',
+  );
+  expect(startupErrorLine(Object.assign(new Error('x'), { code: 'EADDRINUSE', address: '127.0.0.1', port: 6443 }))).toMatch(
+    /^127.0.0.1:6443 is already in use/,
+  );
+  expect(startupErrorLine(new Error('a bug'))).toBeUndefined();
+});
+
+const ours: KubeconfigDoc = {
+  apiVersion: 'v1',
+  kind: 'Config',
+  clusters: [{ name: 'dockube', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': 'Q0E=' } }],
+  users: [{ name: 'dockube-admin', user: { token: 't' } }],
+  contexts: [{ name: 'dockube', context: { cluster: 'dockube', user: 'dockube-admin' } }],
+  'current-context': 'dockube',
+};
+
+test('kubeconfig: the same access needs no write, whatever the user changed around it', () => {
+  const edited = mergeKubeconfig(ours, ours, false);
+  (edited.contexts![0]!.context as Record<string, string>).namespace = 'team';
+  edited.contexts!.push({ name: 'other', context: { cluster: 'x', user: 'y' } });
+  edited['current-context'] = 'other';
+  expect(holdsSameAccess(edited, ours)).toBe(true);
+  const moved = {
+    ...ours,
+    clusters: [{ name: 'dockube', cluster: { server: 'https://127.0.0.1:7443', 'certificate-authority-data': 'Q0E=' } }],
+  };
+  expect(holdsSameAccess(edited, moved)).toBe(false);
+  // Rewritten for the new port: the namespace and the other context stay, the user's current context too.
+  const merged = mergeKubeconfig(edited, moved, false);
+  expect(merged.contexts).toEqual([
+    { name: 'dockube', context: { cluster: 'dockube', user: 'dockube-admin', namespace: 'team' } },
+    { name: 'other', context: { cluster: 'x', user: 'y' } },
+  ]);
+  expect(merged['current-context']).toBe('other');
+  expect((merged.clusters![0]!.cluster as Record<string, string>).server).toBe('https://127.0.0.1:7443');
+});
+
+test('kubeconfig merge into a file with other clusters, under another name', () => {
+  const theirs: KubeconfigDoc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'kind-kind', cluster: { server: 'https://127.0.0.1:40000' } }],
+    users: [{ name: 'kind-kind', user: { token: 'k' } }],
+    contexts: [{ name: 'kind-kind', context: { cluster: 'kind-kind', user: 'kind-kind' } }],
+    'current-context': 'kind-kind',
+  };
+  const renamed = renameKubeconfig(ours, 'dockube', 'dev');
+  expect(renamed.contexts).toEqual([{ name: 'dev', context: { cluster: 'dev', user: 'dev-admin' } }]);
+  const merged = mergeKubeconfig(theirs, renamed, true);
+  expect(merged.clusters!.map((c) => c.name)).toEqual(['kind-kind', 'dev']);
+  expect(merged.users!.map((c) => c.name)).toEqual(['kind-kind', 'dev-admin']);
+  expect(merged['current-context']).toBe('dev');
+  expect(mergeKubeconfig(theirs, renamed, false)['current-context']).toBe('kind-kind');
+});
+
+test('the lifecycle commands flags', () => {
+  expect(parseLifecycleFlags('delete', ['--data-dir', 'd', '--keep-data'], {}, '/x')).toMatchObject({ dataDir: '/x/d', keepData: true });
+  expect(parseLifecycleFlags('stop', ['--timeout', '5s'], {}, '/x')).toMatchObject({ dataDir: '/x/.dockube', timeoutMs: 5000 });
+  expect(() => parseLifecycleFlags('status', ['--keep-data'], {}, '/x')).toThrow(/unknown flag: --keep-data/);
+  expect(parseLifecycleFlags('stop', ['-h'], {}, '/x')).toHaveProperty('help');
+});
+
+test('an unwritable existing data dir is refused (not as root: root writes anywhere)', async () => {
+  if (process.getuid?.() === 0) {
+    // Root bypasses modes; the conformance scenario 90 checks this case as another user.
+    const ro = join(dir, 'ro');
+    await mkdir(ro);
+    expect(() => checkWritableDir(ro, '--data-dir')).not.toThrow();
+    return;
+  }
+  const ro = join(dir, 'ro');
+  await mkdir(ro);
+  await chmod(ro, 0o500);
+  expect(() => checkWritableDir(ro, '--data-dir')).toThrow(/--data-dir .*\/ro is not writable by uid \d+/);
+});
