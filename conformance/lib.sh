@@ -82,3 +82,27 @@ eventually() {
     sleep 0.3
   done
 }
+
+# busybox_job_spec INDENT SPEC-LINES COMMAND: a JobSpec's lines (SPEC-LINES as given, then a busybox pod template
+# running COMMAND with restartPolicy Never), each line prefixed by INDENT: the body of a Job's or a jobTemplate's spec.
+busybox_job_spec() {
+  { [ -n "$2" ] && printf '%s\n' "$2"
+    cat <<YAML
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: main
+        image: dockube/busybox:test
+        imagePullPolicy: IfNotPresent
+        command: [sh, -c, '$3']
+YAML
+  } | sed "s/^/$1/"
+}
+
+# job_yaml NAME SPEC-LINES COMMAND: a batch/v1 Job of busybox running COMMAND.
+job_yaml() { printf 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: %s}\nspec:\n' "$1"; busybox_job_spec '' "$2" "$3"; }
+
+# job_conditions NAME: the Job's True conditions as `Type=Reason;...`.
+job_conditions() { k -n "$NS" get job "$1" -o jsonpath="{range .status.conditions[?(@.status==\"True\")]}{.type}={.reason};{end}"; }

@@ -6,26 +6,8 @@
 bash "$ROOT/scripts/build-test-images.sh" >/dev/null 2>&1 || fail "build-test-images.sh"
 k create ns "$NS" >/dev/null
 
-# job NAME SPEC-LINES COMMAND: a Job of busybox running COMMAND.
-job() {
-  cat <<YAML
-apiVersion: batch/v1
-kind: Job
-metadata: {name: $1}
-spec:
-$2
-  template:
-    spec:
-      restartPolicy: Never
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: main
-        image: dockube/busybox:test
-        imagePullPolicy: IfNotPresent
-        command: [sh, -c, '$3']
-YAML
-}
-cond() { k -n "$NS" get job "$1" -o jsonpath="{range .status.conditions[?(@.status==\"True\")]}{.type}={.reason};{end}"; }
+job() { job_yaml "$@"; }
+cond() { job_conditions "$1"; }
 
 {
   job five '  completions: 5

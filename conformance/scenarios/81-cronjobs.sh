@@ -8,26 +8,8 @@ k create ns "$NS" >/dev/null
 
 # cronjob NAME SPEC-LINES COMMAND
 cronjob() {
-  cat <<YAML
-apiVersion: batch/v1
-kind: CronJob
-metadata: {name: $1}
-spec:
-  schedule: "* * * * *"
-$2
-  jobTemplate:
-    spec:
-      backoffLimit: 0
-      template:
-        spec:
-          restartPolicy: Never
-          terminationGracePeriodSeconds: 1
-          containers:
-          - name: main
-            image: dockube/busybox:test
-            imagePullPolicy: IfNotPresent
-            command: [sh, -c, '$3']
-YAML
+  printf 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: %s}\nspec:\n  schedule: "* * * * *"\n%s\n  jobTemplate:\n    spec:\n' "$1" "$2"
+  busybox_job_spec '    ' '  backoffLimit: 0' "$3"
 }
 {
   cronjob every '  timeZone: Europe/Paris' 'echo tick'

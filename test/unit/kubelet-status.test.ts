@@ -69,6 +69,13 @@ describe('pod phase and conditions', () => {
     expect(computePodStatus(v, { phase: 'Running' }).phase).toBe('Running');
   });
 
+  test('a deleted pod whose containers stopped ends Failed, or Succeeded when every container exited 0', () => {
+    const stopped = (code: number) => view(pod('Always'), [{ name: 'a', image: 'img', current: exited(code), restartCount: 0 }]);
+    expect(computePodStatus({ ...stopped(137), deleted: true }, { phase: 'Running' }).phase).toBe('Failed');
+    expect(computePodStatus({ ...stopped(0), deleted: true }, { phase: 'Running' }).phase).toBe('Succeeded');
+    expect(computePodStatus(stopped(137), { phase: 'Running' }).phase).toBe('Running');
+  });
+
   test('a crash-looping container keeps the pod Running, shows the last termination, and is not ready', () => {
     const s = computePodStatus(
       view(pod('Always', ['b', 'a']), [

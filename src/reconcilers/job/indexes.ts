@@ -25,14 +25,15 @@ export function parseIndexes(text: string | undefined, completions: number): Set
   return out;
 }
 
-/** orderedIntervals.String: ascending, every run of consecutive indexes (two or more) as `a-b`. */
+/** orderedIntervals.String: ascending; a run of three or more as `a-b`, a pair as `a,b` (as upstream writes it). */
 export function formatIndexes(indexes: Iterable<number>): string {
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(j === i ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    if (j === i) parts.push(String(sorted[i]));
+    else parts.push(`${sorted[i]}${j === i + 1 ? ',' : '-'}${sorted[j]}`);
     i = j + 1;
   }
   return parts.join(',');

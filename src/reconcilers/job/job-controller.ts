@@ -24,6 +24,15 @@ import { JOB_TRACKING_FINALIZER, MAX_POD_CREATE_DELETE_PER_SYNC, MAX_UNCOUNTED_P
 import { completionIndexOf, firstPendingIndexes, formatIndexes, invalidIndexPods } from './indexes.js';
 import { podForJob } from './job-pod.js';
 import {
+  failedIndexesCondition,
+  failedIndexesOf,
+  hasBackoffLimitPerIndex,
+  indexesReadyToCreate,
+  podsWithDelayedDeletion,
+  replacementAnnotations,
+} from './index-failures.js';
+import { isManagedByJobController } from './managed-by.js';
+import {
   activeDeadlineAt,
   canRemoveFinalizer,
   countedFailures,
@@ -255,6 +264,7 @@ function jobController(
     key: string,
     count: number,
     indexes: number[] | undefined,
+    annotate?: (index: number) => Record<string, string>,
   ): Promise<{ successes: number; error?: Error }> => {
     const n = indexes ? indexes.length : count;
     if (n <= 0) return { successes: 0 };
@@ -263,7 +273,8 @@ function jobController(
     const { successes, error } = await slowStartBatch(n, SLOW_START_INITIAL_BATCH_SIZE, async () => {
       const ix = indexes?.[next++];
       try {
-        const pod = await client.create(GVR.pods, job.metadata.namespace, podForJob(job, ix), write);
+        const extra = ix !== undefined && annotate ? annotate(ix) : {};
+        const pod = await client.create(GVR.pods, job.metadata.namespace, podForJob(job, ix, extra), write);
         event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
       } catch (e) {
         if (hasCause(e, 'NamespaceTerminating')) return;
@@ -316,6 +327,8 @@ function jobController(
       backoffs.delete(key);
       return;
     }
+    // spec.managedBy naming another controller: that one writes the status, this one stays away.
+    if (!isManagedByJobController(cached)) return;
     let job = typed(structuredClone(cached));
     const selector = selectorOf(job);
     if (!selector) return;
@@ -349,7 +362,13 @@ function jobController(
     let requeueMs: number | undefined;
     const { active } = counts;
 
+    // backoffLimitPerIndex: the failed indexes, whether they fail the Job, and the failed pods kept for their counts.
+    const failedIndexes = isIndexed(job) && hasBackoffLimitPerIndex(job) ? failedIndexesOf(job, jobPods) : undefined;
     let finished: FinishedCondition | undefined = failureCondition(job, jobPods, active, failed, nowMs);
+    if (!finished && failedIndexes) finished = failedIndexesCondition(job, failedIndexes, indexes);
+    const delayed = failedIndexes
+      ? podsWithDelayedDeletion(job, jobPods, active, indexes, failedIndexes, nowMs)
+      : new Map<number, KObject>();
     if (finished) {
       // deleteActivePods: their finalizers stay; they are counted as failed below.
       manageError = await deletePods(job, key, active, true);
@@ -372,7 +391,7 @@ function jobController(
       // Success already decided (a success policy, or SuccessCriteriaMet recorded): no pod is created any more.
       finished = successCondition(job, succeeded, activeCount, indexes);
       if (!finished && needsSync && !job.metadata.deletionTimestamp) {
-        const r = await manageJob(job, key, active, succeeded, indexes, counts.terminating, jobPods, nowMs);
+        const r = await manageJob(job, key, active, succeeded, indexes, counts.terminating, jobPods, nowMs, failedIndexes, delayed);
         manageError = r.error;
         activeCount += r.created - r.removed.length;
         removed = r.removed.length;
@@ -389,7 +408,7 @@ function jobController(
 
     // The finalizer protocol, step 1: the uids to count are recorded before any finalizer goes.
     const failing = finished?.type === 'FailureTarget';
-    const toRelease = jobPods.filter((p) => hasTrackingFinalizer(p) && canRemoveFinalizer(job, p, !!finished));
+    const toRelease = jobPods.filter((p) => hasTrackingFinalizer(p) && canRemoveFinalizer(job, p, !!finished, delayed));
     const pending = { succeeded: [...uncounted.succeeded], failed: [...uncounted.failed] };
     const byUid = new Map(jobPods.map((p) => [p.metadata.uid ?? '', p]));
     let added = 0;
@@ -450,6 +469,7 @@ function jobController(
     status.failed = countedFailed;
     status.uncountedTerminatedPods = prune(left);
     if (isIndexed(job)) status.completedIndexes = formatIndexes(completed);
+    if (failedIndexes) status.failedIndexes = formatIndexes(failedIndexes);
     status.active = activeCount;
     status.ready = activeCount ? active.filter(isReadyPod).length : 0;
     status.terminating = counts.terminating + removed;
@@ -488,6 +508,8 @@ function jobController(
     terminating: number,
     jobPods: KObject[],
     nowMs: number,
+    failedIndexes: Set<number> | undefined,
+    delayed: Map<number, KObject>,
   ): Promise<{ created: number; removed: KObject[]; error?: Error; requeueMs?: number }> => {
     const want = wantActive(job, succeeded, active.length);
     const completions = Number((job as J).spec?.completions ?? 0);
@@ -497,12 +519,10 @@ function jobController(
     victims = victims.slice(0, MAX_POD_CREATE_DELETE_PER_SYNC);
     if (victims.length) return { created: 0, removed: victims, error: await deletePods(job, key, victims, false) };
     if (active.length >= want) return { created: 0, removed: [] };
-    const remaining = backoffRemainingMs(
-      backoffs.get(key) ?? { failuresAfterLastSuccess: 0 },
-      nowMs,
-      opts.backoffBaseMs,
-      opts.backoffMaxMs,
-    );
+    // The Job-wide back-off, unless each index has its own (below).
+    const remaining = failedIndexes
+      ? 0
+      : backoffRemainingMs(backoffs.get(key) ?? { failuresAfterLastSuccess: 0 }, nowMs, opts.backoffBaseMs, opts.backoffMaxMs);
     if (remaining > 0) return { created: 0, removed: [], requeueMs: remaining };
     const diff = Math.min(want - (onlyReplaceFailedPods(job) ? terminating : 0) - active.length, MAX_POD_CREATE_DELETE_PER_SYNC);
     if (diff <= 0) return { created: 0, removed: [] };
@@ -512,9 +532,15 @@ function jobController(
       const held = new Set(
         jobPods.filter((p) => isUnfinished(p) && (onlyReplaceFailedPods(job) || !p.metadata.deletionTimestamp)).map(completionIndexOf),
       );
-      toIndex = firstPendingIndexes(indexes, held, diff, completions);
+      toIndex = firstPendingIndexes(new Set([...indexes, ...(failedIndexes ?? [])]), held, diff, completions);
+      if (failedIndexes) {
+        const { ready, waitMs } = indexesReadyToCreate(toIndex, delayed, nowMs, opts.backoffBaseMs, opts.backoffMaxMs);
+        if (!ready.length && waitMs > 0) return { created: 0, removed: [], requeueMs: waitMs };
+        toIndex = ready;
+      }
     }
-    const r = await createPods(job, key, diff, toIndex);
+    const annotate = failedIndexes ? (ix: number) => replacementAnnotations(job, delayed.get(ix)) : undefined;
+    const r = await createPods(job, key, diff, toIndex, annotate);
     return { created: r.successes, removed: [], error: r.error };
   };
 

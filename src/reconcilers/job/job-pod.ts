@@ -26,14 +26,17 @@ function addIndexEnv(containers: J[] | undefined): void {
   }
 }
 
-/** `index` is the completion index for an Indexed Job, undefined otherwise. */
-export function podForJob(job: KObject, index?: number): KObject {
+/**
+ * `index` is the completion index for an Indexed Job, undefined otherwise; `annotations` are added for that index
+ * (backoffLimitPerIndex's failure counts).
+ */
+export function podForJob(job: KObject, index?: number, annotations: Record<string, string> = {}): KObject {
   const pod = podFromTemplate((job as J).spec?.template, job, controllerRef(job));
   pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), JOB_TRACKING_FINALIZER];
   if (index === undefined) return pod;
   const ix = String(index);
   pod.metadata.generateName = `${job.metadata.name}-${ix}-`.slice(0, 253 - 5);
-  pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [JOB_COMPLETION_INDEX_ANNOTATION]: ix };
+  pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [JOB_COMPLETION_INDEX_ANNOTATION]: ix, ...annotations };
   pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [JOB_COMPLETION_INDEX_LABEL]: ix };
   const spec: J = (pod as J).spec;
   // The hostname is a DNS label: a long job name leaves the template's (or the pod name's) hostname alone.

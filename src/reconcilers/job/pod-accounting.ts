@@ -212,11 +212,14 @@ export function podCounts(pods: KObject[]): { active: KObject[]; ready: number; 
 
 /**
  * canRemoveFinalizer: a finished pod's, any pod's once the Job is finishing or being deleted; a pod being deleted
- * counts as finished unless a podFailurePolicy must first see how it failed.
+ * counts as finished unless a podFailurePolicy must first see how it failed. With backoffLimitPerIndex, the last
+ * failed pod of an index (`delayed`, by index) keeps it until its replacement exists.
  */
-export function canRemoveFinalizer(job: KObject, pod: KObject, finishing: boolean): boolean {
+export function canRemoveFinalizer(job: KObject, pod: KObject, finishing: boolean, delayed?: Map<number, KObject>): boolean {
   if (job.metadata.deletionTimestamp || finishing) return true;
   const phase = podPhase(pod);
-  if (phase === 'Succeeded' || phase === 'Failed') return true;
-  return isPodFailed(pod, job) && podFailurePolicy(job) === undefined;
+  if (phase === 'Succeeded') return true;
+  if (phase !== 'Failed' && !(isPodFailed(pod, job) && podFailurePolicy(job) === undefined)) return false;
+  const held = delayed?.get(completionIndexOf(pod));
+  return !held || (held !== pod && held.metadata.uid !== pod.metadata.uid);
 }

@@ -41,6 +41,8 @@ export interface PodView {
   now: string;
   /** the kubelet fails the pod itself (past its activeDeadlineSeconds): phase Failed with this reason and message */
   failed?: { reason: string; message: string };
+  /** the pod was deleted and its containers have stopped: it ends Succeeded if every app container exited 0, else Failed */
+  deleted?: boolean;
 }
 
 const terminatedOf = (i: DockerInspect | undefined): ContainerState => {
@@ -136,7 +138,9 @@ export function computePodStatus(view: PodView, old: J | undefined): J {
   const init = view.init.map((c) => viewStatus(c, 'init'));
   const app = view.app.map((c) => viewStatus(c, 'app')).sort(byName); // kubelet sorts container statuses by name
   // A terminal pod stays terminal, whatever Docker shows later.
-  const phase = isTerminal(prev.phase) ? prev.phase : view.failed ? 'Failed' : podPhase(view.pod, init, app);
+  let phase = isTerminal(prev.phase) ? prev.phase : view.failed ? 'Failed' : podPhase(view.pod, init, app);
+  if (view.deleted && !isTerminal(phase))
+    phase = app.length && app.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
   const terminal = isTerminal(phase);
   const incompleteInit = init.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
   const unready = app

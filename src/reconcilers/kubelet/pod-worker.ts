@@ -544,7 +544,13 @@ export class PodWorker {
   }
 
   /** Computes the status and writes it through pods/status when it differs from the stored one. */
-  private async writeStatus(pod: Pod, observed: RuntimeContainer[], st: SyncState, failed?: PodView['failed']): Promise<J | undefined> {
+  private async writeStatus(
+    pod: Pod,
+    observed: RuntimeContainer[],
+    st: SyncState,
+    failed?: PodView['failed'],
+    deleted = false,
+  ): Promise<J | undefined> {
     const infra = attemptsOf(observed, 'infra')[0];
     const sandboxReady = !!infra && isRunning(infra);
     const podIP = sandboxReady ? this.podIPOf(infra!) : undefined;
@@ -558,6 +564,7 @@ export class PodWorker {
       app: await this.views(observed, 'app', pod.spec.containers, st, pod),
       now: nowTimestamp(),
       ...(failed ? { failed } : {}),
+      ...(deleted ? { deleted } : {}),
     };
     return writePodStatus(this.o.client, pod, (cur) => computePodStatus({ ...view, pod: cur }, cur.status as J | undefined));
   }
@@ -650,6 +657,9 @@ export class PodWorker {
         }),
     );
     await Promise.all(observed.filter((c) => c.key.kind === 'infra' && isRunning(c)).map((c) => this.stopContainer(c.id, remaining())));
+    // A finalizer keeps the object after the final delete: as upstream's kubelet, it shows a terminal phase then (the
+    // Job controller, with podReplacementPolicy Failed, replaces a deleted pod only once it has failed).
+    if (meta.finalizers?.length) await this.writeStatus(pod, await this.observe(pod), { waiting: new Map() }, undefined, true);
     await this.removeAll(observed, uid);
     try {
       await this.o.client.delete(GVR.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });

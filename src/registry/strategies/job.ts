@@ -2,7 +2,8 @@
 // the generated selector (controller-uid and job-name labels unless manualSelector), validation and what an update may
 // change.
 import type { Strategy } from '../types.js';
-import { invalid, invalidGo, isObj, nonNegative, notSupported, required, type Errs, type J } from './common/field.js';
+import { invalid, invalidGo, isObj, nonNegative, notSupported, required, tooLong, type Errs, type J } from './common/field.js';
+import { isDNS1123Subdomain, regexError } from './common/names.js';
 import { goLabelSelector, goStringMap } from './common/gorender.js';
 import { immutable, validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './common/meta.js';
 import { selectorMatches, validateLabelSelector } from './common/selector.js';
@@ -59,7 +60,59 @@ export function generateSelector(job: J): void {
   if (spec.selector == null) spec.selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
 }
 
-function validatePodFailurePolicy(policy: J, restartPolicy: unknown, p: string): Errs {
+/** IsDomainPrefixedPath (apimachinery): `<DNS subdomain>/<http path>`. */
+function domainPrefixedPath(v: unknown, p: string): Errs {
+  const s = String(v);
+  if (!s) return [required(p)];
+  const slash = s.indexOf('/');
+  if (slash <= 0 || slash === s.length - 1) return [invalid(p, s, 'must be a domain-prefixed path (such as "acme.io/foo")')];
+  const host = s.slice(0, slash);
+  const path = s.slice(slash + 1);
+  const errs = isDNS1123Subdomain(host).map((m) => invalid(p, host, m));
+  const pathFmt = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+  if (!/^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/.test(path)) errs.push(invalid(p, path, regexError('Invalid path', pathFmt)));
+  return errs;
+}
+
+/** backoffLimitPerIndex and maxFailedIndexes: Indexed Jobs only, within upstream's limits. */
+function validateIndexFailureLimits(spec: J, p: string): Errs {
+  const errs: Errs = [...nonNegative(spec.backoffLimitPerIndex, `${p}.backoffLimitPerIndex`)];
+  const perIndex = spec.backoffLimitPerIndex;
+  const maxFailed = spec.maxFailedIndexes;
+  if (maxFailed != null) {
+    errs.push(...nonNegative(maxFailed, `${p}.maxFailedIndexes`));
+    if (perIndex == null) errs.push(required(`${p}.backoffLimitPerIndex`, 'when maxFailedIndexes is specified'));
+  }
+  if (spec.completionMode !== 'Indexed') {
+    if (perIndex != null) errs.push(invalid(`${p}.backoffLimitPerIndex`, perIndex, 'requires indexed completion mode'));
+    if (maxFailed != null) errs.push(invalid(`${p}.maxFailedIndexes`, maxFailed, 'requires indexed completion mode'));
+    return errs;
+  }
+  const completions = spec.completions;
+  if (typeof completions === 'number' && typeof maxFailed === 'number' && maxFailed > completions)
+    errs.push(invalid(`${p}.maxFailedIndexes`, maxFailed, 'must be less than or equal to completions'));
+  if (typeof maxFailed === 'number' && maxFailed > 100_000)
+    errs.push(invalid(`${p}.maxFailedIndexes`, maxFailed, 'must be less than or equal to 100000'));
+  if (typeof completions === 'number' && completions > 100_000 && perIndex != null) {
+    const why = 'when completions are above 100000 and used with backoff limit per index';
+    if (maxFailed == null) errs.push(required(`${p}.maxFailedIndexes`, 'must be specified when completions is above 100000'));
+    if (typeof spec.parallelism === 'number' && spec.parallelism > 10_000)
+      errs.push(invalid(`${p}.parallelism`, spec.parallelism, `must be less than or equal to 10000 ${why}`));
+    if (typeof maxFailed === 'number' && maxFailed > 10_000)
+      errs.push(invalid(`${p}.maxFailedIndexes`, maxFailed, `must be less than or equal to 10000 ${why}`));
+  }
+  return errs;
+}
+
+/** validatePodReplacementPolicy: Failed only with a podFailurePolicy, else Failed or TerminatingOrFailed. */
+function validatePodReplacementPolicy(spec: J, p: string): Errs {
+  const v = spec.podReplacementPolicy;
+  if (v == null) return [];
+  if (spec.podFailurePolicy != null) return v === 'Failed' ? [] : [notSupported(p, v, ['Failed'])];
+  return v === 'Failed' || v === 'TerminatingOrFailed' ? [] : [notSupported(p, v, ['Failed', 'TerminatingOrFailed'])];
+}
+
+function validatePodFailurePolicy(policy: J, restartPolicy: unknown, p: string, perIndex: unknown): Errs {
   if (policy == null) return [];
   const errs: Errs = [];
   if (restartPolicy !== 'Never')
@@ -68,7 +121,9 @@ function validatePodFailurePolicy(policy: J, restartPolicy: unknown, p: string):
   if (rules.length > 20) errs.push({ type: 'FieldValueTooMany', field: `${p}.rules`, detail: 'must have at most 20 items' } as never);
   rules.forEach((r: J, i: number) => {
     const rp = `${p}.rules[${i}]`;
-    if (!['FailJob', 'FailIndex', 'Ignore', 'Count'].includes(r?.action))
+    if (r?.action === 'FailIndex') {
+      if (perIndex == null) errs.push(invalid(`${rp}.action`, 'FailIndex', 'requires the backoffLimitPerIndex to be set'));
+    } else if (!['FailJob', 'Ignore', 'Count'].includes(r?.action))
       errs.push(notSupported(`${rp}.action`, r?.action ?? '', ['Count', 'FailIndex', 'FailJob', 'Ignore']));
     const onExit = r?.onExitCodes;
     const onConds = r?.onPodConditions;
@@ -151,7 +206,13 @@ export function validateJobSpec(spec: J, p: string, opts: { selectorRequired: bo
   errs.push(...validatePodSpec(tpl.spec, `${p}.template.spec`, { forPod: false }));
   const rp = tpl.spec?.restartPolicy;
   if (rp !== 'OnFailure' && rp !== 'Never') errs.push(notSupported(`${p}.template.spec.restartPolicy`, rp ?? '', ['OnFailure', 'Never']));
-  errs.push(...validatePodFailurePolicy(spec.podFailurePolicy, rp, `${p}.podFailurePolicy`));
+  errs.push(...validateIndexFailureLimits(spec, p));
+  if (spec.managedBy != null) {
+    errs.push(...domainPrefixedPath(spec.managedBy, `${p}.managedBy`));
+    if (String(spec.managedBy).length > 63) errs.push(tooLong(`${p}.managedBy`, 63));
+  }
+  errs.push(...validatePodFailurePolicy(spec.podFailurePolicy, rp, `${p}.podFailurePolicy`, spec.backoffLimitPerIndex));
+  errs.push(...validatePodReplacementPolicy(spec, `${p}.podReplacementPolicy`));
   errs.push(...validateSuccessPolicy(spec, `${p}.successPolicy`));
   return errs;
 }
@@ -188,6 +249,7 @@ export function validateJobUpdate(job: J, old: J): Errs {
   errs.push(...immutable(spec.completionMode, prev.completionMode, 'spec.completionMode'));
   errs.push(...immutable(spec.podFailurePolicy, prev.podFailurePolicy, 'spec.podFailurePolicy'));
   errs.push(...immutable(spec.manualSelector, prev.manualSelector, 'spec.manualSelector'));
+  errs.push(...immutable(spec.managedBy, prev.managedBy, 'spec.managedBy'));
   // Elastic Indexed Jobs: completions may move together with parallelism.
   const elastic = spec.completionMode === 'Indexed' && spec.completions === spec.parallelism;
   if (!elastic) errs.push(...immutable(spec.completions, prev.completions, 'spec.completions'));
