@@ -46,6 +46,7 @@ import { managerFromUserAgent, recordUpdate } from '../machinery/apply/index.js'
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { completesDeletion, planDeletion, validateDeleteOptions, validateFinalizerUpdate } from './deletion.js';
 import { checkReadRevision, expiredContinue, validateListOptions } from './list-consistency.js';
+import { admitResourceQuota, type QuotaAccess } from '../admission/resource-quota/admission.js';
 
 export interface WriteContext {
   user: UserInfo;
@@ -87,6 +88,13 @@ export interface DeleteOptions {
 export type DeleteResult = { object: KObject; finished: boolean };
 
 const MAX_RETRIES = 10;
+/** The ResourceQuota admission charges quotas as the apiserver itself (its loopback client upstream). */
+const QUOTA_WRITER: WriteContext = {
+  user: { name: 'system:apiserver', groups: ['system:masters'] },
+  dryRun: false,
+  fieldManager: 'kube-apiserver',
+  warnings: [],
+};
 const MAX_PAGE = 2 ** 31 - 1;
 
 export const groupResource = (def: ResourceDef): GroupResource => ({ group: def.group, resource: def.plural });
@@ -277,6 +285,7 @@ export class ResourceService {
     let txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
     setTypeMeta(def, obj);
     try {
+      await this.admitQuota(def, 'create', obj, undefined, ctx);
       if (ctx.dryRun) {
         if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
         txn?.revert();
@@ -306,6 +315,28 @@ export class ResourceService {
         'NamespaceTerminating',
       );
     }
+  }
+
+  /** ResourceQuota admission, the last validating plugin: every namespaced kind's writes are charged to the quotas. */
+  private async admitQuota(
+    def: ResourceDef,
+    operation: 'create' | 'update',
+    obj: KObject,
+    old: KObject | undefined,
+    ctx: WriteContext,
+    subresource?: string,
+  ): Promise<void> {
+    if (!def.namespaced || def.storage) return;
+    const quotaDef = this.registry.find('', 'v1', 'resourcequotas');
+    if (!quotaDef) return;
+    const access: QuotaAccess = {
+      quotas: async (ns) => (await this.cache.list(listPrefix(quotaDef, ns))).items.map((q) => present(quotaDef, q)),
+      writeStatus: async (q) => {
+        await this.update(quotaDef, q.metadata.namespace, q.metadata.name!, q, QUOTA_WRITER, 'status');
+      },
+    };
+    const target = { group: def.group, resource: def.plural };
+    await admitResourceQuota({ target, operation, subresource, obj, old, dryRun: ctx.dryRun }, access);
   }
 
   private admitContext(ctx: WriteContext, subresource?: string): AdmitContext {
@@ -372,6 +403,12 @@ export class ResourceService {
       if (errs.length) throw invalid(def.kind, def.group, name, errs);
       if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
       let txn = (await def.admit?.(next, current, this.admitContext(ctx, subresource))) || undefined;
+      try {
+        await this.admitQuota(def, 'update', next, current, ctx, subresource);
+      } catch (e) {
+        txn?.revert();
+        throw e;
+      }
       setTypeMeta(def, next);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       const finishing = completesDeletion(next, current) && !def.beginDeletion;

@@ -2,6 +2,7 @@ import { podStrategy } from '../strategies/index.js';
 import { admitPodSecurity } from '../../admission/pod-security/index.js';
 import { admitServiceAccount } from '../../serviceaccount/admission.js';
 import { admitNodeRestriction, admitNodeRestrictionDelete } from '../../admission/node-restriction.js';
+import { admitPodPolicies } from '../../admission/pod-policies.js';
 import { podBindingStrategy } from '../strategies/pod/binding.js';
 import { podBinding } from '../subresources/binding.js';
 import { podEviction } from '../subresources/eviction.js';
@@ -41,6 +42,8 @@ export const pods: ResourceDef = {
   gracefulDeletion: podGracePeriod,
   // Mutating admission (ServiceAccount) before validating admission (PodSecurity), as the apiserver orders them.
   admit: async (obj, old, ctx) => {
+    // LimitRanger, Priority and RuntimeClass (their order in kube-apiserver's plugin list).
+    await admitPodPolicies(obj, old, ctx);
     await admitServiceAccount(obj, old, ctx);
     // NodeRestriction: a node writes only mirror pods bound to it and the status of its own pods.
     admitNodeRestriction('pods', obj, old, ctx);
