@@ -151,3 +151,22 @@ eventually "web-2 and its claim are gone, the others' claims stay" 60 '^web-0 we
   "echo \"\$($KCTL --kubeconfig $KC -n $NS get pods -l app=web -o jsonpath='{range .items[*]}{.metadata.name} {end}')| \$($KCTL --kubeconfig $KC -n $NS get pvc -l app=web -o jsonpath='{range .items[*]}{.metadata.name} {end}')\""
 expect "describe sts" 0 'Pods Status: +2 Running / 0 Waiting / 0 Succeeded / 0 Failed' -- k -n "$NS" describe sts web
 expect "describe shows the claim template" 0 'Volume Claims:' -- k -n "$NS" describe sts web
+# A claim left by an earlier web-2 (its owner reference names another pod's uid) is stale: the new web-2 waits until
+# the garbage collector has removed it (held here by a finalizer for a while), then gets a claim of its own.
+k -n "$NS" create -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: www-web-2
+  labels: {app: web}
+  finalizers: [example.com/hold]
+  ownerReferences: [{apiVersion: v1, kind: Pod, name: web-2, uid: 00000000-0000-0000-0000-0000000000aa, controller: true}]
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Mi}}}
+YAML
+stale=$(k -n "$NS" get pvc www-web-2 -o jsonpath='{.metadata.uid}')
+expect "scale to 3 beside a stale claim of web-2" 0 'statefulset.apps/web scaled' -- k -n "$NS" scale sts web --replicas=3
+sleep 3
+expect "web-2 is not created while the stale claim is there" 0 '^web-0 web-1 $' -- k -n "$NS" get pods -l app=web -o jsonpath='{range .items[*]}{.metadata.name} {end}'
+expect "the stale claim is let go" 0 'patched' -- k -n "$NS" patch pvc www-web-2 --type=json -p '[{"op":"remove","path":"/metadata/finalizers"}]'
+eventually "web-2 runs, with a new claim of its own" 90 "^Running www-web-2 [0-9a-f-]+ /\$" -- bash -c \
+  "echo \"\$($KCTL --kubeconfig $KC -n $NS get pod web-2 -o jsonpath='{.status.phase}') \$($KCTL --kubeconfig $KC -n $NS get pvc www-web-2 -o jsonpath='{.metadata.name} {.metadata.uid} {.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}' | grep -v '$stale')\""

@@ -10,7 +10,7 @@ import {
   parentAndOrdinal,
   storageMatches,
 } from '../../src/reconcilers/statefulset/identity.js';
-import { claimOwnerRefs } from '../../src/reconcilers/statefulset/retention.js';
+import { claimIsStale, claimOwnerRefs, isClaimOwnerUpToDate } from '../../src/reconcilers/statefulset/retention.js';
 import { defaultStatefulSet, validateStatefulSet, validateStatefulSetUpdate } from '../../src/registry/strategies/statefulset.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -204,6 +204,26 @@ describe('identity and claims', () => {
     const whenScaled = set({ replicas: 2, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' } });
     expect(uids(whenScaled, 1)).toEqual([]);
     expect(uids(whenScaled, 2)).toEqual(['pod-2']);
+    expect(claimOwnerRefs(whenDeleted, pod(whenDeleted, 1, 'r'), claim(1))).toEqual([ref]);
+  });
+  test('a claim naming an earlier pod or set of the same name is stale: left alone, and no new pod uses it under whenScaled Delete', () => {
+    const policy = { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' } };
+    const s = set({ replicas: 2, ...policy });
+    const withRefs = (...refs: J[]) =>
+      ({ ...claimsFor(s, 1)[0], metadata: { ...claimsFor(s, 1)[0].metadata, ownerReferences: refs } }) as KObject;
+    const fresh = newStatefulSetPod(s, ref, 1, 'r'); // not created yet: no uid
+    const oldPodRef = { apiVersion: 'v1', kind: 'Pod', name: 'web-1', uid: 'old-pod', controller: true };
+    expect(claimIsStale(s, fresh, withRefs(oldPodRef))).toBe(true);
+    expect(claimIsStale(s, fresh, withRefs(ref))).toBe(false);
+    expect(claimIsStale(set({ replicas: 2 }), fresh, withRefs(oldPodRef))).toBe(false); // Retain on scale-down: reused
+    const oldSetRef = { ...ref, uid: 'old-set' };
+    expect(isClaimOwnerUpToDate(s, pod(s, 1, 'r'), withRefs(oldSetRef))).toBe(true); // stale: not touched
+    expect(isClaimOwnerUpToDate(s, pod(s, 1, 'r'), withRefs(ref))).toBe(true);
+    expect(isClaimOwnerUpToDate(s, pod(s, 1, 'r'), withRefs({ ...ref, controller: false }))).toBe(false);
+    // Another controller: our references go, none is added.
+    const other = { apiVersion: 'example.com/v1', kind: 'Keeper', name: 'k', uid: 'k-uid', controller: true };
+    expect(isClaimOwnerUpToDate(s, pod(s, 1, 'r'), withRefs(other, ref))).toBe(false);
+    expect(claimOwnerRefs(s, pod(s, 1, 'r'), withRefs(other, ref))).toEqual([other]);
   });
 });
 

@@ -22,7 +22,7 @@ import { historyToDelete } from '../history/controller-history.js';
 import { GVR_CONTROLLER_REVISIONS } from '../history/store.js';
 import { claimsFor, identityPatch, isMemberOf, ordinalOf, podRevision } from './identity.js';
 import { completeRollingUpdate, planStatefulSet, type SetAction, type SetStatus } from './plan.js';
-import { claimOwnerRefs, claimOwnersMatch } from './retention.js';
+import { claimIsStale, claimOwnerRefs, hasUnexpectedController, isClaimOwnerUpToDate } from './retention.js';
 import { applyRevision, statefulSetRevisions } from './revisions.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -123,6 +123,13 @@ export async function startStatefulSetController(
       .map(objectKey);
   };
 
+  /** PodClaimIsStale: a claim of the pod still names an earlier pod of its name (the garbage collector will take it). */
+  const hasStaleClaim = (set: KObject, pod: KObject) =>
+    claimsFor(set, ordinalOf(pod)).some((want) => {
+      const claim = claims.get(set.metadata.namespace, want.metadata.name!);
+      return !!claim && claimIsStale(set, pod, claim);
+    });
+
   /** createPersistentVolumeClaims: each missing claim of the pod, owned as the retention policy says. */
   const createClaims = async (set: KObject, pod: KObject) => {
     for (const claim of claimsFor(set, ordinalOf(pod))) {
@@ -158,7 +165,15 @@ export async function startStatefulSetController(
       if (pod.metadata.deletionTimestamp) continue;
       for (const want of claimsFor(set, ordinalOf(pod))) {
         const claim = claims.get(set.metadata.namespace, want.metadata.name!);
-        if (!claim || claim.metadata.deletionTimestamp || claimOwnersMatch(set, pod, claim)) continue;
+        if (!claim || claim.metadata.deletionTimestamp) continue;
+        if (hasUnexpectedController(claim, set, pod))
+          event(
+            set,
+            'Warning',
+            'ConflictingController',
+            `PersistentVolumeClaim ${claim.metadata.name} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim`,
+          );
+        if (isClaimOwnerUpToDate(set, pod, claim)) continue;
         try {
           await updateWith(
             client,
@@ -184,6 +199,8 @@ export async function startStatefulSetController(
     const ns = set.metadata.namespace;
     const name = action.pod.metadata.name!;
     if (action.type === 'create') {
+      // A claim left by an earlier pod of this name waits for the garbage collector: its deletion brings us back.
+      if (hasStaleClaim(set, action.pod)) return;
       await createClaims(set, action.pod);
       try {
         await client.create(GVR.pods, ns, action.pod, WRITE);
