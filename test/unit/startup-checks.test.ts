@@ -180,3 +180,11 @@ test('an unwritable existing data dir is refused (not as root: root writes anywh
   await chmod(ro, 0o500);
   expect(() => checkWritableDir(ro, '--data-dir')).toThrow(/--data-dir .*\/ro is not writable by uid \d+/);
 });
+
+test('kubeconfig: the same entries in kubectl key order are the same access', () => {
+  const reordered: KubeconfigDoc = {
+    ...ours,
+    clusters: [{ cluster: { 'certificate-authority-data': 'Q0E=', server: 'https://127.0.0.1:6443' }, name: 'dockube' }],
+  };
+  expect(holdsSameAccess(reordered, ours)).toBe(true);
+});
