@@ -123,8 +123,8 @@ export class HttpClient implements Client {
     return { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined };
   }
 
-  get(gvr: Gvr, namespace: string | undefined, name: string): Promise<KObject> {
-    return this.request('GET', this.path(gvr, namespace, name));
+  get(gvr: Gvr, namespace: string | undefined, name: string, opts: { subresource?: string } = {}): Promise<KObject> {
+    return this.request('GET', this.path(gvr, namespace, name, opts.subresource));
   }
 
   async list(gvr: Gvr, namespace: string | undefined, opts: ClientListOptions = {}): Promise<ClientList> {

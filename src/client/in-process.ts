@@ -1,7 +1,7 @@
 // The in-process client: direct calls into the registry's ResourceService, but as a named component identity that
 // passes the same authorizer an HTTPS request passes (injected: this layer does not import the HTTP layer), so
 // RBAC can later bound each component to its role without the component noticing how it is wired.
-import { StatusError } from '../machinery/api/errors.js';
+import { StatusError, genericNotFound } from '../machinery/api/errors.js';
 import { ObjectFilter } from '../registry/object-filter.js';
 import type { ResourceService, WriteContext } from '../registry/service.js';
 import { definitionName } from '../registry/registry.js';
@@ -11,6 +11,7 @@ import type { ResourceDef } from '../registry/types.js';
 import { applyPatch, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH } from '../machinery/patch/index.js';
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { createSubresource } from '../registry/subresources/index.js';
+import { applyScale, getScale } from '../registry/subresources/scale.js';
 import type {
   ApiResource,
   AuthorizeFn,
@@ -89,8 +90,18 @@ export class InProcessClient implements Client {
     return { user: this.identity, dryRun: !!opts.dryRun, fieldManager: opts.fieldManager ?? fieldManagerOf(this.identity), warnings: [] };
   }
 
-  async get(gvr: Gvr, namespace: string | undefined, name: string): Promise<KObject> {
-    return this.service.get(this.check(gvr, 'get', namespace, name), namespace, name);
+  async get(gvr: Gvr, namespace: string | undefined, name: string, opts: { subresource?: string } = {}): Promise<KObject> {
+    const def = this.check(gvr, 'get', namespace, name, opts.subresource);
+    const obj = await this.service.get(def, namespace, name);
+    if (opts.subresource === 'scale') return getScale(this.scalable(def), obj);
+    if (opts.subresource && !(opts.subresource === 'status' && def.statusSubresource)) throw genericNotFound();
+    return obj;
+  }
+
+  /** The resource's /scale, or the 404 a resource without one answers. */
+  private scalable(def: ResourceDef): ResourceDef {
+    if (!def.scale) throw genericNotFound();
+    return def;
   }
 
   async list(gvr: Gvr, namespace: string | undefined, opts: ClientListOptions = {}): Promise<ClientList> {
@@ -143,6 +154,12 @@ export class InProcessClient implements Client {
     opts: ClientWriteOptions & { subresource?: string } = {},
   ): Promise<KObject> {
     const name = obj.metadata.name!;
+    if (opts.subresource === 'scale') {
+      // As the HTTP handler does: the Scale's replicas written into the object, answered as its Scale.
+      const def = this.scalable(this.check(gvr, 'update', namespace, name, 'scale'));
+      const updated = await this.service.update(def, namespace, name, (cur) => applyScale(def, cur, obj), this.ctx(opts));
+      return getScale(def, updated);
+    }
     return this.service.update(
       this.check(gvr, 'update', namespace, name, opts.subresource),
       namespace,

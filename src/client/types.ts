@@ -63,12 +63,13 @@ export interface ClientWatch {
 export interface Client {
   /** Who this client acts as (in-process), or undefined when the credentials decide (HTTPS). */
   readonly identity?: UserInfo;
-  get(gvr: Gvr, namespace: string | undefined, name: string): Promise<KObject>;
+  /** GET of the object, or of a subresource that reads as an object (`scale` gives its autoscaling/v1 Scale). */
+  get(gvr: Gvr, namespace: string | undefined, name: string, opts?: { subresource?: string }): Promise<KObject>;
   list(gvr: Gvr, namespace: string | undefined, opts?: ClientListOptions): Promise<ClientList>;
   /** Rejects (as get would) when the watch cannot start, e.g. 410 for a resourceVersion out of the window. */
   watch(gvr: Gvr, namespace: string | undefined, opts: ClientWatchOptions, handlers: WatchHandlers): Promise<ClientWatch>;
   create(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject>;
-  /** PUT of the object, or of one of its subresources that takes the whole object (namespaces/finalize). */
+  /** PUT of the object, or of one of its subresources (namespaces/finalize takes the whole object, `scale` a Scale). */
   update(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions & { subresource?: string }): Promise<KObject>;
   updateStatus(gvr: Gvr, namespace: string | undefined, obj: KObject, opts?: ClientWriteOptions): Promise<KObject>;
   patch(
