@@ -15,6 +15,8 @@ import { versionInfo } from '../machinery/version.js';
 import { hasCredentials } from './auth.js';
 import { impersonate } from './impersonation.js';
 import type { ForbiddenHook } from './denial-audit.js';
+import { requestLog, type RequestLogLevel } from './request-log.js';
+import { auditFilter, auditId, type AuditOptions } from './audit/audit.js';
 import { healthRouter, logCheck, pingCheck, postStartHook, type HealthEndpoints, type HealthFailureHook } from './health.js';
 import { forbiddenError, isAnonymousAllowedPath, type RequestAttributes } from '../authorization/authorizer.js';
 
@@ -28,6 +30,10 @@ export interface AppOptions extends ApiDeps {
   health?: HealthEndpoints;
   /** Told of failed health checks with their reasons (the body withholds them). */
   onHealthFailure?: HealthFailureHook;
+  /** One httplog-style line per request through `log` at `level` (request-log.ts); none when absent. */
+  requestLog?: { log: object; level: RequestLogLevel };
+  /** The audit policy and where events go (audit/audit.ts); no audit when absent. */
+  audit?: Omit<AuditOptions, 'registry'>;
 }
 
 /** Ping and log everywhere; readiness also waits for the server's start-up (isReady). */
@@ -46,6 +52,8 @@ export function createApp(opts: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  app.use(auditId);
+  if (opts.requestLog && opts.requestLog.level !== 'silent') app.use(requestLog(opts.requestLog.log, opts.requestLog.level));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     // express 5 parses the query string again on every read of req.query (a handler reads several parameters):
@@ -73,6 +81,8 @@ export function createApp(opts: AppOptions): express.Express {
     if (user instanceof Promise) user.then(proceed, () => proceed(undefined));
     else proceed(user);
   });
+  // Audited once the user is known, as upstream's audit filter runs after authentication.
+  if (opts.audit) app.use(auditFilter({ ...opts.audit, registry: opts.registry }));
 
   // One check's sub-path (/readyz/etcd) needs `get` on it, as upstream's system:monitoring grants; the roots are public.
   app.get(/^\/(healthz|livez|readyz)\/./, (req, res, next) => {

@@ -1,7 +1,7 @@
 // Applies the server's authorizer to a resource request, answering 403 as Kubernetes words it.
 import type { UserInfo } from '../machinery/api/user.js';
 import type { ResourceRequest } from './resource-path.js';
-import type { Authorizer } from '../authorization/types.js';
+import type { Authorizer, Decision } from '../authorization/types.js';
 import { requireAuthorized } from '../authorization/authorizer.js';
 import { nameFromFieldSelector } from '../authorization/request-name.js';
 
@@ -10,9 +10,16 @@ export { nameFromFieldSelector } from '../authorization/request-name.js';
 /** RequestInfo's rule: a request about one namespace object (`/api/v1/namespaces/foo[/status]`) is in that namespace. */
 const namespaceOf = (rr: ResourceRequest) => rr.namespace ?? (!rr.def.group && rr.def.plural === 'namespaces' ? rr.name : undefined);
 
-export function authorizeRequest(authorizer: Authorizer, user: UserInfo, verb: string, rr: ResourceRequest, fieldSelector?: string): void {
+/** Throws the 403 when the authorizer says no; returns its decision (the audit log's annotations) when it allows. */
+export function authorizeRequest(
+  authorizer: Authorizer,
+  user: UserInfo,
+  verb: string,
+  rr: ResourceRequest,
+  fieldSelector?: string,
+): Decision {
   const name = rr.name ?? (verb === 'list' || verb === 'watch' ? nameFromFieldSelector(fieldSelector) : undefined);
-  requireAuthorized(authorizer, user, {
+  return requireAuthorized(authorizer, user, {
     verb,
     resourceRequest: true,
     apiGroup: rr.group,

@@ -33,13 +33,16 @@ export function resourceHandler(deps: ApiDeps) {
       subresource: rr.subresource ?? '',
       scope: rr.name ? 'resource' : rr.namespace ? 'namespace' : 'cluster',
     };
+    // The request log's verb (request-log.ts), as kube-apiserver's httplog prints it.
+    res.locals.verb = info.verb;
     // Only served routes are counted: labels taken from any path a client makes up would be new series without end.
     if (!rr.subresource || isServedSubresource(rr)) {
       res.on('finish', () => observeRequest(info, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
     }
     try {
       const user = res.locals.user as UserInfo;
-      authorizeRequest(deps.service.authorizer, user, verb, rr, queryString(req, 'fieldSelector'));
+      // The decision's reason goes into the audit event (audit/audit.ts).
+      res.locals.authorization = authorizeRequest(deps.service.authorizer, user, verb, rr, queryString(req, 'fieldSelector'));
       await dispatch(req, res, deps, rr, verb, user);
     } catch (e) {
       sendError(res, e);

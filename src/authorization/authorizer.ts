@@ -2,7 +2,7 @@
 // Authorizer (types.ts) decides; the HTTP layer, the in-process client and the reviews ask that one instance.
 import type { UserInfo } from '../machinery/api/user.js';
 import { forbidden, type StatusError, type StatusDetails } from '../machinery/api/errors.js';
-import type { Authorizer, RequestAttributes } from './types.js';
+import type { Authorizer, Decision, RequestAttributes } from './types.js';
 
 export type { Authorizer, Decision, RequestAttributes, ResourceRule, NonResourceRule, SubjectRules } from './types.js';
 
@@ -66,9 +66,10 @@ export function denialOf(err: StatusError): Denial | undefined {
   return (err as StatusError & { [DENIAL]?: Denial })[DENIAL];
 }
 
-/** Asks `authorizer` and throws the 403 the apiserver answers when it says no. */
-export function requireAuthorized(authorizer: Authorizer, user: UserInfo, attrs: RequestAttributes): void {
+/** Asks `authorizer` and throws the 403 the apiserver answers when it says no; returns the (allowing) decision. */
+export function requireAuthorized(authorizer: Authorizer, user: UserInfo, attrs: RequestAttributes): Decision {
   const decision = authorizer.authorize(user, attrs);
   // As responsewriters.Forbidden, the authorizer's reason (the Node authorizer's "no relationship found...") follows.
   if (!decision.allowed) throw forbiddenError(user, attrs, decision.reason);
+  return decision;
 }

@@ -40,6 +40,12 @@ Flags:
       --keep-service-rules        Leave the service rules in place when the server stops (for upgrades)
       --token-auth-file string    If set, the file used to secure the secure port of the API server via token
                                   authentication: CSV lines token,user,uid[,"group1,group2"] (read at start)
+      --request-log-level string  Level of the one line logged per request (verb, URI, user, userAgent, status,
+                                  latency): info, debug, trace or silent (default "info")
+      --audit-log-path string     If set, all requests coming to the apiserver will be logged to this file as
+                                  audit.k8s.io/v1 Event JSON lines; '-' means standard out
+      --audit-policy-file string  Path to the file that defines the audit policy configuration (audit.k8s.io/v1
+                                  Policy); without it nothing is audited
   -h, --help                      Print this help and exit
 
 Both "--flag value" and "--flag=value" are accepted.
@@ -114,6 +120,9 @@ export function parseServerFlags(
         'proxy-mode': { type: 'string' },
         'keep-service-rules': { type: 'boolean' },
         'token-auth-file': { type: 'string' },
+        'request-log-level': { type: 'string' },
+        'audit-log-path': { type: 'string' },
+        'audit-policy-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -150,6 +159,12 @@ export function parseServerFlags(
     watchCacheBytes = n;
   }
 
+  const requestLogLevel = str('request-log-level') ?? 'info';
+  if (!REQUEST_LOG_LEVELS.includes(requestLogLevel as (typeof REQUEST_LOG_LEVELS)[number]))
+    throw invalidArg(requestLogLevel, 'request-log-level', `must be one of ${REQUEST_LOG_LEVELS.join(', ')}`);
+  const auditLogPath = str('audit-log-path');
+  const auditPolicyFile = str('audit-policy-file');
+
   const dockerHost = str('docker-host') || env.DOCKER_HOST || DEFAULT_DOCKER_HOST;
   const kubeconfigPath = resolve(cwd, str('write-kubeconfig') ?? dataDirLayout(dataDir).kubeconfig);
   const services = serviceNetworkFlags(str, values['keep-service-rules'] === true);
@@ -164,10 +179,14 @@ export function parseServerFlags(
     watchCacheBytes,
     services,
     ...(str('token-auth-file') ? { tokenAuthFile: resolve(cwd, str('token-auth-file')!) } : {}),
+    ...(str('request-log-level') ? { requestLogLevel: requestLogLevel as (typeof REQUEST_LOG_LEVELS)[number] } : {}),
+    ...(auditLogPath ? { auditLogPath: auditLogPath === '-' ? '-' : resolve(cwd, auditLogPath) } : {}),
+    ...(auditPolicyFile ? { auditPolicyFile: resolve(cwd, auditPolicyFile) } : {}),
   };
 }
 
 const PROXY_MODES = ['auto', 'iptables', 'userspace', 'none'] as const;
+const REQUEST_LOG_LEVELS = ['info', 'debug', 'trace', 'silent'] as const;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function serviceNetworkFlags(str: (k: string) => string | undefined, keepRulesOnStop: boolean): ServiceNetworkOptions {

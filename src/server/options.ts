@@ -21,6 +21,12 @@ export interface ServerOptions {
   services?: ServiceNetworkOptions;
   /** Static bearer tokens (--token-auth-file, kube-apiserver's CSV), read once at start. */
   tokenAuthFile?: string;
+  /** Level of the per-request line (--request-log-level; default info, silent for none). */
+  requestLogLevel?: 'info' | 'debug' | 'trace' | 'silent';
+  /** Audit log file, '-' for stdout (--audit-log-path); nothing is audited without a policy file. */
+  auditLogPath?: string;
+  /** audit.k8s.io/v1 Policy file (--audit-policy-file). */
+  auditPolicyFile?: string;
 }
 
 /** How Services get their addresses and how traffic reaches them (the apiserver's and kube-proxy's flags). */

@@ -61,6 +61,7 @@ import { NodeGraph, createNodeAuthorizer, startNodeGraph } from '../authorizatio
 import { createTokenReviewer } from '../api/token-review.js';
 import { logDenials } from '../api/denial-audit.js';
 import { serverHealth } from './health-checks.js';
+import { observability } from './observability.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
 const IN_CLUSTER_HOSTS = [
@@ -85,6 +86,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const phases: Record<string, number> = {};
   const reached = (phase: string) => (phases[phase] = Date.now() - t0);
   const log = await createLogger(opts.logLevel);
+  // The request log and the audit log (--request-log-level, --audit-log-path, --audit-policy-file): a bad policy
+  // file stops the start-up before anything is written.
+  const observed = observability(opts, log);
   // Pods reach us at the `kubernetes` Service's ClusterIP too (the first address of --service-cidr).
   const kubernetesIP = kubernetesServiceIP((opts.services ?? DEFAULT_SERVICE_NETWORK).cidr);
   const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS, kubernetesIP] });
@@ -155,6 +159,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // One audit-style line per 403 (denial-audit.ts).
     onForbidden,
     health: health.endpoints,
+    requestLog: observed.requestLog,
+    ...(observed.audit ? { audit: observed.audit } : {}),
     onHealthFailure: (endpoint, failures) => log.debug({ failures }, `${endpoint} check failed`),
     serverAddress: () => `${advertised}:${port}`,
   });
@@ -368,6 +374,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       nodeGraphSource.stop();
       service.cache.stop();
       await store.close();
+      observed.close();
       log.info('dockube stopped');
     })());
   return { url, port, stop, log };

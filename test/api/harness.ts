@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import type express from 'express';
 import request from 'supertest';
-import { createApp } from '../../src/api/app.js';
+import { createApp, type AppOptions } from '../../src/api/app.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { Registry } from '../../src/registry/registry.js';
 import { RESOURCES } from '../../src/registry/resources/index.js';
@@ -62,7 +62,10 @@ export interface Harness {
 }
 
 /** `nodes`: the node connections pods' logs, exec, attach and metrics go to (none by default). */
-export async function startHarness(opts: { file?: string; nodes?: NodeLookup } = {}): Promise<Harness> {
+/** `app`: the request log and audit options of the app (none by default). */
+export async function startHarness(
+  opts: { file?: string; nodes?: NodeLookup; app?: Pick<AppOptions, 'audit' | 'requestLog'> } = {},
+): Promise<Harness> {
   const dir = opts.file ? undefined : mkdtempSync(join(tmpdir(), 'dockube-api-'));
   const file = opts.file ?? join(dir!, 'state.db');
   const store = new SqliteStore(file);
@@ -81,6 +84,7 @@ export async function startHarness(opts: { file?: string; nodes?: NodeLookup } =
     nodes,
     isReady: () => true,
     serverAddress: () => `127.0.0.1:${port}`,
+    ...opts.app,
   });
   server.on('request', app);
   answerClientErrors(server);

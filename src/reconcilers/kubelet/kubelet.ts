@@ -18,7 +18,7 @@ import type { Pod } from '../../translate/k8s-types.js';
 import { parseResolvConf } from '../../translate/resolv-conf.js';
 import { Controller } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
-import { EventRecorder } from '../event-recorder.js';
+import { LifecycleLoggingRecorder } from './lifecycle-log.js';
 import { PodWorker } from './pod-worker.js';
 import { VolumeManager } from './volumes.js';
 import { podNeedsSync } from './pod-changes.js';
@@ -127,7 +127,8 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
     const engine = opts.engine ?? (() => connectDocker(opts.docker));
     const runtime = await connectDockerRuntime(engine, network, { instance, dataDir: opts.dataDir });
     if (stopped) return;
-    const recorder = new EventRecorder(client, log);
+    // Events, and the lifecycle ones (started, killed, back-off...) as info lines too (lifecycle-log.ts).
+    const recorder = new LifecycleLoggingRecorder(client, log);
     // Pods of this node; a pod deleted (or gone from the node) still enqueues its key: its containers must go.
     const informer = new Informer(client, GVR.pods, {
       fieldSelector: `spec.nodeName=${opts.nodeName}`,

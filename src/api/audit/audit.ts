@@ -1,0 +1,199 @@
+// kube-apiserver's audit log (--audit-log-path, --audit-policy-file): one audit.k8s.io/v1 Event JSON line per stage
+// of each request the policy does not put at level None, with upstream's fields. Evaluated with the authenticated
+// user (the audit filter runs before impersonation); the impersonated one is `impersonatedUser`.
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { UserInfo } from '../../machinery/api/user.js';
+import type { RequestAttributes, Decision } from '../../authorization/types.js';
+import type { Registry } from '../../registry/registry.js';
+import { StatusError } from '../../machinery/api/errors.js';
+import { denialOf } from '../../authorization/authorizer.js';
+import { parseResourcePath } from '../resource-path.js';
+import { impersonatorOf } from '../impersonation.js';
+import { auditConfigFor, type AuditPolicy, type AuditStage, type RequestAuditConfig } from './policy.js';
+
+/** Where the handlers leave what the audit event reports (res.locals keys). */
+export const AUDIT_LOCALS = {
+  /** Set by the audit filter: handlers keep the response body and error for it. */
+  capture: 'auditCapture',
+  body: 'auditBody',
+  error: 'auditError',
+  /** The authorizer's decision for the request (resource-handler.ts). */
+  decision: 'authorization',
+} as const;
+
+const auditUser = (u: UserInfo) => ({
+  username: u.name,
+  ...(u.uid ? { uid: u.uid } : {}),
+  groups: [...u.groups],
+  ...(u.extra && Object.keys(u.extra).length ? { extra: u.extra } : {}),
+});
+
+/** metav1.MicroTime: RFC 3339 with six fractional digits. */
+const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+const WRITE_VERBS = new Set(['create', 'update', 'patch']);
+
+/** RequestInfo for the policy: a resource request's verb and names, else the path and lower-case method. */
+export function requestAttributesOf(req: Request, registry: Registry): RequestAttributes {
+  const rr = parseResourcePath(req.path, registry);
+  if (!rr) return { verb: req.method.toLowerCase(), resourceRequest: false, path: req.path };
+  const q = req.query as Record<string, unknown>;
+  const watch = ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(String(q.watch ?? ''));
+  const verb = ((): string => {
+    switch (req.method) {
+      case 'POST':
+        return 'create';
+      case 'PUT':
+        return 'update';
+      case 'PATCH':
+        return 'patch';
+      case 'DELETE':
+        return rr.name ? 'delete' : 'deletecollection';
+      default:
+        return watch ? 'watch' : rr.name ? 'get' : 'list';
+    }
+  })();
+  const namespace = rr.namespace ?? (!rr.def.group && rr.def.plural === 'namespaces' ? rr.name : undefined);
+  return {
+    verb,
+    resourceRequest: true,
+    apiGroup: rr.group,
+    apiVersion: rr.version,
+    resource: rr.def.plural,
+    ...(rr.subresource ? { subresource: rr.subresource } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(rr.name ? { name: rr.name } : {}),
+    path: req.path,
+  };
+}
+
+const jsonBody = (req: Request): unknown => {
+  const body = (req as { body?: unknown }).body;
+  if (!Buffer.isBuffer(body) || body.length === 0 || body[0] !== 0x7b) return undefined; // JSON objects only (not protobuf)
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+export interface AuditOptions {
+  policy: AuditPolicy;
+  registry: Registry;
+  /** Writes one event (a JSON line). */
+  write(line: string): void;
+}
+
+/** Sets the Audit-Id response header on every request: the client's Audit-ID when it sent one, else a new UUID. */
+export function auditId(req: Request, res: Response, next: NextFunction): void {
+  const given = req.headers['audit-id'];
+  res.setHeader('Audit-Id', typeof given === 'string' && given ? given : randomUUID());
+  next();
+}
+
+/** The audit filter, to run once the user is known. */
+export function auditFilter(opts: AuditOptions) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const actedAs = res.locals.user as UserInfo | undefined;
+    if (!actedAs) return next();
+    const impersonator = impersonatorOf(req);
+    const user = impersonator ?? actedAs;
+    const attrs = requestAttributesOf(req, opts.registry);
+    const config = auditConfigFor(opts.policy, user, attrs);
+    if (config.level === 'None') return next();
+    res.locals[AUDIT_LOCALS.capture] = true;
+    const received = Date.now();
+    const base = {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: config.level,
+      auditID: String(res.getHeader('Audit-Id') ?? ''),
+    };
+    const tail = () => ({
+      verb: attrs.verb,
+      user: auditUser(user),
+      ...(impersonator ? { impersonatedUser: auditUser(actedAs) } : {}),
+      sourceIPs: [(req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')],
+      ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
+    });
+    const objectRef = () =>
+      attrs.resourceRequest
+        ? {
+            objectRef: {
+              resource: attrs.resource,
+              ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
+              ...(attrs.name ? { name: attrs.name } : {}),
+              ...(attrs.apiGroup ? { apiGroup: attrs.apiGroup } : {}),
+              apiVersion: attrs.apiVersion,
+              ...(attrs.subresource ? { subresource: attrs.subresource } : {}),
+            },
+          }
+        : {};
+    const emit = (stage: AuditStage, rest: object) => {
+      if (config.omitStages.includes(stage)) return;
+      opts.write(JSON.stringify({ ...base, stage, requestURI: req.originalUrl, ...tail(), ...rest }));
+    };
+    emit('RequestReceived', { ...objectRef(), requestReceivedTimestamp: microTime(received), stageTimestamp: microTime(received) });
+    let done = false;
+    const complete = () => {
+      if (done) return;
+      done = true;
+      emit('ResponseComplete', completion(req, res, attrs, config, objectRef(), received));
+    };
+    res.once('finish', complete);
+    res.once('close', complete);
+    next();
+  };
+}
+
+function completion(
+  req: Request,
+  res: Response,
+  attrs: RequestAttributes,
+  config: RequestAuditConfig,
+  ref: object,
+  received: number,
+): object {
+  const err = res.locals[AUDIT_LOCALS.error] as StatusError | undefined;
+  const body = res.locals[AUDIT_LOCALS.body] as unknown;
+  const status = err?.toStatus();
+  const responseStatus = status
+    ? {
+        metadata: {},
+        status: status.status,
+        message: status.message,
+        reason: status.reason,
+        ...(status.details ? { details: status.details } : {}),
+        code: status.code,
+      }
+    : { metadata: {}, code: res.statusCode };
+  const requestObject = config.level !== 'Metadata' && WRITE_VERBS.has(attrs.verb) ? jsonBody(req) : undefined;
+  // A create names its object in the body: objectRef gets that name, as upstream's LogRequestObject fills it in.
+  const refWithName =
+    'objectRef' in ref && !attrs.name && attrs.verb === 'create'
+      ? (() => {
+          const name = (requestObject ?? jsonBody(req)) as { metadata?: { name?: string } } | undefined;
+          const r = (ref as { objectRef: Record<string, unknown> }).objectRef;
+          return name?.metadata?.name ? { objectRef: { ...r, name: name.metadata.name } } : ref;
+        })()
+      : ref;
+  const decision = decisionAnnotations(res, err);
+  return {
+    ...refWithName,
+    responseStatus,
+    ...(requestObject !== undefined ? { requestObject } : {}),
+    ...(config.level === 'RequestResponse' && body !== undefined ? { responseObject: body } : {}),
+    requestReceivedTimestamp: microTime(received),
+    stageTimestamp: microTime(Date.now()),
+    ...(decision ? { annotations: decision } : {}),
+  };
+}
+
+function decisionAnnotations(res: Response, err: StatusError | undefined): Record<string, string> | undefined {
+  const denial = err && err.code === 403 ? denialOf(err) : undefined;
+  if (denial) return { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': denial.reason ?? '' };
+  const decision = res.locals[AUDIT_LOCALS.decision] as Decision | undefined;
+  if (decision?.allowed) return { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': decision.reason ?? '' };
+  return undefined;
+}
