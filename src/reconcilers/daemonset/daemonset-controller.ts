@@ -7,7 +7,6 @@
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject, OwnerReference } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
-import { labelSelectorFromObject, type LabelSelector, type LabelSelectorObject } from '../../machinery/labels.js';
 import { Informer } from '../../client/informer.js';
 import { controllerIdentity } from '../../client/identities.js';
 import { GVR, objectKey, splitKey, type Client, type Gvr } from '../../client/types.js';
@@ -16,6 +15,7 @@ import { Controller, type KeysOf, type ReconcileResult } from '../controller.js'
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { controllerRef, controllerRefOf } from '../replicaset/claim.js';
+import { ownerLookup, specSelectorOf } from '../replicaset/owner-lookup.js';
 import { claimObjects } from '../replicaset/claim-objects.js';
 import { Expectations } from '../replicaset/expectations.js';
 import { isPodReady, podPhase } from '../replicaset/pod-state.js';
@@ -53,15 +53,7 @@ export interface RunningDaemonSetController {
 const code = (e: unknown) => (e instanceof StatusError ? e.code : 0);
 const typed = (s: KObject): KObject => ({ ...s, apiVersion: 'apps/v1', kind: 'DaemonSet' });
 
-function selectorOf(ds: KObject): LabelSelector | undefined {
-  const s = (ds as J).spec?.selector as LabelSelectorObject | undefined;
-  if (!s || (!Object.keys(s.matchLabels ?? {}).length && !(s.matchExpressions ?? []).length)) return undefined;
-  try {
-    return labelSelectorFromObject(s);
-  } catch {
-    return undefined;
-  }
-}
+const selectorOf = (ds: KObject) => specSelectorOf(ds, { nonEmpty: true });
 
 /** CreatePodTemplate: the template with the daemon tolerations and the generation and hash labels. */
 function daemonPodTemplate(ds: KObject, hash: string): J {
@@ -95,17 +87,7 @@ export async function startDaemonSetController(
   const event = (ds: KObject, type: 'Normal' | 'Warning', reason: string, message: string) =>
     recorder.record(typed(ds), type, reason, message, { component: COMPONENT });
 
-  const ownerKeyOf = (o: KObject): string | undefined => {
-    const ref = controllerRefOf(o);
-    if (!ref || ref.kind !== 'DaemonSet') return undefined;
-    const ds = sets.get(o.metadata.namespace, ref.name);
-    return ds && ds.metadata.uid === ref.uid ? objectKey(ds) : undefined;
-  };
-  const setsMatching = (o: KObject): string[] =>
-    sets
-      .byIndex('namespace', o.metadata.namespace ?? '')
-      .filter((s) => selectorOf(s)?.matches(o.metadata.labels ?? {}))
-      .map(objectKey);
+  const { ownerKeyOf, ownersMatching: setsMatching } = ownerLookup(sets, { apiVersion: 'apps/v1', kind: 'DaemonSet' }, selectorOf);
 
   const onPod: KeysOf = (type, old, pod) => {
     const keys = new Set<string>();
@@ -313,7 +295,9 @@ export async function startDaemonSetController(
     const status = computeDaemonStatus(ds, nodeList, groupByNode(owned), history.hash, t);
     await writeStatus(ds, {
       ...status,
-      observedGeneration: ds.metadata.generation,
+      // updateObservedGen: only a sync that acted on this generation (expectations met) says it has seen it, so that
+      // `kubectl rollout status` does not read counts from before the change.
+      ...(satisfied ? { observedGeneration: ds.metadata.generation } : {}),
       ...(history.collisionCount ? { collisionCount: history.collisionCount } : {}),
     });
     if (failure) throw failure;

@@ -8,7 +8,7 @@
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
-import { labelSelectorFromObject, type LabelSelector, type LabelSelectorObject } from '../../machinery/labels.js';
+import type { LabelSelector } from '../../machinery/labels.js';
 import { Informer } from '../../client/informer.js';
 import { controllerIdentity } from '../../client/identities.js';
 import { GVR, objectKey, splitKey, type Client, type Gvr } from '../../client/types.js';
@@ -17,6 +17,7 @@ import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { adoptPatch, claimDecision, controllerRefOf, releasePatch } from '../replicaset/claim.js';
 import { Expectations } from '../replicaset/expectations.js';
+import { ownerLookup, specSelectorOf } from '../replicaset/owner-lookup.js';
 import { podsToDelete } from '../replicaset/pod-ranking.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from '../replicaset/slow-start.js';
 import { backoffRemainingMs, nextBackoffRecord, type BackoffRecord } from './backoff.js';
@@ -145,19 +146,8 @@ function jobController(
     recorder.record(job, type, reason, message, { component: COMPONENT });
   const typed = (o: KObject): KObject => ({ ...o, apiVersion: 'batch/v1', kind: 'Job' });
 
-  const jobKeyOf = (pod: KObject): string | undefined => {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== 'Job' || ref.apiVersion?.split('/')[0] !== 'batch') return undefined;
-    const job = jobs.get(pod.metadata.namespace, ref.name);
-    return job && job.metadata.uid === ref.uid ? objectKey(job) : undefined;
-  };
-  const selectorOf = (job: KObject): LabelSelector | undefined => {
-    try {
-      return labelSelectorFromObject((job as J).spec?.selector as LabelSelectorObject | undefined);
-    } catch {
-      return undefined;
-    }
-  };
+  const selectorOf = (job: KObject) => specSelectorOf(job);
+  const { ownerKeyOf: jobKeyOf, ownersMatching: jobsMatching } = ownerLookup(jobs, { apiVersion: 'batch/v1', kind: 'Job' }, selectorOf);
   /** A pod that keeps the finalizer with no live, unfinished Job to remove it (isPodOrphaned / finished job). */
   const isOrphanWithFinalizer = (pod: KObject): boolean => {
     if (!hasTrackingFinalizer(pod)) return false;
@@ -180,9 +170,7 @@ function jobController(
       const oldKey = jobKeyOf(old);
       if (oldKey) keys.add(oldKey);
     }
-    if (!controllerRefOf(pod) && type !== 'DELETED' && !pod.metadata.deletionTimestamp)
-      for (const j of jobs.byIndex('namespace', pod.metadata.namespace ?? ''))
-        if (selectorOf(j)?.matches(pod.metadata.labels ?? {})) keys.add(objectKey(j));
+    if (!controllerRefOf(pod) && type !== 'DELETED' && !pod.metadata.deletionTimestamp) jobsMatching(pod).forEach((k) => keys.add(k));
     if (type !== 'DELETED' && isOrphanWithFinalizer(pod)) orphans.enqueue(podKey);
     return [...keys];
   };

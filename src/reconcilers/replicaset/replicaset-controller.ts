@@ -16,6 +16,7 @@ import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { adoptPatch, claimDecision, controllerRef, controllerRefOf, releasePatch } from './claim.js';
 import { Expectations } from './expectations.js';
+import { ownerLookup } from './owner-lookup.js';
 import { REPLICA_SET, REPLICATION_CONTROLLER, type ReplicaKind } from './kinds.js';
 import { isPodActive, isPodReady } from './pod-state.js';
 import { podsToDelete } from './pod-ranking.js';
@@ -89,13 +90,6 @@ function replicaController(
     recorder.record(owner, type, reason, message, { component: kind.component });
   const typed = (o: KObject): KObject => ({ ...o, apiVersion: kind.apiVersion, kind: kind.kind });
 
-  /** resolveControllerRef: the cached owner a pod's controller reference names, if it is one of ours and the same uid. */
-  const ownerKeyOf = (pod: KObject): string | undefined => {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== kind.kind || ref.apiVersion?.split('/')[0] !== kind.apiVersion.split('/')[0]) return undefined;
-    const owner = owners.get(pod.metadata.namespace, ref.name);
-    return owner && owner.metadata.uid === ref.uid ? objectKey(owner) : undefined;
-  };
   const selectorOrUndefined = (owner: KObject): LabelSelector | undefined => {
     try {
       return kind.selectorOf(owner);
@@ -103,12 +97,8 @@ function replicaController(
       return undefined;
     }
   };
-  /** getPodReplicaSets: the owners in the pod's namespace whose selector matches it (who might adopt an orphan). */
-  const ownersMatching = (pod: KObject): string[] =>
-    owners
-      .byIndex('namespace', pod.metadata.namespace ?? '')
-      .filter((o) => selectorOrUndefined(o)?.matches(pod.metadata.labels ?? {}))
-      .map(objectKey);
+  // resolveControllerRef, and getPodReplicaSets (the owners who might adopt an orphan).
+  const { ownerKeyOf, ownersMatching } = ownerLookup(owners, kind, selectorOrUndefined);
 
   const onPod: KeysOf = (type, old, pod) => {
     const keys = new Set<string>();

@@ -7,7 +7,6 @@
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject, OwnerReference } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
-import { labelSelectorFromObject, type LabelSelector, type LabelSelectorObject } from '../../machinery/labels.js';
 import { Informer } from '../../client/informer.js';
 import { controllerIdentity } from '../../client/identities.js';
 import { GVR, objectKey, splitKey, type Client, type Gvr } from '../../client/types.js';
@@ -16,6 +15,7 @@ import { Controller, type KeysOf, type ReconcileResult } from '../controller.js'
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { controllerRef, controllerRefOf } from '../replicaset/claim.js';
+import { ownerLookup, specSelectorOf } from '../replicaset/owner-lookup.js';
 import { claimObjects } from '../replicaset/claim-objects.js';
 import { isPodReady } from '../replicaset/pod-state.js';
 import { historyToDelete } from '../history/controller-history.js';
@@ -47,15 +47,7 @@ export interface RunningStatefulSetController {
 const code = (e: unknown) => (e instanceof StatusError ? e.code : 0);
 const typed = (s: KObject): KObject => ({ ...s, apiVersion: 'apps/v1', kind: 'StatefulSet' });
 
-function selectorOf(set: KObject): LabelSelector | undefined {
-  const s = (set as J).spec?.selector as LabelSelectorObject | undefined;
-  if (!s || (!Object.keys(s.matchLabels ?? {}).length && !(s.matchExpressions ?? []).length)) return undefined;
-  try {
-    return labelSelectorFromObject(s);
-  } catch {
-    return undefined;
-  }
-}
+const selectorOf = (set: KObject) => specSelectorOf(set, { nonEmpty: true });
 
 const STATUS_FIELDS: (keyof SetStatus)[] = [
   'observedGeneration',
@@ -86,19 +78,8 @@ export async function startStatefulSetController(
   const event = (set: KObject, type: 'Normal' | 'Warning', reason: string, message: string) =>
     recorder.record(typed(set), type, reason, message, { component: STATEFULSET_CONTROLLER });
 
-  /** The set a pod or revision names as its controller, if it is in the cache with that uid. */
-  const ownerKeyOf = (o: KObject): string | undefined => {
-    const ref = controllerRefOf(o);
-    if (!ref || ref.kind !== 'StatefulSet') return undefined;
-    const set = sets.get(o.metadata.namespace, ref.name);
-    return set && set.metadata.uid === ref.uid ? objectKey(set) : undefined;
-  };
-  /** getPodStatefulSets: the sets that might adopt an orphan. */
-  const setsMatching = (o: KObject): string[] =>
-    sets
-      .byIndex('namespace', o.metadata.namespace ?? '')
-      .filter((s) => selectorOf(s)?.matches(o.metadata.labels ?? {}))
-      .map(objectKey);
+  // The set a pod or revision names as its controller; getPodStatefulSets (the sets that might adopt an orphan).
+  const { ownerKeyOf, ownersMatching: setsMatching } = ownerLookup(sets, { apiVersion: 'apps/v1', kind: 'StatefulSet' }, selectorOf);
   const onOwned: KeysOf = (type, old, o) => {
     const keys = new Set<string>();
     for (const x of old && type === 'MODIFIED' ? [old, o] : [o]) {
