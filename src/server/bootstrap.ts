@@ -3,7 +3,8 @@
 import { StatusError } from '../machinery/api/errors.js';
 import type { ResourceService, WriteContext } from '../registry/service.js';
 import { DEFAULT_SERVICE_ALLOCATION } from '../registry/resources/service-allocation.js';
-import { kubernetesServiceIP } from '../registry/resources/service-cidr.js';
+import { kubernetesServiceIP, parseServiceCidr } from '../registry/resources/service-cidr.js';
+import { ensureBuiltinObjects } from './builtin-objects.js';
 import { systemContext } from '../reconcilers/context.js';
 import { DOCKER_VOLUME_PROVISIONER } from '../reconcilers/pvc-binder.js';
 import type { KObject } from '../machinery/api/meta.js';
@@ -52,5 +53,7 @@ export async function bootstrap(
     reclaimPolicy: 'Delete',
     volumeBindingMode: 'Immediate',
   });
+  // kube-apiserver's own objects: the `kubernetes` ServiceCIDR, Local APIServices, mandatory flow-control objects.
+  await ensureBuiltinObjects(service, parseServiceCidr(endpoint.serviceCidr ?? DEFAULT_SERVICE_ALLOCATION.cidr).cidr, sys);
   return { apiServer, context: sys };
 }

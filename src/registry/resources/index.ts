@@ -18,6 +18,7 @@ import { poddisruptionbudgets } from './policy.js';
 import { certificatesigningrequests } from './certificates.js';
 import { cronjobs, jobs } from './batch.js';
 import { RBAC_RESOURCES } from './rbac.js';
+import { DEFAULT_API_RESOURCES } from './default-api.js';
 
 export const RESOURCES: ResourceDef[] = [
   namespaces,
@@ -53,6 +54,7 @@ export const RESOURCES: ResourceDef[] = [
   tokenreviews,
   certificatesigningrequests,
   ...RBAC_RESOURCES,
+  ...DEFAULT_API_RESOURCES,
 ];
 
 /** OpenAPI schemas of served kinds that the generated definitions lack. */
