@@ -1,5 +1,6 @@
 // Discovery: legacy (APIVersions, APIGroupList, APIResourceList) and aggregated (apidiscovery v2/v2beta1),
 // each built once from the resource descriptions.
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Registry, GroupVersion } from '../registry/registry.js';
 import { ALL_VERBS, apiVersionOf, type ResourceDef } from '../registry/types.js';
@@ -92,7 +93,10 @@ export class Discovery {
   constructor(
     private registry: Registry,
     private serverAddress: () => string,
-  ) {}
+  ) {
+    // Custom resources come and go: what was built from the old set is dropped, and so are the ETags naming it.
+    registry.onChange(() => this.cache.clear());
+  }
 
   private memo<T>(key: string, build: () => T): T {
     if (!this.cache.has(key)) this.cache.set(key, build());
@@ -113,17 +117,27 @@ export class Discovery {
     return (req: Request, res: Response) => {
       const agg = aggregatedDiscoveryVersion(req.headers.accept);
       if (agg) {
-        const body = this.memo(`agg:${core}:${agg}`, () => ({
-          kind: 'APIGroupDiscoveryList',
-          apiVersion: `apidiscovery.k8s.io/${agg}`,
-          metadata: {},
-          items: core
-            ? [aggregatedGroup(this.registry, '', ['v1'])]
-            : [...this.groups()].map(([g, vs]) => aggregatedGroup(this.registry, g, vs)),
-        }));
+        const body = this.memo(`agg:${core}:${agg}`, () => {
+          const text = JSON.stringify({
+            kind: 'APIGroupDiscoveryList',
+            apiVersion: `apidiscovery.k8s.io/${agg}`,
+            metadata: {},
+            items: core
+              ? [aggregatedGroup(this.registry, '', ['v1'])]
+              : [...this.groups()].map(([g, vs]) => aggregatedGroup(this.registry, g, vs)),
+          });
+          // The aggregated document's ETag is a hash of it, as upstream's (a client's If-None-Match gets a 304).
+          return { text, etag: `"${createHash('sha512').update(text).digest('hex').toUpperCase()}"` };
+        });
         // kubectl only accepts the aggregated body under this exact content type.
-        res.status(200).setHeader('Content-Type', `application/json;g=apidiscovery.k8s.io;v=${agg};as=APIGroupDiscoveryList`);
-        res.end(JSON.stringify(body));
+        res.setHeader('Content-Type', `application/json;g=apidiscovery.k8s.io;v=${agg};as=APIGroupDiscoveryList`);
+        res.setHeader('ETag', body.etag);
+        res.setHeader('Vary', 'Accept');
+        if (req.headers['if-none-match'] === body.etag) {
+          res.status(304).end();
+          return;
+        }
+        res.status(200).end(body.text);
         return;
       }
       if (core) {

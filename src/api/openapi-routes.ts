@@ -3,7 +3,7 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { ResourceDef } from '../registry/types.js';
 import { StatusError, genericNotFound, notAcceptable } from '../machinery/api/errors.js';
-import { OpenAPIDocuments, type CachedDocument, type OpenAPIOptions } from '../openapi/documents.js';
+import { OpenAPIDocuments, type CachedDocument, type OpenAPIOptions, type ResourceSource } from '../openapi/documents.js';
 
 /** True when the Accept header admits JSON (absent, application/json, application/*, or * / *). */
 export function acceptsJson(accept: string | undefined): boolean {
@@ -36,7 +36,7 @@ function sendDocument(req: Request, res: Response, doc: CachedDocument, cacheCon
   res.status(200).send(doc.body);
 }
 
-export function openapiRouter(defs: ResourceDef[], opts: OpenAPIOptions = {}): express.Router {
+export function openapiRouter(defs: ResourceDef[] | ResourceSource, opts: OpenAPIOptions = {}): express.Router {
   const docs = new OpenAPIDocuments(defs, opts);
   const router = express.Router();
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {

@@ -53,6 +53,22 @@ export function addDefinitions(extra: Definitions): void {
   byGvk = undefined;
 }
 
+/**
+ * Definitions of custom resources: their bodies decode into unstructured objects, so a wrong type is the schema
+ * validation's 422, not a decode error.
+ */
+export const customResourceDefinitionNames = new Set<string>();
+
+/** Forgets definitions added with addDefinitions (a custom resource no longer served). */
+export function removeDefinitions(names: string[]): void {
+  const all = getDefinitions();
+  for (const n of names) {
+    delete all[n];
+    customResourceDefinitionNames.delete(n);
+  }
+  byGvk = undefined;
+}
+
 /** The definition name whose x-kubernetes-group-version-kind lists this GVK. */
 export function definitionNameFor(gvk: GVK): string | undefined {
   if (!byGvk) {

@@ -8,6 +8,12 @@ import { gvPathOf, pathsOf, resourceListPath, type PathItem } from './operations
 import { renderV2 } from './render-v2.js';
 import { renderV3 } from './render-v3.js';
 
+/** A set of served resources that may change (the Registry): documents are rebuilt after a change. */
+export interface ResourceSource {
+  readonly defs: ResourceDef[];
+  onChange(fn: () => void): unknown;
+}
+
 export interface OpenAPIOptions {
   /** Schemas for kinds the generated definitions lack (e.g. metrics.k8s.io). */
   extraDefinitions?: Definitions;
@@ -28,8 +34,22 @@ export class OpenAPIDocuments {
   private v3RootDoc?: CachedDocument;
   private readonly version: string;
 
-  constructor(private readonly defs: ResourceDef[], private readonly opts: OpenAPIOptions = {}) {
+  private readonly source: { readonly defs: ResourceDef[] };
+
+  constructor(defs: ResourceDef[] | ResourceSource, private readonly opts: OpenAPIOptions = {}) {
     this.version = opts.version ?? 'v1.33.0';
+    this.source = Array.isArray(defs) ? { defs } : defs;
+    // Custom resources come and go: every document (and so every hash and ETag) is built again on next use.
+    if (!Array.isArray(defs))
+      defs.onChange(() => {
+        this.v2Doc = undefined;
+        this.v3Docs.clear();
+        this.v3RootDoc = undefined;
+      });
+  }
+
+  private get defs(): ResourceDef[] {
+    return this.source.defs;
   }
 
   /** Loads definitions and the list-semantics table; every document depends on both. */

@@ -1,7 +1,7 @@
 // Server-side field validation (?fieldValidation=Strict|Warn|Ignore): unknown and duplicate fields,
 // reported with Kubernetes' wording and ordering, plus the decode-time type errors that fail any request.
 import { StatusError, badRequest } from '../machinery/api/errors.js';
-import { definitionNameFor, getDefinitions, refName, resolveSchema, type GVK, type Schema } from './definitions.js';
+import { customResourceDefinitionNames, definitionNameFor, getDefinitions, refName, resolveSchema, type GVK, type Schema } from './definitions.js';
 import { parseJsonAst, toJsonNode, type JsonNode } from './json-ast.js';
 import { findYamlDuplicates } from './yaml-duplicates.js';
 import { ownValue } from '../machinery/own-keys.js';
@@ -18,6 +18,11 @@ const OPAQUE = new Set([
   'io.k8s.apimachinery.pkg.api.resource.Quantity',
   'io.k8s.apimachinery.pkg.runtime.RawExtension',
   'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1',
+  // CRD schemas: any JSON value, or one of two shapes (JSONSchemaProps or a list/bool/string list).
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray',
 ]);
 
 interface Found { messages: string[]; typeError?: string }
@@ -139,6 +144,8 @@ function scan(gvk: GVK, root: JsonNode): Found {
   const def = schemaFor(gvk);
   if (!def) return found;
   walk(root, def.schema, '', { found, seen: new Set(), struct: gvk.kind, goPath: [] });
+  // Custom resources decode into unstructured objects: a wrong type is left to the schema validation (422).
+  if (customResourceDefinitionNames.has(def.name)) delete found.typeError;
   return found;
 }
 

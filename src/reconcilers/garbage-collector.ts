@@ -8,7 +8,7 @@ import type { KObject, OwnerReference } from '../machinery/api/meta.js';
 import { deepEqual } from '../machinery/api/equality.js';
 import { Informer } from '../client/informer.js';
 import { controllerIdentity } from '../client/identities.js';
-import type { ApiResource } from '../client/types.js';
+import { gvrKey, type ApiResource } from '../client/types.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import type { ReconcilerContext } from './context.js';
 import { OwnershipGraph, isDeletingDependents, type GraphNode } from './gc/graph.js';
@@ -221,13 +221,59 @@ export async function startGarbageCollector(ctx: ReconcilerContext): Promise<Con
   };
 
   const onError = (err: Error) => ctx.log.warn({ controller: 'garbage-collector', err: err.message }, 'informer');
-  for (const r of collectedResources(resources)) {
-    c.source(new Informer(client, r.gvr, { onError }), (type, _old, obj) => {
+  const watched = new Map<string, Informer>();
+  const watch = (r: ApiResource) => {
+    const inf = new Informer(client, r.gvr, { onError });
+    watched.set(gvrKey(r.gvr), inf);
+    c.source(inf, (type, _old, obj) => {
       onEvent(r, type, obj);
       return [];
     });
-  }
+    return inf;
+  };
+  for (const r of collectedResources(resources)) watch(r);
   // Workers start once every informer has listed: an owner must not be judged on a half-built picture of its dependents.
   await c.start();
+  // Kinds come and go with CustomResourceDefinitions: discovery is read again when one changes and every 30 s
+  // (upstream's GC resyncs its monitors from discovery), informers started for new kinds and stopped for gone ones.
+  let resyncing = false;
+  const resync = async () => {
+    if (resyncing) return;
+    resyncing = true;
+    try {
+      const now = collectedResources(await client.resources());
+      byKind.clear();
+      for (const r of now) if (!byKind.has(`${r.gvr.group}/${r.kind}`)) byKind.set(`${r.gvr.group}/${r.kind}`, r);
+      const keys = new Set(now.map((r) => gvrKey(r.gvr)));
+      for (const r of now) if (!watched.has(gvrKey(r.gvr))) watch(r).start();
+      for (const [k, inf] of watched)
+        if (!keys.has(k)) {
+          inf.stop();
+          watched.delete(k);
+        }
+    } catch (e) {
+      ctx.log.warn({ controller: 'garbage-collector', err: (e as Error).message }, 'resync of collected kinds');
+    } finally {
+      resyncing = false;
+    }
+  };
+  let pending: NodeJS.Timeout | undefined;
+  const soon = () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => void resync(), 200);
+  };
+  const crds = new Informer(client, { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' }, { onError });
+  crds.addEventHandler(() => soon());
+  c.source(crds, () => []);
+  crds.start();
+  const timer = setInterval(() => void resync(), 30_000);
+  timer.unref();
+  const stop = c.stop.bind(c);
+  c.stop = () => {
+    clearInterval(timer);
+    clearTimeout(pending);
+    stop();
+    for (const inf of watched.values()) inf.stop();
+  };
   return c;
 }

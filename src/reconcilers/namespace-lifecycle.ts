@@ -15,12 +15,10 @@ export async function startNamespaceLifecycle(ctx: ReconcilerContext): Promise<C
   const namespaces = new Informer(client, GVR.namespaces, {
     onError: (err) => ctx.log.warn({ controller: 'namespace', err: err.message }, 'informer'),
   });
-  // What a namespace can hold: namespaced resources that can be listed and deleted as a collection.
-  let contents: ApiResource[] | undefined;
-  const namespacedContents = async () =>
-    (contents ??= (await client.resources()).filter(
-      (r) => r.namespaced && r.verbs.includes('deletecollection') && r.verbs.includes('list'),
-    ));
+  // What a namespace can hold: namespaced resources that can be listed and deleted as a collection. Asked on every
+  // pass: custom resources come and go with their definitions.
+  const namespacedContents = async (): Promise<ApiResource[]> =>
+    (await client.resources()).filter((r) => r.namespaced && r.verbs.includes('deletecollection') && r.verbs.includes('list'));
   const c = new Controller(
     'namespace',
     async (name) => {

@@ -96,6 +96,7 @@ export interface FieldError {
     | 'FieldValueDuplicate'
     | 'FieldValueForbidden'
     | 'FieldValueTooLong'
+    | 'FieldValueTooMany'
     | 'FieldValueTypeInvalid';
   field: string;
   value?: unknown;
@@ -124,6 +125,8 @@ export function fieldErrorMessage(e: FieldError): string {
     }
     case 'FieldValueTypeInvalid':
       return `Invalid value: ${renderValue(e.value)}: ${e.detail ?? ''}`;
+    case 'FieldValueTooMany':
+      return `Too many: ${renderValue(e.value)}: ${e.detail ?? ''}`;
     default:
       return e.value === undefined
         ? `Invalid value: ${e.detail ?? ''}`

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSchemaLookup, type SchemaLookup } from '../patch/schema.js';
+import { loadSchemaLookup, type OpenAPISchema, type SchemaLookup } from '../patch/schema.js';
 
 function findDefinitions(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -17,7 +17,21 @@ function findDefinitions(): string | undefined {
 
 let lookup: SchemaLookup | undefined;
 
+/** Schemas served from data rather than the file (custom resources' openAPIV3Schema), by definition name. */
+const added = new Map<string, OpenAPISchema>();
+
+/** Adds (or, with undefined, forgets) the schema of a definition the file does not hold. */
+export function setDefinitionSchema(name: string, schema: OpenAPISchema | undefined): void {
+  if (schema) added.set(name, schema);
+  else added.delete(name);
+}
+
+/** The schema a served custom resource's definition has (setDefinitionSchema), if any. */
+export const addedDefinitionSchema = (name: string): OpenAPISchema | undefined => added.get(name);
+
 export const defaultSchemaLookup: SchemaLookup = (name) => {
+  const own = added.get(name);
+  if (own) return own;
   if (!lookup) {
     const file = findDefinitions();
     lookup = file ? loadSchemaLookup(file) : () => undefined;
