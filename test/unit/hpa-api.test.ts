@@ -41,7 +41,7 @@ test('v2 → v1 keeps the CPU target in spec and the rest in annotations; v1 →
   expect(one.status).toEqual({ currentReplicas: 2, desiredReplicas: 3, currentCPUUtilizationPercentage: 80 });
   const ann = one.metadata.annotations!;
   expect(JSON.parse(ann[METRICS_ANNOTATION]!)).toEqual([{ type: 'Resource', resource: { name: 'memory', targetAverageValue: '100Mi' } }]);
-  expect(JSON.parse(ann[CONDITIONS_ANNOTATION]!)).toEqual(v2().status!.conditions);
+  expect(JSON.parse(ann[CONDITIONS_ANNOTATION]!)).toEqual((v2().status as { conditions: unknown }).conditions);
   expect(ann.mine).toBe('x');
   expect(v1ToV2(one)).toEqual(v2());
 });
