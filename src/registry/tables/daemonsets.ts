@@ -1,8 +1,7 @@
 // DaemonSets (apps), as kubectl's printDaemonSet: NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE;
 // wide CONTAINERS IMAGES SELECTOR.
-import type { TableDef } from '../types.js';
-import { formatLabelSelector, type LabelSelectorObject } from '../../machinery/labels.js';
-import { ageColumn, ageOf, column, containerCells, containersColumn, get, imagesColumn, nameColumn, nameOf, num, rec } from './columns.js';
+import { column, get, num, rec } from './columns.js';
+import { workloadTable } from './workload-columns.js';
 
 /** labels.FormatLabels: `k=v` pairs sorted by key, `<none>` when empty. */
 function formatLabels(m: unknown): string {
@@ -12,17 +11,8 @@ function formatLabels(m: unknown): string {
   return pairs.length ? pairs.join(',') : '<none>';
 }
 
-function selectorCell(sel: unknown): string {
-  try {
-    return formatLabelSelector(sel as LabelSelectorObject | undefined);
-  } catch {
-    return '<invalid>';
-  }
-}
-
-export const daemonSetsTable: TableDef = {
+export const daemonSetsTable = workloadTable({
   columns: [
-    nameColumn(),
     column('Desired', 'integer', 'The total number of nodes that should be running the daemon pod.'),
     column('Current', 'integer', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.'),
     column(
@@ -41,27 +31,18 @@ export const daemonSetsTable: TableDef = {
       'string',
       "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node.",
     ),
-    ageColumn(),
-    containersColumn(),
-    imagesColumn(),
-    column('Selector', 'string', 'A label query over pods that are managed by the daemon set.', 1),
   ],
-  cells: (d, now) => {
-    const spec = rec(d.spec);
+  cells: (d) => {
     const status = rec(d.status);
-    const [names, images] = containerCells(get(spec, 'template', 'spec', 'containers'));
     return [
-      nameOf(d),
       num(status.desiredNumberScheduled),
       num(status.currentNumberScheduled),
       num(status.numberReady),
       num(status.updatedNumberScheduled),
       num(status.numberAvailable),
-      formatLabels(get(spec, 'template', 'spec', 'nodeSelector')),
-      ageOf(d, now),
-      names,
-      images,
-      selectorCell(spec.selector),
+      formatLabels(get(d, 'spec', 'template', 'spec', 'nodeSelector')),
     ];
   },
-};
+  template: ['spec', 'template'],
+  selector: { path: ['spec', 'selector'], description: 'A label query over pods that are managed by the daemon set.' },
+});

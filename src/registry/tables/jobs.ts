@@ -1,10 +1,9 @@
 // Jobs and CronJobs (batch), as kube-apiserver's printers (printJob, printCronJob): NAME STATUS COMPLETIONS DURATION
 // AGE and NAME SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE; wide CONTAINERS IMAGES SELECTOR.
-import type { TableDef } from '../types.js';
 import type { KObject } from '../../machinery/api/meta.js';
-import { formatLabelSelector, type LabelSelectorObject } from '../../machinery/labels.js';
 import { humanDuration, parseTimestamp, translateTimestampSince } from '../../machinery/duration.js';
-import { ageColumn, ageOf, arr, column, containerCells, containersColumn, get, imagesColumn, nameColumn, nameOf, rec } from './columns.js';
+import { arr, column, get, rec } from './columns.js';
+import { workloadTable } from './workload-columns.js';
 
 const hasTrueCondition = (o: KObject, type: string) =>
   arr(get(o, 'status', 'conditions')).some((c) => c.type === type && c.status === 'True');
@@ -37,37 +36,21 @@ export function durationCell(o: KObject, now: Date): string {
   return humanDuration(end - start);
 }
 
-const selectorCell = (s: unknown) => formatLabelSelector(s as LabelSelectorObject | undefined);
+const JOB_SELECTOR = 'A label query over pods that should match the pod count.';
 
-export const jobsTable: TableDef = {
+export const jobsTable = workloadTable({
   columns: [
-    nameColumn(),
     column('Status', 'string', 'Status of the job.'),
     column('Completions', 'string', 'The desired number of successfully finished pods the job should be run with.'),
     column('Duration', 'string', 'Time required to complete the job.'),
-    ageColumn(),
-    containersColumn(),
-    imagesColumn(),
-    column('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
   ],
-  cells: (o, now) => {
-    const [names, images] = containerCells(get(o, 'spec', 'template', 'spec', 'containers'));
-    return [
-      nameOf(o),
-      jobStatusCell(o),
-      completionsCell(o),
-      durationCell(o, now),
-      ageOf(o, now),
-      names,
-      images,
-      selectorCell(get(o, 'spec', 'selector')),
-    ];
-  },
-};
+  cells: (o, now) => [jobStatusCell(o), completionsCell(o), durationCell(o, now)],
+  template: ['spec', 'template'],
+  selector: { path: ['spec', 'selector'], description: JOB_SELECTOR },
+});
 
-export const cronJobsTable: TableDef = {
+export const cronJobsTable = workloadTable({
   columns: [
-    nameColumn(),
     column('Schedule', 'string', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
     column(
       'Timezone',
@@ -81,27 +64,19 @@ export const cronJobsTable: TableDef = {
     ),
     column('Active', 'integer', 'A list of pointers to currently running jobs.'),
     column('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.'),
-    ageColumn(),
-    containersColumn(),
-    imagesColumn(),
-    column('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
   ],
   cells: (o, now) => {
     const spec = rec(o.spec);
     const last = get(o, 'status', 'lastScheduleTime') as string | undefined;
-    const [names, images] = containerCells(get(spec, 'jobTemplate', 'spec', 'template', 'spec', 'containers'));
     return [
-      nameOf(o),
       typeof spec.schedule === 'string' ? spec.schedule : '',
       typeof spec.timeZone === 'string' ? spec.timeZone : '<none>',
       // printBoolPtr: the column is typed boolean but its cell is Go's text.
       typeof spec.suspend === 'boolean' ? (spec.suspend ? 'True' : 'False') : '<unset>',
       arr(get(o, 'status', 'active')).length,
       last ? translateTimestampSince(last, now) : '<none>',
-      ageOf(o, now),
-      names,
-      images,
-      selectorCell(get(spec, 'jobTemplate', 'spec', 'selector')),
     ];
   },
-};
+  template: ['spec', 'jobTemplate', 'spec', 'template'],
+  selector: { path: ['spec', 'jobTemplate', 'spec', 'selector'], description: JOB_SELECTOR },
+});

@@ -3,36 +3,25 @@
 import type { TableDef } from '../types.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { formatLabelSelector, type LabelSelectorObject } from '../../machinery/labels.js';
-import { ageColumn, ageOf, column, containerCells, containersColumn, get, imagesColumn, nameColumn, nameOf, num, rec } from './columns.js';
+import { column, get, num } from './columns.js';
+import { workloadTable } from './workload-columns.js';
 
 /** The table of a controller keeping `spec.replicas` pods of a template; `owner` names it in the selector's help. */
 export function replicatedPodsTable(owner: string, selectorText: (selector: unknown) => string): TableDef {
-  return {
+  return workloadTable({
     columns: [
-      nameColumn(),
       column('Desired', 'integer', 'The number of desired replicas.'),
       column('Current', 'integer', 'The number of replicas observed most recently.'),
       column('Ready', 'integer', 'The number of ready replicas.'),
-      ageColumn(),
-      containersColumn(),
-      imagesColumn(),
-      column('Selector', 'string', `The label query over pods that the ${owner} owns.`, 1),
     ],
-    cells: (o: KObject, now) => {
-      const spec = rec(o.spec);
-      const [names, images] = containerCells(get(spec, 'template', 'spec', 'containers'));
-      return [
-        nameOf(o),
-        num(spec.replicas, 1), // defaulting sets 1 when absent
-        num(get(o, 'status', 'replicas')),
-        num(get(o, 'status', 'readyReplicas')),
-        ageOf(o, now),
-        names,
-        images,
-        selectorText(spec.selector),
-      ];
-    },
-  };
+    cells: (o: KObject) => [
+      num(get(o, 'spec', 'replicas'), 1), // defaulting sets 1 when absent
+      num(get(o, 'status', 'replicas')),
+      num(get(o, 'status', 'readyReplicas')),
+    ],
+    template: ['spec', 'template'],
+    selector: { path: ['spec', 'selector'], description: `The label query over pods that the ${owner} owns.`, text: selectorText },
+  });
 }
 
 export const replicaSetsTable = replicatedPodsTable('replica set', (s) => formatLabelSelector(s as LabelSelectorObject | undefined));
