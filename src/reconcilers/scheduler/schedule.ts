@@ -28,8 +28,11 @@ const histogram = (counts: Map<string, number>) =>
     .sort()
     .join(', ');
 
-/** FitError.Error() with the DefaultPreemption PostFilter message (no pod here has a lower priority to evict). */
-export function fitErrorMessage(total: number, failures: FilterFailure[]): string {
+/**
+ * FitError.Error() with the DefaultPreemption PostFilter message when it found no victims; without it when
+ * `preempting` (the PostFilter succeeded and left no message).
+ */
+export function fitErrorMessage(total: number, failures: FilterFailure[], preempting = false): string {
   if (total === 0) return 'no nodes available to schedule pods';
   const reasons = new Map<string, number>();
   const preemption = new Map<string, number>();
@@ -38,7 +41,8 @@ export function fitErrorMessage(total: number, failures: FilterFailure[]): strin
     const p = f.unresolvable ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod';
     preemption.set(p, (preemption.get(p) ?? 0) + 1);
   }
-  return `0/${total} nodes are available: ${histogram(reasons)}. preemption: 0/${total} nodes are available: ${histogram(preemption)}.`;
+  const fit = `0/${total} nodes are available: ${histogram(reasons)}.`;
+  return preempting ? fit : `${fit} preemption: 0/${total} nodes are available: ${histogram(preemption)}.`;
 }
 
 export function schedulePod(pod: KObject, infos: NodeInfo[]): ScheduleResult {

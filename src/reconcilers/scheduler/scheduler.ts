@@ -13,7 +13,8 @@ import { Controller } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { EventRecorder } from '../event-recorder.js';
 import { isTerminated } from './resources.js';
-import { buildNodeInfos, schedulePod } from './schedule.js';
+import { buildNodeInfos, fitErrorMessage, schedulePod } from './schedule.js';
+import { findPreemption, priorityOf, type Preemption } from './preemption.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -49,6 +50,18 @@ interface Unschedulable {
 }
 
 const keyOf = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+
+/** Other pending pods nominated to a node with at least this pod's priority, placed on that node for the filters. */
+function nominatedFor(pod: KObject, pods: KObject[]): KObject[] {
+  return pods
+    .filter((p) => {
+      const node = (p as J).status?.nominatedNodeName;
+      return (
+        node && !(p as J).spec?.nodeName && p.metadata.uid !== pod.metadata.uid && priorityOf(p) >= priorityOf(pod) && needsScheduling(p)
+      );
+    })
+    .map((p) => ({ ...p, spec: { ...(p as J).spec, nodeName: (p as J).status.nominatedNodeName } }) as KObject);
+}
 
 export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOptions = {}): Promise<RunningScheduler> {
   const client = ctx.client(KUBE_SCHEDULER);
@@ -107,7 +120,9 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     // must already count against its node.
     const nodes = (await client.list(GVR.nodes, undefined)).items;
     const pods = (await client.list(GVR.pods, undefined)).items;
-    const result = schedulePod(pod, buildNodeInfos(nodes, pods));
+    // Room a preemption freed is held for its nominated pod against pods of no higher priority (addNominatedPods).
+    const infos = buildNodeInfos(nodes, [...pods, ...nominatedFor(pod, pods)]);
+    const result = schedulePod(pod, infos);
     if (result.node !== undefined) {
       try {
         await client.createSubresource(
@@ -135,6 +150,9 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
       return;
     }
 
+    // DefaultPreemption: the pod is nominated to the node where evicting lower-priority pods makes room.
+    const preemption = findPreemption(pod, infos, result.failures);
+    const message = preemption ? fitErrorMessage(nodes.length, Object.values(result.failures), true) : result.message;
     let updated: KObject = pod;
     for (let tries = 0; ; tries++) {
       try {
@@ -144,7 +162,8 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
           break;
         }
         const before = JSON.stringify(cur.status ?? null);
-        setPodCondition(cur, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: result.message });
+        setPodCondition(cur, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message });
+        if (preemption) (cur as J).status.nominatedNodeName = preemption.node;
         updated = JSON.stringify(cur.status ?? null) === before ? cur : await client.updateStatus(GVR.pods, namespace, cur, write);
         break;
       } catch (e) {
@@ -157,11 +176,40 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
         throw e;
       }
     }
-    recorder.record(pod, 'Warning', 'FailedScheduling', result.message, { component: SCHEDULER_NAME, action: 'Scheduling' });
+    recorder.record(pod, 'Warning', 'FailedScheduling', message, { component: SCHEDULER_NAME, action: 'Scheduling' });
+    if (preemption) await evictVictims(updated, preemption);
     const attempts = (prev?.attempts ?? 0) + 1;
     const delay = Math.min(initialBackoff * 2 ** (attempts - 1), maxBackoff);
     waiting.set(key, { resourceVersion: updated.metadata.resourceVersion!, epoch: attemptEpoch, attempts, retryAt: now() + delay });
     return { requeueAfterMs: delay };
+  };
+
+  /** prepareCandidate: each victim gets the DisruptionTarget condition and a Preempted event, then is deleted. */
+  const evictVictims = async (preemptor: KObject, { node, victims }: Preemption) => {
+    for (const victim of victims) {
+      const { namespace, name } = victim.metadata;
+      try {
+        const cur = structuredClone(await client.get(GVR.pods, namespace, name!)); // the in-process client's are frozen
+        if (cur.metadata.uid !== victim.metadata.uid) continue;
+        setPodCondition(cur, {
+          type: 'DisruptionTarget',
+          status: 'True',
+          reason: 'PreemptionByScheduler',
+          message: `${SCHEDULER_NAME}: preempting to accommodate a higher priority pod`,
+        });
+        await client.updateStatus(GVR.pods, namespace, cur, write);
+        await client.delete(GVR.pods, namespace, name!, { preconditions: { uid: victim.metadata.uid } });
+      } catch (e) {
+        // Gone or changed meanwhile: the next attempt sees the node as it is then.
+        if (e instanceof StatusError && (e.code === 404 || e.code === 409)) continue;
+        throw e;
+      }
+      recorder.record(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${node}`, {
+        component: SCHEDULER_NAME,
+        action: 'Preempting',
+      });
+      ctx.log.info({ victim: keyOf(victim), preemptor: keyOf(preemptor), node }, 'preempted');
+    }
   };
 
   const controller = new Controller('scheduler', reconcile, ctx.log);
