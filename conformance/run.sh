@@ -14,6 +14,7 @@ run_scenario() {
   KVER="$("$KCTL" version --client -o json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s).clientVersion;console.log(v.major+"."+v.minor.replace(/\D/g,""))})')"
   SCENARIO="$(basename "$f" .sh)"
   echo "== $SCENARIO (kubectl $KVER)"
+  local started=$SECONDS
   CACHE_DIR="$(mktemp -d /tmp/kcache.XXXXXX)"
   start_server || { fail "server start"; return; }
   NS="conf-${CONFORMANCE_WORKER_ID:-0}$RANDOM"
@@ -22,6 +23,8 @@ run_scenario() {
   stop_server
   remove_pod_containers
   rm -rf "$CACHE_DIR" "$DATA_DIR"
+  echo "-- $SCENARIO (kubectl $KVER) took $((SECONDS - started)) s"
+  [ -z "${CONFORMANCE_QUEUE:-}" ] || echo "$((SECONDS - started)) $SCENARIO $KVER" >>"$CONFORMANCE_QUEUE.times"
 }
 
 summary() {
@@ -66,6 +69,17 @@ if [ -z "${KUBECTL:-}" ]; then
   done
 fi
 
+# Longest runs first (seconds from conformance/durations.txt, "<scenario> <seconds>" lines; 60 when unknown), so
+# that no worker starts a long scenario last while the others sit idle.
+durations="$ROOT/conformance/durations.txt"
+if [ -f "$durations" ] && [ ${#items[@]} -gt 1 ]; then
+  mapfile -t items < <(for item in "${items[@]}"; do
+    s="$(basename "${item#* }" .sh)"
+    d="$(awk -v s="$s" '$1 == s { print $2; exit }' "$durations")"
+    echo "${d:-60} $item"
+  done | sort -s -k1,1nr | cut -d' ' -f2-)
+fi
+
 JOBS="${CONFORMANCE_JOBS:-2}"
 if [ "$JOBS" -le 1 ] || [ ${#items[@]} -le 1 ]; then
   for item in "${items[@]}"; do KCTL="${item%% *}"; run_scenario "${item#* }"; done
@@ -97,5 +111,9 @@ for ((j = 1; j <= JOBS; j++)); do
   fi
   [ -f "$queue.$j.failures" ] && mapfile -t -O "${#FAILURES[@]}" FAILURES <"$queue.$j.failures"
 done
+if [ -f "$queue.times" ]; then
+  echo "slowest runs (seconds):"
+  sort -k1,1nr "$queue.times" | head -n 12 | sed 's/^/  /'
+fi
 rm -f "$queue" "$queue".*
 summary
