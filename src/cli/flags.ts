@@ -46,6 +46,8 @@ Flags:
                                   audit.k8s.io/v1 Event JSON lines; '-' means standard out
       --audit-policy-file string  Path to the file that defines the audit policy configuration (audit.k8s.io/v1
                                   Policy); without it nothing is audited
+      --horizontal-pod-autoscaler-sync-period duration
+                                  How often each HorizontalPodAutoscaler is synced, e.g. 15s (default 15s)
   -h, --help                      Print this help and exit
 
 Both "--flag value" and "--flag=value" are accepted.
@@ -123,6 +125,7 @@ export function parseServerFlags(
         'request-log-level': { type: 'string' },
         'audit-log-path': { type: 'string' },
         'audit-policy-file': { type: 'string' },
+        'horizontal-pod-autoscaler-sync-period': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -144,6 +147,11 @@ export function parseServerFlags(
   const ttlText = str('event-ttl') ?? '1h';
   const eventTtlMs = parseDuration(ttlText);
   if (eventTtlMs === undefined) throw invalidArg(ttlText, 'event-ttl', `time: invalid duration "${ttlText}"`);
+
+  const hpaSyncText = str('horizontal-pod-autoscaler-sync-period');
+  const hpaSyncPeriodMs = hpaSyncText === undefined ? undefined : parseDuration(hpaSyncText);
+  if (hpaSyncText !== undefined && !hpaSyncPeriodMs)
+    throw invalidArg(hpaSyncText, 'horizontal-pod-autoscaler-sync-period', `time: invalid duration "${hpaSyncText}"`);
 
   const logLevel = (str('log-level') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -179,6 +187,7 @@ export function parseServerFlags(
     watchCacheBytes,
     services,
     ...(str('token-auth-file') ? { tokenAuthFile: resolve(cwd, str('token-auth-file')!) } : {}),
+    ...(hpaSyncPeriodMs ? { hpaSyncPeriodMs } : {}),
     ...(str('request-log-level') ? { requestLogLevel: requestLogLevel as (typeof REQUEST_LOG_LEVELS)[number] } : {}),
     ...(auditLogPath ? { auditLogPath: auditLogPath === '-' ? '-' : resolve(cwd, auditLogPath) } : {}),
     ...(auditPolicyFile ? { auditPolicyFile: resolve(cwd, auditPolicyFile) } : {}),

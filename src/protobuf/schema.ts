@@ -13,6 +13,7 @@ import {
 } from './schema-groups.js';
 import { INTSTR_PROTO, META_PROTO, RESOURCE_PROTO, RUNTIME_PROTO } from './schema-meta.js';
 import { CERTIFICATES_PROTO } from './schema-certificates.js';
+import { AUTOSCALING_V1_PROTO, AUTOSCALING_V2_PROTO } from './schema-autoscaling.js';
 
 let root: protobuf.Root | undefined;
 
@@ -34,6 +35,8 @@ export function schemaRoot(): protobuf.Root {
       POLICY_PROTO,
       RBAC_PROTO,
       CERTIFICATES_PROTO,
+      AUTOSCALING_V2_PROTO,
+      AUTOSCALING_V1_PROTO,
     ]) {
       protobuf.parse(text, r, { keepCase: true });
     }
@@ -59,6 +62,8 @@ const KINDS: Record<string, Record<string, string>> = {
   },
   'apps/v1': { Deployment: 'k8s.io.api.apps.v1.Deployment' },
   'batch/v1': { Job: 'k8s.io.api.batch.v1.Job', CronJob: 'k8s.io.api.batch.v1.CronJob' },
+  'autoscaling/v2': { HorizontalPodAutoscaler: 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler' },
+  'autoscaling/v1': { HorizontalPodAutoscaler: 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler' },
   'authorization.k8s.io/v1': {
     SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
     SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',

@@ -21,6 +21,8 @@ export interface ServerOptions {
   services?: ServiceNetworkOptions;
   /** Static bearer tokens (--token-auth-file, kube-apiserver's CSV), read once at start. */
   tokenAuthFile?: string;
+  /** How often each HorizontalPodAutoscaler syncs (--horizontal-pod-autoscaler-sync-period; default 15 s). */
+  hpaSyncPeriodMs?: number;
   /** Level of the per-request line (--request-log-level; default info, silent for none). */
   requestLogLevel?: 'info' | 'debug' | 'trace' | 'silent';
   /** Audit log file, '-' for stdout (--audit-log-path); nothing is audited without a policy file. */

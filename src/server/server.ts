@@ -32,6 +32,7 @@ import { startDeploymentController } from '../reconcilers/deployment/deployment-
 import { startDisruptionController } from '../reconcilers/disruption/disruption-controller.js';
 import { startBatchControllers } from '../reconcilers/job/start.js';
 import { startStatefulControllers } from './stateful-controllers.js';
+import { startHpaController } from '../reconcilers/hpa/hpa-controller.js';
 import { startPodGC } from '../reconcilers/podgc/podgc-controller.js';
 import { startEndpointControllers } from '../reconcilers/endpoints/start.js';
 import { startServiceLBController } from '../reconcilers/servicelb/servicelb-controller.js';
@@ -253,6 +254,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const batchControllers = startBatchControllers(ctx);
   // StatefulSets and DaemonSets (with their ControllerRevisions).
   const statefulControllers = startStatefulControllers(ctx);
+  // HorizontalPodAutoscalers, scaling their targets through /scale from metrics.k8s.io.
+  const hpaController = startHpaController(ctx, { syncPeriodMs: opts.hpaSyncPeriodMs });
   // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
   const identityControllers = startIdentityControllers(ctx, pki, saTokens.legacy);
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
@@ -286,6 +289,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   controllers.push(await aggregation);
   controllers.push(...(await batchControllers));
   controllers.push(...(await statefulControllers));
+  controllers.push((await hpaController).controller);
   controllers.push(...(await identityControllers));
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);

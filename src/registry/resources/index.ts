@@ -17,6 +17,7 @@ import { storageclasses } from './storage.js';
 import { poddisruptionbudgets } from './policy.js';
 import { certificatesigningrequests } from './certificates.js';
 import { cronjobs, jobs } from './batch.js';
+import { horizontalpodautoscalers, horizontalpodautoscalersV1 } from './autoscaling.js';
 import { RBAC_RESOURCES } from './rbac.js';
 import { DEFAULT_API_RESOURCES } from './default-api.js';
 
@@ -44,6 +45,8 @@ export const RESOURCES: ResourceDef[] = [
   poddisruptionbudgets,
   jobs,
   cronjobs,
+  horizontalpodautoscalers,
+  horizontalpodautoscalersV1,
   selfsubjectaccessreviews,
   selfsubjectreviews,
   podMetrics,
