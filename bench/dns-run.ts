@@ -6,14 +6,12 @@
 // reach it (the service proxy's DNAT; the server gets a service range of its own, BENCH_DNS_SERVICE_CIDR).
 // Usage: npm run build && npm run bench:dns        BENCH_DNS_QUERIES (default 2000 per round), BENCH_DNS_ROUNDS (3)
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDockube, removeServerContainers } from './dockube-server.js';
 import { keepAliveAgent, request } from './https-client.js';
 import { summarize, type Stats } from './stats.js';
-import { formatTable } from './table.js';
+import { formatTable, runBench, saveResults } from './table.js';
 import { DnsClient, minimalResponder, timeQueries, type DnsTarget } from './dns.js';
 import { parseResolvConf } from '../src/translate/resolv-conf.js';
 import { rcodeOf } from '../src/dns/response.js';
@@ -157,10 +155,6 @@ async function main(): Promise<void> {
       `${x.ratio.toFixed(2)}x`,
     ]);
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       queries: QUERIES,
       rounds: ROUNDS,
       server,
@@ -168,8 +162,7 @@ async function main(): Promise<void> {
       lost,
       rows,
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     process.stdout.write(
       `\n${formatTable(head, lines)}\n\nms per query, sequential, ${ROUNDS} round(s); ratio = p50 / baseline p50. From the host to ` +
         `${server.host}:${server.port}.${forwarding ? '' : ' (No host resolver answered: no forwarding row.)'} Results: ${RESULTS}\n`,
@@ -182,10 +175,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

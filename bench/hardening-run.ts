@@ -1,8 +1,6 @@
 // Does hardening cost throughput? GET, LIST and CREATE on this build and on the commit before issue 7 (decoder
 // limits, request checks, bounded watch window), both `dockube server`s running side by side in the same run.
 // Usage: npm run build && npm run bench:hardening   (BENCH_BASELINE=<commit> compares with another commit)
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import https from 'node:https';
@@ -11,6 +9,7 @@ import { buildBaseline } from './baseline-build.js';
 import { expectStatus, keepAliveAgent } from './https-client.js';
 import { summarize, type Stats } from './stats.js';
 import { cmPath, configMap, ns, parallel } from './configmaps.js';
+import { runBench, saveResults } from './table.js';
 
 const BASELINE = process.env.BENCH_BASELINE || 'e0ccdbb';
 const N = { get: 4000, list: 200, create: 1000, createBig: 200 };
@@ -145,18 +144,13 @@ async function main(): Promise<void> {
     current.agent.destroy();
     baseline.agent.destroy();
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       baseline: base.commit,
       n: N,
       warmup: WARMUP,
       rounds: ROUNDS,
       rows,
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     process.stdout.write(
       `\n${table(rows, base.commit)}\n\nlatencies in ms; ratio = current p50 / ${base.commit} p50. Results: ${RESULTS}\n`,
     );
@@ -166,10 +160,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

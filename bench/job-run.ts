@@ -6,8 +6,6 @@
 //   BENCH_JOB_COMMAND (default `sleep 1`)
 // Needs a Docker engine, the test images (scripts/build-test-images.sh) and kubectl.1.33 beside kubectl.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,7 +14,7 @@ import { keepAliveAgent } from './https-client.js';
 import { kubectlFor, type Kubectl } from './kubectl.js';
 import { BASELINE_LABEL, baselineRemove, ensureNamespace } from './pods.js';
 import { summarize } from './stats.js';
-import { formatTable } from './table.js';
+import { formatTable, runBench, saveResults } from './table.js';
 
 const run = promisify(execFile);
 const envInt = (name: string, dflt: number) => {
@@ -136,18 +134,13 @@ async function main(): Promise<void> {
       ],
     ];
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       completions: COMPLETIONS,
       parallelism: PARALLELISM,
       command: COMMAND,
       rounds: ROUNDS,
       rows: [{ op, stats, baselineOp, baseline, ratio }],
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     process.stdout.write(
       `\n${formatTable(head, lines)}\n\nms, ${ROUNDS} round(s), command \`${COMMAND}\`; ratio = p50 / baseline p50. Results: ${RESULTS}\n`,
     );
@@ -157,10 +150,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -1,13 +1,11 @@
 // Pod start benchmark: dockube create → Ready against the same containers started with the Docker CLI, same run.
 // Usage: npm run build && node dist/bench/pods-run.js   (BENCH_CPU_PROF=<dir>: CPU profile of the dockube process)
 // Needs a Docker engine and the test images (scripts/build-test-images.sh).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import https from 'node:https';
 import { removeServerContainers, startDockube } from './dockube-server.js';
-import { formatTable } from './table.js';
+import { formatTable, runBench, saveResults } from './table.js';
 import { keepAliveAgent } from './https-client.js';
 import { PodWatch, baselineRemove, dockubeRemove, dockubeStart, ensureNamespace, podStartRow, type PodRow } from './pods.js';
 
@@ -75,15 +73,10 @@ async function main(): Promise<void> {
     if (ROUNDS.many) rows.push(await podStartRow(`${MANY} pods at once (all Ready)`, dk, pool, watch, ROUNDS.many, MANY, 'one', progress));
     if (ROUNDS.two) rows.push(await podStartRow('1 pod, 2 containers', dk, pool, watch, ROUNDS.two, 1, 'two', progress));
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       rounds: ROUNDS,
       rows,
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     process.stdout.write(
       `\n${table(rows)}\n\nms; dockube = POST → Ready on a pod watch; docker run = docker run -d of the app containers alone ` +
         `(on dockube-pods, no infra container) until docker inspect says running; pause+app = the infra container on ` +
@@ -95,10 +88,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -4,15 +4,13 @@
 // Usage: npm run build && npm run bench:portforward
 //   BENCH_PF_MB (default 100), BENCH_PF_ROUNDS (default 3)
 // Needs a Docker engine, the test images (scripts/build-test-images.sh) and kubectl.1.33 and kubectl.1.29 beside kubectl.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeServerContainers, startDockube } from './dockube-server.js';
 import { kubectlFor } from './kubectl.js';
 import { download, filePod, startPortForward } from './portforward.js';
 import { summarize, type Stats } from './stats.js';
-import { formatTable } from './table.js';
+import { formatTable, runBench, saveResults } from './table.js';
 
 const envInt = (name: string, dflt: number) => {
   const v = Number(process.env[name] ?? dflt);
@@ -92,16 +90,11 @@ async function main(): Promise<void> {
       `${(x.ratio * 100).toFixed(0)} %`,
     ]);
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       mb: MB,
       rounds: ROUNDS,
       rows,
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     process.stdout.write(
       `\n${formatTable(head, lines)}\n\nMiB/s of a ${MB} MiB HTTP download (busybox httpd), ${ROUNDS} round(s); share = p50 through / p50 direct ` +
         `(both from this host: direct is host → pod IP on the pod bridge). Results: ${RESULTS}\n`,
@@ -112,10 +105,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

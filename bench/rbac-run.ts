@@ -2,15 +2,13 @@
 // in a namespace holding 1,000 other RoleBindings beside one holding none, on one server in one run. The two are
 // sampled in alternating rounds, so drift on a shared machine hits both. Goal: with bindings ≤ 10 % slower.
 // Usage: npm run build && npm run bench:rbac   (BENCH_RBAC_GETS, default 4000; BENCH_RBAC_BINDINGS, 1000)
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import https from 'node:https';
 import { startDockube } from './dockube-server.js';
 import { expectStatus, keepAliveAgent } from './https-client.js';
 import { summarize, type Stats } from './stats.js';
-import { formatTable } from './table.js';
+import { formatTable, runBench, saveResults } from './table.js';
 import { cmPath, configMap, ns, parallel } from './configmaps.js';
 
 const envInt = (name: string, dflt: number) => {
@@ -161,10 +159,6 @@ async function main(): Promise<void> {
       [`GET as a service account, ${listed.items.length} RoleBindings in the namespace`, many],
     ] as const;
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       gets: GETS,
       bindings: listed.items.length,
       rounds: ROUNDS,
@@ -176,8 +170,7 @@ async function main(): Promise<void> {
       goal: 'with the bindings, GET throughput at most 10 % below the same without',
       met: slower <= 0.1,
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     const f = (x: number) => x.toFixed(3);
     process.stdout.write(
       `\n${formatTable(
@@ -193,10 +186,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -1,8 +1,6 @@
 // dockube benchmarks with a same-run baseline: each operation is timed against a real `dockube server` and against a
 // bare express HTTPS server answering the same bytes, on the same TLS material and keep-alive settings.
 // Usage: npm run build && npm run bench   (BENCH_CPU_PROF=<dir> writes a CPU profile of the dockube process there)
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import https from 'node:https';
@@ -14,6 +12,7 @@ import { openWatch, type WatchEvent } from './watch-client.js';
 import { timeSequential, summarize, type Stats } from './stats.js';
 import { DEPENDENTS, applyBigPod, bigPod, createBigPods, createIdleNode, gcOwner } from './api-depth.js';
 import { cmPath, configMap, ns, parallel } from './configmaps.js';
+import { runBench, saveResults } from './table.js';
 
 const N = { get: 4000, list: 200, create: 500, watch: 300, apply: 100, gc: 3 };
 const WARMUP = { get: 200, list: 10, create: 20, watch: 20, apply: 5, gc: 0 };
@@ -285,16 +284,11 @@ async function main(): Promise<void> {
       base = b;
     });
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       n: N,
       warmup: WARMUP,
       rows,
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     process.stdout.write(`\n${table(rows)}\n\nratio = dockube p50 / baseline p50. Results: ${RESULTS}\n`);
   } finally {
     clearTimeout(watchdog);
@@ -302,10 +296,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

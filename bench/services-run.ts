@@ -6,10 +6,8 @@
 //   BENCH_SERVICE_REQUESTS (default 1000 per target), BENCH_SERVICE_READY_ROUNDS (default 5)
 // Needs root (the iptables mode), a Docker engine, dockube/netcheck:test (scripts/build-netcheck-image.sh) and kubectl.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,7 +16,7 @@ import { keepAliveAgent } from './https-client.js';
 import { kubectlFor } from './kubectl.js';
 import { ensureNamespace } from './pods.js';
 import { summarize, type Stats } from './stats.js';
-import { formatTable } from './table.js';
+import { formatTable, runBench, saveResults } from './table.js';
 import { openWatch } from './watch-client.js';
 
 const run = promisify(execFile);
@@ -265,10 +263,6 @@ async function main(): Promise<void> {
       ],
     ];
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       requests: REQUESTS,
       concurrency: CONCURRENCY,
       latency: { clusterIP: vipStats, podIP: directStats, ratioP50: ratio },
@@ -277,8 +271,7 @@ async function main(): Promise<void> {
       readyToTrafficMs: toTraffic,
       readyToEndpointSliceMs: toSlice,
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     process.stdout.write(
       `\n${formatTable(head, lines)}\n\nratio = p50 / baseline p50 (throughput: pod IP req/s / ClusterIP req/s); issue 11's goal ≤ 1.1x at the median. ` +
         `Every request on a new connection (each one DNATed). Results: ${RESULTS}\n`,
@@ -293,10 +286,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -4,8 +4,6 @@
 //   BENCH_RS_REPLICAS (default 100), BENCH_ROLL_REPLICAS (default 20), BENCH_WORKLOAD_ROUNDS (default 2)
 // Needs a Docker engine, the test images (scripts/build-test-images.sh) and kubectl.1.33 beside kubectl.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -15,7 +13,7 @@ import { keepAliveAgent } from './https-client.js';
 import { kubectlFor } from './kubectl.js';
 import { PodWatch, baselineRemove, ensureNamespace } from './pods.js';
 import { summarize, type Stats } from './stats.js';
-import { formatTable } from './table.js';
+import { formatTable, runBench, saveResults } from './table.js';
 import { IMAGE_V1, IMAGE_V2, deploymentRollout, dockerRunStart, replicaSetStart, rollingBounds } from './workloads.js';
 
 const run = promisify(execFile);
@@ -137,10 +135,6 @@ async function main(): Promise<void> {
       `${x.ratio.toFixed(2)}x`,
     ]);
     const result = {
-      timestamp: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
       rsReplicas: RS_REPLICAS,
       rollReplicas: ROLL_REPLICAS,
       rounds: ROUNDS,
@@ -148,8 +142,7 @@ async function main(): Promise<void> {
       rollingUpdateSampled: bounds,
       rollingUpdateAllowed: allowed,
     };
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    await saveResults(RESULTS, result);
     process.stdout.write(
       `\n${formatTable(head, lines)}\n\nms, ${ROUNDS} round(s); ratio = p50 / baseline p50 (issue 10's goal for the ReplicaSet: ≤ 1.3x). ` +
         `Rolling update: maxSurge 25 %, maxUnavailable 25 %, ${IMAGE_V1} → ${IMAGE_V2}. Results: ${RESULTS}\n`,
@@ -160,10 +153,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);
