@@ -4,14 +4,12 @@
 // pods are bound to a Node no kubelet serves, and their status is written as a kubelet would, so only the API and
 // the controllers are measured (no Docker).
 // Usage: npm run build && node dist/bench/endpoints-run.js   (BENCH_ENDPOINTS_ROUNDS, default 200; BENCH_ENDPOINTS_PODS, 50)
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDockube } from './dockube-server.js';
 import { expectStatus, keepAliveAgent } from './https-client.js';
 import { summarize, type Stats } from './stats.js';
-import { formatTable } from './table.js';
+import { formatTable, runBench, saveResults } from './table.js';
 import { openWatch, type WatchEvent } from './watch-client.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -147,15 +145,7 @@ async function main(): Promise<void> {
       row('status write response', stats.statusWrite!),
       row('floor: ConfigMap PATCH → its watch event', stats.floor!),
     ];
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(
-      RESULTS,
-      JSON.stringify(
-        { timestamp: new Date().toISOString(), node: process.version, cpus: cpus().length, rounds: ROUNDS, pods: PODS, stats },
-        null,
-        2,
-      ) + '\n',
-    );
+    await saveResults(RESULTS, { rounds: ROUNDS, pods: PODS, stats });
     process.stdout.write(
       `\n${formatTable(head, lines)}\n\nratio = p50 / the floor's p50 (a write to its own watch event, same run). Results: ${RESULTS}\n`,
     );
@@ -167,7 +157,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);
