@@ -22,6 +22,13 @@ export function rawBody(req: Request): Buffer {
 }
 
 export async function decodeBody(req: Request): Promise<DecodedBody> {
+  const decoded = await decode(req);
+  // The audit log's requestObject (audit/audit.ts), whatever the body's encoding.
+  if (req.res?.locals.auditCapture) req.res.locals.auditRequestObject = decoded.value;
+  return decoded;
+}
+
+async function decode(req: Request): Promise<DecodedBody> {
   const buf = rawBody(req);
   const type = mediaType(req);
   if (type === 'application/vnd.kubernetes.protobuf') {

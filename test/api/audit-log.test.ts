@@ -81,11 +81,12 @@ test('a denied request at Metadata: 403 status, forbid decision, no objects', as
     stage: 'ResponseComplete',
     verb: 'create',
     user: { username: 'dockube-viewer' },
-    objectRef: { resource: 'secrets', namespace: 'default', name: 'nope', apiVersion: 'v1' },
+    objectRef: { resource: 'secrets', namespace: 'default', apiVersion: 'v1' },
     responseStatus: { metadata: {}, status: 'Failure', reason: 'Forbidden', code: 403 },
     annotations: { 'authorization.k8s.io/decision': 'forbid' },
   });
   expect(e.responseStatus.message).toContain('cannot create resource "secrets"');
+  expect(e.objectRef).not.toHaveProperty('name'); // never decoded: authorization comes first
   expect(e).not.toHaveProperty('requestObject');
   expect(e).not.toHaveProperty('responseObject');
 });

@@ -18,6 +18,8 @@ export const AUDIT_LOCALS = {
   capture: 'auditCapture',
   body: 'auditBody',
   error: 'auditError',
+  /** The decoded request body (request-body.ts). */
+  requestObject: 'auditRequestObject',
   /** The authorizer's decision for the request (resource-handler.ts). */
   decision: 'authorization',
 } as const;
@@ -117,19 +119,7 @@ export function auditFilter(opts: AuditOptions) {
       sourceIPs: [(req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')],
       ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
     });
-    const objectRef = () =>
-      attrs.resourceRequest
-        ? {
-            objectRef: {
-              resource: attrs.resource,
-              ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
-              ...(attrs.name ? { name: attrs.name } : {}),
-              ...(attrs.apiGroup ? { apiGroup: attrs.apiGroup } : {}),
-              apiVersion: attrs.apiVersion,
-              ...(attrs.subresource ? { subresource: attrs.subresource } : {}),
-            },
-          }
-        : {};
+    const objectRef = () => objectRefOf(attrs);
     const emit = (stage: AuditStage, rest: object) => {
       if (config.omitStages.includes(stage)) return;
       opts.write(JSON.stringify({ ...base, stage, requestURI: req.originalUrl, ...tail(), ...rest }));
@@ -144,6 +134,21 @@ export function auditFilter(opts: AuditOptions) {
     res.once('finish', complete);
     res.once('close', complete);
     next();
+  };
+}
+
+/** audit.ObjectReference, its fields in upstream's order; none for non-resource requests. */
+function objectRefOf(attrs: RequestAttributes): object {
+  if (!attrs.resourceRequest) return {};
+  return {
+    objectRef: {
+      resource: attrs.resource,
+      ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
+      ...(attrs.name ? { name: attrs.name } : {}),
+      ...(attrs.apiGroup ? { apiGroup: attrs.apiGroup } : {}),
+      apiVersion: attrs.apiVersion,
+      ...(attrs.subresource ? { subresource: attrs.subresource } : {}),
+    },
   };
 }
 
@@ -168,16 +173,14 @@ function completion(
         code: status.code,
       }
     : { metadata: {}, code: res.statusCode };
-  const requestObject = config.level !== 'Metadata' && WRITE_VERBS.has(attrs.verb) ? jsonBody(req) : undefined;
-  // A create names its object in the body: objectRef gets that name, as upstream's LogRequestObject fills it in.
-  const refWithName =
-    'objectRef' in ref && !attrs.name && attrs.verb === 'create'
-      ? (() => {
-          const name = (requestObject ?? jsonBody(req)) as { metadata?: { name?: string } } | undefined;
-          const r = (ref as { objectRef: Record<string, unknown> }).objectRef;
-          return name?.metadata?.name ? { objectRef: { ...r, name: name.metadata.name } } : ref;
-        })()
-      : ref;
+  // The decoded body (JSON, YAML or protobuf) when a handler decoded one, else the raw JSON (a patch).
+  const sent = () => (res.locals[AUDIT_LOCALS.requestObject] as unknown) ?? jsonBody(req);
+  const requestObject = config.level !== 'Metadata' && WRITE_VERBS.has(attrs.verb) ? sent() : undefined;
+  // A create names its object in the body: once the handler decoded it (after authorization), objectRef gets that
+  // name, as upstream's LogRequestObject fills it in. A denied create was never decoded and has none.
+  const decoded = res.locals[AUDIT_LOCALS.requestObject] as { metadata?: { name?: string } } | undefined;
+  const createdName = attrs.resourceRequest && !attrs.name && attrs.verb === 'create' ? decoded?.metadata?.name : undefined;
+  const refWithName = createdName ? objectRefOf({ ...attrs, name: createdName }) : ref;
   const decision = decisionAnnotations(res, err);
   return {
     ...refWithName,
