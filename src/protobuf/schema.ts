@@ -13,6 +13,7 @@ import {
 } from './schema-groups.js';
 import { INTSTR_PROTO, META_PROTO, RESOURCE_PROTO, RUNTIME_PROTO } from './schema-meta.js';
 import { CERTIFICATES_PROTO } from './schema-certificates.js';
+import { NETWORKING_V1_KINDS, NETWORKING_V1_PROTO } from './schema-networking.js';
 import { AUTOSCALING_V1_PROTO, AUTOSCALING_V2_PROTO } from './schema-autoscaling.js';
 
 let root: protobuf.Root | undefined;
@@ -35,6 +36,7 @@ export function schemaRoot(): protobuf.Root {
       POLICY_PROTO,
       RBAC_PROTO,
       CERTIFICATES_PROTO,
+      NETWORKING_V1_PROTO,
       AUTOSCALING_V2_PROTO,
       AUTOSCALING_V1_PROTO,
     ]) {
@@ -77,6 +79,7 @@ const KINDS: Record<string, Record<string, string>> = {
   },
   'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction', PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget' },
   'certificates.k8s.io/v1': { CertificateSigningRequest: 'k8s.io.api.certificates.v1.CertificateSigningRequest' },
+  'networking.k8s.io/v1': NETWORKING_V1_KINDS,
   'rbac.authorization.k8s.io/v1': {
     Role: 'k8s.io.api.rbac.v1.Role',
     RoleBinding: 'k8s.io.api.rbac.v1.RoleBinding',
