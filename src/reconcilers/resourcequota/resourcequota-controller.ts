@@ -62,7 +62,13 @@ export async function startResourceQuotaController(
     let m = monitors.get(k);
     if (!m) {
       const gvr = await resolve(t);
-      if (!gvr || monitors.has(k)) return monitors.get(k);
+      if (!gvr) return undefined;
+      // Another worker may have started it while discovery answered.
+      const started = monitors.get(k);
+      if (started) {
+        await started.waitForSync();
+        return started;
+      }
       m = new Informer(client, gvr, { onError });
       monitors.set(k, m);
       // A source of the controller (stopped with it), added after its start: started here.
