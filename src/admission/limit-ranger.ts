@@ -119,3 +119,31 @@ export async function admitLimitRanger(pod: KObject, old: KObject | undefined, c
   if (errs.length) throw admissionForbidden('', 'pods', pod.metadata.name ?? '', errs.length === 1 ? errs[0]! : `[${errs.join(', ')}]`);
   return notes.length > 0;
 }
+
+/** PVCValidateLimitFunc: a new claim's storage request within the PersistentVolumeClaim items' min and max. */
+export function claimViolations(pvc: J, ranges: KObject[]): string[] {
+  const errs: string[] = [];
+  const req = (pvc.spec?.resources?.requests ?? {}) as List;
+  for (const item of itemsOf(ranges)) {
+    if (item.type !== 'PersistentVolumeClaim') continue;
+    for (const [k, v] of sortedEntries(item.min)) {
+      const e = minConstraint('PersistentVolumeClaim', k, v, req, {});
+      if (e) errs.push(e);
+    }
+    for (const [k, v] of sortedEntries(item.max)) {
+      if (!(k in req)) errs.push(`maximum ${k} usage per PersistentVolumeClaim is ${show(v)}.  No request is specified`);
+      else if (nanos(req[k]) > nanos(v))
+        errs.push(`maximum ${k} usage per PersistentVolumeClaim is ${show(v)}, but request is ${show(req[k])}`);
+    }
+  }
+  return errs;
+}
+
+export async function admitLimitRangerClaim(pvc: KObject, old: KObject | undefined, ctx: AdmitContext): Promise<void> {
+  if (old || ctx.subresource) return;
+  const ns = pvc.metadata.namespace;
+  const ranges = (await ctx.list('', 'limitranges')).filter((r) => r.metadata.namespace === ns);
+  const errs = ranges.length ? claimViolations(pvc as J, ranges) : [];
+  if (errs.length)
+    throw admissionForbidden('', 'persistentvolumeclaims', pvc.metadata.name ?? '', errs.length === 1 ? errs[0]! : `[${errs.join(', ')}]`);
+}

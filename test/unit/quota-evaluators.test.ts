@@ -6,7 +6,7 @@ import { evaluatorFor, podResources, targetOfResourceName } from '../../src/admi
 import { checkRequest } from '../../src/admission/resource-quota/admission.js';
 import { addLists, prettyPrint } from '../../src/admission/resource-quota/resource-list.js';
 import { calculateUsed } from '../../src/reconcilers/resourcequota/usage.js';
-import { applyDefaults, limitViolations } from '../../src/admission/limit-ranger.js';
+import { applyDefaults, claimViolations, limitViolations } from '../../src/admission/limit-ranger.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const PODS = { group: '', resource: 'pods' };
@@ -168,4 +168,21 @@ test('LimitRanger: defaults only where unset, noted per container; bounds per Co
   expect(limitViolations(p, ranges)).toEqual(['maximum cpu usage per Pod is 1, but limit is 1100m']);
   p.spec.containers[1].resources.limits.memory = '2Gi';
   expect(limitViolations(p, ranges)[0]).toBe('maximum memory usage per Container is 1Gi, but limit is 2Gi');
+});
+
+test('LimitRanger for claims: storage within min and max', () => {
+  const ranges = [
+    {
+      metadata: { name: 'lr', namespace: 'ns' },
+      spec: { limits: [{ type: 'PersistentVolumeClaim', min: { storage: '1Gi' }, max: { storage: '2Gi' } }] },
+    },
+  ] as unknown as KObject[];
+  const claim = (storage?: string): J => ({ spec: { resources: { requests: storage ? { storage } : {} } } });
+  expect(claimViolations(claim('1Gi'), ranges)).toEqual([]);
+  expect(claimViolations(claim('500Mi'), ranges)).toEqual(['minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi']);
+  expect(claimViolations(claim('3Gi'), ranges)).toEqual(['maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 3Gi']);
+  expect(claimViolations(claim(), ranges)).toEqual([
+    'minimum storage usage per PersistentVolumeClaim is 1Gi.  No request is specified',
+    'maximum storage usage per PersistentVolumeClaim is 2Gi.  No request is specified',
+  ]);
 });

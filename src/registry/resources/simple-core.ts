@@ -9,6 +9,7 @@ import {
 } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import { admitPersistentVolumeClaim } from '../../admission/persistent-volume-claims.js';
+import { admitLimitRangerClaim } from '../../admission/limit-ranger.js';
 import { admitNodeRestriction, admitNodeRestrictionDelete } from '../../admission/node-restriction.js';
 import { stringAt } from '../field-path.js';
 import { serviceAccountToken } from '../../serviceaccount/token-request.js';
@@ -100,6 +101,7 @@ export const persistentvolumeclaims: ResourceDef = {
   strategy: persistentVolumeClaimStrategy,
   table: TABLES['persistentvolumeclaims'],
   admit: async (obj, old, ctx) => {
+    await admitLimitRangerClaim(obj, old, ctx);
     await admitPersistentVolumeClaim(obj, old, ctx);
     // NodeRestriction: a node may only update a claim's status capacity and conditions.
     admitNodeRestriction('persistentvolumeclaims', obj, old, ctx);
