@@ -122,7 +122,7 @@ export function createApp(opts: AppOptions): express.Express {
     if (body) sendObject(res, 200, body);
     else next();
   });
-  app.use(openapiRouter(opts.registry.defs, { extraDefinitions: EXTRA_OPENAPI_DEFINITIONS }));
+  app.use(openapiRouter(opts.registry, { extraDefinitions: EXTRA_OPENAPI_DEFINITIONS }));
 
   // pods|services|nodes/proxy stream their bodies to the backend: before any body is read.
   app.use(proxyRoutes(opts).web);

@@ -54,6 +54,8 @@ import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listen
 import { startClusterDns } from './cluster-dns.js';
 import { KUBE_PROXY } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
+import { serveCustomResources } from '../apiextensions/serving.js';
+import { startCrdControllers } from '../apiextensions/controller.js';
 import { serviceAccountAuthenticator, startIdentityControllers, staticTokenUsers } from './identity-controllers.js';
 import { createRbacCache } from './rbac-source.js';
 import { createRbacAuthorizer } from '../authorization/rbac/authorizer.js';
@@ -119,6 +121,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes }, authorizer });
   const rbacSynced = rbacCache.start(service.cache);
+  // Established CustomResourceDefinitions become served kinds (the apiextensions-apiserver's crdHandler).
+  const customResources = serveCustomResources(service, log);
   const nodeGraphSource = startNodeGraph(service.cache, nodeGraph);
   reached('store');
   let ready = false;
@@ -291,6 +295,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   controllers.push(...(await statefulControllers));
   controllers.push((await hpaController).controller);
   controllers.push(...(await identityControllers));
+  // CRD names, conditions and the customresourcecleanup finalizer, as the API server's loopback client.
+  controllers.push(await startCrdControllers(ctx.client(APISERVER_USER), log));
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
@@ -301,6 +307,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   void countObjects();
   health.finished('start-dockube-controllers');
   await rbacSynced;
+  await customResources.synced;
   await nodeGraphSource.synced;
   informersSynced = true;
   ready = true;
@@ -375,6 +382,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await closed;
       await closedPodNetwork;
       rbacCache.stop();
+      customResources.stop();
       nodeGraphSource.stop();
       service.cache.stop();
       await store.close();

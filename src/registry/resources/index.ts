@@ -19,6 +19,7 @@ import { certificatesigningrequests } from './certificates.js';
 import { cronjobs, jobs } from './batch.js';
 import { horizontalpodautoscalers, horizontalpodautoscalersV1 } from './autoscaling.js';
 import { RBAC_RESOURCES } from './rbac.js';
+import { customresourcedefinitions } from '../../apiextensions/crd-resource.js';
 import { DEFAULT_API_RESOURCES } from './default-api.js';
 
 export const RESOURCES: ResourceDef[] = [
@@ -57,6 +58,7 @@ export const RESOURCES: ResourceDef[] = [
   tokenreviews,
   certificatesigningrequests,
   ...RBAC_RESOURCES,
+  customresourcedefinitions,
   ...DEFAULT_API_RESOURCES,
 ];
 
