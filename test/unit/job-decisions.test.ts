@@ -3,7 +3,7 @@
 // indexed completions and completedIndexes ranges, the pods it creates, the ttl expiry, and the API's defaults,
 // generated selector, validation and table cells.
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { backoffRemainingMs, nextBackoffRecord } from '../../src/reconcilers/job/backoff.js';
+import { backoffRemainingMs, nextBackoffRecord, podFinishedTime } from '../../src/reconcilers/job/backoff.js';
 import { MAX_REQUEUE_MS, requeueDelay } from '../../src/reconcilers/job/constants.js';
 import { matchPodFailurePolicy } from '../../src/reconcilers/job/failure-policy.js';
 import {
@@ -231,6 +231,16 @@ describe('pod failure back-off', () => {
       NOW,
     );
     expect(mixed).toEqual({ failuresAfterLastSuccess: 1, lastFailureTime: NOW + 9000 });
+  });
+
+  test('a finish time: all containers terminated, else Ready turning False, else deletion less its grace, else creation', () => {
+    expect(podFinishedTime(pod('done', { phase: 'Failed', exit: 1, finishedAt: 7 }), NOW)).toBe(NOW + 7000);
+    const notReady = pod('r', { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: at(3) }] });
+    expect(podFinishedTime(notReady, NOW)).toBe(NOW + 3000);
+    const deleted = pod('d', { deleting: true }) as J;
+    deleted.metadata.deletionGracePeriodSeconds = 30;
+    expect(podFinishedTime(deleted, NOW)).toBe(NOW - 30_000);
+    expect(podFinishedTime(pod('c'), NOW)).toBe(NOW - 100_000);
   });
 });
 

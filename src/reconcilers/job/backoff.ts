@@ -11,18 +11,31 @@ export interface BackoffRecord {
   lastFailureTime?: number;
 }
 
-/** getFinishedTime: the latest container finish, else the deletion time, else the pod's last condition change, else now. */
+/**
+ * getFinishedTime: the latest finish of its containers once all have terminated (with the sidecars among the init
+ * containers), else when Ready turned False, else the deletion time less its grace period, else its creation (or now).
+ */
 export function podFinishedTime(pod: KObject, nowMs: number): number {
   const s: J = (pod as J).status ?? {};
+  const sidecars = new Set(((pod as J).spec?.initContainers ?? []).filter((c: J) => c?.restartPolicy === 'Always').map((c: J) => c.name));
+  const statuses: J[] = [...(s.containerStatuses ?? []), ...(s.initContainerStatuses ?? []).filter((c: J) => sidecars.has(c?.name))];
   let latest: number | undefined;
-  for (const c of [...(s.containerStatuses ?? []), ...(s.initContainerStatuses ?? [])]) {
+  for (const c of statuses) {
     const t = Date.parse(c?.state?.terminated?.finishedAt ?? '');
-    if (!Number.isNaN(t) && (latest === undefined || t > latest)) latest = t;
+    if (Number.isNaN(t)) {
+      latest = undefined;
+      break;
+    }
+    if (latest === undefined || t > latest) latest = t;
   }
   if (latest !== undefined) return latest;
+  const ready = (s.conditions ?? []).find((c: J) => c?.type === 'Ready');
+  const readyFalse = ready?.status === 'False' ? Date.parse(ready.lastTransitionTime ?? '') : NaN;
+  if (!Number.isNaN(readyFalse)) return readyFalse;
   const del = Date.parse(pod.metadata.deletionTimestamp ?? '');
-  if (!Number.isNaN(del)) return del;
-  return nowMs;
+  if (!Number.isNaN(del)) return del - Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+  const created = Date.parse(pod.metadata.creationTimestamp ?? '');
+  return Number.isNaN(created) ? nowMs : created;
 }
 
 /** newBackoffRecord: the record after these newly counted successes and failures. */
