@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { dataDirLayout } from '../data-dir.js';
 import { parseArgs } from 'node:util';
 import { parseQuantity } from '../machinery/api/quantity.js';
+import { validClusterCidr } from './pod-subnet.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../storage/event-window.js';
 import { DEFAULT_SERVICE_NETWORK, LOG_LEVELS, type LogLevel, type ServerOptions, type ServiceNetworkOptions } from '../server/options.js';
 
@@ -24,7 +25,10 @@ Flags:
       --data-dir string           Directory for the database, certificates and kubeconfig (default "./.dockube")
       --bind-address string       IP address to serve HTTPS on; 0.0.0.0 or :: for all interfaces (default "127.0.0.1")
       --port int                  Port to serve HTTPS on (default 6443)
-      --write-kubeconfig string   Where to write the kubeconfig for this server (default "<data-dir>/kubeconfig.yaml")
+      --write-kubeconfig string   Where to write the kubeconfig for this server (default "<data-dir>/kubeconfig.yaml");
+                                  rewritten only when its server URL, CA or credentials change
+      --write-kubeconfig-mode string
+                                  Write the kubeconfig with this (octal) mode, e.g. 644 (default "600")
       --docker-host string        Docker endpoint, e.g. unix:///var/run/docker.sock or tcp://host:2376
                                   (default $DOCKER_HOST, else "unix:///var/run/docker.sock")
       --event-ttl duration        Amount of time to retain events, e.g. 30m, 1h, 2h45m (default 1h0m0s)
@@ -38,6 +42,10 @@ Flags:
       --cluster-domain string     DNS domain of the cluster (default "cluster.local")
       --proxy-mode string         How service traffic is carried: auto, iptables, userspace or none (default "auto")
       --keep-service-rules        Leave the service rules in place when the server stops (for upgrades)
+      --node-name string          Name of this cluster's node (default: the host name; with the data dir's hash when
+                                  another cluster on the Docker engine holds it); kept for the cluster's life
+      --cluster-cidr string       IPv4 range of the cluster's own pod network, /8 to /24 (default: the first free /16 of
+                                  10.244-10.255, then 10.200-10.243); kept for the cluster's life
       --token-auth-file string    If set, the file used to secure the secure port of the API server via token
                                   authentication: CSV lines token,user,uid[,"group1,group2"] (read at start)
       --request-log-level string  Level of the one line logged per request (verb, URI, user, userAgent, status,
@@ -112,6 +120,7 @@ export function parseServerFlags(
         'bind-address': { type: 'string' },
         port: { type: 'string' },
         'write-kubeconfig': { type: 'string' },
+        'write-kubeconfig-mode': { type: 'string' },
         'docker-host': { type: 'string' },
         'event-ttl': { type: 'string' },
         'log-level': { type: 'string' },
@@ -122,6 +131,8 @@ export function parseServerFlags(
         'proxy-mode': { type: 'string' },
         'keep-service-rules': { type: 'boolean' },
         'token-auth-file': { type: 'string' },
+        'node-name': { type: 'string' },
+        'cluster-cidr': { type: 'string' },
         'request-log-level': { type: 'string' },
         'audit-log-path': { type: 'string' },
         'audit-policy-file': { type: 'string' },
@@ -175,6 +186,15 @@ export function parseServerFlags(
 
   const dockerHost = str('docker-host') || env.DOCKER_HOST || DEFAULT_DOCKER_HOST;
   const kubeconfigPath = resolve(cwd, str('write-kubeconfig') ?? dataDirLayout(dataDir).kubeconfig);
+  const nodeNameFlag = str('node-name');
+  if (nodeNameFlag !== undefined && !(nodeNameFlag.length <= 253 && nodeNameFlag.split('.').every((l) => DNS_LABEL.test(l))))
+    throw invalidArg(nodeNameFlag, 'node-name', 'must be a lower-case DNS subdomain, e.g. worker-1');
+  const clusterCidr = str('cluster-cidr');
+  if (clusterCidr !== undefined && !validClusterCidr(clusterCidr))
+    throw invalidArg(clusterCidr, 'cluster-cidr', 'must be an IPv4 CIDR from /8 to /24 without host bits, e.g. 10.244.0.0/16');
+  const modeText = str('write-kubeconfig-mode');
+  if (modeText !== undefined && !/^0?[0-7]{3}$/.test(modeText))
+    throw invalidArg(modeText, 'write-kubeconfig-mode', 'must be an octal file mode such as 600 or 644');
   const services = serviceNetworkFlags(str, values['keep-service-rules'] === true);
   return {
     dataDir,
@@ -186,6 +206,9 @@ export function parseServerFlags(
     logLevel: logLevel as LogLevel,
     watchCacheBytes,
     services,
+    ...(modeText !== undefined ? { kubeconfigMode: parseInt(modeText, 8) } : {}),
+    ...(nodeNameFlag !== undefined ? { nodeName: nodeNameFlag } : {}),
+    ...(clusterCidr !== undefined ? { clusterCidr } : {}),
     ...(str('token-auth-file') ? { tokenAuthFile: resolve(cwd, str('token-auth-file')!) } : {}),
     ...(hpaSyncPeriodMs ? { hpaSyncPeriodMs } : {}),
     ...(str('request-log-level') ? { requestLogLevel: requestLogLevel as (typeof REQUEST_LOG_LEVELS)[number] } : {}),

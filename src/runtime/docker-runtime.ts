@@ -26,6 +26,14 @@ export const LABEL_INSTANCE = 'dockube.io/instance';
 /** The data dir of the server that made the container: when it is gone, nothing can adopt the container again. */
 export const LABEL_DATA_DIR = 'dockube.io/data-dir';
 
+/**
+ * Compose labels keeping clusters apart: project `dockube-<instance, 6 hex>-<namespace>` (Compose's project name
+ * rules: lower-case letters, digits, '-' and '_'), service = the pod's name.
+ */
+export const composeLabels = (instance: string, namespace: string, pod?: string): Record<string, string> => ({
+  'com.docker.compose.project': `dockube-${instance.slice(0, 6)}-${namespace}`,
+  ...(pod ? { 'com.docker.compose.service': pod } : {}),
+});
 export const instanceFilter = (instance: string) => `${LABEL_INSTANCE}=${instance}`;
 
 const ms = (t: string | undefined): number | undefined => {
@@ -116,7 +124,17 @@ export class DockerRuntime implements ContainerRuntime {
   ) {}
 
   private ownLabels(options: ContainerCreateOptions): ContainerCreateOptions {
-    return { ...options, Labels: { ...options.Labels, [LABEL_INSTANCE]: this.o.instance, [LABEL_DATA_DIR]: this.o.dataDir } };
+    const ns = options.Labels?.[LABEL_POD_NAMESPACE];
+    return {
+      ...options,
+      Labels: {
+        ...options.Labels,
+        [LABEL_INSTANCE]: this.o.instance,
+        [LABEL_DATA_DIR]: this.o.dataDir,
+        // Docker Desktop and `docker compose ls` group containers by Compose project: one per cluster and namespace.
+        ...(ns ? composeLabels(this.o.instance, ns, options.Labels?.[LABEL_POD_NAME]) : {}),
+      },
+    };
   }
 
   async podContainers(namespace: string, name: string): Promise<RuntimeContainer[]> {

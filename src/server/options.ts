@@ -1,4 +1,5 @@
 // What `dockube server` runs with; src/cli/flags.ts reads it from the command line.
+import type { PodNetworkConfig } from '../runtime/pod-network.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -10,6 +11,14 @@ export interface ServerOptions {
   port: number;
   /** Where the kubeconfig is written (absolute). */
   kubeconfigPath: string;
+  /** The kubeconfig's file mode (--write-kubeconfig-mode; default 0600). */
+  kubeconfigMode?: number;
+  /** The node's name (--node-name; the CLI resolves the default, see src/cli/cluster-identity.ts); else the host name. */
+  nodeName?: string;
+  /** The pod network's range asked for (--cluster-cidr); the CLI turns it into `podNetwork`. */
+  clusterCidr?: string;
+  /** The cluster's own pod network (src/cli/cluster-identity.ts); the shared `dockube-pods` when absent. */
+  podNetwork?: PodNetworkConfig;
   /** Docker endpoint: unix:///path, tcp://host:port or npipe://... */
   dockerHost: string;
   /** How long events are kept, in milliseconds. */

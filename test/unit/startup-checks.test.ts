@@ -13,6 +13,8 @@ import { startupErrorLine } from '../../src/cli/startup-errors.js';
 import { holdsSameAccess, mergeKubeconfig, renameKubeconfig, type KubeconfigDoc } from '../../src/pki/kubeconfig-merge.js';
 import { parseServerFlags } from '../../src/cli/flags.js';
 import { parseLifecycleFlags } from '../../src/cli/lifecycle-commands.js';
+import { firstFreeSubnet, gatewayOf, overlaps, routedCidrs, validClusterCidr } from '../../src/cli/pod-subnet.js';
+import { composeLabels } from '../../src/runtime/docker-runtime.js';
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'dockube-startup-'))));
@@ -187,4 +189,41 @@ test('kubeconfig: the same entries in kubectl key order are the same access', ()
     clusters: [{ cluster: { 'certificate-authority-data': 'Q0E=', server: 'https://127.0.0.1:6443' }, name: 'dockube' }],
   };
   expect(holdsSameAccess(reordered, ours)).toBe(true);
+});
+
+test('pod subnets: the first free /16, overlaps, routes, --cluster-cidr values', () => {
+  expect(firstFreeSubnet([])).toBe('10.244.0.0/16');
+  expect(firstFreeSubnet(['10.244.0.0/16', '172.17.0.0/16', '10.96.0.0/16'])).toBe('10.245.0.0/16');
+  expect(firstFreeSubnet(['10.240.0.0/12'])).toBe('10.200.0.0/16'); // 10.240-10.255 all taken
+  expect(firstFreeSubnet(['10.0.0.0/8'])).toBeUndefined();
+  expect(overlaps('10.244.0.0/16', '10.244.3.0/24')).toBe(true);
+  expect(overlaps('10.244.0.0/16', '10.245.0.0/16')).toBe(false);
+  expect(gatewayOf('10.246.0.0/16')).toBe('10.246.0.1');
+  const route = [
+    'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
+    'eth0\t00000000\t0102A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0',
+    'docker0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0',
+    'eth0\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+  ].join('\n');
+  expect(routedCidrs(route)).toEqual(['172.17.0.0/16', '192.168.2.0/24']);
+  expect(validClusterCidr('10.244.0.0/16')).toBe(true);
+  expect(validClusterCidr('10.244.0.1/16')).toBe(false);
+  expect(validClusterCidr('10.0.0.0/28')).toBe(false);
+  expect(parseServerFlags(['--cluster-cidr', '10.250.0.0/16', '--node-name', 'worker-2'], {}, '/x')).toMatchObject({
+    clusterCidr: '10.250.0.0/16',
+    nodeName: 'worker-2',
+  });
+  expect(() => parseServerFlags(['--node-name', 'Worker_2'], {}, '/x')).toThrow(/must be a lower-case DNS subdomain/);
+  expect(() => parseServerFlags(['--cluster-cidr', '10.250.0.1/16'], {}, '/x')).toThrow(/must be an IPv4 CIDR from \/8 to \/24/);
+  expect(parseServerFlags(['--write-kubeconfig-mode', '644'], {}, '/x')).toMatchObject({ kubeconfigMode: 0o644 });
+  expect(() => parseServerFlags(['--write-kubeconfig-mode', '9'], {}, '/x')).toThrow(
+    'invalid argument "9" for "--write-kubeconfig-mode" flag: must be an octal file mode such as 600 or 644',
+  );
+});
+
+test('Compose labels: one project per cluster and namespace', () => {
+  expect(composeLabels('5f43340b12fe', 'default', 'web-0')).toEqual({
+    'com.docker.compose.project': 'dockube-5f4334-default',
+    'com.docker.compose.service': 'web-0',
+  });
 });
