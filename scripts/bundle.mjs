@@ -28,8 +28,9 @@ const result = await build({
   minifySyntax: true,
   // Loaded from node_modules as usual: a native addon (better-sqlite3), packages that start workers or read files
   // beside their own code (pino's transports, pino-pretty), and dockerode, whose SSH and gRPC modules
-  // src/runtime/docker-import.ts keeps from loading (which needs dockerode's own files).
-  external: ['better-sqlite3', 'pino', 'pino-pretty', 'dockerode'],
+  // src/runtime/docker-import.ts keeps from loading (which needs dockerode's own files), and koffi (native, loaded by
+  // src/server/idle-trim.ts only once the server idles).
+  external: ['better-sqlite3', 'pino', 'pino-pretty', 'dockerode', 'koffi'],
   // The bundled CommonJS packages (express and its dependencies) call require() for Node's modules.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
 });
