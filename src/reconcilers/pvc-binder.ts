@@ -7,6 +7,9 @@
 //   spec.volumeName, the bind annotations, and status phase Bound with the capacity and access modes it asked for.
 // - A deleted claim keeps its kubernetes.io/pvc-protection finalizer while a running pod mounts it; once it is gone
 //   the node removes its Docker volume when the class's reclaimPolicy (recorded on the volume) is Delete.
+// - Static PersistentVolumes (the persistentvolume controller's binding): a claim first takes a matching volume
+//   (pv-matching.ts), both sides are written (PV claimRef and Bound, claim volumeName and Bound); an unclaimed PV is
+//   Available; a PV whose claim is gone is Released (Retain) or deleted (Delete).
 import { StatusError } from '../machinery/api/errors.js';
 import { PVC_PROTECTION_FINALIZER } from '../admission/persistent-volume-claims.js';
 import type { KObject } from '../machinery/api/meta.js';
@@ -17,6 +20,7 @@ import { controllerIdentity } from '../client/identities.js';
 import { Informer } from '../client/informer.js';
 import { GVR, type Gvr } from '../client/types.js';
 import { updateWith } from '../client/update-with.js';
+import { claimRefNames, findMatchingVolume } from './pv-matching.js';
 
 /** The provisioner name of dockube's Docker-volume StorageClass (the default `local` class). */
 export const DOCKER_VOLUME_PROVISIONER = 'dockube.io/docker-volume';
@@ -44,6 +48,7 @@ export interface PvcBinderOptions {
 
 const write = { fieldManager: 'persistentvolume-binder-controller' };
 export const STORAGE_CLASSES = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' };
+const PVS = { group: '', version: 'v1', resource: 'persistentvolumes' };
 const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
 const claimsOf = (pod: KObject): string[] =>
   ((pod.spec as J | undefined)?.volumes ?? [])
@@ -63,6 +68,111 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
   const PVCS = GVR.persistentvolumeclaims;
   const retryMs = opts.retryMs ?? 15_000;
   const recorder = new EventRecorder(client, log);
+
+  const onError = (err: Error) => log.warn({ err: err.message }, 'informer');
+  const volumes = new Informer(client, PVS, { onError });
+
+  /** Binds a claim to a static volume: the volume's claimRef and phase first, then the claim (as bind() upstream). */
+  const bindStatic = async (pvc: KObject, pv: KObject) => {
+    const ns = pvc.metadata.namespace!;
+    const name = pvc.metadata.name!;
+    const ref = {
+      kind: 'PersistentVolumeClaim',
+      namespace: ns,
+      name,
+      uid: pvc.metadata.uid,
+      apiVersion: 'v1',
+      resourceVersion: pvc.metadata.resourceVersion,
+    };
+    const claimed = await updateWith(
+      client,
+      PVS,
+      undefined,
+      pv.metadata.name!,
+      (cur) => {
+        const spec = (cur.spec ?? {}) as J;
+        if (spec.claimRef && (!claimRefNames(cur, pvc) || spec.claimRef.uid === pvc.metadata.uid)) return cur;
+        const annotations = spec.claimRef ? cur.metadata.annotations : { ...cur.metadata.annotations, [ANN_BOUND_BY_CONTROLLER]: 'yes' };
+        return { ...cur, metadata: { ...cur.metadata, annotations }, spec: { ...spec, claimRef: ref } };
+      },
+      write,
+    );
+    if ((claimed.spec as J).claimRef?.uid !== pvc.metadata.uid) return; // someone else's by now
+    if ((claimed.status as J | undefined)?.phase !== 'Bound')
+      await updateWith(client, PVS, undefined, pv.metadata.name!, (cur) => ({ ...cur, status: { ...(cur.status as J), phase: 'Bound' } }), {
+        ...write,
+        status: true,
+      });
+    const pvSpec = claimed.spec as J;
+    await updateWith(
+      client,
+      PVCS,
+      ns,
+      name,
+      (cur) => {
+        if (cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName) return cur;
+        return {
+          ...cur,
+          metadata: {
+            ...cur.metadata,
+            annotations: { ...cur.metadata.annotations, [ANN_BIND_COMPLETED]: 'yes', [ANN_BOUND_BY_CONTROLLER]: 'yes' },
+          },
+          spec: { ...(cur.spec as J), volumeName: pv.metadata.name },
+        };
+      },
+      write,
+    );
+    await updateWith(
+      client,
+      PVCS,
+      ns,
+      name,
+      (cur) =>
+        cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName !== pv.metadata.name
+          ? cur
+          : {
+              ...cur,
+              status: { ...(cur.status as J), phase: 'Bound', accessModes: pvSpec.accessModes ?? [], capacity: pvSpec.capacity ?? {} },
+            },
+      { ...write, status: true },
+    );
+  };
+
+  /** A volume's phase from its claim: Available without one, Bound to a live claim, Released or deleted after it. */
+  const syncVolume = async (name: string) => {
+    const pv = await get(PVS, undefined, name);
+    if (!pv || pv.metadata.deletionTimestamp) return;
+    const spec = (pv.spec ?? {}) as J;
+    const phase = (pv.status as J | undefined)?.phase;
+    const setPhase = (p: string) =>
+      updateWith(client, PVS, undefined, name, (cur) => ({ ...cur, status: { ...(cur.status as J), phase: p } }), {
+        ...write,
+        status: true,
+      });
+    if (!spec.claimRef) {
+      if (phase !== 'Available') await setPhase('Available');
+      return;
+    }
+    const ref = spec.claimRef as J;
+    const claim = await get(PVCS, ref.namespace, ref.name);
+    if (claim && (!ref.uid || claim.metadata.uid === ref.uid)) {
+      if ((claim.spec as J).volumeName === name && phase !== 'Bound') await setPhase('Bound');
+      else if (!ref.uid && phase !== 'Available') await setPhase('Available'); // pre-bound, waiting for its claim
+      return;
+    }
+    if (!ref.uid) {
+      if (phase !== 'Available') await setPhase('Available');
+      return;
+    }
+    // The claim this volume was bound to is gone.
+    if (spec.persistentVolumeReclaimPolicy === 'Delete') {
+      await client.delete(PVS, undefined, name).catch((e) => {
+        if (!isNotFound(e)) throw e;
+      });
+      return;
+    }
+    if (phase !== 'Released') await setPhase('Released');
+  };
 
   const get = async (gvr: Gvr, ns: string | undefined, name: string) => {
     try {
@@ -102,6 +212,8 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     const ns = pvc.metadata.namespace!;
     const name = pvc.metadata.name!;
     const className = classOf(pvc);
+    const staticVolume = findMatchingVolume(pvc, volumes.list(), className);
+    if (staticVolume) return bindStatic(pvc, staticVolume);
     if (!className) {
       event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
       return;
@@ -218,6 +330,7 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
   const c = new Controller(
     'pvc-binder',
     async (key) => {
+      if (key.startsWith('pv:')) return syncVolume(key.slice(3));
       const [ns, name] = key.split('/') as [string, string];
       const pvc = await get(PVCS, ns, name);
       if (!pvc) return;
@@ -227,6 +340,13 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
       }
       const spec = pvc.spec as J;
       const phase = (pvc.status as J | undefined)?.phase;
+      if (spec.volumeName && spec.volumeName !== provisionedVolumeName(pvc.metadata.uid!)) {
+        // A claim naming a static volume: bind it once the volume exists and is free or reserved for it.
+        const pv = phase === 'Bound' ? undefined : await get(PVS, undefined, spec.volumeName);
+        if (pv && (!(pv.spec as J | undefined)?.claimRef || claimRefNames(pv, pvc)))
+          await bindStatic({ ...pvc, spec: { ...spec, volumeName: undefined } }, pv);
+        return;
+      }
       if (spec.volumeName) {
         // Bound already (or bound but the status write was lost): make sure the status says so.
         if (phase !== 'Bound' && spec.volumeName === provisionedVolumeName(pvc.metadata.uid!)) {
@@ -254,9 +374,21 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     log,
   );
 
-  const onError = (err: Error) => log.warn({ err: err.message }, 'informer');
   const claims = new Informer(client, PVCS, { onError });
-  c.source(claims, (_t, _old, o) => [`${o.metadata.namespace}/${o.metadata.name}`]);
+  // A claim's change also concerns the volume it names (a deleted claim releases it).
+  c.source(claims, (_t, _old, o) => [
+    `${o.metadata.namespace}/${o.metadata.name}`,
+    ...((o.spec as J)?.volumeName ? [`pv:${(o.spec as J).volumeName}`] : []),
+  ]);
+  // A volume's change: its own phase, its claim, and the pending claims it might now satisfy.
+  c.source(volumes, (_t, _old, pv) => {
+    const ref = (pv.spec as J | undefined)?.claimRef as J | undefined;
+    const pending = claims
+      .list()
+      .filter((p) => !(p.spec as J).volumeName && !p.metadata.deletionTimestamp)
+      .map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    return [`pv:${pv.metadata.name}`, ...(ref ? [`${ref.namespace}/${ref.name}`] : []), ...pending];
+  });
   // Pods: a finished or deleted pod may release a claim; a scheduled pod is the first consumer of a waiting one.
   c.source(new Informer(client, GVR.pods, { onError }), (_t, _old, o) => claimsOf(o).map((cl) => `${o.metadata.namespace}/${cl}`));
   // A class that appears lets its pending claims be provisioned.
