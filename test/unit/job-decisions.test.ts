@@ -239,7 +239,7 @@ describe('pod failure back-off', () => {
     expect(podFinishedTime(notReady, NOW)).toBe(NOW + 3000);
     const deleted = pod('d', { deleting: true }) as J;
     deleted.metadata.deletionGracePeriodSeconds = 30;
-    expect(podFinishedTime(deleted, NOW)).toBe(NOW - 30_000);
+    expect(podFinishedTime(deleted as KObject, NOW)).toBe(NOW - 30_000);
     expect(podFinishedTime(pod('c'), NOW)).toBe(NOW - 100_000);
   });
 });
