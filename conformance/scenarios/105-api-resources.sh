@@ -1,6 +1,7 @@
 # kube-apiserver 1.33's default resources with the real kubectl: `kubectl api-resources` against the fixture (every
 # resource but exactly the not-yet-served ones, with upstream's short names, versions, scope and kinds); one object of
-# each kind added by issue 15's "rest of the default API" applied from one manifest and printed with kubectl's columns.
+# each kind added by issue 15's "rest of the default API" applied from one manifest and printed with kubectl's columns;
+# the static PersistentVolume bound to a claim and Released when it goes.
 k create ns "$NS" >/dev/null
 expect "api-resources matches kube-apiserver 1.33's default list" 0 'upstream resources served as upstream prints them' -- \
   bash -c "\"\$0\" --kubeconfig \"$KC\" --cache-dir \"$CACHE_DIR\" api-resources | node \"$ROOT/conformance/api-resources-compare.mjs\"" "$KCTL"
@@ -147,4 +148,11 @@ expect "built-in apiservices are Local and Available" 0 'v1.networking.k8s.io +L
 expect "flowschema columns" 0 "conf-$NS +conf-$NS +1000 +ByNamespace " -- k get flowschemas
 expect "prioritylevel columns with defaults" 0 "conf-$NS +Limited +30 +16 +8 +50 " -- k get prioritylevelconfigurations
 expect "componentstatuses" 0 'etcd-0 +Healthy +ok' -- k get cs
+# The static PV binds to a claim of its class (the PVC binder's persistentvolume-controller part).
+printf 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec: {storageClassName: manual, accessModes: [ReadWriteOnce], resources: {requests: {storage: 512Mi}}}\n' >"$DATA_DIR/pvc.yaml"
+expect "a claim of the PV's class" 0 'persistentvolumeclaim/data created' -- k -n "$NS" apply -f "$DATA_DIR/pvc.yaml"
+eventually "the claim is bound to the static PV" 20 "data +Bound +pv-$NS +1Gi +RWO +manual" -- k -n "$NS" get pvc data
+expect "the PV names its claim" 0 "pv-$NS +1Gi +RWO +Retain +Bound +$NS/data +manual" -- k get pv "pv-$NS"
+expect "the claim deleted" 0 'deleted' -- k -n "$NS" delete pvc data
+eventually "the Retain PV is Released" 20 "pv-$NS .* Released +$NS/data" -- k get pv "pv-$NS"
 expect "everything deleted again" 0 'deleted' -- k delete -f "$DATA_DIR/kinds.yaml"
