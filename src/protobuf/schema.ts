@@ -14,6 +14,7 @@ import {
 import { INTSTR_PROTO, META_PROTO, RESOURCE_PROTO, RUNTIME_PROTO } from './schema-meta.js';
 import { CERTIFICATES_PROTO } from './schema-certificates.js';
 import { NETWORKING_V1_KINDS, NETWORKING_V1_PROTO } from './schema-networking.js';
+import { NODE_V1_PROTO, SCHEDULING_V1_PROTO } from './schema-scheduling-node.js';
 import { AUTOSCALING_V1_PROTO, AUTOSCALING_V2_PROTO } from './schema-autoscaling.js';
 
 let root: protobuf.Root | undefined;
@@ -37,6 +38,8 @@ export function schemaRoot(): protobuf.Root {
       RBAC_PROTO,
       CERTIFICATES_PROTO,
       NETWORKING_V1_PROTO,
+      SCHEDULING_V1_PROTO,
+      NODE_V1_PROTO,
       AUTOSCALING_V2_PROTO,
       AUTOSCALING_V1_PROTO,
     ]) {
@@ -80,6 +83,8 @@ const KINDS: Record<string, Record<string, string>> = {
   'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction', PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget' },
   'certificates.k8s.io/v1': { CertificateSigningRequest: 'k8s.io.api.certificates.v1.CertificateSigningRequest' },
   'networking.k8s.io/v1': NETWORKING_V1_KINDS,
+  'scheduling.k8s.io/v1': { PriorityClass: 'k8s.io.api.scheduling.v1.PriorityClass' },
+  'node.k8s.io/v1': { RuntimeClass: 'k8s.io.api.node.v1.RuntimeClass' },
   'rbac.authorization.k8s.io/v1': {
     Role: 'k8s.io.api.rbac.v1.Role',
     RoleBinding: 'k8s.io.api.rbac.v1.RoleBinding',

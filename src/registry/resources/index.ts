@@ -19,8 +19,9 @@ import { certificatesigningrequests } from './certificates.js';
 import { cronjobs, jobs } from './batch.js';
 import { horizontalpodautoscalers, horizontalpodautoscalersV1 } from './autoscaling.js';
 import { RBAC_RESOURCES } from './rbac.js';
-import { customresourcedefinitions } from '../../apiextensions/crd-resource.js';
 import { DEFAULT_API_RESOURCES } from './default-api.js';
+import { customresourcedefinitions } from '../../apiextensions/crd-resource.js';
+import { POLICY_KINDS } from './policy-kinds.js';
 
 export const RESOURCES: ResourceDef[] = [
   namespaces,
@@ -58,8 +59,9 @@ export const RESOURCES: ResourceDef[] = [
   tokenreviews,
   certificatesigningrequests,
   ...RBAC_RESOURCES,
-  customresourcedefinitions,
   ...DEFAULT_API_RESOURCES,
+  customresourcedefinitions,
+  ...POLICY_KINDS,
 ];
 
 /** OpenAPI schemas of served kinds that the generated definitions lack. */
