@@ -27,10 +27,18 @@ start_server() {
   # Parallel workers share the host's netfilter tables: each gets its own service range, so ClusterIPs never collide.
   SERVICE_CIDR="10.$((96 + ${CONFORMANCE_WORKER_ID:-0})).0.0/16"
   # DOCKUBE_MAIN=dist/bundle/main.js runs the bundle bin/dockube starts (scripts/bundle.mjs) instead of tsc's output.
+  # Each server gets a pod network of its own (POD_GATEWAY below); the node keeps the host's name, as scenarios expect,
+  # although another worker's cluster holds it too.
   node "${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn \
-    --service-cidr "$SERVICE_CIDR" >>"$DATA_DIR/server.log" 2>&1 &
+    --service-cidr "$SERVICE_CIDR" --node-name "$(hostname | tr A-Z a-z)" >>"$DATA_DIR/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do [ -f "$KC" ] && return 0; sleep 0.1; done
+  for _ in $(seq 1 100); do
+    if [ -f "$KC" ]; then
+      POD_GATEWAY="$(sed -n 's/.*"gateway": "\([0-9.]*\)".*/\1/p' "$DATA_DIR/cluster.json" 2>/dev/null)"
+      return 0
+    fi
+    sleep 0.1
+  done
   echo "server did not start; log:" >&2; tail -30 "$DATA_DIR/server.log" >&2
   return 1
 }
@@ -45,11 +53,14 @@ stop_server() {
 # remove_pod_containers: containers and volumes a scenario's server left on the engine (pods keep running
 # across a server stop by design, so the next start can adopt them).
 remove_pod_containers() {
-  local ids vols
+  local ids vols nets
   ids="$(docker ps -aq --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
   [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
   vols="$(docker volume ls -q --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
   [ -n "$vols" ] && docker volume rm -f $vols >/dev/null 2>&1
+  # The cluster's own pod network (src/cli/cluster-identity.ts).
+  nets="$(docker network ls -q --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
+  [ -n "$nets" ] && docker network rm $nets >/dev/null 2>&1
   return 0
 }
 

@@ -69,7 +69,7 @@ expect "the pod's token is bound to the pod" 0 'authentication.kubernetes.io/pod
 # busybox wget's TLS offers only RSA signatures (rsa_pkcs1_sha256) and dockube's serving key is ECDSA, so an HTTPS
 # request from busybox fails its handshake; reachability of the API server from the pod is checked with nc instead.
 # The gateway listener binds once the pod network exists on the host: allow it a few seconds.
-eventually "the API server is reachable from the pod" 20 '^open$' -- in_pod sh -c "timeout 5 nc -w 3 10.244.0.1 $PORT </dev/null && echo open"
+eventually "the API server is reachable from the pod" 20 '^open$' -- in_pod sh -c "timeout 5 nc -w 3 $POD_GATEWAY $PORT </dev/null && echo open"
 eventually "the API server is reachable from the pod at the kubernetes ClusterIP" 20 '^open$' -- in_pod sh -c "timeout 5 nc -w 3 $KUBE_IP 443 </dev/null && echo open"
 k -n "$NS" delete pod sa-pod --grace-period=0 --force >/dev/null 2>&1
 eventually "the pod's token dies with the pod" 30 'Unauthorized|must be logged in' -- as_token auth whoami

@@ -112,7 +112,7 @@ IP_="$(k -n "$NS" get pod envpod -o jsonpath='{.status.podIP}')"
 for want in PLAIN=plain-value CM_A=apple SEC_S=sekret F_NAME=envpod "F_NS=$NS" "F_UID=$UID_" F_LABEL=ex-value "F_IP=$IP_" "F_NODE=$NODE" F_SA=default R_MEM=64 P_a=apple P_b=banana s=sekret t=topsecret; do
   expect "env $want" 0 "^${want//./\\.}\$" -- echo "$ENV_OUT"
 done
-expect "the pod IP is set" 0 '^10\.244\.' -- echo "$IP_"
+expect "the pod IP is set (in this cluster's pod network)" 0 "^${POD_GATEWAY%.*.*}\\." -- echo "$IP_"
 expect "an optional missing key is left out" 1 '' -- grep -q '^OPT_MISSING=' <<<"$ENV_OUT"
 eventually "a missing configMap key shows CreateContainerConfigError" 30 '^missingkey +0/1 +CreateContainerConfigError ' -- k -n "$NS" get pod missingkey --no-headers
 expect "…with a message naming the key" 0 'couldn.t find key nope in ConfigMap' -- k -n "$NS" get pod missingkey -o 'jsonpath={.status.containerStatuses[0].state.waiting.message}'

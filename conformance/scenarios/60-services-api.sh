@@ -90,7 +90,7 @@ k -n "$NS" delete svc lb >/dev/null
 eventually "once the holder goes it is served" 20 "^lb2 +LoadBalancer +[0-9.]+ +${NODE_IP//./\\.} " -- k -n "$NS" get svc lb2
 
 # --- describe
-eventually "describe svc: upstream's fields and the endpoints" 30 'Endpoints: +10\.244\.[0-9.]+:8080,10\.244\.' -- k -n "$NS" describe svc web
+eventually "describe svc: upstream's fields and the endpoints" 30 'Endpoints: +10\.[0-9]+\.[0-9.]+:8080,10\.' -- k -n "$NS" describe svc web
 expect "describe svc: type, IP family, IPs, ports, affinity" 0 '' -- k -n "$NS" describe svc web
 D="$(k -n "$NS" describe svc web)"
 for line in "^Selector: +app=web$" "^Type: +ClusterIP$" "^IP Family Policy: +SingleStack$" "^IP Families: +IPv4$" "^IP: +$WEB_IP$" "^IPs: +$WEB_IP$" \

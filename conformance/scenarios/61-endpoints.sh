@@ -4,7 +4,7 @@
 # unready (the file its probe reads removed) moves to notReadyAddresses / ready:false, while a publishNotReadyAddresses
 # service keeps it ready; scale to 1 and the endpoints follow (the time is printed); a selectorless service's
 # hand-written Endpoints mirrored into a slice; a headless service publishing a pod's hostname; the `kubernetes`
-# service's endpoints at 10.244.0.1:<api port>; `describe svc` shows the Endpoints line; a restart on another port
+# service's endpoints at the pod gateway:<api port>; `describe svc` shows the Endpoints line; a restart on another port
 # moves the `kubernetes` endpoints with it.
 bash "$ROOT/scripts/build-netcheck-image.sh" >/dev/null 2>&1 || fail "build-netcheck-image.sh"
 k create ns "$NS" >/dev/null
@@ -152,8 +152,9 @@ expect "headless: the Endpoints address carries the hostname, the Endpoints the 
   k -n "$NS" get endpoints db -o 'jsonpath={.subsets[0].addresses[0].hostname} {.subsets[0].ports[0].port} {.metadata.labels}'
 
 # The kubernetes service: its endpoints are where pods reach the API server.
-expect "the kubernetes Endpoints: 10.244.0.1:$PORT" 0 "^kubernetes +10\.244\.0\.1:$PORT " -- k -n default get endpoints kubernetes --no-headers
-expect "the kubernetes EndpointSlice: 10.244.0.1 on $PORT" 0 "^10\.244\.0\.1 $PORT https\$" -- \
+# (the gateway of this cluster's own pod network, 10.244.0.1 for the first cluster on an engine)
+expect "the kubernetes Endpoints: $POD_GATEWAY:$PORT" 0 "^kubernetes +${POD_GATEWAY//./\\.}:$PORT " -- k -n default get endpoints kubernetes --no-headers
+expect "the kubernetes EndpointSlice: $POD_GATEWAY on $PORT" 0 "^${POD_GATEWAY//./\\.} $PORT https\$" -- \
   k -n default get endpointslice kubernetes -o 'jsonpath={.endpoints[0].addresses[0]} {.ports[0].port} {.ports[0].name}'
 
 # The service goes: its Endpoints with it (the slices through their owner).
@@ -165,6 +166,6 @@ eventually "the slices are deleted with the service" 30 '^$' -- slice web '{.ite
 stop_server
 PORT="$(free_port)"
 start_server "$DATA_DIR" || fail "server restart on another port"
-expect "after a restart on port $PORT: the kubernetes Endpoints follow" 0 "^kubernetes +10\.244\.0\.1:$PORT " -- k -n default get endpoints kubernetes --no-headers
+expect "after a restart on port $PORT: the kubernetes Endpoints follow" 0 "^kubernetes +${POD_GATEWAY//./\\.}:$PORT " -- k -n default get endpoints kubernetes --no-headers
 expect "after the restart: the kubernetes EndpointSlice and the service's targetPort" 0 "^$PORT $PORT\$" -- \
   sh -c "$(declare -f k); KCTL='$KCTL' KC='$KC' CACHE_DIR='$CACHE_DIR'; echo \$(k -n default get endpointslice kubernetes -o 'jsonpath={.ports[0].port}') \$(k -n default get svc kubernetes -o 'jsonpath={.spec.ports[0].targetPort}')"

@@ -79,8 +79,9 @@ export async function unmountBelow(dataDir: string, counts: CleanupCounts): Prom
 
 export async function removeCluster(dataDir: string, opts: { dockerHost: string; keepData: boolean }): Promise<CleanupCounts> {
   const counts: CleanupCounts = { containers: 0, volumes: 0, networks: 0, chains: 0, routes: 0, mounts: 0 };
-  await removeDockerObjects(dataDir, opts.dockerHost, counts);
+  // Rules and the route first: the route is on the cluster's bridge, which goes with its network.
   await removeHostRules(dataDir, counts);
+  await removeDockerObjects(dataDir, opts.dockerHost, counts);
   await unmountBelow(dataDir, counts);
   if (!opts.keepData) await rm(dataDir, { recursive: true, force: true });
   return counts;

@@ -28,8 +28,8 @@ Each command takes --help.
 async function runServer(argv: string[]): Promise<void> {
   const opts = serverOptionsOrExit(argv);
   // Every check before anything is written: a failed start leaves the data dir as it was.
-  const lock = await preflight(opts);
-  const server = await startServer(opts);
+  const { lock, identity } = await preflight(opts);
+  const server = await startServer({ ...opts, nodeName: identity.nodeName, podNetwork: identity.podNetwork });
   await lock.setUrl(server.url);
   const shutdown = (signal: string) => {
     server.log.info({ signal }, 'shutting down');

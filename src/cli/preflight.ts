@@ -1,11 +1,12 @@
 // What `dockube server` checks before it writes anything: the Node version, that the data dir can be written, that
-// no other server holds it (its lock), that the port is free and that the Docker engine answers. Each failure is one
-// line saying what is wrong and what to do; a data dir this run created is removed again, so a failed start leaves
-// nothing behind.
+// no other server holds it (its lock), that the port is free and that the Docker engine answers; then the cluster's
+// node name and pod network. Each failure is one line saying what is wrong and what to do; a data dir this run
+// created is removed again, so a failed start leaves nothing behind.
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
-import type { ServerOptions } from '../server/options.js';
+import { DEFAULT_SERVICE_NETWORK, type ServerOptions } from '../server/options.js';
+import { resolveClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { acquireDataDirLock, canCreateIn, type HeldLock } from './data-dir-lock.js';
 import { probeEngine } from './engine-probe.js';
@@ -87,7 +88,7 @@ export async function checkEngine(host: string): Promise<string> {
  * Runs every check in order and takes the data dir's lock; on a failure removes the data dir if this run created it.
  * The lock is the caller's to release (it also goes at exit).
  */
-export async function preflight(opts: ServerOptions): Promise<HeldLock> {
+export async function preflight(opts: ServerOptions): Promise<{ lock: HeldLock; identity: ClusterIdentity }> {
   checkNodeVersion();
   checkWritableDir(opts.dataDir, '--data-dir');
   if (dirname(opts.kubeconfigPath) !== opts.dataDir) checkWritableDir(dirname(opts.kubeconfigPath), '--write-kubeconfig directory');
@@ -98,7 +99,15 @@ export async function preflight(opts: ServerOptions): Promise<HeldLock> {
     lock = acquireDataDirLock(opts.dataDir);
     await checkPort(opts.bindAddress, opts.port);
     await checkEngine(opts.dockerHost);
-    return lock;
+    // Last, once everything else holds: the cluster's node name and own pod network (created now, recorded).
+    const identity = await resolveClusterIdentity({
+      dataDir: opts.dataDir,
+      dockerHost: opts.dockerHost,
+      serviceCidr: (opts.services ?? DEFAULT_SERVICE_NETWORK).cidr,
+      ...(opts.nodeName ? { nodeName: opts.nodeName } : {}),
+      ...(opts.clusterCidr ? { clusterCidr: opts.clusterCidr } : {}),
+    });
+    return { lock, identity };
   } catch (e) {
     lock?.release();
     // Everything below the first directory this run made, which holds nothing but what it made.

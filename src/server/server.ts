@@ -38,6 +38,8 @@ import { startEndpointControllers } from '../reconcilers/endpoints/start.js';
 import { startServiceLBController } from '../reconcilers/servicelb/servicelb-controller.js';
 import { startClusterRoleAggregation } from '../reconcilers/clusterrole-aggregation/controller.js';
 import { APISERVER_USER, bootstrapRbac } from './rbac-bootstrap.js';
+import { ensureSystemPriorityClasses } from './priority-classes.js';
+import { startResourceQuotaController } from '../reconcilers/resourcequota/resourcequota-controller.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -54,6 +56,7 @@ import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listen
 import { startClusterDns } from './cluster-dns.js';
 import { KUBE_PROXY } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
+import { idleTrimEnabled, startIdleTrim } from './idle-trim.js';
 import { serveCustomResources } from '../apiextensions/serving.js';
 import { startCrdControllers } from '../apiextensions/controller.js';
 import { serviceAccountAuthenticator, startIdentityControllers, staticTokenUsers } from './identity-controllers.js';
@@ -67,8 +70,8 @@ import { serverHealth } from './health-checks.js';
 import { observability } from './observability.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
-const IN_CLUSTER_HOSTS = [
-  POD_NETWORK.gateway,
+const inClusterHosts = (gateway: string) => [
+  gateway,
   'kubernetes',
   'kubernetes.default',
   'kubernetes.default.svc',
@@ -93,8 +96,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // file stops the start-up before anything is written.
   const observed = observability(opts, log);
   // Pods reach us at the `kubernetes` Service's ClusterIP too (the first address of --service-cidr).
+  // The cluster's own pod network and node (src/cli/cluster-identity.ts); the shared network and host name without.
+  const podNetwork = opts.podNetwork ?? POD_NETWORK;
+  const node = opts.nodeName ?? nodeName();
   const kubernetesIP = kubernetesServiceIP((opts.services ?? DEFAULT_SERVICE_NETWORK).cidr);
-  const pki = await ensurePki(opts.dataDir, { hosts: [...defaultSanHosts(opts.bindAddress), ...IN_CLUSTER_HOSTS, kubernetesIP] });
+  const pki = await ensurePki(opts.dataDir, {
+    hosts: [...defaultSanHosts(opts.bindAddress), ...inClusterHosts(podNetwork.gateway), kubernetesIP],
+  });
   reached('pki');
   const encryption = new AesGcmTransformer(await loadOrCreateEncryptionKey(opts.dataDir));
   const store = new SqliteStore(
@@ -103,7 +111,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   );
   // The one local node: its streams and stats through the node's single Docker client (a node agent's, later).
   const engine = dockerClient(parseDockerHost(opts.dockerHost));
-  const nodes = nodeLookup(new DockerNode(nodeName(), engine));
+  const nodes = nodeLookup(new DockerNode(node, engine));
   // Services allocate from --service-cidr and --service-node-port-range.
   const serviceNetwork = opts.services ?? DEFAULT_SERVICE_NETWORK;
   const registry = new Registry(withServiceAllocation(withNodeMetrics(RESOURCES, nodes), serviceNetwork));
@@ -224,30 +232,32 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   reached('listening');
   health.finished('generic-apiserver-start-informers');
   const url = serverUrlFor(advertised, port);
-  const podNetworkListener = needsExtraListener(opts.bindAddress, POD_NETWORK.gateway)
-    ? listenOnceAddressExists(createListener, POD_NETWORK.gateway, port, log)
+  const podNetworkListener = needsExtraListener(opts.bindAddress, podNetwork.gateway)
+    ? listenOnceAddressExists(createListener, podNetwork.gateway, port, log)
     : undefined;
 
   // The `kubernetes` Service's endpoints name the address pods reach us on: the pod network's gateway.
-  const booted = await bootstrap(service, { address: POD_NETWORK.gateway, port, serviceCidr: serviceNetwork.cidr });
+  const booted = await bootstrap(service, { address: podNetwork.gateway, port, serviceCidr: serviceNetwork.cidr });
   const kubernetesService = keepKubernetesService(service, booted.apiServer, booted.context, log);
   health.finished('bootstrap-controller');
   const ctx = makeContext(service, log);
   // The bootstrap RBAC policy, reconciled before any component acts under it (the rbac/bootstrap-roles hook).
   await bootstrapRbac(ctx.client(APISERVER_USER), log);
+  // The built-in PriorityClasses (scheduling/bootstrap-system-priority-classes), before any pod is admitted.
+  await ensureSystemPriorityClasses(ctx.client(APISERVER_USER), log);
   health.finished('rbac/bootstrap-roles');
   reached('bootstrap');
   // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
   const clusterDns = startClusterDns(ctx, {
     cidr: serviceNetwork.cidr,
     domain: serviceNetwork.clusterDomain,
-    nodeName: nodeName(),
-    gateway: POD_NETWORK.gateway,
+    nodeName: node,
+    gateway: podNetwork.gateway,
     log,
   });
   const docker = parseDockerHost(opts.dockerHost);
   // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
-  const nodeIPFound = detectNodeIP(nodeName());
+  const nodeIPFound = detectNodeIP(node);
   // The endpoints, EndpointSlice and mirroring controllers, started beside the others.
   const endpointControllers = startEndpointControllers(ctx);
   // ServiceLB: LoadBalancer services get the node's address as ingress (k3s's embedded load balancer).
@@ -262,6 +272,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const hpaController = startHpaController(ctx, { syncPeriodMs: opts.hpaSyncPeriodMs });
   // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
   const identityControllers = startIdentityControllers(ctx, pki, saTokens.legacy);
+  // ResourceQuotas' status.hard and status.used (kube-controller-manager's resourcequota controller).
+  const quotaController = startResourceQuotaController(ctx);
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
   // status write overlap instead of queueing (one after another they held /readyz back by their sum).
   const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl] =
@@ -274,7 +286,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       startDeploymentController(ctx),
       startDisruptionController(ctx),
       startPodGC(ctx),
-      nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip)),
+      nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip, { name: node })),
       startScheduler(ctx),
       startEventTtl(ctx, { ttlMs: opts.eventTtlMs }),
     ]);
@@ -297,6 +309,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   controllers.push(...(await identityControllers));
   // CRD names, conditions and the customresourcecleanup finalizer, as the API server's loopback client.
   controllers.push(await startCrdControllers(ctx.client(APISERVER_USER), log));
+  controllers.push((await quotaController).controller);
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
@@ -313,13 +326,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ready = true;
   reached('ready');
   // Clients waiting for the kubeconfig need not wait for the kubelet's modules to load.
-  await writeKubeconfig(opts.kubeconfigPath, { server: url, pki });
+  // Written only when missing or changed (URL, CA, credentials): a user's edits (a context's namespace) stay.
+  const kubeconfigWritten = await writeKubeconfig(opts.kubeconfigPath, { server: url, pki, mode: opts.kubeconfigMode });
   reached('kubeconfig');
   // The node side of PVCs: this node's Docker volumes, also for claims that name no node (the server's own node).
   // Like the kubelet, it loads and starts once the API is ready.
   const provisioner = import('../node/volume-provisioner.js')
     .then(({ startVolumeProvisioner }) =>
-      startVolumeProvisioner(ctx, { docker: engine, nodeName: nodeName(), dataDir: opts.dataDir, provisionUnselected: true }),
+      startVolumeProvisioner(ctx, { docker: engine, nodeName: node, dataDir: opts.dataDir, provisionUnselected: true }),
     )
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'volume provisioner did not start'));
   // The kubelet talks to Docker: it starts after the API is ready and retries on its own while the engine is away.
@@ -330,10 +344,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     docker,
     engine,
     dataDir: opts.dataDir,
-    nodeName: nodeName(),
+    nodeName: node,
+    network: podNetwork,
     hostIP: nodeIP,
     // KUBERNETES_SERVICE_* name the kubernetes ClusterIP and 443 once a service proxy carries them, else the gateway.
-    apiEndpoint: { host: POD_NETWORK.gateway, port, kubernetesService: serviceNetwork.proxyMode === 'none' ? 'endpoint' : 'clusterIP' },
+    apiEndpoint: { host: podNetwork.gateway, port, kubernetesService: serviceNetwork.proxyMode === 'none' ? 'endpoint' : 'clusterIP' },
     // Without a service proxy no ClusterIP answers: ClusterFirst pods then resolve as Default (kubelet without --cluster-dns).
     clusterDns: serviceNetwork.proxyMode === 'none' ? [] : [clusterDns.clusterIP],
     clusterDomain: serviceNetwork.clusterDomain,
@@ -348,23 +363,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         mode: serviceNetwork.proxyMode,
         localEngine: 'socketPath' in docker,
         instance: instanceFor(opts.dataDir),
-        nodeName: nodeName(),
+        nodeName: node,
         nodeIPs: [nodeIP],
         serviceCidr: serviceNetwork.cidr,
-        podCidr: POD_NETWORK.subnet,
-        bridge: POD_NETWORK.bridge!,
+        podCidr: podNetwork.subnet,
+        bridge: podNetwork.bridge!,
         keepRulesOnStop: serviceNetwork.keepRulesOnStop,
         dataDir: opts.dataDir,
       }),
     )
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'service proxy did not start'));
-  log.info({ url, kubeconfig: opts.kubeconfigPath, startupMs: Date.now() - t0, phases }, 'dockube is ready');
+  log.info({ url, kubeconfig: opts.kubeconfigPath, kubeconfigWritten, startupMs: Date.now() - t0, phases }, 'dockube is ready');
+  // Start-up's leftovers (young generation, malloc arenas, pages touched once) are given back once idle: idle-trim.ts.
+  const idleTrim = idleTrimEnabled() ? startIdleTrim(log) : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       ready = false;
       shuttingDown = true;
+      idleTrim?.stop();
       clearInterval(countTimer);
       stopNode();
       kubernetesService.stop();
