@@ -9,7 +9,7 @@ import type { KObject } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
 import { parseLabelSelector } from '../../machinery/labels.js';
 import { Informer, PREDICATE } from '../../client/informer.js';
-import { controllerIdentity } from '../../client/identities.js';
+import { KUBE_CONTROLLER_MANAGER, controllerIdentity } from '../../client/identities.js';
 import { GVR, objectKey, splitKey, type ApiResource, type Client, type Gvr } from '../../client/types.js';
 import { Controller } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
@@ -53,7 +53,8 @@ export async function startHpaController(ctx: ReconcilerContext, opts: HpaContro
   const history = new ScaleHistory(now, opts.downscaleStabilisationWindowMs);
   const onError = (err: Error) => ctx.log.warn({ controller: 'horizontal-pod-autoscaler', err: err.message }, 'informer');
   const hpas = new Informer(client, HPAS, { onError });
-  const pods = new Informer(client, GVR.pods, { onError });
+  // Its role lists pods but does not watch them: upstream it sees them through kube-controller-manager's shared informer.
+  const pods = new Informer(ctx.client(KUBE_CONTROLLER_MANAGER), GVR.pods, { onError });
   const event = (hpa: KObject, type: 'Normal' | 'Warning', reason: string, message: string) =>
     recorder.record({ ...hpa, apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' }, type, reason, message, {
       component: HPA_CONTROLLER,
