@@ -281,7 +281,10 @@ export class ResourceService {
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
     if (def.namespaced) await this.checkNamespaceAcceptsCreates(def, meta.namespace!, meta.name!);
     if (def.virtualCreate)
-      return withTypeMeta(def, await def.virtualCreate(obj, ctx.user, { authorizer: this.authorizer, reviewToken: this.reviewToken }));
+      return withTypeMeta(
+        def,
+        await def.virtualCreate(obj, ctx.user, { authorizer: this.authorizer, reviewToken: this.reviewToken, service: this, write: ctx }),
+      );
     let txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
     setTypeMeta(def, obj);
     try {

@@ -147,6 +147,9 @@ export interface SubresourceContext {
 export interface VirtualCreateContext {
   authorizer: Authorizer;
   reviewToken?: TokenReviewer;
+  /** The generic REST logic and the request's write context, for creates that write other objects (bindings). */
+  service?: ResourceService;
+  write?: WriteContext;
 }
 
 /** What the server's authenticators say of a bearer token, for the audiences asked (TokenReview's status). */

@@ -1,7 +1,7 @@
 // The rest of kube-apiserver 1.33's default kinds over the HTTP API: one valid object of each with upstream's
 // defaults and kubectl's Table columns, one refusal per group with upstream's field error, and the objects every
 // cluster holds (the `kubernetes` ServiceCIDR, Local APIServices, mandatory flow-control objects, ComponentStatuses).
-import { startHarness, type Harness } from './harness.js';
+import { PODS, pod, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -325,5 +325,21 @@ describe('apiregistration, flowcontrol and ComponentStatus', () => {
       .post('/api/v1/componentstatuses')
       .send({ metadata: { name: 'x' } })
       .expect(405);
+  });
+});
+
+describe('core/v1 bindings', () => {
+  test('POSTing a Binding named after a pod to the namespace binds it; a second one is a 409', async () => {
+    await h.api.post(PODS).send(pod('to-bind')).expect(201);
+    const binding = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'to-bind' },
+      target: { apiVersion: 'v1', kind: 'Node', name: 'node-b' },
+    };
+    await h.api.post('/api/v1/namespaces/default/bindings').send(binding).expect(201);
+    expect((await h.api.get(`${PODS}/to-bind`)).body.spec.nodeName).toBe('node-b');
+    await h.api.post('/api/v1/namespaces/default/bindings').send(binding).expect(409);
+    await h.api.get('/api/v1/namespaces/default/bindings').expect(405);
   });
 });
