@@ -1,4 +1,5 @@
-# CustomResourceDefinitions with the real kubectl: a CRD with a structural schema (defaults, enum, bounds, pruning),
+# CustomResourceDefinitions with the real kubectl: a CRD with a structural schema (defaults, enum, bounds, pruning,
+# CEL rules incl. a transition rule),
 # printer columns, status and scale subresources, short names and the `all` category, two versions (None conversion),
 # served at once (discovery, OpenAPI for explain), custom resources validated with upstream's messages, scaled with
 # `kubectl scale`, applied server-side, and deleted with their CRD (the customresourcecleanup finalizer).
@@ -30,6 +31,9 @@ spec:
           spec:
             type: object
             required: [size]
+            x-kubernetes-validations:
+            - {rule: 'self.replicas <= 5 || self.size == "large"', message: small widgets have at most 5 replicas}
+            - {rule: 'self.size == oldSelf.size || oldSelf.size == "small"', message: a large widget stays large}
             properties:
               size: {type: string, enum: [small, large], description: The size of the widget.}
               replicas: {type: integer, minimum: 0, maximum: 10, default: 1}
@@ -70,6 +74,7 @@ expect "with --validate=warn it is reported and pruned" 0 'Warning: unknown fiel
 expect "defaults applied, unknown field gone" 0 '^\{"color":"blue","replicas":1,"size":"small"\}$' -- k -n "$NS" get widget w1 -o jsonpath='{.spec}'
 expect "enum and maximum refused with upstream's messages" 1 'spec.size: Unsupported value: "huge": supported values: "small", "large"' -- k -n "$NS" create -f - <<<'{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"bad"},"spec":{"size":"huge","replicas":11}}'
 expect "a wrong type is a 422" 1 'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"' -- k -n "$NS" create -f - <<<'{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"bad"},"spec":{"size":"small","replicas":"two"}}'
+expect "a CEL rule (x-kubernetes-validations)" 1 'spec: Invalid value: "object": small widgets have at most 5 replicas' -- k -n "$NS" create -f - <<<'{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"bad"},"spec":{"size":"small","replicas":7}}'
 expect "a required field" 1 'spec.size: Required value' -- k -n "$NS" create -f - <<<'{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"bad"},"spec":{}}'
 expect "printer columns" 0 'NAME +SIZE +REPLICAS +READY +AGE' -- k -n "$NS" get widgets
 expect "printer column cells (blank for a missing value)" 0 'w1 +small +1 +[0-9]+s' -- k -n "$NS" get wd
@@ -91,6 +96,7 @@ expect "the preferred version is v1" 0 '"preferredVersion":\{"groupVersion":"exa
 
 # --- server-side apply and watch
 expect "server-side apply" 0 'widget.example.com/w2 serverside-applied' -- k -n "$NS" apply --server-side -f - <<<'{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w2","labels":{"tier":"a"}},"spec":{"size":"large","port":8080}}'
+expect "a transition rule (oldSelf) on update" 1 'a large widget stays large' -- k -n "$NS" patch widget w2 --type=merge -p '{"spec":{"size":"small"}}'
 expect "managedFields name the applier" 0 'kubectl' -- k -n "$NS" get widget w2 --show-managed-fields -o jsonpath='{.metadata.managedFields[*].manager}'
 expect "label selectors" 0 '^w2$' -- k -n "$NS" get widgets -l tier=a -o jsonpath='{.items[*].metadata.name}'
 expect "kubectl get --watch sees a change" 0 'w2 +large' -- bash -c "( sleep 1; '$KCTL' --kubeconfig '$KC' --cache-dir '$CACHE_DIR' -n '$NS' label widget w2 seen=yes >/dev/null ) & timeout 4 '$KCTL' --kubeconfig '$KC' --cache-dir '$CACHE_DIR' -n '$NS' get widgets --watch-only; true"

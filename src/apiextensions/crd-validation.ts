@@ -6,6 +6,7 @@ import { isDNS1035Label, isDNS1123Subdomain } from '../registry/strategies/index
 import { validateObjectMeta, validateObjectMetaUpdate } from '../registry/strategies/common/meta.js';
 import { parsePath } from './jsonpath.js';
 import { validateStructural } from './schema/structural.js';
+import { compileError, rulesOf } from './schema/cel.js';
 import type { Crd, CrdNames, CrdSpec, JSONSchemaProps } from './types.js';
 
 type Errs = FieldError[];
@@ -58,7 +59,26 @@ function validateVersion(v: J, path: string): Errs {
   const errs: Errs = [];
   const schema = v.schema?.openAPIV3Schema as JSONSchemaProps | undefined;
   if (!schema) errs.push({ type: 'FieldValueRequired', field: `${path}.schema.openAPIV3Schema`, detail: 'schemas are required' });
-  else errs.push(...validateStructural(schema, `${path}.schema.openAPIV3Schema`));
+  else {
+    errs.push(...validateStructural(schema, `${path}.schema.openAPIV3Schema`));
+    // x-kubernetes-validations must compile (upstream's CEL compilation at CRD write time).
+    for (const { path: rp, rule } of rulesOf(schema, `${path}.schema.openAPIV3Schema`)) {
+      if (typeof rule?.rule !== 'string' || !rule.rule) {
+        errs.push({ type: 'FieldValueRequired', field: `${rp}.rule` });
+        continue;
+      }
+      const err = compileError(rule.rule);
+      if (err) errs.push({ type: 'FieldValueInvalid', field: `${rp}.rule`, value: rule.rule, detail: `compilation failed: ${err}` });
+      const mErr = rule.messageExpression ? compileError(rule.messageExpression) : undefined;
+      if (mErr)
+        errs.push({
+          type: 'FieldValueInvalid',
+          field: `${rp}.messageExpression`,
+          value: rule.messageExpression,
+          detail: `compilation failed: ${mErr}`,
+        });
+    }
+  }
   const scale = v.subresources?.scale;
   if (scale) {
     const sp = `${path}.subresources.scale`;

@@ -9,6 +9,7 @@ import { clone } from '../machinery/api/equality.js';
 import { applyDefaults } from './schema/defaults.js';
 import { prune } from './schema/prune.js';
 import { validateCustomResource } from './schema/validate.js';
+import { celErrors } from './schema/cel.js';
 import { printerColumnsTable } from './printer-columns.js';
 import { evaluate, parsePath } from './jsonpath.js';
 import { compareVersionPriority } from './versions.js';
@@ -43,8 +44,16 @@ function crStrategy(v: CrdVersion, namespaced: boolean): Strategy {
       if (hasStatus) delete obj.status;
     },
     defaults: (obj) => normalize(obj, schema),
-    validate: (obj) => [...metaErrs(obj), ...validateCustomResource(obj as Record<string, unknown>, schema)],
-    validateUpdate: (obj, old) => validateObjectMetaUpdate(obj.metadata, old.metadata, { namespaced, nameFn: nameIsDNSSubdomain }),
+    validate: (obj) => {
+      const errs = [...metaErrs(obj), ...validateCustomResource(obj as Record<string, unknown>, schema)];
+      // CEL rules run on values that passed the schema (upstream skips them when the schema already failed).
+      return errs.length ? errs : celErrors(obj, undefined, schema, '', false);
+    },
+    // Transition rules (oldSelf) on updates, where the old value exists.
+    validateUpdate: (obj, old) => [
+      ...validateObjectMetaUpdate(obj.metadata, old.metadata, { namespaced, nameFn: nameIsDNSSubdomain }),
+      ...celErrors(obj, old, schema, '', true),
+    ],
     generationFields,
   };
 }

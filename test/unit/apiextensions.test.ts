@@ -9,6 +9,7 @@ import { compareVersionPriority } from '../../src/apiextensions/versions.js';
 import { decideNames } from '../../src/apiextensions/conditions.js';
 import { printerColumnsTable } from '../../src/apiextensions/printer-columns.js';
 import { validateCrd } from '../../src/apiextensions/crd-validation.js';
+import { celErrors, compileError } from '../../src/apiextensions/schema/cel.js';
 import { fieldErrorMessage } from '../../src/machinery/api/errors.js';
 import type { Crd, JSONSchemaProps } from '../../src/apiextensions/types.js';
 
@@ -198,5 +199,47 @@ describe('CRD checks', () => {
       message: '"Apple" is already in use',
     });
     expect(decideNames(first, [first, second]).established).toMatchObject({ status: 'True', reason: 'InitialNamesAccepted' });
+  });
+});
+
+describe('x-kubernetes-validations (CEL)', () => {
+  const s: JSONSchemaProps = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        'x-kubernetes-validations': [
+          { rule: 'self.min <= self.max', message: 'min must not exceed max' },
+          { rule: 'self.max < 100', messageExpression: '"max is " + string(self.max)', fieldPath: '.max' },
+          { rule: 'self.mode == oldSelf.mode', message: 'mode is immutable' },
+        ],
+        properties: {
+          min: { type: 'integer' },
+          max: { type: 'integer' },
+          mode: { type: 'string' },
+          tags: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.startsWith("t-")' }] } },
+        },
+      },
+    },
+  };
+  const msgs = (errs: ReturnType<typeof celErrors>) => errs.map((e) => `${e.field}: ${fieldErrorMessage(e)}`);
+  test('failed rules with message, messageExpression, fieldPath and the default message', () => {
+    const obj = { spec: { min: 300, max: 200, mode: 'a', tags: ['t-1', 'x'] } };
+    expect(msgs(celErrors(obj, undefined, s, '', false))).toEqual([
+      'spec: Invalid value: "object": min must not exceed max',
+      'spec.max: Invalid value: "object": max is 200',
+      'spec.tags[1]: Invalid value: "string": failed rule: self.startsWith("t-")',
+    ]);
+  });
+  test('transition rules only on updates', () => {
+    const obj = { spec: { min: 1, max: 2, mode: 'b' } };
+    expect(celErrors(obj, undefined, s, '', true)).toEqual([]);
+    expect(msgs(celErrors(obj, { spec: { min: 1, max: 2, mode: 'a' } }, s, '', true))).toEqual([
+      'spec: Invalid value: "object": mode is immutable',
+    ]);
+  });
+  test('a rule that does not compile is refused at CRD validation', () => {
+    expect(compileError('self.a +')).toMatch(/Unexpected token/);
+    expect(compileError('self.a + 1 > 2')).toBeUndefined();
   });
 });

@@ -1,0 +1,143 @@
+// x-kubernetes-validations: CEL rules of a structural schema, evaluated with `self` (and `oldSelf` for transition
+// rules, on updates where the old value exists) as apiextensions-apiserver's cel validator does; a failed rule is
+// `<path>: Invalid value: "<type>": <message>` (default `failed rule: <rule>`), at fieldPath when the rule names one.
+// The CEL language is @marcbachmann/cel-js; Kubernetes' own CEL libraries (quantity, url, ip...) are not there.
+import { parse } from '@marcbachmann/cel-js';
+import type { FieldError } from '../../machinery/api/errors.js';
+import type { JSONSchemaProps } from '../types.js';
+
+export interface ValidationRule {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: string;
+  fieldPath?: string;
+  optionalOldSelf?: boolean;
+}
+
+type Program = (ctx: Record<string, unknown>) => unknown;
+const programs = new Map<string, Program>();
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function program(rule: string): Program {
+  let p = programs.get(rule);
+  if (!p) {
+    p = parse(rule) as unknown as Program;
+    if (programs.size > 10_000) programs.clear();
+    programs.set(rule, p);
+  }
+  return p;
+}
+
+/** The error a rule does not compile with (CRD validation), or undefined. */
+export function compileError(rule: string): string | undefined {
+  try {
+    program(rule);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
+}
+
+export const isTransitionRule = (r: ValidationRule) => /\boldSelf\b/.test(r.rule);
+
+/** The schema's type as the error's value (what upstream prints: "object", "string", ...). */
+const typeOf = (s: JSONSchemaProps) => (s['x-kubernetes-int-or-string'] ? 'integer-or-string' : (s.type ?? 'object'));
+
+function check(
+  rules: ValidationRule[],
+  s: JSONSchemaProps,
+  v: unknown,
+  old: unknown,
+  path: string,
+  transitions: boolean,
+  errs: FieldError[],
+): void {
+  for (const r of rules) {
+    const transition = isTransitionRule(r);
+    if (transition !== transitions) continue;
+    if (transition && old === undefined && !r.optionalOldSelf) continue;
+    const field = r.fieldPath ? `${path}${r.fieldPath.startsWith('[') ? '' : '.'}${r.fieldPath.replace(/^\./, '')}` : path || '<nil>';
+    let ok: unknown;
+    let evalError: string | undefined;
+    try {
+      ok = program(r.rule)({ self: v, ...(transition ? { oldSelf: old } : {}) });
+    } catch (e) {
+      evalError = (e as Error).message.split('\n')[0];
+    }
+    if (ok === true) continue;
+    let message = r.message || `failed rule: ${r.rule}`;
+    if (r.messageExpression) {
+      try {
+        const m = program(r.messageExpression)({ self: v, ...(transition ? { oldSelf: old } : {}) });
+        if (typeof m === 'string' && m.trim()) message = m;
+      } catch {
+        // the static message stands
+      }
+    }
+    if (evalError) message = `${message}: ${evalError}`;
+    switch (r.reason) {
+      case 'FieldValueRequired':
+        errs.push({ type: 'FieldValueRequired', field, detail: message });
+        break;
+      case 'FieldValueForbidden':
+        errs.push({ type: 'FieldValueForbidden', field, detail: message });
+        break;
+      case 'FieldValueDuplicate':
+        errs.push({ type: 'FieldValueDuplicate', field, value: typeOf(s) });
+        break;
+      default:
+        errs.push({ type: 'FieldValueInvalid', field, value: typeOf(s), detail: message });
+    }
+  }
+}
+
+/**
+ * The errors of every rule below `s` for value `v` (`old` the stored value, undefined on create). `transitions`
+ * picks the rules that read oldSelf (updates) or the others (every write).
+ */
+export function celErrors(v: unknown, old: unknown, s: JSONSchemaProps | undefined, path: string, transitions: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  walk(v, old, s, path, transitions, errs);
+  return errs;
+}
+
+function walk(v: unknown, old: unknown, s: JSONSchemaProps | undefined, path: string, transitions: boolean, errs: FieldError[]): void {
+  if (!s || v === undefined || v === null) return;
+  const rules = s['x-kubernetes-validations'] as ValidationRule[] | undefined;
+  if (rules?.length) check(rules, s, v, old, path, transitions, errs);
+  if (isObj(v)) {
+    const o = isObj(old) ? old : undefined;
+    for (const [k, child] of Object.entries(v)) {
+      const prop = s.properties && Object.prototype.hasOwnProperty.call(s.properties, k) ? s.properties[k] : undefined;
+      const sub = prop ?? (isObj(s.additionalProperties) ? (s.additionalProperties as JSONSchemaProps) : undefined);
+      if (sub) walk(child, o?.[k], sub, prop ? (path ? `${path}.${k}` : k) : `${path}[${k}]`, transitions, errs);
+    }
+  } else if (Array.isArray(v) && s.items) {
+    // Old elements correlate by the map keys of a list-type map only, as upstream's ratcheting does.
+    const keys = s['x-kubernetes-list-type'] === 'map' ? (s['x-kubernetes-list-map-keys'] ?? []) : undefined;
+    const olds = Array.isArray(old) ? old : [];
+    v.forEach((item, i) => {
+      const prev =
+        keys && isObj(item)
+          ? olds.find((o) => isObj(o) && keys.every((key) => JSON.stringify(o[key]) === JSON.stringify(item[key])))
+          : undefined;
+      walk(item, prev, s.items, `${path}[${i}]`, transitions, errs);
+    });
+  }
+}
+
+/** Every rule of a schema with its path, for CRD validation. */
+export function rulesOf(
+  s: JSONSchemaProps,
+  path: string,
+  out: { path: string; rule: ValidationRule }[] = [],
+): { path: string; rule: ValidationRule }[] {
+  (s['x-kubernetes-validations'] as ValidationRule[] | undefined)?.forEach((rule, i) =>
+    out.push({ path: `${path}.x-kubernetes-validations[${i}]`, rule }),
+  );
+  for (const [k, p] of Object.entries(s.properties ?? {})) rulesOf(p, `${path}.properties[${k}]`, out);
+  if (s.items) rulesOf(s.items, `${path}.items`, out);
+  if (isObj(s.additionalProperties)) rulesOf(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, out);
+  return out;
+}
