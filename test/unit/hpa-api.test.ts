@@ -134,3 +134,39 @@ test("TARGETS as kubectl's formatHPAMetrics; the table's columns and cells", () 
     '5m',
   ]);
 });
+
+test('every metric source and status type survives the trip through autoscaling/v1', () => {
+  const sel = { matchLabels: { q: 'a' } };
+  const obj = { apiVersion: 'v1', kind: 'Service', name: 'svc' };
+  const metrics = [
+    {
+      type: 'ContainerResource',
+      containerResource: { name: 'memory', container: 'app', target: { type: 'Utilization', averageUtilization: 60 } },
+    },
+    { type: 'Pods', pods: { metric: { name: 'qps', selector: sel }, target: { type: 'AverageValue', averageValue: '10' } } },
+    { type: 'Object', object: { describedObject: obj, metric: { name: 'hits' }, target: { type: 'Value', value: '100' } } },
+    { type: 'Object', object: { describedObject: obj, metric: { name: 'hits' }, target: { type: 'AverageValue', averageValue: '5' } } },
+    { type: 'External', external: { metric: { name: 'queue', selector: sel }, target: { type: 'AverageValue', averageValue: '30' } } },
+    { type: 'External', external: { metric: { name: 'queue' }, target: { type: 'Value', value: '300' } } },
+  ];
+  const currentMetrics = [
+    {
+      type: 'ContainerResource',
+      containerResource: { name: 'memory', container: 'app', current: { averageUtilization: 20, averageValue: '1Mi' } },
+    },
+    { type: 'Pods', pods: { metric: { name: 'qps', selector: sel }, current: { averageValue: '12' } } },
+    { type: 'Object', object: { describedObject: obj, metric: { name: 'hits' }, current: { value: '90' } } },
+    { type: 'External', external: { metric: { name: 'queue' }, current: { value: '250', averageValue: '25' } } },
+  ];
+  const original = v2({
+    spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 5, metrics },
+    status: { currentReplicas: 2, desiredReplicas: 2, currentMetrics },
+  });
+  const one = v2ToV1(original);
+  expect((one.spec as Record<string, unknown>).targetCPUUtilizationPercentage).toBeUndefined();
+  expect(JSON.parse(one.metadata.annotations![METRICS_ANNOTATION]!)[1]).toEqual({
+    type: 'Pods',
+    pods: { metricName: 'qps', selector: sel, targetAverageValue: '10' },
+  });
+  expect(v1ToV2(one)).toEqual(original);
+});
