@@ -170,3 +170,23 @@ test('every metric source and status type survives the trip through autoscaling/
   });
   expect(v1ToV2(one)).toEqual(original);
 });
+
+test('malformed v1 annotations are ignored, not fatal', () => {
+  const stored = v1ToV2({
+    apiVersion: 'autoscaling/v1',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: {
+      name: 'a',
+      annotations: {
+        [METRICS_ANNOTATION]: '[null, 3]',
+        [CONDITIONS_ANNOTATION]: 'not json',
+        'autoscaling.alpha.kubernetes.io/behavior': '[1]',
+      },
+    },
+    spec: { scaleTargetRef: { kind: 'Deployment', name: 'a' }, maxReplicas: 3, targetCPUUtilizationPercentage: 40 },
+    status: { currentReplicas: 1, desiredReplicas: 1 },
+  });
+  expect(stored.metadata.annotations).toBeUndefined();
+  expect(stored.spec).toEqual({ scaleTargetRef: { kind: 'Deployment', name: 'a' }, maxReplicas: 3, metrics: [cpu(40)] });
+  expect(stored.status).toEqual({ currentReplicas: 1, desiredReplicas: 1 });
+});

@@ -13,6 +13,7 @@ export const BEHAVIOR_ANNOTATION = 'autoscaling.alpha.kubernetes.io/behavior';
 /** DropRoundTripHorizontalPodAutoscalerAnnotations: never stored, never served by v2. */
 export const ROUND_TRIP_ANNOTATIONS = [METRICS_ANNOTATION, CURRENT_METRICS_ANNOTATION, CONDITIONS_ANNOTATION, BEHAVIOR_ANNOTATION];
 
+const isObject = (v: unknown): v is J => typeof v === 'object' && v !== null && !Array.isArray(v);
 const defined = (o: J): J => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const isCpuUtilization = (m: J) => m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.averageUtilization != null;
 
@@ -272,7 +273,7 @@ export function v1ToV2(obj: KObject): KObject {
     });
   }
   const other = parseAnnotation(ann, METRICS_ANNOTATION);
-  if (Array.isArray(other)) metrics.push(...other.map(metricSpecFromV1));
+  if (Array.isArray(other)) metrics.push(...other.filter(isObject).map(metricSpecFromV1));
   const behavior = parseAnnotation(ann, BEHAVIOR_ANNOTATION);
   const out: KObject = {
     ...obj,
@@ -283,7 +284,7 @@ export function v1ToV2(obj: KObject): KObject {
       minReplicas: spec.minReplicas,
       maxReplicas: spec.maxReplicas,
       metrics: metrics.length ? metrics : undefined,
-      behavior: behavior && typeof behavior === 'object' ? behavior : undefined,
+      behavior: isObject(behavior) ? behavior : undefined,
     }),
   };
   const rest = dropRoundTripAnnotations(ann);
@@ -293,18 +294,19 @@ export function v1ToV2(obj: KObject): KObject {
     // The annotation carries more than currentCPUUtilizationPercentage (the raw value too): it wins when present.
     const fromAnnotation = parseAnnotation(ann, CURRENT_METRICS_ANNOTATION);
     const currentMetrics = Array.isArray(fromAnnotation)
-      ? fromAnnotation.map(metricStatusFromV1)
+      ? fromAnnotation.filter(isObject).map(metricStatusFromV1)
       : status?.currentCPUUtilizationPercentage != null
         ? [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: status.currentCPUUtilizationPercentage } } }]
         : undefined;
-    const conditions = parseAnnotation(ann, CONDITIONS_ANNOTATION);
+    const parsed = parseAnnotation(ann, CONDITIONS_ANNOTATION);
+    const conditions = Array.isArray(parsed) ? parsed.filter(isObject) : undefined;
     out.status = defined({
       observedGeneration: status?.observedGeneration,
       lastScaleTime: status?.lastScaleTime,
       currentReplicas: status?.currentReplicas || undefined,
       desiredReplicas: status?.desiredReplicas ?? 0,
       currentMetrics,
-      conditions: Array.isArray(conditions) && conditions.length ? conditions : undefined,
+      conditions: conditions?.length ? conditions : undefined,
     });
   }
   return out;
