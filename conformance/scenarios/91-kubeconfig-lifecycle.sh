@@ -1,7 +1,7 @@
 # The kubeconfig as kind and k3d keep it: a restart leaves it alone (a user's `kubectl config set-context --namespace`
-# stays), a changed server URL rewrites it keeping that namespace; `dockube kubeconfig merge` adds the cluster to a
-# kubeconfig with other contexts and keeps them, `print` prints it. `dockube version`, `status`, `stop` (pods keep
-# running) and `--help` of each command.
+# stays), a changed server URL rewrites it keeping that namespace (in --write-kubeconfig-mode's mode); `dockube
+# kubeconfig merge` adds the cluster to a kubeconfig with other contexts and keeps them, `print` prints it.
+# `dockube version`, `status`, `stop` (pods keep running) and `--help` of each command.
 DK_MAIN="${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}"
 dk() { timeout 90 node "$DK_MAIN" "$@"; }
 TMP91="$(mktemp -d /tmp/dockube-91.XXXXXX)"
@@ -28,10 +28,11 @@ expect "a restart leaves the kubeconfig as it was" 0 "^$SUM\$" -- md5sum <"$KC"
 expect "... with the user's namespace" 0 "^$NS\$" -- k config view --minify -o 'jsonpath={.contexts[0].context.namespace}'
 
 NEWPORT="$(free_port)"
-restart "$NEWPORT"
+restart "$NEWPORT" --write-kubeconfig-mode 644
 eventually "a new port rewrites the kubeconfig's server" 10 "^https://127.0.0.1:$NEWPORT\$" -- k config view --minify -o 'jsonpath={.clusters[0].cluster.server}'
 expect "... keeping the user's namespace" 0 "^$NS\$" -- k config view --minify -o 'jsonpath={.contexts[0].context.namespace}'
 expect "... and it works" 0 "^$NS " -- k get ns "$NS" --no-headers
+expect "--write-kubeconfig-mode 644" 0 '^644$' -- stat -c %a "$KC"
 PORT="$NEWPORT"
 
 # merge into a kubeconfig that has another cluster and context.
