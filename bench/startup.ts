@@ -19,6 +19,10 @@ const BUNDLE = join(HERE, '..', 'bundle', 'main.js');
 const BIN = join(HERE, '..', '..', 'bin', 'dockube');
 const BASELINE = join(HERE, 'readyz-baseline.js');
 const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 5);
+/** The first this many rounds also idle and read the footprint (medians are printed). */
+const IDLE_ROUNDS = Math.min(ROUNDS, Number(process.env.BENCH_STARTUP_IDLE_ROUNDS ?? 1));
+/** src/server/idle-trim.ts off: what the server holds when nothing gives start-up's memory back. */
+const TRIM_OFF = { ...process.env, DOCKUBE_IDLE_TRIM: 'off' };
 /** RSS is read this long after /readyz: soon, and once V8 has given back start-up heap (it does after ~10 s idle). */
 const IDLE_MS = [5000, 15000];
 const TIMEOUT_MS = 60_000;
@@ -47,17 +51,48 @@ function readyz(port: number): Promise<boolean> {
   });
 }
 
-function rssMb(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)![1]) / 1024);
+/** Where the resident memory is: private (V8's heap, malloc) or pages of files (the node binary, libraries). */
+interface Footprint {
+  rssMb: number;
+  anonMb: number;
+  fileMb: number;
+  /** malloc's main arena (the [heap] mapping); the rest of anon is V8's heap, other arenas and stacks */
+  brkHeapMb: number;
+  /** pages of the node binary itself, part of fileMb */
+  nodeBinaryMb: number;
+}
+
+async function footprint(pid: number): Promise<Footprint> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
+  let brkHeap = 0,
+    nodeBinary = 0,
+    mapping = '';
+  for (const line of (await readFile(`/proc/${pid}/smaps`, 'utf8')).split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (header) mapping = header[1]!;
+    else if (line.startsWith('Rss:')) {
+      const k = Number(/(\d+)/.exec(line)![1]);
+      if (mapping === '[heap]') brkHeap += k;
+      else if (mapping === process.execPath) nodeBinary += k;
+    }
+  }
+  return {
+    rssMb: kb('VmRSS') / 1024,
+    anonMb: kb('RssAnon') / 1024,
+    fileMb: kb('RssFile') / 1024,
+    brkHeapMb: brkHeap / 1024,
+    nodeBinaryMb: nodeBinary / 1024,
+  };
 }
 
 interface Sample {
   readyMs: number;
-  /** at each of IDLE_MS */ rssMb?: number[];
+  /** at each of IDLE_MS */ idle?: Footprint[];
 }
 
 /** Spawns `argv`, polls /readyz every 5 ms from the moment of the spawn; optionally idles and reads the RSS; stops it. */
-async function timeStart(argv: string[], port: number, env: NodeJS.ProcessEnv, idle: boolean): Promise<Sample> {
+async function timeStart(argv: string[], port: number, env: NodeJS.ProcessEnv, idles: boolean): Promise<Sample> {
   const t0 = performance.now();
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
   const tail = tailOf(child);
@@ -69,13 +104,13 @@ async function timeStart(argv: string[], port: number, env: NodeJS.ProcessEnv, i
       await new Promise((r) => setTimeout(r, 5));
     }
     const readyMs = performance.now() - t0;
-    if (!idle) return { readyMs };
-    const rss: number[] = [];
+    if (!idles) return { readyMs };
+    const idle: Footprint[] = [];
     for (const at of IDLE_MS) {
       await new Promise((r) => setTimeout(r, Math.max(0, readyMs + at - (performance.now() - t0))));
-      rss.push(await rssMb(child.pid!));
+      idle.push(await footprint(child.pid!));
     }
-    return { readyMs, rssMb: rss };
+    return { readyMs, idle };
   } finally {
     await stopChild(child);
   }
@@ -95,6 +130,16 @@ function setupIsWarm(): boolean {
 
 const rssText = (mbs: number[]) => mbs.map((m) => m.toFixed(1)).join(' / ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const medianFootprint = (fs: Footprint[]): Footprint => ({
+  rssMb: median(fs.map((f) => f.rssMb)),
+  anonMb: median(fs.map((f) => f.anonMb)),
+  fileMb: median(fs.map((f) => f.fileMb)),
+  brkHeapMb: median(fs.map((f) => f.brkHeapMb)),
+  nodeBinaryMb: median(fs.map((f) => f.nodeBinaryMb)),
+});
+const BREAKDOWN = 'RSS = anon [malloc brk] + file [node binary]';
+const breakdown = (f: Footprint) =>
+  `${f.rssMb.toFixed(1)} = ${f.anonMb.toFixed(1)} [${f.brkHeapMb.toFixed(1)}] + ${f.fileMb.toFixed(1)} [${f.nodeBinaryMb.toFixed(1)}]`;
 
 async function main() {
   const root = await mkdtemp(join(tmpdir(), 'dockube-bench-startup-'));
@@ -113,6 +158,7 @@ async function main() {
       { what: 'baseline: bare node:https /readyz', argv: [process.execPath, BASELINE, pkiDir, String(port)] },
       { what: 'restart: node dist/src/cli/main.js server', argv: [process.execPath, MAIN, ...serverArgs] },
       { what: 'restart: node dist/bundle/main.js server', argv: [process.execPath, BUNDLE, ...serverArgs] },
+      { what: 'restart: bundle, DOCKUBE_IDLE_TRIM=off', argv: [process.execPath, BUNDLE, ...serverArgs], env: TRIM_OFF },
     ];
     if (BEFORE !== 'none') {
       const before = await buildBaseline(BEFORE);
@@ -120,15 +166,17 @@ async function main() {
     }
     // "A warm machine": bin/dockube's set-up (packages, build, engine) has nothing left to do. When it would still
     // build (sources newer than the build, as while someone edits them), its row is left out rather than timing tsc.
-    if (setupIsWarm()) kinds.push({ what: 'restart: bin/dockube server (README)', argv: [BIN, ...serverArgs] });
-    else process.stderr.write('scripts/setup.sh is not warm (it would install or build): the bin/dockube row is left out\n');
+    if (setupIsWarm()) {
+      kinds.push({ what: 'restart: bin/dockube server (README)', argv: [BIN, ...serverArgs] });
+      kinds.push({ what: 'restart: bin/dockube, DOCKUBE_IDLE_TRIM=off', argv: [BIN, ...serverArgs], env: TRIM_OFF });
+    } else process.stderr.write('scripts/setup.sh is not warm (it would install or build): the bin/dockube row is left out\n');
     const samples = kinds.map(() => [] as Sample[]);
     // Rounds alternate the kinds, so load from elsewhere on a shared machine falls on all of them.
     for (let r = 0; r < ROUNDS; r++)
       for (const [i, k] of kinds.entries()) {
-        const s = await timeStart(k.argv, port, k.env ?? env, r === 0);
+        const s = await timeStart(k.argv, port, k.env ?? env, r < IDLE_ROUNDS);
         samples[i]!.push(s);
-        const rss = s.rssMb ? `, RSS ${s.rssMb.map((m) => m.toFixed(1)).join(' / ')} MB` : '';
+        const rss = s.idle ? `, RSS ${s.idle.map((f) => breakdown(f)).join(' / ')} MB` : '';
         process.stderr.write(`round ${r + 1}/${ROUNDS} ${k.what}: ${s.readyMs.toFixed(0)} ms${rss}\n`);
       }
     kinds.forEach((k, i) => rows.push({ what: k.what, samples: samples[i]! }));
@@ -137,31 +185,38 @@ async function main() {
   }
 
   const baseline = median(rows[1]!.samples.map((s) => s.readyMs));
-  const baseRss = rows[1]!.samples[0]!.rssMb!;
   const out = rows.map(({ what, samples }) => {
     const readyMs = median(samples.map((s) => s.readyMs));
-    const rss = samples.find((s) => s.rssMb !== undefined)?.rssMb;
+    const idle = samples.flatMap((s) => (s.idle ? [s.idle] : []));
     return {
       what,
       n: samples.length,
       readyMsP50: readyMs,
       readyMsMax: Math.max(...samples.map((s) => s.readyMs)),
       vsBaseline: readyMs / baseline,
-      idleRssMb: rss,
+      /** at each of IDLE_MS: the median of each figure over the idle rounds */
+      idle: idle.length ? IDLE_MS.map((_, at) => medianFootprint(idle.map((f) => f[at]!))) : undefined,
+      idleSamples: idle.length,
+      /** VmRSS at the last idle reading, every idle round: how much it varies */
+      idleRssMbAll: idle.map((f) => f[f.length - 1]!.rssMb),
     };
   });
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(
-    `\n${pad('start (to /readyz 200, polled from outside)', 46)} ${pad('n', 3)} ${pad('p50 ms', 8)} ${pad('max ms', 8)} ${pad('×base', 6)} idle RSS MB (${IDLE_MS.map((ms) => ms / 1000).join(' / ')} s after ready)`,
+    `\n${pad('start (to /readyz 200, polled from outside)', 46)} ${pad('n', 3)} ${pad('p50 ms', 8)} ${pad('max ms', 8)} ${pad('×base', 6)} ` +
+      `idle RSS MB, ${IDLE_MS.map((ms) => ms / 1000).join(' / ')} s after ready (${BREAKDOWN}; medians of ${IDLE_ROUNDS} round(s))`,
   );
   for (const r of out)
     console.log(
-      `${pad(r.what, 46)} ${pad(String(r.n), 3)} ${pad(r.readyMsP50.toFixed(0), 8)} ${pad(r.readyMsMax.toFixed(0), 8)} ${pad(r.vsBaseline.toFixed(2), 6)} ${r.idleRssMb?.map((m) => m.toFixed(1)).join(' / ') ?? ''}`,
+      `${pad(r.what, 46)} ${pad(String(r.n), 3)} ${pad(r.readyMsP50.toFixed(0), 8)} ${pad(r.readyMsMax.toFixed(0), 8)} ${pad(r.vsBaseline.toFixed(2), 6)} ${r.idle?.map(breakdown).join(' / ') ?? ''}`,
     );
   const readme = out.find((r) => r.what.includes('README')) ?? out.find((r) => r.what.includes('bundle'))!;
+  const last = readme.idle![readme.idle!.length - 1]!;
+  const base = out[1]!.idle!;
   console.log(
     `\ntarget: restart with the README command ≤ ${TARGET_READY_MS} ms → ${readme.readyMsP50.toFixed(0)} ms (${readme.readyMsP50 <= TARGET_READY_MS ? 'met' : 'NOT met'}); ` +
-      `idle RSS ≤ ${TARGET_RSS_MB} MB → ${rssText(readme.idleRssMb!)} MB (${Math.min(...readme.idleRssMb!) <= TARGET_RSS_MB ? 'met' : 'NOT met'}; bare node:https ${rssText(baseRss)} MB)`,
+      `idle RSS ≤ ${TARGET_RSS_MB} MB → ${rssText(readme.idle!.map((f) => f.rssMb))} MB (${last.rssMb <= TARGET_RSS_MB ? 'met' : 'NOT met'} at ${IDLE_MS[IDLE_MS.length - 1]! / 1000} s; ` +
+      `bare node:https ${rssText(base.map((f) => f.rssMb))} MB)`,
   );
   await writeFile(
     join(HERE, '..', '..', 'bench', 'results', 'startup-latest.json'),
