@@ -44,6 +44,21 @@ export function negotiateObject(header: string | undefined): ResponseShape {
   throw notAcceptable();
 }
 
+/** Upstream's 406 when no Accept clause can be served: the media types the server encodes. */
+export const notAcceptableMediaTypes = () =>
+  notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+
+/**
+ * A write is negotiated before it runs, as upstream's create/update handlers do. A backend without a TableConvertor
+ * (the reviews, pods/binding, pods/eviction, serviceaccounts/token) passes over a Table clause; an Accept with nothing
+ * else is 406. Other clauses keep the JSON answer (protobuf-only clients of writes get JSON as before).
+ */
+export function checkTablelessWriteAcceptable(header: string | undefined): void {
+  if (!header) return;
+  const ranges = parseAccept(header);
+  if (ranges.length && ranges.every((m) => m.params.as === 'Table')) throw notAcceptableMediaTypes();
+}
+
 /** PartialObjectMetadata for a list, or a PartialObjectMetadataList for one object, is 406 as upstream. */
 export function checkPartialFits(shape: ResponseShape, isList: boolean): void {
   if (shape.kind !== 'partial' || shape.list === isList) return;

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { UserInfo } from '../machinery/api/user.js';
 import { groupResource, methodNotSupported } from '../registry/service.js';
 import { parseResourcePath, type ResourceRequest } from './resource-path.js';
-import { checkPartialFits, negotiateObject } from './negotiation.js';
+import { checkPartialFits, checkTablelessWriteAcceptable, negotiateObject } from './negotiation.js';
 import { renderList, renderObject } from './representation.js';
 import { sendError, sendObject, setWarnings } from './respond.js';
 import { serveWatch } from './watch-stream.js';
@@ -105,6 +105,8 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
   if (def.deprecationWarning) setWarnings(res, [def.deprecationWarning]);
   // Subresources with a body kind of their own are served as their definition says.
   const extra = subresource ? def.extraSubresources?.find((s) => s.name === subresource) : undefined;
+  // Creaters and create-only kinds have no Table: a Table-only Accept is refused before anything is written.
+  if (extra?.create || (def.virtualCreate && verb === 'create')) checkTablelessWriteAcceptable(req.headers.accept);
   if (extra?.create) {
     // Creaters (BindingREST, EvictionREST, TokenREST) take POST only.
     if (verb !== 'create') throw methodNotAllowed();

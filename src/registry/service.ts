@@ -288,6 +288,8 @@ export class ResourceService {
     let txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
     setTypeMeta(def, obj);
     try {
+      // An existing name fails the write anyway: refused before the quota is charged for it.
+      if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
       await this.admitQuota(def, 'create', obj, undefined, ctx);
       if (ctx.dryRun) {
         if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
@@ -580,6 +582,12 @@ function immutableUid(proposed: KObject, current: KObject): FieldError[] {
 function subresourceUpdate(strategy: Strategy, current: KObject, proposed: KObject): KObject {
   const next = clone(proposed);
   next.metadata = clone(current.metadata);
+  if (strategy.keepsRequestLabels) {
+    for (const f of ['labels', 'annotations'] as const) {
+      if (proposed.metadata?.[f] !== undefined) next.metadata[f] = clone(proposed.metadata[f]);
+      else delete next.metadata[f];
+    }
+  }
   strategy.prepareForUpdate?.(next, current);
   return next;
 }

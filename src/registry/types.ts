@@ -40,6 +40,8 @@ export interface Strategy {
   warnings?(obj: KObject): string[];
   /** metadata.generation is set on create and moves when these top-level fields change. Unset = no generation. */
   generationFields?: string[];
+  /** A subresource write keeps the request's labels and annotations (upstream status strategies that leave metadata alone). */
+  keepsRequestLabels?: boolean;
 }
 
 export interface ScaleSubresource {

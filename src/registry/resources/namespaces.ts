@@ -1,4 +1,4 @@
-import { namespaceFinalizeStrategy, namespaceStrategy } from '../strategies/index.js';
+import { namespaceFinalizeStrategy, namespaceStatusStrategy, namespaceStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
 import { admitNamespacePodSecurity } from '../../admission/pod-security/index.js';
@@ -16,7 +16,7 @@ export const namespaces: ResourceDef = {
   returnDeletedObject: true,
   extraSubresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
   strategy: namespaceStrategy,
-  subresourceStrategies: { finalize: namespaceFinalizeStrategy },
+  subresourceStrategies: { finalize: namespaceFinalizeStrategy, status: namespaceStatusStrategy },
   table: TABLES['namespaces'],
   admit: admitNamespacePodSecurity,
   admitDelete: admitNamespaceDelete,

@@ -1,5 +1,5 @@
 // Every kind's write-path strategy, plus the shared helpers other areas may call.
-export { namespaceStrategy, namespaceFinalizeStrategy, NAMESPACE_NAME_LABEL } from './namespace.js';
+export { namespaceStrategy, namespaceFinalizeStrategy, namespaceStatusStrategy, NAMESPACE_NAME_LABEL } from './namespace.js';
 export {
   podStrategy,
   validatePod,

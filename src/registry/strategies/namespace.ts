@@ -1,5 +1,5 @@
 // core/v1 Namespace: DNS-1123 label names, the `kubernetes` finalizer, phase Active, the name label.
-import type { Strategy } from '../types.js';
+import type { KObject, Strategy } from '../types.js';
 import { arr, index, invalid, isObj, type Errs } from './common/field.js';
 import { clone } from '../../machinery/api/equality.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './common/meta.js';
@@ -57,3 +57,27 @@ export const namespaceFinalizeStrategy: Strategy = {
   validateUpdate: (obj, old) => validateObjectMetaUpdate(obj.metadata, old.metadata),
   generationFields: [],
 };
+
+/**
+ * /status (upstream's namespaceStatusStrategy): the spec stays, the request's labels and annotations are kept, and
+ * the phase must agree with the deletion (ValidateNamespaceStatusUpdate).
+ */
+export const namespaceStatusStrategy: Strategy = {
+  keepsRequestLabels: true,
+  prepareForUpdate(obj, old) {
+    obj.spec = clone(old.spec);
+    // Defaulting of NamespaceStatus: an empty phase is Active.
+    const status = isObj(obj.status) ? obj.status : {};
+    obj.status = { ...status, phase: status.phase || 'Active' };
+    namespaceStrategy.defaults?.(obj);
+  },
+  validateUpdate: (obj, old) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateStatusPhase(obj)],
+  generationFields: [],
+};
+
+function validateStatusPhase(obj: KObject): Errs {
+  const phase = (obj.status as { phase?: unknown } | undefined)?.phase;
+  if (!obj.metadata.deletionTimestamp)
+    return phase === 'Active' ? [] : [invalid('status.Phase', phase, "may only be 'Active' if `deletionTimestamp` is empty")];
+  return phase === 'Terminating' ? [] : [invalid('status.Phase', phase, "may only be 'Terminating' if `deletionTimestamp` is not empty")];
+}

@@ -29,6 +29,7 @@ import {
 } from '../common/names.js';
 import { compareQuantity, formatQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE } from '../../../machinery/api/quantity.js';
 import { volumeSourcesOf } from './defaults.js';
+import { validateSysctls } from './sysctls.js';
 
 export const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
@@ -401,5 +402,6 @@ export function validatePodSpec(spec: J, p: string, opts: PodSpecOptions): Errs 
   if (spec.preemptionPolicy && !['Never', 'PreemptLowerPriority'].includes(spec.preemptionPolicy)) {
     errs.push(notSupported(child(p, 'preemptionPolicy'), spec.preemptionPolicy, ['Never', 'PreemptLowerPriority']));
   }
+  errs.push(...validateSysctls(spec, p));
   return errs;
 }
