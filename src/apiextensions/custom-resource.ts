@@ -115,6 +115,10 @@ export function customResourceDefs(crd: Crd): ResourceDef[] {
         },
       },
       strategy: crStrategy(v, namespaced),
+      // A /status write takes the body's status as it is: pruned and defaulted here, as the main resource's writes are.
+      admit: (obj, _old, ctx) => {
+        if (ctx.subresource === 'status') normalize(obj, schema);
+      },
       table: printerColumnsTable(v.additionalPrinterColumns),
       ...(selectableFields(v) ? { fieldSelectors: selectableFields(v) } : {}),
       ...(v.deprecated ? { deprecationWarning: v.deprecationWarning ?? `${apiVersion} ${names.kind} is deprecated` } : {}),

@@ -29,7 +29,8 @@ export interface CustomResourceServing {
 function refuseCreatesWhileTerminating(def: ResourceDef, crdName: string): ResourceDef {
   return {
     ...def,
-    admit: (_obj, old) => {
+    admit: (obj, old, ctx) => {
+      if (old) return def.admit?.(obj, old, ctx);
       if (!old)
         throw new StatusError(405, 'MethodNotAllowed', `create not allowed while custom resource definition is terminating`, {
           name: crdName,

@@ -3,7 +3,7 @@
 // printer columns, scaled, served in two versions, and deleted with their CRD.
 import pino from 'pino';
 import { startHarness, type Harness } from './harness.js';
-import { makeContext } from '../../src/reconcilers/context.js';
+import { makeContext, systemContext } from '../../src/reconcilers/context.js';
 import { serveCustomResources, type CustomResourceServing } from '../../src/apiextensions/serving.js';
 import { startCrdControllers } from '../../src/apiextensions/controller.js';
 import type { Controller } from '../../src/reconcilers/controller.js';
@@ -189,11 +189,16 @@ describe('a CustomResourceDefinition', () => {
     const cur = (await h.api.get(`${W}/a`).expect(200)).body;
     await h.api
       .put(`${W}/a/status`)
-      .send({ ...cur, spec: { size: 'large' }, status: { replicas: 1, selector: 'app=a' } })
+      .send({ ...cur, spec: { size: 'large' }, status: { replicas: 1, selector: 'app=a', junk: true } })
       .expect(200);
     const after = (await h.api.get(`${W}/a`).expect(200)).body;
     expect(after.spec.size).toBe('small');
     expect(after.status).toEqual({ replicas: 1, selector: 'app=a' });
+    // A /status write that did not come through HTTP's fieldValidation is pruned when written, not only when read.
+    const def = h.service.registry.find('example.com', 'v1', 'widgets')!;
+    await h.service.update(def, 'default', 'a', { ...after, status: { ...after.status, junk: true } }, systemContext('test'), 'status');
+    const stored = (await h.service.cache.list('/registry/example.com/widgets/')).items.find((o) => o.metadata.name === 'a')!;
+    expect(stored.status).toEqual({ replicas: 1, selector: 'app=a' });
     const scale = (await h.api.get(`${W}/a/scale`).expect(200)).body;
     expect(scale).toMatchObject({ kind: 'Scale', spec: { replicas: 1 }, status: { replicas: 1, selector: 'app=a' } });
     await h.api
