@@ -26,3 +26,6 @@ expect "explain a field" 0 'containerPort' -- k explain deployment.spec.template
 expect "explain --recursive" 0 'matchLabels' -- k explain deployment.spec.selector --recursive
 sed 's/replicas: 0/replicas: 0\n  bogusField: 1/' "$CACHE_DIR/deploy95.yaml" >"$CACHE_DIR/bad95.yaml"
 expect "an unknown field is still refused" 1 'bogusField' -- k apply -f "$CACHE_DIR/bad95.yaml"
+# Kinds without PATCH (the reviews) are validated from the protobuf v2 by every kubectl, 1.33 too.
+printf 'apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec: {user: alice, resourceAttributes: {verb: get, resource: pods, namespace: default}}\n' >"$CACHE_DIR/sar95.yaml"
+expect "a SubjectAccessReview without --validate=false" 0 'kind: SubjectAccessReview' -- k create -f "$CACHE_DIR/sar95.yaml" -o yaml
