@@ -2,7 +2,11 @@
 // defaults (behavior, the 80% CPU target), validation messages and kubectl's TARGETS column.
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { CONDITIONS_ANNOTATION, METRICS_ANNOTATION, v1ToV2, v2ToV1 } from '../../src/registry/autoscaling/convert-v1.js';
-import { defaultHorizontalPodAutoscaler, validateHorizontalPodAutoscaler } from '../../src/registry/strategies/horizontalpodautoscaler.js';
+import {
+  defaultHorizontalPodAutoscaler,
+  horizontalPodAutoscalerStrategy,
+  validateHorizontalPodAutoscaler,
+} from '../../src/registry/strategies/horizontalpodautoscaler.js';
 import { formatHPAMetrics, horizontalPodAutoscalersTable } from '../../src/registry/tables/horizontalpodautoscalers.js';
 
 const cpu = (u: number) => ({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: u } } });
@@ -189,4 +193,19 @@ test('malformed v1 annotations are ignored, not fatal', () => {
   expect(stored.metadata.annotations).toBeUndefined();
   expect(stored.spec).toEqual({ scaleTargetRef: { kind: 'Deployment', name: 'a' }, maxReplicas: 3, metrics: [cpu(40)] });
   expect(stored.status).toEqual({ currentReplicas: 1, desiredReplicas: 1 });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
+
+test('behavior tolerance (HPAConfigurableTolerance, alpha and off in 1.33) is dropped on create and update', () => {
+  const obj: Loose = {
+    metadata: {},
+    spec: { behavior: { scaleUp: { tolerance: '0.05' }, scaleDown: { tolerance: '0.2', policies: [] } } },
+  };
+  horizontalPodAutoscalerStrategy.prepareForCreate!(obj as KObject);
+  expect(obj.spec.behavior).toEqual({ scaleUp: {}, scaleDown: { policies: [] } });
+  const again: Loose = { metadata: {}, spec: { behavior: { scaleUp: { tolerance: '0.05' } } } };
+  horizontalPodAutoscalerStrategy.prepareForUpdate!(again as KObject, { metadata: {}, spec: {} });
+  expect(again.spec.behavior.scaleUp).toEqual({});
 });

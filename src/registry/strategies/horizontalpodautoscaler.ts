@@ -240,14 +240,33 @@ function dropAnnotations(obj: KObject): void {
   else if (obj.metadata) delete obj.metadata.annotations;
 }
 
+/** Whether the rules of either direction set `tolerance`. */
+const usesTolerance = (hpa: KObject) => {
+  const b: J = (hpa.spec as J | undefined)?.behavior;
+  return isObj(b) && [b.scaleUp, b.scaleDown].some((r) => isObj(r) && r.tolerance !== undefined);
+};
+
+/**
+ * dropDisabledFields: `tolerance` belongs to the HPAConfigurableTolerance gate, alpha and off in 1.33, so it is dropped
+ * unless the stored object already uses it.
+ */
+function dropDisabledFields(obj: KObject, old?: KObject): void {
+  if (old && usesTolerance(old)) return;
+  const b: J = (obj.spec as J | undefined)?.behavior;
+  if (!isObj(b)) return;
+  for (const r of [b.scaleUp, b.scaleDown]) if (isObj(r)) delete r.tolerance;
+}
+
 export const horizontalPodAutoscalerStrategy: Strategy = {
   prepareForCreate(obj) {
     obj.status = { desiredReplicas: 0 };
     dropAnnotations(obj);
+    dropDisabledFields(obj);
   },
   prepareForUpdate(obj, old) {
     keepStatus(obj, old);
     dropAnnotations(obj);
+    dropDisabledFields(obj, old);
   },
   defaults: defaultHorizontalPodAutoscaler,
   validate: (obj) => [...validateHorizontalPodAutoscaler(obj), ...validateStatus(obj)],
