@@ -1,12 +1,9 @@
 // dockube's command line: `dockube server|version|status|stop|delete|kubeconfig ...`.
+// Each command loads only its own modules: `dockube status` need not load the whole server.
 import { processIo, serverOptionsOrExit } from './flags.js';
-import { runKubeconfigCommand } from './kubeconfig-command.js';
-import { runKubeconfigFileCommand } from './kubeconfig-file-command.js';
-import { isLifecycleCommand, runLifecycleCommand } from './lifecycle-commands.js';
-import { preflight, StartupCheckFailed } from './preflight.js';
-import { startupErrorLine } from './startup-errors.js';
-import { startServer } from '../server/server.js';
-import { StartupError } from '../server/identity-controllers.js';
+import { startupErrorLine, StartupCheckFailed } from './startup-errors.js';
+
+const LIFECYCLE = ['version', 'status', 'stop', 'delete'];
 
 const USAGE = `dockube: a Kubernetes API server that runs workloads on Docker.
 
@@ -28,7 +25,12 @@ Each command takes --help.
 async function runServer(argv: string[]): Promise<void> {
   const opts = serverOptionsOrExit(argv);
   // Every check before anything is written: a failed start leaves the data dir as it was.
+  // The server's modules load while the checks wait on the engine; a failed check needs none of them.
+  const serverModule = import('../server/server.js');
+  serverModule.catch(() => undefined);
+  const { preflight } = await import('./preflight.js');
   const { lock, identity } = await preflight(opts);
+  const { startServer } = await serverModule;
   const server = await startServer({ ...opts, nodeName: identity.nodeName, podNetwork: identity.podNetwork });
   await lock.setUrl(server.url);
   const shutdown = (signal: string) => {
@@ -55,10 +57,14 @@ async function main(argv: string[]): Promise<void> {
     process.exit(cmd ? 0 : 2);
   }
   if (cmd === 'kubeconfig') {
-    if (rest[0] === 'merge' || rest[0] === 'print') return runKubeconfigFileCommand(rest[0], rest.slice(1), processIo);
-    return runKubeconfigCommand(rest, processIo);
+    if (rest[0] === 'merge' || rest[0] === 'print')
+      return (await import('./kubeconfig-file-command.js')).runKubeconfigFileCommand(rest[0], rest.slice(1), processIo);
+    return (await import('./kubeconfig-command.js')).runKubeconfigCommand(rest, processIo);
   }
-  if (isLifecycleCommand(cmd)) return runLifecycleCommand(cmd, rest, processIo);
+  if (LIFECYCLE.includes(cmd)) {
+    const { isLifecycleCommand, runLifecycleCommand } = await import('./lifecycle-commands.js');
+    if (isLifecycleCommand(cmd)) return runLifecycleCommand(cmd, rest, processIo);
+  }
   if (cmd !== 'server') {
     process.stderr.write(`Error: unknown command "${cmd}" for "dockube"\n${USAGE}`);
     process.exit(2);
@@ -66,8 +72,9 @@ async function main(argv: string[]): Promise<void> {
   return runServer(rest);
 }
 
-main(process.argv.slice(2)).catch((e) => {
-  if (e instanceof StartupError || e instanceof StartupCheckFailed) {
+main(process.argv.slice(2)).catch(async (e) => {
+  // StartupError (a bad --token-auth-file) is the server's: its module is loaded only on this path.
+  if (e instanceof StartupCheckFailed || e instanceof (await import('../server/identity-controllers.js')).StartupError) {
     process.stderr.write(`Error: ${e.message}\n`);
     process.exit(1);
   }
