@@ -46,7 +46,7 @@ import { managerFromUserAgent, recordUpdate } from '../machinery/apply/index.js'
 import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { completesDeletion, planDeletion, validateDeleteOptions, validateFinalizerUpdate } from './deletion.js';
 import { checkReadRevision, expiredContinue, validateListOptions } from './list-consistency.js';
-import { admitResourceQuota, type QuotaAccess } from '../admission/resource-quota/admission.js';
+import { admitResourceQuota, type QuotaAccess, type QuotaRelease } from '../admission/resource-quota/admission.js';
 
 export interface WriteContext {
   user: UserInfo;
@@ -287,10 +287,9 @@ export class ResourceService {
       );
     let txn = (await def.admit?.(obj, undefined, this.admitContext(ctx))) || undefined;
     setTypeMeta(def, obj);
+    let release: QuotaRelease | undefined;
     try {
-      // An existing name fails the write anyway: refused before the quota is charged for it.
-      if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
-      await this.admitQuota(def, 'create', obj, undefined, ctx);
+      release = await this.admitQuota(def, 'create', obj, undefined, ctx);
       if (ctx.dryRun) {
         if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
         txn?.revert();
@@ -302,6 +301,7 @@ export class ResourceService {
       return present(def, created);
     } catch (e) {
       txn?.revert();
+      await release?.(); // not stored: its quota charge goes back
       if (e instanceof KeyExistsError) throw alreadyExists(groupResource(def), meta.name!);
       throw e;
     }
@@ -330,10 +330,10 @@ export class ResourceService {
     old: KObject | undefined,
     ctx: WriteContext,
     subresource?: string,
-  ): Promise<void> {
-    if (!def.namespaced || def.storage) return;
+  ): Promise<QuotaRelease | undefined> {
+    if (!def.namespaced || def.storage) return undefined;
     const quotaDef = this.registry.find('', 'v1', 'resourcequotas');
-    if (!quotaDef) return;
+    if (!quotaDef) return undefined;
     const access: QuotaAccess = {
       quotas: async (ns) => (await this.cache.list(listPrefix(quotaDef, ns))).items.map((q) => present(quotaDef, q)),
       writeStatus: async (q) => {
@@ -341,7 +341,7 @@ export class ResourceService {
       },
     };
     const target = { group: def.group, resource: def.plural };
-    await admitResourceQuota({ target, operation, subresource, obj, old, dryRun: ctx.dryRun }, access);
+    return admitResourceQuota({ target, operation, subresource, obj, old, dryRun: ctx.dryRun }, access);
   }
 
   private admitContext(ctx: WriteContext, subresource?: string): AdmitContext {
@@ -408,8 +408,9 @@ export class ResourceService {
       if (errs.length) throw invalid(def.kind, def.group, name, errs);
       if (subresource !== 'status') ctx.warnings.push(...(def.strategy.warnings?.(next) ?? []));
       let txn = (await def.admit?.(next, current, this.admitContext(ctx, subresource))) || undefined;
+      let release: QuotaRelease | undefined;
       try {
-        await this.admitQuota(def, 'update', next, current, ctx, subresource);
+        release = await this.admitQuota(def, 'update', next, current, ctx, subresource);
       } catch (e) {
         txn?.revert();
         throw e;
@@ -437,6 +438,7 @@ export class ResourceService {
         return present(def, updated);
       } catch (e) {
         txn?.revert();
+        await release?.(); // not stored (a retried PATCH is charged again)
         if (e instanceof RevisionConflictError) {
           // A PATCH (a function of the current object) is re-evaluated; a PUT with a resourceVersion is not.
           if ((requestedRv && typeof input !== 'function') || attempt >= MAX_RETRIES) throw conflict(groupResource(def), name);

@@ -99,6 +99,12 @@ describe('ResourceQuota', () => {
     );
     const res = { resources: { requests: { cpu: '600m' }, limits: { memory: '512Mi' } } };
     await h.api.post(api(ns, 'pods')).send(pod('one', res)).expect(201);
+    // A create that fails after admission (the name exists) gives its charge back.
+    await h.api
+      .post(api(ns, 'pods'))
+      .send(pod('one', { resources: { requests: { cpu: '100m' }, limits: { memory: '1Mi' } } }))
+      .expect(409);
+    expect((await quotaOf(ns, 'compute')).status.used['requests.cpu']).toBe('600m');
     const over = await h.api.post(api(ns, 'pods')).send(pod('two', res)).expect(403);
     expect(over.body.message).toBe(
       'pods "two" is forbidden: exceeded quota: compute, requested: requests.cpu=600m, used: requests.cpu=600m, limited: requests.cpu=1',

@@ -1,8 +1,8 @@
 // The ResourceQuota admission plugin (apiserver's admission/plugin/resourcequota): a write that would take a namespace
 // past a quota's status.hard is refused with upstream's 403 (`exceeded quota: q, requested: ..., used: ..., limited:
 // ...`); one that passes is charged to the quotas it matches (their status.used written before the object is stored,
-// with the quota's resourceVersion as the precondition, so concurrent writes serialize on it). The resourcequota
-// controller later recounts what was charged for objects that were never stored.
+// with the quota's resourceVersion as the precondition, so concurrent writes serialize on it); a write that then fails
+// gives its charge back.
 import type { KObject } from '../../machinery/api/meta.js';
 import { StatusError } from '../../machinery/api/errors.js';
 import { admissionForbidden } from '../forbidden.js';
@@ -100,26 +100,55 @@ export function checkRequest(quotas: KObject[], req: QuotaRequest): KObject[] {
 
 const MAX_ATTEMPTS = 5;
 
-/** Evaluate: check against the namespace's quotas and charge them, retrying on a quota written meanwhile. */
-export async function admitResourceQuota(req: QuotaRequest, access: QuotaAccess): Promise<void> {
+/** Gives back what a write was charged when the write itself failed (best effort: the controller's resync also does). */
+export type QuotaRelease = () => Promise<void>;
+
+/**
+ * Evaluate: check against the namespace's quotas and charge them, retrying on a quota written meanwhile. Returns how to
+ * give the charge back if the object is then not stored (upstream leaves that to the next full recount).
+ */
+export async function admitResourceQuota(req: QuotaRequest, access: QuotaAccess): Promise<QuotaRelease | undefined> {
   const namespace = req.obj.metadata.namespace;
-  if (!namespace || IGNORED.has(`${req.target.group}/${req.target.resource}`)) return;
-  if (!evaluatorFor(req.target).handles(req.operation, req.subresource)) return;
-  // Quotas already charged are not charged again when another one's write conflicts.
-  const written = new Set<string>();
+  if (!namespace || IGNORED.has(`${req.target.group}/${req.target.resource}`)) return undefined;
+  if (!evaluatorFor(req.target).handles(req.operation, req.subresource)) return undefined;
+  // What each quota was charged; those already charged are not charged again when another one's write conflicts.
+  const charges = new Map<string, ResourceList>();
+  const release = () => releaseCharges(namespace, charges, access);
   for (let attempt = 1; ; attempt++) {
-    const quotas = (await access.quotas(namespace)).filter((q) => !written.has(q.metadata.name!));
-    if (!quotas.length) return;
+    const quotas = (await access.quotas(namespace)).filter((q) => !charges.has(q.metadata.name!));
+    if (!quotas.length) break;
     const charged = checkRequest(quotas, req);
-    if (req.dryRun || !charged.length) return;
+    if (req.dryRun || !charged.length) break;
     try {
       for (const q of charged) {
+        const before = quotas.find((x) => x.metadata.name === q.metadata.name)!;
         await access.writeStatus(q);
-        written.add(q.metadata.name!);
+        charges.set(q.metadata.name!, subtractNonNegative(usedOf(q), usedOf(before)));
       }
-      return;
+      break;
     } catch (e) {
-      if (!(e instanceof StatusError && e.code === 409) || attempt >= MAX_ATTEMPTS) throw e;
+      if (!(e instanceof StatusError && e.code === 409) || attempt >= MAX_ATTEMPTS) {
+        await release();
+        throw e;
+      }
+    }
+  }
+  return charges.size ? release : undefined;
+}
+
+async function releaseCharges(namespace: string, charges: Map<string, ResourceList>, access: QuotaAccess): Promise<void> {
+  for (let attempt = 1; charges.size && attempt <= MAX_ATTEMPTS; attempt++) {
+    const quotas = (await access.quotas(namespace)).filter((q) => charges.has(q.metadata.name!));
+    if (!quotas.length) return;
+    for (const q of quotas) {
+      const used = subtractNonNegative(usedOf(q), charges.get(q.metadata.name!)!);
+      try {
+        await access.writeStatus({ ...q, status: { ...(q as J).status, used } } as KObject);
+        charges.delete(q.metadata.name!);
+      } catch (e) {
+        // Changed meanwhile: read again; anything else is left to the controller's recount.
+        if (!(e instanceof StatusError && e.code === 409)) charges.delete(q.metadata.name!);
+      }
     }
   }
 }

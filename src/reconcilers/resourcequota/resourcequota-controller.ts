@@ -1,15 +1,16 @@
 // The resourcequota controller (kube-controller-manager's pkg/controller/resourcequota): keeps every ResourceQuota's
 // status.hard (= spec.hard) and status.used, recounted from the namespace's objects. Like upstream's QuotaMonitor it
 // watches only the resources some quota names (a monitor started when a quota first names one), and recounts a
-// namespace's quotas when those objects change (replenishment) and every 5 minutes (--resource-quota-sync-period).
+// namespace's quotas when those objects go or change what they use (replenishment) and every 5 minutes
+// (--resource-quota-sync-period).
 // Through the client seam as kube-system/resourcequota-controller.
 import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { deepEqual } from '../../machinery/api/equality.js';
-import { Informer, PREDICATE } from '../../client/informer.js';
+import { Informer } from '../../client/informer.js';
 import { controllerIdentity } from '../../client/identities.js';
 import { objectKey, splitKey, type Client, type Gvr } from '../../client/types.js';
-import type { QuotaTarget } from '../../admission/resource-quota/evaluators.js';
+import { evaluatorFor, type QuotaTarget } from '../../admission/resource-quota/evaluators.js';
 import { Controller, type ReconcileResult } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { calculateUsed, targetKey, targetsOf } from './usage.js';
@@ -72,13 +73,19 @@ export async function startResourceQuotaController(
       m = new Informer(client, gvr, { onError });
       monitors.set(k, m);
       // A source of the controller (stopped with it), added after its start: started here.
+      // Replenishment, as upstream: what admission charged needs no recount on ADDED; a deletion, or a change of what
+      // the object uses (a pod turning terminal), does.
+      const evaluator = evaluatorFor(t);
+      const usageChanged = (type: string, old: KObject | undefined, obj: KObject) =>
+        type === 'DELETED' ||
+        (type === 'MODIFIED' && !!old && old !== obj && !deepEqual(evaluator.usage(old, now()), evaluator.usage(obj, now())));
       c.source(
         m,
         (_type, old, obj) => {
           const ns = obj.metadata.namespace ?? old?.metadata.namespace;
           return ns ? quotasCounting(ns, k) : [];
         },
-        PREDICATE.resourceVersionChanged,
+        usageChanged,
       );
       m.start();
     }
