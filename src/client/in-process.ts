@@ -217,12 +217,17 @@ export class InProcessClient implements Client {
 
   /** Discovery needs no authorization beyond being authenticated, as /api and /apis. */
   async resources(): Promise<ApiResource[]> {
-    return this.service.registry.defs.map((d) => ({
-      gvr: { group: d.group, version: d.version, resource: d.plural },
-      kind: d.kind,
-      namespaced: d.namespaced,
-      verbs: [...(d.verbs ?? ALL_VERBS)],
-    }));
+    // Each group in its preferred version (the first it is served in), as an HTTPS client's discovery reads it.
+    const preferred = new Map<string, string>();
+    for (const gv of this.service.registry.groupVersions()) if (!preferred.has(gv.group)) preferred.set(gv.group, gv.version);
+    return this.service.registry.defs
+      .filter((d) => preferred.get(d.group) === d.version)
+      .map((d) => ({
+        gvr: { group: d.group, version: d.version, resource: d.plural },
+        kind: d.kind,
+        namespaced: d.namespaced,
+        verbs: [...(d.verbs ?? ALL_VERBS)],
+      }));
   }
 
   async createSubresource(
