@@ -266,3 +266,32 @@ test('a dead sandbox: SandboxChanged, the running app container stopped, a new s
   expect(h.appContainers()[0]!.networkMode).toBe(`container:${current.id}`);
   expect(h.appContainers()[0]!.state).toBe('running');
 });
+
+test('an unsafe sysctl: the pod is rejected (Failed/SysctlForbidden with a Warning event) and nothing of it starts', async () => {
+  const h = new Harness(newPod({ securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '10000000000' }] } }));
+  await h.sync();
+  expect(h.status()).toMatchObject({
+    phase: 'Failed',
+    reason: 'SysctlForbidden',
+    message: 'Pod was rejected: forbidden sysctl: "kernel.msgmax" not allowlisted',
+  });
+  expect(h.events).toContainEqual({
+    type: 'Warning',
+    reason: 'SysctlForbidden',
+    message: 'forbidden sysctl: "kernel.msgmax" not allowlisted',
+  });
+  expect(h.rt.containers.size).toBe(0);
+  await h.sync(); // a Failed pod stays as it is
+  expect(h.rt.containers.size).toBe(0);
+});
+
+test('safe sysctls, dotted or slashed, are admitted and the pod runs', async () => {
+  const sysctls = [
+    { name: 'kernel.shm_rmid_forced', value: '1' },
+    { name: 'net/ipv4/ip_local_port_range', value: '1024 65535' },
+  ];
+  const h = new Harness(newPod({ securityContext: { sysctls } }));
+  await h.sync();
+  expect(h.status().phase).not.toBe('Failed');
+  expect(h.appContainers()[0]!.state).toBe('running');
+});

@@ -60,6 +60,7 @@ import { prepareSubPaths } from './subpaths.js';
 import { fetchSources, podDir, type PodSources, type PreparedVolumes } from './volumes.js';
 import { writePodStatus } from './status-writer.js';
 import { terminationMessage } from './termination-message.js';
+import { rejectForSysctls } from './sysctl-admission.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -198,6 +199,13 @@ export class PodWorker {
       this.o.probes?.removePod(uid);
       if (actions.deadlineExceeded) return this.failPastDeadline(pod, observed, actions);
       for (const k of actions.containersToKill) await this.stopContainer(k.id, k.graceSeconds);
+      return;
+    }
+    // The kubelet's admission of a pod new to the node: one it must not run fails before anything of it starts.
+    const rejected = observed.length ? undefined : rejectForSysctls(pod);
+    if (rejected) {
+      this.event(pod, 'Warning', rejected.reason, rejected.eventMessage);
+      await this.writeStatus(pod, observed, st, { reason: rejected.reason, message: rejected.message });
       return;
     }
 

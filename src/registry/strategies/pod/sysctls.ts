@@ -2,6 +2,7 @@
 // duplicates, and namespaced sysctls a pod sharing the host's namespace cannot set. Which sysctls a node allows
 // (the safe set, --allowed-unsafe-sysctls) is the kubelet's admission, not the API server's.
 import { arr, child, duplicate, index, invalid, isObj, required, type Errs, type J } from '../common/field.js';
+import { normalizeSysctlName } from '../../../machinery/api/sysctl-names.js';
 
 const SYSCTL_MAX_LENGTH = 253;
 const SEGMENT = '[a-z0-9]([-_a-z0-9]*[a-z0-9])?';
@@ -11,13 +12,6 @@ const SYSCTL_RE = new RegExp(SYSCTL_PATTERN);
 
 export function isValidSysctlName(name: string): boolean {
   return name.length <= SYSCTL_MAX_LENGTH && SYSCTL_RE.test(name);
-}
-
-/** A slash-separated name (net/ipv4/ip_forward) in its dotted form, as the kubelet's NormalizeName. */
-export function normalizeSysctlName(name: string): string {
-  const firstSep = name.search(/[./]/);
-  if (firstSep < 0 || name[firstSep] === '.') return name;
-  return name.replace(/[./]/g, (c) => (c === '/' ? '.' : '/'));
 }
 
 // The kernel namespace a sysctl belongs to (component-helpers' sysctl.GetNamespace), for the host-namespace checks.
