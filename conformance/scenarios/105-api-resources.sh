@@ -133,6 +133,8 @@ expect "ingressclass columns" 0 "conf-$NS +example.com/ingress +<none>" -- k get
 expect "networkpolicy columns" 0 'db +app=db ' -- k -n "$NS" get netpol
 expect "servicecidr columns (and the kubernetes one)" 0 "kubernetes +${SERVICE_CIDR//./\\.}" -- k get servicecidrs
 expect "ipaddress columns" 0 "10.200.0.7 +services/$NS/web" -- k get ipaddress 10.200.0.7
+KUBE_IP="${SERVICE_CIDR%.0.0/16}.0.1"
+eventually "the kubernetes ClusterIP has its IPAddress" 15 "${KUBE_IP//./\\.} +services/default/kubernetes" -- k get ipaddress "$KUBE_IP"
 expect "persistentvolume columns" 0 "pv-$NS +1Gi +RWO +Retain +(Pending|Available) +manual +<unset>" -- k get pv "pv-$NS"
 expect "csidriver columns" 0 'csi.example.com +true +true +false +<unset> +false +Persistent' -- k get csidriver
 expect "csinode columns" 0 "node-$NS +1 " -- k get csinode "node-$NS"

@@ -27,6 +27,7 @@ import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
 import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { startPvcBinder } from '../reconcilers/pvc-binder.js';
+import { startIPAddressAllocatorState } from '../reconcilers/ipaddress-allocator-state.js';
 import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset-controller.js';
 import { startDeploymentController } from '../reconcilers/deployment/deployment-controller.js';
 import { startDisruptionController } from '../reconcilers/disruption/disruption-controller.js';
@@ -274,6 +275,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const identityControllers = startIdentityControllers(ctx, pki, saTokens.legacy);
   // ResourceQuotas' status.hard and status.used (kube-controller-manager's resourcequota controller).
   const quotaController = startResourceQuotaController(ctx);
+  // IPAddress objects for the allocated ClusterIPs (the allocator's visible state, networking.k8s.io/v1).
+  const ipAddressState = startIPAddressAllocatorState(ctx);
   // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
   // status write overlap instead of queueing (one after another they held /readyz back by their sum).
   const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl] =
@@ -306,6 +309,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   controllers.push(...(await batchControllers));
   controllers.push(...(await statefulControllers));
   controllers.push((await hpaController).controller);
+  controllers.push(await ipAddressState);
   controllers.push(...(await identityControllers));
   // CRD names, conditions and the customresourcecleanup finalizer, as the API server's loopback client.
   controllers.push(await startCrdControllers(ctx.client(APISERVER_USER), log));
