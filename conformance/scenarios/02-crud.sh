@@ -78,3 +78,9 @@ extra: true
 YAML
 expect "unknown field with --validate=warn is a warning" 0 'Warning: unknown field "extra"' -- k apply --validate=warn -f "$DATA_DIR/warn.yaml"
 expect "get all lists the category" 0 'deployment.apps/web' -- k -n "$NS" get all
+# A Namespace's status subresource (upstream's "should apply changes to a namespace status"): the annotation and the
+# condition are kept, the phase may not claim a deletion that is not happening.
+NS_COND='{"type":"StatusPatch","status":"True","reason":"E2E","message":"Patched by an e2e test"}'
+expect "patch a namespace's status" 0 "namespace/$NS patched" -- k patch ns "$NS" --subresource=status --type=merge -p "{\"metadata\":{\"annotations\":{\"e2e-patched-ns-status\":\"$NS\"}},\"status\":{\"conditions\":[$NS_COND]}}"
+expect "…the annotation and the condition are there, still Active" 0 "^$NS StatusPatch=True Active\$" -- k get ns "$NS" -o 'jsonpath={.metadata.annotations.e2e-patched-ns-status} {.status.conditions[0].type}={.status.conditions[0].status} {.status.phase}'
+expect "Terminating without a deletion is refused" 1 "status.Phase: Invalid value: \"Terminating\": may only be 'Active' if \`deletionTimestamp\` is empty" -- k patch ns "$NS" --subresource=status --type=merge -p '{"status":{"phase":"Terminating"}}'
