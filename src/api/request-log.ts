@@ -23,7 +23,9 @@ const trim = (n: number) => String(Number(n.toFixed(6)));
  * POST...: the metrics' verb), else the HTTP method.
  */
 export function requestLog(log: object, level: RequestLogLevel) {
-  const write = level === 'silent' ? undefined : (log as Record<string, LogFn>)[level]?.bind(log);
+  // A logger whose level is above the line's (--log-level warn) would drop it: then nothing is measured at all.
+  const enabled = (log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.(level) ?? true;
+  const write = level === 'silent' || !enabled ? undefined : (log as Record<string, LogFn>)[level]?.bind(log);
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!write) return next();
     const started = process.hrtime.bigint();

@@ -117,3 +117,15 @@ test('the request log: one HTTP line per request with httplog fields and the use
   expect(lines[0]!.obj['audit-ID']).toMatch(/^[0-9a-f-]{36}$/);
   expect(lines[1]!.obj).toMatchObject({ verb: 'GET', URI: '/api', user: '', resp: 401 });
 });
+
+test('a logger whose level drops the lines makes the request log a no-op', async () => {
+  const { requestLog } = await import('../../src/api/request-log.js');
+  const written: unknown[] = [];
+  const quiet = { isLevelEnabled: (l: string) => l !== 'info', info: (o: unknown) => written.push(o) };
+  const mw = requestLog(quiet, 'info');
+  let nexted = false;
+  const res = { once: () => written.push('listened'), locals: {} } as never;
+  mw({} as never, res, () => (nexted = true));
+  expect(nexted).toBe(true);
+  expect(written).toEqual([]);
+});
