@@ -2,7 +2,14 @@
 // are found by the labels we put on them (src/translate/labels.ts), restricted to this server's instance label so
 // that dockube servers sharing an engine leave each other's pods alone.
 import type Docker from 'dockerode';
-import { containerKeyFromLabels, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../translate/labels.js';
+import {
+  containerKeyFromLabels,
+  LABEL_COMPOSE_PROJECT,
+  LABEL_MANAGED,
+  LABEL_POD_NAME,
+  LABEL_POD_NAMESPACE,
+  LABEL_POD_UID,
+} from '../translate/labels.js';
 import { DockerFrameDecoder } from './docker-frames.js';
 import { engineMessage, engineStatus } from './engine.js';
 import { execInContainer } from './exec.js';
@@ -27,12 +34,11 @@ export const LABEL_INSTANCE = 'dockube.io/instance';
 export const LABEL_DATA_DIR = 'dockube.io/data-dir';
 
 /**
- * Compose labels keeping clusters apart: project `dockube-<instance, 6 hex>-<namespace>` (Compose's project name
- * rules: lower-case letters, digits, '-' and '_'), service = the pod's name.
+ * The Compose project keeping clusters apart: `dockube-<instance, 6 hex>-<namespace>` (Compose's project name rules:
+ * lower-case letters, digits, '-' and '_') instead of translate's bare namespace; the service stays the pod's name.
  */
-export const composeLabels = (instance: string, namespace: string, pod?: string): Record<string, string> => ({
-  'com.docker.compose.project': `dockube-${instance.slice(0, 6)}-${namespace}`,
-  ...(pod ? { 'com.docker.compose.service': pod } : {}),
+export const composeLabels = (instance: string, namespace: string): Record<string, string> => ({
+  [LABEL_COMPOSE_PROJECT]: `dockube-${instance.slice(0, 6)}-${namespace}`,
 });
 export const instanceFilter = (instance: string) => `${LABEL_INSTANCE}=${instance}`;
 
@@ -132,7 +138,7 @@ export class DockerRuntime implements ContainerRuntime {
         [LABEL_INSTANCE]: this.o.instance,
         [LABEL_DATA_DIR]: this.o.dataDir,
         // Docker Desktop and `docker compose ls` group containers by Compose project: one per cluster and namespace.
-        ...(ns ? composeLabels(this.o.instance, ns, options.Labels?.[LABEL_POD_NAME]) : {}),
+        ...(ns ? composeLabels(this.o.instance, ns) : {}),
       },
     };
   }

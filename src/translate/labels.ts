@@ -1,7 +1,7 @@
 // Labels on every container we create. The io.kubernetes.* names are the ones kubelet's Docker
 // integration used (so tools that know them work); com.docker.compose.* make pods show up as compose
-// projects (project = namespace, service = pod); dockube.io/* carry what the runtime needs to rebuild
-// its state from Docker alone after a restart.
+// projects (project = namespace, which the Docker runtime prefixes with its cluster; service = pod);
+// dockube.io/* carry what the runtime needs to rebuild its state from Docker alone after a restart.
 import { createHash } from 'node:crypto';
 import type { Container, Pod } from './k8s-types.js';
 import { INFRA_CONTAINER_NAME } from './names.js';

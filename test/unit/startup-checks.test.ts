@@ -222,8 +222,5 @@ test('pod subnets: the first free /16, overlaps, routes, --cluster-cidr values',
 });
 
 test('Compose labels: one project per cluster and namespace', () => {
-  expect(composeLabels('5f43340b12fe', 'default', 'web-0')).toEqual({
-    'com.docker.compose.project': 'dockube-5f4334-default',
-    'com.docker.compose.service': 'web-0',
-  });
+  expect(composeLabels('5f43340b12fe', 'default')).toEqual({ 'com.docker.compose.project': 'dockube-5f4334-default' });
 });
