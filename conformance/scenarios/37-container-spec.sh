@@ -385,4 +385,41 @@ expect "kubectl attach -i feeds the shell's stdin and shows its tty output" 0 'a
 eventually "the shell exited, the pod Succeeded" 30 '^Succeeded$' -- phase "$NS" ttypod
 expect "the container had a tty" 0 '^/dev/pts/' -- k -n "$NS" logs ttypod
 
+# ---- sysctls: refused at validation, the safe set applied, others rejected by the kubelet (SysctlForbidden) ----
+cat > "$DATA_DIR/37-badsysctl.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: badsysctl}
+spec:
+  securityContext: {sysctls: [{name: foo-, value: bar}, {name: kernel.shmmax, value: '100000000'}, {name: bar.., value: '42'}]}
+  containers: [{name: c, $IMG}]
+YAML
+SYSCTL_OUT="$(k -n "$NS" apply -f "$DATA_DIR/37-badsysctl.yaml" 2>&1)"; SYSCTL_RC=$?
+# kubectl prints one cause a line: the two are read as one.
+expect "invalid sysctl names are refused at validation" 0 '^rc=1 .*Invalid value: "foo-": must have at most 253 characters.*Invalid value: "bar\.\."' -- echo "rc=$SYSCTL_RC $(tr '\n' ' ' <<<"$SYSCTL_OUT")"
+expect "…the valid one is not named" 1 '' -- grep -q kernel.shmmax <<<"$SYSCTL_OUT"
+cat > "$DATA_DIR/37-sysctls.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: safesysctl}
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 1
+  securityContext: {sysctls: [{name: kernel.shm_rmid_forced, value: '1'}]}
+  containers: [{name: c, $IMG, command: [cat, /proc/sys/kernel/shm_rmid_forced]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: unsafesysctl}
+spec:
+  terminationGracePeriodSeconds: 1
+  securityContext: {sysctls: [{name: kernel.msgmax, value: '10000000000'}]}
+  containers: [{name: c, $IMG, command: [sleep, '3600']}]
+YAML
+k -n "$PNS" apply -f "$DATA_DIR/37-sysctls.yaml" >/dev/null
+eventually "a pod with a safe sysctl runs" 40 '^Succeeded$' -- phase "$PNS" safesysctl
+expect "…and the sysctl is set in it" 0 '^1$' -- k -n "$PNS" logs safesysctl
+eventually "an unsafe sysctl fails the pod on the node with SysctlForbidden" 30 '^Failed SysctlForbidden Pod was rejected: forbidden sysctl: "kernel.msgmax" not allowlisted$' -- k -n "$PNS" get pod unsafesysctl -o 'jsonpath={.status.phase} {.status.reason} {.status.message}'
+expect "…and none of its containers was created" 0 '' -- test -z "$(container_in "$PNS" unsafesysctl c)"
+
 k delete ns "$NS" "$PNS" --wait=false >/dev/null 2>&1
