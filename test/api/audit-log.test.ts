@@ -1,6 +1,6 @@
 // The audit log (audit.k8s.io/v1 Events by policy) and the request log (httplog's fields) of the app: a create at
 // RequestResponse with its objects, a denied request with the authorizer's decision, levels and omitted stages.
-import { startHarness, type Harness, CM, configMap } from './harness.js';
+import { startHarness, openWatch, type Harness, CM, configMap } from './harness.js';
 import { parsePolicy } from '../../src/api/audit/policy.js';
 
 const POLICY = `
@@ -128,4 +128,15 @@ test('a logger whose level drops the lines makes the request log a no-op', async
   mw({} as never, res, () => (nexted = true));
   expect(nexted).toBe(true);
   expect(written).toEqual([]);
+});
+
+test('a watch is long-running: ResponseStarted when its headers go out, ResponseComplete when it ends', async () => {
+  const w = await openWatch(h, `${CM}?watch=true`);
+  await settle();
+  expect(events.map((e) => e.stage)).toEqual(['ResponseStarted']);
+  expect(events[0]).toMatchObject({ verb: 'watch', responseStatus: { metadata: {}, code: 200 }, objectRef: { resource: 'configmaps' } });
+  w.close();
+  await new Promise((r) => setTimeout(r, 200));
+  expect(events.map((e) => e.stage)).toEqual(['ResponseStarted', 'ResponseComplete']);
+  expect(events[1]!.auditID).toBe(events[0]!.auditID);
 });

@@ -133,6 +133,21 @@ export function auditFilter(opts: AuditOptions) {
     };
     res.once('finish', complete);
     res.once('close', complete);
+    // A watch is long-running: as upstream, ResponseStarted when its headers go out, ResponseComplete when it ends.
+    if (attrs.verb === 'watch') {
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: Response, ...args: unknown[]) {
+        res.writeHead = writeHead;
+        const code = typeof args[0] === 'number' ? args[0] : res.statusCode;
+        emit('ResponseStarted', {
+          ...objectRef(),
+          responseStatus: { metadata: {}, code },
+          requestReceivedTimestamp: microTime(received),
+          stageTimestamp: microTime(Date.now()),
+        });
+        return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+      } as Response['writeHead'];
+    }
     next();
   };
 }
