@@ -74,6 +74,7 @@ eventually "the next start takes the stale lock over" 60 "running, pid $KPID2, h
 expect "stop ends it" 0 "stopped \(pid $KPID2\)" -- dk stop --data-dir "$KILLED"
 expect "and releases the lock" 1 '' -- test -e "$KILLED/server.lock"
 wait "$KPID2" 2>/dev/null
+dk delete --data-dir "$KILLED" >/dev/null # its pod network
 
 # The set-up path: a DOCKER_HOST (or --docker-host) naming another engine never gets a daemon of ours.
 DAEMONS="$(pgrep -cx dockerd || true)"
