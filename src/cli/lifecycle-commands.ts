@@ -219,7 +219,12 @@ async function stopServer(p: Parsed, io: CliIo): Promise<boolean> {
     io.stdout(`dockube (${p.dataDir}): not running\n`);
     return false;
   }
-  process.kill(holder.pid, 'SIGTERM');
+  try {
+    process.kill(holder.pid, 'SIGTERM');
+  } catch (e) {
+    io.stderr(`Error: cannot signal the server (pid ${holder.pid}): ${(e as NodeJS.ErrnoException).code}; run as its user or as root\n`);
+    return io.exit(1);
+  }
   const until = Date.now() + p.timeoutMs;
   while (runsDockube(holder.pid)) {
     if (Date.now() > until) {
