@@ -2,13 +2,13 @@
 // Measured (bench/startup.ts, bench/README.md): after start-up V8's young generation stays grown to ~9 MB, malloc's
 // arenas keep ~6 MB freed by start-up's compilations, and ~46 MB of pages of the node binary and libraries touched once
 // stay mapped; V8's own memory reducer gives back the first only sometimes, 10-30 s later, the others never.
-// So: full GCs a second or two apart while idle (V8 shrinks the young generation once it sees the allocation rate low),
-// then glibc's malloc_trim(0) and MADV_DONTNEED on the read-only file mappings (their pages stay in the page cache and
-// map again on the next access), through koffi (a C FFI with prebuilt binaries), loaded only then.
+// So, once idle: glibc's malloc_trim(0) and MADV_DONTNEED on the read-only file mappings (their pages stay in the page
+// cache and map again on the next access), through koffi (a C FFI with prebuilt binaries), loaded only then.
+// Not done: full GCs while idle, which do make V8 shrink its young generation (~8 MB more), but a young generation
+// shrunk to 1 MB grows back slowly under LIST load (the same run's LIST ratios were worse), as --max-semi-space-size=1
+// was measured to slow GET/LIST before.
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString, getHeapSpaceStatistics } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Logger } from '../log.js';
 import { droppableFileMappings, parseSmaps } from './process-mappings.js';
 
@@ -18,9 +18,6 @@ const FIRST_DELAY_MS = 1000;
 const STEP_MS = 1500;
 /** A step is skipped while the event loop was busier than this since the last one: the trim is for an idle server. */
 const BUSY_UTILIZATION = 0.2;
-const MAX_GCS = 6;
-/** V8's smallest young generation is 1 MB (a semi-space of 512 KB... 1 MB): below this, it has given back. */
-const YOUNG_SETTLED_BYTES = 2 * 1024 * 1024;
 const GIVE_UP_MS = 120_000;
 
 export interface IdleTrim {
@@ -34,18 +31,6 @@ export function idleTrimEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.DOCKUBE_IDLE_TRIM !== 'off' && process.platform === 'linux';
 }
 
-function collector(): () => void {
-  // Node exposes V8's gc() only with --expose-gc: set it just long enough to take the function from a new context.
-  setFlagsFromString('--expose-gc');
-  try {
-    return runInNewContext('gc') as () => void;
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
-}
-
-const youngBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
-
 /** The pause before the first step and between steps (tests shorten them). */
 export interface IdleTrimTiming {
   firstDelayMs: number;
@@ -58,8 +43,6 @@ export function startIdleTrim(log: Logger, timing: IdleTrimTiming = { firstDelay
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const t0 = performance.now();
-  let gcs = 0;
-  let gc: (() => void) | undefined;
   let elu = performance.eventLoopUtilization();
 
   const step = async () => {
@@ -72,15 +55,9 @@ export function startIdleTrim(log: Logger, timing: IdleTrimTiming = { firstDelay
       if (performance.now() - t0 > GIVE_UP_MS) return finish();
       return schedule(timing.stepMs);
     }
-    if (gcs < MAX_GCS && !(gcs > 0 && youngBytes() <= YOUNG_SETTLED_BYTES)) {
-      gc ??= collector();
-      gc();
-      gcs++;
-      return schedule(timing.stepMs);
-    }
     try {
       const given = await giveBackPages();
-      log.debug({ gcs, youngBytes: youngBytes(), ...given }, 'idle memory trimmed');
+      log.debug(given, 'idle memory trimmed');
     } catch (e) {
       log.debug({ err: (e as Error).message }, 'idle memory trim unavailable');
     }

@@ -62,7 +62,7 @@ describe('process mappings', () => {
 describe('startIdleTrim', () => {
   const fileKb = () => Number(/RssFile:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
 
-  it('collects, trims malloc and gives file pages back in an idle process, which then goes on working', async () => {
+  it('trims malloc and gives file pages back in an idle process, which then goes on working', async () => {
     const lines: Record<string, unknown>[] = [];
     const log = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
     const before = fileKb();
@@ -70,7 +70,7 @@ describe('startIdleTrim', () => {
     await trim.done;
     const after = fileKb();
     const trimmed = lines.find((l) => l.msg === 'idle memory trimmed');
-    expect(trimmed).toMatchObject({ gcs: expect.any(Number) as number });
+    expect(trimmed).toBeDefined();
     expect(trimmed!.mappings as number).toBeGreaterThan(0);
     expect(trimmed!.fileKb as number).toBeGreaterThan(1000);
     expect(after).toBeLessThan(before);
