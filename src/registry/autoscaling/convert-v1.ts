@@ -26,13 +26,20 @@ export function dropRoundTripAnnotations(annotations: Record<string, string> | u
 
 // ---- metric specs ----
 
-function metricSpecToV1(m: J): J {
-  const t: J = m.resource?.target ?? m.containerResource?.target ?? m.pods?.target ?? m.object?.target ?? m.external?.target ?? {};
+/**
+ * A v2 metric spec (side 'target') or status (side 'current') in v1's flat form: the same shape both ways, with
+ * v1's field names prefixed by the side (targetAverageValue / currentAverageValue), as upstream's conversion.
+ */
+function metricToV1(m: J, side: 'target' | 'current'): J {
+  const sources = [m.resource, m.containerResource, m.pods, m.object, m.external];
+  const v: J = sources.map((s) => s?.[side]).find((x) => x != null) ?? {};
+  const averageUtilization = `${side}AverageUtilization`;
+  const averageValue = `${side}AverageValue`;
   switch (m.type) {
     case 'Resource':
       return {
         type: 'Resource',
-        resource: defined({ name: m.resource?.name, targetAverageUtilization: t.averageUtilization, targetAverageValue: t.averageValue }),
+        resource: defined({ name: m.resource?.name, [averageUtilization]: v.averageUtilization, [averageValue]: v.averageValue }),
       };
     case 'ContainerResource':
       return {
@@ -40,14 +47,14 @@ function metricSpecToV1(m: J): J {
         containerResource: defined({
           name: m.containerResource?.name,
           container: m.containerResource?.container,
-          targetAverageUtilization: t.averageUtilization,
-          targetAverageValue: t.averageValue,
+          [averageUtilization]: v.averageUtilization,
+          [averageValue]: v.averageValue,
         }),
       };
     case 'Pods':
       return {
         type: 'Pods',
-        pods: defined({ metricName: m.pods?.metric?.name, selector: m.pods?.metric?.selector, targetAverageValue: t.averageValue }),
+        pods: defined({ metricName: m.pods?.metric?.name, selector: m.pods?.metric?.selector, [averageValue]: v.averageValue }),
       };
     case 'Object':
       return {
@@ -56,8 +63,8 @@ function metricSpecToV1(m: J): J {
           target: m.object?.describedObject,
           metricName: m.object?.metric?.name,
           selector: m.object?.metric?.selector,
-          targetValue: t.value,
-          averageValue: t.averageValue,
+          [`${side}Value`]: v.value,
+          averageValue: v.averageValue,
         }),
       };
     case 'External':
@@ -66,14 +73,17 @@ function metricSpecToV1(m: J): J {
         external: defined({
           metricName: m.external?.metric?.name,
           metricSelector: m.external?.metric?.selector,
-          targetValue: t.value,
-          targetAverageValue: t.averageValue,
+          [`${side}Value`]: v.value,
+          [averageValue]: v.averageValue,
         }),
       };
     default:
-      return { type: m.type };
+      return { type: m.type ?? '' };
   }
 }
+
+const metricSpecToV1 = (m: J): J => metricToV1(m, 'target');
+const metricStatusToV1 = (m: J): J => metricToV1(m, 'current');
 
 const metricId = (name: unknown, selector: unknown) => defined({ name, selector });
 
@@ -117,55 +127,6 @@ function metricSpecFromV1(m: J): J {
 }
 
 // ---- metric statuses ----
-
-function metricStatusToV1(m: J): J {
-  const c: J = m.resource?.current ?? m.containerResource?.current ?? m.pods?.current ?? m.object?.current ?? m.external?.current ?? {};
-  switch (m.type) {
-    case 'Resource':
-      return {
-        type: 'Resource',
-        resource: defined({ name: m.resource?.name, currentAverageUtilization: c.averageUtilization, currentAverageValue: c.averageValue }),
-      };
-    case 'ContainerResource':
-      return {
-        type: 'ContainerResource',
-        containerResource: defined({
-          name: m.containerResource?.name,
-          container: m.containerResource?.container,
-          currentAverageUtilization: c.averageUtilization,
-          currentAverageValue: c.averageValue,
-        }),
-      };
-    case 'Pods':
-      return {
-        type: 'Pods',
-        pods: defined({ metricName: m.pods?.metric?.name, selector: m.pods?.metric?.selector, currentAverageValue: c.averageValue }),
-      };
-    case 'Object':
-      return {
-        type: 'Object',
-        object: defined({
-          target: m.object?.describedObject,
-          metricName: m.object?.metric?.name,
-          selector: m.object?.metric?.selector,
-          currentValue: c.value,
-          averageValue: c.averageValue,
-        }),
-      };
-    case 'External':
-      return {
-        type: 'External',
-        external: defined({
-          metricName: m.external?.metric?.name,
-          metricSelector: m.external?.metric?.selector,
-          currentValue: c.value,
-          currentAverageValue: c.averageValue,
-        }),
-      };
-    default:
-      return { type: m.type ?? '' };
-  }
-}
 
 function metricStatusFromV1(m: J): J {
   switch (m.type) {
