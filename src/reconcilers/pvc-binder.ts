@@ -72,6 +72,42 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
   const onError = (err: Error) => log.warn({ err: err.message }, 'informer');
   const volumes = new Informer(client, PVS, { onError });
 
+  /** The claim's spec.volumeName with the bind annotations (bindClaimToVolume upstream), unless another claim of
+   * that name replaced it or it is bound already. */
+  const bindClaimToVolume = (pvc: KObject, volumeName: string) =>
+    updateWith(
+      client,
+      PVCS,
+      pvc.metadata.namespace,
+      pvc.metadata.name!,
+      (cur) => {
+        if (cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName) return cur;
+        return {
+          ...cur,
+          metadata: {
+            ...cur.metadata,
+            annotations: { ...cur.metadata.annotations, [ANN_BIND_COMPLETED]: 'yes', [ANN_BOUND_BY_CONTROLLER]: 'yes' },
+          },
+          spec: { ...(cur.spec as J), volumeName },
+        };
+      },
+      write,
+    );
+
+  /** The bound claim's status: phase Bound with the access modes and capacity `bound` gives for it. */
+  const markClaimBound = (pvc: KObject, volumeName: string, bound: (cur: KObject) => J) =>
+    updateWith(
+      client,
+      PVCS,
+      pvc.metadata.namespace,
+      pvc.metadata.name!,
+      (cur) =>
+        cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName !== volumeName
+          ? cur
+          : { ...cur, status: { ...(cur.status as J), phase: 'Bound', ...bound(cur) } },
+      { ...write, status: true },
+    );
+
   /** Binds a claim to a static volume: the volume's claimRef and phase first, then the claim (as bind() upstream). */
   const bindStatic = async (pvc: KObject, pv: KObject) => {
     const ns = pvc.metadata.namespace!;
@@ -104,38 +140,8 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
         status: true,
       });
     const pvSpec = claimed.spec as J;
-    await updateWith(
-      client,
-      PVCS,
-      ns,
-      name,
-      (cur) => {
-        if (cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName) return cur;
-        return {
-          ...cur,
-          metadata: {
-            ...cur.metadata,
-            annotations: { ...cur.metadata.annotations, [ANN_BIND_COMPLETED]: 'yes', [ANN_BOUND_BY_CONTROLLER]: 'yes' },
-          },
-          spec: { ...(cur.spec as J), volumeName: pv.metadata.name },
-        };
-      },
-      write,
-    );
-    await updateWith(
-      client,
-      PVCS,
-      ns,
-      name,
-      (cur) =>
-        cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName !== pv.metadata.name
-          ? cur
-          : {
-              ...cur,
-              status: { ...(cur.status as J), phase: 'Bound', accessModes: pvSpec.accessModes ?? [], capacity: pvSpec.capacity ?? {} },
-            },
-      { ...write, status: true },
-    );
+    await bindClaimToVolume(pvc, pv.metadata.name!);
+    await markClaimBound(pvc, pv.metadata.name!, () => ({ accessModes: pvSpec.accessModes ?? [], capacity: pvSpec.capacity ?? {} }));
   };
 
   /** A volume's phase from its claim: Available without one, Bound to a live claim, Released or deleted after it. */
@@ -285,46 +291,13 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     // The node's provisioner creates the volume and records it; the claim's update brings it back here.
     const volumeName = provisionedVolumeName(pvc.metadata.uid!);
     if (pvc.metadata.annotations?.[ANN_PROVISIONED_VOLUME] !== volumeName) return;
-    const bound = await updateWith(
-      client,
-      PVCS,
-      ns,
-      name,
-      (cur) => {
-        if (cur.metadata.uid !== pvc.metadata.uid || (cur.spec as J).volumeName) return cur;
-        return {
-          ...cur,
-          metadata: {
-            ...cur.metadata,
-            annotations: { ...cur.metadata.annotations, [ANN_BIND_COMPLETED]: 'yes', [ANN_BOUND_BY_CONTROLLER]: 'yes' },
-          },
-          spec: { ...(cur.spec as J), volumeName },
-        };
-      },
-      write,
-    );
+    const bound = await bindClaimToVolume(pvc, volumeName);
     if ((bound.spec as J).volumeName !== volumeName) return;
-    await updateWith(
-      client,
-      PVCS,
-      ns,
-      name,
-      (cur) => {
-        if (cur.metadata.uid !== pvc.metadata.uid) return cur;
-        const spec = cur.spec as J;
-        const storage = spec.resources?.requests?.storage;
-        return {
-          ...cur,
-          status: {
-            ...(cur.status as J),
-            phase: 'Bound',
-            accessModes: spec.accessModes ?? [],
-            ...(storage ? { capacity: { storage } } : {}),
-          },
-        };
-      },
-      { ...write, status: true },
-    );
+    await markClaimBound(pvc, volumeName, (cur) => {
+      const spec = cur.spec as J;
+      const storage = spec.resources?.requests?.storage;
+      return { accessModes: spec.accessModes ?? [], ...(storage ? { capacity: { storage } } : {}) };
+    });
   };
 
   const c = new Controller(
