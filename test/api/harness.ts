@@ -4,8 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type express from 'express';
 import request from 'supertest';
@@ -17,12 +16,10 @@ import { withNodeMetrics } from '../../src/registry/resources/metrics.js';
 import type { NodeLookup } from '../../src/node/types.js';
 import { ResourceService } from '../../src/registry/service.js';
 import { staticPolicyAuthorizer } from '../support/static-policy.js';
-import { lazySchemaLookup } from '../../src/server/schema.js';
+import { defaultSchemaLookup } from '../../src/machinery/apply/default-schema.js';
 import { bootstrap } from '../../src/server/bootstrap.js';
 import { answerClientErrors } from '../../src/api/client-errors.js';
 import type { UserInfo } from '../../src/machinery/api/user.js';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const ADMIN = { name: 'dockube-admin', groups: ['system:masters', 'system:authenticated'] };
 export const VIEWER = { name: 'dockube-viewer', groups: ['dockube:viewers', 'system:authenticated'] };
@@ -79,7 +76,8 @@ export async function startHarness(
   const app = createApp({
     service,
     registry,
-    schema: lazySchemaLookup(join(ROOT, 'openapi', 'definitions.json')),
+    // The server's lookup: openapi/definitions.json plus the schemas of served custom resources.
+    schema: defaultSchemaLookup,
     authenticate,
     nodes,
     isReady: () => true,
