@@ -4,6 +4,7 @@ import { admitServiceAccount } from '../../serviceaccount/admission.js';
 import { admitNodeRestriction, admitNodeRestrictionDelete } from '../../admission/node-restriction.js';
 import { admitPodPolicies } from '../../admission/pod-policies.js';
 import { podBindingStrategy } from '../strategies/pod/binding.js';
+import { podEphemeralContainersStrategy } from '../strategies/pod/ephemeral-containers.js';
 import { podBinding } from '../subresources/binding.js';
 import { podEviction } from '../subresources/eviction.js';
 import { TABLES } from '../tables/index.js';
@@ -51,11 +52,13 @@ export const pods: ResourceDef = {
   },
   admitDeleteObject: (obj, user) => admitNodeRestrictionDelete('pods', obj, user),
   // pods/binding sets spec.nodeName (the binding subresource, the scheduler); the pod strategy itself forbids that.
-  subresourceStrategies: { binding: podBindingStrategy },
+  // pods/ephemeralcontainers only adds to spec.ephemeralContainers (kubectl debug).
+  subresourceStrategies: { binding: podBindingStrategy, ephemeralcontainers: podEphemeralContainersStrategy },
   // log streams from src/api/streams; exec and attach are WebSocket sessions there. Kinds as discovery names them.
   extraSubresources: [
     podBinding,
     podEviction,
+    { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
     { name: 'log', kind: 'Pod', verbs: ['get'], connect: { methods: ['GET'] } },
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'], connect: { methods: ['GET', 'POST'], upgrade: true } },

@@ -208,7 +208,7 @@ function validateProbe(p: J, field: string, successMustBeOne: boolean): Errs {
 }
 
 /** Checks shared by regular, init and ephemeral containers. */
-function validateContainerCommon(c: J, volumeNames: Set<string>, p: string, forPod: boolean): Errs {
+export function validateContainerCommon(c: J, volumeNames: Set<string>, p: string, forPod: boolean): Errs {
   const errs: Errs = [];
   if (!c?.name) errs.push(required(child(p, 'name')));
   else errs.push(...label(c.name, child(p, 'name')));
