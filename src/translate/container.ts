@@ -16,8 +16,10 @@ export const DEFAULT_LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '10
 export interface AppContainerParams extends ContainerLabelOptions, MountOptions {
   /** id (or name) of the running infra container */
   infraId: string;
-  kind?: 'app' | 'init';
-  /** position in spec.containers / spec.initContainers */
+  kind?: 'app' | 'init' | 'ephemeral';
+  /** an ephemeral container's targetContainerName, running as this Docker id: its pid namespace is joined */
+  targetId?: string;
+  /** position in spec.containers / spec.initContainers / spec.ephemeralContainers */
   index: number;
   sources?: EnvSources;
   volumes?: VolumePlan;
@@ -50,7 +52,13 @@ export function appCreateOptions(pod: Pod, container: Container, params: AppCont
   const hostConfig: Docker.HostConfig = {
     NetworkMode: infra,
     IpcMode: pod.spec.hostIPC ? 'host' : infra,
-    ...(pod.spec.hostPID ? { PidMode: 'host' } : pod.spec.shareProcessNamespace ? { PidMode: infra } : {}),
+    ...(pod.spec.hostPID
+      ? { PidMode: 'host' }
+      : params.targetId
+        ? { PidMode: `container:${params.targetId}` }
+        : pod.spec.shareProcessNamespace
+          ? { PidMode: infra }
+          : {}),
     RestartPolicy: { Name: 'no' },
     ...resourceHostConfig(container.resources),
     ...securityHostConfig(pod, sc),

@@ -121,6 +121,8 @@ export interface ProjectedSource {
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
+  /** added through pods/ephemeralcontainers; started once, never restarted */
+  ephemeralContainers?: (Container & { targetContainerName?: string })[];
   volumes?: Volume[];
   nodeName?: string;
   serviceAccountName?: string;

@@ -404,3 +404,37 @@ test('garbage: all but the two newest attempts of a container, and old sandboxes
       .sort(),
   ).toEqual([a0.id, old.id].sort());
 });
+
+describe('ephemeral containers', () => {
+  const debuggerSpec = { name: 'debugger', image: 'dockube/busybox:test', targetContainerName: 'app' };
+  const withDebugger = (extra: Partial<Pod['spec']> = {}) => pod({ ephemeralContainers: [debuggerSpec], ...extra });
+
+  test('a new one starts once in the running sandbox, before the init containers, without back-off', () => {
+    const s = new Scene().withSandbox();
+    const init: Container = { name: 'init', image: 'dockube/busybox:test' };
+    s.with({ key: { container: 'init', kind: 'init' }, state: 'running', startedAt: NOW - 1000 }, init);
+    const a = s.plan(withDebugger({ initContainers: [init] }));
+    expect(a.ephemeralToStart).toEqual([{ kind: 'ephemeral', index: 0, name: 'debugger', backoff: 'none' }]);
+    expect(a.containersToStart).toEqual([]);
+  });
+
+  test('one that ran, whatever its exit, is never started again, and never killed while the pod runs', () => {
+    for (const state of ['running', 'exited'] as const) {
+      const s = new Scene().withSandbox();
+      s.with(appRun());
+      s.with({ key: { container: 'debugger', kind: 'ephemeral' }, state, exitCode: 1, finishedAt: NOW - 1000 }, debuggerSpec);
+      const a = s.plan(withDebugger({ restartPolicy: 'Always' }));
+      expect(a.ephemeralToStart).toEqual([]);
+      expect(a.containersToKill).toEqual([]);
+      expect(a.backOff).toEqual([]);
+    }
+  });
+
+  test('none starts without a running sandbox; a finished pod stops a running one', () => {
+    expect(new Scene().plan(withDebugger()).ephemeralToStart).toEqual([]);
+    const s = new Scene().withSandbox();
+    const d = s.with({ key: { container: 'debugger', kind: 'ephemeral' }, state: 'running' }, debuggerSpec);
+    const a = s.plan(pod({ ephemeralContainers: [debuggerSpec] }, 'Succeeded'));
+    expect(a.containersToKill.map((k) => [k.id, k.kind])).toContainEqual([d.id, 'ephemeral']);
+  });
+});

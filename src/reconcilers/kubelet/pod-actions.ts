@@ -7,7 +7,7 @@ import { containerHash, type Container, type Pod } from '../../translate/index.j
 import { BACKOFF_RESET_AFTER_RUN_MS, goDuration } from './backoff.js';
 import { probeSpecOf } from './probes/types.js';
 
-export type ContainerKindName = 'init' | 'app';
+export type ContainerKindName = 'init' | 'app' | 'ephemeral';
 
 /** The crash back-off as the plan reads it (backoff.ts's Backoff satisfies it); the executor moves it on. */
 export interface BackoffView {
@@ -85,6 +85,8 @@ export interface PodActions {
   /** an init container failed under restartPolicy Never: the pod has failed, nothing else starts */
   initFailed: boolean;
   containersToStart: StartAction[];
+  /** ephemeral containers never run yet: each starts once, in the running sandbox, and is never restarted */
+  ephemeralToStart: StartAction[];
   /** containers whose restart waits (CrashLoopBackOff) */
   backOff: BackOffWait[];
   /** waiting reasons decided here (PodInitializing, CrashLoopBackOff), by container name */
@@ -146,6 +148,7 @@ export function computePodActions(input: PlanInput): PodActions {
     containersToKill: [],
     initFailed: false,
     containersToStart: [],
+    ephemeralToStart: [],
     backOff: [],
     waiting: new Map(),
   };
@@ -153,7 +156,7 @@ export function computePodActions(input: PlanInput): PodActions {
     actions.containersToKill.push({
       id: c.id,
       name: c.key.container,
-      kind: c.key.kind === 'init' ? 'init' : c.key.kind === 'infra' ? 'infra' : 'app',
+      kind: c.key.kind === 'init' || c.key.kind === 'infra' || c.key.kind === 'ephemeral' ? c.key.kind : 'app',
       reason,
       graceSeconds,
       preStop: false,
@@ -206,6 +209,12 @@ export function computePodActions(input: PlanInput): PodActions {
       stale.add(c.id);
     }
   }
+
+  // Ephemeral containers start before the init containers (kubelet's SyncPod), so a pod stuck initialising can be debugged.
+  (pod.spec.ephemeralContainers ?? []).forEach((c, index) => {
+    if (!attemptsOf(containers, 'ephemeral', c.name).length)
+      actions.ephemeralToStart.push({ kind: 'ephemeral', index, name: c.name, backoff: 'none' });
+  });
 
   const restartOrBackOff = (kind: ContainerKindName, index: number, c: Container, latest: RuntimeContainer, ended: number) => {
     const key = backoffKey(pod, c.name);

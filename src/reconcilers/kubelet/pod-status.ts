@@ -38,6 +38,8 @@ export interface PodView {
   hostIP: string;
   init: ContainerView[];
   app: ContainerView[];
+  /** ephemeral containers, reported as kubelet reports them: like init containers (run once, never ready by probes) */
+  ephemeral?: ContainerView[];
   now: string;
   /** the kubelet fails the pod itself (past its activeDeadlineSeconds): phase Failed with this reason and message */
   failed?: { reason: string; message: string };
@@ -196,5 +198,8 @@ export function computePodStatus(view: PodView, old: J | undefined): J {
   }
   if (init.length) status.initContainerStatuses = init;
   else delete status.initContainerStatuses;
+  const ephemeral = (view.ephemeral ?? []).map((c) => viewStatus(c, 'init'));
+  if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
+  else delete status.ephemeralContainerStatuses;
   return status;
 }

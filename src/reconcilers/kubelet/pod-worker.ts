@@ -48,6 +48,7 @@ import {
   DEADLINE_EXCEEDED,
   garbageOf,
   podText,
+  type ContainerKindName,
   type KillAction,
   type PodActions,
   type StartAction,
@@ -101,7 +102,8 @@ export type SyncResult = void | { requeueAfterMs: number };
 const POST_START_TIMEOUT_MS = 30_000;
 const HOOK_KILL_GRACE_S = 2;
 
-const fieldPathOf = (kind: 'init' | 'app', name: string) => `spec.${kind === 'init' ? 'initContainers' : 'containers'}{${name}}`;
+const SPEC_FIELD = { init: 'initContainers', app: 'containers', ephemeral: 'ephemeralContainers' } as const;
+const fieldPathOf = (kind: ContainerKindName, name: string) => `spec.${SPEC_FIELD[kind]}{${name}}`;
 const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -217,7 +219,7 @@ export class PodWorker {
     const facts: NodeFacts = { nodeName: this.o.nodeName, hostIP: this.o.hostIP, hostIPs: [this.o.hostIP] };
     if (actions.needsSandbox) {
       // The service variables are read only when a container is created (kubelet reads them at container creation).
-      const creates = !!(actions.createSandbox || actions.nextInit || actions.containersToStart.length);
+      const creates = !!(actions.createSandbox || actions.nextInit || actions.containersToStart.length || actions.ephemeralToStart.length);
       sources = await fetchSources(this.o.client, pod, creates ? this.o.apiEndpoint : undefined);
       try {
         volumes = await this.o.volumes.prepare(pod, sources, { ...facts, podIP: (pod.status as J | undefined)?.podIP });
@@ -280,7 +282,7 @@ export class PodWorker {
         );
       }
       for (const k of actions.containersToKill) await this.kill(pod, ctx.facts.podIP, k);
-      for (const s of [...(actions.nextInit ? [actions.nextInit] : []), ...actions.containersToStart]) {
+      for (const s of [...actions.ephemeralToStart, ...(actions.nextInit ? [actions.nextInit] : []), ...actions.containersToStart]) {
         // A container created while the sandbox started is started now; one whose creation failed waits for the next sync.
         if (!preCreated.has(s)) await this.start(ctx, s);
         else if (preCreated.get(s)) await this.run(ctx, this.specOf(pod, s.kind, s.index), s.kind, preCreated.get(s)!);
@@ -318,8 +320,10 @@ export class PodWorker {
     return infra.ips[this.o.network.name] || undefined;
   }
 
-  private specOf(pod: Pod, kind: 'init' | 'app', index: number): Container {
-    return (kind === 'init' ? pod.spec.initContainers! : pod.spec.containers)[index]!;
+  private specOf(pod: Pod, kind: ContainerKindName, index: number): Container {
+    return (kind === 'init' ? pod.spec.initContainers! : kind === 'ephemeral' ? pod.spec.ephemeralContainers! : pod.spec.containers)[
+      index
+    ]!;
   }
 
   /** A kill the plan asked for: the Killing event, preStop within the grace, then the stop. */
@@ -378,6 +382,7 @@ export class PodWorker {
         volumes: ctx.volumes.plan,
         volumeMountpoints: ctx.volumes.mountpoints,
         terminationLogHostPath,
+        ...(kind === 'ephemeral' ? { targetId: await this.targetIdOf(pod, c) } : {}),
       };
       // Each subPath is resolved beneath its volume and pinned by a bind mount of ours before Docker sees a path.
       const subPathSources = await prepareSubPaths(podDir(this.o.dataDir, pod.metadata.uid!), c.name, containerSubPaths(pod, c, params), {
@@ -404,8 +409,17 @@ export class PodWorker {
     }
   }
 
+  /** The Docker id of an ephemeral container's running target, whose pid namespace it joins (none: the pod's). */
+  private async targetIdOf(pod: Pod, c: Container & { targetContainerName?: string }): Promise<string | undefined> {
+    const target = c.targetContainerName;
+    if (!target) return undefined;
+    const observed = await this.observe(pod);
+    const latest = [...attemptsOf(observed, 'app', target), ...attemptsOf(observed, 'init', target)].find(isRunning);
+    return latest?.id;
+  }
+
   /** kubelet's startContainer from the created container on: start, postStart. */
-  private async run(ctx: Ctx, c: Container, kind: 'init' | 'app', id: string): Promise<void> {
+  private async run(ctx: Ctx, c: Container, kind: ContainerKindName, id: string): Promise<void> {
     const { pod } = ctx;
     const events = this.containerEvents(pod, kind, c.name);
     try {
@@ -436,7 +450,7 @@ export class PodWorker {
     }
   }
 
-  private containerEvents(pod: Pod, kind: 'init' | 'app', name: string) {
+  private containerEvents(pod: Pod, kind: ContainerKindName, name: string) {
     const fieldPath = fieldPathOf(kind, name);
     return (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(pod, type, reason, message, fieldPath);
   }
@@ -518,7 +532,7 @@ export class PodWorker {
 
   private async views(
     observed: RuntimeContainer[],
-    kind: 'init' | 'app',
+    kind: ContainerKindName,
     specs: Container[],
     st: SyncState,
     pod: Pod,
@@ -570,6 +584,7 @@ export class PodWorker {
       hostIP: this.o.hostIP,
       init: await this.views(observed, 'init', pod.spec.initContainers ?? [], st, pod),
       app: await this.views(observed, 'app', pod.spec.containers, st, pod),
+      ephemeral: await this.views(observed, 'ephemeral', pod.spec.ephemeralContainers ?? [], st, pod),
       now: nowTimestamp(),
       ...(failed ? { failed } : {}),
       ...(deleted ? { deleted } : {}),
