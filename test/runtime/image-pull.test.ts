@@ -120,8 +120,8 @@ beforeAll(async () => {
   let net: { subnet: string; gateway: string } | undefined;
   for (let i = 0; i < 8 && !net; i++) {
     const third = Math.floor(Math.random() * 250) + 1;
-    const subnet = `10.252.${third}.0/24`;
-    const gateway = `10.252.${third}.1`;
+    const subnet = `10.196.${third}.0/24`;
+    const gateway = `10.196.${third}.1`;
     try {
       await docker.createNetwork({
         Name: networkName,

@@ -89,7 +89,7 @@ beforeAll(async () => {
     throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
   }
   run('bash', ['scripts/build-test-images.sh']);
-  const net = await createTestNetwork(docker, networkName, 'kubelet-files', 251);
+  const net = await createTestNetwork(docker, networkName, 'kubelet-files', 197);
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-kfiles-'));
   h = await startHarness();
   pods = def('pods');

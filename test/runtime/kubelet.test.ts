@@ -106,7 +106,7 @@ describe.each<Mode>(['in-process', 'https'])('kubelet on the real engine, its cl
   }
 
   beforeAll(async () => {
-    net = await createTestNetwork(docker, networkName, 'kubelet', 251);
+    net = await createTestNetwork(docker, networkName, 'kubelet', 197);
     dataDir = mkdtempSync(join(tmpdir(), 'dockube-kubelet-'));
     h = await startHarness();
     podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;

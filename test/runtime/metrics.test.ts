@@ -50,8 +50,8 @@ function run(cmd: string, args: string[]) {
 async function createNetwork(): Promise<{ subnet: string; gateway: string }> {
   for (let i = 0; i < 8; i++) {
     const third = Math.floor(Math.random() * 250) + 1;
-    const subnet = `10.252.${third}.0/24`;
-    const gateway = `10.252.${third}.1`;
+    const subnet = `10.196.${third}.0/24`;
+    const gateway = `10.196.${third}.1`;
     try {
       await docker.createNetwork({
         Name: networkName,

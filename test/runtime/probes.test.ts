@@ -72,7 +72,7 @@ beforeAll(async () => {
     throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
   }
   run('bash', ['scripts/build-test-images.sh']);
-  net = await createTestNetwork(docker, networkName, 'probes', 252);
+  net = await createTestNetwork(docker, networkName, 'probes', 196);
   dataDir = mkdtempSync(join(tmpdir(), 'dockube-probes-'));
   h = await startHarness();
   podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;

@@ -95,7 +95,7 @@ beforeAll(async () => {
     throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
   }
   run('bash', ['scripts/build-test-images.sh']);
-  const net = await createTestNetwork(docker, networkName, 'subpath', 249);
+  const net = await createTestNetwork(docker, networkName, 'subpath', 199);
   dataDir = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'dockube-subpath-')));
   victim = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'dockube-victim-')));
   fs.writeFileSync(join(victim, 'marker'), 'host data\n');

@@ -15,12 +15,13 @@ export function run(cmd: string, args: string[]): string {
   }
 }
 
-/** A bridge of the suite's own on a random free 10.<second>.x.0/24, labelled for clean-up. */
+/** A bridge of the suite's own on a random free 10.<second>.x.0/24, labelled for clean-up; the suites use 10.196-10.199,
+ * outside the 10.200-10.255 that servers pick their own pod networks from (src/cli/pod-subnet.ts). */
 export async function createTestNetwork(
   docker: Docker,
   name: string,
   label: string,
-  second = 252,
+  second = 196,
 ): Promise<{ subnet: string; gateway: string }> {
   for (let i = 0; i < 8; i++) {
     const third = Math.floor(Math.random() * 250) + 1;

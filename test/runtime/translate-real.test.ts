@@ -66,9 +66,9 @@ async function execIn(id: string, cmd: string[]): Promise<{ code: number; out: s
 }
 
 async function createNetwork() {
-  // A random /24 in 10.250.0.0/16; retry when it overlaps an existing network.
+  // A random /24 in 10.198.0.0/16; retry when it overlaps an existing network.
   for (let i = 0; i < 8; i++) {
-    const subnet = `10.250.${Math.floor(Math.random() * 250) + 1}.0/24`;
+    const subnet = `10.198.${Math.floor(Math.random() * 250) + 1}.0/24`;
     try {
       await docker.createNetwork({
         Name: network,
@@ -133,7 +133,7 @@ describe('translated pod on the real engine', () => {
   test('the hostname is the pod name, and the pod IP is the pinned one', async () => {
     expect((await execIn(ids.sidecar, ['hostname'])).out.trim()).toBe(pod.metadata.name);
     const infra = await docker.getContainer(ids.infra).inspect();
-    expect(infra.NetworkSettings.Networks[network].IPAddress).toMatch(/^10\.250\.\d+\.10$/);
+    expect(infra.NetworkSettings.Networks[network].IPAddress).toMatch(/^10\.198\.\d+\.10$/);
     expect(infra.Name).toBe(`/k8s_POD_${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_0`);
   });
 

@@ -109,9 +109,9 @@ beforeAll(async () => {
         Name: networkName,
         Driver: 'bridge',
         Labels: { 'dockube.io/test': 'volumes' },
-        IPAM: { Config: [{ Subnet: `10.252.${third}.0/24`, Gateway: `10.252.${third}.1` }] },
+        IPAM: { Config: [{ Subnet: `10.196.${third}.0/24`, Gateway: `10.196.${third}.1` }] },
       });
-      net = { subnet: `10.252.${third}.0/24`, gateway: `10.252.${third}.1` };
+      net = { subnet: `10.196.${third}.0/24`, gateway: `10.196.${third}.1` };
     } catch (e) {
       if (!/overlap/i.test(String(e))) throw e;
     }
