@@ -276,7 +276,11 @@ export class ResourceService {
     if (def.strategy.generationFields?.length) meta.generation = 1;
     else delete meta.generation;
     if (!ctx.managedFieldsComputed) setManagedFields(def, undefined, obj, ctx);
-    const errs = [...(def.strategy.validate?.(obj) ?? []), ...validateFinalizerUpdate(obj, undefined)];
+    const errs = [
+      ...(def.strategy.validate?.(obj) ?? []),
+      ...(def.strategy.validateCreate?.(obj) ?? []),
+      ...validateFinalizerUpdate(obj, undefined),
+    ];
     if (errs.length) throw invalid(def.kind, def.group, meta.name ?? meta.generateName ?? '', errs);
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
     if (def.namespaced) await this.checkNamespaceAcceptsCreates(def, meta.namespace!, meta.name!);

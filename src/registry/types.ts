@@ -34,6 +34,8 @@ export interface Strategy {
   /** Carry over what an update of the main resource may not change. */
   prepareForUpdate?(obj: KObject, old: KObject): void;
   validate?(obj: KObject): FieldError[];
+  /** What only a create may not hold (ValidatePodCreate's rules); runs after validate on creates. */
+  validateCreate?(obj: KObject): FieldError[];
   /** Immutable fields and transitions; runs after validate on updates. */
   validateUpdate?(obj: KObject, old: KObject): FieldError[];
   /** Warnings returned as `Warning` headers. */

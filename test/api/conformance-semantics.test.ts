@@ -252,3 +252,15 @@ describe('sysctls at validation', () => {
     expect(res.body.details.causes[0].field).toBe('spec.template.spec.securityContext.sysctls[0].name');
   });
 });
+
+describe('ephemeral containers on create', () => {
+  test('a pod created with ephemeralContainers is refused as ValidatePodCreate does', async () => {
+    const p = pod('born-with-debugger') as ReturnType<typeof pod> & { spec: Record<string, unknown> };
+    p.spec = { ...p.spec, ephemeralContainers: [{ name: 'debugger', image: 'dockube/busybox:test' }] };
+    const res = await h.api.post(PODS).send(p).expect(422);
+    expect(res.body.details.causes).toContainEqual(
+      expect.objectContaining({ field: 'spec.ephemeralContainers', message: 'Forbidden: cannot be set on create' }),
+    );
+    await h.api.get(`${PODS}/born-with-debugger`).expect(404);
+  });
+});

@@ -1,6 +1,6 @@
 // core/v1 Pod strategy: defaults, admission defaults on create, validation, immutable spec on update.
 import type { KObject, Strategy } from '../types.js';
-import { isObj, type Errs, type J } from './common/field.js';
+import { arr, forbidden, isObj, type Errs, type J } from './common/field.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './common/meta.js';
 import { nameIsDNSSubdomain } from './common/names.js';
 import { admitNewPod, defaultPod } from './pod/defaults.js';
@@ -34,6 +34,9 @@ export const podStrategy: Strategy = {
     else delete obj.status;
   },
   validate: validatePod,
+  // Ephemeral containers come only through pods/ephemeralcontainers, once the pod exists (ValidatePodCreate).
+  validateCreate: (obj) =>
+    arr((obj.spec as J)?.ephemeralContainers).length ? [forbidden('spec.ephemeralContainers', 'cannot be set on create')] : [],
   validateUpdate: (obj, old) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validatePodSpecUpdate(obj.spec, old.spec)],
   generationFields: ['spec'],
 };
