@@ -250,7 +250,7 @@ describe('files the kubelet writes for a pod, on the real engine', () => {
       ],
     });
     const ip = p.status.podIP;
-    expect(ip).toMatch(/^10\.251\./);
+    expect(ip).toMatch(/^10\.197\./);
     const expected = [
       '# Kubernetes-managed hosts file.',
       '127.0.0.1\tlocalhost',
