@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDockube } from './dockube-server.js';
 import { expectStatus, keepAliveAgent } from './https-client.js';
-import { summarize } from './stats.js';
+import { pairedRounds } from './stats.js';
 import { formatTable, runBench, saveResults } from './table.js';
 import { cmPath, configMap, ns } from './configmaps.js';
 
@@ -46,28 +46,11 @@ async function main(): Promise<void> {
     };
     const sides = [NONE, QUOTA];
     for (const n of sides) for (let i = 0; i < WARMUP; i++) await op(n);
-    const samples: number[][] = [[], []];
-    const wall = [0, 0];
-    const roundRatios: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const took = [0, 0];
-      const count = Math.round((CREATES * (r + 1)) / ROUNDS) - Math.round((CREATES * r) / ROUNDS);
-      for (const k of r % 2 === 0 ? [0, 1] : [1, 0]) {
-        const start = performance.now();
-        for (let j = 0; j < count; j++) {
-          const t0 = performance.now();
-          await op(sides[k]!);
-          samples[k]!.push(performance.now() - t0);
-        }
-        took[k] = performance.now() - start;
-        wall[k]! += took[k]!;
-      }
-      roundRatios.push(took[0]! / took[1]!);
-    }
-    const none = summarize(samples[0]!, wall[0]!);
-    const counted = summarize(samples[1]!, wall[1]!);
-    const sorted = [...roundRatios].sort((a, b) => a - b);
-    const medianRatio = sorted[Math.floor(sorted.length / 2)]!;
+    const {
+      stats: [none, counted],
+      roundRatios,
+      medianRatio,
+    } = await pairedRounds(CREATES, ROUNDS, (k) => op(sides[k]!));
     const used = JSON.parse((await call(200, 'GET', `/api/v1/namespaces/${QUOTA}/resourcequotas/q`)).body.toString()) as {
       status: { used: Record<string, string> };
     };

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import https from 'node:https';
 import { startDockube } from './dockube-server.js';
 import { expectStatus, keepAliveAgent } from './https-client.js';
-import { summarize, type Stats } from './stats.js';
+import { pairedRounds } from './stats.js';
 import { formatTable, runBench, saveResults } from './table.js';
 import { cmPath, configMap, ns, parallel } from './configmaps.js';
 
@@ -129,30 +129,12 @@ async function main(): Promise<void> {
 
     const sides = [EMPTY, FULL];
     for (const n of sides) for (let i = 0; i < WARMUP; i++) await op(n);
-    const samples: number[][] = [[], []];
-    const wall = [0, 0];
-    /** Per round, the with-bindings side's throughput over the without side's. */
-    const roundRatios: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const took = [0, 0];
-      const count = Math.round((GETS * (r + 1)) / ROUNDS) - Math.round((GETS * r) / ROUNDS);
-      for (const k of r % 2 === 0 ? [0, 1] : [1, 0]) {
-        const start = performance.now();
-        for (let j = 0; j < count; j++) {
-          const t0 = performance.now();
-          await op(sides[k]!);
-          samples[k]!.push(performance.now() - t0);
-        }
-        took[k] = performance.now() - start;
-        wall[k]! += took[k]!;
-      }
-      roundRatios.push(took[0]! / took[1]!);
-    }
-    const none: Stats = summarize(samples[0]!, wall[0]!);
-    const many: Stats = summarize(samples[1]!, wall[1]!);
-    // The median of the paired rounds: a stall (GC, another process on the 2 shared cores) moves one round, not the result.
-    const sorted = [...roundRatios].sort((a, b) => a - b);
-    const medianRatio = sorted[Math.floor(sorted.length / 2)]!;
+    /** Per round, the with-bindings side's throughput over the without side's (median: see pairedRounds). */
+    const {
+      stats: [none, many],
+      roundRatios,
+      medianRatio,
+    } = await pairedRounds(GETS, ROUNDS, (k) => op(sides[k]!));
     const slower = 1 - medianRatio;
     const rows = [
       ['GET as a service account, 1 RoleBinding in the namespace', none],
