@@ -47,6 +47,7 @@ import { defaultSchemaLookup } from '../machinery/apply/default-schema.js';
 import { completesDeletion, planDeletion, validateDeleteOptions, validateFinalizerUpdate } from './deletion.js';
 import { checkReadRevision, expiredContinue, validateListOptions } from './list-consistency.js';
 import { admitResourceQuota, type QuotaAccess, type QuotaRelease } from '../admission/resource-quota/admission.js';
+import { AdmissionChain, type AdmissionAttributes, type AdmissionOperation } from '../admission/chain.js';
 
 export interface WriteContext {
   user: UserInfo;
@@ -104,6 +105,8 @@ export class ResourceService {
   readonly cache: WatchCache;
   /** The server's authorizer: every request, in-process call and review asks this one. */
   readonly authorizer: Authorizer;
+  /** Admission webhooks and policies, registered by the server (admission/chain.ts); empty until then. */
+  readonly admission = new AdmissionChain();
   /** The server's token authenticators, for TokenReview (set by the server once they exist). */
   reviewToken?: TokenReviewer;
 
@@ -256,7 +259,7 @@ export class ResourceService {
 
   async create(def: ResourceDef, namespace: string | undefined, input: KObject, ctx: WriteContext): Promise<KObject> {
     checkTypeMeta(def, input);
-    const obj = clone(input);
+    let obj = clone(input);
     obj.metadata = obj.metadata ?? {};
     const meta = obj.metadata;
     if (def.namespaced) {
@@ -293,6 +296,10 @@ export class ResourceService {
     setTypeMeta(def, obj);
     let release: QuotaRelease | undefined;
     try {
+      obj = await this.admitGeneric(def, this.admissionAttributes(def, 'CREATE', obj, undefined, ctx), (o) => [
+        ...(def.strategy.validate?.(o) ?? []),
+        ...(def.strategy.validateCreate?.(o) ?? []),
+      ]);
       release = await this.admitQuota(def, 'create', obj, undefined, ctx);
       if (ctx.dryRun) {
         if (await this.cache.get(storageKey(def, meta.namespace, meta.name!))) throw alreadyExists(groupResource(def), meta.name!);
@@ -348,6 +355,46 @@ export class ResourceService {
     return admitResourceQuota({ target, operation, subresource, obj, old, dryRun: ctx.dryRun }, access);
   }
 
+  private admissionAttributes(
+    def: ResourceDef,
+    operation: AdmissionOperation,
+    object: KObject | undefined,
+    oldObject: KObject | undefined,
+    ctx: WriteContext,
+    subresource?: string,
+  ): AdmissionAttributes {
+    const meta = (object ?? oldObject)!.metadata;
+    return {
+      operation,
+      kind: { group: def.group, version: def.version, kind: def.kind },
+      resource: { group: def.group, version: def.version, resource: def.plural },
+      subresource: subresource ?? '',
+      namespace: def.namespaced ? (meta.namespace ?? '') : '',
+      name: meta.name ?? '',
+      object,
+      oldObject,
+      user: ctx.user,
+      dryRun: ctx.dryRun,
+      warnings: ctx.warnings,
+    };
+  }
+
+  /**
+   * The generic admission chain (webhooks, admission policies): a mutated object is validated again, as the apiserver
+   * validates after mutating admission. Returns the object to store.
+   */
+  private async admitGeneric(def: ResourceDef, attrs: AdmissionAttributes, revalidate: (obj: KObject) => FieldError[]): Promise<KObject> {
+    const mutated = await this.admission.admit(attrs);
+    if (mutated) {
+      setTypeMeta(def, mutated);
+      const errs = revalidate(mutated);
+      if (errs.length) throw invalid(def.kind, def.group, mutated.metadata.name ?? '', errs);
+    }
+    const obj = mutated ?? attrs.object;
+    await this.admission.validate({ ...attrs, object: obj });
+    return obj!;
+  }
+
   private admitContext(ctx: WriteContext, subresource?: string): AdmitContext {
     return {
       owner: this,
@@ -391,7 +438,7 @@ export class ResourceService {
       const requestedRv = proposed.metadata?.resourceVersion;
       if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw conflict(groupResource(def), name);
       const subStrategy = subresource ? def.subresourceStrategies?.[subresource] : undefined;
-      const next = subStrategy
+      let next = subStrategy
         ? subresourceUpdate(subStrategy, current, proposed)
         : subresource === 'status'
           ? statusUpdate(current, proposed)
@@ -414,6 +461,10 @@ export class ResourceService {
       let txn = (await def.admit?.(next, current, this.admitContext(ctx, subresource))) || undefined;
       let release: QuotaRelease | undefined;
       try {
+        next = await this.admitGeneric(def, this.admissionAttributes(def, 'UPDATE', next, current, ctx, subresource), (o) => [
+          ...(strategy.validate?.(o) ?? []),
+          ...(subresource === 'status' && !subStrategy ? [] : (strategy.validateUpdate?.(o, current) ?? [])),
+        ]);
         release = await this.admitQuota(def, 'update', next, current, ctx, subresource);
       } catch (e) {
         txn?.revert();
@@ -502,6 +553,7 @@ export class ResourceService {
       if (!stored) throw notFound(groupResource(def), name);
       const current = present(def, stored);
       def.admitDeleteObject?.(current, ctx.user);
+      await this.admitGeneric(def, this.admissionAttributes(def, 'DELETE', undefined, current, ctx), () => []);
       const rv = Number(current.metadata.resourceVersion);
       // What happens (remove now, mark and keep, or nothing) is decided in deletion.ts; here it is only written.
       const plan = planDeletion(def, current, opts);
