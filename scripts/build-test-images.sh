@@ -2,11 +2,14 @@
 # Builds the two local images dockube needs without any registry or internet:
 #   dockube/busybox:test  — Debian's busybox-static with every applet installed as a symlink
 #   dockube/pause:latest  — the infra container (scripts/ensure-pause-image.sh)
-# Idempotent: an image that already exists is left alone (FORCE=1 rebuilds both).
+#   dockube/node-test:v20 — FROM scratch: the host's /usr/bin/node and the shared libraries ldd names (no node image
+#                           can be pulled here); for test webhooks and extension servers written in JavaScript
+# Idempotent: an image that already exists is left alone (FORCE=1 rebuilds them).
 set -euo pipefail
 cd "$(dirname "$0")"
 BUSYBOX_IMAGE=${BUSYBOX_IMAGE:-dockube/busybox:test}
 PAUSE_IMAGE=${PAUSE_IMAGE:-dockube/pause:latest}
+NODE_TEST_IMAGE=${NODE_TEST_IMAGE:-dockube/node-test:v20}
 
 have() { [ "${FORCE:-0}" != 1 ] && docker image inspect "$1" >/dev/null 2>&1; }
 
@@ -44,6 +47,29 @@ if ! have "$BUSYBOX_IMAGE"; then
     --change 'LABEL io.dockube.test-image=busybox' \
     "$work/bb.tar" "$BUSYBOX_IMAGE" >/dev/null
   echo "build-test-images: built $BUSYBOX_IMAGE" >&2
+fi
+
+if ! have "$NODE_TEST_IMAGE"; then
+  node_bin=$(readlink -f "$(command -v node)")
+  root="$work/node"
+  mkdir -p "$root"/{usr/bin,etc,tmp,app}
+  cp "$node_bin" "$root/usr/bin/node"
+  # Every library the dynamic loader resolves, and the loader itself, at the path ldd names.
+  ldd "$node_bin" | grep -oE '/[^ ]+' | sort -u | while read -r lib; do
+    mkdir -p "$root/$(dirname "$lib")"
+    cp -L "$lib" "$root/$lib"
+  done
+  chmod 1777 "$root/tmp"
+  printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
+  printf 'root:x:0:\nnobody:x:65534:\n' > "$root/etc/group"
+  tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$work/node.tar" .
+  docker import \
+    --change 'ENTRYPOINT ["/usr/bin/node"]' \
+    --change 'WORKDIR /app' \
+    --change 'ENV PATH=/usr/bin' \
+    --change 'LABEL io.dockube.test-image=node' \
+    "$work/node.tar" "$NODE_TEST_IMAGE" >/dev/null
+  echo "build-test-images: built $NODE_TEST_IMAGE" >&2
 fi
 
 # The pause image is the product's own (bin/dockube builds it too).
