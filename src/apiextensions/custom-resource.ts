@@ -14,6 +14,7 @@ import { printerColumnsTable } from './printer-columns.js';
 import { evaluate, parsePath } from './jsonpath.js';
 import { compareVersionPriority } from './versions.js';
 import type { Crd, CrdVersion, JSONSchemaProps } from './types.js';
+import { webhookConverter, type CallWebhook } from './conversion/webhook-converter.js';
 
 /** The names a CRD is served under: the accepted ones (status), as upstream serves. */
 export const servedNames = (crd: Crd) => {
@@ -74,7 +75,8 @@ function selectableFields(v: CrdVersion): Record<string, (obj: KObject) => strin
 
 const stripDot = (p: string) => p.replace(/^\./, '');
 
-export function customResourceDefs(crd: Crd): ResourceDef[] {
+/** `callWebhook` reaches conversion webhooks; without it a `Webhook` strategy is served as `None`. */
+export function customResourceDefs(crd: Crd, callWebhook?: CallWebhook): ResourceDef[] {
   const names = servedNames(crd);
   const group = crd.spec.group;
   const namespaced = crd.spec.scope === 'Namespaced';
@@ -102,8 +104,12 @@ export function customResourceDefs(crd: Crd): ResourceDef[] {
             },
           }
         : {}),
-      // Every version shares the storage version's objects; conversion None changes only apiVersion.
+      // Every version shares the storage version's objects; conversion None changes only apiVersion, Webhook asks the
+      // CRD's webhook first (fromStorage/toStorage then only set apiVersion, prune and default).
       storage: {
+        ...(crd.spec.conversion?.strategy === 'Webhook' && callWebhook
+          ? { converter: webhookConverter(crd, v.name, storageVersion, callWebhook) }
+          : {}),
         group,
         plural: names.plural,
         toStorage: (obj) => ({ ...obj, apiVersion: `${group}/${storageVersion}` }),

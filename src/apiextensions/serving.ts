@@ -9,6 +9,7 @@ import { ObjectFilter } from '../registry/object-filter.js';
 import type { Watcher } from '../storage/store.js';
 import { customresourcedefinitions } from './crd-resource.js';
 import { customResourceDefs } from './custom-resource.js';
+import type { CallWebhook } from './conversion/webhook-converter.js';
 import { publishDefinitions, unpublishDefinitions } from './openapi.js';
 import { isEstablished, type Crd } from './types.js';
 
@@ -41,7 +42,11 @@ function refuseCreatesWhileTerminating(def: ResourceDef, crdName: string): Resou
   };
 }
 
-export function serveCustomResources(service: ResourceService, log: Pick<Logger, 'warn' | 'info'>): CustomResourceServing {
+export function serveCustomResources(
+  service: ResourceService,
+  log: Pick<Logger, 'warn' | 'info'>,
+  callWebhook?: CallWebhook,
+): CustomResourceServing {
   const served = new Map<string, Served>();
   const registry = service.registry;
   let watcher: Watcher | undefined;
@@ -65,7 +70,7 @@ export function serveCustomResources(service: ResourceService, log: Pick<Logger,
     }
     let defs: ResourceDef[];
     try {
-      defs = customResourceDefs(crd);
+      defs = customResourceDefs(crd, callWebhook);
     } catch (e) {
       log.warn({ crd: name, err: (e as Error).message }, 'custom resource definition not served');
       return;

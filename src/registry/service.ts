@@ -138,7 +138,7 @@ export class ResourceService {
     const obj = await this.cache.get(storageKey(def, namespace, name));
     checkReadRevision({ resourceVersion }, this.cache.revision());
     if (!obj) throw notFound(groupResource(def), name);
-    return present(def, obj);
+    return presentOne(def, obj);
   }
 
   async list(def: ResourceDef, namespace: string | undefined, opts: ListOptions = {}): Promise<ListPage> {
@@ -170,8 +170,10 @@ export class ResourceService {
     const items: KObject[] = [];
     // Selectors filter the cache's objects, as the apiserver's cacher does.
     const { keys, items: stored } = snapshot;
+    // A conversion webhook converts the whole list in one call, as upstream's list conversion does.
+    const converted = def.storage?.converter ? await presentAll(def, stored, true) : undefined;
     for (let i = 0; i < stored.length; i++) {
-      const o = present(def, stored[i]!);
+      const o = converted ? converted[i]! : present(def, stored[i]!);
       if (!filter.matches(o)) continue;
       items.push(o);
       if (limit && items.length === limit) {
@@ -218,10 +220,9 @@ export class ResourceService {
   ): Promise<Watcher> {
     if (def.virtualRead) throw methodNotSupported(def, 'watch');
     const prefix = listPrefix(def, namespace);
-    const emit = (e: StoreEvent) => {
-      const obj = present(def, e.object);
+    const deliver = (e: StoreEvent, obj: KObject, prev: KObject | undefined) => {
       const now = filter.matches(obj);
-      const before = e.prevObject ? filter.matches(present(def, e.prevObject)) : false;
+      const before = prev ? filter.matches(prev) : false;
       if (e.type === 'ADDED') {
         if (now) onEvent('ADDED', obj);
         return;
@@ -234,13 +235,33 @@ export class ResourceService {
       else if (now) onEvent('ADDED', obj);
       else if (before) onEvent('DELETED', obj);
     };
+    const converter = def.storage?.converter;
+    let watcher: Watcher | undefined;
+    let closed = false;
+    // Converted events are delivered in order: each waits for the one before it. A conversion that fails ends the
+    // watch, as the apiserver's watch ends on an event it cannot encode; the client watches again.
+    let pending = Promise.resolve();
+    const emit = !converter
+      ? (e: StoreEvent) => deliver(e, present(def, e.object), e.prevObject && present(def, e.prevObject))
+      : (e: StoreEvent) => {
+          pending = pending.then(async () => {
+            if (closed) return;
+            try {
+              const [obj, prev] = await presentAll(def, e.prevObject ? [e.object, e.prevObject] : [e.object]);
+              if (!closed) deliver(e, obj!, prev);
+            } catch {
+              closed = true;
+              watcher?.stop();
+              onClose?.();
+            }
+          });
+        };
     let from: number;
     if (!resourceVersion || resourceVersion === '0') {
       // The window replays whatever changed between this snapshot and the subscription.
       const snapshot = await this.cache.list(prefix);
       from = snapshot.revision;
-      for (const stored of snapshot.items) {
-        const o = present(def, stored);
+      for (const o of converter ? await presentAll(def, snapshot.items, true) : snapshot.items.map((s) => present(def, s))) {
         if (filter.matches(o)) onEvent('ADDED', o);
       }
     } else {
@@ -248,7 +269,8 @@ export class ResourceService {
       if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: ${resourceVersion}`);
     }
     try {
-      return this.cache.watch(prefix, from, emit, onClose);
+      watcher = this.cache.watch(prefix, from, emit, onClose);
+      return watcher;
     } catch (e) {
       if (e instanceof RevisionTooOldError) throw gone(`too old resource version: ${e.requested} (${e.oldest})`);
       throw e;
@@ -306,10 +328,10 @@ export class ResourceService {
         txn?.revert();
         return obj;
       }
-      const created = await this.store.create(storageKey(def, meta.namespace, meta.name!), toStorage(def, obj));
+      const created = await this.store.create(storageKey(def, meta.namespace, meta.name!), await storedForm(def, obj));
       txn?.commit(); // stored: from here on nothing may revert it
       txn = undefined;
-      return present(def, created);
+      return presentOne(def, created);
     } catch (e) {
       txn?.revert();
       await release?.(); // not stored: its quota charge goes back
@@ -430,7 +452,7 @@ export class ResourceService {
     for (let attempt = 0; ; attempt++) {
       const stored = await this.cache.get(key);
       if (!stored) throw notFound(groupResource(def), name);
-      const current = present(def, stored);
+      const current = await presentOne(def, stored);
       const proposed = typeof input === 'function' ? input(clone(current)) : clone(input);
       checkTypeMeta(def, proposed);
       // Read before the strategy carries the server-owned fields over: a uid the write names must be the stored one.
@@ -481,16 +503,16 @@ export class ResourceService {
       try {
         // The last finalizer removed from an object being deleted completes its deletion.
         if (finishing) {
-          const removed = present(def, await this.store.delete(key, Number(current.metadata.resourceVersion)));
+          const removed = await presentOne(def, await this.store.delete(key, Number(current.metadata.resourceVersion)));
           txn?.revert();
           txn = undefined;
           def.afterDelete?.(removed, this);
           return removed;
         }
-        const updated = await this.store.update(key, toStorage(def, next), Number(current.metadata.resourceVersion));
+        const updated = await this.store.update(key, await storedForm(def, next), Number(current.metadata.resourceVersion));
         txn?.commit(); // stored: from here on nothing may revert it
         txn = undefined;
-        return present(def, updated);
+        return presentOne(def, updated);
       } catch (e) {
         txn?.revert();
         await release?.(); // not stored (a retried PATCH is charged again)
@@ -551,7 +573,7 @@ export class ResourceService {
     for (let attempt = 0; ; attempt++) {
       const stored = await this.cache.get(key);
       if (!stored) throw notFound(groupResource(def), name);
-      const current = present(def, stored);
+      const current = await presentOne(def, stored);
       def.admitDeleteObject?.(current, ctx.user);
       await this.admitGeneric(def, this.admissionAttributes(def, 'DELETE', undefined, current, ctx), () => []);
       const rv = Number(current.metadata.resourceVersion);
@@ -561,10 +583,10 @@ export class ResourceService {
         if (plan.action === 'pending') return { object: current, finished: false };
         if (plan.action === 'mark') {
           if (deepEqual(plan.object, current) || ctx.dryRun) return { object: plan.object, finished: false };
-          return { object: present(def, await this.store.update(key, toStorage(def, plan.object), rv)), finished: false };
+          return { object: await presentOne(def, await this.store.update(key, await storedForm(def, plan.object), rv)), finished: false };
         }
         if (ctx.dryRun) return { object: plan.object, finished: true };
-        const removed = present(def, await this.store.delete(key, rv));
+        const removed = await presentOne(def, await this.store.delete(key, rv));
         def.afterDelete?.(removed, this);
         // A graceful deletion that ran out at once answers with its marked state, as the apiserver's update-then-delete does.
         if (plan.object !== current)
@@ -679,6 +701,22 @@ export function present(def: ResourceDef, stored: KObject): KObject {
 /** The form an object of this resource is stored in (another version's, for resources that share storage). */
 function toStorage(def: ResourceDef, obj: KObject): KObject {
   return def.storage ? def.storage.toStorage(obj) : obj;
+}
+
+/** Stored objects as this resource serves them, through its storage converter (a conversion webhook) if it has one. */
+async function presentAll(def: ResourceDef, stored: readonly KObject[], list = false): Promise<KObject[]> {
+  const converter = def.storage?.converter;
+  return (converter ? await converter.toServed(stored, list) : stored).map((o) => present(def, o));
+}
+
+async function presentOne(def: ResourceDef, stored: KObject): Promise<KObject> {
+  return def.storage?.converter ? (await presentAll(def, [stored]))[0]! : present(def, stored);
+}
+
+/** toStorage after the storage converter, when the resource has one. */
+async function storedForm(def: ResourceDef, obj: KObject): Promise<KObject> {
+  const converter = def.storage?.converter;
+  return toStorage(def, converter ? await converter.toStored(obj) : obj);
 }
 
 /** Objects are served with apiVersion and kind first, as the apiserver encodes them. */

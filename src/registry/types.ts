@@ -57,6 +57,17 @@ export interface ScaleSubresource {
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
+/**
+ * Conversion between a resource's served version and its storage version done elsewhere (apiextensions-apiserver's
+ * webhook converter): objects already in the wanted version are passed through untouched.
+ */
+export interface StorageConverter {
+  /** Stored objects in the served version, in order; `list` when they answer a list (converted in one call, as upstream). */
+  toServed(objs: readonly KObject[], list: boolean): Promise<KObject[]>;
+  /** A served-version object in the storage version. */
+  toStored(obj: KObject): Promise<KObject>;
+}
+
 export interface ResourceDef {
   group: string; // '' for core
   version: string;
@@ -74,7 +85,14 @@ export interface ResourceDef {
    * Objects kept in another resource's storage (events.k8s.io/v1 Events are core/v1 Events, as in Kubernetes),
    * converted on every read and write.
    */
-  storage?: { group: string; plural: string; toStorage(obj: KObject): KObject; fromStorage(obj: KObject): KObject };
+  storage?: {
+    group: string;
+    plural: string;
+    toStorage(obj: KObject): KObject;
+    fromStorage(obj: KObject): KObject;
+    /** A conversion that needs a call out (a CRD's conversion webhook): run before fromStorage and before toStorage. */
+    converter?: StorageConverter;
+  };
   /** Subresources written through their own strategy (namespaces/finalize), served by the generic update path. */
   subresourceStrategies?: Record<string, Strategy>;
   /** Subresources beyond status and scale (binding, eviction, token, log, exec...): discovery, OpenAPI and how each is served. */
