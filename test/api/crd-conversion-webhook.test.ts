@@ -2,12 +2,17 @@
 // webhook (get, list, watch), a v1 write is stored in v2, objects already in the wanted version are never sent, and
 // a failing or misbehaving webhook fails the request with upstream's text. The webhook here is an in-process
 // CallWebhook; the HTTPS call itself is tested with the client that makes it.
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { openWatch, startHarness, type Harness } from './harness.js';
 import { makeContext } from '../../src/reconcilers/context.js';
 import { serveCustomResources, type CustomResourceServing } from '../../src/apiextensions/serving.js';
 import { startCrdControllers } from '../../src/apiextensions/controller.js';
-import type { CallWebhook, WebhookClientConfig } from '../../src/apiextensions/conversion/webhook-converter.js';
+import { webhookConverter, type CallWebhook, type WebhookClientConfig } from '../../src/apiextensions/conversion/webhook-converter.js';
+import { conversionWebhookCall } from '../../src/apiextensions/conversion/webhook-call.js';
+import { WebhookCaller } from '../../src/webhook/https-caller.js';
+import { makeWebhookCerts } from '../support/webhook-certs.js';
 import type { Controller } from '../../src/reconcilers/controller.js';
 import { until } from '../support/until.js';
 
@@ -196,4 +201,53 @@ test('labels and annotations the webhook changes are kept, any other metadata is
   expect(got.metadata.labels).toEqual({ converted: 'yes' });
   expect(got.metadata.generation).toBe((await h.api.get(`${V2}/b`).expect(200)).body.metadata.generation);
   expect(got.metadata.generation).not.toBe(99);
+});
+
+describe('over HTTPS with the webhook client', () => {
+  const certs = makeWebhookCerts(['localhost'], ['127.0.0.1']);
+  let server: https.Server;
+  let url: string;
+  const caller = new WebhookCaller();
+  const crdAt = (clientConfig: WebhookClientConfig) =>
+    ({
+      ...CRD,
+      spec: { ...CRD.spec, conversion: { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig } } },
+    }) as never;
+  const stored = { apiVersion: 'conv.example.com/v2', kind: 'CronTab', metadata: { name: 'x', uid: 'u1' }, spec: { cron: '2 * * * *' } };
+
+  beforeAll(async () => {
+    server = https.createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify(convertingWebhook(JSON.parse(body) as Review)));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/convert`;
+  });
+  afterAll(() => {
+    caller.close();
+    server.close();
+  });
+
+  test('a URL webhook verified with the caBundle converts', async () => {
+    const converter = webhookConverter(crdAt({ url, caBundle: certs.caBundle }), 'v1', 'v2', conversionWebhookCall(caller));
+    expect(await converter.toServed([stored as never], false)).toEqual([
+      { apiVersion: 'conv.example.com/v1', kind: 'CronTab', metadata: { name: 'x', uid: 'u1' }, spec: { schedule: '2 * * * *' } },
+    ]);
+  });
+
+  test('an unreachable or untrusted webhook fails with upstream wording, without the admission prefix', async () => {
+    const closed = `https://127.0.0.1:1/convert`;
+    const down = webhookConverter(crdAt({ url: closed, caBundle: certs.caBundle }), 'v1', 'v2', conversionWebhookCall(caller));
+    await expect(down.toServed([stored as never], false)).rejects.toThrow(
+      'conversion webhook for conv.example.com/v2, Kind=CronTab failed: Post "https://127.0.0.1:1/convert?timeout=30s": dial tcp 127.0.0.1:1: connect: connection refused',
+    );
+    const untrusted = webhookConverter(crdAt({ url }), 'v1', 'v2', conversionWebhookCall(caller));
+    await expect(untrusted.toServed([stored as never], false)).rejects.toThrow(
+      /^conversion webhook for conv.example.com\/v2, Kind=CronTab failed: Post "https:\/\/127.0.0.1:\d+\/convert\?timeout=30s": tls: /,
+    );
+  });
 });

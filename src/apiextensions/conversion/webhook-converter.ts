@@ -6,13 +6,9 @@ import { StatusError } from '../../machinery/api/errors.js';
 import type { KObject, StorageConverter } from '../../registry/types.js';
 import type { Crd } from '../types.js';
 import { checkedConversion, conversionReviewRequest, convertedObjects, gvkString } from './review.js';
+import type { WebhookClientConfig } from '../../webhook/client-config.js';
 
-/** Where a webhook is (admissionregistration's and apiextensions' WebhookClientConfig). */
-export interface WebhookClientConfig {
-  url?: string;
-  service?: { namespace: string; name: string; path?: string; port?: number };
-  caBundle?: string;
-}
+export type { WebhookClientConfig };
 
 /** POSTs a JSON body to a webhook the way the apiserver does (service or URL, caBundle) and answers its JSON body. */
 export type CallWebhook = (config: WebhookClientConfig, body: unknown, timeoutMs: number) => Promise<unknown>;
