@@ -1,8 +1,10 @@
 // The node side of PVC provisioning, as an external provisioner (local-path's) runs on the node that holds the
 // storage: it creates the Docker volume `pvc-<uid>` of a claim the PVC controller handed to dockube's provisioner
-// (with its class's driver options and reclaim policy on the volume's labels), records it on the claim
-// (ANN_PROVISIONED_VOLUME, which the controller binds to), and removes the volumes of deleted claims whose reclaim
-// policy is Delete once no container holds them. Through the client seam as kube-system/dockube-volume-provisioner, with the node's Docker client.
+// (with its class's driver options), then its PersistentVolume pre-bound to the claim (provisioned-volume.ts), which
+// the PVC controller binds. A PV of ours whose claim is gone (Released) with reclaim policy Delete, or that is deleted,
+// has its Docker volume removed once no container holds it, then the PV itself (its finalizer first). Docker volumes
+// of claims provisioned before PVs were made (no PV) are removed with their deleted claim as before.
+// Through the client seam as kube-system/dockube-volume-provisioner, with the node's Docker client.
 import type Dockerode from 'dockerode';
 import { StatusError } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
@@ -15,12 +17,12 @@ import type { ReconcilerContext } from '../reconcilers/context.js';
 import { EventRecorder } from '../reconcilers/event-recorder.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE, instanceFilter } from '../reconcilers/kubelet/observed.js';
 import {
-  ANN_PROVISIONED_VOLUME,
   ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER,
   DOCKER_VOLUME_PROVISIONER,
   LABEL_PVC_UID,
   LABEL_RECLAIM_POLICY,
+  PERSISTENT_VOLUMES,
   STORAGE_CLASSES,
   classOf,
   provisionedVolumeName,
@@ -30,6 +32,7 @@ import { instanceFor } from '../runtime/instance.js';
 import { LABEL_MANAGED } from '../translate/labels.js';
 import { LABEL_PVC } from '../translate/volume-plan.js';
 import type { DockerClient } from './docker-client.js';
+import { PROVISIONER_FINALIZER, provisionedOn, provisionedVolume } from './provisioned-volume.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -63,7 +66,34 @@ export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: Volum
   const event = (pvc: KObject, type: 'Normal' | 'Warning', reason: string, message: string) =>
     recorder.record(pvc, type, reason, message, { component: DOCKER_VOLUME_PROVISIONER });
 
-  /** Removes the Docker volumes of claim ns/name (reclaim Delete) except the one of the live claim `keepUid`. */
+  const PVS = PERSISTENT_VOLUMES;
+  const getPV = async (name: string) => {
+    try {
+      return await client.get(PVS, undefined, name);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  };
+
+  /** Removes a Docker volume; false while a container still holds it. */
+  const removeVolume = async (docker: Dockerode, name: string): Promise<boolean> => {
+    try {
+      await docker.getVolume(name).remove();
+      log.info({ volume: name }, 'deleted a reclaimed volume');
+    } catch (e) {
+      if (engineStatus(e) === 404) return true;
+      // Still mounted by a container that has not been removed yet: try again later.
+      log.info({ volume: name, err: engineMessage(e) }, 'reclaimed volume not removed yet');
+      return false;
+    }
+    return true;
+  };
+
+  /**
+   * Removes the Docker volumes of claim ns/name (reclaim Delete) except the one of the live claim `keepUid`: only
+   * those provisioned before PVs were made, the others go with their PV.
+   */
   const reclaim = async (docker: Dockerode, ns: string, name: string, keepUid: string | undefined): Promise<boolean> => {
     const { Volumes } = await docker.listVolumes({
       filters: { label: [`${LABEL_PVC}=${ns}/${name}`, instanceFilter(instance), `${LABEL_RECLAIM_POLICY}=Delete`] },
@@ -71,17 +101,43 @@ export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: Volum
     let pending = false;
     for (const v of Volumes ?? []) {
       if (keepUid && v.Labels?.[LABEL_PVC_UID] === keepUid) continue;
-      try {
-        await docker.getVolume(v.Name).remove();
-        log.info({ claim: `${ns}/${name}`, volume: v.Name }, 'deleted the volume of a deleted claim');
-      } catch (e) {
-        if (engineStatus(e) === 404) continue;
-        // Still mounted by a container that has not been removed yet: try again later.
-        log.info({ volume: v.Name, err: engineMessage(e) }, 'volume of a deleted claim not removed yet');
-        pending = true;
-      }
+      if (await getPV(v.Name)) continue;
+      if (!(await removeVolume(docker, v.Name))) pending = true;
     }
     return pending;
+  };
+
+  /** A PV of ours on this node: its storage goes when it is Released with Delete, or deleted; then the PV. */
+  const syncVolume = async (name: string): Promise<{ requeueAfterMs: number } | void> => {
+    const pv = await getPV(name);
+    if (!pv || provisionedOn(pv) !== opts.nodeName) return;
+    const spec = (pv.spec ?? {}) as J;
+    const deleteStorage = spec.persistentVolumeReclaimPolicy === 'Delete';
+    const released = (pv.status as J | undefined)?.phase === 'Released';
+    if (!pv.metadata.deletionTimestamp && !(released && deleteStorage)) return;
+    if (deleteStorage && !(await removeVolume(await opts.docker(), String(spec.csi?.volumeHandle ?? name))))
+      return { requeueAfterMs: 2000 };
+    if ((pv.metadata.finalizers ?? []).includes(PROVISIONER_FINALIZER))
+      await updateWith(
+        client,
+        PVS,
+        undefined,
+        name,
+        (cur) =>
+          cur.metadata.uid !== pv.metadata.uid
+            ? cur
+            : {
+                ...cur,
+                metadata: { ...cur.metadata, finalizers: (cur.metadata.finalizers ?? []).filter((f) => f !== PROVISIONER_FINALIZER) },
+              },
+        { fieldManager: 'volume-provisioner' },
+      ).catch((e) => {
+        if (!isNotFound(e)) throw e;
+      });
+    if (!pv.metadata.deletionTimestamp)
+      await client.delete(PVS, undefined, name, { preconditions: { uid: pv.metadata.uid } }).catch((e) => {
+        if (!isNotFound(e)) throw e;
+      });
   };
 
   const ensureVolume = async (docker: Dockerode, pvc: KObject, sc: KObject, name: string) => {
@@ -123,6 +179,7 @@ export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: Volum
   const c = new Controller(
     'volume-provisioner',
     async (key) => {
+      if (key.startsWith('pv:')) return syncVolume(key.slice(3));
       const [ns, name] = key.split('/') as [string, string];
       let pvc: KObject | undefined;
       try {
@@ -134,7 +191,7 @@ export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: Volum
       if (await reclaim(docker, ns, name, pvc?.metadata.uid)) return { requeueAfterMs: 2000 };
       if (!pvc || pvc.metadata.deletionTimestamp || (pvc.spec as J | undefined)?.volumeName) return;
       const volumeName = provisionedVolumeName(pvc.metadata.uid!);
-      if (pvc.metadata.annotations?.[ANN_PROVISIONED_VOLUME] === volumeName) return;
+      if (await getPV(volumeName)) return;
       let sc: KObject;
       try {
         sc = await client.get(STORAGE_CLASSES, undefined, classOf(pvc));
@@ -150,25 +207,19 @@ export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: Volum
         event(pvc, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${classOf(pvc)}": ${engineMessage(e)}`);
         return { requeueAfterMs: retryMs };
       }
+      // The PersistentVolume, pre-bound to the claim: the PV controller binds the two.
+      try {
+        await client.create(PVS, undefined, provisionedVolume(pvc, sc, volumeName, opts.nodeName), { fieldManager: 'volume-provisioner' });
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 409)) throw e;
+      }
       event(pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`);
-      // As a provisioner creates the PersistentVolume: the controller binds the claim to what is recorded here.
-      await updateWith(
-        client,
-        PVCS,
-        ns,
-        name,
-        (cur) =>
-          cur.metadata.uid !== pvc.metadata.uid
-            ? cur
-            : { ...cur, metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, [ANN_PROVISIONED_VOLUME]: volumeName } } },
-        { fieldManager: 'volume-provisioner' },
-      );
     },
     log,
   );
-  c.source(new Informer(client, PVCS, { onError: (err: Error) => log.warn({ err: err.message }, 'informer') }), (_t, _old, o) => [
-    `${o.metadata.namespace}/${o.metadata.name}`,
-  ]);
+  const onError = (err: Error) => log.warn({ err: err.message }, 'informer');
+  c.source(new Informer(client, PVCS, { onError }), (_t, _old, o) => [`${o.metadata.namespace}/${o.metadata.name}`]);
+  c.source(new Informer(client, PVS, { onError }), (_t, _old, o) => (provisionedOn(o) === opts.nodeName ? [`pv:${o.metadata.name}`] : []));
   await c.start();
   return c;
 }

@@ -1,6 +1,8 @@
 // The persistentvolume controller's choice of a static PersistentVolume for a claim (findMatchingVolume in
 // pkg/controller/volume/persistentvolume/index.go): a volume pre-bound to the claim first, else the smallest
 // available one of the claim's class and volume mode that holds its access modes, its request and its selector.
+// With delayed binding (WaitForFirstConsumer) only a pre-bound volume is taken, unless the caller (the scheduler's
+// VolumeBinding, for one node) accepts the choice; `accept` narrows the volumes (node affinity, already chosen).
 import type { KObject } from '../machinery/api/meta.js';
 import { compareQuantity } from '../machinery/api/quantity.js';
 import { labelSelectorFromObject, type LabelSelectorObject } from '../machinery/labels.js';
@@ -17,7 +19,14 @@ export function claimRefNames(pv: KObject, pvc: KObject): boolean {
   return ref.name === pvc.metadata.name && ref.namespace === pvc.metadata.namespace && (!ref.uid || ref.uid === pvc.metadata.uid);
 }
 
-export function findMatchingVolume(pvc: KObject, pvs: KObject[], claimClass: string): KObject | undefined {
+export interface MatchOptions {
+  /** WaitForFirstConsumer without a node yet: only a volume pre-bound to the claim */
+  delayBinding?: boolean;
+  /** further conditions on a volume (the scheduler: its node affinity holds the node, no other claim took it) */
+  accept?(pv: KObject): boolean;
+}
+
+export function findMatchingVolume(pvc: KObject, pvs: KObject[], claimClass: string, opts: MatchOptions = {}): KObject | undefined {
   const spec = (pvc.spec ?? {}) as J;
   const request = spec.resources?.requests?.storage;
   const modes: string[] = spec.accessModes ?? [];
@@ -26,6 +35,7 @@ export function findMatchingVolume(pvc: KObject, pvs: KObject[], claimClass: str
   const fits = (pv: KObject) => {
     const s = (pv.spec ?? {}) as J;
     if (pv.metadata.deletionTimestamp) return false;
+    if (opts.accept && !opts.accept(pv)) return false;
     if ((s.volumeMode ?? 'Filesystem') !== mode) return false;
     const capacity = s.capacity?.storage;
     if (request !== undefined && (capacity === undefined || compareQuantity(capacity, request) < 0)) return false;
@@ -33,7 +43,7 @@ export function findMatchingVolume(pvc: KObject, pvs: KObject[], claimClass: str
   };
   // A volume the administrator pre-bound to this claim wins, whatever its class (as upstream).
   const prebound = pvs.find((pv) => claimRefNames(pv, pvc) && fits(pv));
-  if (prebound) return prebound;
+  if (prebound || opts.delayBinding) return prebound;
   let best: KObject | undefined;
   for (const pv of pvs) {
     const s = (pv.spec ?? {}) as J;

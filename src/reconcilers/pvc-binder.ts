@@ -1,15 +1,16 @@
-// The PersistentVolumeClaim controller for dockube's Docker-volume StorageClasses: the work of kube-controller-manager's
-// persistentvolume and pvc-protection controllers, without PersistentVolume objects. The Docker volumes themselves are
-// the node's (src/node/volume-provisioner.ts), as an external provisioner runs where the storage is.
-// - A pending claim is handed to its class's provisioner (the storage-provisioner annotations); for
-//   WaitForFirstConsumer, once a scheduled pod uses it, the consumer's node is selected (selected-node annotation).
-// - When the node recorded the volume `pvc-<uid>` it provisioned (ANN_PROVISIONED_VOLUME), the claim is bound:
-//   spec.volumeName, the bind annotations, and status phase Bound with the capacity and access modes it asked for.
-// - A deleted claim keeps its kubernetes.io/pvc-protection finalizer while a running pod mounts it; once it is gone
-//   the node removes its Docker volume when the class's reclaimPolicy (recorded on the volume) is Delete.
-// - Static PersistentVolumes (the persistentvolume controller's binding): a claim first takes a matching volume
-//   (pv-matching.ts), both sides are written (PV claimRef and Bound, claim volumeName and Bound); an unclaimed PV is
-//   Available; a PV whose claim is gone is Released (Retain) or deleted (Delete).
+// The PersistentVolumeClaim controller: the work of kube-controller-manager's persistentvolume and pvc-protection
+// controllers. The Docker volumes and their PersistentVolumes are the node's (src/node/volume-provisioner.ts), as an
+// external provisioner runs where the storage is.
+// - A claim first takes a matching volume (pv-matching.ts): one pre-bound to it (a provisioned PV names its claim),
+//   else, unless its class binds WaitForFirstConsumer (the scheduler picks the volume then), the smallest that fits.
+//   Both sides are written (PV claimRef and Bound, claim volumeName, bind annotations and Bound).
+// - Without one, the claim is handed to its class's provisioner (the storage-provisioner annotations); for
+//   WaitForFirstConsumer, the scheduler selects the node (selected-node annotation), or, for a pod placed on a node
+//   directly, the consumer's node is selected here.
+// - A deleted claim keeps its kubernetes.io/pvc-protection finalizer while a running pod mounts it.
+// - An unclaimed PV is Available; a PV whose claim is gone is Released (Retain, and Delete of a provisioned PV, whose
+//   provisioner deletes the storage and then the PV) or deleted (Delete of a static PV).
+// Claims bound before provisioned volumes had PV objects (volumeName pvc-<uid> without a PV) stay bound.
 import { StatusError } from '../machinery/api/errors.js';
 import { PVC_PROTECTION_FINALIZER } from '../admission/persistent-volume-claims.js';
 import type { KObject } from '../machinery/api/meta.js';
@@ -24,6 +25,8 @@ import { claimRefNames, findMatchingVolume } from './pv-matching.js';
 
 /** The provisioner name of dockube's Docker-volume StorageClass (the default `local` class). */
 export const DOCKER_VOLUME_PROVISIONER = 'dockube.io/docker-volume';
+/** The provisioner of classes for static volumes only (local PVs): nothing provisions their claims. */
+export const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,8 +38,8 @@ export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner
 export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
 const ANN_BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';
 export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
-/** Set by the node's provisioner on a claim whose volume it created (what creating the PV is for a provisioner). */
-export const ANN_PROVISIONED_VOLUME = 'dockube.io/provisioned-volume';
+/** pv.kubernetes.io/provisioned-by (AnnDynamicallyProvisioned): the provisioner that made the PV. */
+export const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 
 /** The volume (and Docker volume) name of a provisioned claim, as external provisioners name PVs. */
 export const provisionedVolumeName = (uid: string) => `pvc-${uid}`;
@@ -48,7 +51,8 @@ export interface PvcBinderOptions {
 
 const write = { fieldManager: 'persistentvolume-binder-controller' };
 export const STORAGE_CLASSES = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' };
-const PVS = { group: '', version: 'v1', resource: 'persistentvolumes' };
+export const PERSISTENT_VOLUMES = { group: '', version: 'v1', resource: 'persistentvolumes' };
+const PVS = PERSISTENT_VOLUMES;
 const isNotFound = (e: unknown) => e instanceof StatusError && e.code === 404;
 const claimsOf = (pod: KObject): string[] =>
   ((pod.spec as J | undefined)?.volumes ?? [])
@@ -170,8 +174,8 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
       if (phase !== 'Available') await setPhase('Available');
       return;
     }
-    // The claim this volume was bound to is gone.
-    if (spec.persistentVolumeReclaimPolicy === 'Delete') {
+    // The claim this volume was bound to is gone. A provisioned volume's storage is its provisioner's to delete.
+    if (spec.persistentVolumeReclaimPolicy === 'Delete' && !pv.metadata.annotations?.[ANN_PROVISIONED_BY]) {
       await client.delete(PVS, undefined, name).catch((e) => {
         if (!isNotFound(e)) throw e;
       });
@@ -218,18 +222,27 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     const ns = pvc.metadata.namespace!;
     const name = pvc.metadata.name!;
     const className = classOf(pvc);
-    const staticVolume = findMatchingVolume(pvc, volumes.list(), className);
+    const sc = className ? await get(STORAGE_CLASSES, undefined, className) : undefined;
+    // A WaitForFirstConsumer claim takes only a volume pre-bound to it: the scheduler chooses one on the pod's node.
+    const delayBinding = sc?.volumeBindingMode === 'WaitForFirstConsumer';
+    const staticVolume = findMatchingVolume(pvc, volumes.list(), className, { delayBinding });
     if (staticVolume) return bindStatic(pvc, staticVolume);
     if (!className) {
       event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
       return;
     }
-    const sc = await get(STORAGE_CLASSES, undefined, className);
     if (!sc) {
       event(pvc, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
       return { requeueAfterMs: retryMs };
     }
     const provisioner = String(sc.provisioner ?? '');
+    if (provisioner === NO_PROVISIONER) {
+      // Static volumes only: nothing will come unless an administrator (or, for WaitForFirstConsumer, the scheduler) binds one.
+      if (delayBinding && !pvc.metadata.annotations?.[ANN_SELECTED_NODE])
+        event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+      else event(pvc, 'Warning', 'ProvisioningFailed', `no volume plugin matched name: ${NO_PROVISIONER}`);
+      return;
+    }
     if (pvc.metadata.annotations?.[ANN_STORAGE_PROVISIONER] !== provisioner) {
       await updateWith(
         client,
@@ -262,7 +275,7 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
       );
       return;
     }
-    if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata.annotations?.[ANN_SELECTED_NODE]) {
+    if (delayBinding && !pvc.metadata.annotations?.[ANN_SELECTED_NODE]) {
       const consumer = (await podsUsing(ns, name)).find((p) => podIsActive(p) && (p.spec as J | undefined)?.nodeName);
       if (!consumer) {
         event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
@@ -288,16 +301,7 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
       );
       return;
     }
-    // The node's provisioner creates the volume and records it; the claim's update brings it back here.
-    const volumeName = provisionedVolumeName(pvc.metadata.uid!);
-    if (pvc.metadata.annotations?.[ANN_PROVISIONED_VOLUME] !== volumeName) return;
-    const bound = await bindClaimToVolume(pvc, volumeName);
-    if ((bound.spec as J).volumeName !== volumeName) return;
-    await markClaimBound(pvc, volumeName, (cur) => {
-      const spec = cur.spec as J;
-      const storage = spec.resources?.requests?.storage;
-      return { accessModes: spec.accessModes ?? [], ...(storage ? { capacity: { storage } } : {}) };
-    });
+    // The node's provisioner creates the volume and its PV, pre-bound to the claim: the PV's event brings it back here.
   };
 
   const c = new Controller(
@@ -313,15 +317,15 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
       }
       const spec = pvc.spec as J;
       const phase = (pvc.status as J | undefined)?.phase;
-      if (spec.volumeName && spec.volumeName !== provisionedVolumeName(pvc.metadata.uid!)) {
-        // A claim naming a static volume: bind it once the volume exists and is free or reserved for it.
-        const pv = phase === 'Bound' ? undefined : await get(PVS, undefined, spec.volumeName);
-        if (pv && (!(pv.spec as J | undefined)?.claimRef || claimRefNames(pv, pvc)))
+      const pv = spec.volumeName && phase !== 'Bound' ? await get(PVS, undefined, spec.volumeName) : undefined;
+      if (pv) {
+        // A claim naming a volume: bind it once the volume exists and is free or reserved for it.
+        if (!(pv.spec as J | undefined)?.claimRef || claimRefNames(pv, pvc))
           await bindStatic({ ...pvc, spec: { ...spec, volumeName: undefined } }, pv);
         return;
       }
       if (spec.volumeName) {
-        // Bound already (or bound but the status write was lost): make sure the status says so.
+        // A claim provisioned before PVs were made for it (bound but the status write was lost): its status says so.
         if (phase !== 'Bound' && spec.volumeName === provisionedVolumeName(pvc.metadata.uid!)) {
           await updateWith(
             client,

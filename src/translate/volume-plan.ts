@@ -15,6 +15,11 @@ import { podFsUser, volumeOwnership, type VolumeOwnership } from './volume-owner
 export const DEFAULT_FILE_MODE = 0o644;
 export const LABEL_VOLUME_NAME = 'dockube.io/volume';
 export const LABEL_PVC = 'dockube.io/pvc';
+/**
+ * The CSI driver a PersistentVolume provisioned by dockube names: its volumeHandle is the Docker volume. (A CSI driver
+ * name is a DNS subdomain, so it cannot be the class's provisioner name with its slash.)
+ */
+export const DOCKER_VOLUME_DRIVER = 'docker-volume.dockube.io';
 
 export interface PlannedFile {
   content: Buffer;
@@ -77,8 +82,29 @@ export interface VolumeInputs extends NodeFacts {
   secret?(name: string): SecretData | undefined;
   /** a bound service account token for a projected serviceAccountToken source */
   serviceAccountToken?(req: { audience?: string; expirationSeconds: number }): string | undefined;
-  /** Docker volume backing a claim; defaults to pvc-<namespace>-<claim> */
-  claimVolumeName?(claim: string): string;
+  /** What backs a claim (its bound PersistentVolume's source); defaults to the Docker volume pvc-<namespace>-<claim> */
+  claimVolume?(claim: string): ClaimVolume;
+}
+
+/** A bound claim's storage as the kubelet mounts it: a Docker volume, or a host directory (hostPath/local PV). */
+export type ClaimVolume = { dockerVolume: string } | { hostPath: string; createIfMissing: boolean };
+
+/**
+ * How the kubelet mounts a PersistentVolume (its volume plugin for the PV's source), or a reason it cannot: the Docker
+ * volume of dockube's provisioner (CSI driver DOCKER_VOLUME_DRIVER), a hostPath (an unset type or DirectoryOrCreate
+ * may create the directory) or a local volume (its path must exist).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function persistentVolumeSource(pv: { metadata?: { name?: string }; spec?: Record<string, any> }): ClaimVolume | string {
+  const spec = pv.spec ?? {};
+  if (spec.csi?.driver === DOCKER_VOLUME_DRIVER && spec.csi.volumeHandle) return { dockerVolume: String(spec.csi.volumeHandle) };
+  if (spec.hostPath?.path) {
+    const type = String(spec.hostPath.type ?? '');
+    return { hostPath: String(spec.hostPath.path), createIfMissing: type === '' || type === 'DirectoryOrCreate' };
+  }
+  if (spec.local?.path) return { hostPath: String(spec.local.path), createIfMissing: false };
+  // The kubelet's words when no plugin of its own (or CSI driver registered on the node) serves the source.
+  return `failed to get Plugin from volumeSpec for volume "${pv.metadata?.name ?? ''}" err=no volume plugin matched`;
 }
 
 export const emptyDirVolumeName = (podUid: string, volume: string) => `dockube-${podUid}-${volume}`;
@@ -272,7 +298,13 @@ export function volumePlan(pod: Pod, inputs: VolumeInputs): VolumePlan {
       };
     } else if (v.persistentVolumeClaim) {
       const claim = v.persistentVolumeClaim.claimName;
-      const volName = inputs.claimVolumeName?.(claim) ?? claimVolumeName(namespace, claim);
+      const readOnly = v.persistentVolumeClaim.readOnly === true;
+      const backing = inputs.claimVolume?.(claim) ?? { dockerVolume: claimVolumeName(namespace, claim) };
+      if ('hostPath' in backing) {
+        plan.sources[v.name] = { kind: 'bind', path: backing.hostPath, readOnly, createIfMissing: backing.createIfMissing };
+        continue;
+      }
+      const volName = backing.dockerVolume;
       plan.dockerVolumes.push({
         Name: volName,
         Driver: 'local',
@@ -280,7 +312,7 @@ export function volumePlan(pod: Pod, inputs: VolumeInputs): VolumePlan {
         Labels: { [LABEL_MANAGED]: 'true', [LABEL_PVC]: `${namespace}/${claim}` },
         persistent: true,
       });
-      plan.sources[v.name] = { kind: 'volume', name: volName, readOnly: v.persistentVolumeClaim.readOnly === true };
+      plan.sources[v.name] = { kind: 'volume', name: volName, readOnly };
     } else if (v.configMap) {
       const files: Files = {};
       configMapSource(files, v.name, namespace, v.configMap, v.configMap.defaultMode ?? DEFAULT_FILE_MODE, inputs);

@@ -105,9 +105,30 @@ test('an Immediate claim is provisioned by the node that takes unselected claims
   const uid = (await claim('now', 'local')).metadata.uid!;
   const c = await bound('now');
   expect(c.spec.volumeName).toBe(`pvc-${uid}`);
-  expect(c.metadata.annotations).toMatchObject({ 'dockube.io/provisioned-volume': `pvc-${uid}`, 'pv.kubernetes.io/bind-completed': 'yes' });
+  expect(c.metadata.annotations).toMatchObject({ 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' });
   const vols = await volumesOf('now');
   expect(vols.map((v) => [v.Name, v.Labels?.[LABEL_INSTANCE]])).toEqual([[`pvc-${uid}`, instances['node-a']]]);
+  // Its PersistentVolume, as an external provisioner makes it: pre-bound, the class's policy, on the node, Bound.
+  const pv = (await h.service.get(h.service.registry.find('', 'v1', 'persistentvolumes')!, undefined, `pvc-${uid}`)) as J;
+  expect(pv).toMatchObject({
+    metadata: {
+      annotations: { 'pv.kubernetes.io/provisioned-by': 'dockube.io/docker-volume' },
+      finalizers: ['external-provisioner.volume.kubernetes.io/finalizer'],
+    },
+    spec: {
+      claimRef: { kind: 'PersistentVolumeClaim', namespace: NS, name: 'now', uid },
+      capacity: { storage: '8Mi' },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Delete',
+      storageClassName: 'local',
+      csi: { driver: 'docker-volume.dockube.io', volumeHandle: `pvc-${uid}` },
+      nodeAffinity: {
+        required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-a'] }] }] },
+      },
+    },
+    status: { phase: 'Bound' },
+  });
+  expect(c.status).toMatchObject({ capacity: { storage: '8Mi' }, accessModes: ['ReadWriteOnce'] });
 });
 
 test('a WaitForFirstConsumer claim waits, then goes to its first consumer node (selected by the binder)', async () => {
@@ -136,4 +157,25 @@ test('a WaitForFirstConsumer claim waits, then goes to its first consumer node (
   expect(c.metadata.annotations).toMatchObject({ 'volume.kubernetes.io/selected-node': 'node-b' });
   const vols = await volumesOf('later');
   expect(vols.map((v) => [v.Name, v.Labels?.[LABEL_INSTANCE]])).toEqual([[`pvc-${uid}`, instances['node-b']]]);
+});
+
+test('reclaim Retain: the claim deleted, its PV is Released and the Docker volume stays; Delete: both go', async () => {
+  await create('storageclasses', {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'keep' },
+    provisioner: 'dockube.io/docker-volume',
+    reclaimPolicy: 'Retain',
+  });
+  const pvs = h.service.registry.find('', 'v1', 'persistentvolumes')!;
+  const kept = (await claim('kept', 'keep')).metadata.uid!;
+  const gone = (await claim('gone', 'local')).metadata.uid!;
+  await bound('kept');
+  await bound('gone');
+  await h.service.delete(pvcs, NS, 'kept', {}, ctxW);
+  await h.service.delete(pvcs, NS, 'gone', {}, ctxW);
+  await waitFor('Retain PV Released', async () => ((await h.service.get(pvs, undefined, `pvc-${kept}`)) as J).status?.phase === 'Released');
+  await waitFor('Delete PV gone', async () => (await h.service.get(pvs, undefined, `pvc-${gone}`).catch(() => undefined)) === undefined);
+  await waitFor('its Docker volume gone', async () => (await volumesOf('gone')).length === 0);
+  expect((await volumesOf('kept')).map((v) => v.Name)).toEqual([`pvc-${kept}`]);
 });

@@ -106,6 +106,16 @@ describe('a node reads only what pods bound to it reference', () => {
       reason: 'can only get individual resources of this type',
     });
     expect(authz.authorize(node1, res('get', 'persistentvolumes', 'pv1', { namespace: undefined })).allowed).toBe(false);
+    graph.setVolume({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv1' },
+      spec: { claimRef: { namespace: 'default', name: 'claim' } },
+    });
+    expect(authz.authorize(node1, res('get', 'persistentvolumes', 'pv1', { namespace: undefined })).allowed).toBe(true);
+    expect(authz.authorize(node2, res('get', 'persistentvolumes', 'pv1', { namespace: undefined })).allowed).toBe(false);
+    expect(authz.authorize(node1, res('list', 'persistentvolumes', 'pv1', { namespace: undefined })).allowed).toBe(false);
+    graph.deleteVolume('pv1');
   });
 
   test('PVC status of its pods, tokens of its pods service accounts', () => {
@@ -220,14 +230,19 @@ test('startNodeGraph lists, then applies watch events, and re-lists when the wat
   let onClose: (() => void) | undefined;
   let pods = [pod('a', 'node1', { volumes: [{ name: 's', secret: { secretName: 's1' } }] })];
   let lists = 0;
+  let onVolumeEvent: ((e: { type: string; object: KObject }) => void) | undefined;
   const feed: PodFeed = {
-    list: async () => {
+    list: async (prefix) => {
+      if (prefix !== '/registry/core/pods/') return { items: [], revision: 5 };
       lists++;
       return { items: pods, revision: 5 };
     },
-    watch: (_prefix, _rv, ev, close) => {
-      onEvent = ev;
-      onClose = close;
+    watch: (prefix, _rv, ev, close) => {
+      if (prefix !== '/registry/core/pods/') onVolumeEvent = ev;
+      else {
+        onEvent = ev;
+        onClose = close;
+      }
       return { stop: () => undefined };
     },
   };
@@ -236,6 +251,20 @@ test('startNodeGraph lists, then applies watch events, and re-lists when the wat
   expect(source.graph.hasPath('node1', 'secret', 'default', 's1')).toBe(true);
   onEvent!({ type: 'ADDED', object: pod('b', 'node2', { volumes: [{ name: 's', configMap: { name: 'c1' } }] }) });
   expect(source.graph.hasPath('node2', 'configmap', 'default', 'c1')).toBe(true);
+  // A PersistentVolume is reached through the claim its claimRef names, from the volumes' own watch.
+  onEvent!({ type: 'ADDED', object: pod('c', 'node2', { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] }) });
+  const pv = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: 'pv1' },
+    spec: { claimRef: { namespace: 'default', name: 'data' } },
+  };
+  expect(source.graph.hasPath('node2', 'pv', '', 'pv1')).toBe(false);
+  onVolumeEvent!({ type: 'ADDED', object: pv });
+  expect(source.graph.hasPath('node2', 'pv', '', 'pv1')).toBe(true);
+  expect(source.graph.hasPath('node1', 'pv', '', 'pv1')).toBe(false);
+  onVolumeEvent!({ type: 'DELETED', object: pv });
+  expect(source.graph.hasPath('node2', 'pv', '', 'pv1')).toBe(false);
   onEvent!({ type: 'DELETED', object: pod('a', 'node1') });
   expect(source.graph.hasPath('node1', 'secret', 'default', 's1')).toBe(false);
   pods = [];

@@ -26,10 +26,11 @@ export function dockubeClusterRoles(): RoleObject[] {
       rule('list watch', ['discovery.k8s.io'], 'endpointslices'),
       rule('get', [''], 'nodes'),
     ]),
-    // Reads the claims to provision for and the class's parameters, records the volume on the claim (an update, as
-    // external provisioners' roles allow), and reports on the claim.
+    // Reads the claims to provision for and the class's parameters, creates their PersistentVolumes and deletes them
+    // once reclaimed (finalizer removed first), and reports on the claim: external-provisioner's role.
     clusterRole('system:dockube:volume-provisioner', [
       rule('get list watch update', [''], 'persistentvolumeclaims'),
+      rule('create delete get list watch update patch', [''], 'persistentvolumes'),
       rule(READ, ['storage.k8s.io'], 'storageclasses'),
       eventsRule(),
     ]),

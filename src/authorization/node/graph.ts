@@ -2,6 +2,7 @@
 // which object through the pods bound to it. Upstream keeps vertices and edges (object → pod → node) and searches a
 // path; with pods the only intermediate vertices dockube serves (no PersistentVolumes or VolumeAttachments), the same
 // answer is a count per (object, node) of the bound pods that reference the object, updated as pods come and go.
+// PersistentVolumes are reached through the claim their claimRef names (upstream's pv -> pvc edge, from AddPV).
 import type { KObject } from '../../machinery/api/meta.js';
 import { podReferences, type VertexType } from './pod-references.js';
 
@@ -19,6 +20,19 @@ export class NodeGraph {
   private pods = new Map<string, PodEntry>();
   /** vertex → node → how many of that node's pods reference it. */
   private reach = new Map<string, Map<string, number>>();
+  /** PersistentVolume name → the vertex of the claim its claimRef names. */
+  private volumeClaims = new Map<string, string>();
+
+  /** A PersistentVolume added or changed: bound to a claim, it is reachable wherever the claim is. */
+  setVolume(pv: KObject): void {
+    const ref = (pv.spec as { claimRef?: { namespace?: string; name?: string } } | undefined)?.claimRef;
+    if (ref?.name) this.volumeClaims.set(pv.metadata.name ?? '', vertexKey('pvc', ref.namespace ?? '', ref.name));
+    else this.volumeClaims.delete(pv.metadata.name ?? '');
+  }
+
+  deleteVolume(name: string): void {
+    this.volumeClaims.delete(name);
+  }
 
   /** A pod added or changed: bound pods (spec.nodeName) connect what they reference to their node. */
   setPod(pod: KObject): void {
@@ -57,8 +71,17 @@ export class NodeGraph {
     this.reach.clear();
   }
 
+  /** Drops the volumes (before their re-list). */
+  clearVolumes(): void {
+    this.volumeClaims.clear();
+  }
+
   /** hasPathFrom: is the object referenced by a pod bound to `node` (or, for type pod, is it bound there)? */
   hasPath(node: string, type: VertexType | 'pod', namespace: string, name: string): boolean {
+    if (type === 'pv') {
+      const claim = this.volumeClaims.get(name);
+      return claim !== undefined && (this.reach.get(claim)?.get(node) ?? 0) > 0;
+    }
     return (this.reach.get(vertexKey(type, namespace, name))?.get(node) ?? 0) > 0;
   }
 

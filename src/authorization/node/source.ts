@@ -1,9 +1,10 @@
 // Feeds the Node authorizer's graph from the watch cache (as the RBAC authorizer's roles are fed): one list of the
-// pods, then their watch; a watch the cache ends is started again from a fresh list.
+// pods, then their watch, and the same for PersistentVolumes; a watch the cache ends is started again from a fresh list.
 import type { KObject } from '../../machinery/api/meta.js';
 import { NodeGraph } from './graph.js';
 
 const PODS = '/registry/core/pods/';
+const PVS = '/registry/core/persistentvolumes/';
 
 /** The part of the watch cache the graph needs. */
 export interface PodFeed {
@@ -21,6 +22,7 @@ export interface NodeGraphSource {
 export function startNodeGraph(feed: PodFeed, graph = new NodeGraph()): NodeGraphSource {
   let stopped = false;
   let watcher: { stop(): void } | undefined;
+  let volumeWatcher: { stop(): void } | undefined;
   const apply = (e: { type: string; object: KObject }) => {
     if (e.type === 'DELETED') graph.deletePod(e.object.metadata.namespace ?? '', e.object.metadata.name ?? '');
     else graph.setPod(e.object);
@@ -34,12 +36,26 @@ export function startNodeGraph(feed: PodFeed, graph = new NodeGraph()): NodeGrap
       if (!stopped) void sync();
     });
   };
+  const applyVolume = (e: { type: string; object: KObject }) => {
+    if (e.type === 'DELETED') graph.deleteVolume(e.object.metadata.name ?? '');
+    else graph.setVolume(e.object);
+  };
+  const syncVolumes = async (): Promise<void> => {
+    const { items, revision } = await feed.list(PVS);
+    if (stopped) return;
+    graph.clearVolumes();
+    for (const pv of items) graph.setVolume(pv);
+    volumeWatcher = feed.watch(PVS, revision, applyVolume, () => {
+      if (!stopped) void syncVolumes();
+    });
+  };
   return {
     graph,
-    synced: sync(),
+    synced: Promise.all([sync(), syncVolumes()]).then(() => undefined),
     stop: () => {
       stopped = true;
       watcher?.stop();
+      volumeWatcher?.stop();
     },
   };
 }

@@ -6,6 +6,7 @@ import { chmod, lstat, readFile, realpath, rm } from 'node:fs/promises';
 import { dataDirLayout } from '../../data-dir.js';
 import { StatusError } from '../../machinery/api/errors.js';
 import { GVR, type Client, type Gvr } from '../../client/types.js';
+import { PERSISTENT_VOLUMES } from '../pvc-binder.js';
 import { writeAtomically } from '../../runtime/atomic-writer.js';
 import { mountsBeneath, unmountBeneath } from '../../runtime/bind-mount.js';
 import { ensureTmpfs } from '../../runtime/tmpfs.js';
@@ -21,8 +22,10 @@ import { VolumeSetupError } from '../../translate/errors.js';
 import {
   claimVolumeName,
   etcHostsPathFor,
+  persistentVolumeSource,
   resolvConfPathFor,
   volumePlan,
+  type ClaimVolume,
   type EmptyDirSpec,
   type VolumePlan,
 } from '../../translate/volume-plan.js';
@@ -46,6 +49,8 @@ export interface PodSources {
   secret(name: string): SecretData | undefined;
   /** the PersistentVolumeClaim (undefined: not found); absent = claims are not checked */
   claim?(name: string): J | undefined;
+  /** the PersistentVolume a claim is bound to (undefined: not found or not read) */
+  volume?(name: string): J | undefined;
   /** The service variables (FOO_SERVICE_HOST..., KUBERNETES_SERVICE_HOST...) of the pod's containers. */
   serviceEnv?: Record<string, string>;
   /** The node's status.allocatable, which limits.* of a container without limits report (downward API). */
@@ -99,12 +104,12 @@ export async function fetchSources(client: Client, pod: Pod, apiEndpoint?: ApiEn
     }
   }
   const ns = pod.metadata.namespace ?? '';
-  const fetch = async (gvr: Gvr, names: Set<string>) => {
+  const fetch = async (gvr: Gvr, names: Set<string>, namespace: string | undefined = ns) => {
     const m = new Map<string, J>();
     await Promise.all(
       [...names].map(async (n) => {
         try {
-          m.set(n, await client.get(gvr, ns, n));
+          m.set(n, await client.get(gvr, namespace, n));
         } catch (e) {
           if (!(e instanceof StatusError && e.code === 404)) throw e;
         }
@@ -119,22 +124,32 @@ export async function fetchSources(client: Client, pod: Pod, apiEndpoint?: ApiEn
     usesResourceFields(pod) ? nodeAllocatable(client, pod.spec.nodeName) : undefined,
     apiEndpoint ? podServiceEnv(client, pod, apiEndpoint) : undefined,
   ]);
+  // The volumes the bound claims name (the node may read them through its pods' claims).
+  const volumeNames = new Set([...claimMap.values()].map((c) => c.spec?.volumeName).filter((v): v is string => !!v));
+  const pvMap = volumeNames.size ? await fetch(PERSISTENT_VOLUMES, volumeNames, undefined) : new Map<string, J>();
   return {
     ...(allocatable ? { allocatable } : {}),
     configMap: (n) => cmMap.get(n) as ConfigMapData | undefined,
     secret: (n) => secretMap.get(n) as SecretData | undefined,
     claim: (n: string) => claimMap.get(n),
+    volume: (n: string) => pvMap.get(n),
     ...(serviceEnv ? { serviceEnv } : {}),
   };
 }
 
 /**
- * The Docker volume of each claim the pod mounts (the bound claim's spec.volumeName); a claim that is missing,
- * not bound yet or being deleted keeps the pod from starting, as kubelet's volume manager does (FailedMount).
+ * What backs each claim the pod mounts: its bound PersistentVolume's source (a Docker volume, a hostPath or local
+ * directory), or, for a claim provisioned before PVs were made, the Docker volume its spec.volumeName names. A claim
+ * that is missing, not bound yet or being deleted, or whose volume no plugin serves, keeps the pod from starting, as
+ * kubelet's volume manager does (FailedMount).
  */
-function boundClaimVolumes(pod: Pod, claimOf: (name: string) => J | undefined): (claim: string) => string {
+function boundClaimVolumes(
+  pod: Pod,
+  claimOf: (name: string) => J | undefined,
+  volumeOf: (name: string) => J | undefined = () => undefined,
+): (claim: string) => ClaimVolume {
   const ns = pod.metadata.namespace ?? '';
-  const names = new Map<string, string>();
+  const names = new Map<string, ClaimVolume>();
   for (const v of pod.spec.volumes ?? []) {
     const claim = v.persistentVolumeClaim?.claimName;
     if (!claim) continue;
@@ -147,9 +162,13 @@ function boundClaimVolumes(pod: Pod, claimOf: (name: string) => J | undefined): 
           ? 'PVC is not bound'
           : undefined;
     if (problem) throw new VolumeSetupError(v.name, `error processing PVC ${ns}/${claim}: ${problem}`);
-    names.set(claim, String(pvc!.spec.volumeName));
+    const volumeName = String(pvc!.spec.volumeName);
+    const pv = volumeOf(volumeName);
+    const source = pv ? persistentVolumeSource(pv) : { dockerVolume: volumeName };
+    if (typeof source === 'string') throw new VolumeSetupError(v.name, source);
+    names.set(claim, source);
   }
-  return (claim) => names.get(claim) ?? claimVolumeName(ns, claim);
+  return (claim) => names.get(claim) ?? { dockerVolume: claimVolumeName(ns, claim) };
 }
 
 const HOSTS_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW;
@@ -189,7 +208,7 @@ export class VolumeManager {
 
   async prepare(pod: Pod, sources: PodSources, facts: NodeFacts): Promise<PreparedVolumes> {
     const uid = pod.metadata.uid ?? '';
-    const claimVolumeName = sources.claim ? boundClaimVolumes(pod, sources.claim) : undefined;
+    const claimVolume = sources.claim ? boundClaimVolumes(pod, sources.claim, sources.volume) : undefined;
     const serviceAccountToken = await this.tokens.prepare(pod);
     const plan = volumePlan(pod, {
       ...(sources.allocatable ? { allocatable: sources.allocatable } : {}),
@@ -197,7 +216,7 @@ export class VolumeManager {
       podDir: podDir(this.dataDir, uid),
       configMap: sources.configMap,
       secret: sources.secret,
-      claimVolumeName,
+      claimVolume,
       serviceAccountToken,
     });
     const mountpoints: Record<string, string> = {};
