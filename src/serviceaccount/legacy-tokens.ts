@@ -22,7 +22,7 @@ export class LegacyServiceAccountTokens {
   ) {}
 
   /** LegacyClaims: the token for `secret` of `serviceAccount`. */
-  issue(serviceAccount: KObject, secret: KObject): string {
+  issue(serviceAccount: KObject, secret: KObject): Promise<string> {
     const ns = serviceAccount.metadata.namespace ?? '';
     return signJwt(
       {
@@ -40,7 +40,7 @@ export class LegacyServiceAccountTokens {
 
   /** The legacy validator with lookup on, its reasons worded as upstream's. */
   async verify(token: string): Promise<LegacyVerifyResult> {
-    const claims = verifyJwt(token, this.key.publicKey);
+    const claims = await verifyJwt(token, this.key.publicKey);
     if (!claims) return { ok: false, reason: 'invalid signature' };
     if (claims.iss !== LEGACY_ISSUER) return { ok: false, reason: 'not a legacy service account token' };
     const str = (k: string) => (typeof claims[k] === 'string' ? (claims[k] as string) : '');

@@ -132,7 +132,7 @@ export async function createTokenRequest(
   // (--service-account-extend-token-expiration, on by default); the reported expiry stays the requested one.
   const requested = spec.expirationSeconds!;
   const extend = !!pod && requested === WARN_ONLY_EXPIRATION_SECONDS && spec.audiences.every((a) => tokens.audiences.includes(a));
-  const issued = tokens.issue({
+  const issued = await tokens.issue({
     serviceAccount: sa,
     audiences: spec.audiences,
     pod,

@@ -82,7 +82,7 @@ export class ServiceAccountTokens {
   }
 
   /** Signs a token for the request; iat = nbf = now, exp = now + expirationSeconds. */
-  issue(req: IssueRequest): IssuedToken {
+  async issue(req: IssueRequest): Promise<IssuedToken> {
     const now = this.now();
     const sa = req.serviceAccount;
     const k8s: KubernetesClaims['kubernetes.io'] = { namespace: sa.metadata.namespace ?? '', serviceaccount: refOf(sa) };
@@ -98,12 +98,12 @@ export class ServiceAccountTokens {
       sub: serviceAccountUsername(k8s.namespace, k8s.serviceaccount.name),
       'kubernetes.io': k8s,
     };
-    return { token: signJwt(claims, this.key.privateKey, this.key.keyId), claims, issuedAt: now };
+    return { token: await signJwt(claims, this.key.privateKey, this.key.keyId), claims, issuedAt: now };
   }
 
   /** Checks a token for one of `audiences` (default: the API's); the reason says why a token is refused. */
   async verify(token: string, audiences: readonly string[] = this.audiences): Promise<VerifyResult> {
-    const raw = verifyJwt(token, this.key.publicKey);
+    const raw = await verifyJwt(token, this.key.publicKey);
     if (!raw) return { ok: false, reason: 'invalid signature' };
     if (raw.iss !== this.issuer) return { ok: false, reason: 'issuer does not match' };
     const aud =

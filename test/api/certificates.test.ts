@@ -61,7 +61,7 @@ beforeAll(async () => {
   const [signer, approver, tokens] = await Promise.all([
     startCsrSigningController(ctx, { ca: { certPem: caPem, keyPem: k.privateKey } }),
     startCsrApprovingController(ctx),
-    startTokensController(ctx, { rootCA: caPem, mintToken: (sa, secret) => `token-of-${sa.metadata.name}-${secret.metadata.name}` }),
+    startTokensController(ctx, { rootCA: caPem, mintToken: async (sa, secret) => `token-of-${sa.metadata.name}-${secret.metadata.name}` }),
   ]);
   controllers.push(signer.controller, approver.controller, tokens.controller);
 });

@@ -39,7 +39,7 @@ function world() {
 describe('service account JWTs', () => {
   it('carries the claims Kubernetes puts in a token and authenticates as the service account', async () => {
     const w = world();
-    const { token, claims } = w.tokens.issue({
+    const { token, claims } = await w.tokens.issue({
       serviceAccount: w.objects.get('ServiceAccount/build')!,
       audiences: ['https://kubernetes.default.svc.cluster.local'],
       expirationSeconds: 3600,
@@ -65,7 +65,7 @@ describe('service account JWTs', () => {
 
   it('refuses expired tokens (beyond a minute of leeway) and tokens not yet valid', async () => {
     const w = world();
-    const { token } = w.tokens.issue({
+    const { token } = await w.tokens.issue({
       serviceAccount: w.objects.get('ServiceAccount/build')!,
       audiences: ['https://kubernetes.default.svc.cluster.local'],
       expirationSeconds: 600,
@@ -75,18 +75,20 @@ describe('service account JWTs', () => {
     w.advance(31);
     expect(await w.tokens.verify(token)).toEqual({ ok: false, reason: 'service account token has expired' });
     const early = world();
-    const t2 = early.tokens.issue({
-      serviceAccount: early.objects.get('ServiceAccount/build')!,
-      audiences: ['https://kubernetes.default.svc.cluster.local'],
-      expirationSeconds: 600,
-    }).token;
+    const t2 = (
+      await early.tokens.issue({
+        serviceAccount: early.objects.get('ServiceAccount/build')!,
+        audiences: ['https://kubernetes.default.svc.cluster.local'],
+        expirationSeconds: 600,
+      })
+    ).token;
     early.advance(-120);
     expect(await early.tokens.verify(t2)).toEqual({ ok: false, reason: 'service account token is not valid yet' });
   });
 
   it('checks the audience against the API audiences', async () => {
     const w = world();
-    const { token } = w.tokens.issue({
+    const { token } = await w.tokens.issue({
       serviceAccount: w.objects.get('ServiceAccount/build')!,
       audiences: ['vault'],
       expirationSeconds: 3600,
@@ -98,29 +100,39 @@ describe('service account JWTs', () => {
   it('refuses tokens signed by another key, tampered payloads and alg=none', async () => {
     const w = world();
     const other = world();
-    const foreign = other.tokens.issue({
-      serviceAccount: other.objects.get('ServiceAccount/build')!,
-      audiences: ['https://kubernetes.default.svc.cluster.local'],
-      expirationSeconds: 3600,
-    }).token;
+    const foreign = (
+      await other.tokens.issue({
+        serviceAccount: other.objects.get('ServiceAccount/build')!,
+        audiences: ['https://kubernetes.default.svc.cluster.local'],
+        expirationSeconds: 3600,
+      })
+    ).token;
     expect(await w.tokens.verify(foreign)).toEqual({ ok: false, reason: 'invalid signature' });
-    const good = w.tokens.issue({
-      serviceAccount: w.objects.get('ServiceAccount/build')!,
-      audiences: ['https://kubernetes.default.svc.cluster.local'],
-      expirationSeconds: 3600,
-    }).token;
+    const good = (
+      await w.tokens.issue({
+        serviceAccount: w.objects.get('ServiceAccount/build')!,
+        audiences: ['https://kubernetes.default.svc.cluster.local'],
+        expirationSeconds: 3600,
+      })
+    ).token;
     const [h, p, s] = good.split('.') as [string, string, string];
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     payload['kubernetes.io'].namespace = 'kube-system';
     expect(await w.tokens.verify(`${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`)).toMatchObject({ ok: false });
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
-    expect(verifyJwt(none, w.key.publicKey)).toBeUndefined();
-    expect(verifyJwt(signJwt({ a: 1 }, w.key.privateKey), w.key.publicKey)).toEqual({ a: 1 });
+    expect(await verifyJwt(none, w.key.publicKey)).toBeUndefined();
+    expect(await verifyJwt(await signJwt({ a: 1 }, w.key.privateKey), w.key.publicKey)).toEqual({ a: 1 });
+    // A verified signature is remembered per key: the same token again gives the same (frozen) claims, another key still refuses it.
+    const signed = await signJwt({ a: { b: 1 } }, w.key.privateKey);
+    const first = await verifyJwt(signed, w.key.publicKey);
+    expect(await verifyJwt(signed, w.key.publicKey)).toBe(first);
+    expect(Object.isFrozen(first!.a)).toBe(true);
+    expect(await verifyJwt(signed, other.key.publicKey)).toBeUndefined();
   });
 
   it('stops working when the service account is deleted or recreated with another uid', async () => {
     const w = world();
-    const { token } = w.tokens.issue({
+    const { token } = await w.tokens.issue({
       serviceAccount: w.objects.get('ServiceAccount/build')!,
       audiences: ['https://kubernetes.default.svc.cluster.local'],
       expirationSeconds: 3600,
@@ -133,7 +145,7 @@ describe('service account JWTs', () => {
 
   it('binds a token to a pod: pod extras while it exists, invalid once it is gone or replaced', async () => {
     const w = world();
-    const { token, claims } = w.tokens.issue({
+    const { token, claims } = await w.tokens.issue({
       serviceAccount: w.objects.get('ServiceAccount/build')!,
       pod: w.objects.get('Pod/p1'),
       audiences: ['https://kubernetes.default.svc.cluster.local'],
@@ -158,7 +170,7 @@ describe('authenticator and policy for service accounts', () => {
     const w = world();
     const authn = createAuthenticator(pki, { serviceAccountTokens: (t) => w.tokens.authenticate(t) });
     expect(await authn(req('admin-token'))).toMatchObject({ name: 'dockube-admin' });
-    const { token } = w.tokens.issue({
+    const { token } = await w.tokens.issue({
       serviceAccount: w.objects.get('ServiceAccount/build')!,
       audiences: ['https://kubernetes.default.svc.cluster.local'],
       expirationSeconds: 3600,

@@ -163,10 +163,10 @@ describe('legacy service account token Secrets', () => {
     return { objects, tokens };
   };
 
-  test('the controller fills token, ca.crt, namespace and the uid annotation; a filled Secret needs nothing', () => {
+  test('the controller fills token, ca.crt, namespace and the uid annotation; a filled Secret needs nothing', async () => {
     const { tokens } = setup();
     expect(needsTokenData(secret, 'CA', sa)).toBe(true);
-    const filled = tokenDataFor(secret, sa, 'CA', (a, s) => tokens.issue(a, s));
+    const filled = await tokenDataFor(secret, sa, 'CA', (a, s) => tokens.issue(a, s));
     const data = filled.data as Record<string, string>;
     expect(Buffer.from(data['ca.crt']!, 'base64').toString()).toBe('CA');
     expect(Buffer.from(data.namespace!, 'base64').toString()).toBe('ns');
@@ -174,12 +174,12 @@ describe('legacy service account token Secrets', () => {
     expect(needsTokenData(filled, 'CA', sa)).toBe(false);
     expect(needsTokenData(filled, 'OTHER CA', sa)).toBe(true);
     // An existing token is kept: clients hold it.
-    expect((tokenDataFor(filled, sa, 'OTHER CA', () => 'new').data as Record<string, string>).token).toBe(data.token);
+    expect(((await tokenDataFor(filled, sa, 'OTHER CA', () => 'new')).data as Record<string, string>).token).toBe(data.token);
   });
 
   test('its token authenticates while the Secret holds it and the account exists', async () => {
     const { objects, tokens } = setup();
-    const filled = tokenDataFor(secret, sa, 'CA', (a, s) => tokens.issue(a, s));
+    const filled = await tokenDataFor(secret, sa, 'CA', (a, s) => tokens.issue(a, s));
     const token = Buffer.from((filled.data as Record<string, string>).token!, 'base64').toString();
     expect(unverifiedIssuer(token)).toBe(LEGACY_ISSUER);
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
@@ -199,7 +199,7 @@ describe('legacy service account token Secrets', () => {
     objects.set('Secret/ns/bot-token', { ...filled, data: { ...(filled.data as object), token: Buffer.from('other').toString('base64') } });
     expect(await tokens.verify(token)).toEqual({ ok: false, reason: "Token does not match server's copy" });
     // A token signed by another key is no token.
-    const forged = new LegacyServiceAccountTokens(generateSigningKey(), async () => undefined).issue(sa, secret);
+    const forged = await new LegacyServiceAccountTokens(generateSigningKey(), async () => undefined).issue(sa, secret);
     expect(await tokens.verify(forged)).toEqual({ ok: false, reason: 'invalid signature' });
   });
 });

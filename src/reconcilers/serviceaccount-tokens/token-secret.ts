@@ -19,9 +19,14 @@ export function needsTokenData(secret: KObject, rootCA: string, sa: KObject): bo
 }
 
 /** The Secret with its data filled: an existing token is kept (it is what clients hold), a missing one minted. */
-export function tokenDataFor(secret: KObject, sa: KObject, rootCA: string, mint: (sa: KObject, secret: KObject) => string): KObject {
+export async function tokenDataFor(
+  secret: KObject,
+  sa: KObject,
+  rootCA: string,
+  mint: (sa: KObject, secret: KObject) => string | Promise<string>,
+): Promise<KObject> {
   const data = { ...dataOf(secret) };
-  if (!data.token) data.token = b64(mint(sa, secret));
+  if (!data.token) data.token = b64(await mint(sa, secret));
   if (rootCA) data['ca.crt'] = b64(rootCA);
   data.namespace = b64(secret.metadata.namespace ?? '');
   return {

@@ -17,7 +17,7 @@ import type { ReconcilerContext } from '../context.js';
 import { needsTokenData, SA_NAME_ANNOTATION, SA_UID_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE, tokenDataFor } from './token-secret.js';
 
 /** Signs a legacy token for `secret` of `serviceAccount` (LegacyClaims), with the API server's signing key. */
-export type LegacyTokenMinter = (serviceAccount: KObject, secret: KObject) => string;
+export type LegacyTokenMinter = (serviceAccount: KObject, secret: KObject) => Promise<string>;
 
 export interface TokensControllerOptions {
   mintToken: LegacyTokenMinter;
@@ -71,7 +71,7 @@ export async function startTokensController(ctx: ReconcilerContext, opts: Tokens
     // generateTokenIfNeeded: re-read the live Secret, fill what is missing, update (a conflict retries the key).
     const live = await client.get(GVR.secrets, namespace, name);
     if (!needsTokenData(live, opts.rootCA, sa)) return;
-    const next = tokenDataFor(live, sa, opts.rootCA, opts.mintToken);
+    const next = await tokenDataFor(live, sa, opts.rootCA, opts.mintToken);
     try {
       await client.update(GVR.secrets, namespace, next, { fieldManager: FIELD_MANAGER });
     } catch (e) {
