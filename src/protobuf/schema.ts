@@ -1,49 +1,52 @@
-// Builds the protobufjs Root from the schema texts on first use (not at import, to keep start-up fast),
-// and maps apiVersion/kind to the message that carries it.
+// Builds the protobufjs Root from the one wire-schema source (wire-schema.ts, generated from upstream's descriptors)
+// on first use, not at import, to keep start-up fast; maps apiVersion/kind to the message that carries it.
 import protobuf from 'protobufjs';
-import { CORE_PROTO } from './schema-core.js';
-import {
-  APPS_PROTO,
-  AUTHENTICATION_PROTO,
-  AUTHORIZATION_PROTO,
-  BATCH_PROTO,
-  META_FIELD_SELECTOR_PROTO,
-  POLICY_PROTO,
-  RBAC_PROTO,
-} from './schema-groups.js';
-import { INTSTR_PROTO, META_PROTO, RESOURCE_PROTO, RUNTIME_PROTO } from './schema-meta.js';
-import { CERTIFICATES_PROTO } from './schema-certificates.js';
-import { NETWORKING_V1_KINDS, NETWORKING_V1_PROTO } from './schema-networking.js';
-import { NODE_V1_PROTO, SCHEDULING_V1_PROTO } from './schema-scheduling-node.js';
-import { AUTOSCALING_V1_PROTO, AUTOSCALING_V2_PROTO } from './schema-autoscaling.js';
+import { GROUP_PACKAGES, WIRE_PACKAGES } from './wire-schema.js';
+
+/** Field options read by to-json.ts / from-json.ts: the Go JSON semantics of each field. */
+export const POINTER = '(pointer)';
+export const ALWAYS = '(always)';
+export const INLINE = '(inline)';
+
+const SCALAR_TYPES = new Set(['string', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'bytes', 'double', 'float', 'fixed64', 'sfixed64']);
+
+/** `name=number:type[flags]` → a protobufjs field (see wire-schema.ts for the notation). */
+function fieldOf(word: string): protobuf.FieldBase {
+  const m = /^([A-Za-z_][\w]*)=(\d+):(map<(\w+),([\w.]+)>|[\w.]+)([*?!^]*)$/.exec(word);
+  if (!m) throw new Error(`protobuf wire schema: malformed field "${word}"`);
+  const [, name, id, type, mapKey, mapValue, flags] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+    string | undefined,
+    string,
+  ];
+  if (mapKey && mapValue) return new protobuf.MapField(name, Number(id), mapKey, mapValue);
+  const options: Record<string, boolean> = {};
+  if (flags.includes('?')) options[POINTER] = true;
+  if (flags.includes('!')) options[ALWAYS] = true;
+  if (flags.includes('^')) options[INLINE] = true;
+  const repeated = flags.includes('*');
+  // proto2 as upstream: repeated scalars unpacked (Go's decoder takes both; this is what it writes).
+  if (repeated && SCALAR_TYPES.has(type) && type !== 'string' && type !== 'bytes') options.packed = false;
+  return new protobuf.Field(name, Number(id), type, repeated ? 'repeated' : 'optional', undefined, options);
+}
 
 let root: protobuf.Root | undefined;
 
-/** The resolved schema; parsed once. */
+/** The resolved schema; built once. */
 export function schemaRoot(): protobuf.Root {
   if (!root) {
     const r = new protobuf.Root();
-    for (const text of [
-      META_PROTO,
-      META_FIELD_SELECTOR_PROTO,
-      RUNTIME_PROTO,
-      INTSTR_PROTO,
-      RESOURCE_PROTO,
-      CORE_PROTO,
-      APPS_PROTO,
-      BATCH_PROTO,
-      AUTHORIZATION_PROTO,
-      AUTHENTICATION_PROTO,
-      POLICY_PROTO,
-      RBAC_PROTO,
-      CERTIFICATES_PROTO,
-      NETWORKING_V1_PROTO,
-      SCHEDULING_V1_PROTO,
-      NODE_V1_PROTO,
-      AUTOSCALING_V2_PROTO,
-      AUTOSCALING_V1_PROTO,
-    ]) {
-      protobuf.parse(text, r, { keepCase: true });
+    for (const [pkg, messages] of Object.entries(WIRE_PACKAGES)) {
+      const ns = r.define(pkg);
+      for (const [name, fields] of Object.entries(messages)) {
+        const type = new protobuf.Type(name);
+        for (const word of fields.split(' ')) if (word) type.add(fieldOf(word));
+        ns.add(type);
+      }
     }
     r.resolveAll();
     root = r;
@@ -51,64 +54,38 @@ export function schemaRoot(): protobuf.Root {
   return root;
 }
 
-/** apiVersion → kind → message name (relative to k8s.io.api / k8s.io.apimachinery). */
-const KINDS: Record<string, Record<string, string>> = {
-  v1: {
-    Namespace: 'k8s.io.api.core.v1.Namespace',
-    ConfigMap: 'k8s.io.api.core.v1.ConfigMap',
-    Secret: 'k8s.io.api.core.v1.Secret',
-    ServiceAccount: 'k8s.io.api.core.v1.ServiceAccount',
-    Service: 'k8s.io.api.core.v1.Service',
-    Pod: 'k8s.io.api.core.v1.Pod',
-    PodTemplate: 'k8s.io.api.core.v1.PodTemplate',
-    ResourceQuota: 'k8s.io.api.core.v1.ResourceQuota',
-    LimitRange: 'k8s.io.api.core.v1.LimitRange',
-    Binding: 'k8s.io.api.core.v1.Binding',
-  },
-  'apps/v1': { Deployment: 'k8s.io.api.apps.v1.Deployment' },
-  'batch/v1': { Job: 'k8s.io.api.batch.v1.Job', CronJob: 'k8s.io.api.batch.v1.CronJob' },
-  'autoscaling/v2': { HorizontalPodAutoscaler: 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler' },
-  'autoscaling/v1': { HorizontalPodAutoscaler: 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler' },
-  'authorization.k8s.io/v1': {
-    SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
-    SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
-    SubjectAccessReview: 'k8s.io.api.authorization.v1.SubjectAccessReview',
-    LocalSubjectAccessReview: 'k8s.io.api.authorization.v1.LocalSubjectAccessReview',
-  },
-  'authentication.k8s.io/v1': {
-    TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest',
-    SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview',
-    TokenReview: 'k8s.io.api.authentication.v1.TokenReview',
-  },
-  'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction', PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget' },
-  'certificates.k8s.io/v1': { CertificateSigningRequest: 'k8s.io.api.certificates.v1.CertificateSigningRequest' },
-  'networking.k8s.io/v1': NETWORKING_V1_KINDS,
-  'scheduling.k8s.io/v1': { PriorityClass: 'k8s.io.api.scheduling.v1.PriorityClass' },
-  'node.k8s.io/v1': { RuntimeClass: 'k8s.io.api.node.v1.RuntimeClass' },
-  'rbac.authorization.k8s.io/v1': {
-    Role: 'k8s.io.api.rbac.v1.Role',
-    RoleBinding: 'k8s.io.api.rbac.v1.RoleBinding',
-    ClusterRole: 'k8s.io.api.rbac.v1.ClusterRole',
-    ClusterRoleBinding: 'k8s.io.api.rbac.v1.ClusterRoleBinding',
-  },
-};
-
 /** DeleteOptions is registered in every group version (kubectl sends it as v1 on core resources). */
 const DELETE_OPTIONS = 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions';
+const META_PACKAGE = 'k8s.io.apimachinery.pkg.apis.meta.v1';
+/** Kinds of meta/v1 that every group version carries on the wire (as upstream's scheme registers them). */
+const META_KINDS = new Set([
+  'DeleteOptions',
+  'Status',
+  'WatchEvent',
+  'PartialObjectMetadata',
+  'PartialObjectMetadataList',
+  'APIResourceList',
+]);
 
-/** The wire message for apiVersion+kind, or undefined when the schema does not know it. */
+/** The wire message for apiVersion+kind, or undefined when the schema does not know it (custom resources: JSON only). */
 export function protobufMessageFor(apiVersion: string, kind: string): string | undefined {
-  if (kind === 'DeleteOptions') return DELETE_OPTIONS;
+  if (META_KINDS.has(kind)) return `${META_PACKAGE}.${kind}`;
   // The envelope's names come from the request: own keys only.
-  const byKind = Object.hasOwn(KINDS, apiVersion) ? KINDS[apiVersion] : undefined;
-  return byKind && Object.hasOwn(byKind, kind) ? byKind[kind] : undefined;
+  const pkg = Object.hasOwn(GROUP_PACKAGES, apiVersion) ? GROUP_PACKAGES[apiVersion]! : undefined;
+  const messages = pkg && Object.hasOwn(WIRE_PACKAGES, pkg) ? WIRE_PACKAGES[pkg]! : undefined;
+  // A kind is a message with metadata (the envelope never names a nested type such as DeploymentSpec).
+  return messages && Object.hasOwn(messages, kind) && /(^| )metadata=1:/.test(messages[kind]!) ? `${pkg}.${kind}` : undefined;
 }
 
-/** Every apiVersion/kind the decoder accepts, e.g. for tests or discovery hints. */
+/** Every apiVersion/kind the schema carries (top-level kinds and their lists), e.g. for tests. */
 export function protobufKinds(): { apiVersion: string; kind: string; message: string }[] {
-  const out = Object.entries(KINDS).flatMap(([apiVersion, kinds]) =>
-    Object.entries(kinds).map(([kind, message]) => ({ apiVersion, kind, message })),
-  );
+  const out: { apiVersion: string; kind: string; message: string }[] = [];
+  for (const [apiVersion, pkg] of Object.entries(GROUP_PACKAGES)) {
+    for (const kind of Object.keys(WIRE_PACKAGES[pkg] ?? {})) {
+      const message = protobufMessageFor(apiVersion, kind);
+      if (message && !META_KINDS.has(kind)) out.push({ apiVersion, kind, message });
+    }
+  }
   out.push({ apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions', message: DELETE_OPTIONS });
   return out;
 }

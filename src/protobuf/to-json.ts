@@ -1,7 +1,9 @@
 // Converts a decoded protobufjs message into the Kubernetes JSON form, following the presence rules of
-// schema-notation.ts and the JSON encodings of the apimachinery special types.
+// wire-schema.ts (Go pointer, value with or without omitempty, inline) and the JSON encodings of the apimachinery
+// special types.
 import type protobuf from 'protobufjs';
 import { setOwn } from '../machinery/own-keys.js';
+import { ALWAYS, INLINE, POINTER } from './schema.js';
 
 type Json = unknown;
 type Msg = Record<string, unknown>;
@@ -118,7 +120,7 @@ export function messageToJson(type: protobuf.Type, m: Msg): Json {
   for (const field of type.fieldsArray) {
     const name = field.name;
     const opts = field.options ?? {};
-    const always = opts['(always)'] === true;
+    const always = opts[ALWAYS] === true;
     const v = m[name];
     if (field.map) {
       const entries = Object.entries((v ?? {}) as Record<string, unknown>);
@@ -143,11 +145,11 @@ export function messageToJson(type: protobuf.Type, m: Msg): Json {
         continue;
       }
       const j = valueToJson(field, v);
-      if (opts['(inline)'] === true && j && typeof j === 'object') Object.assign(out, j);
+      if (opts[INLINE] === true && j && typeof j === 'object') Object.assign(out, j);
       else out[name] = j;
       continue;
     }
-    if (opts.proto3_optional === true) {
+    if (opts[POINTER] === true) {
       if (present) out[name] = scalarToJson(field, v);
       continue;
     }

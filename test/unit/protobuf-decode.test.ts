@@ -128,6 +128,8 @@ describe('encodings of special types and presence', () => {
       },
       spec: {
         replicas: 0,
+        // A nil *LabelSelector without omitempty: Go's JSON writes null.
+        selector: null,
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
         template: { spec: { containers: [{ name: 'c', resources: { limits: { cpu: '500m' } } }] } },
       },
