@@ -79,6 +79,11 @@ function matchesTerm(node: KObject, term: J): boolean {
   return exprs.every((r) => matchesLabelRequirement(labels, r)) && fields.every((r) => matchesFieldRequirement(node, r));
 }
 
+/** A NodeSelector's terms (ORed) against a node: a PersistentVolume's node affinity. */
+export function matchesNodeSelectorTerms(node: KObject, terms: J[]): boolean {
+  return terms.some((t) => matchesTerm(node, t));
+}
+
 /** spec.nodeSelector and requiredDuringSchedulingIgnoredDuringExecution (the terms are ORed). */
 export function matchesNodeAffinity(pod: KObject, node: KObject): boolean {
   const spec: J = (pod as J).spec ?? {};

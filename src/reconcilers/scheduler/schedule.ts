@@ -45,14 +45,22 @@ export function fitErrorMessage(total: number, failures: FilterFailure[], preemp
   return preempting ? fit : `${fit} preemption: 0/${total} nodes are available: ${histogram(preemption)}.`;
 }
 
-export function schedulePod(pod: KObject, infos: NodeInfo[]): ScheduleResult {
+/** Plugins that need more than the node and its pods (VolumeBinding): a PreFilter verdict and one more Filter. */
+export interface ExtraFilters {
+  /** a PreFilter's rejection: every node fails with it */
+  preFilter?: FilterFailure;
+  /** runs after the default filters on a node they passed */
+  filter?(info: NodeInfo): FilterFailure | undefined;
+}
+
+export function schedulePod(pod: KObject, infos: NodeInfo[], extra: ExtraFilters = {}): ScheduleResult {
   const request = podRequests(pod);
   const nonZero = podRequests(pod, { nonZero: true });
   const failures: Record<string, FilterFailure> = {};
   const scores: Record<string, number> = {};
   for (const info of infos) {
     const name = info.node.metadata.name!;
-    const failure = filterNode(pod, info, request);
+    const failure = extra.preFilter ?? filterNode(pod, info, request) ?? extra.filter?.(info);
     if (failure) failures[name] = failure;
     else scores[name] = scoreNode(info, request, nonZero);
   }

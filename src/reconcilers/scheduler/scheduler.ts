@@ -15,6 +15,9 @@ import { EventRecorder } from '../event-recorder.js';
 import { isTerminated } from './resources.js';
 import { buildNodeInfos, fitErrorMessage, schedulePod } from './schedule.js';
 import { findPreemption, priorityOf, type Preemption } from './preemption.js';
+import { volumeFilter, volumePreFilter } from './volume-binding.js';
+import { VolumeBindingConflict, preBindVolumes, readVolumeFacts } from './volume-prebind.js';
+import { PERSISTENT_VOLUMES, STORAGE_CLASSES } from '../pvc-binder.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -122,8 +125,32 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     const pods = (await client.list(GVR.pods, undefined)).items;
     // Room a preemption freed is held for its nominated pod against pods of no higher priority (addNominatedPods).
     const infos = buildNodeInfos(nodes, [...pods, ...nominatedFor(pod, pods)]);
-    const result = schedulePod(pod, infos);
+    // VolumeBinding reads the pod's claims, the volumes and the classes (only for a pod with claims).
+    const volumes = await readVolumeFacts(client, pod);
+    const volumesOn = (node: KObject) => volumeFilter(pod, node, volumes!);
+    const result = schedulePod(
+      pod,
+      infos,
+      volumes
+        ? {
+            preFilter: volumePreFilter(pod, volumes),
+            filter: (info) => {
+              const r = volumesOn(info.node);
+              return 'failure' in r ? r.failure : undefined;
+            },
+          }
+        : {},
+    );
     if (result.node !== undefined) {
+      try {
+        // PreBind: the unbound claims' volumes on the chosen node, before the pod is bound to it.
+        const chosen = volumes && volumesOn(nodes.find((n) => n.metadata.name === result.node)!);
+        if (chosen && 'bindings' in chosen) await preBindVolumes(client, chosen.bindings, result.node, SCHEDULER_NAME);
+      } catch (e) {
+        if (!(e instanceof VolumeBindingConflict)) throw e;
+        ctx.log.debug({ pod: key, err: e.message }, 'volume binding conflict, retrying');
+        return { requeueAfterMs: initialBackoff };
+      }
       try {
         await client.createSubresource(
           GVR.pods,
@@ -240,6 +267,12 @@ export async function startScheduler(ctx: ReconcilerContext, opts: SchedulerOpti
     if (type !== 'DELETED') clusterChanged();
     return [];
   });
+  // Claims, volumes and classes: a claim bound, a volume made available or a class created may let a pod through.
+  for (const gvr of [GVR.persistentvolumeclaims, PERSISTENT_VOLUMES, STORAGE_CLASSES])
+    controller.source(new Informer(client, gvr, { onError }), (type) => {
+      if (type !== 'DELETED') clusterChanged();
+      return [];
+    });
   await controller.start();
   return {
     controller,
