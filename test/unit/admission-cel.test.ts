@@ -54,7 +54,7 @@ describe('admission CEL environment', () => {
     expect(compileAdmissionExpression('object.metadata.name == "web"', 'matchConditions').compileError).toBeUndefined();
     const vars = admissionVariables(attrs(), { params: null });
     expect(() => policy('object.spec.missing > 1').evaluate(vars)).toThrow(
-      "expression 'object.spec.missing > 1' resulted in error: No such key: missing",
+      "expression 'object.spec.missing > 1' resulted in error: no such key: missing",
     );
     expect(() => policy('object.spec.replicas <').evaluate(vars)).toThrow(/^compilation error: /);
   });
@@ -123,7 +123,7 @@ describe('admission CEL environment', () => {
       failedCondition: 'no',
     });
     expect(evaluateMatchConditions([mc('err', 'object.x == 1')], vars, 'Fail').error).toBe(
-      "expression 'object.x == 1' resulted in error: No such key: x",
+      "expression 'object.x == 1' resulted in error: no such key: x",
     );
     expect(evaluateMatchConditions([mc('err', 'object.x == 1')], vars, 'Ignore')).toEqual({ matches: false });
   });

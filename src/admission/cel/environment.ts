@@ -49,6 +49,9 @@ function environment(mode: AdmissionCelMode): Environment {
   return env;
 }
 
+// cel-go's wording of the errors users see most ("no such key: x").
+const celGoWording = (m: string) => m.replace(/^No such key/, 'no such key');
+
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
 
 // Policies are re-read on every change, their expressions rarely: compiled programs are kept by text.
@@ -85,7 +88,7 @@ function compile(expression: string, mode: AdmissionCelMode): CompiledExpression
         return program(vars);
       } catch (e) {
         if (e instanceof CelEvaluationError) throw e;
-        throw new CelEvaluationError(`expression '${expression}' resulted in error: ${firstLine(e)}`);
+        throw new CelEvaluationError(`expression '${expression}' resulted in error: ${celGoWording(firstLine(e))}`);
       }
     },
   };
