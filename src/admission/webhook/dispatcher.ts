@@ -22,7 +22,7 @@ export interface DispatcherDeps {
    * Whether the webhook's matchConditions hold (true when it has none); throws a WebhookCallFailure when one cannot
    * be evaluated.
    */
-  matchConditions(hook: Webhook, attrs: AdmissionAttributes, matched: Matched | undefined): boolean;
+  matchConditions(hook: Webhook, attrs: AdmissionAttributes, matched: Matched | undefined): Promise<boolean>;
   /** Told of a failure a webhook's failurePolicy Ignore let through. */
   onFailOpen?(hook: Webhook, failure: WebhookCallFailure): void;
 }
@@ -100,7 +100,7 @@ export async function shouldCall(hook: Webhook, attrs: AdmissionAttributes, deps
       object: attrs.object && inv.toWebhook(attrs.object),
       oldObject: attrs.oldObject && inv.toWebhook(attrs.oldObject),
     };
-    if (!deps.matchConditions(hook, versioned, inv.matched)) return undefined;
+    if (!(await deps.matchConditions(hook, versioned, inv.matched))) return undefined;
   }
   return inv;
 }

@@ -9,7 +9,6 @@ import { endpointsServiceResolver } from '../../webhook/service-resolver.js';
 import type { AdmissionChain } from '../chain.js';
 import type { DispatcherDeps } from './dispatcher.js';
 import { EquivalentResources } from './equivalents.js';
-import { matchConditionsHold } from './match-conditions.js';
 import { MutatingWebhookPlugin } from './mutating.js';
 import { WebhookConfigurationSource } from './source.js';
 import { ValidatingWebhookPlugin } from './validating.js';
@@ -45,7 +44,9 @@ export async function startAdmissionWebhooks(o: AdmissionWebhookOptions): Promis
         throw e;
       }
     },
-    matchConditions: (hook, attrs, matched) => matchConditionsHold(hook, attrs, matched, o.authorizer),
+    // The CEL environment loads with the first webhook that has matchConditions, not at start-up.
+    matchConditions: async (hook, attrs, matched) =>
+      (await import('./match-conditions.js')).matchConditionsHold(hook, attrs, matched, o.authorizer),
     onFailOpen: (hook, failure) => o.onFailOpen?.(hook.spec.name, failure.message),
   };
   o.chain.addMutating(new MutatingWebhookPlugin(source, deps));

@@ -85,7 +85,7 @@ function plugins(mutating: KObject[], validating: KObject[] = [], registry = new
     caller,
     equivalents: new EquivalentResources(registry),
     namespaceLabels: async (n) => namespaces[n],
-    matchConditions: (h, a, m) => matchConditionsHold(h, a, m),
+    matchConditions: async (h, a, m) => matchConditionsHold(h, a, m),
     onFailOpen: (_h, f) => failedOpen.push(f.message),
   };
   const source = {
