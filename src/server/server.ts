@@ -69,6 +69,8 @@ import { createTokenReviewer } from '../api/token-review.js';
 import { logDenials } from '../api/denial-audit.js';
 import { serverHealth } from './health-checks.js';
 import { observability } from './observability.js';
+import { servicePolicyHost } from '../admission/policy/host.js';
+import { lazyValidatingAdmissionPolicy } from '../admission/policy/lazy-plugin.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
 const inClusterHosts = (gateway: string) => [
@@ -130,6 +132,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const service = new ResourceService(store, registry, { watchCache: { maxBytes: opts.watchCacheBytes }, authorizer });
   const rbacSynced = rbacCache.start(service.cache);
+  // ValidatingAdmissionPolicy (src/admission/policy): evaluated once a policy exists; CEL loads with the first one.
+  const admissionPolicies = servicePolicyHost(service, authorizer);
+  service.admission.addValidating(lazyValidatingAdmissionPolicy(admissionPolicies));
+  admissionPolicies.start().catch((e: unknown) => log.error({ err: (e as Error).message }, 'admission policy watch failed'));
   // Established CustomResourceDefinitions become served kinds (the apiextensions-apiserver's crdHandler).
   const customResources = serveCustomResources(service, log);
   const nodeGraphSource = startNodeGraph(service.cache, nodeGraph);
@@ -404,6 +410,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await closed;
       await closedPodNetwork;
       rbacCache.stop();
+      admissionPolicies.stop();
       customResources.stop();
       nodeGraphSource.stop();
       service.cache.stop();
