@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { IncomingMessage } from 'node:http';
 import type { UserInfo } from '../machinery/api/user.js';
 import type { ApiDeps } from './context.js';
-import { Discovery } from './discovery.js';
+import { Discovery, type RemoteGroups } from './discovery.js';
 import { resourceHandler } from './resource-handler.js';
 import { proxyRoutes } from './proxy/route.js';
 import { openapiRouter } from './openapi-routes.js';
@@ -34,6 +34,8 @@ export interface AppOptions extends ApiDeps {
   requestLog?: { log: object; level: RequestLogLevel };
   /** The audit policy and where events go (audit/audit.ts); no audit when absent. */
   audit?: Omit<AuditOptions, 'registry'>;
+  /** The aggregation layer: requests of remote APIServices proxied (aggregator/proxy.ts), their groups in discovery. */
+  aggregator?: { proxy: express.RequestHandler; discovery: RemoteGroups };
 }
 
 /** Ping and log everywhere; readiness also waits for the server's start-up (isReady). */
@@ -104,7 +106,9 @@ export function createApp(opts: AppOptions): express.Express {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
-  const discovery = new Discovery(opts.registry, opts.serverAddress);
+  // Group/versions of extension API servers go to them, discovery included: before this server's own routes.
+  if (opts.aggregator) app.use(opts.aggregator.proxy);
+  const discovery = new Discovery(opts.registry, opts.serverAddress, opts.aggregator?.discovery);
   app.get('/api', discovery.root(true));
   app.get('/apis', discovery.root(false));
   app.get('/api/:version', (req, res, next) => {

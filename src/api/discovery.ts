@@ -88,14 +88,24 @@ function aggregatedGroup(registry: Registry, group: string, versions: string[]) 
   };
 }
 
+/** Groups served by extension API servers (api/aggregator/remote-discovery.ts), merged after this server's own. */
+export interface RemoteGroups {
+  groups(): Map<string, string[]>;
+  /** apidiscovery APIGroupDiscovery entries of the remote groups. */
+  aggregated(): unknown[];
+  onChange(fn: () => void): void;
+}
+
 export class Discovery {
   private cache = new Map<string, unknown>();
   constructor(
     private registry: Registry,
     private serverAddress: () => string,
+    private remote?: RemoteGroups,
   ) {
     // Custom resources come and go: what was built from the old set is dropped, and so are the ETags naming it.
     registry.onChange(() => this.cache.clear());
+    remote?.onChange(() => this.cache.clear());
   }
 
   private memo<T>(key: string, build: () => T): T {
@@ -104,6 +114,12 @@ export class Discovery {
   }
 
   private groups(): Map<string, string[]> {
+    const m = this.localGroups();
+    for (const [group, versions] of this.remote?.groups() ?? []) if (!m.has(group)) m.set(group, versions);
+    return m;
+  }
+
+  private localGroups(): Map<string, string[]> {
     const m = new Map<string, string[]>();
     for (const gv of this.registry.groupVersions()) {
       if (gv.group === '') continue;
@@ -124,7 +140,7 @@ export class Discovery {
             metadata: {},
             items: core
               ? [aggregatedGroup(this.registry, '', ['v1'])]
-              : [...this.groups()].map(([g, vs]) => aggregatedGroup(this.registry, g, vs)),
+              : [...[...this.localGroups()].map(([g, vs]) => aggregatedGroup(this.registry, g, vs)), ...(this.remote?.aggregated() ?? [])],
           });
           // The aggregated document's ETag is a hash of it, as upstream's (a client's If-None-Match gets a 304).
           return { text, etag: `"${createHash('sha512').update(text).digest('hex').toUpperCase()}"` };

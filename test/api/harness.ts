@@ -61,7 +61,13 @@ export interface Harness {
 /** `nodes`: the node connections pods' logs, exec, attach and metrics go to (none by default). */
 /** `app`: the request log and audit options of the app (none by default). */
 export async function startHarness(
-  opts: { file?: string; nodes?: NodeLookup; app?: Pick<AppOptions, 'audit' | 'requestLog'> } = {},
+  opts: {
+    file?: string;
+    nodes?: NodeLookup;
+    app?: Pick<AppOptions, 'audit' | 'requestLog'>;
+    /** The aggregation layer, built on the harness's service. */
+    aggregator?: (service: ResourceService) => AppOptions['aggregator'];
+  } = {},
 ): Promise<Harness> {
   const dir = opts.file ? undefined : mkdtempSync(join(tmpdir(), 'dockube-api-'));
   const file = opts.file ?? join(dir!, 'state.db');
@@ -83,6 +89,7 @@ export async function startHarness(
     isReady: () => true,
     serverAddress: () => `127.0.0.1:${port}`,
     ...opts.app,
+    ...(opts.aggregator ? { aggregator: opts.aggregator(service) } : {}),
   });
   server.on('request', app);
   answerClientErrors(server);
