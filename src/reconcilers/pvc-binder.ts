@@ -22,6 +22,7 @@ import { Informer } from '../client/informer.js';
 import { GVR, type Gvr } from '../client/types.js';
 import { updateWith } from '../client/update-with.js';
 import { claimRefNames, findMatchingVolume } from './pv-matching.js';
+import { compareStrings } from '../machinery/compare.js';
 
 /** The provisioner name of dockube's Docker-volume StorageClass (the default `local` class). */
 export const DOCKER_VOLUME_PROVISIONER = 'dockube.io/docker-volume';
@@ -218,6 +219,22 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     );
   };
 
+  /** emitEventForUnboundDelayBindingClaim: no consumer yet, or the consumers the scheduler has not placed. */
+  const waitingForConsumer = async (pvc: KObject) => {
+    const pending = (await podsUsing(pvc.metadata.namespace!, pvc.metadata.name!))
+      .filter((p) => podIsActive(p) && !(p.spec as J | undefined)?.nodeName)
+      .map((p) => p.metadata.name!)
+      .sort(compareStrings);
+    if (!pending.length) event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+    else
+      event(
+        pvc,
+        'Normal',
+        'WaitForPodScheduled',
+        pending.length > 1 ? `waiting for pods ${pending.join(',')} to be scheduled` : `waiting for pod ${pending[0]} to be scheduled`,
+      );
+  };
+
   const provision = async (pvc: KObject): Promise<{ requeueAfterMs: number } | void> => {
     const ns = pvc.metadata.namespace!;
     const name = pvc.metadata.name!;
@@ -238,8 +255,7 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     const provisioner = String(sc.provisioner ?? '');
     if (provisioner === NO_PROVISIONER) {
       // Static volumes only: nothing will come unless an administrator (or, for WaitForFirstConsumer, the scheduler) binds one.
-      if (delayBinding && !pvc.metadata.annotations?.[ANN_SELECTED_NODE])
-        event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+      if (delayBinding && !pvc.metadata.annotations?.[ANN_SELECTED_NODE]) await waitingForConsumer(pvc);
       else event(pvc, 'Warning', 'ProvisioningFailed', `no volume plugin matched name: ${NO_PROVISIONER}`);
       return;
     }
@@ -278,7 +294,7 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
     if (delayBinding && !pvc.metadata.annotations?.[ANN_SELECTED_NODE]) {
       const consumer = (await podsUsing(ns, name)).find((p) => podIsActive(p) && (p.spec as J | undefined)?.nodeName);
       if (!consumer) {
-        event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+        await waitingForConsumer(pvc);
         return;
       }
       // The scheduler's volume binding step in Kubernetes: the claim's volume goes where its first consumer runs.

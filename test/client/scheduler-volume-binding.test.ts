@@ -140,6 +140,13 @@ test('no local PV on the only allowed node: the pod waits and its claim stays un
   expect(cond.message).toContain("1 node(s) didn't find available persistent volumes to bind");
   expect((await get(PVS, undefined, 'pv-a')).spec.claimRef).toBeUndefined();
   expect((await get(GVR.persistentvolumeclaims, 'default', 'small')).status.phase).toBe('Pending');
+  // The PV controller says which pod the claim waits for.
+  const ev = await until(async () =>
+    ((await api.list(GVR.events, 'default')).items as J[]).find(
+      (e) => e.involvedObject?.name === 'small' && e.reason === 'WaitForPodScheduled',
+    ),
+  );
+  expect(ev.message).toBe('waiting for pod uses-small to be scheduled');
 });
 
 test('a claim of a provisioning WaitForFirstConsumer class is given the node its pod is scheduled to', async () => {
