@@ -239,3 +239,22 @@ describe('ValidatingAdmissionPolicy plugin', () => {
     expect(plugin.handles(create(deployment(1)))).toBe(true);
   });
 });
+
+describe('ValidatingAdmissionPolicy validation', () => {
+  it('refuses expressions that do not parse, keeps those naming functions cel-js lacks', async () => {
+    const { validateValidatingAdmissionPolicy } = await import('../../src/registry/strategies/admissionregistration/policies.js');
+    const p = policy('p', {
+      validations: [
+        { expression: 'object.spec.replicas <', messageExpression: '"x" +' },
+        { expression: 'quantity("1Gi").isGreaterThan(quantity("1"))' },
+      ],
+      variables: [{ name: 'v', expression: 'object.(' }],
+    });
+    const errs = validateValidatingAdmissionPolicy(p as never).map((e) => `${e.field}: ${'detail' in e ? e.detail : ''}`);
+    expect(errs).toEqual([
+      'spec.validations[0].expression: compilation failed: Unexpected token: EOF',
+      'spec.validations[0].messageExpression: compilation failed: Unexpected token: EOF',
+      'spec.variables[0].expression: compilation failed: Expected IDENTIFIER, got LPAREN',
+    ]);
+  });
+});

@@ -94,6 +94,19 @@ function compile(expression: string, mode: AdmissionCelMode): CompiledExpression
   };
 }
 
+/**
+ * The syntax error of an expression, if any (what API validation refuses a policy for). Unknown functions and types are
+ * left to evaluation: Kubernetes' CEL libraries that cel-js lacks must not make a chart's policy unstorable.
+ */
+export function syntaxError(expression: string): string | undefined {
+  try {
+    environment('policy').parse(expression);
+    return undefined;
+  } catch (e) {
+    return firstLine(e);
+  }
+}
+
 export interface AdmissionVariableOptions {
   /** The server's authorizer; without it `authorizer` is null. */
   authorizer?: Authorizer;

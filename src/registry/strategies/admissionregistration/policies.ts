@@ -1,10 +1,11 @@
 // admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (with /status) and ValidatingAdmissionPolicyBinding:
-// stored and validated as upstream; the CEL expressions are kept, compiling and enforcing them is later work.
+// stored and validated as upstream (expressions must parse); src/admission/policy enforces them.
 import type { Strategy } from '../../types.js';
 import { arr, child, duplicate, index, invalid, isObj, isSet, notSupported, obj, required, type Errs, type J } from '../common/field.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../common/meta.js';
 import { isDNS1123Subdomain, isQualifiedName } from '../common/names.js';
 import { statusStrategy } from '../common/status.js';
+import { syntaxError } from '../../../admission/cel/environment.js';
 import { validateLabelSelector } from '../common/selector.js';
 import {
   defaultRules,
@@ -71,6 +72,25 @@ function validatePolicySpec(spec: J): Errs {
     if (!v?.expression) errs.push(required(child(f, 'expression')));
   });
   errs.push(...validateMatchConditions(spec.matchConditions, 'spec.matchConditions'));
+  errs.push(...expressionSyntaxErrors(spec));
+  return errs;
+}
+
+/** Every CEL expression of the spec must parse (upstream compiles them: `compilation failed: ...`). */
+function expressionSyntaxErrors(spec: J): Errs {
+  const errs: Errs = [];
+  const check = (expression: unknown, field: string) => {
+    if (typeof expression !== 'string' || !expression.trim()) return;
+    const why = syntaxError(expression);
+    if (why) errs.push(invalid(field, expression, `compilation failed: ${why}`));
+  };
+  arr(spec.validations).forEach((v: J, i) => {
+    check(v?.expression, child(index('spec.validations', i), 'expression'));
+    check(v?.messageExpression, child(index('spec.validations', i), 'messageExpression'));
+  });
+  arr(spec.variables).forEach((v: J, i) => check(v?.expression, child(index('spec.variables', i), 'expression')));
+  arr(spec.auditAnnotations).forEach((a: J, i) => check(a?.valueExpression, child(index('spec.auditAnnotations', i), 'valueExpression')));
+  arr(spec.matchConditions).forEach((c: J, i) => check(c?.expression, child(index('spec.matchConditions', i), 'expression')));
   return errs;
 }
 
