@@ -139,7 +139,7 @@ function structTagsOf(binary) {
         const start = p - len - 2;
         if (buf[start + 1] !== len || nameAt(start) === undefined) continue;
         const va = toAddr(start);
-        if (va >= 0) blobs.set(va, { key: `${m[4]},${m[5]}`, omitempty: !!m[2]?.includes('omitempty') });
+        if (va >= 0) blobs.set(va, { key: `${m[4]},${m[5]}`, json: m[1], omitempty: !!m[2]?.includes('omitempty') });
       }
     }
   }
@@ -154,7 +154,7 @@ function structTagsOf(binary) {
       while (first - 24 >= s.off && buf.readUInt32LE(first - 20) === 0 && nameAt(toOff(buf.readUInt32LE(first - 24))) !== undefined)
         first -= 24;
       if (!structs.has(first)) structs.set(first, new Map());
-      structs.get(first).set(blob.key, blob.omitempty);
+      structs.get(first).set(blob.key, blob);
     }
   }
   // A named struct type's header is {..., fields: {ptr, len, cap}} then its uncommon type, whose first word is the
@@ -217,7 +217,8 @@ function inlinedInto(props, typeName) {
   return !!target && target.field.some((tf) => tf.name in props);
 }
 
-/** One message as `name=number:type[flags]` words: * repeated, ? Go pointer, ! always written, ^ inline. */
+/** One message as `name=number:type[flags]` words (name: `proto/json` when they differ): * repeated, ? Go pointer,
+ * ! always written, ^ inline. */
 function encodeMessage(pkg, goPackage, msg, entries) {
   const def = defs[openapiName(`${pkg}.${msg.name}`)];
   const props = def?.properties ?? {};
@@ -227,16 +228,41 @@ function encodeMessage(pkg, goPackage, msg, entries) {
   const matches = goStructs.filter((st) => st.pkgPath === goPackage && st.tags.size === keys.length && keys.every((k) => st.tags.has(k)));
   /** Written to JSON even when zero: the Go tag without omitempty, else (no single struct) openapi's required. */
   const required = (f) => {
-    const tags = new Set(matches.map((st) => st.tags.get(`${f.number},${f.name}`)));
+    const tags = new Set(matches.map((st) => st.tags.get(`${f.number},${f.name}`).omitempty));
     if (tags.size === 1) return ![...tags][0];
     undecided.push(`${pkg}.${msg.name}.${f.name}`);
     return openapiRequired.has(f.name);
   };
+  /** The JSON name, where Go's tag differs from the proto name (JSONSchemaProps: $ref, x-kubernetes-...). */
+  const jsonName = (f) => {
+    const names = new Set(matches.map((st) => st.tags.get(`${f.number},${f.name}`).json));
+    const only = names.size === 1 ? [...names][0] : '';
+    return only && only !== '-' ? only : f.name; // `json:"-"`: a member Go's JSON leaves out (FieldsV1's Raw)
+  };
+  // OpenAPI members no field carries (a newer API than the binaries'): reported, to be added to SUPPLEMENT_FIELDS.
+  if (def) {
+    const covered = new Set(msg.field.map(jsonName));
+    // Members of inline structs (nested: NamedRuleWithOperations → RuleWithOperations → Rule) are the parent's own.
+    const addInline = (fields) => {
+      for (const f of fields) {
+        const target = f.type === 'TYPE_MESSAGE' ? allMessages.get(f.typeName) : undefined;
+        if (!target || f.name in props || !inlinedInto(props, f.typeName)) continue;
+        for (const tf of target.field) covered.add(tf.name);
+        addInline(target.field);
+      }
+    };
+    addInline(msg.field);
+    for (const p of Object.keys(props))
+      if (!covered.has(p) && p !== 'apiVersion' && p !== 'kind') uncovered.push(`${pkg}.${msg.name}.${p}`);
+  }
   return msg.field
     .map((f) => {
       const t = typeName(f, pkg, entries);
+      // `proto/json` where the JSON name differs (protobufjs reserves names like `$ref`).
+      const json = jsonName(f);
+      const name = json === f.name ? f.name : `${f.name}/${json}`;
       let flags = '';
-      if (t.startsWith('map<')) return `${f.name}=${f.number}:${t}`;
+      if (t.startsWith('map<')) return `${name}=${f.number}:${t}`;
       if (f.label === 'LABEL_REPEATED') flags += '*';
       else if (f.type === 'TYPE_MESSAGE') {
         if (def && !(f.name in props) && inlinedInto(props, f.typeName)) flags += '^';
@@ -244,7 +270,7 @@ function encodeMessage(pkg, goPackage, msg, entries) {
         else if (f.options?.nullable !== false && required(f)) flags += '!';
       } else if (f.options?.nullable !== false) flags += '?';
       else if (required(f)) flags += '!';
-      return `${f.name}=${f.number}:${t}${flags}`;
+      return `${name}=${f.number}:${t}${flags}`;
     })
     .join(' ');
 }
@@ -256,6 +282,7 @@ if (!binaries.length) {
 }
 const goStructs = binaries.flatMap(structTagsOf);
 const undecided = [];
+const uncovered = [];
 const files = new Map();
 for (const b of binaries) for (const [pkg, fd] of descriptorsOf(b)) if (!files.has(pkg)) files.set(pkg, fd);
 
@@ -300,11 +327,15 @@ const lines = [
   '/** apiVersion → the proto package of its kinds. */',
   'export const GROUP_PACKAGES: Record<string, string> = ' + JSON.stringify(GROUP_PACKAGES, null, 2) + ';',
   '',
+  "/** Members of upstream's OpenAPI schema (openapi/definitions.json) that the descriptors used lack: newer fields. */",
+  'export const FIELDS_NOT_ON_THE_WIRE: string[] = ' + JSON.stringify(uncovered) + ';',
+  '',
   '/** proto package → message → fields. */',
   'export const WIRE_PACKAGES: Record<string, Record<string, string>> = ' + JSON.stringify(packages, null, 2) + ';',
   '',
 ];
 const out = new URL('../src/protobuf/wire-schema.ts', import.meta.url);
 fs.writeFileSync(out, lines.join('\n'));
+if (uncovered.length) console.log(`OpenAPI members without a field: ${uncovered.join(' ')}`);
 if (undecided.length) console.log(`JSON presence from openapi (no single Go struct found): ${undecided.join(' ')}`);
 console.log(`wrote ${out.pathname}: ${Object.keys(packages).length} packages; missing: ${missing.join(', ') || 'none'}`);

@@ -7,14 +7,19 @@ import { GROUP_PACKAGES, WIRE_PACKAGES } from './wire-schema.js';
 export const POINTER = '(pointer)';
 export const ALWAYS = '(always)';
 export const INLINE = '(inline)';
+/** The member's JSON name where it is not the proto name (JSONSchemaProps' `$ref`, `x-kubernetes-...`). */
+export const JSON_NAME = '(json)';
+
+/** The JSON member a field is written as. */
+export const jsonNameOf = (field: protobuf.FieldBase): string => (field.options?.[JSON_NAME] as string | undefined) ?? field.name;
 
 const SCALAR_TYPES = new Set(['string', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'bytes', 'double', 'float', 'fixed64', 'sfixed64']);
 
 /** `name=number:type[flags]` → a protobufjs field (see wire-schema.ts for the notation). */
 function fieldOf(word: string): protobuf.FieldBase {
-  const m = /^([A-Za-z_][\w]*)=(\d+):(map<(\w+),([\w.]+)>|[\w.]+)([*?!^]*)$/.exec(word);
+  const m = /^(\w+(?:\/[$\w-]+)?)=(\d+):(map<(\w+),([\w.]+)>|[\w.]+)([*?!^]*)$/.exec(word);
   if (!m) throw new Error(`protobuf wire schema: malformed field "${word}"`);
-  const [, name, id, type, mapKey, mapValue, flags] = m as unknown as [
+  const [, names, id, type, mapKey, mapValue, flags] = m as unknown as [
     string,
     string,
     string,
@@ -23,8 +28,10 @@ function fieldOf(word: string): protobuf.FieldBase {
     string | undefined,
     string,
   ];
+  const [name, json] = names.split('/') as [string, string | undefined];
   if (mapKey && mapValue) return new protobuf.MapField(name, Number(id), mapKey, mapValue);
-  const options: Record<string, boolean> = {};
+  const options: Record<string, boolean | string> = {};
+  if (json) options[JSON_NAME] = json;
   if (flags.includes('?')) options[POINTER] = true;
   if (flags.includes('!')) options[ALWAYS] = true;
   if (flags.includes('^')) options[INLINE] = true;

@@ -3,7 +3,8 @@
 // special types.
 import type protobuf from 'protobufjs';
 import { setOwn } from '../machinery/own-keys.js';
-import { ALWAYS, INLINE, POINTER } from './schema.js';
+import { durationToJson } from './duration.js';
+import { ALWAYS, INLINE, POINTER, jsonNameOf } from './schema.js';
 
 type Json = unknown;
 type Msg = Record<string, unknown>;
@@ -12,6 +13,7 @@ const TIME = '.k8s.io.apimachinery.pkg.apis.meta.v1.Time';
 const MICRO_TIME = '.k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime';
 const INT_OR_STRING = '.k8s.io.apimachinery.pkg.util.intstr.IntOrString';
 const QUANTITY = '.k8s.io.apimachinery.pkg.api.resource.Quantity';
+const DURATION = '.k8s.io.apimachinery.pkg.apis.meta.v1.Duration';
 const RAW_EXTENSION = '.k8s.io.apimachinery.pkg.runtime.RawExtension';
 const FIELDS_V1 = '.k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1';
 /** user.Info's extra values: a Go []string, so a JSON array (the message only wraps it for the map). */
@@ -51,15 +53,36 @@ function rawJson(bytes: unknown): Json {
   }
 }
 
-/** Special apimachinery messages with their own JSON form; undefined when `type` is an ordinary message. */
+const APIEXT = '.k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1';
+
+/** A nested message of `type` as JSON (the apiextensions unions below hold JSONSchemaProps). */
+const sub = (type: protobuf.Type, field: string, v: unknown): Json =>
+  messageToJson(type.fields[field]!.resolvedType as protobuf.Type, v as Msg);
+
+/** Special messages with their own JSON form; undefined when `type` is an ordinary message. */
 function specialToJson(type: protobuf.Type, m: Msg): { value: Json } | undefined {
   switch (type.fullName) {
+    // apiextensions' JSON and its "schema or ..." unions marshal as one JSON value (their MarshalJSON).
+    case `${APIEXT}.JSON`:
+      return { value: rawJson(m.raw ?? []) };
+    case `${APIEXT}.JSONSchemaPropsOrBool`:
+      return { value: m.schema ? sub(type, 'schema', m.schema) : m.allows === true };
+    case `${APIEXT}.JSONSchemaPropsOrArray`: {
+      const list = (m.jSONSchemas as unknown[] | undefined) ?? [];
+      return { value: list.length ? list.map((e) => sub(type, 'jSONSchemas', e)) : m.schema ? sub(type, 'schema', m.schema) : null };
+    }
+    case `${APIEXT}.JSONSchemaPropsOrStringArray`: {
+      const list = (m.property as string[] | undefined) ?? [];
+      return { value: list.length ? [...list] : m.schema ? sub(type, 'schema', m.schema) : null };
+    }
     case TIME:
       return { value: timeToJson(m, false) };
     case MICRO_TIME:
       return { value: timeToJson(m, true) };
     case INT_OR_STRING:
       return { value: toNumber(m.type ?? 0) === 1 ? (m.strVal ?? '') : toNumber(m.intVal ?? 0) };
+    case DURATION:
+      return { value: durationToJson(toNumber(m.duration ?? 0)) };
     case QUANTITY:
       return { value: (m.string as string | undefined) ?? '' };
     case RAW_EXTENSION:
@@ -118,10 +141,10 @@ export function messageToJson(type: protobuf.Type, m: Msg): Json {
   if (special) return special.value;
   const out: Record<string, Json> = {};
   for (const field of type.fieldsArray) {
-    const name = field.name;
+    const name = jsonNameOf(field);
     const opts = field.options ?? {};
     const always = opts[ALWAYS] === true;
-    const v = m[name];
+    const v = m[field.name];
     if (field.map) {
       const entries = Object.entries((v ?? {}) as Record<string, unknown>);
       if (entries.length === 0) continue;
@@ -138,7 +161,7 @@ export function messageToJson(type: protobuf.Type, m: Msg): Json {
       continue;
     }
     const isMessage = !!field.resolvedType && 'fieldsArray' in field.resolvedType;
-    const present = has(m, name) && v !== null && v !== undefined;
+    const present = has(m, field.name) && v !== null && v !== undefined;
     if (isMessage) {
       if (!present) {
         if (always) out[name] = null;

@@ -30,6 +30,33 @@ export const GROUP_PACKAGES: Record<string, string> = {
   'storage.k8s.io/v1': 'k8s.io.api.storage.v1',
 };
 
+/** Members of upstream's OpenAPI schema (openapi/definitions.json) that the descriptors used lack: newer fields. */
+export const FIELDS_NOT_ON_THE_WIRE: string[] = [
+  'k8s.io.api.core.v1.Container.restartPolicyRules',
+  'k8s.io.api.core.v1.EnvVarSource.fileKeyRef',
+  'k8s.io.api.core.v1.EphemeralContainer.restartPolicyRules',
+  'k8s.io.api.core.v1.NodeStatus.declaredFeatures',
+  'k8s.io.api.core.v1.PodSpec.hostnameOverride',
+  'k8s.io.api.core.v1.PodSpec.schedulingGroup',
+  'k8s.io.api.core.v1.PodStatus.allocatedResources',
+  'k8s.io.api.core.v1.PodStatus.extendedResourceClaimStatus',
+  'k8s.io.api.core.v1.PodStatus.nodeAllocatableResourceClaimStatuses',
+  'k8s.io.api.core.v1.PodStatus.resources',
+  'k8s.io.api.core.v1.ResourceHealth.message',
+  'k8s.io.api.core.v1.VolumeMountStatus.volumeStatus',
+  'k8s.io.api.core.v1.VolumeProjection.podCertificate',
+  'k8s.io.api.storage.v1.CSIDriverSpec.preventPodSchedulingIfMissing',
+  'k8s.io.api.storage.v1.CSIDriverSpec.serviceAccountTokenInSecrets',
+  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition.observedGeneration',
+  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus.observedGeneration',
+  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion.selectableFields',
+  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule.fieldPath',
+  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule.messageExpression',
+  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule.optionalOldSelf',
+  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule.reason',
+  'k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta.shardInfo',
+];
+
 /** proto package → message → fields. */
 export const WIRE_PACKAGES: Record<string, Record<string, string>> = {
   'k8s.io.api.admissionregistration.v1': {
@@ -40,7 +67,7 @@ export const WIRE_PACKAGES: Record<string, Record<string, string>> = {
       'namespaceSelector=1:.k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector objectSelector=2:.k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector resourceRules=3:NamedRuleWithOperations* excludeResourceRules=4:NamedRuleWithOperations* matchPolicy=7:string?',
     MutatingWebhook:
       'name=1:string! clientConfig=2:WebhookClientConfig rules=3:RuleWithOperations* failurePolicy=4:string? matchPolicy=9:string? namespaceSelector=5:.k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector objectSelector=11:.k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector sideEffects=6:string? timeoutSeconds=7:int32? admissionReviewVersions=8:string* reinvocationPolicy=10:string? matchConditions=12:MatchCondition*',
-    MutatingWebhookConfiguration: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta Webhooks=2:MutatingWebhook*',
+    MutatingWebhookConfiguration: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta Webhooks/webhooks=2:MutatingWebhook*',
     MutatingWebhookConfigurationList: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta items=2:MutatingWebhookConfiguration*',
     NamedRuleWithOperations: 'resourceNames=1:string* ruleWithOperations=2:RuleWithOperations^',
     ParamKind: 'apiVersion=1:string kind=2:string',
@@ -65,10 +92,10 @@ export const WIRE_PACKAGES: Record<string, Record<string, string>> = {
       'observedGeneration=1:int64 typeChecking=2:TypeChecking conditions=3:.k8s.io.apimachinery.pkg.apis.meta.v1.Condition*',
     ValidatingWebhook:
       'name=1:string! clientConfig=2:WebhookClientConfig rules=3:RuleWithOperations* failurePolicy=4:string? matchPolicy=9:string? namespaceSelector=5:.k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector objectSelector=10:.k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector sideEffects=6:string? timeoutSeconds=7:int32? admissionReviewVersions=8:string* matchConditions=11:MatchCondition*',
-    ValidatingWebhookConfiguration: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta Webhooks=2:ValidatingWebhook*',
+    ValidatingWebhookConfiguration: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta Webhooks/webhooks=2:ValidatingWebhook*',
     ValidatingWebhookConfigurationList: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta items=2:ValidatingWebhookConfiguration*',
-    Validation: 'Expression=1:string! message=2:string reason=3:string? messageExpression=4:string',
-    Variable: 'Name=1:string! Expression=2:string!',
+    Validation: 'Expression/expression=1:string! message=2:string reason=3:string? messageExpression=4:string',
+    Variable: 'Name/name=1:string! Expression/expression=2:string!',
     WebhookClientConfig: 'url=3:string? service=1:ServiceReference caBundle=2:bytes?',
   },
   'k8s.io.api.apps.v1': {
@@ -119,7 +146,7 @@ export const WIRE_PACKAGES: Record<string, Record<string, string>> = {
     StatefulSetUpdateStrategy: 'type=1:string rollingUpdate=2:RollingUpdateStatefulSetStrategy',
   },
   'k8s.io.api.authentication.v1': {
-    BoundObjectReference: 'kind=1:string apiVersion=2:string name=3:string uID=4:string',
+    BoundObjectReference: 'kind=1:string apiVersion=2:string name=3:string uID/uid=4:string',
     ExtraValue: 'items=1:string*',
     SelfSubjectReview: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta status=2:SelfSubjectReviewStatus',
     SelfSubjectReviewStatus: 'userInfo=1:UserInfo',
@@ -626,7 +653,7 @@ export const WIRE_PACKAGES: Record<string, Record<string, string>> = {
     IngressBackend: 'service=4:IngressServiceBackend resource=3:.k8s.io.api.core.v1.TypedLocalObjectReference',
     IngressClass: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta spec=2:IngressClassSpec',
     IngressClassList: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta items=2:IngressClass*',
-    IngressClassParametersReference: 'aPIGroup=1:string? kind=2:string! name=3:string! scope=4:string? namespace=5:string?',
+    IngressClassParametersReference: 'aPIGroup/apiGroup=1:string? kind=2:string! name=3:string! scope=4:string? namespace=5:string?',
     IngressClassSpec: 'controller=1:string parameters=2:IngressClassParametersReference',
     IngressList: 'metadata=1:.k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta items=2:Ingress*',
     IngressLoadBalancerIngress: 'ip=1:string hostname=2:string ports=4:IngressPortStatus*',
@@ -744,7 +771,7 @@ export const WIRE_PACKAGES: Record<string, Record<string, string>> = {
     ExternalDocumentation: 'description=1:string url=2:string',
     JSON: 'raw=1:bytes?',
     JSONSchemaProps:
-      'id=1:string schema=2:string ref=3:string? description=4:string type=5:string format=6:string title=7:string default=8:JSON maximum=9:double? exclusiveMaximum=10:bool minimum=11:double? exclusiveMinimum=12:bool maxLength=13:int64? minLength=14:int64? pattern=15:string maxItems=16:int64? minItems=17:int64? uniqueItems=18:bool multipleOf=19:double? enum=20:JSON* maxProperties=21:int64? minProperties=22:int64? required=23:string* items=24:JSONSchemaPropsOrArray allOf=25:JSONSchemaProps* oneOf=26:JSONSchemaProps* anyOf=27:JSONSchemaProps* not=28:JSONSchemaProps properties=29:map<string,JSONSchemaProps> additionalProperties=30:JSONSchemaPropsOrBool patternProperties=31:map<string,JSONSchemaProps> dependencies=32:map<string,JSONSchemaPropsOrStringArray> additionalItems=33:JSONSchemaPropsOrBool definitions=34:map<string,JSONSchemaProps> externalDocs=35:ExternalDocumentation example=36:JSON nullable=37:bool xKubernetesPreserveUnknownFields=38:bool? xKubernetesEmbeddedResource=39:bool xKubernetesIntOrString=40:bool xKubernetesListMapKeys=41:string* xKubernetesListType=42:string? xKubernetesMapType=43:string? xKubernetesValidations=44:ValidationRule*',
+      'id=1:string schema/$schema=2:string ref/$ref=3:string? description=4:string type=5:string format=6:string title=7:string default=8:JSON maximum=9:double? exclusiveMaximum=10:bool minimum=11:double? exclusiveMinimum=12:bool maxLength=13:int64? minLength=14:int64? pattern=15:string maxItems=16:int64? minItems=17:int64? uniqueItems=18:bool multipleOf=19:double? enum=20:JSON* maxProperties=21:int64? minProperties=22:int64? required=23:string* items=24:JSONSchemaPropsOrArray allOf=25:JSONSchemaProps* oneOf=26:JSONSchemaProps* anyOf=27:JSONSchemaProps* not=28:JSONSchemaProps properties=29:map<string,JSONSchemaProps> additionalProperties=30:JSONSchemaPropsOrBool patternProperties=31:map<string,JSONSchemaProps> dependencies=32:map<string,JSONSchemaPropsOrStringArray> additionalItems=33:JSONSchemaPropsOrBool definitions=34:map<string,JSONSchemaProps> externalDocs=35:ExternalDocumentation example=36:JSON nullable=37:bool xKubernetesPreserveUnknownFields/x-kubernetes-preserve-unknown-fields=38:bool? xKubernetesEmbeddedResource/x-kubernetes-embedded-resource=39:bool xKubernetesIntOrString/x-kubernetes-int-or-string=40:bool xKubernetesListMapKeys/x-kubernetes-list-map-keys=41:string* xKubernetesListType/x-kubernetes-list-type=42:string? xKubernetesMapType/x-kubernetes-map-type=43:string? xKubernetesValidations/x-kubernetes-validations=44:ValidationRule*',
     JSONSchemaPropsOrArray: 'schema=1:JSONSchemaProps jSONSchemas=2:JSONSchemaProps*',
     JSONSchemaPropsOrBool: 'allows=1:bool schema=2:JSONSchemaProps',
     JSONSchemaPropsOrStringArray: 'schema=1:JSONSchemaProps property=2:string*',
