@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # The whole test suite: set-up (npm packages, build, Docker engine, test tools), lint and the tests' type-check, jest,
-# then the conformance scenarios with the real kubectl against a real dockube server.
+# then jest and the conformance scenarios (the real kubectl against real dockube servers) side by side.
+# DOCKUBE_TEST_SERIAL=1 runs jest first and conformance after it, as before. Each phase's wall time is printed
+# ("-- <phase> took N s") and summed up at the end.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+suite_started=$SECONDS
+phase_started=$SECONDS
+phase_times=()
+# phase_done NAME: records and prints the time since the previous phase ended.
+phase_done() {
+  phase_times+=("$(printf '%5d s  %s' $((SECONDS - phase_started)) "$1")")
+  echo "-- $1 took $((SECONDS - phase_started)) s"
+  phase_started=$SECONDS
+}
 "$root/scripts/setup.sh" || exit 1
 "$root/scripts/ensure-test-tools.sh" || exit 1
 
@@ -11,16 +22,45 @@ cd "$root"
 "$root/scripts/build-test-images.sh" || exit 1
 # Loopback registries (open :5000, basic auth :5001) holding copies of dockube/busybox:test, for real pulls.
 "$root/scripts/ensure-test-registry.sh" || exit 1
+phase_done "set-up (npm packages, build, engine, test tools, images, registries)"
 
 # Lint and the type-check of the tests (the build type-checks src/, bench/ and conformance/): errors stop the run.
 echo "== format (prettier), lint (eslint) and type-check of the tests (tsc)"
 npx --no-install prettier --check --log-level warn . || { echo "format check failed: run npm run format" >&2; exit 1; }
 npx --no-install eslint . || { echo "lint failed" >&2; exit 1; }
 npx --no-install tsc -p tsconfig.test.json --noEmit || { echo "the tests do not type-check" >&2; exit 1; }
+phase_done "format, lint and type-check"
 
+jest_cmd=(node --experimental-vm-modules node_modules/jest/bin/jest.js --ci)
 status=0
-echo "== unit and API tests (jest)"
-node --experimental-vm-modules node_modules/jest/bin/jest.js --ci || status=1
-echo "== conformance (real kubectl against a real server)"
-bash conformance/run.sh || status=1
+# CONFORMANCE_JOBS=1 (the live sequential run) is worker 0, whose service range 10.96 jest's proxy test uses too.
+if [ "${DOCKUBE_TEST_SERIAL:-}" = 1 ] || [ "${CONFORMANCE_JOBS:-2}" -le 1 ]; then
+  echo "== unit and API tests (jest)"
+  "${jest_cmd[@]}" || status=1
+  phase_done "jest"
+  echo "== conformance (real kubectl against a real server)"
+  bash conformance/run.sh || status=1
+  phase_done "conformance"
+else
+  # Jest runs in band (one worker on 2 cores) and mostly waits on the engine, as the conformance workers do: side by
+  # side they share nothing that collides. Jest's servers listen on ports the kernel picks, its pod bridges take
+  # 10.196-10.199 and its service ranges 10.91, 10.96 and 10.110-10.114 (a conformance worker's is 10.<96+id>,
+  # 1 <= id <= 13), while each conformance server picks a free /16 of 10.200-10.255 for its pods; engine objects are
+  # labelled per instance or data dir and each side removes only its own. Jest's output is printed when both are done.
+  jest_log="$(mktemp /tmp/dockube-jest.XXXXXX)"
+  "${jest_cmd[@]}" >"$jest_log" 2>&1 &
+  jest_pid=$!
+  echo "== conformance (real kubectl against a real server), with jest beside it (its output follows)"
+  bash conformance/run.sh || status=1
+  conformance_s=$((SECONDS - phase_started))
+  wait "$jest_pid" || status=1
+  echo "== unit and API tests (jest)"
+  cat "$jest_log"
+  rm -f "$jest_log"
+  echo "-- conformance took $conformance_s s"
+  phase_done "jest and conformance side by side"
+fi
+echo "suite phases (wall):"
+printf '  %s\n' "${phase_times[@]}"
+echo "  $((SECONDS - suite_started)) s in all"
 exit $status

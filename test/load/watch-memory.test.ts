@@ -10,7 +10,9 @@ import https from 'node:https';
 import { jest } from '@jest/globals';
 import { call, startServerProcess, type Reply, type ServerProcess } from './server-process.js';
 
-jest.setTimeout(180_000);
+// Generous: the suite runs jest beside the conformance workers (scripts/test.sh), on a loaded machine this heavy run
+// takes several times its 70 s alone; the bounds checked here are memory, never time.
+jest.setTimeout(420_000);
 
 const UPDATES = 2000;
 const OBJECT_BYTES = 900 * 1024;
@@ -181,7 +183,7 @@ test(`${UPDATES} updates of a 900 kB ConfigMap under 200 watches keep the heap b
   const updatesMs = Date.now() - t0;
   updateRvs.sort((a, b) => a - b);
   const lastRv = updateRvs[UPDATES - 1]!;
-  await server.alive(until('the readers to see every update', () => readers.every((w) => w.events === UPDATES), 60_000));
+  await server.alive(until('the readers to see every update', () => readers.every((w) => w.events === UPDATES), 120_000));
   await sampler;
 
   // Readers kept up and got everything in order; the server closed the watches that never read early in the run
