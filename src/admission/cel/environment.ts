@@ -6,6 +6,7 @@ import type { Authorizer } from '../../authorization/types.js';
 import type { KObject } from '../../registry/types.js';
 import type { AdmissionAttributes, GroupVersionKind, GroupVersionResource } from '../chain.js';
 import { AUTHORIZER_TYPE, celAuthorizer, registerAuthorizerLibrary, type CelAuthorizer } from './authorizer.js';
+import { registerKubernetesLibraries } from './libraries.js';
 import { admissionRequestJson } from './request.js';
 import { toCel } from './values.js';
 
@@ -41,6 +42,7 @@ function environment(mode: AdmissionCelMode): Environment {
   if (env) return env;
   env = new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true });
   registerAuthorizerLibrary(env);
+  registerKubernetesLibraries(env);
   env.registerVariable('object', 'dyn').registerVariable('oldObject', 'dyn').registerVariable('request', 'dyn');
   env.registerVariable('authorizer', AUTHORIZER_TYPE);
   if (mode === 'policy')
