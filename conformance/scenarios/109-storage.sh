@@ -1,7 +1,7 @@
 # Storage kinds with behaviour, with kubectl: a claim of the default class gets a provisioned PersistentVolume
 # (pvc-<uid>, pre-bound, provisioned-by, the class's reclaim policy, node affinity) that goes with its Docker volume
 # when the claim does (Delete); a Retain class leaves the PV Released and the Docker volume in place; a hostPath PV
-# is bound statically and mounted into a pod; a local PV of a WaitForFirstConsumer class is bound only once a pod
+# is bound statically and mounted into a pod, and deleted stays Terminating until its claim goes; a local PV of a WaitForFirstConsumer class is bound only once a pod
 # using its claim is scheduled (onto the PV's node), and a local PV on another node leaves its pod Pending.
 k create ns "$NS" >/dev/null
 NODE="$(k get nodes -o jsonpath='{.items[0].metadata.name}')"
@@ -78,6 +78,11 @@ expect "the pod using it becomes Ready" 0 'condition met' -- k -n "$NS" wait --f
 expect "the pod reads the host's file through the PV" 0 '^from-the-host$' -- in_pod hp-reader cat /data/file
 expect "and writes to the host directory" 0 '' -- in_pod hp-reader sh -c 'echo from-the-pod > /data/back'
 expect "the host sees the pod's write" 0 '^from-the-pod$' -- cat "$DATA_DIR/109-hostpath/back"
+expect "kubectl delete pv of a Bound volume" 0 "persistentvolume \"hp-$NS\" deleted" -- k delete pv "hp-$NS" --wait=false
+expect "it stays Terminating while its claim is bound (pv-protection)" 0 "^hp-$NS +1Gi +RWO +Retain +Terminating +$NS/hp " -- k get pv "hp-$NS" --no-headers
+k -n "$NS" delete pod hp-reader --wait=false >/dev/null
+k -n "$NS" delete pvc hp --wait=false >/dev/null
+eventually "it goes once the claim is gone" 30 'NotFound' -- k get pv "hp-$NS"
 
 # 3. Local PVs of a WaitForFirstConsumer class: bound on the node the pod is scheduled to; none there, the pod waits.
 mkdir -p "$DATA_DIR/109-local" && echo local-data > "$DATA_DIR/109-local/file"

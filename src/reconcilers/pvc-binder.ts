@@ -13,6 +13,7 @@
 // Claims bound before provisioned volumes had PV objects (volumeName pvc-<uid> without a PV) stay bound.
 import { StatusError } from '../machinery/api/errors.js';
 import { PVC_PROTECTION_FINALIZER } from '../admission/persistent-volume-claims.js';
+import { PV_PROTECTION_FINALIZER } from '../admission/persistent-volumes.js';
 import type { KObject } from '../machinery/api/meta.js';
 import { Controller } from './controller.js';
 import type { ReconcilerContext } from './context.js';
@@ -152,37 +153,63 @@ export async function startPvcBinder(ctx: ReconcilerContext, opts: PvcBinderOpti
   /** A volume's phase from its claim: Available without one, Bound to a live claim, Released or deleted after it. */
   const syncVolume = async (name: string) => {
     const pv = await get(PVS, undefined, name);
-    if (!pv || pv.metadata.deletionTimestamp) return;
-    const spec = (pv.spec ?? {}) as J;
-    const phase = (pv.status as J | undefined)?.phase;
-    const setPhase = (p: string) =>
-      updateWith(client, PVS, undefined, name, (cur) => ({ ...cur, status: { ...(cur.status as J), phase: p } }), {
-        ...write,
-        status: true,
+    if (!pv) return;
+    const phase = await syncVolumePhase(pv);
+    // pv-protection: a volume being deleted goes once it is no longer Bound to a claim.
+    if (pv.metadata.deletionTimestamp && phase !== 'Bound' && (pv.metadata.finalizers ?? []).includes(PV_PROTECTION_FINALIZER))
+      await updateWith(
+        client,
+        PVS,
+        undefined,
+        name,
+        (cur) =>
+          cur.metadata.uid !== pv.metadata.uid
+            ? cur
+            : {
+                ...cur,
+                metadata: { ...cur.metadata, finalizers: (cur.metadata.finalizers ?? []).filter((f) => f !== PV_PROTECTION_FINALIZER) },
+              },
+        write,
+      ).catch((e) => {
+        if (!isNotFound(e)) throw e;
       });
-    if (!spec.claimRef) {
-      if (phase !== 'Available') await setPhase('Available');
-      return;
-    }
+  };
+
+  /** A volume's phase from its claim (what it is after this sync): Available without one, Bound to a live claim,
+   * Released or deleted after it. */
+  const syncVolumePhase = async (pv: KObject): Promise<string | undefined> => {
+    const name = pv.metadata.name!;
+    const spec = (pv.spec ?? {}) as J;
+    const phase = (pv.status as J | undefined)?.phase as string | undefined;
+    const setPhase = async (p: string) => {
+      if (phase !== p)
+        await updateWith(client, PVS, undefined, name, (cur) => ({ ...cur, status: { ...(cur.status as J), phase: p } }), {
+          ...write,
+          status: true,
+        });
+      return p;
+    };
+    if (!spec.claimRef) return setPhase('Available');
     const ref = spec.claimRef as J;
     const claim = await get(PVCS, ref.namespace, ref.name);
     if (claim && (!ref.uid || claim.metadata.uid === ref.uid)) {
-      if ((claim.spec as J).volumeName === name && phase !== 'Bound') await setPhase('Bound');
-      else if (!ref.uid && phase !== 'Available') await setPhase('Available'); // pre-bound, waiting for its claim
-      return;
+      if ((claim.spec as J).volumeName === name) return setPhase('Bound');
+      if (!ref.uid) return setPhase('Available'); // pre-bound, waiting for its claim
+      return phase;
     }
-    if (!ref.uid) {
-      if (phase !== 'Available') await setPhase('Available');
-      return;
-    }
+    if (!ref.uid) return setPhase('Available');
     // The claim this volume was bound to is gone. A provisioned volume's storage is its provisioner's to delete.
-    if (spec.persistentVolumeReclaimPolicy === 'Delete' && !pv.metadata.annotations?.[ANN_PROVISIONED_BY]) {
+    if (
+      spec.persistentVolumeReclaimPolicy === 'Delete' &&
+      !pv.metadata.annotations?.[ANN_PROVISIONED_BY] &&
+      !pv.metadata.deletionTimestamp
+    ) {
       await client.delete(PVS, undefined, name).catch((e) => {
         if (!isNotFound(e)) throw e;
       });
-      return;
+      return phase;
     }
-    if (phase !== 'Released') await setPhase('Released');
+    return setPhase('Released');
   };
 
   const get = async (gvr: Gvr, ns: string | undefined, name: string) => {

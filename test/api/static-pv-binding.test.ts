@@ -1,7 +1,8 @@
 // The persistentvolume controller's part of the PVC binder, in process: a static PersistentVolume becomes Available,
 // the smallest matching one is bound to a claim of its class (claimRef and Bound on the volume, volumeName and Bound
 // with the volume's capacity on the claim), a claim naming a volume gets that one, and a volume whose claim is
-// deleted is Released (Retain) or deleted (Delete). No Docker: static volumes need no provisioner.
+// deleted is Released (Retain) or deleted (Delete), and a Bound volume deleted waits for its claim (pv-protection).
+// No Docker: static volumes need no provisioner.
 import pino from 'pino';
 import { startHarness, type Harness } from './harness.js';
 import { makeContext } from '../../src/reconcilers/context.js';
@@ -80,4 +81,21 @@ test('a claim no volume fits stays Pending (of a class without provisioner)', as
   const c = (await h.api.get(`${PVCS}/huge`)).body;
   expect(c.status.phase).toBe('Pending');
   expect(c.spec.volumeName).toBeUndefined();
+});
+
+test('pv-protection: a Bound volume deleted stays (Terminating) until its claim is gone, then goes', async () => {
+  const created = (await h.api.post(PVS).send(pv('guarded', '1Gi')).expect(201)).body;
+  expect(created.metadata.finalizers).toEqual(['kubernetes.io/pv-protection']);
+  await h.api
+    .post(PVCS)
+    .send(pvc('guard', { volumeName: 'guarded' }))
+    .expect(201);
+  await phaseOf(`${PVS}/guarded`, 'Bound');
+  await h.api.delete(`${PVS}/guarded`).expect(200);
+  await new Promise((r) => setTimeout(r, 700));
+  const held = (await h.api.get(`${PVS}/guarded`)).body;
+  expect(held.metadata.deletionTimestamp).toBeDefined();
+  expect(held.metadata.finalizers).toEqual(['kubernetes.io/pv-protection']);
+  await h.api.delete(`${PVCS}/guard`).expect(200);
+  await waitFor('the volume gone once released', async () => (await h.api.get(`${PVS}/guarded`)).status === 404);
 });

@@ -113,7 +113,7 @@ test('an Immediate claim is provisioned by the node that takes unselected claims
   expect(pv).toMatchObject({
     metadata: {
       annotations: { 'pv.kubernetes.io/provisioned-by': 'dockube.io/docker-volume' },
-      finalizers: ['external-provisioner.volume.kubernetes.io/finalizer'],
+      finalizers: ['external-provisioner.volume.kubernetes.io/finalizer', 'kubernetes.io/pv-protection'],
     },
     spec: {
       claimRef: { kind: 'PersistentVolumeClaim', namespace: NS, name: 'now', uid },

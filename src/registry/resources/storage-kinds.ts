@@ -1,5 +1,6 @@
 // core/v1 PersistentVolumes (with /status, bound to claims by the pvc binder) and the storage.k8s.io/v1 CSI kinds:
 // VolumeAttachment (/status), CSIDriver, CSINode, CSIStorageCapacity, served as data (no CSI driver runs here).
+import { admitPersistentVolume } from '../../admission/persistent-volumes.js';
 import type { ResourceDef } from '../types.js';
 import { persistentVolumeStatusStrategy, persistentVolumeStrategy } from '../strategies/storage/persistent-volume.js';
 import {
@@ -29,6 +30,7 @@ export const persistentvolumes: ResourceDef = {
   subresourceStrategies: { status: persistentVolumeStatusStrategy },
   strategy: persistentVolumeStrategy,
   table: persistentVolumesTable,
+  admit: (obj, old, ctx) => admitPersistentVolume(obj, old, ctx.subresource),
 };
 
 const storage = { group: 'storage.k8s.io', version: 'v1' };
