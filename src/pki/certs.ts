@@ -120,19 +120,22 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions): Promis
   const missing = (['ca', ...leaves] as const).filter((n) => !pairs.has(n));
   const keys = new Map<string, KeyPairPem>();
   (await Promise.all(missing.map(() => generateKeyPairPem()))).forEach((k, i) => keys.set(missing[i]!, k));
-  // node-forge is only needed to issue certificates: a restart with a valid PKI never loads it.
+  // The X.509 library is only needed to issue certificates: a restart with a valid PKI never loads it.
   const { issueCertificate, issueSelfSigned } = missing.length ? await import('./x509.js') : ({} as typeof import('./x509.js'));
 
   if (!pairs.has('ca')) {
     const k = keys.get('ca')!;
-    const cert = issueSelfSigned({ commonName: CA_COMMON_NAME, usage: 'ca', validDays: CA_DAYS }, k);
+    const cert = await issueSelfSigned({ commonName: CA_COMMON_NAME, usage: 'ca', validDays: CA_DAYS }, k);
     pairs.set('ca', { cert, key: k.privateKey });
   }
   const ca = pairs.get('ca')!;
   for (const leaf of leaves) {
     if (pairs.has(leaf)) continue;
     const k = keys.get(leaf)!;
-    pairs.set(leaf, { cert: issueCertificate(leafSpec(leaf, san), k.publicKey, { keyPem: ca.key, certPem: ca.cert }), key: k.privateKey });
+    pairs.set(leaf, {
+      cert: await issueCertificate(leafSpec(leaf, san), k.publicKey, { keyPem: ca.key, certPem: ca.cert }),
+      key: k.privateKey,
+    });
   }
   await Promise.all(missing.map((n) => savePair(files, FILE[n], pairs.get(n)!)));
 

@@ -1,11 +1,11 @@
 // PKCS#10 certificate signing requests (client-go's ParseCSR and Go's x509.ParseCertificateRequest + CheckSignature):
 // the subject, the public key, the requested subjectAltNames, and whether the request's own signature checks out.
-// node-forge decodes the ASN.1 (its own CSR parser knows RSA keys only); node's crypto verifies the signature.
+// @peculiar/x509 decodes the request; node's crypto checks the signature, synchronously, because API validation of
+// spec.request is synchronous.
+import type * as X509 from '@peculiar/x509';
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
-
-const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
+import { types } from 'node:util';
+import { x509Lib } from './x509-lib.js';
 
 export interface ParsedCsr {
   /** Subject attributes as Go's pkix.Name reads them: the CN, the O values. */
@@ -22,25 +22,19 @@ export interface ParsedCsr {
   uris: string[];
 }
 
-const OID_CN = '2.5.4.3';
-const OID_O = '2.5.4.10';
-const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
-const OID_SAN = '2.5.29.17';
-/** Signature algorithms Go's x509 verifies, by the hash node needs (null: the key decides, Ed25519). */
-const SIGNATURE_HASH: Record<string, string | null> = {
-  '1.2.840.113549.1.1.5': 'sha1',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-  '1.3.101.112': null,
-};
+const OID_SUBJECT_ALT_NAME = '2.5.29.17';
 
-const bin = (a: Asn1) => Buffer.from(asn1.toDer(a).getBytes(), 'binary');
-const kids = (a: Asn1 | undefined): Asn1[] => (a && Array.isArray(a.value) ? (a.value as Asn1[]) : []);
-const text = (a: Asn1) => (typeof a.value === 'string' ? Buffer.from(a.value, 'binary').toString('utf8') : '');
+/** The hash node needs for each signature algorithm Go's x509 verifies (null: the key decides, Ed25519). */
+type NamedAlgorithm = { name: string; hash?: string | { name: string } };
+
+function signatureHash(alg: NamedAlgorithm): string | null | undefined {
+  const hash = typeof alg.hash === 'string' ? alg.hash : (alg.hash?.name ?? '');
+  const byName: Record<string, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+  if (alg.name === 'RSASSA-PKCS1-v1_5') return byName[hash];
+  if (alg.name === 'ECDSA') return hash === 'SHA-1' ? undefined : byName[hash];
+  if (alg.name === 'Ed25519') return null;
+  return undefined;
+}
 
 /** Decodes the PEM as client-go's ParseCSR: exactly a CERTIFICATE REQUEST block. Throws with Go's wording. */
 function decodePem(pem: string): Buffer {
@@ -50,47 +44,15 @@ function decodePem(pem: string): Buffer {
   return Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64');
 }
 
-function subjectAttributes(name: Asn1): { cn: string; o: string[] } {
-  let cn = '';
-  const o: string[] = [];
-  for (const rdn of kids(name))
-    for (const atv of kids(rdn)) {
-      const [oid, value] = kids(atv);
-      if (!oid || !value) continue;
-      const id = asn1.derToOid(oid.value as string);
-      if (id === OID_CN) cn = text(value);
-      else if (id === OID_O) o.push(text(value));
-    }
-  return { cn, o };
-}
-
-/** The subjectAltName of the extensionRequest attribute: DNS [2], email [1], URI [6], IP [7]. */
-function altNames(attributes: Asn1 | undefined, out: ParsedCsr): void {
-  for (const attr of kids(attributes)) {
-    const [oid, values] = kids(attr);
-    if (!oid || asn1.derToOid(oid.value as string) !== OID_EXTENSION_REQUEST) continue;
-    for (const exts of kids(values))
-      for (const ext of kids(exts)) {
-        const parts = kids(ext);
-        if (!parts[0] || asn1.derToOid(parts[0].value as string) !== OID_SAN) continue;
-        const octets = parts[parts.length - 1]!.value as string;
-        const seq = asn1.fromDer(octets);
-        for (const gn of kids(seq)) {
-          const raw = Buffer.from(typeof gn.value === 'string' ? gn.value : '', 'binary');
-          if (gn.type === 2) out.dnsNames.push(raw.toString('utf8'));
-          else if (gn.type === 1) out.emailAddresses.push(raw.toString('utf8'));
-          else if (gn.type === 6) out.uris.push(raw.toString('utf8'));
-          else if (gn.type === 7) out.ipAddresses.push(ipText(raw));
-        }
-      }
-  }
-}
-
-function ipText(b: Buffer): string {
-  if (b.length === 4) return [...b].join('.');
-  const groups: string[] = [];
-  for (let i = 0; i + 1 < b.length; i += 2) groups.push(b.readUInt16BE(i).toString(16));
-  return groups.join(':');
+/**
+ * The DER of certificationRequestInfo, the part the signature covers, as received. @peculiar/x509 keeps it (its
+ * own verify() uses it) but only behind an internal getter and an asynchronous WebCrypto verify.
+ */
+function signedBytes(req: X509.Pkcs10CertificateRequest): Buffer {
+  const tbs = (req as unknown as { tbs?: unknown }).tbs;
+  if (types.isArrayBuffer(tbs)) return Buffer.from(tbs);
+  if (ArrayBuffer.isView(tbs)) return Buffer.from(tbs.buffer, tbs.byteOffset, tbs.byteLength);
+  throw new Error('x509: malformed certificate request');
 }
 
 /**
@@ -99,32 +61,35 @@ function ipText(b: Buffer): string {
  */
 export function parseCsr(pem: string): ParsedCsr {
   const der = decodePem(pem);
-  let root: Asn1;
+  const x509 = x509Lib();
+  let req: X509.Pkcs10CertificateRequest;
+  let subject: X509.Name;
   try {
-    root = asn1.fromDer(der.toString('binary'), { decodeBitStrings: false } as never);
+    req = new x509.Pkcs10CertificateRequest(der);
+    subject = req.subjectName;
   } catch {
     throw new Error("asn1: structure error: tags don't match");
   }
-  const [info, algorithm, signature] = kids(root);
-  const [, subject, spki, attributes] = kids(info);
-  if (!info || !algorithm || !signature || !subject || !spki) throw new Error('x509: malformed certificate request');
-  const spkiDer = bin(spki);
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
+    publicKey = createPublicKey({ key: Buffer.from(req.publicKey.rawData), format: 'der', type: 'spki' });
   } catch {
     throw new Error('x509: unsupported public key algorithm');
   }
-  const algOid = asn1.derToOid(kids(algorithm)[0]?.value as string);
-  if (!(algOid in SIGNATURE_HASH)) throw new Error('x509: cannot verify signature: algorithm unimplemented');
-  const sigBits = Buffer.from(signature.value as string, 'binary').subarray(1); // first byte: unused bits
-  const ok = verify(SIGNATURE_HASH[algOid] ?? null, bin(info), publicKey, sigBits);
-  if (!ok) throw new Error(publicKey.asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure');
-  const { cn, o } = subjectAttributes(subject);
+  let hash: string | null | undefined;
+  try {
+    hash = signatureHash(req.signatureAlgorithm as NamedAlgorithm);
+  } catch {
+    hash = undefined; // an algorithm the library does not know either
+  }
+  if (hash === undefined) throw new Error('x509: cannot verify signature: algorithm unimplemented');
+  if (!verify(hash, signedBytes(req), publicKey, Buffer.from(req.signature)))
+    throw new Error(publicKey.asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure');
+
   const out: ParsedCsr = {
-    commonName: cn,
-    organizations: o,
-    subjectDer: bin(subject),
+    commonName: subject.getField('CN').at(-1) ?? '', // Go's pkix.Name keeps the last CN
+    organizations: subject.getField('O'),
+    subjectDer: Buffer.from(subject.toArrayBuffer()),
     publicKey,
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     dnsNames: [],
@@ -132,6 +97,12 @@ export function parseCsr(pem: string): ParsedCsr {
     ipAddresses: [],
     uris: [],
   };
-  altNames(attributes?.tagClass === asn1.Class.CONTEXT_SPECIFIC ? attributes : undefined, out);
+  const san = req.getExtension(OID_SUBJECT_ALT_NAME);
+  for (const name of san instanceof x509.SubjectAlternativeNameExtension ? san.names.items : []) {
+    if (name.type === 'dns') out.dnsNames.push(name.value);
+    else if (name.type === 'email') out.emailAddresses.push(name.value);
+    else if (name.type === 'url') out.uris.push(name.value);
+    else if (name.type === 'ip') out.ipAddresses.push(name.value);
+  }
   return out;
 }

@@ -44,7 +44,7 @@ export async function mintUserCredentials(
   const now = Date.now();
   const caNotAfter = Date.parse(new X509Certificate(ca.certPem).validTo);
   const notAfter = new Date(Math.min(now + seconds * 1000, caNotAfter));
-  const certPem = issueCertificate(
+  const certPem = await issueCertificate(
     {
       commonName: user,
       organizations: groups,

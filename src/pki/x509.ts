@@ -1,18 +1,12 @@
-// Issues X.509 certificates: node-forge encodes the certificate, node's crypto signs it.
-// forge can only encode RSA public keys and sign with RSA, so the subject public key info and the signature
-// algorithm are swapped into forge's TBSCertificate for their ECDSA counterparts before signing.
-import { createPublicKey, randomBytes, sign, createHash } from 'node:crypto';
-import forge from 'node-forge';
-import { ipToBytes } from './hosts.js';
+// Issues X.509 certificates with @peculiar/x509, which builds and signs ECDSA certificates natively (the CA's key
+// signs through WebCrypto). The subject key may be of any algorithm (a CSR's RSA key included): it is copied as its
+// SubjectPublicKeyInfo.
+import type * as X509 from '@peculiar/x509';
+import { createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
+import { x509Lib } from './x509-lib.js';
 
-const { asn1, pki } = forge;
-type Asn1 = forge.asn1.Asn1;
-/** Present in forge's JavaScript, missing from its type definitions. */
-interface ForgeTbs {
-  getTBSCertificate(cert: forge.pki.Certificate): Asn1;
-}
+type CryptoKey = webcrypto.CryptoKey;
 
-const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 const DAY_MS = 24 * 3600 * 1000;
 
 export type CertUsage = 'ca' | 'server' | 'client';
@@ -35,58 +29,81 @@ export interface CertSpec {
   keyUsages?: string[];
 }
 
-/** certificates.k8s.io KeyUsage values → forge's keyUsage flags and extKeyUsage names (Go's x509 KeyUsage/ExtKeyUsage). */
-const KEY_USAGE: Record<string, string> = {
-  signing: 'digitalSignature',
-  'digital signature': 'digitalSignature',
-  'content commitment': 'nonRepudiation',
-  'key encipherment': 'keyEncipherment',
-  'key agreement': 'keyAgreement',
-  'data encipherment': 'dataEncipherment',
-  'cert sign': 'keyCertSign',
-  'crl sign': 'cRLSign',
-  'encipher only': 'encipherOnly',
-  'decipher only': 'decipherOnly',
-};
-const EXT_KEY_USAGE: Record<string, string> = {
-  'server auth': 'serverAuth',
-  'client auth': 'clientAuth',
-  'code signing': 'codeSigning',
-  'email protection': 'emailProtection',
-  's/mime': 'emailProtection',
-  timestamping: 'timeStamping',
-};
-
-function requestedUsageExtensions(usages: string[]): object[] {
-  const ku: Record<string, unknown> = { name: 'keyUsage', critical: true };
-  const eku: Record<string, unknown> = { name: 'extKeyUsage' };
-  for (const u of usages) {
-    if (KEY_USAGE[u]) ku[KEY_USAGE[u]] = true;
-    if (EXT_KEY_USAGE[u]) eku[EXT_KEY_USAGE[u]] = true;
-  }
-  const out: object[] = [];
-  if (Object.keys(ku).length > 2) out.push(ku);
-  if (Object.keys(eku).length > 1) out.push(eku);
-  return out;
-}
-
 /** Who signs: the CA's private key and certificate. Absent for the self-signed CA itself. */
 export interface Signer {
   keyPem: string;
   certPem: string;
 }
 
-const derBytes = (pem: string) => forge.pem.decode(pem)[0]!.body; // forge's binary string
-// Bit strings stay opaque: an EC point is not ASN.1 and must round-trip untouched.
-const parseDer = (pem: string): Asn1 => asn1.fromDer(derBytes(pem), { decodeBitStrings: false } as never) as Asn1;
+/** keyUsage bits in @peculiar/x509's numbering (its KeyUsageFlags), and the extKeyUsage OIDs of RFC 5280. */
+const KU = {
+  digitalSignature: 1,
+  nonRepudiation: 2,
+  keyEncipherment: 4,
+  dataEncipherment: 8,
+  keyAgreement: 16,
+  keyCertSign: 32,
+  cRLSign: 64,
+  encipherOnly: 128,
+  decipherOnly: 256,
+} as const;
+const EKU = {
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+} as const;
 
-/** RFC 5280 key identifier: SHA-1 of the subjectPublicKey bits. */
-export function keyIdentifier(publicKeyPem: string): Buffer {
-  const spki = parseDer(publicKeyPem);
-  const bits = (spki.value as Asn1[])[1]!.value as string; // first byte is the unused-bit count
-  return createHash('sha1')
-    .update(Buffer.from(bits.slice(1), 'binary'))
-    .digest();
+/** certificates.k8s.io KeyUsage values → X.509 keyUsage bits and extKeyUsage OIDs (Go's x509 KeyUsage/ExtKeyUsage). */
+const KEY_USAGE: Record<string, number> = {
+  signing: KU.digitalSignature,
+  'digital signature': KU.digitalSignature,
+  'content commitment': KU.nonRepudiation,
+  'key encipherment': KU.keyEncipherment,
+  'key agreement': KU.keyAgreement,
+  'data encipherment': KU.dataEncipherment,
+  'cert sign': KU.keyCertSign,
+  'crl sign': KU.cRLSign,
+  'encipher only': KU.encipherOnly,
+  'decipher only': KU.decipherOnly,
+};
+const EXT_KEY_USAGE: Record<string, string> = {
+  'server auth': EKU.serverAuth,
+  'client auth': EKU.clientAuth,
+  'code signing': EKU.codeSigning,
+  'email protection': EKU.emailProtection,
+  's/mime': EKU.emailProtection,
+  timestamping: EKU.timeStamping,
+};
+
+/** The keyUsage and extKeyUsage extensions a spec asks for (the requested usages, or those of its kind). */
+function usageExtensions(x509: ReturnType<typeof x509Lib>, spec: CertSpec): X509.Extension[] {
+  let bits = 0;
+  const ekus = new Set<string>();
+  if (spec.usage === 'ca') bits = KU.digitalSignature | KU.keyCertSign | KU.cRLSign;
+  else if (spec.keyUsages) {
+    for (const u of spec.keyUsages) {
+      bits |= KEY_USAGE[u] ?? 0;
+      if (EXT_KEY_USAGE[u]) ekus.add(EXT_KEY_USAGE[u]);
+    }
+  } else {
+    bits = KU.digitalSignature;
+    ekus.add(spec.usage === 'server' ? EKU.serverAuth : EKU.clientAuth);
+  }
+  const out: X509.Extension[] = [new x509.BasicConstraintsExtension(spec.usage === 'ca', undefined, true)];
+  if (bits) out.push(new x509.KeyUsagesExtension(bits, true));
+  if (ekus.size) out.push(new x509.ExtendedKeyUsageExtension([...ekus]));
+  return out;
+}
+
+function altNames(spec: CertSpec): X509.JsonGeneralNames {
+  return [
+    ...(spec.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(spec.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ...(spec.emails ?? []).map((value) => ({ type: 'email' as const, value })),
+    ...(spec.uris ?? []).map((value) => ({ type: 'url' as const, value })),
+  ];
 }
 
 /** A positive serial with a non-zero first byte, so its DER integer is minimal (Go rejects anything else). */
@@ -96,87 +113,70 @@ function serialHex(): string {
   return b.toString('hex');
 }
 
-const sigAlgorithm = (): Asn1 =>
-  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(ECDSA_WITH_SHA256).getBytes()),
-  ]);
+/** The WebCrypto ECDSA algorithm (curve and hash, as Go pairs them) of an EC private key. */
+const EC_CURVES: Record<string, { namedCurve: string; hash: string }> = {
+  prime256v1: { namedCurve: 'P-256', hash: 'SHA-256' },
+  secp384r1: { namedCurve: 'P-384', hash: 'SHA-384' },
+};
 
-const octets = (b: Buffer): Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, b.toString('binary'));
-
-function extensionsFor(spec: CertSpec, subjectKeyPem: string, signerKeyId: Buffer | undefined): object[] {
-  const exts: object[] = [];
-  if (spec.usage === 'ca') {
-    exts.push({ name: 'basicConstraints', cA: true, critical: true });
-    exts.push({ name: 'keyUsage', digitalSignature: true, keyCertSign: true, cRLSign: true, critical: true });
-  } else if (spec.keyUsages) {
-    exts.push({ name: 'basicConstraints', cA: false, critical: true });
-    exts.push(...requestedUsageExtensions(spec.keyUsages));
-  } else {
-    exts.push({ name: 'basicConstraints', cA: false, critical: true });
-    exts.push({ name: 'keyUsage', digitalSignature: true, critical: true });
-    exts.push({ name: 'extKeyUsage', serverAuth: spec.usage === 'server', clientAuth: spec.usage === 'client' });
-  }
-  exts.push({ name: 'subjectKeyIdentifier', value: octets(keyIdentifier(subjectKeyPem)) });
-  if (signerKeyId) exts.push({ name: 'authorityKeyIdentifier', keyIdentifier: signerKeyId.toString('binary') });
-  const altNames = [
-    ...(spec.dnsNames ?? []).map((value) => ({ type: 2, value })),
-    ...(spec.ips ?? []).map((ip) => ({ type: 7, value: ipToBytes(ip).toString('binary') })),
-    ...(spec.emails ?? []).map((value) => ({ type: 1, value })),
-    ...(spec.uris ?? []).map((value) => ({ type: 6, value })),
-  ];
-  if (altNames.length) exts.push({ name: 'subjectAltName', altNames });
-  return exts;
+async function signingKeyOf(pem: string): Promise<{ key: CryptoKey; hash: string }> {
+  const key = createPrivateKey(pem);
+  const curve = EC_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  if (key.asymmetricKeyType !== 'ec' || !curve) throw new Error('the signing key must be an ECDSA P-256 or P-384 key');
+  const der = key.export({ type: 'pkcs8', format: 'der' });
+  const imported = await webcrypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: curve.namedCurve }, false, ['sign']);
+  return { key: imported, hash: curve.hash };
 }
 
+const spkiDer = (publicKeyPem: string) => createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' });
+
 /** Issues a certificate for `subjectPublicKeyPem`, signed by the CA in `signer`. Returns the PEM. */
-export function issueCertificate(spec: CertSpec, subjectPublicKeyPem: string, signer: Signer): string {
+export function issueCertificate(spec: CertSpec, subjectPublicKeyPem: string, signer: Signer): Promise<string> {
   return build(spec, subjectPublicKeyPem, signer.keyPem, signer.certPem);
 }
 
 /** A self-signed certificate (the CA), signed with its own private key. Returns the PEM. */
-export function issueSelfSigned(spec: CertSpec, keys: { privateKey: string; publicKey: string }): string {
+export function issueSelfSigned(spec: CertSpec, keys: { privateKey: string; publicKey: string }): Promise<string> {
   return build(spec, keys.publicKey, keys.privateKey, undefined);
 }
 
-function build(spec: CertSpec, subjectPublicKeyPem: string, signingKeyPem: string, issuerCertPem: string | undefined): string {
-  const cert = pki.createCertificate();
-  // Placeholder key: forge needs an RSA key to build its TBSCertificate; the real SPKI replaces it below.
-  cert.publicKey = pki.setRsaPublicKey(new forge.jsbn.BigInteger('1', 16), new forge.jsbn.BigInteger('1', 16));
-  cert.serialNumber = serialHex();
+async function build(
+  spec: CertSpec,
+  subjectPublicKeyPem: string,
+  signingKeyPem: string,
+  issuerCertPem: string | undefined,
+): Promise<string> {
+  const x509 = x509Lib();
+  const subjectKey = spkiDer(subjectPublicKeyPem);
+  const subject = spec.subjectDer
+    ? new x509.Name(spec.subjectDer)
+    : new x509.Name([...(spec.organizations ?? []).map((o) => ({ O: [o] })), { CN: [spec.commonName] }]);
+  const issuerCert = issuerCertPem ? new x509.X509Certificate(issuerCertPem) : undefined;
+  const extensions = usageExtensions(x509, spec);
+  extensions.push(await x509.SubjectKeyIdentifierExtension.create(subjectKey));
+  if (issuerCert) {
+    // As Go's CreateCertificate: the authority key id is the issuer's subject key id.
+    const ski = issuerCert.getExtension(x509.SubjectKeyIdentifierExtension);
+    extensions.push(
+      ski ? new x509.AuthorityKeyIdentifierExtension(ski.keyId) : await x509.AuthorityKeyIdentifierExtension.create(issuerCert),
+    );
+  }
+  const names = altNames(spec);
+  if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+
+  const signing = await signingKeyOf(signingKeyPem);
   const now = Date.now();
-  cert.validity.notBefore = spec.notBefore ?? new Date(now - 3600 * 1000); // tolerate clients whose clock is a little behind
-  cert.validity.notAfter = spec.notAfter ?? new Date(now + spec.validDays * DAY_MS);
-  const subject: forge.pki.CertificateField[] = [
-    ...(spec.organizations ?? []).map((value) => ({ shortName: 'O', value })),
-    { shortName: 'CN', value: spec.commonName },
-  ];
-  cert.setSubject(subject);
-  cert.setIssuer(subject); // a CA-signed certificate gets the CA's exact subject below
-  const issuerPublicPem = createPublicKey(signingKeyPem).export({ type: 'spki', format: 'pem' }).toString();
-  cert.setExtensions(extensionsFor(spec, subjectPublicKeyPem, issuerCertPem ? keyIdentifier(issuerPublicPem) : undefined));
-  cert.siginfo.algorithmOid = ECDSA_WITH_SHA256;
-
-  const tbs = (pki as unknown as ForgeTbs).getTBSCertificate(cert);
-  const fields = tbs.value as Asn1[];
-  // TBSCertificate: version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, extensions.
-  fields[2] = sigAlgorithm();
-  if (issuerCertPem) fields[3] = subjectOf(issuerCertPem);
-  if (spec.subjectDer) fields[5] = asn1.fromDer(spec.subjectDer.toString('binary'));
-  fields[6] = parseDer(subjectPublicKeyPem);
-
-  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
-  const signature = sign('sha256', tbsDer, signingKeyPem); // ECDSA, DER-encoded (r, s) as X.509 wants
-  const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    tbs,
-    sigAlgorithm(),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, '\x00' + signature.toString('binary')),
-  ]);
-  return forge.pem.encode({ type: 'CERTIFICATE', body: asn1.toDer(certificate).getBytes() }, { maxline: 64 });
-}
-
-/** The signer certificate's subject DN, copied byte for byte so chain building matches it exactly. */
-function subjectOf(certPem: string): Asn1 {
-  const certAsn1 = parseDer(certPem);
-  const tbs = (certAsn1.value as Asn1[])[0]!;
-  return (tbs.value as Asn1[])[5]!;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serialHex(),
+    subject,
+    // The issuer DN copied byte for byte from the signer's certificate, so chain building matches it exactly.
+    issuer: issuerCert ? new x509.Name(issuerCert.subjectName.toArrayBuffer()) : subject,
+    notBefore: spec.notBefore ?? new Date(now - 3600 * 1000), // tolerate clients whose clock is a little behind
+    notAfter: spec.notAfter ?? new Date(now + spec.validDays * DAY_MS),
+    publicKey: subjectKey,
+    signingKey: signing.key,
+    signingAlgorithm: { name: 'ECDSA', hash: signing.hash },
+    extensions,
+  });
+  return cert.toString('pem') + '\n';
 }

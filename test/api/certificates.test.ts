@@ -56,7 +56,7 @@ const csr = (name: string, subject: string, signerName: string, usages: string[]
 beforeAll(async () => {
   h = await startHarness();
   const k = await generateKeyPairPem();
-  caPem = issueSelfSigned({ commonName: 'test-ca', usage: 'ca', validDays: 1 }, k);
+  caPem = await issueSelfSigned({ commonName: 'test-ca', usage: 'ca', validDays: 1 }, k);
   const ctx = makeContext(h.service, pino({ level: 'silent' }));
   const [signer, approver, tokens] = await Promise.all([
     startCsrSigningController(ctx, { ca: { certPem: caPem, keyPem: k.privateKey } }),

@@ -59,7 +59,7 @@ export async function serveHttps(h: Harness): Promise<HttpsApi> {
     async clientFor(user) {
       const keys = await generateKeyPairPem();
       const organizations = user.groups.filter((g) => g !== 'system:authenticated');
-      const cert = issueCertificate({ commonName: user.name, organizations, usage: 'client', validDays: 1 }, keys.publicKey, {
+      const cert = await issueCertificate({ commonName: user.name, organizations, usage: 'client', validDays: 1 }, keys.publicKey, {
         keyPem: pki.caKey,
         certPem: pki.caCert,
       });

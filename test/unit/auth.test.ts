@@ -151,9 +151,9 @@ describe('authenticator over real TLS', () => {
 
   test('a certificate from another CA, or one not meant for clients, identifies nobody', async () => {
     const otherCaKeys = await generateKeyPairPem();
-    const otherCa = issueSelfSigned({ commonName: 'evil-ca', usage: 'ca', validDays: 1 }, otherCaKeys);
+    const otherCa = await issueSelfSigned({ commonName: 'evil-ca', usage: 'ca', validDays: 1 }, otherCaKeys);
     const k = await generateKeyPairPem();
-    const forged = issueCertificate(
+    const forged = await issueCertificate(
       { commonName: 'dockube-admin', organizations: ['system:masters'], usage: 'client', validDays: 1 },
       k.publicKey,
       { keyPem: otherCaKeys.privateKey, certPem: otherCa },

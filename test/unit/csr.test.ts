@@ -38,7 +38,7 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 let ca: Signer;
 beforeAll(async () => {
   const k = await generateKeyPairPem();
-  ca = { certPem: issueSelfSigned({ commonName: 'test-ca', usage: 'ca', validDays: 30 }, k), keyPem: k.privateKey };
+  ca = { certPem: await issueSelfSigned({ commonName: 'test-ca', usage: 'ca', validDays: 30 }, k), keyPem: k.privateKey };
 });
 
 const csrObject = (request: string, spec: Record<string, unknown> = {}): KObject => ({
@@ -59,6 +59,15 @@ describe('parsing', () => {
     expect(r.dnsNames).toEqual(['a.example']);
     expect(r.ipAddresses).toEqual(['10.0.0.1']);
     expect(r.emailAddresses).toEqual(['a@example.com']);
+    // The subject is kept byte for byte (openssl writes UTF8Strings) for the certificate the signer issues.
+    const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
+    expect(der.includes(r.subjectDer)).toBe(true);
+  });
+
+  test('IPv6 and URI subjectAltNames read as Go prints them', () => {
+    const r = parseCsr(openssl('/CN=v6', [...EC, '-addext', 'subjectAltName=IP:fd00::1,URI:spiffe://cluster/ns/a']));
+    expect(r.ipAddresses).toEqual(['fd00::1']);
+    expect(r.uris).toEqual(['spiffe://cluster/ns/a']);
   });
 
   test('an RSA request', () => {
@@ -228,9 +237,9 @@ describe('signing', () => {
     expect(signerAction(issued)).toBe('skip');
   });
 
-  test('a kube-apiserver-client request gets a client certificate from the CA: subject, usages, duration', () => {
+  test('a kube-apiserver-client request gets a client certificate from the CA: subject, usages, duration', async () => {
     const now = Date.now();
-    const r = signRequest(
+    const r = await signRequest(
       approvedCsr(openssl('/O=dev/CN=dan', EC), { expirationSeconds: 3600, usages: ['client auth', 'digital signature'] }),
       ca,
       now,
@@ -246,26 +255,26 @@ describe('signing', () => {
     expect(Math.abs((now - Date.parse(x.validFrom)) / 1000 - 300)).toBeLessThan(1);
   });
 
-  test('usages outside a client certificate, or a kubelet request with a wrong subject, fail', () => {
-    expect(signRequest(approvedCsr(openssl('/CN=x', EC), { usages: ['server auth'] }), ca)).toEqual({
+  test('usages outside a client certificate, or a kubelet request with a wrong subject, fail', async () => {
+    expect(await signRequest(approvedCsr(openssl('/CN=x', EC), { usages: ['server auth'] }), ca)).toEqual({
       failed: 'invalid usage for client certificate: server auth',
     });
-    expect(signRequest(approvedCsr(openssl('/CN=x', EC), { usages: ['digital signature'] }), ca)).toEqual({
+    expect(await signRequest(approvedCsr(openssl('/CN=x', EC), { usages: ['digital signature'] }), ca)).toEqual({
       failed: 'missing required usage for client certificate: client auth',
     });
     const kubelet = { signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'client auth'] };
-    expect(signRequest(approvedCsr(openssl('/CN=system:node:n1', EC), kubelet), ca)).toEqual({
+    expect(await signRequest(approvedCsr(openssl('/CN=system:node:n1', EC), kubelet), ca)).toEqual({
       failed: 'subject organization is not system:nodes',
     });
-    expect(signRequest(approvedCsr(openssl('/O=system:nodes/CN=n1', EC), kubelet), ca)).toEqual({
+    expect(await signRequest(approvedCsr(openssl('/O=system:nodes/CN=n1', EC), kubelet), ca)).toEqual({
       failed: 'subject common name does not begin with system:node:',
     });
-    const ok = signRequest(approvedCsr(openssl('/O=system:nodes/CN=system:node:n1', EC), kubelet), ca);
+    const ok = await signRequest(approvedCsr(openssl('/O=system:nodes/CN=system:node:n1', EC), kubelet), ca);
     expect(ok && 'pem' in ok).toBe(true);
   });
 
-  test('other signers are left alone', () => {
-    expect(signRequest(approvedCsr(openssl('/CN=x', EC), { signerName: 'example.com/foo' }), ca)).toBeUndefined();
+  test('other signers are left alone', async () => {
+    expect(await signRequest(approvedCsr(openssl('/CN=x', EC), { signerName: 'example.com/foo' }), ca)).toBeUndefined();
   });
 
   test('the CONDITION column', () => {

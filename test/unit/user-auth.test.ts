@@ -77,7 +77,7 @@ test('a minted user certificate authenticates as CN in its O groups', async () =
 
 test('a certificate of another CA is not a user', async () => {
   const k = await generateKeyPairPem();
-  const otherCa = { certPem: issueSelfSigned({ commonName: 'other', usage: 'ca', validDays: 1 }, k), keyPem: k.privateKey };
+  const otherCa = { certPem: await issueSelfSigned({ commonName: 'other', usage: 'ca', validDays: 1 }, k), keyPem: k.privateKey };
   const creds = await mintUserCredentials(otherCa, 'mallory', ['system:masters'], 3600);
   expect(await whoami({ cert: creds.certPem, key: creds.keyPem })).toBeNull();
 });

@@ -42,7 +42,12 @@ export function signerAction(csr: Csr): 'skip' | 'sign' {
 }
 
 /** sign(): the certificate (PEM) for an approved request, or an Error to record as Failed; undefined: not ours. */
-export function signRequest(csr: Csr, ca: Signer, now = Date.now(), maxSeconds?: number): { pem: string } | { failed: string } | undefined {
+export async function signRequest(
+  csr: Csr,
+  ca: Signer,
+  now = Date.now(),
+  maxSeconds?: number,
+): Promise<{ pem: string } | { failed: string } | undefined> {
   const pem = Buffer.from(csr.spec?.request ?? '', 'base64').toString('utf8');
   const usages = csr.spec?.usages ?? [];
   let req;
@@ -56,7 +61,7 @@ export function signRequest(csr: Csr, ca: Signer, now = Date.now(), maxSeconds?:
   if (why) return { failed: why };
   const caNotAfter = Date.parse(new X509Certificate(ca.certPem).validTo);
   const seconds = signingSeconds(csr.spec?.expirationSeconds, maxSeconds);
-  const certPem = issueCertificate(
+  const certPem = await issueCertificate(
     {
       commonName: req.commonName,
       subjectDer: req.subjectDer,
@@ -90,7 +95,7 @@ export async function startCsrSigningController(ctx: ReconcilerContext, opts: Si
     async (name) => {
       const cached = csrs.get(undefined, name) as Csr | undefined;
       if (!cached || signerAction(cached) === 'skip') return;
-      const result = signRequest(cached, opts.ca, Date.now(), opts.maxSeconds);
+      const result = await signRequest(cached, opts.ca, Date.now(), opts.maxSeconds);
       if (!result) return;
       const next = structuredClone(cached) as Csr;
       next.status ??= {};
