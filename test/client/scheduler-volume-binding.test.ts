@@ -157,6 +157,23 @@ test('a claim of a provisioning WaitForFirstConsumer class is given the node its
   expect(c.metadata.annotations['volume.kubernetes.io/selected-node']).toBe('n-a');
 });
 
+test("a provisioning class's allowedTopologies limit the nodes its claims' pods may go to", async () => {
+  await api.create(CLASSES, undefined, {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'zoned' },
+    provisioner: 'dockube.io/docker-volume',
+    volumeBindingMode: 'WaitForFirstConsumer',
+    allowedTopologies: [{ matchLabelExpressions: [{ key: 'kubernetes.io/hostname', values: ['n-b'] }] }],
+  } as KObject);
+  await api.create(GVR.persistentvolumeclaims, 'default', claim('zoned', 'zoned', '8Mi'));
+  await api.create(GVR.pods, 'default', pod('uses-zoned', 'zoned'));
+  expect(await scheduledTo('uses-zoned')).toBe('n-b');
+  await api.create(GVR.persistentvolumeclaims, 'default', claim('zoned-a', 'zoned', '8Mi'));
+  await api.create(GVR.pods, 'default', pod('zoned-on-a', 'zoned-a', 'n-a'));
+  expect((await unschedulable('zoned-on-a')).message).toContain("1 node(s) didn't find available persistent volumes to bind");
+});
+
 test('an unbound Immediate claim keeps its pod Pending until the claim is bound', async () => {
   await api.create(GVR.persistentvolumeclaims, 'default', claim('now', 'manual', '1Gi'));
   await api.create(GVR.pods, 'default', pod('uses-now', 'now'));

@@ -2,8 +2,9 @@
 // against one node. PreFilter: every claim exists, is not being deleted, and an unbound one binds WaitForFirstConsumer
 // (an unbound Immediate claim waits for the PV controller). Filter: bound claims' volumes allow the node (a local
 // PV's nodeAffinity); each unbound claim gets a static volume the node may use (the smallest that fits, each volume
-// once) or, when its class has a provisioner, a volume provisioned there. The chosen bindings are written by the
-// scheduler before it binds the pod (PreBind: the PV's claimRef, or the claim's selected-node annotation).
+// once) or, when its class has a provisioner whose allowedTopologies admit the node, a volume provisioned there. The
+// chosen bindings are written by the scheduler before it binds the pod (PreBind: the PV's claimRef, or the claim's
+// selected-node annotation).
 import type { KObject } from '../../machinery/api/meta.js';
 import { findMatchingVolume } from '../pv-matching.js';
 import { ANN_SELECTED_NODE, NO_PROVISIONER, classOf } from '../pvc-binder.js';
@@ -40,6 +41,16 @@ const unresolvable = (reason: string): FilterFailure => ({ plugin: 'VolumeBindin
 export function volumeAllowsNode(pv: KObject, node: KObject): boolean {
   const terms = (pv.spec as J | undefined)?.nodeAffinity?.required?.nodeSelectorTerms as J[] | undefined;
   return !terms || matchesNodeSelectorTerms(node, terms);
+}
+
+/** A class's allowedTopologies (ORed terms of ANDed label requirements, MatchTopologySelectorTerms): none, any node. */
+function topologyAllows(sc: KObject, node: KObject): boolean {
+  const terms = (sc as J).allowedTopologies as J[] | undefined;
+  if (!terms?.length) return true;
+  const labels = node.metadata.labels ?? {};
+  return terms.some((t) =>
+    ((t.matchLabelExpressions ?? []) as J[]).every((e) => e.key in labels && ((e.values ?? []) as string[]).includes(labels[e.key]!)),
+  );
 }
 
 const delayBinding = (claim: KObject, facts: VolumeFacts) =>
@@ -86,7 +97,7 @@ export function volumeFilter(pod: KObject, node: KObject, facts: VolumeFacts): {
       continue;
     }
     const sc = facts.storageClass(classOf(claim));
-    if (sc && sc.provisioner !== NO_PROVISIONER) bindings.push({ claim });
+    if (sc && sc.provisioner !== NO_PROVISIONER && topologyAllows(sc, node)) bindings.push({ claim });
     else bindConflict = true;
   }
   return bindConflict ? { failure: unresolvable(ERR_BIND_CONFLICT) } : { bindings };
