@@ -234,6 +234,15 @@ describe('admissionregistration.k8s.io/v1', () => {
     ).toBe(
       'ValidatingWebhookConfiguration.admissionregistration.k8s.io "v" is invalid: [webhooks[0].name: Invalid value: "short": should be a domain with at least three segments separated by dots, webhooks[0].sideEffects: Unsupported value: "Some": supported values: "None", "NoneOnDryRun", webhooks[0].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds, webhooks[0].clientConfig.url: Invalid value: "http://x/y": \'https\' is the only allowed URL scheme]',
     );
+    const cond = { name: 'broken', expression: 'object.metadata.name ==' };
+    expect(
+      await refused(`${ADM}/validatingwebhookconfigurations`, {
+        metadata: { name: 'c' },
+        webhooks: [{ ...webhook, matchConditions: [cond] }],
+      }),
+    ).toMatch(
+      /^ValidatingWebhookConfiguration.admissionregistration.k8s.io "c" is invalid: webhooks\[0\].matchConditions\[0\].expression: Invalid value: "object.metadata.name ==": compilation failed: /,
+    );
   });
 
   test('ValidatingAdmissionPolicy and its binding are stored and validated', async () => {

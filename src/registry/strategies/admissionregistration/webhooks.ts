@@ -1,9 +1,10 @@
 // admissionregistration.k8s.io/v1 MutatingWebhookConfiguration and ValidatingWebhookConfiguration: stored and
-// validated as upstream (calling the webhooks is later work), with v1's defaults.
+// validated as upstream (matchConditions must parse), with v1's defaults; src/admission/webhook calls them.
 import type { Strategy } from '../../types.js';
 import { arr, child, duplicate, index, invalid, isObj, isSet, notSupported, obj, required, type Errs, type J } from '../common/field.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../common/meta.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../common/names.js';
+import { syntaxError } from '../../../admission/cel/environment.js';
 import {
   defaultRules,
   validateFailurePolicy,
@@ -82,6 +83,12 @@ function validateWebhook(w: J, field: string, mutating: boolean): Errs {
   errs.push(...validateSelectors(w, field));
   errs.push(...validateClientConfig(obj(w.clientConfig), child(field, 'clientConfig')));
   errs.push(...validateMatchConditions(w.matchConditions, child(field, 'matchConditions')));
+  arr(w.matchConditions).forEach((c: J, i) => {
+    const expression = c?.expression;
+    if (typeof expression !== 'string' || !expression.trim()) return;
+    const why = syntaxError(expression);
+    if (why) errs.push(invalid(child(index(child(field, 'matchConditions'), i), 'expression'), expression, `compilation failed: ${why}`));
+  });
   return errs;
 }
 
