@@ -54,6 +54,15 @@ Flags:
                                   audit.k8s.io/v1 Event JSON lines; '-' means standard out
       --audit-policy-file string  Path to the file that defines the audit policy configuration (audit.k8s.io/v1
                                   Policy); without it nothing is audited
+      --proxy-client-cert-file string, --proxy-client-key-file string
+                                  Client certificate and key the aggregation layer presents to extension API servers
+                                  (default: a front-proxy-client certificate generated under the data dir's pki/)
+      --requestheader-client-ca-file string
+                                  CA that signs --proxy-client-cert-file, published for extension API servers in
+                                  kube-system/extension-apiserver-authentication (default: the generated front-proxy CA)
+      --requestheader-allowed-names strings
+                                  Client certificate common names extension servers accept request headers from,
+                                  comma separated (published likewise; default front-proxy-client)
       --horizontal-pod-autoscaler-sync-period duration
                                   How often each HorizontalPodAutoscaler is synced, e.g. 15s (default 15s)
   -h, --help                      Print this help and exit
@@ -137,6 +146,10 @@ export function parseServerFlags(
         'audit-log-path': { type: 'string' },
         'audit-policy-file': { type: 'string' },
         'horizontal-pod-autoscaler-sync-period': { type: 'string' },
+        'proxy-client-cert-file': { type: 'string' },
+        'proxy-client-key-file': { type: 'string' },
+        'requestheader-client-ca-file': { type: 'string' },
+        'requestheader-allowed-names': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -163,6 +176,12 @@ export function parseServerFlags(
   const hpaSyncPeriodMs = hpaSyncText === undefined ? undefined : parseDuration(hpaSyncText);
   if (hpaSyncText !== undefined && !hpaSyncPeriodMs)
     throw invalidArg(hpaSyncText, 'horizontal-pod-autoscaler-sync-period', `time: invalid duration "${hpaSyncText}"`);
+
+  // The aggregation layer's front proxy: a certificate given by the user comes with its key and the CA that signed it.
+  const proxyFiles = ['proxy-client-cert-file', 'proxy-client-key-file', 'requestheader-client-ca-file'].map((f) => str(f));
+  if (proxyFiles.some((f) => f) && !proxyFiles.every((f) => f))
+    throw new FlagError('--proxy-client-cert-file, --proxy-client-key-file and --requestheader-client-ca-file must be given together');
+  const allowedNames = str('requestheader-allowed-names');
 
   const logLevel = (str('log-level') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -214,6 +233,16 @@ export function parseServerFlags(
     ...(str('request-log-level') ? { requestLogLevel: requestLogLevel as (typeof REQUEST_LOG_LEVELS)[number] } : {}),
     ...(auditLogPath ? { auditLogPath: auditLogPath === '-' ? '-' : resolve(cwd, auditLogPath) } : {}),
     ...(auditPolicyFile ? { auditPolicyFile: resolve(cwd, auditPolicyFile) } : {}),
+    ...(proxyFiles[0]
+      ? {
+          frontProxy: {
+            clientCertFile: resolve(cwd, proxyFiles[0]),
+            clientKeyFile: resolve(cwd, proxyFiles[1]!),
+            clientCaFile: resolve(cwd, proxyFiles[2]!),
+          },
+        }
+      : {}),
+    ...(allowedNames !== undefined ? { requestheaderAllowedNames: allowedNames.split(',').filter(Boolean) } : {}),
   };
 }
 

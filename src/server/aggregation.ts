@@ -2,6 +2,7 @@
 // proxy and the merged discovery for the app, the availability controller, the front-proxy credentials (created on
 // first use, off the start-up path) and the extension-apiserver-authentication ConfigMap, all as the API server's
 // loopback identity.
+import { readFile } from 'node:fs/promises';
 import type { ResourceService } from '../registry/service.js';
 import type { Logger } from '../log.js';
 import type { Controller } from '../reconcilers/controller.js';
@@ -15,12 +16,28 @@ import { availableConditionController } from '../api/aggregator/available-contro
 import { authenticationData, publishAuthenticationConfigMap } from '../api/aggregator/authentication-configmap.js';
 import { APISERVER_USER } from './rbac-bootstrap.js';
 
-export function aggregationLayer(service: ResourceService, opts: { dataDir: string; clusterCaCert: string; log: Logger }) {
+export interface AggregationOptions {
+  dataDir: string;
+  clusterCaCert: string;
+  log: Logger;
+  /** Files given on the command line instead of the generated front-proxy credentials. */
+  frontProxy?: { clientCertFile: string; clientKeyFile: string; clientCaFile: string };
+  allowedNames?: string[];
+}
+
+async function readFrontProxy(files: NonNullable<AggregationOptions['frontProxy']>): Promise<FrontProxyCredentials> {
+  const [clientCert, clientKey, caCert] = await Promise.all(
+    [files.clientCertFile, files.clientKeyFile, files.clientCaFile].map((f) => readFile(f, 'utf8')),
+  );
+  return { clientCert: clientCert!, clientKey: clientKey!, caCert: caCert! };
+}
+
+export function aggregationLayer(service: ResourceService, opts: AggregationOptions) {
   const client = makeContext(service, opts.log).client(APISERVER_USER);
   const apis = new RemoteAPIs(client);
   const resolver = endpointsServiceResolver(client);
   let creds: Promise<FrontProxyCredentials> | undefined;
-  const credentials = () => (creds ??= ensureFrontProxyCredentials(opts.dataDir));
+  const credentials = () => (creds ??= opts.frontProxy ? readFrontProxy(opts.frontProxy) : ensureFrontProxyCredentials(opts.dataDir));
   const discovery = new RemoteDiscovery(apis, resolver, credentials);
   const controller = availableConditionController({ client, apis, resolver, credentials, log: opts.log });
   return {
@@ -30,8 +47,8 @@ export function aggregationLayer(service: ResourceService, opts: { dataDir: stri
       await controller.start();
       discovery.start();
       const frontProxy = await credentials();
-      await publishAuthenticationConfigMap(client, authenticationData(opts.clusterCaCert, frontProxy.caCert)).catch((e: Error) =>
-        opts.log.warn({ err: e.message }, 'extension-apiserver-authentication not written'),
+      await publishAuthenticationConfigMap(client, authenticationData(opts.clusterCaCert, frontProxy.caCert, opts.allowedNames)).catch(
+        (e: Error) => opts.log.warn({ err: e.message }, 'extension-apiserver-authentication not written'),
       );
       return [controller];
     },

@@ -38,6 +38,10 @@ export interface ServerOptions {
   auditLogPath?: string;
   /** audit.k8s.io/v1 Policy file (--audit-policy-file). */
   auditPolicyFile?: string;
+  /** The aggregation layer's client certificate, key and their CA (--proxy-client-*-file, --requestheader-client-ca-file). */
+  frontProxy?: { clientCertFile: string; clientKeyFile: string; clientCaFile: string };
+  /** --requestheader-allowed-names (default front-proxy-client). */
+  requestheaderAllowedNames?: string[];
 }
 
 /** How Services get their addresses and how traffic reaches them (the apiserver's and kube-proxy's flags). */

@@ -8,10 +8,14 @@ import { FRONT_PROXY_CLIENT_NAME } from '../../pki/front-proxy.js';
 const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps' };
 export const AUTHENTICATION_CONFIGMAP = { namespace: 'kube-system', name: 'extension-apiserver-authentication' };
 
-export function authenticationData(clientCaPem: string, frontProxyCaPem: string): Record<string, string> {
+export function authenticationData(
+  clientCaPem: string,
+  frontProxyCaPem: string,
+  allowedNames = [FRONT_PROXY_CLIENT_NAME],
+): Record<string, string> {
   return {
     'client-ca-file': clientCaPem,
-    'requestheader-allowed-names': JSON.stringify([FRONT_PROXY_CLIENT_NAME]),
+    'requestheader-allowed-names': JSON.stringify(allowedNames),
     'requestheader-client-ca-file': frontProxyCaPem,
     'requestheader-extra-headers-prefix': JSON.stringify(['X-Remote-Extra-']),
     'requestheader-group-headers': JSON.stringify(['X-Remote-Group']),
