@@ -104,14 +104,14 @@ export async function fetchSources(client: Client, pod: Pod, apiEndpoint?: ApiEn
     }
   }
   const ns = pod.metadata.namespace ?? '';
-  const fetch = async (gvr: Gvr, names: Set<string>, namespace: string | undefined = ns) => {
+  const fetch = async (gvr: Gvr, names: Set<string>, namespace: string | undefined = ns, absent = [404]) => {
     const m = new Map<string, J>();
     await Promise.all(
       [...names].map(async (n) => {
         try {
           m.set(n, await client.get(gvr, namespace, n));
         } catch (e) {
-          if (!(e instanceof StatusError && e.code === 404)) throw e;
+          if (!(e instanceof StatusError && absent.includes(e.code))) throw e;
         }
       }),
     );
@@ -124,9 +124,10 @@ export async function fetchSources(client: Client, pod: Pod, apiEndpoint?: ApiEn
     usesResourceFields(pod) ? nodeAllocatable(client, pod.spec.nodeName) : undefined,
     apiEndpoint ? podServiceEnv(client, pod, apiEndpoint) : undefined,
   ]);
-  // The volumes the bound claims name (the node may read them through its pods' claims).
+  // The volumes the bound claims name (the node may read them through its pods' claims; a PV that does not exist is
+  // not on the Node authorizer's graph either, so a 403 means missing too).
   const volumeNames = new Set([...claimMap.values()].map((c) => c.spec?.volumeName).filter((v): v is string => !!v));
-  const pvMap = volumeNames.size ? await fetch(PERSISTENT_VOLUMES, volumeNames, undefined) : new Map<string, J>();
+  const pvMap = volumeNames.size ? await fetch(PERSISTENT_VOLUMES, volumeNames, undefined, [403, 404]) : new Map<string, J>();
   return {
     ...(allocatable ? { allocatable } : {}),
     configMap: (n) => cmMap.get(n) as ConfigMapData | undefined,
@@ -164,6 +165,12 @@ function boundClaimVolumes(
     if (problem) throw new VolumeSetupError(v.name, `error processing PVC ${ns}/${claim}: ${problem}`);
     const volumeName = String(pvc!.spec.volumeName);
     const pv = volumeOf(volumeName);
+    // Without its PV only a claim provisioned before PVs were made (pvc-<its uid>) has a volume: that Docker volume.
+    if (!pv && volumeName !== `pvc-${pvc!.metadata?.uid}`)
+      throw new VolumeSetupError(
+        v.name,
+        `error processing PVC ${ns}/${claim}: failed to fetch PV ${volumeName} from API server: persistentvolumes "${volumeName}" not found`,
+      );
     const source = pv ? persistentVolumeSource(pv) : { dockerVolume: volumeName };
     if (typeof source === 'string') throw new VolumeSetupError(v.name, source);
     names.set(claim, source);
