@@ -3,7 +3,7 @@
 // object in the version the webhook saw; reinvocationPolicy IfNeeded calls a webhook once more when a later one
 // changed the object after it (upstream's second round).
 import { deepEqual } from '../../machinery/api/equality.js';
-import { internal } from '../../machinery/api/errors.js';
+import { badRequest, internal } from '../../machinery/api/errors.js';
 import type { KObject } from '../../machinery/api/meta.js';
 import { defaultSchemaLookup } from '../../machinery/apply/default-schema.js';
 import { applyPatch, JSON_PATCH } from '../../machinery/patch/index.js';
@@ -11,6 +11,19 @@ import type { AdmissionAttributes, MutatingAdmission } from '../chain.js';
 import { deniedBy } from './errors.js';
 import { callWebhook, matchRules, shouldCall, withFailurePolicy, type DispatcherDeps, type Invocation } from './dispatcher.js';
 import type { WebhookSource } from './source.js';
+
+/**
+ * The object keeps the namespace and name the request names: upstream refuses another namespace as its create path
+ * does; a new name (which upstream would store the object under) is refused too, as the write is keyed by the name
+ * the request came with.
+ */
+function keepsIdentity(attrs: AdmissionAttributes, patched: KObject): void {
+  const m = patched.metadata ?? {};
+  if (attrs.namespace && (m.namespace ?? '') !== attrs.namespace)
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  if (attrs.name && m.name !== attrs.name)
+    throw badRequest(`the name of the object (${m.name ?? ''}) does not match the name on the URL (${attrs.name})`);
+}
 
 export class MutatingWebhookPlugin implements MutatingAdmission {
   readonly name = 'MutatingAdmissionWebhook';
@@ -38,6 +51,7 @@ export class MutatingWebhookPlugin implements MutatingAdmission {
       if (!result.allowed) throw deniedBy(inv.hook.spec.name, result.status);
       if (result.patch && object) {
         const patched = this.patch(inv, object, result.patch);
+        keepsIdentity(attrs, patched);
         if (!deepEqual(patched, before)) {
           object = patched;
           changed = true;

@@ -156,6 +156,19 @@ test('a mutating webhook gets an AdmissionReview v1 and its JSONPatch and warnin
   caller.close();
 });
 
+test('a patch may not move the object to another namespace or name', async () => {
+  answers.set('/move', () => patchOf([{ op: 'replace', path: '/metadata/namespace', value: 'team' }]));
+  answers.set('/rename', () => patchOf([{ op: 'replace', path: '/metadata/name', value: 'q' }]));
+  const move = plugins([config('a', [hook('move.example.com', '/move')])]);
+  expect((await refusal(move.mutating.admit(attrs()))).message).toBe(
+    'the namespace of the provided object does not match the namespace sent on the request',
+  );
+  const rename = plugins([config('a', [hook('rename.example.com', '/rename')])]);
+  expect((await refusal(rename.mutating.admit(attrs()))).message).toBe('the name of the object (q) does not match the name on the URL (p)');
+  move.caller.close();
+  rename.caller.close();
+});
+
 test('rules: operations, resources with subresources, scope; the webhook configurations are never sent', async () => {
   const { mutating, caller } = plugins([
     config('a', [
@@ -336,6 +349,7 @@ test('matchPolicy Equivalent sends the object in the version the rule names; Exa
     attrs({
       kind: { group: 'example.com', version: 'v2', kind: 'Widget' },
       resource: { group: 'example.com', version: 'v2', resource: 'widgets' },
+      name: 'w',
       object: widget,
     }),
   );
