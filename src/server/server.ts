@@ -59,6 +59,10 @@ import { KUBE_PROXY } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
 import { idleTrimEnabled, startIdleTrim } from './idle-trim.js';
 import { serveCustomResources } from '../apiextensions/serving.js';
+import { aggregationLayer } from './aggregation.js';
+import { conversionWebhookCall } from '../apiextensions/conversion/webhook-call.js';
+import { WebhookCaller } from '../webhook/https-caller.js';
+import { endpointsServiceResolver } from '../webhook/service-resolver.js';
 import { startCrdControllers } from '../apiextensions/controller.js';
 import { serviceAccountAuthenticator, startIdentityControllers, staticTokenUsers } from './identity-controllers.js';
 import { createRbacCache } from './rbac-source.js';
@@ -137,7 +141,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   service.admission.addValidating(lazyValidatingAdmissionPolicy(admissionPolicies));
   admissionPolicies.start().catch((e: unknown) => log.error({ err: (e as Error).message }, 'admission policy watch failed'));
   // Established CustomResourceDefinitions become served kinds (the apiextensions-apiserver's crdHandler).
-  const customResources = serveCustomResources(service, log);
+  // Conversion webhooks are called through the shared webhook client (src/webhook/), Services resolved to endpoints.
+  const conversionCaller = new WebhookCaller(endpointsServiceResolver(makeContext(service, log).client(APISERVER_USER)));
+  const customResources = serveCustomResources(service, log, conversionWebhookCall(conversionCaller));
   const nodeGraphSource = startNodeGraph(service.cache, nodeGraph);
   reached('store');
   let ready = false;
@@ -168,6 +174,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     apiAudiences: serviceAccounts.tokens.audiences,
   });
   const onForbidden = logDenials(log);
+  // kube-aggregator: APIServices served by extension API servers (proxy, discovery, availability).
+  const apiAggregation = aggregationLayer(service, {
+    dataDir: opts.dataDir,
+    clusterCaCert: pki.caCert,
+    log,
+    ...(opts.frontProxy ? { frontProxy: opts.frontProxy } : {}),
+    ...(opts.requestheaderAllowedNames ? { allowedNames: opts.requestheaderAllowedNames } : {}),
+  });
   const app = createApp({
     service,
     registry,
@@ -183,6 +197,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ...(observed.audit ? { audit: observed.audit } : {}),
     onHealthFailure: (endpoint, failures) => log.debug({ failures }, `${endpoint} check failed`),
     serverAddress: () => `${advertised}:${port}`,
+    aggregator: apiAggregation.app,
   });
   const sockets = new Set<Socket>();
   // exec/attach/portforward (and ws) load with the first upgrade, not at start-up; the socket holds what the
@@ -320,6 +335,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // CRD names, conditions and the customresourcecleanup finalizer, as the API server's loopback client.
   controllers.push(await startCrdControllers(ctx.client(APISERVER_USER), log));
   controllers.push((await quotaController).controller);
+  // The aggregation layer's APIService availability checks and remote discovery.
+  controllers.push(...(await apiAggregation.start()));
   const nodeIP = await nodeIPFound;
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
@@ -412,6 +429,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       rbacCache.stop();
       admissionPolicies.stop();
       customResources.stop();
+      apiAggregation.stop();
+      conversionCaller.close();
       nodeGraphSource.stop();
       service.cache.stop();
       await store.close();
