@@ -37,6 +37,8 @@ export interface AdmissionAttributes {
   dryRun: boolean;
   /** Warnings for the response's `Warning` headers. */
   warnings: string[];
+  /** Annotations for the request's audit event (admission.Attributes' AddAnnotation); absent when none is kept. */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface MutatingAdmission {

@@ -7,6 +7,7 @@ import type { SchemaLookup } from '../machinery/patch/index.js';
 import type { NodeLookup } from '../node/types.js';
 import { badRequest } from '../machinery/api/errors.js';
 import { writeOptionsOf, type FieldValidationMode, type WriteOptions } from './write-options.js';
+import { AUDIT_LOCALS } from './audit/audit.js';
 
 export interface ApiDeps {
   service: ResourceService;
@@ -60,5 +61,15 @@ export function fieldValidationOf(req: Request): FieldValidationMode {
 
 /** What the generic registry needs to know about a write: who, and the options the handler validated. */
 export function writeContext(req: Request, user: UserInfo, opts: Pick<WriteOptions, 'dryRun' | 'fieldManager'>): WriteContext {
-  return { user, dryRun: opts.dryRun.length > 0, fieldManager: opts.fieldManager, warnings: [], userAgent: req.headers['user-agent'] };
+  // Admission's audit annotations land in the object the audit event reads (only when the request is audited).
+  const locals = req.res?.locals;
+  const auditAnnotations = locals?.[AUDIT_LOCALS.capture] ? ((locals[AUDIT_LOCALS.admission] ??= {}) as Record<string, string>) : undefined;
+  return {
+    user,
+    dryRun: opts.dryRun.length > 0,
+    fieldManager: opts.fieldManager,
+    warnings: [],
+    userAgent: req.headers['user-agent'],
+    ...(auditAnnotations ? { auditAnnotations } : {}),
+  };
 }

@@ -59,6 +59,8 @@ export interface WriteContext {
   userAgent?: string;
   /** Server-side apply computed metadata.managedFields itself: store them as given. */
   managedFieldsComputed?: boolean;
+  /** Audit annotations admission adds, for the request's audit event (the HTTP layer's object). */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface ListOptions {
@@ -398,6 +400,7 @@ export class ResourceService {
       user: ctx.user,
       dryRun: ctx.dryRun,
       warnings: ctx.warnings,
+      ...(ctx.auditAnnotations ? { auditAnnotations: ctx.auditAnnotations } : {}),
     };
   }
 

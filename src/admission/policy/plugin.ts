@@ -41,8 +41,9 @@ interface Denial {
   reason?: string;
 }
 
-/** Audit annotation of a failed validation under the Audit action (not yet written to the audit log). */
+/** Audit annotation of a failed validation under the Audit action. */
 export const VALIDATION_FAILURE_ANNOTATION = 'validation.policy.admission.k8s.io/validation_failure';
+const MAX_ANNOTATION_VALUE = 10 * 1024;
 
 export class ValidatingAdmissionPolicyPlugin implements ValidatingAdmission {
   readonly name = 'ValidatingAdmissionPolicy';
@@ -72,6 +73,8 @@ export class ValidatingAdmissionPolicyPlugin implements ValidatingAdmission {
       const policyBindings = byPolicy.get(stored.metadata.name ?? '');
       if (!policyBindings?.length) continue;
       const policy = compiledPolicy(stored);
+      // auditAnnotations' values by key, over all of the policy's bindings and params (duplicates once).
+      const collected = new Map<string, string[]>();
       const configError = (e: unknown, binding?: string) => {
         if (policy.failurePolicy === 'Ignore') return;
         const why = e instanceof Error ? e.message : String(e);
@@ -117,9 +120,11 @@ export class ValidatingAdmissionPolicyPlugin implements ValidatingAdmission {
         const ns = attrs.namespace && !isNamespace ? ((await (namespaceObject ??= this.namespaceOf(attrs))) ?? null) : null;
         for (const param of params) {
           const vars = admissionVariables(attrs, { authorizer: this.host.authorizer, matched, params: param, namespaceObject: ns });
-          this.act(policy, bindingName, spec.validationActions ?? [], validatePolicy(policy, vars), attrs, denials);
+          this.act(policy, bindingName, spec.validationActions ?? [], validatePolicy(policy, vars), attrs, denials, collected);
         }
       }
+      // Published as `<policy>/<key>`, several distinct values joined, as upstream's collector does.
+      for (const [key, values] of collected) addAnnotation(attrs, `${policy.name}/${key}`, values.join(', '));
     }
     if (denials.length) throw refusal(attrs, denials[0]!);
   }
@@ -131,6 +136,7 @@ export class ValidatingAdmissionPolicyPlugin implements ValidatingAdmission {
     result: ReturnType<typeof validatePolicy>,
     attrs: AdmissionAttributes,
     denials: Denial[],
+    collected: Map<string, string[]>,
   ): void {
     for (const d of result.decisions) {
       if (d.action !== 'deny') continue;
@@ -139,13 +145,21 @@ export class ValidatingAdmissionPolicyPlugin implements ValidatingAdmission {
           denials.push({ policy: policy.name, binding, message: d.message ?? '', ...(d.reason ? { reason: d.reason } : {}) });
         else if (action === 'Warn')
           attrs.warnings.push(`Validation failed for ValidatingAdmissionPolicy '${policy.name}' with binding '${binding}': ${d.message}`);
-        // Audit: the failure would be the validation_failure audit annotation; the audit log has no admission
-        // annotations yet.
+        else if (action === 'Audit')
+          addAnnotation(
+            attrs,
+            VALIDATION_FAILURE_ANNOTATION,
+            goJson([{ message: d.message ?? '', policy: policy.name, binding, expressionIndex: d.index, validationActions: actions }]),
+          );
       }
     }
     for (const a of result.auditAnnotations) {
       // With failurePolicy Fail an annotation that cannot be computed refuses the request, as upstream.
       if (a.error !== undefined && policy.failurePolicy !== 'Ignore') denials.push({ policy: policy.name, binding, message: a.error });
+      if (a.value === undefined) continue;
+      const value = a.value.slice(0, MAX_ANNOTATION_VALUE);
+      const values = collected.get(a.key) ?? [];
+      if (!values.includes(value)) collected.set(a.key, [...values, value]);
     }
   }
 
@@ -153,6 +167,14 @@ export class ValidatingAdmissionPolicyPlugin implements ValidatingAdmission {
     return attrs.namespace ? this.host.namespace(attrs.namespace) : undefined;
   }
 }
+
+/** AddAnnotation: a key once set keeps its first value (upstream refuses to overwrite it). */
+function addAnnotation(attrs: AdmissionAttributes, key: string, value: string): void {
+  if (attrs.auditAnnotations && !(key in attrs.auditAnnotations)) attrs.auditAnnotations[key] = value;
+}
+
+/** encoding/json's output: HTML-sensitive characters escaped. */
+const goJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
 const byName = (a: KObject, b: KObject) => compareStrings(a.metadata.name ?? '', b.metadata.name ?? '');
 

@@ -22,6 +22,8 @@ export const AUDIT_LOCALS = {
   requestObject: 'auditRequestObject',
   /** The authorizer's decision for the request (resource-handler.ts). */
   decision: 'authorization',
+  /** Annotations admission plugins add (context.ts hands the object to the write's context). */
+  admission: 'auditAdmissionAnnotations',
 } as const;
 
 const auditUser = (u: UserInfo) => ({
@@ -197,6 +199,8 @@ function completion(
   const createdName = attrs.resourceRequest && !attrs.name && attrs.verb === 'create' ? decoded?.metadata?.name : undefined;
   const refWithName = createdName ? objectRefOf({ ...attrs, name: createdName }) : ref;
   const decision = decisionAnnotations(res, err);
+  const admission = res.locals[AUDIT_LOCALS.admission] as Record<string, string> | undefined;
+  const annotations = admission && Object.keys(admission).length ? { ...admission, ...decision } : decision;
   return {
     ...refWithName,
     responseStatus,
@@ -204,7 +208,7 @@ function completion(
     ...(config.level === 'RequestResponse' && body !== undefined ? { responseObject: body } : {}),
     requestReceivedTimestamp: microTime(received),
     stageTimestamp: microTime(Date.now()),
-    ...(decision ? { annotations: decision } : {}),
+    ...(annotations ? { annotations } : {}),
   };
 }
 
