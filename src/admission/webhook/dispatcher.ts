@@ -145,14 +145,23 @@ export async function callWebhook(
   }
 }
 
-/** Runs `fn`; a call failure of a webhook whose failurePolicy is Ignore gives `undefined` instead. */
-export async function withFailurePolicy<T>(hook: Webhook, deps: DispatcherDeps, fn: () => Promise<T>): Promise<T | undefined> {
+/**
+ * Runs `fn`; a call failure of a webhook whose failurePolicy is Ignore gives `undefined` instead (and `ignored` is
+ * told, for the audit annotation).
+ */
+export async function withFailurePolicy<T>(
+  hook: Webhook,
+  deps: DispatcherDeps,
+  fn: () => Promise<T>,
+  ignored?: () => void,
+): Promise<T | undefined> {
   try {
     return await fn();
   } catch (e) {
     if (!(e instanceof WebhookCallFailure)) throw e;
     if (hook.failurePolicy === 'Ignore') {
       deps.onFailOpen?.(hook, e);
+      ignored?.();
       return undefined;
     }
     throw internal(e.message);

@@ -8,6 +8,7 @@ import type { KObject } from '../../machinery/api/meta.js';
 import { defaultSchemaLookup } from '../../machinery/apply/default-schema.js';
 import { applyPatch, JSON_PATCH } from '../../machinery/patch/index.js';
 import type { AdmissionAttributes, MutatingAdmission } from '../chain.js';
+import { annotateFailedOpen, annotateFromWebhook, annotateMutation } from './audit.js';
 import { deniedBy } from './errors.js';
 import { callWebhook, matchRules, shouldCall, withFailurePolicy, type DispatcherDeps, type Invocation } from './dispatcher.js';
 import type { WebhookSource } from './source.js';
@@ -42,35 +43,49 @@ export class MutatingWebhookPlugin implements MutatingAdmission {
     let changed = false;
     /** The object each called IfNeeded webhook last saw, to know whether a later one changed it. */
     const seen = new Map<Invocation['hook'], KObject | undefined>();
-    const order: Invocation[] = [];
-    const call = async (inv: Invocation) => {
+    const order: { inv: Invocation; index: number }[] = [];
+    const call = async (inv: Invocation, round: number, index: number) => {
       const before = object;
-      const result = await withFailurePolicy(inv.hook, this.deps, () => callWebhook(inv, { ...attrs, object }, object, this.deps));
+      const result = await withFailurePolicy(
+        inv.hook,
+        this.deps,
+        () => callWebhook(inv, { ...attrs, object }, object, this.deps),
+        () => annotateFailedOpen(attrs, inv.hook, round, index),
+      );
       if (!result) return;
       attrs.warnings.push(...result.warnings);
+      annotateFromWebhook(attrs, inv.hook, result.auditAnnotations);
       if (!result.allowed) throw deniedBy(inv.hook.spec.name, result.status);
+      let mutated = false;
       if (result.patch && object) {
         const patched = this.patch(inv, object, result.patch);
         keepsIdentity(attrs, patched);
         if (!deepEqual(patched, before)) {
           object = patched;
-          changed = true;
+          changed = mutated = true;
         }
       }
+      annotateMutation(attrs, inv.hook, round, index, mutated);
     };
-    for (const hook of this.source.mutating()) {
-      const inv = await withFailurePolicy(hook, this.deps, () => shouldCall(hook, { ...attrs, object }, this.deps));
+    const hooks = this.source.mutating();
+    for (const [index, hook] of hooks.entries()) {
+      const inv = await withFailurePolicy(
+        hook,
+        this.deps,
+        () => shouldCall(hook, { ...attrs, object }, this.deps),
+        () => annotateFailedOpen(attrs, hook, 0, index),
+      );
       if (!inv) continue;
-      await call(inv);
+      await call(inv, 0, index);
       if (hook.reinvocationPolicy === 'IfNeeded') {
         seen.set(hook, object);
-        order.push(inv);
+        order.push({ inv, index });
       }
     }
     // Round two: each IfNeeded webhook once more if the object changed since it last saw it.
-    for (const inv of order) {
+    for (const { inv, index } of order) {
       if (deepEqual(seen.get(inv.hook), object)) continue;
-      await call(inv);
+      await call(inv, 1, index);
     }
     return changed ? object : undefined;
   }

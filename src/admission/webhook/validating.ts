@@ -1,6 +1,7 @@
 // ValidatingAdmissionWebhook (admission/plugin/webhook/validating): the matching webhooks called at once, in
 // parallel; the request is refused by the first (in configuration order) that denies it or fails closed.
 import type { AdmissionAttributes, ValidatingAdmission } from '../chain.js';
+import { annotateFailedOpen, annotateFromWebhook } from './audit.js';
 import { deniedBy } from './errors.js';
 import { callWebhook, matchRules, shouldCall, withFailurePolicy, type DispatcherDeps } from './dispatcher.js';
 import type { WebhookSource } from './source.js';
@@ -19,14 +20,20 @@ export class ValidatingWebhookPlugin implements ValidatingAdmission {
 
   async validate(attrs: AdmissionAttributes): Promise<void> {
     const outcomes = await Promise.allSettled(
-      this.source.validating().map((hook) =>
-        withFailurePolicy(hook, this.deps, async () => {
-          const inv = await shouldCall(hook, attrs, this.deps);
-          if (!inv) return;
-          const result = await callWebhook(inv, attrs, attrs.object, this.deps);
-          attrs.warnings.push(...result.warnings);
-          if (!result.allowed) throw deniedBy(hook.spec.name, result.status);
-        }),
+      this.source.validating().map((hook, index) =>
+        withFailurePolicy(
+          hook,
+          this.deps,
+          async () => {
+            const inv = await shouldCall(hook, attrs, this.deps);
+            if (!inv) return;
+            const result = await callWebhook(inv, attrs, attrs.object, this.deps);
+            attrs.warnings.push(...result.warnings);
+            annotateFromWebhook(attrs, hook, result.auditAnnotations);
+            if (!result.allowed) throw deniedBy(hook.spec.name, result.status);
+          },
+          () => annotateFailedOpen(attrs, hook, 0, index),
+        ),
       ),
     );
     const refused = outcomes.find((o) => o.status === 'rejected');

@@ -156,6 +156,29 @@ test('a mutating webhook gets an AdmissionReview v1 and its JSONPatch and warnin
   caller.close();
 });
 
+test("audit annotations: each mutating call, failures let through, and the webhook's own (prefixed by its name)", async () => {
+  answers.set('/label', () => ({
+    ...patchOf([{ op: 'add', path: '/metadata/labels/seen', value: 'yes' }]),
+    auditAnnotations: { why: 'policy' },
+  }));
+  answers.set('/noop', () => ({ allowed: true }));
+  const down = { url: 'https://127.0.0.1:1/' };
+  const { mutating, validating, caller } = plugins(
+    [config('a', [hook('label.example.com', '/label'), hook('noop.example.com', '/noop')])],
+    [config('v', [{ ...hook('down.example.com', '/'), clientConfig: down, failurePolicy: 'Ignore' }])],
+  );
+  const a = attrs({ auditAnnotations: {} });
+  await mutating.admit(a);
+  await validating.validate(a);
+  expect(a.auditAnnotations).toEqual({
+    'mutation.webhook.admission.k8s.io/round_0_index_0': '{"configuration":"a","webhook":"label.example.com","mutated":true}',
+    'mutation.webhook.admission.k8s.io/round_0_index_1': '{"configuration":"a","webhook":"noop.example.com","mutated":false}',
+    'label.example.com/why': 'policy',
+    'failed-open.validating.webhook.admission.k8s.io/round_0_index_0': 'down.example.com',
+  });
+  caller.close();
+});
+
 test('a patch may not move the object to another namespace or name', async () => {
   answers.set('/move', () => patchOf([{ op: 'replace', path: '/metadata/namespace', value: 'team' }]));
   answers.set('/rename', () => patchOf([{ op: 'replace', path: '/metadata/name', value: 'q' }]));
