@@ -26,7 +26,11 @@ function convert(review) {
     }
     return { ...o, apiVersion: want, spec };
   });
-  return { apiVersion: review.apiVersion, kind: 'ConversionReview', response: { uid: review.request.uid, result: { status: 'Success' }, convertedObjects } };
+  return {
+    apiVersion: review.apiVersion,
+    kind: 'ConversionReview',
+    response: { uid: review.request.uid, result: { status: 'Success' }, convertedObjects },
+  };
 }
 
 const resourceList = {
@@ -74,10 +78,18 @@ const server = https.createServer(
     req.on('end', () => {
       const path = req.url.split('?')[0];
       if (path === '/convert' && req.method === 'POST') return json(res, 200, convert(JSON.parse(body)));
-      if (!path.startsWith(GV)) return json(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound' });
+      if (!path.startsWith(GV))
+        return json(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound' });
       const peer = req.socket.getPeerCertificate();
       if (!req.socket.authorized || peer?.subject?.CN !== 'front-proxy-client')
-        return json(res, 401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 401, reason: 'Unauthorized', message: 'Unauthorized' });
+        return json(res, 401, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          code: 401,
+          reason: 'Unauthorized',
+          message: 'Unauthorized',
+        });
       if (path === GV) return json(res, 200, resourceList);
       const m = /^\/apis\/wardle\.example\.com\/v1alpha1\/namespaces\/([^/]+)\/flunders$/.exec(path);
       if (m && req.method === 'GET') return json(res, 200, flunders(req, m[1]));
