@@ -1,7 +1,11 @@
 // Content negotiation on Accept: plain JSON/YAML objects, server-side Tables, or PartialObjectMetadata.
 import { notAcceptable } from '../machinery/api/errors.js';
 
-export type ResponseShape = { kind: 'object'; format: 'json' | 'yaml' } | { kind: 'table' } | { kind: 'partial'; list: boolean };
+export type ResponseShape =
+  { kind: 'object'; format: 'json' | 'yaml' | 'protobuf' } | { kind: 'table' } | { kind: 'partial'; list: boolean };
+
+/** The protobuf media type (its watch streams add `;stream=watch`). */
+export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
 export interface MediaRange {
   type: string;
@@ -26,8 +30,11 @@ export function parseAccept(header: string | undefined): MediaRange[] {
 
 const isJsonish = (t: string) => t === 'application/json' || t === '*/*' || t === 'application/*';
 
-/** Picks the first acceptable representation, in the client's order. */
-export function negotiateObject(header: string | undefined): ResponseShape {
+/**
+ * Picks the first acceptable representation, in the client's order. `protobuf`: whether the resource has a wire
+ * schema (built-in kinds); custom resources are JSON only, as upstream, so a protobuf clause is passed over.
+ */
+export function negotiateObject(header: string | undefined, protobuf = false): ResponseShape {
   for (const m of parseAccept(header)) {
     const as = m.params.as;
     if (as) {
@@ -39,8 +46,9 @@ export function negotiateObject(header: string | undefined): ResponseShape {
     }
     if (isJsonish(m.type)) return { kind: 'object', format: 'json' };
     if (m.type === 'application/yaml') return { kind: 'object', format: 'yaml' };
+    if (protobuf && m.type === PROTOBUF_MEDIA_TYPE) return { kind: 'object', format: 'protobuf' };
   }
-  // Protobuf-only clients are told no; everyone else (json in the list) got JSON above.
+  // Protobuf-only clients of a JSON-only resource are told no; everyone else (json in the list) got JSON above.
   throw notAcceptable();
 }
 

@@ -5,8 +5,9 @@ import { groupResource, methodNotSupported } from '../registry/service.js';
 import { parseResourcePath, type ResourceRequest } from './resource-path.js';
 import { checkPartialFits, checkTablelessWriteAcceptable, negotiateObject } from './negotiation.js';
 import { renderList, renderObject } from './representation.js';
-import { sendError, sendObject, setWarnings } from './respond.js';
+import { sendError, setWarnings } from './respond.js';
 import { serveWatch } from './watch-stream.js';
+import { sendNegotiated, servesProtobuf } from './protobuf-response.js';
 import { queryBool, queryInt, queryString, type ApiDeps } from './context.js';
 import { badRequest, genericNotFound, methodNotAllowed, notFound, StatusError } from '../machinery/api/errors.js';
 import { observeRequest, type RequestInfo } from './metrics.js';
@@ -121,18 +122,19 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
 
   switch (verb) {
     case 'get': {
-      const shape = negotiateObject(req.headers.accept);
+      const shape = negotiateObject(req.headers.accept, servesProtobuf(def));
       checkPartialFits(shape, false);
       const obj = await deps.service.get(def, namespace, name!, queryString(req, 'resourceVersion'));
       if (subresource === 'scale') {
-        sendObject(res, 200, getScale(def, obj));
+        // autoscaling/v1 Scale has a wire message whatever the resource is (client-go's scale client asks for it).
+        await sendNegotiated(res, 200, getScale(def, obj), shape.kind === 'object' && shape.format === 'protobuf' ? 'protobuf' : 'json');
         return;
       }
-      sendObject(res, 200, renderObject(req, def, obj, shape), shape.kind === 'object' ? shape.format : 'json');
+      await sendNegotiated(res, 200, renderObject(req, def, obj, shape), shape.kind === 'object' ? shape.format : 'json');
       return;
     }
     case 'list': {
-      const shape = negotiateObject(req.headers.accept);
+      const shape = negotiateObject(req.headers.accept, servesProtobuf(def));
       checkPartialFits(shape, true);
       const page = await deps.service.list(def, namespace, {
         labelSelector: queryString(req, 'labelSelector'),
@@ -142,12 +144,12 @@ async function dispatch(req: Request, res: Response, deps: ApiDeps, rr: Resource
         resourceVersion: queryString(req, 'resourceVersion'),
         resourceVersionMatch: queryString(req, 'resourceVersionMatch'),
       });
-      sendObject(res, 200, renderList(req, def, page, shape), shape.kind === 'object' ? shape.format : 'json');
+      await sendNegotiated(res, 200, renderList(req, def, page, shape), shape.kind === 'object' ? shape.format : 'json');
       return;
     }
     case 'watch': {
       if (name) throw notFoundFor(rr);
-      const shape = negotiateObject(req.headers.accept);
+      const shape = negotiateObject(req.headers.accept, servesProtobuf(def));
       checkPartialFits(shape, false); // watch events carry single objects
       await serveWatch(req, res, deps, def, namespace, shape);
       return;

@@ -6,7 +6,8 @@ import type { ApiDeps } from './context.js';
 import { queryBool, queryInt, queryString } from './context.js';
 import { ObjectFilter } from '../registry/object-filter.js';
 import { renderObject } from './representation.js';
-import type { ResponseShape } from './negotiation.js';
+import { PROTOBUF_MEDIA_TYPE, type ResponseShape } from './negotiation.js';
+import { loadProtobufEncoder } from './protobuf-response.js';
 import { StatusError, badRequest } from '../machinery/api/errors.js';
 import { apiVersionOf } from '../registry/types.js';
 import { terminatedWatchers, watchGauge } from './metrics.js';
@@ -31,8 +32,17 @@ export async function serveWatch(
   if (rv && !/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`);
   const bookmarks = queryBool(req, 'allowWatchBookmarks');
 
+  // Protobuf watches are length-prefixed WatchEvent frames (client-go's default for built-in kinds).
+  const protobuf = shape.kind === 'object' && shape.format === 'protobuf' ? await loadProtobufEncoder() : undefined;
+  /** One event in the stream's encoding; undefined when the object cannot be framed (no wire message). */
+  const encodeEvent = (type: string, object: KObject | Record<string, unknown>): string | Buffer | undefined => {
+    if (protobuf) return protobuf.encodeWatchFrame(type, object);
+    if (shape.kind === 'object') return watchEventLine(type, object as KObject);
+    return JSON.stringify({ type, object: renderObject(req, def, object as KObject, shape) }) + '\n';
+  };
+
   res.status(200);
-  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Type', protobuf ? `${PROTOBUF_MEDIA_TYPE};stream=watch` : 'application/json');
   res.setHeader('Cache-Control', 'no-cache, private');
   res.flushHeaders();
 
@@ -59,7 +69,12 @@ export async function serveWatch(
   };
 
   const backlog = new WatchBacklog(res);
-  const write = (line: string) => {
+  const write = (line: string | Buffer | undefined) => {
+    if (line === undefined) {
+      // An object the stream's encoding cannot carry: the client watches again (and lists, as after any close).
+      finish();
+      return;
+    }
     if (backlog.hasRoom()) {
       res.write(line);
       return;
@@ -68,11 +83,7 @@ export async function serveWatch(
     terminatedWatchers.inc({ resource: def.group ? `${def.plural}.${def.group}` : def.plural });
     finish(true);
   };
-  const send = (type: string, obj: KObject) => {
-    write(
-      shape.kind === 'object' ? watchEventLine(type, obj) : JSON.stringify({ type, object: renderObject(req, def, obj, shape) }) + '\n',
-    );
-  };
+  const send = (type: string, obj: KObject) => write(encodeEvent(type, obj));
   watchGauge.inc({ resource: def.plural, group: def.group });
   res.on('close', () => finish());
 
@@ -90,7 +101,8 @@ export async function serveWatch(
     );
   } catch (e) {
     if (e instanceof StatusError) {
-      res.write(JSON.stringify({ type: 'ERROR', object: e.toStatus() }) + '\n');
+      const event = protobuf ? protobuf.encodeWatchFrame('ERROR', e.toStatus()) : undefined;
+      res.write(event ?? JSON.stringify({ type: 'ERROR', object: e.toStatus() }) + '\n');
       finish();
       return;
     }
@@ -107,10 +119,8 @@ export async function serveWatch(
     const tick = () => {
       if (closed) return;
       const rv = String(deps.service.revision());
-      write(
-        JSON.stringify({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: rv } } }) +
-          '\n',
-      );
+      const object = { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: rv } };
+      write(protobuf ? protobuf.encodeWatchFrame('BOOKMARK', object) : JSON.stringify({ type: 'BOOKMARK', object }) + '\n');
       later(tick, watchSettings.bookmarkIntervalMs);
     };
     later(tick, watchSettings.bookmarkIntervalMs);

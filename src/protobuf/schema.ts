@@ -1,7 +1,8 @@
 // Builds the protobufjs Root from the one wire-schema source (wire-schema.ts, generated from upstream's descriptors)
 // on first use, not at import, to keep start-up fast; maps apiVersion/kind to the message that carries it.
 import protobuf from 'protobufjs';
-import { GROUP_PACKAGES, WIRE_PACKAGES } from './wire-schema.js';
+import { WIRE_PACKAGES } from './wire-schema.js';
+import { GROUP_PACKAGES } from './wire-groups.js';
 
 /** Field options read by to-json.ts / from-json.ts: the Go JSON semantics of each field. */
 export const POINTER = '(pointer)';

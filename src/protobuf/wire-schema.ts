@@ -4,32 +4,6 @@
 // ^ embedded inline (`json:",inline"`). Types without a package are in the message's own package.
 // Not in the descriptors used: none.
 
-/** apiVersion → the proto package of its kinds. */
-export const GROUP_PACKAGES: Record<string, string> = {
-  v1: 'k8s.io.api.core.v1',
-  'admissionregistration.k8s.io/v1': 'k8s.io.api.admissionregistration.v1',
-  'apiextensions.k8s.io/v1': 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1',
-  'apiregistration.k8s.io/v1': 'k8s.io.kube_aggregator.pkg.apis.apiregistration.v1',
-  'apps/v1': 'k8s.io.api.apps.v1',
-  'authentication.k8s.io/v1': 'k8s.io.api.authentication.v1',
-  'authorization.k8s.io/v1': 'k8s.io.api.authorization.v1',
-  'autoscaling/v1': 'k8s.io.api.autoscaling.v1',
-  'autoscaling/v2': 'k8s.io.api.autoscaling.v2',
-  'batch/v1': 'k8s.io.api.batch.v1',
-  'certificates.k8s.io/v1': 'k8s.io.api.certificates.v1',
-  'coordination.k8s.io/v1': 'k8s.io.api.coordination.v1',
-  'discovery.k8s.io/v1': 'k8s.io.api.discovery.v1',
-  'events.k8s.io/v1': 'k8s.io.api.events.v1',
-  'flowcontrol.apiserver.k8s.io/v1': 'k8s.io.api.flowcontrol.v1',
-  'metrics.k8s.io/v1beta1': 'k8s.io.metrics.pkg.apis.metrics.v1beta1',
-  'networking.k8s.io/v1': 'k8s.io.api.networking.v1',
-  'node.k8s.io/v1': 'k8s.io.api.node.v1',
-  'policy/v1': 'k8s.io.api.policy.v1',
-  'rbac.authorization.k8s.io/v1': 'k8s.io.api.rbac.v1',
-  'scheduling.k8s.io/v1': 'k8s.io.api.scheduling.v1',
-  'storage.k8s.io/v1': 'k8s.io.api.storage.v1',
-};
-
 /** Members of upstream's OpenAPI schema (openapi/definitions.json) that the descriptors used lack: newer fields. */
 export const FIELDS_NOT_ON_THE_WIRE: string[] = [
   'k8s.io.api.core.v1.Container.restartPolicyRules',
