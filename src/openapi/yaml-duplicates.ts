@@ -1,5 +1,8 @@
 // Duplicate mapping keys in a YAML body, reported as go-yaml's strict decoding does (`line 5: key "name" already
 // set in map`), found in one walk over the parsed document (parsed within the decoders' bounds).
+// Not the `yaml` parser's own report (uniqueKeys: DUPLICATE_KEY errors with positions): it compares each key with
+// every earlier one of its map, quadratic in a map's size: a 184 KiB body of 20,000 keys parsed in 29.6 s with it
+// against 2.6 s without (same run, loaded machine), where this walk's Set stays linear.
 import type { Node } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseYamlDocument, type ParsedYaml } from '../machinery/decode/yaml.js';
 
