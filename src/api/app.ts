@@ -16,7 +16,7 @@ import { hasCredentials } from './auth.js';
 import { impersonate } from './impersonation.js';
 import type { ForbiddenHook } from './denial-audit.js';
 import { requestLog, type RequestLogLevel } from './request-log.js';
-import { auditFilter, auditId, type AuditOptions } from './audit/audit.js';
+import { auditFailedAuthentication, auditFilter, auditId, type AuditOptions } from './audit/audit.js';
 import { healthRouter, logCheck, pingCheck, postStartHook, type HealthEndpoints, type HealthFailureHook } from './health.js';
 import { forbiddenError, isAnonymousAllowedPath, type RequestAttributes } from '../authorization/authorizer.js';
 
@@ -65,6 +65,7 @@ export function createApp(opts: AppOptions): express.Express {
     const proceed = (user: UserInfo | undefined) => {
       // Credentials that do not check out are refused everywhere, even on public paths, as Kubernetes does.
       if (!user && (hasCredentials(req) || !isAnonymousAllowedPath(req.path))) {
+        if (opts.audit) auditFailedAuthentication({ ...opts.audit, registry: opts.registry }, req, res);
         sendError(res, unauthorized());
         return;
       }

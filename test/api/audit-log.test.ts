@@ -140,3 +140,26 @@ test('a watch is long-running: ResponseStarted when its headers go out, Response
   expect(events.map((e) => e.stage)).toEqual(['ResponseStarted', 'ResponseComplete']);
   expect(events[1]!.auditID).toBe(events[0]!.auditID);
 });
+
+test('a refused login (401): one ResponseStarted event without a user, naming what was attempted', async () => {
+  await h.as(undefined).get(CM).set('Authorization', 'Bearer not-a-token').expect(401);
+  await h.as(undefined).get(CM).expect(401);
+  await settle();
+  expect(events.map((e) => e.stage)).toEqual(['ResponseStarted', 'ResponseStarted']);
+  expect(events[0]).toMatchObject({
+    level: 'Metadata',
+    verb: 'list',
+    user: {},
+    objectRef: { resource: 'configmaps', namespace: 'default', apiVersion: 'v1' },
+    responseStatus: { metadata: {}, message: 'Authentication failed, attempted: bearer', code: 401 },
+  });
+  expect(events[1]!.responseStatus.message).toBe('Authentication failed, no credentials provided');
+  expect(events[0]!.auditID).toBeTruthy();
+});
+
+test('pods/log is long-running as upstream counts it: ResponseStarted, then ResponseComplete', async () => {
+  await h.api.get('/api/v1/namespaces/default/pods/missing/log').expect(404);
+  await settle();
+  expect(events.map((e) => e.stage)).toEqual(['ResponseStarted', 'ResponseComplete']);
+  expect(events[0]).toMatchObject({ objectRef: { resource: 'pods', subresource: 'log', name: 'missing' }, responseStatus: { code: 404 } });
+});

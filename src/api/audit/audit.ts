@@ -2,6 +2,7 @@
 // of each request the policy does not put at level None, with upstream's fields. Evaluated with the authenticated
 // user (the audit filter runs before impersonation); the impersonated one is `impersonatedUser`.
 import { randomUUID } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import type { UserInfo } from '../../machinery/api/user.js';
 import type { RequestAttributes, Decision } from '../../authorization/types.js';
@@ -135,8 +136,8 @@ export function auditFilter(opts: AuditOptions) {
     };
     res.once('finish', complete);
     res.once('close', complete);
-    // A watch is long-running: as upstream, ResponseStarted when its headers go out, ResponseComplete when it ends.
-    if (attrs.verb === 'watch') {
+    // A long-running request: as upstream, ResponseStarted when its headers go out, ResponseComplete when it ends.
+    if (isLongRunning(attrs)) {
       const writeHead = res.writeHead;
       res.writeHead = function (this: Response, ...args: unknown[]) {
         res.writeHead = writeHead;
@@ -152,6 +153,54 @@ export function auditFilter(opts: AuditOptions) {
     }
     next();
   };
+}
+
+/** kube-apiserver's long-running check (BasicLongRunningRequestCheck): watch and proxy verbs, streaming subresources. */
+const LONG_RUNNING_VERBS = new Set(['watch', 'proxy']);
+const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
+export const isLongRunning = (attrs: RequestAttributes) =>
+  LONG_RUNNING_VERBS.has(attrs.verb) || (attrs.resourceRequest && LONG_RUNNING_SUBRESOURCES.has(attrs.subresource ?? ''));
+
+/** What a refused request tried (upstream's getAuthMethods), the message of its audit event. */
+function attemptedAuthentication(req: Request): string {
+  const methods: string[] = [];
+  const auth = (req.headers.authorization ?? '').trim().split(' ');
+  if (auth.length > 1 && auth[0]!.toLowerCase() === 'basic') methods.push('basic');
+  if (auth.length > 1 && auth[0]!.toLowerCase() === 'bearer') methods.push('bearer');
+  if (typeof (req.query as Record<string, unknown>).access_token === 'string' && String(req.query.access_token).trim())
+    methods.push('access_token');
+  const cert = (req.socket as TLSSocket).getPeerCertificate?.();
+  if (cert && Object.keys(cert).length) methods.push('x509');
+  return methods.length ? `Authentication failed, attempted: ${methods.join(', ')}` : 'Authentication failed, no credentials provided';
+}
+
+/**
+ * Audits a request refused with 401 (upstream's WithFailedAuthenticationAudit): the policy is evaluated without a
+ * user, and the one event is ResponseStarted with what the client attempted, as the 401 goes out.
+ */
+export function auditFailedAuthentication(opts: AuditOptions, req: Request, res: Response): void {
+  const attrs = requestAttributesOf(req, opts.registry);
+  const config = auditConfigFor(opts.policy, { name: '', groups: [] }, attrs);
+  if (config.level === 'None' || config.omitStages.includes('ResponseStarted')) return;
+  const now = microTime(Date.now());
+  opts.write(
+    JSON.stringify({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: config.level,
+      auditID: String(res.getHeader('Audit-Id') ?? ''),
+      stage: 'ResponseStarted',
+      requestURI: req.originalUrl,
+      verb: attrs.verb,
+      user: {},
+      sourceIPs: [(req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')],
+      ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
+      ...objectRefOf(attrs),
+      responseStatus: { metadata: {}, message: attemptedAuthentication(req), code: 401 },
+      requestReceivedTimestamp: now,
+      stageTimestamp: now,
+    }),
+  );
 }
 
 /** audit.ObjectReference, its fields in upstream's order; none for non-resource requests. */
