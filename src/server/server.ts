@@ -75,6 +75,7 @@ import { serverHealth } from './health-checks.js';
 import { observability } from './observability.js';
 import { servicePolicyHost } from '../admission/policy/host.js';
 import { lazyValidatingAdmissionPolicy } from '../admission/policy/lazy-plugin.js';
+import { startAdmissionWebhooks } from '../admission/webhook/plugins.js';
 
 /** Names and addresses pods use for the API server: the gateway they reach us on, the service's DNS names and ClusterIP. */
 const inClusterHosts = (gateway: string) => [
@@ -140,6 +141,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const admissionPolicies = servicePolicyHost(service, authorizer);
   service.admission.addValidating(lazyValidatingAdmissionPolicy(admissionPolicies));
   admissionPolicies.start().catch((e: unknown) => log.error({ err: (e as Error).message }, 'admission policy watch failed'));
+  // MutatingAdmissionWebhook and ValidatingAdmissionWebhook (src/admission/webhook), on the chain once their
+  // configurations are listed; /readyz waits for that.
+  const admissionWebhooks = startAdmissionWebhooks({
+    client: makeContext(service, log).client(APISERVER_USER),
+    registry,
+    chain: service.admission,
+    authorizer,
+    onFailOpen: (webhook, err) => log.warn({ webhook, err }, 'Failed calling webhook, failing open'),
+  });
   // Established CustomResourceDefinitions become served kinds (the apiextensions-apiserver's crdHandler).
   // Conversion webhooks are called through the shared webhook client (src/webhook/), Services resolved to endpoints.
   const conversionCaller = new WebhookCaller(endpointsServiceResolver(makeContext(service, log).client(APISERVER_USER)));
@@ -349,6 +359,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await rbacSynced;
   await customResources.synced;
   await nodeGraphSource.synced;
+  await admissionWebhooks;
   informersSynced = true;
   ready = true;
   reached('ready');
@@ -431,6 +442,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       customResources.stop();
       apiAggregation.stop();
       conversionCaller.close();
+      (await admissionWebhooks).stop();
       nodeGraphSource.stop();
       service.cache.stop();
       await store.close();
