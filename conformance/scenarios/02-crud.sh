@@ -69,6 +69,14 @@ expect "protobuf deployment decoded whole" 0 '^2 busybox 80 sleep 100$' -- k -n 
 expect "create secret (protobuf from 1.32+)" 0 'secret/s1 created' -- k -n "$NS" create secret generic s1 --from-literal=pw=hunter2
 expect "secret data is base64" 0 '^aHVudGVyMg==$' -- k -n "$NS" get secret s1 -o 'jsonpath={.data.pw}'
 expect "secrets by type field selector" 0 '^s1$' -- k -n "$NS" get secrets --field-selector type=Opaque -o 'jsonpath={.items[*].metadata.name}'
+# Responses in protobuf, as kubectl 1.32+'s typed clients ask for them (describe, events): the object and lists of
+# other kinds (ReplicaSetList, EventList), every built-in kind from the one wire schema; 1.29 reads the same as JSON.
+expect "describe a deployment (its ReplicaSets and Events)" 0 'Replicas: +2 desired' -- k -n "$NS" describe deploy d2
+expect "describe a secret" 0 'pw: +7 bytes' -- k -n "$NS" describe secret s1
+eventually "events of a deployment (an EventList)" 20 'ScalingReplicaSet' -- k -n "$NS" events --for deployment/d2
+if [ "$(printf '%s\n' "$KVER" 1.32 | sort -V | head -1)" = 1.32 ]; then
+  expect "…the ReplicaSetList came as protobuf" 0 '\.ReplicaSetList\.' -- k -v=8 -n "$NS" describe deploy d2
+fi
 cat > "$DATA_DIR/warn.yaml" <<YAML
 apiVersion: v1
 kind: ConfigMap
