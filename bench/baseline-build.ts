@@ -36,7 +36,7 @@ function missingPackages(pkgJson: string, nodeModules: string): string[] {
 }
 
 /** Builds `commit` (once) and returns its entry point, the counterpart of dist/src/cli/main.js. */
-export async function buildBaseline(commit: string): Promise<{ dir: string; main: string; commit: string }> {
+export async function buildBaseline(commit: string): Promise<{ dir: string; main: string; commit: string; bundle?: string }> {
   const { stdout } = await run('git', ['rev-parse', '--short', `${commit}^{commit}`], { cwd: ROOT });
   const short = stdout.trim();
   const dir = join(tmpdir(), `dockube-baseline-${short}`);
@@ -62,5 +62,9 @@ export async function buildBaseline(commit: string): Promise<{ dir: string; main
     await sh(process.execPath, [join(modules, 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir, `building ${short}`);
     writeFileSync(built, `${short}\n`);
   }
-  return { dir, main: join(dir, 'dist', 'src', 'cli', 'main.js'), commit: short };
+  // Its bundle too, when the commit has scripts/bundle.mjs (what its bin/dockube ran).
+  const bundle = join(dir, 'dist', 'bundle', 'main.js');
+  if (!existsSync(bundle) && existsSync(join(dir, 'scripts', 'bundle.mjs')))
+    await sh(process.execPath, [join(dir, 'scripts', 'bundle.mjs')], dir, `bundling ${short}`);
+  return { dir, main: join(dir, 'dist', 'src', 'cli', 'main.js'), commit: short, ...(existsSync(bundle) ? { bundle } : {}) };
 }

@@ -163,6 +163,8 @@ async function main() {
     if (BEFORE !== 'none') {
       const before = await buildBaseline(BEFORE);
       kinds.push({ what: `restart: ${before.commit} (before) main.js server`, argv: [process.execPath, before.main, ...serverArgs] });
+      if (before.bundle)
+        kinds.push({ what: `restart: ${before.commit} (before) bundle`, argv: [process.execPath, before.bundle, ...serverArgs] });
     }
     // "A warm machine": bin/dockube's set-up (packages, build, engine) has nothing left to do. When it would still
     // build (sources newer than the build, as while someone edits them), its row is left out rather than timing tsc.

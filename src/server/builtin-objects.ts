@@ -1,11 +1,12 @@
 // Objects kube-apiserver keeps in every cluster beside the namespaces: the `kubernetes` ServiceCIDR (the
 // --service-cidr), one Local APIService per served group-version (Available, as kube-aggregator's autoregister
 // controller writes them) and the mandatory API Priority and Fairness objects (exempt and catch-all). Created when
-// missing on every start; what users changed is kept.
+// missing on every start (one list per kind says what is); what users changed is kept.
 import { StatusError } from '../machinery/api/errors.js';
 import type { KObject } from '../machinery/api/meta.js';
 import type { ResourceService, WriteContext } from '../registry/service.js';
 import type { ResourceDef } from '../registry/types.js';
+import { existingNames } from './existing-names.js';
 
 /** kube-aggregator's default priorities (group, version) of the built-in group-versions; others get 15000/15. */
 const PRIORITIES: Record<string, [number, number]> = {
@@ -75,15 +76,16 @@ const MANDATORY_FLOW_SCHEMAS: KObject[] = [
   },
 ];
 
-/** Creates `obj` unless it exists, then writes `status` through /status; answers whether it created it. */
-async function ensure(service: ResourceService, def: ResourceDef | undefined, obj: KObject, ctx: WriteContext, status?: unknown) {
-  if (!def) return;
-  try {
-    await service.get(def, undefined, obj.metadata.name!);
-    return;
-  } catch (e) {
-    if (!(e instanceof StatusError && e.code === 404)) throw e;
-  }
+/** Creates `obj` unless its name is in `existing`, then writes `status` through /status. */
+async function ensure(
+  service: ResourceService,
+  def: ResourceDef | undefined,
+  existing: Set<string>,
+  obj: KObject,
+  ctx: WriteContext,
+  status?: unknown,
+) {
+  if (!def || existing.has(obj.metadata.name!)) return;
   try {
     const created = await service.create(def, undefined, obj, ctx);
     if (status !== undefined) await service.update(def, undefined, obj.metadata.name!, { ...created, status } as KObject, ctx, 'status');
@@ -92,35 +94,34 @@ async function ensure(service: ResourceService, def: ResourceDef | undefined, ob
   }
 }
 
+/** What exists of `def` (nothing when the kind is not served). */
+const namesOf = async (service: ResourceService, def: ResourceDef | undefined) => (def ? existingNames(service, def) : new Set<string>());
+
 export async function ensureBuiltinObjects(service: ResourceService, serviceCidr: string, ctx: WriteContext): Promise<void> {
   const def = (group: string, plural: string) => service.registry.defs.find((d) => d.group === group && d.plural === plural);
   const autoupdate = { 'apf.kubernetes.io/autoupdate-spec': 'true' };
-  await ensure(
-    service,
-    def('networking.k8s.io', 'servicecidrs'),
-    { metadata: { name: 'kubernetes' }, spec: { cidrs: [serviceCidr] } },
-    ctx,
-    {
+  const cidrs = def('networking.k8s.io', 'servicecidrs');
+  const levels = def('flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations');
+  const schemas = def('flowcontrol.apiserver.k8s.io', 'flowschemas');
+  const apiServices = def('apiregistration.k8s.io', 'apiservices');
+  // One list per kind; the kinds are independent of one another, so they are written side by side.
+  const [haveCidrs, haveLevels, haveSchemas, haveApiServices] = await Promise.all(
+    [cidrs, levels, schemas, apiServices].map((d) => namesOf(service, d)),
+  );
+  const writes: Promise<void>[] = [];
+  writes.push(
+    ensure(service, cidrs, haveCidrs!, { metadata: { name: 'kubernetes' }, spec: { cidrs: [serviceCidr] } }, ctx, {
       conditions: [
         { type: 'Ready', status: 'True', reason: 'Ready', message: 'Kubernetes Service CIDR is ready', lastTransitionTime: now() },
       ],
-    },
+    }),
   );
   for (const pl of MANDATORY_PRIORITY_LEVELS)
-    await ensure(
-      service,
-      def('flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations'),
-      { ...pl, metadata: { ...pl.metadata, annotations: autoupdate } },
-      ctx,
-    );
+    writes.push(ensure(service, levels, haveLevels!, { ...pl, metadata: { ...pl.metadata, annotations: autoupdate } }, ctx));
   for (const fs of MANDATORY_FLOW_SCHEMAS) {
     const pl = String((fs.spec as { priorityLevelConfiguration: { name: string } }).priorityLevelConfiguration.name);
-    await ensure(
-      service,
-      def('flowcontrol.apiserver.k8s.io', 'flowschemas'),
-      { ...fs, metadata: { ...fs.metadata, annotations: autoupdate } },
-      ctx,
-      {
+    writes.push(
+      ensure(service, schemas, haveSchemas!, { ...fs, metadata: { ...fs.metadata, annotations: autoupdate } }, ctx, {
         conditions: [
           {
             type: 'Dangling',
@@ -130,7 +131,7 @@ export async function ensureBuiltinObjects(service: ResourceService, serviceCidr
             lastTransitionTime: now(),
           },
         ],
-      },
+      }),
     );
   }
   const seen = new Set<string>();
@@ -139,25 +140,29 @@ export async function ensureBuiltinObjects(service: ResourceService, serviceCidr
     if (seen.has(gv)) continue;
     seen.add(gv);
     const [groupPriorityMinimum, versionPriority] = PRIORITIES[gv] ?? [15000, 15];
-    await ensure(
-      service,
-      def('apiregistration.k8s.io', 'apiservices'),
-      {
-        metadata: { name: `${d.version}.${d.group}`, labels: { 'kube-aggregator.kubernetes.io/automanaged': 'onstart' } },
-        spec: { group: d.group, version: d.version, groupPriorityMinimum, versionPriority },
-      },
-      ctx,
-      {
-        conditions: [
-          {
-            type: 'Available',
-            status: 'True',
-            reason: 'Local',
-            message: 'Local APIServices are always available',
-            lastTransitionTime: now(),
-          },
-        ],
-      },
+    writes.push(
+      ensure(
+        service,
+        apiServices,
+        haveApiServices!,
+        {
+          metadata: { name: `${d.version}.${d.group}`, labels: { 'kube-aggregator.kubernetes.io/automanaged': 'onstart' } },
+          spec: { group: d.group, version: d.version, groupPriorityMinimum, versionPriority },
+        },
+        ctx,
+        {
+          conditions: [
+            {
+              type: 'Available',
+              status: 'True',
+              reason: 'Local',
+              message: 'Local APIServices are always available',
+              lastTransitionTime: now(),
+            },
+          ],
+        },
+      ),
     );
   }
+  await Promise.all(writes);
 }

@@ -8,7 +8,10 @@ import { SCHEDULING_GROUP, SYSTEM_PRIORITY_CLASSES } from '../admission/priority
 const PRIORITY_CLASSES: Gvr = { group: SCHEDULING_GROUP, version: 'v1', resource: 'priorityclasses' };
 
 export async function ensureSystemPriorityClasses(client: Client, log: Logger): Promise<void> {
+  // One list says which exist: a restart writes nothing.
+  const have = new Set((await client.list(PRIORITY_CLASSES, undefined)).items.map((o) => o.metadata.name));
   for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    if (have.has(pc.name)) continue;
     try {
       await client.create(PRIORITY_CLASSES, undefined, {
         apiVersion: `${SCHEDULING_GROUP}/v1`,

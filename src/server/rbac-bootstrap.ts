@@ -23,6 +23,7 @@ const RBAC = {
 };
 const FIELD_MANAGER = 'rbac-bootstrap';
 const code = (e: unknown) => (e instanceof StatusError ? e.code : 0);
+const keyOf = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
 
 export interface RbacBootstrapSummary {
   created: number;
@@ -37,17 +38,20 @@ async function reconcileOne<T extends RoleObject | BindingObject>(
   expected: T,
   compute: (existing: T | undefined, expected: T) => ReconcileResult<T>,
   summary: RbacBootstrapSummary,
+  listed: Map<string, T>,
 ): Promise<void> {
   const ns = expected.metadata.namespace;
   const name = expected.metadata.name!;
   // A conflict (someone wrote meanwhile) or a create racing another is simply looked at again.
   for (let attempt = 0; ; attempt++) {
-    let existing: T | undefined;
-    try {
-      existing = (await client.get(resource, ns, name)) as T;
-    } catch (e) {
-      if (code(e) !== 404) throw e;
-    }
+    // First from the one list of the kind (a restart finds nearly everything there and writes nothing), then a GET.
+    let existing: T | undefined = attempt === 0 ? listed.get(keyOf(ns, name)) : undefined;
+    if (attempt > 0)
+      try {
+        existing = (await client.get(resource, ns, name)) as T;
+      } catch (e) {
+        if (code(e) !== 404) throw e;
+      }
     const r = compute(existing, expected);
     if (r.operation === 'none') return;
     if (r.protectedObject) {
@@ -73,11 +77,16 @@ async function reconcileOne<T extends RoleObject | BindingObject>(
 /** Reconciles `policy` (the bootstrap policy by default) with what the API holds. */
 export async function reconcileRbacPolicy(client: Client, policy: BootstrapPolicy = bootstrapPolicy()): Promise<RbacBootstrapSummary> {
   const summary: RbacBootstrapSummary = { created: 0, updated: 0, skipped: [] };
-  const all = <T extends RoleObject | BindingObject>(
+  const all = async <T extends RoleObject | BindingObject>(
     resource: Gvr,
     objects: T[],
     compute: (existing: T | undefined, expected: T) => ReconcileResult<T>,
-  ) => Promise.all(objects.map((o) => reconcileOne(client, resource, o, compute, summary)));
+  ) => {
+    if (!objects.length) return;
+    const listed = new Map<string, T>();
+    for (const o of (await client.list(resource, undefined)).items as T[]) listed.set(keyOf(o.metadata.namespace, o.metadata.name!), o);
+    await Promise.all(objects.map((o) => reconcileOne(client, resource, o, compute, summary, listed)));
+  };
   // Roles before bindings, as the hook orders them (a binding is then never dangling).
   await all(RBAC.clusterroles, policy.clusterRoles, reconcileRole);
   await all(RBAC.clusterrolebindings, policy.clusterRoleBindings, reconcileBinding);

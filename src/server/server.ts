@@ -87,6 +87,12 @@ const inClusterHosts = (gateway: string) => [
   '10.96.0.1',
 ];
 
+/** CPU time (all threads) the process has used: on a loaded machine a steadier figure of start-up's cost than time. */
+const cpuMsSoFar = () => {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000);
+};
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -96,6 +102,8 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const t0 = Date.now();
+  // Since the process started (module loading and the start-up checks before this function): the rest of a restart.
+  const beforeMs = Math.round(performance.now());
   // Milliseconds since t0 at each step of the start-up, logged with the ready line: where a slow start went.
   const phases: Record<string, number> = {};
   const reached = (phase: string) => (phases[phase] = Date.now() - t0);
@@ -272,82 +280,96 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const booted = await bootstrap(service, { address: podNetwork.gateway, port, serviceCidr: serviceNetwork.cidr });
   const kubernetesService = keepKubernetesService(service, booted.apiServer, booted.context, log);
   health.finished('bootstrap-controller');
+  reached('bootstrap-objects');
   const ctx = makeContext(service, log);
   // The bootstrap RBAC policy, reconciled before any component acts under it (the rbac/bootstrap-roles hook).
-  await bootstrapRbac(ctx.client(APISERVER_USER), log);
-  // The built-in PriorityClasses (scheduling/bootstrap-system-priority-classes), before any pod is admitted.
-  await ensureSystemPriorityClasses(ctx.client(APISERVER_USER), log);
+  // The built-in PriorityClasses (scheduling/bootstrap-system-priority-classes), before any pod is admitted. The two
+  // hooks are independent, so they run side by side.
+  await Promise.all([bootstrapRbac(ctx.client(APISERVER_USER), log), ensureSystemPriorityClasses(ctx.client(APISERVER_USER), log)]);
   health.finished('rbac/bootstrap-roles');
   reached('bootstrap');
-  // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
-  const clusterDns = startClusterDns(ctx, {
-    cidr: serviceNetwork.cidr,
-    domain: serviceNetwork.clusterDomain,
-    nodeName: node,
-    gateway: podNetwork.gateway,
-    log,
-  });
+  // kube-controller-manager's controllers, the scheduler, node status and cluster DNS: other processes upstream, so
+  // kube-apiserver's /readyz never waits for them. They are started once the API is ready (their informers' first
+  // lists then do not hold /readyz back) and start-up waits for them before writing the kubeconfig and starting the
+  // kubelet, as before.
+  const startControllers = async () => {
+    // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
+    const clusterDns = startClusterDns(ctx, {
+      cidr: serviceNetwork.cidr,
+      domain: serviceNetwork.clusterDomain,
+      nodeName: node,
+      gateway: podNetwork.gateway,
+      log,
+    });
+    // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
+    const nodeIPFound = detectNodeIP(node);
+    // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
+    // status write overlap instead of queueing.
+    const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl, ...groups] =
+      await Promise.all([
+        startNamespaceLifecycle(ctx),
+        startNamespaceDefaults(ctx, pki.caCert),
+        startGarbageCollector(ctx),
+        startPvcBinder(ctx),
+        startReplicaSetControllers(ctx),
+        startDeploymentController(ctx),
+        startDisruptionController(ctx),
+        startPodGC(ctx),
+        nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip, { name: node })),
+        startScheduler(ctx),
+        startEventTtl(ctx, { ttlMs: opts.eventTtlMs }),
+        // The endpoints, EndpointSlice and mirroring controllers.
+        startEndpointControllers(ctx),
+        // ServiceLB: LoadBalancer services get the node's address as ingress (k3s's embedded load balancer).
+        startServiceLBController(ctx).then((c) => [c.controller]),
+        // ClusterRoles with an aggregationRule (admin, edit, view...) kept as the union of the roles they select.
+        startClusterRoleAggregation(ctx).then((c) => [c]),
+        // Jobs, CronJobs and the deletion of finished Jobs past their TTL.
+        startBatchControllers(ctx),
+        // StatefulSets and DaemonSets (with their ControllerRevisions).
+        startStatefulControllers(ctx),
+        // HorizontalPodAutoscalers, scaling their targets through /scale from metrics.k8s.io.
+        startHpaController(ctx, { syncPeriodMs: opts.hpaSyncPeriodMs }).then((c) => [c.controller]),
+        // IPAddress objects for the allocated ClusterIPs (the allocator's visible state, networking.k8s.io/v1).
+        startIPAddressAllocatorState(ctx).then((c) => [c]),
+        // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
+        startIdentityControllers(ctx, pki, saTokens.legacy),
+        // CRD names, conditions and the customresourcecleanup finalizer, as the API server's loopback client.
+        startCrdControllers(ctx.client(APISERVER_USER), log).then((c) => [c]),
+        // ResourceQuotas' status.hard and status.used (kube-controller-manager's resourcequota controller).
+        startResourceQuotaController(ctx).then((c) => [c.controller]),
+        // The aggregation layer's APIService availability checks and remote discovery.
+        apiAggregation.start(),
+      ]);
+    const controllers = [
+      lifecycle,
+      defaults,
+      gc,
+      pvcBinder,
+      ...replicaSets.controllers,
+      deployments.controller,
+      disruption.controller,
+      podGC.controller,
+      ...groups.flat(),
+    ];
+    return { controllers, clusterDns, stopNode, scheduler, eventTtl, nodeIP: await nodeIPFound };
+  };
   const docker = parseDockerHost(opts.dockerHost);
-  // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
-  const nodeIPFound = detectNodeIP(node);
-  // The endpoints, EndpointSlice and mirroring controllers, started beside the others.
-  const endpointControllers = startEndpointControllers(ctx);
-  // ServiceLB: LoadBalancer services get the node's address as ingress (k3s's embedded load balancer).
-  const serviceLB = startServiceLBController(ctx);
-  // ClusterRoles with an aggregationRule (admin, edit, view...) kept as the union of the roles they select.
-  const aggregation = startClusterRoleAggregation(ctx);
-  // Jobs, CronJobs and the deletion of finished Jobs past their TTL.
-  const batchControllers = startBatchControllers(ctx);
-  // StatefulSets and DaemonSets (with their ControllerRevisions).
-  const statefulControllers = startStatefulControllers(ctx);
-  // HorizontalPodAutoscalers, scaling their targets through /scale from metrics.k8s.io.
-  const hpaController = startHpaController(ctx, { syncPeriodMs: opts.hpaSyncPeriodMs });
-  // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
-  const identityControllers = startIdentityControllers(ctx, pki, saTokens.legacy);
-  // ResourceQuotas' status.hard and status.used (kube-controller-manager's resourcequota controller).
-  const quotaController = startResourceQuotaController(ctx);
-  // IPAddress objects for the allocated ClusterIPs (the allocator's visible state, networking.k8s.io/v1).
-  const ipAddressState = startIPAddressAllocatorState(ctx);
-  // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
-  // status write overlap instead of queueing (one after another they held /readyz back by their sum).
-  const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl] =
-    await Promise.all([
-      startNamespaceLifecycle(ctx),
-      startNamespaceDefaults(ctx, pki.caCert),
-      startGarbageCollector(ctx),
-      startPvcBinder(ctx),
-      startReplicaSetControllers(ctx),
-      startDeploymentController(ctx),
-      startDisruptionController(ctx),
-      startPodGC(ctx),
-      nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip, { name: node })),
-      startScheduler(ctx),
-      startEventTtl(ctx, { ttlMs: opts.eventTtlMs }),
-    ]);
-  const controllers = [
-    lifecycle,
-    defaults,
-    gc,
-    pvcBinder,
-    ...replicaSets.controllers,
-    deployments.controller,
-    disruption.controller,
-    podGC.controller,
-  ];
-  controllers.push(...(await endpointControllers));
-  controllers.push((await serviceLB).controller);
-  controllers.push(await aggregation);
-  controllers.push(...(await batchControllers));
-  controllers.push(...(await statefulControllers));
-  controllers.push((await hpaController).controller);
-  controllers.push(await ipAddressState);
-  controllers.push(...(await identityControllers));
-  // CRD names, conditions and the customresourcecleanup finalizer, as the API server's loopback client.
-  controllers.push(await startCrdControllers(ctx.client(APISERVER_USER), log));
-  controllers.push((await quotaController).controller);
-  // The aggregation layer's APIService availability checks and remote discovery.
-  controllers.push(...(await apiAggregation.start()));
-  const nodeIP = await nodeIPFound;
+  // The informers authorization and the served kinds read from (started with the store) have their first lists.
+  await rbacSynced;
+  await customResources.synced;
+  await nodeGraphSource.synced;
+  await admissionWebhooks;
+  reached('synced');
+  informersSynced = true;
+  ready = true;
+  // The hook starts the controllers and returns, as upstream's controller-starting hooks do: /readyz answers now.
+  const controllersStarted = startControllers();
+  health.finished('start-dockube-controllers');
+  reached('ready');
+  const cpuMs = cpuMsSoFar();
+  const { controllers, clusterDns, stopNode, scheduler, eventTtl, nodeIP } = await controllersStarted;
+  reached('controllers');
   const countTimer = setInterval(() => void countObjects(), 30_000);
   const countObjects = async () => {
     for (const d of registry.defs)
@@ -355,14 +377,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         storageObjects.set({ resource: d.group ? `${d.plural}.${d.group}` : d.plural }, (await service.list(d, undefined)).items.length);
   };
   void countObjects();
-  health.finished('start-dockube-controllers');
-  await rbacSynced;
-  await customResources.synced;
-  await nodeGraphSource.synced;
-  await admissionWebhooks;
-  informersSynced = true;
-  ready = true;
-  reached('ready');
   // Clients waiting for the kubeconfig need not wait for the kubelet's modules to load.
   // Written only when missing or changed (URL, CA, credentials): a user's edits (a context's namespace) stay.
   const kubeconfigWritten = await writeKubeconfig(opts.kubeconfigPath, { server: url, pki, mode: opts.kubeconfigMode });
@@ -411,7 +425,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }),
     )
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'service proxy did not start'));
-  log.info({ url, kubeconfig: opts.kubeconfigPath, kubeconfigWritten, startupMs: Date.now() - t0, phases }, 'dockube is ready');
+  log.info(
+    { url, kubeconfig: opts.kubeconfigPath, kubeconfigWritten, startupMs: Date.now() - t0, beforeMs, cpuMs, phases },
+    'dockube is ready',
+  );
   // Start-up's leftovers (young generation, malloc arenas, pages touched once) are given back once idle: idle-trim.ts.
   const idleTrim = idleTrimEnabled() ? startIdleTrim(log) : undefined;
 
