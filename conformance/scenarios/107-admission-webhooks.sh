@@ -60,30 +60,32 @@ webhook_yaml() { # KIND NAME PATH [EXTRA-LINE...]
 }
 webhook_yaml Mutating label.dockube.test /mutate >"$DATA_DIR/mutating.yaml"
 webhook_yaml Validating deny.dockube.test /validate >"$DATA_DIR/validating.yaml"
-expect "create the MutatingWebhookConfiguration" 0 'created' -- k apply -f "$DATA_DIR/mutating.yaml"
 expect "create the ValidatingWebhookConfiguration" 0 'created' -- k apply -f "$DATA_DIR/validating.yaml"
+expect "create the MutatingWebhookConfiguration" 0 'created' -- k apply -f "$DATA_DIR/mutating.yaml"
 expect "get mutatingwebhookconfigurations: WEBHOOKS 1" 0 "^label.dockube.test-$NS +1 " -- k get mutatingwebhookconfigurations "label.dockube.test-$NS" --no-headers
 
+# The configurations reach the plugins through their informers: a server-side dry run (sideEffects None) is mutated
+# once they have.
+eventually "a server-side dry run is mutated (sideEffects None)" 20 '^true$' -- \
+  k -n "$T" run p3 --image=dockube/busybox:test --restart=Never --dry-run=server -o jsonpath='{.metadata.labels.webhook\.dockube\.test/mutated}'
 run_pod() { k -n "$T" run "$@" --image=dockube/busybox:test --restart=Never --command -- sleep 3600; }
 expect "a new pod: created, with the webhook's warning" 0 'Warning: labelled by the test webhook' -- run_pod p1
 expect "the mutating webhook labelled it" 0 '^true$' -- k -n "$T" get pod p1 -o jsonpath='{.metadata.labels.webhook\.dockube\.test/mutated}'
-expect "a server-side dry run is mutated too (sideEffects None)" 0 '^true$' -- \
-  k -n "$T" run p3 --image=dockube/busybox:test --restart=Never --dry-run=server -o jsonpath='{.metadata.labels.webhook\.dockube\.test/mutated}'
 expect "the validating webhook refuses a pod labelled deny=true" 1 \
   'admission webhook "deny.dockube.test" denied the request: pods labelled deny=true are not allowed' -- run_pod p2 --labels=deny=true
 expect "the refused pod does not exist" 1 'NotFound' -- k -n "$T" get pod p2
 expect "a pod outside the selected namespaces is not sent" 0 '^$' -- k -n "$NS" get pod hooks -o jsonpath='{.metadata.labels.webhook\.dockube\.test/mutated}'
 expect "the webhook saw the requests as AdmissionReview v1 (operation, resource, user, dryRun)" 0 \
-  "/mutate CREATE pods $T/p1 user=[^ ]+ dryRun=false.*/mutate CREATE pods $T/p3 user=[^ ]+ dryRun=true" -- \
+  "/mutate CREATE pods $T/p3 user=[^ ]+ dryRun=true.*/mutate CREATE pods $T/p1 user=[^ ]+ dryRun=false" -- \
   sh -c "\"$KCTL\" --kubeconfig \"$KC\" --cache-dir \"$CACHE_DIR\" -n \"$NS\" logs hooks | tr '\n' ' '"
 
 # A webhook whose Service does not exist: failurePolicy Fail refuses the request with the call's error.
 webhook_yaml Validating down.dockube.test /x 'failurePolicy: Fail' |
   sed "s/name: hooks, path/name: missing, path/; s/resources: \[pods\]/resources: [configmaps]/" >"$DATA_DIR/down.yaml"
 k apply -f "$DATA_DIR/down.yaml" >/dev/null
-expect "failurePolicy Fail: the call's error refuses the request" 1 \
+eventually "failurePolicy Fail: the call's error refuses the request" 10 \
   "Internal error occurred: failed calling webhook \"down.dockube.test\": failed to call webhook: Post \"https://missing.$NS.svc:443/x\?timeout=5s\": service \"missing\" not found" -- \
-  k -n "$T" create configmap c1
+  k -n "$T" create configmap c0 --dry-run=server
 sed -i 's/failurePolicy: Fail/failurePolicy: Ignore/' "$DATA_DIR/down.yaml"
 k apply -f "$DATA_DIR/down.yaml" >/dev/null
 eventually "failurePolicy Ignore: the request passes" 10 'configmap/c1 created' -- k -n "$T" create configmap c1
