@@ -110,3 +110,26 @@ test('Warn and Audit: a Warning header, the validation_failure and policy annota
     'small-configmaps/keys': '3 keys',
   });
 });
+
+test('matchPolicy Equivalent: the same resource in another served version (shared storage) matches', () => {
+  const hpa = host.equivalents({ group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' }, '');
+  expect(hpa.map((m) => `${m.resource.group}/${m.resource.version}/${m.resource.resource} ${m.kind.kind}`)).toEqual([
+    'autoscaling/v1/horizontalpodautoscalers HorizontalPodAutoscaler',
+  ]);
+  const events = host.equivalents({ group: '', version: 'v1', resource: 'events' }, '');
+  expect(events.map((m) => `${m.resource.group}/${m.resource.version}/${m.resource.resource}`)).toEqual(['events.k8s.io/v1/events']);
+  expect(host.equivalents({ group: '', version: 'v1', resource: 'configmaps' }, '')).toEqual([]);
+});
+
+test('params by selector from the served kind; an unknown paramKind has no source', async () => {
+  await h.api
+    .post(CM)
+    .send(configMap('limit-a', { metadata: { name: 'limit-a', labels: { limits: 'yes' } }, data: { max: '1' } }))
+    .expect(201);
+  const source = host.paramSource('v1', 'ConfigMap')!;
+  expect(source.namespaced).toBe(true);
+  expect((await source.get('default', 'limit-a'))?.data).toEqual({ max: '1' });
+  expect(await source.get('default', 'nope')).toBeUndefined();
+  expect((await source.list('default', { matchLabels: { limits: 'yes' } })).map((p) => p.metadata.name)).toEqual(['limit-a']);
+  expect(host.paramSource('example.com/v1', 'Nothing')).toBeUndefined();
+});

@@ -224,6 +224,34 @@ describe('ValidatingAdmissionPolicy plugin', () => {
     ).toBeUndefined();
   });
 
+  it('matches an equivalent version under Equivalent (request.resource is the matched one), not under Exact', async () => {
+    const rule = { operations: ['CREATE'], apiGroups: ['autoscaling'], apiVersions: ['v1'], resources: ['horizontalpodautoscalers'] };
+    const p = (matchPolicy: string) =>
+      policy('hpa', {
+        matchConstraints: { resourceRules: [rule], matchPolicy },
+        validations: [{ expression: 'false', messageExpression: 'request.resource.version + "/" + request.requestResource.version' }],
+      });
+    const v1 = {
+      resource: { group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers' },
+      kind: { group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler' },
+    };
+    const hpa: KObject = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'h', namespace: 'prod' },
+      spec: {},
+    };
+    const attrs = () =>
+      create(hpa, {
+        kind: { group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler' },
+        resource: { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
+      });
+    const equivalent = { ...host([p('Equivalent')], [binding('b', 'hpa')]), equivalents: () => [v1] };
+    expect((await refusal(new ValidatingAdmissionPolicyPlugin(equivalent), attrs()))!.message).toMatch(/denied request: v1\/v2$/);
+    const exact = { ...host([p('Exact')], [binding('b', 'hpa')]), equivalents: () => [v1] };
+    expect(await refusal(new ValidatingAdmissionPolicyPlugin(exact), attrs())).toBeUndefined();
+  });
+
   it('never applies to admission configuration itself', async () => {
     const p = policy('p', {
       matchConstraints: { resourceRules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*'] }] },
