@@ -211,3 +211,18 @@ test('requests are authorized here and proxied with the front-proxy identity, ne
     .expect(200);
   expect(created.body.method).toBe('POST');
 });
+
+test('an impersonated user is the one named to the extension server, extras path-escaped; Impersonate-* never go there', async () => {
+  seen.length = 0;
+  await h.api
+    .get(`${GV}/namespaces/default/flunders`)
+    .set('Impersonate-User', 'bob')
+    .set('Impersonate-Group', ['team-a', 'system:masters'])
+    .set('Impersonate-Extra-Scopes.example.com%2fx', 'read')
+    .expect(200);
+  const got = seen.find((s) => s.url === `${GV}/namespaces/default/flunders`)!;
+  expect(got.headers['x-remote-user']).toBe('bob');
+  expect(got.headers['x-remote-group']).toContain('team-a');
+  expect(got.headers['x-remote-extra-scopes.example.com%2fx']).toBe('read');
+  expect(Object.keys(got.headers).filter((k) => k.startsWith('impersonate-'))).toEqual([]);
+});
