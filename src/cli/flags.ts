@@ -54,6 +54,11 @@ Flags:
                                   audit.k8s.io/v1 Event JSON lines; '-' means standard out
       --audit-policy-file string  Path to the file that defines the audit policy configuration (audit.k8s.io/v1
                                   Policy); without it nothing is audited
+      --audit-log-maxsize int     The maximum size in megabytes of the audit log file before it gets rotated
+                                  (0: 100)
+      --audit-log-maxbackup int   The maximum number of old audit log files to retain (0: all)
+      --audit-log-maxage int      The maximum number of days to retain old audit log files based on the timestamp
+                                  encoded in their filename (0: no limit)
       --proxy-client-cert-file string, --proxy-client-key-file string
                                   Client certificate and key the aggregation layer presents to extension API servers
                                   (default: a front-proxy-client certificate generated under the data dir's pki/)
@@ -145,6 +150,9 @@ export function parseServerFlags(
         'request-log-level': { type: 'string' },
         'audit-log-path': { type: 'string' },
         'audit-policy-file': { type: 'string' },
+        'audit-log-maxsize': { type: 'string' },
+        'audit-log-maxbackup': { type: 'string' },
+        'audit-log-maxage': { type: 'string' },
         'horizontal-pod-autoscaler-sync-period': { type: 'string' },
         'proxy-client-cert-file': { type: 'string' },
         'proxy-client-key-file': { type: 'string' },
@@ -202,6 +210,12 @@ export function parseServerFlags(
     throw invalidArg(requestLogLevel, 'request-log-level', `must be one of ${REQUEST_LOG_LEVELS.join(', ')}`);
   const auditLogPath = str('audit-log-path');
   const auditPolicyFile = str('audit-policy-file');
+  // The audit log's rotation (lumberjack's MaxSize, MaxBackups, MaxAge): whole numbers, 0 for the default.
+  const rotation = (['maxsize', 'maxbackup', 'maxage'] as const).map((k) => {
+    const text = str(`audit-log-${k}`);
+    if (text !== undefined && !/^\d+$/.test(text)) throw invalidArg(text, `audit-log-${k}`, 'must be a whole number, 0 or more');
+    return text === undefined ? undefined : Number(text);
+  });
 
   const dockerHost = str('docker-host') || env.DOCKER_HOST || DEFAULT_DOCKER_HOST;
   const kubeconfigPath = resolve(cwd, str('write-kubeconfig') ?? dataDirLayout(dataDir).kubeconfig);
@@ -233,6 +247,9 @@ export function parseServerFlags(
     ...(str('request-log-level') ? { requestLogLevel: requestLogLevel as (typeof REQUEST_LOG_LEVELS)[number] } : {}),
     ...(auditLogPath ? { auditLogPath: auditLogPath === '-' ? '-' : resolve(cwd, auditLogPath) } : {}),
     ...(auditPolicyFile ? { auditPolicyFile: resolve(cwd, auditPolicyFile) } : {}),
+    ...(rotation[0] !== undefined ? { auditLogMaxSize: rotation[0] } : {}),
+    ...(rotation[1] !== undefined ? { auditLogMaxBackup: rotation[1] } : {}),
+    ...(rotation[2] !== undefined ? { auditLogMaxAge: rotation[2] } : {}),
     ...(proxyFiles[0]
       ? {
           frontProxy: {

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { ServerOptions } from './options.js';
 import type { RequestLogLevel } from '../api/request-log.js';
 import { parsePolicy, type AuditPolicy } from '../api/audit/policy.js';
+import { AuditLogFile } from '../api/audit/log-file.js';
 
 export interface Observability {
   requestLog: { log: object; level: RequestLogLevel };
@@ -16,9 +17,12 @@ export interface Observability {
   close(): void;
 }
 
-/** Reads the policy file and opens the audit log (appending, as lumberjack does); throws with a one-line reason. */
+/** Reads the policy file and opens the audit log (appending and rotating, as lumberjack does); throws with a one-line reason. */
 export function observability(
-  opts: Pick<ServerOptions, 'requestLogLevel' | 'auditLogPath' | 'auditPolicyFile'>,
+  opts: Pick<
+    ServerOptions,
+    'requestLogLevel' | 'auditLogPath' | 'auditPolicyFile' | 'auditLogMaxSize' | 'auditLogMaxBackup' | 'auditLogMaxAge'
+  >,
   log: Logger,
 ): Observability {
   const requestLog = { log, level: opts.requestLogLevel ?? 'info' };
@@ -32,19 +36,31 @@ export function observability(
   } catch (e) {
     throw new Error(`loading audit policy file "${opts.auditPolicyFile}": ${(e as Error).message}`);
   }
-  if (opts.auditLogPath !== '-') mkdirSync(dirname(opts.auditLogPath), { recursive: true });
-  const dest = pino.destination({ dest: opts.auditLogPath === '-' ? 1 : opts.auditLogPath, sync: false, mkdir: true, append: true });
   log.info({ auditLogPath: opts.auditLogPath, rules: policy.rules.length }, 'audit log enabled');
-  return {
-    requestLog,
-    audit: { policy, write: (line) => void dest.write(`${line}\n`) },
-    close: () => {
-      try {
-        dest.flushSync();
-      } catch {
-        // nothing buffered, or the stream is not ready yet
-      }
-      if (opts.auditLogPath !== '-') dest.end();
-    },
-  };
+  // Without rotation flags the file grows as before (appended asynchronously; lumberjack would rotate at 100 MB).
+  const rotated = [opts.auditLogMaxSize, opts.auditLogMaxBackup, opts.auditLogMaxAge].some((v) => v !== undefined);
+  if (opts.auditLogPath === '-' || !rotated) {
+    if (opts.auditLogPath !== '-') mkdirSync(dirname(opts.auditLogPath), { recursive: true });
+    const dest = pino.destination({ dest: opts.auditLogPath === '-' ? 1 : opts.auditLogPath, sync: false, mkdir: true, append: true });
+    return {
+      requestLog,
+      audit: { policy, write: (line) => void dest.write(`${line}\n`) },
+      close: () => {
+        try {
+          dest.flushSync();
+        } catch {
+          // nothing buffered, or the stream is not ready yet
+        }
+        if (opts.auditLogPath !== '-') dest.end();
+      },
+    };
+  }
+  mkdirSync(dirname(opts.auditLogPath), { recursive: true });
+  // A file is rotated as lumberjack rotates kube-apiserver's (--audit-log-maxsize/-maxbackup/-maxage).
+  const file = new AuditLogFile(opts.auditLogPath, {
+    maxSizeMB: opts.auditLogMaxSize,
+    maxBackups: opts.auditLogMaxBackup,
+    maxAgeDays: opts.auditLogMaxAge,
+  });
+  return { requestLog, audit: { policy, write: (line) => file.write(`${line}\n`) }, close: () => file.close() };
 }

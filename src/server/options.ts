@@ -38,6 +38,12 @@ export interface ServerOptions {
   auditLogPath?: string;
   /** audit.k8s.io/v1 Policy file (--audit-policy-file). */
   auditPolicyFile?: string;
+  /** Megabytes before the audit log file is rotated (--audit-log-maxsize; 0: lumberjack's 100). */
+  auditLogMaxSize?: number;
+  /** Rotated audit log files kept (--audit-log-maxbackup; 0: all). */
+  auditLogMaxBackup?: number;
+  /** Days a rotated audit log file is kept (--audit-log-maxage; 0: no limit). */
+  auditLogMaxAge?: number;
   /** The aggregation layer's client certificate, key and their CA (--proxy-client-*-file, --requestheader-client-ca-file). */
   frontProxy?: { clientCertFile: string; clientKeyFile: string; clientCaFile: string };
   /** --requestheader-allowed-names (default front-proxy-client). */

@@ -29,6 +29,17 @@ test('an unknown request log level is refused as pflag words it', () => {
   expect(() => parse('--request-log-level', 'loud')).toThrow('invalid argument "loud" for "--request-log-level" flag');
 });
 
+test('the audit log rotation flags: whole numbers as kube-apiserver takes them', () => {
+  expect(parse('--audit-log-maxsize=5', '--audit-log-maxbackup', '3', '--audit-log-maxage=0')).toMatchObject({
+    auditLogMaxSize: 5,
+    auditLogMaxBackup: 3,
+    auditLogMaxAge: 0,
+  });
+  expect(parse().auditLogMaxSize).toBeUndefined();
+  expect(() => parse('--audit-log-maxsize', '1.5')).toThrow('invalid argument "1.5" for "--audit-log-maxsize" flag');
+  expect(() => parse('--audit-log-maxage=-1')).toThrow(FlagError);
+});
+
 test('the audit log is appended to; a bad policy stops the start-up', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dockube-audit-'));
   const policy = join(dir, 'policy.yaml');
