@@ -32,14 +32,19 @@ start_server() {
   node "${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn \
     --service-cidr "$SERVICE_CIDR" --node-name "$(hostname | tr A-Z a-z)" >>"$DATA_DIR/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
+  # Up to 60 s: a start takes 1-2 s, but many times that on a machine busy with jest and other workers.
+  for _ in $(seq 1 600); do
     if [ -f "$KC" ]; then
       POD_GATEWAY="$(sed -n 's/.*"gateway": "\([0-9.]*\)".*/\1/p' "$DATA_DIR/cluster.json" 2>/dev/null)"
       return 0
     fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
   done
   echo "server did not start; log:" >&2; tail -30 "$DATA_DIR/server.log" >&2
+  # A server still starting would hold the port the worker's next runs reuse: stop it, and take a new port next time.
+  kill9_server
+  PORT=
   return 1
 }
 

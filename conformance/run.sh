@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every conformance scenario against a real dockube server, once per kubectl version (and a scenario's
 # "# kubectl-extra: 1.27" versions). Each run has its own server, data dir and namespace, so runs are independent:
-# CONFORMANCE_JOBS (default 2) workers take them from one queue in parallel (the scenarios mostly wait on pods);
-# CONFORMANCE_JOBS=1 runs them one by one with live output.
+# CONFORMANCE_JOBS workers (default: the CPU count, at least 2, at most 4) take them from one queue in parallel (the
+# scenarios mostly wait on pods); CONFORMANCE_JOBS=1 runs them one by one with live output.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 scenarios=("$@")
@@ -80,7 +80,8 @@ if [ -f "$durations" ] && [ ${#items[@]} -gt 1 ]; then
   done | sort -s -k1,1nr | cut -d' ' -f2-)
 fi
 
-JOBS="${CONFORMANCE_JOBS:-2}"
+cpus="$(nproc 2>/dev/null || echo 2)"
+JOBS="${CONFORMANCE_JOBS:-$((cpus < 2 ? 2 : cpus > 4 ? 4 : cpus))}"
 if [ "$JOBS" -le 1 ] || [ ${#items[@]} -le 1 ]; then
   for item in "${items[@]}"; do KCTL="${item%% *}"; run_scenario "${item#* }"; done
   summary

@@ -25,10 +25,23 @@ phase_done() {
 phase_done "set-up (npm packages, build, engine, test tools, images, registries)"
 
 # Lint and the type-check of the tests (the build type-checks src/, bench/ and conformance/): errors stop the run.
+# The three are single-threaded and independent: they run side by side, their outputs printed in this order.
 echo "== format (prettier), lint (eslint) and type-check of the tests (tsc)"
-npx --no-install prettier --check --log-level warn . || { echo "format check failed: run npm run format" >&2; exit 1; }
-npx --no-install eslint . || { echo "lint failed" >&2; exit 1; }
-npx --no-install tsc -p tsconfig.test.json --noEmit || { echo "the tests do not type-check" >&2; exit 1; }
+checks_dir="$(mktemp -d /tmp/dockube-checks.XXXXXX)"
+npx --no-install prettier --check --log-level warn . >"$checks_dir/prettier" 2>&1 &
+prettier_pid=$!
+npx --no-install eslint . >"$checks_dir/eslint" 2>&1 &
+eslint_pid=$!
+npx --no-install tsc -p tsconfig.test.json --noEmit >"$checks_dir/tsc" 2>&1 &
+tsc_pid=$!
+checks_failed=0
+wait "$prettier_pid" || { cat "$checks_dir/prettier"; echo "format check failed: run npm run format" >&2; checks_failed=1; }
+wait "$eslint_pid"; eslint_rc=$?
+cat "$checks_dir/eslint"
+[ "$eslint_rc" = 0 ] || { echo "lint failed" >&2; checks_failed=1; }
+wait "$tsc_pid" || { cat "$checks_dir/tsc"; echo "the tests do not type-check" >&2; checks_failed=1; }
+rm -rf "$checks_dir"
+[ "$checks_failed" = 0 ] || exit 1
 phase_done "format, lint and type-check"
 
 jest_cmd=(node --experimental-vm-modules node_modules/jest/bin/jest.js --ci)
