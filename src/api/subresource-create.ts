@@ -6,7 +6,8 @@ import type { SubresourceDef, UserInfo } from '../registry/types.js';
 import type { ResourceRequest } from './resource-path.js';
 import { decodeBody } from './request-body.js';
 import { decodeTypedBody } from './typed-body.js';
-import { sendObject, setWarnings } from './respond.js';
+import { setWarnings } from './respond.js';
+import { sendWriteAnswer } from './protobuf-response.js';
 import { writeContext, type ApiDeps } from './context.js';
 import { writeOptionsOf, type FieldValidationMode } from './write-options.js';
 import { badRequest } from '../machinery/api/errors.js';
@@ -55,5 +56,5 @@ export async function handleSubresourceCreate(
   }
   const out = await sub.create!({ def: rr.def, service: deps.service, write, dryRun: opts.dryRun }, rr.namespace, rr.name!, body);
   setWarnings(res, write.warnings);
-  sendObject(res, 201, out);
+  await sendWriteAnswer(req, res, rr.def, 201, out);
 }

@@ -11,7 +11,8 @@ import { APPLY_PATCH, acceptedPatchTypes, applyPatch, unsupportedPatchType } fro
 import type { GVK } from '../openapi/definitions.js';
 import type { ResourceRequest } from './resource-path.js';
 import { mediaType, rawBody } from './request-body.js';
-import { sendObject, setWarnings } from './respond.js';
+import { setWarnings } from './respond.js';
+import { sendWriteAnswer } from './protobuf-response.js';
 import { queryString, writeContext, type ApiDeps } from './context.js';
 import { badRequest, methodNotAllowed, unsupportedMediaType } from '../machinery/api/errors.js';
 import { applyScale, getScale } from './scale.js';
@@ -75,7 +76,7 @@ export async function handleCreate(req: Request, res: Response, deps: ApiDeps, r
   const obj = await decodeObject(req, gvkOf(rr.def), opts.fieldValidation, ctx.warnings);
   const created = await deps.service.create(rr.def, rr.namespace, obj, ctx);
   setWarnings(res, ctx.warnings);
-  sendObject(res, 201, created);
+  await sendWriteAnswer(req, res, rr.def, 201, created);
 }
 
 export async function handleUpdate(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
@@ -97,7 +98,7 @@ export async function handleUpdate(req: Request, res: Response, deps: ApiDeps, r
     updated = await deps.service.update(def, namespace, name, obj, ctx, subresource);
   }
   setWarnings(res, ctx.warnings);
-  sendObject(res, 200, updated);
+  await sendWriteAnswer(req, res, def, 200, updated);
 }
 
 export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
@@ -124,7 +125,7 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
       ctx,
     });
     setWarnings(res, ctx.warnings);
-    sendObject(res, created ? 201 : 200, object);
+    await sendWriteAnswer(req, res, def, created ? 201 : 200, object);
     return;
   }
   const documentErrors = opts.fieldValidation === 'Ignore' ? [] : patchDocumentErrors(type, body);
@@ -168,7 +169,7 @@ export async function handlePatch(req: Request, res: Response, deps: ApiDeps, rr
     );
   }
   setWarnings(res, ctx.warnings);
-  sendObject(res, 200, updated);
+  await sendWriteAnswer(req, res, def, 200, updated);
 }
 
 export async function handleDelete(req: Request, res: Response, deps: ApiDeps, rr: ResourceRequest, user: UserInfo): Promise<void> {
@@ -177,12 +178,12 @@ export async function handleDelete(req: Request, res: Response, deps: ApiDeps, r
   const { object, finished } = await deps.service.delete(rr.def, rr.namespace, rr.name!, opts, ctx);
   // 202 only when the client explicitly asked for dependents to be deleted (orphanDependents=false), as the apiserver does.
   if (!finished || rr.def.returnDeletedObject) {
-    sendObject(res, !finished && opts.orphanDependents === false ? 202 : 200, object);
+    await sendWriteAnswer(req, res, rr.def, !finished && opts.orphanDependents === false ? 202 : 200, object);
     return;
   }
   const details: Record<string, unknown> = { name: rr.name, kind: rr.def.plural, uid: object.metadata.uid };
   if (rr.group) details.group = rr.group;
-  sendObject(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+  await sendWriteAnswer(req, res, rr.def, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
 }
 
 export async function handleDeleteCollection(
@@ -201,7 +202,7 @@ export async function handleDeleteCollection(
     opts,
     ctx,
   );
-  sendObject(res, 200, {
+  await sendWriteAnswer(req, res, rr.def, 200, {
     kind: `${rr.def.kind}List`,
     apiVersion: apiVersionOf(rr.def),
     metadata: { resourceVersion: String(deps.service.revision()) },

@@ -110,6 +110,34 @@ describe('protobuf responses', () => {
   });
 });
 
+describe('protobuf answers to writes', () => {
+  test('create, update and delete answer protobuf to a client that prefers it', async () => {
+    const body = encodeKubernetesProtobuf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pbw' }, data: { a: '1' } })!;
+    const created = await binary(h.api.post(CM).set('Content-Type', PROTOBUF).set('Accept', CLIENT_GO).send(body)).expect(201);
+    expect(created.headers['content-type']).toBe(PROTOBUF);
+    const cm = decodeKubernetesProtobuf(created.body as Buffer).object as { metadata: Record<string, unknown>; data: unknown };
+    expect(cm.data).toEqual({ a: '1' });
+    const updated = await binary(
+      h.api
+        .put(`${CM}/pbw`)
+        .set('Accept', CLIENT_GO)
+        .send({ ...cm, data: { a: '2' } }),
+    ).expect(200);
+    expect(decodeKubernetesProtobuf(updated.body as Buffer).object.data).toEqual({ a: '2' });
+    const deleted = await binary(h.api.delete(`${CM}/pbw`).set('Accept', CLIENT_GO)).expect(200);
+    expect(decodeKubernetesProtobuf(deleted.body as Buffer)).toMatchObject({ kind: 'Status', object: { status: 'Success' } });
+  });
+
+  test('a Table Accept on a write still answers the object as JSON', async () => {
+    const res = await h.api
+      .post(CM)
+      .set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json')
+      .send(configMap('tabled'))
+      .expect(201);
+    expect(res.body.kind).toBe('ConfigMap');
+  });
+});
+
 describe('custom resources stay JSON', () => {
   // A custom resource's group version has no wire schema: negotiation passes over protobuf, as upstream's CR handler.
   const widgets = { ...(RESOURCES.find((d) => d.kind === 'ConfigMap') as ResourceDef), group: 'example.com', kind: 'Widget' };
