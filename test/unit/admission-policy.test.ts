@@ -269,20 +269,30 @@ describe('ValidatingAdmissionPolicy plugin', () => {
 });
 
 describe('ValidatingAdmissionPolicy validation', () => {
-  it('refuses expressions that do not parse, keeps those naming functions cel-js lacks', async () => {
+  it('refuses expressions that do not parse or read params without a paramKind, keeps those naming functions cel-js lacks', async () => {
     const { validateValidatingAdmissionPolicy } = await import('../../src/registry/strategies/admissionregistration/policies.js');
     const p = policy('p', {
       validations: [
         { expression: 'object.spec.replicas <', messageExpression: '"x" +' },
         { expression: 'quantity("1Gi").isGreaterThan(quantity("1"))' },
       ],
-      variables: [{ name: 'v', expression: 'object.(' }],
+      variables: [
+        { name: 'v', expression: 'object.(' },
+        { name: 'p', expression: 'params.data' },
+        { name: 's', expression: 'sets.contains([1], [1])' },
+      ],
     });
     const errs = validateValidatingAdmissionPolicy(p as never).map((e) => `${e.field}: ${'detail' in e ? e.detail : ''}`);
     expect(errs).toEqual([
       'spec.validations[0].expression: compilation failed: Unexpected token: EOF',
       'spec.validations[0].messageExpression: compilation failed: Unexpected token: EOF',
       'spec.variables[0].expression: compilation failed: Expected IDENTIFIER, got LPAREN',
+      "spec.variables[1].expression: compilation failed: undeclared reference to 'params' (in container '')",
     ]);
+    const withParams = policy('p', {
+      paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+      validations: [{ expression: 'params.data.x == "1"' }],
+    });
+    expect(validateValidatingAdmissionPolicy(withParams as never)).toEqual([]);
   });
 });

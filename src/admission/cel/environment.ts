@@ -10,7 +10,8 @@ import { registerKubernetesLibraries } from './libraries.js';
 import { admissionRequestJson } from './request.js';
 import { toCel } from './values.js';
 
-export type AdmissionCelMode = 'matchConditions' | 'policy';
+/** Webhook matchConditions; a policy with a paramKind (`params` declared); a policy without one (no `params`). */
+export type AdmissionCelMode = 'matchConditions' | 'policy' | 'policyWithoutParams';
 
 /** The values an expression reads; built by admissionVariables. */
 export interface AdmissionCelVariables {
@@ -45,8 +46,8 @@ function environment(mode: AdmissionCelMode): Environment {
   registerKubernetesLibraries(env);
   env.registerVariable('object', 'dyn').registerVariable('oldObject', 'dyn').registerVariable('request', 'dyn');
   env.registerVariable('authorizer', AUTHORIZER_TYPE);
-  if (mode === 'policy')
-    env.registerVariable('params', 'dyn').registerVariable('namespaceObject', 'dyn').registerVariable('variables', 'dyn');
+  if (mode === 'policy') env.registerVariable('params', 'dyn');
+  if (mode !== 'matchConditions') env.registerVariable('namespaceObject', 'dyn').registerVariable('variables', 'dyn');
   environments.set(mode, env);
   return env;
 }
@@ -100,13 +101,16 @@ function compile(expression: string, mode: AdmissionCelMode): CompiledExpression
  * The syntax error of an expression, if any (what API validation refuses a policy for). Unknown functions and types are
  * left to evaluation: Kubernetes' CEL libraries that cel-js lacks must not make a chart's policy unstorable.
  */
-export function syntaxError(expression: string): string | undefined {
+export function syntaxError(expression: string, mode: AdmissionCelMode = 'policy'): string | undefined {
   try {
-    environment('policy').parse(expression);
-    return undefined;
+    environment(mode).parse(expression);
   } catch (e) {
     return firstLine(e);
   }
+  // Of the type checker's findings only `params` without a paramKind refuses: other unknown names may be Kubernetes'
+  // namespaced libraries (sets.contains, cel.bind...) that cel-js lacks.
+  const unknown = /^Unknown variable: params\b/.test(compileAdmissionExpression(expression, mode).compileError ?? '');
+  return unknown ? `undeclared reference to 'params' (in container '')` : undefined;
 }
 
 export interface AdmissionVariableOptions {

@@ -41,10 +41,10 @@ export function compiledPolicy(policy: KObject): CompiledPolicy {
   return c;
 }
 
-const cel = (e: string) => compileAdmissionExpression(e, 'policy');
-
 function compile(policy: KObject): CompiledPolicy {
   const spec = (policy.spec ?? {}) as PolicySpec;
+  // `params` is declared only for a policy with a paramKind, as upstream's compiler does.
+  const cel = (e: string) => compileAdmissionExpression(e, spec.paramKind ? 'policy' : 'policyWithoutParams');
   return {
     name: policy.metadata.name ?? '',
     failurePolicy: spec.failurePolicy ?? 'Fail',

@@ -76,12 +76,13 @@ function validatePolicySpec(spec: J): Errs {
   return errs;
 }
 
-/** Every CEL expression of the spec must parse (upstream compiles them: `compilation failed: ...`). */
+/** Every CEL expression of the spec must parse and name only declared variables (upstream compiles them). */
 function expressionSyntaxErrors(spec: J): Errs {
   const errs: Errs = [];
+  const mode = isObj(spec.paramKind) ? 'policy' : 'policyWithoutParams';
   const check = (expression: unknown, field: string) => {
     if (typeof expression !== 'string' || !expression.trim()) return;
-    const why = syntaxError(expression);
+    const why = syntaxError(expression, mode);
     if (why) errs.push(invalid(field, expression, `compilation failed: ${why}`));
   };
   arr(spec.validations).forEach((v: J, i) => {
