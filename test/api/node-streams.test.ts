@@ -247,3 +247,48 @@ test('exec and attach: a viewer is refused create on the WebSocket GET, another 
   }
   expect(near.calls.length).toBe(calls);
 });
+
+test('exec and attach pass CONNECT admission with their options before the node is asked', async () => {
+  const seen: Record<string, unknown>[] = [];
+  h.service.admission.addValidating({
+    name: 'test-connect',
+    handles: (a) => a.operation === 'CONNECT',
+    validate: async (a) => {
+      seen.push({ kind: a.kind.kind, resource: a.resource.resource, subresource: a.subresource, name: a.name, object: a.object });
+      if ((a.object as unknown as { command?: string[] }).command?.[0] === 'forbidden')
+        throw new StatusError(403, 'Forbidden', 'admission webhook "connect.example.com" denied the request: no');
+    },
+  });
+  const calls = near.calls.length;
+  await expect(session(`${podPath('here')}/exec?command=forbidden&stdout=true&container=main`, () => undefined)).rejects.toMatchObject({
+    statusCode: 403,
+    body: { message: 'admission webhook "connect.example.com" denied the request: no' },
+  });
+  expect(near.calls.length).toBe(calls);
+  await session(`${podPath('here')}/attach?stdout=true`, () => undefined);
+  expect(seen).toEqual([
+    {
+      kind: 'PodExecOptions',
+      resource: 'pods',
+      subresource: 'exec',
+      name: 'here',
+      object: {
+        kind: 'PodExecOptions',
+        apiVersion: 'v1',
+        container: 'main',
+        command: ['forbidden'],
+        stdin: false,
+        stdout: true,
+        stderr: false,
+        tty: false,
+      },
+    },
+    {
+      kind: 'PodAttachOptions',
+      resource: 'pods',
+      subresource: 'attach',
+      name: 'here',
+      object: { kind: 'PodAttachOptions', apiVersion: 'v1', stdin: false, stdout: true, stderr: false, tty: false },
+    },
+  ]);
+});

@@ -27,6 +27,7 @@ import { isLogUpgrade, serveLogUpgrade } from './log-websocket.js';
 import { createPortForwardUpgrade, isPortForwardUpgrade } from './portforward/upgrade.js';
 import { isProxyPath, proxyRoutes } from '../proxy/route.js';
 import { upgradeVerbs } from './upgrade-verbs.js';
+import { admitConnect } from '../../admission/connect.js';
 
 export interface UpgradeDeps {
   service: ResourceService;
@@ -145,6 +146,15 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
   const tty = flag(q, 'tty');
   if (sub === 'exec' && command.length === 0) throw badRequest('you must specify at least one command for the container');
   if (!stdin && !stdout && !stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  // CONNECT admission (webhooks, policies) before the node starts anything, as the apiserver's connect handler.
+  await admitConnect(deps.service.admission, {
+    subresource: sub === 'exec' ? 'exec' : 'attach',
+    version: rr.version,
+    namespace: rr.namespace,
+    name: rr.name,
+    user,
+    options: { ...(q.get('container') ? { container: q.get('container')! } : {}), command, stdin, stdout, stderr, tty },
+  });
 
   const target = await resolveTarget(deps.service, rr.def, rr.namespace, rr.name, q.get('container') || undefined);
   const node = podNode(deps.nodes, target.pod);

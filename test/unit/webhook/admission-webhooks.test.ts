@@ -215,6 +215,27 @@ test('rules: operations, resources with subresources, scope; the webhook configu
   caller.close();
 });
 
+test('CONNECT rules: an exec reaches a webhook for pods/exec with its PodExecOptions', async () => {
+  const { validating, caller } = plugins(
+    [],
+    [config('c', [hook('exec.example.com', '/exec', { rules: [{ ...podRule, operations: ['CONNECT'], resources: ['pods/exec'] }] })])],
+  );
+  answers.set('/exec', () => ({ allowed: false, status: { code: 403, message: 'no exec here' } }));
+  const exec = attrs({
+    operation: 'CONNECT',
+    subresource: 'exec',
+    object: { kind: 'PodExecOptions', apiVersion: 'v1', command: ['sh'], stdout: true } as unknown as KObject,
+  });
+  expect([validating.handles(attrs()), validating.handles(exec)]).toEqual([false, true]);
+  expect((await refusal(validating.validate(exec))).message).toBe('admission webhook "exec.example.com" denied the request: no exec here');
+  expect(received[0]!.review.request).toMatchObject({
+    operation: 'CONNECT',
+    subResource: 'exec',
+    object: { kind: 'PodExecOptions', command: ['sh'] },
+  });
+  caller.close();
+});
+
 test('namespaceSelector and objectSelector choose the requests (old object labels count too)', async () => {
   const { mutating, caller } = plugins([
     config('a', [
