@@ -71,6 +71,7 @@ import { authorizationChain } from '../authorization/union.js';
 import { NodeGraph, createNodeAuthorizer, startNodeGraph } from '../authorization/node/index.js';
 import { createTokenReviewer } from '../api/token-review.js';
 import { logDenials } from '../api/denial-audit.js';
+import { auditUpgrades } from '../api/audit/upgrade-audit.js';
 import { serverHealth } from './health-checks.js';
 import { observability } from './observability.js';
 import { servicePolicyHost } from '../admission/policy/host.js';
@@ -241,6 +242,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       },
     );
   };
+  // Upgrades bypass express and its audit filter: audited around the handler (audit/upgrade-audit.ts).
+  const auditedUpgrade = observed.audit ? auditUpgrades(upgrade, { ...observed.audit, registry, authenticate }) : upgrade;
   // One listener on the bind address, and another on the pod network gateway (in-cluster-listener.ts).
   const createListener = () => {
     const s = https.createServer(
@@ -255,7 +258,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     );
     s.keepAliveTimeout = 60_000;
     // WebSocket exec/attach arrive as upgrades, which express never sees; nor what the HTTP parser refuses.
-    s.on('upgrade', upgrade);
+    s.on('upgrade', auditedUpgrade);
     answerClientErrors(s);
     s.on('secureConnection', (c) => {
       sockets.add(c);
