@@ -2,8 +2,8 @@
 // storage: it creates the Docker volume `pvc-<uid>` of a claim the PVC controller handed to dockube's provisioner
 // (with its class's driver options), then its PersistentVolume pre-bound to the claim (provisioned-volume.ts), which
 // the PVC controller binds. A PV of ours whose claim is gone (Released) with reclaim policy Delete, or that is deleted,
-// has its Docker volume removed once no container holds it, then the PV itself (its finalizer first). Docker volumes
-// of claims provisioned before PVs were made (no PV) are removed with their deleted claim as before.
+// has its Docker volume removed once no container holds it, then the PV itself (its finalizer first). A claim bound to
+// its Docker volume before PVs were made gets its PV (adopt); a deleted one's volume is removed by its labels.
 // Through the client seam as kube-system/dockube-volume-provisioner, with the node's Docker client.
 import type Dockerode from 'dockerode';
 import { StatusError } from '../machinery/api/errors.js';
@@ -107,6 +107,37 @@ export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: Volum
     return pending;
   };
 
+  /**
+   * A claim bound to its Docker volume before provisioned volumes had PVs gets its PV now, if the volume is this
+   * node's, with the reclaim policy recorded on the volume: from then on it is reclaimed as every other.
+   */
+  const adopt = async (docker: Dockerode, pvc: KObject, volumeName: string) => {
+    let labels: Record<string, string> | undefined;
+    try {
+      labels = (await docker.getVolume(volumeName).inspect()).Labels ?? {};
+    } catch (e) {
+      if (engineStatus(e) === 404) return;
+      throw e;
+    }
+    if (labels[LABEL_INSTANCE] !== instance || labels[LABEL_PVC_UID] !== pvc.metadata.uid) return;
+    const sc = (await client.get(STORAGE_CLASSES, undefined, classOf(pvc)).catch((e) => {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    })) ?? { metadata: {} };
+    const recorded = { ...sc, reclaimPolicy: labels[LABEL_RECLAIM_POLICY] ?? sc.reclaimPolicy } as KObject;
+    try {
+      await client.create(PVS, undefined, provisionedVolume(pvc, recorded, volumeName, opts.nodeName), {
+        fieldManager: 'volume-provisioner',
+      });
+      log.info(
+        { claim: `${pvc.metadata.namespace}/${pvc.metadata.name}`, volume: volumeName },
+        'created the PV of a claim bound before PVs',
+      );
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 409)) throw e;
+    }
+  };
+
   /** A PV of ours on this node: its storage goes when it is Released with Delete, or deleted; then the PV. */
   const syncVolume = async (name: string): Promise<{ requeueAfterMs: number } | void> => {
     const pv = await getPV(name);
@@ -189,8 +220,13 @@ export async function startVolumeProvisioner(ctx: ReconcilerContext, opts: Volum
       }
       const docker = await opts.docker();
       if (await reclaim(docker, ns, name, pvc?.metadata.uid)) return { requeueAfterMs: 2000 };
-      if (!pvc || pvc.metadata.deletionTimestamp || (pvc.spec as J | undefined)?.volumeName) return;
+      if (!pvc || pvc.metadata.deletionTimestamp) return;
       const volumeName = provisionedVolumeName(pvc.metadata.uid!);
+      const bound = (pvc.spec as J | undefined)?.volumeName;
+      if (bound) {
+        if (bound === volumeName && !(await getPV(volumeName))) await adopt(docker, pvc, volumeName);
+        return;
+      }
       if (await getPV(volumeName)) return;
       let sc: KObject;
       try {

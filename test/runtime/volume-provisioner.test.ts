@@ -179,3 +179,31 @@ test('reclaim Retain: the claim deleted, its PV is Released and the Docker volum
   await waitFor('its Docker volume gone', async () => (await volumesOf('gone')).length === 0);
   expect((await volumesOf('kept')).map((v) => v.Name)).toEqual([`pvc-${kept}`]);
 });
+
+test('a claim bound to its Docker volume before PVs were made gets its PV from the node holding the volume', async () => {
+  // A claim of a class that does not exist (nothing provisions it), then bound the way dockube bound claims before.
+  const old = await claim('older', 'gone-class');
+  const uid = old.metadata.uid!;
+  await docker.createVolume({
+    Name: `pvc-${uid}`,
+    Labels: {
+      [LABEL_PVC]: `${NS}/older`,
+      'dockube.io/pvc-uid': uid,
+      'dockube.io/reclaim-policy': 'Retain',
+      [LABEL_INSTANCE]: instances['node-a'],
+    },
+  });
+  await h.service.update(pvcs, NS, 'older', (cur) => ({ ...cur, spec: { ...(cur.spec as J), volumeName: `pvc-${uid}` } }), ctxW);
+  const pvs = h.service.registry.find('', 'v1', 'persistentvolumes')!;
+  const pv = await waitFor('the adopted PV Bound', async () => {
+    const v = (await h.service.get(pvs, undefined, `pvc-${uid}`).catch(() => undefined)) as J | undefined;
+    return v?.status?.phase === 'Bound' && v;
+  });
+  expect(pv.spec).toMatchObject({
+    claimRef: { namespace: NS, name: 'older', uid },
+    persistentVolumeReclaimPolicy: 'Retain',
+    storageClassName: 'gone-class',
+    csi: { volumeHandle: `pvc-${uid}` },
+  });
+  expect(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(['node-a']);
+});
