@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Two image registries on loopback for the image-pull tests (no internet, no systemd):
-#   127.0.0.1:5000  open                    holds test/busybox:1 and test/busybox:2
-#   127.0.0.1:5001  basic auth (htpasswd)   holds private/busybox:1
+#   127.0.0.1:5000  open                    holds test/busybox:1, :2, :jest-1, :jest-2 and :w0 to :w4
+#   127.0.0.1:5001  basic auth (htpasswd)   holds private/busybox:1, :jest-1 and :w0 to :w4
+# Each user pulls and removes tags of its own (jest's image-pull test the jest-* ones, scenario 38 its conformance
+# worker's w<id>), so runs side by side never find an image another one pulled, nor lose one another removed.
 # Both hold dockube/busybox:test (scripts/build-test-images.sh). Docker treats 127.0.0.0/8 registries as
 # insecure, so plain HTTP works. The generated credentials are written to $STATE/auth.env
 # (REGISTRY_USER, REGISTRY_PASSWORD) for the tests; Docker is logged out again after the push.
@@ -13,8 +15,11 @@ STATE=${DOCKUBE_REGISTRY_DIR:-/var/lib/dockube-test-registry}
 SOURCE_IMAGE=${BUSYBOX_IMAGE:-dockube/busybox:test}
 OPEN=127.0.0.1:5000
 PRIVATE=127.0.0.1:5001
-OPEN_TAGS=("$OPEN/test/busybox:1" "$OPEN/test/busybox:2")
-PRIVATE_TAGS=("$PRIVATE/private/busybox:1")
+WORKER_TAGS=(w0 w1 w2 w3 w4)
+OPEN_TAGS=("$OPEN/test/busybox:1" "$OPEN/test/busybox:2" "$OPEN/test/busybox:jest-1" "$OPEN/test/busybox:jest-2")
+OPEN_TAGS+=("${WORKER_TAGS[@]/#/$OPEN/test/busybox:}")
+PRIVATE_TAGS=("$PRIVATE/private/busybox:1" "$PRIVATE/private/busybox:jest-1")
+PRIVATE_TAGS+=("${WORKER_TAGS[@]/#/$PRIVATE/private/busybox:}")
 
 say() { echo "ensure-test-registry: $*" >&2; }
 mkdir -p "$STATE"
@@ -71,16 +76,31 @@ start_registry() { # name addr [auth]
 start_registry open "$OPEN"
 start_registry private "$PRIVATE" auth
 
+# held REF: the registry already serves REF's manifest. A tag it holds is never tagged on the engine again: a local
+# tag, even for a moment, would let a test running beside this call find its image present instead of pulling it.
+held() {
+  local ref=$1 rest repo tag
+  rest=${ref#*/}; repo=${rest%:*}; tag=${rest##*:}
+  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -u "$REGISTRY_USER:$REGISTRY_PASSWORD" \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -I "http://${ref%%/*}/v2/$repo/manifests/$tag")" = 200 ]
+}
+pushed=()
 push() { # tag
+  held "$1" && return 0
   docker tag "$SOURCE_IMAGE" "$1"
+  pushed+=("$1")
   docker push "$1" >/dev/null || { say "docker push $1 failed"; exit 1; }
 }
 for t in "${OPEN_TAGS[@]}"; do push "$t"; done
-echo "$REGISTRY_PASSWORD" | docker login "$PRIVATE" -u "$REGISTRY_USER" --password-stdin >/dev/null 2>&1 \
-  || { say "docker login $PRIVATE failed"; exit 1; }
-for t in "${PRIVATE_TAGS[@]}"; do push "$t" || { docker logout "$PRIVATE" >/dev/null 2>&1; exit 1; }; done
-docker logout "$PRIVATE" >/dev/null 2>&1 || true
+missing=()
+for t in "${PRIVATE_TAGS[@]}"; do held "$t" || missing+=("$t"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "$REGISTRY_PASSWORD" | docker login "$PRIVATE" -u "$REGISTRY_USER" --password-stdin >/dev/null 2>&1 \
+    || { say "docker login $PRIVATE failed"; exit 1; }
+  for t in "${missing[@]}"; do push "$t" || { docker logout "$PRIVATE" >/dev/null 2>&1; exit 1; }; done
+  docker logout "$PRIVATE" >/dev/null 2>&1 || true
+fi
 
-# Only the registry-named tags go; the image itself stays as $SOURCE_IMAGE.
-for t in "${OPEN_TAGS[@]}" "${PRIVATE_TAGS[@]}"; do docker rmi "$t" >/dev/null 2>&1 || true; done
+# Only the registry-named tags this call made go; the image itself stays as $SOURCE_IMAGE.
+for t in "${pushed[@]}"; do docker rmi "$t" >/dev/null 2>&1 || true; done
 exit 0

@@ -5,8 +5,9 @@
 bash "$ROOT/scripts/ensure-test-registry.sh" >/dev/null 2>&1 || fail "ensure-test-registry.sh"
 # shellcheck disable=SC1091
 . /var/lib/dockube-test-registry/auth.env
-OPEN=127.0.0.1:5000/test/busybox:1
-PRIV=127.0.0.1:5001/private/busybox:1
+# The worker's own tags: another worker's run of this scenario (or jest's pull test) pulls and removes its own.
+OPEN=127.0.0.1:5000/test/busybox:w${CONFORMANCE_WORKER_ID:-0}
+PRIV=127.0.0.1:5001/private/busybox:w${CONFORMANCE_WORKER_ID:-0}
 # Only the registry-named tags: the kubelet must pull them (the image stays as dockube/busybox:test).
 docker rmi "$OPEN" "$PRIV" >/dev/null 2>&1
 k create ns "$NS" >/dev/null

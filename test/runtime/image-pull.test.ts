@@ -26,9 +26,10 @@ const rand = randomBytes(3).toString('hex');
 const instance = `test-pull-${rand}`;
 const NODE = 'image-pull-node';
 const NS = 'default';
-const OPEN1 = '127.0.0.1:5000/test/busybox:1';
-const OPEN2 = '127.0.0.1:5000/test/busybox:2';
-const PRIVATE = '127.0.0.1:5001/private/busybox:1';
+// Tags of jest's own: scenario 38 pulls and removes others (w<worker>) in conformance runs beside jest.
+const OPEN1 = '127.0.0.1:5000/test/busybox:jest-1';
+const OPEN2 = '127.0.0.1:5000/test/busybox:jest-2';
+const PRIVATE = '127.0.0.1:5001/private/busybox:jest-1';
 const networkName = `dockube-test-pull-${rand}`;
 const ctxW = systemContext('test');
 const log = pino({ level: 'silent' });
@@ -183,7 +184,7 @@ describe('image pulls from loopback registries', () => {
     // Kubelet reports both pulls and "already present" with reason Pulled; the pull's own event is what counts here.
     expect(evs.filter((e) => e.reason === 'Pulled').map((e) => e.message)).toContainEqual(
       expect.stringMatching(
-        /^Successfully pulled image "127\.0\.0\.1:5000\/test\/busybox:1" in (\d+ms|[\d.]+s) \((\d+ms|[\d.]+s) including waiting\)\. Image size: [1-9]\d* bytes\.$/,
+        /^Successfully pulled image "127\.0\.0\.1:5000\/test\/busybox:jest-1" in (\d+ms|[\d.]+s) \((\d+ms|[\d.]+s) including waiting\)\. Image size: [1-9]\d* bytes\.$/,
       ),
     );
     // Now present: a second pod uses the local copy.
