@@ -106,9 +106,12 @@ export function availableConditionController(deps: AvailabilityDeps): Controller
     return { status: 'True', reason: 'Passed', message: 'all checks passed' };
   }
 
+  /** Failed discovery checks in a row, per APIService: retried soon and then less often, as upstream's rate limiter. */
+  const failures = new Map<string, number>();
+
   async function reconcile(name: string): Promise<ReconcileResult> {
     const stored = deps.apis.informer.get(undefined, name);
-    if (!stored || !isRemote(stored)) return;
+    if (!stored || !isRemote(stored)) return void failures.delete(name);
     const result = await check(stored);
     const conditions = stored.status?.conditions ?? [];
     const before = conditions.find((c) => c.type === 'Available');
@@ -125,7 +128,13 @@ export function availableConditionController(deps: AvailabilityDeps): Controller
       const updated = { ...stored, status: { ...stored.status, conditions: [...conditions.filter((c) => c.type !== 'Available'), next] } };
       await deps.client.updateStatus(APISERVICES, undefined, updated as KObject);
     }
-    return { requeueAfterMs: RECHECK_MS };
+    if (result.reason !== 'FailedDiscoveryCheck') {
+      failures.delete(name);
+      return { requeueAfterMs: RECHECK_MS };
+    }
+    const n = (failures.get(name) ?? 0) + 1;
+    failures.set(name, n);
+    return { requeueAfterMs: Math.min(250 * 2 ** (n - 1), RECHECK_MS) };
   }
 
   const controller = new Controller('APIServiceRemoteAvailability', reconcile, deps.log, 2);
