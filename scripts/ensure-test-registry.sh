@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two image registries on loopback for the image-pull tests (no internet, no systemd):
-#   127.0.0.1:5000  open                    holds test/busybox:1, :2, :jest-1, :jest-2 and :w0 to :w4
-#   127.0.0.1:5001  basic auth (htpasswd)   holds private/busybox:1, :jest-1 and :w0 to :w4
+#   127.0.0.1:5000  open                    holds test/busybox:1, :2, :jest-1, :jest-2 and :w0 to :w9
+#   127.0.0.1:5001  basic auth (htpasswd)   holds private/busybox:1, :jest-1 and :w0 to :w9
 # Each user pulls and removes tags of its own (jest's image-pull test the jest-* ones, scenario 38 its conformance
 # worker's w<id>), so runs side by side never find an image another one pulled, nor lose one another removed.
 # Both hold dockube/busybox:test (scripts/build-test-images.sh). Docker treats 127.0.0.0/8 registries as
@@ -15,7 +15,7 @@ STATE=${DOCKUBE_REGISTRY_DIR:-/var/lib/dockube-test-registry}
 SOURCE_IMAGE=${BUSYBOX_IMAGE:-dockube/busybox:test}
 OPEN=127.0.0.1:5000
 PRIVATE=127.0.0.1:5001
-WORKER_TAGS=(w0 w1 w2 w3 w4)
+WORKER_TAGS=(w0 w1 w2 w3 w4 w5 w6 w7 w8 w9)
 OPEN_TAGS=("$OPEN/test/busybox:1" "$OPEN/test/busybox:2" "$OPEN/test/busybox:jest-1" "$OPEN/test/busybox:jest-2")
 OPEN_TAGS+=("${WORKER_TAGS[@]/#/$OPEN/test/busybox:}")
 PRIVATE_TAGS=("$PRIVATE/private/busybox:1" "$PRIVATE/private/busybox:jest-1")
