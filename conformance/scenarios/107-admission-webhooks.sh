@@ -3,7 +3,8 @@
 # certificate holds. A MutatingWebhookConfiguration labels every new pod of the namespaces its namespaceSelector picks
 # (JSONPatch, with a warning kubectl prints), also on a server-side dry run (sideEffects None); a
 # ValidatingWebhookConfiguration refuses a pod labelled deny=true with upstream's message; a webhook whose Service is
-# missing fails a request closed (failurePolicy Fail) with upstream's `failed calling webhook` text.
+# missing fails a request closed (failurePolicy Fail) with upstream's `failed calling webhook` text; a CONNECT webhook
+# refuses kubectl exec.
 bash "$ROOT/scripts/build-test-images.sh" >/dev/null 2>&1 || fail "build-test-images.sh"
 T="$NS-t"
 k create ns "$NS" >/dev/null
@@ -78,6 +79,14 @@ expect "a pod outside the selected namespaces is not sent" 0 '^$' -- k -n "$NS" 
 expect "the webhook saw the requests as AdmissionReview v1 (operation, resource, user, dryRun)" 0 \
   "/mutate CREATE pods $T/p3 user=[^ ]+ dryRun=true.*/mutate CREATE pods $T/p1 user=[^ ]+ dryRun=false" -- \
   sh -c "\"$KCTL\" --kubeconfig \"$KC\" --cache-dir \"$CACHE_DIR\" -n \"$NS\" logs hooks | tr '\n' ' '"
+
+# CONNECT: a webhook for pods/exec sees kubectl exec's PodExecOptions and refuses it.
+webhook_yaml Validating exec.dockube.test /exec |
+  sed "s/operations: \[CREATE\]/operations: [CONNECT]/; s/resources: \[pods\]/resources: [pods\/exec]/" >"$DATA_DIR/exec.yaml"
+k apply -f "$DATA_DIR/exec.yaml" >/dev/null
+k -n "$T" wait --for=condition=Ready pod/p1 --timeout=60s >/dev/null
+eventually "a CONNECT webhook refuses kubectl exec" 20 \
+  'admission webhook "exec.dockube.test" denied the request: exec of \["true"\] is not allowed here' -- k -n "$T" exec p1 -- true
 
 # A webhook whose Service does not exist: failurePolicy Fail refuses the request with the call's error.
 webhook_yaml Validating down.dockube.test /x 'failurePolicy: Fail' |

@@ -1,6 +1,6 @@
 // A small admission webhook server for conformance scenario 107, run in a pod of dockube/node-test (the host's node
 // in a scratch image): /mutate labels every pod it is sent (JSONPatch) and warns, /validate refuses pods labelled
-// deny=true. One log line per review, for the scenario to read with kubectl logs.
+// deny=true, /exec refuses every exec (CONNECT). One log line per review, for the scenario to read with kubectl logs.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 
@@ -20,6 +20,13 @@ function respond(review, path) {
     response.patchType = 'JSONPatch';
     response.patch = Buffer.from(JSON.stringify(patch)).toString('base64');
     response.warnings = ['labelled by the test webhook'];
+  } else if (path === '/exec') {
+    response.allowed = false;
+    response.status = {
+      code: 403,
+      reason: 'Forbidden',
+      message: `exec of ${JSON.stringify(req.object?.command ?? [])} is not allowed here`,
+    };
   } else if (path === '/validate' && labels?.deny === 'true') {
     response.allowed = false;
     response.status = { code: 403, reason: 'Forbidden', message: 'pods labelled deny=true are not allowed' };
