@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import yaml from 'js-yaml';
 import { StatusError, internal } from '../machinery/api/errors.js';
 import { bodyJson } from './json-body.js';
+import { isPanic } from './audit/panic.js';
 
 export function sendObject(res: Response, code: number, body: unknown, format: 'json' | 'yaml' = 'json'): void {
   // The audit filter (audit/audit.ts) records the response object at level RequestResponse.
@@ -24,7 +25,10 @@ export function sendObject(res: Response, code: number, body: unknown, format: '
 
 export function sendError(res: Response, err: unknown): void {
   const se = err instanceof StatusError ? err : internal((err as Error)?.message ?? String(err));
-  if (res.locals.auditCapture) res.locals.auditError = se; // the audit event's responseStatus
+  if (res.locals.auditCapture) {
+    res.locals.auditError = se; // the audit event's responseStatus
+    if (isPanic(err)) res.locals.auditPanic = err; // its stage Panic (audit/audit.ts)
+  }
   // The app's audit of denials (denial-audit.ts), set on every request it serves.
   if (se.code === 403) (res.locals.onForbidden as ((e: StatusError, req: Response['req']) => void) | undefined)?.(se, res.req);
   if (res.headersSent) {

@@ -11,6 +11,7 @@ import { StatusError } from '../../machinery/api/errors.js';
 import { denialOf } from '../../authorization/authorizer.js';
 import { parseResourcePath } from '../resource-path.js';
 import { impersonatorOf } from '../impersonation.js';
+import { panicStatus } from './panic.js';
 import { auditConfigFor, type AuditPolicy, type AuditStage, type RequestAuditConfig } from './policy.js';
 
 /** Where the handlers leave what the audit event reports (res.locals keys). */
@@ -19,6 +20,8 @@ export const AUDIT_LOCALS = {
   capture: 'auditCapture',
   body: 'auditBody',
   error: 'auditError',
+  /** Set with an error that is the counterpart of a Go panic (audit/panic.ts). */
+  panic: 'auditPanic',
   /** The decoded request body (request-body.ts). */
   requestObject: 'auditRequestObject',
   /** The authorizer's decision for the request (resource-handler.ts). */
@@ -132,7 +135,10 @@ export function auditFilter(opts: AuditOptions) {
     const complete = () => {
       if (done) return;
       done = true;
-      emit('ResponseComplete', completion(req, res, attrs, config, objectRef(), received));
+      // A handler that failed as Go code panics (audit/panic.ts): the event's stage is Panic instead, as upstream's.
+      const panic = res.locals[AUDIT_LOCALS.panic] as Error | undefined;
+      const event = completion(req, res, attrs, config, objectRef(), received);
+      emit(panic ? 'Panic' : 'ResponseComplete', panic ? { ...event, responseStatus: panicStatus(panic) } : event);
     };
     res.once('finish', complete);
     res.once('close', complete);
