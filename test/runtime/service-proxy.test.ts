@@ -331,11 +331,13 @@ test('a restart keeping the rules: traffic never stops, the new proxier takes th
   );
 });
 
-test('a deleted service: its chains are gone within a second and its address refuses', async () => {
+test('a deleted service: its chains go on the deletion, not at the 30 s periodic sync, and its address refuses', async () => {
   await h.service.delete(def('services'), NS, 'web', {}, ctxW);
   const t0 = Date.now();
-  await waitFor('service chains gone', async () => !iptablesSave().includes(`"${NS}/web:http`), 5000, 20);
-  expect(Date.now() - t0).toBeLessThan(1000);
+  // Well under a second on a quiet machine; the bound only tells the event-driven sync from the periodic one (30 s),
+  // as the suite runs beside conformance servers whose proxiers take the same xtables lock.
+  await waitFor('service chains gone', async () => !iptablesSave().includes(`"${NS}/web:http`), 15_000, 20);
+  expect(Date.now() - t0).toBeLessThan(5000);
   expect(iptablesSave()).not.toMatch(new RegExp(`${PREFIX}-SVC-`));
   expect((await connectResult(VIP, 80)).result).toBe('refused');
 });
@@ -425,7 +427,8 @@ test('the periodic full sync puts back a jump someone removed', async () => {
       `${PREFIX}-SERVICES`,
     ]);
     expect(iptablesSave().split('\n').filter(jump)).toHaveLength(0);
-    await waitFor('the jump back', async () => iptablesSave().split('\n').filter(jump).length === 1, 3000, 50);
+    // Housekeeping every 300 ms: generous for a loaded machine, where iptables waits for the xtables lock.
+    await waitFor('the jump back', async () => iptablesSave().split('\n').filter(jump).length === 1, 10_000, 50);
   } finally {
     await p.stop();
   }
