@@ -4,7 +4,10 @@
 import { createHash, webcrypto, type KeyObject } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
-import { CompactSign, compactVerify } from 'jose';
+
+/** jose loads with the first token signed or checked, not at start-up (~45 ms of module loading on its own). */
+let joseModule: Promise<typeof import('jose')> | undefined;
+const jose = () => (joseModule ??= import('jose'));
 
 export interface JwtHeader {
   alg: string;
@@ -33,6 +36,7 @@ function cryptoKeyOf(key: KeyObject): Promise<CryptoKey> {
 
 /** Signs `claims` with an EC P-256 private key (header `{"alg":"ES256","kid":...}`, as go-jose writes it). */
 export async function signJwt(claims: JwtClaims, privateKey: KeyObject, kid?: string): Promise<string> {
+  const { CompactSign } = await jose();
   return new CompactSign(Buffer.from(JSON.stringify(claims), 'utf8'))
     .setProtectedHeader({ alg: 'ES256', ...(kid ? { kid } : {}) })
     .sign(await cryptoKeyOf(privateKey));
@@ -68,6 +72,7 @@ export async function verifyJwt(token: string, publicKey: KeyObject): Promise<Jw
   if (!looksLikeJwt(token)) return undefined;
   let payload: Uint8Array;
   try {
+    const { compactVerify } = await jose();
     ({ payload } = await compactVerify(token, await cryptoKeyOf(publicKey), { algorithms: ['ES256'] }));
   } catch {
     return undefined; // bad signature, another algorithm ("none" included), a malformed header
