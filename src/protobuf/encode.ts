@@ -31,8 +31,18 @@ export function encodeKubernetesProtobuf(obj: Obj): Buffer | undefined {
   return Buffer.concat([PROTOBUF_MAGIC, envelope]);
 }
 
+/**
+ * The latest frame, shared by every watch that receives the same event (the store hands one event to all watches
+ * before the next), as watch-encoding.ts shares JSON lines: an object is its kind, uid and resourceVersion.
+ */
+let latest: { key: string; frame: Buffer } | undefined;
+
 /** One watch frame; undefined when the object's kind cannot be protobuf. */
 export function encodeWatchFrame(type: string, obj: Obj): Buffer | undefined {
+  const m = (obj as { metadata?: { uid?: string; resourceVersion?: string } }).metadata;
+  const key =
+    m?.uid && m.resourceVersion ? `${type} ${String(obj.apiVersion)} ${String(obj.kind)} ${m.uid} ${m.resourceVersion}` : undefined;
+  if (key !== undefined && latest?.key === key) return latest.frame;
   const object = encodeKubernetesProtobuf(obj);
   if (!object) return undefined;
   const event = schemaRoot()
@@ -41,5 +51,7 @@ export function encodeWatchFrame(type: string, obj: Obj): Buffer | undefined {
     .finish();
   const length = Buffer.alloc(4);
   length.writeUInt32BE(event.length);
-  return Buffer.concat([length, event]);
+  const frame = Buffer.concat([length, event]);
+  if (key !== undefined) latest = { key, frame };
+  return frame;
 }

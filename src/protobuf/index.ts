@@ -1,5 +1,6 @@
-// Public surface of the protobuf request-body decoder.
+// Public surface of the Kubernetes protobuf codec: request bodies decoded, answers and watch frames encoded.
 export { decodeKubernetesProtobuf, decodeEnvelope, PROTOBUF_MAGIC, type DecodedObject } from './decode.js';
+export { encodeKubernetesProtobuf, encodeWatchFrame } from './encode.js';
 export { protobufMessageFor, protobufKinds } from './schema.js';
 
 /** True for `application/vnd.kubernetes.protobuf` (with or without parameters). */

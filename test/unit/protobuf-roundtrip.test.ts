@@ -144,6 +144,15 @@ describe('watch framing', () => {
     expect(decodeKubernetesProtobuf(Buffer.from(event.object.raw)).object).toEqual(pod);
   });
 
+  test('one event is encoded once for all its watches; the next write is a new frame', () => {
+    const pod = { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'p', uid: 'u1', resourceVersion: '7' } };
+    const first = encodeWatchFrame('MODIFIED', pod);
+    expect(encodeWatchFrame('MODIFIED', { ...pod })).toBe(first);
+    const next = encodeWatchFrame('MODIFIED', { ...pod, metadata: { ...pod.metadata, resourceVersion: '8' } });
+    expect(next).not.toBe(first);
+    expect(next!.equals(first!)).toBe(false);
+  });
+
   test('custom resources have no wire message: JSON only, as upstream', () => {
     expect(encodeKubernetesProtobuf({ kind: 'Widget', apiVersion: 'example.com/v1' })).toBeUndefined();
     expect(encodeWatchFrame('ADDED', { kind: 'Widget', apiVersion: 'example.com/v1' })).toBeUndefined();
