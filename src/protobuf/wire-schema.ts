@@ -23,11 +23,7 @@ export const FIELDS_NOT_ON_THE_WIRE: string[] = [
   'k8s.io.api.storage.v1.CSIDriverSpec.serviceAccountTokenInSecrets',
   'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition.observedGeneration',
   'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus.observedGeneration',
-  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion.selectableFields',
-  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule.fieldPath',
-  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule.messageExpression',
   'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule.optionalOldSelf',
-  'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule.reason',
   'k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta.shardInfo',
 ];
 
@@ -737,7 +733,7 @@ export const WIRE_PACKAGES: Record<string, Record<string, string>> = {
     CustomResourceDefinitionStatus:
       'conditions=1:CustomResourceDefinitionCondition* acceptedNames=2:CustomResourceDefinitionNames storedVersions=3:string*',
     CustomResourceDefinitionVersion:
-      'name=1:string! served=2:bool! storage=3:bool! deprecated=7:bool deprecationWarning=8:string? schema=4:CustomResourceValidation subresources=5:CustomResourceSubresources additionalPrinterColumns=6:CustomResourceColumnDefinition*',
+      'name=1:string! served=2:bool! storage=3:bool! deprecated=7:bool deprecationWarning=8:string? schema=4:CustomResourceValidation subresources=5:CustomResourceSubresources additionalPrinterColumns=6:CustomResourceColumnDefinition* selectableFields=9:SelectableField*',
     CustomResourceSubresourceScale: 'specReplicasPath=1:string! statusReplicasPath=2:string! labelSelectorPath=3:string?',
     CustomResourceSubresourceStatus: '',
     CustomResourceSubresources: 'status=1:CustomResourceSubresourceStatus scale=2:CustomResourceSubresourceScale',
@@ -750,9 +746,10 @@ export const WIRE_PACKAGES: Record<string, Record<string, string>> = {
     JSONSchemaPropsOrBool: 'allows=1:bool schema=2:JSONSchemaProps',
     JSONSchemaPropsOrStringArray: 'schema=1:JSONSchemaProps property=2:string*',
     ServiceReference: 'namespace=1:string! name=2:string! path=3:string? port=4:int32?',
-    ValidationRule: 'rule=1:string! message=2:string',
+    ValidationRule: 'rule=1:string! message=2:string messageExpression=3:string reason=4:string? fieldPath=5:string',
     WebhookClientConfig: 'url=3:string? service=1:ServiceReference caBundle=2:bytes?',
     WebhookConversion: 'clientConfig=2:WebhookClientConfig conversionReviewVersions=3:string*',
+    SelectableField: 'jsonPath=1:string!',
   },
   'k8s.io.apimachinery.pkg.api.resource': {
     Quantity: 'string=1:string?',
