@@ -21,7 +21,8 @@ function encodeRaw(obj: Obj): Uint8Array | undefined {
 }
 
 /** The whole body for one object (or list, or Status); undefined when its kind cannot be protobuf. */
-export function encodeKubernetesProtobuf(obj: Obj): Buffer | undefined {
+export function encodeKubernetesProtobuf(value: object): Buffer | undefined {
+  const obj = value as Obj;
   const raw = encodeRaw(obj);
   if (!raw) return undefined;
   const envelope = schemaRoot()
@@ -38,8 +39,9 @@ export function encodeKubernetesProtobuf(obj: Obj): Buffer | undefined {
 let latest: { key: string; frame: Buffer } | undefined;
 
 /** One watch frame; undefined when the object's kind cannot be protobuf. */
-export function encodeWatchFrame(type: string, obj: Obj): Buffer | undefined {
-  const m = (obj as { metadata?: { uid?: string; resourceVersion?: string } }).metadata;
+export function encodeWatchFrame(type: string, value: object): Buffer | undefined {
+  const obj = value as Obj;
+  const m = (value as { metadata?: { uid?: string; resourceVersion?: string } }).metadata;
   const key =
     m?.uid && m.resourceVersion ? `${type} ${String(obj.apiVersion)} ${String(obj.kind)} ${m.uid} ${m.resourceVersion}` : undefined;
   if (key !== undefined && latest?.key === key) return latest.frame;
