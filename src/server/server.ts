@@ -54,7 +54,6 @@ import { POD_NETWORK } from '../runtime/pod-network.js';
 import { loadOrCreateSigningKey } from '../serviceaccount/signing-key.js';
 import { configureServiceAccounts } from '../serviceaccount/runtime.js';
 import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listener.js';
-import { startClusterDns } from './cluster-dns.js';
 import { KUBE_PROXY } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
 import { idleTrimEnabled, startIdleTrim } from './idle-trim.js';
@@ -297,6 +296,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // kubelet, as before.
   const startControllers = async () => {
     // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
+    // Its modules (and dns-packet) load only now, after /readyz answers.
+    const { startClusterDns } = await import('./cluster-dns.js');
     const clusterDns = startClusterDns(ctx, {
       cidr: serviceNetwork.cidr,
       domain: serviceNetwork.clusterDomain,
