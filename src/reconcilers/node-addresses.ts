@@ -82,13 +82,26 @@ export function chooseNodeIP(facts: AddressFacts): string | undefined {
   return undefined;
 }
 
+// A made-up node name (<host>-<hash>) goes to the resolver too, which on a host without a reachable DNS server waits
+// out its retries (5 s and more were seen): the answer only refines the choice, so it gets a short time.
+const LOOKUP_TIMEOUT_MS = 300;
+
+function resolveWithin(name: string, ms: number): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`lookup of ${name} took over ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([lookup(name, { all: true }).then((all) => all.map((a) => a.address)), timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Reads the host's facts and chooses its InternalIP (127.0.0.1 on a host with no other address). */
 export async function detectNodeIP(nodeName: string): Promise<string> {
   let resolved: string[] = [];
   try {
-    resolved = (await lookup(nodeName, { all: true })).map((a) => a.address);
+    resolved = await resolveWithin(nodeName, LOOKUP_TIMEOUT_MS);
   } catch {
-    // the name does not resolve: the default route decides
+    // the name does not resolve (or not in time): the default route decides
   }
   let routes = '';
   try {
