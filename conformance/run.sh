@@ -2,29 +2,83 @@
 # Runs every conformance scenario against a real dockube server, once per kubectl version (and a scenario's
 # "# kubectl-extra: 1.27" versions). Each run has its own server, data dir and namespace, so runs are independent:
 # CONFORMANCE_JOBS workers (default: the CPU count, at least 2, at most 4) take them from one queue in parallel (the
-# scenarios mostly wait on pods); CONFORMANCE_JOBS=1 runs them one by one with live output.
+# scenarios mostly wait on pods); CONFORMANCE_JOBS=1 runs them one by one. A run's output is printed when it ends.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(conformance/scenarios/*.sh)
 
-# run_scenario FILE: one scenario against a fresh server with the kubectl in $KCTL.
+# A run that outlives this many seconds is stopped and counted as failed (the longest take about 2 minutes on a busy
+# machine): one hung scenario must not hold the whole suite past CI's limit with nothing printed.
+SCENARIO_TIMEOUT="${CONFORMANCE_SCENARIO_TIMEOUT:-600}"
+
+# kill_tree PID: the process and everything under it (kubectl, curl, the scenario's servers), stopped first so that
+# nothing forks while the tree is walked.
+kill_tree() {
+  local child
+  kill -STOP "$1" 2>/dev/null
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill -9 "$1" 2>/dev/null
+}
+
+# run_scenario FILE: one scenario against a fresh server with the kubectl in $KCTL. The scenario runs in a subshell
+# watched by the worker: its counts come back through a file, and on a timeout the worker kills it and cleans up.
 run_scenario() {
-  local f="$1"
+  local f="$1" out counts sub started=$SECONDS timed_out=0
   KVER="$("$KCTL" version --client -o json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s).clientVersion;console.log(v.major+"."+v.minor.replace(/\D/g,""))})')"
   SCENARIO="$(basename "$f" .sh)"
-  echo "== $SCENARIO (kubectl $KVER)"
-  local started=$SECONDS
   CACHE_DIR="$(mktemp -d /tmp/kcache.XXXXXX)"
-  start_server || { fail "server start"; return; }
-  NS="conf-${CONFORMANCE_WORKER_ID:-0}$RANDOM"
-  # shellcheck disable=SC1090
-  source "$f"
-  stop_server
+  DATA_DIR="$(mktemp -d /tmp/dockube-conf.XXXXXX)"
+  out="$(mktemp /tmp/conformance-out.XXXXXX)"
+  counts="$out.counts"
+  (
+    PASSED=0 FAILED=0 FAILURES=()
+    echo "== $SCENARIO (kubectl $KVER)"
+    if start_server "$DATA_DIR"; then
+      NS="conf-${CONFORMANCE_WORKER_ID:-0}$RANDOM"
+      # shellcheck disable=SC1090
+      source "$f"
+      stop_server
+    else
+      fail "server start"
+    fi
+    { echo "$PASSED $FAILED"; [ ${#FAILURES[@]} -eq 0 ] || printf '%s\n' "${FAILURES[@]}"; } >"$counts"
+  ) >"$out" 2>&1 &
+  sub=$!
+  while kill -0 "$sub" 2>/dev/null; do
+    if [ $((SECONDS - started)) -ge "$SCENARIO_TIMEOUT" ]; then
+      timed_out=1
+      kill_tree "$sub"
+      break
+    fi
+    sleep 1
+  done
+  wait "$sub" 2>/dev/null
+  # Servers the scenario started (also those it left behind) are found by their data dir.
+  pkill -9 -f -- "--data-dir $DATA_DIR " 2>/dev/null
+  if [ -s "$counts" ]; then
+    local p f2
+    read -r p f2 <"$counts"
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f2))
+    mapfile -t -s 1 -O "${#FAILURES[@]}" FAILURES <"$counts"
+  fi
+  if [ "$timed_out" = 1 ]; then
+    fail "did not finish within $SCENARIO_TIMEOUT s (stopped)" >>"$out"
+  elif [ ! -s "$counts" ]; then
+    fail "ended without its counts" >>"$out"
+  fi
   remove_pod_containers
   rm -rf "$CACHE_DIR" "$DATA_DIR"
-  echo "-- $SCENARIO (kubectl $KVER) took $((SECONDS - started)) s"
-  [ -z "${CONFORMANCE_QUEUE:-}" ] || echo "$((SECONDS - started)) $SCENARIO $KVER" >>"$CONFORMANCE_QUEUE.times"
+  echo "-- $SCENARIO (kubectl $KVER) took $((SECONDS - started)) s" >>"$out"
+  # One run's output at a time, as soon as it is done, so that a CI log shows progress even if the suite is cut off.
+  if [ -n "${CONFORMANCE_QUEUE:-}" ]; then
+    flock "$CONFORMANCE_QUEUE.out.lock" cat "$out"
+    echo "$((SECONDS - started)) $SCENARIO $KVER" >>"$CONFORMANCE_QUEUE.times"
+  else
+    cat "$out"
+  fi
+  rm -f "$out" "$counts"
 }
 
 summary() {
@@ -49,7 +103,6 @@ if [ -n "${CONFORMANCE_QUEUE:-}" ]; then
   # What the parent adds up: the counts, and one failure per line.
   echo "$PASSED $FAILED" >"$CONFORMANCE_QUEUE.$CONFORMANCE_WORKER_ID.counts"
   [ ${#FAILURES[@]} -eq 0 ] || printf '%s\n' "${FAILURES[@]}" >"$CONFORMANCE_QUEUE.$CONFORMANCE_WORKER_ID.failures"
-  summary
   exit
 fi
 
@@ -90,18 +143,14 @@ fi
 
 queue="$(mktemp /tmp/conformance-queue.XXXXXX)"
 printf '%s\n' "${items[@]}" >"$queue"
-logs=()
 pids=()
+echo "conformance: ${#items[@]} scenario runs on $JOBS workers (each run's output as it ends)"
 for ((j = 1; j <= JOBS; j++)); do
-  logs+=("$queue.$j.log")
-  CONFORMANCE_QUEUE="$queue" CONFORMANCE_WORKER_ID="$j" PASSED=0 FAILED=0 bash "$0" >"$queue.$j.log" 2>&1 &
+  CONFORMANCE_QUEUE="$queue" CONFORMANCE_WORKER_ID="$j" PASSED=0 FAILED=0 bash "$0" 2>&1 &
   pids+=($!)
 done
-echo "conformance: ${#items[@]} scenario runs on $JOBS workers (output per worker below when each is done)"
 for p in "${pids[@]}"; do wait "$p"; done
 for ((j = 1; j <= JOBS; j++)); do
-  echo "---- worker $j"
-  cat "${logs[j - 1]}"
   if [ -f "$queue.$j.counts" ]; then
     read -r p f <"$queue.$j.counts"
     PASSED=$((PASSED + p))
