@@ -18,7 +18,7 @@ import { chainPrefix } from '../../src/proxy/chain-names.js';
 import { routeDelete } from '../../src/proxy/host.js';
 import { normalizeCidr, removeInstanceRules, routeMetric, startIptablesProxier } from '../../src/proxy/iptables-proxier.js';
 import { detectNodeIP } from '../../src/reconcilers/node-addresses.js';
-import { POD_NETWORK, ensurePodNetwork } from '../../src/runtime/pod-network.js';
+import { type PodNetworkConfig, ensurePodNetwork } from '../../src/runtime/pod-network.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import { run, waitFor } from './support.js';
 
@@ -40,6 +40,29 @@ let h: Harness;
 let proxy: RunningServiceProxy;
 let nodeIP: string;
 const pods: { name: string; ip: string; id: string }[] = [];
+// A pod bridge of this run's own in 10.197 (the suites' range): the shared default network's 10.244.0.0/16 is the
+// first range a conformance server running beside jest picks for its own pod network.
+let POD_NETWORK: PodNetworkConfig;
+
+async function createPodNetwork(): Promise<PodNetworkConfig> {
+  for (let i = 0; i < 8; i++) {
+    const third = Math.floor(Math.random() * 250) + 1;
+    const cfg = {
+      name: `dockube-proxytest-${rand}`,
+      subnet: `10.197.${third}.0/24`,
+      gateway: `10.197.${third}.1`,
+      bridge: `dkpx${rand.slice(0, 8)}`,
+      labels: LABEL,
+    };
+    try {
+      await ensurePodNetwork(docker, cfg);
+      return cfg;
+    } catch (e) {
+      if (!/overlap/i.test(String(e))) throw e;
+    }
+  }
+  throw new Error('no free subnet for the test pod network');
+}
 
 const def = (plural: string) => h.service.registry.defs.find((d) => d.plural === plural && !d.virtualRead)!;
 const iptablesSave = () => run('iptables-save', []);
@@ -177,7 +200,7 @@ async function updateService(spec: J) {
 
 beforeAll(async () => {
   run('bash', ['scripts/build-netcheck-image.sh']);
-  await ensurePodNetwork(docker);
+  POD_NETWORK = await createPodNetwork();
   h = await startHarness();
   nodeIP = await detectNodeIP(hostname());
   await h.service.create(def('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, ctxW);
@@ -193,9 +216,14 @@ afterAll(async () => {
   await proxy?.stop();
   // Whatever a failed or filtered run left (the first proxier keeps its rules on stop).
   await removeInstanceRules(PREFIX);
-  await routeDelete(normalizeCidr(CIDR), POD_NETWORK.bridge!, routeMetric(rand));
+  if (POD_NETWORK) await routeDelete(normalizeCidr(CIDR), POD_NETWORK.bridge!, routeMetric(rand));
   const left = await docker.listContainers({ all: true, filters: { label: [`dockube.io/test=${LABEL['dockube.io/test']}`] } });
   await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  if (POD_NETWORK)
+    await docker
+      .getNetwork(POD_NETWORK.name)
+      .remove()
+      .catch(() => undefined);
   await h?.close();
 });
 
