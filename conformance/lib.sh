@@ -87,15 +87,18 @@ expect() {
   pass "$name"
 }
 
-# eventually NAME TIMEOUT PATTERN -- CMD...: retries CMD until its output matches.
+# eventually NAME TIMEOUT PATTERN -- CMD...: retries CMD until its output matches. Quickly at first, then once a
+# second: a kubectl call costs ~0.2 s of CPU, and long waits (CronJob schedules, back-offs) polled at 0.3 s kept a
+# core busy per worker.
 eventually() {
   local name="$1" timeout="$2" pattern="$3"; shift 4
-  local out end=$((SECONDS + timeout))
+  local out end=$((SECONDS + timeout)) tries=0
   while :; do
     out="$("$@" 2>&1)"
     if grep -Eq -- "$pattern" <<<"$out"; then pass "$name"; return 0; fi
     [ $SECONDS -ge "$end" ] && { fail "$name (timed out waiting for /$pattern/)" "$out"; return 1; }
-    sleep 0.3
+    tries=$((tries + 1))
+    if [ "$tries" -le 5 ]; then sleep 0.3; elif [ "$tries" -le 15 ]; then sleep 0.6; else sleep 1; fi
   done
 }
 
