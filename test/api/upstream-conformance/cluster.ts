@@ -9,6 +9,7 @@ import { makeContext } from '../../../src/reconcilers/context.js';
 import { serveCustomResources, type CustomResourceServing } from '../../../src/apiextensions/serving.js';
 import { startCrdControllers } from '../../../src/apiextensions/controller.js';
 import { startNamespaceLifecycle } from '../../../src/reconcilers/namespace-lifecycle.js';
+import { startNamespaceDefaults } from '../../../src/reconcilers/namespace-defaults.js';
 import { startGarbageCollector } from '../../../src/reconcilers/garbage-collector.js';
 import { startResourceQuotaController } from '../../../src/reconcilers/resourcequota/resourcequota-controller.js';
 import { until } from '../../support/until.js';
@@ -25,6 +26,7 @@ export interface Cluster {
 
 export interface ClusterParts {
   customResources?: boolean;
+  /** The namespace controller, and the default ServiceAccount and root CA ConfigMap of every namespace. */
   namespaceController?: boolean;
   garbageCollector?: boolean;
   resourceQuota?: boolean;
@@ -48,6 +50,9 @@ export async function startCluster(parts: ClusterParts = {}): Promise<Cluster> {
   if (parts.namespaceController) {
     const c = await startNamespaceLifecycle(ctx);
     stops.push(() => c.stop());
+    // The harness has no PKI: the root CA ConfigMap carries a placeholder, which nothing here reads.
+    const d = await startNamespaceDefaults(ctx, 'harness-without-pki');
+    stops.push(() => d.stop());
   }
   if (parts.garbageCollector) {
     const c = await startGarbageCollector(ctx);
