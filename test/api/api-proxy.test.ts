@@ -12,6 +12,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { startHarness, authenticate, type Harness } from './harness.js';
 import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
 import { nodeLookup, type NodeConnection } from '../../src/node/types.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
 
 const IP = Object.values(os.networkInterfaces())
   .flat()
@@ -348,4 +349,30 @@ test('discovery lists the proxy subresources with upstream verbs', async () => {
   ])
     expect(by[name]).toMatchObject({ kind, verbs: ['create', 'delete', 'get', 'patch', 'update'] });
   expect(by['pods/portforward']).toMatchObject({ kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
+});
+
+test('every proxy request passes CONNECT admission with its options before the backend is reached', async () => {
+  const seen: unknown[] = [];
+  h.service.admission.addValidating({
+    name: 'test-proxy-connect',
+    handles: (a) => a.operation === 'CONNECT',
+    validate: async (a) => {
+      const path = (a.object as unknown as { path?: string }).path ?? '';
+      seen.push([a.kind.kind, `${a.resource.resource}/${a.subresource}`, a.namespace, a.name, a.object]);
+      if (path.startsWith('/deny'))
+        throw new StatusError(403, 'Forbidden', `admission webhook "proxy.example.com" denied the request: ${path}`);
+    },
+  });
+  const refused = await h.api.post(`${NS}/pods/web:${port}/proxy/deny%20me`).send('x');
+  expect([refused.status, refused.body.message]).toEqual([403, 'admission webhook "proxy.example.com" denied the request: /deny me']);
+  expect((await h.api.get(`${NS}/services/web:80/proxy/ok/`)).status).toBe(200);
+  expect((await h.api.get('/api/v1/nodes/near/proxy/deny')).status).toBe(403);
+  const ws = new WebSocket(`ws://127.0.0.1:${h.port}${NS}/services/web:80/proxy/deny/ws`, { headers: { Authorization: 'Bearer admin' } });
+  await expect(new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject))).rejects.toThrow(/403/);
+  expect(seen).toEqual([
+    ['PodProxyOptions', 'pods/proxy', 'default', `web:${port}`, { kind: 'PodProxyOptions', apiVersion: 'v1', path: '/deny me' }],
+    ['ServiceProxyOptions', 'services/proxy', 'default', 'web:80', { kind: 'ServiceProxyOptions', apiVersion: 'v1', path: '/ok/' }],
+    ['NodeProxyOptions', 'nodes/proxy', '', 'near', { kind: 'NodeProxyOptions', apiVersion: 'v1', path: '/deny' }],
+    ['ServiceProxyOptions', 'services/proxy', 'default', 'web:80', { kind: 'ServiceProxyOptions', apiVersion: 'v1', path: '/deny/ws' }],
+  ]);
 });

@@ -277,10 +277,7 @@ test('exec and attach pass CONNECT admission with their options before the node 
         apiVersion: 'v1',
         container: 'main',
         command: ['forbidden'],
-        stdin: false,
         stdout: true,
-        stderr: false,
-        tty: false,
       },
     },
     {
@@ -288,7 +285,7 @@ test('exec and attach pass CONNECT admission with their options before the node 
       resource: 'pods',
       subresource: 'attach',
       name: 'here',
-      object: { kind: 'PodAttachOptions', apiVersion: 'v1', stdin: false, stdout: true, stderr: false, tty: false },
+      object: { kind: 'PodAttachOptions', apiVersion: 'v1', stdout: true },
     },
   ]);
 });

@@ -13,6 +13,7 @@ import { nodeLookup, type NodeConnection, type PodLike } from '../../src/node/ty
 import { SpdyTestClient } from '../support/spdy-client.js';
 import { clientWebSocket, rawUpgrade } from '../support/raw-upgrade.js';
 import { FLAG_FIN } from '../../src/api/streams/spdy/frames.js';
+import { StatusError } from '../../src/machinery/api/errors.js';
 
 const BIG = 10 * 1024 * 1024;
 /** Deterministic bytes, so a transfer's checksum can be compared with the source's. */
@@ -296,6 +297,34 @@ describe('the upgrade itself', () => {
       Authorization: 'Bearer viewer',
     });
     expect(get.status).toBe(403);
+  });
+
+  test('CONNECT admission sees PodPortForwardOptions (ports from the query) and can refuse before the pod is asked', async () => {
+    const seen: unknown[] = [];
+    h.service.admission.addValidating({
+      name: 'test-portforward-connect',
+      handles: (a) => a.operation === 'CONNECT',
+      validate: async (a) => {
+        seen.push([a.kind.kind, `${a.resource.resource}/${a.subresource}`, a.name, a.object]);
+        if ((a.object as unknown as { ports?: number[] }).ports?.includes(99))
+          throw new StatusError(403, 'Forbidden', 'admission webhook "pf.example.com" denied the request: not 99');
+      },
+    });
+    const asked = node.asked.length;
+    const get = await rawUpgrade(h.port, 'GET', `${PF}?ports=80,99`, {
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      Authorization: 'Bearer admin',
+    });
+    expect([get.status, JSON.parse(get.body).message]).toEqual([403, 'admission webhook "pf.example.com" denied the request: not 99']);
+    const c = await spdySession();
+    c.close();
+    expect(node.asked.length).toBe(asked);
+    expect(seen).toEqual([
+      ['PodPortForwardOptions', 'pods/portforward', 'web', { kind: 'PodPortForwardOptions', apiVersion: 'v1', ports: [80, 99] }],
+      ['PodPortForwardOptions', 'pods/portforward', 'web', { kind: 'PodPortForwardOptions', apiVersion: 'v1' }],
+    ]);
   });
 
   test('a missing pod is a 404 Status; a plain request (no upgrade) is a 400', async () => {

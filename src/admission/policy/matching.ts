@@ -78,15 +78,19 @@ async function namespaceSelected(sel: LabelSelectorObject | undefined, attrs: Ad
   // Cluster-scoped requests other than for a Namespace are never exempted by a namespaceSelector.
   if (!attrs.namespace && !isNamespace) return true;
   if (isEmptySelector(sel)) return true;
-  const labels = isNamespace ? (attrs.object ?? attrs.oldObject)?.metadata.labels : await ctx.namespaceLabels();
+  const labels = isNamespace ? (attrs.object ?? attrs.oldObject)?.metadata?.labels : await ctx.namespaceLabels();
   if (!isNamespace && labels === undefined) throw new NamespaceNotFound(attrs.namespace);
   return labelSelectorFromObject(sel).matches(labels ?? {});
 }
 
+/**
+ * As the webhooks' object.Matcher (which policies share upstream): an object without metadata (a CONNECT's
+ * PodExecOptions and the like) has no labels to select, so a non-empty objectSelector never matches it.
+ */
 function objectSelected(sel: LabelSelectorObject | undefined, attrs: AdmissionAttributes): boolean {
   if (isEmptySelector(sel)) return true;
   const s = labelSelectorFromObject(sel);
-  return [attrs.object, attrs.oldObject].some((o) => o !== undefined && s.matches(o.metadata.labels ?? {}));
+  return [attrs.object, attrs.oldObject].some((o) => o?.metadata !== undefined && s.matches(o.metadata.labels ?? {}));
 }
 
 /** The request's namespace is missing: upstream answers 404 for it. */

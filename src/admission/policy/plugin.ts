@@ -194,7 +194,7 @@ function refusal(attrs: AdmissionAttributes, d: Denial): StatusError {
       : `ValidatingAdmissionPolicy '${d.policy}' denied request: ${d.message}`;
   const { group, resource } = attrs.resource;
   const gr = group ? `${resource}.${group}` : resource;
-  const name = attrs.name || (attrs.object ?? attrs.oldObject)?.metadata.name || '';
+  const name = attrs.name || (attrs.object ?? attrs.oldObject)?.metadata?.name || '';
   const reason = d.reason || 'Invalid';
   return new StatusError(CODES[reason] ?? 422, reason, `${gr}${name ? ` "${name}"` : ''} is forbidden: ${message}`, {
     ...(name ? { name } : {}),

@@ -81,7 +81,9 @@ async function selectorsMatch(inv: Invocation, attrs: AdmissionAttributes, deps:
   const objSel = hook.objectSelector;
   if (objSel instanceof Error) throw internal(objSel.message);
   if (!objSel.empty) {
-    const hit = (o: KObject | undefined) => o !== undefined && objSel.matches(labelsOf(o));
+    // An object without metadata (a CONNECT's options) is never selected by a non-empty objectSelector, as
+    // object.Matcher: its metadata accessor fails.
+    const hit = (o: KObject | undefined) => o?.metadata !== undefined && objSel.matches(labelsOf(o));
     if (!hit(attrs.object) && !hit(attrs.oldObject)) return false;
   }
   return true;

@@ -1,9 +1,10 @@
 // The proxy subresources (pods/proxy, services/proxy, nodes/proxy) as the apiserver's ProxyREST and
-// UpgradeAwareHandler serve them: authorization on `<resource>/proxy` with the request's verb, the backend found as
-// ResourceLocation finds it, the request streamed there with http-proxy-3 (any method, the body never read here)
-// minus the client's credentials (the apiserver's authentication filter drops Authorization), X-Forwarded-Uri set,
-// Location headers and the links of HTML pages brought back under the proxy prefix, CORS headers dropped, and a GET
-// of the bare `/proxy` redirected to `/proxy/` (issue 4958's hack). A backend that cannot be reached is a 503 "error trying to reach service".
+// UpgradeAwareHandler serve them: authorization on `<resource>/proxy` with the request's verb, CONNECT admission with
+// the request's Pod/Service/NodeProxyOptions, the backend found as ResourceLocation finds it, the request streamed
+// there with http-proxy-3 (any method, the body never read here) minus the client's credentials (the apiserver's
+// authentication filter drops Authorization), X-Forwarded-Uri set, Location headers and the links of HTML pages
+// brought back under the proxy prefix, CORS headers dropped, and a GET of the bare `/proxy` redirected to `/proxy/`
+// (issue 4958's hack). A backend that cannot be reached is a 503 "error trying to reach service".
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -23,6 +24,7 @@ import { podLocation, serviceLocation, serviceUnavailable, type BackendLocation 
 import { removeCorsHeaders, rewriteLocation } from './rewrite.js';
 import { pipeRewrittenHtml, rewritesHtml } from './html-response.js';
 import { serveNodeProxy } from './node-proxy.js';
+import { admitConnect, proxyOptions } from '../../admission/connect.js';
 
 /** Request headers that carry the client's identity to the API server, never to a backend. */
 const CREDENTIAL_HEADERS = /^(authorization|impersonate-.*)$/i;
@@ -41,6 +43,18 @@ function authorizeProxy(authorizer: Authorizer, user: UserInfo, method: string, 
     name: p.id,
   };
   requireAuthorized(authorizer, user, attrs);
+}
+
+/** CONNECT admission with the request's Pod/Service/NodeProxyOptions, after authorization and before the backend. */
+function admitProxy(deps: ProxyDeps, user: UserInfo, p: ProxyRequestPath): Promise<void> {
+  return admitConnect(deps.service.admission, {
+    target: `${p.resource}/proxy`,
+    version: 'v1',
+    namespace: p.namespace ?? '',
+    name: p.id,
+    user,
+    options: proxyOptions(p.path),
+  });
 }
 
 async function locate(deps: Pick<ApiDeps, 'service' | 'registry'>, p: ProxyRequestPath): Promise<BackendLocation> {
@@ -100,6 +114,7 @@ export function createProxyHandlers(deps: ProxyDeps): ProxyHandlers {
     void (async () => {
       try {
         authorizeProxy(deps.service.authorizer, res.locals.user as UserInfo, req.method, p);
+        await admitProxy(deps, res.locals.user as UserInfo, p);
         if (p.resource === 'nodes') return await serveNodeProxy(req, res, deps, p.id, p.path);
         const loc = await locate(deps, p);
         if (!p.path && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -127,6 +142,7 @@ export function createProxyHandlers(deps: ProxyDeps): ProxyHandlers {
     void (async () => {
       try {
         authorizeProxy(deps.service.authorizer, user, req.method ?? 'GET', p);
+        await admitProxy(deps, user, p);
         if (p.resource === 'nodes') throw forbidden('dockube has no kubelet HTTP server: nodes/proxy serves no upgrades');
         const loc = await locate(deps, p);
         if (!p.path) throw badRequest('an upgrade needs a path after /proxy');

@@ -147,13 +147,15 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
   if (sub === 'exec' && command.length === 0) throw badRequest('you must specify at least one command for the container');
   if (!stdin && !stdout && !stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
   // CONNECT admission (webhooks, policies) before the node starts anything, as the apiserver's connect handler.
+  // The options as their JSON has them: false and empty fields omitted, exec's command always there.
+  const options = { container: q.get('container') || undefined, stdin, stdout, stderr, tty };
   await admitConnect(deps.service.admission, {
-    subresource: sub === 'exec' ? 'exec' : 'attach',
+    target: sub === 'exec' ? 'pods/exec' : 'pods/attach',
     version: rr.version,
     namespace: rr.namespace,
     name: rr.name,
     user,
-    options: { ...(q.get('container') ? { container: q.get('container')! } : {}), command, stdin, stdout, stderr, tty },
+    options: { ...Object.fromEntries(Object.entries(options).filter(([, v]) => v)), ...(sub === 'exec' ? { command } : {}) },
   });
 
   const target = await resolveTarget(deps.service, rr.def, rr.namespace, rr.name, q.get('container') || undefined);
@@ -174,13 +176,13 @@ async function prepare(deps: UpgradeDeps, req: IncomingMessage): Promise<Prepare
       `unable to upgrade connection: none of the offered subprotocols is supported; supported: ${CHANNEL_PROTOCOLS.join(', ')}`,
     );
 
-  const options = { stdin, stdout, stderr, tty };
+  const streams = { stdin, stdout, stderr, tty };
   const session =
     sub === 'exec'
-      ? await node.exec(target.pod, target.container.name, command, options)
-      : await node.attach(target.pod, target.container.name, options);
+      ? await node.exec(target.pod, target.container.name, command, streams)
+      : await node.attach(target.pod, target.container.name, streams);
   const cmd = sub === 'exec' ? command : [];
-  return { session, command: cmd, spdy: spdy && { negotiated: spdy, ...options, command: cmd } };
+  return { session, command: cmd, spdy: spdy && { negotiated: spdy, ...streams, command: cmd } };
 }
 
 /** A plain HTTP response on the raw socket, carrying a Status. */

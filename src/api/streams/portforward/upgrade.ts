@@ -5,7 +5,8 @@
 // - the kubelet's WebSocket channel protocol (`GET ...?ports=80`, v4.channel.k8s.io): @kubernetes/client-node.
 // Authorization as the apiserver: the request's verb (POST is create, GET is get) on pods/portforward, and for the
 // WebSocket GET also `create` (KEP-4006's synthetic check, AuthorizePodWebsocketUpgradeCreatePermission;
-// ../upgrade-verbs.ts), so a get-only role cannot open a tunnel to a pod.
+// ../upgrade-verbs.ts), so a get-only role cannot open a tunnel to a pod. Then CONNECT admission with the request's
+// PodPortForwardOptions.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
@@ -19,6 +20,7 @@ import type { Registry } from '../../../registry/registry.js';
 import type { ResourceService } from '../../../registry/service.js';
 import type { NodeLookup } from '../../../node/types.js';
 import { endWithStatus } from '../../socket-status.js';
+import { admitConnect } from '../../../admission/connect.js';
 import { parseResourcePath, type ResourceRequest } from '../../resource-path.js';
 import { podNode, type PodLike } from '../pod-target.js';
 import { SpdyConnection } from '../spdy/connection.js';
@@ -102,6 +104,17 @@ async function prepare(deps: PortForwardDeps, req: IncomingMessage): Promise<{ v
     };
     requireAuthorized(deps.service.authorizer, user, attrs);
   }
+  // CONNECT admission before the pod is looked up, as the apiserver's connect handler; `ports` only when the query
+  // names them (SPDY clients ask for ports on streams instead).
+  const ports = parsePortsQuery(pathOf(req).searchParams);
+  await admitConnect(deps.service.admission, {
+    target: 'pods/portforward',
+    version: rr.version,
+    namespace: rr.namespace!,
+    name: rr.name!,
+    user,
+    options: typeof ports === 'string' ? {} : { ports },
+  });
   const pod = (await deps.service.get(rr.def, rr.namespace, rr.name!)) as PodLike;
   const node = podNode(deps.nodes, pod);
   const variant = chooseVariant(req);
