@@ -48,7 +48,8 @@ export const resourceQuotaStrategy: Strategy = {
     delete (rq as J).status;
   },
   prepareForUpdate(rq, old) {
-    if ((old as J).status !== undefined) (rq as J).status = (old as J).status;
+    // A copy: the old object is the cache's (frozen), and defaulting canonicalizes the status's lists in place.
+    if ((old as J).status !== undefined) (rq as J).status = structuredClone((old as J).status);
     else delete (rq as J).status;
   },
   validate: validateResourceQuota,
