@@ -126,7 +126,11 @@ export const ingressStrategy: Strategy = {
   validateUpdate: (o, old) => validateObjectMetaUpdate(o.metadata, old.metadata),
   generationFields: ['spec'],
 };
-export const ingressStatusStrategy: Strategy = statusStrategy({ validateUpdate: (o) => validateIngressStatus(o) });
+// Upstream's ingressStatusStrategy puts only the spec back: a /status write may change labels and annotations.
+export const ingressStatusStrategy: Strategy = statusStrategy({
+  validateUpdate: (o) => validateIngressStatus(o),
+  keepsRequestLabels: true,
+});
 
 const SCOPES = ['Cluster', 'Namespace'];
 const MAX_CONTROLLER_LEN = 250;
