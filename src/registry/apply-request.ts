@@ -2,7 +2,7 @@
 // the service's retry loop, or create the object when there is none (apply is an upsert).
 import { StatusError, badRequest, invalid } from '../machinery/api/errors.js';
 import { parseYaml } from '../machinery/decode/text.js';
-import { checkFields, pruneUnknownFields } from '../openapi/field-validation.js';
+import { checkApplyDuplicates, checkFields, findUnknownFields } from '../openapi/field-validation.js';
 import { definitionName } from './registry.js';
 import type { ResourceService, WriteContext } from './service.js';
 import { apiVersionOf, type ResourceDef } from './types.js';
@@ -40,10 +40,17 @@ export async function serveApply(r: ApplyRequest): Promise<{ object: KObject; cr
   if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw badRequest('the body of the request was not a JSON object');
   const gvk = { group: def.group, version: def.version, kind: def.kind };
   const format = /^\s*\{/.test(r.body) ? 'json' : 'yaml';
-  const { error, warnings } = checkFields(gvk, applied, r.body, format, r.fieldValidation);
-  if (error) throw error;
-  r.ctx.warnings.push(...warnings);
-  pruneUnknownFields(gvk, applied);
+  // A value of the wrong type fails in every mode, as decoding does.
+  const typed = checkFields(gvk, applied, r.body, format, 'Ignore');
+  if (typed.error) throw typed.error;
+  // As kube-apiserver's applyPatcher: the configuration becomes a typed object first, whatever fieldValidation says,
+  // and a field its schema does not declare fails that (a plain error there, so a 500); only then is the body decoded
+  // strictly for duplicate keys (Strict: 400, Warn: warnings).
+  const unknown = findUnknownFields(gvk, applied, format === 'yaml');
+  if (unknown.length) throw typedPatchError(applied, unknown);
+  const dups = checkApplyDuplicates(r.body, r.fieldValidation);
+  if (dups.error) throw dups.error;
+  r.ctx.warnings.push(...dups.warnings);
   applied.metadata = applied.metadata ?? {};
 
   const base = {
@@ -76,4 +83,18 @@ export async function serveApply(r: ApplyRequest): Promise<{ object: KObject; cr
     if (e instanceof StatusError && e.code === 409 && e.reason === 'AlreadyExists') return { object: await update(), created: false };
     throw e;
   }
+}
+
+/**
+ * structured-merge-diff's conversion failure as the field manager wraps it: `failed to create typed patch object
+ * (<ns>/<name>; <group>/<version>, Kind=<kind>): .spec.foo: field not declared in schema`, one error as is, several
+ * under `errors:`. Not a Status upstream, so answered as a 500 without a reason.
+ */
+function typedPatchError(applied: KObject, unknownPaths: string[]): StatusError {
+  const apiVersion = String(applied.apiVersion ?? '');
+  const gv = apiVersion.includes('/') ? apiVersion : `/${apiVersion}`;
+  const where = `${applied.metadata?.namespace ?? ''}/${applied.metadata?.name ?? ''}; ${gv}, Kind=${String(applied.kind ?? '')}`;
+  const errs = unknownPaths.map((p) => `.${p}: field not declared in schema`);
+  const detail = errs.length === 1 ? errs[0] : ['errors:', ...errs.map((e) => `  ${e}`)].join('\n');
+  return new StatusError(500, '', `failed to create typed patch object (${where}): ${detail}`);
 }

@@ -42,10 +42,11 @@ export class StatusError extends Error {
       metadata: this.listMeta ?? {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      // An error that is no Status upstream has no reason, and metav1.Status omits an empty one.
+      ...(this.reason ? { reason: this.reason } : {}),
+      ...(this.details ? { details: this.details } : {}),
       code: this.code,
     };
-    if (this.details) s.details = this.details;
     return s;
   }
 }
