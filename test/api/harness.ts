@@ -20,6 +20,7 @@ import { defaultSchemaLookup } from '../../src/machinery/apply/default-schema.js
 import { bootstrap } from '../../src/server/bootstrap.js';
 import { answerClientErrors } from '../../src/api/client-errors.js';
 import type { UserInfo } from '../../src/machinery/api/user.js';
+import type { WindowLimits } from '../../src/storage/event-window.js';
 
 export const ADMIN = { name: 'dockube-admin', groups: ['system:masters', 'system:authenticated'] };
 export const VIEWER = { name: 'dockube-viewer', groups: ['dockube:viewers', 'system:authenticated'] };
@@ -67,6 +68,8 @@ export async function startHarness(
     app?: Pick<AppOptions, 'audit' | 'requestLog'>;
     /** The aggregation layer, built on the harness's service. */
     aggregator?: (service: ResourceService) => AppOptions['aggregator'];
+    /** Bounds of the watch cache's event window (--watch-cache-bytes; a small one expires continue tokens soon). */
+    watchCache?: Partial<WindowLimits>;
   } = {},
 ): Promise<Harness> {
   const dir = opts.file ? undefined : mkdtempSync(join(tmpdir(), 'dockube-api-'));
@@ -76,7 +79,7 @@ export async function startHarness(
   const registry = new Registry(withNodeMetrics(RESOURCES, nodes));
   // No RBAC objects here: the harness authorizes with the fixed test policy (test/support/static-policy.ts).
   const authorizer = staticPolicyAuthorizer(() => registry.defs.filter((d) => !d.virtualCreate).map((d) => [d.group, d.plural]));
-  const service = new ResourceService(store, registry, { authorizer });
+  const service = new ResourceService(store, registry, { authorizer, ...(opts.watchCache ? { watchCache: opts.watchCache } : {}) });
   const server = http.createServer();
   let port = 0;
   const app = createApp({

@@ -25,6 +25,8 @@ export interface Cluster {
 }
 
 export interface ClusterParts {
+  /** Bounds of the watch cache's event window. */
+  watchCache?: { maxEvents?: number; maxBytes?: number };
   customResources?: boolean;
   /** The namespace controller, and the default ServiceAccount and root CA ConfigMap of every namespace. */
   namespaceController?: boolean;
@@ -36,7 +38,7 @@ const log = pino({ level: 'silent' });
 const APISERVER = { name: 'system:apiserver', groups: ['system:masters'] };
 
 export async function startCluster(parts: ClusterParts = {}): Promise<Cluster> {
-  const h = await startHarness();
+  const h = await startHarness(parts.watchCache ? { watchCache: parts.watchCache } : {});
   const ctx = makeContext(h.service, log);
   const stops: (() => void)[] = [];
   let serving: CustomResourceServing | undefined;
