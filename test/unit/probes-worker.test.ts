@@ -134,6 +134,31 @@ describe('probe workers', () => {
     expect(s.calls).toHaveLength(5);
   });
 
+  test('a kubelet restart keeps a running container ready and started until its probes say otherwise (KEP-4781)', async () => {
+    const pod = mkPod({ readinessProbe: probe(), startupProbe: probe() });
+    const stored = (id: string) => ({
+      ...pod,
+      status: {
+        containerStatuses: [{ name: 'c', containerID: `docker://${id}`, started: true, ready: true, state: { running: {} } }],
+      },
+    });
+    s.answer.readiness = { result: 'failure', output: 'boom' };
+    s.mgr.observe(stored('A') as Pod, '10.0.0.2', running('A', s.clock.now() - 60_000));
+    expect(s.mgr.status('uid-1', 'c', 'A')).toEqual({ started: true, ready: true });
+    await s.clock.advance(10_000);
+    expect(s.calls).toHaveLength(2);
+    expect(s.mgr.status('uid-1', 'c', 'A')).toEqual({ started: true, ready: true }); // 2 failures < 3
+    await s.clock.advance(10_000);
+    expect(s.mgr.status('uid-1', 'c', 'A')).toEqual({ started: true, ready: false });
+    expect(s.calls.every((c) => c.type === 'readiness')).toBe(true); // started: the startup probe never runs
+
+    // A status naming another container (it was replaced while the kubelet was down) restores nothing.
+    s.mgr.stop();
+    s = setup();
+    s.mgr.observe(stored('OLD') as Pod, '10.0.0.2', running('B', s.clock.now()));
+    expect(s.mgr.status('uid-1', 'c', 'B')).toEqual({ started: false, ready: false });
+  });
+
   test('successThreshold needs consecutive successes', async () => {
     const pod = mkPod({ readinessProbe: probe({ successThreshold: 2, periodSeconds: 1 }) });
     s.mgr.observe(pod, '10.0.0.2', running('A', s.clock.now()));

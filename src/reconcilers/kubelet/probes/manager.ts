@@ -3,6 +3,7 @@
 // liveness/startup probe). The pod worker feeds it the containers it observed on every sync; a changed result
 // asks for a sync of the pod, as kubelet's result updates do.
 import type { Container, Pod } from '../../../translate/k8s-types.js';
+import { DOCKER_ID_PREFIX } from '../../../translate/status.js';
 import { realClock, type ProbeClock } from './clock.js';
 import { runProbe, type ProbeEventSink, type ProbeRunner } from './prober.js';
 import { probeSpecOf, PROBE_TYPES, type ProbeResult, type ProbeType } from './types.js';
@@ -28,6 +29,15 @@ interface PodEntry {
   workers: Map<string, ProbeWorker>;
 }
 
+/** What a restart reads of a container's stored status. */
+interface StoredContainerStatus {
+  name: string;
+  containerID?: string;
+  started?: boolean;
+  ready?: boolean;
+  state?: { running?: unknown };
+}
+
 const workerKey = (container: string, type: ProbeType) => `${container}/${type}`;
 
 export class ProbeManager {
@@ -51,6 +61,7 @@ export class ProbeManager {
     if (!e) {
       e = { pod, key: `${pod.metadata.namespace}/${pod.metadata.name}`, podIP, terminal, containers, workers: new Map() };
       this.pods.set(uid, e);
+      this.restorePreviousResults(pod, containers);
       for (const c of pod.spec.containers) for (const type of PROBE_TYPES) this.addWorker(e, c, type);
     }
     e.pod = pod;
@@ -60,6 +71,21 @@ export class ProbeManager {
     for (const [name, snap] of containers) {
       // A new container's readiness is probed at once (kubelet triggers it when the status has no result yet).
       if (snap.running && !this.results.readiness.has(snap.id)) e.workers.get(workerKey(name, 'readiness'))?.trigger();
+    }
+  }
+
+  /**
+   * A pod first seen with containers its stored status already shows (this kubelet restarted while they ran) keeps
+   * their ready and started states until the probes say otherwise, as KEP-4781 (kubelet 1.35): restarting the kubelet
+   * does not change pod status, so a Service does not drop its ready endpoints for a probe period.
+   */
+  private restorePreviousResults(pod: Pod, containers: Map<string, ContainerSnapshot>): void {
+    const statuses = (pod.status?.containerStatuses ?? []) as StoredContainerStatus[];
+    for (const st of statuses) {
+      const snap = containers.get(st.name);
+      if (!snap?.running || st.containerID !== `${DOCKER_ID_PREFIX}${snap.id}` || !st.state?.running) continue;
+      if (st.started) this.results.startup.set(snap.id, 'success');
+      if (st.ready) this.results.readiness.set(snap.id, 'success');
     }
   }
 
@@ -83,6 +109,7 @@ export class ProbeManager {
           results.set(id, r);
           if (prev !== r && !worker.isStopped) this.o.enqueue(e.key);
         },
+        hasResult: (id) => results.has(id),
         removeResult: (id) => {
           results.delete(id);
         },

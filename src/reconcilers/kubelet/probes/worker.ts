@@ -26,6 +26,8 @@ export interface WorkerHost {
   /** containerStatuses[].started of this container */
   started(containerId: string): boolean;
   setResult(containerId: string, result: ProbeResult): void;
+  /** a result is cached for the container (e.g. restored from the status after a kubelet restart) */
+  hasResult(containerId: string): boolean;
   removeResult(containerId: string): void;
   /** runs the probe; throws on a prober error */
   probe(containerId: string): Promise<'success' | 'failure'>;
@@ -140,8 +142,10 @@ export class ProbeWorker {
     if (!c || !c.id) return true; // not created yet: wait
     if (c.id !== this.containerId) {
       if (this.containerId) h.removeResult(this.containerId);
+      // A result restored from the pod's status (a kubelet restart, KEP-4781) stands until a probe replaces it.
+      const restored = !this.containerId && h.hasResult(c.id);
       this.containerId = c.id;
-      h.setResult(c.id, INITIAL[this.type]);
+      if (!restored) h.setResult(c.id, INITIAL[this.type]);
       this.onHold = false; // a new container: probing resumes
     }
     if (this.onHold) return true;
