@@ -1,4 +1,4 @@
-import { serviceStrategy } from '../strategies/index.js';
+import { serviceStatusStrategy, serviceStrategy } from '../strategies/index.js';
 import { TABLES } from '../tables/index.js';
 import type { ResourceDef } from '../types.js';
 import { proxySubresource } from './proxy-subresource.js';
@@ -15,6 +15,7 @@ export const services: ResourceDef = {
   categories: ['all'],
   statusSubresource: true,
   strategy: serviceStrategy,
+  subresourceStrategies: { status: serviceStatusStrategy },
   table: TABLES['services'],
   extraSubresources: [proxySubresource('ServiceProxyOptions')],
   // The default service network; the server swaps in its own (withServiceAllocation).

@@ -13,6 +13,7 @@ export {
 } from './pod.js';
 export {
   serviceStrategy,
+  serviceStatusStrategy,
   defaultService,
   validateService,
   validateClusterIPInRange,

@@ -1,5 +1,7 @@
 // core/v1 Service: defaults (type, affinity, ports, traffic policies, IP families), validation, clusterIP immutability.
+import { statusStrategy } from './common/status.js';
 import type { Strategy } from '../types.js';
+import { clone } from '../../machinery/api/equality.js';
 import {
   arr,
   child,
@@ -289,7 +291,8 @@ export const serviceStrategy: Strategy = {
     obj.status = { loadBalancer: {} };
   },
   prepareForUpdate(obj, old) {
-    obj.status = old.status;
+    // A copy: defaulting fills ipMode into the status, and the stored object is frozen.
+    obj.status = clone(old.status);
     const spec: J = obj.spec;
     const oldSpec: J = old.spec;
     if (!isObj(spec) || !isObj(oldSpec)) return;
@@ -340,3 +343,9 @@ export const serviceStrategy: Strategy = {
   },
   generationFields: [],
 };
+
+/**
+ * /status (upstream's serviceStatusStrategy): only the spec comes back from the stored object, so a status write may
+ * change labels and annotations; the whole service is validated as before.
+ */
+export const serviceStatusStrategy: Strategy = statusStrategy({ validateUpdate: (o) => validateService(o), keepsRequestLabels: true });
