@@ -4,7 +4,8 @@
 #   is stored as v2, reads in either version see their own field, a broken webhook fails reads with upstream's text;
 # - an APIService for wardle.example.com/v1alpha1: not Available (ServiceNotFound) until its Service exists, then
 #   Available, its discovery merged (`api-resources`, `get flunders`), `get --raw` proxied with the front-proxy client
-#   certificate and the user in X-Remote-User (the server refuses requests without that certificate).
+#   certificate and the user in X-Remote-User (the server refuses requests without that certificate); the API server
+#   itself takes X-Remote-User from the front proxy's certificate only.
 bash "$ROOT/scripts/build-test-images.sh" >/dev/null 2>&1 || fail "build-test-images.sh"
 k create ns "$NS" >/dev/null
 (
@@ -35,6 +36,17 @@ eventually "not Available: ServiceNotFound" 20 "v1alpha1.wardle.example.com +$NS
 eventually "extension-apiserver-authentication names the front proxy" 20 'front-proxy-client' -- \
   k -n kube-system get configmap extension-apiserver-authentication -o jsonpath='{.data.requestheader-allowed-names}'
 k -n kube-system get configmap extension-apiserver-authentication -o jsonpath='{.data.requestheader-client-ca-file}' >"$DATA_DIR/front-proxy-ca.crt"
+# The API server itself takes request headers from its front proxy (that CA, an allowed CN), and from no one else.
+whoami_with() { # CERT-NAME HEADER...: a SelfSubjectReview over TLS with <data-dir>/pki/CERT-NAME.crt and the headers
+  local cert="$DATA_DIR/pki/$1" args=() h; shift
+  for h in "$@"; do args+=(-H "$h"); done
+  curl -sS --cacert "$DATA_DIR/pki/ca.crt" --cert "$cert.crt" --key "$cert.key" "${args[@]}" -H 'Content-Type: application/json' \
+    -d '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}' \
+    "$(k config view --minify -o jsonpath='{.clusters[0].cluster.server}')/apis/authentication.k8s.io/v1/selfsubjectreviews"
+}
+expect "the front proxy's certificate with X-Remote-User/X-Remote-Group authenticates that user" 0 '"username":"alice".*"devs"' -- \
+  whoami_with front-proxy-client 'X-Remote-User: alice' 'X-Remote-Group: devs'
+expect "a user's certificate asserts no one else in X-Remote-User" 0 '"username":"dockube-admin"' -- whoami_with admin 'X-Remote-User: alice'
 k -n "$NS" create configmap front-proxy --from-file=ca.crt="$DATA_DIR/front-proxy-ca.crt" >/dev/null
 k -n "$NS" create secret tls wardle-tls --cert="$DATA_DIR/tls.crt" --key="$DATA_DIR/tls.key" >/dev/null
 k -n "$NS" create configmap wardle-server --from-file=server.mjs="$ROOT/conformance/servers/wardle-and-converter.mjs" >/dev/null

@@ -3,6 +3,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { peerCertificate, type PeerCertificate } from './peer-certificate.js';
+import { pemFingerprints, type RequestHeaderAuthenticator } from './request-header-auth.js';
 import type { Pki } from '../pki/certs.js';
 import { ADMIN_USER, MONITORING_USER, VIEWER_USER } from '../pki/identities.js';
 import type { UserInfo } from '../machinery/api/user.js';
@@ -16,7 +18,6 @@ export type Authenticator = (req: IncomingMessage) => UserInfo | undefined | Pro
 /** Checks a bearer token that is not one of the static ones (service account JWTs). */
 export type TokenAuthenticator = (token: string) => Promise<UserInfo | undefined>;
 
-const CLIENT_AUTH_EKU = '1.3.6.1.5.5.7.3.2';
 /** Browsers cannot set headers on WebSockets, so Kubernetes also takes the token as a subprotocol. */
 const WS_TOKEN_PREFIX = 'base64url.bearer.authorization.k8s.io.';
 
@@ -44,29 +45,28 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** The user of a client certificate our CA signed (the TLS layer verified it): CN is the name, O values the groups. */
-function certificateUser(req: IncomingMessage): UserInfo | undefined {
-  const socket = req.socket as Partial<TLSSocket>;
-  if (!socket.encrypted || !socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
-  const peer = socket.getPeerCertificate();
-  if (!peer || !peer.subject) return undefined;
-  // Like the x509 authenticator, accept only certificates meant for client authentication.
-  if (peer.ext_key_usage && !peer.ext_key_usage.includes(CLIENT_AUTH_EKU)) return undefined;
-  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  const name = list(peer.subject.CN)[0];
-  if (!name) return undefined;
-  return { name, groups: list(peer.subject.O) };
+/** The user of a client certificate the cluster CA signed: CN is the name, O values the groups (x509 authenticator). */
+function certificateUser(peer: PeerCertificate | undefined, clusterRoots: ReadonlySet<string>): UserInfo | undefined {
+  // Like the x509 authenticator, accept only certificates meant for client authentication, chained to the client CA.
+  if (!peer?.root || !clusterRoots.has(peer.root) || !peer.clientAuth || !peer.commonName) return undefined;
+  return { name: peer.commonName, groups: peer.organizations };
 }
 
 /**
- * Authenticates a request as Kubernetes' union authenticator would with x509 before static tokens: a verified client
- * certificate first, then a bearer token (dockube's own, then --token-auth-file's, then service account tokens). Undefined when neither identifies a user; the caller then answers 401,
+ * Authenticates a request as Kubernetes' union authenticator would: a front proxy's request headers, then a verified
+ * client certificate, then a bearer token (dockube's own, then --token-auth-file's, then service account tokens). Undefined when neither identifies a user; the caller then answers 401,
  * or serves the request as system:anonymous on `isAnonymousAllowedPath` paths when no credentials were presented.
  */
 export function createAuthenticator(
   pki: Pki,
-  opts: { serviceAccountTokens?: TokenAuthenticator; staticTokens?: ReadonlyMap<string, UserInfo> } = {},
+  opts: {
+    serviceAccountTokens?: TokenAuthenticator;
+    staticTokens?: ReadonlyMap<string, UserInfo>;
+    /** The front-proxy authenticator, asked first (kube-apiserver's order); read per request, as it comes later. */
+    requestHeader?: () => RequestHeaderAuthenticator | undefined;
+  } = {},
 ): Authenticator {
+  const clusterRoots = pemFingerprints(pki.caCert ?? '');
   const table = (
     [
       [pki.tokens.admin, ADMIN_USER],
@@ -79,15 +79,11 @@ export function createAuthenticator(
   // --token-auth-file's users, by the token's digest (a map lookup reveals nothing a timing probe could use: the
   // digests of near tokens are unrelated).
   const fileTokens = new Map([...(opts.staticTokens ?? [])].map(([token, user]) => [digest(token).toString('hex'), user]));
-  // One verification per connection: the peer certificate cannot change on a kept-alive socket.
-  const bySocket = new WeakMap<object, UserInfo | null>();
-
   return (req) => {
-    let certUser = bySocket.get(req.socket);
-    if (certUser === undefined) {
-      certUser = certificateUser(req) ?? null;
-      bySocket.set(req.socket, certUser);
-    }
+    const peer = peerCertificate(req);
+    const proxied = peer && opts.requestHeader?.()?.(req, peer);
+    if (proxied) return withAuthenticatedGroup(proxied);
+    const certUser = certificateUser(peer, clusterRoots);
     if (certUser) return withAuthenticatedGroup(certUser);
 
     const token = bearerToken(req);

@@ -6,7 +6,14 @@ import { parseArgs } from 'node:util';
 import { parseQuantity } from '../machinery/api/quantity.js';
 import { validClusterCidr } from './pod-subnet.js';
 import { DEFAULT_WATCH_CACHE_BYTES } from '../storage/event-window.js';
-import { DEFAULT_SERVICE_NETWORK, LOG_LEVELS, type LogLevel, type ServerOptions, type ServiceNetworkOptions } from '../server/options.js';
+import {
+  DEFAULT_SERVICE_NETWORK,
+  LOG_LEVELS,
+  type LogLevel,
+  type RequestHeaderNames,
+  type ServerOptions,
+  type ServiceNetworkOptions,
+} from '../server/options.js';
 
 export { LOG_LEVELS, type LogLevel, type ServerOptions } from '../server/options.js';
 
@@ -66,8 +73,12 @@ Flags:
                                   CA that signs --proxy-client-cert-file, published for extension API servers in
                                   kube-system/extension-apiserver-authentication (default: the generated front-proxy CA)
       --requestheader-allowed-names strings
-                                  Client certificate common names extension servers accept request headers from,
-                                  comma separated (published likewise; default front-proxy-client)
+                                  Client certificate common names whose request headers are trusted (here and by
+                                  extension servers), comma separated; empty: any (default front-proxy-client)
+      --requestheader-username-headers strings, --requestheader-group-headers strings,
+      --requestheader-extra-headers-prefix strings
+                                  Request headers a front proxy names the user, its groups and extras in
+                                  (default X-Remote-User, X-Remote-Group, X-Remote-Extra-)
       --horizontal-pod-autoscaler-sync-period duration
                                   How often each HorizontalPodAutoscaler is synced, e.g. 15s (default 15s)
   -h, --help                      Print this help and exit
@@ -158,6 +169,9 @@ export function parseServerFlags(
         'proxy-client-key-file': { type: 'string' },
         'requestheader-client-ca-file': { type: 'string' },
         'requestheader-allowed-names': { type: 'string' },
+        'requestheader-username-headers': { type: 'string' },
+        'requestheader-group-headers': { type: 'string' },
+        'requestheader-extra-headers-prefix': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -190,6 +204,25 @@ export function parseServerFlags(
   if (proxyFiles.some((f) => f) && !proxyFiles.every((f) => f))
     throw new FlagError('--proxy-client-cert-file, --proxy-client-key-file and --requestheader-client-ca-file must be given together');
   const allowedNames = str('requestheader-allowed-names');
+  // The front proxy's header names (comma lists; kubeadm's X-Remote-* when not given).
+  const headerList = (k: string) => {
+    const v = str(k);
+    return v === undefined
+      ? undefined
+      : v
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean);
+  };
+  const requestheaderHeaders = Object.fromEntries(
+    (
+      [
+        ['usernameHeaders', 'requestheader-username-headers'],
+        ['groupHeaders', 'requestheader-group-headers'],
+        ['extraHeadersPrefixes', 'requestheader-extra-headers-prefix'],
+      ] as const
+    ).flatMap(([key, flag]) => (headerList(flag) ? [[key, headerList(flag)!]] : [])),
+  ) as RequestHeaderNames;
 
   const logLevel = (str('log-level') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -260,6 +293,7 @@ export function parseServerFlags(
         }
       : {}),
     ...(allowedNames !== undefined ? { requestheaderAllowedNames: allowedNames.split(',').filter(Boolean) } : {}),
+    ...(Object.keys(requestheaderHeaders).length ? { requestheaderHeaders } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // The aggregation layer's wiring (kube-aggregator inside kube-apiserver): remote APIServices from an informer, the
 // proxy and the merged discovery for the app, the availability controller, the front-proxy credentials (created on
-// first use, off the start-up path) and the extension-apiserver-authentication ConfigMap, all as the API server's
-// loopback identity.
+// first use, off the start-up path; then handed to the server's own request-header authenticator) and the
+// extension-apiserver-authentication ConfigMap, all as the API server's loopback identity.
 import { readFile } from 'node:fs/promises';
 import type { ResourceService } from '../registry/service.js';
 import type { Logger } from '../log.js';
@@ -15,6 +15,7 @@ import { aggregatorProxy } from '../api/aggregator/proxy.js';
 import { availableConditionController } from '../api/aggregator/available-controller.js';
 import { authenticationData, publishAuthenticationConfigMap } from '../api/aggregator/authentication-configmap.js';
 import { APISERVER_USER } from './rbac-bootstrap.js';
+import type { RequestHeaderNames } from '../api/request-header-auth.js';
 
 export interface AggregationOptions {
   dataDir: string;
@@ -23,6 +24,10 @@ export interface AggregationOptions {
   /** Files given on the command line instead of the generated front-proxy credentials. */
   frontProxy?: { clientCertFile: string; clientKeyFile: string; clientCaFile: string };
   allowedNames?: string[];
+  /** The front proxy's header names, as published. */
+  headers?: RequestHeaderNames;
+  /** Told the front-proxy CA once it is read or created, so the server takes request headers from its proxies. */
+  onFrontProxyCa?: (caPem: string) => void;
 }
 
 async function readFrontProxy(files: NonNullable<AggregationOptions['frontProxy']>): Promise<FrontProxyCredentials> {
@@ -47,8 +52,10 @@ export function aggregationLayer(service: ResourceService, opts: AggregationOpti
       await controller.start();
       discovery.start();
       const frontProxy = await credentials();
-      await publishAuthenticationConfigMap(client, authenticationData(opts.clusterCaCert, frontProxy.caCert, opts.allowedNames)).catch(
-        (e: Error) => opts.log.warn({ err: e.message }, 'extension-apiserver-authentication not written'),
+      opts.onFrontProxyCa?.(frontProxy.caCert);
+      const data = authenticationData(opts.clusterCaCert, frontProxy.caCert, opts.allowedNames, opts.headers);
+      await publishAuthenticationConfigMap(client, data).catch((e: Error) =>
+        opts.log.warn({ err: e.message }, 'extension-apiserver-authentication not written'),
       );
       return [controller];
     },

@@ -48,6 +48,8 @@ export interface ServerOptions {
   frontProxy?: { clientCertFile: string; clientKeyFile: string; clientCaFile: string };
   /** --requestheader-allowed-names (default front-proxy-client). */
   requestheaderAllowedNames?: string[];
+  /** --requestheader-username-headers, --requestheader-group-headers, --requestheader-extra-headers-prefix. */
+  requestheaderHeaders?: import('../api/request-header-auth.js').RequestHeaderNames;
 }
 
 /** How Services get their addresses and how traffic reaches them (the apiserver's and kube-proxy's flags). */
@@ -76,3 +78,5 @@ export const DEFAULT_SERVICE_NETWORK: ServiceNetworkOptions = {
   proxyMode: 'auto',
   keepRulesOnStop: false,
 };
+
+export type { RequestHeaderNames } from '../api/request-header-auth.js';

@@ -7,6 +7,8 @@ import { ensurePki } from '../pki/certs.js';
 import { defaultSanHosts } from '../pki/hosts.js';
 import { writeKubeconfig, serverUrlFor } from '../pki/kubeconfig.js';
 import { createAuthenticator } from '../api/auth.js';
+import { REQUEST_HEADER_DEFAULTS, requestHeaderAuthenticator, type RequestHeaderAuthenticator } from '../api/request-header-auth.js';
+import { FRONT_PROXY_CLIENT_NAME } from '../pki/front-proxy.js';
 import { createApp } from '../api/app.js';
 import { SqliteStore } from '../storage/sqlite-store.js';
 import { AesGcmTransformer, ENCRYPTED_PREFIXES, loadOrCreateEncryptionKey } from '../storage/encryption.js';
@@ -181,9 +183,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const signingKey = await loadOrCreateSigningKey(opts.dataDir);
   const serviceAccounts = configureServiceAccounts(service, signingKey);
   const saTokens = serviceAccountAuthenticator(serviceAccounts, signingKey);
+  // The CAs client certificates may chain to, and the listeners to update when the front-proxy CA joins them.
+  let tlsCa: string[] = [pki.caCert];
+  const listeners: https.Server[] = [];
+  // Front-proxy authentication (request headers) starts once the aggregation layer has its front-proxy CA.
+  let requestHeader: RequestHeaderAuthenticator | undefined;
   const authenticate = createAuthenticator(pki, {
     serviceAccountTokens: saTokens.authenticate,
     staticTokens: await staticTokenUsers(opts.tokenAuthFile, log),
+    requestHeader: () => requestHeader,
   });
   // TokenReview asks the same authenticators, and service account tokens for other audiences too.
   service.reviewToken = createTokenReviewer({
@@ -199,6 +207,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log,
     ...(opts.frontProxy ? { frontProxy: opts.frontProxy } : {}),
     ...(opts.requestheaderAllowedNames ? { allowedNames: opts.requestheaderAllowedNames } : {}),
+    ...(opts.requestheaderHeaders ? { headers: opts.requestheaderHeaders } : {}),
+    onFrontProxyCa: (caPem) => {
+      // The listeners now ask for certificates from either CA (as kube-apiserver's union of client CAs); which one a
+      // chain ends in decides who it speaks for (src/api/peer-certificate.ts).
+      tlsCa = [pki.caCert, caPem];
+      for (const l of listeners) l.setSecureContext({ key: pki.serverKey, cert: pki.serverCert, ca: tlsCa });
+      requestHeader = requestHeaderAuthenticator({
+        clientCaPem: caPem,
+        allowedNames: opts.requestheaderAllowedNames ?? [FRONT_PROXY_CLIENT_NAME],
+        ...REQUEST_HEADER_DEFAULTS,
+        ...opts.requestheaderHeaders,
+      });
+    },
   });
   const app = createApp({
     service,
@@ -249,12 +270,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       {
         key: pki.serverKey,
         cert: pki.serverCert,
-        ca: pki.caCert,
+        ca: tlsCa,
         requestCert: true,
         rejectUnauthorized: false,
       },
       app,
     );
+    listeners.push(s);
     s.keepAliveTimeout = 60_000;
     // WebSocket exec/attach arrive as upgrades, which express never sees; nor what the HTTP parser refuses.
     s.on('upgrade', auditedUpgrade);

@@ -33,3 +33,20 @@ test('--requestheader-allowed-names is published as extension servers read it', 
     'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
   });
 });
+
+test('the front proxy header names come from their flags, comma lists, and are published as extension servers read them', () => {
+  const parsed = parseServerFlags(
+    ['--requestheader-username-headers', 'X-User, X-Remote-User', '--requestheader-extra-headers-prefix=X-Extra-'],
+    {},
+    cwd,
+  );
+  const headers = 'requestheaderHeaders' in parsed ? parsed.requestheaderHeaders : undefined;
+  expect(headers).toEqual({ usernameHeaders: ['X-User', 'X-Remote-User'], extraHeadersPrefixes: ['X-Extra-'] });
+  expect(authenticationData('CLIENT-CA', 'FP-CA', undefined, headers)).toMatchObject({
+    'requestheader-username-headers': '["X-User","X-Remote-User"]',
+    'requestheader-group-headers': '["X-Remote-Group"]',
+    'requestheader-extra-headers-prefix': '["X-Extra-"]',
+  });
+  expect(parseServerFlags([], {}, cwd)).not.toHaveProperty('requestheaderHeaders');
+  expect(SERVER_USAGE).toContain('--requestheader-username-headers');
+});

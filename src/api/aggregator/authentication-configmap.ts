@@ -4,6 +4,7 @@
 import { StatusError } from '../../machinery/api/errors.js';
 import type { Client } from '../../client/types.js';
 import { FRONT_PROXY_CLIENT_NAME } from '../../pki/front-proxy.js';
+import { REQUEST_HEADER_DEFAULTS, type RequestHeaderNames } from '../request-header-auth.js';
 
 const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps' };
 export const AUTHENTICATION_CONFIGMAP = { namespace: 'kube-system', name: 'extension-apiserver-authentication' };
@@ -12,14 +13,16 @@ export function authenticationData(
   clientCaPem: string,
   frontProxyCaPem: string,
   allowedNames = [FRONT_PROXY_CLIENT_NAME],
+  headers: RequestHeaderNames = {},
 ): Record<string, string> {
+  const h = { ...REQUEST_HEADER_DEFAULTS, ...headers };
   return {
     'client-ca-file': clientCaPem,
     'requestheader-allowed-names': JSON.stringify(allowedNames),
     'requestheader-client-ca-file': frontProxyCaPem,
-    'requestheader-extra-headers-prefix': JSON.stringify(['X-Remote-Extra-']),
-    'requestheader-group-headers': JSON.stringify(['X-Remote-Group']),
-    'requestheader-username-headers': JSON.stringify(['X-Remote-User']),
+    'requestheader-extra-headers-prefix': JSON.stringify(h.extraHeadersPrefixes),
+    'requestheader-group-headers': JSON.stringify(h.groupHeaders),
+    'requestheader-username-headers': JSON.stringify(h.usernameHeaders),
   };
 }
 
