@@ -222,6 +222,8 @@ export const certificateSigningRequestStatusStrategy: Strategy = {
   validate: validateCertificateSigningRequest,
   validateUpdate: (obj, old) => validateUpdate(obj, old, { approval: false, certificate: true }),
   generationFields: [],
+  // Upstream's csrStatusStrategy and csrApprovalStrategy put back the spec and status only: metadata is the write's.
+  keepsRequestLabels: true,
 };
 
 export const certificateSigningRequestApprovalStrategy: Strategy = {
@@ -237,4 +239,5 @@ export const certificateSigningRequestApprovalStrategy: Strategy = {
   validate: validateCertificateSigningRequest,
   validateUpdate: (obj, old) => validateUpdate(obj, old, { approval: true, certificate: false }),
   generationFields: [],
+  keepsRequestLabels: true,
 };
