@@ -47,10 +47,23 @@ export function getDefinitions(): Definitions {
   return defs;
 }
 
-/** Schemas for kinds kubernetes-models lacks (e.g. metrics.k8s.io); later calls override earlier names. */
-export function addDefinitions(extra: Definitions): void {
+/** Where /openapi/v2 differs from every other consumer (custom resources' v2 forms, apiextensions' builder's). */
+const v2Forms: Definitions = {};
+
+/**
+ * Schemas for kinds kubernetes-models lacks (e.g. metrics.k8s.io); later calls override earlier names. `v2` holds the
+ * form some of them take in the Swagger 2.0 document only.
+ */
+export function addDefinitions(extra: Definitions, v2: Definitions = {}): void {
   Object.assign(getDefinitions(), extra);
+  for (const n of Object.keys(extra)) delete v2Forms[n];
+  Object.assign(v2Forms, v2);
   byGvk = undefined;
+}
+
+/** The definitions as /openapi/v2 publishes them. */
+export function getDefinitionsV2(): Definitions {
+  return Object.keys(v2Forms).length ? { ...getDefinitions(), ...v2Forms } : getDefinitions();
 }
 
 /**
@@ -64,6 +77,7 @@ export function removeDefinitions(names: string[]): void {
   const all = getDefinitions();
   for (const n of names) {
     delete all[n];
+    delete v2Forms[n];
     customResourceDefinitionNames.delete(n);
   }
   byGvk = undefined;

@@ -2,7 +2,7 @@
 // and keeps them as serialized JSON with their hashes (the v3 root links each GV as ?hash=<HASH>).
 import { createHash } from 'node:crypto';
 import type { ResourceDef } from '../registry/types.js';
-import { addDefinitions, getDefinitions, type Definitions } from './definitions.js';
+import { addDefinitions, getDefinitions, getDefinitionsV2, type Definitions } from './definitions.js';
 import { annotateListSemantics, loadMergeKeys } from './list-semantics.js';
 import { gvPathOf, pathsOf, resourceListPath, type PathItem } from './operations.js';
 import { renderV2 } from './render-v2.js';
@@ -80,7 +80,7 @@ export class OpenAPIDocuments {
 
   async v2(): Promise<CachedDocument> {
     await this.prepare();
-    this.v2Doc ??= cached(renderV2(this.pathsFor(), getDefinitions(), this.version));
+    this.v2Doc ??= cached(renderV2(this.pathsFor(), getDefinitionsV2(), this.version));
     return this.v2Doc;
   }
 

@@ -3,7 +3,10 @@
 // namespace controller, the garbage collector, the resourcequota controller. Also the e2e framework's helpers they
 // lean on: a fresh namespace per test, CRD fixtures as apiextensions' test/integration/fixtures builds them, and
 // waiting for watch events.
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { makeWebhookCerts } from '../../support/webhook-certs.js';
 import { startHarness, type Harness, type WatchEvent, type WatchStream } from '../harness.js';
 import { makeContext } from '../../../src/reconcilers/context.js';
 import { serveCustomResources, type CustomResourceServing } from '../../../src/apiextensions/serving.js';
@@ -19,6 +22,11 @@ export type J = Record<string, any>;
 
 export interface Cluster {
   h: Harness;
+  /**
+   * The harness's app behind TLS as well (kubectl sends bearer tokens over TLS only): its URL, for
+   * `--server=<url> --token=admin --insecure-skip-tls-verify`.
+   */
+  httpsUrl(): Promise<string>;
   /** A new namespace named `<base>-<n>`, as the e2e framework makes one per test. */
   namespace(base: string, labels?: Record<string, string>): Promise<string>;
   close(): Promise<void>;
@@ -65,8 +73,22 @@ export async function startCluster(parts: ClusterParts = {}): Promise<Cluster> {
     stops.push(() => c.stop());
   }
   let n = 0;
+  let tls: Promise<string> | undefined;
   return {
     h,
+    httpsUrl() {
+      tls ??= (async () => {
+        const certs = makeWebhookCerts(['localhost'], ['127.0.0.1']);
+        const server = https.createServer({ key: certs.keyPem, cert: certs.certPem }, h.app);
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        stops.push(() => {
+          server.closeAllConnections();
+          server.close();
+        });
+        return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      })();
+      return tls;
+    },
     async namespace(base, labels = {}) {
       const name = `${base}-${++n}`;
       await h.api.post('/api/v1/namespaces').send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }).expect(201);
