@@ -15,6 +15,8 @@ import { startNamespaceLifecycle } from '../../../src/reconcilers/namespace-life
 import { startNamespaceDefaults } from '../../../src/reconcilers/namespace-defaults.js';
 import { startGarbageCollector } from '../../../src/reconcilers/garbage-collector.js';
 import { startResourceQuotaController } from '../../../src/reconcilers/resourcequota/resourcequota-controller.js';
+import { startReplicaSetControllers } from '../../../src/reconcilers/replicaset/replicaset-controller.js';
+import { startDeploymentController } from '../../../src/reconcilers/deployment/deployment-controller.js';
 import { until } from '../../support/until.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -40,6 +42,8 @@ export interface ClusterParts {
   namespaceController?: boolean;
   garbageCollector?: boolean;
   resourceQuota?: boolean;
+  /** The ReplicaSet, ReplicationController and Deployment controllers (their pods are created, never run). */
+  workloads?: boolean;
 }
 
 const log = pino({ level: 'silent' });
@@ -67,6 +71,12 @@ export async function startCluster(parts: ClusterParts = {}): Promise<Cluster> {
   if (parts.garbageCollector) {
     const c = await startGarbageCollector(ctx);
     stops.push(() => c.stop());
+  }
+  if (parts.workloads) {
+    const rs = await startReplicaSetControllers(ctx);
+    stops.push(() => rs.stop());
+    const d = await startDeploymentController(ctx);
+    stops.push(() => d.stop());
   }
   if (parts.resourceQuota) {
     const c = await startResourceQuotaController(makeContext(h.service, log, { authorize: () => undefined }));
