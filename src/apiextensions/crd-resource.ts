@@ -51,6 +51,7 @@ export const customresourcedefinitions: ResourceDef = {
   shortNames: ['crd', 'crds'],
   categories: ['api-extensions'],
   statusSubresource: true,
+  statusResetsMetadata: ['labels', 'annotations'],
   strategy: crdStrategy,
   table: defaultTable,
   // A first DELETE gets the cleanup finalizer and Terminating: the CRD's objects go before it does (finalizer.go).

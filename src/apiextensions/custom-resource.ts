@@ -95,6 +95,7 @@ export function customResourceDefs(crd: Crd, callWebhook?: CallWebhook): Resourc
       ...(names.shortNames?.length ? { shortNames: [...names.shortNames] } : {}),
       ...(names.categories?.length ? { categories: [...names.categories] } : {}),
       statusSubresource: !!v.subresources?.status,
+      statusResetsMetadata: ['labels', 'annotations'],
       ...(scale
         ? {
             scale: {

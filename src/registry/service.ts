@@ -466,7 +466,7 @@ export class ResourceService {
       let next = subStrategy
         ? subresourceUpdate(subStrategy, current, proposed)
         : subresource === 'status'
-          ? statusUpdate(current, proposed)
+          ? statusUpdate(def, current, proposed)
           : this.mainUpdate(def, current, proposed, name, namespace);
       if (ctx.managedFieldsComputed) next.metadata.managedFields = proposed.metadata?.managedFields;
       else setManagedFields(def, current, next, ctx, subresource);
@@ -675,11 +675,19 @@ function subresourceUpdate(strategy: Strategy, current: KObject, proposed: KObje
   return next;
 }
 
-/** /status: everything but status (and the server-owned metadata) comes from the stored object. */
-function statusUpdate(current: KObject, proposed: KObject): KObject {
+/**
+ * /status: everything but status (and the request's labels and annotations, unless the kind resets them) comes from
+ * the stored object, as upstream's status strategies put the spec back.
+ */
+function statusUpdate(def: ResourceDef, current: KObject, proposed: KObject): KObject {
   const next = clone(current);
   if (proposed.status !== undefined) next.status = clone(proposed.status);
   else delete next.status;
+  for (const f of ['labels', 'annotations'] as const) {
+    if (def.statusResetsMetadata?.includes(f)) continue;
+    if (proposed.metadata?.[f] !== undefined) next.metadata[f] = clone(proposed.metadata[f]);
+    else delete next.metadata[f];
+  }
   return next;
 }
 

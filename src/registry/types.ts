@@ -80,6 +80,12 @@ export interface ResourceDef {
   verbs?: Verb[]; // default: all eight
   /** The object has a status that only the /status subresource changes. */
   statusSubresource?: boolean;
+  /**
+   * What of metadata a /status write may not change (upstream's status GetResetFields under metadata); the request's
+   * other labels and annotations are kept. None by default; Deployments reset labels, CRDs and custom resources both
+   * (ResetObjectMetaForStatus).
+   */
+  statusResetsMetadata?: readonly ('labels' | 'annotations')[];
   scale?: ScaleSubresource;
   /**
    * Objects kept in another resource's storage (events.k8s.io/v1 Events are core/v1 Events, as in Kubernetes),

@@ -16,6 +16,7 @@ export const deployments: ResourceDef = {
   shortNames: ['deploy'],
   categories: ['all'],
   statusSubresource: true,
+  statusResetsMetadata: ['labels'],
   scale,
   strategy: deploymentStrategy,
   table: TABLES['apps/deployments'],
