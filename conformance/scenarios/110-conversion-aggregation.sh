@@ -89,6 +89,8 @@ expect "the group is in /apis" 0 'wardle.example.com/v1alpha1' -- k api-versions
 eventually "api-resources lists the remote resource from aggregated discovery" 20 '^flunders +fl +wardle.example.com/v1alpha1 +true +Flunder' -- \
   k api-resources --api-group=wardle.example.com --no-headers
 expect "kubectl get flunders: the extension server's Table" 0 '^hello +dockube-admin$' -- k -n "$NS" get flunders --no-headers
+eventually "kubectl explain reads the remote kind from the merged OpenAPI" 20 'KIND: +Flunder' -- k explain flunders
+expect "kubectl explain of a remote field" 0 'The user the front proxy named' -- k explain flunders.spec.requestedBy
 expect "authorized here first: the viewer may not list them (no RBAC for the group)" 1 'Forbidden|forbidden' -- \
   k --context dockube-view -n "$NS" get flunders
 

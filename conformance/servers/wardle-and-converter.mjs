@@ -2,7 +2,8 @@
 // - a CRD conversion webhook at /convert: CronTab v1 `spec.cronSpec` <-> v2 `spec.schedule` (ConversionReview v1);
 // - a tiny extension API server for wardle.example.com/v1alpha1 (namespaced `flunders`): requests must come from the
 //   front proxy (a client certificate signed by the requestheader CA, CN front-proxy-client), and the user it names
-//   in X-Remote-User is echoed in each flunder's spec, so the scenario sees the identity arrive.
+//   in X-Remote-User is echoed in each flunder's spec, so the scenario sees the identity arrive; its OpenAPI (v2, v3)
+//   describes Flunder for `kubectl explain`.
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 
@@ -38,6 +39,49 @@ const resourceList = {
   apiVersion: 'v1',
   groupVersion: 'wardle.example.com/v1alpha1',
   resources: [{ name: 'flunders', singularName: 'flunder', namespaced: true, kind: 'Flunder', verbs: ['get', 'list'], shortNames: ['fl'] }],
+};
+
+// Its OpenAPI, which the API server merges into its own so `kubectl explain flunders` works.
+const flunderSchema = {
+  type: 'object',
+  description: 'A Flunder is the wardle test kind.',
+  properties: {
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    spec: {
+      type: 'object',
+      description: 'What the flunder asks for.',
+      properties: { requestedBy: { type: 'string', description: 'The user the front proxy named.' } },
+    },
+  },
+  'x-kubernetes-group-version-kind': [{ group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' }],
+};
+const openapi = {
+  '/openapi/v3': {
+    paths: { 'apis/wardle.example.com/v1alpha1': { serverRelativeURL: '/openapi/v3/apis/wardle.example.com/v1alpha1?hash=1' } },
+  },
+  '/openapi/v3/apis/wardle.example.com/v1alpha1': {
+    openapi: '3.0.0',
+    info: { title: 'wardle', version: 'v0' },
+    // kubectl explain finds the kind through an operation on the resource's path.
+    paths: {
+      '/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders': {
+        get: {
+          'x-kubernetes-group-version-kind': { group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' },
+          responses: {
+            200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/com.example.wardle.v1alpha1.Flunder' } } } },
+          },
+        },
+      },
+    },
+    components: { schemas: { 'com.example.wardle.v1alpha1.Flunder': flunderSchema } },
+  },
+  '/openapi/v2': {
+    swagger: '2.0',
+    info: { title: 'wardle', version: 'v0' },
+    paths: {},
+    definitions: { 'com.example.wardle.v1alpha1.Flunder': flunderSchema },
+  },
 };
 
 function flunders(req, namespace) {
@@ -78,6 +122,7 @@ const server = https.createServer(
     req.on('end', () => {
       const path = req.url.split('?')[0];
       if (path === '/convert' && req.method === 'POST') return json(res, 200, convert(JSON.parse(body)));
+      if (openapi[path]) return json(res, 200, openapi[path]);
       if (!path.startsWith(GV))
         return json(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound' });
       const peer = req.socket.getPeerCertificate();

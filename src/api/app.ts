@@ -7,6 +7,7 @@ import { Discovery, type RemoteGroups } from './discovery.js';
 import { resourceHandler } from './resource-handler.js';
 import { proxyRoutes } from './proxy/route.js';
 import { openapiRouter } from './openapi-routes.js';
+import type { RemoteOpenAPISource } from './openapi-aggregated.js';
 import { EXTRA_OPENAPI_DEFINITIONS } from '../registry/resources/index.js';
 import { metricsRegistry } from './metrics.js';
 import { genericNotFound, tooLarge, unauthorized, badRequest } from '../machinery/api/errors.js';
@@ -35,7 +36,7 @@ export interface AppOptions extends ApiDeps {
   /** The audit policy and where events go (audit/audit.ts); no audit when absent. */
   audit?: Omit<AuditOptions, 'registry'>;
   /** The aggregation layer: requests of remote APIServices proxied (aggregator/proxy.ts), their groups in discovery. */
-  aggregator?: { proxy: express.RequestHandler; discovery: RemoteGroups };
+  aggregator?: { proxy: express.RequestHandler; discovery: RemoteGroups & RemoteOpenAPISource };
 }
 
 /** Ping and log everywhere; readiness also waits for the server's start-up (isReady). */
@@ -127,7 +128,7 @@ export function createApp(opts: AppOptions): express.Express {
     if (body) sendObject(res, 200, body);
     else next();
   });
-  app.use(openapiRouter(opts.registry, { extraDefinitions: EXTRA_OPENAPI_DEFINITIONS }));
+  app.use(openapiRouter(opts.registry, { extraDefinitions: EXTRA_OPENAPI_DEFINITIONS }, opts.aggregator?.discovery));
 
   // pods|services|nodes/proxy stream their bodies to the backend: before any body is read.
   app.use(proxyRoutes(opts).web);

@@ -4,6 +4,7 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import type { ResourceDef } from '../registry/types.js';
 import { StatusError, genericNotFound, notAcceptable } from '../machinery/api/errors.js';
 import { OpenAPIDocuments, type OpenAPIOptions, type ResourceSource } from '../openapi/documents.js';
+import { AggregatedOpenAPI, type RemoteOpenAPISource } from './openapi-aggregated.js';
 
 /** True when the Accept header admits JSON (absent, application/json, application/*, or * / *). */
 export function acceptsJson(accept: string | undefined): boolean {
@@ -59,8 +60,14 @@ function sendDocument(
   res.status(200).send(doc.body);
 }
 
-export function openapiRouter(defs: ResourceDef[] | ResourceSource, opts: OpenAPIOptions = {}): express.Router {
-  const docs = new OpenAPIDocuments(defs, opts);
+export function openapiRouter(
+  defs: ResourceDef[] | ResourceSource,
+  opts: OpenAPIOptions = {},
+  remote?: RemoteOpenAPISource,
+): express.Router {
+  const own = new OpenAPIDocuments(defs, opts);
+  // With the aggregation layer, extension servers' documents are merged in (openapi-aggregated.ts).
+  const docs = remote ? new AggregatedOpenAPI(own, remote) : own;
   const router = express.Router();
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
     fn(req, res).catch(next);

@@ -46,6 +46,35 @@ const resourceList = {
   ],
 };
 
+const flunderSchema = {
+  type: 'object',
+  description: 'A Flunder is a test kind of the wardle server.',
+  properties: { spec: { type: 'object', properties: { reference: { type: 'string', description: 'What it refers to.' } } } },
+  'x-kubernetes-group-version-kind': [{ group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' }],
+};
+/** The extension server's OpenAPI: a v3 root linking its group/version (and one it does not own), and a v2 document. */
+const remoteOpenAPI: Record<string, unknown> = {
+  '/openapi/v3': {
+    paths: {
+      'apis/wardle.example.com/v1alpha1': { serverRelativeURL: '/openapi/v3/apis/wardle.example.com/v1alpha1?hash=REMOTE' },
+      'api/v1': { serverRelativeURL: '/openapi/v3/api/v1?hash=X' },
+    },
+  },
+  '/openapi/v3/apis/wardle.example.com/v1alpha1?hash=REMOTE': {
+    openapi: '3.0.0',
+    info: { title: 'wardle', version: 'v0' },
+    paths: {},
+    components: { schemas: { 'com.example.wardle.v1alpha1.Flunder': flunderSchema } },
+  },
+  '/openapi/v2': {
+    swagger: '2.0',
+    info: { title: 'wardle', version: 'v0' },
+    paths: { '/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders': { get: { operationId: 'listFlunders' } } },
+    // A definition this server has too: its own wins.
+    definitions: { 'com.example.wardle.v1alpha1.Flunder': flunderSchema, 'io.k8s.api.core.v1.Pod': { type: 'string' } },
+  },
+};
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aggregator-'));
   creds = await ensureFrontProxyCredentials(dir);
@@ -60,6 +89,8 @@ beforeAll(async () => {
         res.end(JSON.stringify(resourceList));
         return;
       }
+      const openapi = remoteOpenAPI[req.url!];
+      if (openapi) return void res.end(JSON.stringify(openapi));
       res.end(
         JSON.stringify({ kind: 'FlunderList', apiVersion: 'wardle.example.com/v1alpha1', metadata: {}, items: [], method: req.method }),
       );
@@ -225,4 +256,25 @@ test('an impersonated user is the one named to the extension server, extras path
   expect(got.headers['x-remote-group']).toContain('system:masters');
   expect(got.headers['x-remote-extra-scopes.example.com%2fx']).toBe('read');
   expect(Object.keys(got.headers).filter((k) => k.startsWith('impersonate-'))).toEqual([]);
+});
+
+test("the extension server's OpenAPI is merged in: its group/version in the v3 root and v2, ours kept where both have one", async () => {
+  const root = await until(async () => {
+    const paths = (await h.api.get('/openapi/v3').expect(200)).body.paths;
+    return paths['apis/wardle.example.com/v1alpha1'] ? paths : undefined;
+  });
+  const link = root['apis/wardle.example.com/v1alpha1'].serverRelativeURL as string;
+  expect(link).toMatch(/^\/openapi\/v3\/apis\/wardle\.example\.com\/v1alpha1\?hash=[0-9A-F]{128}$/);
+  expect(root['api/v1'].serverRelativeURL).not.toContain('hash=X');
+  const doc = await h.api.get(link).expect(200);
+  expect(doc.headers['cache-control']).toBe('public, immutable');
+  expect(doc.body.components.schemas['com.example.wardle.v1alpha1.Flunder']).toEqual(flunderSchema);
+  // A stale hash is sent to the current document, as for the server's own.
+  const stale = await h.api.get('/openapi/v3/apis/wardle.example.com/v1alpha1?hash=OLD').expect(301);
+  expect(stale.headers.location).toBe(link);
+  const v2 = (await h.api.get('/openapi/v2').expect(200)).body;
+  expect(v2.definitions['com.example.wardle.v1alpha1.Flunder']).toEqual(flunderSchema);
+  expect(v2.paths['/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders']).toEqual({ get: { operationId: 'listFlunders' } });
+  expect(v2.definitions['io.k8s.api.core.v1.Pod'].type).toBe('object');
+  expect(v2.paths['/api/v1/namespaces/{namespace}/pods']).toBeDefined();
 });

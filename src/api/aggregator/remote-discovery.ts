@@ -1,13 +1,15 @@
 // Discovery of the extension API servers, merged into this server's (kube-aggregator's discovery managers): every
 // remote APIService's group/version is listed in /apis, and the APIResourceList each Available one serves at
 // /apis/<group>/<version> is fetched (as system:kube-aggregator) and shown in aggregated discovery, so kubectl finds
-// its resources. Fetched again when an APIService changes, and each minute.
+// its resources; their OpenAPI (remote-openapi.ts) is fetched beside it. Fetched again when an APIService changes,
+// and each minute.
 import type { FrontProxyCredentials } from '../../pki/front-proxy.js';
 import type { ServiceResolver } from '../../webhook/service-resolver.js';
 import { compareVersionPriority } from '../../apiextensions/versions.js';
 import { compareStrings } from '../../machinery/compare.js';
 import { backendOf, getJson } from './backend.js';
 import { isAvailable, type APIService, type RemoteAPIs } from './remote-apis.js';
+import { fetchRemoteOpenAPI, type RemoteOpenAPI } from './remote-openapi.js';
 
 interface APIResource {
   name: string;
@@ -32,6 +34,7 @@ const byPriority = (a: APIService, b: APIService) =>
 
 export class RemoteDiscovery {
   private resources = new Map<string, APIResource[]>();
+  private openapi = new Map<string, RemoteOpenAPI>();
   private listeners: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -88,29 +91,45 @@ export class RemoteDiscovery {
 
   private async fetchAll(): Promise<void> {
     const next = new Map<string, APIResource[]>();
+    const nextOpenAPI = new Map<string, RemoteOpenAPI>();
     await Promise.all(
       this.apis
         .list()
         .filter(isAvailable)
         .map(async (a) => {
+          const { group, version } = a.spec as { group: string; version: string };
           try {
             const backend = await backendOf(a, this.resolver);
-            const body = (await getJson(
-              backend,
-              await this.credentials(),
-              `/apis/${a.spec.group}/${a.spec.version}`,
-              AGGREGATOR_USER,
-              FETCH_TIMEOUT_MS,
-            )) as { resources?: APIResource[] };
-            next.set(`${a.spec.group}/${a.spec.version}`, body.resources ?? []);
+            const creds = await this.credentials();
+            const [body, openapi] = await Promise.all([
+              getJson(backend, creds, `/apis/${group}/${version}`, AGGREGATOR_USER, FETCH_TIMEOUT_MS) as Promise<{
+                resources?: APIResource[];
+              }>,
+              fetchRemoteOpenAPI(backend, creds, group, version, AGGREGATOR_USER, FETCH_TIMEOUT_MS),
+            ]);
+            next.set(`${group}/${version}`, body.resources ?? []);
+            nextOpenAPI.set(`${group}/${version}`, openapi);
           } catch {
             // Left out until the next refresh: upstream marks it stale.
           }
         }),
     );
-    const before = JSON.stringify([...this.resources]);
+    const before = JSON.stringify([[...this.resources], [...this.openapi]]);
     this.resources = next;
-    if (JSON.stringify([...next]) !== before) this.changed();
+    this.openapi = nextOpenAPI;
+    if (JSON.stringify([[...next], [...nextOpenAPI]]) !== before) this.changed();
+  }
+
+  /** The v3 OpenAPI documents of the Available remote group/versions, by path (`apis/<group>/<version>`). */
+  openapiV3(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [gv, o] of this.openapi) if (o.v3) out.set(`apis/${gv}`, o.v3);
+    return out;
+  }
+
+  /** The v2 paths and definitions of each Available remote group/version. */
+  openapiV2(): { paths: Record<string, unknown>; definitions: Record<string, unknown> }[] {
+    return [...this.openapi.values()].flatMap((o) => (o.v2 ? [o.v2] : []));
   }
 
   /** Remote groups and their versions, preferred first (groups by name, after this server's own). */
