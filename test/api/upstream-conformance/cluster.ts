@@ -17,6 +17,7 @@ import { startGarbageCollector } from '../../../src/reconcilers/garbage-collecto
 import { startResourceQuotaController } from '../../../src/reconcilers/resourcequota/resourcequota-controller.js';
 import { startReplicaSetControllers } from '../../../src/reconcilers/replicaset/replicaset-controller.js';
 import { startDeploymentController } from '../../../src/reconcilers/deployment/deployment-controller.js';
+import { startAdmissionWebhooks } from '../../../src/admission/webhook/plugins.js';
 import { until } from '../../support/until.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,6 +45,8 @@ export interface ClusterParts {
   resourceQuota?: boolean;
   /** The ReplicaSet, ReplicationController and Deployment controllers (their pods are created, never run). */
   workloads?: boolean;
+  /** MutatingAdmissionWebhook and ValidatingAdmissionWebhook on the admission chain, as the server wires them. */
+  admissionWebhooks?: boolean;
 }
 
 const log = pino({ level: 'silent' });
@@ -71,6 +74,10 @@ export async function startCluster(parts: ClusterParts = {}): Promise<Cluster> {
   if (parts.garbageCollector) {
     const c = await startGarbageCollector(ctx);
     stops.push(() => c.stop());
+  }
+  if (parts.admissionWebhooks) {
+    const w = await startAdmissionWebhooks({ client: ctx.client(APISERVER), registry: h.service.registry, chain: h.service.admission });
+    stops.push(() => w.stop());
   }
   if (parts.workloads) {
     const rs = await startReplicaSetControllers(ctx);

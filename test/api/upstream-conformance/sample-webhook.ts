@@ -1,0 +1,100 @@
+// The e2e suite's sample admission webhook (agnhost's `webhook` command) as an in-process HTTPS server, and its
+// Service: upstream deploys it in a pod behind a Service; here the Service has no selector and its Endpoints name
+// the server's 127.0.0.1 port, which is all the API server's webhook client resolves (`<svc>.<ns>.svc` as TLS name).
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Harness } from '../harness.js';
+import { makeWebhookCerts } from '../../support/webhook-certs.js';
+import type { J } from './cluster.js';
+
+export const SERVICE_NAME = 'e2e-test-webhook';
+export const SERVICE_PORT = 8443;
+
+interface Review {
+  apiVersion: string;
+  request: { uid: string; operation: string; object?: J; oldObject?: J };
+}
+type Answer = Record<string, unknown>;
+
+const jsonPatch = (ops: unknown[]) => ({ patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64') });
+
+/** agnhost webhook's handlers, by path. */
+const HANDLERS: Record<string, (r: Review) => Answer> = {
+  '/always-deny': () => ({ allowed: false, status: { message: 'this webhook denies all requests' } }),
+  '/configmaps': (r) => {
+    const cm = r.request.operation === 'DELETE' ? r.request.oldObject : r.request.object;
+    for (const [k, v] of Object.entries((cm?.data ?? {}) as Record<string, string>))
+      if (k === 'webhook-e2e-test' && v === 'webhook-disallow')
+        return { allowed: false, status: { reason: 'the configmap contains unwanted key and value' } };
+    return { allowed: true };
+  },
+  '/mutating-configmaps': (r) => {
+    const data = (r.request.object?.data ?? {}) as Record<string, string>;
+    if (data['mutation-stage-1'] === 'yes')
+      return { allowed: true, ...jsonPatch([{ op: 'add', path: '/data/mutation-stage-2', value: 'yes' }]) };
+    if (data['mutation-start'] === 'yes')
+      return { allowed: true, ...jsonPatch([{ op: 'add', path: '/data/mutation-stage-1', value: 'yes' }]) };
+    return { allowed: true };
+  },
+};
+
+export interface SampleWebhook {
+  /** base64 CA bundle for the webhooks' clientConfig. */
+  caBundle: string;
+  /** A clientConfig naming the Service in the test namespace, at `path`. */
+  clientConfig(path: string): J;
+  close(): Promise<void>;
+}
+
+/** deployWebhookAndService: the server, its certificate for `e2e-test-webhook.<ns>.svc`, the Service and Endpoints. */
+export async function deploySampleWebhook(h: Harness, ns: string): Promise<SampleWebhook> {
+  const certs = makeWebhookCerts([`${SERVICE_NAME}.${ns}.svc`]);
+  const server = https.createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const handler = HANDLERS[(req.url ?? '').split('?')[0]!];
+      if (!handler) {
+        res.writeHead(404).end();
+        return;
+      }
+      const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          apiVersion: review.apiVersion,
+          kind: 'AdmissionReview',
+          response: { uid: review.request.uid, ...handler(review) },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await h.api
+    .post(`/api/v1/namespaces/${ns}/services`)
+    .send({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: SERVICE_NAME, labels: { test: 'webhook' } },
+      spec: { ports: [{ protocol: 'TCP', port: SERVICE_PORT, targetPort: port }] },
+    })
+    .expect(201);
+  await h.api
+    .post(`/api/v1/namespaces/${ns}/endpoints`)
+    .send({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: SERVICE_NAME },
+      subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port, protocol: 'TCP' }] }],
+    })
+    .expect(201);
+  return {
+    caBundle: certs.caBundle,
+    clientConfig: (path) => ({ service: { namespace: ns, name: SERVICE_NAME, path, port: SERVICE_PORT }, caBundle: certs.caBundle }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
