@@ -4,7 +4,7 @@
 # (JSONPatch, with a warning kubectl prints), also on a server-side dry run (sideEffects None); a
 # ValidatingWebhookConfiguration refuses a pod labelled deny=true with upstream's message; a webhook whose Service is
 # missing fails a request closed (failurePolicy Fail) with upstream's `failed calling webhook` text; a CONNECT webhook
-# refuses kubectl exec.
+# refuses kubectl exec and port-forward.
 bash "$ROOT/scripts/build-test-images.sh" >/dev/null 2>&1 || fail "build-test-images.sh"
 T="$NS-t"
 k create ns "$NS" >/dev/null
@@ -80,13 +80,16 @@ expect "the webhook saw the requests as AdmissionReview v1 (operation, resource,
   "/mutate CREATE pods $T/p3 user=[^ ]+ dryRun=true.*/mutate CREATE pods $T/p1 user=[^ ]+ dryRun=false" -- \
   sh -c "\"$KCTL\" --kubeconfig \"$KC\" --cache-dir \"$CACHE_DIR\" -n \"$NS\" logs hooks | tr '\n' ' '"
 
-# CONNECT: a webhook for pods/exec sees kubectl exec's PodExecOptions and refuses it.
+# CONNECT: a webhook for pods/exec and pods/portforward sees kubectl exec's PodExecOptions and refuses it, and
+# port-forward's PodPortForwardOptions.
 webhook_yaml Validating exec.dockube.test /exec |
-  sed "s/operations: \[CREATE\]/operations: [CONNECT]/; s/resources: \[pods\]/resources: [pods\/exec]/" >"$DATA_DIR/exec.yaml"
+  sed "s/operations: \[CREATE\]/operations: [CONNECT]/; s/resources: \[pods\]/resources: [pods\/exec, pods\/portforward]/" >"$DATA_DIR/exec.yaml"
 k apply -f "$DATA_DIR/exec.yaml" >/dev/null
 k -n "$T" wait --for=condition=Ready pod/p1 --timeout=60s >/dev/null
 eventually "a CONNECT webhook refuses kubectl exec" 20 \
   'admission webhook "exec.dockube.test" denied the request: exec of \["true"\] is not allowed here' -- k -n "$T" exec p1 -- true
+expect "the CONNECT webhook refuses kubectl port-forward" 1 'admission webhook "exec.dockube.test" denied the request: port-forward is not allowed here' -- \
+  timeout 20 "$KCTL" --kubeconfig "$KC" --cache-dir "$CACHE_DIR" -n "$T" port-forward pod/p1 :80
 
 # A webhook whose Service does not exist: failurePolicy Fail refuses the request with the call's error.
 webhook_yaml Validating down.dockube.test /x 'failurePolicy: Fail' |

@@ -1,6 +1,6 @@
 // A small admission webhook server for conformance scenario 107, run in a pod of dockube/node-test (the host's node
 // in a scratch image): /mutate labels every pod it is sent (JSONPatch) and warns, /validate refuses pods labelled
-// deny=true, /exec refuses every exec (CONNECT). One log line per review, for the scenario to read with kubectl logs.
+// deny=true, /exec refuses every exec and port-forward (CONNECT). One log line per review, for the scenario to read with kubectl logs.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 
@@ -25,7 +25,10 @@ function respond(review, path) {
     response.status = {
       code: 403,
       reason: 'Forbidden',
-      message: `exec of ${JSON.stringify(req.object?.command ?? [])} is not allowed here`,
+      message:
+        req.kind?.kind === 'PodPortForwardOptions'
+          ? 'port-forward is not allowed here'
+          : `exec of ${JSON.stringify(req.object?.command ?? [])} is not allowed here`,
     };
   } else if (path === '/validate' && labels?.deny === 'true') {
     response.allowed = false;

@@ -1,4 +1,5 @@
 // What `dockube server` runs with; src/cli/flags.ts reads it from the command line.
+import type { RequestHeaderNames } from '../api/request-header-auth.js';
 import type { PodNetworkConfig } from '../runtime/pod-network.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -49,7 +50,7 @@ export interface ServerOptions {
   /** --requestheader-allowed-names (default front-proxy-client). */
   requestheaderAllowedNames?: string[];
   /** --requestheader-username-headers, --requestheader-group-headers, --requestheader-extra-headers-prefix. */
-  requestheaderHeaders?: import('../api/request-header-auth.js').RequestHeaderNames;
+  requestheaderHeaders?: RequestHeaderNames;
 }
 
 /** How Services get their addresses and how traffic reaches them (the apiserver's and kube-proxy's flags). */
@@ -79,4 +80,4 @@ export const DEFAULT_SERVICE_NETWORK: ServiceNetworkOptions = {
   keepRulesOnStop: false,
 };
 
-export type { RequestHeaderNames } from '../api/request-header-auth.js';
+export type { RequestHeaderNames };
