@@ -2,8 +2,11 @@
 # Idempotent set-up on a Debian machine with Node 20: npm packages, the TypeScript build, and a running
 # Docker engine. Fast when everything is already in place (it runs before every `bin/dockube`).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The checkout's root from this file's own path, without starting dirname (bin/dockube sources this in a subshell).
+here="${BASH_SOURCE[0]}"
+case "$here" in */*) root="${here%/*}/.." ;; *) root=.. ;; esac
 cd "$root"
+root="$PWD"
 
 if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "dockube setup: installing npm packages" >&2
@@ -11,7 +14,7 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm install --no-audit --no-fund
 fi
 
-if [ ! -f dist/.built ] || [ ! -f dist/bundle/main.js ] || [ -n "$(find src openapi package.json tsconfig.json scripts/bundle.mjs -newer dist/.built -print -quit 2>/dev/null)" ]; then
+if [ ! -f dist/.built ] || [ ! -f dist/bundle/main.cjs ] || [ -n "$(find src openapi package.json tsconfig.json scripts/bundle.mjs scripts/bundle-loader.cjs -newer dist/.built -print -quit 2>/dev/null)" ]; then
   echo "dockube setup: building" >&2
   # tsc, then the bundle bin/dockube runs (scripts/bundle.mjs)
   npm run -s build
