@@ -234,4 +234,108 @@ describe('[sig-api-machinery] AdmissionWebhook [Privileged:ClusterAdmin]', () =>
     await c.h.api.delete(`${MUTATING}?${selector}`).expect(200);
     await untilMutated(false);
   });
+
+  test('should unconditionally reject operations on fail closed webhook [Conformance]', async () => {
+    // A webhook the server cannot verify (no CA bundle), failing closed, for namespaces labelled fail-closed-webhook.
+    const failClosed = {
+      name: 'fail-closed.k8s.io',
+      rules: configMapRule(['CREATE']),
+      clientConfig: env.hook.clientConfig('/configmaps', false),
+      failurePolicy: 'Fail',
+      namespaceSelector: {
+        matchLabels: { [env.ns]: 'true' },
+        matchExpressions: [{ key: 'fail-closed-webhook', operator: 'In', values: ['yes'] }],
+      },
+      ...common,
+    };
+    await c.h.api
+      .post(VALIDATING)
+      .send(configuration('Validating', env.ns, [failClosed, isReadyWebhook('validating')]))
+      .expect(201);
+    await waitWebhookConfigurationReady();
+    const failNs = `fail-closed-namespace-${n}`;
+    await c.h.api
+      .post('/api/v1/namespaces')
+      .send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: failNs, labels: { 'fail-closed-webhook': 'yes', [env.ns]: 'true' } } })
+      .expect(201);
+    const res = await c.h.api.post(configmaps(failNs)).send({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'foo' } });
+    expect(res.status).toBe(500);
+    expect(res.body.reason).toBe('InternalError');
+    await c.h.api.delete(`${VALIDATING}/${env.ns}`).expect(200);
+  });
+
+  test('should not be able to mutate or prevent deletion of webhook configuration objects [Conformance]', async () => {
+    const forConfigurations = (operations: string[]) => [
+      {
+        operations,
+        apiGroups: ['admissionregistration.k8s.io'],
+        apiVersions: ['*'],
+        resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+      },
+    ];
+    const scoped = { namespaceSelector: { matchLabels: { [env.ns]: 'true' } }, failurePolicy: 'Fail', ...common };
+    // Webhooks that would deny deleting, and label creating, webhook configurations: never called for them.
+    await c.h.api
+      .post(VALIDATING)
+      .send(
+        configuration('Validating', `${env.ns}blocking`, [
+          {
+            name: 'deny-webhook-configuration-deletions.k8s.io',
+            rules: forConfigurations(['DELETE']),
+            clientConfig: env.hook.clientConfig('/always-deny'),
+            ...scoped,
+          },
+          isReadyWebhook('validating'),
+        ]),
+      )
+      .expect(201);
+    await waitWebhookConfigurationReady();
+    await c.h.api
+      .post(MUTATING)
+      .send(
+        configuration('Mutating', `${env.ns}blocking`, [
+          {
+            name: 'add-label-to-webhook-configurations.k8s.io',
+            rules: forConfigurations(['CREATE']),
+            clientConfig: env.hook.clientConfig('/add-label'),
+            ...scoped,
+          },
+          isReadyWebhook('mutating'),
+        ]),
+      )
+      .expect(201);
+    await waitWebhookConfigurationReady();
+
+    // Dummy configurations (a rule no resource matches, a path the webhook does not serve, failing open).
+    const dummy = (kind: string) => ({
+      name: `dummy-${kind}-webhook.k8s.io`,
+      rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['invalid'] }],
+      clientConfig: env.hook.clientConfig('', false),
+      failurePolicy: 'Ignore',
+      namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+      ...common,
+    });
+    const v = (
+      await c.h.api
+        .post(VALIDATING)
+        .send(configuration('Validating', env.ns, [dummy('validating'), isReadyWebhook('validating')]))
+        .expect(201)
+    ).body;
+    expect(v.metadata.labels?.['added-label']).toBeUndefined();
+    await waitWebhookConfigurationReady();
+    await c.h.api.delete(`${VALIDATING}/${env.ns}`).expect(200);
+
+    const m = (
+      await c.h.api
+        .post(MUTATING)
+        .send(configuration('Mutating', env.ns, [dummy('mutating'), isReadyWebhook('mutating')]))
+        .expect(201)
+    ).body;
+    expect(m.metadata.labels?.['added-label']).toBeUndefined();
+    await waitWebhookConfigurationReady();
+    await c.h.api.delete(`${MUTATING}/${env.ns}`).expect(200);
+
+    await c.h.api.delete(`${MUTATING}/${env.ns}blocking`).expect(200);
+    await c.h.api.delete(`${VALIDATING}/${env.ns}blocking`).expect(200);
+  });
 });

@@ -28,6 +28,10 @@ const HANDLERS: Record<string, (r: Review) => Answer> = {
         return { allowed: false, status: { reason: 'the configmap contains unwanted key and value' } };
     return { allowed: true };
   },
+  '/add-label': (r) =>
+    r.request.object?.metadata?.labels
+      ? { allowed: true, ...jsonPatch([{ op: 'add', path: '/metadata/labels/added-label', value: 'yes' }]) }
+      : { allowed: true, ...jsonPatch([{ op: 'add', path: '/metadata/labels', value: { 'added-label': 'yes' } }]) },
   '/mutating-configmaps': (r) => {
     const data = (r.request.object?.data ?? {}) as Record<string, string>;
     if (data['mutation-stage-1'] === 'yes')
@@ -41,8 +45,8 @@ const HANDLERS: Record<string, (r: Review) => Answer> = {
 export interface SampleWebhook {
   /** base64 CA bundle for the webhooks' clientConfig. */
   caBundle: string;
-  /** A clientConfig naming the Service in the test namespace, at `path`. */
-  clientConfig(path: string): J;
+  /** A clientConfig naming the Service in the test namespace, at `path` (without the CA: calls then fail). */
+  clientConfig(path: string, withCa?: boolean): J;
   close(): Promise<void>;
 }
 
@@ -91,7 +95,10 @@ export async function deploySampleWebhook(h: Harness, ns: string): Promise<Sampl
     .expect(201);
   return {
     caBundle: certs.caBundle,
-    clientConfig: (path) => ({ service: { namespace: ns, name: SERVICE_NAME, path, port: SERVICE_PORT }, caBundle: certs.caBundle }),
+    clientConfig: (path, withCa = true) => ({
+      service: { namespace: ns, name: SERVICE_NAME, path, port: SERVICE_PORT },
+      ...(withCa ? { caBundle: certs.caBundle } : {}),
+    }),
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

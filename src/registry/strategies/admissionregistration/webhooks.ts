@@ -44,9 +44,26 @@ function validateClientConfig(cc: J, field: string): Errs {
   else errs.push(...isDNS1123Label(svc.name).map((m) => invalid(child(f, 'name'), svc.name, m)));
   if (!svc.namespace) errs.push(required(child(f, 'namespace'), 'service namespace is required'));
   else errs.push(...isDNS1123Label(svc.namespace).map((m) => invalid(child(f, 'namespace'), svc.namespace, m)));
-  if (isSet(svc.path) && !String(svc.path).startsWith('/')) errs.push(invalid(child(f, 'path'), svc.path, "must start with a '/'"));
+  errs.push(...validateServicePath(svc.path, child(f, 'path')));
   if (isSet(svc.port) && (svc.port < 1 || svc.port > 65535))
     errs.push(invalid(child(f, 'port'), svc.port, 'port is not valid: must be between 1 and 65535, inclusive'));
+  return errs;
+}
+
+/** The service path as ValidateWebhookService checks it: empty or `/` is the root; else `/`-led DNS-1123 segments. */
+function validateServicePath(path: unknown, field: string): Errs {
+  if (!isSet(path)) return [];
+  const p = String(path);
+  if (p === '/' || p === '') return [];
+  if (p === '//') return [invalid(field, p, 'segment[0] may not be empty')];
+  const errs: Errs = [];
+  if (!p.startsWith('/')) errs.push(invalid(field, p, "must start with a '/'"));
+  let rest = p.slice(1);
+  if (rest.endsWith('/')) rest = rest.slice(0, -1);
+  rest.split('/').forEach((step, i) => {
+    if (!step) errs.push(invalid(field, p, `segment[${i}] may not be empty`));
+    else for (const m of isDNS1123Subdomain(step)) errs.push(invalid(field, p, `segment[${i}]: ${m}`));
+  });
   return errs;
 }
 
