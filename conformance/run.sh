@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every conformance scenario against a real dockube server, once per kubectl version (and a scenario's
-# "# kubectl-extra: 1.27" versions). Each run has its own server, data dir and namespace, so runs are independent:
+# "# kubectl-extra: 1.27" versions; "# kubectl-only: 1.33" limits one to that version). Each run has its own server, data dir and namespace, so runs are independent:
 # CONFORMANCE_JOBS workers (default: the CPU count, at least 2, at most 4) take them from one queue in parallel (the
 # scenarios mostly wait on pods); CONFORMANCE_JOBS=1 runs them one by one. A run's output is printed when it ends.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -108,7 +108,12 @@ fi
 
 items=()
 for KCTL in $(kubectl_versions); do
-  for f in "${scenarios[@]}"; do items+=("$KCTL $f"); done
+  for f in "${scenarios[@]}"; do
+    # "# kubectl-only: 1.33": a scenario about dockube's own CLI (kubectl barely used) runs with that kubectl alone.
+    only="$(sed -n 's/^# kubectl-only: \([0-9.]*\).*/\1/p' "$f")"
+    if [ -n "$only" ] && [ -z "${KUBECTL:-}" ] && [ "$(basename "$KCTL")" != "kubectl.$only" ]; then continue; fi
+    items+=("$KCTL $f")
+  done
 done
 # A scenario may ask for older kubectls too, when none is forced with $KUBECTL.
 if [ -z "${KUBECTL:-}" ]; then

@@ -44,7 +44,9 @@ rm -rf "$checks_dir"
 [ "$checks_failed" = 0 ] || exit 1
 phase_done "format, lint and type-check"
 
-jest_cmd=(node --experimental-vm-modules node_modules/jest/bin/jest.js --ci)
+# --forceExit and a deadline: a test leaving a handle open (or a hung one) fails the run instead of holding CI until
+# its limit with nothing printed.
+jest_cmd=(timeout -k 15 "${JEST_DEADLINE_S:-1800}" node --experimental-vm-modules node_modules/jest/bin/jest.js --ci --forceExit)
 status=0
 # CONFORMANCE_JOBS=1 (the live sequential run) is worker 0, whose service range 10.96 jest's proxy test uses too.
 if [ "${DOCKUBE_TEST_SERIAL:-}" = 1 ] || [ "${CONFORMANCE_JOBS:-2}" -le 1 ]; then

@@ -3,7 +3,7 @@
 # groups and get exactly what their group's bindings grant; a denied CSR gets no certificate; approving needs `approve`
 # on the signer; --token-auth-file users; legacy service-account-token Secrets are populated and their token works
 # until the account goes; `kubectl create token` tokens bound to a pod expire and die with it.
-DK_MAIN="${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}"
+DK_MAIN="$DOCKUBE_MAIN"
 dockube() { node "$DK_MAIN" "$@"; }
 API="https://127.0.0.1:$PORT"
 # kubectl with explicit credentials and no kubeconfig (whose admin certificate would win).

@@ -2,7 +2,8 @@
 # the data dir is left as it was (a fresh one not even created). One server per data dir: a second is refused with the
 # first one's PID, and a server killed with -9 leaves a lock the next start takes over. The set-up script never starts
 # a Docker daemon for an engine DOCKER_HOST names, never a second one, and never truncates the daemon's log.
-DK_MAIN="${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}"
+# kubectl-only: 1.33 (the subject is dockube's CLI; kubectl only reads)
+DK_MAIN="$DOCKUBE_MAIN"
 dk() { timeout 60 node "$DK_MAIN" "$@"; }
 TMP90="$(mktemp -d /tmp/dockube-90.XXXXXX)"
 chmod 755 "$TMP90"

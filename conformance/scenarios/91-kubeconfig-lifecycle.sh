@@ -2,7 +2,7 @@
 # stays), a changed server URL rewrites it keeping that namespace (in --write-kubeconfig-mode's mode); `dockube
 # kubeconfig merge` adds the cluster to a kubeconfig with other contexts and keeps them, `print` prints it.
 # `dockube version`, `status`, `stop` (pods keep running) and `--help` of each command.
-DK_MAIN="${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}"
+DK_MAIN="$DOCKUBE_MAIN"
 dk() { timeout 90 node "$DK_MAIN" "$@"; }
 TMP91="$(mktemp -d /tmp/dockube-91.XXXXXX)"
 # restart PORT [flags]: this scenario's server again on its data dir, without removing the kubeconfig.

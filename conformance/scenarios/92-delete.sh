@@ -2,7 +2,8 @@
 # containers (pods keep running after a stop, so delete removes them), volumes (PVCs, emptyDirs), networks, the
 # service chains and jumps, the service-range route, the kubelet's mounts under the data dir, then the data dir.
 # `--keep-data` removes only what runs: the next start on the data dir brings the pods back.
-DK_MAIN="${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}"
+# kubectl-only: 1.33 (the subject is dockube's CLI; kubectl only reads)
+DK_MAIN="$DOCKUBE_MAIN"
 dk() { timeout 120 node "$DK_MAIN" "$@"; }
 INSTANCE="$(node -e 'console.log(require("crypto").createHash("sha256").update(process.argv[1]).digest("hex").slice(0,12))' "$DATA_DIR")"
 PREFIX="DK${INSTANCE:0:6}"

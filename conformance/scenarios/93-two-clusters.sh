@@ -3,7 +3,7 @@
 # the data dir's hash), Compose labels per cluster and namespace, and its pods cannot reach the first one's (nor the
 # other way round) while pods of one cluster reach each other. A --cluster-cidr another network holds is refused in
 # one line; `dockube delete` removes the second cluster's network.
-DK_MAIN="${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}"
+DK_MAIN="$DOCKUBE_MAIN"
 dk() { timeout 90 node "$DK_MAIN" "$@"; }
 HOST="$(hostname | tr A-Z a-z)"
 B_DIR="$(mktemp -d /tmp/dockube-93.XXXXXX)"

@@ -2,7 +2,7 @@
 # ?exclude), /metrics counts server-side apply as APPLY, every request is one httplog line at info, the kubelet logs
 # pod lifecycle lines, and --audit-log-path/--audit-policy-file write audit.k8s.io/v1 Events for a create and a
 # denied request.
-DK_MAIN="${DOCKUBE_MAIN:-$ROOT/dist/src/cli/main.js}"
+DK_MAIN="$DOCKUBE_MAIN"
 POLICY94="$DATA_DIR/audit-policy.yaml"
 AUDIT94="$DATA_DIR/audit/audit.log"
 cat >"$POLICY94" <<'YAML'
