@@ -1,13 +1,32 @@
-// Mirrors upstream's API-only RuntimeClass conformance tests (test/e2e/common/node/runtimeclass.go): the
-// RuntimeClass admission plugin refuses a pod naming a missing class (403), and the runtimeclasses API operations.
+// Mirrors upstream's RuntimeClass conformance tests (test/e2e/common/node/runtimeclass.go), none of which needs a
+// pod to run: the RuntimeClass admission plugin refuses a pod naming a missing class (403) and sets a class's
+// overhead; kube-scheduler (in process, with one Ready Node object) schedules the pods; the API operations.
+import pino from 'pino';
 import { openWatch, startHarness, type Harness, type WatchEvent } from '../harness.js';
+import { makeContext } from '../../../src/reconcilers/context.js';
+import { startScheduler, type RunningScheduler } from '../../../src/reconcilers/scheduler/scheduler.js';
+import { compareQuantity } from '../../../src/machinery/api/quantity.js';
+import { until } from '../../support/until.js';
 import { MERGE, testNamespace, type J } from './support.js';
 
 let h: Harness;
+let scheduler: RunningScheduler;
 beforeAll(async () => {
   h = await startHarness();
+  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
+  await h.api
+    .post('/api/v1/nodes')
+    .send({
+      metadata: { name: 'runtimeclass-node' },
+      status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
+    })
+    .expect(201);
+  scheduler = await startScheduler(makeContext(h.service, pino({ level: 'silent' })));
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  scheduler?.stop();
+  await h?.close();
+});
 
 const RCS = '/apis/node.k8s.io/v1/runtimeclasses';
 /** e2eruntimeclass.NewRuntimeClassPod: a busybox pod that names the class. */
@@ -32,6 +51,39 @@ async function expectPodRejection(ns: string, rcName: string) {
 test('[sig-node] RuntimeClass should reject a Pod requesting a non-existent RuntimeClass [NodeConformance] [Conformance]', async () => {
   const ns = await testNamespace(h, 'runtimeclass');
   await expectPodRejection(ns, `${ns}-nonexistent`);
+});
+
+/** Upstream's createRuntimeClass with the preconfigured handler, then the pod, then WaitForPodsWithLabelScheduled. */
+async function scheduledRuntimeClassPod(ns: string, overhead?: J): Promise<J> {
+  const rcName = `${ns}-preconfigured-handler`;
+  await h.api
+    .post(RCS)
+    .send({ metadata: { name: rcName }, handler: 'test-handler', ...(overhead ? { overhead: { podFixed: overhead } } : {}) })
+    .expect(201);
+  const created = (await h.api.post(`/api/v1/namespaces/${ns}/pods`).send(runtimeClassPod(rcName)).expect(201)).body;
+  const pods: J[] = await until(async () => {
+    const items: J[] = (await h.api.get(`/api/v1/namespaces/${ns}/pods`).expect(200)).body.items;
+    return items.every((p) => p.spec.nodeName && p.status.conditions?.some((c: J) => c.type === 'PodScheduled' && c.status === 'True'))
+      ? items
+      : undefined;
+  });
+  expect(pods).toHaveLength(1);
+  expect(pods[0]!.metadata.name).toBe(created.metadata.name);
+  await h.api.delete(`${RCS}/${rcName}`).expect(200);
+  return pods[0]!;
+}
+
+test('[sig-node] RuntimeClass should schedule a Pod requesting a RuntimeClass without PodOverhead [NodeConformance] [Conformance]', async () => {
+  const ns = await testNamespace(h, 'runtimeclass');
+  const pod = await scheduledRuntimeClassPod(ns);
+  expect(pod.spec.overhead ?? {}).toEqual({});
+});
+
+test('[sig-node] RuntimeClass should schedule a Pod requesting a RuntimeClass and initialize its Overhead [NodeConformance] [Conformance]', async () => {
+  const ns = await testNamespace(h, 'runtimeclass');
+  const pod = await scheduledRuntimeClassPod(ns, { cpu: '10m', memory: '1Mi' });
+  expect(compareQuantity(pod.spec.overhead.cpu, '10m')).toBe(0);
+  expect(compareQuantity(pod.spec.overhead.memory, '1Mi')).toBe(0);
 });
 
 test('[sig-node] RuntimeClass should reject a Pod requesting a deleted RuntimeClass [NodeConformance] [Conformance]', async () => {
