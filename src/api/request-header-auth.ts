@@ -63,7 +63,11 @@ export function requestHeaderAuthenticator(config: RequestHeaderConfig): Request
   const nameHeaders = config.usernameHeaders.map((h) => h.trim().toLowerCase());
   const groupHeaders = config.groupHeaders.map((h) => h.trim().toLowerCase());
   const prefixes = config.extraHeadersPrefixes.map((h) => h.trim().toLowerCase());
+  // A request may be authenticated twice (an upgrade's audit, then its handler): the headers are gone by then.
+  const done = new WeakMap<IncomingMessage, UserInfo>();
   return (req, peer) => {
+    const before = done.get(req);
+    if (before) return before;
     // x509request.Verifier: a chain to the request-header CA, meant for client auth, with an allowed CN.
     if (!peer?.root || !roots.has(peer.root) || !peer.clientAuth) return undefined;
     if (config.allowedNames.length && !config.allowedNames.includes(peer.commonName ?? '')) return undefined;
@@ -86,6 +90,8 @@ export function requestHeaderAuthenticator(config: RequestHeaderConfig): Request
       }
     }
     for (const h of [...nameHeaders, ...groupHeaders, ...extraHeaders]) dropHeader(req, h);
-    return { name, groups, ...(Object.keys(extra).length ? { extra } : {}) };
+    const user = { name, groups, ...(Object.keys(extra).length ? { extra } : {}) };
+    done.set(req, user);
+    return user;
   };
 }

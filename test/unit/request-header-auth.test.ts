@@ -7,7 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthenticator } from '../../src/api/auth.js';
-import { REQUEST_HEADER_DEFAULTS, requestHeaderAuthenticator, type RequestHeaderConfig } from '../../src/api/request-header-auth.js';
+import {
+  REQUEST_HEADER_DEFAULTS,
+  requestHeaderAuthenticator,
+  type RequestHeaderAuthenticator,
+  type RequestHeaderConfig,
+} from '../../src/api/request-header-auth.js';
 import { dataDirLayout } from '../../src/data-dir.js';
 import type { UserInfo } from '../../src/machinery/api/user.js';
 import { ensurePki, type Pki } from '../../src/pki/certs.js';
@@ -49,12 +54,16 @@ beforeAll(async () => {
   certs.proxy = { cert: frontProxy.clientCert, key: frontProxy.clientKey };
   certs.admin = { cert: pki.adminCert, key: pki.adminKey };
   config = { clientCaPem: frontProxy.caCert, allowedNames: ['front-proxy-client'], ...REQUEST_HEADER_DEFAULTS };
-  // Built per request from `config`, so a test can change the settings as a restart with other flags would.
-  const authenticate = createAuthenticator(pki, { requestHeader: () => requestHeaderAuthenticator(config) });
+  // Rebuilt when a test changes `config`, as a restart with other flags would.
+  let built: [RequestHeaderConfig, RequestHeaderAuthenticator] | undefined;
+  const current = () => (built?.[0] === config ? built[1] : (built = [config, requestHeaderAuthenticator(config)])[1]);
+  const authenticate = createAuthenticator(pki, { requestHeader: current });
   server = createServer(
     { key: pki.serverKey, cert: pki.serverCert, ca: [pki.caCert, frontProxy.caCert], requestCert: true, rejectUnauthorized: false },
     (req, res) => {
       const user = authenticate(req) as UserInfo | undefined;
+      // Authenticated again (as an upgrade's audit and its handler both do): the same user, though the headers are gone.
+      if (JSON.stringify(authenticate(req)) !== JSON.stringify(user)) res.statusCode = 500;
       const left = Object.keys(req.headers).filter((h) => h.startsWith('x-remote-') || h === 'x-user');
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ ...(user ? { user } : {}), left } satisfies Seen));
@@ -93,7 +102,9 @@ function call(cert: string | undefined, headers: [string, string][]): Promise<Se
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () => resolve(JSON.parse(body) as Seen));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(JSON.parse(body) as Seen) : reject(new Error('authenticated differently twice')),
+        );
       },
     );
     req.on('error', reject);
