@@ -405,12 +405,14 @@ export class ResourceService {
   }
 
   /**
-   * The generic admission chain (webhooks, admission policies): a mutated object is validated again, as the apiserver
-   * validates after mutating admission. Returns the object to store.
+   * The generic admission chain (webhooks, admission policies): a mutated object is defaulted (upstream's webhook
+   * dispatcher defaults what a patch made, so a container a webhook adds gets its defaults) and validated again, as
+   * the apiserver validates after mutating admission. Returns the object to store.
    */
   private async admitGeneric(def: ResourceDef, attrs: AdmissionAttributes, revalidate: (obj: KObject) => FieldError[]): Promise<KObject> {
     const mutated = await this.admission.admit(attrs);
     if (mutated) {
+      def.strategy.defaults?.(mutated);
       setTypeMeta(def, mutated);
       const errs = revalidate(mutated);
       if (errs.length) throw invalid(def.kind, def.group, mutated.metadata.name ?? '', errs);

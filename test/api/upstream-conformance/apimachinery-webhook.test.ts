@@ -4,12 +4,12 @@
 // `<ns>: "true"` and a `<ns>-markers` namespace for the readiness markers.
 import { randomUUID } from 'node:crypto';
 import { deploySampleWebhook, type SampleWebhook } from './sample-webhook.js';
-import { startCluster, type Cluster, type J } from './cluster.js';
+import { createCrd, deleteCrd, startCluster, type Cluster, type J } from './cluster.js';
 import { until } from '../../support/until.js';
 
 let c: Cluster;
 beforeAll(async () => {
-  c = await startCluster({ admissionWebhooks: true });
+  c = await startCluster({ admissionWebhooks: true, customResources: true });
 });
 afterAll(() => c.close());
 
@@ -337,5 +337,263 @@ describe('[sig-api-machinery] AdmissionWebhook [Privileged:ClusterAdmin]', () =>
 
     await c.h.api.delete(`${MUTATING}/${env.ns}blocking`).expect(200);
     await c.h.api.delete(`${VALIDATING}/${env.ns}blocking`).expect(200);
+  });
+
+  test('should mutate pod and apply defaults after mutation [Conformance]', async () => {
+    await c.h.api
+      .post(MUTATING)
+      .send(
+        configuration('Mutating', env.ns, [
+          {
+            name: 'adding-init-container.k8s.io',
+            rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+            clientConfig: env.hook.clientConfig('/mutating-pods'),
+            namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+            ...common,
+          },
+          isReadyWebhook('mutating'),
+        ]),
+      )
+      .expect(201);
+    await waitWebhookConfigurationReady();
+    const pod = (
+      await c.h.api.post(`/api/v1/namespaces/${env.ns}/pods`).send({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'webhook-to-be-mutated' },
+        spec: { containers: [{ name: 'example', image: 'registry.k8s.io/pause:3.9' }] },
+      })
+    ).body;
+    expect(pod.message).toBeUndefined();
+    expect(pod.spec.initContainers).toHaveLength(1);
+    expect(pod.spec.initContainers[0].name).toBe('webhook-added-init-container');
+    // Defaulted after the mutation.
+    expect(pod.spec.initContainers[0].terminationMessagePolicy).toBe('File');
+    await c.h.api.delete(`${MUTATING}/${env.ns}`).expect(200);
+  });
+
+  test('should deny crd creation [Conformance]', async () => {
+    await c.h.api
+      .post(VALIDATING)
+      .send(
+        configuration('Validating', env.ns, [
+          {
+            name: 'deny-crd-with-unwanted-label.k8s.io',
+            rules: [
+              { operations: ['CREATE'], apiGroups: ['apiextensions.k8s.io'], apiVersions: ['*'], resources: ['customresourcedefinitions'] },
+            ],
+            clientConfig: env.hook.clientConfig('/crd'),
+            objectSelector: { matchLabels: { [env.ns]: 'true' } },
+            ...common,
+          },
+          isReadyWebhook('validating'),
+        ]),
+      )
+      .expect(201);
+    await waitWebhookConfigurationReady();
+    const res = await c.h.api.post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions').send({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {
+        name: 'e2e-test-webhook-deny-crds.webhook.example.com',
+        labels: { [env.ns]: 'true', 'webhook-e2e-test': 'webhook-disallow' },
+      },
+      spec: {
+        group: 'webhook.example.com',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+        names: {
+          singular: 'e2e-test-webhook-deny-crd',
+          kind: 'E2e-test-webhook-deny-crd',
+          listKind: 'E2e-test-webhook-deny-crdList',
+          plural: 'e2e-test-webhook-deny-crds',
+        },
+        scope: 'Namespaced',
+      },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.body.message).toContain('the crd contains unwanted label');
+    await c.h.api.delete(`${VALIDATING}/${env.ns}`).expect(200);
+  });
+
+  describe('with a custom resource', () => {
+    /** crd.CreateTestCRD (versions given), namespaced, group webhook.example.com. */
+    let seq = 0;
+    async function testCrd(versions: J[]): Promise<J> {
+      const name = `e2e-test-webhook-${1000 + ++seq}-crd`;
+      const kind = `E2e-test-webhook-${1000 + seq}-crd`;
+      return createCrd(c.h, {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: `${name}s.webhook.example.com` },
+        spec: {
+          group: 'webhook.example.com',
+          scope: 'Namespaced',
+          names: { plural: `${name}s`, singular: name, kind, listKind: `${kind}List` },
+          versions,
+        },
+      });
+    }
+    const anySchema = { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } };
+    const v1Only = [{ name: 'v1', served: true, storage: true, schema: anySchema }];
+    /** createAdmissionWebhookMultiVersionTestCRDWithV1Storage. */
+    const v1StorageV2 = (schema: J = anySchema) => [
+      { name: 'v1', served: true, storage: true, schema },
+      { name: 'v2', served: true, storage: false, schema },
+    ];
+    const crs = (crd: J, version: string) => `/apis/${crd.spec.group}/${version}/namespaces/${env.ns}/${crd.spec.names.plural}`;
+    const crRule = (crd: J, operations: string[]) => [
+      {
+        operations,
+        apiGroups: [crd.spec.group],
+        apiVersions: (crd.spec.versions as J[]).filter((v) => v.served).map((v) => v.name),
+        resources: [crd.spec.names.plural],
+      },
+    ];
+    const cr = (crd: J, name: string, data: Record<string, string>) => ({
+      kind: crd.spec.names.kind,
+      apiVersion: `${crd.spec.group}/${crd.spec.versions[0].name}`,
+      metadata: { name, namespace: env.ns },
+      data,
+    });
+
+    /** registerMutatingWebhookForCustomResource. */
+    async function registerMutating(crd: J): Promise<void> {
+      const stage = (n: number, operations: string[]) => ({
+        name: `mutate-custom-resource-data-stage-${n}.k8s.io`,
+        rules: crRule(crd, operations),
+        clientConfig: env.hook.clientConfig('/mutating-custom-resource'),
+        namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+        ...common,
+      });
+      await c.h.api
+        .post(MUTATING)
+        .send(configuration('Mutating', env.ns, [stage(1, ['CREATE', 'UPDATE']), stage(2, ['CREATE']), isReadyWebhook('mutating')]))
+        .expect(201);
+      await waitWebhookConfigurationReady();
+    }
+
+    test('should be able to deny custom resource creation, update and deletion [Conformance]', async () => {
+      const crd = await testCrd(v1Only);
+      await c.h.api
+        .post(VALIDATING)
+        .send(
+          configuration('Validating', env.ns, [
+            {
+              name: 'deny-unwanted-custom-resource-data.k8s.io',
+              rules: crRule(crd, ['CREATE', 'UPDATE', 'DELETE']),
+              clientConfig: env.hook.clientConfig('/custom-resource'),
+              namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+              ...common,
+            },
+            isReadyWebhook('validating'),
+          ]),
+        )
+        .expect(201);
+      await waitWebhookConfigurationReady();
+      const path = crs(crd, 'v1');
+
+      const denied = await c.h.api.post(path).send(cr(crd, 'cr-instance-1', { 'webhook-e2e-test': 'webhook-disallow' }));
+      expect(denied.status).toBeGreaterThanOrEqual(400);
+      expect(denied.body.message).toContain('the custom resource contains unwanted data');
+
+      // testBlockingCustomResourceUpdateDeletion.
+      await c.h.api
+        .post(path)
+        .send(cr(crd, 'cr-instance-2', { 'webhook-e2e-test': 'webhook-nondeletable' }))
+        .expect(201);
+      const current = (await c.h.api.get(`${path}/cr-instance-2`).expect(200)).body;
+      current.data['webhook-e2e-test'] = 'webhook-disallow';
+      const upd = await c.h.api.put(`${path}/cr-instance-2`).send(current);
+      expect(upd.status).toBeGreaterThanOrEqual(400);
+      expect(upd.body.message).toContain('the custom resource contains unwanted data');
+
+      const del = await c.h.api.delete(`${path}/cr-instance-2`);
+      expect(del.status).toBeGreaterThanOrEqual(400);
+      expect(del.body.message).toContain('the custom resource cannot be deleted because it contains unwanted key and value');
+
+      const again = (await c.h.api.get(`${path}/cr-instance-2`).expect(200)).body;
+      again.data['webhook-e2e-test'] = 'webhook-allow';
+      await c.h.api.put(`${path}/cr-instance-2`).send(again).expect(200);
+      await c.h.api.delete(`${path}/cr-instance-2`).expect(200);
+      await c.h.api.delete(`${VALIDATING}/${env.ns}`).expect(200);
+      await deleteCrd(c.h, crd);
+    });
+
+    test('should mutate custom resource [Conformance]', async () => {
+      const crd = await testCrd(v1Only);
+      await registerMutating(crd);
+      const created = (
+        await c.h.api
+          .post(crs(crd, 'v1'))
+          .send(cr(crd, 'cr-instance-1', { 'mutation-start': 'yes' }))
+          .expect(201)
+      ).body;
+      expect(created.data).toEqual({ 'mutation-start': 'yes', 'mutation-stage-1': 'yes', 'mutation-stage-2': 'yes' });
+      await c.h.api.delete(`${MUTATING}/${env.ns}`).expect(200);
+      await deleteCrd(c.h, crd);
+    });
+
+    test('should mutate custom resource with pruning [Conformance]', async () => {
+      const schema = {
+        openAPIV3Schema: {
+          type: 'object',
+          // mutation-stage-2 is left out, so that it is pruned.
+          properties: {
+            data: { type: 'object', properties: { 'mutation-start': { type: 'string' }, 'mutation-stage-1': { type: 'string' } } },
+          },
+        },
+      };
+      const crd = await testCrd(v1StorageV2(schema));
+      await registerMutating(crd);
+      const created = (
+        await c.h.api
+          .post(crs(crd, 'v1'))
+          .send(cr(crd, 'cr-instance-1', { 'mutation-start': 'yes' }))
+          .expect(201)
+      ).body;
+      expect(created.data).toEqual({ 'mutation-start': 'yes', 'mutation-stage-1': 'yes' });
+      await c.h.api.delete(`${MUTATING}/${env.ns}`).expect(200);
+      await deleteCrd(c.h, crd);
+    });
+
+    test('should mutate custom resource with different stored version [Conformance]', async () => {
+      const crd = await testCrd(v1StorageV2());
+      await registerMutating(crd);
+      await c.h.api
+        .post(crs(crd, 'v1'))
+        .send(cr(crd, 'cr-instance-1', { 'mutation-start': 'yes' }))
+        .expect(201);
+
+      // v2 becomes the storage version (a strategic merge patch of the CRD: its lists are replaced).
+      await c.h.api
+        .patch(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`)
+        .set('Content-Type', 'application/strategic-merge-patch+json')
+        .send({
+          spec: {
+            versions: [
+              { name: 'v1', storage: false, served: true, schema: anySchema },
+              { name: 'v2', storage: true, served: true, schema: anySchema },
+            ],
+          },
+        })
+        .expect(200);
+      const mutated = (
+        await c.h.api
+          .patch(`${crs(crd, 'v2')}/cr-instance-1`)
+          .set('Content-Type', 'application/json-patch+json')
+          .send([{ op: 'add', path: '/dummy', value: 'test' }])
+          .expect(200)
+      ).body;
+      expect(mutated.data).toEqual({ 'mutation-start': 'yes', 'mutation-stage-1': 'yes', 'mutation-stage-2': 'yes' });
+      expect(mutated.dummy).toBe('test');
+      await c.h.api.delete(`${MUTATING}/${env.ns}`).expect(200);
+    });
   });
 });

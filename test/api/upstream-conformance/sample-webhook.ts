@@ -32,15 +32,45 @@ const HANDLERS: Record<string, (r: Review) => Answer> = {
     r.request.object?.metadata?.labels
       ? { allowed: true, ...jsonPatch([{ op: 'add', path: '/metadata/labels/added-label', value: 'yes' }]) }
       : { allowed: true, ...jsonPatch([{ op: 'add', path: '/metadata/labels', value: { 'added-label': 'yes' } }]) },
-  '/mutating-configmaps': (r) => {
-    const data = (r.request.object?.data ?? {}) as Record<string, string>;
-    if (data['mutation-stage-1'] === 'yes')
-      return { allowed: true, ...jsonPatch([{ op: 'add', path: '/data/mutation-stage-2', value: 'yes' }]) };
-    if (data['mutation-start'] === 'yes')
-      return { allowed: true, ...jsonPatch([{ op: 'add', path: '/data/mutation-stage-1', value: 'yes' }]) };
+  '/crd': (r) =>
+    r.request.object?.metadata?.labels?.['webhook-e2e-test'] === 'webhook-disallow'
+      ? { allowed: false, status: { reason: 'the crd contains unwanted label' } }
+      : { allowed: true },
+  '/mutating-pods': () => ({
+    allowed: true,
+    ...jsonPatch([
+      {
+        op: 'add',
+        path: '/spec/initContainers',
+        value: [{ image: 'webhook-added-image', name: 'webhook-added-init-container', resources: {} }],
+      },
+    ]),
+  }),
+  '/custom-resource': (r) => {
+    if (r.request.operation === 'DELETE') {
+      for (const [k, v] of Object.entries((r.request.oldObject?.data ?? {}) as Record<string, string>))
+        if (k === 'webhook-e2e-test' && v === 'webhook-nondeletable')
+          return { allowed: false, status: { reason: 'the custom resource cannot be deleted because it contains unwanted key and value' } };
+      return { allowed: true };
+    }
+    for (const [k, v] of Object.entries((r.request.object?.data ?? {}) as Record<string, string>))
+      if (k === 'webhook-e2e-test' && v === 'webhook-disallow')
+        return { allowed: false, status: { reason: 'the custom resource contains unwanted data' } };
     return { allowed: true };
   },
+  '/mutating-custom-resource': (r) => mutateData(r),
+  '/mutating-configmaps': (r) => mutateData(r),
 };
+
+/** agnhost's configmap and custom resource mutation: mutation-start adds stage 1, stage 1 adds stage 2 (which wins). */
+function mutateData(r: Review): Answer {
+  const data = (r.request.object?.data ?? {}) as Record<string, string>;
+  if (data['mutation-stage-1'] === 'yes')
+    return { allowed: true, ...jsonPatch([{ op: 'add', path: '/data/mutation-stage-2', value: 'yes' }]) };
+  if (data['mutation-start'] === 'yes')
+    return { allowed: true, ...jsonPatch([{ op: 'add', path: '/data/mutation-stage-1', value: 'yes' }]) };
+  return { allowed: true };
+}
 
 export interface SampleWebhook {
   /** base64 CA bundle for the webhooks' clientConfig. */
