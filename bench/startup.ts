@@ -184,7 +184,7 @@ async function main() {
     const kinds: { what: string; argv: string[]; env?: NodeJS.ProcessEnv }[] = [
       { what: 'baseline: bare node:https /readyz', argv: [process.execPath, BASELINE, pkiDir, String(port)] },
       { what: 'restart: node dist/src/cli/main.js server', argv: [process.execPath, MAIN, ...serverArgs] },
-      { what: 'restart: node dist/bundle/main.js server', argv: [process.execPath, BUNDLE, ...serverArgs] },
+      { what: 'restart: node dist/bundle/main.cjs server', argv: [process.execPath, BUNDLE, ...serverArgs] },
       { what: 'restart: bundle, DOCKUBE_COMPILE_CACHE=off', argv: [process.execPath, BUNDLE, ...serverArgs], env: CACHE_OFF },
       { what: 'restart: bundle, DOCKUBE_IDLE_TRIM=off', argv: [process.execPath, BUNDLE, ...serverArgs], env: TRIM_OFF },
     ];
