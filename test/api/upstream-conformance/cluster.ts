@@ -18,6 +18,9 @@ import { startResourceQuotaController } from '../../../src/reconcilers/resourceq
 import { startReplicaSetControllers } from '../../../src/reconcilers/replicaset/replicaset-controller.js';
 import { startDeploymentController } from '../../../src/reconcilers/deployment/deployment-controller.js';
 import { startAdmissionWebhooks } from '../../../src/admission/webhook/plugins.js';
+import { conversionWebhookCall } from '../../../src/apiextensions/conversion/webhook-call.js';
+import { WebhookCaller } from '../../../src/webhook/https-caller.js';
+import { endpointsServiceResolver } from '../../../src/webhook/service-resolver.js';
 import { until } from '../../support/until.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -58,7 +61,10 @@ export async function startCluster(parts: ClusterParts = {}): Promise<Cluster> {
   const stops: (() => void)[] = [];
   let serving: CustomResourceServing | undefined;
   if (parts.customResources) {
-    serving = serveCustomResources(h.service, log);
+    // Conversion webhooks are called as the server calls them: Services resolved to their endpoints.
+    const caller = new WebhookCaller(endpointsServiceResolver(ctx.client(APISERVER)));
+    stops.push(() => caller.close());
+    serving = serveCustomResources(h.service, log, conversionWebhookCall(caller));
     await serving.synced;
     stops.push(() => serving!.stop());
     const crd = await startCrdControllers(ctx.client(APISERVER), log as never);

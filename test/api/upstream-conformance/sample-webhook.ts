@@ -72,6 +72,32 @@ function mutateData(r: Review): Answer {
   return { allowed: true };
 }
 
+/**
+ * agnhost's crd-conversion-webhook (/crdconvert): stable.example.com v1's `hostPort` is v2's `host` and `port`.
+ */
+function convert(review: { apiVersion: string; request: { uid: string; desiredAPIVersion: string; objects: J[] } }): J {
+  const to = review.request.desiredAPIVersion;
+  const convertedObjects = review.request.objects.map((o) => {
+    const out: J = { ...o, apiVersion: to };
+    if (o.apiVersion === to) return out;
+    if (to.endsWith('/v2') && 'hostPort' in out) {
+      const parts = String(out.hostPort).split(':');
+      delete out.hostPort;
+      [out.host, out.port] = parts;
+    } else if (to.endsWith('/v1') && ('host' in out || 'port' in out)) {
+      out.hostPort = `${out.host ?? ''}:${out.port ?? ''}`;
+      delete out.host;
+      delete out.port;
+    }
+    return out;
+  });
+  return {
+    apiVersion: review.apiVersion,
+    kind: 'ConversionReview',
+    response: { uid: review.request.uid, result: { status: 'Success' }, convertedObjects },
+  };
+}
+
 export interface SampleWebhook {
   /** base64 CA bundle for the webhooks' clientConfig. */
   caBundle: string;
@@ -80,14 +106,28 @@ export interface SampleWebhook {
   close(): Promise<void>;
 }
 
-/** deployWebhookAndService: the server, its certificate for `e2e-test-webhook.<ns>.svc`, the Service and Endpoints. */
-export async function deploySampleWebhook(h: Harness, ns: string): Promise<SampleWebhook> {
-  const certs = makeWebhookCerts([`${SERVICE_NAME}.${ns}.svc`]);
+/**
+ * deployWebhookAndService: the server, its certificate for `<service>.<ns>.svc`, the Service and Endpoints (the
+ * conversion webhook's tests name theirs e2e-test-crd-conversion-webhook, on port 9443).
+ */
+export async function deploySampleWebhook(
+  h: Harness,
+  ns: string,
+  service = SERVICE_NAME,
+  servicePort = SERVICE_PORT,
+): Promise<SampleWebhook> {
+  const certs = makeWebhookCerts([`${service}.${ns}.svc`]);
   const server = https.createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const handler = HANDLERS[(req.url ?? '').split('?')[0]!];
+      const path = (req.url ?? '').split('?')[0]!;
+      if (path === '/crdconvert') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(convert(JSON.parse(Buffer.concat(chunks).toString('utf8')))));
+        return;
+      }
+      const handler = HANDLERS[path];
       if (!handler) {
         res.writeHead(404).end();
         return;
@@ -110,8 +150,8 @@ export async function deploySampleWebhook(h: Harness, ns: string): Promise<Sampl
     .send({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: SERVICE_NAME, labels: { test: 'webhook' } },
-      spec: { ports: [{ protocol: 'TCP', port: SERVICE_PORT, targetPort: port }] },
+      metadata: { name: service, labels: { test: 'webhook' } },
+      spec: { ports: [{ protocol: 'TCP', port: servicePort, targetPort: port }] },
     })
     .expect(201);
   await h.api
@@ -119,14 +159,14 @@ export async function deploySampleWebhook(h: Harness, ns: string): Promise<Sampl
     .send({
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { name: SERVICE_NAME },
+      metadata: { name: service },
       subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port, protocol: 'TCP' }] }],
     })
     .expect(201);
   return {
     caBundle: certs.caBundle,
     clientConfig: (path, withCa = true) => ({
-      service: { namespace: ns, name: SERVICE_NAME, path, port: SERVICE_PORT },
+      service: { namespace: ns, name: service, path, port: servicePort },
       ...(withCa ? { caBundle: certs.caBundle } : {}),
     }),
     async close() {
