@@ -596,4 +596,80 @@ describe('[sig-api-machinery] AdmissionWebhook [Privileged:ClusterAdmin]', () =>
       await c.h.api.delete(`${MUTATING}/${env.ns}`).expect(200);
     });
   });
+
+  test('should be able to deny pod and configmap creation [Conformance]', async () => {
+    // registerWebhook: pods and configmaps denied by content, a webhook the server cannot reach failing open.
+    const failOpen = {
+      name: 'fail-open.k8s.io',
+      rules: configMapRule(['CREATE']),
+      clientConfig: env.hook.clientConfig('/configmaps', false),
+      failurePolicy: 'Ignore',
+      namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+      ...common,
+    };
+    const denyPod = {
+      name: 'deny-unwanted-pod-container-name-and-label.k8s.io',
+      rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+      clientConfig: env.hook.clientConfig('/pods'),
+      namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+      ...common,
+    };
+    await c.h.api
+      .post(VALIDATING)
+      .send(configuration('Validating', env.ns, [denyPod, denyConfigMapWebhook(), failOpen, isReadyWebhook('validating')]))
+      .expect(201);
+    await waitWebhookConfigurationReady();
+    const pods = `/api/v1/namespaces/${env.ns}/pods`;
+    const pod = (name: string, label: string, container: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, labels: { 'webhook-e2e-test': label } },
+      spec: { containers: [{ name: container, image: 'registry.k8s.io/pause:3.9' }] },
+    });
+
+    const denied = await c.h.api.post(pods).send(pod('disallowed-pod', 'webhook-disallow', 'webhook-disallow'));
+    expect(denied.status).toBeGreaterThanOrEqual(400);
+    expect(denied.body.message).toContain('the pod contains unwanted container name');
+    expect(denied.body.message).toContain('the pod contains unwanted label');
+
+    // A webhook that never answers: the call times out (the default 10 s) and the pod is not created.
+    const hanging = await c.h.api.post(pods).send(pod('hanging-pod', 'wait-forever', 'wait-forever'));
+    expect(hanging.status).toBeGreaterThanOrEqual(400);
+    expect(hanging.body.message).toContain('webhook');
+    expect(hanging.body.message).toContain('deadline');
+    await c.h.api.get(`${pods}/hanging-pod`).expect(404);
+
+    const cm = await c.h.api.post(configmaps(env.ns)).send(nonCompliant('disallowed-configmap'));
+    expect(cm.status).toBeGreaterThanOrEqual(400);
+    expect(cm.body.message).toContain('the configmap contains unwanted key and value');
+
+    await c.h.api
+      .post(configmaps(env.ns))
+      .send({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'allowed-configmap' }, data: { admit: 'this' } })
+      .expect(201);
+    const current = (await c.h.api.get(`${configmaps(env.ns)}/allowed-configmap`).expect(200)).body;
+    current.data['webhook-e2e-test'] = 'webhook-disallow';
+    const put = await c.h.api.put(`${configmaps(env.ns)}/allowed-configmap`).send(current);
+    expect(put.status).toBeGreaterThanOrEqual(400);
+    expect(put.body.message).toContain('the configmap contains unwanted key and value');
+    const patched = await c.h.api
+      .patch(`${configmaps(env.ns)}/allowed-configmap`)
+      .set('Content-Type', 'application/strategic-merge-patch+json')
+      .send('{"data":{"webhook-e2e-test":"webhook-disallow"}}');
+    expect(patched.status).toBeGreaterThanOrEqual(400);
+    expect(patched.body.message).toContain('the configmap contains unwanted key and value');
+
+    // A namespace the webhook's selector skips.
+    const skipped = `exempted-namespace-${n}`;
+    await c.h.api
+      .post('/api/v1/namespaces')
+      .send({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: skipped, labels: { 'skip-webhook-admission': 'yes', [env.ns]: 'true' } },
+      })
+      .expect(201);
+    await c.h.api.post(configmaps(skipped)).send(nonCompliant('disallowed-configmap')).expect(201);
+    await c.h.api.delete(`${VALIDATING}/${env.ns}`).expect(200);
+  });
 });

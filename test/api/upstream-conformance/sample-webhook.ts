@@ -32,6 +32,14 @@ const HANDLERS: Record<string, (r: Review) => Answer> = {
     r.request.object?.metadata?.labels
       ? { allowed: true, ...jsonPatch([{ op: 'add', path: '/metadata/labels/added-label', value: 'yes' }]) }
       : { allowed: true, ...jsonPatch([{ op: 'add', path: '/metadata/labels', value: { 'added-label': 'yes' } }]) },
+  '/pods': (r) => {
+    const pod = r.request.object ?? {};
+    const msgs: string[] = [];
+    if (pod.metadata?.labels?.['webhook-e2e-test'] === 'webhook-disallow') msgs.push('the pod contains unwanted label; ');
+    for (const ct of (pod.spec?.containers ?? []) as J[])
+      if (String(ct.name).includes('webhook-disallow')) msgs.push('the pod contains unwanted container name; ');
+    return msgs.length ? { allowed: false, status: { message: msgs.join('').trim() } } : { allowed: true };
+  },
   '/crd': (r) =>
     r.request.object?.metadata?.labels?.['webhook-e2e-test'] === 'webhook-disallow'
       ? { allowed: false, status: { reason: 'the crd contains unwanted label' } }
@@ -61,6 +69,8 @@ const HANDLERS: Record<string, (r: Review) => Answer> = {
   '/mutating-custom-resource': (r) => mutateData(r),
   '/mutating-configmaps': (r) => mutateData(r),
 };
+
+const hangs = (r: Review) => r.request.object?.metadata?.labels?.['webhook-e2e-test'] === 'wait-forever';
 
 /** agnhost's configmap and custom resource mutation: mutation-start adds stage 1, stage 1 adds stage 2 (which wins). */
 function mutateData(r: Review): Answer {
@@ -128,6 +138,8 @@ export async function deploySampleWebhook(
         return;
       }
       const handler = HANDLERS[path];
+      // agnhost's /pods never answers a pod labelled wait-forever: the caller's timeout is what ends the call.
+      if (path === '/pods' && hangs(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review)) return;
       if (!handler) {
         res.writeHead(404).end();
         return;
