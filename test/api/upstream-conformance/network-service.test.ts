@@ -78,15 +78,13 @@ test('[sig-network] Services should complete a service status lifecycle [Conform
     expect(status.status).toHaveProperty('loadBalancer');
 
     const lbStatus = { ingress: [{ ip: '203.0.113.1' }] };
-    const patched = (
-      await h.api
-        .patch(`${services(ns)}/${name}/status`)
-        .set('Content-Type', MERGE)
-        .send({ metadata: { annotations: { patchedstatus: 'true' } }, status: { loadBalancer: lbStatus } })
-        .expect(200)
-    ).body;
-    expect(patched.status.loadBalancer).toEqual(lbStatus);
-    await until(watch, (e) => e.type === 'MODIFIED' && e.object.metadata.annotations?.patchedstatus === 'true');
+    await h.api
+      .patch(`${services(ns)}/${name}/status`)
+      .set('Content-Type', MERGE)
+      .send({ metadata: { annotations: { patchedstatus: 'true' } }, status: { loadBalancer: lbStatus } })
+      .expect(200);
+    const patched = await until(watch, (e) => e.type === 'MODIFIED' && e.object.metadata.annotations?.patchedstatus === 'true');
+    expect(patched.object.status.loadBalancer.ingress.map((i: J) => i.ip)).toEqual(['203.0.113.1']);
 
     // A condition without lastTransitionTime, as upstream's metav1.Condition literal marshals it.
     const toUpdate = (await h.api.get(`${services(ns)}/${name}`).expect(200)).body;
@@ -102,6 +100,7 @@ test('[sig-network] Services should complete a service status lifecycle [Conform
       watch,
       (e) =>
         e.type === 'MODIFIED' &&
+        e.object.metadata.annotations?.patchedstatus === 'true' &&
         (e.object.status.conditions ?? []).some(
           (c: J) => c.type === 'StatusUpdate' && c.reason === 'E2E' && c.message === 'Set from e2e test',
         ),
@@ -115,7 +114,7 @@ test('[sig-network] Services should complete a service status lifecycle [Conform
     await until(watch, (e) => e.type === 'MODIFIED' && e.object.metadata.labels?.['test-service'] === 'patched');
 
     await h.api.delete(`${services(ns)}/${name}`).expect(200);
-    await until(watch, (e) => e.type === 'DELETED');
+    await until(watch, (e) => e.type === 'DELETED' && e.object.metadata.labels?.['test-service-static'] === 'true');
   } finally {
     watch.close();
   }
@@ -123,19 +122,21 @@ test('[sig-network] Services should complete a service status lifecycle [Conform
 
 test('[sig-network] Services should test the lifecycle of an Endpoint [Conformance]', async () => {
   const ns = await testNamespace(h, 'services');
-  const name = 'testservice-endpoints';
+  const name = 'testservice';
   const endpoints = `/api/v1/namespaces/${ns}/endpoints`;
   const selector = 'labelSelector=test-endpoint-static%3Dtrue';
   const list = (await h.api.get(`/api/v1/endpoints?${selector}`).expect(200)).body;
   const watch = await openWatch(h, `${endpoints}?watch=1&${selector}&resourceVersion=${list.metadata.resourceVersion}`);
   try {
-    await h.api
-      .post(endpoints)
-      .send({
-        metadata: { name, labels: { 'test-endpoint-static': 'true' } },
-        subsets: [{ addresses: [{ ip: '10.0.0.24' }], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }],
-      })
-      .expect(201);
+    const createdEP = (
+      await h.api
+        .post(endpoints)
+        .send({
+          metadata: { name, labels: { 'test-endpoint-static': 'true' } },
+          subsets: [{ addresses: [{ ip: '10.0.0.24' }], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }],
+        })
+        .expect(201)
+    ).body;
     await until(watch, (e) => e.type === 'ADDED');
 
     const all = (await h.api.get(`/api/v1/endpoints?${selector}`).expect(200)).body.items;
@@ -147,14 +148,17 @@ test('[sig-network] Services should test the lifecycle of an Endpoint [Conforman
     await until(watch, (e) => e.type === 'MODIFIED' && e.object.metadata.labels?.['test-service'] === 'updated');
     expect((await h.api.get(`${endpoints}/${name}`).expect(200)).body.metadata.labels['test-service']).toBe('updated');
 
-    await h.api
-      .patch(`${endpoints}/${name}`)
-      .set('Content-Type', STRATEGIC)
-      .send({
-        metadata: { labels: { 'test-service': 'patched' } },
-        subsets: [{ addresses: [{ ip: '10.0.0.25' }], ports: [{ name: 'http-test', port: 8080, protocol: 'TCP' }] }],
-      })
-      .expect(200);
+    const patchedEP = (
+      await h.api
+        .patch(`${endpoints}/${name}`)
+        .set('Content-Type', STRATEGIC)
+        .send({
+          metadata: { labels: { 'test-service': 'patched' } },
+          subsets: [{ addresses: [{ ip: '10.0.0.25' }], ports: [{ name: 'http-test', port: 8080 }] }],
+        })
+        .expect(200)
+    ).body;
+    expect(BigInt(patchedEP.metadata.resourceVersion)).toBeGreaterThan(BigInt(createdEP.metadata.resourceVersion));
     await until(watch, (e) => e.type === 'MODIFIED' && e.object.metadata.labels?.['test-service'] === 'patched');
     const patched = (await h.api.get(`${endpoints}/${name}`).expect(200)).body;
     expect(patched.metadata.labels['test-service']).toBe('patched');
@@ -163,8 +167,7 @@ test('[sig-network] Services should test the lifecycle of an Endpoint [Conforman
 
     await h.api.delete(`${endpoints}?${selector}`).expect(200);
     await until(watch, (e) => e.type === 'DELETED' && e.object.metadata.labels?.['test-endpoint-static'] === 'true');
-    const after = (await h.api.get(`/api/v1/endpoints?${selector}`).expect(200)).body.items;
-    expect(after.some((e: J) => e.metadata.name === name && e.metadata.namespace === ns)).toBe(false);
+    await h.api.get(`${endpoints}/${name}`).expect(404);
   } finally {
     watch.close();
   }
