@@ -672,4 +672,53 @@ describe('[sig-api-machinery] AdmissionWebhook [Privileged:ClusterAdmin]', () =>
     await c.h.api.post(configmaps(skipped)).send(nonCompliant('disallowed-configmap')).expect(201);
     await c.h.api.delete(`${VALIDATING}/${env.ns}`).expect(200);
   });
+
+  test('should honor timeout [Conformance]', async () => {
+    /** registerSlowWebhook: configmap creates go to a webhook that admits after 5 s. */
+    const register = async (failurePolicy: string, timeoutSeconds?: number) => {
+      const slow = {
+        name: 'allow-configmap-with-delay-webhook.k8s.io',
+        rules: configMapRule(['CREATE']),
+        clientConfig: env.hook.clientConfig('/always-allow-delay-5s'),
+        namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+        failurePolicy,
+        ...(timeoutSeconds ? { timeoutSeconds } : {}),
+        ...common,
+      };
+      await c.h.api
+        .post(VALIDATING)
+        .send(configuration('Validating', env.ns, [slow, isReadyWebhook('validating')]))
+        .expect(201);
+      await waitWebhookConfigurationReady();
+    };
+    const unregister = () => c.h.api.delete(`${VALIDATING}/${env.ns}`).expect(200);
+    const create = () =>
+      c.h.api.post(configmaps(env.ns)).send({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-test-slow-webhook-configmap' } });
+    const createsWithoutError = async () => {
+      await create().expect(201);
+      await c.h.api.delete(`${configmaps(env.ns)}/e2e-test-slow-webhook-configmap`).expect(200);
+    };
+
+    // A 1 s timeout, failing closed: the create fails on the timeout, naming the webhook's URL.
+    await register('Fail', 1);
+    const failed = await create();
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    const message = String(failed.body.message);
+    expect(message.includes('context deadline exceeded') || message.includes('timeout')).toBe(true);
+    expect(message).toContain('/always-allow-delay-5s?timeout=1s');
+    await unregister();
+
+    // The same, failing open: no error.
+    await register('Ignore', 1);
+    await createsWithoutError();
+    await unregister();
+
+    // 10 s, longer than the webhook's 5: no error; nor with the default (10 s in v1).
+    await register('Fail', 10);
+    await createsWithoutError();
+    await unregister();
+    await register('Fail');
+    await createsWithoutError();
+    await unregister();
+  });
 });

@@ -21,6 +21,7 @@ const jsonPatch = (ops: unknown[]) => ({ patchType: 'JSONPatch', patch: Buffer.f
 /** agnhost webhook's handlers, by path. */
 const HANDLERS: Record<string, (r: Review) => Answer> = {
   '/always-deny': () => ({ allowed: false, status: { message: 'this webhook denies all requests' } }),
+  '/always-allow-delay-5s': () => ({ allowed: true }),
   '/configmaps': (r) => {
     const cm = r.request.operation === 'DELETE' ? r.request.oldObject : r.request.object;
     for (const [k, v] of Object.entries((cm?.data ?? {}) as Record<string, string>))
@@ -127,6 +128,7 @@ export async function deploySampleWebhook(
   servicePort = SERVICE_PORT,
 ): Promise<SampleWebhook> {
   const certs = makeWebhookCerts([`${service}.${ns}.svc`]);
+  const delays = new Set<NodeJS.Timeout>();
   const server = https.createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -145,14 +147,20 @@ export async function deploySampleWebhook(
         return;
       }
       const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          apiVersion: review.apiVersion,
-          kind: 'AdmissionReview',
-          response: { uid: review.request.uid, ...handler(review) },
-        }),
-      );
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            apiVersion: review.apiVersion,
+            kind: 'AdmissionReview',
+            response: { uid: review.request.uid, ...handler(review) },
+          }),
+        );
+      };
+      // /always-allow-delay-5s admits after 5 s.
+      if (path === '/always-allow-delay-5s') delays.add(setTimeout(answer, 5000));
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -182,6 +190,7 @@ export async function deploySampleWebhook(
       ...(withCa ? { caBundle: certs.caBundle } : {}),
     }),
     async close() {
+      for (const t of delays) clearTimeout(t);
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     },
