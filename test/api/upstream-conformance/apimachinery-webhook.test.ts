@@ -422,7 +422,8 @@ describe('[sig-api-machinery] AdmissionWebhook [Privileged:ClusterAdmin]', () =>
     await c.h.api.delete(`${VALIDATING}/${env.ns}`).expect(200);
   });
 
-  describe('with a custom resource', () => {
+  // The custom resource tests (a block for their helpers; no describe, so the names stay upstream's).
+  {
     /** crd.CreateTestCRD (versions given), namespaced, group webhook.example.com. */
     let seq = 0;
     async function testCrd(versions: J[]): Promise<J> {
@@ -595,7 +596,7 @@ describe('[sig-api-machinery] AdmissionWebhook [Privileged:ClusterAdmin]', () =>
       expect(mutated.dummy).toBe('test');
       await c.h.api.delete(`${MUTATING}/${env.ns}`).expect(200);
     });
-  });
+  }
 
   test('should be able to deny pod and configmap creation [Conformance]', async () => {
     // registerWebhook: pods and configmaps denied by content, a webhook the server cannot reach failing open.
@@ -721,4 +722,78 @@ describe('[sig-api-machinery] AdmissionWebhook [Privileged:ClusterAdmin]', () =>
     await createsWithoutError();
     await unregister();
   });
+
+  // v1.28's additions to webhook.go: matchConditions.
+  {
+    const cmRule = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }];
+    /** newValidatingWebhookWithMatchConditions. */
+    const validatingWith = (matchConditions: J[]) =>
+      configuration('Validating', env.ns, [
+        {
+          name: 'validation-webhook-with-match-conditions.k8s.io',
+          rules: cmRule,
+          clientConfig: env.hook.clientConfig('/always-deny'),
+          sideEffects: 'None',
+          matchPolicy: 'Equivalent',
+          admissionReviewVersions: ['v1'],
+          namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+          matchConditions,
+        },
+        isReadyWebhook('validating'),
+      ]);
+    /** newMutatingWebhookWithMatchConditions. */
+    const mutatingWith = (matchConditions: J[]) =>
+      configuration('Mutating', env.ns, [
+        {
+          name: 'adding-configmap-data.k8s.io',
+          rules: cmRule,
+          clientConfig: env.hook.clientConfig('/mutating-configmaps'),
+          namespaceSelector: { matchLabels: { [env.ns]: 'true' } },
+          matchConditions,
+          ...common,
+        },
+        isReadyWebhook('mutating'),
+      ]);
+    const initial = [{ name: 'expression-1', expression: "object.metadata.namespace == 'production'" }];
+    const updated = [...initial, { name: 'expression-2', expression: "object.metadata.namespace == 'staging'" }];
+    const invalid = [{ name: 'invalid-expression-1', expression: '... [] bad expression' }];
+
+    for (const [kind, path, build] of [
+      ['validating', VALIDATING, validatingWith],
+      ['mutating', MUTATING, mutatingWith],
+    ] as const) {
+      test(`should be able to create and update ${kind} webhook configurations with match conditions [Conformance]`, async () => {
+        await c.h.api.post(path).send(build(initial)).expect(201);
+        const got = (await c.h.api.get(`${path}/${env.ns}`).expect(200)).body;
+        expect(got.webhooks[0].matchConditions).toEqual(initial);
+        got.webhooks[0].matchConditions = updated;
+        await c.h.api.put(`${path}/${env.ns}`).send(got).expect(200);
+        expect((await c.h.api.get(`${path}/${env.ns}`).expect(200)).body.webhooks[0].matchConditions).toEqual(updated);
+        await c.h.api.delete(`${path}/${env.ns}`).expect(200);
+      });
+
+      test(`should reject ${kind} webhook configurations with invalid match conditions [Conformance]`, async () => {
+        const res = await c.h.api.post(path).send(build(invalid));
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.body.message).toContain('compilation failed');
+      });
+    }
+
+    test("should mutate everything except 'skip-me' configmaps [Conformance]", async () => {
+      const hook = {
+        ...mutateConfigMapWebhook(1),
+        matchConditions: [{ name: 'skip-me', expression: "object.metadata.name != 'skip-me'" }],
+      };
+      await c.h.api
+        .post(MUTATING)
+        .send(configuration('Mutating', env.ns, [hook, isReadyWebhook('mutating')]))
+        .expect(201);
+      await waitWebhookConfigurationReady();
+      const mutated = (await c.h.api.post(configmaps(env.ns)).send(toBeMutated(randomUUID())).expect(201)).body;
+      expect(mutated.data).toEqual({ 'mutation-start': 'yes', 'mutation-stage-1': 'yes' });
+      const skipped = (await c.h.api.post(configmaps(env.ns)).send(toBeMutated('skip-me')).expect(201)).body;
+      expect(skipped.data).toEqual({ 'mutation-start': 'yes' });
+      await c.h.api.delete(`${MUTATING}/${env.ns}`).expect(200);
+    });
+  }
 });
