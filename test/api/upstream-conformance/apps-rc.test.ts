@@ -1,5 +1,6 @@
 // Mirrors upstream's ReplicationController conformance tests whose pods need only be created, not run
-// (test/e2e/apps/rc.go), with the replication and resourcequota controllers in process (U1's cluster.ts).
+// (test/e2e/apps/rc.go: scale, exceeded quota, releasing a pod that stops matching), with the replication and
+// resourcequota controllers in process (U1's cluster.ts).
 import { until } from '../../support/until.js';
 import { startCluster, type Cluster } from './cluster.js';
 import type { J } from './support.js';
@@ -62,5 +63,30 @@ test('[sig-apps] ReplicationController should surface a failure condition on a c
   await until(async () => {
     const rc = (await c.h.api.get(`${rcs}/${name}`).expect(200)).body;
     return (rc.status?.observedGeneration ?? 0) >= scaled.metadata.generation && !failureCondition(rc);
+  });
+});
+
+test('[sig-apps] ReplicationController should release no longer matching pods [Conformance]', async () => {
+  const ns = await c.namespace('replication-controller');
+  const name = 'pod-release';
+  const rc = { ...newRC(name, 1) };
+  const created = (
+    await c.h.api
+      .post(`/api/v1/namespaces/${ns}/replicationcontrollers`)
+      .send({ ...rc, spec: { ...rc.spec, selector: { name } } })
+      .expect(201)
+  ).body;
+
+  // PodsCreated: the controller's pod exists (it need not run).
+  const pod: J = await until(
+    async () => (await c.h.api.get(`/api/v1/namespaces/${ns}/pods?labelSelector=name%3D${name}`).expect(200)).body.items[0],
+  );
+  const current = (await c.h.api.get(`/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`).expect(200)).body;
+  current.metadata.labels = { name: 'not-matching-name' };
+  await c.h.api.put(`/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`).send(current).expect(200);
+
+  await until(async () => {
+    const p = (await c.h.api.get(`/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`).expect(200)).body;
+    return !(p.metadata.ownerReferences ?? []).some((o: J) => o.controller && o.uid === created.metadata.uid);
   });
 });
