@@ -1,5 +1,6 @@
-// Mirrors upstream's ServiceAccount conformance tests that need no pod (test/e2e/auth/service_accounts.go), with
-// the root-ca-cert-publisher (dockube's namespace defaults) running in process for kube-root-ca.crt.
+// Mirrors upstream's ServiceAccount conformance tests that need no running pod (test/e2e/auth/service_accounts.go),
+// with dockube's namespace defaults (the serviceaccount controller's default account and the root-ca-cert-publisher's
+// kube-root-ca.crt) running in process; the automount test checks the pods the ServiceAccount admission mutates.
 import pino from 'pino';
 import { openWatch, startHarness, type Harness, type WatchEvent, type WatchStream } from '../harness.js';
 import { makeContext } from '../../../src/reconcilers/context.js';
@@ -7,6 +8,8 @@ import type { Controller } from '../../../src/reconcilers/controller.js';
 import { startNamespaceDefaults } from '../../../src/reconcilers/namespace-defaults.js';
 import { generateKeyPairPem } from '../../../src/pki/keys.js';
 import { issueSelfSigned } from '../../../src/pki/x509.js';
+import { configureServiceAccounts, resetServiceAccounts } from '../../../src/serviceaccount/runtime.js';
+import { generateSigningKey } from '../../../src/serviceaccount/signing-key.js';
 import { until } from '../../support/until.js';
 import { STRATEGIC, testNamespace, type J } from './support.js';
 
@@ -17,8 +20,11 @@ beforeAll(async () => {
   h = await startHarness();
   caPem = await issueSelfSigned({ commonName: 'kubernetes', usage: 'ca', validDays: 1 }, await generateKeyPairPem());
   publisher = await startNamespaceDefaults(makeContext(h.service, pino({ level: 'silent' })), caPem);
+  // The ServiceAccount admission plugin (it mounts the token volume), as the server configures it.
+  configureServiceAccounts(h.service, generateSigningKey());
 });
 afterAll(async () => {
+  resetServiceAccounts();
   publisher?.stop();
   await h?.close();
 });
@@ -100,4 +106,50 @@ test('[sig-auth] ServiceAccounts should update a ServiceAccount [Conformance]', 
         .expect(200)
     ).body.automountServiceAccountToken,
   ).toBe(true);
+});
+
+test('[sig-auth] ServiceAccounts should allow opting out of API token automount [Conformance]', async () => {
+  const ns = await testNamespace(h, 'svcaccounts');
+  // The e2e framework waits for the namespace's default ServiceAccount (made by the controller) before a test.
+  await until(async () => (await h.api.get(`${sas(ns)}/default`)).status === 200);
+  await h.api
+    .post(sas(ns))
+    .send({ metadata: { name: 'mount' }, automountServiceAccountToken: true })
+    .expect(201);
+  await h.api
+    .post(sas(ns))
+    .send({ metadata: { name: 'nomount' }, automountServiceAccountToken: false })
+    .expect(201);
+
+  const cases: [string, string, boolean | undefined, boolean][] = [
+    ['pod-service-account-defaultsa', 'default', undefined, true],
+    ['pod-service-account-mountsa', 'mount', undefined, true],
+    ['pod-service-account-nomountsa', 'nomount', undefined, false],
+    ['pod-service-account-defaultsa-mountspec', 'default', true, true],
+    ['pod-service-account-mountsa-mountspec', 'mount', true, true],
+    ['pod-service-account-nomountsa-mountspec', 'nomount', true, true],
+    ['pod-service-account-defaultsa-nomountspec', 'default', false, false],
+    ['pod-service-account-mountsa-nomountspec', 'mount', false, false],
+    ['pod-service-account-nomountsa-nomountspec', 'nomount', false, false],
+  ];
+  for (const [podName, saName, automount, expectTokenVolume] of cases) {
+    const created = (
+      await h.api
+        .post(`/api/v1/namespaces/${ns}/pods`)
+        .send({
+          metadata: { name: podName },
+          spec: {
+            containers: [{ name: 'token-test', image: 'registry.k8s.io/e2e-test-images/agnhost:2.43' }],
+            restartPolicy: 'Never',
+            serviceAccountName: saName,
+            ...(automount === undefined ? {} : { automountServiceAccountToken: automount }),
+          },
+        })
+        .expect(201)
+    ).body;
+    const hasTokenVolume = created.spec.containers.some((c: J) =>
+      (c.volumeMounts ?? []).some((m: J) => m.mountPath === '/var/run/secrets/kubernetes.io/serviceaccount'),
+    );
+    expect([podName, hasTokenVolume]).toEqual([podName, expectTokenVolume]);
+  }
 });
