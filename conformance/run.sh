@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every conformance scenario against a real dockube server, once per kubectl version (and a scenario's
 # "# kubectl-extra: 1.27" versions; "# kubectl-only: 1.33" limits one to that version). Each run has its own server, data dir and namespace, so runs are independent:
-# CONFORMANCE_JOBS workers (default: twice the CPU count, at least 2, at most 4) take them from one queue in parallel (the
+# CONFORMANCE_JOBS workers (default: the CPU count, at least 2, at most 4) take them from one queue in parallel (the
 # scenarios mostly wait on pods); CONFORMANCE_JOBS=1 runs them one by one. A run's output is printed when it ends.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -138,10 +138,8 @@ if [ -f "$durations" ] && [ ${#items[@]} -gt 1 ]; then
   done | sort -s -k1,1nr | cut -d' ' -f2-)
 fi
 
-# Two workers per CPU, within 2-4: a run mostly waits (pods starting, controllers' periods, kubectl round trips): with
-# two workers beside jest on 2 cores the CPU sat 35-65 % idle.
 cpus="$(nproc 2>/dev/null || echo 2)"
-JOBS="${CONFORMANCE_JOBS:-$((cpus * 2 > 4 ? 4 : cpus * 2 < 2 ? 2 : cpus * 2))}"
+JOBS="${CONFORMANCE_JOBS:-$((cpus < 2 ? 2 : cpus > 4 ? 4 : cpus))}"
 if [ "$JOBS" -le 1 ] || [ ${#items[@]} -le 1 ]; then
   for item in "${items[@]}"; do KCTL="${item%% *}"; run_scenario "${item#* }"; done
   summary
