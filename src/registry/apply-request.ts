@@ -46,6 +46,11 @@ export async function serveApply(r: ApplyRequest): Promise<{ object: KObject; cr
   // As kube-apiserver's applyPatcher: the configuration becomes a typed object first, whatever fieldValidation says,
   // and a field its schema does not declare fails that (a plain error there, so a 500); only then is the body decoded
   // strictly for duplicate keys (Strict: 400, Warn: warnings).
+  // The field manager first checks the configuration's version against the endpoint's (structuredMergeManager.Apply).
+  const expected = def.group ? `${def.group}/${def.version}` : def.version;
+  const specified = typeof applied.apiVersion === 'string' ? applied.apiVersion : '';
+  if (specified !== expected)
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${specified}, expected: ${expected}`);
   const unknown = findUnknownFields(gvk, applied, format === 'yaml');
   if (unknown.length) throw typedPatchError(applied, unknown);
   const dups = checkApplyDuplicates(r.body, r.fieldValidation);
