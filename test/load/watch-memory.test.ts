@@ -193,7 +193,9 @@ test(`${UPDATES} updates of a 900 kB ConfigMap under 200 watches keep the heap b
     expect(w.lastRv).toBe(lastRv);
   }
   expect(await terminatedWatchers(api)).toBe(NOT_READING);
-  expect(allStalledClosedAt).toBeLessThan(updatesMs / 4);
+  // Early: within a quarter of the run, or 10 s where the whole run is short (seen by a 1 s sampler that forces a
+  // full GC in the server each time, so it notices a closure a second or two late).
+  expect(allStalledClosedAt).toBeLessThan(Math.max(updatesMs / 4, 10_000));
   expect(idlers.filter((w) => w.ended)).toHaveLength(0);
   expect(await longRunning(api)).toBe(READERS + IDLE);
 
