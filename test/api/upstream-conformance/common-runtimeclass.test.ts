@@ -7,20 +7,13 @@ import { makeContext } from '../../../src/reconcilers/context.js';
 import { startScheduler, type RunningScheduler } from '../../../src/reconcilers/scheduler/scheduler.js';
 import { compareQuantity } from '../../../src/machinery/api/quantity.js';
 import { until } from '../../support/until.js';
-import { MERGE, testNamespace, type J } from './support.js';
+import { MERGE, readyNode, testNamespace, type J } from './support.js';
 
 let h: Harness;
 let scheduler: RunningScheduler;
 beforeAll(async () => {
   h = await startHarness();
-  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
-  await h.api
-    .post('/api/v1/nodes')
-    .send({
-      metadata: { name: 'runtimeclass-node' },
-      status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
-    })
-    .expect(201);
+  await readyNode(h, 'runtimeclass-node');
   scheduler = await startScheduler(makeContext(h.service, pino({ level: 'silent' })));
 });
 afterAll(async () => {

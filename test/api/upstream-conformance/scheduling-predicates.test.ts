@@ -6,20 +6,13 @@ import { startHarness, type Harness } from '../harness.js';
 import { makeContext } from '../../../src/reconcilers/context.js';
 import { startScheduler, type RunningScheduler } from '../../../src/reconcilers/scheduler/scheduler.js';
 import { until } from '../../support/until.js';
-import { testNamespace, type J } from './support.js';
+import { readyNode, testNamespace, type J } from './support.js';
 
 let h: Harness;
 let scheduler: RunningScheduler;
 beforeAll(async () => {
   h = await startHarness();
-  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
-  await h.api
-    .post('/api/v1/nodes')
-    .send({
-      metadata: { name: 'predicates-node' },
-      status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
-    })
-    .expect(201);
+  await readyNode(h, 'predicates-node');
   scheduler = await startScheduler(makeContext(h.service, pino({ level: 'silent' })));
 });
 afterAll(async () => {

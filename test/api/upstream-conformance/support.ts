@@ -24,3 +24,15 @@ export const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base6
 /** A decoded JSON object of any kind (the tests read fields as upstream's typed clients would). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type J = Record<string, any>;
+
+/** A Node object the scheduler sees as Ready, with room for the tests' pods (no kubelet runs them). */
+export async function readyNode(h: Harness, name: string): Promise<void> {
+  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
+  await h.api
+    .post('/api/v1/nodes')
+    .send({
+      metadata: { name },
+      status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
+    })
+    .expect(201);
+}
