@@ -223,6 +223,7 @@ expect "limits/requests become Memory, CpuQuota/CpuPeriod, CpuShares" 0 '^671088
 expect "the QoS class is Burstable" 0 '^Burstable$' -- k -n "$NS" get pod res -o 'jsonpath={.status.qosClass}'
 
 # ---- hostPort ----
+HP="$(free_host_port)"
 cat > "$DATA_DIR/37-hostport.yaml" <<YAML
 apiVersion: v1
 kind: Pod
@@ -232,13 +233,13 @@ spec:
   containers:
   - name: httpd
     $IMG
-    ports: [{containerPort: 80, hostPort: 18080}]
+    ports: [{containerPort: 80, hostPort: $HP}]
     command: [sh, -c, 'mkdir -p /www && echo hello-from-hostport > /www/index.html && exec httpd -f -p 80 -h /www']
 YAML
 expect "baseline rejects a hostPort" 1 'forbidden|violates PodSecurity' -- k -n "$NS" apply -f "$DATA_DIR/37-hostport.yaml"
 k -n "$PNS" apply -f "$DATA_DIR/37-hostport.yaml" >/dev/null
 eventually "the hostPort pod becomes Ready" 60 '^True$' -- k -n "$PNS" get pod web -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
-eventually "hostPort 18080 reaches the pod from the host" 15 '^hello-from-hostport$' -- curl -s --max-time 2 http://127.0.0.1:18080/
+eventually "hostPort reaches the pod from the host" 15 '^hello-from-hostport$' -- curl -s --max-time 2 http://127.0.0.1:$HP/
 
 # ---- termination messages ----
 cat > "$DATA_DIR/37-term.yaml" <<YAML

@@ -9,7 +9,8 @@ k create ns "$NS" >/dev/null
 k label ns "$NS" pod-security.kubernetes.io/enforce=privileged >/dev/null
 NODE="$(k get nodes -o jsonpath='{.items[0].metadata.name}')"
 NODE_IP="$(k get node "$NODE" -o 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}')"
-HP=54323
+HP="$(free_host_port)"
+HN="$(free_host_port)"
 # udp_send IP PORT MESSAGE: one datagram from the host, the answer printed (node's dgram: no UDP client on every host).
 udp_send() {
   node -e 'const s=require("dgram").createSocket("udp4");const t=setTimeout(()=>{console.log("no answer");process.exit(1)},3000);
@@ -76,8 +77,8 @@ spec:
   - name: main
     image: dockube/netcheck:test
     imagePullPolicy: IfNotPresent
-    command: [sh, -c, 'mkdir -p /tmp/www && echo ok > /tmp/www/healthz && exec httpd -f -p 54324 -h /tmp/www']
-    readinessProbe: {httpGet: {path: /healthz, port: 54324}, periodSeconds: 1}
+    command: [sh, -c, 'mkdir -p /tmp/www && echo ok > /tmp/www/healthz && exec httpd -f -p $HN -h /tmp/www']
+    readinessProbe: {httpGet: {path: /healthz, port: $HN}, periodSeconds: 1}
 YAML
 eventually "a hostNetwork pod's IP is the node's InternalIP" 60 "^Running $NODE_IP\$" -- k -n "$NS" get pod hostnet -o 'jsonpath={.status.phase} {.status.podIP}'
 eventually "its httpGet probe reaches it on the node IP: Ready" 30 '^True$' -- k -n "$NS" get pod hostnet -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
