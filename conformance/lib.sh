@@ -23,14 +23,15 @@ kubectl_versions() {
 }
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-# free_host_port: a port below the NodePort and ephemeral ranges, free for TCP and UDP on every address, for hostPorts
-# and hostNetwork servers: both kubectl versions' runs of a scenario may run at once on this host, so none is fixed.
+# free_host_port: a port in 10000-19999 (below scenario 63's LoadBalancer ports, NodePorts and ephemeral ports), free
+# for TCP and UDP on every address, for hostPorts and hostNetwork servers: both kubectl versions' runs of a scenario
+# may run at once on this host, so none is fixed.
 free_host_port() {
   node -e '
     const net=require("net"),dgram=require("dgram");
     const tryPort=(p)=>new Promise((ok)=>{const t=net.createServer();t.once("error",()=>ok(false));t.listen(p,"0.0.0.0",()=>{
       const u=dgram.createSocket("udp4");u.once("error",()=>{t.close();ok(false)});u.bind(p,"0.0.0.0",()=>{u.close();t.close(()=>ok(true))})})});
-    (async()=>{for(;;){const p=20000+Math.floor(Math.random()*10000);if(await tryPort(p)){console.log(p);return}}})()'
+    (async()=>{for(;;){const p=10000+Math.floor(Math.random()*10000);if(await tryPort(p)){console.log(p);return}}})()'
 }
 
 # start_server [data-dir]: starts dockube in the background and waits for its kubeconfig.
@@ -88,7 +89,7 @@ kill9_server() { kill -9 "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/nu
 # k ARGS...: the kubectl under test, with a fresh discovery cache per run.
 k() { "$KCTL" --kubeconfig "$KC" --cache-dir "$CACHE_DIR" "$@"; }
 
-pass() { PASSED=$((PASSED + 1)); echo "  ok   $1"; }
+pass() { PASSED=$((PASSED + 1)); echo "  ok   $1${CONFORMANCE_TIMING:+ [$SECONDS s]}"; }
 fail() { FAILED=$((FAILED + 1)); FAILURES+=("$SCENARIO [$KVER]: $1"); echo "  FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       | /' | head -20; }
 
 # expect NAME EXPECTED_RC PATTERN -- CMD...: runs CMD, checks its exit code and that output matches PATTERN (grep -E).
