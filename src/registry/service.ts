@@ -29,7 +29,7 @@ import { WatchCache } from '../storage/cacher/watch-cache.js';
 import { deepFreeze } from '../storage/cacher/frozen.js';
 import type { WindowLimits } from '../storage/event-window.js';
 import { generateNameSuffix, newUid, nowTimestamp } from './object-meta.js';
-import { clone, deepEqual, specChanged } from '../machinery/api/equality.js';
+import { clone, deepEqual, specChanged, thawNested } from '../machinery/api/equality.js';
 import { Registry, definitionName, listPrefix, storageKey } from './registry.js';
 import {
   apiVersionOf,
@@ -558,6 +558,7 @@ export class ResourceService {
       else delete next.status;
     }
     def.strategy.prepareForUpdate?.(next, current);
+    thawNested(next);
     def.strategy.defaults?.(next);
     const gen = def.strategy.generationFields;
     if (gen?.length) meta.generation = (cm.generation ?? 1) + (specChanged(next, current, gen) ? 1 : 0);
@@ -674,6 +675,7 @@ function subresourceUpdate(strategy: Strategy, current: KObject, proposed: KObje
     }
   }
   strategy.prepareForUpdate?.(next, current);
+  thawNested(next);
   return next;
 }
 

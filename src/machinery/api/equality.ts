@@ -21,3 +21,16 @@ export function specChanged(obj: J, old: J, fields: string[] = ['spec']): boolea
 
 /** structuredClone restricted to JSON. */
 export const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+
+/**
+ * Replaces every frozen object or array inside `obj` (in place) by a mutable copy: a strategy that hands parts of the
+ * stored object (the watch cache's, frozen) on to the new one leaves them frozen, and defaulting or canonicalizing
+ * them in place would then throw.
+ */
+export function thawNested(obj: J): void {
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === null || typeof v !== 'object') continue;
+    if (Object.isFrozen(v)) obj[k] = clone(v);
+    else thawNested(v);
+  }
+}
