@@ -1,8 +1,16 @@
-// Kubernetes' own CEL libraries (k8s.io/apiserver/pkg/cel/library) that cel-js lacks and admission policies use most:
-// quantity, lists (isSorted, sum, min, max, indexOf, lastIndexOf), regex (find, findAll) and the strings extension's
-// charAt, replace and reverse. URL, IP/CIDR, format and sets are not here yet.
+// Kubernetes' own CEL libraries (k8s.io/apiserver/pkg/cel/library) and cel-go extensions that cel-js lacks, as
+// Kubernetes' base environment offers them to every CEL use (admission policies, webhook matchConditions, CRD
+// validation rules): quantity, lists (isSorted, sum, min, max, indexOf, lastIndexOf), regex (find, findAll), the
+// strings extension's charAt, replace and reverse here; URL, IP, CIDR, format and sets in ./library/.
 import type { Environment } from '@marcbachmann/cel-js';
 import { formatQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE, type Quantity } from '../../machinery/api/quantity.js';
+import { registerCIDRLibrary } from './library/cidr.js';
+import { registerFormatLibrary } from './library/format.js';
+import { registerIPLibrary } from './library/ip.js';
+import { registerNetTypeNames } from './library/net-types.js';
+import { registerFunctions, type CelFunction } from './library/register.js';
+import { registerSetsLibrary } from './library/sets.js';
+import { registerURLLibrary } from './library/url.js';
 
 const QUANTITY = 'kubernetes.Quantity';
 
@@ -25,7 +33,7 @@ function quantity(s: string): CelQuantity {
 const cmp = (a: bigint, b: bigint) => (a < b ? -1n : a > b ? 1n : 0n);
 const plus = (a: CelQuantity, nanos: bigint) => new CelQuantity({ nanos: a.q.nanos + nanos, format: a.q.format });
 
-type Fn = { name: string; receiverType?: string; returnType: string; params: string[]; handler: (...a: never[]) => unknown };
+type Fn = CelFunction;
 
 const QUANTITY_FUNCTIONS: Fn[] = [
   { name: 'quantity', returnType: QUANTITY, params: ['string'], handler: (s: string) => quantity(s) },
@@ -228,17 +236,15 @@ const STRING_FUNCTIONS: Fn[] = [
   { name: 'reverse', receiverType: 'string', returnType: 'string', params: [], handler: (s: string) => [...s].reverse().join('') },
 ];
 
-/** Registers the libraries on an admission CEL environment. */
+/** Registers the libraries on a CEL environment (admission's, CRD validation's). */
 export function registerKubernetesLibraries(env: Environment): Environment {
   env.registerType(QUANTITY, CelQuantity);
-  for (const f of [...QUANTITY_FUNCTIONS, ...LIST_FUNCTIONS, ...STRING_FUNCTIONS]) {
-    env.registerFunction({
-      name: f.name,
-      ...(f.receiverType ? { receiverType: f.receiverType } : {}),
-      returnType: f.returnType,
-      params: f.params.map((type, i) => ({ name: `a${i}`, type })),
-      handler: f.handler as (...a: unknown[]) => unknown,
-    });
-  }
+  registerFunctions(env, [...QUANTITY_FUNCTIONS, ...LIST_FUNCTIONS, ...STRING_FUNCTIONS]);
+  registerURLLibrary(env);
+  registerIPLibrary(env);
+  registerCIDRLibrary(env);
+  registerNetTypeNames(env);
+  registerFormatLibrary(env);
+  registerSetsLibrary(env);
   return env;
 }
