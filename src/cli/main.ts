@@ -25,12 +25,18 @@ Each command takes --help.
 async function runServer(argv: string[]): Promise<void> {
   const opts = serverOptionsOrExit(argv);
   // Every check before anything is written: a failed start leaves the data dir as it was.
-  // The server's modules load while the checks wait on the engine; a failed check needs none of them.
-  const serverModule = import('../server/server.js');
-  serverModule.catch(() => undefined);
   const { preflight } = await import('./preflight.js');
-  const { lock, identity } = await preflight(opts);
-  const { startServer } = await serverModule;
+  const checked = preflight(opts);
+  let failed = false;
+  checked.catch(() => (failed = true));
+  // The server's modules load while the checks wait on the port and the engine: once the event loop has turned, their
+  // requests are out (in the bundle import() is a synchronous require, which would otherwise hold them back until every
+  // module had loaded). A check that failed by then needs none of them.
+  await new Promise((resolve) => setImmediate(resolve));
+  const serverModule = failed ? undefined : import('../server/server.js');
+  serverModule?.catch(() => undefined);
+  const { lock, identity } = await checked;
+  const { startServer } = await serverModule!;
   const server = await startServer({ ...opts, nodeName: identity.nodeName, podNetwork: identity.podNetwork });
   await lock.setUrl(server.url);
   const shutdown = (signal: string) => {

@@ -9,7 +9,7 @@ import { DEFAULT_SERVICE_NETWORK, type ServerOptions } from '../server/options.j
 import { resolveClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { acquireDataDirLock, canCreateIn, type HeldLock } from './data-dir-lock.js';
-import { probeEngine } from './engine-probe.js';
+import { pingEngine } from './engine-probe.js';
 import { portHolder } from './port-holder.js';
 import { StartupCheckFailed } from './startup-errors.js';
 
@@ -69,11 +69,11 @@ export async function checkPort(address: string, port: number): Promise<void> {
   throw new StartupCheckFailed(`cannot listen on ${address}:${port}: ${err.message}`);
 }
 
-/** Throws unless a Docker engine answers at `host` (--docker-host or $DOCKER_HOST). */
+/** Throws unless a Docker engine answers at `host` (--docker-host or $DOCKER_HOST); returns its API version. */
 export async function checkEngine(host: string): Promise<string> {
   const ep = parseDockerHost(host);
-  const r = await probeEngine(ep);
-  if (r.ok) return r.version;
+  const r = await pingEngine(ep);
+  if (r.ok) return r.apiVersion;
   if (r.code === 'EACCES' && 'socketPath' in ep)
     throw new StartupCheckFailed(
       `permission denied on the Docker socket ${ep.socketPath}: add your user to the docker group ` +
@@ -97,8 +97,12 @@ export async function preflight(opts: ServerOptions): Promise<{ lock: HeldLock; 
   let lock: HeldLock | undefined;
   try {
     lock = acquireDataDirLock(opts.dataDir);
-    await checkPort(opts.bindAddress, opts.port);
-    await checkEngine(opts.dockerHost);
+    // The port's bind and the engine's answer are awaited side by side; a failure is reported in this order still.
+    const portFree = checkPort(opts.bindAddress, opts.port);
+    const engineAnswers = checkEngine(opts.dockerHost);
+    engineAnswers.catch(() => undefined);
+    await portFree;
+    await engineAnswers;
     // Last, once everything else holds: the cluster's node name and own pod network (created now, recorded).
     const identity = await resolveClusterIdentity({
       dataDir: opts.dataDir,

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { chmod, mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkEngine, checkNodeVersion, checkPort, checkWritableDir, preflight, StartupCheckFailed } from '../../src/cli/preflight.js';
@@ -67,6 +68,20 @@ test('a Docker endpoint that does not answer is refused in one line', async () =
   await expect(checkEngine(`unix://${join(dir, 'docker.sock')}`)).rejects.toThrow(
     /^no Docker engine answers at unix:\/\/.*docker\.sock \(ENOENT\): start Docker, or point --docker-host or DOCKER_HOST at a running engine$/,
   );
+});
+
+test('the engine check pings the engine: an HTTP server that is not one is refused, a real engine answers', async () => {
+  // Something else listening where the engine should be: it answers /_ping but names no API version.
+  const sock = join(dir, 'other.sock');
+  const other = createHttpServer((_req, res) => res.end('OK'));
+  await new Promise<void>((r) => other.listen(sock, r));
+  try {
+    await expect(checkEngine(`unix://${sock}`)).rejects.toThrow(/^no Docker engine answers at unix:\/\/.*other\.sock \(EPROTO\)/);
+  } finally {
+    other.close();
+  }
+  // The engine the tests run against: its API version, from /_ping's header.
+  expect(await checkEngine('unix:///var/run/docker.sock')).toMatch(/^1\.\d+$/);
 });
 
 test('a failed start removes the data dir it created and releases the lock', async () => {
