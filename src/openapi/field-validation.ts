@@ -5,6 +5,8 @@ import { customResourceDefinitionNames, definitionNameFor, getDefinitions, refNa
 import { parseJsonAst, toJsonNode, type JsonNode } from './json-ast.js';
 import { findYamlDuplicates } from './yaml-duplicates.js';
 import { ownValue } from '../machinery/own-keys.js';
+import { listSemantics, type ListType } from '../machinery/apply/schema-types.js';
+import type { OpenAPISchema } from '../machinery/patch/schema.js';
 
 import type { FieldValidationMode } from '../machinery/api/meta.js';
 export type { FieldValidationMode };
@@ -61,7 +63,18 @@ function valueKind(n: JsonNode): string {
   }
 }
 
-interface Ctx { found: Found; seen: Set<string>; struct: string; goPath: string[] }
+interface Ctx {
+  found: Found;
+  seen: Set<string>;
+  struct: string;
+  goPath: string[];
+  /** List elements named as structured-merge-diff's paths name them (by key or value), not by index. */
+  smdPaths?: boolean;
+  /** With smdPaths: the definition the object being walked is (its lists' semantics are looked up by it). */
+  def?: string;
+  /** With smdPaths: how the list being walked identifies its elements. */
+  list?: { type: ListType; keys: string[] };
+}
 
 const add = (ctx: Ctx, msg: string) => { if (!ctx.seen.has(msg)) { ctx.seen.add(msg); ctx.found.messages.push(msg); } };
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
@@ -101,7 +114,9 @@ function walk(node: JsonNode, schemaIn: Schema | undefined, path: string, ctx: C
   if (!s) return;
   if (ctx.goPath.length && typeMismatch(ctx, node, s, refd)) return;
   if (node.t === 'array') {
-    node.items.forEach((item, i) => walk(item, s.items, `${path}[${i}]`, ctx));
+    const list = ctx.list;
+    const items: Ctx = list ? { ...ctx, list: undefined, def: undefined } : ctx;
+    node.items.forEach((item, i) => walk(item, s.items, `${path}${list ? smdElement(list, item, i) : `[${i}]`}`, items));
     return;
   }
   if (node.t !== 'object') return;
@@ -110,12 +125,13 @@ function walk(node: JsonNode, schemaIn: Schema | undefined, path: string, ctx: C
     for (const { key, value } of node.entries) {
       if (keys.has(key)) add(ctx, `duplicate field "${join(path, key)}"`);
       keys.add(key);
-      walk(value, s.additionalProperties, join(path, key), ctx);
+      walk(value, s.additionalProperties, join(path, key), ctx.smdPaths ? { ...ctx, list: undefined, def: undefined } : ctx);
     }
     return;
   }
   if (isFreeForm(s) || !s.properties) return;
   const struct = refd ? refd.slice(refd.lastIndexOf('.') + 1) : ctx.struct;
+  if (ctx.smdPaths && refd) ctx = { ...ctx, def: refd };
   const seen = new Set<string>();
   for (const { key, value } of node.entries) {
     // Own members only: a field named `constructor` is unknown, not Object's.
@@ -129,8 +145,47 @@ function walk(node: JsonNode, schemaIn: Schema | undefined, path: string, ctx: C
     if (seen.has(key)) add(ctx, `duplicate field "${p}"`);
     seen.add(key);
     const child: Ctx = { ...ctx, struct, goPath: [...ctx.goPath, key] };
+    if (ctx.smdPaths) {
+      child.list = listSemantics(ctx.def, s as OpenAPISchema, key);
+      child.def = undefined;
+    }
     walk(value, prop, p, child);
   }
+}
+
+/** A value as structured-merge-diff prints it in a path: JSON (strings quoted, numbers as written). */
+function smdValue(n: JsonNode): string {
+  switch (n.t) {
+    case 'string':
+      return JSON.stringify(n.v);
+    case 'number':
+      return n.raw;
+    case 'bool':
+      return String(n.v);
+    case 'null':
+      return 'null';
+    default:
+      return JSON.stringify(n.t === 'array' ? [] : {});
+  }
+}
+
+/**
+ * A list element's path element as structured-merge-diff names it: `[name="c"]` (keys sorted) in an associative list,
+ * `[="v"]` in a set, `[0]` in an atomic list.
+ */
+function smdElement(list: { type: ListType; keys: string[] }, item: JsonNode, i: number): string {
+  const { type, keys } = list;
+  if (type === 'map' && keys.length && item.t === 'object') {
+    const parts = [...keys]
+      .sort()
+      .flatMap((k) => {
+        const e = item.entries.find((x) => x.key === k);
+        return e ? [`${k}=${smdValue(e.value)}`] : [];
+      });
+    if (parts.length) return `[${parts.join(',')}]`;
+  }
+  if (type === 'set' && item.t !== 'object' && item.t !== 'array') return `[=${smdValue(item)}]`;
+  return `[${i}]`;
 }
 
 function schemaFor(gvk: GVK): { name: string; schema: Schema } | undefined {
@@ -139,11 +194,11 @@ function schemaFor(gvk: GVK): { name: string; schema: Schema } | undefined {
   return name && schema ? { name, schema } : undefined;
 }
 
-function scan(gvk: GVK, root: JsonNode): Found {
+function scan(gvk: GVK, root: JsonNode, smdPaths = false): Found {
   const found: Found = { messages: [] };
   const def = schemaFor(gvk);
   if (!def) return found;
-  walk(root, def.schema, '', { found, seen: new Set(), struct: gvk.kind, goPath: [] });
+  walk(root, def.schema, '', { found, seen: new Set(), struct: gvk.kind, goPath: [], smdPaths, def: smdPaths ? def.name : undefined });
   // Custom resources decode into unstructured objects: a wrong type is left to the schema validation (422).
   if (customResourceDefinitionNames.has(def.name)) delete found.typeError;
   return found;
@@ -166,7 +221,19 @@ export function decodeProblems(gvk: GVK, obj: unknown, raw?: string): { typeErro
  * `sorted` walks keys in Go's sorted order (what Kubernetes does for YAML bodies).
  */
 export function findUnknownFields(gvk: GVK, obj: unknown, sorted = false): string[] {
-  return scan(gvk, toJsonNode(obj, sorted)).messages
+  return unknownIn(scan(gvk, toJsonNode(obj, sorted)));
+}
+
+/**
+ * The same for server-side apply's typed conversion, with list elements named as structured-merge-diff names them
+ * (`spec.containers[name="c"].imagee`, `metadata.finalizers[="f"]`), as its `field not declared in schema` errors do.
+ */
+export function findUndeclaredApplyFields(gvk: GVK, obj: unknown, sorted = false): string[] {
+  return unknownIn(scan(gvk, toJsonNode(obj, sorted), true));
+}
+
+function unknownIn(found: Found): string[] {
+  return found.messages
     .filter((m) => m.startsWith('unknown field '))
     .map((m) => m.slice('unknown field "'.length, -1));
 }

@@ -2,7 +2,7 @@
 // the service's retry loop, or create the object when there is none (apply is an upsert).
 import { StatusError, badRequest, invalid } from '../machinery/api/errors.js';
 import { parseYaml } from '../machinery/decode/text.js';
-import { checkApplyDuplicates, checkFields, findUnknownFields } from '../openapi/field-validation.js';
+import { checkApplyDuplicates, checkFields, findUndeclaredApplyFields } from '../openapi/field-validation.js';
 import { definitionName } from './registry.js';
 import type { ResourceService, WriteContext } from './service.js';
 import { apiVersionOf, type ResourceDef } from './types.js';
@@ -51,7 +51,7 @@ export async function serveApply(r: ApplyRequest): Promise<{ object: KObject; cr
   const specified = typeof applied.apiVersion === 'string' ? applied.apiVersion : '';
   if (specified !== expected)
     throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${specified}, expected: ${expected}`);
-  const unknown = findUnknownFields(gvk, applied, format === 'yaml');
+  const unknown = findUndeclaredApplyFields(gvk, applied, format === 'yaml');
   if (unknown.length) throw typedPatchError(applied, unknown);
   const dups = checkApplyDuplicates(r.body, r.fieldValidation);
   if (dups.error) throw dups.error;

@@ -41,6 +41,26 @@ describe('server-side apply over HTTP', () => {
     expect((await h.api.get(`${CMS}/ssa1`).expect(200)).body.data).toEqual({ a: '9' });
   });
 
+  test('an undeclared field fails the typed conversion, its list elements named by key as structured-merge-diff names them', async () => {
+    const body = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'ssa-undeclared' },
+      spec: {
+        selector: { matchLabels: { app: 'u' } },
+        template: {
+          metadata: { labels: { app: 'u' } },
+          spec: { containers: [{ name: 'c', image: 'busybox:1', ports: [{ containerPort: 80, protocol: 'TCP', bogus: 1 }] }] },
+        },
+      },
+    };
+    const res = await applyReq(`${DEPS}/ssa-undeclared`, body, 'fieldManager=tool').expect(500);
+    expect(res.body.message).toBe(
+      'failed to create typed patch object (/ssa-undeclared; apps/v1, Kind=Deployment): ' +
+        '.spec.template.spec.containers[name="c"].ports[containerPort=80,protocol="TCP"].bogus: field not declared in schema',
+    );
+  });
+
   test('fieldManager is required', async () => {
     const res = await applyReq(`${CMS}/ssa2`, cm('ssa2', { a: '1' }), 'force=false').expect(422);
     expect(res.body.message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');

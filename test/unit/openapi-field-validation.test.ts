@@ -4,6 +4,7 @@ import {
   checkApplyDuplicates,
   checkFields,
   findDuplicateFields,
+  findUndeclaredApplyFields,
   findUnknownFields,
   warningHeader,
 } from '../../src/openapi/field-validation.js';
@@ -66,6 +67,25 @@ describe('findUnknownFields', () => {
       'spec.containers[1].imagee',
       'spec.containers[1].env[0].valueFrom.fieldRef.extra',
       'status.weird',
+    ]);
+  });
+
+  test("server-side apply's paths name list elements as structured-merge-diff does: by key, by value, else by index", () => {
+    const pod = {
+      metadata: { name: 'p', finalizers: ['example.com/f'] },
+      spec: {
+        containers: [
+          { name: 'a', image: 'x', ports: [{ containerPort: 80, protocol: 'TCP', bogus: true }] },
+          { name: 'b', imagee: 'y', env: [{ name: 'E', valueFrom: { fieldRef: { fieldPath: 'x', extra: 1 } } }] },
+        ],
+        tolerations: [{ key: 'k', odd: 1 }],
+      },
+    };
+    expect(findUndeclaredApplyFields(POD, pod)).toEqual([
+      'spec.containers[name="a"].ports[containerPort=80,protocol="TCP"].bogus',
+      'spec.containers[name="b"].imagee',
+      'spec.containers[name="b"].env[name="E"].valueFrom.fieldRef.extra',
+      'spec.tolerations[0].odd',
     ]);
   });
 

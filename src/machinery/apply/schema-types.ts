@@ -82,24 +82,36 @@ export class TypeResolver {
   }
 
   private listOf(pctx: TypeContext, field: string): { type: ListType; keys: string[] } {
-    const sem = pctx.def ? ownValue<ListSemantics>(ownValue(MERGE_KEYS, pctx.def), field) : undefined;
-    if (sem) {
-      if (sem.listType === 'map') return { type: 'map', keys: sem.listMapKeys ?? (sem.key ? [sem.key] : []) };
-      if (sem.listType) return { type: sem.listType, keys: [] };
-      if (sem.strategy?.includes('merge')) return sem.key ? { type: 'map', keys: [sem.key] } : { type: 'set', keys: [] };
-    }
-    const prop = ownValue<OpenAPISchema>(pctx.schema?.properties, field);
-    if (prop) {
-      const lt = prop['x-kubernetes-list-type'];
-      const mk = prop['x-kubernetes-list-map-keys'];
-      if (lt === 'map' && Array.isArray(mk)) return { type: 'map', keys: mk as string[] };
-      if (lt === 'set' || lt === 'atomic') return { type: lt, keys: [] };
-      const key = prop['x-kubernetes-patch-merge-key'];
-      const strategy = String(prop['x-kubernetes-patch-strategy'] ?? '');
-      if (strategy.includes('merge')) return typeof key === 'string' ? { type: 'map', keys: [key] } : { type: 'set', keys: [] };
-    }
-    return { type: 'atomic', keys: [] };
+    return listSemantics(pctx.def, pctx.schema, field);
   }
+}
+
+/**
+ * How the list `field` of a struct (definition `def`, schema `schema`) identifies its elements: MERGE_KEYS (the
+ * +listType/+listMapKey markers) first, then the OpenAPI extensions; atomic when neither says.
+ */
+export function listSemantics(
+  def: string | undefined,
+  schema: OpenAPISchema | undefined,
+  field: string,
+): { type: ListType; keys: string[] } {
+  const sem = def ? ownValue<ListSemantics>(ownValue(MERGE_KEYS, def), field) : undefined;
+  if (sem) {
+    if (sem.listType === 'map') return { type: 'map', keys: sem.listMapKeys ?? (sem.key ? [sem.key] : []) };
+    if (sem.listType) return { type: sem.listType, keys: [] };
+    if (sem.strategy?.includes('merge')) return sem.key ? { type: 'map', keys: [sem.key] } : { type: 'set', keys: [] };
+  }
+  const prop = ownValue<OpenAPISchema>(schema?.properties, field);
+  if (prop) {
+    const lt = prop['x-kubernetes-list-type'];
+    const mk = prop['x-kubernetes-list-map-keys'];
+    if (lt === 'map' && Array.isArray(mk)) return { type: 'map', keys: mk as string[] };
+    if (lt === 'set' || lt === 'atomic') return { type: lt, keys: [] };
+    const key = prop['x-kubernetes-patch-merge-key'];
+    const strategy = String(prop['x-kubernetes-patch-strategy'] ?? '');
+    if (strategy.includes('merge')) return typeof key === 'string' ? { type: 'map', keys: [key] } : { type: 'set', keys: [] };
+  }
+  return { type: 'atomic', keys: [] };
 }
 
 /** The key fields of an element of an associative list, with schema defaults for omitted keys. */
