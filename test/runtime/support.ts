@@ -7,12 +7,22 @@ import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs a command from the repository root; a failure carries its stderr. */
-export function run(cmd: string, args: string[]): string {
+export function run(cmd: string, args: string[], timeout = 120_000): string {
   try {
-    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout });
   } catch (e) {
     throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`);
   }
+}
+
+/** Starts the engine (or fails the suite: test/runtime never skips) and, unless told not to, builds the test images. */
+export function ensureEngine(o: { images?: boolean } = {}): void {
+  try {
+    run('bash', ['scripts/ensure-docker.sh']);
+  } catch (e) {
+    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
+  }
+  if (o.images !== false) run('bash', ['scripts/build-test-images.sh']);
 }
 
 /** A bridge of the suite's own on a random free 10.<second>.x.0/24, labelled for clean-up; the suites use 10.196-10.199,

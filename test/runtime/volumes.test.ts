@@ -2,78 +2,37 @@
 // emptyDir (shared, Memory), configMap/secret (items, modes, live updates), downwardAPI (with updates), projected,
 // hostPath, a claim whose data outlives its pods, a missing configMap (FailedMount until it appears), and the
 // claim's Docker volume going away with the claim. If no engine can be started this FAILS (it never skips).
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { jest } from '@jest/globals';
-import pino from 'pino';
-import { startHarness, type Harness } from '../api/harness.js';
-import { makeContext, systemContext } from '../../src/reconcilers/context.js';
-import type { Controller } from '../../src/reconcilers/controller.js';
-import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
-import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
-import { startVolumeProvisioner } from '../../src/node/volume-provisioner.js';
-import { dockerClient } from '../../src/node/docker-client.js';
-import { unmountBeneath } from '../../src/runtime/bind-mount.js';
-import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_PVC } from '../../src/translate/volume-plan.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { removeInstanceLeftovers, run } from './support.js';
+import { ready, TestNode } from './node-fixture.js';
+import { waitFor } from './support.js';
 
 jest.setTimeout(60_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const docker = new Docker();
-const rand = randomBytes(3).toString('hex');
-const instance = `test-vol-${rand}`;
-const NODE = 'volumes-test-node';
 // hostPath volumes need a namespace whose Pod Security level is privileged.
-const NS = `volumes-${rand}`;
+const node = new TestNode({
+  name: 'vol',
+  label: 'volumes',
+  subnetOctet: 196,
+  nodeName: 'volumes-test-node',
+  privilegedNamespace: 'volumes',
+  withVolumes: true,
+  resyncMs: 1500,
+});
+const { docker, instance, NS, ctxW, getPod, podObj, sh, eventsOf, readyPod, deletePod } = node;
 const IMAGE = 'dockube/busybox:test';
-const networkName = `dockube-test-vol-${rand}`;
-const ctxW = systemContext('test');
-const log = pino({ level: 'silent' });
-let h: Harness;
-let dataDir: string;
 let hostDir: string;
-let kubelet: Kubelet;
-let binder: Controller;
-let provisioner: Controller;
-const def = (plural: string, group = '') => h.service.registry.defs.find((d) => d.plural === plural && d.group === group)!;
-let pods: ResourceDef;
 let cms: ResourceDef;
 let secrets: ResourceDef;
 let pvcs: ResourceDef;
-let events: ResourceDef;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')?.status === 'True';
-const getPod = (name: string) => h.service.get(pods, NS, name) as Promise<J>;
-const podObj = (name: string, spec: J, labels: Record<string, string> = {}): KObject =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: NS, labels },
-    spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, ...spec },
-  }) as KObject;
 const sleeper = (name: string, mounts: J[], extra: J = {}) => ({
   name,
   image: IMAGE,
@@ -82,96 +41,26 @@ const sleeper = (name: string, mounts: J[], extra: J = {}) => ({
   volumeMounts: mounts,
   ...extra,
 });
-const idOf = (p: J, container: string) =>
-  String(p.status.containerStatuses.find((c: J) => c.name === container).containerID).slice('docker://'.length);
-
-async function sh(p: J, container: string, script: string): Promise<string> {
-  const r = await execInContainer(docker, idOf(p, container), ['sh', '-c', script], 8000);
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.output}`);
-  return r.output.trim();
-}
-const eventsOf = async (uid: string) => ((await h.service.list(events, NS)).items as J[]).filter((e) => e.involvedObject?.uid === uid);
 const claimVolumes = (claim: string) =>
   docker.listVolumes({ filters: { label: [`${LABEL_PVC}=${NS}/${claim}`, `${LABEL_INSTANCE}=${instance}`] } }).then((r) => r.Volumes ?? []);
 
 beforeAll(async () => {
-  try {
-    run('bash', ['scripts/ensure-docker.sh']);
-  } catch (e) {
-    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
-  }
-  run('bash', ['scripts/build-test-images.sh']);
-  let net: { subnet: string; gateway: string } | undefined;
-  for (let i = 0; i < 8 && !net; i++) {
-    const third = Math.floor(Math.random() * 250) + 1;
-    try {
-      await docker.createNetwork({
-        Name: networkName,
-        Driver: 'bridge',
-        Labels: { 'dockube.io/test': 'volumes' },
-        IPAM: { Config: [{ Subnet: `10.196.${third}.0/24`, Gateway: `10.196.${third}.1` }] },
-      });
-      net = { subnet: `10.196.${third}.0/24`, gateway: `10.196.${third}.1` };
-    } catch (e) {
-      if (!/overlap/i.test(String(e))) throw e;
-    }
-  }
-  if (!net) throw new Error('no free subnet for the test network');
-  dataDir = mkdtempSync(join(tmpdir(), 'dockube-volumes-'));
+  await node.start();
   hostDir = mkdtempSync(join(tmpdir(), 'dockube-hostpath-'));
   writeFileSync(join(hostDir, 'hello.txt'), 'from the host\n');
-  h = await startHarness();
-  [pods, cms, secrets, pvcs, events] = [def('pods'), def('configmaps'), def('secrets'), def('persistentvolumeclaims'), def('events')];
-  await h.service.create(
-    def('namespaces'),
-    undefined,
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
-    } as KObject,
-    ctxW,
-  );
-  const ctx = makeContext(h.service, log);
-  const endpoint = { socketPath: '/var/run/docker.sock' };
-  binder = await startPvcBinder(ctx, { retryMs: 1000 });
-  // The node side: the claims' Docker volumes.
-  provisioner = await startVolumeProvisioner(ctx, {
-    docker: dockerClient(endpoint),
-    nodeName: NODE,
-    dataDir,
-    instance,
-    provisionUnselected: true,
-    retryMs: 1000,
-  });
-  kubelet = startKubelet(ctx, {
-    docker: endpoint,
-    dataDir,
-    nodeName: NODE,
-    hostIP: '127.0.0.1',
-    instance,
-    network: { name: networkName, ...net },
-    resyncMs: 1500,
-  });
-  await kubelet.started;
+  [cms, secrets, pvcs] = [node.def('configmaps'), node.def('secrets'), node.def('persistentvolumeclaims')];
 }, 120_000);
 
 afterAll(async () => {
-  binder?.stop();
-  provisioner?.stop();
-  await kubelet?.stop();
-  await removeInstanceLeftovers(docker, instance, networkName);
-  await h?.close();
-  // A subPath bind left mounted (a failed test) must not be removed through.
-  if (dataDir && !(await unmountBeneath(realpathSync(dataDir)))) dataDir = '';
-  for (const d of [dataDir, hostDir]) if (d) rmSync(d, { recursive: true, force: true });
+  await node.stop();
+  if (hostDir) rmSync(hostDir, { recursive: true, force: true });
 }, 60_000);
 
 describe('pod volumes on the real engine', () => {
   let p: J;
 
   test('a claim of the default class is provisioned as a Docker volume and bound', async () => {
-    const created = await h.service.create(
+    const created = await node.h.service.create(
       pvcs,
       NS,
       {
@@ -184,7 +73,7 @@ describe('pod volumes on the real engine', () => {
     );
     const uid = created.metadata.uid!;
     const bound = await waitFor('claim Bound', async () => {
-      const c = (await h.service.get(pvcs, NS, 'data')) as J;
+      const c = (await node.h.service.get(pvcs, NS, 'data')) as J;
       return c.status?.phase === 'Bound' && c;
     });
     expect(bound.spec).toMatchObject({ storageClassName: 'local', volumeName: `pvc-${uid}` });
@@ -196,11 +85,11 @@ describe('pod volumes on the real engine', () => {
     });
     const vols = await claimVolumes('data');
     expect(vols.map((v) => v.Name)).toEqual([`pvc-${uid}`]);
-    expect(vols[0]!.Labels).toMatchObject({ [LABEL_INSTANCE]: instance, 'dockube.io/data-dir': dataDir });
+    expect(vols[0]!.Labels).toMatchObject({ [LABEL_INSTANCE]: instance, 'dockube.io/data-dir': node.dataDir });
   });
 
   test('a claim of an unknown class stays Pending with ProvisioningFailed', async () => {
-    const c = await h.service.create(
+    const c = await node.h.service.create(
       pvcs,
       NS,
       {
@@ -215,17 +104,17 @@ describe('pod volumes on the real engine', () => {
       (await eventsOf(c.metadata.uid!)).find((e) => e.reason === 'ProvisioningFailed'),
     );
     expect(ev).toMatchObject({ type: 'Warning', message: 'storageclass.storage.k8s.io "gold" not found' });
-    expect(((await h.service.get(pvcs, NS, 'lost')) as J).status.phase).toBe('Pending');
+    expect(((await node.h.service.get(pvcs, NS, 'lost')) as J).status.phase).toBe('Pending');
   });
 
   test('every volume type mounts: emptyDir (shared, tmpfs), configMap/secret with items and modes, downwardAPI, projected, hostPath, PVC', async () => {
-    await h.service.create(
+    await node.h.service.create(
       cms,
       NS,
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'a.conf': 'alpha', b: 'beta' } } as KObject,
       ctxW,
     );
-    await h.service.create(
+    await node.h.service.create(
       secrets,
       NS,
       {
@@ -248,8 +137,8 @@ describe('pod volumes on the real engine', () => {
       { name: 'data', mountPath: '/data' },
       { name: 'cfg', mountPath: '/sub/a.conf', subPath: 'a.conf' },
     ];
-    await h.service.create(
-      pods,
+    await node.h.service.create(
+      node.pods,
       NS,
       podObj(
         'vol',
@@ -300,14 +189,7 @@ describe('pod volumes on the real engine', () => {
       ),
       ctxW,
     );
-    p = await waitFor(
-      'vol Ready',
-      async () => {
-        const x = await getPod('vol');
-        return ready(x) && x;
-      },
-      40_000,
-    );
+    p = await readyPod('vol', 40_000);
 
     expect(await waitFor('peer file', () => sh(p, 'main', 'cat /shared/peer.txt'))).toBe('from-peer');
     expect(await sh(p, 'main', "grep ' /mem ' /proc/mounts | cut -d' ' -f3")).toBe('tmpfs');
@@ -325,9 +207,9 @@ describe('pod volumes on the real engine', () => {
   });
 
   test('configMap and downwardAPI files follow changes (subPath mounts do not); the claim cannot go while mounted', async () => {
-    await h.service.update(cms, NS, 'cfg', (cur) => ({ ...cur, data: { 'a.conf': 'alpha-2', b: 'beta' } }), ctxW);
-    await h.service.update(
-      pods,
+    await node.h.service.update(cms, NS, 'cfg', (cur) => ({ ...cur, data: { 'a.conf': 'alpha-2', b: 'beta' } }), ctxW);
+    await node.h.service.update(
+      node.pods,
       NS,
       'vol',
       (cur) => ({ ...cur, metadata: { ...cur.metadata, labels: { app: 'vol', tier: 'two' } } }),
@@ -343,17 +225,17 @@ describe('pod volumes on the real engine', () => {
     expect(await sh(p, 'main', 'cat /sub/a.conf')).toBe('alpha');
 
     // A mounted claim is only marked for deletion: its finalizer stays while the pod runs.
-    await h.service.delete(pvcs, NS, 'data', {}, ctxW);
+    await node.h.service.delete(pvcs, NS, 'data', {}, ctxW);
     await new Promise((r) => setTimeout(r, 1000));
-    const claim = (await h.service.get(pvcs, NS, 'data')) as J;
+    const claim = (await node.h.service.get(pvcs, NS, 'data')) as J;
     expect(claim.metadata.deletionTimestamp).toBeDefined();
     expect(claim.metadata.finalizers).toEqual(['kubernetes.io/pvc-protection']);
     expect(await claimVolumes('data')).toHaveLength(1);
   });
 
   test('a pod referencing a missing configMap waits in ContainerCreating with FailedMount, then starts once it exists', async () => {
-    const created = await h.service.create(
-      pods,
+    const created = await node.h.service.create(
+      node.pods,
       NS,
       podObj('needs-cm', {
         containers: [
@@ -375,43 +257,24 @@ describe('pod volumes on the real engine', () => {
     const waiting = await getPod('needs-cm');
     expect(waiting.status.containerStatuses[0].state.waiting.reason).toBe('ContainerCreating');
     expect(ready(waiting)).toBe(false);
-    await h.service.create(
+    await node.h.service.create(
       cms,
       NS,
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { k: 'v' } } as KObject,
       ctxW,
     );
-    const started = await waitFor(
-      'needs-cm Ready',
-      async () => {
-        const x = await getPod('needs-cm');
-        return ready(x) && x;
-      },
-      30_000,
-    );
+    const started = await readyPod('needs-cm', 30_000);
     // An optional configMap that does not exist gives an empty directory.
     expect(await sh(started, 'main', 'cat /later/k; echo; ls /opt-cfg | wc -l')).toBe('v\n0');
   });
 
   test('a claim marked for deletion goes, with its Docker volume, once the pod mounting it is gone', async () => {
-    await h.service.delete(pods, NS, 'vol', { gracePeriodSeconds: 0 }, ctxW);
-    await waitFor(
-      'vol gone',
-      async () => {
-        try {
-          await getPod('vol');
-          return false;
-        } catch {
-          return true;
-        }
-      },
-      30_000,
-    );
+    await deletePod('vol');
     await waitFor(
       'old claim gone',
       async () => {
         try {
-          await h.service.get(pvcs, NS, 'data');
+          await node.h.service.get(pvcs, NS, 'data');
           return false;
         } catch {
           return true;
@@ -423,7 +286,7 @@ describe('pod volumes on the real engine', () => {
   });
 
   test('a second pod reads what the first pod wrote to the same claim', async () => {
-    await h.service.create(
+    await node.h.service.create(
       pvcs,
       NS,
       {
@@ -439,41 +302,15 @@ describe('pod volumes on the real engine', () => {
         containers: [sleeper('main', [{ name: 'd', mountPath: '/d' }])],
         volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'keep' } }],
       });
-    await h.service.create(pods, NS, mk('writer'), ctxW);
-    const w = await waitFor(
-      'writer Ready',
-      async () => {
-        const x = await getPod('writer');
-        return ready(x) && x;
-      },
-      30_000,
-    );
+    await node.h.service.create(node.pods, NS, mk('writer'), ctxW);
+    const w = await readyPod('writer', 30_000);
     await sh(w, 'main', 'echo kept-data > /d/f.txt');
-    await h.service.delete(pods, NS, 'writer', { gracePeriodSeconds: 0 }, ctxW);
-    await waitFor(
-      'writer gone',
-      async () => {
-        try {
-          await getPod('writer');
-          return false;
-        } catch {
-          return true;
-        }
-      },
-      30_000,
-    );
-    await h.service.create(pods, NS, mk('reader'), ctxW);
-    const r = await waitFor(
-      'reader Ready',
-      async () => {
-        const x = await getPod('reader');
-        return ready(x) && x;
-      },
-      30_000,
-    );
+    await deletePod('writer');
+    await node.h.service.create(node.pods, NS, mk('reader'), ctxW);
+    const r = await readyPod('reader', 30_000);
     expect(await sh(r, 'main', 'cat /d/f.txt')).toBe('kept-data');
-    await h.service.delete(pods, NS, 'reader', { gracePeriodSeconds: 0 }, ctxW);
-    await h.service.delete(pvcs, NS, 'keep', {}, ctxW);
+    await node.h.service.delete(node.pods, NS, 'reader', { gracePeriodSeconds: 0 }, ctxW);
+    await node.h.service.delete(pvcs, NS, 'keep', {}, ctxW);
     await waitFor('keep volume removed', async () => (await claimVolumes('keep')).length === 0 && 'gone', 30_000);
   });
 });
