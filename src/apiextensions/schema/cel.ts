@@ -1,8 +1,10 @@
 // x-kubernetes-validations: CEL rules of a structural schema, evaluated with `self` (and `oldSelf` for transition
 // rules, on updates where the old value exists) as apiextensions-apiserver's cel validator does; a failed rule is
 // `<path>: Invalid value: "<type>": <message>` (default `failed rule: <rule>`), at fieldPath when the rule names one.
-// The CEL language is @marcbachmann/cel-js; Kubernetes' own CEL libraries (quantity, url, ip...) are not there.
-import { parse } from '@marcbachmann/cel-js';
+// The CEL language is @marcbachmann/cel-js with Kubernetes' libraries (quantity, lists, regex, URL, IP, CIDR, format,
+// sets) registered as for admission: upstream's CRD environment is the same base environment.
+import { Environment } from '@marcbachmann/cel-js';
+import { registerKubernetesLibraries } from '../../admission/cel/libraries.js';
 import type { FieldError } from '../../machinery/api/errors.js';
 import type { JSONSchemaProps } from '../types.js';
 
@@ -19,10 +21,19 @@ type Program = (ctx: Record<string, unknown>) => unknown;
 const programs = new Map<string, Program>();
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+let env: Environment | undefined;
+function environment(): Environment {
+  if (!env) {
+    env = registerKubernetesLibraries(new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true }));
+    env.registerVariable('self', 'dyn').registerVariable('oldSelf', 'dyn');
+  }
+  return env;
+}
+
 function program(rule: string): Program {
   let p = programs.get(rule);
   if (!p) {
-    p = parse(rule) as unknown as Program;
+    p = environment().parse(rule) as unknown as Program;
     if (programs.size > 10_000) programs.clear();
     programs.set(rule, p);
   }
@@ -37,6 +48,20 @@ export function compileError(rule: string): string | undefined {
   } catch (e) {
     return (e as Error).message.split('\n')[0];
   }
+}
+
+/** A value as CEL reads it under its schema: JSON integers are `int` (bigint) unless the schema says `number`. */
+function celValue(v: unknown, s: JSONSchemaProps | undefined): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) && s?.type !== 'number' ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map((x) => celValue(x, s?.items));
+  if (!isObj(v)) return v;
+  const out: Record<string, unknown> = {};
+  const extra = isObj(s?.additionalProperties) ? (s.additionalProperties as JSONSchemaProps) : undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const prop = s?.properties && Object.prototype.hasOwnProperty.call(s.properties, k) ? s.properties[k] : undefined;
+    out[k] = celValue(x, prop ?? extra);
+  }
+  return out;
 }
 
 export const isTransitionRule = (r: ValidationRule) => /\boldSelf\b/.test(r.rule);
@@ -60,8 +85,9 @@ function check(
     const field = r.fieldPath ? `${path}${r.fieldPath.startsWith('[') ? '' : '.'}${r.fieldPath.replace(/^\./, '')}` : path || '<nil>';
     let ok: unknown;
     let evalError: string | undefined;
+    const vars = { self: celValue(v, s), ...(transition ? { oldSelf: celValue(old, s) } : {}) };
     try {
-      ok = program(r.rule)({ self: v, ...(transition ? { oldSelf: old } : {}) });
+      ok = program(r.rule)(vars);
     } catch (e) {
       evalError = (e as Error).message.split('\n')[0];
     }
@@ -69,7 +95,7 @@ function check(
     let message = r.message || `failed rule: ${r.rule}`;
     if (r.messageExpression) {
       try {
-        const m = program(r.messageExpression)({ self: v, ...(transition ? { oldSelf: old } : {}) });
+        const m = program(r.messageExpression)(vars);
         if (typeof m === 'string' && m.trim()) message = m;
       } catch {
         // the static message stands
