@@ -4,147 +4,47 @@
 // and binding (the container still gets the volume's directory), links that stay inside and ordinary subPaths of
 // every volume type working, and no mount left behind once the pods are gone. Needs the engine and root (mount(8)),
 // as the kubelet does; it FAILS (never skips) without them.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { jest } from '@jest/globals';
-import pino from 'pino';
-import { startHarness, type Harness } from '../api/harness.js';
-import { makeContext, systemContext } from '../../src/reconcilers/context.js';
-import type { Controller } from '../../src/reconcilers/controller.js';
-import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
 import { LABEL_INSTANCE } from '../../src/reconcilers/kubelet/observed.js';
 import { cleanSubPaths, prepareSubPaths } from '../../src/reconcilers/kubelet/subpaths.js';
-import { startPvcBinder } from '../../src/reconcilers/pvc-binder.js';
-import { startVolumeProvisioner } from '../../src/node/volume-provisioner.js';
-import { dockerClient } from '../../src/node/docker-client.js';
 import { ObjectFilter } from '../../src/registry/object-filter.js';
 import { mountsBeneath, unmountBeneath } from '../../src/runtime/bind-mount.js';
-import { execInContainer } from '../../src/runtime/exec.js';
-import { ContainerConfigError } from '../../src/translate/errors.js';
-import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { createTestNetwork, removeInstanceLeftovers, run, waitFor } from './support.js';
+import { ContainerConfigError } from '../../src/translate/errors.js';
+import { statusOf, TestNode } from './node-fixture.js';
+import { waitFor } from './support.js';
 
 jest.setTimeout(90_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const docker = new Docker();
-const rand = randomBytes(3).toString('hex');
-const instance = `test-subpath-${rand}`;
-const NODE = 'subpath-test-node';
-const NS = `subpath-${rand}`; // privileged: the hostPath cases need it
+const node = new TestNode({
+  name: 'subpath',
+  label: 'subpath',
+  subnetOctet: 199,
+  nodeName: 'subpath-test-node',
+  privilegedNamespace: 'subpath', // the hostPath cases need it
+  withVolumes: true,
+  resyncMs: 1500,
+  // The host's directories exist before any pod.
+  prepare: () => {
+    victim = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'dockube-victim-')));
+    fs.writeFileSync(join(victim, 'marker'), 'host data\n');
+    hostVol = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'dockube-hostvol-')));
+    fs.symlinkSync(victim, join(hostVol, 'out'));
+  },
+});
+const { docker, instance, NS, ctxW, def, getPod, podObj, sh, eventsOf, containersOf, deletePod, readyPod } = node;
 const IMAGE = 'dockube/busybox:test';
-const networkName = `dockube-test-subpath-${rand}`;
-const ctxW = systemContext('test');
-let h: Harness;
-let kubelet: Kubelet;
-let binder: Controller;
-let provisioner: Controller;
-let dataDir: string;
 let victim: string;
 let hostVol: string;
-let pods: ResourceDef;
-let events: ResourceDef;
-const def = (plural: string) => h.service.registry.defs.find((d) => d.plural === plural && d.group === '')!;
 
-const getPod = (name: string) => h.service.get(pods, NS, name) as Promise<J>;
-const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')?.status === 'True';
-const statusOf = (p: J, c: string) => (p.status?.containerStatuses ?? []).find((s: J) => s.name === c);
-const idOf = (p: J, c: string) => String(statusOf(p, c).containerID).slice('docker://'.length);
-const eventsOf = async (uid: string) => ((await h.service.list(events, NS)).items as J[]).filter((e) => e.involvedObject?.uid === uid);
-const podObj = (name: string, spec: J): KObject =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: NS },
-    spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, ...spec },
-  }) as KObject;
-const containersOf = (name: string) =>
-  docker.listContainers({
-    all: true,
-    filters: { label: [`${LABEL_INSTANCE}=${instance}`, `io.kubernetes.pod.name=${name}`, 'io.kubernetes.container.name=main'] },
-  });
-async function sh(p: J, container: string, script: string): Promise<string> {
-  const r = await execInContainer(docker, idOf(p, container), ['sh', '-c', script], 8000);
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.output}`);
-  return r.output.trim();
-}
-async function deletePod(name: string) {
-  await h.service.delete(pods, NS, name, { gracePeriodSeconds: 0 }, ctxW);
-  await waitFor(
-    `${name} gone`,
-    async () => {
-      try {
-        await getPod(name);
-        return false;
-      } catch {
-        return true;
-      }
-    },
-    30_000,
-  );
-}
-
-beforeAll(async () => {
-  try {
-    run('bash', ['scripts/ensure-docker.sh']);
-  } catch (e) {
-    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
-  }
-  run('bash', ['scripts/build-test-images.sh']);
-  const net = await createTestNetwork(docker, networkName, 'subpath', 199);
-  dataDir = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'dockube-subpath-')));
-  victim = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'dockube-victim-')));
-  fs.writeFileSync(join(victim, 'marker'), 'host data\n');
-  hostVol = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'dockube-hostvol-')));
-  fs.symlinkSync(victim, join(hostVol, 'out'));
-  h = await startHarness();
-  [pods, events] = [def('pods'), def('events')];
-  await h.service.create(
-    def('namespaces'),
-    undefined,
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
-    } as KObject,
-    ctxW,
-  );
-  const ctx = makeContext(h.service, pino({ level: 'silent' }));
-  const endpoint = { socketPath: '/var/run/docker.sock' };
-  binder = await startPvcBinder(ctx, { retryMs: 1000 });
-  // The node side: the claims' Docker volumes.
-  provisioner = await startVolumeProvisioner(ctx, {
-    docker: dockerClient(endpoint),
-    nodeName: NODE,
-    dataDir,
-    instance,
-    provisionUnselected: true,
-    retryMs: 1000,
-  });
-  kubelet = startKubelet(ctx, {
-    docker: endpoint,
-    dataDir,
-    nodeName: NODE,
-    hostIP: '127.0.0.1',
-    instance,
-    network: { name: networkName, ...net },
-    resyncMs: 1500,
-  });
-  await kubelet.started;
-}, 120_000);
+beforeAll(() => node.start(), 120_000);
 
 afterAll(async () => {
-  binder?.stop();
-  provisioner?.stop();
-  await kubelet?.stop();
-  await removeInstanceLeftovers(docker, instance, networkName);
-  await h?.close();
-  // Never remove a tree with a bind mount in it: that would delete through the mount.
-  if (dataDir && (await unmountBeneath(dataDir))) fs.rmSync(dataDir, { recursive: true, force: true });
+  await node.stop();
   for (const d of [victim, hostVol]) if (d) fs.rmSync(d, { recursive: true, force: true });
 }, 60_000);
 
@@ -155,8 +55,8 @@ describe('subPath on the real engine', () => {
       'echo first > /mnt/first',
       `rm -rf /data/escape && ln -s ${victim} /data/escape`,
     ].join('\n');
-    const created = await h.service.create(
-      pods,
+    const created = await node.h.service.create(
+      node.pods,
       NS,
       podObj('escape', {
         restartPolicy: 'Always',
@@ -179,10 +79,16 @@ describe('subPath on the real engine', () => {
     const message = 'failed to prepare subPath for volumeMount "w" of container "main"';
     // Every status written is seen (a refused attempt is followed by CrashLoopBackOff until the next, as in kubelet).
     const statuses: J[] = [];
-    const watch = await h.service.watch(pods, NS, undefined, new ObjectFilter(pods, undefined, 'metadata.name=escape'), (_t, o) => {
-      const s = statusOf(o as J, 'main');
-      if (s) statuses.push(s);
-    });
+    const watch = await node.h.service.watch(
+      node.pods,
+      NS,
+      undefined,
+      new ObjectFilter(node.pods, undefined, 'metadata.name=escape'),
+      (_t, o) => {
+        const s = statusOf(o as J, 'main');
+        if (s) statuses.push(s);
+      },
+    );
     const refused = await waitFor(
       'CreateContainerConfigError',
       async () => statuses.find((s) => s.state?.waiting?.reason === 'CreateContainerConfigError'),
@@ -203,8 +109,8 @@ describe('subPath on the real engine', () => {
   });
 
   test('a hostPath subPath that links out of the hostPath is refused too', async () => {
-    await h.service.create(
-      pods,
+    await node.h.service.create(
+      node.pods,
       NS,
       podObj('hostout', {
         containers: [
@@ -237,19 +143,19 @@ describe('subPath on the real engine', () => {
     const cms = def('configmaps');
     const secrets = def('secrets');
     const pvcs = def('persistentvolumeclaims');
-    await h.service.create(
+    await node.h.service.create(
       cms,
       NS,
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'app.conf': 'conf-v1' } } as KObject,
       ctxW,
     );
-    await h.service.create(
+    await node.h.service.create(
       secrets,
       NS,
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, data: { token: Buffer.from('tok').toString('base64') } } as KObject,
       ctxW,
     );
-    await h.service.create(
+    await node.h.service.create(
       pvcs,
       NS,
       {
@@ -263,8 +169,8 @@ describe('subPath on the real engine', () => {
     fs.mkdirSync(join(hostVol, 'shared'));
     fs.writeFileSync(join(hostVol, 'shared', 'h.txt'), 'from hostPath');
     fs.symlinkSync('shared', join(hostVol, 'alias'));
-    await h.service.create(
-      pods,
+    await node.h.service.create(
+      node.pods,
       NS,
       podObj('ordinary', {
         initContainers: [
@@ -315,14 +221,7 @@ describe('subPath on the real engine', () => {
       }),
       ctxW,
     );
-    const p = await waitFor(
-      'ordinary Ready',
-      async () => {
-        const x = await getPod('ordinary');
-        return ready(x) && x;
-      },
-      60_000,
-    );
+    const p = await readyPod('ordinary', 60_000);
     expect(await sh(p, 'main', 'cat /alias/f; cat /up/f')).toBe('inside\ninside');
     expect(
       await sh(
@@ -344,7 +243,7 @@ describe('subPath on the real engine', () => {
   });
 
   test('a link swapped in between resolving and binding: the container still gets the directory inside the volume', async () => {
-    const podDir = join(dataDir, 'pods', 'toctou');
+    const podDir = join(node.dataDir, 'pods', 'toctou');
     const vol = fs.mkdtempSync(join(tmpdir(), 'dockube-toctou-'));
     try {
       fs.mkdirSync(join(vol, 'sub'));
@@ -382,10 +281,10 @@ describe('subPath on the real engine', () => {
 
   test("once the pods are gone, no subPath mount is left and the volumes' contents were not removed through one", async () => {
     const uid = (await getPod('ordinary')).metadata.uid;
-    expect((await mountsBeneath(join(dataDir, 'pods', uid))).length).toBeGreaterThan(0);
+    expect((await mountsBeneath(join(node.dataDir, 'pods', uid))).length).toBeGreaterThan(0);
     for (const name of ['escape', 'hostout', 'ordinary']) await deletePod(name);
-    await waitFor('pod dirs removed', async () => !fs.existsSync(join(dataDir, 'pods', uid)) && 'gone', 20_000);
-    expect(await mountsBeneath(dataDir)).toEqual([]);
+    await waitFor('pod dirs removed', async () => !fs.existsSync(join(node.dataDir, 'pods', uid)) && 'gone', 20_000);
+    expect(await mountsBeneath(node.dataDir)).toEqual([]);
     expect(fs.readFileSync(join(hostVol, 'shared', 'h.txt'), 'utf8')).toBe('from hostPath');
     expect(fs.readdirSync(victim)).toEqual(['marker']);
   });
