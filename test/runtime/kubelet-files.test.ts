@@ -3,49 +3,59 @@
 // of emptyDir/configMap/secret/projected volumes, the kubelet-managed /etc/hosts
 // (hostname, subdomain FQDN, hostAliases one line per IP; a container's own /etc/hosts kept; host network), and
 // downward API limits of a container without limits from the Node's allocatable. Without an engine this FAILS.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { jest } from '@jest/globals';
-import pino from 'pino';
-import { startHarness, type Harness } from '../api/harness.js';
-import { makeContext, systemContext } from '../../src/reconcilers/context.js';
-import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
-import { mountsBeneath, unmountBeneath } from '../../src/runtime/bind-mount.js';
-import { execInContainer } from '../../src/runtime/exec.js';
-import type { ResourceDef } from '../../src/registry/types.js';
+import { mountsBeneath } from '../../src/runtime/bind-mount.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { createTestNetwork, removeInstanceLeftovers, run, waitFor } from './support.js';
+import { ready, TestNode } from './node-fixture.js';
+import { waitFor } from './support.js';
 
 jest.setTimeout(90_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const docker = new Docker();
-const rand = randomBytes(3).toString('hex');
-const instance = `test-kfiles-${rand}`;
-const NODE = 'kubelet-files-node';
-const NS = `kfiles-${rand}`;
+const node = new TestNode({
+  name: 'kfiles',
+  label: 'kubelet-files',
+  subnetOctet: 197,
+  nodeName: 'kubelet-files-node',
+  privilegedNamespace: 'kfiles',
+  resyncMs: 1500,
+  beforeKubelet: async () => {
+    // The Node as node-status reports it: the downward API's limits default to its allocatable.
+    await node.h.service.create(
+      def('nodes'),
+      undefined,
+      {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: NODE },
+        status: { capacity: { cpu: '3', memory: '5Gi', pods: '110' }, allocatable: { cpu: '3', memory: '5Gi', pods: '110' } },
+      } as KObject,
+      ctxW,
+    );
+    await node.h.service.create(
+      def('configmaps'),
+      NS,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'a.conf': 'alpha' } } as KObject,
+      ctxW,
+    );
+    await node.h.service.create(
+      def('secrets'),
+      NS,
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'sec' },
+        data: { password: Buffer.from('s3cret').toString('base64') },
+      } as KObject,
+      ctxW,
+    );
+  },
+});
+const { NS, NODE, ctxW, def, getPod, podObj, sh } = node;
 const IMAGE = 'dockube/busybox:test';
-const networkName = `dockube-test-kfiles-${rand}`;
-const ctxW = systemContext('test');
-const log = pino({ level: 'silent' });
-let h: Harness;
-let dataDir: string;
-let kubelet: Kubelet;
-let pods: ResourceDef;
-const def = (plural: string) => h.service.registry.defs.find((d) => d.plural === plural && d.group === '')!;
 
-const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')?.status === 'True';
-const getPod = (name: string) => h.service.get(pods, NS, name) as Promise<J>;
-const idOf = (p: J, container: string) =>
-  String(p.status.containerStatuses.find((c: J) => c.name === container).containerID).slice('docker://'.length);
-async function sh(p: J, container: string, script: string): Promise<string> {
-  const r = await execInContainer(docker, idOf(p, container), ['sh', '-c', script], 8000);
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.output}`);
-  return r.output.trim();
-}
 const container = (name: string, extra: J = {}): J => ({
   name,
   image: IMAGE,
@@ -54,17 +64,7 @@ const container = (name: string, extra: J = {}): J => ({
   ...extra,
 });
 async function runPod(name: string, spec: J): Promise<J> {
-  await h.service.create(
-    pods,
-    NS,
-    {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace: NS },
-      spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, ...spec },
-    } as KObject,
-    ctxW,
-  );
+  await node.h.service.create(node.pods, NS, podObj(name, spec), ctxW);
   try {
     return await waitFor(
       `${name} Ready`,
@@ -75,82 +75,16 @@ async function runPod(name: string, spec: J): Promise<J> {
       45_000,
     );
   } catch (e) {
-    const evs = ((await h.service.list(def('events'), NS)).items as J[]).filter((x) => x.involvedObject?.name === name);
+    const evs = ((await node.h.service.list(def('events'), NS)).items as J[]).filter((x) => x.involvedObject?.name === name);
     throw new Error(
       `${(e as Error).message}; status ${JSON.stringify((await getPod(name)).status)}; events ${evs.map((x) => x.message).join(' | ')}`,
     );
   }
 }
 
-beforeAll(async () => {
-  try {
-    run('bash', ['scripts/ensure-docker.sh']);
-  } catch (e) {
-    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
-  }
-  run('bash', ['scripts/build-test-images.sh']);
-  const net = await createTestNetwork(docker, networkName, 'kubelet-files', 197);
-  dataDir = mkdtempSync(join(tmpdir(), 'dockube-kfiles-'));
-  h = await startHarness();
-  pods = def('pods');
-  await h.service.create(
-    def('namespaces'),
-    undefined,
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
-    } as KObject,
-    ctxW,
-  );
-  // The Node as node-status reports it: the downward API's limits default to its allocatable.
-  await h.service.create(
-    def('nodes'),
-    undefined,
-    {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: NODE },
-      status: { capacity: { cpu: '3', memory: '5Gi', pods: '110' }, allocatable: { cpu: '3', memory: '5Gi', pods: '110' } },
-    } as KObject,
-    ctxW,
-  );
-  await h.service.create(
-    def('configmaps'),
-    NS,
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'a.conf': 'alpha' } } as KObject,
-    ctxW,
-  );
-  await h.service.create(
-    def('secrets'),
-    NS,
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'sec' },
-      data: { password: Buffer.from('s3cret').toString('base64') },
-    } as KObject,
-    ctxW,
-  );
-  kubelet = startKubelet(makeContext(h.service, log), {
-    docker: { socketPath: '/var/run/docker.sock' },
-    dataDir,
-    nodeName: NODE,
-    hostIP: '127.0.0.1',
-    instance,
-    network: { name: networkName, ...net },
-    resyncMs: 1500,
-  });
-  await kubelet.started;
-}, 120_000);
+beforeAll(() => node.start(), 120_000);
 
-afterAll(async () => {
-  await kubelet?.stop();
-  await removeInstanceLeftovers(docker, instance, networkName);
-  await h?.close();
-  if (dataDir && !(await unmountBeneath(realpathSync(dataDir)))) dataDir = '';
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => node.stop(), 60_000);
 
 describe('files the kubelet writes for a pod, on the real engine', () => {
   test('emptyDirs (disk and Memory) are 0777 and writable by a non-root container', async () => {
@@ -185,9 +119,9 @@ describe('files the kubelet writes for a pod, on the real engine', () => {
     });
     expect(p.status.containerStatuses[0].restartCount).toBeGreaterThanOrEqual(1);
     expect(await sh(p, 'main', 'test -s /mem/first && echo kept')).toBe('kept');
-    const podDir = realpathSync(join(dataDir, 'pods', p.metadata.uid));
+    const podDir = realpathSync(join(node.dataDir, 'pods', p.metadata.uid));
     expect(await mountsBeneath(join(podDir, 'volumes'))).toEqual([join(podDir, 'volumes', 'mem')]);
-    await h.service.delete(pods, NS, 'memkeep', { gracePeriodSeconds: 0 }, ctxW);
+    await node.h.service.delete(node.pods, NS, 'memkeep', { gracePeriodSeconds: 0 }, ctxW);
     await waitFor(
       'pod directory removed',
       async () => !(await mountsBeneath(podDir)).length && (await import('node:fs')).existsSync(podDir) === false,
