@@ -38,12 +38,21 @@ type Program = (ctx: object) => unknown;
 
 const environments = new Map<AdmissionCelMode, Environment>();
 
+/**
+ * A new admission CEL environment: Kubernetes' libraries and the authorizer's types, no variables yet. The runtime
+ * environments below declare the variables dyn; the policy type checker declares them typed by the matched kinds.
+ */
+export function newAdmissionEnvironment(): Environment {
+  const env = new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true });
+  registerAuthorizerLibrary(env);
+  registerKubernetesLibraries(env);
+  return env;
+}
+
 function environment(mode: AdmissionCelMode): Environment {
   let env = environments.get(mode);
   if (env) return env;
-  env = new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true });
-  registerAuthorizerLibrary(env);
-  registerKubernetesLibraries(env);
+  env = newAdmissionEnvironment();
   env.registerVariable('object', 'dyn').registerVariable('oldObject', 'dyn').registerVariable('request', 'dyn');
   env.registerVariable('authorizer', AUTHORIZER_TYPE);
   if (mode === 'policy') env.registerVariable('params', 'dyn');

@@ -1,0 +1,283 @@
+// The ValidatingAdmissionPolicy type checker (k8s.io/apiserver's plugin/policy/validating TypeChecker): each
+// validation's expression and messageExpression is checked with `object`/`oldObject` typed by the schema of every kind
+// the policy's resourceRules name (wildcard groups or versions give up on the rule, wildcard resources and
+// subresources are skipped, at most 10 kinds; kinds without a schema are left out) and `params` by the paramKind's
+// schema (undeclared when that is unknown, as upstream). `variables` are typed by their expressions' results. The
+// warnings are upstream's `<group>/<version>, Kind=<Kind>: ERROR: <input>:L:C: ...` per kind; the message after that
+// framing is cel-js' (with cel-go's wording for undefined fields and references).
+import type { Environment } from '@marcbachmann/cel-js';
+import type { GVK, Schema } from '../../openapi/definitions.js';
+import { AUTHORIZER_TYPE } from '../cel/authorizer.js';
+import { newAdmissionEnvironment } from '../cel/environment.js';
+import { registerDeclTypes, schemaDeclTypes, type DefinitionLookup } from '../cel/schema-types.js';
+
+export interface ExpressionWarning {
+  fieldRef: string;
+  warning: string;
+}
+
+export interface TypeCheckHost {
+  /** The RESTMapper's KindsFor: the kinds a group/version/resource is served as (none when it is not served). */
+  kindsFor(gvr: { group: string; version: string; resource: string }): GVK[];
+  /** The kind's OpenAPI schema (built-in definitions, CRDs' structural schemas); undefined when unknown. */
+  schemaFor(gvk: GVK): Schema | undefined;
+  /** Definitions by name, for $refs. */
+  definition: DefinitionLookup;
+}
+
+interface Rule {
+  apiGroups?: string[];
+  apiVersions?: string[];
+  resources?: string[];
+}
+
+interface PolicySpec {
+  paramKind?: { apiVersion?: string; kind?: string };
+  matchConstraints?: { resourceRules?: Rule[] };
+  variables?: { name?: string; expression?: string }[];
+  validations?: { expression?: string; messageExpression?: string }[];
+}
+
+const MAX_TYPES_TO_CHECK = 10;
+
+export const gvkString = (g: GVK) => `${g.group}/${g.version}, Kind=${g.kind}`;
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sortGvks = (l: GVK[]) => l.sort((a, b) => cmp(a.group, b.group) || cmp(a.version, b.version) || cmp(a.kind, b.kind));
+
+/** The kinds to check a policy against, sorted by group, version and kind (upstream's typesToCheck). */
+export function typesToCheck(spec: PolicySpec, kindsFor: TypeCheckHost['kindsFor']): GVK[] {
+  const found = new Map<string, GVK>();
+  for (const rule of spec.matchConstraints?.resourceRules ?? []) {
+    const groups = rule.apiGroups ?? [];
+    const versions = rule.apiVersions ?? [];
+    // A wildcard group or version gives up on the whole rule; wildcard resources and subresources are skipped.
+    if (groups.some((g) => g.includes('*')) || versions.some((v) => v.includes('*'))) continue;
+    const resources = (rule.resources ?? []).filter((r) => !/[*/]/.test(r));
+    if (!groups.length || !versions.length || !resources.length) continue;
+    let count = 0;
+    for (const group of [...groups].sort(cmp))
+      for (const version of [...versions].sort(cmp))
+        for (const resource of [...resources].sort(cmp))
+          for (const k of kindsFor({ group, version, resource })) {
+            found.set(`${k.group}/${k.version}/${k.kind}`, k);
+            if (++count === MAX_TYPES_TO_CHECK) return sortGvks([...found.values()]);
+          }
+  }
+  return sortGvks([...found.values()]);
+}
+
+/** paramKind's GVK (schema.ParseGroupVersion), undefined when there is none or its apiVersion does not parse. */
+function paramsGvk(spec: PolicySpec): GVK | undefined {
+  const pk = spec.paramKind;
+  if (!pk) return undefined;
+  const av = pk.apiVersion ?? '';
+  const parts = av.split('/');
+  if (parts.length > 2) return undefined;
+  const [group, version] = parts.length === 2 ? [parts[0]!, parts[1]!] : ['', parts[0]!];
+  const gvk = { group, version, kind: pk.kind ?? '' };
+  return gvk.group || gvk.version || gvk.kind ? gvk : undefined;
+}
+
+// The typed variables upstream declares besides object, oldObject and params.
+const str = 'string';
+const GVK_T = 'kubernetes.GroupVersionKind';
+const GVR_T = 'kubernetes.GroupVersionResource';
+const USER_T = 'kubernetes.UserInfo';
+const REQUEST_TYPES = new Map<string, Record<string, string>>([
+  [GVK_T, { group: str, version: str, kind: str }],
+  [GVR_T, { group: str, version: str, resource: str }],
+  [USER_T, { username: str, uid: str, groups: 'list<string>', extra: 'map<string, list<string>>' }],
+  [
+    'kubernetes.AdmissionRequest',
+    {
+      kind: GVK_T,
+      resource: GVR_T,
+      subResource: str,
+      requestKind: GVK_T,
+      requestResource: GVR_T,
+      requestSubResource: str,
+      name: str,
+      namespace: str,
+      operation: str,
+      userInfo: USER_T,
+      dryRun: 'bool',
+      options: 'dyn',
+    },
+  ],
+]);
+const TS = 'google.protobuf.Timestamp';
+const NAMESPACE_TYPES = new Map<string, Record<string, string>>([
+  ['kubernetes.NamespaceSpec', { finalizers: 'list<string>' }],
+  ['kubernetes.NamespaceCondition', { status: str, type: str, lastTransitionTime: TS, message: str, reason: str }],
+  ['kubernetes.NamespaceStatus', { conditions: 'list<kubernetes.NamespaceCondition>', phase: str }],
+  [
+    'kubernetes.NamespaceMetadata',
+    {
+      name: str,
+      generateName: str,
+      namespace: str,
+      labels: 'map<string, string>',
+      annotations: 'map<string, string>',
+      UID: str,
+      creationTimestamp: TS,
+      deletionGracePeriodSeconds: 'int',
+      deletionTimestamp: TS,
+      generation: 'int',
+      resourceVersion: str,
+      finalizers: 'list<string>',
+    },
+  ],
+  [
+    'kubernetes.Namespace',
+    { metadata: 'kubernetes.NamespaceMetadata', spec: 'kubernetes.NamespaceSpec', status: 'kubernetes.NamespaceStatus' },
+  ],
+]);
+
+let base: Environment | undefined;
+
+/** Libraries, authorizer, request and namespaceObject: shared by every check (frozen once cloned). */
+function baseEnvironment(): Environment {
+  if (base) return base;
+  const env = newAdmissionEnvironment();
+  registerDeclTypes(env, REQUEST_TYPES);
+  registerDeclTypes(env, NAMESPACE_TYPES);
+  env.registerVariable('request', 'kubernetes.AdmissionRequest');
+  env.registerVariable('namespaceObject', 'kubernetes.Namespace');
+  env.registerVariable('authorizer', AUTHORIZER_TYPE);
+  return (base = env);
+}
+
+const PRIMITIVES = new Set(['bool', 'int', 'uint', 'double', 'string', 'bytes', TS, 'google.protobuf.Duration']);
+
+/**
+ * A variable's type in `variables` (upstream's convertCelTypeToDeclType): scalars, lists and maps kept, anything else
+ * (an object type, optional) dyn.
+ */
+function variableType(t: string | undefined): string {
+  if (!t) return 'dyn';
+  if (t === 'list') return 'list<dyn>';
+  if (t === 'map') return 'map<dyn, dyn>';
+  if (PRIMITIVES.has(t)) return t;
+  const list = /^list<(.+)>$/.exec(t);
+  if (list) return `list<${variableType(list[1])}>`;
+  const map = /^map<(.+)>$/.exec(t);
+  if (map) {
+    let depth = 0;
+    const inner = map[1]!;
+    for (let i = 0; i < inner.length; i++) {
+      const c = inner[i];
+      if (c === '<') depth++;
+      else if (c === '>') depth--;
+      else if (c === ',' && depth === 0)
+        return `map<${variableType(inner.slice(0, i).trim())}, ${variableType(inner.slice(i + 1).trim())}>`;
+    }
+  }
+  return 'dyn';
+}
+
+/** cel-go's wording for the errors cel-js words differently. */
+function celGoSummary(summary: string): string {
+  const field = /^No such key: (.+)$/.exec(summary);
+  if (field) return `undefined field '${field[1]}'`;
+  const ref = /^Unknown variable: (\S+)$/.exec(summary);
+  if (ref) return `undeclared reference to '${ref[1]}' (in container '')`;
+  const op = /^no such overload: (\S+) (==|!=|<=|>=|<|>|\+|-|\*|\/|%|in) (\S+)$/.exec(summary);
+  if (op) return `found no matching overload for '${op[2] === 'in' ? '@in' : `_${op[2]}_`}' applied to '(${op[1]}, ${op[3]})'`;
+  return summary;
+}
+
+/** An issue as cel-go prints it: `ERROR: <input>:L:C: message`, the source line and a caret under the column. */
+export function celGoIssue(expression: string, error: unknown): string {
+  const e = error as { summary?: string; message?: string; range?: { start?: number } };
+  const summary = celGoSummary(e.summary ?? String(e.message ?? error).split('\n')[0]!);
+  let pos = e.range?.start;
+  if (typeof pos !== 'number') return `ERROR: <input>: ${summary}`;
+  // cel-go places a field selection at its dot, cel-js at the field's name.
+  if (summary.startsWith('undefined field') && expression[pos - 1] === '.') pos--;
+  const lineStart = expression.lastIndexOf('\n', pos - 1) + 1;
+  const lineEnd = expression.indexOf('\n', pos);
+  const line = expression.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+  const lineNo = expression.slice(0, lineStart).split('\n').length;
+  const col = pos - lineStart;
+  return `ERROR: <input>:${lineNo}:${col + 1}: ${summary}\n | ${line}\n | ${'.'.repeat(col)}^`;
+}
+
+export class TypeChecker {
+  private readonly kinds = new Map<string, { schemas: (Schema | undefined)[]; env: Environment }>();
+  private seq = 0;
+
+  constructor(private readonly host: TypeCheckHost) {}
+
+  /** The warnings of a policy's validations (empty when every expression checks against every kind). */
+  check(spec: PolicySpec): ExpressionWarning[] {
+    const gvks = typesToCheck(spec, (gvr) => this.host.kindsFor(gvr)).filter((g) => this.host.schemaFor(g));
+    if (!gvks.length) return [];
+    const pGvk = paramsGvk(spec);
+    const pSchema = pGvk && this.host.schemaFor(pGvk);
+    const checkers = gvks.map((gvk) => ({ gvk, check: this.checker(gvk, pGvk && pSchema ? pGvk : undefined, spec) }));
+    const checkAll = (expression: string) =>
+      checkers
+        .map(({ gvk, check }) => {
+          const issue = check(expression);
+          return issue === undefined ? '' : `${gvkString(gvk)}: ${issue}\n`;
+        })
+        .filter((m) => m !== '')
+        .join('\n');
+    const warnings: ExpressionWarning[] = [];
+    (spec.validations ?? []).forEach((v, i) => {
+      for (const field of ['expression', 'messageExpression'] as const) {
+        const expression = v[field];
+        if (!expression) continue;
+        const warning = checkAll(expression);
+        if (warning) warnings.push({ fieldRef: `spec.validations[${i}].${field}`, warning });
+      }
+    });
+    return warnings;
+  }
+
+  /** A checker for one matched kind: the policy's variables composed in order, then each expression. */
+  private checker(gvk: GVK, pGvk: GVK | undefined, spec: PolicySpec): (expression: string) => string | undefined {
+    const kindEnv = this.kindEnvironment(gvk, pGvk);
+    const fields: Record<string, string> = {};
+    let env = kindEnv;
+    const withVariables = () => {
+      const e = kindEnv.clone();
+      const name = `kubernetes.variables${this.seq++}`;
+      registerDeclTypes(e, new Map([[name, { ...fields }]]));
+      return e.registerVariable('variables', name);
+    };
+    env = withVariables();
+    for (const v of spec.variables ?? []) {
+      if (!v.name) continue;
+      const r = env.check(v.expression ?? '');
+      // A variable that does not compile is dyn: only the validations are reported, as upstream.
+      fields[v.name] = r.valid ? variableType(String(r.type)) : 'dyn';
+      env = withVariables();
+    }
+    const final = env;
+    return (expression) => {
+      const r = final.check(expression);
+      return r.valid ? undefined : celGoIssue(expression, r.error);
+    };
+  }
+
+  /** object/oldObject (and params) typed: cached per kind while its schemas stay the same objects. */
+  private kindEnvironment(gvk: GVK, pGvk: GVK | undefined): Environment {
+    const key = `${gvk.group}/${gvk.version}/${gvk.kind}|${pGvk ? `${pGvk.group}/${pGvk.version}/${pGvk.kind}` : ''}`;
+    const schemas = [this.host.schemaFor(gvk), pGvk && this.host.schemaFor(pGvk)];
+    const cached = this.kinds.get(key);
+    if (cached && cached.schemas.every((s, i) => s === schemas[i])) return cached.env;
+    const env = baseEnvironment().clone();
+    const declare = (schema: Schema, kind: string, variables: string[]) => {
+      const d = schemaDeclTypes(schema, `${kind}${this.seq++}`, this.host.definition);
+      registerDeclTypes(env, d.objects);
+      for (const v of variables) env.registerVariable(v, d.root ?? 'dyn');
+    };
+    declare(schemas[0]!, gvk.kind, ['object', 'oldObject']);
+    if (pGvk && schemas[1]) declare(schemas[1], pGvk.kind, ['params']);
+    if (this.kinds.size >= 32) this.kinds.clear();
+    this.kinds.set(key, { schemas, env });
+    return env;
+  }
+}
