@@ -36,14 +36,16 @@ const result = await build({
   // are kept, so stack traces still read).
   minifyWhitespace: true,
   minifySyntax: true,
-  // Loaded from node_modules as usual: a native addon (better-sqlite3), packages that start workers or read files
-  // beside their own code (pino's transports, pino-pretty), and dockerode, whose SSH and gRPC modules
+  // Loaded from node_modules as usual: a native addon (better-sqlite3), a package that reads files beside its own code
+  // (pino-pretty, loaded only for a terminal), and dockerode, whose SSH and gRPC modules
   // src/runtime/docker-import.ts keeps from loading (which needs dockerode's own files), and koffi (native, loaded by
   // src/server/idle-trim.ts only once the server idles).
   // iconv-lite (body-parser's charset decoding, 0.5 MB of code tables, which V8 would have to parse at start-up) loads
   // its tables only on first use, which express.raw never makes; mime-db is a JSON file that require() reads with
   // JSON.parse, quicker than V8 parsing it as an object literal.
-  external: ['better-sqlite3', 'pino', 'pino-pretty', 'dockerode', 'koffi', 'iconv-lite', 'mime-db'],
+  // pino is bundled: loaded from node_modules it was compiled at every start (~15 ms CPU); only its transports (worker
+  // threads started from files beside its code) would need its own files, and dockube starts none.
+  external: ['better-sqlite3', 'pino-pretty', 'dockerode', 'koffi', 'iconv-lite', 'mime-db'],
 });
 
 // Named by content, so that a code cache saved beside it (named after it) belongs to this build only, and a server
