@@ -1,7 +1,8 @@
 // Kubernetes' own CEL libraries (k8s.io/apiserver/pkg/cel/library) and cel-go extensions that cel-js lacks, as
 // Kubernetes' base environment offers them to every CEL use (admission policies, webhook matchConditions, CRD
 // validation rules): quantity, lists (isSorted, sum, min, max, indexOf, lastIndexOf), regex (find, findAll), the
-// strings extension's charAt, replace and reverse here; URL, IP, CIDR, format and sets in ./library/.
+// strings extension's charAt, replace and reverse here; URL, IP, CIDR, format, sets and the strings extension's
+// format and quote in ./library/.
 import type { Environment } from '@marcbachmann/cel-js';
 import { formatQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE, type Quantity } from '../../machinery/api/quantity.js';
 import { registerCIDRLibrary } from './library/cidr.js';
@@ -10,12 +11,14 @@ import { registerIPLibrary } from './library/ip.js';
 import { registerNetTypeNames } from './library/net-types.js';
 import { registerFunctions, type CelFunction } from './library/register.js';
 import { registerSetsLibrary } from './library/sets.js';
+import { registerStringsLibrary } from './library/strings.js';
 import { registerURLLibrary } from './library/url.js';
 
 const QUANTITY = 'kubernetes.Quantity';
 
 /** A resource.Quantity as a CEL value. */
 export class CelQuantity {
+  static readonly celTypeName = QUANTITY;
   constructor(readonly q: Quantity) {}
   toString(): string {
     return formatQuantity(this.q);
@@ -246,5 +249,6 @@ export function registerKubernetesLibraries(env: Environment): Environment {
   registerNetTypeNames(env);
   registerFormatLibrary(env);
   registerSetsLibrary(env);
+  registerStringsLibrary(env);
   return env;
 }

@@ -11,6 +11,7 @@ export const CIDR_TYPE = 'net.CIDR';
 
 /** A CIDR (address and prefix length) as a CEL value. */
 export class CelCIDR {
+  static readonly celTypeName = CIDR_TYPE;
   constructor(readonly prefix: netip.Prefix) {}
   toString(): string {
     return netip.prefixString(this.prefix);

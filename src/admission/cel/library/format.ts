@@ -16,6 +16,7 @@ export const FORMAT_TYPE = 'kubernetes.NamedFormat';
 
 /** A named format as a CEL value (one instance per name, so equality is identity). */
 export class CelFormat {
+  static readonly celTypeName = FORMAT_TYPE;
   constructor(
     readonly name: string,
     readonly validate: (s: string) => string[],

@@ -9,6 +9,7 @@ export const IP_TYPE = 'net.IP';
 
 /** An IP address as a CEL value. */
 export class CelIP {
+  static readonly celTypeName = IP_TYPE;
   constructor(readonly addr: netip.Addr) {}
   toString(): string {
     return netip.addrString(this.addr);

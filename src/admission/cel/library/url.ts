@@ -9,6 +9,7 @@ export const URL_TYPE = 'kubernetes.URL';
 
 /** A parsed URL as a CEL value. */
 export class CelURL {
+  static readonly celTypeName = URL_TYPE;
   constructor(
     readonly text: string,
     readonly url: gourl.GoURL,
