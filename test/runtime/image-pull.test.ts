@@ -1,53 +1,46 @@
 // Real pulls from the loopback registries of scripts/ensure-test-registry.sh (open :5000, basic auth :5001):
 // pull policies IfNotPresent / Always / Never, kubelet's events and imageID, and imagePullSecrets.
 // FAILS (never skips) when the engine or the registries cannot be set up.
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
-import pino from 'pino';
-import { startHarness, type Harness } from '../api/harness.js';
-import { makeContext, systemContext } from '../../src/reconcilers/context.js';
-import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { removeInstanceLeftovers } from './support.js';
+import { TestNode } from './node-fixture.js';
+import { run, waitFor as waitForShared } from './support.js';
 
 jest.setTimeout(90_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const docker = new Docker();
-const rand = randomBytes(3).toString('hex');
-const instance = `test-pull-${rand}`;
-const NODE = 'image-pull-node';
-const NS = 'default';
 // Tags of jest's own: scenario 38 pulls and removes others (w<worker>) in conformance runs beside jest.
 const OPEN1 = '127.0.0.1:5000/test/busybox:jest-1';
 const OPEN2 = '127.0.0.1:5000/test/busybox:jest-2';
 const PRIVATE = '127.0.0.1:5001/private/busybox:jest-1';
-const networkName = `dockube-test-pull-${rand}`;
-const ctxW = systemContext('test');
-const log = pino({ level: 'silent' });
-let h: Harness;
+const node = new TestNode({
+  name: 'pull',
+  label: 'image-pull',
+  subnetOctet: 196,
+  nodeName: 'image-pull-node',
+  resyncMs: 2000,
+  images: false,
+  prepare: async () => {
+    try {
+      run('bash', ['scripts/ensure-test-registry.sh'], 300_000);
+    } catch (e) {
+      throw new Error(
+        `The loopback registries (scripts/ensure-test-registry.sh) are required and could not be set up: ${(e as Error).message}`,
+      );
+    }
+    const env = readFileSync('/var/lib/dockube-test-registry/auth.env', 'utf8');
+    creds = { user: /REGISTRY_USER=(.*)/.exec(env)![1]!, password: /REGISTRY_PASSWORD=(.*)/.exec(env)![1]! };
+    for (const r of [OPEN1, OPEN2, PRIVATE]) await untag(r);
+  },
+});
+const { docker, rand, NS, NODE, ctxW, getPod, podObj } = node;
+const eventsOf = node.eventsNamed;
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40_000) => waitForShared(what, fn, timeoutMs, 100);
 let podsDef: ResourceDef;
 let secretsDef: ResourceDef;
-let evDef: ResourceDef;
-let dataDir: string;
-let kubelet: Kubelet;
 let creds: { user: string; password: string };
-
-function run(cmd: string, args: string[]) {
-  try {
-    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-  } catch (e) {
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr || (e as Error).message}`);
-  }
-}
 
 /** Removes the local tag so the kubelet must pull (the image itself stays as dockube/busybox:test). */
 const untag = (ref: string) =>
@@ -56,39 +49,15 @@ const untag = (ref: string) =>
     .remove()
     .catch(() => undefined);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
-const eventsOf = async (name: string) => ((await h.service.list(evDef, NS)).items as J[]).filter((e) => e.involvedObject?.name === name);
 const waitingOf = (p: J) => p.status?.containerStatuses?.[0]?.state?.waiting as J | undefined;
 const running = (p: J) => p.status?.containerStatuses?.[0]?.state?.running !== undefined;
 
-function pod(name: string, image: string, policy: string, extra: J = {}): KObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: NS },
-    spec: {
-      nodeName: NODE,
-      terminationGracePeriodSeconds: 1,
-      containers: [{ name: 'c', image, imagePullPolicy: policy, command: ['sleep', '100000'] }],
-      ...extra,
-    },
-  } as KObject;
-}
+const pod = (name: string, image: string, policy: string, extra: J = {}): KObject =>
+  podObj(name, {
+    terminationGracePeriodSeconds: 1,
+    containers: [{ name: 'c', image, imagePullPolicy: policy, command: ['sleep', '100000'] }],
+    ...extra,
+  });
 
 function dockerConfigSecret(name: string, server: string, user: string, password: string, legacy = false): KObject {
   const entry = { username: user, password, auth: Buffer.from(`${user}:${password}`).toString('base64') };
@@ -103,62 +72,12 @@ function dockerConfigSecret(name: string, server: string, user: string, password
 }
 
 beforeAll(async () => {
-  try {
-    run('bash', ['scripts/ensure-docker.sh']);
-  } catch (e) {
-    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
-  }
-  try {
-    run('bash', ['scripts/ensure-test-registry.sh']);
-  } catch (e) {
-    throw new Error(
-      `The loopback registries (scripts/ensure-test-registry.sh) are required and could not be set up: ${(e as Error).message}`,
-    );
-  }
-  const env = readFileSync('/var/lib/dockube-test-registry/auth.env', 'utf8');
-  creds = { user: /REGISTRY_USER=(.*)/.exec(env)![1]!, password: /REGISTRY_PASSWORD=(.*)/.exec(env)![1]! };
-  for (const r of [OPEN1, OPEN2, PRIVATE]) await untag(r);
-  let net: { subnet: string; gateway: string } | undefined;
-  for (let i = 0; i < 8 && !net; i++) {
-    const third = Math.floor(Math.random() * 250) + 1;
-    const subnet = `10.196.${third}.0/24`;
-    const gateway = `10.196.${third}.1`;
-    try {
-      await docker.createNetwork({
-        Name: networkName,
-        Driver: 'bridge',
-        Labels: { 'dockube.io/test': 'image-pull' },
-        IPAM: { Config: [{ Subnet: subnet, Gateway: gateway }] },
-      });
-      net = { subnet, gateway };
-    } catch (e) {
-      if (!/overlap/i.test(String(e))) throw e;
-    }
-  }
-  if (!net) throw new Error('no free subnet for the test network');
-  dataDir = mkdtempSync(join(tmpdir(), 'dockube-pull-'));
-  h = await startHarness();
-  const def = (plural: string) => h.service.registry.defs.find((d) => d.plural === plural && d.group === '')!;
-  podsDef = def('pods');
-  secretsDef = def('secrets');
-  evDef = def('events');
-  kubelet = startKubelet(makeContext(h.service, log), {
-    docker: { socketPath: '/var/run/docker.sock' },
-    dataDir,
-    nodeName: NODE,
-    hostIP: '127.0.0.1',
-    instance,
-    network: { name: networkName, ...net },
-    resyncMs: 2000,
-  });
-  await kubelet.started;
+  await node.start();
+  [podsDef, secretsDef] = [node.def('pods'), node.def('secrets')];
 }, 360_000);
 
 afterAll(async () => {
-  await kubelet?.stop();
-  await removeInstanceLeftovers(docker, instance, networkName);
-  await h?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await node.stop();
   for (const r of [OPEN1, OPEN2, PRIVATE]) await untag(r);
 }, 60_000);
 
@@ -170,7 +89,7 @@ describe('image pulls from loopback registries', () => {
         .inspect()
         .catch(() => undefined),
     ).toBeUndefined();
-    await h.service.create(podsDef, NS, pod('ifnp', OPEN1, 'IfNotPresent'), ctxW);
+    await node.h.service.create(podsDef, NS, pod('ifnp', OPEN1, 'IfNotPresent'), ctxW);
     const p = await waitFor('ifnp running', async () => {
       const x = await getPod('ifnp');
       return running(x) && x;
@@ -188,7 +107,7 @@ describe('image pulls from loopback registries', () => {
       ),
     );
     // Now present: a second pod uses the local copy.
-    await h.service.create(podsDef, NS, pod('ifnp2', OPEN1, 'IfNotPresent'), ctxW);
+    await node.h.service.create(podsDef, NS, pod('ifnp2', OPEN1, 'IfNotPresent'), ctxW);
     const evs2 = await waitFor('Pulled event of ifnp2', async () => {
       const e = await eventsOf('ifnp2');
       return e.some((x) => x.reason === 'Pulled') && e;
@@ -198,7 +117,7 @@ describe('image pulls from loopback registries', () => {
   });
 
   test('Always pulls on every container start, even with the image present', async () => {
-    await h.service.create(
+    await node.h.service.create(
       podsDef,
       NS,
       {
@@ -226,7 +145,7 @@ describe('image pulls from loopback registries', () => {
 
   test('Never with a missing image: ErrImageNeverPull, no pull', async () => {
     const ref = `127.0.0.1:5000/test/absent-${rand}:1`;
-    await h.service.create(podsDef, NS, pod('never', ref, 'Never'), ctxW);
+    await node.h.service.create(podsDef, NS, pod('never', ref, 'Never'), ctxW);
     const w = await waitFor('ErrImageNeverPull', async () => {
       const x = waitingOf(await getPod('never'));
       return x?.reason === 'ErrImageNeverPull' && x;
@@ -241,7 +160,7 @@ describe('image pulls from loopback registries', () => {
   });
 
   test('a private image without credentials fails to pull with the authentication error, then backs off', async () => {
-    await h.service.create(podsDef, NS, pod('noauth', PRIVATE, 'IfNotPresent'), ctxW);
+    await node.h.service.create(podsDef, NS, pod('noauth', PRIVATE, 'IfNotPresent'), ctxW);
     const evs = await waitFor('Failed to pull', async () => {
       const e = await eventsOf('noauth');
       return e.some((x) => x.reason === 'Failed' && x.message.startsWith(`Failed to pull image "${PRIVATE}": `)) && e;
@@ -258,8 +177,8 @@ describe('image pulls from loopback registries', () => {
   });
 
   test('a wrong password in the pull secret fails too (the secret is what authenticates)', async () => {
-    await h.service.create(secretsDef, NS, dockerConfigSecret('badcred', '127.0.0.1:5001', creds.user, 'wrong-password'), ctxW);
-    await h.service.create(podsDef, NS, pod('badcred', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'badcred' }] }), ctxW);
+    await node.h.service.create(secretsDef, NS, dockerConfigSecret('badcred', '127.0.0.1:5001', creds.user, 'wrong-password'), ctxW);
+    await node.h.service.create(podsDef, NS, pod('badcred', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'badcred' }] }), ctxW);
     const evs = await waitFor('Failed to pull', async () => {
       const e = await eventsOf('badcred');
       return e.some((x) => x.reason === 'Failed' && x.message.startsWith(`Failed to pull image "${PRIVATE}": `)) && e;
@@ -268,8 +187,8 @@ describe('image pulls from loopback registries', () => {
   });
 
   test('imagePullSecrets (dockerconfigjson) authenticate the pull; a missing secret is reported and skipped', async () => {
-    await h.service.create(secretsDef, NS, dockerConfigSecret('regcred', '127.0.0.1:5001', creds.user, creds.password), ctxW);
-    await h.service.create(
+    await node.h.service.create(secretsDef, NS, dockerConfigSecret('regcred', '127.0.0.1:5001', creds.user, creds.password), ctxW);
+    await node.h.service.create(
       podsDef,
       NS,
       pod('withcred', PRIVATE, 'IfNotPresent', { imagePullSecrets: [{ name: 'missing' }, { name: 'regcred' }] }),
@@ -288,8 +207,8 @@ describe('image pulls from loopback registries', () => {
   });
 
   test('a legacy dockercfg secret works as well (Always: it must authenticate again)', async () => {
-    await h.service.create(secretsDef, NS, dockerConfigSecret('legacy', '127.0.0.1:5001', creds.user, creds.password, true), ctxW);
-    await h.service.create(podsDef, NS, pod('legacy', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'legacy' }] }), ctxW);
+    await node.h.service.create(secretsDef, NS, dockerConfigSecret('legacy', '127.0.0.1:5001', creds.user, creds.password, true), ctxW);
+    await node.h.service.create(podsDef, NS, pod('legacy', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'legacy' }] }), ctxW);
     await waitFor('legacy running', async () => {
       const x = await getPod('legacy');
       return running(x) && x;
