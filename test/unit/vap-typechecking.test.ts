@@ -65,6 +65,25 @@ test('a clean policy has no warnings; typical expressions check against the Depl
   });
 });
 
+test('has() on a field its type does not declare is an undefined field, as cel-go checks it; on maps and dyn it is not', () => {
+  const secrets = [rule([''], ['secrets'])];
+  const check = (expression: string) => checker.check(on(secrets, [{ expression }]));
+  // kyverno#9351's policy: Secrets have no automountServiceAccountToken.
+  expect(check('!has(object.type) || !has(object.automountServiceAccountToken)')).toEqual([
+    {
+      fieldRef: 'spec.validations[0].expression',
+      warning:
+        "/v1, Kind=Secret: ERROR: <input>:1:33: undefined field 'automountServiceAccountToken'\n | !has(object.type) || !has(object.automountServiceAccountToken)\n | ................................^\n",
+    },
+  ]);
+  const pods = [rule([''], ['pods'])];
+  expect(checker.check(on(pods, [{ expression: 'object.spec.containers.all(c, has(c.securityContext.privileged))' }]))).toEqual([]);
+  expect(
+    checker.check(on(pods, [{ expression: 'object.spec.containers.all(c, has(c.securityContext.privileges))' }]))[0]!.warning,
+  ).toContain("undefined field 'privileges'");
+  expect(check('has(object.metadata.labels.app) && has(object.data.x) && has(request.userInfo.username)')).toEqual([]);
+});
+
 test('every matched kind is checked, sorted by group, version and kind; messageExpressions too', () => {
   const spec = on(
     [rule(['apps'], ['replicasets', 'deployments']), rule([''], ['configmaps'])],

@@ -9,6 +9,7 @@ import type { Environment } from '@marcbachmann/cel-js';
 import type { GVK, Schema } from '../../openapi/definitions.js';
 import { AUTHORIZER_TYPE } from '../cel/authorizer.js';
 import { newAdmissionEnvironment } from '../cel/environment.js';
+import { undefinedPresenceField, type ObjectTypes } from '../cel/presence.js';
 import { registerDeclTypes, schemaDeclTypes, type DefinitionLookup } from '../cel/schema-types.js';
 
 export interface ExpressionWarning {
@@ -136,6 +137,12 @@ const NAMESPACE_TYPES = new Map<string, Record<string, string>>([
 
 let base: Environment | undefined;
 
+/** A kind's environment and every object type it declares (for has()). */
+interface KindEnvironment {
+  env: Environment;
+  objects: ObjectTypes;
+}
+
 /** Libraries, authorizer, request and namespaceObject: shared by every check (frozen once cloned). */
 function baseEnvironment(): Environment {
   if (base) return base;
@@ -204,7 +211,7 @@ export function celGoIssue(expression: string, error: unknown): string {
 }
 
 export class TypeChecker {
-  private readonly kinds = new Map<string, { schemas: (Schema | undefined)[]; env: Environment }>();
+  private readonly kinds = new Map<string, { schemas: (Schema | undefined)[]; kind: KindEnvironment }>();
   private seq = 0;
 
   constructor(private readonly host: TypeCheckHost) {}
@@ -238,16 +245,17 @@ export class TypeChecker {
 
   /** A checker for one matched kind: the policy's variables composed in order, then each expression. */
   private checker(gvk: GVK, pGvk: GVK | undefined, spec: PolicySpec): (expression: string) => string | undefined {
-    const kindEnv = this.kindEnvironment(gvk, pGvk);
+    const kind = this.kindEnvironment(gvk, pGvk);
     const fields: Record<string, string> = {};
-    let env = kindEnv;
+    const objects = new Map(kind.objects);
     const withVariables = () => {
-      const e = kindEnv.clone();
+      const e = kind.env.clone();
       const name = `kubernetes.variables${this.seq++}`;
+      objects.set(name, { ...fields });
       registerDeclTypes(e, new Map([[name, { ...fields }]]));
       return e.registerVariable('variables', name);
     };
-    env = withVariables();
+    let env = withVariables();
     for (const v of spec.variables ?? []) {
       if (!v.name) continue;
       const r = env.check(v.expression ?? '');
@@ -257,27 +265,38 @@ export class TypeChecker {
     }
     const final = env;
     return (expression) => {
-      const r = final.check(expression);
-      return r.valid ? undefined : celGoIssue(expression, r.error);
+      let parsed;
+      try {
+        parsed = final.parse(expression);
+      } catch (e) {
+        return celGoIssue(expression, e);
+      }
+      const r = parsed.check();
+      if (!r.valid) return celGoIssue(expression, r.error);
+      const missing = undefinedPresenceField(parsed.ast, objects);
+      return missing && celGoIssue(expression, { summary: `No such key: ${missing.field}`, range: { start: missing.pos } });
     };
   }
 
   /** object/oldObject (and params) typed: cached per kind while its schemas stay the same objects. */
-  private kindEnvironment(gvk: GVK, pGvk: GVK | undefined): Environment {
+  private kindEnvironment(gvk: GVK, pGvk: GVK | undefined): KindEnvironment {
     const key = `${gvk.group}/${gvk.version}/${gvk.kind}|${pGvk ? `${pGvk.group}/${pGvk.version}/${pGvk.kind}` : ''}`;
     const schemas = [this.host.schemaFor(gvk), pGvk && this.host.schemaFor(pGvk)];
     const cached = this.kinds.get(key);
-    if (cached && cached.schemas.every((s, i) => s === schemas[i])) return cached.env;
+    if (cached && cached.schemas.every((s, i) => s === schemas[i])) return cached.kind;
     const env = baseEnvironment().clone();
+    const objects = new Map([...REQUEST_TYPES, ...NAMESPACE_TYPES]);
     const declare = (schema: Schema, kind: string, variables: string[]) => {
       const d = schemaDeclTypes(schema, `${kind}${this.seq++}`, this.host.definition);
       registerDeclTypes(env, d.objects);
+      for (const [n, f] of d.objects) objects.set(n, f);
       for (const v of variables) env.registerVariable(v, d.root ?? 'dyn');
     };
     declare(schemas[0]!, gvk.kind, ['object', 'oldObject']);
     if (pGvk && schemas[1]) declare(schemas[1], pGvk.kind, ['params']);
+    const kind = { env, objects };
     if (this.kinds.size >= 32) this.kinds.clear();
-    this.kinds.set(key, { schemas, env });
-    return env;
+    this.kinds.set(key, { schemas, kind });
+    return kind;
   }
 }
