@@ -89,3 +89,12 @@ test('Covers: pieces, resource names, subresource and URL wildcards', () => {
     covers([{ verbs: ['get'], nonResourceURLs: ['/healthz'] }], [{ verbs: ['get'], nonResourceURLs: ['/healthz/etcd'] }]).covered,
   ).toBe(false);
 });
+
+test('Covers: a rule held as it is (fields in any order) is covered whole; one differing in a name is broken down', () => {
+  const held = { resourceNames: ['a'], resources: ['pods'], apiGroups: [''], verbs: ['get', 'list'] };
+  expect(covers([held], [rule('get list', [''], 'pods', ['a'])])).toEqual({ covered: true, uncovered: [] });
+  // Not held as it is: the pieces the owner lacks come back, the others are covered.
+  expect(covers([held], [rule('get', [''], 'pods', ['a', 'b'])]).uncovered).toEqual([
+    { verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: ['b'] },
+  ]);
+});
