@@ -21,8 +21,8 @@ const on = (rules: ReturnType<typeof rule>[], validations: { expression: string;
 });
 const deployments = rule(['apps'], ['deployments']);
 
-test('an undefined field on a Deployment: a warning naming the expression, framed as upstream', () => {
-  const warnings = checker.check(
+test('an undefined field on a Deployment: a warning naming the expression, framed as upstream', async () => {
+  const warnings = await checker.check(
     on([deployments], [{ expression: 'object.spec.replicas > 1' }, { expression: 'object.spec.replicass > 1' }]),
   );
   expect(warnings).toEqual([
@@ -34,7 +34,7 @@ test('an undefined field on a Deployment: a warning naming the expression, frame
   ]);
 });
 
-test('a clean policy has no warnings; typical expressions check against the Deployment schema', () => {
+test('a clean policy has no warnings; typical expressions check against the Deployment schema', async () => {
   const expressions = [
     'object.spec.replicas <= 5',
     "object.metadata.namespace != 'kube-system' && object.metadata.name.startsWith('a')",
@@ -54,22 +54,22 @@ test('a clean policy has no warnings; typical expressions check against the Depl
       { expression: 'true', messageExpression: "'replicas: ' + string(object.spec.replicas)" },
     ],
   );
-  expect(checker.check(spec)).toEqual([]);
+  expect(await checker.check(spec)).toEqual([]);
   const policy = { metadata: { name: 'p', generation: 1 }, spec } as unknown as KObject;
-  expect(policyStatus(policy, checker)).toEqual({ observedGeneration: 1, typeChecking: {} });
+  expect(await policyStatus(policy, checker)).toEqual({ observedGeneration: 1, typeChecking: {} });
   // Observed already: nothing to write; a later generation is checked again.
-  expect(policyStatus({ ...policy, status: { observedGeneration: 1, typeChecking: {} } }, checker)).toBeUndefined();
-  expect(policyStatus({ ...policy, metadata: { name: 'p', generation: 2 }, status: { observedGeneration: 1 } }, checker)).toEqual({
+  expect(await policyStatus({ ...policy, status: { observedGeneration: 1, typeChecking: {} } }, checker)).toBeUndefined();
+  expect(await policyStatus({ ...policy, metadata: { name: 'p', generation: 2 }, status: { observedGeneration: 1 } }, checker)).toEqual({
     observedGeneration: 2,
     typeChecking: {},
   });
 });
 
-test('has() on a field its type does not declare is an undefined field, as cel-go checks it; on maps and dyn it is not', () => {
+test('has() on a field its type does not declare is an undefined field, as cel-go checks it; on maps and dyn it is not', async () => {
   const secrets = [rule([''], ['secrets'])];
   const check = (expression: string) => checker.check(on(secrets, [{ expression }]));
   // kyverno#9351's policy: Secrets have no automountServiceAccountToken.
-  expect(check('!has(object.type) || !has(object.automountServiceAccountToken)')).toEqual([
+  expect(await check('!has(object.type) || !has(object.automountServiceAccountToken)')).toEqual([
     {
       fieldRef: 'spec.validations[0].expression',
       warning:
@@ -77,19 +77,19 @@ test('has() on a field its type does not declare is an undefined field, as cel-g
     },
   ]);
   const pods = [rule([''], ['pods'])];
-  expect(checker.check(on(pods, [{ expression: 'object.spec.containers.all(c, has(c.securityContext.privileged))' }]))).toEqual([]);
+  expect(await checker.check(on(pods, [{ expression: 'object.spec.containers.all(c, has(c.securityContext.privileged))' }]))).toEqual([]);
   expect(
-    checker.check(on(pods, [{ expression: 'object.spec.containers.all(c, has(c.securityContext.privileges))' }]))[0]!.warning,
+    (await checker.check(on(pods, [{ expression: 'object.spec.containers.all(c, has(c.securityContext.privileges))' }])))[0]!.warning,
   ).toContain("undefined field 'privileges'");
-  expect(check('has(object.metadata.labels.app) && has(object.data.x) && has(request.userInfo.username)')).toEqual([]);
+  expect(await check('has(object.metadata.labels.app) && has(object.data.x) && has(request.userInfo.username)')).toEqual([]);
 });
 
-test('every matched kind is checked, sorted by group, version and kind; messageExpressions too', () => {
+test('every matched kind is checked, sorted by group, version and kind; messageExpressions too', async () => {
   const spec = on(
     [rule(['apps'], ['replicasets', 'deployments']), rule([''], ['configmaps'])],
     [{ expression: 'object.replicas > 1', messageExpression: "'x' + object.spec.replicas" }],
   );
-  const [expression, message] = checker.check(spec);
+  const [expression, message] = await checker.check(spec);
   const issue = "ERROR: <input>:1:7: undefined field 'replicas'\n | object.replicas > 1\n | ......^\n";
   expect(expression).toEqual({
     fieldRef: 'spec.validations[0].expression',
@@ -104,17 +104,17 @@ test('every matched kind is checked, sorted by group, version and kind; messageE
   expect(message!.warning).toContain('apps/v1, Kind=ReplicaSet: ERROR:');
 });
 
-test("wildcards: a '*' group or version gives up on the rule, '*' and subresources are skipped; unknown resources add nothing", () => {
+test("wildcards: a '*' group or version gives up on the rule, '*' and subresources are skipped; unknown resources add nothing", async () => {
   const kinds = (rules: ReturnType<typeof rule>[]) => typesToCheck(on(rules, []), host.kindsFor).map((g) => g.kind);
   expect(kinds([rule(['*'], ['deployments'])])).toEqual([]);
   expect(kinds([rule(['apps'], ['deployments'], ['*'])])).toEqual([]);
   expect(kinds([rule(['apps'], ['*', 'deployments/status', 'deployments'])])).toEqual(['Deployment']);
   expect(kinds([rule(['apps'], ['nosuchthings']), rule(['example.com'], ['widgets'])])).toEqual([]);
   // Nothing to check against: no warnings, however wrong the expression.
-  expect(checker.check(on([rule(['*'], ['*'], ['*'])], [{ expression: 'object.nope' }]))).toEqual([]);
+  expect(await checker.check(on([rule(['*'], ['*'], ['*'])], [{ expression: 'object.nope' }]))).toEqual([]);
 });
 
-test('at most ten kinds are checked', () => {
+test('at most ten kinds are checked', async () => {
   const resources = [
     'configmaps',
     'secrets',
@@ -132,13 +132,13 @@ test('at most ten kinds are checked', () => {
   expect(typesToCheck(on([rule([''], resources)], []), host.kindsFor)).toHaveLength(10);
 });
 
-test('params typed by the paramKind, undeclared when it is unknown; variables typed by their expressions', () => {
+test('params typed by the paramKind, undeclared when it is unknown; variables typed by their expressions', async () => {
   const cms = [rule([''], ['configmaps'])];
   const withParams = (apiVersion: string, kind: string, expression: string) =>
     checker.check(on(cms, [{ expression }], { paramKind: { apiVersion, kind } }));
-  expect(withParams('v1', 'ConfigMap', "params.data['max'] == object.data['n']")).toEqual([]);
-  expect(withParams('v1', 'ConfigMap', 'params.spec == 1')[0]!.warning).toContain("undefined field 'spec'");
-  expect(withParams('example.com/v1', 'Nope', 'params.x == 1')[0]!.warning).toBe(
+  expect(await withParams('v1', 'ConfigMap', "params.data['max'] == object.data['n']")).toEqual([]);
+  expect((await withParams('v1', 'ConfigMap', 'params.spec == 1'))[0]!.warning).toContain("undefined field 'spec'");
+  expect((await withParams('example.com/v1', 'Nope', 'params.x == 1'))[0]!.warning).toBe(
     "/v1, Kind=ConfigMap: ERROR: <input>:1:1: undeclared reference to 'params' (in container '')\n | params.x == 1\n | ^\n",
   );
   const variables = [
@@ -147,12 +147,14 @@ test('params typed by the paramKind, undeclared when it is unknown; variables ty
     { name: 'meta', expression: 'object.metadata' },
   ];
   const check = (expression: string) => checker.check(on(cms, [{ expression }], { variables }));
-  expect(check("variables.keys < 3 && variables.names.all(n, n.startsWith('a')) && variables.meta.anything == 1")).toEqual([]);
-  expect(check("variables.keys == 'three'")[0]!.warning).toContain("found no matching overload for '_==_' applied to '(int, string)'");
-  expect(check('variables.missing')[0]!.warning).toContain("undefined field 'missing'");
+  expect(await check("variables.keys < 3 && variables.names.all(n, n.startsWith('a')) && variables.meta.anything == 1")).toEqual([]);
+  expect((await check("variables.keys == 'three'"))[0]!.warning).toContain(
+    "found no matching overload for '_==_' applied to '(int, string)'",
+  );
+  expect((await check('variables.missing'))[0]!.warning).toContain("undefined field 'missing'");
 });
 
-test("a CRD's structural schema: int-or-string dyn, maps, formats, embedded resources, escaped names, unknown fields not exposed", () => {
+test("a CRD's structural schema: int-or-string dyn, maps, formats, embedded resources, escaped names, unknown fields not exposed", async () => {
   const crd: Schema = {
     type: 'object',
     properties: {
@@ -190,13 +192,13 @@ test("a CRD's structural schema: int-or-string dyn, maps, formats, embedded reso
     "object.spec.template.metadata.name == 'x' && object.spec.template.kind == 'Pod'",
     "object.metadata.labels['a'] == 'b'",
   ])
-    expect([ok, check(ok)]).toEqual([ok, []]);
+    expect([ok, await check(ok)]).toEqual([ok, []]);
   for (const [bad, field] of [
     ['object.spec.config.replicas == 1', 'replicas'],
     ['object.spec.anything == 1', 'anything'],
     ['object.spec.template.spec == 1', 'spec'],
   ])
-    expect(check(bad)[0]!.warning).toContain(`undefined field '${field}'`);
+    expect((await check(bad))[0]!.warning).toContain(`undefined field '${field}'`);
   expect(escapeFieldName('a.b/c-d__e')).toBe('a__dot__b__slash__c__dash__d__underscores__e');
   expect(escapeFieldName('1abc')).toBeUndefined();
   expect(escapeFieldName('in')).toBe('__in__');

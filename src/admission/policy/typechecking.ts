@@ -216,13 +216,21 @@ export class TypeChecker {
 
   constructor(private readonly host: TypeCheckHost) {}
 
-  /** The warnings of a policy's validations (empty when every expression checks against every kind). */
-  check(spec: PolicySpec): ExpressionWarning[] {
+  /**
+   * The warnings of a policy's validations (empty when every expression checks against every kind). Declaring a kind's
+   * types takes a few hundred milliseconds the first time (a Deployment's are ~300 object types): the event loop gets a
+   * turn between kinds.
+   */
+  async check(spec: PolicySpec): Promise<ExpressionWarning[]> {
     const gvks = typesToCheck(spec, (gvr) => this.host.kindsFor(gvr)).filter((g) => this.host.schemaFor(g));
     if (!gvks.length) return [];
     const pGvk = paramsGvk(spec);
     const pSchema = pGvk && this.host.schemaFor(pGvk);
-    const checkers = gvks.map((gvk) => ({ gvk, check: this.checker(gvk, pGvk && pSchema ? pGvk : undefined, spec) }));
+    const checkers: { gvk: GVK; check: (expression: string) => string | undefined }[] = [];
+    for (const gvk of gvks) {
+      if (checkers.length) await new Promise((r) => setImmediate(r));
+      checkers.push({ gvk, check: this.checker(gvk, pGvk && pSchema ? pGvk : undefined, spec) });
+    }
     const checkAll = (expression: string) =>
       checkers
         .map(({ gvk, check }) => {

@@ -22,11 +22,11 @@ interface PolicyStatus {
 }
 
 /** The new status of a policy, or undefined when its generation was observed already. */
-export function policyStatus(policy: KObject, checker: TypeChecker): PolicyStatus | undefined {
+export async function policyStatus(policy: KObject, checker: TypeChecker): Promise<PolicyStatus | undefined> {
   const generation = policy.metadata.generation ?? 0;
   const status = (policy.status ?? {}) as PolicyStatus;
   if (generation <= (status.observedGeneration ?? 0)) return undefined;
-  const warnings = checker.check((policy.spec ?? {}) as Parameters<TypeChecker['check']>[0]);
+  const warnings = await checker.check((policy.spec ?? {}) as Parameters<TypeChecker['check']>[0]);
   return { ...status, observedGeneration: generation, typeChecking: warnings.length ? { expressionWarnings: warnings } : {} };
 }
 
@@ -44,7 +44,7 @@ export async function startValidatingAdmissionPolicyStatusController(
     async (name) => {
       const policy = policies.get(undefined, name);
       if (!policy) return;
-      const status = policyStatus(policy, await (checker ??= loadChecker()));
+      const status = await policyStatus(policy, await (checker ??= loadChecker()));
       if (!status) return;
       try {
         await client.updateStatus(POLICIES, undefined, { ...policy, status }, { fieldManager: NAME });
