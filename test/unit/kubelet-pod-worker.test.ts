@@ -115,10 +115,11 @@ test('a new pod: the app container created while the sandbox starts, started onc
   expect(h.status().phase).toBe('Running');
   expect(h.status().podIP).toMatch(/^10\.244\./);
   expect(h.status().containerStatuses[0].state.running).toBeDefined();
-  // A second sync with nothing changed neither touches the engine nor writes.
+  // A second sync with nothing changed neither touches the engine nor writes, and asks for the pod's containers once.
   h.rt.calls.length = 0;
   await h.sync();
   expect(h.rt.ops().filter((o) => !['podContainers', 'imageStatus'].includes(o))).toEqual([]);
+  expect(h.rt.ops().filter((o) => o === 'podContainers')).toHaveLength(1);
   expect(h.statuses).toHaveLength(1);
 });
 

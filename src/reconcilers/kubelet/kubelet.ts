@@ -91,8 +91,10 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
   const resync = async (runtime: ContainerRuntime) => {
     if (stopped || !controller || !pods) return;
     try {
-      for (const p of pods.list()) controller.enqueue(objectKey(p));
-      for (const k of await runtime.podKeys()) controller.enqueue(k);
+      // One enqueue per pod: the engine's list is awaited first, or the pods enqueued before it were synced by then and
+      // enqueued again (every pod synced twice per resync).
+      const engineKeys = await runtime.podKeys();
+      for (const k of new Set([...pods.list().map((p) => objectKey(p)), ...engineKeys])) controller.enqueue(k);
       const removed = await runtime.removeAbandoned(existsSync);
       if (removed) log.info({ removed }, 'removed containers of dockube servers whose data dir is gone');
     } catch (e) {

@@ -214,6 +214,8 @@ export class PodWorker {
     let sources: PodSources | undefined;
     let volumes: PreparedVolumes | undefined;
     let infra = actions.sandboxId ? observed.find((c) => c.id === actions.sandboxId) : undefined;
+    /** the engine was asked to change something: what it holds is observed again before the status is written */
+    let changed = false;
     /** containers created while a new sandbox started: their id, or undefined when the creation failed */
     const preCreated = new Map<StartAction, string | undefined>();
     const facts: NodeFacts = { nodeName: this.o.nodeName, hostIP: this.o.hostIP, hostIPs: [this.o.hostIP] };
@@ -236,6 +238,7 @@ export class PodWorker {
         if (actions.createSandbox.changed)
           this.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
         await Promise.all(actions.containersToKill.map((k) => this.stopContainer(k.id, k.graceSeconds)));
+        changed = true;
         const sandboxId = await this.createSandbox(pod, actions.createSandbox.attempt);
         if (!sandboxId) {
           await this.writeStatus(pod, observed, st);
@@ -281,14 +284,18 @@ export class PodWorker {
           fieldPathOf(b.kind, b.name),
         );
       }
+      const starts = [...actions.ephemeralToStart, ...(actions.nextInit ? [actions.nextInit] : []), ...actions.containersToStart];
       for (const k of actions.containersToKill) await this.kill(pod, ctx.facts.podIP, k);
-      for (const s of [...actions.ephemeralToStart, ...(actions.nextInit ? [actions.nextInit] : []), ...actions.containersToStart]) {
+      for (const s of starts) {
         // A container created while the sandbox started is started now; one whose creation failed waits for the next sync.
         if (!preCreated.has(s)) await this.start(ctx, s);
         else if (preCreated.get(s)) await this.run(ctx, this.specOf(pod, s.kind, s.index), s.kind, preCreated.get(s)!);
       }
-      observed = await this.observe(pod);
+      changed ||= actions.containersToKill.length > 0 || starts.length > 0;
     }
+    // A pod whose plan had nothing to do (the steady state every resync and probe result finds) is written from what
+    // was observed at the start: asking the engine again cost a list and an inspect per container for nothing.
+    if (changed) observed = await this.observe(pod);
     const status = await this.writeStatus(pod, observed, st);
     const sandbox = attemptsOf(observed, 'infra')[0];
     if (status && (status.phase === 'Succeeded' || status.phase === 'Failed') && sandbox && isRunning(sandbox)) {
