@@ -2,50 +2,24 @@
 // test creates/removes the file it serves; an exec liveness probe restarts the container once its file is gone
 // (restartCount, Killing and Unhealthy events); a startup probe holds `started` back.
 // If no engine can be started this FAILS (it never skips).
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
 import { jest } from '@jest/globals';
-import pino from 'pino';
-import { startHarness, type Harness } from '../api/harness.js';
-import { makeContext, systemContext } from '../../src/reconcilers/context.js';
-import { startKubelet, type Kubelet } from '../../src/reconcilers/kubelet/kubelet.js';
 import { execInContainer } from '../../src/runtime/exec.js';
 import { LABEL_KIND, LABEL_POD_UID } from '../../src/translate/labels.js';
-import type { ResourceDef } from '../../src/registry/types.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { createTestNetwork, removeInstanceLeftovers, run, waitFor as waitForShared } from './support.js';
+import { TestNode } from './node-fixture.js';
+import { waitFor as waitForShared } from './support.js';
 
 jest.setTimeout(90_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const docker = new Docker();
-const rand = randomBytes(3).toString('hex');
-const instance = `test-probes-${rand}`;
-const NODE = 'probes-test-node';
-const NS = 'default';
+const node = new TestNode({ name: 'probes', label: 'probes', subnetOctet: 196, nodeName: 'probes-test-node', resyncMs: 2000 });
+const { docker, NS, ctxW, getPod, podObj } = node;
+const eventsOf = node.eventsNamed;
 const IMAGE = 'dockube/busybox:test';
-const networkName = `dockube-test-probes-${rand}`;
-const ctxW = systemContext('test');
-const log = pino({ level: 'silent' });
 const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40000) => waitForShared(what, fn, timeoutMs, 150);
-let h: Harness;
-let podsDef: ResourceDef;
-let eventsDef: ResourceDef;
-let dataDir: string;
-let kubelet: Kubelet;
 
-const getPod = (name: string) => h.service.get(podsDef, NS, name) as Promise<J>;
 const cond = (p: J, type: string) => p.status?.conditions?.find((c: J) => c.type === type);
-const podOf = (name: string, containers: J[]): KObject =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: NS },
-    spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers },
-  }) as KObject;
+const podOf = (name: string, containers: J[]): KObject => podObj(name, { terminationGracePeriodSeconds: 1, containers });
 
 async function appContainer(uid: string): Promise<string> {
   const list = await docker.listContainers({ filters: { label: [`${LABEL_POD_UID}=${uid}`, `${LABEL_KIND}=app`] } });
@@ -58,48 +32,14 @@ async function sh(uid: string, script: string) {
   expect(r.exitCode).toBe(0);
 }
 
-async function eventsOf(name: string): Promise<J[]> {
-  const l = await h.service.list(eventsDef, NS, {});
-  return (l.items as J[]).filter((e) => e.involvedObject?.name === name);
-}
+beforeAll(() => node.start(), 120_000);
 
-let net: { subnet: string; gateway: string };
-
-beforeAll(async () => {
-  try {
-    run('bash', ['scripts/ensure-docker.sh']);
-  } catch (e) {
-    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
-  }
-  run('bash', ['scripts/build-test-images.sh']);
-  net = await createTestNetwork(docker, networkName, 'probes', 196);
-  dataDir = mkdtempSync(join(tmpdir(), 'dockube-probes-'));
-  h = await startHarness();
-  podsDef = h.service.registry.defs.find((d) => d.plural === 'pods' && d.group === '')!;
-  eventsDef = h.service.registry.defs.find((d) => d.plural === 'events' && d.group === '')!;
-  kubelet = startKubelet(makeContext(h.service, log), {
-    docker: { socketPath: '/var/run/docker.sock' },
-    dataDir,
-    nodeName: NODE,
-    hostIP: '127.0.0.1',
-    instance,
-    network: { name: networkName, ...net },
-    resyncMs: 2000,
-  });
-  await kubelet.started;
-}, 120_000);
-
-afterAll(async () => {
-  await kubelet?.stop();
-  await removeInstanceLeftovers(docker, instance, networkName);
-  await h?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => node.stop(), 60_000);
 
 describe('probes on the real engine', () => {
   test('httpGet readiness: Ready follows the file httpd serves', async () => {
-    const created = await h.service.create(
-      podsDef,
+    const created = await node.h.service.create(
+      node.pods,
       NS,
       podOf('ready-web', [
         {
@@ -146,8 +86,8 @@ describe('probes on the real engine', () => {
   });
 
   test('exec liveness: a missing file kills and restarts the container', async () => {
-    const created = await h.service.create(
-      podsDef,
+    const created = await node.h.service.create(
+      node.pods,
       NS,
       podOf('live', [
         {
@@ -191,8 +131,8 @@ describe('probes on the real engine', () => {
   });
 
   test('startup probe: started and ready wait for it', async () => {
-    const created = await h.service.create(
-      podsDef,
+    const created = await node.h.service.create(
+      node.pods,
       NS,
       podOf('slow-start', [
         {
