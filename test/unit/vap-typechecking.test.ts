@@ -152,6 +152,10 @@ test('params typed by the paramKind, undeclared when it is unknown; variables ty
     "found no matching overload for '_==_' applied to '(int, string)'",
   );
   expect((await check('variables.missing'))[0]!.warning).toContain("undefined field 'missing'");
+  expect((await check('variables.names.all(n, n.startsWith(1))'))[0]!.warning).toContain(
+    "found no matching overload for 'startsWith' applied to 'string.(int)'",
+  );
+  expect((await check('!variables.keys'))[0]!.warning).toContain("found no matching overload for '!_' applied to '(int)'");
 });
 
 test("a CRD's structural schema: int-or-string dyn, maps, formats, embedded resources, escaped names, unknown fields not exposed", async () => {

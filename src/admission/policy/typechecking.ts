@@ -183,7 +183,7 @@ function variableType(t: string | undefined): string {
   return 'dyn';
 }
 
-/** cel-go's wording for the errors cel-js words differently. */
+/** cel-go's wording for the errors cel-js words differently (undefined fields and references, overloads). */
 function celGoSummary(summary: string): string {
   const field = /^No such key: (.+)$/.exec(summary);
   if (field) return `undefined field '${field[1]}'`;
@@ -191,6 +191,10 @@ function celGoSummary(summary: string): string {
   if (ref) return `undeclared reference to '${ref[1]}' (in container '')`;
   const op = /^no such overload: (\S+) (==|!=|<=|>=|<|>|\+|-|\*|\/|%|in) (\S+)$/.exec(summary);
   if (op) return `found no matching overload for '${op[2] === 'in' ? '@in' : `_${op[2]}_`}' applied to '(${op[1]}, ${op[3]})'`;
+  const unary = /^no such overload: ([!-])(\S+)$/.exec(summary);
+  if (unary) return `found no matching overload for '${unary[1]}_' applied to '(${unary[2]})'`;
+  const call = /^found no matching overload for '(?:(.+)\.)?(\w+)\((.*)\)'$/.exec(summary);
+  if (call) return `found no matching overload for '${call[2]}' applied to '${call[1] ? `${call[1]}.` : ''}(${call[3]})'`;
   return summary;
 }
 
