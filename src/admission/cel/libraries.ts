@@ -2,13 +2,16 @@
 // Kubernetes' base environment offers them to every CEL use (admission policies, webhook matchConditions, CRD
 // validation rules): quantity, lists (isSorted, sum, min, max, indexOf, lastIndexOf), regex (find, findAll), the
 // strings extension's charAt, replace and reverse here; URL, IP, CIDR, format, sets and the strings extension's
-// format and quote in ./library/.
+// format and quote, the two-variable comprehensions and optional types' ofNonZeroValue/optMap/optFlatMap in
+// ./library/.
 import type { Environment } from '@marcbachmann/cel-js';
 import { formatQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE, type Quantity } from '../../machinery/api/quantity.js';
 import { registerCIDRLibrary } from './library/cidr.js';
+import { registerComprehensions } from './library/comprehensions.js';
 import { registerFormatLibrary } from './library/format.js';
 import { registerIPLibrary } from './library/ip.js';
 import { registerNetTypeNames } from './library/net-types.js';
+import { registerOptionals } from './library/optionals.js';
 import { registerFunctions, type CelFunction } from './library/register.js';
 import { registerSetsLibrary } from './library/sets.js';
 import { registerStringsLibrary } from './library/strings.js';
@@ -250,5 +253,7 @@ export function registerKubernetesLibraries(env: Environment): Environment {
   registerFormatLibrary(env);
   registerSetsLibrary(env);
   registerStringsLibrary(env);
+  registerComprehensions(env);
+  registerOptionals(env);
   return env;
 }
