@@ -178,12 +178,14 @@ for i in 1 2 3; do
 done
 for i in 1 2 3; do eventually "pod coll-$i runs" 60 '^Running$' -- phase "coll-$i"; done
 t0=$(date +%s%N)
-expect "DELETE on the pods collection with gracePeriodSeconds" 0 '' -- k delete --raw "/api/v1/namespaces/$NS/pods?labelSelector=set%3Dcoll&gracePeriodSeconds=5"
-expect "each pod is terminating with the grace given" 0 '^5 5 5 $' -- sh -c "'$KCTL' --kubeconfig '$KC' --cache-dir '$CACHE_DIR' -n '$NS' get pods -l set=coll -o 'jsonpath={range .items[*]}{.metadata.deletionGracePeriodSeconds} {end}'"
+# A grace of 10 s, far above the trap's 1 s: the window measured below also holds this run's kubectl calls, which
+# take seconds on a loaded machine, and must still tell an exit by the trap from a kill at the grace's end.
+expect "DELETE on the pods collection with gracePeriodSeconds" 0 '' -- k delete --raw "/api/v1/namespaces/$NS/pods?labelSelector=set%3Dcoll&gracePeriodSeconds=10"
+expect "each pod is terminating with the grace given" 0 '^10 10 10 $' -- sh -c "'$KCTL' --kubeconfig '$KC' --cache-dir '$CACHE_DIR' -n '$NS' get pods -l set=coll -o 'jsonpath={range .items[*]}{.metadata.deletionGracePeriodSeconds} {end}'"
 expect "get pods shows them Terminating" 0 '^coll-1 +1/1 +Terminating ' -- k -n "$NS" get pod coll-1 --no-headers
 eventually "the kubelet terminates them gracefully, then they go" 20 'No resources found' -- k -n "$NS" get pods -l set=coll
 elapsed=$(( ($(date +%s%N) - t0) / 1000000 ))
-if [ "$elapsed" -ge 1000 ] && [ "$elapsed" -lt 5000 ]; then pass "the collection went in the trap's time, within the grace (${elapsed} ms)"; else fail "the collection took ${elapsed} ms"; fi
+if [ "$elapsed" -ge 1000 ] && [ "$elapsed" -lt 10000 ]; then pass "the collection went in the trap's time, within the grace (${elapsed} ms)"; else fail "the collection took ${elapsed} ms"; fi
 for i in 1 2 3; do eventually "coll-$i's containers are removed" 20 '^0$' -- pod_containers "coll-$i"; done
 k -n "$NS" run coll-all --labels=set=all --image=dockube/busybox:test --image-pull-policy=IfNotPresent \
   --overrides='{"apiVersion":"v1","spec":{"terminationGracePeriodSeconds":1}}' -- sleep 3600 >/dev/null
