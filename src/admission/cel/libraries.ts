@@ -2,7 +2,7 @@
 // Kubernetes' base environment offers them to every CEL use (admission policies, webhook matchConditions, CRD
 // validation rules): quantity, lists (isSorted, sum, min, max, indexOf, lastIndexOf), regex (find, findAll), the
 // strings extension's charAt, replace and reverse here; URL, IP, CIDR, format, sets and the strings extension's
-// format and quote, the two-variable comprehensions and optional types' ofNonZeroValue/optMap/optFlatMap in
+// format and quote, the two-variable comprehensions, optional types' ofNonZeroValue/optMap/optFlatMap and semver in
 // ./library/.
 import type { Environment } from '@marcbachmann/cel-js';
 import { formatQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE, type Quantity } from '../../machinery/api/quantity.js';
@@ -13,6 +13,7 @@ import { registerIPLibrary } from './library/ip.js';
 import { registerNetTypeNames } from './library/net-types.js';
 import { registerOptionals } from './library/optionals.js';
 import { registerFunctions, type CelFunction } from './library/register.js';
+import { registerSemverLibrary } from './library/semver.js';
 import { registerSetsLibrary } from './library/sets.js';
 import { registerStringsLibrary } from './library/strings.js';
 import { registerURLLibrary } from './library/url.js';
@@ -254,6 +255,7 @@ export function registerKubernetesLibraries(env: Environment): Environment {
   registerSetsLibrary(env);
   registerStringsLibrary(env);
   registerComprehensions(env);
+  registerSemverLibrary(env);
   registerOptionals(env);
   return env;
 }
