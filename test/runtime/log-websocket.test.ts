@@ -1,54 +1,21 @@
 // pods/log over WebSocket (issue 9) against the real engine: binary.k8s.io, base64.binary.k8s.io and no subprotocol,
 // as the apiserver's wsstream.Reader serves any streaming GET, with the plain GET's options.
 // If no engine answers this FAILS (it never skips).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import Docker from 'dockerode';
 import WebSocket from 'ws';
-import { startHarness, ADMIN, type Harness } from '../api/harness.js';
-import { Registry } from '../../src/registry/registry.js';
-import { RESOURCES } from '../../src/registry/resources/index.js';
-import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
+import { ADMIN } from '../api/harness.js';
 import { selectReaderProtocol } from '../../src/api/streams/log-websocket.js';
-import { DockerNode } from '../../src/node/docker-node.js';
-import { dockerClient } from '../../src/node/docker-client.js';
-import { nodeLookup } from '../../src/node/types.js';
-import { containerLabels, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
+import { StreamsServer } from './streams-fixture.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const docker = new Docker();
 const rand = randomBytes(3).toString('hex');
-const IMAGE = 'dockube/busybox:test';
-const uids: string[] = [];
-let h: Harness;
 
 const authenticate = (req: IncomingMessage) => (req.headers.authorization === 'Bearer admin' ? ADMIN : undefined);
-
-async function createPod(name: string): Promise<Pod> {
-  const r = await h.api.post('/api/v1/namespaces/default/pods').send({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name },
-    spec: { nodeName: 'node-1', containers: [{ name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent' }] },
-  });
-  expect(r.status).toBe(201);
-  uids.push(r.body.metadata.uid);
-  return r.body as Pod;
-}
-
-async function runContainer(pod: Pod, cmd: string[], o: { attempt?: number; wait?: boolean } = {}) {
-  const c = await docker.createContainer({
-    Image: IMAGE,
-    Cmd: cmd,
-    Labels: containerLabels(pod, pod.spec.containers[0]!, 'app', 0, { attempt: o.attempt ?? 0 }),
-  });
-  await c.start();
-  if (o.wait) await c.wait();
-  return c;
-}
+const server = new StreamsServer(authenticate);
+const { createPod } = server;
+/** The pod's one container, `main`. */
+const runContainer = (pod: Pod, cmd: string[], o: { attempt?: number; wait?: boolean } = {}) => server.runContainer(pod, 'main', cmd, o);
 
 interface Read {
   protocol: string;
@@ -60,7 +27,7 @@ interface Read {
 
 function readLog(pod: string, query: string, protocols: string[], token = 'admin', onMessage?: (r: Read) => void): Promise<Read> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/api/v1/namespaces/default/pods/${pod}/log?${query}`, protocols, {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.h.port}/api/v1/namespaces/default/pods/${pod}/log?${query}`, protocols, {
       headers: { Authorization: `Bearer ${token}` },
     });
     const r: Read = { protocol: '', messages: [], text: '' };
@@ -91,30 +58,13 @@ let logs: Pod;
 const LOG = 'line1\nline2\nline3\nline4\nline5\n';
 
 beforeAll(async () => {
-  execFileSync('bash', ['scripts/ensure-docker.sh'], { cwd: root, stdio: 'inherit' });
-  execFileSync('bash', ['scripts/build-test-images.sh'], { cwd: root, stdio: 'inherit' });
-  const nodes = nodeLookup(new DockerNode('node-1', dockerClient()));
-  h = await startHarness({ nodes });
-  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: new Registry(RESOURCES), authenticate, nodes }));
+  await server.start();
   logs = await createPod(`wslogs-${rand}`);
   await runContainer(logs, ['sh', '-c', 'echo old-run'], { wait: true });
   await runContainer(logs, ['sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done'], { attempt: 1, wait: true });
 }, 120_000);
 
-afterAll(async () => {
-  for (const uid of uids) {
-    const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
-    await Promise.all(
-      list.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
-  }
-  await h?.close();
-}, 60_000);
+afterAll(() => server.stop(), 60_000);
 
 test('the handshake picks the first offered reader protocol, none offered is binary, channel protocols are refused', () => {
   expect(selectReaderProtocol([])).toBe('');

@@ -3,29 +3,17 @@
 // for a few seconds, and the server's (this process's) buffer memory must not grow with it. Reading again, the
 // client gets the output, from where it left off.
 // If no engine answers this FAILS (it never skips).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import Docker from 'dockerode';
 import WebSocket from 'ws';
 import { jest } from '@jest/globals';
-import { startHarness, ADMIN, type Harness } from '../api/harness.js';
-import { Registry } from '../../src/registry/registry.js';
-import { RESOURCES } from '../../src/registry/resources/index.js';
-import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
-import { DockerNode } from '../../src/node/docker-node.js';
-import { dockerClient } from '../../src/node/docker-client.js';
-import { nodeLookup } from '../../src/node/types.js';
-import { containerLabels, LABEL_POD_UID } from '../../src/translate/labels.js';
+import { ADMIN } from '../api/harness.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
+import { StreamsServer } from './streams-fixture.js';
 
 jest.setTimeout(90_000);
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const docker = new Docker();
 const rand = randomBytes(3).toString('hex');
-const IMAGE = 'dockube/busybox:test';
 /** Writes 1,000-byte lines as fast as it can. */
 const FLOOD = ['sh', '-c', 'yes "$(head -c 999 /dev/zero | tr "\\0" x)"'];
 const STALL_MS = 4000;
@@ -35,35 +23,11 @@ const STALL_MS = 4000;
  * checks that the flood, unchecked, would have produced twice that during the stall.
  */
 const MAX_GROWTH = 24 * 1024 * 1024;
-const uids: string[] = [];
-let h: Harness;
 
 const authenticate = (req: IncomingMessage) => (/^Bearer admin$/i.test(req.headers.authorization ?? '') ? ADMIN : undefined);
-
-async function floodingPod(name: string): Promise<Pod> {
-  const r = await h.api
-    .post('/api/v1/namespaces/default/pods')
-    .send({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name },
-      spec: { nodeName: 'node-1', containers: [{ name: 'main', image: IMAGE, imagePullPolicy: 'IfNotPresent' }] },
-    })
-    .expect(201);
-  const pod = r.body as Pod;
-  uids.push(pod.metadata.uid!);
-  return pod;
-}
-
-async function runContainer(pod: Pod, cmd: string[]): Promise<void> {
-  const c = await docker.createContainer({
-    Image: IMAGE,
-    Cmd: cmd,
-    Labels: containerLabels(pod, pod.spec.containers[0]!, 'app', 0, { attempt: 0 }),
-    HostConfig: { AutoRemove: false },
-  });
-  await c.start();
-}
+const server = new StreamsServer(authenticate);
+const floodingPod = (name: string) => server.createPod(name);
+const runContainer = async (pod: Pod, cmd: string[]) => void (await server.runContainer(pod, 'main', cmd));
 
 /** Buffers outside the JS heap (where socket writes wait) plus the heap, in bytes. */
 const held = () => {
@@ -72,29 +36,9 @@ const held = () => {
 };
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  execFileSync('bash', ['scripts/ensure-docker.sh'], { cwd: root, stdio: 'inherit' });
-  execFileSync('bash', ['scripts/build-test-images.sh'], { cwd: root, stdio: 'inherit' });
-  // The pods are on node-1, served by the in-process node over the local engine.
-  const nodes = nodeLookup(new DockerNode('node-1', dockerClient()));
-  h = await startHarness({ nodes });
-  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: new Registry(RESOURCES), authenticate, nodes }));
-}, 120_000);
+beforeAll(() => server.start(), 120_000);
 
-afterAll(async () => {
-  for (const uid of uids) {
-    const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
-    await Promise.all(
-      list.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
-  }
-  await h?.close();
-}, 60_000);
+afterAll(() => server.stop(), 60_000);
 
 test('logs -f to a client that does not read: the server holds a bounded amount, the client then gets the rest', async () => {
   const pod = await floodingPod(`flood-log-${rand}`);
@@ -105,7 +49,7 @@ test('logs -f to a client that does not read: the server holds a bounded amount,
       .get(
         {
           host: '127.0.0.1',
-          port: h.port,
+          port: server.h.port,
           path: `/api/v1/namespaces/default/pods/${pod.metadata.name}/log?follow=true`,
           headers: { Authorization: 'Bearer admin' },
           agent: false,
@@ -135,7 +79,7 @@ test('exec output to a client that does not read: the server holds a bounded amo
   await runContainer(pod, ['sleep', '3600']);
   const cmd = FLOOD.map((c) => `command=${encodeURIComponent(c)}`).join('&');
   const ws = new WebSocket(
-    `ws://127.0.0.1:${h.port}/api/v1/namespaces/default/pods/${pod.metadata.name}/exec?${cmd}&stdout=true`,
+    `ws://127.0.0.1:${server.h.port}/api/v1/namespaces/default/pods/${pod.metadata.name}/exec?${cmd}&stdout=true`,
     ['v5.channel.k8s.io'],
     { headers: { Authorization: 'Bearer admin' } },
   );

@@ -1,71 +1,23 @@
 // pods/log, pods/exec and pods/attach against the real engine: containers are created here with the pod labels
 // (the pod runtime is not needed), and found by the lookup through those labels.
 // If no engine answers this FAILS (it never skips).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import Docker from 'dockerode';
 import WebSocket from 'ws';
-import { startHarness, asText, ADMIN, VIEWER, type Harness } from '../api/harness.js';
-import { Registry } from '../../src/registry/registry.js';
-import { RESOURCES } from '../../src/registry/resources/index.js';
-import { createUpgradeHandler } from '../../src/api/streams/upgrade.js';
-import { DockerNode } from '../../src/node/docker-node.js';
-import { dockerClient } from '../../src/node/docker-client.js';
-import { nodeLookup } from '../../src/node/types.js';
-import { containerLabels, LABEL_POD_UID } from '../../src/translate/labels.js';
+import { asText, ADMIN, VIEWER } from '../api/harness.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
+import { StreamsServer } from './streams-fixture.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const docker = new Docker();
 const rand = randomBytes(3).toString('hex');
-const IMAGE = 'dockube/busybox:test';
-const uids: string[] = [];
-let h: Harness;
 
 function authenticate(req: IncomingMessage) {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   return m?.[1] === 'admin' ? ADMIN : m?.[1] === 'viewer' ? VIEWER : undefined;
 }
+const server = new StreamsServer(authenticate);
+const { createPod, runContainer } = server;
 
-/** Creates the Pod object (scheduled on node-1) and returns it with its uid. */
-async function createPod(name: string, containers: { name: string; stdin?: boolean; tty?: boolean }[]): Promise<Pod> {
-  const r = await h.api.post('/api/v1/namespaces/default/pods').send({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name },
-    spec: { nodeName: 'node-1', containers: containers.map((c) => ({ image: IMAGE, imagePullPolicy: 'IfNotPresent', ...c })) },
-  });
-  expect(r.status).toBe(201);
-  uids.push(r.body.metadata.uid);
-  return r.body as Pod;
-}
-
-/** Starts a labelled container as the runtime would; waits for it to exit when wait is set. */
-async function runContainer(
-  pod: Pod,
-  name: string,
-  cmd: string[],
-  o: { attempt?: number; wait?: boolean; tty?: boolean; stdin?: boolean } = {},
-) {
-  const spec = pod.spec.containers.find((c) => c.name === name)!;
-  const c = await docker.createContainer({
-    Image: IMAGE,
-    Cmd: cmd,
-    Tty: !!o.tty,
-    OpenStdin: !!o.stdin,
-    StdinOnce: !!o.stdin,
-    AttachStdin: !!o.stdin,
-    Labels: containerLabels(pod, spec, 'app', 0, { attempt: o.attempt ?? 0 }),
-    HostConfig: { AutoRemove: false },
-  });
-  await c.start();
-  if (o.wait) await c.wait();
-  return c;
-}
-
-const get = (path: string) => h.api.get(path).buffer(true).parse(asText);
+const get = (path: string) => server.h.api.get(path).buffer(true).parse(asText);
 const logPath = (pod: string, q = '') => `/api/v1/namespaces/default/pods/${pod}/log${q ? `?${q}` : ''}`;
 
 interface Session {
@@ -80,7 +32,7 @@ interface Session {
 /** One exec/attach session over the ws client; `send` runs once the socket is open. */
 function session(path: string, protocols: string[], send: (ws: WebSocket) => void = () => undefined, token = 'admin'): Promise<Session> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${h.port}${path}`, protocols, { headers: { Authorization: `Bearer ${token}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.h.port}${path}`, protocols, { headers: { Authorization: `Bearer ${token}` } });
     const s: Session = { protocol: '', stdout: '', stderr: '' };
     ws.on('open', () => {
       s.protocol = ws.protocol;
@@ -126,12 +78,7 @@ let logs: Pod;
 let web: Pod;
 
 beforeAll(async () => {
-  execFileSync('bash', ['scripts/ensure-docker.sh'], { cwd: root, stdio: 'inherit' });
-  execFileSync('bash', ['scripts/build-test-images.sh'], { cwd: root, stdio: 'inherit' });
-  // The pods are on node-1, served by the in-process node over the local engine.
-  const nodes = nodeLookup(new DockerNode('node-1', dockerClient()));
-  h = await startHarness({ nodes });
-  h.server.on('upgrade', createUpgradeHandler({ service: h.service, registry: new Registry(RESOURCES), authenticate, nodes }));
+  await server.start();
   logs = await createPod(`logs-${rand}`, [{ name: 'main' }]);
   // attempt 0 ran and exited; attempt 1 is the current one.
   // stdout and stderr are separate pipes: the pause keeps their order in the log deterministic.
@@ -144,24 +91,11 @@ beforeAll(async () => {
   await runContainer(web, 'main', ['sleep', '3600']);
 }, 120_000);
 
-afterAll(async () => {
-  for (const uid of uids) {
-    const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
-    await Promise.all(
-      list.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
-  }
-  await h?.close();
-}, 60_000);
+afterAll(() => server.stop(), 60_000);
 
 describe('discovery', () => {
   it('lists pods/log (get) and pods/exec, pods/attach (create, get)', async () => {
-    const r = await h.api.get('/api/v1');
+    const r = await server.h.api.get('/api/v1');
     const by = Object.fromEntries(r.body.resources.map((x: any) => [x.name, x]));
     expect(by['pods/log']).toMatchObject({ kind: 'Pod', verbs: ['get'], namespaced: true });
     expect(by['pods/exec']).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
@@ -192,7 +126,7 @@ describe('pods/log', () => {
 
   it('reads the previous container with previous=true', async () => {
     expect((await get(logPath(logs.metadata.name!, 'previous=true'))).body).toBe('old-run\n');
-    const r = await h.api.get(logPath(web.metadata.name!, 'previous=true'));
+    const r = await server.h.api.get(logPath(web.metadata.name!, 'previous=true'));
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({
       reason: 'BadRequest',
@@ -201,21 +135,21 @@ describe('pods/log', () => {
   });
 
   it('rejects invalid options and unknown or unnamed containers as the apiserver does', async () => {
-    const bad = await h.api.get(logPath(logs.metadata.name!, 'container=nope'));
+    const bad = await server.h.api.get(logPath(logs.metadata.name!, 'container=nope'));
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe(`container nope is not valid for pod ${logs.metadata.name}`);
     const two = await createPod(`two-${rand}`, [{ name: 'a' }, { name: 'b' }]);
-    const r = await h.api.get(logPath(two.metadata.name!));
+    const r = await server.h.api.get(logPath(two.metadata.name!));
     expect(r.status).toBe(400);
     expect(r.body.message).toBe(`a container name must be specified for pod ${two.metadata.name}, choose one of: [a b]`);
-    const neg = await h.api.get(logPath(logs.metadata.name!, 'tailLines=-1'));
+    const neg = await server.h.api.get(logPath(logs.metadata.name!, 'tailLines=-1'));
     expect(neg.status).toBe(422);
     expect(neg.body.message).toContain('tailLines: Invalid value: -1: must be greater than or equal to 0');
   });
 
   it('says a container without a Docker container is waiting to start', async () => {
     const p = await createPod(`pending-${rand}`, [{ name: 'main' }]);
-    const r = await h.api.get(logPath(p.metadata.name!));
+    const r = await server.h.api.get(logPath(p.metadata.name!));
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({
       kind: 'Status',
@@ -232,7 +166,12 @@ describe('pods/log', () => {
     await new Promise<void>((resolve, reject) => {
       http
         .get(
-          { host: '127.0.0.1', port: h.port, path: logPath(p.metadata.name!, 'follow=true'), headers: { Authorization: 'Bearer admin' } },
+          {
+            host: '127.0.0.1',
+            port: server.h.port,
+            path: logPath(p.metadata.name!, 'follow=true'),
+            headers: { Authorization: 'Bearer admin' },
+          },
           (res) => {
             expect(res.statusCode).toBe(200);
             res.on('data', (c: Buffer) => chunks.push({ at: Date.now() - started, text: c.toString() }));
@@ -327,7 +266,7 @@ describe('pods/exec over WebSocket', () => {
     const nocmd = await reject(`/api/v1/namespaces/default/pods/${name()}/exec?stdout=true`);
     expect(nocmd.statusCode).toBe(400);
     // A plain (non-upgrade) request.
-    const plain = await h.api.post(execPath(name(), ['true'], 'stdout=true'));
+    const plain = await server.h.api.post(execPath(name(), ['true'], 'stdout=true'));
     expect(plain.status).toBe(400);
     expect(plain.body.message).toBe('Upgrade request required');
   });
@@ -338,7 +277,7 @@ describe('pods/exec over WebSocket', () => {
       new Promise<{ status: number; type: string; body: any }>((resolve, reject) => {
         const req = http.request({
           host: '127.0.0.1',
-          port: h.port,
+          port: server.h.port,
           method,
           path: execPath(name(), ['true'], 'stdout=true'),
           headers: {
