@@ -4,6 +4,8 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import type { Authorizer, RequestAttributes } from '../../authorization/types.js';
 import type { UserInfo } from '../../machinery/api/user.js';
+import { parseFieldSelector } from '../../machinery/fields.js';
+import { parseLabelSelector } from '../../machinery/labels.js';
 
 const NS = 'kubernetes.authorization.';
 export const AUTHORIZER_TYPE = `${NS}Authorizer`;
@@ -86,6 +88,15 @@ const method = (receiverType: string, name: string, returnType: string, params: 
   handler: handler as (...a: unknown[]) => unknown,
 });
 
+const parses = (f: () => unknown) => {
+  try {
+    f();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** Registers the library's types and functions on a CEL environment. */
 export function registerAuthorizerLibrary(env: Environment): Environment {
   env
@@ -111,6 +122,15 @@ export function registerAuthorizerLibrary(env: Environment): Environment {
     method(RESOURCE_CHECK, 'subresource', RESOURCE_CHECK, ['string'], (c: ResourceCheck, s: string) => c.with({ subresource: s })),
     method(RESOURCE_CHECK, 'namespace', RESOURCE_CHECK, ['string'], (c: ResourceCheck, ns: string) => c.with({ namespace: ns })),
     method(RESOURCE_CHECK, 'name', RESOURCE_CHECK, ['string'], (c: ResourceCheck, n: string) => c.with({ name: n })),
+    // AuthzSelectors (on by default since 1.32): a selector that does not parse adds no requirement, as upstream. The
+    // field selector reaches the authorizer (the Node authorizer reads it); RBAC, like upstream's, ignores both.
+    method(RESOURCE_CHECK, 'fieldSelector', RESOURCE_CHECK, ['string'], (c: ResourceCheck, s: string) =>
+      parses(() => parseFieldSelector(s)) ? c.with({ fieldSelector: s }) : c,
+    ),
+    method(RESOURCE_CHECK, 'labelSelector', RESOURCE_CHECK, ['string'], (c: ResourceCheck, s: string) => {
+      parses(() => parseLabelSelector(s));
+      return c;
+    }),
     method(RESOURCE_CHECK, 'check', DECISION, ['string'], (c: ResourceCheck, verb: string) => c.authz.decide({ ...c.attrs, verb })),
     method(PATH_CHECK, 'check', DECISION, ['string'], (c: PathCheck, verb: string) =>
       c.authz.decide({ verb, resourceRequest: false, path: c.path }),
