@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { jest } from '@jest/globals';
 import { DockerRuntime, LABEL_DATA_DIR, LABEL_INSTANCE } from '../../src/runtime/docker-runtime.js';
 import { LABEL_MANAGED, LABEL_POD_UID } from '../../src/translate/labels.js';
-import { run } from './support.js';
+import { removeContainers, removeVolumes, run } from './support.js';
 
 jest.setTimeout(60_000);
 
@@ -37,20 +37,8 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  const cs = await docker.listContainers({ all: true, filters: { label: [`${TEST}=${tag}`] } });
-  await Promise.all(
-    cs.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
-  for (const v of await volumeNames())
-    await docker
-      .getVolume(v)
-      .remove()
-      .catch(() => undefined);
+  await removeContainers(docker, [`${TEST}=${tag}`]);
+  await removeVolumes(docker, [`${TEST}=${tag}`]);
 });
 
 test('createVolume labels the volume as this server’s and keeps one that exists; volumeMountpoint finds it', async () => {

@@ -22,7 +22,7 @@ import type { HttpClient } from '../../src/client/http-client.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import { serveHttps, type HttpsApi } from '../support/https-api.js';
-import { run, waitFor } from './support.js';
+import { removeVolumes, run, waitFor } from './support.js';
 
 jest.setTimeout(60_000);
 
@@ -93,15 +93,7 @@ describe.each(['in-process', 'https'])('the PVC binder over the %s client', (mod
   afterAll(async () => {
     binder?.stop();
     provisioner?.stop();
-    const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instance}`] } });
-    await Promise.all(
-      (Volumes ?? []).map((v) =>
-        docker
-          .getVolume(v.Name)
-          .remove()
-          .catch(() => undefined),
-      ),
-    );
+    await removeVolumes(docker, [`${LABEL_INSTANCE}=${instance}`]);
     await api?.close();
     await h?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { dockerClient } from '../../src/node/docker-client.js';
 import { nodeLookup } from '../../src/node/types.js';
 import { containerLabels, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
-import { ensureEngine } from './support.js';
+import { ensureEngine, removeContainers } from './support.js';
 
 export const IMAGE = 'dockube/busybox:test';
 
@@ -39,17 +39,7 @@ export class StreamsServer {
   }
 
   async stop(): Promise<void> {
-    for (const uid of this.uids) {
-      const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${uid}`] } });
-      await Promise.all(
-        list.map((c) =>
-          this.docker
-            .getContainer(c.Id)
-            .remove({ force: true })
-            .catch(() => undefined),
-        ),
-      );
-    }
+    for (const uid of this.uids) await removeContainers(this.docker, [`${LABEL_POD_UID}=${uid}`]);
     await this.h?.close();
   }
 

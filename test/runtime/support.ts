@@ -68,19 +68,22 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   }
 }
 
-/** Removes what a suite's server instance left on the engine: its containers, its Docker volumes and its network. */
-export async function removeInstanceLeftovers(docker: Docker, instance: string, networkName: string): Promise<void> {
-  const filters = { label: [`${LABEL_INSTANCE}=${instance}`] };
-  const left = await docker.listContainers({ all: true, filters });
+/** Removes the engine's containers (any state) that match the label filters, as a suite's clean-up: errors ignored. */
+export async function removeContainers(docker: Docker, labels: string[]): Promise<void> {
+  const list = await docker.listContainers({ all: true, filters: { label: labels } });
   await Promise.all(
-    left.map((c) =>
+    list.map((c) =>
       docker
         .getContainer(c.Id)
         .remove({ force: true })
         .catch(() => undefined),
     ),
   );
-  const { Volumes } = await docker.listVolumes({ filters });
+}
+
+/** Removes the engine's volumes that match the label filters, as a suite's clean-up: errors ignored. */
+export async function removeVolumes(docker: Docker, labels: string[]): Promise<void> {
+  const { Volumes } = await docker.listVolumes({ filters: { label: labels } });
   await Promise.all(
     (Volumes ?? []).map((v) =>
       docker
@@ -89,6 +92,12 @@ export async function removeInstanceLeftovers(docker: Docker, instance: string, 
         .catch(() => undefined),
     ),
   );
+}
+
+/** Removes what a suite's server instance left on the engine: its containers, its Docker volumes and its network. */
+export async function removeInstanceLeftovers(docker: Docker, instance: string, networkName: string): Promise<void> {
+  await removeContainers(docker, [`${LABEL_INSTANCE}=${instance}`]);
+  await removeVolumes(docker, [`${LABEL_INSTANCE}=${instance}`]);
   await docker
     .getNetwork(networkName)
     .remove()

@@ -1,17 +1,15 @@
 // The translated specs run on the real engine: a pod = pause infra + httpd + sidecar on a private bridge.
 // If no engine can be started this FAILS (it never skips): the runtime layer depends on it.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { appCreateOptions } from '../../src/translate/container.js';
 import { infraCreateOptions } from '../../src/translate/infra.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
 import { LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../../src/translate/labels.js';
 import { containerStateFromInspect } from '../../src/translate/status.js';
+import { createTestNetwork, ensureEngine, removeContainers, run } from './support.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const docker = new Docker();
 const rand = randomBytes(3).toString('hex');
 const network = `dockube-test-${rand}`;
@@ -38,15 +36,6 @@ const pod: Pod = {
 };
 const ids: Record<string, string> = {};
 
-function run(cmd: string, args: string[]) {
-  try {
-    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${err.stderr || err.message}`);
-  }
-}
-
 async function execIn(id: string, cmd: string[]): Promise<{ code: number; out: string }> {
   const ex = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
   const stream = await ex.start({ hijack: true, stdin: false });
@@ -65,33 +54,9 @@ async function execIn(id: string, cmd: string[]): Promise<{ code: number; out: s
   return { code: info.ExitCode ?? -1, out };
 }
 
-async function createNetwork() {
-  // A random /24 in 10.198.0.0/16; retry when it overlaps an existing network.
-  for (let i = 0; i < 8; i++) {
-    const subnet = `10.198.${Math.floor(Math.random() * 250) + 1}.0/24`;
-    try {
-      await docker.createNetwork({
-        Name: network,
-        Driver: 'bridge',
-        Labels: { 'dockube.io/test': 'translate-real' },
-        IPAM: { Config: [{ Subnet: subnet }] },
-      });
-      return subnet;
-    } catch (e) {
-      if (!/overlap/i.test(String(e))) throw e;
-    }
-  }
-  throw new Error('no free subnet for the test network');
-}
-
 beforeAll(async () => {
-  try {
-    run('bash', ['scripts/ensure-docker.sh']);
-  } catch (e) {
-    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
-  }
-  run('bash', ['scripts/build-test-images.sh']);
-  const subnet = await createNetwork();
+  ensureEngine();
+  const { subnet } = await createTestNetwork(docker, network, 'translate-real', 198);
   const podIp = subnet.replace(/0\/24$/, '10');
   const infra = await docker.createContainer(infraCreateOptions(pod, { network, ip: podIp }));
   ids.infra = infra.id;
@@ -105,15 +70,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${pod.metadata.uid}`] } }).catch(() => []);
-  await Promise.all(
-    list.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  await removeContainers(docker, [`${LABEL_POD_UID}=${pod.metadata.uid}`]).catch(() => undefined);
   await docker
     .getNetwork(network)
     .remove()
