@@ -247,6 +247,8 @@ const STRING_FUNCTIONS: Fn[] = [
 export function registerKubernetesLibraries(env: Environment): Environment {
   env.registerType(QUANTITY, CelQuantity);
   registerFunctions(env, [...QUANTITY_FUNCTIONS, ...LIST_FUNCTIONS, ...STRING_FUNCTIONS]);
+  // Quantities are equal by value (`quantity("0.2G") == quantity("200M")`), as resource.Quantity's Equal.
+  env.registerOperator(`${QUANTITY} == ${QUANTITY}`, (a: CelQuantity, b: CelQuantity) => a.q.nanos === b.q.nanos);
   registerURLLibrary(env);
   registerIPLibrary(env);
   registerCIDRLibrary(env);

@@ -63,4 +63,5 @@ export function registerURLLibrary(env: Environment): void {
       handler: (u: CelURL) => gourl.query(u.url),
     },
   ]);
+  env.registerOperator(`${URL_TYPE} == ${URL_TYPE}`, (a: CelURL, b: CelURL) => a.text === b.text);
 }
