@@ -2,14 +2,9 @@
 // certificate) reads, writes and watches through an informer; the viewer context (token) is refused writes with the
 // same 403 Status the in-process client gives that identity. The controllers of the real server run in process, on
 // the same seam.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { DEFAULT_SERVICE_NETWORK } from '../../src/server/options.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
-import { DEFAULT_WATCH_CACHE_BYTES } from '../../src/storage/event-window.js';
 import { HttpClient } from '../../src/client/http-client.js';
 import { credentialsFromKubeconfig } from '../../src/client/kubeconfig.js';
 import { Informer } from '../../src/client/informer.js';
@@ -17,31 +12,19 @@ import { GVR } from '../../src/client/types.js';
 import { StatusError } from '../../src/machinery/api/errors.js';
 import { VIEW_CONTEXT } from '../../src/pki/kubeconfig.js';
 import { metricsRegistry } from '../../src/machinery/metrics/registry.js';
+import { FullServer } from './full-server.js';
 
 jest.setTimeout(90_000);
 
+const full = new FullServer('client', '10.111.0.0/16');
 let dataDir: string;
-let server: RunningServer;
 let admin: HttpClient;
 let viewer: HttpClient;
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' });
 
 beforeAll(async () => {
-  docker('version'); // no engine: fail here, loudly
-  dataDir = mkdtempSync(join(tmpdir(), 'dockube-client-'));
-  const kubeconfig = join(dataDir, 'kubeconfig.yaml');
-  server = await startServer({
-    dataDir,
-    bindAddress: '127.0.0.1',
-    port: 0,
-    kubeconfigPath: kubeconfig,
-    dockerHost: 'unix:///var/run/docker.sock',
-    eventTtlMs: 3_600_000,
-    logLevel: 'silent' as never,
-    watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
-    // Servers of parallel test files share the host's netfilter tables: each its own service range.
-    services: { ...DEFAULT_SERVICE_NETWORK, cidr: '10.111.0.0/16' },
-  });
+  await full.start();
+  ({ dataDir } = full);
+  const kubeconfig = full.kubeconfig;
   admin = new HttpClient(credentialsFromKubeconfig(kubeconfig));
   viewer = new HttpClient(credentialsFromKubeconfig(kubeconfig, VIEW_CONTEXT));
 });
@@ -49,10 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   admin?.close();
   viewer?.close();
-  await server?.stop();
-  const ids = docker('ps', '-aq', '--filter', `label=dockube.io/data-dir=${dataDir}`).split('\n').filter(Boolean);
-  if (ids.length) docker('rm', '-f', ...ids);
-  rmSync(dataDir, { recursive: true, force: true });
+  await full.stop();
 });
 
 test('the admin context (client certificate over TLS) lists, writes and watches through an informer', async () => {

@@ -3,26 +3,23 @@
 // channel WebSocket, also through @kubernetes/client-node's own PortForward): an HTTP request and its answer, and a
 // port nobody listens on refused in the kubelet's words. The real kubectl is in conformance/scenarios/65-port-forward.sh.
 // If no engine can be reached this FAILS.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import WebSocket, { createWebSocketStream } from 'ws';
-import { DEFAULT_SERVICE_NETWORK } from '../../src/server/options.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
-import { DEFAULT_WATCH_CACHE_BYTES } from '../../src/storage/event-window.js';
+import type { RunningServer } from '../../src/server/server.js';
 import { FLAG_FIN } from '../../src/api/streams/spdy/frames.js';
 import { SpdyTestClient } from '../support/spdy-client.js';
 import { clientWebSocket, rawUpgrade } from '../support/raw-upgrade.js';
+import { FullServer } from './full-server.js';
 
 jest.setTimeout(120_000);
 
 const NS = 'default';
 const POD = 'pf-runtime';
+const full = new FullServer('pf', '10.114.0.0/16');
 let dataDir: string;
 let server: RunningServer;
 let ca: string;
@@ -46,27 +43,9 @@ function request(method: string, path: string, body?: unknown): Promise<{ status
   });
 }
 
-const docker = (...args: string[]) =>
-  execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
-
 beforeAll(async () => {
-  docker('version'); // no engine: fail here, loudly
-  dataDir = mkdtempSync(join(tmpdir(), 'dockube-pf-'));
-  server = await startServer({
-    dataDir,
-    bindAddress: '127.0.0.1',
-    port: 0,
-    kubeconfigPath: join(dataDir, 'kubeconfig.yaml'),
-    dockerHost: 'unix:///var/run/docker.sock',
-    eventTtlMs: 3_600_000,
-    logLevel: 'silent' as never,
-    watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
-    // Servers of parallel test files share the host's netfilter tables: each its own service range.
-    services: { ...DEFAULT_SERVICE_NETWORK, cidr: '10.114.0.0/16' },
-  });
-  port = Number(new URL(server.url).port);
-  ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
-  admin = (JSON.parse(readFileSync(join(dataDir, 'pki', 'tokens.json'), 'utf8')) as { admin: string }).admin;
+  await full.start();
+  ({ server, dataDir, ca, admin, port } = full);
   const created = await request('POST', `/api/v1/namespaces/${NS}/pods`, {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -96,12 +75,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await server?.stop();
-  const ids = docker('ps', '-aq', '--filter', `label=dockube.io/data-dir=${dataDir}`).split('\n').filter(Boolean);
-  if (ids.length) docker('rm', '-f', ...ids);
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => full.stop());
 
 const HTTP_GET = Buffer.from('GET /index.html HTTP/1.0\r\nHost: pod\r\n\r\n');
 

@@ -2,21 +2,19 @@
 // with the kube-api-access volume, the kubelet projects token/ca.crt/namespace and the KUBERNETES_* variables, the
 // API server answers on the pod network gateway, and the token read out of the container authenticates as the
 // service account. If no engine can be reached this FAILS (it never skips).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { DEFAULT_SERVICE_NETWORK } from '../../src/server/options.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
-import { DEFAULT_WATCH_CACHE_BYTES } from '../../src/storage/event-window.js';
+import type { RunningServer } from '../../src/server/server.js';
+import { dockerCli, FullServer } from './full-server.js';
 
 jest.setTimeout(90_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const NS = 'default';
+const full = new FullServer('sa', '10.110.0.0/16');
 let dataDir: string;
 let server: RunningServer;
 let ca: string;
@@ -50,8 +48,7 @@ function request(method: string, path: string, token: string, body?: unknown): P
   });
 }
 
-const docker = (...args: string[]) =>
-  execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+const docker = dockerCli;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -69,30 +66,11 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 }
 
 beforeAll(async () => {
-  docker('version'); // no engine: fail here, loudly
-  dataDir = mkdtempSync(join(tmpdir(), 'dockube-sa-'));
-  server = await startServer({
-    dataDir,
-    bindAddress: '127.0.0.1',
-    port: 0,
-    kubeconfigPath: join(dataDir, 'kubeconfig.yaml'),
-    dockerHost: 'unix:///var/run/docker.sock',
-    eventTtlMs: 3_600_000,
-    logLevel: 'silent' as never,
-    watchCacheBytes: DEFAULT_WATCH_CACHE_BYTES,
-    // Servers of parallel test files share the host's netfilter tables: each its own service range.
-    services: { ...DEFAULT_SERVICE_NETWORK, cidr: '10.110.0.0/16' },
-  });
-  ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
-  admin = (JSON.parse(readFileSync(join(dataDir, 'pki', 'tokens.json'), 'utf8')) as { admin: string }).admin;
+  await full.start();
+  ({ server, dataDir, ca, admin } = full);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  const ids = docker('ps', '-aq', '--filter', `label=dockube.io/data-dir=${dataDir}`).split('\n').filter(Boolean);
-  if (ids.length) docker('rm', '-f', ...ids);
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => full.stop());
 
 it('gives a pod a working service account token, the CA, its namespace and the KUBERNETES_* variables', async () => {
   expect((await stat(join(dataDir, 'sa.key'))) & 0o777).toBe(0o600);
