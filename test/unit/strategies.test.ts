@@ -116,7 +116,11 @@ describe('Pod', () => {
     const noName = create(podStrategy, { metadata: { namespace: 'default' }, spec: { containers: [{ name: 'a', image: 'x' }] } });
     expect(msgs(noName.errs)).toEqual(['metadata.name: Required value: name or generateName is required']);
     const gen = validateObjectMeta({ generateName: 'web-', name: 'web-abcde', namespace: 'default' }, { namespaced: true });
-    expect(gen).toEqual([]);
+    expect(gen).toEqual([]); // Upstream's mask drops the last two characters before appending 'a': `a-.-` is checked as `a-a`, and accepted.
+    expect(validateObjectMeta({ generateName: 'a-.-', name: 'web-abcde', namespace: 'default' }, { namespaced: true })).toEqual([]);
+    expect(msgs(validateObjectMeta({ generateName: '-.-', name: 'web-abcde', namespace: 'default' }, { namespaced: true }))).toEqual([
+      expect.stringContaining('metadata.generateName: Invalid value: "-.-"'),
+    ]);
   });
 
   test('duplicate container names, across init containers too, and a missing image', () => {

@@ -133,8 +133,11 @@ export function isRelaxedEnvVarName(v: string): string[] {
 
 /** ValidateNameFunc: (name, prefix) → messages. prefix=true checks a generateName. */
 export type NameFn = (name: string, prefix: boolean) => string[];
-/** generateName ends in '-' by convention; mask it so the base is checked (maskTrailingDash). */
-const maskTrailingDash = (n: string) => (n.length > 1 && n.endsWith('-') ? `${n.slice(0, -1)}a` : n);
+/**
+ * generateName ends in '-' by convention; mask it so the base is checked (upstream's maskTrailingDash, which drops
+ * the last two characters before appending 'a': `a-.-` is checked as `a-a` and accepted, as kube-apiserver does).
+ */
+const maskTrailingDash = (n: string) => (n.length > 1 && n.endsWith('-') ? `${n.slice(0, -2)}a` : n);
 export const nameIsDNSSubdomain: NameFn = (n, prefix) => isDNS1123Subdomain(prefix ? maskTrailingDash(n) : n);
 export const nameIsDNSLabel: NameFn = (n, prefix) => isDNS1123Label(prefix ? maskTrailingDash(n) : n);
 export const nameIsDNS1035Label: NameFn = (n, prefix) => isDNS1035Label(prefix ? maskTrailingDash(n) : n);
