@@ -35,10 +35,9 @@ const node = new TestNode({
     for (const r of [OPEN1, OPEN2, PRIVATE]) await untag(r);
   },
 });
-const { docker, rand, NS, NODE, ctxW, getPod, podObj } = node;
+const { docker, rand, NS, NODE, ctxW, getPod, podObj, createPod } = node;
 const eventsOf = node.eventsNamed;
 const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40_000) => waitForShared(what, fn, timeoutMs, 100);
-let podsDef: ResourceDef;
 let secretsDef: ResourceDef;
 let creds: { user: string; password: string };
 
@@ -73,7 +72,7 @@ function dockerConfigSecret(name: string, server: string, user: string, password
 
 beforeAll(async () => {
   await node.start();
-  [podsDef, secretsDef] = [node.def('pods'), node.def('secrets')];
+  secretsDef = node.def('secrets');
 }, 360_000);
 
 afterAll(async () => {
@@ -89,7 +88,7 @@ describe('image pulls from loopback registries', () => {
         .inspect()
         .catch(() => undefined),
     ).toBeUndefined();
-    await node.h.service.create(podsDef, NS, pod('ifnp', OPEN1, 'IfNotPresent'), ctxW);
+    await createPod(pod('ifnp', OPEN1, 'IfNotPresent'));
     const p = await waitFor('ifnp running', async () => {
       const x = await getPod('ifnp');
       return running(x) && x;
@@ -107,7 +106,7 @@ describe('image pulls from loopback registries', () => {
       ),
     );
     // Now present: a second pod uses the local copy.
-    await node.h.service.create(podsDef, NS, pod('ifnp2', OPEN1, 'IfNotPresent'), ctxW);
+    await createPod(pod('ifnp2', OPEN1, 'IfNotPresent'));
     const evs2 = await waitFor('Pulled event of ifnp2', async () => {
       const e = await eventsOf('ifnp2');
       return e.some((x) => x.reason === 'Pulled') && e;
@@ -117,20 +116,15 @@ describe('image pulls from loopback registries', () => {
   });
 
   test('Always pulls on every container start, even with the image present', async () => {
-    await node.h.service.create(
-      podsDef,
-      NS,
-      {
-        ...pod('always', OPEN2, 'Always'),
-        spec: {
-          nodeName: NODE,
-          terminationGracePeriodSeconds: 1,
-          restartPolicy: 'Always',
-          containers: [{ name: 'c', image: OPEN2, imagePullPolicy: 'Always', command: ['sh', '-c', 'sleep 1'] }],
-        },
-      } as KObject,
-      ctxW,
-    );
+    await createPod({
+      ...pod('always', OPEN2, 'Always'),
+      spec: {
+        nodeName: NODE,
+        terminationGracePeriodSeconds: 1,
+        restartPolicy: 'Always',
+        containers: [{ name: 'c', image: OPEN2, imagePullPolicy: 'Always', command: ['sh', '-c', 'sleep 1'] }],
+      },
+    } as KObject);
     // One Pulling per start: after a restart there are at least two (events may be aggregated into a count).
     const evs = await waitFor('a restart and two pulls', async () => {
       const restarts = (await getPod('always')).status?.containerStatuses?.[0]?.restartCount ?? 0;
@@ -145,7 +139,7 @@ describe('image pulls from loopback registries', () => {
 
   test('Never with a missing image: ErrImageNeverPull, no pull', async () => {
     const ref = `127.0.0.1:5000/test/absent-${rand}:1`;
-    await node.h.service.create(podsDef, NS, pod('never', ref, 'Never'), ctxW);
+    await createPod(pod('never', ref, 'Never'));
     const w = await waitFor('ErrImageNeverPull', async () => {
       const x = waitingOf(await getPod('never'));
       return x?.reason === 'ErrImageNeverPull' && x;
@@ -160,7 +154,7 @@ describe('image pulls from loopback registries', () => {
   });
 
   test('a private image without credentials fails to pull with the authentication error, then backs off', async () => {
-    await node.h.service.create(podsDef, NS, pod('noauth', PRIVATE, 'IfNotPresent'), ctxW);
+    await createPod(pod('noauth', PRIVATE, 'IfNotPresent'));
     const evs = await waitFor('Failed to pull', async () => {
       const e = await eventsOf('noauth');
       return e.some((x) => x.reason === 'Failed' && x.message.startsWith(`Failed to pull image "${PRIVATE}": `)) && e;
@@ -178,7 +172,7 @@ describe('image pulls from loopback registries', () => {
 
   test('a wrong password in the pull secret fails too (the secret is what authenticates)', async () => {
     await node.h.service.create(secretsDef, NS, dockerConfigSecret('badcred', '127.0.0.1:5001', creds.user, 'wrong-password'), ctxW);
-    await node.h.service.create(podsDef, NS, pod('badcred', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'badcred' }] }), ctxW);
+    await createPod(pod('badcred', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'badcred' }] }));
     const evs = await waitFor('Failed to pull', async () => {
       const e = await eventsOf('badcred');
       return e.some((x) => x.reason === 'Failed' && x.message.startsWith(`Failed to pull image "${PRIVATE}": `)) && e;
@@ -188,12 +182,7 @@ describe('image pulls from loopback registries', () => {
 
   test('imagePullSecrets (dockerconfigjson) authenticate the pull; a missing secret is reported and skipped', async () => {
     await node.h.service.create(secretsDef, NS, dockerConfigSecret('regcred', '127.0.0.1:5001', creds.user, creds.password), ctxW);
-    await node.h.service.create(
-      podsDef,
-      NS,
-      pod('withcred', PRIVATE, 'IfNotPresent', { imagePullSecrets: [{ name: 'missing' }, { name: 'regcred' }] }),
-      ctxW,
-    );
+    await createPod(pod('withcred', PRIVATE, 'IfNotPresent', { imagePullSecrets: [{ name: 'missing' }, { name: 'regcred' }] }));
     const p = await waitFor('withcred running', async () => {
       const x = await getPod('withcred');
       return running(x) && x;
@@ -208,7 +197,7 @@ describe('image pulls from loopback registries', () => {
 
   test('a legacy dockercfg secret works as well (Always: it must authenticate again)', async () => {
     await node.h.service.create(secretsDef, NS, dockerConfigSecret('legacy', '127.0.0.1:5001', creds.user, creds.password, true), ctxW);
-    await node.h.service.create(podsDef, NS, pod('legacy', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'legacy' }] }), ctxW);
+    await createPod(pod('legacy', PRIVATE, 'Always', { imagePullSecrets: [{ name: 'legacy' }] }));
     await waitFor('legacy running', async () => {
       const x = await getPod('legacy');
       return running(x) && x;

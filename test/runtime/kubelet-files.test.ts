@@ -53,7 +53,7 @@ const node = new TestNode({
     );
   },
 });
-const { NS, NODE, ctxW, def, getPod, podObj, sh } = node;
+const { NS, NODE, ctxW, def, getPod, podObj, createPod, sh } = node;
 const IMAGE = 'dockube/busybox:test';
 
 const container = (name: string, extra: J = {}): J => ({
@@ -64,7 +64,7 @@ const container = (name: string, extra: J = {}): J => ({
   ...extra,
 });
 async function runPod(name: string, spec: J): Promise<J> {
-  await node.h.service.create(node.pods, NS, podObj(name, spec), ctxW);
+  await createPod(podObj(name, spec));
   try {
     return await waitFor(
       `${name} Ready`,

@@ -24,7 +24,7 @@ const node = new TestNode({
   resyncMs: 2000,
   harness: { nodes: nodeLookup(new DockerNode(NODE, dockerClient())) },
 });
-const { NS, ctxW, podObj } = node;
+const { NS, podObj, createPod } = node;
 const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000) => waitForShared(what, fn, timeoutMs, 500);
 
 beforeAll(() => node.start(), 120_000);
@@ -32,9 +32,7 @@ beforeAll(() => node.start(), 120_000);
 afterAll(() => node.stop(), 60_000);
 
 test('a running pod has PodMetrics for its app containers with non-zero memory and CPU', async () => {
-  await node.h.service.create(
-    node.pods,
-    NS,
+  await createPod(
     podObj(
       'busy',
       {
@@ -52,7 +50,6 @@ test('a running pod has PodMetrics for its app containers with non-zero memory a
       },
       { app: 'busy' },
     ),
-    ctxW,
   );
   const m = await waitFor('PodMetrics of busy', async () => {
     const res = await node.h.api.get(`${M}/namespaces/${NS}/pods/busy`);

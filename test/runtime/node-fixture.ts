@@ -164,6 +164,23 @@ export class TestNode {
       },
     });
 
+  /** Creates the pod (see podObj) as the test's client. */
+  readonly createPod = (pod: KObject) => this.h.service.create(this.pods, this.NS, pod, this.ctxW);
+
+  /** Creates a ReadWriteOnce claim of the default class. */
+  readonly createClaim = (name: string, storage: string) =>
+    this.h.service.create(
+      this.def('persistentvolumeclaims'),
+      this.NS,
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } },
+      } as KObject,
+      this.ctxW,
+    );
+
   /** Waits for the pod to be Ready; the pod. */
   readonly readyPod = (name: string, timeoutMs: number) =>
     waitFor(

@@ -13,7 +13,7 @@ jest.setTimeout(90_000);
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const node = new TestNode({ name: 'probes', label: 'probes', subnetOctet: 196, nodeName: 'probes-test-node', resyncMs: 2000 });
-const { docker, NS, ctxW, getPod, podObj } = node;
+const { docker, getPod, podObj, createPod } = node;
 const eventsOf = node.eventsNamed;
 const IMAGE = 'dockube/busybox:test';
 const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40000) => waitForShared(what, fn, timeoutMs, 150);
@@ -38,9 +38,7 @@ afterAll(() => node.stop(), 60_000);
 
 describe('probes on the real engine', () => {
   test('httpGet readiness: Ready follows the file httpd serves', async () => {
-    const created = await node.h.service.create(
-      node.pods,
-      NS,
+    const created = await createPod(
       podOf('ready-web', [
         {
           name: 'web',
@@ -51,7 +49,6 @@ describe('probes on the real engine', () => {
           readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
         },
       ]),
-      ctxW,
     );
     const uid = created.metadata.uid!;
     const running = await waitFor('running, not ready', async () => {
@@ -86,9 +83,7 @@ describe('probes on the real engine', () => {
   });
 
   test('exec liveness: a missing file kills and restarts the container', async () => {
-    const created = await node.h.service.create(
-      node.pods,
-      NS,
+    const created = await createPod(
       podOf('live', [
         {
           name: 'main',
@@ -98,7 +93,6 @@ describe('probes on the real engine', () => {
           livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 },
         },
       ]),
-      ctxW,
     );
     const uid = created.metadata.uid!;
     await waitFor('live Ready', async () => cond(await getPod('live'), 'Ready')?.status === 'True');
@@ -131,9 +125,7 @@ describe('probes on the real engine', () => {
   });
 
   test('startup probe: started and ready wait for it', async () => {
-    const created = await node.h.service.create(
-      node.pods,
-      NS,
+    const created = await createPod(
       podOf('slow-start', [
         {
           name: 'main',
@@ -143,7 +135,6 @@ describe('probes on the real engine', () => {
           startupProbe: { exec: { command: ['test', '-f', '/tmp/up'] }, periodSeconds: 1, failureThreshold: 60 },
         },
       ]),
-      ctxW,
     );
     const uid = created.metadata.uid!;
     await waitFor('running', async () => (await getPod('slow-start')).status?.containerStatuses?.[0]?.state?.running);

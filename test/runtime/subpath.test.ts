@@ -36,7 +36,7 @@ const node = new TestNode({
     fs.symlinkSync(victim, join(hostVol, 'out'));
   },
 });
-const { docker, instance, NS, ctxW, def, getPod, podObj, sh, eventsOf, containersOf, deletePod, readyPod } = node;
+const { docker, instance, NS, ctxW, def, getPod, podObj, createPod, createClaim, sh, eventsOf, containersOf, deletePod, readyPod } = node;
 const IMAGE = 'dockube/busybox:test';
 let victim: string;
 let hostVol: string;
@@ -55,9 +55,7 @@ describe('subPath on the real engine', () => {
       'echo first > /mnt/first',
       `rm -rf /data/escape && ln -s ${victim} /data/escape`,
     ].join('\n');
-    const created = await node.h.service.create(
-      node.pods,
-      NS,
+    const created = await createPod(
       podObj('escape', {
         restartPolicy: 'Always',
         containers: [
@@ -74,7 +72,6 @@ describe('subPath on the real engine', () => {
         ],
         volumes: [{ name: 'w', emptyDir: {} }],
       }),
-      ctxW,
     );
     const message = 'failed to prepare subPath for volumeMount "w" of container "main"';
     // Every status written is seen (a refused attempt is followed by CrashLoopBackOff until the next, as in kubelet).
@@ -109,9 +106,7 @@ describe('subPath on the real engine', () => {
   });
 
   test('a hostPath subPath that links out of the hostPath is refused too', async () => {
-    await node.h.service.create(
-      node.pods,
-      NS,
+    await createPod(
       podObj('hostout', {
         containers: [
           {
@@ -124,7 +119,6 @@ describe('subPath on the real engine', () => {
         ],
         volumes: [{ name: 'h', hostPath: { path: hostVol, type: 'Directory' } }],
       }),
-      ctxW,
     );
     const p = await waitFor(
       'refused',
@@ -142,7 +136,6 @@ describe('subPath on the real engine', () => {
   test('links that stay inside the volume, subPathExpr, and subPaths of configMap, secret, PVC, hostPath, projected, downwardAPI work', async () => {
     const cms = def('configmaps');
     const secrets = def('secrets');
-    const pvcs = def('persistentvolumeclaims');
     await node.h.service.create(
       cms,
       NS,
@@ -155,23 +148,11 @@ describe('subPath on the real engine', () => {
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, data: { token: Buffer.from('tok').toString('base64') } } as KObject,
       ctxW,
     );
-    await node.h.service.create(
-      pvcs,
-      NS,
-      {
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        metadata: { name: 'claim' },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } },
-      } as KObject,
-      ctxW,
-    );
+    await createClaim('claim', '16Mi');
     fs.mkdirSync(join(hostVol, 'shared'));
     fs.writeFileSync(join(hostVol, 'shared', 'h.txt'), 'from hostPath');
     fs.symlinkSync('shared', join(hostVol, 'alias'));
-    await node.h.service.create(
-      node.pods,
-      NS,
+    await createPod(
       podObj('ordinary', {
         initContainers: [
           {
@@ -219,7 +200,6 @@ describe('subPath on the real engine', () => {
           { name: 'info', downwardAPI: { items: [{ path: 'ns', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
         ],
       }),
-      ctxW,
     );
     const p = await readyPod('ordinary', 60_000);
     expect(await sh(p, 'main', 'cat /alias/f; cat /up/f')).toBe('inside\ninside');

@@ -26,7 +26,7 @@ const node = new TestNode({
   withVolumes: true,
   resyncMs: 1500,
 });
-const { docker, instance, NS, ctxW, getPod, podObj, sh, eventsOf, readyPod, deletePod } = node;
+const { docker, instance, NS, ctxW, getPod, podObj, createPod, createClaim, sh, eventsOf, readyPod, deletePod } = node;
 const IMAGE = 'dockube/busybox:test';
 let hostDir: string;
 let cms: ResourceDef;
@@ -60,17 +60,7 @@ describe('pod volumes on the real engine', () => {
   let p: J;
 
   test('a claim of the default class is provisioned as a Docker volume and bound', async () => {
-    const created = await node.h.service.create(
-      pvcs,
-      NS,
-      {
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        metadata: { name: 'data' },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } },
-      } as KObject,
-      ctxW,
-    );
+    const created = await createClaim('data', '64Mi');
     const uid = created.metadata.uid!;
     const bound = await waitFor('claim Bound', async () => {
       const c = (await node.h.service.get(pvcs, NS, 'data')) as J;
@@ -137,9 +127,7 @@ describe('pod volumes on the real engine', () => {
       { name: 'data', mountPath: '/data' },
       { name: 'cfg', mountPath: '/sub/a.conf', subPath: 'a.conf' },
     ];
-    await node.h.service.create(
-      node.pods,
-      NS,
+    await createPod(
       podObj(
         'vol',
         {
@@ -187,7 +175,6 @@ describe('pod volumes on the real engine', () => {
         },
         { app: 'vol', tier: 'one' },
       ),
-      ctxW,
     );
     p = await readyPod('vol', 40_000);
 
@@ -234,9 +221,7 @@ describe('pod volumes on the real engine', () => {
   });
 
   test('a pod referencing a missing configMap waits in ContainerCreating with FailedMount, then starts once it exists', async () => {
-    const created = await node.h.service.create(
-      node.pods,
-      NS,
+    const created = await createPod(
       podObj('needs-cm', {
         containers: [
           sleeper('main', [
@@ -249,7 +234,6 @@ describe('pod volumes on the real engine', () => {
           { name: 'opt', configMap: { name: 'never', optional: true } },
         ],
       }),
-      ctxW,
     );
     const ev = await waitFor('FailedMount', async () => (await eventsOf(created.metadata.uid!)).find((e) => e.reason === 'FailedMount'));
     expect(ev.type).toBe('Warning');
@@ -286,27 +270,17 @@ describe('pod volumes on the real engine', () => {
   });
 
   test('a second pod reads what the first pod wrote to the same claim', async () => {
-    await node.h.service.create(
-      pvcs,
-      NS,
-      {
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        metadata: { name: 'keep' },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } },
-      } as KObject,
-      ctxW,
-    );
+    await createClaim('keep', '16Mi');
     const mk = (name: string) =>
       podObj(name, {
         containers: [sleeper('main', [{ name: 'd', mountPath: '/d' }])],
         volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'keep' } }],
       });
-    await node.h.service.create(node.pods, NS, mk('writer'), ctxW);
+    await createPod(mk('writer'));
     const w = await readyPod('writer', 30_000);
     await sh(w, 'main', 'echo kept-data > /d/f.txt');
     await deletePod('writer');
-    await node.h.service.create(node.pods, NS, mk('reader'), ctxW);
+    await createPod(mk('reader'));
     const r = await readyPod('reader', 30_000);
     expect(await sh(r, 'main', 'cat /d/f.txt')).toBe('kept-data');
     await node.h.service.delete(node.pods, NS, 'reader', { gracePeriodSeconds: 0 }, ctxW);
