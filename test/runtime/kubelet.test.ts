@@ -25,7 +25,7 @@ import { nodeIdentity } from '../../src/client/identities.js';
 import { configureServiceAccounts, resetServiceAccounts } from '../../src/serviceaccount/runtime.js';
 import { generateSigningKey } from '../../src/serviceaccount/signing-key.js';
 import { serveHttps, type HttpsApi } from '../support/https-api.js';
-import { createTestNetwork, removeInstanceLeftovers, run, waitFor as waitForShared } from './support.js';
+import { createTestNetwork, ensureEngine, removeInstanceLeftovers, waitFor as waitForShared } from './support.js';
 
 jest.setTimeout(60_000);
 
@@ -57,14 +57,7 @@ function httpGet(ip: string): Promise<string> {
 
 const ready = (p: J) => p.status?.conditions?.find((c: J) => c.type === 'Ready')?.status === 'True';
 
-beforeAll(() => {
-  try {
-    run('bash', ['scripts/ensure-docker.sh']);
-  } catch (e) {
-    throw new Error(`A Docker engine is required for test/runtime and could not be started: ${(e as Error).message}`);
-  }
-  run('bash', ['scripts/build-test-images.sh']);
-}, 120_000);
+beforeAll(() => ensureEngine(), 120_000);
 
 describe.each<Mode>(['in-process', 'https'])('kubelet on the real engine, its client %s', (mode) => {
   /** The engine-only scenarios run in the in-process pass alone: over HTTPS they would test the same code twice. */
