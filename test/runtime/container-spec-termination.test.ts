@@ -1,12 +1,10 @@
 // Termination messages against the real engine: the terminationMessagePath file, and the FallbackToLogsOnError
 // log tail (last 80 lines, at most 2 KiB; only on a non-zero exit and an empty file).
 // If no engine can be reached this FAILS (it never skips).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { DockerRuntime } from '../../src/runtime/docker-runtime.js';
 import { jest } from '@jest/globals';
@@ -17,10 +15,10 @@ import {
   terminationMessage,
   type TerminatedContainer,
 } from '../../src/reconcilers/kubelet/termination-message.js';
+import { removeContainers, run } from './support.js';
 
 jest.setTimeout(60_000);
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const docker = new Docker();
 const runtime = new DockerRuntime(docker, { instance: 'termination-test', dataDir: '/nonexistent' });
 const IMAGE = 'dockube/busybox:test';
@@ -28,13 +26,12 @@ const label = `dockube-test-termmsg-${randomBytes(3).toString('hex')}`;
 let dir: string;
 
 beforeAll(() => {
-  execFileSync('bash', ['scripts/build-test-images.sh'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+  run('bash', ['scripts/build-test-images.sh']);
   dir = mkdtempSync(join(tmpdir(), 'termmsg-'));
 });
 
 afterAll(async () => {
-  const list = await docker.listContainers({ all: true, filters: { label: [label] } });
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  await removeContainers(docker, [label]);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,7 +2,6 @@
 // applied), exec (output split, exit code, stdin to EOF, an executable that cannot start), port-forward to a real
 // listener on the pod network (the infra container's address), and stats naming the pod's app containers.
 // If no engine can be started this FAILS (it never skips).
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
@@ -12,7 +11,7 @@ import { dockerClient } from '../../src/node/docker-client.js';
 import type { PodLike, StreamSession } from '../../src/node/types.js';
 import { containerLabels, infraLabels, LABEL_POD_UID } from '../../src/translate/labels.js';
 import type { Pod } from '../../src/translate/k8s-types.js';
-import { root } from './support.js';
+import { ensureEngine, removeContainers } from './support.js';
 
 jest.setTimeout(60_000);
 
@@ -61,8 +60,7 @@ const outputOf = async (s: StreamSession) => {
 const streams = { stdin: false, stdout: true, stderr: true, tty: false };
 
 beforeAll(async () => {
-  execFileSync('bash', ['scripts/ensure-docker.sh'], { cwd: root, stdio: 'inherit' });
-  execFileSync('bash', ['scripts/build-test-images.sh'], { cwd: root, stdio: 'inherit' });
+  ensureEngine();
   // The sandbox listens on 8080 (an echo server), as an app sharing its network would.
   await run('POD', ['sh', '-c', 'while true; do nc -l -p 8080 -e cat; done']);
   await run('logs', ['sh', '-c', 'echo before'], { wait: true });
@@ -71,10 +69,7 @@ beforeAll(async () => {
   await run('main', ['sleep', '3600']);
 }, 120_000);
 
-afterAll(async () => {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_POD_UID}=${pod.metadata.uid}`] } });
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-});
+afterAll(() => removeContainers(docker, [`${LABEL_POD_UID}=${pod.metadata.uid}`]));
 
 const logOpts = { follow: false, previous: false, timestamps: false };
 

@@ -20,7 +20,7 @@ import { normalizeCidr, removeInstanceRules, routeMetric, startIptablesProxier }
 import { detectNodeIP } from '../../src/reconcilers/node-addresses.js';
 import { type PodNetworkConfig, ensurePodNetwork } from '../../src/runtime/pod-network.js';
 import type { KObject } from '../../src/machinery/api/meta.js';
-import { run, waitFor } from './support.js';
+import { removeContainers, run, waitFor } from './support.js';
 
 jest.setTimeout(120_000);
 
@@ -217,8 +217,7 @@ afterAll(async () => {
   // Whatever a failed or filtered run left (the first proxier keeps its rules on stop).
   await removeInstanceRules(PREFIX);
   if (POD_NETWORK) await routeDelete(normalizeCidr(CIDR), POD_NETWORK.bridge!, routeMetric(rand));
-  const left = await docker.listContainers({ all: true, filters: { label: [`dockube.io/test=${LABEL['dockube.io/test']}`] } });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  await removeContainers(docker, [`dockube.io/test=${LABEL['dockube.io/test']}`]);
   if (POD_NETWORK)
     await docker
       .getNetwork(POD_NETWORK.name)
