@@ -1,12 +1,14 @@
 // CustomResourceDefinition defaulting and validation as apiextensions-apiserver's v1 SetDefaults and
 // ValidateCustomResourceDefinition(Update): names, group, scope, versions (exactly one storage version),
 // structural schemas, subresources, printer columns; errors with upstream's paths and wording.
+import { isDeepStrictEqual } from 'node:util';
 import type { FieldError } from '../machinery/api/errors.js';
 import { isDNS1035Label, isDNS1123Subdomain } from '../registry/strategies/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../registry/strategies/common/meta.js';
 import { parsePath } from './jsonpath.js';
 import { validateStructural } from './schema/structural.js';
-import { compileError, rulesOf } from './schema/cel.js';
+import { rulesOf } from './schema/cel.js';
+import { compileSchemaRules } from './schema/cel-compile.js';
 import type { Crd, CrdNames, CrdSpec, JSONSchemaProps } from './types.js';
 
 type Errs = FieldError[];
@@ -55,30 +57,42 @@ function underPath(p: string, prefixes: string[]): boolean {
   return prefixes.some((x) => p === x || p.startsWith(`${x}.`)) && !/\[/.test(p);
 }
 
-function validateVersion(v: J, path: string): Errs {
+/**
+ * A version's schema: structural, then its x-kubernetes-validations rules (rule text checks, then compilation, which
+ * upstream skips while the schema has errors).
+ */
+function validateSchema(schema: JSONSchemaProps, path: string): Errs {
+  const errs: Errs = validateStructural(schema, path);
+  for (const { path: rp, rule } of rulesOf(schema, path)) {
+    if (typeof rule?.rule !== 'string' || !rule.rule.trim())
+      errs.push({ type: 'FieldValueRequired', field: `${rp}.rule`, detail: 'rule is not specified' });
+    if (typeof rule?.messageExpression === 'string' && rule.messageExpression && !rule.messageExpression.trim())
+      errs.push({
+        type: 'FieldValueRequired',
+        field: `${rp}.messageExpression`,
+        detail: 'messageExpression must be non-empty if specified',
+      });
+  }
+  if (!errs.length) errs.push(...compileSchemaRules(schema, path));
+  return errs;
+}
+
+/**
+ * Where each version's schema is reported: upstream validates the internal CRD, into which v1's per-version schemas are
+ * hoisted to spec.validation when they are all the same (once, at the first version); else each at its version.
+ */
+function schemaPaths(versions: J[]): (string | undefined)[] {
+  const schemas = versions.map((v) => v?.schema?.openAPIV3Schema);
+  const same = schemas.length > 0 && schemas[0] !== undefined && schemas.every((s) => isDeepStrictEqual(s, schemas[0]));
+  if (same) return schemas.map((_, i) => (i === 0 ? 'spec.validation.openAPIV3Schema' : undefined));
+  return schemas.map((_, i) => `spec.versions[${i}].schema.openAPIV3Schema`);
+}
+
+function validateVersion(v: J, path: string, schemaPath: string | undefined): Errs {
   const errs: Errs = [];
   const schema = v.schema?.openAPIV3Schema as JSONSchemaProps | undefined;
   if (!schema) errs.push({ type: 'FieldValueRequired', field: `${path}.schema.openAPIV3Schema`, detail: 'schemas are required' });
-  else {
-    errs.push(...validateStructural(schema, `${path}.schema.openAPIV3Schema`));
-    // x-kubernetes-validations must compile (upstream's CEL compilation at CRD write time).
-    for (const { path: rp, rule } of rulesOf(schema, `${path}.schema.openAPIV3Schema`)) {
-      if (typeof rule?.rule !== 'string' || !rule.rule) {
-        errs.push({ type: 'FieldValueRequired', field: `${rp}.rule` });
-        continue;
-      }
-      const err = compileError(rule.rule);
-      if (err) errs.push({ type: 'FieldValueInvalid', field: `${rp}.rule`, value: rule.rule, detail: `compilation failed: ${err}` });
-      const mErr = rule.messageExpression ? compileError(rule.messageExpression) : undefined;
-      if (mErr)
-        errs.push({
-          type: 'FieldValueInvalid',
-          field: `${rp}.messageExpression`,
-          value: rule.messageExpression,
-          detail: `compilation failed: ${mErr}`,
-        });
-    }
-  }
+  else if (schemaPath) errs.push(...validateSchema(schema, schemaPath));
   const scale = v.subresources?.scale;
   if (scale) {
     const sp = `${path}.subresources.scale`;
@@ -155,6 +169,7 @@ export function validateCrd(obj: Crd): Errs {
     });
   const seen = new Set<string>();
   let storage = 0;
+  const paths = schemaPaths(versions);
   versions.forEach((v, i) => {
     const vp = `spec.versions[${i}]`;
     if (v.storage) storage++;
@@ -165,7 +180,7 @@ export function validateCrd(obj: Crd): Errs {
       if (seen.has(v.name)) errs.push({ type: 'FieldValueDuplicate', field: `${vp}.name`, value: v.name });
       seen.add(v.name);
     }
-    errs.push(...validateVersion(v, vp));
+    errs.push(...validateVersion(v, vp, paths[i]));
   });
   if (versions.length && storage !== 1)
     errs.push({ type: 'FieldValueInvalid', field: 'spec.versions', detail: 'must have exactly one version marked as storage version' });

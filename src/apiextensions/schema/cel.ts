@@ -40,16 +40,6 @@ function program(rule: string): Program {
   return p;
 }
 
-/** The error a rule does not compile with (CRD validation), or undefined. */
-export function compileError(rule: string): string | undefined {
-  try {
-    program(rule);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message.split('\n')[0];
-  }
-}
-
 /** A value as CEL reads it under its schema: JSON integers are `int` (bigint) unless the schema says `number`. */
 function celValue(v: unknown, s: JSONSchemaProps | undefined): unknown {
   if (typeof v === 'number') return Number.isInteger(v) && s?.type !== 'number' ? BigInt(v) : v;

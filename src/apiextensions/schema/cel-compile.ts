@@ -1,0 +1,196 @@
+// x-kubernetes-validations compiled when a CRD is written, as apiextensions-apiserver's cel.Compile and
+// ValidateCustomResourceDefinitionOpenAPISchema do: each rule is parsed and type-checked with `self` typed by the
+// schema node it sits on (SchemaDeclType of the version's root, so embedded resources and the root get apiVersion,
+// kind and metadata.name/generateName) and `oldSelf` the same type, optional<T> when optionalOldSelf is set. A rule
+// must be a bool, a messageExpression (compiled only when its rule compiles) a string; optionalOldSelf only on a rule
+// that reads oldSelf. The error framing is cel-go's (`ERROR: <input>:L:C: ...`), the message inside cel-js' save for
+// the wordings typechecking.ts and undeclared functions map to cel-go's. Cost estimation is not done. Constructs the
+// checker cannot type (int-or-string, a node with no type) are dyn, and a dyn result is accepted where cel-go would
+// want bool or string: a valid rule is never refused for want of a type.
+import { Environment } from '@marcbachmann/cel-js';
+import { registerKubernetesLibraries } from '../../admission/cel/libraries.js';
+import { undefinedPresenceField } from '../../admission/cel/presence.js';
+import { escapeFieldName, registerDeclTypes, schemaDeclTypes } from '../../admission/cel/schema-types.js';
+import { celGoIssue } from '../../admission/policy/typechecking.js';
+import { goQuote } from '../../admission/cel/library/go-quote.js';
+import type { FieldError } from '../../machinery/api/errors.js';
+import type { JSONSchemaProps } from '../types.js';
+import type { ValidationRule } from './cel.js';
+
+let base: Environment | undefined;
+let functionNames: Set<string> | undefined;
+
+/** The CRD environment's libraries (as the runtime's, cel.ts), without variables. */
+function baseEnvironment(): Environment {
+  if (!base) {
+    base = registerKubernetesLibraries(new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true }));
+    functionNames = new Set(base.getDefinitions().functions.map((f) => f.name));
+  }
+  return base;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A type string's element: list<X> → X, map<string, X> → X; undefined otherwise. */
+function elementType(t: string | undefined, kind: 'list' | 'map'): string | undefined {
+  if (!t) return undefined;
+  if (kind === 'list') return /^list<(.+)>$/.exec(t)?.[1];
+  return /^map<string, (.+)>$/.exec(t)?.[1];
+}
+
+interface Node {
+  op?: string;
+  args?: unknown;
+  start?: number;
+  end?: number;
+  pos?: number;
+}
+const isNode = (v: unknown): v is Node => isObj(v) && typeof v.op === 'string';
+
+/** Whether the AST reads the identifier `name` (upstream: the checked reference map names oldSelf). */
+function readsIdentifier(ast: unknown, name: string): boolean {
+  const seen = new Set<unknown>();
+  const visit = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return false;
+    seen.add(v);
+    if (Array.isArray(v)) return v.some(visit);
+    if (isNode(v) && v.op === 'id') return v.args === name;
+    return Object.values(v).some(visit);
+  };
+  return visit(ast);
+}
+
+const BINARY = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', 'in', '&&', '||']);
+
+/**
+ * cel-go's position and wording for a cel-js check error: calls are placed at their '(' and operators at the operator
+ * (cel-js places both at the expression's start); a function no overload of which exists is an undeclared reference.
+ */
+function goIssue(expression: string, error: unknown): string {
+  const e = error as { summary?: string; message?: string; range?: { start?: number }; node?: Node };
+  const node = e.node;
+  let summary = e.summary ?? String(e.message ?? error).split('\n')[0]!;
+  let start = e.range?.start;
+  if (node && Array.isArray(node.args)) {
+    const args = node.args as unknown[];
+    if ((node.op === 'call' || node.op === 'rcall') && typeof args[0] === 'string') {
+      const target = node.op === 'rcall' && isNode(args[1]) ? args[1] : undefined;
+      const paren = expression.indexOf('(', target?.end ?? node.start ?? 0);
+      if (paren >= 0) start = paren;
+      if (!functionNames?.has(args[0])) summary = `undeclared reference to '${args[0]}' (in container '')`;
+    } else if (BINARY.has(node.op ?? '') && isNode(args[0]) && typeof args[0].end === 'number') {
+      const at = expression.slice(args[0].end).search(/\S/);
+      if (at >= 0) start = args[0].end + at;
+    }
+  }
+  return celGoIssue(expression, { summary, range: start === undefined ? undefined : { start } });
+}
+
+type TypeName = string;
+
+/** Go's %#v of the internal apiextensions.ValidationRule, the value upstream's Invalid errors print. */
+export function goValidationRule(r: ValidationRule): string {
+  const s = (v: unknown) => goQuote(typeof v === 'string' ? v : '');
+  // A set pointer prints as its address, which differs on every run upstream: a fixed one stands for it.
+  const ptr = (type: string, v: unknown) => `(*${type})(${v === undefined || v === null ? 'nil' : '0xc000000000'})`;
+  return (
+    `apiextensions.ValidationRule{Rule:${s(r.rule)}, Message:${s(r.message)}, MessageExpression:${s(r.messageExpression)}, ` +
+    `Reason:${ptr('apiextensions.FieldValueErrorReason', r.reason)}, FieldPath:${s(r.fieldPath)}, ` +
+    `OptionalOldSelf:${ptr('bool', r.optionalOldSelf)}}`
+  );
+}
+
+/** What compiling one schema node's rules needs: its environments (oldSelf plain and optional) and object types. */
+interface Scope {
+  env: Environment;
+  optionalEnv: Environment;
+  objects: Map<string, Record<string, string>>;
+}
+
+const bad = (field: string, r: ValidationRule, detail: string): FieldError => ({
+  type: 'FieldValueInvalid',
+  field,
+  detail: `${goValidationRule(r)}: ${detail}`,
+});
+
+function check(env: Environment, expression: string, objects: Scope['objects']): { error?: string; type?: string; ast?: unknown } {
+  let parsed;
+  try {
+    parsed = env.parse(expression);
+  } catch (e) {
+    return { error: goIssue(expression, e) };
+  }
+  const r = parsed.check();
+  if (!r.valid) return { error: goIssue(expression, r.error) };
+  const missing = undefinedPresenceField(parsed.ast, objects);
+  if (missing) return { error: celGoIssue(expression, { summary: `No such key: ${missing.field}`, range: { start: missing.pos } }) };
+  return { type: String(r.type), ast: parsed.ast };
+}
+
+/** The compile errors of one node's rules (`path` the node's field path). */
+function compileNode(rules: ValidationRule[], scope: Scope, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  rules.forEach((r, i) => {
+    const rp = `${path}.x-kubernetes-validations[${i}]`;
+    if (!isObj(r) || typeof r.rule !== 'string' || !r.rule.trim()) return;
+    const env = r.optionalOldSelf === true ? scope.optionalEnv : scope.env;
+    const rule = check(env, r.rule, scope.objects);
+    if (rule.error) {
+      errs.push(bad(`${rp}.rule`, r, `compilation failed: ${rule.error}`));
+      return;
+    }
+    if (rule.type !== 'bool' && rule.type !== 'dyn') {
+      errs.push(bad(`${rp}.rule`, r, 'cel expression must evaluate to a bool'));
+      return;
+    }
+    if (typeof r.messageExpression === 'string' && r.messageExpression.trim()) {
+      const m = check(env, r.messageExpression, scope.objects);
+      if (m.error) errs.push(bad(`${rp}.messageExpression`, r, `messageExpression compilation failed: ${m.error}`));
+      else if (m.type !== 'string' && m.type !== 'dyn')
+        errs.push(bad(`${rp}.messageExpression`, r, 'messageExpression must evaluate to a string'));
+    }
+    if (!readsIdentifier(rule.ast, 'oldSelf') && r.optionalOldSelf !== undefined && r.optionalOldSelf !== null)
+      errs.push({
+        type: 'FieldValueInvalid',
+        field: `${rp}.optionalOldSelf`,
+        value: r.optionalOldSelf,
+        detail: 'may not be set if oldSelf is not used in rule',
+      });
+  });
+  return errs;
+}
+
+let seq = 0;
+
+/**
+ * The compile errors of every x-kubernetes-validations rule in a version's schema (`path` the schema's field path).
+ * The root's types are declared once; each node with rules gets `self`/`oldSelf` of its own type.
+ */
+export function compileSchemaRules(root: JSONSchemaProps, path: string): FieldError[] {
+  const env = baseEnvironment().clone();
+  const decl = schemaDeclTypes(root, `selfType${seq++}`, () => undefined, true);
+  registerDeclTypes(env, decl.objects);
+  const errs: FieldError[] = [];
+  const walk = (s: JSONSchemaProps, type: TypeName | undefined, p: string) => {
+    const rules = s['x-kubernetes-validations'] as ValidationRule[] | undefined;
+    if (Array.isArray(rules) && rules.length) {
+      const t = type ?? 'dyn';
+      const scope: Scope = {
+        env: env.clone().registerVariable('self', t).registerVariable('oldSelf', t),
+        optionalEnv: env.clone().registerVariable('self', t).registerVariable('oldSelf', `optional<${t}>`),
+        objects: decl.objects,
+      };
+      errs.push(...compileNode(rules, scope, p));
+    }
+    const fields = type ? decl.objects.get(type) : undefined;
+    for (const [k, child] of Object.entries(s.properties ?? {})) {
+      const name = escapeFieldName(k);
+      walk(child, fields && name ? fields[name] : undefined, `${p}.properties[${k}]`);
+    }
+    if (isObj(s.items)) walk(s.items, elementType(type, 'list'), `${p}.items`);
+    if (isObj(s.additionalProperties))
+      walk(s.additionalProperties as JSONSchemaProps, elementType(type, 'map'), `${p}.additionalProperties`);
+  };
+  walk(root, decl.root, path);
+  return errs;
+}

@@ -1,0 +1,139 @@
+// x-kubernetes-validations compiled at CRD write time (apiextensions-apiserver's cel.Compile): rules type-checked with
+// `self` typed by their own schema node; upstream's field paths and framing.
+import { describe, expect, test } from '@jest/globals';
+import { compileSchemaRules } from '../../src/apiextensions/schema/cel-compile.js';
+import { validateCrd } from '../../src/apiextensions/crd-validation.js';
+import { fieldErrorMessage } from '../../src/machinery/api/errors.js';
+import type { Crd, JSONSchemaProps } from '../../src/apiextensions/types.js';
+
+const P = 'spec.validation.openAPIV3Schema';
+const spec = (rules: object[], props: Record<string, JSONSchemaProps> = {}): JSONSchemaProps => ({
+  type: 'object',
+  properties: {
+    spec: {
+      type: 'object',
+      'x-kubernetes-validations': rules as never,
+      properties: {
+        replicas: { type: 'integer' },
+        max: { type: 'integer' },
+        url: { type: 'string' },
+        port: { 'x-kubernetes-int-or-string': true },
+        tags: { type: 'array', items: { type: 'string' } },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+        extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } },
+        ...props,
+      },
+    },
+  },
+});
+const msgs = (s: JSONSchemaProps) => compileSchemaRules(s, P).map((e) => `${e.field}: ${fieldErrorMessage(e)}`);
+const ok = (rule: string, extra: object = {}) => expect(msgs(spec([{ rule, ...extra }]))).toEqual([]);
+
+describe('x-kubernetes-validations compiled at CRD write time', () => {
+  test('an undefined function is an undeclared reference, at the call', () => {
+    expect(msgs(spec([{ rule: 'foo(self.url)' }]))).toEqual([
+      `${P}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:"foo(self.url)", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:4: undeclared reference to 'foo' (in container '')\n | foo(self.url)\n | ...^`,
+    ]);
+    expect(msgs(spec([{ rule: 'self.url.bogus()' }]))[0]).toContain(
+      "ERROR: <input>:1:15: undeclared reference to 'bogus' (in container '')",
+    );
+  });
+
+  test('an undefined field of self, at its dot (upstream documentation example)', () => {
+    const m = msgs(spec([{ rule: 'self.nonExistingField > 0', message: 'm' }]));
+    expect(m).toHaveLength(1);
+    expect(m[0]).toContain(`Message:"m"`);
+    expect(m[0]).toContain("compilation failed: ERROR: <input>:1:5: undefined field 'nonExistingField'");
+  });
+
+  test('wrong operand types, at the operator (upstream documentation example)', () => {
+    const s: JSONSchemaProps = {
+      type: 'object',
+      properties: { n: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self == true' }] } },
+    };
+    expect(msgs(s)[0]).toMatch(
+      /^spec\.validation\.openAPIV3Schema\.properties\[n\]\.x-kubernetes-validations\[0\]\.rule: .*compilation failed: ERROR: <input>:1:6: found no matching overload for '_==_' applied to '\(int, bool\)'/,
+    );
+  });
+
+  test("valid rules, Kubernetes' libraries, int-or-string as dyn, maps, lists, transition rules", () => {
+    ok('self.replicas <= self.max');
+    ok('isURL(self.url) && url(self.url).getScheme() == "https"');
+    ok('self.port == 80 || self.port == "http"');
+    ok('self.tags.all(t, t.startsWith("a")) && self.labels.all(k, self.labels[k] != "")');
+    ok('self.replicas >= oldSelf.replicas');
+    ok('!has(self.extra.known) || self.extra.known != ""');
+    ok('oldSelf.hasValue() ? self.replicas >= oldSelf.value().replicas : true', { optionalOldSelf: true });
+    ok('quantity("1Gi").isGreaterThan(quantity("1Mi"))');
+    ok('self.replicas > 0', { messageExpression: '"replicas is " + string(self.replicas)' });
+  });
+
+  test('root rules see apiVersion, kind and metadata.name; embedded resources too', () => {
+    const s: JSONSchemaProps = {
+      type: 'object',
+      'x-kubernetes-validations': [{ rule: 'self.metadata.name.startsWith("a") && self.kind == "Widget"' }],
+      properties: {
+        template: {
+          type: 'object',
+          'x-kubernetes-embedded-resource': true,
+          'x-kubernetes-preserve-unknown-fields': true,
+          'x-kubernetes-validations': [{ rule: 'self.apiVersion != ""' }],
+        },
+      },
+    };
+    expect(msgs(s)).toEqual([]);
+  });
+
+  test('a rule must be a bool, a messageExpression a string', () => {
+    expect(msgs(spec([{ rule: 'self.replicas' }]))[0]).toMatch(/\.rule: Invalid value: .*: cel expression must evaluate to a bool$/);
+    const m = msgs(spec([{ rule: 'self.replicas > 0', messageExpression: 'self.replicas' }]));
+    expect(m[0]).toMatch(
+      /x-kubernetes-validations\[0\]\.messageExpression: Invalid value: .*: messageExpression must evaluate to a string$/,
+    );
+    const c = msgs(spec([{ rule: 'self.replicas > 0', messageExpression: 'nope(1)' }]));
+    expect(c[0]).toContain(`MessageExpression:"nope(1)"`);
+    expect(c[0]).toContain("messageExpression compilation failed: ERROR: <input>:1:5: undeclared reference to 'nope'");
+  });
+
+  test('optionalOldSelf: oldSelf is optional with it, and it needs a rule that reads oldSelf', () => {
+    expect(msgs(spec([{ rule: 'self.replicas >= oldSelf.replicas', optionalOldSelf: true }]))[0]).toContain('compilation failed');
+    expect(msgs(spec([{ rule: 'self.replicas > 0', optionalOldSelf: false }]))).toEqual([
+      `${P}.properties[spec].x-kubernetes-validations[0].optionalOldSelf: Invalid value: false: may not be set if oldSelf is not used in rule`,
+    ]);
+  });
+
+  test('a syntax error', () => {
+    expect(msgs(spec([{ rule: 'self.replicas +' }]))[0]).toContain('compilation failed: ERROR: <input>:1:');
+  });
+});
+
+describe('CRD validation reports rules where upstream does', () => {
+  const crd = (schemas: JSONSchemaProps[]): Crd =>
+    ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+        conversion: { strategy: 'None' },
+        versions: schemas.map((s, i) => ({ name: `v${i + 1}`, served: true, storage: i === 0, schema: { openAPIV3Schema: s } })),
+      },
+    }) as unknown as Crd;
+  const broken = spec([{ rule: 'self.nope == 1' }]);
+  test('identical per-version schemas once, at spec.validation', () => {
+    const errs = validateCrd(crd([broken, broken]));
+    expect(errs.map((e) => e.field)).toEqual([`${P}.properties[spec].x-kubernetes-validations[0].rule`]);
+  });
+  test('differing schemas at each version', () => {
+    const errs = validateCrd(crd([broken, spec([])]));
+    expect(errs.map((e) => e.field)).toEqual(['spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule']);
+  });
+  test('an empty rule is required, and nothing is compiled while the schema has errors', () => {
+    const errs = validateCrd(crd([spec([{ rule: ' ' }, { rule: 'self.nope == 1' }])]));
+    expect(errs.map((e) => `${e.field}: ${fieldErrorMessage(e)}`)).toEqual([
+      `${P}.properties[spec].x-kubernetes-validations[0].rule: Required value: rule is not specified`,
+    ]);
+  });
+});
