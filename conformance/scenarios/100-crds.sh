@@ -1,5 +1,5 @@
 # CustomResourceDefinitions with the real kubectl: a CRD with a structural schema (defaults, enum, bounds, pruning,
-# CEL rules incl. a transition rule),
+# CEL rules incl. a transition rule, compiled when the CRD is written),
 # printer columns, status and scale subresources, short names and the `all` category, two versions (None conversion),
 # served at once (discovery, OpenAPI for explain), custom resources validated with upstream's messages, scaled with
 # `kubectl scale`, applied server-side, and deleted with their CRD (the customresourcecleanup finalizer).
@@ -61,6 +61,7 @@ expect "NamesAccepted True (NoConflicts)" 0 '^True NoConflicts$' -- k get crd wi
 expect "kubectl api-resources lists it with its short name" 0 'widgets +wd +example.com/v1 +true +Widget' -- k api-resources --api-group=example.com
 expect "kubectl get crd (NAME, CREATED AT)" 0 'widgets.example.com +20[0-9]{2}-' -- k get crd
 expect "an invalid CRD is refused" 1 'must be spec.names.plural\+"."\+spec.group' -- bash -c "sed 's/name: widgets.example.com/name: gadgets.example.com/' '$DATA_DIR/crd.yaml' | '$KCTL' --kubeconfig '$KC' --cache-dir '$CACHE_DIR' apply -f -"
+expect "an update whose CEL rule names an undefined field is refused (compiled when written)" 1 'x-kubernetes-validations\[1\]\.rule: Invalid value: apiextensions\.ValidationRule\{Rule:"self\.sise == oldSelf\.size.*compilation failed: ERROR: <input>:1:5: undefined field .sise.' -- bash -c "sed 's/self.size == oldSelf.size/self.sise == oldSelf.size/' '$DATA_DIR/crd.yaml' | '$KCTL' --kubeconfig '$KC' --cache-dir '$CACHE_DIR' apply -f -"
 
 k create ns "$NS" >/dev/null
 cat > "$DATA_DIR/w1.yaml" <<YAML
