@@ -137,3 +137,73 @@ describe('CRD validation reports rules where upstream does', () => {
     ]);
   });
 });
+
+// Cases of upstream's TestCelCompilation (apiextensions-apiserver's compilation_test.go): the node under a property,
+// as a rule below the root is compiled; 'ok' or a text the error contains.
+describe("upstream's compilation cases", () => {
+  const int: JSONSchemaProps = { type: 'integer' };
+  const obj = (properties: Record<string, JSONSchemaProps>): JSONSchemaProps => ({ type: 'object', properties });
+  const arr = (items: JSONSchemaProps): JSONSchemaProps => ({ type: 'array', items });
+  const cases: [string, JSONSchemaProps, (string | { rule: string; optionalOldSelf?: boolean; messageExpression?: string })[], string[]][] =
+    [
+      [
+        'optional primitive transition rule type checking',
+        int,
+        [
+          'self >= oldSelf.value()',
+          'self >= oldSelf.orValue(1)',
+          'oldSelf.hasValue() ? self >= oldSelf.value() : true',
+          'self >= oldSelf',
+          "self >= oldSelf.orValue('')",
+        ].map((rule) => ({ rule, optionalOldSelf: true })),
+        ['ok', 'ok', 'ok', 'compilation failed', 'compilation failed'],
+      ],
+      [
+        'optional complex transition rule type checking',
+        obj({ i: int, s: { type: 'string' }, o: obj({ i: int, s: { type: 'string' }, o: { type: 'object' } }) }),
+        [
+          'self.i >= oldSelf.i.value()',
+          'self.o == oldSelf.o.value()',
+          'self.o.o == oldSelf.o.o.value()',
+          'self.o.i >= oldSelf.o.i.orValue(1)',
+          'oldSelf.hasValue() ? self.o.i >= oldSelf.o.i.value() : true',
+          'self.o.i >= oldSelf.o.i',
+          'self.o.i >= oldSelf.o.s.orValue(0)',
+        ].map((rule) => ({ rule, optionalOldSelf: true })),
+        ['ok', 'ok', 'ok', 'ok', 'ok', 'compilation failed', 'compilation failed'],
+      ],
+      ['valid for byte', { type: 'string', format: 'byte' }, ["string(self).endsWith('s')"], ['ok']],
+      ['valid for boolean', { type: 'boolean' }, ['self == true'], ['ok']],
+      ['valid for number', { type: 'number' }, ['self > 1.0'], ['ok']],
+      ['valid nested object of array', obj({ nestedObj: arr(arr({ type: 'string' })) }), ['size(self.nestedObj[0]) == 10'], ['ok']],
+      ['valid nested array of array', arr(arr(arr({ type: 'string' }))), ['size(self[0][0]) == 10'], ['ok']],
+      ['valid nested array of object', arr(obj({ nestedObj: obj({ val: int }) })), ['self[0].nestedObj.val == 10'], ['ok']],
+      ['valid map', { type: 'object', additionalProperties: { type: 'boolean' } }, ['size(self) > 0'], ['ok']],
+      ['invalid checking for number', { type: 'number' }, ['size(self) == 10'], ['compilation failed']],
+      ['compilation failure', int, ['size(self) == 10'], ['compilation failed']],
+      [
+        'escaping',
+        obj({ namespace: arr(arr({ type: 'string' })), if: int, self: int }),
+        ['size(self.__namespace__[0]) == 10', 'self.__if__ == 10', 'self.self == 10', 'size(self.namespace[0]) == 10', 'self == 10'],
+        ['ok', 'ok', 'ok', 'ok', 'found no matching overload'],
+      ],
+      ['transition rules', int, ['self > 0', 'self >= oldSelf'], ['ok', 'ok']],
+      ['expression must evaluate to bool', { type: 'object' }, ['42'], ['must evaluate to a bool']],
+      ['messageExpression must be a string', int, [{ rule: 'self == 5', messageExpression: '42' }], ['must evaluate to a string']],
+      [
+        'messageExpression syntax error',
+        { type: 'number' },
+        [{ rule: 'self < 32.0', messageExpression: '"abc' }],
+        ['messageExpression compilation failed'],
+      ],
+      ['an undeclared function', { type: 'object' }, ["fakeFunction('abc') == 'ABC'"], ["undeclared reference to 'fakeFunction'"]],
+    ];
+  test.each(cases)('%s', (_name, node, rules, expected) => {
+    const results = rules.map((r) => {
+      const rule = typeof r === 'string' ? { rule: r } : r;
+      const errs = compileSchemaRules(obj({ x: { ...node, 'x-kubernetes-validations': [rule] as never } }), P);
+      return errs.length ? (errs[0]!.detail ?? '') : 'ok';
+    });
+    expect(results.map((r, i) => (expected[i] === 'ok' ? r : r.includes(expected[i]!) ? expected[i] : r))).toEqual(expected);
+  });
+});
