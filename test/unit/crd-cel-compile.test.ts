@@ -207,3 +207,46 @@ describe("upstream's compilation cases", () => {
     expect(results.map((r, i) => (expected[i] === 'ok' ? r : r.includes(expected[i]!) ? expected[i] : r))).toEqual(expected);
   });
 });
+
+describe('oldSelf only where old and new values correlate', () => {
+  const rule = { rule: 'self == oldSelf' };
+  const item = (listType?: string): JSONSchemaProps => ({
+    type: 'object',
+    properties: {
+      l: {
+        type: 'array',
+        ...(listType ? { 'x-kubernetes-list-type': listType, 'x-kubernetes-list-map-keys': listType === 'map' ? ['k'] : undefined } : {}),
+        items: { type: 'object', required: ['k'], properties: { k: { type: 'string', 'x-kubernetes-validations': [rule] as never } } },
+      },
+    },
+  });
+  test('refused below an atomic list or a set, at the list; accepted below a list-type map', () => {
+    for (const t of [undefined, 'atomic', 'set'])
+      expect(msgs(item(t))).toEqual([
+        `${P}.properties[l].items.properties[k].x-kubernetes-validations[0].rule: Invalid value: "self == oldSelf": oldSelf cannot be used on the uncorrelatable portion of the schema within ${P}.properties[l]`,
+      ]);
+    expect(msgs(item('map'))).toEqual([]);
+  });
+  test('refused below an atomic map, accepted on the list or map itself', () => {
+    const s: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        m: {
+          type: 'object',
+          'x-kubernetes-map-type': 'atomic',
+          properties: { a: { type: 'string', 'x-kubernetes-validations': [rule] as never } },
+        },
+        l: { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': [rule] as never },
+      },
+    };
+    expect(msgs(s)).toEqual([
+      `${P}.properties[m].properties[a].x-kubernetes-validations[0].rule: Invalid value: "self == oldSelf": oldSelf cannot be used on the uncorrelatable portion of the schema within ${P}.properties[m]`,
+    ]);
+  });
+  test('optionalOldSelf on a rule that does not compile is reported too, as upstream', () => {
+    expect(msgs(spec([{ rule: 'self.nope', optionalOldSelf: true }])).map((m) => m.split(':')[0])).toEqual([
+      `${P}.properties[spec].x-kubernetes-validations[0].rule`,
+      `${P}.properties[spec].x-kubernetes-validations[0].optionalOldSelf`,
+    ]);
+  });
+});

@@ -3,10 +3,11 @@
 // schema node it sits on (SchemaDeclType of the version's root, so embedded resources and the root get apiVersion,
 // kind and metadata.name/generateName) and `oldSelf` the same type, optional<T> when optionalOldSelf is set. A rule
 // must be a bool, a messageExpression (compiled only when its rule compiles) a string; optionalOldSelf only on a rule
-// that reads oldSelf. The error framing is cel-go's (`ERROR: <input>:L:C: ...`), the message inside cel-js' save for
-// the wordings typechecking.ts and undeclared functions map to cel-go's. Cost estimation is not done. Constructs the
-// checker cannot type (int-or-string, a node with no type) are dyn, and a dyn result is accepted where cel-go would
-// want bool or string: a valid rule is never refused for want of a type.
+// that reads oldSelf, and oldSelf only where old values correlate (not below a list other than list-type map, nor
+// below an atomic map). The error framing is cel-go's (`ERROR: <input>:L:C: ...`), the message inside cel-js' save
+// for the wordings typechecking.ts and undeclared functions map to cel-go's. Cost estimation is not done. Constructs
+// the checker cannot type (int-or-string, a node with no type) are dyn, and a dyn result is accepted where cel-go
+// would want bool or string: a valid rule is never refused for want of a type.
 import { Environment } from '@marcbachmann/cel-js';
 import { registerKubernetesLibraries } from '../../admission/cel/libraries.js';
 import { undefinedPresenceField } from '../../admission/cel/presence.js';
@@ -127,29 +128,37 @@ function check(env: Environment, expression: string, objects: Scope['objects']):
   return { type: String(r.type), ast: parsed.ast };
 }
 
-/** The compile errors of one node's rules (`path` the node's field path). */
-function compileNode(rules: ValidationRule[], scope: Scope, path: string): FieldError[] {
+/**
+ * The compile errors of one node's rules (`path` the node's field path). `uncorrelatable`: the path of the list (not
+ * list-type map) or atomic map above the node, where old values cannot be matched to new ones, so oldSelf is refused.
+ */
+function compileNode(rules: ValidationRule[], scope: Scope, path: string, uncorrelatable: string | undefined): FieldError[] {
   const errs: FieldError[] = [];
   rules.forEach((r, i) => {
     const rp = `${path}.x-kubernetes-validations[${i}]`;
     if (!isObj(r) || typeof r.rule !== 'string' || !r.rule.trim()) return;
     const env = r.optionalOldSelf === true ? scope.optionalEnv : scope.env;
     const rule = check(env, r.rule, scope.objects);
-    if (rule.error) {
-      errs.push(bad(`${rp}.rule`, r, `compilation failed: ${rule.error}`));
-      return;
+    let usesOldSelf = false;
+    if (rule.error) errs.push(bad(`${rp}.rule`, r, `compilation failed: ${rule.error}`));
+    else if (rule.type !== 'bool' && rule.type !== 'dyn') errs.push(bad(`${rp}.rule`, r, 'cel expression must evaluate to a bool'));
+    else {
+      usesOldSelf = readsIdentifier(rule.ast, 'oldSelf');
+      if (typeof r.messageExpression === 'string' && r.messageExpression.trim()) {
+        const m = check(env, r.messageExpression, scope.objects);
+        if (m.error) errs.push(bad(`${rp}.messageExpression`, r, `messageExpression compilation failed: ${m.error}`));
+        else if (m.type !== 'string' && m.type !== 'dyn')
+          errs.push(bad(`${rp}.messageExpression`, r, 'messageExpression must evaluate to a string'));
+      }
     }
-    if (rule.type !== 'bool' && rule.type !== 'dyn') {
-      errs.push(bad(`${rp}.rule`, r, 'cel expression must evaluate to a bool'));
-      return;
-    }
-    if (typeof r.messageExpression === 'string' && r.messageExpression.trim()) {
-      const m = check(env, r.messageExpression, scope.objects);
-      if (m.error) errs.push(bad(`${rp}.messageExpression`, r, `messageExpression compilation failed: ${m.error}`));
-      else if (m.type !== 'string' && m.type !== 'dyn')
-        errs.push(bad(`${rp}.messageExpression`, r, 'messageExpression must evaluate to a string'));
-    }
-    if (!readsIdentifier(rule.ast, 'oldSelf') && r.optionalOldSelf !== undefined && r.optionalOldSelf !== null)
+    if (usesOldSelf && uncorrelatable)
+      errs.push({
+        type: 'FieldValueInvalid',
+        field: `${rp}.rule`,
+        value: r.rule,
+        detail: `oldSelf cannot be used on the uncorrelatable portion of the schema within ${uncorrelatable}`,
+      });
+    else if (!usesOldSelf && r.optionalOldSelf !== undefined && r.optionalOldSelf !== null)
       errs.push({
         type: 'FieldValueInvalid',
         field: `${rp}.optionalOldSelf`,
@@ -171,7 +180,8 @@ export function compileSchemaRules(root: JSONSchemaProps, path: string): FieldEr
   const decl = schemaDeclTypes(root, `selfType${seq++}`, () => undefined, true);
   registerDeclTypes(env, decl.objects);
   const errs: FieldError[] = [];
-  const walk = (s: JSONSchemaProps, type: TypeName | undefined, p: string) => {
+  // uncorrelatable: the highest list (not list-type map) or atomic map above, as upstream's forbidOldSelfValidations.
+  const walk = (s: JSONSchemaProps, type: TypeName | undefined, p: string, uncorrelatable: string | undefined) => {
     const rules = s['x-kubernetes-validations'] as ValidationRule[] | undefined;
     if (Array.isArray(rules) && rules.length) {
       const t = type ?? 'dyn';
@@ -180,17 +190,19 @@ export function compileSchemaRules(root: JSONSchemaProps, path: string): FieldEr
         optionalEnv: env.clone().registerVariable('self', t).registerVariable('oldSelf', `optional<${t}>`),
         objects: decl.objects,
       };
-      errs.push(...compileNode(rules, scope, p));
+      errs.push(...compileNode(rules, scope, p, uncorrelatable));
     }
     const fields = type ? decl.objects.get(type) : undefined;
+    const inProperties = uncorrelatable ?? (s['x-kubernetes-map-type'] === 'atomic' ? p : undefined);
     for (const [k, child] of Object.entries(s.properties ?? {})) {
       const name = escapeFieldName(k);
-      walk(child, fields && name ? fields[name] : undefined, `${p}.properties[${k}]`);
+      walk(child, fields && name ? fields[name] : undefined, `${p}.properties[${k}]`, inProperties);
     }
-    if (isObj(s.items)) walk(s.items, elementType(type, 'list'), `${p}.items`);
+    const inItems = uncorrelatable ?? (s['x-kubernetes-list-type'] !== 'map' ? p : undefined);
+    if (isObj(s.items)) walk(s.items, elementType(type, 'list'), `${p}.items`, inItems);
     if (isObj(s.additionalProperties))
-      walk(s.additionalProperties as JSONSchemaProps, elementType(type, 'map'), `${p}.additionalProperties`);
+      walk(s.additionalProperties as JSONSchemaProps, elementType(type, 'map'), `${p}.additionalProperties`, uncorrelatable);
   };
-  walk(root, decl.root, path);
+  walk(root, decl.root, path, undefined);
   return errs;
 }
