@@ -176,6 +176,21 @@ let seq = 0;
  * The root's types are declared once; each node with rules gets `self`/`oldSelf` of its own type.
  */
 export function compileSchemaRules(root: JSONSchemaProps, path: string): FieldError[] {
+  // A CRD is validated on every write, status writes and the re-validation after admission included: the result of
+  // one schema is kept (compiling costs ~1 ms a rule).
+  const key = `${path}\n${JSON.stringify(root)}`;
+  let errs = compiled.get(key);
+  if (!errs) {
+    errs = compile(root, path);
+    if (compiled.size >= 32) compiled.clear();
+    compiled.set(key, errs);
+  }
+  return errs.map((e) => ({ ...e }));
+}
+
+const compiled = new Map<string, FieldError[]>();
+
+function compile(root: JSONSchemaProps, path: string): FieldError[] {
   const env = baseEnvironment().clone();
   const decl = schemaDeclTypes(root, `selfType${seq++}`, () => undefined, true);
   registerDeclTypes(env, decl.objects);
