@@ -239,6 +239,14 @@ describe('x-kubernetes-validations (CEL)', () => {
       'spec: Invalid value: "object": mode is immutable',
     ]);
   });
+  test('a rule is a transition rule by what it reads, not by its text', () => {
+    const t: JSONSchemaProps = {
+      type: 'object',
+      properties: { name: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self != "oldSelf"', message: 'reserved' }] } },
+    };
+    expect(msgs(celErrors({ name: 'oldSelf' }, undefined, t, '', false))).toEqual(['name: Invalid value: "string": reserved']);
+    expect(celErrors({ name: 'oldSelf' }, { name: 'x' }, t, '', true)).toEqual([]);
+  });
   test('a rule that does not compile is refused at CRD validation', () => {
     const rule = (r: string) =>
       compileSchemaRules({ type: 'object', properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: r }] }, 's');

@@ -17,6 +17,7 @@ import { goQuote } from '../../admission/cel/library/go-quote.js';
 import type { FieldError } from '../../machinery/api/errors.js';
 import type { JSONSchemaProps } from '../types.js';
 import type { ValidationRule } from './cel.js';
+import { readsIdentifier } from './cel-references.js';
 
 let base: Environment | undefined;
 let functionNames: Set<string> | undefined;
@@ -47,19 +48,6 @@ interface Node {
   pos?: number;
 }
 const isNode = (v: unknown): v is Node => isObj(v) && typeof v.op === 'string';
-
-/** Whether the AST reads the identifier `name` (upstream: the checked reference map names oldSelf). */
-function readsIdentifier(ast: unknown, name: string): boolean {
-  const seen = new Set<unknown>();
-  const visit = (v: unknown): boolean => {
-    if (v === null || typeof v !== 'object' || seen.has(v)) return false;
-    seen.add(v);
-    if (Array.isArray(v)) return v.some(visit);
-    if (isNode(v) && v.op === 'id') return v.args === name;
-    return Object.values(v).some(visit);
-  };
-  return visit(ast);
-}
 
 const BINARY = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', 'in', '&&', '||']);
 

@@ -7,6 +7,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { registerKubernetesLibraries } from '../../admission/cel/libraries.js';
 import type { FieldError } from '../../machinery/api/errors.js';
 import type { JSONSchemaProps } from '../types.js';
+import { readsIdentifier } from './cel-references.js';
 
 export interface ValidationRule {
   rule: string;
@@ -54,7 +55,20 @@ function celValue(v: unknown, s: JSONSchemaProps | undefined): unknown {
   return out;
 }
 
-export const isTransitionRule = (r: ValidationRule) => /\boldSelf\b/.test(r.rule);
+const transitions = new WeakMap<object, boolean>();
+
+/** A rule that reads oldSelf (by its AST: "oldSelf" in a string literal does not count). */
+export function isTransitionRule(r: ValidationRule): boolean {
+  let p: Program;
+  try {
+    p = program(r.rule);
+  } catch {
+    return /\boldSelf\b/.test(r.rule);
+  }
+  let t = transitions.get(p);
+  if (t === undefined) transitions.set(p, (t = readsIdentifier((p as unknown as { ast?: unknown }).ast, 'oldSelf')));
+  return t;
+}
 
 /** The schema's type as the error's value (what upstream prints: "object", "string", ...). */
 const typeOf = (s: JSONSchemaProps) => (s['x-kubernetes-int-or-string'] ? 'integer-or-string' : (s.type ?? 'object'));
