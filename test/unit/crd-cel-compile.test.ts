@@ -102,6 +102,21 @@ describe('x-kubernetes-validations compiled at CRD write time', () => {
     ]);
   });
 
+  test("cel-go's positions and wording for selections on scalars, indexing and comprehension ranges", () => {
+    const first = (rule: string) =>
+      msgs(spec([{ rule }]))[0]
+        ?.replace(/^.*?compilation failed: /s, '')
+        .split('\n')[0];
+    expect(first('self.replicas.x == 1')).toBe("ERROR: <input>:1:14: type 'int' does not support field selection");
+    expect(first('self.replicas[0] == 1')).toMatch(/^ERROR: <input>:1:14: /);
+    expect(first('self.replicas.all(x, x > 0)')).toBe(
+      "ERROR: <input>:1:5: expression of type 'int' cannot be range of a comprehension (must be list, map, or dynamic).",
+    );
+    expect(first('self.url.startsWith(1)')).toBe(
+      "ERROR: <input>:1:20: found no matching overload for 'startsWith' applied to 'string.(int)'",
+    );
+  });
+
   test('a syntax error', () => {
     expect(msgs(spec([{ rule: 'self.replicas +' }]))[0]).toContain('compilation failed: ERROR: <input>:1:');
   });

@@ -52,8 +52,9 @@ const isNode = (v: unknown): v is Node => isObj(v) && typeof v.op === 'string';
 const BINARY = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', 'in', '&&', '||']);
 
 /**
- * cel-go's position and wording for a cel-js check error: calls are placed at their '(' and operators at the operator
- * (cel-js places both at the expression's start); a function no overload of which exists is an undeclared reference.
+ * cel-go's position and wording for a cel-js check error: calls are placed at their '(', operators at the operator and
+ * indexing at its '[' (cel-js places them at the expression's start), a selection at its dot; a function no overload of
+ * which exists is an undeclared reference, a selection on a scalar a type that does not support field selection.
  */
 function goIssue(expression: string, error: unknown): string {
   const e = error as { summary?: string; message?: string; range?: { start?: number }; node?: Node };
@@ -70,8 +71,17 @@ function goIssue(expression: string, error: unknown): string {
     } else if (BINARY.has(node.op ?? '') && isNode(args[0]) && typeof args[0].end === 'number') {
       const at = expression.slice(args[0].end).search(/\S/);
       if (at >= 0) start = args[0].end + at;
+    } else if (node.op === '[]' && isNode(args[0]) && typeof args[0].end === 'number') {
+      const bracket = expression.indexOf('[', args[0].end);
+      if (bracket >= 0) start = bracket;
+    } else if (node.op === '.' && typeof node.pos === 'number') {
+      // A selection on a scalar; cel-go places it at the dot.
+      const scalar = /^Cannot index type '(.+)'$/.exec(summary);
+      if (scalar) summary = `type '${scalar[1]}' does not support field selection`;
+      if (expression[node.pos - 1] === '.') start = node.pos - 1;
     }
   }
+  summary = summary.replace(/^Expression of type/, 'expression of type');
   return celGoIssue(expression, { summary, range: start === undefined ? undefined : { start } });
 }
 
