@@ -1,7 +1,7 @@
 // apiextensions.k8s.io/v1 CustomResourceDefinition: the kind (with /status) whose objects make other kinds served.
 import type { KObject, ResourceDef, Strategy } from '../registry/types.js';
 import { defaultTable } from '../registry/tables/default.js';
-import { defaultCrd, validateCrd, validateCrdUpdate } from './crd-validation.js';
+import { defaultCrd, validateCrd, validateCrdCreate, validateCrdUpdate } from './crd-validation.js';
 import { CLEANUP_FINALIZER, GROUP, type Crd, type CrdCondition } from './types.js';
 
 const storageVersion = (crd: Crd) => crd.spec?.versions?.find?.((v) => v.storage)?.name;
@@ -26,6 +26,7 @@ export const crdStrategy: Strategy = {
   },
   defaults: (obj) => defaultCrd(obj as Crd),
   validate: (obj) => validateCrd(obj as Crd),
+  validateCreate: (obj) => validateCrdCreate(obj as Crd),
   validateUpdate: (obj, old) => validateCrdUpdate(obj as Crd, old as Crd),
   generationFields: ['spec'],
 };

@@ -57,10 +57,7 @@ function underPath(p: string, prefixes: string[]): boolean {
   return prefixes.some((x) => p === x || p.startsWith(`${x}.`)) && !/\[/.test(p);
 }
 
-/**
- * A version's schema: structural, then its x-kubernetes-validations rules (rule text checks, then compilation, which
- * upstream skips while the schema has errors).
- */
+/** A version's schema: structural, and the text of its x-kubernetes-validations rules. */
 function validateSchema(schema: JSONSchemaProps, path: string): Errs {
   const errs: Errs = validateStructural(schema, path);
   for (const { path: rp, rule } of rulesOf(schema, path)) {
@@ -73,9 +70,48 @@ function validateSchema(schema: JSONSchemaProps, path: string): Errs {
         detail: 'messageExpression must be non-empty if specified',
       });
   }
-  if (!errs.length) errs.push(...compileSchemaRules(schema, path));
   return errs;
 }
+
+/** Every rule and messageExpression of a CRD's schemas (upstream's preexisting expressions). */
+function expressionsOf(crd: Crd | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const v of crd?.spec?.versions ?? []) {
+    const schema = v?.schema?.openAPIV3Schema;
+    if (!schema) continue;
+    for (const { rule } of rulesOf(schema, '')) {
+      if (typeof rule?.rule === 'string') out.add(rule.rule);
+      if (typeof rule?.messageExpression === 'string') out.add(rule.messageExpression);
+    }
+  }
+  return out;
+}
+
+/**
+ * The compile errors of a CRD's x-kubernetes-validations (creates and updates; status writes do not validate the
+ * spec, as upstream's status strategy). Schemas with errors are not compiled, as upstream. On an update, a rule whose
+ * expressions the stored CRD already held is let be (upstream compiles those in its more lenient stored-expressions
+ * environment): a CRD stored before rules were compiled stays writable, its finalizers removable.
+ */
+function compileErrors(obj: Crd, old: Crd | undefined): Errs {
+  const versions: J[] = Array.isArray(obj.spec?.versions) ? obj.spec.versions : [];
+  const paths = schemaPaths(versions);
+  const stored = expressionsOf(old);
+  const errs: Errs = [];
+  versions.forEach((v, i) => {
+    const schema = v?.schema?.openAPIV3Schema as JSONSchemaProps | undefined;
+    const path = paths[i];
+    if (!schema || !path || validateSchema(schema, path).length) return;
+    const kept = rulesOf(schema, path)
+      .filter(({ rule }) => stored.has(rule.rule) && (!rule.messageExpression || stored.has(rule.messageExpression)))
+      .map(({ path: rp }) => `${rp}.`);
+    errs.push(...compileSchemaRules(schema, path).filter((e) => !kept.some((k) => e.field.startsWith(k))));
+  });
+  return errs;
+}
+
+/** A create's CRD-only checks: its rules compile. */
+export const validateCrdCreate = (obj: Crd): Errs => compileErrors(obj, undefined);
 
 /**
  * Where each version's schema is reported: upstream validates the internal CRD, into which v1's per-version schemas are
@@ -208,6 +244,7 @@ export function validateCrd(obj: Crd): Errs {
 
 export function validateCrdUpdate(obj: Crd, old: Crd): Errs {
   const errs: Errs = validateObjectMetaUpdate(obj.metadata, old.metadata, { namespaced: false });
+  errs.push(...compileErrors(obj, old));
   if (old.spec?.scope && obj.spec?.scope !== old.spec.scope && (old.status?.storedVersions?.length ?? 0) > 0)
     errs.push({ type: 'FieldValueInvalid', field: 'spec.scope', value: obj.spec?.scope, detail: 'field is immutable' });
   const served = new Set((obj.spec?.versions ?? []).map((v) => v.name));

@@ -2,7 +2,7 @@
 // `self` typed by their own schema node; upstream's field paths and framing.
 import { describe, expect, test } from '@jest/globals';
 import { compileSchemaRules } from '../../src/apiextensions/schema/cel-compile.js';
-import { validateCrd } from '../../src/apiextensions/crd-validation.js';
+import { validateCrd, validateCrdCreate, validateCrdUpdate } from '../../src/apiextensions/crd-validation.js';
 import { fieldErrorMessage } from '../../src/machinery/api/errors.js';
 import type { Crd, JSONSchemaProps } from '../../src/apiextensions/types.js';
 
@@ -137,16 +137,25 @@ describe('CRD validation reports rules where upstream does', () => {
       },
     }) as unknown as Crd;
   const broken = spec([{ rule: 'self.nope == 1' }]);
+  const validateCreate = (c: Crd) => [...validateCrd(c), ...validateCrdCreate(c)];
   test('identical per-version schemas once, at spec.validation', () => {
-    const errs = validateCrd(crd([broken, broken]));
+    const errs = validateCreate(crd([broken, broken]));
     expect(errs.map((e) => e.field)).toEqual([`${P}.properties[spec].x-kubernetes-validations[0].rule`]);
   });
   test('differing schemas at each version', () => {
-    const errs = validateCrd(crd([broken, spec([])]));
+    const errs = validateCreate(crd([broken, spec([])]));
     expect(errs.map((e) => e.field)).toEqual(['spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule']);
   });
+  test('an update compiles the rules it adds or changes; those the stored CRD held are let be', () => {
+    const stored = crd([broken]);
+    expect(validateCrdUpdate(crd([broken]), stored)).toEqual([]);
+    const added = crd([spec([{ rule: 'self.nope == 1' }, { rule: 'self.replicas > self.min' }])]);
+    expect(validateCrdUpdate(added, stored).map((e) => e.field)).toEqual([`${P}.properties[spec].x-kubernetes-validations[1].rule`]);
+    const changed = crd([spec([{ rule: 'self.nope == 2' }])]);
+    expect(validateCrdUpdate(changed, stored).map((e) => e.field)).toEqual([`${P}.properties[spec].x-kubernetes-validations[0].rule`]);
+  });
   test('an empty rule is required, and nothing is compiled while the schema has errors', () => {
-    const errs = validateCrd(crd([spec([{ rule: ' ' }, { rule: 'self.nope == 1' }])]));
+    const errs = validateCreate(crd([spec([{ rule: ' ' }, { rule: 'self.nope == 1' }])]));
     expect(errs.map((e) => `${e.field}: ${fieldErrorMessage(e)}`)).toEqual([
       `${P}.properties[spec].x-kubernetes-validations[0].rule: Required value: rule is not specified`,
     ]);
