@@ -15,6 +15,7 @@ import { escapeFieldName, registerDeclTypes, schemaDeclTypes } from '../../admis
 import { celGoIssue } from '../../admission/policy/typechecking.js';
 import { goQuote } from '../../admission/cel/library/go-quote.js';
 import type { FieldError } from '../../machinery/api/errors.js';
+import { invalidGo } from '../../registry/strategies/common/field.js';
 import type { JSONSchemaProps } from '../types.js';
 import type { ValidationRule } from './cel.js';
 import { readsIdentifier } from './cel-references.js';
@@ -106,11 +107,7 @@ interface Scope {
   objects: Map<string, Record<string, string>>;
 }
 
-const bad = (field: string, r: ValidationRule, detail: string): FieldError => ({
-  type: 'FieldValueInvalid',
-  field,
-  detail: `${goValidationRule(r)}: ${detail}`,
-});
+const bad = (field: string, r: ValidationRule, detail: string): FieldError => invalidGo(field, goValidationRule(r), detail);
 
 function check(env: Environment, expression: string, objects: Scope['objects']): { error?: string; type?: string; ast?: unknown } {
   let parsed;
