@@ -119,8 +119,8 @@ async function timeStart(argv: string[], port: number, env: NodeJS.ProcessEnv, i
 }
 
 /**
- * The bundle's code cache is saved by the first start of a build that runs 10 s (scripts/bundle-loader.cjs): one such
- * start first, untimed, so that every timed start finds it, as every start after the first does.
+ * The bundle's code cache is saved by the first server of a build once it is ready (scripts/bundle-loader.cjs): one
+ * such start first, untimed, so that every timed start finds it, as every start after the first does.
  */
 async function warmCompileCache(argv: string[]): Promise<void> {
   const loader = await readFile(BUNDLE, 'utf8');

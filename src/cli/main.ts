@@ -4,6 +4,8 @@ import { processIo, serverOptionsOrExit } from './flags.js';
 import { startupErrorLine, StartupCheckFailed } from './startup-errors.js';
 
 const LIFECYCLE = ['version', 'status', 'stop', 'delete'];
+/** Emitted on `process` once the server answers /readyz: scripts/bundle-loader.cjs saves V8's code cache then. */
+const READY_EVENT = 'dockube:ready';
 
 const USAGE = `dockube: a Kubernetes API server that runs workloads on Docker.
 
@@ -37,7 +39,12 @@ async function runServer(argv: string[]): Promise<void> {
   serverModule?.catch(() => undefined);
   const { lock, identity } = await checked;
   const { startServer } = await serverModule!;
-  const server = await startServer({ ...opts, nodeName: identity.nodeName, podNetwork: identity.podNetwork });
+  const server = await startServer({
+    ...opts,
+    nodeName: identity.nodeName,
+    podNetwork: identity.podNetwork,
+    onReady: () => (process as NodeJS.EventEmitter).emit(READY_EVENT),
+  });
   await lock.setUrl(server.url);
   const shutdown = (signal: string) => {
     server.log.info({ signal }, 'shutting down');

@@ -20,6 +20,8 @@ export interface ServerOptions {
   clusterCidr?: string;
   /** The cluster's own pod network (src/cli/cluster-identity.ts); the shared `dockube-pods` when absent. */
   podNetwork?: PodNetworkConfig;
+  /** Called once /readyz answers (the CLI saves the bundle's code cache then: scripts/bundle-loader.cjs). */
+  onReady?: () => void;
   /** Docker endpoint: unix:///path, tcp://host:port or npipe://... */
   dockerHost: string;
   /** How long events are kept, in milliseconds. */
