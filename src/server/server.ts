@@ -43,6 +43,8 @@ import { startClusterRoleAggregation } from '../reconcilers/clusterrole-aggregat
 import { APISERVER_USER, bootstrapRbac } from './rbac-bootstrap.js';
 import { ensureSystemPriorityClasses } from './priority-classes.js';
 import { startResourceQuotaController } from '../reconcilers/resourcequota/resourcequota-controller.js';
+import { startValidatingAdmissionPolicyStatusController } from '../reconcilers/validatingadmissionpolicystatus/controller.js';
+import { registryTypeCheckHost } from '../admission/policy/typecheck-host.js';
 import { storageObjects } from '../api/metrics.js';
 import type { UpgradeHandler } from '../api/streams/upgrade.js';
 import { answerClientErrors } from '../api/client-errors.js';
@@ -364,6 +366,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         startCrdControllers(ctx.client(APISERVER_USER), log).then((c) => [c]),
         // ResourceQuotas' status.hard and status.used (kube-controller-manager's resourcequota controller).
         startResourceQuotaController(ctx).then((c) => [c.controller]),
+        // ValidatingAdmissionPolicies' status.typeChecking (the type checker loads with the first policy).
+        startValidatingAdmissionPolicyStatusController(ctx, () =>
+          import('../admission/policy/typechecking.js').then((m) => new m.TypeChecker(registryTypeCheckHost(service.registry))),
+        ).then((c) => [c]),
         // The aggregation layer's APIService availability checks and remote discovery.
         apiAggregation.start(),
       ]);
@@ -394,6 +400,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   health.finished('start-dockube-controllers');
   reached('ready');
   const cpuMs = cpuMsSoFar();
+  opts.onReady?.();
   const { controllers, clusterDns, stopNode, scheduler, eventTtl, nodeIP } = await controllersStarted;
   reached('controllers');
   const countTimer = setInterval(() => void countObjects(), 30_000);
