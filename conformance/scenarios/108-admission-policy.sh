@@ -1,7 +1,8 @@
 # ValidatingAdmissionPolicy with kubectl: a policy refusing Deployments with more replicas than a ConfigMap's limit
 # (paramKind/paramRef, a variable, messageExpression), bound to one namespace by a label, enforced on create, patch and
 # server-side dry runs and following the ConfigMap when it changes; a missing param with parameterNotFoundAction Deny
-# refuses everything; a second policy bound with the Warn action only warns, in upstream's words. No pod is started.
+# refuses everything; a second policy bound with the Warn action only warns, in upstream's words; policies' status
+# carries the type check of their expressions (a misspelt field warned about until fixed). No pod is started.
 k create ns "$NS" >/dev/null
 k label ns "$NS" vap-test=on >/dev/null
 
@@ -90,5 +91,31 @@ expect "refused: no params found" 1 "$DENIED: failed to configure binding: no pa
   k -n "$NS" create deployment again --image=dockube/busybox:test --replicas=0
 expect "the binding removed, writes pass again" 0 'deleted' -- k delete validatingadmissionpolicybinding max-replicas-binding
 expect "a Deployment is created again" 0 'deployment.apps/again created' -- k -n "$NS" create deployment again --image=dockube/busybox:test --replicas=0
+
+# status, as kube-controller-manager's validatingadmissionpolicy-status controller writes it: each generation's type
+# check of the validations against the schemas of the kinds the policy matches.
+eventually "a policy's status: generation 1 observed, type check clean" 20 '^1 \{\}$' -- \
+  k get validatingadmissionpolicy max-replicas -o jsonpath='{.status.observedGeneration} {.status.typeChecking}'
+expect "a policy with a misspelt field" 0 'validatingadmissionpolicy.admissionregistration.k8s.io/typo created' -- k create -f - <<'YAML'
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: typo}
+spec:
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments, replicasets]}
+  validations:
+  - expression: "object.spec.replicass <= 5"
+YAML
+TYPO_WARNINGS='{range .status.typeChecking.expressionWarnings[*]}{.fieldRef}: {.warning}{end}'
+eventually "its status warns, upstream's framing per kind" 20 "^spec.validations\[0\].expression: apps/v1, Kind=Deployment: ERROR: <input>:1:12: undefined field 'replicass'" -- \
+  k get validatingadmissionpolicy typo -o jsonpath="$TYPO_WARNINGS"
+expect "(and for ReplicaSets)" 0 "^apps/v1, Kind=ReplicaSet: ERROR: <input>:1:12: undefined field 'replicass'" -- \
+  k get validatingadmissionpolicy typo -o jsonpath="$TYPO_WARNINGS"
+expect "the expression fixed" 0 'patched' -- k patch validatingadmissionpolicy typo --type=json \
+  -p '[{"op":"replace","path":"/spec/validations/0/expression","value":"object.spec.replicas <= 5"}]'
+eventually "generation 2 observed, no warning" 20 '^2 \{\}$' -- \
+  k get validatingadmissionpolicy typo -o jsonpath='{.status.observedGeneration} {.status.typeChecking}'
+k delete validatingadmissionpolicy typo >/dev/null 2>&1
 k delete ns "$NS-other" --wait=false >/dev/null 2>&1
 k delete -f "$DATA_DIR/policy.yaml" --ignore-not-found >/dev/null 2>&1
