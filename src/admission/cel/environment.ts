@@ -116,8 +116,8 @@ export function syntaxError(expression: string, mode: AdmissionCelMode = 'policy
   } catch (e) {
     return firstLine(e);
   }
-  // Of the type checker's findings only `params` without a paramKind refuses: other unknown names may be Kubernetes'
-  // namespaced libraries (sets.contains, cel.bind...) that cel-js lacks.
+  // Of the type checker's findings only `params` without a paramKind refuses: other unknown names may be namespaced
+  // functions of cel-go's that cel-js lacks (cel.bind...).
   const unknown = /^Unknown variable: params\b/.test(compileAdmissionExpression(expression, mode).compileError ?? '');
   return unknown ? `undeclared reference to 'params' (in container '')` : undefined;
 }

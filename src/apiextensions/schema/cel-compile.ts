@@ -12,7 +12,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { registerKubernetesLibraries } from '../../admission/cel/libraries.js';
 import { undefinedPresenceField } from '../../admission/cel/presence.js';
 import { escapeFieldName, registerDeclTypes, schemaDeclTypes } from '../../admission/cel/schema-types.js';
-import { celGoIssue } from '../../admission/policy/typechecking.js';
+import { celGoIssue } from '../../admission/cel/cel-go-issue.js';
 import { goQuote } from '../../admission/cel/library/go-quote.js';
 import type { FieldError } from '../../machinery/api/errors.js';
 import { invalidGo } from '../../registry/strategies/common/field.js';
