@@ -117,7 +117,7 @@ export function syntaxError(expression: string, mode: AdmissionCelMode = 'policy
     return firstLine(e);
   }
   // Of the type checker's findings only `params` without a paramKind refuses: other unknown names may be namespaced
-  // functions of cel-go's that cel-js lacks (cel.bind...).
+  // functions of cel-go's that cel-js lacks.
   const unknown = /^Unknown variable: params\b/.test(compileAdmissionExpression(expression, mode).compileError ?? '');
   return unknown ? `undeclared reference to 'params' (in container '')` : undefined;
 }
