@@ -63,14 +63,15 @@ const container = (name: string, extra: J = {}): J => ({
   command: ['sh', '-c', 'sleep 100000'],
   ...extra,
 });
-async function runPod(name: string, spec: J): Promise<J> {
+/** Creates the pod and waits until it is Ready and `until` holds of it (e.g. a restart has happened). */
+async function runPod(name: string, spec: J, until: (p: J) => boolean = () => true): Promise<J> {
   await createPod(podObj(name, spec));
   try {
     return await waitFor(
       `${name} Ready`,
       async () => {
         const p = await getPod(name);
-        return ready(p) && p;
+        return ready(p) && until(p) && p;
       },
       45_000,
     );
@@ -112,11 +113,16 @@ describe('files the kubelet writes for a pod, on the real engine', () => {
 
   test('a Memory emptyDir keeps its files across a container restart, and its tmpfs goes with the pod', async () => {
     const script = 'if [ -f /mem/first ]; then echo again; sleep 100000; else date > /mem/first; exit 1; fi';
-    const p = await runPod('memkeep', {
-      restartPolicy: 'Always',
-      containers: [container('main', { command: ['sh', '-c', script], volumeMounts: [{ name: 'mem', mountPath: '/mem' }] })],
-      volumes: [{ name: 'mem', emptyDir: { medium: 'Memory' } }],
-    });
+    const p = await runPod(
+      'memkeep',
+      {
+        restartPolicy: 'Always',
+        containers: [container('main', { command: ['sh', '-c', script], volumeMounts: [{ name: 'mem', mountPath: '/mem' }] })],
+        volumes: [{ name: 'mem', emptyDir: { medium: 'Memory' } }],
+      },
+      // The first attempt runs for a moment before it exits: the pod can read Ready then, before any restart.
+      (pod) => pod.status.containerStatuses[0].restartCount >= 1,
+    );
     expect(p.status.containerStatuses[0].restartCount).toBeGreaterThanOrEqual(1);
     expect(await sh(p, 'main', 'test -s /mem/first && echo kept')).toBe('kept');
     const podDir = realpathSync(join(node.dataDir, 'pods', p.metadata.uid));
