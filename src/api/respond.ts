@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import { StatusError, internal } from '../machinery/api/errors.js';
 import { bodyJson } from './json-body.js';
 import { isPanic } from './audit/panic.js';
+import { C_ESCAPES } from '../machinery/c-escapes.js';
 
 export function sendObject(res: Response, code: number, body: unknown, format: 'json' | 'yaml' = 'json'): void {
   // The audit filter (audit/audit.ts) records the response object at level RequestResponse.
@@ -40,17 +41,6 @@ export function sendError(res: Response, err: unknown): void {
 
 // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-const C_ESCAPES: Record<string, string> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '"': '\\"',
-  '\\': '\\\\',
-};
 
 /**
  * strconv.Quote: printable characters as they are, everything else escaped. Node refuses header characters past

@@ -4,6 +4,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import { goQuote } from './go-quote.js';
 import { registerFunctions, registerNamespace } from './register.js';
+import { C_ESCAPES } from '../../../machinery/c-escapes.js';
 
 const DEFAULT_PRECISION = 6;
 
@@ -220,21 +221,10 @@ export function formatCEL(format: string, args: unknown[]): string {
 
 /** strings.quote: a double-quoted CEL string literal (invalid UTF-16 as U+FFFD). */
 export function quoteCEL(s: string): string {
-  const ESC: Record<string, string> = {
-    '\x07': '\\a',
-    '\b': '\\b',
-    '\f': '\\f',
-    '\n': '\\n',
-    '\r': '\\r',
-    '\t': '\\t',
-    '\v': '\\v',
-    '\\': '\\\\',
-    '"': '\\"',
-  };
   let out = '"';
   for (const ch of s) {
     const lone = ch.length === 1 && ch.charCodeAt(0) >= 0xd800 && ch.charCodeAt(0) <= 0xdfff;
-    out += lone ? '\ufffd' : (ESC[ch] ?? ch);
+    out += lone ? '\ufffd' : (C_ESCAPES[ch] ?? ch);
   }
   return `${out}"`;
 }
