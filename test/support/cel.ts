@@ -10,10 +10,9 @@ export interface CelOutcome {
   compileError?: string;
 }
 
-export function celRun(expression: string, object: Record<string, unknown> = { metadata: { name: 'x' } }): CelOutcome {
-  const c = compileAdmissionExpression(expression, 'policy');
-  if (c.compileError) return { compileError: c.compileError };
-  const attrs: AdmissionAttributes = {
+/** A ConfigMap CREATE by user `u` in namespace `n`: the request the expressions here are evaluated for. */
+export function celAttributes(object: Record<string, unknown> = { metadata: { name: 'x' } }): AdmissionAttributes {
+  return {
     operation: 'CREATE',
     kind: { group: '', version: 'v1', kind: 'ConfigMap' },
     resource: { group: '', version: 'v1', resource: 'configmaps' },
@@ -25,6 +24,12 @@ export function celRun(expression: string, object: Record<string, unknown> = { m
     dryRun: false,
     warnings: [],
   };
+}
+
+export function celRun(expression: string, object: Record<string, unknown> = { metadata: { name: 'x' } }): CelOutcome {
+  const c = compileAdmissionExpression(expression, 'policy');
+  if (c.compileError) return { compileError: c.compileError };
+  const attrs = celAttributes(object);
   try {
     return { value: c.evaluate(admissionVariables(attrs, { params: null })) };
   } catch (e) {

@@ -1,9 +1,8 @@
 // The authorizer library's fieldSelector/labelSelector (AuthzSelectors): a parsed field selector reaches the
 // authorizer's attributes, one that does not parse adds nothing; label selectors parse but do not change the check.
-import type { AdmissionAttributes } from '../../src/admission/chain.js';
 import { admissionVariables, compileAdmissionExpression } from '../../src/admission/cel/environment.js';
 import type { Authorizer, RequestAttributes } from '../../src/authorization/types.js';
-import type { KObject } from '../../src/registry/types.js';
+import { celAttributes } from '../support/cel.js';
 
 const seen: RequestAttributes[] = [];
 const authorizer: Authorizer = {
@@ -14,18 +13,7 @@ const authorizer: Authorizer = {
   },
   rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false }),
 };
-const attrs: AdmissionAttributes = {
-  operation: 'CREATE',
-  kind: { group: '', version: 'v1', kind: 'ConfigMap' },
-  resource: { group: '', version: 'v1', resource: 'configmaps' },
-  subresource: '',
-  namespace: 'n',
-  name: 'x',
-  object: { metadata: { name: 'x' } } as KObject,
-  user: { name: 'u', groups: [] },
-  dryRun: false,
-  warnings: [],
-};
+const attrs = celAttributes();
 const run = (e: string) => {
   const c = compileAdmissionExpression(e, 'policy');
   if (c.compileError) throw new Error(c.compileError);
