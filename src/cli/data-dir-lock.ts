@@ -32,8 +32,9 @@ export function runsDockube(pid: number): boolean {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return /dockube|main\.js/.test(cmd);
+    // The server runs as `node .../dist/bundle/main.cjs` (bin/dockube), `node .../main.js` or under a dockube path.
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.some((a) => /dockube/.test(a) || /(^|\/)main\.c?js$/.test(a));
   } catch {
     return true; // no /proc: a live PID is all we can tell
   }

@@ -117,6 +117,21 @@ test('one server per data dir: the second is refused with the PID of the first; 
   const again = acquireDataDirLock(dir);
   expect(JSON.parse(await readFile(join(dir, 'server.lock'), 'utf8')).pid).toBe(process.pid);
   again.release();
+
+  // The bundle's entry (what bin/dockube runs) under a checkout whose path does not say dockube.
+  const checkout = await mkdtemp(join(tmpdir(), 'checkout-'));
+  const entry = join(checkout, 'main.cjs');
+  await writeFile(entry, 'setTimeout(() => {}, 60000);');
+  const bundled = spawn(process.execPath, [entry]);
+  await new Promise((r) => bundled.on('spawn', r));
+  await writeFile(join(dir, 'server.lock'), JSON.stringify({ pid: bundled.pid, startedAt: 'x' }));
+  try {
+    expect(lockHolder(dir)).toMatchObject({ pid: bundled.pid });
+    expect(() => acquireDataDirLock(dir)).toThrow(DataDirLocked);
+  } finally {
+    bundled.kill('SIGKILL');
+    await rm(checkout, { recursive: true, force: true });
+  }
 });
 
 test('system errors past the checks are one line', () => {
