@@ -32,9 +32,9 @@ try {
 } catch {
   // none yet: compiled from source, saved below
 }
-// Wrapped as Node wraps a CommonJS module; on the first line, so the bundle's line numbers stay its own. Strict, as
-// the ES modules it was bundled from are (esbuild lifts their functions out of the modules' own strict closures).
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {'use strict';${readFileSync(file, 'utf8')}\n})`, {
+// The bundle as scripts/bundle.mjs wrote it: a function of what a CommonJS module is given, in Latin-1 (one byte a
+// character), read as such: a copy, where UTF-8 would be decoded character by character.
+const script = new Script(readFileSync(file, 'latin1'), {
   filename: file,
   cachedData,
 });
