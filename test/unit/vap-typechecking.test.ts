@@ -201,9 +201,19 @@ test("a CRD's structural schema: int-or-string dyn, maps, formats, embedded reso
     ['object.spec.config.replicas == 1', 'replicas'],
     ['object.spec.anything == 1', 'anything'],
     ['object.spec.template.spec == 1', 'spec'],
+    // The property's own name is not a field; only its escaped one is.
+    ['object.spec.max_size > 1', 'max_size'],
   ])
     expect((await check(bad))[0]!.warning).toContain(`undefined field '${field}'`);
+  // cel-go's checker has no index operator on an object type.
+  expect((await check("object.spec['max-size'] > 1"))[0]!.warning).toContain("found no matching overload for '_[_]'");
   expect(escapeFieldName('a.b/c-d__e')).toBe('a__dot__b__slash__c__dash__d__underscores__e');
   expect(escapeFieldName('1abc')).toBeUndefined();
   expect(escapeFieldName('in')).toBe('__in__');
+});
+
+test('has() over an indexed operand is type-checked as cel-go does', async () => {
+  const check = (expression: string) => checker.check(on([deployments], [{ expression }]));
+  expect(await check('has(object.spec.template.spec.containers[0].image)')).toEqual([]);
+  expect((await check('has(object.spec.template.spec.containers[0].imagex)'))[0]!.warning).toContain("undefined field 'imagex'");
 });

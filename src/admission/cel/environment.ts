@@ -9,6 +9,7 @@ import { AUTHORIZER_TYPE, celAuthorizer, registerAuthorizerLibrary, type CelAuth
 import { registerKubernetesLibraries } from './libraries.js';
 import { admissionRequestJson } from './request.js';
 import { toCel } from './values.js';
+import { parseCel } from './parse.js';
 
 /** Webhook matchConditions; a policy with a paramKind (`params` declared); a policy without one (no `params`). */
 export type AdmissionCelMode = 'matchConditions' | 'policy' | 'policyWithoutParams';
@@ -85,9 +86,10 @@ function compile(expression: string, mode: AdmissionCelMode): CompiledExpression
   let program: Program | undefined;
   let compileError: string | undefined;
   try {
-    const checked = env.check(expression);
+    const parsed = parseCel(env, expression);
+    const checked = parsed.check();
     if (!checked.valid) compileError = firstLine(checked.error);
-    else program = env.parse(expression) as unknown as Program;
+    else program = parsed as unknown as Program;
   } catch (e) {
     compileError = firstLine(e);
   }
@@ -112,7 +114,7 @@ function compile(expression: string, mode: AdmissionCelMode): CompiledExpression
  */
 export function syntaxError(expression: string, mode: AdmissionCelMode = 'policy'): string | undefined {
   try {
-    environment(mode).parse(expression);
+    parseCel(environment(mode), expression);
   } catch (e) {
     return firstLine(e);
   }

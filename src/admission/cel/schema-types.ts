@@ -5,6 +5,7 @@
 // with no type, or a list or map of one, is not exposed at all (its field is undefined), as upstream.
 import type { Environment } from '@marcbachmann/cel-js';
 import type { Schema } from '../../openapi/definitions.js';
+import { RESERVED_WORDS, escapeFieldName } from './escaping.js';
 
 /** The object types a schema declares (name → field name → CEL type) and the CEL type of its root. */
 export interface DeclTypes {
@@ -18,19 +19,7 @@ export type DefinitionLookup = (name: string) => Schema | undefined;
 
 const refName = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
 
-// The CEL lexer's reserved words (upstream's celReservedSymbols): such a property is escaped as __word__, and also
-// readable by its own name as upstream's provider recognizes keywords as field names.
-const RESERVED = new Set(
-  'true false null in as break const continue else for function if import let loop package namespace return var void while'.split(' '),
-);
-
-/** apiservercel.Escape: a property name as a CEL identifier, or undefined when it cannot be one. */
-export function escapeFieldName(name: string): string | undefined {
-  if (name === '' || /^[0-9]/.test(name)) return undefined;
-  if (RESERVED.has(name)) return `__${name}__`;
-  if (/[^A-Za-z0-9_./-]/.test(name)) return undefined;
-  return name.replace(/__|[./-]/g, (m) => ({ __: '__underscores__', '.': '__dot__', '-': '__dash__', '/': '__slash__' })[m]!);
-}
+export { escapeFieldName } from './escaping.js';
 
 const STRING_FORMATS: Record<string, string> = {
   byte: 'bytes',
@@ -93,7 +82,8 @@ export function schemaDeclTypes(schema: Schema, name: string, lookup: Definition
           const t = decl(ps, `${path}.${escaped}`, embedded(ps), r.refs);
           if (!t) continue;
           fields[escaped] = t;
-          if (RESERVED.has(prop)) fields[prop] = t;
+          // A reserved word is also readable by its own name (upstream's RecognizeKeywordAsFieldName, 1.32 on).
+          if (RESERVED_WORDS.has(prop)) fields[prop] = t;
         }
         return path;
       }
@@ -108,7 +98,7 @@ export function schemaDeclTypes(schema: Schema, name: string, lookup: Definition
 }
 
 /** Upstream's WithTypeAndObjectMeta: apiVersion, kind and metadata{name, generateName} unless already there. */
-function withTypeAndObjectMeta(s: Schema, resolve: (x: Schema) => Schema | undefined): Schema {
+export function withTypeAndObjectMeta(s: Schema, resolve: (x: Schema) => Schema | undefined): Schema {
   const p = s.properties ?? {};
   const isString = (x: Schema | undefined) => (x ? resolve(x)?.type === 'string' : false);
   const meta = p.metadata ? resolve(p.metadata) : undefined;

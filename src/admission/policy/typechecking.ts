@@ -12,6 +12,8 @@ import { celGoIssue } from '../cel/cel-go-issue.js';
 import { newAdmissionEnvironment } from '../cel/environment.js';
 import { undefinedPresenceField, type ObjectTypes } from '../cel/presence.js';
 import { registerDeclTypes, schemaDeclTypes, type DefinitionLookup } from '../cel/schema-types.js';
+import { checkCel, parseCel } from '../cel/parse.js';
+import { objectIndex, objectIndexError } from '../cel/object-index.js';
 
 export interface ExpressionWarning {
   fieldRef: string;
@@ -240,7 +242,7 @@ export class TypeChecker {
     let env = withVariables();
     for (const v of spec.variables ?? []) {
       if (!v.name) continue;
-      const r = env.check(v.expression ?? '');
+      const r = checkCel(env, v.expression ?? '');
       // A variable that does not compile is dyn: only the validations are reported, as upstream.
       fields[v.name] = r.valid ? variableType(String(r.type)) : 'dyn';
       env = withVariables();
@@ -249,14 +251,19 @@ export class TypeChecker {
     return (expression) => {
       let parsed;
       try {
-        parsed = final.parse(expression);
+        parsed = parseCel(final, expression);
       } catch (e) {
         return celGoIssue(expression, e);
       }
       const r = parsed.check();
-      if (!r.valid) return celGoIssue(expression, r.error);
+      if (!r.valid) {
+        const indexed = objectIndexError(expression, r.error, objects);
+        return celGoIssue(expression, indexed ? { summary: indexed.summary, range: { start: indexed.pos } } : r.error);
+      }
       const missing = undefinedPresenceField(parsed.ast, objects);
-      return missing && celGoIssue(expression, { summary: `No such key: ${missing.field}`, range: { start: missing.pos } });
+      if (missing) return celGoIssue(expression, { summary: `No such key: ${missing.field}`, range: { start: missing.pos } });
+      const indexed = objectIndex(expression, parsed.ast, objects);
+      return indexed && celGoIssue(expression, { summary: indexed.summary, range: { start: indexed.pos } });
     };
   }
 

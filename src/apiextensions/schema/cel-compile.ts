@@ -11,6 +11,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { registerKubernetesLibraries } from '../../admission/cel/libraries.js';
 import { undefinedPresenceField } from '../../admission/cel/presence.js';
+import { objectIndex, objectIndexError } from '../../admission/cel/object-index.js';
 import { escapeFieldName, registerDeclTypes, schemaDeclTypes } from '../../admission/cel/schema-types.js';
 import { celGoIssue } from '../../admission/cel/cel-go-issue.js';
 import { goQuote } from '../../admission/cel/library/go-quote.js';
@@ -19,6 +20,7 @@ import { invalidGo } from '../../registry/strategies/common/field.js';
 import type { JSONSchemaProps } from '../types.js';
 import type { ValidationRule } from './cel.js';
 import { readsIdentifier } from './cel-references.js';
+import { parseCel } from '../../admission/cel/parse.js';
 
 let base: Environment | undefined;
 let functionNames: Set<string> | undefined;
@@ -112,14 +114,21 @@ const bad = (field: string, r: ValidationRule, detail: string): FieldError => in
 function check(env: Environment, expression: string, objects: Scope['objects']): { error?: string; type?: string; ast?: unknown } {
   let parsed;
   try {
-    parsed = env.parse(expression);
+    parsed = parseCel(env, expression);
   } catch (e) {
     return { error: goIssue(expression, e) };
   }
   const r = parsed.check();
-  if (!r.valid) return { error: goIssue(expression, r.error) };
+  if (!r.valid) {
+    const indexed = objectIndexError(expression, r.error, objects);
+    return {
+      error: indexed ? celGoIssue(expression, { summary: indexed.summary, range: { start: indexed.pos } }) : goIssue(expression, r.error),
+    };
+  }
   const missing = undefinedPresenceField(parsed.ast, objects);
   if (missing) return { error: celGoIssue(expression, { summary: `No such key: ${missing.field}`, range: { start: missing.pos } }) };
+  const indexed = objectIndex(expression, parsed.ast, objects);
+  if (indexed) return { error: celGoIssue(expression, { summary: indexed.summary, range: { start: indexed.pos } }) };
   return { type: String(r.type), ast: parsed.ast };
 }
 

@@ -8,6 +8,10 @@ import { registerKubernetesLibraries } from '../../admission/cel/libraries.js';
 import type { FieldError } from '../../machinery/api/errors.js';
 import type { JSONSchemaProps } from '../types.js';
 import { readsIdentifier } from './cel-references.js';
+import { parseCel } from '../../admission/cel/parse.js';
+import { escapeFieldName, unescapeFieldName } from '../../admission/cel/escaping.js';
+import { withTypeAndObjectMeta } from '../../admission/cel/schema-types.js';
+import type { Schema } from '../../openapi/definitions.js';
 
 export interface ValidationRule {
   rule: string;
@@ -34,24 +38,48 @@ function environment(): Environment {
 function program(rule: string): Program {
   let p = programs.get(rule);
   if (!p) {
-    p = environment().parse(rule) as unknown as Program;
+    p = parseCel(environment(), rule) as unknown as Program;
     if (programs.size > 10_000) programs.clear();
     programs.set(rule, p);
   }
   return p;
 }
 
-/** A value as CEL reads it under its schema: JSON integers are `int` (bigint) unless the schema says `number`. */
-function celValue(v: unknown, s: JSONSchemaProps | undefined): unknown {
+/**
+ * A value as CEL reads it under its schema (upstream's UnstructuredToVal): JSON integers are `int` (bigint) unless the
+ * schema says `number`. An object with properties exposes each declared property under its escaped name
+ * (`x__dash__prop`, `__namespace__`; one that cannot be escaped is not exposed), its null fields as absent; the name
+ * itself stays readable, hidden from iteration and equality, when it stands for itself unescaped (`namespace`,
+ * `x-prop` through dyn indexing), as upstream unescapes every key it is asked for. Undeclared fields (kept by
+ * x-kubernetes-preserve-unknown-fields) stay under their own names, for equality; the rule compiler refuses reading
+ * them. `embedded`: the resource root or an embedded resource, which always has apiVersion, kind and
+ * metadata.name/generateName.
+ */
+function celValue(v: unknown, s: JSONSchemaProps | undefined, embedded = false): unknown {
   if (typeof v === 'number') return Number.isInteger(v) && s?.type !== 'number' ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map((x) => celValue(x, s?.items));
+  if (Array.isArray(v)) return v.map((x) => celValue(x, s?.items, s?.items?.['x-kubernetes-embedded-resource'] === true));
   if (!isObj(v)) return v;
+  if (s && (embedded || s['x-kubernetes-embedded-resource'] === true)) s = withTypeAndObjectMeta(s as Schema, (x) => x) as JSONSchemaProps;
   const out: Record<string, unknown> = {};
-  const extra = isObj(s?.additionalProperties) ? (s.additionalProperties as JSONSchemaProps) : undefined;
-  for (const [k, x] of Object.entries(v)) {
-    const prop = s?.properties && Object.prototype.hasOwnProperty.call(s.properties, k) ? s.properties[k] : undefined;
-    out[k] = celValue(x, prop ?? extra);
+  const props = s?.properties;
+  if (!props) {
+    const extra = isObj(s?.additionalProperties) ? (s.additionalProperties as JSONSchemaProps) : undefined;
+    for (const [k, x] of Object.entries(v)) out[k] = celValue(x, extra, extra?.['x-kubernetes-embedded-resource'] === true);
+    return out;
   }
+  const declared = new Set<string>();
+  for (const [k, x] of Object.entries(v)) {
+    const prop = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : undefined;
+    if (!prop) continue;
+    const name = escapeFieldName(k);
+    if (!name || x === null || x === undefined) continue;
+    declared.add(name);
+    out[name] = celValue(x, prop, prop['x-kubernetes-embedded-resource'] === true);
+    if (name !== k && unescapeFieldName(k) === k)
+      Object.defineProperty(out, k, { value: out[name], enumerable: false, writable: true, configurable: true });
+  }
+  for (const [k, x] of Object.entries(v))
+    if (!Object.prototype.hasOwnProperty.call(props, k) && !declared.has(k) && !Object.hasOwn(out, k)) out[k] = celValue(x, undefined);
   return out;
 }
 
@@ -89,7 +117,7 @@ function check(
     const field = r.fieldPath ? `${path}${r.fieldPath.startsWith('[') ? '' : '.'}${r.fieldPath.replace(/^\./, '')}` : path || '<nil>';
     let ok: unknown;
     let evalError: string | undefined;
-    const vars = { self: celValue(v, s), ...(transition ? { oldSelf: celValue(old, s) } : {}) };
+    const vars = { self: celValue(v, s, path === ''), ...(transition ? { oldSelf: celValue(old, s, path === '') } : {}) };
     try {
       ok = program(r.rule)(vars);
     } catch (e) {
