@@ -13,7 +13,7 @@ import { parseDockerHost, type DockerEndpoint } from '../runtime/docker.js';
 import { instanceFor } from '../runtime/instance.js';
 import { POD_NETWORK, type PodNetworkConfig } from '../runtime/pod-network.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE } from '../runtime/docker-runtime.js';
-import { engineCall } from './engine-probe.js';
+import { engineCall } from '../runtime/engine-probe.js';
 import { firstFreeSubnet, gatewayOf, overlaps, routedCidrs } from './pod-subnet.js';
 import { StartupCheckFailed } from './startup-errors.js';
 

@@ -10,7 +10,7 @@ import { versionInfo } from '../machinery/version.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { DEFAULT_DOCKER_HOST, FlagError, parseDuration, type CliIo } from './flags.js';
 import { lockHolder, runsDockube } from './data-dir-lock.js';
-import { probeEngine } from './engine-probe.js';
+import { probeEngine } from '../runtime/engine-probe.js';
 import { removeCluster } from './cluster-cleanup.js';
 
 export const LIFECYCLE_COMMANDS = ['version', 'status', 'stop', 'delete'] as const;

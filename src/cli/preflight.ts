@@ -9,7 +9,7 @@ import { DEFAULT_SERVICE_NETWORK, type ServerOptions } from '../server/options.j
 import { resolveClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { acquireDataDirLock, canCreateIn, type HeldLock } from './data-dir-lock.js';
-import { pingEngine } from './engine-probe.js';
+import { pingEngine } from '../runtime/engine-probe.js';
 import { portHolder } from './port-holder.js';
 import { StartupCheckFailed } from './startup-errors.js';
 

@@ -28,6 +28,7 @@ import { detectNodeIP } from '../reconcilers/node-addresses.js';
 import { startScheduler } from '../reconcilers/scheduler/scheduler.js';
 import { startEventTtl } from '../reconcilers/event-ttl.js';
 import { parseDockerHost } from '../runtime/docker.js';
+import { pingEngine } from '../runtime/engine-probe.js';
 import { startPvcBinder } from '../reconcilers/pvc-binder.js';
 import { startIPAddressAllocatorState } from '../reconcilers/ipaddress-allocator-state.js';
 import { startReplicaSetControllers } from '../reconcilers/replicaset/replicaset-controller.js';
@@ -130,7 +131,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ENCRYPTED_PREFIXES.map((prefix) => ({ prefix, transformer: encryption })),
   );
   // The one local node: its streams and stats through the node's single Docker client (a node agent's, later).
-  const engine = dockerClient(parseDockerHost(opts.dockerHost));
+  const engineEndpoint = parseDockerHost(opts.dockerHost);
+  const engine = dockerClient(engineEndpoint);
   const nodes = nodeLookup(new DockerNode(node, engine));
   // Services allocate from --service-cidr and --service-node-port-range.
   const serviceNetwork = opts.services ?? DEFAULT_SERVICE_NETWORK;
@@ -174,7 +176,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // /healthz, /livez and /readyz as kube-apiserver's (health-checks.ts); post-start hooks are marked as steps finish.
   const health = serverHealth({
     storeProbe: () => store.get('/registry/health'),
-    dockerPing: async () => (await engine()).ping(),
+    // The engine's /_ping over plain HTTP, as the start-up checks ask it: through dockerode, the first /readyz loaded
+    // dockerode (tens of ms, hundreds on a loaded machine) before it could answer.
+    dockerPing: async () => {
+      const pinged = await pingEngine(engineEndpoint);
+      if (!pinged.ok) throw new Error(pinged.detail || pinged.code);
+    },
     informersSynced: () => informersSynced,
     shuttingDown: () => shuttingDown,
   });

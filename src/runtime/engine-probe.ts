@@ -1,7 +1,7 @@
 // GET /_ping and /version against the Docker engine, over plain HTTP on its socket or TCP port (no dockerode: its
-// import alone costs ~150 ms of start-up). Used by the start-up checks and `dockube version`.
+// import alone costs ~150 ms of start-up). Used by the start-up checks, `dockube version` and /readyz's engine check.
 import http from 'node:http';
-import type { DockerEndpoint } from '../runtime/docker.js';
+import type { DockerEndpoint } from './docker.js';
 
 export type EngineProbe = { ok: true; version: string; apiVersion: string } | { ok: false; code: string; detail: string };
 
