@@ -66,5 +66,9 @@ export async function buildBaseline(commit: string): Promise<{ dir: string; main
   const bundle = join(dir, 'dist', 'bundle', 'main.js');
   if (!existsSync(bundle) && existsSync(join(dir, 'scripts', 'bundle.mjs')))
     await sh(process.execPath, [join(dir, 'scripts', 'bundle.mjs')], dir, `bundling ${short}`);
-  return { dir, main: join(dir, 'dist', 'src', 'cli', 'main.js'), commit: short, ...(existsSync(bundle) ? { bundle } : {}) };
+  // Its CommonJS entry when it has one (what its bin/dockube ran, and what the current bundle's row runs): main.js
+  // imports it through the ES module loader, a few ms more.
+  const cjs = join(dir, 'dist', 'bundle', 'main.cjs');
+  const entry = existsSync(cjs) ? cjs : bundle;
+  return { dir, main: join(dir, 'dist', 'src', 'cli', 'main.js'), commit: short, ...(existsSync(entry) ? { bundle: entry } : {}) };
 }
