@@ -44,7 +44,9 @@ start_server() {
   SERVICE_CIDR="10.$((96 + ${CONFORMANCE_WORKER_ID:-0})).0.0/16"
   # Each server gets a pod network of its own (POD_GATEWAY below); the node keeps the host's name, as scenarios expect,
   # although another worker's cluster holds it too.
-  node "$DOCKUBE_MAIN" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn \
+  # CONFORMANCE_SERVER_NODE_FLAGS: node flags for the server only (e.g. --cpu-prof, not allowed in NODE_OPTIONS).
+  # shellcheck disable=SC2086
+  node ${CONFORMANCE_SERVER_NODE_FLAGS:-} "$DOCKUBE_MAIN" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn \
     --service-cidr "$SERVICE_CIDR" --node-name "$(hostname | tr A-Z a-z)" >>"$DATA_DIR/server.log" 2>&1 &
   SERVER_PID=$!
   # Up to 60 s: a start takes 1-2 s, but many times that on a machine busy with jest and other workers.

@@ -54,8 +54,11 @@ expect "the data dir is kept" 0 'state.db' -- ls "$DATA_DIR"
 node "$DK_MAIN" server --data-dir "$DATA_DIR" --port "$PORT" --log-level warn --service-cidr "$SERVICE_CIDR" --keep-service-rules \
   >>"$DATA_DIR/server.log" 2>&1 &
 SERVER_PID=$!
-eventually "the next start brings the pod back" 90 'p92 +1/1 +Running' -- k -n "$NS" get pod p92 --no-headers
-eventually "... and its service rules" 30 'rules=[1-9][0-9]* routes=1' -- left
+# The stored status still says Running from before the crash: wait for the containers themselves (a loaded host can
+# take a while to start the server and re-create them), then for the status.
+eventually "the next start brings the pod's containers back, with its service rules and route" 90 \
+  '^containers=[1-9][0-9]* volumes=[1-9][0-9]* networks=[0-9]+ rules=[1-9][0-9]* routes=1 ' -- left
+eventually "... and the pod runs" 60 'p92 +1/1 +Running' -- k -n "$NS" get pod p92 --no-headers
 
 # delete: stops the server, then removes everything, the data dir too.
 expect "delete" 0 "^deleted: [1-9][0-9]* containers, [1-9][0-9]* volumes, [0-9]+ networks, [1-9][0-9]* iptables chains, 1 routes, [0-9]+ mounts, and $DATA_DIR\$" -- \

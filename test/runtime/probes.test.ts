@@ -90,7 +90,8 @@ describe('probes on the real engine', () => {
           image: IMAGE,
           imagePullPolicy: 'IfNotPresent',
           command: ['sh', '-c', 'touch /tmp/healthy; exec sleep 3600'],
-          livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 },
+          // timeoutSeconds 5: a loaded engine's exec can pass the default 1 s, and a timed-out run is another message.
+          livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2, timeoutSeconds: 5 },
         },
       ]),
     );
