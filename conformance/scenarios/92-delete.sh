@@ -60,6 +60,11 @@ eventually "the next start brings the pod's containers back, with its service ru
   '^containers=[1-9][0-9]* volumes=[1-9][0-9]* networks=[0-9]+ rules=[1-9][0-9]* routes=1 ' -- left
 eventually "... and the pod runs" 60 'p92 +1/1 +Running' -- k -n "$NS" get pod p92 --no-headers
 
+# A user's container connected by hand to the cluster's pod network: delete disconnects it, removes only its own.
+NET92="$(docker network ls -q --filter "label=dockube.io/instance=$INSTANCE" | head -1)"
+FOREIGN92="user92-$$"
+expect "a user's container joins the cluster's network" 0 '^[0-9a-f]{64}$' -- \
+  docker run -d --name "$FOREIGN92" --network "${NET92:-none-found}" dockube/busybox:test sleep 300
 # delete: stops the server, then removes everything, the data dir too.
 expect "delete" 0 "^deleted: [1-9][0-9]* containers, [1-9][0-9]* volumes, [0-9]+ networks, [1-9][0-9]* iptables chains, 1 routes, [0-9]+ mounts, and $DATA_DIR\$" -- \
   dk delete --data-dir "$DATA_DIR"
@@ -68,5 +73,8 @@ SERVER_PID=
 expect "zero containers, volumes, networks, rules, routes and mounts are left" 0 '^containers=0 volumes=0 networks=0 rules=0 routes=0 mounts=0$' -- left
 expect "no container names the data dir" 0 '^0$' -- bash -c "docker ps -aq --filter 'label=dockube.io/data-dir=$DATA_DIR' | wc -l"
 expect "the data dir is gone" 1 '' -- test -e "$DATA_DIR"
+expect "the user's container still runs, disconnected" 0 '^running $' -- \
+  docker inspect -f '{{.State.Status}} {{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' "$FOREIGN92"
+docker rm -f "$FOREIGN92" >/dev/null 2>&1
 expect "delete of a missing data dir says so" 1 'does not exist: nothing to delete' -- dk delete --data-dir "$DATA_DIR"
 mkdir -p "$DATA_DIR" # for the runner's clean-up

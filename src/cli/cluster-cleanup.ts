@@ -40,8 +40,24 @@ export async function removeDockerObjects(dataDir: string, dockerHost: string, c
   counts.volumes = volumes.size;
   const networks = new Set<string>();
   for (const filters of filtersFor(dataDir)) for (const n of await docker.listNetworks({ filters })) networks.add(n.Id);
-  for (const n of networks) await docker.getNetwork(n).remove().catch(ignoreGone);
+  for (const n of networks) await removeNetwork(docker.getNetwork(n));
   counts.networks = networks.size;
+}
+
+type NetworkHandle = ReturnType<Awaited<ReturnType<typeof connectDocker>>['getNetwork']>;
+
+/** Removes a network of the cluster; containers still attached (a user's, connected by hand) are disconnected first. */
+async function removeNetwork(net: NetworkHandle): Promise<void> {
+  try {
+    await net.remove();
+  } catch (e) {
+    const code = (e as { statusCode?: number }).statusCode;
+    if (code === 404) return;
+    if (code !== 403) throw e; // 403: it has active endpoints
+    const info = (await net.inspect().catch(() => undefined)) as { Containers?: Record<string, unknown> } | undefined;
+    for (const id of Object.keys(info?.Containers ?? {})) await net.disconnect({ Container: id, Force: true }).catch(ignoreGone);
+    await net.remove().catch(ignoreGone);
+  }
 }
 
 const ignoreGone = (e: unknown) => {
