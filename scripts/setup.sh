@@ -14,13 +14,6 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm install --no-audit --no-fund
 fi
 
-if [ ! -f dist/.built ] || [ ! -f dist/bundle/main.cjs ] || [ -n "$(find src openapi package.json tsconfig.json scripts/bundle.mjs scripts/bundle-loader.cjs -newer dist/.built -print -quit 2>/dev/null)" ]; then
-  echo "dockube setup: building" >&2
-  # tsc, then the bundle bin/dockube runs (scripts/bundle.mjs)
-  npm run -s build
-  touch dist/.built
-fi
-
 # The engine dockube's arguments name (--docker-host wins over $DOCKER_HOST), and whether the command needs one:
 # only `server` (or no command, as bin/dockube's default) may install or start an engine; the others say what is wrong.
 docker_host="${DOCKER_HOST:-}"
@@ -51,10 +44,24 @@ pause_image_present() {
   fi
 }
 
+if [ ! -f dist/.built ] || [ ! -f dist/bundle/main.cjs ] || [ -n "$(find src openapi package.json tsconfig.json scripts/bundle.mjs scripts/bundle-loader.cjs -newer dist/.built -print -quit 2>/dev/null)" ]; then
+  echo "dockube setup: building" >&2
+  # tsc, then the bundle bin/dockube runs (scripts/bundle.mjs)
+  npm run -s build
+  touch dist/.built
+fi
+
 if [ "${DOCKUBE_SKIP_DOCKER:-}" != "1" ] && [ "$needs_engine" = 1 ]; then
   # One engine call when everything is in place (the pause image answers only when the engine does): each call of
   # the docker CLI costs ~40 ms of bin/dockube's start. ensure-docker.sh never starts a daemon for another engine.
-  if ! pause_image_present "${PAUSE_IMAGE:-dockube/pause:latest}"; then
+  # `server` itself checks that the engine answers and builds the pause image when it is missing (src/cli/preflight.ts):
+  # with the local engine's socket in place (the common case) no process is started here for it (curl's start alone
+  # costs ~25 ms of every start). DOCKUBE_SETUP_CHECK_IMAGE=1 checks here all the same.
+  local_sock=/var/run/docker.sock
+  case "${DOCKER_HOST:-}" in "") ;; unix://*) local_sock="${DOCKER_HOST#unix://}" ;; *) local_sock= ;; esac
+  if [ -n "$local_sock" ] && [ -S "$local_sock" ] && [ -z "${DOCKUBE_SETUP_CHECK_IMAGE:-}" ]; then
+    :
+  elif ! pause_image_present "${PAUSE_IMAGE:-dockube/pause:latest}"; then
     "$root/scripts/ensure-docker.sh"
     "$root/scripts/ensure-pause-image.sh"
   fi
