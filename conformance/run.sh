@@ -154,8 +154,23 @@ for ((j = 1; j <= JOBS; j++)); do
   CONFORMANCE_QUEUE="$queue" CONFORMANCE_WORKER_ID="$j" PASSED=0 FAILED=0 bash "$0" 2>&1 &
   pids+=($!)
 done
+# CONFORMANCE_EXTRA_WORKER_WHEN=FILE: one more worker joins once FILE exists (npm test creates it when jest, which
+# runs beside conformance and ends first, is done), while runs are still queued.
+workers=$JOBS
+if [ -n "${CONFORMANCE_EXTRA_WORKER_WHEN:-}" ]; then
+  workers=$((JOBS + 1))
+  (
+    while [ ! -e "$CONFORMANCE_EXTRA_WORKER_WHEN" ] && [ -s "$queue" ]; do sleep 2; done
+    if [ -s "$queue" ]; then
+      echo "conformance: worker $workers joins (jest is done)"
+      CONFORMANCE_QUEUE="$queue" CONFORMANCE_WORKER_ID="$workers" PASSED=0 FAILED=0 exec bash "$0"
+    fi
+    echo "0 0" >"$queue.$workers.counts"
+  ) 2>&1 &
+  pids+=($!)
+fi
 for p in "${pids[@]}"; do wait "$p"; done
-for ((j = 1; j <= JOBS; j++)); do
+for ((j = 1; j <= workers; j++)); do
   if [ -f "$queue.$j.counts" ]; then
     read -r p f <"$queue.$j.counts"
     PASSED=$((PASSED + p))
