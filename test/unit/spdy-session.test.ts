@@ -195,6 +195,10 @@ describe('runSpdySession', () => {
     });
     fake.stdout.write('prompt$ ');
     await client.waitFor(() => client.dataOf(5).data.toString() === 'prompt$ ');
+    // The resize stream is read on its own: on a loaded host its lines may land after the stdout frame. Wait for the
+    // two valid ones, then a moment for anything (wrongly) taken from the rest.
+    await client.waitFor(() => fake.resizes.length >= 2);
+    await new Promise((r) => setTimeout(r, 50));
     expect(fake.resizes).toEqual([
       { width: 80, height: 24 },
       { width: 100, height: 40 },
