@@ -9,6 +9,7 @@ import { startCrdControllers } from '../../src/apiextensions/controller.js';
 import { makeContext } from '../../src/reconcilers/context.js';
 import type { Controller } from '../../src/reconcilers/controller.js';
 import { until } from '../support/until.js';
+import { namespacedCrd } from '../support/crd.js';
 
 const log = pino({ level: 'silent' });
 let h: Harness;
@@ -101,45 +102,25 @@ test('a ValidatingAdmissionPolicy using isURL, ip, cidr, format and sets admits 
   );
 });
 
-const crd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'subnets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { plural: 'subnets', singular: 'subnet', kind: 'Subnet' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: {
-                  cidr: {
-                    type: 'string',
-                    'x-kubernetes-validations': [
-                      { rule: 'isCIDR(self) && cidr(self) == cidr(self).masked()', message: 'must be a CIDR without host bits' },
-                    ],
-                  },
-                  gateway: { type: 'string' },
-                },
-                'x-kubernetes-validations': [
-                  { rule: 'cidr(self.cidr).containsIP(self.gateway)', fieldPath: '.gateway', message: 'must be in the subnet' },
-                ],
-              },
-            },
-          },
-        },
+const crd = namespacedCrd(
+  'example.com',
+  { plural: 'subnets', singular: 'subnet', kind: 'Subnet' },
+  {
+    type: 'object',
+    properties: {
+      cidr: {
+        type: 'string',
+        'x-kubernetes-validations': [
+          { rule: 'isCIDR(self) && cidr(self) == cidr(self).masked()', message: 'must be a CIDR without host bits' },
+        ],
       },
+      gateway: { type: 'string' },
+    },
+    'x-kubernetes-validations': [
+      { rule: 'cidr(self.cidr).containsIP(self.gateway)', fieldPath: '.gateway', message: 'must be in the subnet' },
     ],
   },
-};
+);
 const S = '/apis/example.com/v1/namespaces/default/subnets';
 const subnet = (name: string, spec: Record<string, string>) => ({ apiVersion: 'example.com/v1', kind: 'Subnet', metadata: { name }, spec });
 

@@ -8,6 +8,7 @@ import { serveCustomResources, type CustomResourceServing } from '../../src/apie
 import { startCrdControllers } from '../../src/apiextensions/controller.js';
 import type { Controller } from '../../src/reconcilers/controller.js';
 import { until } from '../support/until.js';
+import { namespacedCrd } from '../support/crd.js';
 
 const log = pino({ level: 'silent' });
 let h: Harness;
@@ -42,44 +43,25 @@ const rules = [
   { rule: 'self.redact__underscores__d == oldSelf.redact__underscores__d', message: 'redact__d is immutable' },
   { rule: 'self.items.all(i, !has(i.max__dash__size) || i.max__dash__size > 0)', message: 'max-size must be positive' },
 ];
-const crd = (specRules: object[]) => ({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'tenants.escapes.example.com' },
-  spec: {
-    group: 'escapes.example.com',
-    scope: 'Namespaced',
-    names: { plural: 'tenants', singular: 'tenant', kind: 'Tenant' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                'x-kubernetes-validations': specRules,
-                properties: {
-                  'x-prop': { type: 'integer' },
-                  namespace: { type: 'string' },
-                  redact__d: { type: 'string' },
-                  items: {
-                    type: 'array',
-                    items: { type: 'object', properties: { name: { type: 'string' }, 'max-size': { type: 'integer' } } },
-                  },
-                  m: { type: 'object', additionalProperties: { type: 'object', properties: { x: { type: 'integer' } } } },
-                },
-              },
-            },
-          },
+const crd = (specRules: object[]) =>
+  namespacedCrd(
+    'escapes.example.com',
+    { plural: 'tenants', singular: 'tenant', kind: 'Tenant' },
+    {
+      type: 'object',
+      'x-kubernetes-validations': specRules,
+      properties: {
+        'x-prop': { type: 'integer' },
+        namespace: { type: 'string' },
+        redact__d: { type: 'string' },
+        items: {
+          type: 'array',
+          items: { type: 'object', properties: { name: { type: 'string' }, 'max-size': { type: 'integer' } } },
         },
+        m: { type: 'object', additionalProperties: { type: 'object', properties: { x: { type: 'integer' } } } },
       },
-    ],
-  },
-});
+    },
+  );
 const tenant = (name: string, spec: object, resourceVersion?: string) => ({
   apiVersion: 'escapes.example.com/v1',
   kind: 'Tenant',
