@@ -16,6 +16,8 @@ phase_done() {
   phase_started=$SECONDS
 }
 "$root/scripts/setup.sh" || exit 1
+# The suite needs the engine whatever setup.sh's fast path concluded (one `docker info` when it answers).
+"$root/scripts/ensure-docker.sh" || exit 1
 "$root/scripts/ensure-test-tools.sh" || exit 1
 
 # Images for pods are built locally (no registry is reachable): busybox-static and our pause container.
