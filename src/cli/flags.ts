@@ -1,5 +1,5 @@
 // Command-line flags of `dockube server`, worded like the Kubernetes binaries (pflag) in messages.
-import { isIP } from 'node:net';
+import { ipVersion } from '../machinery/ip-literal.js';
 import { resolve } from 'node:path';
 import { dataDirLayout } from '../data-dir.js';
 import { parseArgs } from 'node:util';
@@ -184,7 +184,7 @@ export function parseServerFlags(
   if (str('data-dir') === '') throw invalidArg('', 'data-dir', 'must not be empty');
   const dataDir = resolve(cwd, str('data-dir') ?? './.dockube');
   const bindAddress = str('bind-address') ?? '127.0.0.1';
-  if (!isIP(bindAddress)) throw invalidArg(bindAddress, 'bind-address', 'not a valid IP address');
+  if (!ipVersion(bindAddress)) throw invalidArg(bindAddress, 'bind-address', 'not a valid IP address');
 
   const portText = str('port') ?? '6443';
   const port = /^\d+$/.test(portText) ? Number(portText) : NaN;

@@ -1,5 +1,5 @@
 // Subject alternative names for the serving certificate: which names and addresses clients may dial.
-import { isIP } from 'node:net';
+import { ipVersion } from '../machinery/ip-literal.js';
 import { hostname, networkInterfaces } from 'node:os';
 
 export interface SanSet {
@@ -19,7 +19,7 @@ export function sanSetOf(hosts: string[]): SanSet {
   for (const raw of [...ALWAYS, ...hosts]) {
     const host = raw.trim().replace(/^\[(.*)\]$/, '$1'); // tolerate bracketed IPv6
     if (!host) continue;
-    if (isIP(host)) {
+    if (ipVersion(host)) {
       if (!isUnspecified(host)) ips.add(canonicalIp(host));
     } else {
       dnsNames.add(host.toLowerCase());
@@ -32,7 +32,7 @@ export function sanSetOf(hosts: string[]): SanSet {
  * itself, or every local interface address when binding to all of them. */
 export function defaultSanHosts(bindAddress: string): string[] {
   const hosts = ['localhost', hostname(), '127.0.0.1', '::1'];
-  if (isIP(bindAddress) && isUnspecified(bindAddress)) {
+  if (ipVersion(bindAddress) && isUnspecified(bindAddress)) {
     for (const addrs of Object.values(networkInterfaces())) {
       for (const a of addrs ?? []) if (!a.address.includes('%')) hosts.push(a.address);
     }
@@ -45,8 +45,8 @@ export function defaultSanHosts(bindAddress: string): string[] {
 /** Network-order bytes of an IPv4 or IPv6 address (IPv4-embedded IPv6 included), as the iPAddress SAN holds it. */
 export function ipToBytes(ip: string): Buffer {
   const addr = ip.replace(/%.*$/, '');
-  if (isIP(addr) === 4) return Buffer.from(addr.split('.').map(Number));
-  if (isIP(addr) !== 6) throw new Error(`not an IP address: ${ip}`);
+  if (ipVersion(addr) === 4) return Buffer.from(addr.split('.').map(Number));
+  if (ipVersion(addr) !== 6) throw new Error(`not an IP address: ${ip}`);
   let text = addr;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4) {

@@ -1,6 +1,6 @@
 // The kubeconfig handed to users: one cluster, an admin (client certificate), a read-only viewer (token) and a
 // monitoring identity that may read /metrics and nothing else (token).
-import { isIP } from 'node:net';
+import { ipVersion } from '../machinery/ip-literal.js';
 import { dirname } from 'node:path';
 import { chmod, mkdir } from 'node:fs/promises';
 import yaml from 'js-yaml';
@@ -71,6 +71,6 @@ export async function writeKubeconfig(path: string, opts: { server: string; pki:
 export function serverUrlFor(bindAddress: string, port: number): string {
   let host = bindAddress;
   if (host === '0.0.0.0') host = '127.0.0.1';
-  else if (isIP(host) === 6 && /^[0:]+$/.test(host)) host = '::1';
-  return `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+  else if (ipVersion(host) === 6 && /^[0:]+$/.test(host)) host = '::1';
+  return `https://${ipVersion(host) === 6 ? `[${host}]` : host}:${port}`;
 }

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { ipVersion } from '../machinery/ip-literal.js';
 
 export interface InterfaceAddress {
   address: string;
@@ -28,7 +28,7 @@ function isLoopback(ip: string): boolean {
 }
 
 function isUnusable(ip: string): boolean {
-  const v = isIP(ip);
+  const v = ipVersion(ip);
   if (!v) return true;
   if (isLoopback(ip) || ip === '0.0.0.0' || ip === '::') return true;
   if (v === 4) {
@@ -68,7 +68,7 @@ const ipv4Of = (addrs: InterfaceAddress[] | undefined) =>
 /** The InternalIP for these facts, or undefined when the host has no usable address. */
 export function chooseNodeIP(facts: AddressFacts): string | undefined {
   const resolved = facts.resolved.filter((ip) => validNodeIP(ip, facts.interfaces));
-  const v4 = resolved.find((ip) => isIP(ip) === 4);
+  const v4 = resolved.find((ip) => ipVersion(ip) === 4);
   if (v4 ?? resolved[0]) return v4 ?? resolved[0];
   for (const iface of defaultRouteInterfaces(facts.routes)) {
     const ip = ipv4Of(facts.interfaces[iface]);

@@ -1,6 +1,6 @@
 // The Docker engine endpoint from --docker-host / DOCKER_HOST, and the engine facts a Node reports.
 // /info is read with a plain HTTP request: dockerode costs ~150 ms to load, too much for start-up.
-import http from 'node:http';
+import { engineGet } from './engine-probe.js';
 
 export interface DockerEndpoint {
   socketPath?: string;
@@ -27,35 +27,20 @@ export interface EngineInfo {
 }
 
 /** Engine facts for the Node object, or undefined when no engine answers in time. */
-export function engineInfo(ep: DockerEndpoint, timeoutMs = 2000): Promise<EngineInfo | undefined> {
-  return new Promise((resolve) => {
-    const req = http.get({ ...ep, path: '/info', timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => {
-        body += c;
-      });
-      res.on('end', () => {
-        try {
-          const info = JSON.parse(body);
-          resolve(
-            res.statusCode === 200
-              ? {
-                  ncpu: info.NCPU,
-                  memTotal: info.MemTotal,
-                  kernelVersion: info.KernelVersion,
-                  operatingSystem: info.OperatingSystem,
-                  serverVersion: info.ServerVersion,
-                  architecture: info.Architecture,
-                }
-              : undefined,
-          );
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-  });
+export async function engineInfo(ep: DockerEndpoint, timeoutMs = 2000): Promise<EngineInfo | undefined> {
+  const a = await engineGet(ep, '/info', timeoutMs);
+  if (!a.ok || a.status !== 200) return undefined;
+  try {
+    const info = JSON.parse(a.body);
+    return {
+      ncpu: info.NCPU,
+      memTotal: info.MemTotal,
+      kernelVersion: info.KernelVersion,
+      operatingSystem: info.OperatingSystem,
+      serverVersion: info.ServerVersion,
+      architecture: info.Architecture,
+    };
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@
 // network's gateway once that address exists (the kubelet creates the network), at the port the kube-dns Endpoints
 // named before when it is free, and the Endpoints/EndpointSlice pointed at the port it got.
 import dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { ipVersion } from '../machinery/ip-literal.js';
 import type { Logger } from '../log.js';
 import type { ReconcilerContext } from '../reconcilers/context.js';
 import { CLUSTER_DNS } from '../client/identities.js';
@@ -40,7 +40,7 @@ export interface ClusterDns {
  */
 const canBind = (host: string) =>
   new Promise<boolean>((resolve) => {
-    const s = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    const s = dgram.createSocket(ipVersion(host) === 6 ? 'udp6' : 'udp4');
     s.once('error', () => {
       s.close();
       resolve(false);
