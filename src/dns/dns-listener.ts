@@ -2,6 +2,7 @@
 // at the same port). The port asked for when it is free, else an ephemeral one both transports get.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { ipVersion } from '../machinery/ip-literal.js';
 import type { Transport } from './forwarder.js';
 
 export type MessageHandler = (raw: Buffer, transport: Transport) => Promise<Buffer | undefined>;
@@ -43,7 +44,7 @@ function serveTcpConnection(sock: net.Socket, handle: MessageHandler): void {
 
 const bindUdp = (host: string, port: number) =>
   new Promise<dgram.Socket>((resolve, reject) => {
-    const s = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    const s = dgram.createSocket(ipVersion(host) === 6 ? 'udp6' : 'udp4');
     s.once('error', reject);
     s.bind(port, host, () => {
       s.off('error', reject);
