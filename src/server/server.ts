@@ -62,6 +62,7 @@ import { listenOnceAddressExists, needsExtraListener } from './in-cluster-listen
 import { KUBE_PROXY } from '../client/identities.js';
 import { instanceFor } from '../runtime/instance.js';
 import { idleTrimEnabled, startIdleTrim } from './idle-trim.js';
+import { startInTurns } from './start-in-turns.js';
 import { serveCustomResources } from '../apiextensions/serving.js';
 import { aggregationLayer } from './aggregation.js';
 import { conversionWebhookCall } from '../apiextensions/conversion/webhook-call.js';
@@ -326,9 +327,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // lists then do not hold /readyz back) and start-up waits for them before writing the kubeconfig and starting the
   // kubelet, as before.
   const startControllers = async () => {
+    const inTurn = startInTurns();
     // Cluster DNS (CoreDNS's role): the kube-dns Service, and its server on the pod gateway once the network exists.
     // Its modules (and dns-packet) load only now, after /readyz answers.
-    const { startClusterDns } = await import('./cluster-dns.js');
+    const { startClusterDns } = await inTurn(() => import('./cluster-dns.js'));
     const clusterDns = startClusterDns(ctx, {
       cidr: serviceNetwork.cidr,
       domain: serviceNetwork.clusterDomain,
@@ -339,46 +341,49 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // The node's InternalIP is the host's own address (the kubelet's choice), not the API server's bind address.
     const nodeIPFound = detectNodeIP(node);
     // Independent of one another, so started together: their caches' first lists, the engine probe and the Node's
-    // status write overlap instead of queueing.
+    // status write overlap instead of queueing. Each begins in its own turn of the event loop (start-in-turns.ts), so
+    // that requests arriving meanwhile are answered between two of them.
     const [lifecycle, defaults, gc, pvcBinder, replicaSets, deployments, disruption, podGC, stopNode, scheduler, eventTtl, ...groups] =
       await Promise.all([
-        startNamespaceLifecycle(ctx),
-        startNamespaceDefaults(ctx, pki.caCert),
-        startGarbageCollector(ctx),
-        startPvcBinder(ctx),
-        startReplicaSetControllers(ctx),
-        startDeploymentController(ctx),
-        startDisruptionController(ctx),
-        startPodGC(ctx),
-        nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip, { name: node })),
-        startScheduler(ctx),
-        startEventTtl(ctx, { ttlMs: opts.eventTtlMs }),
+        inTurn(() => startNamespaceLifecycle(ctx)),
+        inTurn(() => startNamespaceDefaults(ctx, pki.caCert)),
+        inTurn(() => startGarbageCollector(ctx)),
+        inTurn(() => startPvcBinder(ctx)),
+        inTurn(() => startReplicaSetControllers(ctx)),
+        inTurn(() => startDeploymentController(ctx)),
+        inTurn(() => startDisruptionController(ctx)),
+        inTurn(() => startPodGC(ctx)),
+        inTurn(() => nodeIPFound.then((ip) => startNodeStatus(ctx, docker, ip, { name: node }))),
+        inTurn(() => startScheduler(ctx)),
+        inTurn(() => startEventTtl(ctx, { ttlMs: opts.eventTtlMs })),
         // The endpoints, EndpointSlice and mirroring controllers.
-        startEndpointControllers(ctx),
+        inTurn(() => startEndpointControllers(ctx)),
         // ServiceLB: LoadBalancer services get the node's address as ingress (k3s's embedded load balancer).
-        startServiceLBController(ctx).then((c) => [c.controller]),
+        inTurn(() => startServiceLBController(ctx).then((c) => [c.controller])),
         // ClusterRoles with an aggregationRule (admin, edit, view...) kept as the union of the roles they select.
-        startClusterRoleAggregation(ctx).then((c) => [c]),
+        inTurn(() => startClusterRoleAggregation(ctx).then((c) => [c])),
         // Jobs, CronJobs and the deletion of finished Jobs past their TTL.
-        startBatchControllers(ctx),
+        inTurn(() => startBatchControllers(ctx)),
         // StatefulSets and DaemonSets (with their ControllerRevisions).
-        startStatefulControllers(ctx),
+        inTurn(() => startStatefulControllers(ctx)),
         // HorizontalPodAutoscalers, scaling their targets through /scale from metrics.k8s.io.
-        startHpaController(ctx, { syncPeriodMs: opts.hpaSyncPeriodMs }).then((c) => [c.controller]),
+        inTurn(() => startHpaController(ctx, { syncPeriodMs: opts.hpaSyncPeriodMs }).then((c) => [c.controller])),
         // IPAddress objects for the allocated ClusterIPs (the allocator's visible state, networking.k8s.io/v1).
-        startIPAddressAllocatorState(ctx).then((c) => [c]),
+        inTurn(() => startIPAddressAllocatorState(ctx).then((c) => [c])),
         // CSR signing with the cluster CA and the legacy service-account-token Secrets (kube-controller-manager's).
-        startIdentityControllers(ctx, pki, saTokens.legacy),
+        inTurn(() => startIdentityControllers(ctx, pki, saTokens.legacy)),
         // CRD names, conditions and the customresourcecleanup finalizer, as the API server's loopback client.
-        startCrdControllers(ctx.client(APISERVER_USER), log).then((c) => [c]),
+        inTurn(() => startCrdControllers(ctx.client(APISERVER_USER), log).then((c) => [c])),
         // ResourceQuotas' status.hard and status.used (kube-controller-manager's resourcequota controller).
-        startResourceQuotaController(ctx).then((c) => [c.controller]),
+        inTurn(() => startResourceQuotaController(ctx).then((c) => [c.controller])),
         // ValidatingAdmissionPolicies' status.typeChecking (the type checker loads with the first policy).
-        startValidatingAdmissionPolicyStatusController(ctx, () =>
-          import('../admission/policy/typechecking.js').then((m) => new m.TypeChecker(registryTypeCheckHost(service.registry))),
-        ).then((c) => [c]),
+        inTurn(() =>
+          startValidatingAdmissionPolicyStatusController(ctx, () =>
+            import('../admission/policy/typechecking.js').then((m) => new m.TypeChecker(registryTypeCheckHost(service.registry))),
+          ).then((c) => [c]),
+        ),
         // The aggregation layer's APIService availability checks and remote discovery.
-        apiAggregation.start(),
+        inTurn(() => apiAggregation.start()),
       ]);
     const controllers = [
       lifecycle,
