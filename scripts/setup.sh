@@ -46,17 +46,12 @@ pause_image_present() {
 
 # Whether the engine behind a unix socket looks alive, without starting a process: a socket file alone proves nothing
 # (a machine image or a killed daemon leaves /var/run/docker.sock behind; CI stop 21 failed on exactly that), so for
-# the default socket the pid in dockerd's pid file must still be a dockerd. Another engine's socket is taken as is:
-# we never start a daemon for it, and the server's preflight says when it does not answer.
+# the default socket dockerd's pid file must name a running dockerd. Another engine's socket is taken as is: we never
+# start a daemon for it, and the server's preflight says when it does not answer.
+. "$root/scripts/dockerd-alive.sh"
 local_engine_alive() {
-  local pid='' comm='' state=''
   [ -S "$1" ] || return 1
-  case "$1" in /var/run/docker.sock | /run/docker.sock) ;; *) return 0 ;; esac
-  # dockerd writes its pid without a newline: read then reports end of file after filling the variable.
-  read -r pid 2>/dev/null </var/run/docker.pid || [ -n "$pid" ] || return 1
-  # /proc/PID/stat: "PID (comm) state ..."; a killed daemon not yet reaped is still a dockerd, in state Z.
-  [ -n "$pid" ] && read -r _ comm state _ 2>/dev/null <"/proc/$pid/stat"
-  [ "$comm" = "(dockerd)" ] && [ "$state" != Z ]
+  case "$1" in /var/run/docker.sock | /run/docker.sock) dockerd_alive /var/run/docker.pid ;; *) return 0 ;; esac
 }
 
 if [ ! -f dist/.built ] || [ ! -f dist/bundle/main.cjs ] || [ -n "$(find src openapi package.json tsconfig.json scripts/bundle.mjs scripts/bundle-loader.cjs -newer dist/.built -print -quit 2>/dev/null)" ]; then
