@@ -205,7 +205,15 @@ describe('pod volumes on the real engine', () => {
     expect(await waitFor('configMap update', async () => (await sh(p, 'main', 'cat /cfg/a.conf')) === 'alpha-2' && 'ok', 20_000)).toBe(
       'ok',
     );
-    expect(await sh(p, 'main', 'cat /cfg-items/nested/renamed.conf')).toBe('alpha-2');
+    // Another volume of the same configMap: the kubelet writes a pod's volumes one after another, so it may land a
+    // little later (CI run of 6aade15 read it ~100 ms after the first, still old, at load ~2).
+    expect(
+      await waitFor(
+        'configMap items update',
+        async () => (await sh(p, 'main', 'cat /cfg-items/nested/renamed.conf')) === 'alpha-2' && 'ok',
+        20_000,
+      ),
+    ).toBe('ok');
     expect(
       await waitFor('labels update', async () => (await sh(p, 'main', 'cat /info/labels')).includes('tier="two"') && 'ok', 20_000),
     ).toBe('ok');
