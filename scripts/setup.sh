@@ -27,18 +27,15 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ -n "$docker_host" ]; then export DOCKER_HOST="$docker_host"; fi
+# That engine's unix socket, or empty for a TCP engine.
+engine_sock=/var/run/docker.sock
+case "${DOCKER_HOST:-}" in "") ;; unix://*) engine_sock="${DOCKER_HOST#unix://}" ;; *) engine_sock= ;; esac
 
 # Whether the engine answers and holds the image: one GET with curl on a unix socket (~5 ms; the docker CLI's own
 # start costs 30-40 ms of every bin/dockube start), the docker CLI for other engines or without curl.
 pause_image_present() {
-  local sock=/var/run/docker.sock
-  case "${DOCKER_HOST:-}" in
-    "") ;;
-    unix://*) sock="${DOCKER_HOST#unix://}" ;;
-    *) sock= ;;
-  esac
-  if [ -n "$sock" ] && command -v curl >/dev/null 2>&1; then
-    curl -sf --max-time 5 --unix-socket "$sock" "http://docker/images/$1/json" -o /dev/null
+  if [ -n "$engine_sock" ] && command -v curl >/dev/null 2>&1; then
+    curl -sf --max-time 5 --unix-socket "$engine_sock" "http://docker/images/$1/json" -o /dev/null
   else
     docker image inspect "$1" >/dev/null 2>&1
   fi
@@ -67,9 +64,7 @@ if [ "${DOCKUBE_SKIP_DOCKER:-}" != "1" ] && [ "$needs_engine" = 1 ]; then
   # `server` itself checks that the engine answers and builds the pause image when it is missing (src/cli/preflight.ts):
   # with the local engine's socket in place (the common case) no process is started here for it (curl's start alone
   # costs ~25 ms of every start). DOCKUBE_SETUP_CHECK_IMAGE=1 checks here all the same.
-  local_sock=/var/run/docker.sock
-  case "${DOCKER_HOST:-}" in "") ;; unix://*) local_sock="${DOCKER_HOST#unix://}" ;; *) local_sock= ;; esac
-  if [ -n "$local_sock" ] && local_engine_alive "$local_sock" && [ -z "${DOCKUBE_SETUP_CHECK_IMAGE:-}" ]; then
+  if [ -n "$engine_sock" ] && local_engine_alive "$engine_sock" && [ -z "${DOCKUBE_SETUP_CHECK_IMAGE:-}" ]; then
     :
   elif ! pause_image_present "${PAUSE_IMAGE:-dockube/pause:latest}"; then
     "$root/scripts/ensure-docker.sh"

@@ -45,8 +45,9 @@ export function defaultSanHosts(bindAddress: string): string[] {
 /** Network-order bytes of an IPv4 or IPv6 address (IPv4-embedded IPv6 included), as the iPAddress SAN holds it. */
 export function ipToBytes(ip: string): Buffer {
   const addr = ip.replace(/%.*$/, '');
-  if (ipVersion(addr) === 4) return Buffer.from(addr.split('.').map(Number));
-  if (ipVersion(addr) !== 6) throw new Error(`not an IP address: ${ip}`);
+  const version = ipVersion(addr);
+  if (version === 4) return Buffer.from(addr.split('.').map(Number));
+  if (version !== 6) throw new Error(`not an IP address: ${ip}`);
   let text = addr;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4) {
