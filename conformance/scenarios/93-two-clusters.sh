@@ -2,7 +2,8 @@
 # bridge, labelled with its instance and data dir), its own node name (the host name is taken by the first: it gets
 # the data dir's hash), Compose labels per cluster and namespace, and its pods cannot reach the first one's (nor the
 # other way round) while pods of one cluster reach each other. A --cluster-cidr another network holds is refused in
-# one line; `dockube delete` removes the second cluster's network.
+# one line, as are a pod or service range holding a DNS server of the host; `dockube delete` removes the second
+# cluster's network.
 DK_MAIN="$DOCKUBE_MAIN"
 dk() { timeout 90 node "$DK_MAIN" "$@"; }
 HOST="$(hostname | tr A-Z a-z)"
@@ -25,12 +26,27 @@ one_line "a --cluster-cidr another cluster's network holds is refused" \
   dk server --data-dir "$B_DIR" --port 0 --service-cidr 10.90.0.0/16 --cluster-cidr "$A_SUBNET"
 expect "... and leaves no data dir" 1 '' -- test -e "$B_DIR"
 
-node "$DK_MAIN" server --data-dir "$B_DIR" --port "$B_PORT" --log-level warn --service-cidr 10.90.0.0/16 >"$B_DIR.log" 2>&1 &
+# The host's DNS servers (--resolv-conf, kubelet's flag; /etc/resolv.conf by default) stay reachable: no pod network
+# or service range may cover one, or the bridge would take the host's own lookups. 10.150-10.151 no server here picks.
+B_RESOLV="$B_DIR.resolv.conf"
+printf 'nameserver 10.150.7.53\nnameserver 10.151.0.10\n' >"$B_RESOLV"
+one_line "a --cluster-cidr holding a DNS server of the host is refused" \
+  "^Error: --cluster-cidr 10.150.0.0/16 holds the host's DNS server 10.150.7.53 \\($B_RESOLV\\): choose another range\$" -- \
+  dk server --data-dir "$B_DIR" --port 0 --service-cidr 10.90.0.0/16 --cluster-cidr 10.150.0.0/16 --resolv-conf "$B_RESOLV"
+one_line "... and so is a --service-cidr holding one" \
+  "^Error: --service-cidr 10.151.0.0/16 holds the host's DNS server 10.151.0.10 \\($B_RESOLV\\): choose another range\$" -- \
+  dk server --data-dir "$B_DIR" --port 0 --service-cidr 10.151.0.0/16 --resolv-conf "$B_RESOLV"
+expect "... neither leaves a data dir" 1 '' -- test -e "$B_DIR"
+# With a DNS server in each of 10.244-10.255, the second cluster's own network comes from 10.200-10.243.
+for i in $(seq 244 255); do echo "nameserver 10.$i.255.53"; done >"$B_RESOLV"
+
+node "$DK_MAIN" server --data-dir "$B_DIR" --port "$B_PORT" --log-level warn --service-cidr 10.90.0.0/16 --resolv-conf "$B_RESOLV" >"$B_DIR.log" 2>&1 &
 B_PID=$!
 eventually "a second cluster starts on the same engine" 60 "running, pid $B_PID, https" -- dk status --data-dir "$B_DIR"
 B_SUBNET="$(json "$B_DIR/cluster.json" podNetwork.subnet)"
 B_NET="$(json "$B_DIR/cluster.json" podNetwork.name)"
 expect "it has a pod subnet of its own" 0 '^different$' -- bash -c "[ '$A_SUBNET' != '$B_SUBNET' ] && echo different"
+expect "... clear of the host's DNS servers" 0 '^10\.(2[0-3][0-9]|24[0-3])\.0\.0/16$' -- echo "$B_SUBNET"
 expect "its network is a bridge of its own, labelled with its data dir" 0 "^bridge $B_SUBNET $B_DIR\$" -- \
   docker network inspect "$B_NET" --format '{{.Driver}} {{(index .IPAM.Config 0).Subnet}} {{index .Labels "dockube.io/data-dir"}}'
 eventually "its node is named after the host and its data dir (the host name is taken)" 30 "^$HOST-[0-9a-f]{6} +Ready" -- kb get nodes --no-headers
@@ -70,4 +86,4 @@ expect "delete removes the second cluster with its network" 0 '[1-9][0-9]* conta
 wait "$B_PID" 2>/dev/null
 expect "its network is gone" 1 '' -- docker network inspect "$B_NET"
 expect "cluster A still answers" 0 '^a1 +1/1 +Running' -- k -n "$NS" get pod a1 --no-headers
-rm -rf "$B_DIR" "$B_DIR.log"
+rm -rf "$B_DIR" "$B_DIR.log" "$B_RESOLV"

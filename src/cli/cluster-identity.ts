@@ -1,7 +1,8 @@
 // What sets one cluster apart from the others on the same Docker engine, chosen at its first start and kept in
 // `<data-dir>/cluster.json`: its node name (--node-name; the host name unless another cluster's node holds it, then
-// the host name and a short hash of the data dir) and its own pod network (--cluster-cidr, else the first free /16),
-// a bridge of its own that Docker isolates from every other bridge, so two clusters' pods cannot reach each other.
+// the host name and a short hash of the data dir) and its own pod network (--cluster-cidr, else the first /16 that no
+// Docker network, host route or host DNS server uses), a bridge of its own that Docker isolates from every other
+// bridge, so two clusters' pods cannot reach each other.
 // A data dir from before (a cluster without cluster.json) keeps the shared `dockube-pods` network it runs on.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { instanceFor } from '../runtime/instance.js';
 import { POD_NETWORK, type PodNetworkConfig } from '../runtime/pod-network.js';
 import { LABEL_DATA_DIR, LABEL_INSTANCE } from '../runtime/docker-runtime.js';
 import { engineCall } from '../runtime/engine-probe.js';
-import { firstFreeSubnet, gatewayOf, overlaps, routedCidrs } from './pod-subnet.js';
+import { firstFreeSubnet, gatewayOf, nameserverCidrs, overlaps, routedCidrs } from './pod-subnet.js';
 import { StartupCheckFailed } from './startup-errors.js';
 
 export const LABEL_NODE_NAME = 'dockube.io/node-name';
@@ -50,6 +51,23 @@ export interface IdentityFlags {
   serviceCidr: string;
   nodeName?: string;
   clusterCidr?: string;
+  /** the host's resolver configuration (--resolv-conf, default /etc/resolv.conf): its DNS servers stay reachable */
+  resolvConf: string;
+}
+
+/** The host's IPv4 DNS servers as /32 ranges (none when the file cannot be read). */
+const hostNameservers = async (resolvConf: string) => nameserverCidrs(await readFile(resolvConf, 'utf8').catch(() => ''));
+
+/**
+ * Refuses a service range holding one of the host's DNS servers: the service proxy routes the whole range to the
+ * cluster's bridge, which would take the host's name lookups. Checked at every start (the range is not recorded).
+ */
+export async function checkServiceCidr(serviceCidr: string, resolvConf: string): Promise<void> {
+  const server = (await hostNameservers(resolvConf)).find((ns) => overlaps(ns, serviceCidr));
+  if (server)
+    throw new StartupCheckFailed(
+      `--service-cidr ${serviceCidr} holds the host's DNS server ${server.slice(0, -3)} (${resolvConf}): choose another range`,
+    );
 }
 
 /** Removes pod networks of clusters whose data dir is gone and that no container uses any more. */
@@ -99,22 +117,31 @@ export async function resolveClusterIdentity(f: IdentityFlags): Promise<ClusterI
   } else {
     const used = [...networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')), f.serviceCidr];
     const routes = routedCidrs(await readFile('/proc/net/route', 'utf8').catch(() => ''));
+    const nameservers = await hostNameservers(f.resolvConf);
     let subnet: string | undefined;
     if (f.clusterCidr) {
-      const clash = networks.find((n) => (n.IPAM?.Config ?? []).some((c) => c.Subnet && overlaps(c.Subnet, f.clusterCidr!)));
+      const cidr = f.clusterCidr;
+      const clash = networks.find((n) => (n.IPAM?.Config ?? []).some((c) => c.Subnet && overlaps(c.Subnet, cidr)));
       if (clash)
         throw new StartupCheckFailed(
-          `--cluster-cidr ${f.clusterCidr} overlaps Docker network ${clash.Name} (${clash.IPAM!.Config!.map((c) => c.Subnet).join(', ')}): choose another range`,
+          `--cluster-cidr ${cidr} overlaps Docker network ${clash.Name} (${clash.IPAM!.Config!.map((c) => c.Subnet).join(', ')}): choose another range`,
         );
-      if (overlaps(f.clusterCidr, f.serviceCidr))
-        throw new StartupCheckFailed(`--cluster-cidr ${f.clusterCidr} overlaps --service-cidr ${f.serviceCidr}: choose ranges apart`);
+      if (overlaps(cidr, f.serviceCidr))
+        throw new StartupCheckFailed(`--cluster-cidr ${cidr} overlaps --service-cidr ${f.serviceCidr}: choose ranges apart`);
+      const server = nameservers.find((ns) => overlaps(ns, cidr));
+      if (server)
+        throw new StartupCheckFailed(
+          `--cluster-cidr ${cidr} holds the host's DNS server ${server.slice(0, -3)} (${f.resolvConf}): choose another range`,
+        );
+      const route = routes.find((r) => overlaps(r, cidr));
+      if (route) throw new StartupCheckFailed(`--cluster-cidr ${cidr} overlaps the host's route to ${route}: choose another range`);
       subnet = f.clusterCidr;
       identity = { nodeName, podNetwork: podNetworkFor(instance, subnet, f.dataDir, nodeName) };
       await createNetwork(ep, identity.podNetwork);
     } else {
       // Another cluster starting at the same moment may take the subnet first: then the next free one.
       for (let attempt = 0; ; attempt++) {
-        subnet = firstFreeSubnet([...used, ...routes]);
+        subnet = firstFreeSubnet([...used, ...routes, ...nameservers]);
         if (!subnet) throw new StartupCheckFailed('no free /16 for the pod network in 10.200.0.0-10.255.255.255: pass --cluster-cidr');
         identity = { nodeName, podNetwork: podNetworkFor(instance, subnet, f.dataDir, nodeName) };
         try {

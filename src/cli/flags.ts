@@ -51,8 +51,12 @@ Flags:
       --keep-service-rules        Leave the service rules in place when the server stops (for upgrades)
       --node-name string          Name of this cluster's node (default: the host name; with the data dir's hash when
                                   another cluster on the Docker engine holds it); kept for the cluster's life
-      --cluster-cidr string       IPv4 range of the cluster's own pod network, /8 to /24 (default: the first free /16 of
-                                  10.244-10.255, then 10.200-10.243); kept for the cluster's life
+      --cluster-cidr string       IPv4 range of the cluster's own pod network, /8 to /24 (default: the first /16 of
+                                  10.244-10.255, then 10.200-10.243, that no Docker network, host route or DNS server
+                                  of --resolv-conf uses); kept for the cluster's life
+      --resolv-conf string        Resolver configuration file used as the basis for the container DNS resolution
+                                  configuration; its DNS servers stay outside pod and service ranges
+                                  (default "/etc/resolv.conf")
       --token-auth-file string    If set, the file used to secure the secure port of the API server via token
                                   authentication: CSV lines token,user,uid[,"group1,group2"] (read at start)
       --request-log-level string  Level of the one line logged per request (verb, URI, user, userAgent, status,
@@ -158,6 +162,7 @@ export function parseServerFlags(
         'token-auth-file': { type: 'string' },
         'node-name': { type: 'string' },
         'cluster-cidr': { type: 'string' },
+        'resolv-conf': { type: 'string' },
         'request-log-level': { type: 'string' },
         'audit-log-path': { type: 'string' },
         'audit-policy-file': { type: 'string' },
@@ -275,6 +280,7 @@ export function parseServerFlags(
     ...(modeText !== undefined ? { kubeconfigMode: parseInt(modeText, 8) } : {}),
     ...(nodeNameFlag !== undefined ? { nodeName: nodeNameFlag } : {}),
     ...(clusterCidr !== undefined ? { clusterCidr } : {}),
+    ...(str('resolv-conf') ? { resolvConf: resolve(cwd, str('resolv-conf')!) } : {}),
     ...(str('token-auth-file') ? { tokenAuthFile: resolve(cwd, str('token-auth-file')!) } : {}),
     ...(hpaSyncPeriodMs ? { hpaSyncPeriodMs } : {}),
     ...(str('request-log-level') ? { requestLogLevel: requestLogLevel as (typeof REQUEST_LOG_LEVELS)[number] } : {}),

@@ -1,5 +1,6 @@
 // IPv4 ranges for a cluster's pod network (--cluster-cidr): parsing, overlap, and the first free /16 of the ranges
 // dockube picks from when none is given (10.244.0.0/16 first, flannel's and kubeadm's usual cluster CIDR).
+import { parseResolvConf } from '../translate/resolv-conf.js';
 
 /** [first, last] addresses of an IPv4 CIDR as numbers; undefined when malformed or with host bits set. */
 export function cidrRange(cidr: string): [number, number] | undefined {
@@ -29,7 +30,8 @@ export function candidateSubnets(): string[] {
   return seconds.map((s) => `10.${s}.0.0/16`);
 }
 
-/** The first candidate overlapping none of `used` (Docker networks' subnets, the service range, host routes). */
+/** The first candidate overlapping none of `used` (Docker networks' subnets, the service range, host routes, the
+ * host's DNS servers). */
 export function firstFreeSubnet(used: string[]): string | undefined {
   return candidateSubnets().find((c) => !used.some((u) => overlaps(c, u)));
 }
@@ -51,6 +53,17 @@ export function routedCidrs(procNetRoute: string): string[] {
     out.push(`${ip(dest)}/${bits}`);
   }
   return out;
+}
+
+/**
+ * The IPv4 DNS servers of a resolv.conf as /32 ranges. A bridge or a service route over one of them would take the
+ * host's own name lookups (Docker's bridge driver avoids its nameservers too): a host whose resolver is 10.255.255.53
+ * lost DNS once a cluster took 10.255.0.0/16, and `npm install` after it hung on EAI_AGAIN.
+ */
+export function nameserverCidrs(resolvConf: string): string[] {
+  return parseResolvConf(resolvConf)
+    .servers.filter((s) => cidrRange(`${s}/32`))
+    .map((s) => `${s}/32`);
 }
 
 /** A --cluster-cidr value: an IPv4 CIDR from /8 to /24 without host bits. */

@@ -7,11 +7,12 @@ import { existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DEFAULT_SERVICE_NETWORK, type ServerOptions } from '../server/options.js';
-import { resolveClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
+import { checkServiceCidr, resolveClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { parseDockerHost } from '../runtime/docker.js';
 import { acquireDataDirLock, canCreateIn, type HeldLock } from './data-dir-lock.js';
 import { engineCall, pingEngine } from '../runtime/engine-probe.js';
 import { PAUSE_IMAGE } from '../translate/infra.js';
+import { DEFAULT_RESOLV_CONF } from '../translate/resolv-conf.js';
 import { portHolder } from './port-holder.js';
 import { StartupCheckFailed } from './startup-errors.js';
 
@@ -134,11 +135,15 @@ export async function preflight(opts: ServerOptions): Promise<{ lock: HeldLock; 
     engineAnswers.catch(() => undefined);
     await portFree;
     await engineAnswers;
+    const serviceCidr = (opts.services ?? DEFAULT_SERVICE_NETWORK).cidr;
+    const resolvConf = opts.resolvConf ?? DEFAULT_RESOLV_CONF;
+    await checkServiceCidr(serviceCidr, resolvConf);
     // Last, once everything else holds: the cluster's node name and own pod network (created now, recorded).
     const identity = await resolveClusterIdentity({
       dataDir: opts.dataDir,
       dockerHost: opts.dockerHost,
-      serviceCidr: (opts.services ?? DEFAULT_SERVICE_NETWORK).cidr,
+      serviceCidr,
+      resolvConf,
       ...(opts.nodeName ? { nodeName: opts.nodeName } : {}),
       ...(opts.clusterCidr ? { clusterCidr: opts.clusterCidr } : {}),
     });

@@ -18,6 +18,9 @@ export interface ServerOptions {
   nodeName?: string;
   /** The pod network's range asked for (--cluster-cidr); the CLI turns it into `podNetwork`. */
   clusterCidr?: string;
+  /** The host's resolver configuration (kubelet's --resolv-conf; default /etc/resolv.conf): the upstream of pods' DNS,
+   * and DNS servers no pod network or service range may cover. */
+  resolvConf?: string;
   /** The cluster's own pod network (src/cli/cluster-identity.ts); the shared `dockube-pods` when absent. */
   podNetwork?: PodNetworkConfig;
   /** Called once /readyz answers (the CLI saves the bundle's code cache then: scripts/bundle-loader.cjs). */

@@ -449,6 +449,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // Without a service proxy no ClusterIP answers: ClusterFirst pods then resolve as Default (kubelet without --cluster-dns).
     clusterDns: serviceNetwork.proxyMode === 'none' ? [] : [clusterDns.clusterIP],
     clusterDomain: serviceNetwork.clusterDomain,
+    ...(opts.resolvConf ? { resolvConf: opts.resolvConf } : {}),
   });
   // The service proxy (kube-proxy's job) on this node, through the client seam as system:kube-proxy (bound to
   // system:node-proxier); it logs its mode.

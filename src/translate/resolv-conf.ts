@@ -5,6 +5,8 @@ import type { Pod } from './k8s-types.js';
 
 /** Where every container of a pod gets the pod's resolver configuration. */
 export const RESOLV_CONF_PATH = '/etc/resolv.conf';
+/** The node's own resolver configuration unless --resolv-conf names another (kubelet's default). */
+export const DEFAULT_RESOLV_CONF = '/etc/resolv.conf';
 
 export function parseResolvConf(text: string): ResolvConfig {
   const out: ResolvConfig = { servers: [], searches: [], options: [] };

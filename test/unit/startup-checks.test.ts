@@ -14,7 +14,7 @@ import { startupErrorLine } from '../../src/cli/startup-errors.js';
 import { holdsSameAccess, mergeKubeconfig, renameKubeconfig, type KubeconfigDoc } from '../../src/pki/kubeconfig-merge.js';
 import { parseServerFlags } from '../../src/cli/flags.js';
 import { parseLifecycleFlags } from '../../src/cli/lifecycle-commands.js';
-import { firstFreeSubnet, gatewayOf, overlaps, routedCidrs, validClusterCidr } from '../../src/cli/pod-subnet.js';
+import { firstFreeSubnet, gatewayOf, nameserverCidrs, overlaps, routedCidrs, validClusterCidr } from '../../src/cli/pod-subnet.js';
 import { composeLabels } from '../../src/runtime/docker-runtime.js';
 
 let dir: string;
@@ -236,6 +236,13 @@ test('pod subnets: the first free /16, overlaps, routes, --cluster-cidr values',
     'eth0\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
   ].join('\n');
   expect(routedCidrs(route)).toEqual(['172.17.0.0/16', '192.168.2.0/24']);
+  // The host's DNS servers (IPv4 ones; comments and IPv6 left out) are kept out of every pod network.
+  const resolv = '# generated\nnameserver 10.244.9.53\nnameserver fd00::53\nsearch example.org\nnameserver 10.255.255.53 # vm\n';
+  expect(nameserverCidrs(resolv)).toEqual(['10.244.9.53/32', '10.255.255.53/32']);
+  expect(firstFreeSubnet(nameserverCidrs(resolv))).toBe('10.245.0.0/16');
+  expect(firstFreeSubnet([...nameserverCidrs(resolv), '10.245.0.0/16'])).toBe('10.246.0.0/16');
+  expect(nameserverCidrs('')).toEqual([]);
+  expect(parseServerFlags(['--resolv-conf', 'etc/r.conf'], {}, '/x')).toMatchObject({ resolvConf: '/x/etc/r.conf' });
   expect(validClusterCidr('10.244.0.0/16')).toBe(true);
   expect(validClusterCidr('10.244.0.1/16')).toBe(false);
   expect(validClusterCidr('10.0.0.0/28')).toBe(false);

@@ -15,7 +15,7 @@ import { Informer } from '../../client/informer.js';
 import { GVR, objectKey } from '../../client/types.js';
 import type { ApiEndpoint } from '../../serviceaccount/service-env.js';
 import type { Pod } from '../../translate/k8s-types.js';
-import { parseResolvConf } from '../../translate/resolv-conf.js';
+import { DEFAULT_RESOLV_CONF, parseResolvConf } from '../../translate/resolv-conf.js';
 import { Controller } from '../controller.js';
 import type { ReconcilerContext } from '../context.js';
 import { LifecycleLoggingRecorder } from './lifecycle-log.js';
@@ -49,6 +49,8 @@ export interface KubeletOptions {
   clusterDns?: string[];
   /** the cluster domain (kubelet's --cluster-domain) */
   clusterDomain?: string;
+  /** the node's resolver configuration, the basis of pods' DNS (kubelet's --resolv-conf; default /etc/resolv.conf) */
+  resolvConf?: string;
 }
 
 export interface Kubelet {
@@ -60,9 +62,9 @@ export interface Kubelet {
 export { instanceFor };
 
 /** The node's resolver configuration (kubelet's --resolv-conf): its search domains follow the cluster's. */
-function hostResolvConf() {
+function hostResolvConf(path: string) {
   try {
-    return parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8'));
+    return parseResolvConf(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
@@ -147,7 +149,7 @@ export function startKubelet(ctx: ReconcilerContext, opts: KubeletOptions): Kube
       volumes: new VolumeManager(runtime, opts.dataDir, client, {
         clusterDns: opts.clusterDns ?? [],
         clusterDomain: opts.clusterDomain,
-        host: hostResolvConf(),
+        host: hostResolvConf(opts.resolvConf ?? DEFAULT_RESOLV_CONF),
       }),
       client,
       podOf: (key) => {
