@@ -81,8 +81,16 @@ remove_pod_containers() {
   vols="$(docker volume ls -q --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
   [ -n "$vols" ] && docker volume rm -f $vols >/dev/null 2>&1
   # The cluster's own pod network (src/cli/cluster-identity.ts).
-  nets="$(docker network ls -q --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
-  [ -n "$nets" ] && docker network rm $nets >/dev/null 2>&1
+  # A container the engine was still creating for a killed server can hold it a moment longer: then again.
+  local try
+  for try in 1 2 3 4 5; do
+    nets="$(docker network ls -q --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
+    [ -z "$nets" ] && break
+    docker network rm $nets >/dev/null 2>&1 && break
+    ids="$(docker ps -aq --filter "label=dockube.io/data-dir=$DATA_DIR" 2>/dev/null)"
+    [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+    sleep 1
+  done
   return 0
 }
 

@@ -89,6 +89,7 @@ else
   echo "-- conformance took $conformance_s s"
   phase_done "jest and conformance side by side"
 fi
+bash scripts/sweep-test-leftovers.sh
 echo "suite phases (wall):"
 printf '  %s\n' "${phase_times[@]}"
 echo "  $((SECONDS - suite_started)) s in all"
