@@ -11,7 +11,10 @@ root="$PWD"
 if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "dockube setup: installing npm packages" >&2
   # `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages out of the lock, which `ci` rejects.
-  npm install --no-audit --no-fund
+  # --prefer-offline: the lock pins every version, so what npm's cache holds is used without asking the registry again
+  # (a fresh clone here: 89 s against ~120; and with the resolver down, CI's install waited on EAI_AGAIN retries until
+  # its limit, where the cache had everything).
+  npm install --no-audit --no-fund --prefer-offline
 fi
 
 # The engine dockube's arguments name (--docker-host wins over $DOCKER_HOST), and whether the command needs one:
