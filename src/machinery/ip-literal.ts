@@ -19,3 +19,6 @@ export function ipVersion(s: string): 0 | 4 | 6 {
     return 0;
   }
 }
+
+/** Whether an address literal is the unspecified address (0.0.0.0, or :: in any spelling): "every interface". */
+export const isUnspecifiedIp = (s: string): boolean => s === '0.0.0.0' || (/^[0:]+$/.test(s) && ipVersion(s) === 6);

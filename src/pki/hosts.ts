@@ -1,13 +1,11 @@
 // Subject alternative names for the serving certificate: which names and addresses clients may dial.
-import { ipVersion } from '../machinery/ip-literal.js';
+import { ipVersion, isUnspecifiedIp } from '../machinery/ip-literal.js';
 import { hostname, networkInterfaces } from 'node:os';
 
 export interface SanSet {
   dnsNames: string[];
   ips: string[];
 }
-
-const isUnspecified = (ip: string) => ip === '0.0.0.0' || /^[0:]+$/.test(ip);
 
 /** Always served: the loopback names a local kubectl uses. */
 const ALWAYS: string[] = ['localhost', '127.0.0.1', '::1'];
@@ -20,7 +18,7 @@ export function sanSetOf(hosts: string[]): SanSet {
     const host = raw.trim().replace(/^\[(.*)\]$/, '$1'); // tolerate bracketed IPv6
     if (!host) continue;
     if (ipVersion(host)) {
-      if (!isUnspecified(host)) ips.add(canonicalIp(host));
+      if (!isUnspecifiedIp(host)) ips.add(canonicalIp(host));
     } else {
       dnsNames.add(host.toLowerCase());
     }
@@ -32,7 +30,7 @@ export function sanSetOf(hosts: string[]): SanSet {
  * itself, or every local interface address when binding to all of them. */
 export function defaultSanHosts(bindAddress: string): string[] {
   const hosts = ['localhost', hostname(), '127.0.0.1', '::1'];
-  if (ipVersion(bindAddress) && isUnspecified(bindAddress)) {
+  if (isUnspecifiedIp(bindAddress)) {
     for (const addrs of Object.values(networkInterfaces())) {
       for (const a of addrs ?? []) if (!a.address.includes('%')) hosts.push(a.address);
     }

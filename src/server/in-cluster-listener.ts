@@ -1,18 +1,15 @@
 // Pods cannot reach the host's loopback: the API server also listens on the pod network's gateway address (the
 // host's end of the bridge) once that address exists — the kubelet creates the network, possibly later.
 import type { Server } from 'node:https';
-import { ipVersion } from '../machinery/ip-literal.js';
+import { isUnspecifiedIp } from '../machinery/ip-literal.js';
 import type { Logger } from '../log.js';
 
 export interface InClusterListener {
   stop(): Promise<void>;
 }
 
-const isUnspecified = (ip: string) => ip === '0.0.0.0' || ip === '::';
-
 /** True when listening on `bindAddress` does not already cover `host`. */
-export const needsExtraListener = (bindAddress: string, host: string) =>
-  !(ipVersion(bindAddress) && isUnspecified(bindAddress)) && bindAddress !== host;
+export const needsExtraListener = (bindAddress: string, host: string) => !isUnspecifiedIp(bindAddress) && bindAddress !== host;
 
 /** Polls until `host` is a local address, then serves on host:port with a server from `create`. */
 export function listenOnceAddressExists(

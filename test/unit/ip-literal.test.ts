@@ -1,7 +1,7 @@
 // ipVersion answers as net.isIP does (it replaces it on the start-up path, where net.isIPv6's first call costs
 // 12-40 ms), for addresses, near-misses and names.
 import { isIP } from 'node:net';
-import { ipVersion } from '../../src/machinery/ip-literal.js';
+import { ipVersion, isUnspecifiedIp } from '../../src/machinery/ip-literal.js';
 
 const CASES = [
   '::1',
@@ -51,4 +51,9 @@ test.each(CASES)('ipVersion(%j) is net.isIP', (s) => {
 test('the cases cover both versions and non-addresses', () => {
   const answers = new Set(CASES.map(ipVersion));
   expect([...answers].sort()).toEqual([0, 4, 6]);
+});
+
+test('the unspecified address in each spelling, and nothing else', () => {
+  for (const s of ['0.0.0.0', '::', '0::0', '0:0:0:0:0:0:0:0', '::0']) expect(isUnspecifiedIp(s)).toBe(true);
+  for (const s of ['::1', '0.0.0.1', '0', '00', ':', '0:0', '127.0.0.1', 'localhost', '']) expect(isUnspecifiedIp(s)).toBe(false);
 });
