@@ -71,4 +71,19 @@ expect "the pod's containers keep running" 0 'k8s_p91' -- docker ps --filter "la
 expect "stop again: nothing to stop" 0 'not running' -- dk stop --data-dir "$DATA_DIR"
 expect "status of a dir without a cluster, exit 1" 1 'no dockube cluster in' -- dk status --data-dir "$TMP91"
 
+# A SIGTERM while the server starts (here as soon as it holds the data dir's lock) is kept until it has started, then
+# acted on as any other: an orderly shutdown, exit 0, the lock released (the signal's default action would end it
+# midway, by the signal).
+E_DIR="$TMP91/early"
+node "$DK_MAIN" server --data-dir "$E_DIR" --port "$(free_port)" --service-cidr 10.89.0.0/16 --proxy-mode none >"$TMP91/early.log" 2>&1 &
+E_PID=$!
+for _ in $(seq 1 3000); do [ -s "$E_DIR/server.lock" ] && break; sleep 0.01; done
+kill -TERM "$E_PID"
+wait "$E_PID"
+E_RC=$?
+expect "a SIGTERM during start-up ends in an orderly shutdown, exit 0" 0 '^0$' -- echo "$E_RC"
+expect "... that the log tells" 0 '"signal":"SIGTERM".*shutting down|shutting down.*"signal":"SIGTERM"' -- cat "$TMP91/early.log"
+expect "... and the data dir is free again" 3 'not running' -- dk status --data-dir "$E_DIR"
+dk delete --data-dir "$E_DIR" >/dev/null 2>&1
+
 rm -rf "$TMP91"

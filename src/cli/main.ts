@@ -26,6 +26,13 @@ Each command takes --help.
 
 async function runServer(argv: string[]): Promise<void> {
   const opts = serverOptionsOrExit(argv);
+  // SIGTERM and SIGINT are ours from the start: one that comes while the server starts is kept and acted on once it
+  // has started (the default action would kill it midway, its service rules left behind); a second one still kills.
+  let pendingSignal: string | undefined;
+  let shutdown: ((signal: string) => void) | undefined;
+  const onSignal = (signal: string) => (shutdown ? shutdown(signal) : (pendingSignal ??= signal));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
   // Every check before anything is written: a failed start leaves the data dir as it was.
   const { preflight } = await import('./preflight.js');
   const checked = preflight(opts);
@@ -46,7 +53,7 @@ async function runServer(argv: string[]): Promise<void> {
     onReady: () => (process as NodeJS.EventEmitter).emit(READY_EVENT),
   });
   await lock.setUrl(server.url);
-  const shutdown = (signal: string) => {
+  shutdown = (signal: string) => {
     server.log.info({ signal }, 'shutting down');
     server.stop().then(
       () => {
@@ -59,8 +66,7 @@ async function runServer(argv: string[]): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  if (pendingSignal) shutdown(pendingSignal);
 }
 
 async function main(argv: string[]): Promise<void> {
