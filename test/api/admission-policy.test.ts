@@ -9,7 +9,8 @@ import { lazyValidatingAdmissionPolicy } from '../../src/admission/policy/lazy-p
 const VAP = '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies';
 const VAPB = '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings';
 
-type Event = Record<string, any>;
+/** The fields of an audit.k8s.io/v1 Event line the test reads. */
+type Event = { verb?: string; objectRef?: { name?: string }; annotations?: Record<string, string> };
 const events: Event[] = [];
 let h: Harness;
 let host: ServicePolicyHost;

@@ -125,7 +125,6 @@ export function isValidPortName(p: string): string[] {
 export function isRelaxedEnvVarName(v: string): string[] {
   const errs: string[] = [];
   if (v.length === 0) errs.push('environment variable name must not be empty');
-  // eslint-disable-next-line no-control-regex
   if (/[^\x20-\x7e]|=/.test(v))
     errs.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
   return errs;
