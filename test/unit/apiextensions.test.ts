@@ -247,6 +247,56 @@ describe('x-kubernetes-validations (CEL)', () => {
     expect(msgs(celErrors({ name: 'oldSelf' }, undefined, t, '', false))).toEqual(['name: Invalid value: "string": reserved']);
     expect(celErrors({ name: 'oldSelf' }, { name: 'x' }, t, '', true)).toEqual([]);
   });
+  test('list-type map elements meet their old selves by their keys, in time linear in the list', () => {
+    const m: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        ports: {
+          type: 'array',
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['name', 'proto'],
+          items: {
+            type: 'object',
+            properties: { name: { type: 'string' }, proto: { type: 'string' }, port: { type: 'integer' } },
+            'x-kubernetes-validations': [{ rule: 'self.port == oldSelf.port', message: 'port is immutable' }],
+          },
+        },
+      },
+    };
+    const old = {
+      ports: [
+        { name: 'a', proto: 'TCP', port: 1 },
+        { name: 'a', proto: 'UDP', port: 2 },
+        { name: 'b', port: 3 },
+      ],
+    };
+    // Reordered, one element changed, one new (no old self: its transition rule does not run).
+    const now = {
+      ports: [
+        { name: 'b', port: 3 },
+        { name: 'a', proto: 'UDP', port: 9 },
+        { name: 'a', proto: 'TCP', port: 1 },
+        { name: 'c', port: 4 },
+      ],
+    };
+    expect(msgs(celErrors(now, old, m, '', true))).toEqual(['ports[1]: Invalid value: "object": port is immutable']);
+    // 20,000 elements: compared pairwise this took minutes; by key, well under the limit below on a loaded machine.
+    const many = { ports: Array.from({ length: 20_000 }, (_, i) => ({ name: `p${i}`, proto: 'TCP', port: i })) };
+    const started = Date.now();
+    expect(celErrors(many, many, m, '', true)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+  test('subtrees without rules are not walked', () => {
+    const noRules: JSONSchemaProps = { type: 'object', properties: { spec: { type: 'object', properties: { n: { type: 'integer' } } } } };
+    // A value the rules' walk could not read (a getter that throws) where no rule applies.
+    const spec = Object.defineProperty({}, 'n', {
+      enumerable: true,
+      get: () => {
+        throw new Error('walked');
+      },
+    });
+    expect(celErrors({ spec }, { spec }, noRules, '', true)).toEqual([]);
+  });
   test('a rule that does not compile is refused at CRD validation', () => {
     const rule = (r: string) =>
       compileSchemaRules({ type: 'object', properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: r }] }, 's');

@@ -160,8 +160,27 @@ export function celErrors(v: unknown, old: unknown, s: JSONSchemaProps | undefin
   return errs;
 }
 
+const withRules = new WeakMap<JSONSchemaProps, boolean>();
+
+/** Whether a rule sits at or below `s`: the walk skips subtrees without any (most of a large object). */
+function hasRules(s: JSONSchemaProps): boolean {
+  let r = withRules.get(s);
+  if (r === undefined) {
+    r =
+      !!(s['x-kubernetes-validations'] as unknown[] | undefined)?.length ||
+      Object.values(s.properties ?? {}).some(hasRules) ||
+      (!!s.items && hasRules(s.items)) ||
+      (isObj(s.additionalProperties) && hasRules(s.additionalProperties as JSONSchemaProps));
+    withRules.set(s, r);
+  }
+  return r;
+}
+
+/** A list-type map element's identity: its map keys' values. */
+const mapKeyOf = (item: Record<string, unknown>, keys: string[]) => JSON.stringify(keys.map((k) => JSON.stringify(item[k]) ?? ''));
+
 function walk(v: unknown, old: unknown, s: JSONSchemaProps | undefined, path: string, transitions: boolean, errs: FieldError[]): void {
-  if (!s || v === undefined || v === null) return;
+  if (!s || v === undefined || v === null || !hasRules(s)) return;
   const rules = s['x-kubernetes-validations'] as ValidationRule[] | undefined;
   if (rules?.length) check(rules, s, v, old, path, transitions, errs);
   if (isObj(v)) {
@@ -172,14 +191,16 @@ function walk(v: unknown, old: unknown, s: JSONSchemaProps | undefined, path: st
       if (sub) walk(child, o?.[k], sub, prop ? (path ? `${path}.${k}` : k) : `${path}[${k}]`, transitions, errs);
     }
   } else if (Array.isArray(v) && s.items) {
-    // Old elements correlate by the map keys of a list-type map only, as upstream's ratcheting does.
+    // Old elements correlate by the map keys of a list-type map only, as upstream's ratcheting does: indexed once, so
+    // that an update of a long list costs its length, not its square.
     const keys = s['x-kubernetes-list-type'] === 'map' ? (s['x-kubernetes-list-map-keys'] ?? []) : undefined;
-    const olds = Array.isArray(old) ? old : [];
+    let olds: Map<string, unknown> | undefined;
+    if (keys && Array.isArray(old)) {
+      olds = new Map();
+      for (const o of old) if (isObj(o) && !olds.has(mapKeyOf(o, keys))) olds.set(mapKeyOf(o, keys), o);
+    }
     v.forEach((item, i) => {
-      const prev =
-        keys && isObj(item)
-          ? olds.find((o) => isObj(o) && keys.every((key) => JSON.stringify(o[key]) === JSON.stringify(item[key])))
-          : undefined;
+      const prev = olds && isObj(item) ? olds.get(mapKeyOf(item, keys!)) : undefined;
       walk(item, prev, s.items, `${path}[${i}]`, transitions, errs);
     });
   }
