@@ -119,11 +119,18 @@ function findByKey(list: unknown[], key: string, value: unknown): number {
   return -1;
 }
 
-/** Position of `item` in `list`, by merge key for maps and by value otherwise. */
-function indexIn(list: unknown[], item: unknown, mergeKey: string, kind: Kind): number {
+/**
+ * Position of an item in `list`, by merge key for maps and by value otherwise (the first one, as Go's
+ * index() scans). Indexed once: a lookup per comparison made ordering cubic in the list's length.
+ */
+function positionsIn(list: unknown[], mergeKey: string, kind: Kind): (item: unknown) => number {
   const val = (x: unknown) => (kind === 'map' ? (isMap(x) ? x[mergeKey] : undefined) : x);
-  const want = val(item);
-  return list.findIndex((x) => val(x) === want);
+  const first = new Map<unknown, number>();
+  list.forEach((x, i) => {
+    const v = val(x);
+    if (!first.has(v)) first.set(v, i);
+  });
+  return (item) => first.get(val(item)) ?? -1;
 }
 
 function validateMergeKeyInLists(mergeKey: string, ...lists: unknown[][]): void {
@@ -135,12 +142,37 @@ function validateMergeKeyInLists(mergeKey: string, ...lists: unknown[][]): void 
   }
 }
 
-/** Go's stable insertion sort; kept because the ordering predicate is not a strict weak order. */
-function insertionSort<T>(a: T[], less: (x: T, y: T) => boolean): T[] {
-  for (let i = 1; i < a.length; i++) {
-    for (let j = i; j > 0 && less(a[j], a[j - 1]); j--) [a[j], a[j - 1]] = [a[j - 1], a[j]];
+/**
+ * The order Go's stable insertion sort gives under the predicate "both found in `order` ? ix < iy : true",
+ * which is not a strict weak order, computed in O(n log n) (swapping one by one was quadratic). Found items end
+ * stably sorted by position; an item not found moves ahead of everything before it, so it ends just before the
+ * least found item that preceded it (after all found items when none did), the later of such items first.
+ */
+function sortByOrder(items: unknown[], positionOf: (item: unknown) => number): unknown[] {
+  const found: { item: unknown; at: number; seq: number }[] = [];
+  const ahead = new Map<number, unknown[]>(); // seq of a found item → items not found that end before it
+  const atEnd: unknown[] = [];
+  let least: { at: number; seq: number } | undefined;
+  items.forEach((item, seq) => {
+    const at = positionOf(item);
+    if (at < 0) {
+      if (!least) atEnd.push(item);
+      else if (ahead.has(least.seq)) ahead.get(least.seq)!.push(item);
+      else ahead.set(least.seq, [item]);
+      return;
+    }
+    found.push({ item, at, seq });
+    if (!least || at < least.at) least = { at, seq };
+  });
+  found.sort((x, y) => x.at - y.at || x.seq - y.seq);
+  const out: unknown[] = [];
+  for (const f of found) {
+    const before = ahead.get(f.seq);
+    if (before) for (let i = before.length - 1; i >= 0; i--) out.push(before[i]);
+    out.push(f.item);
   }
-  return a;
+  for (let i = atEnd.length - 1; i >= 0; i--) out.push(atEnd[i]);
+  return out;
 }
 
 function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: string, kind: Kind): unknown[] {
@@ -151,16 +183,12 @@ function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: stri
     toDelete = keep.filter((v) => isMap(v) && v[DIRECTIVE] === 'delete');
     keep = keep.filter((v) => !(isMap(v) && v[DIRECTIVE] === 'delete'));
   }
-  insertionSort(keep, (x, y) => {
-    const ix = indexIn(order, x, mergeKey, kind);
-    const iy = indexIn(order, y, mergeKey, kind);
-    return ix >= 0 && iy >= 0 ? ix < iy : true;
-  });
-  return [...keep, ...toDelete];
+  return [...sortByOrder(keep, positionsIn(order, mergeKey, kind)), ...toDelete];
 }
 
 /** Interleaves server-only items (left) into patch items (right), using the live order as reference. */
 function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknown[], mergeKey: string, kind: Kind): unknown[] {
+  const positionOf = positionsIn(serverOrder, mergeKey, kind);
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -168,8 +196,8 @@ function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknow
     if (i >= left.length) out.push(right[j++]);
     else if (j >= right.length) out.push(left[i++]);
     else {
-      const li = indexIn(serverOrder, left[i], mergeKey, kind);
-      const ri = indexIn(serverOrder, right[j], mergeKey, kind);
+      const li = positionOf(left[i]);
+      const ri = positionOf(right[j]);
       if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
       else out.push(right[j++]);
     }
