@@ -110,13 +110,56 @@ function deduplicateScalars(s: unknown[]): unknown[] {
   return s;
 }
 
-function findByKey(list: unknown[], key: string, value: unknown): number {
-  for (let i = 0; i < list.length; i++) {
-    const e = list[i];
-    if (!isMap(e)) throw unknownError(`value for key ${i} is not a map.`);
-    if (has(e, key) && e[key] === value) return i;
+/**
+ * Go's findMapInSliceBasedOnKeyValue (the first map whose merge key equals the value, or the error for a non-map
+ * met before it) answered from an index built once: a scan per patch item made merging quadratic.
+ * Items may be appended, and an item may lose its match (a merge that nulls the key) but never gain another.
+ */
+class KeyIndex {
+  private positions = new Map<unknown, number[]>();
+  private heads = new Map<unknown, number>();
+  private firstNonMap = -1;
+
+  constructor(
+    private list: unknown[],
+    private key: string,
+  ) {
+    for (let i = 0; i < list.length; i++) this.indexAt(i);
   }
-  return -1;
+
+  private matches(i: number, value: unknown): boolean {
+    const e = this.list[i];
+    return isMap(e) && has(e, this.key) && e[this.key] === value;
+  }
+
+  private indexAt(i: number): void {
+    const e = this.list[i];
+    if (!isMap(e)) {
+      if (this.firstNonMap < 0) this.firstNonMap = i;
+      return;
+    }
+    if (!has(e, this.key)) return;
+    const at = this.positions.get(e[this.key]);
+    if (at) at.push(i);
+    else this.positions.set(e[this.key], [i]);
+  }
+
+  push(item: unknown): void {
+    this.list.push(item);
+    this.indexAt(this.list.length - 1);
+  }
+
+  find(value: unknown): number {
+    const at = this.positions.get(value);
+    let head = this.heads.get(value) ?? 0;
+    while (at && head < at.length && !this.matches(at[head], value)) head++;
+    this.heads.set(value, head);
+    const found = at && head < at.length ? at[head] : -1;
+    if (this.firstNonMap >= 0 && (found < 0 || this.firstNonMap < found)) {
+      throw unknownError(`value for key ${this.firstNonMap} is not a map.`);
+    }
+    return found;
+  }
 }
 
 /**
@@ -226,10 +269,11 @@ function partition(merged: unknown[], by: unknown[], mergeKey: string): [unknown
     for (const v of merged) (set.has(v) ? inPatch : serverOnly).push(v);
     return [inPatch, serverOnly];
   }
+  const byKey = new KeyIndex(by, mergeKey);
   for (const v of merged) {
     if (!isMap(v)) throw errBadArgType('map[string]interface {}', v);
     if (!has(v, mergeKey)) throw errNoMergeKey(v, mergeKey);
-    (findByKey(by, mergeKey, v[mergeKey]) >= 0 ? inPatch : serverOnly).push(v);
+    (byKey.find(v[mergeKey]) >= 0 ? inPatch : serverOnly).push(v);
   }
   return [inPatch, serverOnly];
 }
@@ -276,33 +320,45 @@ function validatePatchWithSetOrderList(patchList: unknown[], setOrder: unknown[]
  * (apiserver lists have cap == len). Reproduced here so results match a real apiserver.
  */
 function goAliasedLiveOrder(live: unknown[], patch: unknown[], mergeKey: string): unknown[] {
+  if (!patch.every((v) => isMap(v))) return live;
+  const items = patch as JMap[];
   const backing = [...live];
+  const positions = new Map<unknown, number[]>(); // key value → indexes in live (all maps here)
+  live.forEach((e, i) => {
+    if (!isMap(e) || !has(e, mergeKey)) return;
+    const at = positions.get(e[mergeKey]);
+    if (at) at.push(i);
+    else positions.set(e[mergeKey], [i]);
+  });
+  const removed = new Array<boolean>(live.length).fill(false);
   let len = backing.length;
+  let last = live.length - 1; // the last element still in the live prefix
   let replace = false;
-  const plain: JMap[] = [];
-  for (const v of patch) {
-    if (!isMap(v)) return live;
+  for (const v of items) {
     if (v[DIRECTIVE] === 'delete') {
-      for (
-        let at = findByKey(backing.slice(0, len), mergeKey, v[mergeKey]);
-        at >= 0;
-        at = findByKey(backing.slice(0, len), mergeKey, v[mergeKey])
-      ) {
-        backing.copyWithin(at, at + 1, len);
-        len--;
-      }
+      // Each match is shifted out in turn; the freed slot at the end keeps the prefix's last element.
+      const at = positions.get(v[mergeKey]);
+      if (!at) continue;
+      positions.delete(v[mergeKey]);
+      backing.fill(live[last], len - at.length, len);
+      len -= at.length;
+      for (const i of at) removed[i] = true;
+      while (last >= 0 && removed[last]) last--;
     } else if (v[DIRECTIVE] === 'replace') replace = true;
-    else if (!has(v, DIRECTIVE)) plain.push(v);
   }
+  let w = 0;
+  for (let i = 0; i < live.length && w < len; i++) if (!removed[i]) backing[w++] = live[i];
   if (replace) return backing;
-  const grown = backing.slice(0, len);
-  for (const v of plain) {
-    if (findByKey(grown, mergeKey, v[mergeKey]) >= 0) continue;
-    if (grown.length < backing.length && grown.length === len) {
+  const present = new Set(positions.keys());
+  let grown = len;
+  for (const v of items) {
+    if (has(v, DIRECTIVE) || present.has(v[mergeKey])) continue;
+    if (grown < backing.length && grown === len) {
       backing[len] = v;
       len++;
     }
-    grown.push(v);
+    grown++;
+    if (has(v, mergeKey)) present.add(v[mergeKey]);
   }
   return backing;
 }
@@ -449,6 +505,7 @@ class Merger {
   /** Applies `$patch: delete` / `$patch: replace` list elements; returns the new original and the plain items. */
   private withSpecialElements(original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[]] {
     const plain: unknown[] = [];
+    const deleted = new Set<unknown>();
     let replace = false;
     for (const v of patch) {
       const m = v as JMap;
@@ -459,9 +516,7 @@ class Merger {
       switch (m[DIRECTIVE]) {
         case 'delete':
           if (!has(m, mergeKey)) throw errNoMergeKey(m, mergeKey);
-          for (let at = findByKey(original, mergeKey, m[mergeKey]); at >= 0; at = findByKey(original, mergeKey, m[mergeKey])) {
-            original = [...original.slice(0, at), ...original.slice(at + 1)];
-          }
+          deleted.add(m[mergeKey]);
           break;
         case 'replace':
           replace = true;
@@ -473,18 +528,21 @@ class Merger {
       }
     }
     if (replace) return [stripDirectives(plain) as unknown[], []];
+    // every element whose merge key a delete names goes (one pass: removing them one by one was quadratic)
+    if (deleted.size > 0) original = original.filter((e) => !(isMap(e) && has(e, mergeKey) && deleted.has(e[mergeKey])));
     return [original, plain];
   }
 
   /** Items matching an original element by merge key merge into it; others are appended. */
   private withoutSpecialElements(original: unknown[], patch: unknown[], mergeKey: string, elemType: TypeContext): unknown[] {
     const out = [...original];
+    const byKey = new KeyIndex(out, mergeKey);
     for (const v of patch) {
       const m = v as JMap;
       if (!has(m, mergeKey)) throw errNoMergeKey(m, mergeKey);
-      const at = findByKey(out, mergeKey, m[mergeKey]);
+      const at = byKey.find(m[mergeKey]);
       if (at >= 0) out[at] = this.mergeMap(out[at] as JMap, m, elemType);
-      else out.push(stripDirectives(m));
+      else byKey.push(stripDirectives(m));
     }
     return out;
   }
