@@ -474,6 +474,29 @@ describe('strategic merge patch: request-sized lists', () => {
     ]);
   });
 
+  test('merged primitive lists drop duplicates as Go does', () => {
+    const fin = (live: string[], patch: string[]) =>
+      (
+        smp({ metadata: { finalizers: patch } }, schema, { metadata: { name: 'd', finalizers: live } }) as {
+          metadata: { finalizers: string[] };
+        }
+      ).metadata.finalizers;
+    expect(fin(['a', 'b', 'c', 'b'], ['b', 'd', 'a', 'e', 'd'])).toEqual(['b', 'd', 'a', 'e', 'c']);
+    expect(fin(['x', 'x', 'y'], ['y', 'y'])).toEqual(['x', 'y']);
+  });
+
+  test('merging 50,000 finalizers into 50,000 is quick', () => {
+    const live = names(50_000, 'a.io/f');
+    const patch = Array.from({ length: 50_000 }, (_, i) => `a.io/f${i + 25_000}`);
+    const started = Date.now();
+    const out = smp({ metadata: { finalizers: patch } }, schema, { metadata: { name: 'd', finalizers: live } }) as {
+      metadata: { finalizers: string[] };
+    };
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const f = out.metadata.finalizers;
+    expect([f.length, f[0], f[24_999], f[25_000], f[74_999]]).toEqual([75_000, 'a.io/f0', 'a.io/f24999', 'a.io/f25000', 'a.io/f74999']);
+  });
+
   test('a reversed $setElementOrder of 20,000 items is quick', () => {
     const n = names(20_000);
     const started = Date.now();
