@@ -14,6 +14,20 @@ export function deepEqual(a: J, b: J): boolean {
   return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
 }
 
+/**
+ * A string two values share exactly when deepEqual holds between them (sorted keys, undefined members left out),
+ * so that a list can be matched against another through a Set instead of comparing every pair.
+ */
+export function deepEqualKey(v: J): string {
+  if (v === undefined) return 'u'; // not JSON: distinct from every JSON spelling, null included
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(deepEqualKey).join(',')}]`;
+  const keys = Object.keys(v)
+    .filter((k) => v[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${deepEqualKey(v[k])}`).join(',')}}`;
+}
+
 /** True when any of the named top-level fields differs (what moves metadata.generation). */
 export function specChanged(obj: J, old: J, fields: string[] = ['spec']): boolean {
   return fields.some((f) => !deepEqual(obj?.[f], old?.[f]));
