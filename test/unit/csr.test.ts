@@ -102,6 +102,18 @@ describe('validation', () => {
     expect(main.validate!(csrObject(openssl('/CN=a', EC), { usages: [] })).map((e) => e.field)).toEqual(['spec.usages']);
   });
 
+  test('duplicate usages are each reported, also among 150,000 (an indexOf per usage took 4.4 s for 60,000)', () => {
+    const dup = main.validate!(
+      csrObject(openssl('/CN=a', EC), { usages: ['client auth', 'digital signature', 'client auth', 'client auth'] }),
+    );
+    expect(dup.map((e) => `${e.field} ${e.type}`)).toEqual(['spec.usages[2] FieldValueDuplicate', 'spec.usages[3] FieldValueDuplicate']);
+    const usages = Array.from({ length: 150_000 }, (_, i) => (i % 50_000 === 0 ? 'client auth' : `u${i}`));
+    const started = Date.now();
+    const errs = main.validate!(csrObject('junk', { usages }));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(errs.filter((e) => e.type === 'FieldValueDuplicate').map((e) => e.field)).toEqual(['spec.usages[50000]', 'spec.usages[100000]']);
+  });
+
   test('signerName rules', () => {
     expect(validateSignerName('p', 'example.com/my-signer')).toEqual([]);
     expect(validateSignerName('p', '')).toEqual([{ type: 'FieldValueRequired', field: 'p' }]);
