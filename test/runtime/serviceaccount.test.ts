@@ -125,7 +125,7 @@ it('gives a pod a working service account token, the CA, its namespace and the K
   });
   // The server listens on the gateway: a TCP connection from the pod succeeds (busybox wget cannot do TLS with an
   // ECDSA server key). Asynchronously: this process is the server and must keep serving meanwhile.
-  const nc = async (port: number, host = '10.244.0.1') =>
+  const nc = async (port: number, host = full.gateway) =>
     (
       await promisify(execFile)('docker', ['exec', id, 'sh', '-c', `timeout 5 nc -w 3 ${host} ${port} </dev/null && echo open; true`])
     ).stdout.trim();
