@@ -162,6 +162,22 @@ describe('update paths', () => {
     });
   });
 
+  test('an unchanged status keeps its lastTransitionTime, also over 60,000 conditions (filtering per condition took 18.8 s)', () => {
+    const old = csrObject(pem);
+    const then = '2025-01-01T00:00:00Z';
+    const n = 60_000;
+    old.status = { conditions: Array.from({ length: n }, (_, i) => ({ type: `T${i}`, status: 'True', lastTransitionTime: then })) };
+    const next = structuredClone(old);
+    next.status = { conditions: Array.from({ length: n }, (_, i) => ({ type: `T${n - 1 - i}`, status: i % 2 ? 'True' : 'False' })) };
+    const started = Date.now();
+    approval.prepareForUpdate!(next, old);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const times = (next.status as { conditions: { type: string; lastTransitionTime: string }[] }).conditions;
+    expect(times[0]).toMatchObject({ type: `T${n - 1}`, lastTransitionTime: expect.not.stringMatching(then) });
+    expect(times[1]).toMatchObject({ type: `T${n - 2}`, lastTransitionTime: then });
+    expect(times.filter((c) => c.lastTransitionTime === then)).toHaveLength(n / 2);
+  });
+
   test('Approved and Denied together, or False, are invalid', () => {
     const old = csrObject(pem);
     const next = structuredClone(old);

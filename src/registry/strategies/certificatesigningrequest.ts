@@ -184,11 +184,18 @@ function validateUpdate(csr: J, old: J, opts: { approval: boolean; certificate: 
 /** populateConditionTimestamps: lastUpdateTime defaults to now; lastTransitionTime carries over an unchanged status. */
 function populateConditionTimestamps(csr: J, old: J): void {
   const now = nowTimestamp();
+  // The old conditions by type, once: filtering them for each new condition was quadratic (60,000: 18.8 s).
+  const oldByType = new Map<unknown, J[]>();
+  for (const o of arr(old?.status?.conditions)) {
+    const same = oldByType.get(o?.type);
+    if (same) same.push(o);
+    else oldByType.set(o?.type, [o]);
+  }
   for (const c of arr(csr?.status?.conditions)) {
     if (!isObj(c)) continue;
     if (!c.lastUpdateTime) c.lastUpdateTime = now;
     if (!c.lastTransitionTime) {
-      const prev = conditionsOf(old, c.type as string).find((o: J) => o.status === c.status && o.lastTransitionTime);
+      const prev = (oldByType.get(c.type) ?? []).find((o: J) => o.status === c.status && o.lastTransitionTime);
       c.lastTransitionTime = prev?.lastTransitionTime ?? now;
     }
   }
