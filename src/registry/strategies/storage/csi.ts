@@ -160,9 +160,12 @@ export const csiNodeStrategy: Strategy = {
   validate: validateCSINode,
   validateUpdate: (o, old) => {
     const errs = validateObjectMetaUpdate(o.metadata, old.metadata);
-    // A driver's nodeID and topology keys may not change while it stays registered.
+    // A driver's nodeID and topology keys may not change while it stays registered. The new drivers are
+    // indexed by name once (the first of a name, as a find would): a find per old driver was quadratic.
+    const byName = new Map<unknown, J>();
+    for (const d of arr((o as J).spec?.drivers)) if (!byName.has(d?.name)) byName.set(d?.name, d);
     for (const od of arr((old as J).spec?.drivers)) {
-      const nd = arr((o as J).spec?.drivers).find((d: J) => d?.name === od?.name);
+      const nd = byName.get(od?.name);
       if (nd && (nd.nodeID !== od.nodeID || !deepEqual(nd.topologyKeys ?? [], od.topologyKeys ?? [])))
         errs.push(invalid('spec.drivers', nd, 'field is immutable'));
     }
