@@ -17,6 +17,7 @@ export function validateEphemeralContainers(spec: J): Errs {
   const volumeNames = new Set<string>(arr(spec?.volumes).map((v) => v?.name));
   const regular = [...arr(spec?.containers), ...arr(spec?.initContainers)].map((c) => c?.name);
   const names = new Set<string>(regular);
+  const targets = new Set<unknown>(regular); // an includes per ephemeral container was quadratic
   arr(spec?.ephemeralContainers).forEach((c, i) => {
     const ip = index(EPHEMERAL, i);
     errs.push(...validateContainerCommon(c, volumeNames, ip, true));
@@ -31,7 +32,7 @@ export function validateEphemeralContainers(spec: J): Errs {
       if (m?.subPath)
         errs.push(forbidden(child(index(child(ip, 'volumeMounts'), j), 'subPath'), 'cannot be set for an Ephemeral Container'));
     });
-    if (c?.targetContainerName && !regular.includes(c.targetContainerName))
+    if (c?.targetContainerName && !targets.has(c.targetContainerName))
       errs.push(notFound(child(ip, 'targetContainerName'), c.targetContainerName));
   });
   return errs;
