@@ -10,6 +10,7 @@ import { genericInvalid } from './strategic-errors.js';
 import { strategicMergePatch } from './strategic.js';
 import { mergePatch } from './merge-patch.js';
 import { keyGuard } from './json-patch-keys.js';
+import { validatorWithoutClones } from './json-patch-validator.js';
 import type { SchemaLookup } from './schema.js';
 
 export { strategicMergePatch } from './strategic.js';
@@ -136,7 +137,7 @@ function applyJsonPatch(original: object, body: string, ctx: PatchContext): obje
           bytes: MAX_DECODED_BYTES - copied,
           depth: Infinity,
         });
-      result = fastJsonPatch.applyOperation(result, op, true, true, true, i).newDocument;
+      result = fastJsonPatch.applyOperation(result, op, validatorWithoutClones(), true, true, i).newDocument;
     }
   } catch {
     // Test failures, missing paths, malformed operations and copies past the limit all give the same generic 422.
