@@ -233,6 +233,33 @@ describe('applyServerSide', () => {
     expect(a2.metadata.finalizers).toEqual(['b.io/y']);
   });
 
+  test('pruning keeps what any of 20,000 other managers owns, and drops the rest of 40,000 fields quickly', () => {
+    const cm = (data: Record<string, string>): KObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'd' },
+      data,
+    });
+    const opts = { definition: CM, apiVersion: 'v1' };
+    const keys = Array.from({ length: 40_000 }, (_, i) => `k${i}`);
+    const live = apply(undefined, cm(Object.fromEntries(keys.map((k) => [k, 'v']))), 'me', opts);
+    // 20,000 updaters, the last of them owning data.k7 as well
+    const others = Array.from({ length: 20_000 }, (_, i) => ({
+      manager: `m${i}`,
+      operation: 'Update' as const,
+      apiVersion: 'v1',
+      time: T1,
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': { 'f:labels': { [`f:l${i}`]: {} } }, ...(i === 19_999 ? { 'f:data': { 'f:k7': {} } } : {}) },
+    }));
+    live.metadata.managedFields!.push(...others);
+    const started = Date.now();
+    const out = apply(live, cm({ other: 'x' }), 'me', { ...opts, now: T2 });
+    // each path asked every manager's set: 6.5 s for 16,000 managers and fields
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(out.data).toEqual({ k7: 'v', other: 'x' });
+  });
+
   test('containers added by another applier are kept; own removed container is dropped', () => {
     const a = apply(undefined, deploy(podSpec([container(), { name: 'side', image: 'busybox' }])), 'a');
     const b = apply(a, deploy(podSpec([{ name: 'extra', image: 'redis' }])), 'b', { now: T2 });

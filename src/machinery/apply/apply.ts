@@ -86,12 +86,14 @@ export function applyServerSide(input: ApplyInput): KObject {
   // Prune: what this manager applied last time, no longer applies, and nobody else owns.
   let result = merged;
   if (previous && !previous.set.empty()) {
-    const owned = [configSet, ...[...managers.entries()].filter(([id]) => id !== selfId).map(([, m]) => m.set)];
+    // Owned by the configuration or another manager: `covers` holds for some set exactly when it holds for their
+    // union, built once (asking each manager's set for each path was managers x paths: 8,000 of each took 3.6 s).
+    const owned = FieldSet.unionOf([configSet, ...[...managers.entries()].filter(([id]) => id !== selfId).map(([, m]) => m.set)]);
     const last = previous.set;
     result = walker.removeItems(
       merged,
       root,
-      (_, named, key) => covers(last, key, named) && !owned.some((s) => covers(s, key, named)),
+      (_, named, key) => covers(last, key, named) && !covers(owned, key, named),
       // Only where the last applied set has members below can anything be removed.
       (key) => last.hasDescendantOfKey(key),
     );
